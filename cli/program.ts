@@ -1,4 +1,11 @@
 import { Command } from 'commander';
+import { register as registerDoctor } from './commands/doctor.js';
+import { register as registerPreview } from './commands/preview.js';
+import { register as registerRender } from './commands/render.js';
+import { register as registerRenotify } from './commands/renotify.js';
+import { register as registerReplay } from './commands/replay.js';
+import { register as registerSetup } from './commands/setup.js';
+import { register as registerStart } from './commands/start.js';
 
 /**
  * The `sfn-slack` program. Each command lives in `cli/commands/<name>.ts` and exports `register(program)`.
@@ -12,5 +19,12 @@ export function buildProgram(): Command {
       'after',
       '\nExit codes: 0 ok, 1 the operation failed, 2 bad input or configuration, 3 AWS unreachable or refused.'
     );
+  registerRender(program);
+  registerPreview(program);
+  registerReplay(program);
+  registerRenotify(program);
+  registerSetup(program);
+  registerDoctor(program);
+  registerStart(program);
   return program;
 }

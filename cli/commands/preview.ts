@@ -1,0 +1,229 @@
+/**
+ * `sfn-slack preview`: shows the Slack message an execution produces, without posting it. The history comes
+ * from AWS (`--execution-arn`: DescribeExecution + every GetExecutionHistory page) or from files (`--history`,
+ * `--event`). It prints the readable rendering, writes an HTML page that looks like the Slack message, and
+ * prints a Block Kit Builder link to open the blocks in Slack's own renderer.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { DescribeExecutionCommand, paginateGetExecutionHistory, type SFNClient } from '@aws-sdk/client-sfn';
+import type { Command } from 'commander';
+import type { NotifierSettings, SlackMessage, StatusChangeEvent } from '../../formatters/contract.js';
+import { formatExecution, TemplateError } from '../../formatters/format.js';
+import { blockKitBuilderUrl } from '../../preview/block-kit-builder.js';
+import { renderHtml } from '../../preview/html.js';
+import { renderTerminal } from '../../preview/terminal.js';
+import { isExecutionArn, parseArn } from '../aws/arn.js';
+import { createClients } from '../aws/clients.js';
+import { aws, toCliError } from '../aws/errors.js';
+import { type Io, processIo } from '../aws/io.js';
+import { addAwsOptions, awsOptions, type EnvOptions } from '../aws/options.js';
+import { CliError, ExitCode } from '../errors.js';
+import { statusChangeEvent } from './renotify.js';
+
+export interface PreviewOptions extends EnvOptions {
+  readonly executionArn?: string;
+  readonly history?: string;
+  readonly event?: string;
+  readonly template?: string;
+  readonly mention?: string;
+  /** @default '.sfn-slack/preview.html' */
+  readonly out?: string;
+  /** Print the message JSON instead of the readable rendering. */
+  readonly json?: boolean;
+}
+
+export const DEFAULT_PREVIEW_PATH = '.sfn-slack/preview.html';
+
+export function register(program: Command, io: Io = processIo()): void {
+  const command = program
+    .command('preview')
+    .summary(
+      'show the Slack message for an execution (live or from files), as text, HTML and a Block Kit link'
+    )
+    .description(
+      'Show the Slack message an execution produces, without posting it.\n\n' +
+        'From AWS: --execution-arn reads the execution and its whole history (every page).\n' +
+        'From files: --history (a GetExecutionHistory response, or an array of them) and/or --event (the\n' +
+        'EventBridge status-change event); no AWS access needed.\n\n' +
+        'Prints the message as text, writes an HTML page that looks like it in Slack (--out), and prints a\n' +
+        'link that opens the blocks in Slack’s Block Kit Builder.'
+    )
+    .option('--execution-arn <arn>', 'a Standard execution to read from AWS')
+    .option('--history <file>', 'GetExecutionHistory JSON: one response ({events}) or an array of pages')
+    .option('--event <file>', 'EventBridge "Step Functions Execution Status Change" event JSON')
+    .option(
+      '--template <name>',
+      'template: detailed, compact, or a path to a .jsonata file (default: detailed)'
+    )
+    .option('--mention <mention>', 'mention added on failure, e.g. <!subteam^S0123>')
+    .option('--out <file>', 'where to write the HTML preview', DEFAULT_PREVIEW_PATH)
+    .option('--json', 'print the message JSON instead of the readable rendering')
+    .addHelpText(
+      'after',
+      '\n--env only sets the environment name shown in the message here.\n\n' +
+        'Examples:\n' +
+        '  sfn-slack preview --history examples/nightly-etl-failed.history.json --event examples/nightly-etl-failed.event.json\n' +
+        '  sfn-slack preview --execution-arn arn:aws:states:eu-west-1:111122223333:execution:etl:run-42 --profile prod'
+    );
+  addAwsOptions(command).action(async (options: PreviewOptions) => {
+    await runPreview(options, io);
+  });
+}
+
+export async function runPreview(options: PreviewOptions, io: Io, sfn?: SFNClient): Promise<SlackMessage> {
+  const { event, pages } = await loadExecution(options, sfn);
+  const settings: Partial<NotifierSettings> = {
+    ...(options.env ? { environment: options.env } : {}),
+    ...(options.template ? { template: options.template } : {}),
+    ...(options.mention ? { mentionOnFailure: options.mention } : {}),
+  };
+  let message: SlackMessage;
+  try {
+    ({ message } = await formatExecution({ ...(event ? { event } : {}), pages, settings }));
+  } catch (error) {
+    if (error instanceof TemplateError) {
+      throw new CliError(`template ${error.template}: ${error.message}`, ExitCode.badInput, { cause: error });
+    }
+    throw error;
+  }
+
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify(message, null, 2)}\n`);
+  } else {
+    // Styles only on a terminal, and never when NO_COLOR is set (https://no-color.org).
+    const ansi = io.stdout.isTTY === true && !process.env.NO_COLOR;
+    io.stdout.write(renderTerminal(message, { ansi }));
+  }
+  const out = path.resolve(options.out ?? DEFAULT_PREVIEW_PATH);
+  const title = `${event?.detail.name ?? 'execution'} ${event?.detail.status ?? ''}`.trim();
+  try {
+    await mkdir(path.dirname(out), { recursive: true });
+    await writeFile(out, renderHtml(message, { title: `Preview: ${title}` }));
+  } catch (error) {
+    throw new CliError(
+      `cannot write the HTML preview to ${out}: ${(error as Error).message}`,
+      ExitCode.badInput,
+      {
+        cause: error,
+      }
+    );
+  }
+  // Status lines go to stderr so `--json` output stays pipeable.
+  io.stderr.write(`\nHTML preview: ${out}\nBlock Kit Builder: ${blockKitBuilderUrl(message)}\n`);
+  return message;
+}
+
+async function loadExecution(
+  options: PreviewOptions,
+  sfn?: SFNClient
+): Promise<{ event?: StatusChangeEvent; pages: unknown[] }> {
+  if (options.executionArn) {
+    if (options.history || options.event) {
+      throw new CliError(
+        'give either --execution-arn or --history/--event files, not both',
+        ExitCode.badInput
+      );
+    }
+    if (!isExecutionArn(options.executionArn)) {
+      throw new CliError(
+        `--execution-arn must be a Step Functions execution ARN (arn:aws:states:<region>:<account>:execution:<state machine>:<name>), got "${options.executionArn}"`,
+        ExitCode.badInput
+      );
+    }
+    const region = options.region ?? parseArn(options.executionArn)?.region;
+    const client = sfn ?? createClients(awsOptions({ ...options, ...(region ? { region } : {}) })).sfn;
+    return readLiveExecution(client, options.executionArn);
+  }
+  if (!options.history && !options.event) {
+    throw new CliError(
+      'nothing to preview: give --execution-arn <arn> (reads AWS) or --history <file> and/or --event <file>',
+      ExitCode.badInput
+    );
+  }
+  const history = options.history ? await readJson(options.history, '--history') : undefined;
+  const event = options.event ? await readJson(options.event, '--event') : undefined;
+  if (event !== undefined && !isStatusChangeEvent(event)) {
+    throw new CliError(
+      `--event ${options.event} is not a status-change event: expected an object with detail.executionArn and detail.status`,
+      ExitCode.badInput
+    );
+  }
+  return {
+    ...(event ? { event } : {}),
+    pages: history === undefined ? [] : historyPages(history, options.history),
+  };
+}
+
+/** Reads the execution and all of its history, page by page; the SDK retries throttled calls. */
+export async function readLiveExecution(
+  sfn: SFNClient,
+  executionArn: string
+): Promise<{ event: StatusChangeEvent; pages: unknown[] }> {
+  const execution = await aws(`describe execution ${executionArn}`, () =>
+    sfn.send(new DescribeExecutionCommand({ executionArn }))
+  );
+  const pages: unknown[] = [];
+  try {
+    for await (const page of paginateGetExecutionHistory(
+      { client: sfn, pageSize: 1000 },
+      // Like the notifier: no inputs and outputs, which also keeps 25,000-event histories small.
+      { executionArn, includeExecutionData: false, maxResults: 1000 }
+    )) {
+      pages.push({ events: page.events ?? [] });
+    }
+  } catch (error) {
+    throw toCliError(error, `read the history of ${executionArn}`);
+  }
+  return { event: statusChangeEvent(execution), pages };
+}
+
+/** One GetExecutionHistory response, an array of them, or a bare array of events. */
+export function historyPages(value: unknown, file = 'history'): unknown[] {
+  const isPage = (item: unknown): boolean =>
+    typeof item === 'object' && item !== null && ('events' in item || 'Events' in item);
+  if (isPage(value)) return [value];
+  if (Array.isArray(value)) {
+    if (value.every(isPage)) return value;
+    if (
+      value.every((item) => typeof item === 'object' && item !== null && ('type' in item || 'Type' in item))
+    ) {
+      return [{ events: value }];
+    }
+  }
+  throw new CliError(
+    `--history ${file} is not a GetExecutionHistory response: expected {"events": [...]}, an array of those, or an array of events`,
+    ExitCode.badInput
+  );
+}
+
+function isStatusChangeEvent(value: unknown): value is StatusChangeEvent {
+  const detail = (value as { detail?: { executionArn?: unknown; status?: unknown } } | null)?.detail;
+  return typeof detail?.executionArn === 'string' && typeof detail.status === 'string';
+}
+
+async function readJson(file: string, option: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new CliError(
+      `cannot read ${option} ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      ExitCode.badInput,
+      {
+        cause: error,
+      }
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CliError(
+      `${option} ${file} is not valid JSON: ${(error as Error).message}`,
+      ExitCode.badInput,
+      {
+        cause: error,
+      }
+    );
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * `sfn-slack setup`: stores an environment's Slack credential, read from standard input so it never lands in
+ * shell history, and never printed or logged.
+ *
+ * - bot token (default): PutSecretValue on the stack's BotTokenSecretArn, then UpdateConnection on its
+ *   ConnectionName with `Authorization: Bearer <token>` (the HTTP task's header must come from the connection);
+ * - `--webhook`: the incoming-webhook URL as the SSM SecureString `/{env}/SLACK_URL`.
+ */
+import { DescribeConnectionCommand, UpdateConnectionCommand } from '@aws-sdk/client-eventbridge';
+import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { PutParameterCommand } from '@aws-sdk/client-ssm';
+import type { Command } from 'commander';
+import { type AwsClients, createClients } from '../aws/clients.js';
+import { aws } from '../aws/errors.js';
+import { type Io, processIo, readAll } from '../aws/io.js';
+import { addAwsOptions, awsOptions, type EnvOptions, resolveEnv } from '../aws/options.js';
+import { readStack, requireOutput } from '../aws/stack.js';
+import { CliError, ExitCode } from '../errors.js';
+
+export interface SetupOptions extends EnvOptions {
+  /** Store an incoming-webhook URL instead of a bot token. */
+  readonly webhook?: boolean;
+}
+
+const BOT_TOKEN = /^xoxb-[A-Za-z0-9-]+$/;
+const WEBHOOK_URL = /^https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9_/-]+$/;
+
+/** The SSM parameter the webhook mode reads at delivery time. */
+export function webhookParameterName(env: string): string {
+  return `/${env}/SLACK_URL`;
+}
+
+export function register(program: Command, io: Io = processIo()): void {
+  const command = program
+    .command('setup')
+    .summary('store the Slack bot token (or webhook URL) for an environment, read from standard input')
+    .description(
+      'Store the Slack credential for an environment. The value is read from standard input (never from an\n' +
+        'argument, so it stays out of shell history) and is never printed.\n\n' +
+        'Bot token (default): written to the stack’s bot-token secret, and the EventBridge connection is\n' +
+        'updated to send "Authorization: Bearer <token>".\n' +
+        '--webhook: the incoming-webhook URL is stored as the SSM SecureString /<env>/SLACK_URL.'
+    )
+    .option(
+      '--webhook',
+      'store an incoming-webhook URL (https://hooks.slack.com/services/…) instead of a bot token'
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  sfn-slack setup --env prod < token.txt\n' +
+        '  pbpaste | sfn-slack setup --env dev --webhook\n' +
+        '  sfn-slack setup --env prod          (paste the token, then press Enter; it is not shown)'
+    );
+  addAwsOptions(command).action(async (options: SetupOptions) => {
+    await runSetup(options, io, createClients(awsOptions(options)));
+  });
+}
+
+export async function runSetup(options: SetupOptions, io: Io, clients: AwsClients): Promise<void> {
+  const env = resolveEnv(options);
+  const what = options.webhook ? 'webhook URL' : 'bot token';
+  const secret = (await readSecret(io, what)).trim();
+  if (secret === '') {
+    throw new CliError(
+      `no ${what} on standard input: pipe it in, e.g. \`sfn-slack setup --env ${env}${options.webhook ? ' --webhook' : ''} < file\``,
+      ExitCode.badInput
+    );
+  }
+
+  if (options.webhook) {
+    // The message names the expected shape only: the input itself is a secret and is never echoed.
+    if (!WEBHOOK_URL.test(secret)) {
+      throw new CliError(
+        'the input is not a Slack incoming-webhook URL (expected https://hooks.slack.com/services/…)',
+        ExitCode.badInput
+      );
+    }
+    const name = webhookParameterName(env);
+    await aws(`store the webhook URL in SSM parameter ${name}`, () =>
+      clients.ssm.send(
+        new PutParameterCommand({ Name: name, Value: secret, Type: 'SecureString', Overwrite: true })
+      )
+    );
+    io.stdout.write(`✓ Stored the webhook URL as SecureString ${name} (environment ${env}).\n`);
+    return;
+  }
+
+  if (!BOT_TOKEN.test(secret)) {
+    throw new CliError(
+      'the input is not a Slack bot token (expected xoxb-…; for an incoming webhook use --webhook)',
+      ExitCode.badInput
+    );
+  }
+  const stack = await readStack(clients.cloudFormation, env);
+  if (!stack.outputs.BotTokenSecretArn && stack.outputs.WebhookParameterName) {
+    throw new CliError(
+      `environment ${env} is deployed for an incoming webhook: run \`sfn-slack setup --env ${env} --webhook\` instead`,
+      ExitCode.badInput
+    );
+  }
+  const secretArn = requireOutput(stack, 'BotTokenSecretArn', 'the bot-token secret');
+  const connectionName = requireOutput(stack, 'ConnectionName', 'the EventBridge connection');
+
+  await aws(`store the bot token in secret ${secretArn}`, () =>
+    clients.secretsManager.send(new PutSecretValueCommand({ SecretId: secretArn, SecretString: secret }))
+  );
+  await aws(`update the EventBridge connection ${connectionName}`, () =>
+    clients.eventBridge.send(
+      new UpdateConnectionCommand({
+        Name: connectionName,
+        AuthorizationType: 'API_KEY',
+        AuthParameters: {
+          ApiKeyAuthParameters: { ApiKeyName: 'Authorization', ApiKeyValue: `Bearer ${secret}` },
+        },
+      })
+    )
+  );
+  const described = await aws(`read the EventBridge connection ${connectionName}`, () =>
+    clients.eventBridge.send(new DescribeConnectionCommand({ Name: connectionName }))
+  );
+  io.stdout.write(
+    `✓ Stored the bot token in ${secretArn}\n` +
+      `✓ Updated connection ${connectionName} (state: ${described.ConnectionState ?? 'unknown'})\n` +
+      `Check the environment with: sfn-slack doctor --env ${env} --send-test\n`
+  );
+}
+
+/**
+ * Reads the secret: all of standard input when it is piped, or one hidden line when it is a terminal
+ * (raw mode, so the characters are not echoed).
+ */
+async function readSecret(io: Io, what: string): Promise<string> {
+  const stdin = io.stdin as NodeJS.ReadStream;
+  if (!stdin.isTTY || typeof stdin.setRawMode !== 'function') {
+    return readAll(io.stdin);
+  }
+  io.stderr.write(`Paste the ${what} and press Enter (it will not be shown): `);
+  return new Promise<string>((resolve, reject) => {
+    let value = '';
+    const finish = (error?: Error): void => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.removeListener('data', onData);
+      io.stderr.write('\n');
+      if (error) reject(error);
+      else resolve(value);
+    };
+    const onData = (chunk: Buffer | string): void => {
+      for (const char of chunk.toString('utf8')) {
+        if (char === '\r' || char === '\n' || char === '\u0004') {
+          finish();
+          return;
+        }
+        if (char === '\u0003') {
+          finish(new CliError('cancelled', ExitCode.failed));
+          return;
+        }
+        if (char === '\u007f' || char === '\b') value = value.slice(0, -1);
+        else value += char;
+      }
+    };
+    stdin.setRawMode(true);
+    stdin.resume();
+    stdin.on('data', onData);
+  });
+}

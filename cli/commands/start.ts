@@ -1,0 +1,372 @@
+/**
+ * `sfn-slack start` (`npm start`): runs the whole notifier locally on an execution (the bundled nightly-ETL
+ * example by default): the real state machine files on the local runner, the real formatter, a local FIFO
+ * queue and Pipe, and a local Slack-compatible server (or real Slack when asked). Prints the delivered message
+ * as text and writes an HTML preview.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { Command } from 'commander';
+import type { SlackMessage, StatusChangeEvent } from '../../formatters/contract.js';
+import { handler } from '../../formatters/handler.js';
+import { RealClock } from '../../local/asl/index.js';
+import { LocalPipeline, type SlackTarget } from '../../local/pipeline.js';
+import { asSlackMessage } from '../../local/slack-server/page.js';
+import {
+  type HistorySource,
+  liveHistorySource,
+  readHistoryFile,
+  recordedHistorySource,
+} from '../../local/stand-ins/history.js';
+import { renderHtml, renderTerminal } from '../../preview/index.js';
+import { CliError, ExitCode } from '../errors.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The bundled example: a nightly ETL run that failed in an ECS task. */
+export const bundledExample = {
+  history: path.join(repoRoot, 'examples/nightly-etl-failed.history.json'),
+  event: path.join(repoRoot, 'examples/nightly-etl-failed.event.json'),
+} as const;
+
+export interface StartOptions {
+  /** GetExecutionHistory output. @default the bundled example */
+  readonly history?: string;
+  /** EventBridge status-change event. @default the bundled example's, or one built from the history */
+  readonly event?: string;
+  /** Read this execution's history from AWS (credentials from the environment). */
+  readonly executionArn?: string;
+  /** Post to real Slack (SLACK_BOT_TOKEN + SLACK_CHANNEL, or SLACK_WEBHOOK_URL). @default false */
+  readonly slack?: boolean;
+  /** @default 'detailed' */
+  readonly template?: string;
+  /** @default 'local' */
+  readonly environment?: string;
+  /** Where to write the HTML preview. @default '.sfn-slack/preview.html' */
+  readonly out?: string;
+  /** Show every log line at once. @default false */
+  readonly verbose?: boolean;
+  /** Keep the local Slack server running (its page shows what it received) until interrupted. @default false */
+  readonly serve?: boolean;
+}
+
+/** Where the command writes; tests pass their own. */
+export interface StartIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** @default false */
+  readonly ansi?: boolean;
+  /** Progress lines appear only after this long (the run is usually instant). @default 800 */
+  readonly progressAfterMs?: number;
+  /** With `serve`: resolves when the user wants to stop (Ctrl-C). @default - returns at once */
+  readonly untilStopped?: () => Promise<void>;
+}
+
+export interface StartResult {
+  readonly message: SlackMessage;
+  /** True when Slack refused the blocks and the plain-text fallback went out. */
+  readonly fallback: boolean;
+  readonly htmlPath: string;
+}
+
+const executionArnPattern = /^arn:aws[a-z-]*:states:([a-z0-9-]+):\d{12}:execution:[^:]+:[^:]+$/;
+
+async function readJson(file: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CliError(`cannot read the ${what} file ${file}: ${code === 'ENOENT' ? 'no such file' : code}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`the ${what} file ${file} is not valid JSON (${(error as Error).message})`);
+  }
+}
+
+function toEvent(content: unknown, file: string): StatusChangeEvent {
+  const record = (typeof content === 'object' && content !== null ? content : {}) as Record<string, unknown>;
+  const detail = record.detail as Record<string, unknown> | undefined;
+  if (typeof detail?.executionArn === 'string') return record as unknown as StatusChangeEvent;
+  if (typeof record.executionArn === 'string') return { detail: record as StatusChangeEvent['detail'] };
+  throw new CliError(
+    `the event file ${file} is not a Step Functions status-change event; expected an EventBridge event with detail.executionArn`
+  );
+}
+
+const terminalTypes: Record<string, string> = {
+  ExecutionSucceeded: 'SUCCEEDED',
+  ExecutionFailed: 'FAILED',
+  ExecutionTimedOut: 'TIMED_OUT',
+  ExecutionAborted: 'ABORTED',
+};
+
+/** An event for a history given without one: the status from its last event, a placeholder ARN. */
+function eventFromHistory(events: readonly Record<string, unknown>[]): StatusChangeEvent {
+  const typeOf = (e: Record<string, unknown>) => String(e.type ?? e.Type ?? '');
+  const last = [...events].reverse().find((e) => typeOf(e) in terminalTypes);
+  return {
+    detail: {
+      executionArn: 'arn:aws:states:us-east-1:000000000000:execution:local-history:local-execution',
+      stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:local-history',
+      name: 'local-execution',
+      status: last ? (terminalTypes[typeOf(last)] as string) : 'RUNNING',
+    },
+  };
+}
+
+async function liveEvent(client: SFNClient, executionArn: string): Promise<StatusChangeEvent> {
+  const d = await client.send(new DescribeExecutionCommand({ executionArn }));
+  return {
+    detail: {
+      executionArn,
+      stateMachineArn: d.stateMachineArn,
+      name: d.name,
+      status: d.status ?? 'RUNNING',
+      startDate: d.startDate?.getTime() ?? null,
+      stopDate: d.stopDate?.getTime() ?? null,
+      input: null,
+      output: null,
+      redriveCount: d.redriveCount ?? 0,
+      error: d.error ?? null,
+      cause: d.cause ?? null,
+    },
+  };
+}
+
+function slackTarget(env: StartIo['env']): SlackTarget {
+  const token = env.SLACK_BOT_TOKEN;
+  const channel = env.SLACK_CHANNEL;
+  if (token && channel) return { kind: 'bot', token, channel };
+  const url = env.SLACK_WEBHOOK_URL;
+  if (url) {
+    if (!/^https:\/\/hooks\.slack\.com\/services\//.test(url)) {
+      throw new CliError(
+        'SLACK_WEBHOOK_URL is not an incoming-webhook URL (https://hooks.slack.com/services/…)'
+      );
+    }
+    return { kind: 'webhook', url };
+  }
+  throw new CliError(
+    '--slack needs SLACK_BOT_TOKEN and SLACK_CHANNEL, or SLACK_WEBHOOK_URL, in the environment',
+    ExitCode.badInput
+  );
+}
+
+/** Shows progress lines only once the run has taken more than a moment. */
+function progressReporter(io: StartIo, verbose: boolean) {
+  const held: string[] = [];
+  let showing = verbose;
+  const timer = setTimeout(() => {
+    showing = true;
+    for (const line of held.splice(0)) io.stderr(`${line}\n`);
+  }, io.progressAfterMs ?? 800);
+  timer.unref();
+  return {
+    line(text: string) {
+      if (showing) io.stderr(`${text}\n`);
+      else held.push(text);
+    },
+    stop() {
+      clearTimeout(timer);
+    },
+  };
+}
+
+/**
+ * Keeps the in-process formatter's Lambda logs (JSON lines on stdout) out of the command's output: they go to
+ * the progress lines instead.
+ */
+async function withLambdaLogs<T>(sink: (line: string) => void, run: () => Promise<T>): Promise<T> {
+  const original = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    for (const line of String(chunk).split('\n')) if (line.trim() !== '') sink(`formatter: ${line}`);
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    return await run();
+  } finally {
+    process.stdout.write = original;
+  }
+}
+
+/** A path as the user would type it: relative when under the working directory, else absolute. */
+function shownPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
+
+export async function startCommand(options: StartOptions, io: StartIo): Promise<StartResult> {
+  const progress = progressReporter(io, options.verbose ?? false);
+  try {
+    let history: HistorySource;
+    let event: StatusChangeEvent;
+    let live = false;
+    if (options.executionArn !== undefined) {
+      const match = executionArnPattern.exec(options.executionArn);
+      if (!match) {
+        throw new CliError(
+          `--execution-arn ${options.executionArn} is not a Step Functions execution ARN (arn:aws:states:<region>:<account>:execution:<state machine>:<name>)`
+        );
+      }
+      const region = match[1] as string;
+      try {
+        await fromNodeProviderChain({ timeout: 1000, maxRetries: 0 })();
+      } catch {
+        throw new CliError(
+          'no AWS credentials in the environment: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or drop --execution-arn to run the bundled example',
+          ExitCode.aws
+        );
+      }
+      progress.line(`reading the execution from AWS (${region})…`);
+      process.env.AWS_REGION ??= region;
+      const client = new SFNClient({ region });
+      history = liveHistorySource(client);
+      try {
+        event = options.event
+          ? toEvent(await readJson(options.event, 'event'), options.event)
+          : await liveEvent(client, options.executionArn);
+      } catch (error) {
+        if (error instanceof CliError) throw error;
+        throw new CliError(
+          `AWS refused DescribeExecution: ${(error as Error).name}: ${(error as Error).message}`,
+          ExitCode.aws
+        );
+      }
+      if (event.detail.executionArn !== options.executionArn) {
+        throw new CliError('the --event file is for another execution than --execution-arn');
+      }
+      live = true;
+    } else {
+      const historyFile = options.history ?? bundledExample.history;
+      let pages: Awaited<ReturnType<typeof readHistoryFile>>;
+      try {
+        pages = await readHistoryFile(historyFile);
+      } catch (error) {
+        throw new CliError(`cannot use the history file ${historyFile}: ${(error as Error).message}`);
+      }
+      history = recordedHistorySource(pages);
+      const eventFile = options.event ?? (options.history === undefined ? bundledExample.event : undefined);
+      event = eventFile
+        ? toEvent(await readJson(eventFile, 'event'), eventFile)
+        : eventFromHistory(pages.flatMap((p) => p.events));
+    }
+
+    const slack = options.slack ? slackTarget(io.env) : undefined;
+    progress.line(
+      `running the notifier locally for ${event.detail.name ?? event.detail.executionArn} (${event.detail.status})…`
+    );
+    const pipeline = await LocalPipeline.create({
+      history,
+      formatter: handler,
+      environment: options.environment ?? 'local',
+      template: options.template ?? 'detailed',
+      // Against real Slack: real waits, and a message Slack refuses goes to the DLQ at once.
+      ...(slack ? { slack, clock: new RealClock(), maxReceiveCount: 1 } : {}),
+      ...(live ? { sdkHistory: 'aws' as const } : {}),
+      log: (line) => progress.line(line),
+    });
+    try {
+      const { notifier } = await withLambdaLogs(
+        (line) => progress.line(line),
+        () => pipeline.run(event)
+      );
+      if (notifier.status !== 'SUCCEEDED') {
+        throw new CliError(
+          `the notifier state machine failed: ${notifier.error ?? 'unknown error'}${notifier.cause ? `: ${notifier.cause}` : ''}`,
+          ExitCode.failed
+        );
+      }
+      const lastDelivery = pipeline.deliveries.at(-1);
+      if (pipeline.deadLetterQueue.peekBodies().length > 0 || lastDelivery?.result.status !== 'SUCCEEDED') {
+        const reason = lastDelivery?.result.error ?? 'no delivery ran';
+        throw new CliError(
+          `Slack did not take the message (${reason}); it is in the local dead-letter queue`,
+          ExitCode.failed
+        );
+      }
+      const output = lastDelivery.result.output as { fallback?: unknown } | undefined;
+      const fallback = output?.fallback === true;
+      let message: SlackMessage;
+      const received = pipeline.slack?.messages().at(-1);
+      if (received) message = asSlackMessage(received);
+      else {
+        const body = JSON.parse(lastDelivery.records[0]?.body ?? '{}') as {
+          payload: SlackMessage;
+          fallback: SlackMessage;
+        };
+        message = fallback ? body.fallback : body.payload;
+      }
+
+      const where = slack
+        ? slack.kind === 'bot'
+          ? 'Slack (chat.postMessage)'
+          : 'Slack (incoming webhook)'
+        : 'the local Slack server';
+      io.stdout(`${renderTerminal(message, { ansi: io.ansi ?? false })}\n`);
+      const htmlPath = path.resolve(options.out ?? path.join('.sfn-slack', 'preview.html'));
+      await mkdir(path.dirname(htmlPath), { recursive: true });
+      await writeFile(
+        htmlPath,
+        renderHtml(message, { title: `${event.detail.name ?? 'execution'}: ${event.detail.status}` }),
+        'utf8'
+      );
+      io.stdout(
+        `\nDelivered to ${where}${fallback ? ' as plain text (Slack refused the blocks)' : ''}.\nHTML preview: ${shownPath(htmlPath)}\n`
+      );
+      if (options.serve && pipeline.slack && io.untilStopped) {
+        progress.stop();
+        io.stdout(`Local Slack page: ${pipeline.slack.url}/ (Ctrl-C to stop)\n`);
+        await io.untilStopped();
+      }
+      return { message, fallback, htmlPath };
+    } finally {
+      await pipeline.close();
+    }
+  } finally {
+    progress.stop();
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('start')
+    .summary('run the whole notifier locally on an example execution')
+    .description(
+      'Run the notifier end to end on this machine: the real state machine files on the local runner, the real ' +
+        'formatter, a local FIFO queue and Pipe, and a local Slack-compatible server. Prints the message that was ' +
+        'delivered and writes an HTML preview. With no options it uses the bundled nightly-ETL example.\n\n' +
+        '--execution-arn uses the AWS credentials and profile of the environment. --slack reads SLACK_BOT_TOKEN ' +
+        'and SLACK_CHANNEL, or SLACK_WEBHOOK_URL, from the environment (never printed).'
+    )
+    .option('--history <file>', 'GetExecutionHistory output (JSON: {"events": [...]} or an array of pages)')
+    .option('--event <file>', 'EventBridge "Step Functions Execution Status Change" event (JSON)')
+    .option('--execution-arn <arn>', 'read a real execution from AWS instead of a file')
+    .option('--slack', 'post to real Slack instead of the local server', false)
+    .option('--template <name|path>', 'detailed, compact, or a path to a .jsonata file', 'detailed')
+    .option('--environment <name>', 'environment name shown in the message', 'local')
+    .option('--out <file>', 'where to write the HTML preview', path.join('.sfn-slack', 'preview.html'))
+    .option('--verbose', 'print every step and log line as it happens', false)
+    .option(
+      '--serve',
+      'keep the local Slack server running to browse what it received (Ctrl-C to stop)',
+      false
+    )
+    .action(async (options: StartOptions) => {
+      if (options.executionArn !== undefined && options.history !== undefined) {
+        throw new CliError('give either --execution-arn or --history, not both');
+      }
+      await startCommand(options, {
+        stdout: (text) => process.stdout.write(text),
+        stderr: (text) => process.stderr.write(text),
+        env: process.env,
+        ansi: process.stdout.isTTY === true,
+        untilStopped: () => new Promise<void>((resolve) => process.once('SIGINT', () => resolve())),
+      });
+    });
+}

@@ -1,0 +1,91 @@
+/**
+ * The in-process entry: history pages (+ event) → summary → template → a Slack message within Slack's
+ * limits. Used by the Lambda handler, the `render` command, the local pipeline and previews.
+ */
+import type { NotifierSettings, SlackMessage, StatusChangeEvent } from './contract.js';
+import { enforceSlackLimits } from './render/limits.js';
+import { DEFAULT_TEMPLATE, evaluateTemplate } from './render/templates.js';
+import { buildTemplateInput, plainTime } from './render/view.js';
+import { summarize } from './summarize/index.js';
+import type { ExecutionSummary } from './summarize/types.js';
+
+export { TemplateError } from './render/templates.js';
+export type { ExecutionSummary } from './summarize/types.js';
+
+export interface FormatOptions {
+  /** The EventBridge status-change event; its status is the one the message reports. @default - none */
+  readonly event?: StatusChangeEvent;
+  /** GetExecutionHistory pages (either casing, any order). May be empty. */
+  readonly pages: readonly unknown[];
+  /** Environment, template, mention. @default - template `detailed`, no environment, no mention */
+  readonly settings?: Partial<NotifierSettings>;
+  /** Console region when it differs from the execution ARN's. @default - the ARN's region */
+  readonly consoleRegion?: string;
+  /** A fold state from earlier partial calls. @default - none */
+  readonly partial?: unknown;
+  /** Why the history could not be read. @default - it was read */
+  readonly historyUnavailable?: { readonly error: string; readonly cause?: string };
+}
+
+export interface FormatResult {
+  readonly message: SlackMessage;
+  readonly summary: ExecutionSummary;
+}
+
+/**
+ * Formats one execution. Async because JSONata 2 evaluates asynchronously. Throws `TemplateError` when the
+ * template cannot be read, compiled or evaluated.
+ */
+export async function formatExecution(options: FormatOptions): Promise<FormatResult> {
+  const summary = summarize({
+    pages: options.pages,
+    ...(options.event ? { event: options.event } : {}),
+    ...(options.partial === undefined ? {} : { partial: options.partial }),
+    ...(options.historyUnavailable ? { historyUnavailable: options.historyUnavailable } : {}),
+  });
+  const message = await renderSummary(summary, options.settings ?? {}, options.consoleRegion);
+  return { message, summary };
+}
+
+/** Renders a summary with the configured template and enforces Slack's limits on the result. */
+export async function renderSummary(
+  summary: ExecutionSummary,
+  settings: Partial<NotifierSettings>,
+  consoleRegion?: string
+): Promise<SlackMessage> {
+  const template = settings.template ?? DEFAULT_TEMPLATE;
+  const input = buildTemplateInput(summary, {
+    ...(settings.environment === undefined ? {} : { environment: settings.environment }),
+    ...(settings.mentionOnFailure === undefined ? {} : { mentionOnFailure: settings.mentionOnFailure }),
+    ...(consoleRegion === undefined ? {} : { consoleRegion }),
+    template,
+  });
+  const output = await evaluateTemplate(template, input);
+  return enforceSlackLimits(output, input.view.notificationText);
+}
+
+/**
+ * The plain-text-only version of a message (no blocks), posted when Slack rejects the blocks. Everything
+ * execution-derived in it is escaped.
+ */
+export function plainTextMessage(
+  summary: ExecutionSummary,
+  settings: Partial<NotifierSettings>
+): SlackMessage {
+  const input = buildTemplateInput(summary, {
+    ...(settings.environment === undefined ? {} : { environment: settings.environment }),
+    ...(settings.mentionOnFailure === undefined ? {} : { mentionOnFailure: settings.mentionOnFailure }),
+  });
+  const { view, context } = input;
+  const x = input.summary.execution;
+  const lines = [
+    `${context.mention ? `${context.mention} ` : ''}${view.notificationText}`,
+    `Started ${plainTime(x.startMs)} · ended ${plainTime(x.stopMs)} · ${view.duration}`,
+  ];
+  const fatal = view.failures.find((f) => f.handling === 'fatal');
+  if (fatal?.parsed) lines.push(fatal.parsed);
+  if (view.historyNote) lines.push(view.historyNote);
+  if (x.executionArn) lines.push(x.executionArn);
+  if (context.consoleUrl) lines.push(context.consoleUrl);
+  return enforceSlackLimits({ text: lines.join('\n') }, view.notificationText);
+}

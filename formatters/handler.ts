@@ -1,0 +1,151 @@
+/**
+ * The formatter Lambda: the notifier state machine's Format step. Thin on purpose: it reads the input
+ * (contract.ts), folds history pages (or reads the history itself when asked), renders the message and
+ * answers with what goes on the FIFO queue. All the logic is in summarize/ and render/.
+ *
+ * Logs carry ids, statuses and counts only: never the bot token, the webhook URL, or message content.
+ */
+import { createHash } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { paginateGetExecutionHistory, SFNClient } from '@aws-sdk/client-sfn';
+import type {
+  DeliveryMessage,
+  FormatterInput,
+  FormatterOutput,
+  NotifierSettings,
+  SlackMessage,
+  StatusChangeEvent,
+} from './contract.js';
+import { plainTextMessage, renderSummary } from './format.js';
+import { TemplateError } from './render/templates.js';
+import { foldPages, summarize } from './summarize/index.js';
+
+// Log level from the environment (POWERTOOLS_LOG_LEVEL or the function's AWS_LAMBDA_LOG_LEVEL), INFO by default.
+const logger = new Logger({ serviceName: 'sfn-slack-notifier' });
+
+let client: SFNClient | undefined;
+
+/** The SFN client, created once per container. The SDK's standard retry mode backs off on throttling. */
+function sfn(): SFNClient {
+  client ??= new SFNClient({ maxAttempts: 8 });
+  return client;
+}
+
+/**
+ * Reads a whole execution history (forward, 1,000 events a page, without inputs and outputs), folding page
+ * by page so memory stays bounded. Returns the fold state to finish with.
+ */
+export async function readHistoryFolded(
+  executionArn: string,
+  sfnClient: SFNClient = sfn()
+): Promise<unknown> {
+  let partial: unknown;
+  let pages = 0;
+  const paginator = paginateGetExecutionHistory(
+    { client: sfnClient, pageSize: 1_000 },
+    { executionArn, includeExecutionData: false, reverseOrder: false }
+  );
+  for await (const page of paginator) {
+    partial = foldPages(partial, [{ events: page.events ?? [] }]);
+    pages += 1;
+  }
+  logger.info('history read', { executionArn, pages });
+  return partial;
+}
+
+/** SHA-256 hex of `executionArn|status|redriveCount`: the FIFO deduplication id. */
+export function deduplicationId(executionArn: string, status: string, redriveCount: number): string {
+  return createHash('sha256').update(`${executionArn}|${status}|${redriveCount}`).digest('hex');
+}
+
+/** FIFO message group: the channel, or `webhook`. */
+export function messageGroupId(settings: Pick<NotifierSettings, 'destination'>): string {
+  const destination = settings.destination;
+  return destination?.type === 'channel' && destination.channel ? destination.channel : 'webhook';
+}
+
+function validate(input: FormatterInput): StatusChangeEvent {
+  const event = input?.event;
+  if (!event || typeof event !== 'object' || !event.detail || typeof event.detail.executionArn !== 'string') {
+    throw new TypeError('formatter input has no event.detail.executionArn');
+  }
+  return event;
+}
+
+/**
+ * The handler. `pages` + `nextToken` → a `partial` to send back with the next pages; otherwise the message,
+ * its destination group and deduplication id. A template that fails still sends a plain-text message.
+ */
+export const handler = async (input: FormatterInput): Promise<FormatterOutput> => {
+  const event = validate(input);
+  const executionArn = event.detail.executionArn;
+  const settings: Partial<NotifierSettings> = input.settings ?? {};
+  logger.appendKeys({ executionArn, status: event.detail.status });
+
+  let partial = input.partial;
+  let pages: readonly unknown[] = input.pages ?? [];
+  let historyUnavailable = input.historyUnavailable;
+  if (input.readHistory && !historyUnavailable) {
+    try {
+      partial = await readHistoryFolded(executionArn);
+      pages = [];
+    } catch (error) {
+      // The notification still goes out, saying why the details are missing.
+      const name = error instanceof Error ? error.name : 'Error';
+      const message = error instanceof Error ? error.message : String(error);
+      logger.warn('history could not be read', { error: name });
+      historyUnavailable = { error: name, cause: message };
+      partial = undefined;
+      pages = [];
+    }
+  }
+  if (input.nextToken) {
+    const next = foldPages(partial, pages);
+    logger.info('partial', { pages: pages.length, events: next.eventCount });
+    return { kind: 'partial', partial: next };
+  }
+
+  const summary = summarize({
+    pages,
+    event,
+    ...(partial === undefined ? {} : { partial }),
+    ...(historyUnavailable ? { historyUnavailable } : {}),
+  });
+  const fallbackMessage = plainTextMessage(summary, settings);
+  let message: SlackMessage;
+  try {
+    message = await renderSummary(summary, settings);
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    // The notification still goes out, as plain text; the error names the template, not the content.
+    logger.error('template failed, sending plain text', { template: error.template, error: error.message });
+    message = fallbackMessage;
+  }
+
+  const status = typeof event.detail.status === 'string' ? event.detail.status : summary.execution.status;
+  const redriveCount =
+    typeof event.detail.redriveCount === 'number'
+      ? event.detail.redriveCount
+      : summary.execution.redriveCount;
+  const dedup = deduplicationId(executionArn, status, redriveCount);
+  const channel = settings.destination?.type === 'channel' ? settings.destination.channel : undefined;
+  const delivery: DeliveryMessage = {
+    payload: { ...message, ...(channel ? { channel } : {}), unfurl_links: false },
+    fallback: { text: fallbackMessage.text, ...(channel ? { channel } : {}) },
+    executionArn,
+    status,
+    deduplicationId: dedup,
+  };
+  logger.info('formatted', {
+    events: summary.eventCount,
+    steps: summary.steps.length + summary.omittedSteps,
+    blocks: message.blocks?.length ?? 0,
+    historyUnavailable: Boolean(historyUnavailable),
+  });
+  return {
+    kind: 'message',
+    delivery,
+    messageGroupId: messageGroupId({ destination: settings.destination ?? { type: 'webhook' } }),
+    deduplicationId: dedup,
+  };
+};

@@ -1,0 +1,38 @@
+/**
+ * Builds the CDK app: one `SfnSlackNotifier-<env>` stack per selected environment (`-c env=<name>`, or all of
+ * them), checked by cdk-nag (AwsSolutions and Serverless packs) during synthesis.
+ */
+import { App, type AppProps, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { loadEnvironments } from './config.js';
+import { NotifierStack, notifierStackName } from './stacks/notifier-stack.js';
+
+export interface BuildAppOptions {
+  /**
+   * The formatter Lambda's entry file.
+   * @default - formatters/handler.ts of this project
+   */
+  readonly formatterEntry?: string;
+}
+
+export function buildApp(props?: AppProps, options: BuildAppOptions = {}): App {
+  const app = new App(props);
+  const environments = loadEnvironments(
+    app.node.tryGetContext('environments'),
+    app.node.tryGetContext('env')
+  );
+  for (const config of environments) {
+    const stackName = notifierStackName(config.name);
+    new NotifierStack(app, stackName, {
+      stackName,
+      description: `sfn-slack-notifier (${config.name}): Step Functions execution results in Slack`,
+      config,
+      ...(options.formatterEntry === undefined ? {} : { formatterEntry: options.formatterEntry }),
+      ...(config.account === undefined && config.region === undefined
+        ? {}
+        : { env: { account: config.account, region: config.region } }),
+    });
+  }
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  return app;
+}

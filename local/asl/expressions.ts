@@ -1,0 +1,185 @@
+import jsonata from 'jsonata';
+import { AslDefinitionError, ERR, StatesError } from './errors.js';
+import { awsFunctions, type FunctionOptions } from './functions.js';
+
+const EXPRESSION = /^\{%([\s\S]*)%\}$/;
+
+/** The text inside `{% %}`, or undefined when the string is a plain literal (whitespace outside counts). */
+export function expressionText(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = EXPRESSION.exec(value);
+  return match ? (match[1] ?? '').trim() : undefined;
+}
+
+type AstNode = { type?: string; value?: unknown; steps?: AstNode[] } & Record<string, unknown>;
+const RELATIVE_KEYS = new Set(['stages', 'predicate', 'group', 'terms']);
+const SKIP_KEYS = new Set(['type', 'value', 'position', 'keepArray', 'consarray']);
+
+/**
+ * AWS rejects a reference to the implicit root input (`$`, `$$`, a bare field name at top level):
+ * "Always start from $states.input or a variable". Names inside a path after its first step, filters,
+ * sorts and groups are relative to that path and allowed.
+ */
+function findRootReference(node: unknown, relative: boolean): string | undefined {
+  if (node === null || typeof node !== 'object') return undefined;
+  if (Array.isArray(node)) {
+    for (const child of node) {
+      const found = findRootReference(child, relative);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  const n = node as AstNode;
+  if (n.type === 'path' && Array.isArray(n.steps)) {
+    for (const [i, step] of n.steps.entries()) {
+      const found = findRootReference(step, i > 0 ? true : relative);
+      if (found) return found;
+    }
+    return findRootReference(n.group, true);
+  }
+  if (!relative && n.type === 'name') return `field name '${String(n.value)}'`;
+  if (!relative && n.type === 'variable' && (n.value === '' || n.value === '$'))
+    return n.value === '' ? "'$'" : "'$$'";
+  for (const [key, child] of Object.entries(n)) {
+    if (SKIP_KEYS.has(key)) continue;
+    const found = findRootReference(child, relative || RELATIVE_KEYS.has(key));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Parses every JSONata expression once, at load time, so syntax errors fail before the execution starts. */
+export function checkExpression(text: string, where: string): void {
+  let ast: unknown;
+  try {
+    ast = jsonata(text).ast();
+  } catch (error) {
+    const e = error as { code?: string; message: string };
+    throw new AslDefinitionError(
+      `${where}: the JSONata expression '${text}' does not parse: ${e.code ?? ''} ${e.message}`.trim()
+    );
+  }
+  const root = findRootReference(ast, false);
+  if (root)
+    throw new AslDefinitionError(
+      `${where}: the JSONata expression '${text}' references the implicit root input (${root}); ` +
+        'Step Functions has none: start from $states.input or a variable'
+    );
+}
+
+/** Where an evaluation happens, for the QueryEvaluationError cause (same wording as AWS's). */
+export interface EvalSite {
+  stateName: string;
+  enteredEventId: number;
+  /** e.g. 'Output/FunctionResult', 'Arguments', 'Choices/0/Condition'. */
+  location: string;
+}
+
+/** What `$states` holds plus the visible variables. */
+export interface EvalScope {
+  states: Record<string, unknown>;
+  variables: Record<string, unknown>;
+}
+
+/** Raised for any evaluation failure; carries the location for the EvaluationFailed event. */
+export class QueryEvaluationError extends StatesError {
+  constructor(
+    cause: string,
+    readonly location: string
+  ) {
+    super(ERR.QueryEvaluationError, cause);
+  }
+}
+
+function prefix(site: EvalSite): string {
+  return `An error occurred while executing the state '${site.stateName}' (entered at the event id #${site.enteredEventId}).`;
+}
+
+/** Makes a JSONata result plain JSON (sequences become arrays); anything not JSON is an evaluation error. */
+function toJson(value: unknown, fail: (why: string) => never): unknown {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) fail(`returned the non-JSON number ${value}`);
+    return value;
+  }
+  if (typeof value === 'function') return fail('returned a function, which is not a JSON value');
+  if (Array.isArray(value)) return value.filter((v) => v !== undefined).map((v) => toJson(v, fail));
+  if (typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (v !== undefined) out[k] = toJson(v, fail);
+    }
+    return out;
+  }
+  return fail(`returned a value of type ${typeof value}, which is not JSON`);
+}
+
+/** Compiles and evaluates `{% %}` templates with the AWS function set; one per execution. */
+export class ExpressionEngine {
+  private readonly cache = new Map<string, jsonata.Expression>();
+
+  constructor(private readonly functionOptions: FunctionOptions) {}
+
+  private compile(text: string): jsonata.Expression {
+    let expr = this.cache.get(text);
+    if (!expr) {
+      expr = jsonata(text);
+      for (const fn of awsFunctions(this.functionOptions)) {
+        expr.registerFunction(fn.name, fn.implementation as (...args: unknown[]) => unknown, fn.signature);
+      }
+      this.cache.set(text, expr);
+    }
+    return expr;
+  }
+
+  /** Evaluates one expression string (without the delimiters). */
+  async evaluateExpression(text: string, scope: EvalScope, site: EvalSite): Promise<unknown> {
+    const fail = (why: string): never => {
+      throw new QueryEvaluationError(
+        `${prefix(site)} The JSONata expression '${text}' specified for the field '${site.location}' ${why}`,
+        site.location
+      );
+    };
+    let result: unknown;
+    try {
+      // `eval` bound to undefined: AWS removes $eval, so calling it fails as calling any non-function does.
+      result = await this.compile(text).evaluate(undefined, {
+        ...scope.variables,
+        eval: undefined,
+        states: scope.states,
+      });
+    } catch (error) {
+      if (error instanceof StatesError) throw error;
+      const e = error as { code?: string; message?: string };
+      return fail(
+        `threw an error during evaluation. ${e.code ? `${e.code}: ` : ''}${e.message ?? String(error)}`
+      );
+    }
+    if (result === undefined) return fail('returned nothing (undefined).');
+    return toJson(result, fail);
+  }
+
+  /** Evaluates every `{% %}` string nested in `template`; object keys are never evaluated. */
+  async evaluateTemplate(template: unknown, scope: EvalScope, site: EvalSite): Promise<unknown> {
+    const text = expressionText(template);
+    if (text !== undefined) return this.evaluateExpression(text, scope, site);
+    if (Array.isArray(template)) {
+      const out: unknown[] = [];
+      for (const [i, item] of template.entries()) {
+        out.push(await this.evaluateTemplate(item, scope, { ...site, location: `${site.location}/${i}` }));
+      }
+      return out;
+    }
+    if (template !== null && typeof template === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(template as Record<string, unknown>)) {
+        out[key] = await this.evaluateTemplate(value, scope, {
+          ...site,
+          location: `${site.location}/${key}`,
+        });
+      }
+      return out;
+    }
+    return template;
+  }
+}

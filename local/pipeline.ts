@@ -1,0 +1,301 @@
+/**
+ * The whole notifier, locally: an EventBridge status-change event runs `statemachines/notifier.asl.json`
+ * (history → formatter → FIFO queue), and the local Pipe runs `statemachines/deliver.asl.json` (or
+ * `deliver-webhook.asl.json`) for each queued message, posting to the local Slack server or, when asked, to real
+ * Slack. The definitions run as written; only their `${Placeholders}` are filled with local values.
+ *
+ * Stand-ins: getExecutionHistory → a history source; lambda:invoke → the formatter handler in process;
+ * sqs:sendMessage → the local FIFO queue; the Pipe → `LocalPipe`; http:invoke → a real HTTP request with the
+ * connection's credential injected; ssm:getParameter → the webhook URL.
+ *
+ * Defaults as deployed (infra/constructs/slack-notifier.ts): maxReceiveCount 5, visibility timeout 6 minutes;
+ * and a virtual clock, so retries and visibility timeouts cost no real time.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../formatters/contract.js';
+import {
+  type Clock,
+  type ExecutionResult,
+  type ResourceHandler,
+  runStateMachine,
+  substitute,
+  VirtualClock,
+} from './asl/index.js';
+import { type DrainStats, LocalPipe, type SqsRecord, type TargetResult } from './pipe.js';
+import { FifoQueue } from './queue/index.js';
+import { type SlackServer, startSlackServer } from './slack-server/index.js';
+import { renderReceivedPage } from './slack-server/page.js';
+import { getExecutionHistoryHandler, type HistorySource } from './stand-ins/history.js';
+import { httpInvokeHandler, type LocalConnection } from './stand-ins/http-invoke.js';
+import { lambdaInvokeHandler } from './stand-ins/lambda.js';
+import { serveHistoryToSdk, setServedHistory } from './stand-ins/sfn-endpoint.js';
+import { sqsSendMessageHandler } from './stand-ins/sqs.js';
+import { ssmGetParameterHandler } from './stand-ins/ssm.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const machinesDir = path.join(repoRoot, 'statemachines');
+
+const region = 'us-east-1';
+const account = '000000000000';
+const connectionArn = `arn:aws:events:${region}:${account}:connection/sfn-slack-local/00000000-0000-0000-0000-000000000000`;
+const formatterArn = `arn:aws:lambda:${region}:${account}:function:sfn-slack-formatter-local`;
+const webhookParameterName = '/local/SLACK_URL';
+
+export const resources = {
+  history: 'arn:aws:states:::aws-sdk:sfn:getExecutionHistory',
+  lambda: 'arn:aws:states:::lambda:invoke',
+  sqs: 'arn:aws:states:::sqs:sendMessage',
+  http: 'arn:aws:states:::http:invoke',
+  ssm: 'arn:aws:states:::aws-sdk:ssm:getParameter',
+} as const;
+
+/** Where delivered messages go. */
+export type SlackTarget =
+  /** The local Slack-compatible server (started by the pipeline unless one is given). */
+  | { readonly kind: 'local'; readonly server?: SlackServer; readonly webhook?: boolean }
+  /** Real Slack, chat.postMessage with a bot token (a secret: never logged). */
+  | { readonly kind: 'bot'; readonly token: string; readonly channel: string }
+  /** Real Slack, an incoming webhook (its URL is a secret: never logged). */
+  | { readonly kind: 'webhook'; readonly url: string };
+
+export type Formatter = (input: FormatterInput) => Promise<FormatterOutput>;
+
+export interface PipelineOptions {
+  /** Answers GetExecutionHistory for the notifier. */
+  readonly history: HistorySource;
+  /** The formatter Lambda's handler, run in process. */
+  readonly formatter: Formatter;
+  /** @default { kind: 'local' } */
+  readonly slack?: SlackTarget;
+  /** @default 'local' */
+  readonly environment?: string;
+  /** @default 'detailed' */
+  readonly template?: string;
+  /** @default '' (no mention) */
+  readonly mentionOnFailure?: string;
+  /** Channel for the local server and the notifier's settings. @default '#alerts' (or the bot target's channel) */
+  readonly channel?: string;
+  /** @default a VirtualClock; use a RealClock against real Slack */
+  readonly clock?: Clock;
+  /** @default Math.random */
+  readonly random?: () => number;
+  /** @default 5 (as deployed) */
+  readonly maxReceiveCount?: number;
+  /** @default 360 (as deployed) */
+  readonly visibilityTimeoutSeconds?: number;
+  /** Per HTTP request. @default 60000 (the HTTP Task's limit) */
+  readonly httpTimeoutMs?: number;
+  /** Progress and outcome lines; never secrets. */
+  readonly log?: (line: string) => void;
+  /**
+   * Where the formatter's own history reads (`readHistory`, after a page over 256 KiB) go: `'local'` serves
+   * `history` on a local SFN endpoint; `'aws'` leaves the SDK to the environment (for a live execution).
+   * @default 'local'
+   */
+  readonly sdkHistory?: 'local' | 'aws';
+}
+
+export interface NotifyResult {
+  readonly execution: ExecutionResult;
+}
+
+function readMachine(file: string, values: Record<string, string>): string {
+  const text = readFileSync(path.join(machinesDir, file), 'utf8');
+  const used = new Set([...text.matchAll(/\$\{([^{}]+)\}/g)].map((m) => m[1] as string));
+  // Substitutions are pasted into JSON strings: keep them valid JSON.
+  const subs = Object.fromEntries(
+    Object.entries(values)
+      .filter(([k]) => used.has(k))
+      .map(([k, v]) => [k, JSON.stringify(v).slice(1, -1)])
+  );
+  return substitute(text, subs);
+}
+
+export class LocalPipeline {
+  readonly queue: FifoQueue;
+  readonly deadLetterQueue: FifoQueue;
+  readonly clock: Clock;
+  readonly pipe: LocalPipe;
+  /** Results of every delivery execution, oldest first. */
+  readonly deliveries: { records: SqsRecord[]; result: ExecutionResult }[] = [];
+  private readonly notifierDefinition: string;
+  private readonly deliverDefinition: string;
+  private readonly notifierResources: Record<string, ResourceHandler>;
+  private readonly deliverResources: Record<string, ResourceHandler>;
+
+  private constructor(
+    private readonly options: PipelineOptions,
+    /** The local Slack server, when delivering locally. */
+    readonly slack: SlackServer | undefined,
+    private readonly ownsServer: boolean,
+    private readonly releaseSdkHistory: (() => Promise<void>) | undefined
+  ) {
+    const log = options.log;
+    this.clock = options.clock ?? new VirtualClock(Date.now());
+    this.deadLetterQueue = new FifoQueue({
+      name: 'sfn-slack-local-dlq.fifo',
+      clock: this.clock,
+      region,
+      accountId: account,
+    });
+    this.queue = new FifoQueue({
+      name: 'sfn-slack-local.fifo',
+      clock: this.clock,
+      region,
+      accountId: account,
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 360,
+      redrivePolicy: { deadLetterQueue: this.deadLetterQueue, maxReceiveCount: options.maxReceiveCount ?? 5 },
+    });
+
+    const target = options.slack ?? { kind: 'local' };
+    const webhookMode = target.kind === 'webhook' || (target.kind === 'local' && target.webhook === true);
+    const channel = options.channel ?? (target.kind === 'bot' ? target.channel : '#alerts');
+
+    let connection: LocalConnection = { type: 'NONE' };
+    let endpoints: Record<string, string> = {};
+    const parameters: Record<string, string> = {};
+    if (target.kind === 'local' && slack) {
+      endpoints = { 'https://slack.com': slack.url, 'https://hooks.slack.com': slack.url };
+      if (webhookMode) {
+        // The local hook URL as it would be in SSM: on hooks.slack.com, which the http stand-in maps back.
+        parameters[webhookParameterName] =
+          `https://hooks.slack.com${new URL(slack.addWebhook(channel)).pathname}`;
+      } else connection = { type: 'API_KEY', key: 'Authorization', value: `Bearer ${slack.token}` };
+    } else if (target.kind === 'bot') {
+      connection = { type: 'API_KEY', key: 'Authorization', value: `Bearer ${target.token}` };
+    } else if (target.kind === 'webhook') {
+      parameters[webhookParameterName] = target.url;
+    }
+
+    const settings: Record<string, string> = {
+      ConnectionArn: connectionArn,
+      WebhookParameterName: webhookParameterName,
+      FormatterFunctionArn: formatterArn,
+      Environment: options.environment ?? 'local',
+      Template: options.template ?? 'detailed',
+      DestinationType: webhookMode ? 'webhook' : 'channel',
+      SlackChannel: webhookMode ? '' : channel,
+      MentionOnFailure: options.mentionOnFailure ?? '',
+      QueueUrl: this.queue.url,
+    };
+    this.notifierDefinition = readMachine('notifier.asl.json', settings);
+    this.deliverDefinition = readMachine(
+      webhookMode ? 'deliver-webhook.asl.json' : 'deliver.asl.json',
+      settings
+    );
+
+    this.notifierResources = {
+      [resources.history]: getExecutionHistoryHandler(options.history),
+      [resources.lambda]: lambdaInvokeHandler({
+        [formatterArn]: options.formatter as (p: never) => Promise<unknown>,
+      }),
+      [resources.sqs]: sqsSendMessageHandler([this.queue]),
+    };
+    this.deliverResources = {
+      [resources.http]: httpInvokeHandler({
+        connections: { [connectionArn]: connection },
+        endpoints,
+        ...(options.httpTimeoutMs !== undefined ? { timeoutMs: options.httpTimeoutMs } : {}),
+        ...(log ? { log } : {}),
+      }),
+      [resources.ssm]: ssmGetParameterHandler(parameters, region),
+    };
+    this.pipe = new LocalPipe({
+      queue: this.queue,
+      clock: this.clock,
+      region,
+      target: (records) => this.runDelivery(records),
+      ...(log ? { log } : {}),
+    });
+  }
+
+  /** Builds the pipeline; starts a local Slack server first unless one is given or Slack is real. */
+  static async create(options: PipelineOptions): Promise<LocalPipeline> {
+    const release = options.sdkHistory === 'aws' ? undefined : await serveHistoryToSdk(options.history);
+    const target = options.slack ?? { kind: 'local' };
+    let server: SlackServer | undefined;
+    try {
+      if (target.kind !== 'local') return new LocalPipeline(options, undefined, false, release);
+      if (target.server) return new LocalPipeline(options, target.server, false, release);
+      const clock = options.clock ?? new VirtualClock(Date.now());
+      const channel = (options.channel ?? '#alerts').replace(/^#/, '');
+      server = await startSlackServer({
+        clock,
+        channels: [{ id: 'C0LOCAL001', name: channel }],
+        renderPage: renderReceivedPage,
+      });
+      return new LocalPipeline({ ...options, clock }, server, true, release);
+    } catch (error) {
+      // A definition that cannot be filled, an unknown webhook channel: leave nothing listening.
+      await server?.close();
+      await release?.();
+      throw error;
+    }
+  }
+
+  /** Runs the notifier state machine for one EventBridge event (what the rule's target does). */
+  async notify(event: StatusChangeEvent): Promise<ExecutionResult> {
+    if (this.releaseSdkHistory) setServedHistory(this.options.history);
+    const name = randomUUID();
+    const result = await runStateMachine(this.notifierDefinition, event, {
+      resources: this.notifierResources,
+      clock: this.clock,
+      stateMachineArn: `arn:aws:states:${region}:${account}:stateMachine:sfn-slack-notifier-local`,
+      executionArn: `arn:aws:states:${region}:${account}:execution:sfn-slack-notifier-local:${name}`,
+      name,
+      ...(this.options.random ? { random: this.options.random } : {}),
+    });
+    this.options.log?.(
+      `notifier ${event.detail.status} ${event.detail.name ?? event.detail.executionArn}: ${result.status}${
+        result.error ? ` (${result.error})` : ''
+      }`
+    );
+    return result;
+  }
+
+  private async runDelivery(records: SqsRecord[]): Promise<TargetResult> {
+    const name = randomUUID();
+    const result = await runStateMachine(this.deliverDefinition, records, {
+      resources: this.deliverResources,
+      clock: this.clock,
+      stateMachineArn: `arn:aws:states:${region}:${account}:stateMachine:sfn-slack-deliver-local`,
+      executionArn: `arn:aws:states:${region}:${account}:express:sfn-slack-deliver-local:${name}:${name}`,
+      name,
+      ...(this.options.random ? { random: this.options.random } : {}),
+    });
+    this.deliveries.push({ records, result });
+    return {
+      status: result.status,
+      ...(result.output !== undefined ? { output: result.output } : {}),
+      ...(result.error !== undefined ? { error: result.error } : {}),
+      ...(result.cause !== undefined ? { cause: result.cause } : {}),
+    };
+  }
+
+  /** Lets the Pipe deliver everything in the queue (retrying failures until they succeed or reach the DLQ). */
+  deliver(): Promise<DrainStats> {
+    return this.pipe.drain();
+  }
+
+  /** notify + deliver. */
+  async run(event: StatusChangeEvent): Promise<{ notifier: ExecutionResult; delivery: DrainStats }> {
+    const notifier = await this.notify(event);
+    const delivery = await this.deliver();
+    return { notifier, delivery };
+  }
+
+  /** Moves the DLQ's messages back to the queue (StartMessageMoveTask) and delivers them. */
+  async redriveDeadLetters(): Promise<{ moved: number; delivery: DrainStats }> {
+    const moved = this.deadLetterQueue.startMessageMoveTask();
+    this.options.log?.(`dlq: moved ${moved} message(s) back to the queue`);
+    return { moved, delivery: await this.deliver() };
+  }
+
+  async close(): Promise<void> {
+    await this.releaseSdkHistory?.();
+    if (this.ownsServer) await this.slack?.close();
+  }
+}

@@ -1,0 +1,80 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+function filesUnder(dir: string): string[] {
+  const absolute = path.join(repoRoot, dir);
+  return readdirSync(absolute).flatMap((name) => {
+    const full = path.join(absolute, name);
+    return statSync(full).isDirectory() ? filesUnder(path.join(dir, name)) : [path.join(dir, name)];
+  });
+}
+
+/** Module specifiers a TypeScript file imports or re-exports (static, dynamic, require). */
+function importsOf(source: string): string[] {
+  const patterns = [
+    /\b(?:import|export)\s[^'"]*?\sfrom\s*['"]([^'"]+)['"]/g,
+    /\bimport\s*['"]([^'"]+)['"]/g,
+    /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
+    /\brequire\(\s*['"]([^'"]+)['"]\s*\)/g,
+  ];
+  return patterns.flatMap((pattern) => [...source.matchAll(pattern)].map((match) => match[1] as string));
+}
+
+const tsFiles = (dir: string) => filesUnder(dir).filter((file) => /\.(ts|mts|js|mjs)$/.test(file));
+
+describe('architecture', () => {
+  it('the import scanner sees static, type-only, dynamic and require imports', () => {
+    const source = [
+      "import { App } from 'aws-cdk-lib';",
+      "import type { IConstruct } from 'constructs';",
+      "export { x } from '../formatters/x.js';",
+      "import 'side-effect';",
+      "const m = await import('aws-cdk-lib/aws-sqs');",
+      "const r = require('constructs');",
+    ].join('\n');
+    expect(importsOf(source)).toEqual(
+      expect.arrayContaining([
+        'aws-cdk-lib',
+        'constructs',
+        '../formatters/x.js',
+        'side-effect',
+        'aws-cdk-lib/aws-sqs',
+      ])
+    );
+  });
+
+  it('formatters/ never imports aws-cdk-lib or constructs', () => {
+    const offenders = tsFiles('formatters').flatMap((file) =>
+      importsOf(readFileSync(path.join(repoRoot, file), 'utf8'))
+        .filter((specifier) => /^(aws-cdk-lib|constructs|cdk-nag)(\/|$)/.test(specifier))
+        .map((specifier) => `${file} imports ${specifier}`)
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('infra/ never imports from formatters/ (it only points NodejsFunction at the entry file)', () => {
+    const offenders = tsFiles('infra').flatMap((file) =>
+      importsOf(readFileSync(path.join(repoRoot, file), 'utf8'))
+        .filter((specifier) => {
+          if (!specifier.startsWith('.')) return false;
+          const target = path.relative(
+            repoRoot,
+            path.resolve(path.dirname(path.join(repoRoot, file)), specifier)
+          );
+          return target === 'formatters' || target.startsWith(`formatters${path.sep}`);
+        })
+        .map((specifier) => `${file} imports ${specifier}`)
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('statemachines/ holds only .asl.json data files', () => {
+    const files = filesUnder('statemachines');
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.filter((file) => !file.endsWith('.asl.json'))).toEqual([]);
+  });
+});

@@ -1,0 +1,67 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { awsOptions, resolveEnv } from '../../../cli/aws/options.js';
+import { readStack, requireOutput } from '../../../cli/aws/stack.js';
+import { awsError, describeStacks, stackDoesNotExist, stackOutputs } from '../helpers.js';
+
+const cfn = mockClient(CloudFormationClient);
+const client = new CloudFormationClient({ region: 'eu-west-1' });
+
+beforeEach(() => cfn.reset());
+
+describe('readStack', () => {
+  it('describes SfnSlackNotifier-<env> and returns its outputs by name', async () => {
+    cfn
+      .on(DescribeStacksCommand)
+      .resolves(describeStacks('staging', stackOutputs('staging'), 'CREATE_COMPLETE'));
+    const stack = await readStack(client, 'staging');
+    expect(cfn.commandCalls(DescribeStacksCommand)[0]?.args[0].input).toEqual({
+      StackName: 'SfnSlackNotifier-staging',
+    });
+    expect(stack.stackName).toBe('SfnSlackNotifier-staging');
+    expect(stack.status).toBe('CREATE_COMPLETE');
+    expect(stack.outputs.QueueArn).toBe(stackOutputs('staging').QueueArn);
+    expect(requireOutput(stack, 'ConnectionName')).toBe('sfn-slack-staging');
+  });
+
+  it('says how to deploy when the stack does not exist (exit 3)', async () => {
+    cfn.on(DescribeStacksCommand).rejects(stackDoesNotExist('qa'));
+    await expect(readStack(client, 'qa')).rejects.toMatchObject({
+      exitCode: 3,
+      message:
+        'stack SfnSlackNotifier-qa not found in this account and region: deploy it with `npx cdk deploy -c env=qa` (or pass the right --region/--profile)',
+    });
+  });
+
+  it('maps other failures with the stack name', async () => {
+    cfn.on(DescribeStacksCommand).rejects(awsError('AccessDenied', 'no cloudformation:DescribeStacks', 403));
+    await expect(readStack(client, 'qa')).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(/^AWS refused to read the stack SfnSlackNotifier-qa \(AccessDenied/),
+    });
+  });
+
+  it('names a missing output and how to fix it', async () => {
+    const { QueueArn: _, ...rest } = stackOutputs('qa');
+    cfn.on(DescribeStacksCommand).resolves(describeStacks('qa', rest));
+    const stack = await readStack(client, 'qa');
+    expect(() => requireOutput(stack, 'QueueArn')).toThrow(
+      'stack SfnSlackNotifier-qa has no output QueueArn: redeploy it with `npx cdk deploy -c env=qa`'
+    );
+  });
+});
+
+describe('options', () => {
+  it('validates the environment name', () => {
+    expect(resolveEnv({ env: 'prod-eu' })).toBe('prod-eu');
+    expect(() => resolveEnv({ env: 'prod/eu' })).toThrow(
+      'invalid environment name "prod/eu": use letters, digits and hyphens, starting with a letter'
+    );
+  });
+
+  it('passes only the AWS options that were given', () => {
+    expect(awsOptions({ env: 'x' })).toEqual({});
+    expect(awsOptions({ region: 'us-east-2', profile: 'p' })).toEqual({ region: 'us-east-2', profile: 'p' });
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * Runs the real command line (`node bin/sfn-slack.js`) as a child process to check what scripts rely on: the
+ * exit code and the one-line error on stderr. AWS is never reached: credentials are disabled, so the one
+ * command that gets as far as AWS fails at the SDK's credential lookup.
+ */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function cli(args: readonly string[], stdin = ''): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      ['bin/sfn-slack.js', ...args],
+      {
+        cwd: repoRoot,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: repoRoot,
+          AWS_REGION: 'eu-west-1',
+          AWS_CONFIG_FILE: path.join(repoRoot, 'nonexistent-aws-config'),
+          AWS_SHARED_CREDENTIALS_FILE: path.join(repoRoot, 'nonexistent-aws-credentials'),
+          AWS_EC2_METADATA_DISABLED: 'true',
+          NO_COLOR: '1',
+        },
+        timeout: 60_000,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      }
+    );
+    child.stdin?.end(stdin);
+  });
+}
+
+/** Only the CLI's own lines (the SDK may print a Node version notice on stderr). */
+const ownLines = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('sfn-slack: '));
+
+describe('sfn-slack exit codes', () => {
+  it('every operator command has --help and exits 0', async () => {
+    const runs = await Promise.all(
+      ['preview', 'replay', 'renotify', 'setup', 'doctor'].map((command) => cli([command, '--help']))
+    );
+    for (const run of runs) {
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^Usage: sfn-slack (preview|replay|renotify|setup|doctor) \[options\]/);
+      expect(run.stdout).toContain('--env <name>');
+      expect(run.stdout).toContain('--region <region>');
+      expect(run.stdout).toContain('--profile <name>');
+    }
+  });
+
+  it('exits 2 with one line for bad input, before touching AWS', async () => {
+    const [setup, preview, renotify] = await Promise.all([
+      cli(['setup', '--env', 'dev'], ''),
+      cli(['preview']),
+      cli(['renotify', '--env', 'dev', '--execution-arn', 'not-an-arn']),
+    ]);
+    expect(setup.code).toBe(2);
+    expect(ownLines(setup.stderr)).toEqual([
+      'sfn-slack: no bot token on standard input: pipe it in, e.g. `sfn-slack setup --env dev < file`',
+    ]);
+    expect(preview.code).toBe(2);
+    expect(ownLines(preview.stderr)[0]).toMatch(/^sfn-slack: nothing to preview/);
+    expect(renotify.code).toBe(2);
+    expect(ownLines(renotify.stderr)[0]).toMatch(
+      /^sfn-slack: --execution-arn must be a Step Functions execution ARN/
+    );
+  });
+
+  it('exits 3 and says how to provide credentials when there are none', async () => {
+    const run = await cli(['doctor', '--env', 'dev']);
+    expect(run.code).toBe(3);
+    expect(ownLines(run.stderr)).toEqual([
+      'sfn-slack: no AWS credentials found to read the stack SfnSlackNotifier-dev: pass --profile <name>, set AWS_PROFILE, run `aws sso login`, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
+    ]);
+  });
+});

@@ -1,0 +1,196 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { historyPages, register } from '../../cli/commands/preview.js';
+import type { SlackMessage } from '../../formatters/contract.js';
+import { awsError, captureIo, runCommand } from './helpers.js';
+
+const fixtures = path.resolve(import.meta.dirname, '../fixtures/cli');
+const HISTORY = path.join(fixtures, 'failed-run.history.json');
+const EVENT = path.join(fixtures, 'failed-run.event.json');
+const ARN = 'arn:aws:states:eu-west-1:111122223333:execution:orders-etl:run-2026-11-24';
+const sfn = mockClient(SFNClient);
+let dir: string;
+
+beforeEach(() => {
+  sfn.reset();
+  dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-preview-cli-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('sfn-slack preview from files', () => {
+  it('prints the readable message, writes the HTML page and prints a Block Kit Builder link', async () => {
+    const out = path.join(dir, 'nested', 'preview.html');
+    const io = captureIo();
+    const result = await runCommand(
+      register,
+      ['preview', '--history', HISTORY, '--event', EVENT, '--env', 'prod', '--out', out],
+      io
+    );
+
+    expect(result).toEqual({ exitCode: 0 });
+    const text = io.out();
+    expect(text.split('\n')[0]).toBe('❌ orders-etl failed [prod]');
+    // The step name is escaped for Slack by the formatter and shown decoded to the reader.
+    expect(text).toContain('  Failed in: Load <warehouse> & index\n');
+    expect(text).toContain(
+      '[ View execution in console ] https://eu-west-1.console.aws.amazon.com/states/home'
+    );
+
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('<h2 class="header">❌ orders-etl failed [prod]</h2>');
+    expect(html).toContain('Load &lt;warehouse&gt; &amp; index');
+    expect(html).toContain('<title>Preview: run-2026-11-24 FAILED</title>');
+
+    const link = /^Block Kit Builder: (\S+)$/m.exec(io.err())?.[1] ?? '';
+    expect(io.err()).toContain(`HTML preview: ${out}\n`);
+    expect(link.startsWith('https://app.slack.com/block-kit-builder#')).toBe(true);
+    const { blocks } = JSON.parse(decodeURIComponent(link.split('#')[1] ?? '')) as SlackMessage;
+    expect(blocks?.[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: ':x: orders-etl failed [prod]', emoji: true },
+    });
+  });
+
+  it('prints the message JSON on --json, to stdout only', async () => {
+    const io = captureIo();
+    await runCommand(
+      register,
+      ['preview', '--history', HISTORY, '--event', EVENT, '--json', '--out', path.join(dir, 'p.html')],
+      io
+    );
+    const message = JSON.parse(io.out()) as SlackMessage;
+    expect(message.text).toContain('orders-etl failed');
+    expect(message.blocks?.length).toBeGreaterThan(3);
+  });
+
+  it('accepts an array of pages and a bare array of events', () => {
+    const page = { events: [{ id: 1, type: 'ExecutionStarted' }] };
+    expect(historyPages(page)).toEqual([page]);
+    expect(historyPages([page, page])).toEqual([page, page]);
+    expect(historyPages(page.events)).toEqual([page]);
+    expect(() => historyPages({ foo: 1 }, 'x.json')).toThrow(
+      /--history x\.json is not a GetExecutionHistory response/
+    );
+  });
+
+  it.each([
+    [
+      [],
+      'nothing to preview: give --execution-arn <arn> (reads AWS) or --history <file> and/or --event <file>',
+    ],
+    [['--history', '/nonexistent/h.json'], 'cannot read --history /nonexistent/h.json: ENOENT'],
+    [
+      ['--execution-arn', ARN, '--history', HISTORY],
+      'give either --execution-arn or --history/--event files, not both',
+    ],
+    [
+      ['--event', HISTORY],
+      `--event ${HISTORY} is not a status-change event: expected an object with detail.executionArn and detail.status`,
+    ],
+  ])('exits 2 on bad input %j', async (args, error) => {
+    const result = await runCommand(
+      register,
+      ['preview', ...args, '--out', path.join(dir, 'p.html')],
+      captureIo()
+    );
+    expect(result).toEqual({ exitCode: 2, error });
+  });
+
+  it('exits 2 with the formatter’s reason on an unknown template', async () => {
+    const result = await runCommand(
+      register,
+      ['preview', '--history', HISTORY, '--template', 'nosuch', '--out', path.join(dir, 'p.html')],
+      captureIo()
+    );
+    expect(result.exitCode).toBe(2);
+    expect(result.error).toMatch(/^template nosuch: /);
+  });
+
+  it('exits 2 on a history file that is not JSON', async () => {
+    const bad = path.join(dir, 'bad.json');
+    writeFileSync(bad, '{"events": [');
+    const result = await runCommand(register, ['preview', '--history', bad], captureIo());
+    expect(result.exitCode).toBe(2);
+    expect(result.error).toMatch(
+      new RegExp(`^--history ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid JSON: `)
+    );
+  });
+});
+
+describe('sfn-slack preview --execution-arn', () => {
+  const history = JSON.parse(readFileSync(HISTORY, 'utf8')) as { events: Record<string, unknown>[] };
+  // The JS SDK hands timestamps over as Date objects.
+  const sdkEvents = history.events.map((event) => ({
+    ...event,
+    timestamp: new Date((event.timestamp as number) * 1000),
+  }));
+  const event = JSON.parse(readFileSync(EVENT, 'utf8')) as { detail: Record<string, unknown> };
+
+  beforeEach(() => {
+    sfn.on(DescribeExecutionCommand, { executionArn: ARN }).resolves({
+      executionArn: ARN,
+      stateMachineArn: event.detail.stateMachineArn as string,
+      name: 'run-2026-11-24',
+      status: 'FAILED',
+      startDate: new Date(event.detail.startDate as number),
+      stopDate: new Date(event.detail.stopDate as number),
+      error: 'LockTimeout',
+      cause: event.detail.cause as string,
+      redriveCount: 0,
+    });
+    sfn
+      .on(GetExecutionHistoryCommand)
+      .resolvesOnce({ events: sdkEvents.slice(0, 6) as never, nextToken: 'page-2' })
+      .resolves({ events: sdkEvents.slice(6) as never });
+  });
+
+  it('reads every history page without execution data and shows the same message as the files', async () => {
+    const live = captureIo();
+    expect(
+      await runCommand(
+        register,
+        ['preview', '--execution-arn', ARN, '--env', 'prod', '--out', path.join(dir, 'a.html')],
+        live
+      )
+    ).toEqual({ exitCode: 0 });
+
+    const calls = sfn.commandCalls(GetExecutionHistoryCommand).map((call) => call.args[0].input);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]).toMatchObject({
+      executionArn: ARN,
+      includeExecutionData: false,
+      maxResults: 1000,
+      nextToken: 'page-2',
+    });
+
+    const files = captureIo();
+    await runCommand(
+      register,
+      ['preview', '--history', HISTORY, '--event', EVENT, '--env', 'prod', '--out', path.join(dir, 'b.html')],
+      files
+    );
+    expect(live.out()).toBe(files.out());
+    expect(live.out()).toContain('✅ ExtractOrders');
+  });
+
+  it('maps a refused history read to exit 3 with what was being read', async () => {
+    sfn
+      .on(GetExecutionHistoryCommand)
+      .rejects(
+        awsError('AccessDeniedException', 'not authorized to perform states:GetExecutionHistory', 400)
+      );
+    const result = await runCommand(
+      register,
+      ['preview', '--execution-arn', ARN, '--out', path.join(dir, 'c.html')],
+      captureIo()
+    );
+    expect(result.exitCode).toBe(3);
+    expect(result.error).toBe(
+      `AWS refused to read the history of ${ARN} (AccessDeniedException: not authorized to perform states:GetExecutionHistory): use credentials allowed to do it (--profile)`
+    );
+  });
+});

@@ -1,0 +1,104 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Stack, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { IConstruct } from 'constructs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/build-app.js';
+import { cdkJsonContext, SKIP_BUNDLING, standInEntry } from './helpers.js';
+
+const outdirs: string[] = [];
+afterAll(() => {
+  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The app exactly as `cdk synth` builds it from cdk.json, with bundling skipped and a stand-in formatter. */
+function appFor(context: Record<string, unknown>) {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-infra-'));
+  outdirs.push(outdir);
+  return buildApp(
+    { outdir, context: { ...cdkJsonContext(), ...SKIP_BUNDLING, ...context } },
+    { formatterEntry: standInEntry }
+  );
+}
+
+const COMMON_OUTPUTS = [
+  'NotifierStateMachineArn',
+  'DeliveryStateMachineArn',
+  'QueueUrl',
+  'QueueArn',
+  'DeadLetterQueueUrl',
+  'DeadLetterQueueArn',
+  'ConnectionArn',
+  'ConnectionName',
+  'FormatterFunctionName',
+];
+
+describe('the CDK app (cdk.json environments)', () => {
+  // One synthesis of every environment, shared by the tests below (synthesis runs both cdk-nag packs and is the
+  // slow part); any unacknowledged finding makes app.synth() throw here.
+  const app = appFor({});
+  const assembly = app.synth();
+
+  it('synthesizes every environment when no -c env is given, with zero unacknowledged cdk-nag findings', () => {
+    expect(assembly.stacks.map((stack) => stack.stackName)).toEqual([
+      'SfnSlackNotifier-dev',
+      'SfnSlackNotifier-prod',
+    ]);
+  });
+
+  it.each([
+    ['dev', 'BotTokenSecretArn'],
+    ['prod', 'WebhookParameterName'],
+  ])('SfnSlackNotifier-%s has the outputs the operator commands look up', (env, modeOutput) => {
+    const outputs = Object.keys(assembly.getStackByName(`SfnSlackNotifier-${env}`).template.Outputs ?? {});
+    expect(outputs.sort()).toEqual([...COMMON_OUTPUTS, modeOutput].sort());
+  });
+
+  it('puts prod in its configured account and region, with its alarms on the configured topic', () => {
+    const prod = assembly.getStackByName('SfnSlackNotifier-prod');
+    expect(prod.environment).toMatchObject({ account: '111122223333', region: 'eu-west-1' });
+    Template.fromJSON(prod.template).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmActions: ['arn:aws:sns:eu-west-1:111122223333:ops-alarms'],
+    });
+  });
+
+  it.each(['dev', 'prod'])('-c env=%s builds only the stack of that environment', (env) => {
+    const selected = appFor({ env });
+    expect(
+      selected.node.children.filter((child) => child instanceof Stack).map((stack) => stack.node.id)
+    ).toEqual([`SfnSlackNotifier-${env}`]);
+  });
+
+  it('fails synthesis on a cdk-nag finding nobody acknowledged (the gate is real)', () => {
+    const unsafe = appFor({ env: 'dev' });
+    const stack = unsafe.node.findChild('SfnSlackNotifier-dev') as Stack;
+    new sqs.Queue(stack, 'Unsafe', { encryption: sqs.QueueEncryption.UNENCRYPTED });
+    expect(() => unsafe.synth()).toThrow(/AwsSolutions-SQS4/);
+  });
+
+  it('acknowledges each finding on one resource, naming the rule, with a reason', () => {
+    const acknowledged: Array<{ path: string; id: string; reason: string }> = [];
+    const visit = (construct: IConstruct) => {
+      for (const entry of construct.node.metadata) {
+        if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+        // Recorded as { "<Pack>::<RuleId>[<finding>]": reason }.
+        for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
+          acknowledged.push({ path: construct.node.path, id, reason });
+        }
+      }
+      for (const child of construct.node.children) visit(child);
+    };
+    visit(app);
+    expect(acknowledged.length).toBeGreaterThan(5);
+    for (const { path: where, id, reason } of acknowledged) {
+      expect(id, where).toMatch(
+        /^(AwsSolutions::AwsSolutions|Serverless::Serverless)-[A-Za-z0-9]+(\[.+\])?$/
+      );
+      expect(where.split('/').length, `${where} is a whole stack`).toBeGreaterThan(2);
+      expect(reason.length, `${where} ${id}`).toBeGreaterThan(40);
+    }
+  });
+});

@@ -1,0 +1,119 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot } from './helpers.js';
+
+const formatterEntry = path.join(repoRoot, 'formatters', 'handler.ts');
+const hasFormatter = existsSync(formatterEntry);
+if (!hasFormatter) {
+  console.warn(
+    'test/infra/cdk-synth.test.ts skipped: formatters/handler.ts does not exist yet, and NodejsFunction needs its entry to bundle.'
+  );
+}
+
+/** The environment of a machine without AWS credentials or configuration. */
+function offlineEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.startsWith('AWS_') && !key.startsWith('CDK_')) env[key] = value;
+  }
+  return {
+    ...env,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: path.join(tmpdir(), 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(tmpdir(), 'no-aws-credentials'),
+    CDK_DISABLE_VERSION_CHECK: '1',
+    CDK_DISABLE_CLI_TELEMETRY: 'true',
+  };
+}
+
+// Under node_modules so the bundle can resolve the @aws-sdk/* modules it leaves to the Lambda runtime.
+const cacheDir = path.join(repoRoot, 'node_modules', '.cache');
+mkdirSync(cacheDir, { recursive: true });
+const outdir = mkdtempSync(path.join(cacheDir, 'sfn-slack-cdk-synth-'));
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+describe.skipIf(!hasFormatter)(
+  'npx cdk synth (the cdk.json app, offline, bundling with the local esbuild)',
+  () => {
+    it('synthesizes every configured environment without AWS credentials and bundles the formatter', () => {
+      const result = spawnSync(
+        process.execPath,
+        [
+          path.join(repoRoot, 'node_modules/aws-cdk/bin/cdk'),
+          'synth',
+          '-q',
+          '--no-notices',
+          '--output',
+          outdir,
+        ],
+        { cwd: repoRoot, env: offlineEnv(), encoding: 'utf8', timeout: 120_000 }
+      );
+      expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
+      const environments = Object.keys(
+        (
+          JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')) as {
+            context: { environments: object };
+          }
+        ).context.environments
+      );
+      for (const env of environments) {
+        expect(existsSync(path.join(outdir, `SfnSlackNotifier-${env}.template.json`)), env).toBe(true);
+      }
+      // The formatter asset is a real esbuild bundle (ESM), with the templates next to it.
+      const assets = readdirSync(outdir).filter((name) => name.startsWith('asset.'));
+      expect(assets.length).toBeGreaterThan(0);
+      for (const asset of assets) {
+        const files = readdirSync(path.join(outdir, asset));
+        expect(files).toContain('index.mjs');
+        if (existsSync(path.join(repoRoot, 'formatters', 'templates'))) expect(files).toContain('templates');
+        const bundle = readFileSync(path.join(outdir, asset, 'index.mjs'), 'utf8');
+        expect(bundle).toMatch(/handler/);
+        expect(bundle).not.toMatch(/aws-cdk-lib/);
+      }
+    }, 120_000);
+
+    it('the bundle runs: its handler formats a message when the history is unavailable (no AWS call)', () => {
+      const asset = readdirSync(outdir).find((name) => name.startsWith('asset.'));
+      expect(asset).toBeDefined();
+      const input = {
+        event: {
+          detail: {
+            executionArn: 'arn:aws:states:eu-west-1:111122223333:execution:nightly-etl:run-1',
+            stateMachineArn: 'arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl',
+            name: 'run-1',
+            status: 'FAILED',
+            startDate: 1763604000000,
+            stopDate: 1763604060000,
+            redriveCount: 0,
+          },
+        },
+        settings: { environment: 'test', destination: { type: 'channel', channel: 'C0123456789' } },
+        historyUnavailable: { error: 'Sfn.ExecutionDoesNotExistException', cause: 'gone' },
+      };
+      const bundle = path.join(outdir, asset as string, 'index.mjs');
+      const script = `const { handler } = await import(${JSON.stringify(bundle)});
+process.stdout.write('\\nRESULT ' + JSON.stringify(await handler(${JSON.stringify(input)})));`;
+      const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: repoRoot,
+        env: { ...offlineEnv(), POWERTOOLS_LOG_LEVEL: 'SILENT' },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(result.status, result.stderr).toBe(0);
+      // The handler's own JSON log lines come first; the answer is the line marked RESULT.
+      const answer = result.stdout.split('\n').find((line) => line.startsWith('RESULT '));
+      const output = JSON.parse(answer?.slice('RESULT '.length) ?? 'null') as {
+        kind: string;
+        deduplicationId: string;
+        delivery: { payload: { blocks?: unknown[] } };
+      };
+      expect(output.kind).toBe('message');
+      expect(output.deduplicationId).toMatch(/^[0-9a-f]{64}$/);
+      // Blocks come from the JSONata template: proof the templates were shipped next to the bundle.
+      expect(output.delivery.payload.blocks?.length ?? 0).toBeGreaterThan(0);
+    }, 60_000);
+  }
+);

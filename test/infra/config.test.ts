@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_STATUSES, loadEnvironments, parseEnvironment } from '../../infra/config.js';
+import { cdkJsonContext } from './helpers.js';
+
+const minimal = {
+  stateMachineNamePrefixes: ['etl-'],
+  destination: { type: 'channel', channel: 'C0123456789' },
+};
+
+function errorOf(action: () => unknown): string {
+  try {
+    action();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseEnvironment', () => {
+  it('fills the documented defaults', () => {
+    expect(parseEnvironment('dev', minimal)).toEqual({
+      name: 'dev',
+      stateMachineArns: [],
+      stateMachineNamePrefixes: ['etl-'],
+      statuses: [...DEFAULT_STATUSES],
+      destination: { type: 'channel', channel: 'C0123456789' },
+      template: 'detailed',
+    });
+    expect(DEFAULT_STATUSES).toEqual(['FAILED', 'TIMED_OUT', 'ABORTED', 'SUCCEEDED']);
+  });
+
+  it('defaults the webhook parameter to /{env}/SLACK_URL', () => {
+    const config = parseEnvironment('staging', { ...minimal, destination: { type: 'webhook' } });
+    expect(config.destination).toEqual({ type: 'webhook', parameterName: '/staging/SLACK_URL' });
+  });
+
+  it.each([
+    [
+      { ...minimal, statuses: ['FAILED', 'FAIL'] },
+      'cdk.json context environments.dev.statuses[1] is "FAIL"; use some of FAILED, TIMED_OUT, ABORTED, SUCCEEDED, RUNNING, PENDING_REDRIVE',
+    ],
+    [
+      { ...minimal, stateMachineArns: ['nightly-etl'] },
+      'cdk.json context environments.dev.stateMachineArns[0] is "nightly-etl"; use full state machine ARNs like "arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl"',
+    ],
+    [
+      { destination: minimal.destination },
+      'cdk.json context environments.dev watches no state machine; set stateMachineArns and/or stateMachineNamePrefixes',
+    ],
+    [
+      { ...minimal, channel: '#alerts' },
+      'cdk.json context environments.dev.channel is not a setting; use one of account, region, stateMachineArns, stateMachineNamePrefixes, statuses, destination, mentionOnFailure, template, alarmTopicArn',
+    ],
+    [
+      { stateMachineNamePrefixes: ['etl-'] },
+      'cdk.json context environments.dev.destination is missing; set it to {"type": "channel", "channel": "C0123456789"} or {"type": "webhook"}',
+    ],
+    [
+      { ...minimal, destination: { type: 'email' } },
+      'cdk.json context environments.dev.destination.type is "email"; use "channel" or "webhook"',
+    ],
+    [
+      { ...minimal, destination: { type: 'channel' } },
+      'cdk.json context environments.dev.destination.channel is missing; use a channel ID like "C0123456789" or a name like "#alerts"',
+    ],
+    [
+      { ...minimal, destination: { type: 'channel', channel: "#a'b" } },
+      'cdk.json context environments.dev.destination.channel is "#a\'b"; use a channel ID like "C0123456789" or a name like "#alerts"',
+    ],
+    [
+      { ...minimal, destination: { type: 'webhook', url: 'https://hooks.slack.com/services/x' } },
+      'cdk.json context environments.dev.destination.url is not a webhook-destination setting; use type, parameterName, kmsKeyArn',
+    ],
+    [
+      { ...minimal, mentionOnFailure: '@oncall' },
+      'cdk.json context environments.dev.mentionOnFailure is "@oncall"; use a Slack mention like "<!subteam^S0123ABCD>", "<@U0123ABCD>" or "<!here>"',
+    ],
+    [
+      { ...minimal, template: '../../etc/passwd' },
+      'cdk.json context environments.dev.template is "../../etc/passwd"; use a template name like "detailed" or "compact"',
+    ],
+    [
+      { ...minimal, alarmTopicArn: 'ops-alarms' },
+      'cdk.json context environments.dev.alarmTopicArn is "ops-alarms"; use an SNS topic ARN like "arn:aws:sns:eu-west-1:111122223333:ops-alarms"',
+    ],
+    [
+      { ...minimal, statuses: [] },
+      'cdk.json context environments.dev.statuses is empty; list at least one status or remove the key for the default',
+    ],
+    [
+      { ...minimal, region: 'Ireland' },
+      'cdk.json context environments.dev.region is "Ireland"; use a region code like "eu-west-1"',
+    ],
+  ])('rejects %j naming the key and the fix', (raw, message) => {
+    expect(errorOf(() => parseEnvironment('dev', raw))).toBe(message);
+  });
+});
+
+describe('loadEnvironments', () => {
+  const context = cdkJsonContext();
+
+  it('validates every environment of cdk.json (dev and prod) when no env is selected', () => {
+    const environments = loadEnvironments(context.environments);
+    expect(environments.map((environment) => environment.name)).toEqual(['dev', 'prod']);
+  });
+
+  it('selects one environment with -c env=<name>', () => {
+    expect(loadEnvironments(context.environments, 'prod').map((environment) => environment.name)).toEqual([
+      'prod',
+    ]);
+  });
+
+  it('says which environments exist when the selected one does not', () => {
+    expect(errorOf(() => loadEnvironments(context.environments, 'qa'))).toBe(
+      '-c env=qa is not configured; use one of dev, prod or add it under "environments" in cdk.json'
+    );
+  });
+
+  it('explains a missing environments block', () => {
+    expect(errorOf(() => loadEnvironments(undefined))).toBe(
+      'cdk.json context "environments" is missing or empty; add at least one, e.g. "environments": {"dev": {...}} (see docs/infra.md)'
+    );
+  });
+
+  it('holds no placeholder in the example environments', () => {
+    expect(JSON.stringify(context.environments)).not.toMatch(/<[A-Za-z_]+>|\$\{|REPLACE|TODO|xxx/i);
+  });
+});

@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type { IConstruct } from 'constructs';
+import { SlackNotifier, type SlackNotifierProps } from '../../infra/constructs/slack-notifier.js';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** A stand-in entry so construct tests do not depend on the real formatter (bundling is skipped anyway). */
+export const standInEntry = path.join(repoRoot, 'test/fixtures/infra/formatter-handler.ts');
+/** Skips asset bundling (esbuild) in unit tests; one test bundles for real. */
+export const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] } as const;
+
+export function cdkJsonContext(): Record<string, unknown> {
+  return (
+    JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }
+  ).context;
+}
+
+export interface Synthesized {
+  readonly stack: Stack;
+  readonly notifier: SlackNotifier;
+  readonly template: Template;
+}
+
+/** One SlackNotifier in a plain stack, synthesized with bundling skipped. */
+export function synthNotifier(
+  props:
+    | (Partial<SlackNotifierProps> & Pick<SlackNotifierProps, 'destination'>)
+    | ((stack: Stack) => Partial<SlackNotifierProps> & Pick<SlackNotifierProps, 'destination'>),
+  options: { alarmTopic?: boolean } = {}
+): Synthesized {
+  // Same feature flag as cdk.json: partitions come out as literals when the region is known.
+  const app = new App({ context: { ...SKIP_BUNDLING, '@aws-cdk/core:enablePartitionLiterals': true } });
+  const stack = new Stack(app, 'TestStack', { env: { account: '111122223333', region: 'eu-west-1' } });
+  const notifier = new SlackNotifier(stack, 'Notifier', {
+    environmentName: 'test',
+    formatterEntry: standInEntry,
+    ...(options.alarmTopic
+      ? {
+          alarmTopic: sns.Topic.fromTopicArn(stack, 'Topic', 'arn:aws:sns:eu-west-1:111122223333:ops-alarms'),
+        }
+      : {}),
+    ...(typeof props === 'function' ? props(stack) : props),
+  });
+  return { stack, notifier, template: Template.fromStack(stack) };
+}
+
+type Statement = {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+  Principal?: unknown;
+};
+
+/** Every Allow statement of the IAM policies attached to the role with this logical id. */
+export function statementsOfRole(template: Template, roleLogicalId: string): Statement[] {
+  const policies = template.findResources('AWS::IAM::Policy');
+  return Object.values(policies)
+    .filter((policy) =>
+      (policy.Properties.Roles as Array<{ Ref: string }>).some((role) => role.Ref === roleLogicalId)
+    )
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+export function actions(statement: Statement): string[] {
+  return Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+}
+
+/** The statements that grant `action`. */
+export function grants(statements: Statement[], action: string): Statement[] {
+  return statements.filter(
+    (statement) => statement.Effect === 'Allow' && actions(statement).includes(action)
+  );
+}
+
+/** The logical id of a construct's CloudFormation resource (its default child, or its only CfnResource). */
+export function logicalId(stack: Stack, construct: IConstruct): string {
+  const child =
+    construct.node.defaultChild ?? construct.node.children.find((c) => CfnResource.isCfnResource(c));
+  if (!CfnResource.isCfnResource(child))
+    throw new Error(`${construct.node.path} has no CloudFormation resource`);
+  return stack.getLogicalId(child);
+}

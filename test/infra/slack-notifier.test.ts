@@ -1,0 +1,461 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type { IConstruct } from 'constructs';
+import { describe, expect, it } from 'vitest';
+import { STATE_MACHINE_FILES } from '../../infra/constructs/slack-notifier.js';
+import { placeholders, readAsl } from '../statemachines/asl-helpers.js';
+import { actions, grants, logicalId, statementsOfRole, synthNotifier } from './helpers.js';
+
+const NIGHTLY = 'arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl';
+// Synthesized once per mode for the whole file (synthesis is the slow part).
+const channel = synthNotifier(
+  {
+    stateMachineArns: [NIGHTLY],
+    stateMachineNamePrefixes: ['etl-'],
+    destination: { type: 'channel', channel: 'C0123456789' },
+    mentionOnFailure: '<!here>',
+  },
+  { alarmTopic: true }
+);
+const webhook = synthNotifier({
+  stateMachineNamePrefixes: ['batch-'],
+  statuses: ['FAILED'],
+  destination: { type: 'webhook', parameterName: '/test/SLACK_URL' },
+});
+const KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/0a1b2c3d-0000-4000-8000-000000000000';
+
+const ref = (synth: typeof channel, construct: IConstruct) => logicalId(synth.stack, construct);
+const WATCHED_EXECUTIONS = [
+  'arn:aws:states:eu-west-1:111122223333:execution:nightly-etl:*',
+  'arn:aws:states:eu-west-1:111122223333:execution:etl-*',
+];
+
+describe('IAM: each grant scoped to what the machine calls', () => {
+  const { template, notifier } = channel;
+  const notifierStatements = statementsOfRole(
+    template,
+    ref(channel, notifier.notifierStateMachine.role as IConstruct)
+  );
+  const deliveryStatements = statementsOfRole(
+    template,
+    ref(channel, notifier.deliveryStateMachine.role as IConstruct)
+  );
+
+  it('notifier: GetExecutionHistory only on executions of the watched machines (ARN and prefix)', () => {
+    const [statement, ...others] = grants(notifierStatements, 'states:GetExecutionHistory');
+    expect(others).toEqual([]);
+    expect(statement?.Action).toBe('states:GetExecutionHistory');
+    expect(statement?.Resource).toEqual(WATCHED_EXECUTIONS);
+  });
+
+  it('notifier: InvokeFunction on the formatter only, SendMessage on the queue only', () => {
+    const invoke = grants(notifierStatements, 'lambda:InvokeFunction');
+    expect(invoke).toEqual([
+      expect.objectContaining({ Resource: { 'Fn::GetAtt': [ref(channel, notifier.formatter), 'Arn'] } }),
+    ]);
+    const send = grants(notifierStatements, 'sqs:SendMessage');
+    expect(send).toEqual([
+      expect.objectContaining({ Resource: { 'Fn::GetAtt': [ref(channel, notifier.queue), 'Arn'] } }),
+    ]);
+  });
+
+  it('notifier and delivery: Resource "*" only for log delivery and X-Ray actions', () => {
+    for (const statement of [...notifierStatements, ...deliveryStatements]) {
+      if (statement.Resource !== '*') continue;
+      for (const action of actions(statement)) expect(action).toMatch(/^(logs|xray):/);
+    }
+  });
+
+  it('delivery: InvokeHTTPEndpoint only for POST to chat.postMessage, on its own state machine', () => {
+    const [statement, ...others] = grants(deliveryStatements, 'states:InvokeHTTPEndpoint');
+    expect(others).toEqual([]);
+    expect(statement?.Resource).toEqual({ Ref: ref(channel, notifier.deliveryStateMachine) });
+    expect(statement?.Condition).toEqual({
+      StringEquals: {
+        'states:HTTPMethod': 'POST',
+        'states:HTTPEndpoint': 'https://slack.com/api/chat.postMessage',
+      },
+    });
+  });
+
+  it('delivery: connection credentials on the connection, Secrets Manager only on its events!connection secret', () => {
+    const connection = ref(channel, notifier.connection);
+    expect(grants(deliveryStatements, 'events:RetrieveConnectionCredentials')).toEqual([
+      expect.objectContaining({ Resource: { 'Fn::GetAtt': [connection, 'Arn'] } }),
+    ]);
+    const secrets = deliveryStatements.filter((statement) =>
+      actions(statement).some((action) => action.startsWith('secretsmanager:'))
+    );
+    expect(secrets).toHaveLength(1);
+    expect(actions(secrets[0] as never).sort()).toEqual([
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+    ]);
+    // The connection's own secret, which EventBridge names events!connection/<name>/...
+    expect(secrets[0]?.Resource).toEqual({ 'Fn::GetAtt': [connection, 'SecretArn'] });
+    expect(grants(deliveryStatements, 'ssm:GetParameter')).toEqual([]);
+  });
+
+  it('formatter: GetExecutionHistory on the watched executions (to read the history itself)', () => {
+    const formatterStatements = statementsOfRole(
+      template,
+      ref(channel, notifier.formatter.role as IConstruct)
+    );
+    expect(grants(formatterStatements, 'states:GetExecutionHistory')).toEqual([
+      expect.objectContaining({ Resource: WATCHED_EXECUTIONS }),
+    ]);
+  });
+
+  it('pipe: consumes the queue and starts the delivery machine synchronously, nothing else', () => {
+    const pipeRole = channel.template.findResources('AWS::IAM::Role', {
+      Properties: {
+        AssumeRolePolicyDocument: Match.objectLike({
+          Statement: [Match.objectLike({ Principal: { Service: 'pipes.amazonaws.com' } })],
+        }),
+      },
+    });
+    const [pipeRoleId] = Object.keys(pipeRole);
+    const statements = statementsOfRole(template, pipeRoleId as string);
+    expect(statements.flatMap(actions).sort()).toEqual([
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:ReceiveMessage',
+      'states:StartSyncExecution',
+    ]);
+    expect(grants(statements, 'states:StartSyncExecution')[0]?.Resource).toEqual({
+      Ref: ref(channel, notifier.deliveryStateMachine),
+    });
+    expect(grants(statements, 'sqs:ReceiveMessage')[0]?.Resource).toEqual({
+      'Fn::GetAtt': [ref(channel, notifier.queue), 'Arn'],
+    });
+  });
+
+  it('webhook mode: ssm:GetParameter on the one parameter, HTTP only to hooks.slack.com', () => {
+    const statements = statementsOfRole(
+      webhook.template,
+      ref(webhook, webhook.notifier.deliveryStateMachine.role as IConstruct)
+    );
+    expect(grants(statements, 'ssm:GetParameter')).toEqual([
+      expect.objectContaining({ Resource: 'arn:aws:ssm:eu-west-1:111122223333:parameter/test/SLACK_URL' }),
+    ]);
+    // The default aws/ssm key lets every principal of the account decrypt: no KMS grant unless a key is given.
+    expect(statements.flatMap(actions).filter((action) => action.startsWith('kms:'))).toEqual([]);
+    expect(grants(statements, 'states:InvokeHTTPEndpoint')[0]?.Condition).toEqual({
+      StringEquals: { 'states:HTTPMethod': 'POST' },
+      StringLike: { 'states:HTTPEndpoint': 'https://hooks.slack.com/*' },
+    });
+  });
+});
+
+describe('webhook parameter with a customer managed key', () => {
+  it('grants kms:Decrypt on that key, only through SSM', () => {
+    const synth = synthNotifier((stack) => ({
+      stateMachineNamePrefixes: ['batch-'],
+      destination: {
+        type: 'webhook',
+        parameterName: '/test/SLACK_URL',
+        parameterKey: kms.Key.fromKeyArn(stack, 'Key', KEY_ARN),
+      },
+    }));
+    const statements = statementsOfRole(
+      synth.template,
+      ref(synth, synth.notifier.deliveryStateMachine.role as IConstruct)
+    );
+    expect(grants(statements, 'kms:Decrypt')).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: KEY_ARN,
+        // ssm.<region>.<URL suffix>: amazonaws.com, or amazonaws.com.cn in China.
+        Condition: {
+          StringEquals: {
+            'kms:ViaService': { 'Fn::Join': ['', ['ssm.eu-west-1.', { Ref: 'AWS::URLSuffix' }]] },
+          },
+        },
+      },
+    ]);
+  });
+});
+
+describe('EventBridge rule', () => {
+  it('matches the configured statuses and machines (ARNs exactly, prefixes by ARN prefix)', () => {
+    channel.template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: {
+          status: ['FAILED', 'TIMED_OUT', 'ABORTED', 'SUCCEEDED'],
+          stateMachineArn: [NIGHTLY, { prefix: 'arn:aws:states:eu-west-1:111122223333:stateMachine:etl-' }],
+        },
+      },
+    });
+    webhook.template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ detail: Match.objectLike({ status: ['FAILED'] }) }),
+    });
+  });
+
+  it("never matches the notifier's own executions, even when a prefix would", () => {
+    const rules = Object.values(channel.template.findResources('AWS::Events::Rule'));
+    expect(rules).toHaveLength(1);
+    const resources = rules[0]?.Properties.EventPattern.resources;
+    expect(resources).toEqual([
+      {
+        'anything-but': {
+          prefix: {
+            'Fn::Join': [
+              '',
+              [
+                'arn:aws:states:eu-west-1:111122223333:execution:',
+                { 'Fn::GetAtt': [ref(channel, channel.notifier.notifierStateMachine), 'Name'] },
+                ':',
+              ],
+            ],
+          },
+        },
+      },
+    ]);
+  });
+
+  it('starts the notifier, with a dead-letter queue for events it cannot deliver', () => {
+    channel.template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [
+        Match.objectLike({
+          Arn: { Ref: ref(channel, channel.notifier.notifierStateMachine) },
+          DeadLetterConfig: {
+            Arn: { 'Fn::GetAtt': [ref(channel, channel.notifier.eventDeadLetterQueue), 'Arn'] },
+          },
+        }),
+      ],
+    });
+  });
+});
+
+describe('queues', () => {
+  const { template, notifier } = channel;
+
+  it('FIFO queue with SQS-managed encryption and a FIFO DLQ after 5 receives, kept 14 days', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      FifoQueue: true,
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [ref(channel, notifier.deadLetterQueue), 'Arn'] },
+        maxReceiveCount: 5,
+      },
+    });
+    const dlq = template.toJSON().Resources[ref(channel, notifier.deadLetterQueue)].Properties;
+    expect(dlq).toMatchObject({
+      FifoQueue: true,
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1209600,
+    });
+  });
+
+  it('every queue denies non-TLS access and no queue policy allows a "*" principal', () => {
+    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
+    expect(policies).toHaveLength(3);
+    for (const policy of policies) {
+      const statements = policy.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>;
+      expect(statements).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })
+      );
+      for (const statement of statements.filter((s) => s.Effect === 'Allow')) {
+        expect(JSON.stringify(statement.Principal)).not.toContain('"*"');
+      }
+    }
+    expect(Object.values(template.findResources('AWS::SQS::Queue'))).toHaveLength(3);
+    for (const queue of Object.values(template.findResources('AWS::SQS::Queue'))) {
+      expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    }
+  });
+});
+
+describe('pipe', () => {
+  it('reads the FIFO queue one message at a time and waits for the Express execution', () => {
+    channel.template.hasResourceProperties('AWS::Pipes::Pipe', {
+      Source: { 'Fn::GetAtt': [ref(channel, channel.notifier.queue), 'Arn'] },
+      SourceParameters: { SqsQueueParameters: { BatchSize: 1 } },
+      Target: { Ref: ref(channel, channel.notifier.deliveryStateMachine) },
+      TargetParameters: { StepFunctionStateMachineParameters: { InvocationType: 'REQUEST_RESPONSE' } },
+    });
+  });
+});
+
+describe('state machines', () => {
+  it('notifier: STANDARD, logs ALL with execution data to a retained /aws/vendedlogs/states/ group, X-Ray on', () => {
+    const { template, notifier } = channel;
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: {
+        Level: 'ALL',
+        IncludeExecutionData: true,
+        Destinations: [
+          {
+            CloudWatchLogsLogGroup: {
+              LogGroupArn: { 'Fn::GetAtt': [ref(channel, notifier.notifierLogGroup), 'Arn'] },
+            },
+          },
+        ],
+      },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/aws/vendedlogs/states/sfn-slack-notifier-test-notifier',
+      RetentionInDays: 90,
+    });
+  });
+
+  it('delivery: EXPRESS with its own log group (ALL with data in channel mode)', () => {
+    const { template, notifier } = channel;
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'EXPRESS',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({
+        Level: 'ALL',
+        IncludeExecutionData: true,
+        Destinations: [
+          {
+            CloudWatchLogsLogGroup: {
+              LogGroupArn: { 'Fn::GetAtt': [ref(channel, notifier.deliveryLogGroup), 'Arn'] },
+            },
+          },
+        ],
+      }),
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/aws/vendedlogs/states/sfn-slack-notifier-test-delivery',
+      RetentionInDays: 90,
+    });
+  });
+
+  it('delivery in webhook mode: no execution data in its logs and no traces (the URL is a task parameter)', () => {
+    webhook.template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'EXPRESS',
+      TracingConfiguration: { Enabled: false },
+      LoggingConfiguration: Match.objectLike({ Level: 'ERROR', IncludeExecutionData: false }),
+    });
+  });
+
+  it.each([
+    ['channel', channel, STATE_MACHINE_FILES.deliver],
+    ['webhook', webhook, STATE_MACHINE_FILES.deliverWebhook],
+  ] as const)(
+    '%s mode: the placeholders of each file equal the substitutions passed, both ways',
+    (_, synth, deliverFile) => {
+      const machines = synth.template.findResources('AWS::StepFunctions::StateMachine');
+      const byType = (type: string) =>
+        Object.values(machines).find((machine) => machine.Properties.StateMachineType === type)?.Properties;
+      for (const [type, file] of [
+        ['STANDARD', STATE_MACHINE_FILES.notifier],
+        ['EXPRESS', deliverFile],
+      ] as const) {
+        const properties = byType(type);
+        const text = readAsl(file.split('/').pop() as string);
+        expect(Object.keys(properties.DefinitionSubstitutions).sort()).toEqual(
+          [...placeholders(text)].sort()
+        );
+        // The definition deployed is the file itself, inline (so diffs show it).
+        expect(properties.DefinitionString).toBe(text);
+      }
+    }
+  );
+
+  it('passes the configured settings to the notifier', () => {
+    const substitutions = channel.notifier.notifierSubstitutions;
+    expect(substitutions).toMatchObject({
+      Environment: 'test',
+      Template: 'detailed',
+      DestinationType: 'channel',
+      SlackChannel: 'C0123456789',
+      MentionOnFailure: '<!here>',
+    });
+    expect(webhook.notifier.notifierSubstitutions).toMatchObject({
+      DestinationType: 'webhook',
+      SlackChannel: '',
+      MentionOnFailure: '',
+    });
+  });
+});
+
+describe('formatter Lambda', () => {
+  it('arm64, Node.js 24, 60 s, JSON logs to a retained group, X-Ray, Powertools environment', () => {
+    channel.template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      Timeout: 60,
+      MemorySize: 512,
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }),
+      Environment: {
+        Variables: Match.objectLike({
+          POWERTOOLS_SERVICE_NAME: 'sfn-slack-notifier',
+          POWERTOOLS_LOG_LEVEL: 'INFO',
+        }),
+      },
+    });
+    const groups = Object.values(channel.template.findResources('AWS::Logs::LogGroup'));
+    expect(groups).toHaveLength(3);
+    for (const group of groups) expect(group.Properties.RetentionInDays).toBe(90);
+  });
+});
+
+describe('connection and secrets', () => {
+  it('channel mode: API key "Authorization" from the bot-token secret by dynamic reference, never a literal', () => {
+    const { template, notifier } = channel;
+    template.hasResourceProperties('AWS::Events::Connection', {
+      AuthorizationType: 'API_KEY',
+      AuthParameters: {
+        ApiKeyAuthParameters: {
+          ApiKeyName: 'Authorization',
+          ApiKeyValue: {
+            'Fn::Join': [
+              '',
+              [
+                'Bearer {{resolve:secretsmanager:',
+                { Ref: ref(channel, notifier.botTokenSecret as IConstruct) },
+                ':SecretString:::}}',
+              ],
+            ],
+          },
+        },
+      },
+    });
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/xox[abp]-[0-9A-Za-z]/);
+  });
+
+  it('webhook mode: no bot-token secret, and the URL appears nowhere in the template', () => {
+    webhook.template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    expect(JSON.stringify(webhook.template.toJSON())).not.toContain('hooks.slack.com/services');
+  });
+});
+
+describe('alarms', () => {
+  it('DLQ not empty, event DLQ not empty, notifier failed: each to the topic when one is configured', () => {
+    const alarms = Object.values(channel.template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.map((alarm) => alarm.Properties.MetricName).sort()).toEqual([
+      'ApproximateNumberOfMessagesVisible',
+      'ApproximateNumberOfMessagesVisible',
+      'ExecutionsFailed',
+    ]);
+    for (const alarm of alarms) {
+      expect(alarm.Properties).toMatchObject({
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: ['arn:aws:sns:eu-west-1:111122223333:ops-alarms'],
+      });
+    }
+    for (const alarm of Object.values(webhook.template.findResources('AWS::CloudWatch::Alarm'))) {
+      expect(alarm.Properties.AlarmActions).toBeUndefined();
+    }
+  });
+});
+
+describe('props', () => {
+  it('refuses a notifier that watches nothing', () => {
+    expect(() => synthNotifier({ destination: { type: 'channel', channel: 'C0123456789' } })).toThrow(
+      'SlackNotifier: set stateMachineArns and/or stateMachineNamePrefixes to watch something'
+    );
+  });
+});

@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import { AslDefinitionError, loadDefinition, runStateMachine } from '../../../local/asl/index.js';
+import { LAMBDA, machine } from './helpers.js';
+
+function refused(def: unknown): string {
+  try {
+    loadDefinition(def as object);
+  } catch (error) {
+    expect(error).toBeInstanceOf(AslDefinitionError);
+    return (error as Error).message;
+  }
+  throw new Error('expected the definition to be refused');
+}
+
+describe('loading a definition', () => {
+  it('requires top-level QueryLanguage JSONata', () => {
+    expect(refused({ StartAt: 'A', States: { A: { Type: 'Succeed' } } })).toContain(
+      '"QueryLanguage": "JSONata"'
+    );
+    expect(
+      refused({ QueryLanguage: 'JSONPath', StartAt: 'A', States: { A: { Type: 'Succeed' } } })
+    ).toContain('JSONata');
+  });
+
+  it('refuses a state that switches to JSONPath', () => {
+    expect(refused(machine({ A: { Type: 'Pass', QueryLanguage: 'JSONPath', End: true } }))).toContain(
+      "state 'A'"
+    );
+  });
+
+  it.each(['InputPath', 'Parameters', 'ResultSelector', 'ResultPath', 'OutputPath'])(
+    'refuses the JSONPath-only field %s',
+    (field) => {
+      const message = refused(machine({ A: { Type: 'Task', Resource: LAMBDA, [field]: '$.x', End: true } }));
+      expect(message).toBe(`state 'A': '${field}' is a JSONPath-only field, not valid in a JSONata state`);
+    }
+  );
+
+  it('refuses keys ending in .$', () => {
+    expect(
+      refused(machine({ A: { Type: 'Task', Resource: LAMBDA, Arguments: { 'x.$': '$.x' }, End: true } }))
+    ).toContain("'.$'");
+  });
+
+  it('refuses JSONPath Choice rules', () => {
+    const def = machine({
+      C: { Type: 'Choice', Choices: [{ Variable: '$.x', StringEquals: 'a', Next: 'D' }] },
+      D: { Type: 'Succeed' },
+    });
+    expect(refused(def)).toContain('JSONPath Choice syntax');
+  });
+
+  it('refuses Distributed Map and its readers and writers', () => {
+    const map = (extra: object, config?: object) =>
+      machine({
+        M: {
+          Type: 'Map',
+          ItemProcessor: {
+            ...(config ? { ProcessorConfig: config } : {}),
+            StartAt: 'P',
+            States: { P: { Type: 'Pass', End: true } },
+          },
+          ...extra,
+          End: true,
+        },
+      });
+    expect(refused(map({}, { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }))).toContain(
+      "Mode 'DISTRIBUTED' is not supported by the local runner"
+    );
+    expect(refused(map({ ItemReader: { Resource: 'arn:aws:states:::s3:getObject' } }))).toContain(
+      "field 'ItemReader' is not supported by the local runner"
+    );
+    expect(refused(map({ Items: { a: 1 } }))).toContain('JSON array');
+    expect(() => loadDefinition(map({ Items: [1, 2] }, { Mode: 'INLINE' }))).not.toThrow();
+  });
+
+  it('refuses an inner scope assigning a variable of an outer scope', () => {
+    const def = machine({
+      Set: { Type: 'Pass', Assign: { total: 0 }, Next: 'Both' },
+      Both: {
+        Type: 'Parallel',
+        Branches: [{ StartAt: 'B', States: { B: { Type: 'Pass', Assign: { total: 1 }, End: true } } }],
+        End: true,
+      },
+    });
+    expect(refused(def)).toContain("variable 'total' exists in an outer scope");
+  });
+
+  it('refuses known fields the runner does not implement', () => {
+    expect(
+      refused(machine({ A: { Type: 'Task', Resource: LAMBDA, HeartbeatSeconds: 5, End: true } }))
+    ).toContain("field 'HeartbeatSeconds' is not supported by the local runner");
+  });
+
+  it('refuses $states.result outside a Task Output/Assign and $states.errorOutput outside a catcher', () => {
+    expect(refused(machine({ A: { Type: 'Pass', Output: '{% $states.result %}', End: true } }))).toContain(
+      '$states.result'
+    );
+    expect(
+      refused(
+        machine({ A: { Type: 'Task', Resource: LAMBDA, Arguments: '{% $states.result %}', End: true } })
+      )
+    ).toContain('$states.result');
+    expect(
+      refused(
+        machine({ A: { Type: 'Task', Resource: LAMBDA, Output: '{% $states.errorOutput %}', End: true } })
+      )
+    ).toContain('$states.errorOutput');
+  });
+
+  it('refuses references to the implicit root input', () => {
+    expect(refused(machine({ A: { Type: 'Pass', Output: '{% foo.bar %}', End: true } }))).toContain(
+      "field name 'foo'"
+    );
+    expect(refused(machine({ A: { Type: 'Pass', Output: '{% $count($) %}', End: true } }))).toContain("'$'");
+    // names after the first path step and in filters are relative, so fine
+    expect(() =>
+      loadDefinition(
+        machine({ A: { Type: 'Pass', Output: "{% $states.input.items[kind = 'x'].id %}", End: true } })
+      )
+    ).not.toThrow();
+  });
+
+  it('refuses an expression that does not parse', () => {
+    expect(refused(machine({ A: { Type: 'Pass', Output: '{% $states.input. %}', End: true } }))).toContain(
+      'does not parse'
+    );
+  });
+
+  it('refuses JSONata 2.1 operators, which 2.0.6 (the AWS version) does not have', () => {
+    expect(
+      refused(machine({ A: { Type: 'Pass', Output: "{% $states.input.a ?? 'x' %}", End: true } }))
+    ).toContain('does not parse');
+  });
+
+  it('refuses States.ALL that is not alone and last', () => {
+    const task = (retry: unknown) =>
+      machine({ A: { Type: 'Task', Resource: LAMBDA, Retry: retry, End: true } });
+    expect(refused(task([{ ErrorEquals: ['States.ALL', 'X'] }]))).toContain('States.ALL');
+    expect(refused(task([{ ErrorEquals: ['States.ALL'] }, { ErrorEquals: ['X'] }]))).toContain('States.ALL');
+  });
+
+  it('refuses invalid retrier values', () => {
+    const task = (retrier: object) =>
+      machine({
+        A: { Type: 'Task', Resource: LAMBDA, Retry: [{ ErrorEquals: ['X'], ...retrier }], End: true },
+      });
+    expect(refused(task({ JitterStrategy: 'HALF' }))).toContain('JitterStrategy');
+    expect(refused(task({ BackoffRate: 0.5 }))).toContain('BackoffRate');
+    expect(refused(task({ MaxDelaySeconds: 0 }))).toContain('MaxDelaySeconds');
+    expect(refused(task({ IntervalSeconds: 0 }))).toContain('IntervalSeconds');
+  });
+
+  it('refuses transitions to states that do not exist, and bad variable names', () => {
+    expect(refused(machine({ A: { Type: 'Pass', Next: 'Nowhere' } }))).toContain("'Nowhere'");
+    expect(refused(machine({ A: { Type: 'Pass', Assign: { 'a.b': 1 }, End: true } }))).toContain("'a.b'");
+    expect(refused(machine({ A: { Type: 'Pass', Assign: { states: 1 }, End: true } }))).toContain('reserved');
+  });
+
+  it('rejects from runStateMachine before anything runs', async () => {
+    let called = false;
+    const def = machine({
+      A: {
+        Type: 'Task',
+        Resource: LAMBDA,
+        Parameters: {},
+        End: true,
+      },
+    });
+    await expect(
+      runStateMachine(
+        def,
+        {},
+        {
+          resources: {
+            [LAMBDA]: async () => {
+              called = true;
+            },
+          },
+        }
+      )
+    ).rejects.toThrow(AslDefinitionError);
+    expect(called).toBe(false);
+  });
+});

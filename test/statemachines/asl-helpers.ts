@@ -1,0 +1,96 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import jsonata from 'jsonata';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const statemachinesDir = path.join(repoRoot, 'statemachines');
+
+export type State = Record<string, unknown> & { Type: string };
+export interface Definition {
+  QueryLanguage?: string;
+  StartAt: string;
+  States: Record<string, State>;
+  [key: string]: unknown;
+}
+
+export function aslFiles(): string[] {
+  return readdirSync(statemachinesDir)
+    .filter((name) => name.endsWith('.asl.json'))
+    .sort();
+}
+
+export function readAsl(name: string): string {
+  return readFileSync(path.join(statemachinesDir, name), 'utf8');
+}
+
+/** Every `{% … %}` string anywhere in the definition, with the JSON path where it sits. */
+export function jsonataStrings(value: unknown, at = '$'): Array<{ at: string; expression: string }> {
+  if (typeof value === 'string') {
+    const match = /^\{%([\s\S]*)%\}$/.exec(value);
+    return match?.[1] === undefined ? [] : [{ at, expression: match[1] }];
+  }
+  if (Array.isArray(value)) return value.flatMap((item, index) => jsonataStrings(item, `${at}[${index}]`));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, item]) => jsonataStrings(item, `${at}.${key}`));
+  }
+  return [];
+}
+
+/** `${Name}` placeholders, as DefinitionSubstitutions fill them. */
+export function placeholders(text: string): Set<string> {
+  return new Set([...text.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((match) => match[1] as string));
+}
+
+export function substitute(text: string, values: Record<string, string>): string {
+  return text.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`no substitution for \${${name}}`);
+    return value;
+  });
+}
+
+/**
+ * Evaluates one `{% … %}` field the way Step Functions does: `$states` bound, and the functions AWS adds to
+ * JSONata 2.0.6 that these definitions use (`$parse`).
+ */
+export async function evaluate(
+  field: unknown,
+  states: Record<string, unknown>,
+  variables: Record<string, unknown> = {}
+): Promise<unknown> {
+  if (typeof field !== 'string') throw new Error(`not a JSONata field: ${JSON.stringify(field)}`);
+  const match = /^\{%([\s\S]*)%\}$/.exec(field);
+  if (match?.[1] === undefined) throw new Error(`not a JSONata field: ${field}`);
+  const expression = jsonata(match[1]);
+  expression.registerFunction('parse', (text: string) => JSON.parse(text), '<s:x>');
+  return expression.evaluate({}, { ...variables, states });
+}
+
+/** The state a Choice state goes to for this input: the first rule whose Condition holds, else Default. */
+export async function route(choice: State, input: unknown): Promise<string | undefined> {
+  for (const rule of choice.Choices as Array<{ Condition: string; Next: string }>) {
+    if ((await evaluate(rule.Condition, { input })) === true) return rule.Next;
+  }
+  return choice.Default as string | undefined;
+}
+
+export function state(definition: Definition, name: string): State {
+  const found = definition.States[name];
+  if (!found) throw new Error(`no state ${name}`);
+  return found;
+}
+
+/** State names each state can go to next (Next, Default, Choices[].Next, Catch[].Next). */
+export function successors(state: State): string[] {
+  const next: string[] = [];
+  if (typeof state.Next === 'string') next.push(state.Next);
+  if (typeof state.Default === 'string') next.push(state.Default);
+  for (const list of [state.Choices, state.Catch]) {
+    if (Array.isArray(list)) {
+      for (const item of list as Array<{ Next?: unknown }>)
+        if (typeof item.Next === 'string') next.push(item.Next);
+    }
+  }
+  return next;
+}
