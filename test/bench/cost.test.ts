@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { dollarsPerThousand, expressBilledGbSeconds, lambdaBilledGbSeconds, prices } from '../../bench/cost.js';
+import {
+  dollarsPerThousand,
+  expressBilledGbSeconds,
+  lambdaBilledGbSeconds,
+  prices,
+} from '../../bench/cost.js';
 import { spread } from '../../bench/stats.js';
 
 const none = {
