@@ -11,8 +11,10 @@ export const prices = {
   expressRequest: 1 / 1_000_000,
   /** Step Functions Express: per GB-second ($0.06 per GB-hour for the first 1,000 GB-hours), 64 MB and 100 ms minimum. */
   expressGbSecond: 0.06 / 3600,
-  /** Lambda arm64: per GB-second. */
+  /** Lambda arm64: per GB-second (first 6 billion GB-s a month). */
   lambdaArmGbSecond: 0.0000133334,
+  /** Lambda x86_64: per GB-second (first 6 billion GB-s a month). */
+  lambdaX86GbSecond: 0.0000166667,
   /** Lambda: per request ($0.20 per million). */
   lambdaRequest: 0.2 / 1_000_000,
   /** SQS FIFO: per request ($0.50 per million, first 100 billion a month), 64 KiB chunks. */
@@ -30,8 +32,10 @@ export interface Usage {
   /** Billed Express GB-seconds (after the 64 MB / 100 ms rounding). */
   readonly expressGbSeconds: number;
   readonly lambdaRequests: number;
-  /** Billed Lambda GB-seconds (memory in GB × billed duration in s, 1 ms granularity). */
+  /** Billed Lambda arm64 GB-seconds (memory in GB × billed duration in s, 1 ms granularity). */
   readonly lambdaGbSeconds: number;
+  /** Billed Lambda x86_64 GB-seconds. */
+  readonly lambdaX86GbSeconds: number;
   readonly sqsFifoRequests: number;
   readonly sqsStandardRequests: number;
   readonly pipesRequests: number;
@@ -44,6 +48,7 @@ export function dollarsPerThousand(usage: Usage): number {
     usage.expressGbSeconds * prices.expressGbSecond +
     usage.lambdaRequests * prices.lambdaRequest +
     usage.lambdaGbSeconds * prices.lambdaArmGbSecond +
+    usage.lambdaX86GbSeconds * prices.lambdaX86GbSecond +
     usage.sqsFifoRequests * prices.sqsFifoRequest +
     usage.sqsStandardRequests * prices.sqsStandardRequest +
     usage.pipesRequests * prices.pipesRequest;
@@ -60,4 +65,9 @@ export function expressBilledGbSeconds(durationMs: number, memoryMb = 64): numbe
 /** Lambda bills duration per 1 ms. */
 export function lambdaBilledGbSeconds(durationMs: number, memoryMb: number): number {
   return (memoryMb / 1024) * (Math.ceil(durationMs) / 1000);
+}
+
+/** SQS and Pipes bill a request per started 64 KiB of payload. */
+export function requestChunks(payloadBytes: number): number {
+  return Math.max(1, Math.ceil(payloadBytes / (64 * 1024)));
 }

@@ -20,24 +20,39 @@ import { plainTextMessage, renderSummary } from './format.js';
 import { TemplateError } from './render/templates.js';
 import { foldPages, summarize } from './summarize/index.js';
 
-// Log level from the environment (POWERTOOLS_LOG_LEVEL or the function's AWS_LAMBDA_LOG_LEVEL), INFO by default.
-const logger = new Logger({ serviceName: 'sfn-slack-notifier' });
+/** Service name in the logs when `POWERTOOLS_SERVICE_NAME` is unset. */
+export const DEFAULT_SERVICE_NAME = 'sfn-slack-notifier';
 
-let client: SFNClient | undefined;
+/**
+ * The Powertools logger, configured by the environment as the stack sets it: `POWERTOOLS_SERVICE_NAME`
+ * (@default `sfn-slack-notifier`) and the log level from `POWERTOOLS_LOG_LEVEL` or the function's
+ * `AWS_LAMBDA_LOG_LEVEL` (@default INFO). Nothing is hard-coded over them: a constructor option would win.
+ */
+export function createLogger(): Logger {
+  return new Logger(process.env.POWERTOOLS_SERVICE_NAME ? {} : { serviceName: DEFAULT_SERVICE_NAME });
+}
 
-/** The SFN client, created once per container. The SDK's standard retry mode backs off on throttling. */
-function sfn(): SFNClient {
-  client ??= new SFNClient({ maxAttempts: 8 });
-  return client;
+const defaultLogger = createLogger();
+
+let defaultClient: SFNClient | undefined;
+
+/**
+ * The process's SFN client, created on first use so `AWS_ENDPOINT_URL_SFN` and `AWS_REGION` are read then
+ * (the local pipeline sets them before its first run). The SDK's standard retry mode backs off on throttling.
+ */
+function defaultSfnClient(): SFNClient {
+  defaultClient ??= new SFNClient({ maxAttempts: 8 });
+  return defaultClient;
 }
 
 /**
- * Reads a whole execution history (forward, 1,000 events a page, without inputs and outputs), folding page
- * by page so memory stays bounded. Returns the fold state to finish with.
+ * Reads a whole execution history from its first event (forward, 1,000 events a page, without inputs and
+ * outputs), folding page by page so memory stays bounded. Returns the fold state to finish with.
  */
 export async function readHistoryFolded(
   executionArn: string,
-  sfnClient: SFNClient = sfn()
+  sfnClient: SFNClient = defaultSfnClient(),
+  logger: Logger = defaultLogger
 ): Promise<unknown> {
   let partial: unknown;
   let pages = 0;
@@ -72,80 +87,111 @@ function validate(input: FormatterInput): StatusChangeEvent {
   return event;
 }
 
-/**
- * The handler. `pages` + `nextToken` → a `partial` to send back with the next pages; otherwise the message,
- * its destination group and deduplication id. A template that fails still sends a plain-text message.
- */
-export const handler = async (input: FormatterInput): Promise<FormatterOutput> => {
-  const event = validate(input);
-  const executionArn = event.detail.executionArn;
-  const settings: Partial<NotifierSettings> = input.settings ?? {};
-  logger.appendKeys({ executionArn, status: event.detail.status });
+/** What the handler is built with; everything has a default fit for Lambda. */
+export interface HandlerOptions {
+  /**
+   * The client that reads histories when the input asks for `readHistory`.
+   * @default - one `SFNClient` per process (8 attempts), created on first use; it honours
+   *   `AWS_ENDPOINT_URL_SFN`, `AWS_REGION` and the usual credential chain
+   */
+  readonly sfnClient?: SFNClient;
+  /**
+   * The logger.
+   * @default - a Powertools Logger configured by `POWERTOOLS_SERVICE_NAME` / `POWERTOOLS_LOG_LEVEL`
+   */
+  readonly logger?: Logger;
+}
 
-  let partial = input.partial;
-  let pages: readonly unknown[] = input.pages ?? [];
-  let historyUnavailable = input.historyUnavailable;
-  if (input.readHistory && !historyUnavailable) {
-    try {
-      partial = await readHistoryFolded(executionArn);
-      pages = [];
-    } catch (error) {
-      // The notification still goes out, saying why the details are missing.
-      const name = error instanceof Error ? error.name : 'Error';
-      const message = error instanceof Error ? error.message : String(error);
-      logger.warn('history could not be read', { error: name });
-      historyUnavailable = { error: name, cause: message };
+/** The formatter handler's signature (the notifier's Format step calls it with the contract's input). */
+export type FormatterHandler = (input: FormatterInput) => Promise<FormatterOutput>;
+
+/**
+ * Builds a handler. `pages` + `nextToken` → a `partial` to send back with the next pages; otherwise the
+ * message, its destination group and deduplication id. A template that fails still sends a plain-text message.
+ * `readHistory` reads the whole history from its start, ignoring any `partial`, `pages` and `nextToken`
+ * that came with it.
+ */
+export function createHandler(options: HandlerOptions = {}): FormatterHandler {
+  const logger = options.logger ?? defaultLogger;
+  return async (input) => {
+    const event = validate(input);
+    const executionArn = event.detail.executionArn;
+    const settings: Partial<NotifierSettings> = input.settings ?? {};
+    logger.appendKeys({ executionArn, status: event.detail.status });
+
+    let partial = input.partial;
+    let pages: readonly unknown[] = input.pages ?? [];
+    let nextToken = input.nextToken;
+    let historyUnavailable = input.historyUnavailable;
+    if (input.readHistory && !historyUnavailable) {
+      // A page too large for Step Functions (States.DataLimitExceeded) may come after others were folded; the
+      // notifier then sends only `readHistory`. Whatever else came along, the whole history is read again from
+      // its first event, so nothing is folded twice or missed, and the answer is the message.
       partial = undefined;
       pages = [];
+      nextToken = undefined;
+      try {
+        partial = await readHistoryFolded(executionArn, options.sfnClient ?? defaultSfnClient(), logger);
+      } catch (error) {
+        // The notification still goes out, saying why the details are missing.
+        const name = error instanceof Error ? error.name : 'Error';
+        const message = error instanceof Error ? error.message : String(error);
+        logger.warn('history could not be read', { error: name });
+        historyUnavailable = { error: name, cause: message };
+        partial = undefined;
+      }
     }
-  }
-  if (input.nextToken) {
-    const next = foldPages(partial, pages);
-    logger.info('partial', { pages: pages.length, events: next.eventCount });
-    return { kind: 'partial', partial: next };
-  }
+    if (nextToken) {
+      const next = foldPages(partial, pages);
+      logger.info('partial', { pages: pages.length, events: next.eventCount });
+      return { kind: 'partial', partial: next };
+    }
 
-  const summary = summarize({
-    pages,
-    event,
-    ...(partial === undefined ? {} : { partial }),
-    ...(historyUnavailable ? { historyUnavailable } : {}),
-  });
-  const fallbackMessage = plainTextMessage(summary, settings);
-  let message: SlackMessage;
-  try {
-    message = await renderSummary(summary, settings);
-  } catch (error) {
-    if (!(error instanceof TemplateError)) throw error;
-    // The notification still goes out, as plain text; the error names the template, not the content.
-    logger.error('template failed, sending plain text', { template: error.template, error: error.message });
-    message = fallbackMessage;
-  }
+    const summary = summarize({
+      pages,
+      event,
+      ...(partial === undefined ? {} : { partial }),
+      ...(historyUnavailable ? { historyUnavailable } : {}),
+    });
+    const fallbackMessage = plainTextMessage(summary, settings);
+    let message: SlackMessage;
+    try {
+      message = await renderSummary(summary, settings);
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      // The notification still goes out, as plain text; the error names the template, not the content.
+      logger.error('template failed, sending plain text', { template: error.template, error: error.message });
+      message = fallbackMessage;
+    }
 
-  const status = typeof event.detail.status === 'string' ? event.detail.status : summary.execution.status;
-  const redriveCount =
-    typeof event.detail.redriveCount === 'number'
-      ? event.detail.redriveCount
-      : summary.execution.redriveCount;
-  const dedup = deduplicationId(executionArn, status, redriveCount);
-  const channel = settings.destination?.type === 'channel' ? settings.destination.channel : undefined;
-  const delivery: DeliveryMessage = {
-    payload: { ...message, ...(channel ? { channel } : {}), unfurl_links: false },
-    fallback: { text: fallbackMessage.text, ...(channel ? { channel } : {}) },
-    executionArn,
-    status,
-    deduplicationId: dedup,
+    const status = typeof event.detail.status === 'string' ? event.detail.status : summary.execution.status;
+    const redriveCount =
+      typeof event.detail.redriveCount === 'number'
+        ? event.detail.redriveCount
+        : summary.execution.redriveCount;
+    const dedup = deduplicationId(executionArn, status, redriveCount);
+    const channel = settings.destination?.type === 'channel' ? settings.destination.channel : undefined;
+    const delivery: DeliveryMessage = {
+      payload: { ...message, ...(channel ? { channel } : {}), unfurl_links: false },
+      fallback: { text: fallbackMessage.text, ...(channel ? { channel } : {}) },
+      executionArn,
+      status,
+      deduplicationId: dedup,
+    };
+    logger.info('formatted', {
+      events: summary.eventCount,
+      steps: summary.steps.length + summary.omittedSteps,
+      blocks: message.blocks?.length ?? 0,
+      historyUnavailable: Boolean(historyUnavailable),
+    });
+    return {
+      kind: 'message',
+      delivery,
+      messageGroupId: messageGroupId({ destination: settings.destination ?? { type: 'webhook' } }),
+      deduplicationId: dedup,
+    };
   };
-  logger.info('formatted', {
-    events: summary.eventCount,
-    steps: summary.steps.length + summary.omittedSteps,
-    blocks: message.blocks?.length ?? 0,
-    historyUnavailable: Boolean(historyUnavailable),
-  });
-  return {
-    kind: 'message',
-    delivery,
-    messageGroupId: messageGroupId({ destination: settings.destination ?? { type: 'webhook' } }),
-    deduplicationId: dedup,
-  };
-};
+}
+
+/** The Lambda entry point (`formatters/handler.handler`): a handler with the defaults. */
+export const handler: FormatterHandler = createHandler();

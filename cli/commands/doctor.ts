@@ -66,7 +66,9 @@ export function register(program: Command, io: Io = processIo()): void {
     )
     .addHelpText(
       'after',
-      '\nExamples:\n  sfn-slack doctor --env prod\n  sfn-slack doctor --env dev --send-test --channel C0123456789'
+      '\nExamples:\n  sfn-slack doctor --env prod\n' +
+        '  sfn-slack doctor --env dev --send-test                        (to the stack’s SlackChannel output)\n' +
+        '  sfn-slack doctor --env dev --send-test --channel C0123456789'
     );
   addAwsOptions(command).action(async (options: DoctorOptions) => {
     await runDoctor(options, io, createClients(awsOptions(options)));
@@ -452,7 +454,7 @@ async function sendTest(
     record({
       ok: false,
       title: 'Test message posted',
-      detail: 'chat.postMessage needs a channel: pass --channel <id or #name> with --send-test',
+      detail: `chat.postMessage needs a channel: pass --channel <id or #name> with --send-test, or redeploy (npx cdk deploy -c env=${stack.env}) so the stack has the SlackChannel output`,
     });
     return;
   }

@@ -4,7 +4,8 @@
  *
  * - bot token (default): PutSecretValue on the stack's BotTokenSecretArn, then UpdateConnection on its
  *   ConnectionName with `Authorization: Bearer <token>` (the HTTP task's header must come from the connection);
- * - `--webhook`: the incoming-webhook URL as the SSM SecureString `/{env}/SLACK_URL`.
+ * - `--webhook`: the incoming-webhook URL as an SSM SecureString, in the parameter named by the stack's
+ *   WebhookParameterName output (`/{env}/SLACK_URL` when the stack is not deployed or has no such output).
  */
 import { DescribeConnectionCommand, UpdateConnectionCommand } from '@aws-sdk/client-eventbridge';
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
@@ -14,7 +15,7 @@ import { type AwsClients, createClients } from '../aws/clients.js';
 import { aws } from '../aws/errors.js';
 import { type Io, processIo, readAll } from '../aws/io.js';
 import { addAwsOptions, awsOptions, type EnvOptions, resolveEnv } from '../aws/options.js';
-import { readStack, requireOutput } from '../aws/stack.js';
+import { readStack, requireOutput, type StackInfo, stackName } from '../aws/stack.js';
 import { CliError, ExitCode } from '../errors.js';
 
 export interface SetupOptions extends EnvOptions {
@@ -25,7 +26,7 @@ export interface SetupOptions extends EnvOptions {
 const BOT_TOKEN = /^xoxb-[A-Za-z0-9-]+$/;
 const WEBHOOK_URL = /^https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9_/-]+$/;
 
-/** The SSM parameter the webhook mode reads at delivery time. */
+/** The default SSM parameter the webhook mode reads at delivery time (cdk.json may name another). */
 export function webhookParameterName(env: string): string {
   return `/${env}/SLACK_URL`;
 }
@@ -39,7 +40,8 @@ export function register(program: Command, io: Io = processIo()): void {
         'argument, so it stays out of shell history) and is never printed.\n\n' +
         'Bot token (default): written to the stack’s bot-token secret, and the EventBridge connection is\n' +
         'updated to send "Authorization: Bearer <token>".\n' +
-        '--webhook: the incoming-webhook URL is stored as the SSM SecureString /<env>/SLACK_URL.'
+        '--webhook: the incoming-webhook URL is stored as an SSM SecureString in the parameter named by the\n' +
+        'stack’s WebhookParameterName output (/<env>/SLACK_URL when the stack is not deployed yet).'
     )
     .option(
       '--webhook',
@@ -76,10 +78,17 @@ export async function runSetup(options: SetupOptions, io: Io, clients: AwsClient
         ExitCode.badInput
       );
     }
-    const name = webhookParameterName(env);
+    const { name, keyArn } = await webhookParameterOf(env, clients, io);
     await aws(`store the webhook URL in SSM parameter ${name}`, () =>
       clients.ssm.send(
-        new PutParameterCommand({ Name: name, Value: secret, Type: 'SecureString', Overwrite: true })
+        new PutParameterCommand({
+          Name: name,
+          Value: secret,
+          Type: 'SecureString',
+          Overwrite: true,
+          // The customer managed key the stack was configured with; without one SSM uses aws/ssm.
+          ...(keyArn ? { KeyId: keyArn } : {}),
+        })
       )
     );
     io.stdout.write(`✓ Stored the webhook URL as SecureString ${name} (environment ${env}).\n`);
@@ -124,6 +133,37 @@ export async function runSetup(options: SetupOptions, io: Io, clients: AwsClient
       `✓ Updated connection ${connectionName} (state: ${described.ConnectionState ?? 'unknown'})\n` +
       `Check the environment with: sfn-slack doctor --env ${env} --send-test\n`
   );
+}
+
+/**
+ * The parameter the deployed delivery machine reads: the stack's WebhookParameterName output (cdk.json may name
+ * another parameter than the default), with the customer managed key of its WebhookParameterKeyArn output when
+ * the stack has one. Before the first deploy, or for a stack without that output, the
+ * default `/{env}/SLACK_URL`. Other errors reading the stack (no credentials, access denied) stop the command.
+ */
+async function webhookParameterOf(
+  env: string,
+  clients: AwsClients,
+  io: Io
+): Promise<{ name: string; keyArn?: string }> {
+  let stack: StackInfo;
+  try {
+    stack = await readStack(clients.cloudFormation, env);
+  } catch (error) {
+    if (!(error instanceof CliError && error.message.startsWith(`stack ${stackName(env)} not found`)))
+      throw error;
+    io.stderr.write(
+      `Stack ${stackName(env)} is not deployed: using the default parameter ${webhookParameterName(env)}.\n`
+    );
+    return { name: webhookParameterName(env) };
+  }
+  const name = stack.outputs.WebhookParameterName;
+  const keyArn = stack.outputs.WebhookParameterKeyArn;
+  if (name) return keyArn ? { name, keyArn } : { name };
+  io.stderr.write(
+    `Stack ${stack.stackName} has no WebhookParameterName output${stack.outputs.BotTokenSecretArn ? ' (it is deployed for a bot token)' : ''}: using the default parameter ${webhookParameterName(env)}.\n`
+  );
+  return { name: webhookParameterName(env) };
 }
 
 /**

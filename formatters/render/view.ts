@@ -61,6 +61,10 @@ const CHUNK_CHARS = 2_800;
 const MAX_STEP_CHUNKS = 6;
 /** Cause characters shown for a failure (the cause block is a code block inside a 3,000-char section). */
 const CAUSE_CHARS = 1_500;
+/** Handled errors (caught, or retried and recovered) listed one a line; the rest are counted. */
+const MAX_HANDLED_LINES = 4;
+/** Characters of the readable cause shown on a handled error's line. */
+const HANDLED_CAUSE_CHARS = 200;
 
 export interface RenderContext {
   /** Environment name shown in the message. */
@@ -85,13 +89,27 @@ export interface StepView extends StepSummary {
 
 export interface FailureView extends FailureDetail {
   readonly emoji: string;
-  /** mrkdwn: where and what. */
+  /** mrkdwn: where and what (a handled one says how it was handled: caught, recovered after N retries). */
   readonly title: string;
-  /** The cause, cut to fit a code block in a section. */
+  /**
+   * What to show in a code block under the readable line, or absent when that line says it all: a Lambda
+   * error's first stack lines, or the raw cause (cut) when it is plain text or holds more than was read.
+   */
   readonly causeText?: string;
-  /** Lambda errorType: errorMessage, or a child execution's error: cause, when the cause was JSON. */
+  /**
+   * The cause read out: a Lambda `errorType: errorMessage`, a child execution's error and cause, or a `.sync`
+   * integration's failure (ECS stopped reason, stop code, failed containers, task ARN; Glue; Batch).
+   */
   readonly parsed?: string;
   readonly childExecutionUrl?: string;
+  /** Failed attempts of the same state merged into this entry (retried before this one). */
+  readonly retries: number;
+  /** True for a retried error whose state then succeeded. */
+  readonly recovered: boolean;
+  /** True when the run went on: caught, or retried (recovered or not known to have failed later). */
+  readonly handled: boolean;
+  /** One mrkdwn line: title and the cause read out, cut. */
+  readonly line: string;
 }
 
 export interface TemplateInput {
@@ -125,14 +143,26 @@ export interface TemplateInput {
      * once or inside a Map/Parallel: one section at most, ending with "+N more states". Empty otherwise.
      */
     readonly stateChunks: readonly string[];
-    /** The kept failures, fatal first, then caught, then retried. */
+    /**
+     * The kept failures, fatal first, then caught, then retried; the failed attempts of one state that were
+     * retried are merged into one entry (into the failure that ended it, when there is one).
+     */
     readonly failures: readonly FailureView[];
-    /** The execution's cause, cut to fit a code block in a section, or absent. */
+    /**
+     * One line per handled error (caught, or retried: `:warning: *ExtractOrders* recovered after 1 retry: …`),
+     * at most 4, then `+N more handled errors`. Empty when none.
+     */
+    readonly handled: readonly string[];
+    /** The execution's cause read out (as `failures[].parsed`), or absent. */
+    readonly causeLine?: string;
+    /** The execution's cause for a code block (as `failures[].causeText`), or absent. */
     readonly causeText?: string;
     /** One line about Map/Parallel/retries/handled errors, or absent. */
     readonly extras?: string;
     /** One line saying the history was not available and why, or absent. */
     readonly historyNote?: string;
+    /** Where it ran: `account 123456789012 · eu-west-1`, plus the partition when not `aws`; or absent. */
+    readonly location?: string;
   };
 }
 
@@ -142,8 +172,66 @@ function plural(n: number, one: string, many = `${one}s`): string {
 
 function causeLine(cause: CauseSummary | undefined): string | undefined {
   if (!cause) return undefined;
+  if (cause.detail) return cause.detail;
   if (cause.errorType && cause.errorMessage) return `${cause.errorType}: ${cause.errorMessage}`;
   return cause.errorMessage ?? cause.errorType;
+}
+
+/**
+ * What is worth a code block besides the readable line: a Lambda error's first stack lines (not its JSON),
+ * or the raw cause when it is plain text, an unknown shape, or holds members beyond those read out of it.
+ */
+function causeBlock(cause: CauseSummary | undefined): string | undefined {
+  if (!cause) return undefined;
+  if (cause.stack && cause.stack.length > 0) {
+    return truncateMrkdwn(`${cause.stack.join('\n')}${cause.stackTruncated ? '\n…' : ''}`, CAUSE_CHARS);
+  }
+  const read = causeLine(cause) !== undefined;
+  if (read && !cause.hasMore) return undefined;
+  return truncateMrkdwn(cause.truncated ? `${cause.text}…` : cause.text, CAUSE_CHARS);
+}
+
+function retriesText(n: number): string {
+  return `${n} retr${n === 1 ? 'y' : 'ies'}`;
+}
+
+interface FailureGroup {
+  /** The entry shown: the failure that ended the chain of attempts, or the last retried one. */
+  readonly failure: FailureDetail;
+  readonly index: number;
+  /** Failed attempts merged into it (retried before it). */
+  readonly earlier: FailureDetail[];
+}
+
+/**
+ * Merges the retried attempts of one state (same state, consecutive attempt numbers) into one entry: the
+ * failure that ended them when it was kept, otherwise the last retried attempt.
+ */
+function groupFailures(failures: readonly FailureDetail[]): FailureGroup[] {
+  const groups: FailureGroup[] = [];
+  const open = new Map<string, { earlier: FailureDetail[]; last: FailureDetail; index: number }>();
+  const closeOpen = (key: string) => {
+    const chain = open.get(key);
+    if (!chain) return;
+    open.delete(key);
+    groups.push({ failure: chain.last, index: chain.index, earlier: chain.earlier.slice(0, -1) });
+  };
+  failures.forEach((failure, index) => {
+    const key = `${failure.topLevelState ?? ''}\u0000${failure.state}`;
+    const chain = open.get(key);
+    const continues = chain !== undefined && failure.attempt === chain.last.attempt + 1;
+    if (!continues) closeOpen(key);
+    const earlier = continues && chain ? [...chain.earlier] : [];
+    if (failure.handling === 'retried') {
+      earlier.push(failure);
+      open.set(key, { earlier, last: failure, index });
+      return;
+    }
+    open.delete(key);
+    groups.push({ failure, index, earlier });
+  });
+  for (const key of [...open.keys()]) closeOpen(key);
+  return groups.sort((a, b) => a.index - b.index);
 }
 
 function resourceText(step: StepSummary): string {
@@ -151,7 +239,11 @@ function resourceText(step: StepSummary): string {
   return `${step.type} · ${step.resource.label}`;
 }
 
-function stepLine(step: StepSummary, region: string | undefined): string {
+/**
+ * One line for a step. `step` is escaped; `childUrl` is built from the raw child ARN (percent-encoded, so
+ * it cannot break the link).
+ */
+function stepLine(step: StepSummary, childUrl: string | undefined): string {
   const parts = [`${OUTCOME_EMOJI[step.outcome] ?? ''} *${step.name}*`, `_${resourceText(step)}_`];
   if (step.durationMs !== undefined) parts.push(formatDuration(step.durationMs));
   if (step.attempts > 1) parts.push(`${step.attempts} attempts`);
@@ -159,7 +251,12 @@ function stepLine(step: StepSummary, region: string | undefined): string {
     const it = step.map.iterations;
     const failed = it.failed > 0 ? `, ${it.failed} failed` : '';
     const aborted = it.aborted > 0 ? `, ${it.aborted} aborted` : '';
-    parts.push(`${plural(it.started, 'iteration')} (${it.succeeded} ok${failed}${aborted})`);
+    // A distributed Map's iterations are child executions: its parent history has only the Map Run.
+    if (it.started > 0 || !step.map.mapRunArn) {
+      parts.push(`${plural(it.started, 'iteration')} (${it.succeeded} ok${failed}${aborted})`);
+    }
+    // No documented console URL for a Map Run: its ARN is shown, the execution's page links to it.
+    if (step.map.mapRunArn) parts.push(`Map Run \`${step.map.mapRunArn}\``);
   }
   if (step.parallel) {
     const b = step.parallel.branches;
@@ -169,9 +266,7 @@ function stepLine(step: StepSummary, region: string | undefined): string {
     parts.push(plural(step.handledErrors, 'handled error'));
   if (step.outcome !== 'succeeded') parts.push(OUTCOME_LABEL[step.outcome] ?? step.outcome);
   if (step.error) parts.push(`\`${step.error}\``);
-  const arn = step.resource?.arn;
-  const url = arn ? executionConsoleUrl(arn, region) : undefined;
-  if (url) parts.push(`<${url}|child execution>`);
+  if (childUrl) parts.push(`<${childUrl}|child execution>`);
   return parts.join(' · ');
 }
 
@@ -224,7 +319,13 @@ function stateLine(stats: StateStats): string {
 
 /** Builds the template input. `summary` is the raw summary; everything from it is escaped here. */
 export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext): TemplateInput {
-  const summary = escapeDeep(raw);
+  const summary: ExecutionSummary = {
+    ...escapeDeep(raw),
+    // escapeDeep keeps keys; these keys are event types read from the history, which a template may list.
+    unknownEventTypes: Object.fromEntries(
+      Object.entries(raw.unknownEventTypes).map(([type, count]) => [escapeText(type), count])
+    ),
+  };
   const execution = summary.execution;
   const region = context.consoleRegion;
   const consoleUrl = executionConsoleUrl(raw.execution.executionArn, region);
@@ -235,45 +336,77 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
   const title = execution.stateMachineName ?? execution.name ?? 'Step Functions execution';
   const environment = escapeText(context.environment ?? '');
   const envSuffix = environment ? ` [${environment}]` : '';
-  const steps: StepView[] = summary.steps.map((step) => {
-    const childUrl = step.resource?.arn ? executionConsoleUrl(step.resource.arn, region) : undefined;
+  // Links are built from the raw ARNs (the escaped ones would be percent-encoded as `%26lt%3B`).
+  const childUrlOf = (arn: string | undefined): string | undefined =>
+    arn ? executionConsoleUrl(arn, region) : undefined;
+  const steps: StepView[] = summary.steps.map((step, i) => {
+    const childUrl = childUrlOf(raw.steps[i]?.resource?.arn);
     return {
       ...step,
       emoji: OUTCOME_EMOJI[step.outcome] ?? '',
       outcomeLabel: OUTCOME_LABEL[step.outcome] ?? step.outcome,
       duration: formatDuration(step.durationMs),
       retries: Math.max(0, step.attempts - 1),
-      line: stepLine(step, region),
+      line: stepLine(step, childUrl),
       ...(childUrl ? { childExecutionUrl: childUrl } : {}),
     };
   });
   const rank = { fatal: 0, caught: 1, retried: 2 } as const;
-  const ordered = [...summary.failures].sort((a, b) => rank[a.handling] - rank[b.handling]);
-  const failures: FailureView[] = ordered.map((failure) => {
+  // Every failed attempt that was kept, with nothing left out: a retried chain with no later failure recovered.
+  const allKept = raw.failureCount <= raw.failures.length;
+  const ordered = groupFailures(summary.failures)
+    .map((group) => ({ ...group, rawChildArn: raw.failures[group.index]?.cause?.childExecutionArn }))
+    .sort((a, b) => rank[a.failure.handling] - rank[b.failure.handling]);
+  const failures: FailureView[] = ordered.map(({ failure, earlier, rawChildArn }) => {
     const where = failure.topLevelState ? `${failure.topLevelState} › ${failure.state}` : failure.state;
-    const handling =
-      failure.handling === 'caught' ? ' (caught)' : failure.handling === 'retried' ? ' (retried)' : '';
-    const attempt = failure.attempt > 1 ? `, attempt ${failure.attempt}` : '';
-    const error = failure.error ? ` \`${failure.error}\`` : '';
-    const childArn = failure.cause?.childExecutionArn;
-    const childUrl = childArn ? executionConsoleUrl(childArn, region) : undefined;
+    const error = failure.error ? `\`${failure.error}\`` : '';
+    const childUrl = childUrlOf(rawChildArn);
     const parsed = causeLine(failure.cause);
+    const causeText = causeBlock(failure.cause);
+    const retried = failure.handling === 'retried';
+    const retries = earlier.length + (retried ? 1 : 0);
+    // The top-level step this attempt ran in: a retried attempt recovered when nothing failed after it.
+    const top = summary.steps.find((step) => step.name === (failure.topLevelState ?? failure.state));
+    const recovered =
+      retried &&
+      allKept &&
+      (failure.topLevelState === undefined
+        ? top?.outcome === 'succeeded'
+        : top !== undefined && top.outcome !== 'running' && top.outcome !== 'aborted');
+    let title: string;
+    if (failure.handling === 'fatal') {
+      const attempt = failure.attempt > 1 ? `, attempt ${failure.attempt}` : '';
+      const others = [...new Set(earlier.map((f) => f.error).filter((e) => e && e !== failure.error))];
+      const before = others.length > 0 ? ` (earlier attempts: ${others.map((e) => `\`${e}\``).join(', ')})` : '';
+      title = `${OUTCOME_EMOJI[failure.outcome] ?? ''} *${where}*${attempt}${error ? ` ${error}` : ''}${before}`;
+    } else if (failure.handling === 'caught') {
+      const after = retries > 0 ? ` after ${retriesText(retries)}` : '';
+      title = `:warning: *${where}* failed${after}, caught by Catch${error ? `: ${error}` : ''}`;
+    } else if (recovered) {
+      title = `:warning: *${where}* recovered after ${retriesText(retries)}${error ? `: ${error}` : ''}`;
+    } else {
+      title = `:warning: *${where}* failed and was retried (${retriesText(retries)})${error ? `: ${error}` : ''}`;
+    }
+    const line = parsed ? `${title} — ${truncateMrkdwn(parsed, HANDLED_CAUSE_CHARS, '…')}` : title;
     return {
       ...failure,
-      emoji: OUTCOME_EMOJI[failure.outcome] ?? '',
-      title: `${OUTCOME_EMOJI[failure.outcome] ?? ''} *${where}*${handling}${attempt}${error}`,
-      ...(failure.cause
-        ? {
-            causeText: truncateMrkdwn(
-              failure.cause.truncated ? `${failure.cause.text}…` : failure.cause.text,
-              CAUSE_CHARS
-            ),
-          }
-        : {}),
+      emoji: failure.handling === 'fatal' ? (OUTCOME_EMOJI[failure.outcome] ?? '') : ':warning:',
+      title,
+      ...(causeText ? { causeText } : {}),
       ...(parsed ? { parsed } : {}),
       ...(childUrl ? { childExecutionUrl: childUrl } : {}),
+      retries,
+      recovered,
+      handled: failure.handling !== 'fatal',
+      line,
     };
   });
+  const handledViews = failures.filter((f) => f.handled);
+  const handled = handledViews.slice(0, MAX_HANDLED_LINES).map((f) => f.line);
+  const moreHandled = handledViews.length - handled.length;
+  if (moreHandled > 0) handled.push(`_+${moreHandled} more handled error${moreHandled === 1 ? '' : 's'}_`);
+  const executionCauseLine = causeLine(execution.cause);
+  const executionCauseText = causeBlock(execution.cause);
   const extras: string[] = [];
   if (summary.retries > 0) extras.push(`${summary.retries} retr${summary.retries === 1 ? 'y' : 'ies'}`);
   if (summary.handledErrors > 0) {
@@ -293,6 +426,12 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
         summary.historyUnavailable.cause ? `: ${summary.historyUnavailable.cause}` : ''
       }).`
     : undefined;
+  const place = [
+    execution.account ? `account ${execution.account}` : undefined,
+    execution.region,
+    execution.partition && execution.partition !== 'aws' ? execution.partition : undefined,
+  ].filter((part) => part !== undefined && part !== '');
+  const location = place.length > 0 ? place.join(' · ') : undefined;
   const plainStatus = `${title} ${statusLabel}${envSuffix}`;
   const start = slackDate(execution.startMs);
   const end = slackDate(execution.stopMs);
@@ -322,17 +461,13 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
         summary.omittedSteps
       ),
       stateChunks: stateChunks(summary),
-      ...(execution.cause
-        ? {
-            causeText: truncateMrkdwn(
-              execution.cause.truncated ? `${execution.cause.text}…` : execution.cause.text,
-              CAUSE_CHARS
-            ),
-          }
-        : {}),
+      ...(executionCauseLine ? { causeLine: executionCauseLine } : {}),
+      ...(executionCauseText ? { causeText: executionCauseText } : {}),
       failures,
+      handled,
       ...(extras.length > 0 ? { extras: extras.join(' · ') } : {}),
       ...(historyNote ? { historyNote } : {}),
+      ...(location ? { location } : {}),
     },
   };
 }

@@ -55,6 +55,12 @@ interface Node {
   top: number;
   /** Index in `steps` when this is a listed top-level step. */
   listIndex?: number;
+  /**
+   * The Map iteration or Parallel branch this state runs in, shared by the states of one iteration (set on
+   * states directly inside a Map or Parallel): the MapIterationStarted event's id, or for a branch without
+   * such an event the handle of its first state.
+   */
+  branch?: number;
   closed: boolean;
   s: StepSummary;
   pending?: PendingFailure;
@@ -354,22 +360,39 @@ export class Folder {
     const name = typeof event.details.name === 'string' ? event.details.name : '(unnamed)';
     const found = this.lookup(event);
     let parent: Node | undefined;
+    // The state that ran before this one in the same iteration or branch, when there is one.
+    let sibling: Node | undefined;
     if (found) {
       const { node, kind } = found;
       if (kind === 'start' && !node.closed) parent = node;
-      else if (kind === 'exit' || node.closed)
-        parent = node.parent === undefined ? undefined : this.nodes.get(node.parent);
-      else parent = node.s.type === 'Map' || node.s.type === 'Parallel' ? node : this.parentOf(node);
+      else if (kind === 'exit' || node.closed) {
+        parent = this.parentOf(node);
+        sibling = node;
+      } else if (node.s.type === 'Map' || node.s.type === 'Parallel') parent = node;
+      else {
+        parent = this.parentOf(node);
+        sibling = node;
+      }
     }
     if (parent && parent.s.type === 'Parallel' && found?.kind === 'start') {
       parent.s.parallel ??= { branches: emptyCounts() };
       parent.s.parallel.branches.started += 1;
     }
     const h = this.state.nextHandle++;
+    // A Map iteration is named by its MapIterationStarted event (the one this state follows); a branch
+    // that starts without one (Parallel) by its first state.
+    const branch = !parent
+      ? undefined
+      : sibling
+        ? sibling.branch
+        : parent.s.type === 'Map' && found?.kind === 'start'
+          ? event.previousEventId
+          : h;
     const s: StepSummary = { name, type, outcome: 'running', attempts: 0, handledErrors: 0 };
     if (event.timestampMs !== undefined) s.startMs = event.timestampMs;
     if (type === 'Map') s.map = { iterations: emptyCounts() };
     const node: Node = { h, top: parent ? parent.top : h, closed: false, s };
+    if (branch !== undefined) node.branch = branch;
     if (parent) node.parent = parent.h;
     else if (this.state.steps.length < LIMITS.maxSteps) {
       node.listIndex = this.state.steps.length;
@@ -494,15 +517,19 @@ export class Folder {
         break;
       case 'MapIterationSucceeded':
         map.iterations.succeeded += 1;
-        this.closeInside(node, 'succeeded', event.timestampMs);
+        this.closeIteration(event, node, 'succeeded');
         break;
       case 'MapIterationFailed':
         map.iterations.failed += 1;
-        this.closeInside(node, 'failed', event.timestampMs);
+        this.closeIteration(event, node, 'failed');
         break;
       case 'MapIterationAborted':
         map.iterations.aborted += 1;
-        this.closeInside(node, 'aborted', event.timestampMs);
+        this.closeIteration(event, node, 'aborted');
+        break;
+      case 'MapStateSucceeded':
+        // Every iteration is over; anything still open lost its link to its iteration's end.
+        this.closeInside(node, 'succeeded', event.timestampMs);
         break;
       case 'MapRunFailed':
       case 'MapRunAborted':
@@ -537,7 +564,11 @@ export class Folder {
       return;
     }
     this.link(event.id, node.h, 'in');
-    if (event.type === 'ParallelStateSucceeded') return;
+    if (event.type === 'ParallelStateSucceeded') {
+      // Every branch is over; anything still open lost its link to its branch's end.
+      this.closeInside(node, 'succeeded', event.timestampMs);
+      return;
+    }
     node.pending ??= {
       kind: 'failed',
       ...(event.timestampMs === undefined ? {} : { atMs: event.timestampMs }),
@@ -546,16 +577,44 @@ export class Folder {
   }
 
   /**
-   * Closes the open states inside `container` when an iteration (or the whole container) ends: the one with
-   * a pending failure failed, the others were cut short.
+   * Closes the open states of the one Map iteration a MapIteration{Succeeded,Failed,Aborted} event ends.
+   * Iterations run concurrently, so the others go on. The event descends (previousEventId) from the
+   * iteration's last event, and through it from its MapIterationStarted; when that chain is lost, nothing
+   * is closed here (the Map's own end closes what is left).
+   */
+  private closeIteration(event: HistoryEvent, map: Node, how: 'succeeded' | 'failed' | 'aborted'): void {
+    const found = this.lookup(event);
+    if (!found) return;
+    let branch: number | undefined;
+    if (found.node.h === map.h) {
+      // An iteration that ended right after it started.
+      if (found.kind === 'start') branch = event.previousEventId;
+    } else {
+      let node: Node | undefined = found.node;
+      while (node && node.parent !== map.h) node = this.parentOf(node);
+      branch = node?.branch;
+    }
+    if (branch === undefined) return;
+    this.closeInside(map, how, event.timestampMs, branch);
+  }
+
+  /**
+   * Closes the open states inside `container` when an iteration (`branch` given) or the whole container
+   * ends: the one with a pending failure failed, the others were cut short.
    */
   private closeInside(
     container: Node,
     how: 'succeeded' | 'failed' | 'aborted',
-    atMs: number | undefined
+    atMs: number | undefined,
+    branch?: number
   ): void {
     const inside = [...this.nodes.values()]
-      .filter((n) => !n.closed && n.h !== container.h && this.isInside(n, container.h))
+      .filter(
+        (n) =>
+          !n.closed &&
+          n.h !== container.h &&
+          (branch === undefined ? this.isInside(n, container.h) : this.branchIn(n, container.h) === branch)
+      )
       .sort((a, b) => b.h - a.h);
     for (const node of inside) {
       const outcome: StepOutcome =
@@ -570,6 +629,13 @@ export class Folder {
               : 'aborted';
       this.close(node, outcome, atMs);
     }
+  }
+
+  /** The iteration or branch of `container` that `node` runs in; undefined when not inside it. */
+  private branchIn(node: Node, container: number): number | undefined {
+    let current: Node | undefined = node;
+    while (current && current.parent !== container) current = this.parentOf(current);
+    return current?.branch;
   }
 
   private isInside(node: Node, ancestor: number): boolean {
@@ -800,7 +866,9 @@ export class Folder {
   }
 }
 
+/** A step's cause: shorter, and without the stack lines (kept in the failure, where the message shows them). */
 function shortCause(cause: CauseSummary): CauseSummary {
-  if (cause.text.length <= LIMITS.stepCauseChars) return cause;
-  return { ...cause, text: cause.text.slice(0, LIMITS.stepCauseChars), truncated: true };
+  const { stack: _stack, stackTruncated: _more, ...rest } = cause;
+  if (rest.text.length <= LIMITS.stepCauseChars) return rest;
+  return { ...rest, text: rest.text.slice(0, LIMITS.stepCauseChars), truncated: true };
 }

@@ -33,6 +33,26 @@ export interface CauseSummary {
   readonly childExecutionArn?: string;
   /** A child execution's status named in the cause (FAILED, TIMED_OUT, ABORTED). */
   readonly childStatus?: string;
+  /**
+   * What the cause is: a Lambda error, an ECS task, a Glue job run or a Batch job (a `.sync` integration's
+   * failure description), a child execution, another JSON object, or plain text.
+   */
+  readonly kind?: 'lambda' | 'ecs' | 'glue' | 'batch' | 'execution' | 'json' | 'text';
+  /**
+   * One readable line read out of a service's failure description (ECS: stopped reason, stop code, each
+   * container that exited non-zero, task ARN; Glue: job, run id, state, error message; Batch: job, status
+   * reason, container exit code and reason), bounded.
+   */
+  readonly detail?: string;
+  /** The first lines of a Lambda error's stack trace (`stackTrace` or `trace`), bounded. */
+  readonly stack?: readonly string[];
+  /** True when the stack trace had more lines than `stack` keeps. */
+  readonly stackTruncated?: boolean;
+  /**
+   * True when the cause carries more than what was read out of it (an unknown JSON shape, or members
+   * beyond the known ones): the raw text is then worth showing.
+   */
+  readonly hasMore?: boolean;
 }
 
 /** What a Task ran. */

@@ -19,7 +19,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ArnFormat, Aws, Duration, SecretValue, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -35,6 +35,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { jsonStringSubstitution } from '../json-string-substitution.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -162,12 +163,20 @@ export class SlackNotifier extends Construct {
   public readonly connection: events.Connection;
   /** The bot-token secret (channel mode). */
   public readonly botTokenSecret?: secretsmanager.ISecret;
+  /** The channel messages go to (channel mode), as configured: an ID (C…) or a name (#alerts). */
+  public readonly slackChannel?: string;
   /** The webhook URL parameter name (webhook mode). */
   public readonly webhookParameterName?: string;
+  /** The customer managed key of the webhook URL parameter (webhook mode, when one is given). */
+  public readonly webhookParameterKey?: kms.IKey;
   public readonly notifierLogGroup: logs.LogGroup;
   public readonly deliveryLogGroup: logs.LogGroup;
   public readonly alarms: readonly cloudwatch.Alarm[];
-  /** The DefinitionSubstitutions passed to the notifier state machine. */
+  /**
+   * The DefinitionSubstitutions passed to the notifier state machine. The settings (environment, template,
+   * channel, mention) are JSON-escaped: substituted as plain text into the definition, they read back as the
+   * configured values.
+   */
   public readonly notifierSubstitutions: Readonly<Record<string, string>>;
   /** The DefinitionSubstitutions passed to the delivery state machine. */
   public readonly deliverySubstitutions: Readonly<Record<string, string>>;
@@ -284,14 +293,23 @@ export class SlackNotifier extends Construct {
       logGroupName: `/aws/vendedlogs/states/sfn-slack-notifier-${env}-notifier`,
       retention,
     });
+    // The settings sit in the definition as JSON string values ("${SlackChannel}"), never inside a JSONata
+    // expression, and are JSON-escaped here: a quote or backslash in a channel or mention cannot change the
+    // definition. They must be known at synth time to be escaped.
+    const setting = (name: string, value: string): string => {
+      if (Token.isUnresolved(value)) {
+        throw new Error(`SlackNotifier: ${name} must be a plain string known at synth time, not a token`);
+      }
+      return jsonStringSubstitution(`SlackNotifier: ${name}`, value);
+    };
     this.notifierSubstitutions = {
       FormatterFunctionArn: this.formatter.functionArn,
       QueueUrl: this.queue.queueUrl,
-      Environment: env,
-      Template: props.template ?? 'detailed',
+      Environment: setting('environmentName', env),
+      Template: setting('template', props.template ?? 'detailed'),
       DestinationType: destination.type,
-      SlackChannel: destination.type === 'channel' ? destination.channel : '',
-      MentionOnFailure: props.mentionOnFailure ?? '',
+      SlackChannel: destination.type === 'channel' ? setting('destination.channel', destination.channel) : '',
+      MentionOnFailure: setting('mentionOnFailure', props.mentionOnFailure ?? ''),
     };
     this.notifierStateMachine = new sfn.StateMachine(this, 'NotifierStateMachine', {
       comment: `sfn-slack-notifier (${env}): history → formatter → FIFO queue`,
@@ -353,6 +371,7 @@ export class SlackNotifier extends Construct {
           generateSecretString: { passwordLength: 32, excludePunctuation: true },
         });
       this.botTokenSecret = secret;
+      this.slackChannel = destination.channel;
       this.connection = new events.Connection(this, 'Connection', {
         description: `sfn-slack-notifier (${env}): Slack bot token for chat.postMessage`,
         // A dynamic reference: CloudFormation resolves it at deploy time; the template holds only the reference.
@@ -363,6 +382,7 @@ export class SlackNotifier extends Construct {
       });
     } else {
       this.webhookParameterName = destination.parameterName;
+      this.webhookParameterKey = destination.parameterKey;
       this.connection = new events.Connection(this, 'Connection', {
         description: `sfn-slack-notifier (${env}): incoming webhook (the URL is in SSM, not here)`,
         // HTTP tasks need a connection; a webhook needs no credential, so this header carries no secret.

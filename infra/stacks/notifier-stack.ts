@@ -83,8 +83,16 @@ export class NotifierStack extends Stack {
     if (n.botTokenSecret) {
       new CfnOutput(this, 'BotTokenSecretArn', { value: n.botTokenSecret.secretArn });
     }
+    // `sfn-slack doctor --send-test` posts here unless given --channel.
+    if (n.slackChannel !== undefined) {
+      new CfnOutput(this, 'SlackChannel', { value: n.slackChannel });
+    }
     if (n.webhookParameterName !== undefined) {
       new CfnOutput(this, 'WebhookParameterName', { value: n.webhookParameterName });
+    }
+    // `sfn-slack setup --webhook` encrypts the parameter with this key.
+    if (n.webhookParameterKey !== undefined) {
+      new CfnOutput(this, 'WebhookParameterKeyArn', { value: n.webhookParameterKey.keyArn });
     }
   }
 }

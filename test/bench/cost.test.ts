@@ -4,6 +4,7 @@ import {
   expressBilledGbSeconds,
   lambdaBilledGbSeconds,
   prices,
+  requestChunks,
 } from '../../bench/cost.js';
 import { spread } from '../../bench/stats.js';
 
@@ -13,6 +14,7 @@ const none = {
   expressGbSeconds: 0,
   lambdaRequests: 0,
   lambdaGbSeconds: 0,
+  lambdaX86GbSeconds: 0,
   sqsFifoRequests: 0,
   sqsStandardRequests: 0,
   pipesRequests: 0,
@@ -36,6 +38,21 @@ describe('cost model', () => {
     const usage = { ...none, lambdaRequests: 1, sqsFifoRequests: 3, pipesRequests: 1 };
     const expected = (prices.lambdaRequest + 3 * prices.sqsFifoRequest + prices.pipesRequest) * 1000;
     expect(dollarsPerThousand(usage)).toBeCloseTo(expected, 12);
+  });
+});
+
+describe('request chunks', () => {
+  it('bills a request per started 64 KiB, at least one', () => {
+    expect(requestChunks(0)).toBe(1);
+    expect(requestChunks(65_536)).toBe(1);
+    expect(requestChunks(65_537)).toBe(2);
+  });
+
+  it('prices x86_64 Lambda GB-seconds at the x86 rate', () => {
+    expect(dollarsPerThousand({ ...none, lambdaX86GbSeconds: 1 })).toBeCloseTo(
+      prices.lambdaX86GbSecond * 1000,
+      12
+    );
   });
 });
 

@@ -293,11 +293,38 @@ describe('sfn-slack doctor', () => {
     expect(io.out()).toContain('✗ Test message posted\n    delivery FAILED: Slack.channel_not_found');
   });
 
-  it('--send-test in channel mode needs a channel', async () => {
+  it('--send-test in channel mode needs a channel when the stack has no SlackChannel output', async () => {
     const io = captureIo();
     expect((await runCommand(register, ['doctor', '--env', 'dev', '--send-test'], io)).exitCode).toBe(1);
-    expect(io.out()).toContain('chat.postMessage needs a channel: pass --channel');
+    expect(io.out()).toContain(
+      '✗ Test message posted\n    chat.postMessage needs a channel: pass --channel <id or #name> with --send-test, or redeploy (npx cdk deploy -c env=dev) so the stack has the SlackChannel output'
+    );
     expect(sfn.commandCalls(StartSyncExecutionCommand)).toHaveLength(0);
+  });
+
+  it('--send-test posts to the stack’s SlackChannel output without --channel; --channel overrides it', async () => {
+    cfn
+      .on(DescribeStacksCommand)
+      .resolves(describeStacks('dev', { ...outputs, SlackChannel: '#etl-dev-alerts' }));
+    sfn
+      .on(StartSyncExecutionCommand)
+      .resolves({ status: 'SUCCEEDED', executionArn: 'x', startDate: new Date(), stopDate: new Date() });
+    const channelOf = (i: number) => {
+      const input = sfn.commandCalls(StartSyncExecutionCommand)[i]?.args[0].input.input ?? '[]';
+      const body = JSON.parse(JSON.parse(input)[0].body);
+      return [body.payload.channel, body.fallback.channel];
+    };
+
+    const io = captureIo();
+    expect(await runCommand(register, ['doctor', '--env', 'dev', '--send-test'], io)).toEqual({
+      exitCode: 0,
+    });
+    expect(channelOf(0)).toEqual(['#etl-dev-alerts', '#etl-dev-alerts']);
+    expect(io.out()).toContain('✓ Test message posted');
+
+    const flag = ['doctor', '--env', 'dev', '--send-test', '--channel', 'C0123456789'];
+    expect(await runCommand(register, flag, captureIo())).toEqual({ exitCode: 0 });
+    expect(channelOf(1)).toEqual(['C0123456789', 'C0123456789']);
   });
 });
 

@@ -172,16 +172,77 @@ describe('sfn-slack setup from a terminal', () => {
 });
 
 describe('sfn-slack setup --webhook', () => {
-  it('stores the URL as the SecureString /<env>/SLACK_URL, overwriting, without reading the stack', async () => {
+  const { BotTokenSecretArn: _, ...webhookOutputs } = stackOutputs('prod');
+  const storedAt = () => ssm.commandCalls(PutParameterCommand).map((call) => call.args[0].input);
+
+  it('stores the URL in the parameter the stack’s WebhookParameterName output names, overwriting', async () => {
+    cfn
+      .on(DescribeStacksCommand, { StackName: 'SfnSlackNotifier-prod' })
+      .resolves(
+        describeStacks('prod', { ...webhookOutputs, WebhookParameterName: '/team/prod/slack-webhook' })
+      );
     const io = captureIo(`${WEBHOOK}\n`);
     const result = await runCommand(register, ['setup', '--env', 'prod', '--webhook'], io);
     expect(result).toEqual({ exitCode: 0 });
-    expect(ssm.commandCalls(PutParameterCommand).map((call) => call.args[0].input)).toEqual([
+    expect(storedAt()).toEqual([
+      { Name: '/team/prod/slack-webhook', Value: WEBHOOK, Type: 'SecureString', Overwrite: true },
+    ]);
+    expect(io.out()).toBe(
+      '✓ Stored the webhook URL as SecureString /team/prod/slack-webhook (environment prod).\n'
+    );
+    expect(io.err()).toBe('');
+    expect(io.out() + io.err()).not.toContain('s3cr3t');
+  });
+
+  it('encrypts with the customer managed key of the stack’s WebhookParameterKeyArn output', async () => {
+    const keyArn = 'arn:aws:kms:eu-west-1:111122223333:key/0a1b2c3d-0000-4000-8000-000000000000';
+    cfn.on(DescribeStacksCommand, { StackName: 'SfnSlackNotifier-prod' }).resolves(
+      describeStacks('prod', {
+        ...webhookOutputs,
+        WebhookParameterName: '/prod/SLACK_URL',
+        WebhookParameterKeyArn: keyArn,
+      })
+    );
+    const result = await runCommand(register, ['setup', '--env', 'prod', '--webhook'], captureIo(WEBHOOK));
+    expect(result).toEqual({ exitCode: 0 });
+    expect(storedAt()).toEqual([
+      { Name: '/prod/SLACK_URL', Value: WEBHOOK, Type: 'SecureString', Overwrite: true, KeyId: keyArn },
+    ]);
+  });
+
+  it('falls back to /<env>/SLACK_URL before the first deploy, saying so', async () => {
+    cfn.on(DescribeStacksCommand, { StackName: 'SfnSlackNotifier-prod' }).rejects(stackDoesNotExist('prod'));
+    const io = captureIo(`${WEBHOOK}\n`);
+    const result = await runCommand(register, ['setup', '--env', 'prod', '--webhook'], io);
+    expect(result).toEqual({ exitCode: 0 });
+    expect(storedAt()).toEqual([
       { Name: '/prod/SLACK_URL', Value: WEBHOOK, Type: 'SecureString', Overwrite: true },
     ]);
-    expect(cfn.calls()).toHaveLength(0);
+    expect(io.err()).toBe(
+      'Stack SfnSlackNotifier-prod is not deployed: using the default parameter /prod/SLACK_URL.\n'
+    );
     expect(io.out()).toBe('✓ Stored the webhook URL as SecureString /prod/SLACK_URL (environment prod).\n');
     expect(io.out() + io.err()).not.toContain('s3cr3t');
+  });
+
+  it('falls back to /<env>/SLACK_URL when the deployed stack has no WebhookParameterName output', async () => {
+    const io = captureIo(WEBHOOK);
+    const result = await runCommand(register, ['setup', '--env', 'dev', '--webhook'], io);
+    expect(result).toEqual({ exitCode: 0 });
+    expect(storedAt().map((input) => input.Name)).toEqual(['/dev/SLACK_URL']);
+    expect(io.err()).toBe(
+      'Stack SfnSlackNotifier-dev has no WebhookParameterName output (it is deployed for a bot token): using the default parameter /dev/SLACK_URL.\n'
+    );
+  });
+
+  it('stores nothing when the stack cannot be read (access denied is not "absent")', async () => {
+    cfn
+      .on(DescribeStacksCommand, { StackName: 'SfnSlackNotifier-prod' })
+      .rejects(awsError('AccessDenied', 'not allowed: cloudformation:DescribeStacks', 403));
+    const result = await runCommand(register, ['setup', '--env', 'prod', '--webhook'], captureIo(WEBHOOK));
+    expect(result.exitCode).toBe(3);
+    expect(result.error).toMatch(/SfnSlackNotifier-prod/);
+    expect(ssm.calls()).toHaveLength(0);
   });
 
   it('rejects a URL that is not a Slack incoming webhook', async () => {

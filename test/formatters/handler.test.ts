@@ -104,6 +104,56 @@ describe('handler', () => {
     expect(JSON.stringify(out.delivery.payload)).toContain('3 attempts');
   });
 
+  it('readHistory after a later page was too large reads the whole history from its start, ignoring any partial', async () => {
+    const { page, event } = loadFixture('retries-then-success');
+    const events = (page as { events: { timestamp: number }[] }).events.map((e) => ({
+      ...e,
+      timestamp: new Date(e.timestamp),
+    }));
+    // Pages 1-5 were folded already; then GetExecutionHistory's next page hit States.DataLimitExceeded.
+    const first = await handler({
+      event,
+      settings: channel,
+      pages: [{ events: events.slice(0, 5) }],
+      nextToken: 't1',
+    });
+    if (first.kind !== 'partial') throw new Error('expected a partial');
+    const partial = JSON.parse(JSON.stringify(first.partial)) as unknown;
+    const whole = message(await handler({ event, settings: channel, pages: [page] }));
+    const inputs: FormatterInput[] = [
+      // What the notifier's Catch sends: the partial and nextToken are dropped.
+      { event, settings: channel, readHistory: true },
+      // Anything that came along anyway is ignored: the answer is still the message of the whole history.
+      {
+        event,
+        settings: channel,
+        readHistory: true,
+        partial,
+        nextToken: 't1',
+        pages: [{ events: events.slice(5, 8) }],
+      },
+    ];
+    for (const input of inputs) {
+      sfn.reset();
+      // The paginator reuses one input object, so each request's token is copied as it is sent.
+      const tokens: (string | undefined)[] = [];
+      sfn
+        .on(GetExecutionHistoryCommand)
+        .callsFake((request: { nextToken?: string; reverseOrder?: boolean }) => {
+          tokens.push(request.nextToken);
+          expect(request.reverseOrder).toBe(false);
+          return request.nextToken === 'r1'
+            ? { events: events.slice(7) }
+            : { events: events.slice(0, 7), nextToken: 'r1' };
+        });
+      const out = message(await handler(input));
+      expect(tokens).toEqual([undefined, 'r1']);
+      // Same message as from all pages at once: no event folded twice (3 attempts, not more), none missing.
+      expect(out.delivery.payload).toEqual(whole.delivery.payload);
+      expect(JSON.stringify(out.delivery.payload)).toContain('3 attempts');
+    }
+  });
+
   it('readHistory that fails still sends the message, saying why the details are missing', async () => {
     const { event } = loadFixture('lambda-failure');
     const denied = Object.assign(new Error('User is not authorized to perform states:GetExecutionHistory'), {

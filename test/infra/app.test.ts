@@ -50,11 +50,36 @@ describe('the CDK app (cdk.json environments)', () => {
   });
 
   it.each([
-    ['dev', 'BotTokenSecretArn'],
-    ['prod', 'WebhookParameterName'],
-  ])('SfnSlackNotifier-%s has the outputs the operator commands look up', (env, modeOutput) => {
+    ['dev', ['BotTokenSecretArn', 'SlackChannel']],
+    ['prod', ['WebhookParameterName']],
+  ])('SfnSlackNotifier-%s has the outputs the operator commands look up', (env, modeOutputs) => {
     const outputs = Object.keys(assembly.getStackByName(`SfnSlackNotifier-${env}`).template.Outputs ?? {});
-    expect(outputs.sort()).toEqual([...COMMON_OUTPUTS, modeOutput].sort());
+    expect(outputs.sort()).toEqual([...COMMON_OUTPUTS, ...modeOutputs].sort());
+  });
+
+  it('outputs the configured channel (doctor --send-test default) and webhook parameter (setup --webhook)', () => {
+    const outputs = (env: string) =>
+      assembly.getStackByName(`SfnSlackNotifier-${env}`).template.Outputs as Record<
+        string,
+        { Value: unknown }
+      >;
+    expect(outputs('dev').SlackChannel?.Value).toBe('#etl-dev-alerts');
+    expect(outputs('prod').WebhookParameterName?.Value).toBe('/prod/SLACK_URL');
+    const custom = appFor({
+      env: 'qa',
+      environments: {
+        qa: {
+          stateMachineNamePrefixes: ['qa-'],
+          destination: { type: 'webhook', parameterName: '/team/qa/slack-webhook' },
+        },
+      },
+    }).synth();
+    const qa = custom.getStackByName('SfnSlackNotifier-qa').template.Outputs as Record<
+      string,
+      { Value: unknown }
+    >;
+    expect(qa.WebhookParameterName?.Value).toBe('/team/qa/slack-webhook');
+    expect(qa.SlackChannel).toBeUndefined();
   });
 
   it('puts prod in its configured account and region, with its alarms on the configured topic', () => {

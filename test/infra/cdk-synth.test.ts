@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,49 +34,70 @@ const cacheDir = path.join(repoRoot, 'node_modules', '.cache');
 mkdirSync(cacheDir, { recursive: true });
 const outdir = mkdtempSync(path.join(cacheDir, 'sfn-slack-cdk-synth-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+const outdirOf = (env: string) => path.join(outdir, env);
+
+const environments = Object.keys(
+  (JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')) as { context: { environments: object } })
+    .context.environments
+);
 
 describe.skipIf(!hasFormatter)(
   'npx cdk synth (the cdk.json app, offline, bundling with the local esbuild)',
   () => {
-    it('synthesizes every configured environment without AWS credentials and bundles the formatter', () => {
-      const result = spawnSync(
-        process.execPath,
-        [
-          path.join(repoRoot, 'node_modules/aws-cdk/bin/cdk'),
-          'synth',
-          '-q',
-          '--no-notices',
-          '--output',
-          outdir,
-        ],
-        { cwd: repoRoot, env: offlineEnv(), encoding: 'utf8', timeout: 120_000 }
+    it('`cdk synth -c env=<name>` works for each configured environment without AWS credentials, bundling the formatter', async () => {
+      // Each environment as an operator runs it; the synths run concurrently (each bundles the formatter).
+      const results = await Promise.all(
+        environments.map(
+          (env) =>
+            new Promise<{ env: string; status: number | null; log: string }>((resolve) => {
+              let log = '';
+              const child = spawn(
+                process.execPath,
+                [
+                  path.join(repoRoot, 'node_modules/aws-cdk/bin/cdk'),
+                  'synth',
+                  '-c',
+                  `env=${env}`,
+                  '-q',
+                  '--no-notices',
+                  '--output',
+                  outdirOf(env),
+                ],
+                { cwd: repoRoot, env: offlineEnv(), timeout: 120_000 }
+              );
+              child.stdout.on('data', (chunk: Buffer) => {
+                log += chunk.toString();
+              });
+              child.stderr.on('data', (chunk: Buffer) => {
+                log += chunk.toString();
+              });
+              child.on('close', (status) => resolve({ env, status, log }));
+            })
+        )
       );
-      expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
-      const environments = Object.keys(
-        (
-          JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')) as {
-            context: { environments: object };
-          }
-        ).context.environments
-      );
-      for (const env of environments) {
-        expect(existsSync(path.join(outdir, `SfnSlackNotifier-${env}.template.json`)), env).toBe(true);
-      }
-      // The formatter asset is a real esbuild bundle (ESM), with the templates next to it.
-      const assets = readdirSync(outdir).filter((name) => name.startsWith('asset.'));
-      expect(assets.length).toBeGreaterThan(0);
-      for (const asset of assets) {
-        const files = readdirSync(path.join(outdir, asset));
-        expect(files).toContain('index.mjs');
-        if (existsSync(path.join(repoRoot, 'formatters', 'templates'))) expect(files).toContain('templates');
-        const bundle = readFileSync(path.join(outdir, asset, 'index.mjs'), 'utf8');
-        expect(bundle).toMatch(/handler/);
-        expect(bundle).not.toMatch(/aws-cdk-lib/);
+      for (const { env, status, log } of results) {
+        expect(status, `cdk synth -c env=${env}\n${log}`).toBe(0);
+        // Only the selected environment's stack.
+        const templates = readdirSync(outdirOf(env)).filter((name) => name.endsWith('.template.json'));
+        expect(templates, env).toEqual([`SfnSlackNotifier-${env}.template.json`]);
+        // The formatter asset is a real esbuild bundle (ESM), with the templates next to it.
+        const assets = readdirSync(outdirOf(env)).filter((name) => name.startsWith('asset.'));
+        expect(assets.length, env).toBeGreaterThan(0);
+        for (const asset of assets) {
+          const files = readdirSync(path.join(outdirOf(env), asset));
+          expect(files).toContain('index.mjs');
+          if (existsSync(path.join(repoRoot, 'formatters', 'templates')))
+            expect(files).toContain('templates');
+          const bundle = readFileSync(path.join(outdirOf(env), asset, 'index.mjs'), 'utf8');
+          expect(bundle).toMatch(/handler/);
+          expect(bundle).not.toMatch(/aws-cdk-lib/);
+        }
       }
     }, 120_000);
 
     it('the bundle runs: its handler formats a message when the history is unavailable (no AWS call)', () => {
-      const asset = readdirSync(outdir).find((name) => name.startsWith('asset.'));
+      const first = outdirOf(environments[0] as string);
+      const asset = readdirSync(first).find((name) => name.startsWith('asset.'));
       expect(asset).toBeDefined();
       const input = {
         event: {
@@ -93,7 +114,7 @@ describe.skipIf(!hasFormatter)(
         settings: { environment: 'test', destination: { type: 'channel', channel: 'C0123456789' } },
         historyUnavailable: { error: 'Sfn.ExecutionDoesNotExistException', cause: 'gone' },
       };
-      const bundle = path.join(outdir, asset as string, 'index.mjs');
+      const bundle = path.join(first, asset as string, 'index.mjs');
       const script = `const { handler } = await import(${JSON.stringify(bundle)});
 process.stdout.write('\\nRESULT ' + JSON.stringify(await handler(${JSON.stringify(input)})));`;
       const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {

@@ -252,6 +252,21 @@ describe('queues', () => {
     });
   });
 
+  it('keeps failed notifications long enough to replay, and never hands a message out twice at once', () => {
+    const resources = template.toJSON().Resources;
+    const properties = (construct: IConstruct) => resources[ref(channel, construct)].Properties;
+    // 14 days (the SQS maximum) in both dead-letter queues; replay moves them back within that.
+    expect(properties(notifier.deadLetterQueue).MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    expect(properties(notifier.eventDeadLetterQueue).MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    // The queue keeps a message longer than all its deliveries can take (5 receives x visibility timeout).
+    const queue = properties(notifier.queue);
+    expect(queue.MessageRetentionPeriod).toBeGreaterThan(5 * queue.VisibilityTimeout);
+    // A delivery execution ends (its TimeoutSeconds) before the message becomes visible again.
+    const deliverTimeout = (JSON.parse(readAsl('deliver.asl.json')) as { TimeoutSeconds: number })
+      .TimeoutSeconds;
+    expect(queue.VisibilityTimeout).toBeGreaterThan(deliverTimeout);
+  });
+
   it('every queue denies non-TLS access and no queue policy allows a "*" principal', () => {
     const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
     expect(policies).toHaveLength(3);
@@ -448,6 +463,31 @@ describe('alarms', () => {
     }
     for (const alarm of Object.values(webhook.template.findResources('AWS::CloudWatch::Alarm'))) {
       expect(alarm.Properties.AlarmActions).toBeUndefined();
+    }
+  });
+
+  it('each alarm watches its own resource: the FIFO DLQ, the event DLQ, the notifier', () => {
+    const { template, notifier } = channel;
+    const alarms = template.toJSON().Resources as Record<string, { Properties: Record<string, unknown> }>;
+    const dimensionsOf = (alarm: IConstruct | undefined) =>
+      alarm && alarms[ref(channel, alarm)]?.Properties.Dimensions;
+    const [deadLetter, eventDeadLetter, notifierFailed] = notifier.alarms;
+    const queueName = (queue: IConstruct) => ({ 'Fn::GetAtt': [ref(channel, queue), 'QueueName'] });
+    expect(dimensionsOf(deadLetter)).toEqual([
+      { Name: 'QueueName', Value: queueName(notifier.deadLetterQueue) },
+    ]);
+    expect(dimensionsOf(eventDeadLetter)).toEqual([
+      { Name: 'QueueName', Value: queueName(notifier.eventDeadLetterQueue) },
+    ]);
+    expect(dimensionsOf(notifierFailed)).toEqual([
+      { Name: 'StateMachineArn', Value: { Ref: ref(channel, notifier.notifierStateMachine) } },
+    ]);
+    for (const alarm of notifier.alarms) {
+      expect(alarms[ref(channel, alarm)]?.Properties).toMatchObject({
+        EvaluationPeriods: 1,
+        Period: 300,
+        TreatMissingData: 'notBreaching',
+      });
     }
   });
 });

@@ -81,6 +81,26 @@ describe.each(aslFiles())('%s', (file) => {
     expect([...seen].sort()).toEqual([...names].sort());
   });
 
+  it('uses only the fields the ASL spec lists for catchers and retriers (no Comment inside a Catch)', () => {
+    const catcherFields = ['ErrorEquals', 'Next', 'Output', 'Assign'];
+    const retrierFields = [
+      'ErrorEquals',
+      'IntervalSeconds',
+      'MaxAttempts',
+      'BackoffRate',
+      'MaxDelaySeconds',
+      'JitterStrategy',
+    ];
+    for (const [name, state] of Object.entries(definition.States)) {
+      for (const catcher of (state.Catch as Array<Record<string, unknown>> | undefined) ?? []) {
+        for (const key of Object.keys(catcher)) expect(catcherFields, `${name}.Catch ${key}`).toContain(key);
+      }
+      for (const retrier of (state.Retry as Array<Record<string, unknown>> | undefined) ?? []) {
+        for (const key of Object.keys(retrier)) expect(retrierFields, `${name}.Retry ${key}`).toContain(key);
+      }
+    }
+  });
+
   it('retries with backoff and full jitter on every retrier', () => {
     for (const [name, state] of Object.entries(definition.States)) {
       for (const retrier of (state.Retry as Array<Record<string, unknown>> | undefined) ?? []) {

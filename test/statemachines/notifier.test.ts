@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { FormatterInput } from '../../formatters/contract.js';
-import { type Definition, evaluate, readAsl, route, state, substitute } from './asl-helpers.js';
+import { jsonStringSubstitution } from '../../infra/json-string-substitution.js';
+import {
+  type Definition,
+  evaluate,
+  jsonataStrings,
+  readAsl,
+  route,
+  state,
+  substitute,
+} from './asl-helpers.js';
 
 const FORMATTER_ARN = 'arn:aws:lambda:eu-west-1:111122223333:function:formatter';
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/111122223333/notifier.fifo';
@@ -18,6 +27,30 @@ function definitionWith(overrides: Record<string, string> = {}): Definition {
       ...overrides,
     })
   ) as Definition;
+}
+
+const placeholder = (name: string) => `\${${name}}`;
+
+/** The deploy-time settings every path into Format assigns: FetchHistory on success, and each catcher. */
+function configAssigns(definition: Definition): unknown[] {
+  const fetch = state(definition, 'FetchHistory');
+  const catchers = fetch.Catch as Array<{ Assign?: { config?: unknown } }>;
+  return [
+    (fetch.Assign as { config?: unknown } | undefined)?.config,
+    ...catchers.map((c) => c.Assign?.config),
+  ];
+}
+
+/** Evaluates Format's Payload with $config as FetchHistory assigned it. */
+async function formatPayload(
+  definition: Definition,
+  states: Record<string, unknown>
+): Promise<FormatterInput> {
+  const format = state(definition, 'Format');
+  const [config] = configAssigns(definition);
+  return (await evaluate((format.Arguments as { Payload: string }).Payload, states, {
+    config,
+  })) as FormatterInput;
 }
 
 const executionArn = 'arn:aws:states:eu-west-1:111122223333:execution:nightly-etl:run-42';
@@ -108,11 +141,9 @@ describe('notifier.asl.json: FetchHistory', () => {
 
 describe('notifier.asl.json: Format', () => {
   it('invokes the formatter with a FormatterInput: event, settings from the placeholders, the pages', async () => {
-    const format = state(definitionWith(), 'Format');
-    const args = (await evaluate((format.Arguments as { Payload: string }).Payload, {
-      input: { pages: [page], nextToken: 'page-2' },
-      context,
-    })) as FormatterInput;
+    const definition = definitionWith();
+    const format = state(definition, 'Format');
+    const args = await formatPayload(definition, { input: { pages: [page], nextToken: 'page-2' }, context });
     expect((format.Arguments as { FunctionName: string }).FunctionName).toBe(FORMATTER_ARN);
     expect(args).toEqual({
       event,
@@ -128,14 +159,10 @@ describe('notifier.asl.json: Format', () => {
   });
 
   it('builds webhook settings without a channel, and no mention when none is configured', async () => {
-    const format = state(
+    const args = await formatPayload(
       definitionWith({ DestinationType: 'webhook', SlackChannel: '', MentionOnFailure: '' }),
-      'Format'
+      { input: { historyUnavailable: { error: 'Sfn.AccessDeniedException', cause: 'denied' } }, context }
     );
-    const args = (await evaluate((format.Arguments as { Payload: string }).Payload, {
-      input: { historyUnavailable: { error: 'Sfn.AccessDeniedException', cause: 'denied' } },
-      context,
-    })) as FormatterInput;
     expect(args.settings).toEqual({
       environment: 'prod',
       template: 'detailed',
@@ -146,15 +173,14 @@ describe('notifier.asl.json: Format', () => {
   });
 
   it('cuts a huge execution input or output to 8,192 characters so the payload stays under 256 KiB', async () => {
-    const format = state(definitionWith(), 'Format');
     const big = {
       ...event,
       detail: { ...event.detail, input: 'x'.repeat(200_000), output: 'y'.repeat(9000) },
     };
-    const args = (await evaluate((format.Arguments as { Payload: string }).Payload, {
+    const args = await formatPayload(definitionWith(), {
       input: { readHistory: true },
       context: { Execution: { Input: big } },
-    })) as FormatterInput;
+    });
     expect(args.event.detail.input).toHaveLength(8192);
     expect(args.event.detail.output).toHaveLength(8192);
     expect(args.event.detail.executionArn).toBe(executionArn);
@@ -177,6 +203,60 @@ describe('notifier.asl.json: Format', () => {
       result: { Payload: { kind: 'partial', partial: { steps: 1 } }, StatusCode: 200 },
     });
     expect(output).toEqual({ kind: 'partial', partial: { steps: 1 }, nextToken: 'page-2' });
+  });
+});
+
+describe('notifier.asl.json: deploy-time settings', () => {
+  it('are plain JSON strings assigned to $config on every path into Format, never inside an expression', () => {
+    const text = readAsl('notifier.asl.json');
+    for (const expression of jsonataStrings(JSON.parse(text))) {
+      for (const name of ['Environment', 'Template', 'DestinationType', 'SlackChannel', 'MentionOnFailure']) {
+        expect(expression.expression, expression.at).not.toContain(placeholder(name));
+      }
+    }
+    const assigns = configAssigns(JSON.parse(text) as Definition);
+    expect(assigns).toHaveLength(3);
+    for (const assigned of assigns) {
+      expect(assigned).toEqual({
+        environment: placeholder('Environment'),
+        template: placeholder('Template'),
+        destinationType: placeholder('DestinationType'),
+        channel: placeholder('SlackChannel'),
+        mentionOnFailure: placeholder('MentionOnFailure'),
+      });
+    }
+  });
+
+  it('reach the formatter unchanged when they hold quotes and backslashes (JSON-escaped substitutions)', async () => {
+    const tricky = {
+      Environment: 'o\'prod \\ "blue"',
+      Template: 'detailed',
+      DestinationType: 'channel',
+      SlackChannel: `#ops' & "on-call" \\'`,
+      MentionOnFailure: `<@U0123> ' ) & $states.input "`,
+    };
+    const escaped = Object.fromEntries(
+      Object.entries(tricky).map(([name, value]) => [name, jsonStringSubstitution(name, value)])
+    );
+    const definition = definitionWith(escaped);
+    for (const config of configAssigns(definition)) {
+      expect(config).toEqual({
+        environment: tricky.Environment,
+        template: 'detailed',
+        destinationType: 'channel',
+        channel: tricky.SlackChannel,
+        mentionOnFailure: tricky.MentionOnFailure,
+      });
+    }
+    const args = await formatPayload(definition, { input: { pages: [page] }, context });
+    expect(args.settings).toEqual({
+      environment: tricky.Environment,
+      template: 'detailed',
+      destination: { type: 'channel', channel: tricky.SlackChannel },
+      mentionOnFailure: tricky.MentionOnFailure,
+    });
+    // Unescaped, a double quote would break the definition: the escaping is what makes it safe.
+    expect(() => definitionWith({ SlackChannel: tricky.SlackChannel })).toThrow(SyntaxError);
   });
 });
 

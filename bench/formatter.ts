@@ -1,0 +1,183 @@
+/**
+ * Formatter figures: bundle size, cold start, and summarize + render time and peak heap per history size.
+ * Each measurement runs in fresh `node` processes on the bundles (plain Node, no TypeScript loader), as Lambda
+ * runs them.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { type Bundle, buildDir, bundle, repoRoot } from './bundle.js';
+import { RESULT_PREFIX, runChild } from './child.js';
+import { parseGcLines, peakBetweenExplicitGcs } from './gc-trace.js';
+import { generatedHistory } from './histories.js';
+import { type Spread, spread } from './stats.js';
+
+const settings = { environment: 'bench', template: 'detailed' };
+
+/** Import the handler, then its first invocation (which reads and compiles the template), timed inside. */
+const coldStartChild = `
+import { readFileSync } from 'node:fs';
+const input = JSON.parse(readFileSync(process.argv[3], 'utf8'));
+const t0 = process.hrtime.bigint();
+const { handler } = await import(process.argv[2]);
+const t1 = process.hrtime.bigint();
+const output = await handler(input);
+const t2 = process.hrtime.bigint();
+if (output.kind !== 'message') throw new Error('unexpected formatter output ' + output.kind);
+console.log(${JSON.stringify(RESULT_PREFIX)} + JSON.stringify({ importMs: Number(t1 - t0) / 1e6, firstInvokeMs: Number(t2 - t1) / 1e6 }));
+`;
+
+/** The part of the import that is the AWS SDK's SFN client (external: the runtime provides it). */
+const sdkImportChild = `
+const t0 = process.hrtime.bigint();
+await import('@aws-sdk/client-sfn');
+console.log(${JSON.stringify(RESULT_PREFIX)} + JSON.stringify({ importMs: Number(process.hrtime.bigint() - t0) / 1e6 }));
+`;
+
+/**
+ * One history size in a fresh process: gc() marks the start, the first format (template compile included)
+ * runs, gc() marks the end (the --trace-gc peak between them is the heap figure); then the timed warm runs.
+ */
+const formatChild = `
+const { formatExecution, generatedHistory } = await import(process.argv[2]);
+const size = Number(process.argv[3]);
+const runs = Number(process.argv[4]);
+const history = generatedHistory(size);
+const settings = ${JSON.stringify(settings)};
+const format = () => formatExecution({ event: history.event, pages: history.pages, settings });
+globalThis.gc();
+let t = performance.now();
+const first = await format();
+const firstMs = performance.now() - t;
+globalThis.gc();
+const timesMs = [];
+for (let i = 0; i < runs; i += 1) {
+  t = performance.now();
+  await format();
+  timesMs.push(performance.now() - t);
+}
+console.log(${JSON.stringify(RESULT_PREFIX)} + JSON.stringify({ eventCount: history.eventCount, steps: first.summary.steps.length, firstMs, timesMs }));
+`;
+
+export interface ColdStart {
+  /** import + first invocation, measured inside the child. */
+  readonly initMs: Spread;
+  readonly importMs: Spread;
+  readonly firstInvokeMs: Spread;
+  /** Spawn to exit of the whole `node` process (Node's own start-up included). */
+  readonly processWallMs: Spread;
+  /** Importing `@aws-sdk/client-sfn` alone in a fresh process (part of `importMs`). */
+  readonly sdkImportMs: Spread;
+}
+
+export interface SizeResult {
+  readonly requestedEvents: number;
+  readonly events: number;
+  /** Warm summarize + render. */
+  readonly timeMs: Spread;
+  /** The first call in the process (template compile included). */
+  readonly firstCallMs: number;
+  readonly eventsPerSecond: number;
+  /** Peak V8 heap used during the first call, whole process (history and modules included), MiB. */
+  readonly peakHeapMiB: number;
+  /** The same peak above the heap in use just before the call (history already built), MiB. */
+  readonly heapAboveBaselineMiB: number;
+}
+
+export interface FormatterResults {
+  readonly bundle: { readonly minifiedBytes: number; readonly gzipBytes: number };
+  /** Whether formatters/handler.ts imports the SFN client statically (so every cold start loads it). */
+  readonly sdkImportedStatically: boolean;
+  readonly coldStart: ColdStart;
+  readonly sizes: readonly SizeResult[];
+}
+
+export interface FormatterPlan {
+  readonly coldStartRuns: number;
+  readonly sizes: readonly { readonly events: number; readonly runs: number }[];
+}
+
+export async function benchFormatter(
+  plan: FormatterPlan,
+  log: (line: string) => void
+): Promise<FormatterResults> {
+  log('formatter: bundling formatters/handler.ts (esbuild, ESM, minified, @aws-sdk/* external)');
+  const handlerBundle: Bundle = await bundle('formatters/handler.ts', 'handler');
+  const formatBundle = await bundle('bench/format-entry.ts', 'format');
+  const coldScript = path.join(buildDir, 'cold-start.mjs');
+  const formatScript = path.join(buildDir, 'format-size.mjs');
+  writeFileSync(coldScript, coldStartChild);
+  writeFileSync(formatScript, formatChild);
+  const sdkScript = path.join(buildDir, 'sdk-import.mjs');
+  writeFileSync(sdkScript, sdkImportChild);
+  const small = generatedHistory(10, 'bench-cold-start');
+  const inputFile = path.join(buildDir, 'cold-start-input.json');
+  writeFileSync(
+    inputFile,
+    JSON.stringify({
+      event: small.event,
+      pages: small.pages,
+      settings: { ...settings, destination: { type: 'channel', channel: '#alerts' } },
+    })
+  );
+
+  const init: number[] = [];
+  const imports: number[] = [];
+  const firsts: number[] = [];
+  const walls: number[] = [];
+  const sdk: number[] = [];
+  for (let i = 0; i < plan.coldStartRuns; i += 1) {
+    const run = await runChild<{ importMs: number; firstInvokeMs: number }>(
+      [coldScript, handlerBundle.file, inputFile],
+      // As deployed (infra/constructs/slack-notifier.ts): INFO logs, source maps on.
+      {
+        cwd: repoRoot,
+        env: { POWERTOOLS_LOG_LEVEL: 'INFO', NODE_OPTIONS: '--enable-source-maps', AWS_REGION: 'us-east-1' },
+      }
+    );
+    imports.push(run.result.importMs);
+    firsts.push(run.result.firstInvokeMs);
+    init.push(run.result.importMs + run.result.firstInvokeMs);
+    walls.push(run.wallMs);
+    const sdkRun = await runChild<{ importMs: number }>([sdkScript], { cwd: buildDir });
+    sdk.push(sdkRun.result.importMs);
+  }
+  const coldStart: ColdStart = {
+    initMs: spread(init),
+    importMs: spread(imports),
+    firstInvokeMs: spread(firsts),
+    processWallMs: spread(walls),
+    sdkImportMs: spread(sdk),
+  };
+  log(
+    `formatter: cold start ${coldStart.initMs.median.toFixed(1)} ms import + first invoke (n=${plan.coldStartRuns})`
+  );
+
+  const sizes: SizeResult[] = [];
+  for (const { events, runs } of plan.sizes) {
+    const run = await runChild<{ eventCount: number; firstMs: number; timesMs: number[] }>(
+      ['--expose-gc', '--trace-gc', formatScript, formatBundle.file, String(events), String(runs)],
+      { cwd: repoRoot, env: { NODE_OPTIONS: '' } }
+    );
+    const heap = peakBetweenExplicitGcs(parseGcLines(run.lines));
+    const timeMs = spread(run.result.timesMs);
+    sizes.push({
+      requestedEvents: events,
+      events: run.result.eventCount,
+      timeMs,
+      firstCallMs: run.result.firstMs,
+      eventsPerSecond: run.result.eventCount / (timeMs.median / 1000),
+      peakHeapMiB: heap.peakMb,
+      heapAboveBaselineMiB: heap.peakMb - heap.baselineMb,
+    });
+    log(
+      `formatter: ${run.result.eventCount} events ${timeMs.median.toFixed(2)} ms, peak heap ${heap.peakMb.toFixed(1)} MiB`
+    );
+  }
+  const handlerSource = readFileSync(path.join(repoRoot, 'formatters', 'handler.ts'), 'utf8');
+  return {
+    bundle: { minifiedBytes: handlerBundle.minifiedBytes, gzipBytes: handlerBundle.gzipBytes },
+    sdkImportedStatically: /^import[^;]*from '@aws-sdk\/client-sfn';/m.test(handlerSource),
+    coldStart,
+    sizes,
+  };
+}

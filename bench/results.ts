@@ -1,0 +1,63 @@
+/** The shape of bench/results.json: the latest run, committed with the code it measured. */
+import type { Usage } from './cost.js';
+import type { Assumptions, Measured } from './designs.js';
+import type { FormatterResults } from './formatter.js';
+import type { BurstResult, SingleResult } from './pipeline.js';
+import type { Spread } from './stats.js';
+import type { TargetCheck } from './targets.js';
+
+export interface CostResult {
+  readonly prices: { readonly date: string; readonly region: string };
+  readonly assumptions: Assumptions;
+  readonly measured: Measured;
+  readonly designs: Readonly<
+    Record<
+      'notifier' | 'notifierUnderBurst' | 'seed',
+      {
+        readonly usage: Usage;
+        readonly durationsMs: Readonly<Record<string, number>>;
+        readonly dollarsPerThousand: number;
+      }
+    >
+  >;
+}
+
+export interface BurstSummary {
+  readonly repeats: number;
+  readonly notifications: number;
+  readonly channels: number;
+  readonly clock: string;
+  /** Worst over the repeats. */
+  readonly lost: number;
+  readonly duplicated: number;
+  readonly deadLettered: number;
+  readonly notifierFailed: number;
+  /** Lowest over the repeats. */
+  readonly delivered: number;
+  readonly simulatedDrainSeconds: Spread;
+  readonly wallDrainSeconds: Spread;
+  readonly wallNotifySeconds: Spread;
+  readonly http429: Spread;
+  readonly deliveryExecutions: Spread;
+  /** Worst over the repeats. */
+  readonly maxSustainedPerSecond: number;
+  readonly maxPerSecondWindow: number;
+  readonly maxPer10sWindow: number;
+  readonly overLimit: number;
+  /** The first repeat in full. */
+  readonly first: BurstResult;
+}
+
+export interface Results {
+  readonly date: string;
+  readonly node: string;
+  readonly platform: string;
+  readonly cpu: { readonly model: string; readonly cores: number };
+  readonly totalSeconds: number;
+  /** 1-minute load average at the start and the end of the run (other work on the machine skews timings). */
+  readonly loadAverage: readonly [number, number];
+  readonly formatter: FormatterResults;
+  readonly pipeline: { readonly burst: BurstSummary; readonly single: SingleResult };
+  readonly cost: CostResult;
+  readonly targets: readonly TargetCheck[];
+}

@@ -1,0 +1,131 @@
+/**
+ * `npm run bench`: formatter size, cold start, speed and heap; the local pipeline under a burst; the cost per
+ * notification beside the seed's design; the targets. Prints the table, writes bench/results.json and
+ * docs/performance.md.
+ */
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { repoRoot } from './bundle.js';
+import { dollarsPerThousand, prices } from './cost.js';
+import {
+  assumptions,
+  formatterMemoryMb,
+  type Measured,
+  notifierDesign,
+  notifierDesignUnderBurst,
+  seedDesign,
+} from './designs.js';
+import { benchFormatter } from './formatter.js';
+import { type BurstResult, burst, loadFormatter, single } from './pipeline.js';
+import { performanceDoc, textTable } from './report.js';
+import type { BurstSummary, Results } from './results.js';
+import { spread } from './stats.js';
+import { checkTargets } from './targets.js';
+
+const plan = {
+  coldStartRuns: 15,
+  sizes: [
+    { events: 10, runs: 50 },
+    { events: 100, runs: 50 },
+    { events: 1_000, runs: 30 },
+    { events: 25_000, runs: 15 },
+  ],
+  burst: { notifications: 200, channels: 5, repeats: 5 },
+  singleRuns: 15,
+};
+
+const began = performance.now();
+const loadAtStart = os.loadavg()[0] ?? 0;
+const log = (line: string) => {
+  console.log(`[bench ${((performance.now() - began) / 1000).toFixed(1).padStart(5)} s] ${line}`);
+};
+
+const formatter = await benchFormatter(plan, log);
+
+const handler = await loadFormatter();
+log(`pipeline: ${plan.singleRuns} single notifications (cost figures)`);
+const one = await single(handler, plan.singleRuns);
+const bursts: BurstResult[] = [];
+for (let i = 0; i < plan.burst.repeats; i += 1) {
+  log(`pipeline: burst ${i + 1}/${plan.burst.repeats}`);
+  bursts.push(await burst(handler, { ...plan.burst, seed: i }, log));
+}
+const first = bursts[0] as BurstResult;
+const worst = (pick: (b: BurstResult) => number) => Math.max(...bursts.map(pick));
+const burstSummary: BurstSummary = {
+  repeats: bursts.length,
+  notifications: first.notifications,
+  channels: first.channels,
+  clock:
+    'simulated (a discrete-event virtual clock: time jumps to the next wake-up once every Pipe is waiting; bench/sim-clock.ts)',
+  lost: worst((b) => b.lost),
+  duplicated: worst((b) => b.duplicated),
+  deadLettered: worst((b) => b.deadLettered),
+  notifierFailed: worst((b) => b.notifierFailed),
+  delivered: Math.min(...bursts.map((b) => b.delivered)),
+  simulatedDrainSeconds: spread(bursts.map((b) => b.simulatedDrainSeconds)),
+  wallDrainSeconds: spread(bursts.map((b) => b.wallDrainSeconds)),
+  wallNotifySeconds: spread(bursts.map((b) => b.wallNotifySeconds)),
+  http429: spread(bursts.map((b) => b.http429)),
+  deliveryExecutions: spread(bursts.map((b) => b.deliveryExecutions)),
+  maxSustainedPerSecond: worst((b) => b.maxSustainedPerSecond),
+  maxPerSecondWindow: worst((b) => b.maxPerSecondWindow),
+  maxPer10sWindow: worst((b) => b.maxPer10sWindow),
+  overLimit: worst((b) => b.overLimit),
+  first,
+};
+
+log('cost: this design and the seed design');
+const measured: Measured = {
+  notifierTransitions: one.notifierTransitions,
+  deliveryExecutions: one.deliveryExecutions,
+  deliveryMs: one.deliveryMs.median,
+  formatterInvocations: one.formatterInvocations,
+  formatterMs: one.formatterMs.median,
+  formatterMemoryMb: formatterMemoryMb(path.join(repoRoot, 'infra', 'constructs', 'slack-notifier.ts')),
+  messageBytes: one.messageBytes,
+  historyEvents: one.historyEvents,
+};
+const priced = (d: ReturnType<typeof notifierDesign>) => ({
+  ...d,
+  dollarsPerThousand: dollarsPerThousand(d.usage),
+});
+
+const size25k = formatter.sizes.find((s) => s.requestedEvents === 25_000);
+if (!size25k) throw new Error('the plan must include 25,000 events');
+const cpus = os.cpus();
+const results: Results = {
+  date: new Date().toISOString(),
+  node: process.version,
+  platform: `${process.platform} ${process.arch}`,
+  cpu: { model: cpus[0]?.model.trim() ?? 'unknown', cores: cpus.length },
+  totalSeconds: (performance.now() - began) / 1000,
+  loadAverage: [loadAtStart, os.loadavg()[0] ?? 0],
+  formatter,
+  pipeline: { burst: burstSummary, single: one },
+  cost: {
+    prices: { date: prices.date, region: prices.region },
+    assumptions,
+    measured,
+    designs: {
+      notifier: priced(notifierDesign(measured)),
+      notifierUnderBurst: priced(notifierDesignUnderBurst(measured, first)),
+      seed: priced(seedDesign(measured)),
+    },
+  },
+  targets: checkTargets({
+    coldStartMs: formatter.coldStart.initMs.median,
+    time25kMs: size25k.timeMs.median,
+    heap25kMiB: size25k.peakHeapMiB,
+    bundleMinifiedBytes: formatter.bundle.minifiedBytes,
+    lost: burstSummary.lost + burstSummary.deadLettered + burstSummary.notifierFailed,
+    duplicated: burstSummary.duplicated,
+    notifierTransitions: one.notifierTransitions,
+  }),
+};
+
+writeFileSync(path.join(repoRoot, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(path.join(repoRoot, 'docs', 'performance.md'), performanceDoc(results));
+log('wrote bench/results.json and docs/performance.md');
+console.log(`\n${textTable(results)}`);

@@ -1,0 +1,146 @@
+import { Lazy } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import type { FormatterInput } from '../../formatters/contract.js';
+import { type ResourceHandler, runStateMachine, StatesError, substitute } from '../../local/asl/index.js';
+import { synthNotifier } from './helpers.js';
+
+// The notifier's deploy-time settings (environment, template, channel, mention) travel from the construct to
+// the formatter through DefinitionSubstitutions, which are plain text replacement. These tests take what the
+// construct writes into the template, substitute it with the local runner's substitute() (the same plain
+// replacement CloudFormation does), run the definition on the local runner and check what the formatter gets.
+
+const HISTORY = 'arn:aws:states:::aws-sdk:sfn:getExecutionHistory';
+const LAMBDA = 'arn:aws:states:::lambda:invoke';
+const SQS = 'arn:aws:states:::sqs:sendMessage';
+const WATCHED = 'arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl';
+
+// Quotes of both kinds, a backslash, and JSONata syntax: each one broke the definition when the settings were
+// pasted into JSONata string literals.
+const CHANNEL = `#ops' & "on-call" \\ ') & $states.input & ('`;
+const MENTION = `<@U0123ABCD> "it's" \\"`;
+const ENVIRONMENT = `o'prod "blue"`;
+
+/** The notifier definition and its substitutions exactly as the template holds them. */
+function deployedNotifier(props: Parameters<typeof synthNotifier>[0]): {
+  definition: string;
+  substitutions: Record<string, unknown>;
+} {
+  const { template } = synthNotifier(props);
+  const machines = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+  const notifier = machines.find((machine) => machine.Properties.StateMachineType === 'STANDARD');
+  return {
+    definition: notifier?.Properties.DefinitionString as string,
+    substitutions: notifier?.Properties.DefinitionSubstitutions as Record<string, unknown>,
+  };
+}
+
+/** Runs the deployed notifier on the local runner; the formatter records its payload. */
+async function runDeployed(
+  deployed: ReturnType<typeof deployedNotifier>,
+  history: ResourceHandler
+): Promise<FormatterInput> {
+  // The function ARN and queue URL are CloudFormation references; give them deployed-looking values.
+  const substitutions = Object.fromEntries(
+    Object.entries(deployed.substitutions).map(([name, value]) => [
+      name,
+      typeof value === 'string' ? value : `resolved-${name}`,
+    ])
+  );
+  const payloads: FormatterInput[] = [];
+  const message = {
+    kind: 'message',
+    delivery: { payload: { text: 'x' }, fallback: { text: 'x' } },
+    messageGroupId: 'g',
+    deduplicationId: 'd',
+  };
+  const result = await runStateMachine(
+    substitute(deployed.definition, substitutions),
+    {
+      'detail-type': 'Step Functions Execution Status Change',
+      source: 'aws.states',
+      detail: {
+        executionArn: 'arn:aws:states:eu-west-1:111122223333:execution:nightly-etl:run-1',
+        status: 'FAILED',
+      },
+    },
+    {
+      resources: {
+        [HISTORY]: history,
+        [LAMBDA]: async (task) => {
+          payloads.push((task.arguments as { Payload: FormatterInput }).Payload);
+          return { Payload: message, StatusCode: 200 };
+        },
+        [SQS]: async () => ({ MessageId: 'm-1' }),
+      },
+    }
+  );
+  expect(result.status).toBe('SUCCEEDED');
+  expect(payloads).toHaveLength(1);
+  return payloads[0] as FormatterInput;
+}
+
+describe('notifier settings with quotes and backslashes', () => {
+  const deployed = deployedNotifier({
+    environmentName: ENVIRONMENT,
+    stateMachineArns: [WATCHED],
+    destination: { type: 'channel', channel: CHANNEL },
+    mentionOnFailure: MENTION,
+    template: 'compact',
+  });
+  const expected = {
+    environment: ENVIRONMENT,
+    template: 'compact',
+    destination: { type: 'channel', channel: CHANNEL },
+    mentionOnFailure: MENTION,
+  };
+
+  it('are written to the template JSON-escaped', () => {
+    expect(deployed.substitutions).toMatchObject({
+      Environment: `o'prod \\"blue\\"`,
+      SlackChannel: `#ops' & \\"on-call\\" \\\\ ') & $states.input & ('`,
+      MentionOnFailure: `<@U0123ABCD> \\"it's\\" \\\\\\"`,
+      Template: 'compact',
+      DestinationType: 'channel',
+    });
+  });
+
+  it('reach the formatter exactly as configured when the history is read', async () => {
+    const payload = await runDeployed(deployed, async () => ({ Events: [] }));
+    expect(payload.settings).toEqual(expected);
+  });
+
+  it('reach the formatter exactly as configured when the history is unavailable (the catcher path)', async () => {
+    const payload = await runDeployed(deployed, async () => {
+      throw new StatesError('Sfn.ExecutionDoesNotExistException', 'Execution Does Not Exist');
+    });
+    expect(payload.historyUnavailable?.error).toBe('Sfn.ExecutionDoesNotExistException');
+    expect(payload.settings).toEqual(expected);
+  });
+});
+
+describe('notifier settings no escaping can make safe', () => {
+  const watch = { stateMachineArns: [WATCHED] };
+
+  it.each([
+    [
+      'a "${" in the channel',
+      { destination: { type: 'channel', channel: `#a\${'{'}QueueUrl}` } },
+      /contains "\$\{"/,
+    ],
+    [
+      'a whole {% %} expression as the mention',
+      { destination: { type: 'channel', channel: '#a' }, mentionOnFailure: '{% $states.input %}' },
+      /is a JSONata expression/,
+    ],
+    [
+      'a token as the environment name',
+      {
+        destination: { type: 'channel', channel: '#a' },
+        environmentName: Lazy.string({ produce: () => 'prod' }),
+      },
+      /environmentName must be a plain string known at synth time/,
+    ],
+  ] as const)('refuses %s', (_, props, error) => {
+    expect(() => synthNotifier({ ...watch, ...props } as Parameters<typeof synthNotifier>[0])).toThrow(error);
+  });
+});
