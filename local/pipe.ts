@@ -123,18 +123,46 @@ export class LocalPipe {
    * clock) for the next one to become visible, so failed deliveries are retried and eventually reach the DLQ.
    * @param maxPolls a guard against a target that never settles @default 1000
    */
-  async drain(maxPolls = 1000): Promise<DrainStats> {
+  async drain(maxPolls = 1000, options: DrainOptions = {}): Promise<DrainStats> {
+    const { queue, clock, log } = this.options;
     const stats: DrainStats = { delivered: 0, failed: 0 };
     for (let i = 0; i < maxPolls; i += 1) {
       const outcome = await this.pollOnce();
       if (outcome === 'delivered') stats.delivered += 1;
-      else if (outcome === 'failed') stats.failed += 1;
-      else {
-        const next = this.options.queue.nextVisibleAt();
+      else if (outcome === 'failed') {
+        stats.failed += 1;
+        if (options.stopOnFailure) return stats;
+      } else {
+        const next = queue.nextVisibleAt();
         if (next === undefined) return stats;
-        await this.options.clock.sleep(Math.max(0, next - this.options.clock.now()));
+        const waitMs = Math.max(0, next - clock.now());
+        log?.(
+          `pipe: waiting ${formatSeconds(waitMs)} for a message to become visible again (at ${clockTime(next)})`
+        );
+        await clock.sleep(waitMs);
       }
     }
     throw new Error(`pipe: the queue did not drain within ${maxPolls} polls`);
   }
+}
+
+export interface DrainOptions {
+  /**
+   * Return after the first failed delivery instead of waiting for the message to come back (an interactive
+   * one-shot run reports the failure at once). The message stays in flight in the queue.
+   * @default false
+   */
+  readonly stopOnFailure?: boolean;
+}
+
+/** `2.5 s`, `6 min` */
+export function formatSeconds(ms: number): string {
+  const seconds = ms / 1000;
+  if (seconds >= 120) return `${Math.round(seconds / 60)} min`;
+  return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
+}
+
+/** `04:58:12 UTC`: when a wait ends, on the run's clock. */
+export function clockTime(epochMs: number): string {
+  return `${new Date(epochMs).toISOString().slice(11, 19)} UTC`;
 }

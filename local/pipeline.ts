@@ -16,15 +16,24 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../formatters/contract.js';
+import { jsonStringSubstitution } from '../infra/json-string-substitution.js';
 import {
   type Clock,
   type ExecutionResult,
   type ResourceHandler,
+  type RetryNotice,
   runStateMachine,
   substitute,
   VirtualClock,
 } from './asl/index.js';
-import { type DrainStats, LocalPipe, type SqsRecord, type TargetResult } from './pipe.js';
+import {
+  clockTime,
+  type DrainStats,
+  formatSeconds,
+  LocalPipe,
+  type SqsRecord,
+  type TargetResult,
+} from './pipe.js';
 import { FifoQueue } from './queue/index.js';
 import { type SlackServer, startSlackServer } from './slack-server/index.js';
 import { renderReceivedPage } from './slack-server/page.js';
@@ -86,6 +95,17 @@ export interface PipelineOptions {
   readonly maxReceiveCount?: number;
   /** @default 360 (as deployed) */
   readonly visibilityTimeoutSeconds?: number;
+  /**
+   * Where real Slack's origins (`https://slack.com`, `https://hooks.slack.com`) go for a `bot` or `webhook`
+   * target: tests point them at a local server that plays real Slack. @default - the real origins
+   */
+  readonly slackEndpoints?: Readonly<Record<string, string>>;
+  /**
+   * Stop delivering at the first failed delivery execution instead of waiting out the visibility timeout
+   * (an interactive one-shot run reports it at once; the message stays in flight in the queue).
+   * @default false
+   */
+  readonly stopAtFirstFailure?: boolean;
   /** Per HTTP request. @default 60000 (the HTTP Task's limit) */
   readonly httpTimeoutMs?: number;
   /** Progress and outcome lines; never secrets. */
@@ -102,15 +122,27 @@ export interface NotifyResult {
   readonly execution: ExecutionResult;
 }
 
+/** A setting no substitution can carry safely (`${`, or a whole `{% … %}` the machine would evaluate). */
+export class InvalidSettingError extends Error {
+  override readonly name = 'InvalidSettingError';
+}
+
+/**
+ * Fills a definition's placeholders the way the deployed stack does (infra/json-string-substitution.ts): each
+ * value lands inside a JSON string, so it is JSON-escaped and arrives unchanged, quotes and backslashes included.
+ */
 function readMachine(file: string, values: Record<string, string>): string {
   const text = readFileSync(path.join(machinesDir, file), 'utf8');
   const used = new Set([...text.matchAll(/\$\{([^{}]+)\}/g)].map((m) => m[1] as string));
-  // Substitutions are pasted into JSON strings: keep them valid JSON.
-  const subs = Object.fromEntries(
-    Object.entries(values)
-      .filter(([k]) => used.has(k))
-      .map(([k, v]) => [k, JSON.stringify(v).slice(1, -1)])
-  );
+  const subs: Record<string, string> = {};
+  for (const [name, value] of Object.entries(values)) {
+    if (!used.has(name)) continue;
+    try {
+      subs[name] = jsonStringSubstitution(name, value);
+    } catch (error) {
+      throw new InvalidSettingError((error as Error).message);
+    }
+  }
   return substitute(text, subs);
 }
 
@@ -166,8 +198,10 @@ export class LocalPipeline {
       } else connection = { type: 'API_KEY', key: 'Authorization', value: `Bearer ${slack.token}` };
     } else if (target.kind === 'bot') {
       connection = { type: 'API_KEY', key: 'Authorization', value: `Bearer ${target.token}` };
+      endpoints = { ...options.slackEndpoints };
     } else if (target.kind === 'webhook') {
       parameters[webhookParameterName] = target.url;
+      endpoints = { ...options.slackEndpoints };
     }
 
     const settings: Record<string, string> = {
@@ -247,6 +281,7 @@ export class LocalPipeline {
       executionArn: `arn:aws:states:${region}:${account}:execution:sfn-slack-notifier-local:${name}`,
       name,
       ...(this.options.random ? { random: this.options.random } : {}),
+      ...this.retryProgress('notifier'),
     });
     this.options.log?.(
       `notifier ${event.detail.status} ${event.detail.name ?? event.detail.executionArn}: ${result.status}${
@@ -265,6 +300,7 @@ export class LocalPipeline {
       executionArn: `arn:aws:states:${region}:${account}:express:sfn-slack-deliver-local:${name}:${name}`,
       name,
       ...(this.options.random ? { random: this.options.random } : {}),
+      ...this.retryProgress('delivery'),
     });
     this.deliveries.push({ records, result });
     return {
@@ -275,9 +311,26 @@ export class LocalPipeline {
     };
   }
 
-  /** Lets the Pipe deliver everything in the queue (retrying failures until they succeed or reach the DLQ). */
+  /** A progress line for each retry inside an execution: what failed, which retry, when the next attempt is. */
+  private retryProgress(machine: string): { onRetry?: (retry: RetryNotice) => void } {
+    const log = this.options.log;
+    if (!log) return {};
+    return {
+      onRetry: (r) =>
+        log(
+          `${machine}: ${r.stateName} failed with ${r.error}; retry ${r.attempt} of ${r.maxAttempts} in ${formatSeconds(
+            r.delayMs
+          )} (at ${clockTime(this.clock.now() + r.delayMs)})`
+        ),
+    };
+  }
+
+  /**
+   * Lets the Pipe deliver everything in the queue (retrying failures until they succeed or reach the DLQ; with
+   * `stopAtFirstFailure`, only until the first failed delivery).
+   */
   deliver(): Promise<DrainStats> {
-    return this.pipe.drain();
+    return this.pipe.drain(1000, { stopOnFailure: this.options.stopAtFirstFailure ?? false });
   }
 
   /** notify + deliver. */

@@ -7,17 +7,27 @@ export interface EnvOptions extends AwsOptions {
   readonly env?: string;
 }
 
-/** Adds `--env`, `--region` and `--profile` to a command. */
-export function addAwsOptions(command: Command): Command {
+/** Option descriptions a command words its own way (`preview` uses `--env` only as a display name). */
+export interface AwsOptionHelp {
+  /** @default 'environment: the stack SfnSlackNotifier-<name>' */
+  readonly env?: string;
+  /** @default 'AWS region (default: AWS_REGION, then the profile’s region)' */
+  readonly region?: string;
+}
+
+/**
+ * Adds `--env`, `--region` and `--profile` to a command. `--env` defaults to SFN_SLACK_ENV (commander shows it as
+ * "(env: SFN_SLACK_ENV)"); descriptions are single lines, which commander wraps to the terminal's width.
+ */
+export function addAwsOptions(command: Command, help: AwsOptionHelp = {}): Command {
   return command
     .addOption(
-      new Option('-e, --env <name>', 'environment (stack SfnSlackNotifier-<name>)').env('SFN_SLACK_ENV')
+      new Option('-e, --env <name>', help.env ?? 'environment: the stack SfnSlackNotifier-<name>').env(
+        'SFN_SLACK_ENV'
+      )
     )
-    .option('--region <region>', 'AWS region (default: AWS_REGION or the profile’s region)')
-    .option(
-      '--profile <name>',
-      'AWS profile from ~/.aws/config (default: the SDK’s default credential chain)'
-    );
+    .option('--region <region>', help.region ?? 'AWS region (default: AWS_REGION, then the profile’s region)')
+    .option('--profile <name>', 'AWS profile of ~/.aws/config (default: the SDK’s default credential chain)');
 }
 
 /** The environment name, or a CliError that says how to give one. */

@@ -6,7 +6,7 @@ import { type CloudFormationClient, DescribeStacksCommand, type Stack } from '@a
 import { CliError, ExitCode } from '../errors.js';
 import { toCliError } from './errors.js';
 
-/** The CfnOutputs the stack defines (infra/). */
+/** The CfnOutputs the stack defines (infra/stacks/notifier-stack.ts). */
 export const OUTPUT_NAMES = [
   'NotifierStateMachineArn',
   'DeliveryStateMachineArn',
@@ -17,11 +17,31 @@ export const OUTPUT_NAMES = [
   'ConnectionArn',
   'ConnectionName',
   'BotTokenSecretArn',
+  'SlackChannel',
   'WebhookParameterName',
+  'WebhookParameterKeyArn',
   'FormatterFunctionName',
 ] as const;
 
 export type OutputName = (typeof OUTPUT_NAMES)[number];
+
+/**
+ * Outputs a healthy stack may lack: one of BotTokenSecretArn (channel mode, with SlackChannel) and
+ * WebhookParameterName (webhook mode, with WebhookParameterKeyArn only for a customer managed key); and
+ * FormatterFunctionName, which no command uses. Every other output must be there.
+ */
+export const OPTIONAL_OUTPUTS: ReadonlySet<OutputName> = new Set<OutputName>([
+  'BotTokenSecretArn',
+  'SlackChannel',
+  'WebhookParameterName',
+  'WebhookParameterKeyArn',
+  'FormatterFunctionName',
+]);
+
+/** The outputs every deployed stack has, whatever its Slack mode. */
+export const REQUIRED_OUTPUTS: readonly OutputName[] = OUTPUT_NAMES.filter(
+  (name) => !OPTIONAL_OUTPUTS.has(name)
+);
 
 export interface StackInfo {
   readonly env: string;

@@ -29,7 +29,7 @@ import { type AwsClients, createClients } from '../aws/clients.js';
 import { toCliError } from '../aws/errors.js';
 import { type Io, processIo } from '../aws/io.js';
 import { addAwsOptions, awsOptions, type EnvOptions, resolveEnv } from '../aws/options.js';
-import { OUTPUT_NAMES, readStack, type StackInfo, stackName } from '../aws/stack.js';
+import { REQUIRED_OUTPUTS, readStack, type StackInfo, stackName } from '../aws/stack.js';
 import { CliError, ExitCode } from '../errors.js';
 import { webhookParameterName } from './setup.js';
 
@@ -139,11 +139,7 @@ async function checkStack(
     title: `Stack ${stack.stackName} deployed (${status})`,
     ...(healthy ? {} : { detail: `fix the failed deployment, then redeploy: npx cdk deploy -c env=${env}` }),
   });
-  const required = OUTPUT_NAMES.filter(
-    (name) =>
-      name !== 'BotTokenSecretArn' && name !== 'WebhookParameterName' && name !== 'FormatterFunctionName'
-  );
-  const missing: string[] = required.filter((name) => !stack.outputs[name]);
+  const missing: string[] = REQUIRED_OUTPUTS.filter((name) => !stack.outputs[name]);
   if (!stack.outputs.BotTokenSecretArn && !stack.outputs.WebhookParameterName) {
     missing.push('BotTokenSecretArn or WebhookParameterName');
   }

@@ -4,7 +4,7 @@
  * `--event`). It prints the readable rendering, writes an HTML page that looks like the Slack message, and
  * prints a Block Kit Builder link to open the blocks in Slack's own renderer.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DescribeExecutionCommand, paginateGetExecutionHistory, type SFNClient } from '@aws-sdk/client-sfn';
 import type { Command } from 'commander';
@@ -19,6 +19,7 @@ import { aws, toCliError } from '../aws/errors.js';
 import { type Io, processIo } from '../aws/io.js';
 import { addAwsOptions, awsOptions, type EnvOptions } from '../aws/options.js';
 import { CliError, ExitCode } from '../errors.js';
+import { historyPages, readJsonFile, statusChangeEventOf } from '../read-input.js';
 import { statusChangeEvent } from './renotify.js';
 
 export interface PreviewOptions extends EnvOptions {
@@ -141,17 +142,13 @@ async function loadExecution(
       ExitCode.badInput
     );
   }
-  const history = options.history ? await readJson(options.history, '--history') : undefined;
-  const event = options.event ? await readJson(options.event, '--event') : undefined;
-  if (event !== undefined && !isStatusChangeEvent(event)) {
-    throw new CliError(
-      `--event ${options.event} is not a status-change event: expected an object with detail.executionArn and detail.status`,
-      ExitCode.badInput
-    );
-  }
+  const history = options.history ? await readJsonFile(options.history, 'history') : undefined;
+  const event = options.event
+    ? statusChangeEventOf(await readJsonFile(options.event, 'event'), options.event)
+    : undefined;
   return {
     ...(event ? { event } : {}),
-    pages: history === undefined ? [] : historyPages(history, options.history),
+    pages: history === undefined ? [] : historyPages(history, options.history ?? ''),
   };
 }
 
@@ -176,54 +173,4 @@ export async function readLiveExecution(
     throw toCliError(error, `read the history of ${executionArn}`);
   }
   return { event: statusChangeEvent(execution), pages };
-}
-
-/** One GetExecutionHistory response, an array of them, or a bare array of events. */
-export function historyPages(value: unknown, file = 'history'): unknown[] {
-  const isPage = (item: unknown): boolean =>
-    typeof item === 'object' && item !== null && ('events' in item || 'Events' in item);
-  if (isPage(value)) return [value];
-  if (Array.isArray(value)) {
-    if (value.every(isPage)) return value;
-    if (
-      value.every((item) => typeof item === 'object' && item !== null && ('type' in item || 'Type' in item))
-    ) {
-      return [{ events: value }];
-    }
-  }
-  throw new CliError(
-    `--history ${file} is not a GetExecutionHistory response: expected {"events": [...]}, an array of those, or an array of events`,
-    ExitCode.badInput
-  );
-}
-
-function isStatusChangeEvent(value: unknown): value is StatusChangeEvent {
-  const detail = (value as { detail?: { executionArn?: unknown; status?: unknown } } | null)?.detail;
-  return typeof detail?.executionArn === 'string' && typeof detail.status === 'string';
-}
-
-async function readJson(file: string, option: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new CliError(
-      `cannot read ${option} ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      ExitCode.badInput,
-      {
-        cause: error,
-      }
-    );
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new CliError(
-      `${option} ${file} is not valid JSON: ${(error as Error).message}`,
-      ExitCode.badInput,
-      {
-        cause: error,
-      }
-    );
-  }
 }

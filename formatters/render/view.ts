@@ -377,7 +377,8 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
     if (failure.handling === 'fatal') {
       const attempt = failure.attempt > 1 ? `, attempt ${failure.attempt}` : '';
       const others = [...new Set(earlier.map((f) => f.error).filter((e) => e && e !== failure.error))];
-      const before = others.length > 0 ? ` (earlier attempts: ${others.map((e) => `\`${e}\``).join(', ')})` : '';
+      const before =
+        others.length > 0 ? ` (earlier attempts: ${others.map((e) => `\`${e}\``).join(', ')})` : '';
       title = `${OUTCOME_EMOJI[failure.outcome] ?? ''} *${where}*${attempt}${error ? ` ${error}` : ''}${before}`;
     } else if (failure.handling === 'caught') {
       const after = retries > 0 ? ` after ${retriesText(retries)}` : '';

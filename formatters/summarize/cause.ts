@@ -47,7 +47,8 @@ function stackLines(value: unknown): { lines: string[]; truncated: boolean } | u
     const entryText = typeof entry === 'string' ? entry : stringOf(entry);
     if (entryText === undefined) continue;
     for (const line of entryText.split('\n')) {
-      if (line.trim() === '') continue;
+      // Python's header line says nothing the frames do not.
+      if (line.trim() === '' || line.trim() === 'Traceback (most recent call last):') continue;
       if (lines.length >= STACK_LINES) {
         truncated = true;
         break;
@@ -140,7 +141,10 @@ function isEcsTask(record: UnknownRecord): boolean {
 }
 
 function isBatchJob(record: UnknownRecord): boolean {
-  return typeof pick(record, 'jobId') === 'string' && (pick(record, 'jobQueue') !== undefined || pick(record, 'statusReason') !== undefined);
+  return (
+    typeof pick(record, 'jobId') === 'string' &&
+    (pick(record, 'jobQueue') !== undefined || pick(record, 'statusReason') !== undefined)
+  );
 }
 
 /** Reads what a known JSON cause holds into `summary`. */

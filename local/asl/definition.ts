@@ -97,6 +97,19 @@ const NOT_IMPLEMENTED = new Set([
 ]);
 
 const COMMON = ['Type', 'Comment', 'QueryLanguage'];
+/**
+ * The fields the ASL specification lists for a retrier and a (JSONata) catcher; nothing else, not even
+ * `Comment`, which the spec allows on states and the top level but not inside Retry or Catch entries.
+ */
+const RETRIER_FIELDS = [
+  'ErrorEquals',
+  'IntervalSeconds',
+  'MaxAttempts',
+  'BackoffRate',
+  'MaxDelaySeconds',
+  'JitterStrategy',
+];
+const CATCHER_FIELDS = ['ErrorEquals', 'Next', 'Output', 'Assign'];
 const FLOW = ['Next', 'End'];
 const ALLOWED: Record<string, string[]> = {
   Task: [...COMMON, ...FLOW, 'Resource', 'Arguments', 'Output', 'Assign', 'TimeoutSeconds', 'Retry', 'Catch'],
@@ -228,17 +241,9 @@ class Checker {
 
   retrier(raw: unknown, where: string, isLast: boolean): Retrier {
     if (!isObject(raw)) this.fail(where, 'a retrier must be an object');
-    const known = [
-      'ErrorEquals',
-      'IntervalSeconds',
-      'MaxAttempts',
-      'BackoffRate',
-      'MaxDelaySeconds',
-      'JitterStrategy',
-      'Comment',
-    ];
     for (const key of Object.keys(raw))
-      if (!known.includes(key)) this.fail(where, `unknown retrier field '${key}'`);
+      if (!RETRIER_FIELDS.includes(key))
+        this.fail(where, `unknown retrier field '${key}' (a retrier has ${RETRIER_FIELDS.join(', ')})`);
     const intField = (
       key: string,
       min: number,
@@ -274,8 +279,8 @@ class Checker {
     for (const key of Object.keys(raw)) {
       if (JSONPATH_ONLY.has(key))
         this.fail(where, `'${key}' is a JSONPath-only field; a JSONata catcher has Output and Assign`);
-      if (!['ErrorEquals', 'Next', 'Output', 'Assign', 'Comment'].includes(key))
-        this.fail(where, `unknown catcher field '${key}'`);
+      if (!CATCHER_FIELDS.includes(key))
+        this.fail(where, `unknown catcher field '${key}' (a catcher has ${CATCHER_FIELDS.join(', ')})`);
     }
     this.template(raw.Output, `${where}/Output`, { errorOutput: true });
     this.assign(raw.Assign, `${where}/Assign`, { errorOutput: true });

@@ -7,6 +7,7 @@ export { errorMatches, retryDelayMs } from './retry.js';
 export {
   type ExecutionResult,
   type ResourceHandler,
+  type RetryNotice,
   type RunOptions,
   runStateMachine,
   type TaskInvocation,

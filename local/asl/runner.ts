@@ -32,6 +32,19 @@ export interface RunOptions {
   /** @default 262144 (256 KiB) */
   payloadLimitBytes?: number;
   onEvent?: (event: HistoryEvent) => void;
+  /** Called when a retrier matched, before its delay is slept (for progress lines on a real clock). */
+  onRetry?: (retry: RetryNotice) => void;
+}
+
+/** What `onRetry` is told. */
+export interface RetryNotice {
+  readonly stateName: string;
+  readonly error: string;
+  /** 1-based number of this retry for the matching retrier. */
+  readonly attempt: number;
+  /** The retrier's MaxAttempts. */
+  readonly maxAttempts: number;
+  readonly delayMs: number;
 }
 
 export interface ExecutionResult {
@@ -417,6 +430,13 @@ class Execution {
           retryCounts[ri] = attempts + 1;
           retryCount += 1;
           this.transitions += 1;
+          this.options.onRetry?.({
+            stateName: run.name,
+            error: error.error,
+            attempt: attempts + 1,
+            maxAttempts: retrier.MaxAttempts,
+            delayMs: delay,
+          });
           await this.clock.sleep(delay);
           continue;
         }

@@ -1,8 +1,16 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { awsOptions, resolveEnv } from '../../../cli/aws/options.js';
-import { readStack, requireOutput } from '../../../cli/aws/stack.js';
+import {
+  OPTIONAL_OUTPUTS,
+  OUTPUT_NAMES,
+  REQUIRED_OUTPUTS,
+  readStack,
+  requireOutput,
+} from '../../../cli/aws/stack.js';
 import { awsError, describeStacks, stackDoesNotExist, stackOutputs } from '../helpers.js';
 
 const cfn = mockClient(CloudFormationClient);
@@ -49,6 +57,47 @@ describe('readStack', () => {
     expect(() => requireOutput(stack, 'QueueArn')).toThrow(
       'stack SfnSlackNotifier-qa has no output QueueArn: redeploy it with `npx cdk deploy -c env=qa`'
     );
+  });
+});
+
+describe('output names', () => {
+  it('are exactly the CfnOutputs the stack defines', () => {
+    const source = readFileSync(
+      path.resolve(import.meta.dirname, '../../../infra/stacks/notifier-stack.ts'),
+      'utf8'
+    );
+    const defined = [...source.matchAll(/new CfnOutput\(this, '([A-Za-z]+)'/g)].map((match) => match[1]);
+    expect(defined.length).toBeGreaterThan(10);
+    expect([...OUTPUT_NAMES].sort()).toEqual([...defined].sort());
+  });
+
+  it('require every output except the Slack-mode ones and the formatter name', () => {
+    expect(REQUIRED_OUTPUTS).toEqual([
+      'NotifierStateMachineArn',
+      'DeliveryStateMachineArn',
+      'QueueUrl',
+      'QueueArn',
+      'DeadLetterQueueUrl',
+      'DeadLetterQueueArn',
+      'ConnectionArn',
+      'ConnectionName',
+    ]);
+    expect(OPTIONAL_OUTPUTS.has('SlackChannel')).toBe(true);
+    expect(OPTIONAL_OUTPUTS.has('WebhookParameterKeyArn')).toBe(true);
+  });
+
+  it('reads SlackChannel and WebhookParameterKeyArn by name', async () => {
+    const keyArn = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    cfn.on(DescribeStacksCommand).resolves(
+      describeStacks('qa', {
+        ...stackOutputs('qa'),
+        SlackChannel: '#etl-alerts',
+        WebhookParameterKeyArn: keyArn,
+      })
+    );
+    const stack = await readStack(client, 'qa');
+    expect(requireOutput(stack, 'SlackChannel')).toBe('#etl-alerts');
+    expect(requireOutput(stack, 'WebhookParameterKeyArn')).toBe(keyArn);
   });
 });
 

@@ -1,6 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AslDefinitionError, loadDefinition, runStateMachine } from '../../../local/asl/index.js';
-import { LAMBDA, machine } from './helpers.js';
+import { LAMBDA, machine, repoRoot } from './helpers.js';
 
 function refused(def: unknown): string {
   try {
@@ -150,6 +152,48 @@ describe('loading a definition', () => {
     expect(refused(task({ MaxDelaySeconds: 0 }))).toContain('MaxDelaySeconds');
     expect(refused(task({ IntervalSeconds: 0 }))).toContain('IntervalSeconds');
   });
+
+  it('refuses fields the spec does not list inside a retrier or a catcher, Comment included', () => {
+    const task = (entry: Record<string, unknown>) =>
+      machine({
+        A: { Type: 'Task', Resource: LAMBDA, Comment: 'allowed on the state', ...entry, End: true },
+        B: { Type: 'Succeed' },
+      });
+    expect(refused(task({ Retry: [{ ErrorEquals: ['X'], Comment: 'why' }] }))).toBe(
+      "state 'A' Retry/0: unknown retrier field 'Comment' (a retrier has ErrorEquals, IntervalSeconds, MaxAttempts, BackoffRate, MaxDelaySeconds, JitterStrategy)"
+    );
+    expect(refused(task({ Catch: [{ ErrorEquals: ['States.ALL'], Next: 'B', Comment: 'why' }] }))).toBe(
+      "state 'A' Catch/0: unknown catcher field 'Comment' (a catcher has ErrorEquals, Next, Output, Assign)"
+    );
+    expect(refused(task({ Retry: [{ ErrorEquals: ['X'], Interval: 2 }] }))).toContain(
+      "unknown retrier field 'Interval'"
+    );
+    // Every field the spec lists is still accepted.
+    expect(() =>
+      loadDefinition(
+        task({
+          Retry: [
+            {
+              ErrorEquals: ['X'],
+              IntervalSeconds: 1,
+              MaxAttempts: 2,
+              BackoffRate: 2,
+              MaxDelaySeconds: 5,
+              JitterStrategy: 'FULL',
+            },
+          ],
+          Catch: [{ ErrorEquals: ['States.ALL'], Next: 'B', Output: {}, Assign: { x: 1 } }],
+        }) as object
+      )
+    ).not.toThrow();
+  });
+
+  it.each(readdirSync(path.join(repoRoot, 'statemachines')).filter((f) => f.endsWith('.asl.json')))(
+    'still loads statemachines/%s',
+    (file) => {
+      expect(() => loadDefinition(readFileSync(path.join(repoRoot, 'statemachines', file), 'utf8'))).not.toThrow();
+    }
+  );
 
   it('refuses transitions to states that do not exist, and bad variable names', () => {
     expect(refused(machine({ A: { Type: 'Pass', Next: 'Nowhere' } }))).toContain("'Nowhere'");

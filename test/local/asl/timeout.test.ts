@@ -71,25 +71,15 @@ describe('Task TimeoutSeconds', () => {
     expect(calls).toBe(3);
   });
 
-  it('times out a slow handler on the real clock without waiting for it', async () => {
+  it('times out a handler on the real clock without waiting for it to settle', async () => {
+    // The handler never settles: the run can only end through the TimeoutSeconds timer racing it.
     const def = machine({ Call: { Type: 'Task', Resource: LAMBDA, TimeoutSeconds: 1, End: true } });
-    let timer: NodeJS.Timeout | undefined;
-    const started = Date.now();
     const result = await runStateMachine(
       def,
       {},
-      {
-        clock: new RealClock(),
-        resources: {
-          [LAMBDA]: () =>
-            new Promise((resolve) => {
-              timer = setTimeout(() => resolve('late'), 10_000);
-            }),
-        },
-      }
+      { clock: new RealClock(), resources: { [LAMBDA]: () => new Promise<never>(() => {}) } }
     );
-    clearTimeout(timer);
     expect(result.error).toBe('States.Timeout');
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(result.events.map((e) => e.type)).toContain('TaskTimedOut');
   });
 });

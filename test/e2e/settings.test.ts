@@ -1,0 +1,54 @@
+/**
+ * Settings reach the definitions as JSON strings (infra/json-string-substitution.ts, as deployed): quotes,
+ * backslashes and apostrophes arrive unchanged; values no substitution can carry are refused before anything runs.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { InvalidSettingError, LocalPipeline } from '../../local/pipeline.js';
+import { allText, examples, type Harness, harness, historiesOf } from './helpers.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe('settings with JSON and JSONata special characters', () => {
+  it('a channel, mention and environment with " \\ and \' run end to end and arrive unchanged', async () => {
+    // Prepare: a channel whose name needs escaping (the local server accepts any name it knows).
+    const channel = 'ops "eu" \\ it\'s';
+    const environment = 'prod "blue" \\ it\'s';
+    const mention = '<!subteam^S0123|on-call "a" \\ \'b\'>';
+    const example = examples.failed();
+    h = await harness({ history: historiesOf([example]), channel, environment, mentionOnFailure: mention });
+    h.slack.addChannel({ id: 'C0ODDNAME', name: channel });
+    // Act
+    const { notifier, delivery } = await h.pipeline.run(example.event);
+    // Assess: the notifier passed the settings through; Slack got the message in that channel.
+    expect(notifier.status).toBe('SUCCEEDED');
+    expect(delivery).toEqual({ delivered: 1, failed: 0 });
+    const [message] = h.slack.messages('C0ODDNAME');
+    expect(message).toBeDefined();
+    const body = message?.body as { channel?: unknown };
+    expect(body.channel).toBe(channel);
+    const text = allText(message ?? {});
+    expect(text).toContain(environment);
+    expect(text).toContain(mention);
+  });
+
+  it.each([
+    ['environment', { environment: "{% 'evaluated' %}" }, /Environment .* is a JSONata expression/],
+    ['channel', { channel: '#a${b}' }, /SlackChannel .* contains "\$\{"/],
+    ['mention', { mentionOnFailure: '${Environment}' }, /MentionOnFailure .* contains "\$\{"/],
+  ])('refuses a %s no substitution can carry, before anything runs', async (_what, settings, pattern) => {
+    const example = examples.failed();
+    const error = await LocalPipeline.create({
+      history: historiesOf([example]),
+      formatter: async () => {
+        throw new Error('the formatter must not run');
+      },
+      ...settings,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidSettingError);
+    expect((error as Error).message).toMatch(pattern);
+  });
+});
