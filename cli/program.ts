@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { register as registerDoctor } from './commands/doctor.js';
 import { register as registerPreview } from './commands/preview.js';
@@ -13,11 +14,12 @@ import { register as registerStart } from './commands/start.js';
 export function buildProgram(): Command {
   const program = new Command('sfn-slack')
     .description('AWS Step Functions execution results in Slack: render, preview, run locally, operate.')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
-      '\nExit codes: 0 ok, 1 the operation failed, 2 bad input or configuration, 3 AWS unreachable or refused.'
+      '\nExit codes: 0 ok, 1 the operation failed, 2 bad input or configuration,\n3 AWS unreachable or refused.'
     );
   registerRender(program);
   registerPreview(program);
@@ -27,4 +29,9 @@ export function buildProgram(): Command {
   registerDoctor(program);
   registerStart(program);
   return program;
+}
+
+function packageVersion(): string {
+  const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+  return version;
 }

@@ -143,11 +143,11 @@ export function jsonErrorOffset(text: string): number {
       }
       if (char === '\\') {
         i++;
-        const escape = text[i] ?? '';
-        if (escape === 'u') {
+        const escaped = text[i] ?? '';
+        if (escaped === 'u') {
           i++;
           for (let k = 0; k < 4; k++, i++) if (!/[0-9a-fA-F]/.test(text[i] ?? '')) fail();
-        } else if ('"\\/bfnrt'.includes(escape) && escape !== '') i++;
+        } else if ('"\\/bfnrt'.includes(escaped) && escaped !== '') i++;
         else fail();
       } else i++;
     }
@@ -193,7 +193,7 @@ export function jsonErrorOffset(text: string): number {
   try {
     value();
     space();
-    return i < text.length ? i : text.length;
+    return Math.min(i, text.length);
   } catch (offset) {
     return offset as number;
   }

@@ -4,6 +4,7 @@
  */
 import type { NotifierSettings, SlackMessage, StatusChangeEvent } from './contract.js';
 import { enforceSlackLimits } from './render/limits.js';
+import { checkTemplateOutput } from './render/template-output.js';
 import { DEFAULT_TEMPLATE, evaluateTemplate } from './render/templates.js';
 import { buildTemplateInput, plainTime } from './render/view.js';
 import { summarize } from './summarize/index.js';
@@ -30,11 +31,13 @@ export interface FormatOptions {
 export interface FormatResult {
   readonly message: SlackMessage;
   readonly summary: ExecutionSummary;
+  /** What was dropped from the template's blocks to keep the message valid, each naming the template. */
+  readonly warnings: readonly string[];
 }
 
 /**
  * Formats one execution. Async because JSONata 2 evaluates asynchronously. Throws `TemplateError` when the
- * template cannot be read, compiled or evaluated.
+ * template cannot be read, compiled or evaluated, or does not return a Slack message.
  */
 export async function formatExecution(options: FormatOptions): Promise<FormatResult> {
   const summary = summarize({
@@ -43,15 +46,23 @@ export async function formatExecution(options: FormatOptions): Promise<FormatRes
     ...(options.partial === undefined ? {} : { partial: options.partial }),
     ...(options.historyUnavailable ? { historyUnavailable: options.historyUnavailable } : {}),
   });
-  const message = await renderSummary(summary, options.settings ?? {}, options.consoleRegion);
-  return { message, summary };
+  const warnings: string[] = [];
+  const message = await renderSummary(summary, options.settings ?? {}, options.consoleRegion, (w) =>
+    warnings.push(w)
+  );
+  return { message, summary, warnings };
 }
 
-/** Renders a summary with the configured template and enforces Slack's limits on the result. */
+/**
+ * Renders a summary with the configured template and enforces Slack's limits on the result. Throws
+ * `TemplateError` when the template fails or returns something that is not a Slack message; blocks that
+ * cannot be made valid are dropped and reported to `warn` (@default ignored), each naming the template.
+ */
 export async function renderSummary(
   summary: ExecutionSummary,
   settings: Partial<NotifierSettings>,
-  consoleRegion?: string
+  consoleRegion?: string,
+  warn: (warning: string) => void = () => undefined
 ): Promise<SlackMessage> {
   const template = settings.template ?? DEFAULT_TEMPLATE;
   const input = buildTemplateInput(summary, {
@@ -61,7 +72,8 @@ export async function renderSummary(
     template,
   });
   const output = await evaluateTemplate(template, input);
-  return enforceSlackLimits(output, input.view.notificationText);
+  checkTemplateOutput(template, output);
+  return enforceSlackLimits(output, input.view.notificationText, (w) => warn(`template '${template}': ${w}`));
 }
 
 /**

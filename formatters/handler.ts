@@ -156,11 +156,13 @@ export function createHandler(options: HandlerOptions = {}): FormatterHandler {
     const fallbackMessage = plainTextMessage(summary, settings);
     let message: SlackMessage;
     try {
-      message = await renderSummary(summary, settings);
+      message = await renderSummary(summary, settings, undefined, (warning) =>
+        logger.warn('template output fixed', { template: settings.template ?? 'detailed', warning })
+      );
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
-      // The notification still goes out, as plain text; the error names the template, not the content.
-      logger.error('template failed, sending plain text', { template: error.template, error: error.message });
+      // The notification still goes out, as plain text; the warning names the template, not the content.
+      logger.warn('template failed, sending plain text', { template: error.template, error: error.message });
       message = fallbackMessage;
     }
 

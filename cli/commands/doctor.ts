@@ -35,8 +35,10 @@ import { webhookParameterName } from './setup.js';
 
 export interface DoctorOptions extends EnvOptions {
   readonly sendTest?: boolean;
-  /** Channel for the test message (channel mode). */
+  /** Channel for the test message (channel mode). @default - the stack's SlackChannel output */
   readonly channel?: string;
+  /** Print the checks as one JSON document instead of the checklist. */
+  readonly json?: boolean;
 }
 
 export interface Check {
@@ -54,20 +56,22 @@ export function register(program: Command, io: Io = processIo()): void {
     .command('doctor')
     .summary('check an environment end to end (stack, connection, state machines, watch list, DLQ)')
     .description(
-      'Check an environment end to end and print a checklist: the stack is deployed, the Slack connection is\n' +
-        'authorized, the notifier can read execution history, the watched state machines exist and are\n' +
-        'Standard, and the dead-letter queue is empty. Exits 1 if any check fails.\n' +
-        '--send-test also posts a test message through the delivery state machine.'
+      'Check an environment end to end and print a checklist: the stack is deployed, the Slack connection is ' +
+        'authorized, the notifier can read execution history, the watched state machines exist and are ' +
+        'Standard, and the dead-letter queue is empty. Exits 1 if any check fails.\n\n' +
+        '--send-test also posts a test message through the delivery state machine, to the stack’s ' +
+        'SlackChannel output or to --channel.'
     )
     .option('--send-test', 'post a test message through the delivery state machine')
     .option(
       '--channel <id>',
-      'channel for the test message (channel mode), e.g. C0123456789 or #alerts (default: the stack’s SlackChannel output)'
+      'channel for --send-test in channel mode, e.g. C0123456789 or #alerts (default: the stack’s SlackChannel output)'
     )
+    .option('--json', 'print the checks as JSON ({env, stackName, ok, checks}) instead of the checklist')
     .addHelpText(
       'after',
-      '\nExamples:\n  sfn-slack doctor --env prod\n' +
-        '  sfn-slack doctor --env dev --send-test                        (to the stack’s SlackChannel output)\n' +
+      '\nExamples:\n' +
+        '  sfn-slack doctor --env prod\n' +
         '  sfn-slack doctor --env dev --send-test --channel C0123456789'
     );
   addAwsOptions(command).action(async (options: DoctorOptions) => {
@@ -78,11 +82,15 @@ export function register(program: Command, io: Io = processIo()): void {
 export async function runDoctor(options: DoctorOptions, io: Io, clients: AwsClients): Promise<Check[]> {
   const env = resolveEnv(options);
   const checks: Check[] = [];
+  // With --json, standard output carries one JSON document and nothing else.
+  const print = (text: string): void => {
+    if (!options.json) io.stdout.write(text);
+  };
   const record = (check: Check): void => {
     checks.push(check);
-    io.stdout.write(`${check.ok ? '✓' : '✗'} ${check.title}${check.detail ? `\n    ${check.detail}` : ''}\n`);
+    print(`${check.ok ? '✓' : '✗'} ${check.title}${check.detail ? `\n    ${check.detail}` : ''}\n`);
   };
-  io.stdout.write(`Checking environment ${env} (stack ${stackName(env)})\n\n`);
+  print(`Checking environment ${env} (stack ${stackName(env)})\n\n`);
 
   const stack = await checkStack(env, clients, record);
   if (stack) {
@@ -96,10 +104,14 @@ export async function runDoctor(options: DoctorOptions, io: Io, clients: AwsClie
   }
 
   const failed = checks.filter((check) => !check.ok).length;
-  io.stdout.write(`\n${failed === 0 ? 'All checks passed.' : `${failed} check(s) failed.`}\n`);
+  print(`\n${failed === 0 ? 'All checks passed.' : `${failed} check(s) failed.`}\n`);
+  if (options.json) {
+    const report = { env, stackName: stackName(env), ok: failed === 0, checks };
+    io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  }
   if (failed > 0) {
     throw new CliError(
-      `doctor found ${failed} problem(s) in ${env} (see the checklist above)`,
+      `doctor found ${failed} problem(s) in ${env} (see the ${options.json ? 'JSON' : 'checklist'} above)`,
       ExitCode.failed
     );
   }

@@ -39,35 +39,35 @@ export const DEFAULT_PREVIEW_PATH = '.sfn-slack/preview.html';
 export function register(program: Command, io: Io = processIo()): void {
   const command = program
     .command('preview')
-    .summary(
-      'show the Slack message for an execution (live or from files), as text, HTML and a Block Kit link'
-    )
+    .summary('show the Slack message for an execution as text, as an HTML page and as a Block Kit link')
     .description(
       'Show the Slack message an execution produces, without posting it.\n\n' +
-        'From AWS: --execution-arn reads the execution and its whole history (every page).\n' +
-        'From files: --history (a GetExecutionHistory response, or an array of them) and/or --event (the\n' +
-        'EventBridge status-change event); no AWS access needed.\n\n' +
-        'Prints the message as text, writes an HTML page that looks like it in Slack (--out), and prints a\n' +
-        'link that opens the blocks in Slack’s Block Kit Builder.'
+        'From AWS, --execution-arn reads the execution and its whole history (every page). From files, ' +
+        '--history takes a GetExecutionHistory response (or an array of them) and --event the EventBridge ' +
+        'status-change event; no AWS access is needed.\n\n' +
+        'Prints the message as text, writes an HTML page that looks like it in Slack (--out), and prints a link ' +
+        'that opens the blocks in Slack’s Block Kit Builder. The text (or, with --json, the message JSON) goes ' +
+        'to standard output, the two other lines to standard error.'
     )
     .option('--execution-arn <arn>', 'a Standard execution to read from AWS')
-    .option('--history <file>', 'GetExecutionHistory JSON: one response ({events}) or an array of pages')
+    .option('--history <file>', 'GetExecutionHistory JSON: one response ({events}) or an array of them')
     .option('--event <file>', 'EventBridge "Step Functions Execution Status Change" event JSON')
-    .option(
-      '--template <name>',
-      'template: detailed, compact, or a path to a .jsonata file (default: detailed)'
-    )
+    .option('--template <name>', 'detailed, compact, or a path to a .jsonata file (default: detailed)')
     .option('--mention <mention>', 'mention added on failure, e.g. <!subteam^S0123>')
     .option('--out <file>', 'where to write the HTML preview', DEFAULT_PREVIEW_PATH)
-    .option('--json', 'print the message JSON instead of the readable rendering')
+    .option('--json', 'print the message JSON instead of the readable text')
     .addHelpText(
       'after',
-      '\n--env only sets the environment name shown in the message here.\n\n' +
-        'Examples:\n' +
-        '  sfn-slack preview --history examples/nightly-etl-failed.history.json --event examples/nightly-etl-failed.event.json\n' +
-        '  sfn-slack preview --execution-arn arn:aws:states:eu-west-1:111122223333:execution:etl:run-42 --profile prod'
+      '\nExamples:\n' +
+        '  sfn-slack preview --history examples/nightly-etl-failed.history.json \\\n' +
+        '    --event examples/nightly-etl-failed.event.json --env prod\n' +
+        '  sfn-slack preview --profile prod \\\n' +
+        '    --execution-arn arn:aws:states:eu-west-1:111122223333:execution:etl:run-42'
     );
-  addAwsOptions(command).action(async (options: PreviewOptions) => {
+  addAwsOptions(command, {
+    env: 'environment name shown in the message; no stack is read',
+    region: 'AWS region for --execution-arn (default: the ARN’s region)',
+  }).action(async (options: PreviewOptions) => {
     await runPreview(options, io);
   });
 }

@@ -3,7 +3,7 @@
  * template can be tried without deploying anything.
  */
 import { readFile } from 'node:fs/promises';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { StatusChangeEvent } from '../../formatters/contract.js';
 import { formatExecution, TemplateError } from '../../formatters/format.js';
 import { isHistoryPage } from '../../formatters/summarize/normalize.js';
@@ -16,7 +16,9 @@ export interface RenderOptions {
   readonly event?: string;
   /** `detailed`, `compact` or a path to a .jsonata file. @default 'detailed' */
   readonly template?: string;
-  /** Environment name shown in the message. @default - none */
+  /** Environment name shown in the message (`--env`, as the operator commands name it). @default - none */
+  readonly env?: string;
+  /** Old name of `env`, still accepted; `env` wins when both are given. @default - none */
   readonly environment?: string;
   /** Mention added to failure messages. @default - none */
   readonly mention?: string;
@@ -77,20 +79,28 @@ function toEvent(content: unknown, file: string): StatusChangeEvent {
   );
 }
 
-/** Renders and returns the message JSON (pretty-printed). */
-export async function renderCommand(options: RenderOptions): Promise<string> {
+/**
+ * Renders and returns the message JSON (pretty-printed). Blocks dropped to keep the message valid are
+ * reported to `warn` (@default ignored).
+ */
+export async function renderCommand(
+  options: RenderOptions,
+  warn: (warning: string) => void = () => undefined
+): Promise<string> {
   const pages = toPages(await readJson(options.history, 'history'), options.history);
   const event = options.event ? toEvent(await readJson(options.event, 'event'), options.event) : undefined;
   try {
-    const { message } = await formatExecution({
+    const environment = options.env ?? options.environment;
+    const { message, warnings } = await formatExecution({
       pages,
       ...(event ? { event } : {}),
       settings: {
         template: options.template ?? 'detailed',
-        ...(options.environment ? { environment: options.environment } : {}),
+        ...(environment ? { environment } : {}),
         ...(options.mention ? { mentionOnFailure: options.mention } : {}),
       },
     });
+    for (const warning of warnings) warn(warning);
     return JSON.stringify(message, null, 2);
   } catch (error) {
     if (error instanceof TemplateError)
@@ -111,10 +121,11 @@ export function register(program: Command): void {
     .requiredOption('--history <file>', 'GetExecutionHistory output (JSON)')
     .option('--event <file>', 'EventBridge "Step Functions Execution Status Change" event (JSON)')
     .option('--template <name|path>', 'detailed, compact, or a path to a .jsonata file', 'detailed')
-    .option('--environment <name>', 'environment name shown in the message')
+    .option('--env <name>', 'environment name shown in the message')
+    .addOption(new Option('--environment <name>', 'old name of --env').hideHelp())
     .option('--mention <mention>', 'mention added to failure messages, e.g. "<!subteam^S0123>"')
     .action(async (options: RenderOptions) => {
-      const output = await renderCommand(options);
+      const output = await renderCommand(options, (warning) => process.stderr.write(`warning: ${warning}\n`));
       process.stdout.write(`${output}\n`);
     });
 }

@@ -38,16 +38,22 @@ export function register(program: Command, io: Io = processIo()): void {
     .command('renotify')
     .summary('send the notification of a past execution again (backfill or a lost notification)')
     .description(
-      'Start the notifier for a past execution: its status-change event is rebuilt from DescribeExecution and\n' +
-        'the notifier posts the message as if the execution had just finished. Running it twice for the same\n' +
-        'execution status starts one notifier execution (the name is derived from the execution); --force sends again.'
+      'Start the notifier for a past execution, as a backfill or for a notification that was lost: its ' +
+        'status-change event is rebuilt from DescribeExecution, and the notifier posts the message as if the ' +
+        'execution had just finished.\n\n' +
+        'Running it twice for the same execution and status starts one notifier execution (its name is ' +
+        'derived from them); --force sends it again. A running execution is refused: its notification goes ' +
+        'out when it finishes.'
     )
     .requiredOption('--execution-arn <arn>', 'the watched execution to notify about')
     .option('--force', 'notify again even if this execution was already renotified')
     .option('--dry-run', 'print the event that would be sent; start nothing')
     .addHelpText(
       'after',
-      '\nExample:\n  sfn-slack renotify --env prod --execution-arn arn:aws:states:eu-west-1:111122223333:execution:etl:run-42'
+      '\nExamples:\n' +
+        '  ARN=arn:aws:states:eu-west-1:111122223333:execution:etl:run-42\n' +
+        '  sfn-slack renotify --env prod --execution-arn "$ARN" --dry-run\n' +
+        '  sfn-slack renotify --env prod --execution-arn "$ARN"'
     );
   addAwsOptions(command).action(async (options: RenotifyOptions) => {
     await runRenotify(options, io, createClients(awsOptions(options)));

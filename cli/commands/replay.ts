@@ -41,6 +41,8 @@ export interface ReplayOptions extends EnvOptions {
 /** Step Functions can redrive an execution only within 14 days of its close. */
 export const REDRIVE_WINDOW_DAYS = 14;
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Polls in a row that may find no move task at all before replay gives up following it. */
+const MAX_UNLISTED_POLLS = 5;
 
 export function register(program: Command, io: Io = processIo()): void {
   const command = program
@@ -48,10 +50,11 @@ export function register(program: Command, io: Io = processIo()): void {
     .summary('move failed notifications from the dead-letter queue back to delivery, or redrive the notifier')
     .description(
       'Put failed notifications back into delivery.\n\n' +
-        'By default, moves every message of the environment’s dead-letter queue back to the delivery queue\n' +
-        '(an SQS message move task) and shows progress until it is done. --dry-run lists what would move\n' +
-        'without moving or deleting anything. --notifier instead redrives the notifier executions that\n' +
-        `failed in the last ${REDRIVE_WINDOW_DAYS} days (they never reached the queue).\n\n` +
+        'By default, moves every message of the environment’s dead-letter queue back to the delivery queue ' +
+        '(an SQS message move task) and shows progress until it is done. --dry-run lists what would move, ' +
+        'without moving or deleting anything.\n\n' +
+        `--notifier instead redrives the notifier executions that failed in the last ${REDRIVE_WINDOW_DAYS} ` +
+        'days (their notifications never reached the queue); with --dry-run it only lists them.\n\n' +
         'Nothing is posted twice: each message keeps the deduplication id the notifier gave it.'
     )
     .option('--dry-run', 'list what would be replayed; change nothing')
@@ -61,7 +64,9 @@ export function register(program: Command, io: Io = processIo()): void {
     )
     .addHelpText(
       'after',
-      '\nExamples:\n  sfn-slack replay --env prod --dry-run\n  sfn-slack replay --env prod\n  sfn-slack replay --env prod --notifier'
+      '\nExamples:\n' +
+        '  sfn-slack replay --env prod --dry-run     # see what would move\n' +
+        '  sfn-slack replay --env prod               # move it back to delivery'
     );
   addAwsOptions(command).action(async (options: ReplayOptions) => {
     await runReplay(options, io, createClients(awsOptions(options)));
@@ -166,8 +171,17 @@ async function moveDeadLetterQueue(
 
   const pollMs = (options.pollSeconds ?? 2) * 1000;
   let last = '';
+  let unlisted = 0;
   for (;;) {
     const task = await latestTask(clients, dlqArn, TaskHandle);
+    // SQS lists a task as soon as it starts; one that stays unlisted is not worth waiting for forever.
+    unlisted = task ? 0 : unlisted + 1;
+    if (unlisted >= MAX_UNLISTED_POLLS) {
+      throw new CliError(
+        `the move task started on the dead-letter queue of ${stack.env} is not listed by ListMessageMoveTasks after ${unlisted} polls; check it in the SQS console (queue ${dlqUrl}), then run \`sfn-slack replay --env ${stack.env} --dry-run\``,
+        ExitCode.failed
+      );
+    }
     const moved = task?.ApproximateNumberOfMessagesMoved ?? 0;
     const total = task?.ApproximateNumberOfMessagesToMove ?? depth;
     const line = `  moved ${moved}/${total}${task?.Status ? ` (${task.Status})` : ''}`;

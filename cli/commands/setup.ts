@@ -34,25 +34,23 @@ export function webhookParameterName(env: string): string {
 export function register(program: Command, io: Io = processIo()): void {
   const command = program
     .command('setup')
-    .summary('store the Slack bot token (or webhook URL) for an environment, read from standard input')
+    .summary('store the Slack bot token (or webhook URL) of an environment, read from standard input')
     .description(
-      'Store the Slack credential for an environment. The value is read from standard input (never from an\n' +
-        'argument, so it stays out of shell history) and is never printed.\n\n' +
-        'Bot token (default): written to the stack’s bot-token secret, and the EventBridge connection is\n' +
-        'updated to send "Authorization: Bearer <token>".\n' +
-        '--webhook: the incoming-webhook URL is stored as an SSM SecureString in the parameter named by the\n' +
-        'stack’s WebhookParameterName output (/<env>/SLACK_URL when the stack is not deployed yet).'
+      'Store the Slack credential of an environment. The value is read from standard input, never from an ' +
+        'argument (which would land in shell history), and is never printed. On a terminal it is asked for ' +
+        'and not echoed.\n\n' +
+        'Bot token (default): written to the stack’s bot-token secret, and the EventBridge connection is ' +
+        'updated to send "Authorization: Bearer <token>".\n\n' +
+        '--webhook: the incoming-webhook URL is stored as an SSM SecureString in the parameter named by the ' +
+        'stack’s WebhookParameterName output (/<env>/SLACK_URL when the stack is not deployed yet), with ' +
+        'the stack’s KMS key when it has one.'
     )
-    .option(
-      '--webhook',
-      'store an incoming-webhook URL (https://hooks.slack.com/services/…) instead of a bot token'
-    )
+    .option('--webhook', 'store an incoming-webhook URL (https://hooks.slack.com/services/…) instead')
     .addHelpText(
       'after',
       '\nExamples:\n' +
         '  sfn-slack setup --env prod < token.txt\n' +
-        '  pbpaste | sfn-slack setup --env dev --webhook\n' +
-        '  sfn-slack setup --env prod          (paste the token, then press Enter; it is not shown)'
+        '  pbpaste | sfn-slack setup --env dev --webhook'
     );
   addAwsOptions(command).action(async (options: SetupOptions) => {
     await runSetup(options, io, createClients(awsOptions(options)));

@@ -7,13 +7,13 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import type { Command } from 'commander';
-import type { SlackMessage, StatusChangeEvent } from '../../formatters/contract.js';
+import { Command } from 'commander';
+import type { DeliveryMessage, SlackMessage, StatusChangeEvent } from '../../formatters/contract.js';
 import { handler } from '../../formatters/handler.js';
-import { RealClock } from '../../local/asl/index.js';
-import { LocalPipeline, type SlackTarget } from '../../local/pipeline.js';
+import { type Clock, type ExecutionResult, RealClock } from '../../local/asl/index.js';
+import { InvalidSettingError, LocalPipeline, type SlackTarget } from '../../local/pipeline.js';
 import { asSlackMessage } from '../../local/slack-server/page.js';
 import {
   type HistorySource,
@@ -22,6 +22,8 @@ import {
   recordedHistorySource,
 } from '../../local/stand-ins/history.js';
 import { renderHtml, renderTerminal } from '../../preview/index.js';
+import { type AwsOptions, clientConfig, createClients } from '../aws/clients.js';
+import { addAwsOptions, awsOptions } from '../aws/options.js';
 import { CliError, ExitCode } from '../errors.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -31,7 +33,7 @@ export const bundledExample = {
   event: path.join(repoRoot, 'examples/nightly-etl-failed.event.json'),
 } as const;
 
-export interface StartOptions {
+export interface StartOptions extends AwsOptions {
   /** GetExecutionHistory output. @default the bundled example */
   readonly history?: string;
   /** EventBridge status-change event. @default the bundled example's, or one built from the history */
@@ -63,6 +65,17 @@ export interface StartIo {
   readonly progressAfterMs?: number;
   /** With `serve`: resolves when the user wants to stop (Ctrl-C). @default - returns at once */
   readonly untilStopped?: () => Promise<void>;
+  /**
+   * With `slack`: where real Slack's origins (`https://slack.com`, `https://hooks.slack.com`) go instead; tests
+   * point them at the local server playing real Slack. @default - real Slack
+   */
+  readonly slackOrigin?: string;
+  /** With `slack`: the run's clock. @default a RealClock */
+  readonly clock?: Clock;
+  /** With `slack`: for the retriers' FULL jitter. @default Math.random */
+  readonly random?: () => number;
+  /** With `slack`: the local queue's visibility timeout. @default 360 (as deployed) */
+  readonly visibilityTimeoutSeconds?: number;
 }
 
 export interface StartResult {
@@ -158,6 +171,28 @@ function slackTarget(env: StartIo['env']): SlackTarget {
   );
 }
 
+/** One readable phrase for why a delivery execution failed; never a URL (a webhook URL is a secret). */
+export function deliveryFailure(result: Pick<ExecutionResult, 'error' | 'cause'>): string {
+  const error = result.error ?? 'unknown error';
+  const status = /^States\.Http\.StatusCode\.(\d{3})$/.exec(error)?.[1];
+  if (status) {
+    let detail = '';
+    try {
+      const body = (JSON.parse(result.cause ?? '') as { ResponseBody?: unknown }).ResponseBody;
+      const text = typeof body === 'string' ? body : (body as { error?: unknown } | undefined)?.error;
+      if (typeof text === 'string' && text.trim() !== '' && text.length <= 120) detail = ` (${text.trim()})`;
+    } catch {
+      // A cause that is not the stand-in's JSON: the status alone says enough.
+    }
+    return `Slack answered HTTP ${status}${detail}`;
+  }
+  if (error.startsWith('Slack.')) return `Slack answered ${error.slice('Slack.'.length)}`;
+  if (error === 'States.Http.Socket')
+    return `Slack could not be reached (${result.cause ?? 'connection failed'})`;
+  if (error === 'States.Timeout') return 'Slack did not answer in time';
+  return `${error}${result.cause ? `: ${result.cause}` : ''}`;
+}
+
 /** Shows progress lines only once the run has taken more than a moment. */
 function progressReporter(io: StartIo, verbose: boolean) {
   const held: string[] = [];
@@ -207,6 +242,9 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
     let history: HistorySource;
     let event: StatusChangeEvent;
     let live = false;
+    if (options.executionArn === undefined && (options.region || options.profile)) {
+      throw new CliError('--region and --profile only apply with --execution-arn', ExitCode.badInput);
+    }
     if (options.executionArn !== undefined) {
       const match = executionArnPattern.exec(options.executionArn);
       if (!match) {
@@ -214,18 +252,26 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
           `--execution-arn ${options.executionArn} is not a Step Functions execution ARN (arn:aws:states:<region>:<account>:execution:<state machine>:<name>)`
         );
       }
-      const region = match[1] as string;
+      // As the operator commands: --region wins, else the execution's own region; --profile picks the profile.
+      const region = options.region ?? (match[1] as string);
+      const aws = awsOptions({ ...options, region });
+      const credentials =
+        clientConfig(aws).credentials ?? fromNodeProviderChain({ timeout: 1000, maxRetries: 0 });
       try {
-        await fromNodeProviderChain({ timeout: 1000, maxRetries: 0 })();
+        await credentials();
       } catch {
         throw new CliError(
-          'no AWS credentials in the environment: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or drop --execution-arn to run the bundled example',
+          options.profile
+            ? `no AWS credentials for the profile ${options.profile}: check ~/.aws/config and ~/.aws/credentials (or run aws sso login --profile ${options.profile})`
+            : 'no AWS credentials in the environment: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or drop --execution-arn to run the bundled example',
           ExitCode.aws
         );
       }
       progress.line(`reading the execution from AWS (${region})…`);
-      process.env.AWS_REGION ??= region;
-      const client = new SFNClient({ region });
+      // The in-process formatter builds its own SFN client (a history page over 256 KiB) from the environment.
+      process.env.AWS_REGION = region;
+      if (options.profile) process.env.AWS_PROFILE = options.profile;
+      const client = createClients(aws).sfn;
       history = liveHistorySource(client);
       try {
         event = options.event
@@ -261,16 +307,42 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
     progress.line(
       `running the notifier locally for ${event.detail.name ?? event.detail.executionArn} (${event.detail.status})…`
     );
-    const pipeline = await LocalPipeline.create({
-      history,
-      formatter: handler,
-      environment: options.environment ?? 'local',
-      template: options.template ?? 'detailed',
-      // Against real Slack: real waits, and a message Slack refuses goes to the DLQ at once.
-      ...(slack ? { slack, clock: new RealClock(), maxReceiveCount: 1 } : {}),
-      ...(live ? { sdkHistory: 'aws' as const } : {}),
-      log: (line) => progress.line(line),
-    });
+    let pipeline: LocalPipeline;
+    try {
+      pipeline = await LocalPipeline.create({
+        history,
+        formatter: handler,
+        environment: options.environment ?? 'local',
+        template: options.template ?? 'detailed',
+        // Against real Slack: real waits, and the first failed delivery ends the run (no 6-minute visibility
+        // timeout to sit through).
+        ...(slack
+          ? {
+              slack,
+              clock: io.clock ?? new RealClock(),
+              stopAtFirstFailure: true,
+              ...(io.random ? { random: io.random } : {}),
+              ...(io.visibilityTimeoutSeconds !== undefined
+                ? { visibilityTimeoutSeconds: io.visibilityTimeoutSeconds }
+                : {}),
+              ...(io.slackOrigin
+                ? {
+                    slackEndpoints: {
+                      'https://slack.com': io.slackOrigin,
+                      'https://hooks.slack.com': io.slackOrigin,
+                    },
+                  }
+                : {}),
+            }
+          : {}),
+        ...(live ? { sdkHistory: 'aws' as const } : {}),
+        log: (line) => progress.line(line),
+      });
+    } catch (error) {
+      if (error instanceof InvalidSettingError) throw new CliError(error.message, ExitCode.badInput);
+      throw error;
+    }
+    const htmlPath = path.resolve(options.out ?? path.join('.sfn-slack', 'preview.html'));
     try {
       const { notifier } = await withLambdaLogs(
         (line) => progress.line(line),
@@ -283,10 +355,15 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
         );
       }
       const lastDelivery = pipeline.deliveries.at(-1);
-      if (pipeline.deadLetterQueue.peekBodies().length > 0 || lastDelivery?.result.status !== 'SUCCEEDED') {
-        const reason = lastDelivery?.result.error ?? 'no delivery ran';
+      if (!lastDelivery) throw new CliError('the notifier queued no message to deliver', ExitCode.failed);
+      if (pipeline.deadLetterQueue.peekBodies().length > 0 || lastDelivery.result.status !== 'SUCCEEDED') {
+        // Keep the message: the exact request body, so it can be posted again once Slack takes it.
+        const body = JSON.parse(lastDelivery.records[0]?.body ?? '{}') as Partial<DeliveryMessage>;
+        const kept = path.join(path.dirname(htmlPath), 'undelivered.json');
+        await mkdir(path.dirname(kept), { recursive: true });
+        await writeFile(kept, `${JSON.stringify(body.payload ?? body, null, 2)}\n`, 'utf8');
         throw new CliError(
-          `Slack did not take the message (${reason}); it is in the local dead-letter queue`,
+          `Slack did not take the message: ${deliveryFailure(lastDelivery.result)}; the request body is saved in ${shownPath(kept)} to post again`,
           ExitCode.failed
         );
       }
@@ -309,7 +386,6 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
           : 'Slack (incoming webhook)'
         : 'the local Slack server';
       io.stdout(`${renderTerminal(message, { ansi: io.ansi ?? false })}\n`);
-      const htmlPath = path.resolve(options.out ?? path.join('.sfn-slack', 'preview.html'));
       await mkdir(path.dirname(htmlPath), { recursive: true });
       await writeFile(
         htmlPath,
@@ -333,15 +409,24 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
   }
 }
 
+/** `--region` and `--profile` exactly as the operator commands define them (cli/aws/options.ts), without `--env`. */
+function regionAndProfileOptions(command: Command): Command {
+  for (const option of addAwsOptions(new Command()).options) {
+    if (option.long === '--region' || option.long === '--profile') command.addOption(option);
+  }
+  return command;
+}
+
 export function register(program: Command): void {
-  program
+  const command = program
     .command('start')
     .summary('run the whole notifier locally on an example execution')
     .description(
       'Run the notifier end to end on this machine: the real state machine files on the local runner, the real ' +
         'formatter, a local FIFO queue and Pipe, and a local Slack-compatible server. Prints the message that was ' +
         'delivered and writes an HTML preview. With no options it uses the bundled nightly-ETL example.\n\n' +
-        '--execution-arn uses the AWS credentials and profile of the environment. --slack reads SLACK_BOT_TOKEN ' +
+        "--execution-arn uses the AWS credentials of the environment, or of --profile; the execution ARN's region " +
+        'unless --region says otherwise. --slack reads SLACK_BOT_TOKEN ' +
         'and SLACK_CHANNEL, or SLACK_WEBHOOK_URL, from the environment (never printed).'
     )
     .option('--history <file>', 'GetExecutionHistory output (JSON: {"events": [...]} or an array of pages)')
@@ -356,17 +441,17 @@ export function register(program: Command): void {
       '--serve',
       'keep the local Slack server running to browse what it received (Ctrl-C to stop)',
       false
-    )
-    .action(async (options: StartOptions) => {
-      if (options.executionArn !== undefined && options.history !== undefined) {
-        throw new CliError('give either --execution-arn or --history, not both');
-      }
-      await startCommand(options, {
-        stdout: (text) => process.stdout.write(text),
-        stderr: (text) => process.stderr.write(text),
-        env: process.env,
-        ansi: process.stdout.isTTY === true,
-        untilStopped: () => new Promise<void>((resolve) => process.once('SIGINT', () => resolve())),
-      });
+    );
+  regionAndProfileOptions(command).action(async (options: StartOptions) => {
+    if (options.executionArn !== undefined && options.history !== undefined) {
+      throw new CliError('give either --execution-arn or --history, not both');
+    }
+    await startCommand(options, {
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+      env: process.env,
+      ansi: process.stdout.isTTY === true,
+      untilStopped: () => new Promise<void>((resolve) => process.once('SIGINT', () => resolve())),
     });
+  });
 }

@@ -2,6 +2,11 @@
  * Slack's Block Kit limits, enforced on whatever a template produced, so the message is always valid:
  * at most 50 blocks; section text 3,000 and at most 10 fields of 2,000; header plain_text 150; context at
  * most 10 elements; actions at most 25 elements, button text 75, URL 3,000; `text` at most 4,000.
+ *
+ * Blocks are rebuilt from the members Slack documents for them, never passed through: a block type or an
+ * element the formatter cannot check (anything but header, section, divider, context, actions, image; buttons
+ * and images as elements) is dropped, and each drop is reported as a warning, so Slack is never sent
+ * something it rejects.
  */
 import type { SlackBlock, SlackMessage } from '../contract.js';
 import { truncateMrkdwn, truncatePlain } from './text.js';
@@ -17,9 +22,17 @@ export const SLACK_LIMITS = {
   actionsElements: 25,
   buttonText: 75,
   buttonUrl: 3_000,
+  buttonValue: 2_000,
+  actionId: 255,
+  imageUrl: 3_000,
+  altText: 2_000,
+  imageTitle: 2_000,
   text: 4_000,
   blockId: 255,
 } as const;
+
+/** The block types the formatter checks and sends. */
+export const SUPPORTED_BLOCK_TYPES = ['header', 'section', 'divider', 'context', 'actions', 'image'] as const;
 
 type Json = Record<string, unknown>;
 
@@ -27,113 +40,178 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A text object fixed up: `type` plain_text or mrkdwn, non-empty text within `max`. */
+/** Where dropped or changed parts are reported (what, and why). */
+type Warn = (warning: string) => void;
+
+/** A text object rebuilt: `type` plain_text or mrkdwn, non-empty text within `max`, only documented members. */
 function textObject(value: unknown, max: number, forcePlain = false): Json | undefined {
   if (typeof value === 'string') value = { type: forcePlain ? 'plain_text' : 'mrkdwn', text: value };
   if (!isObject(value) || typeof value.text !== 'string' || value.text.trim() === '') return undefined;
   const type = forcePlain ? 'plain_text' : value.type === 'plain_text' ? 'plain_text' : 'mrkdwn';
   const text = type === 'plain_text' ? truncatePlain(value.text, max) : truncateMrkdwn(value.text, max);
-  const out: Json = { ...value, type, text };
-  if (type === 'mrkdwn') delete out.emoji;
+  const out: Json = { type, text };
+  if (type === 'plain_text' && typeof value.emoji === 'boolean') out.emoji = value.emoji;
+  if (type === 'mrkdwn' && typeof value.verbatim === 'boolean') out.verbatim = value.verbatim;
   return out;
 }
 
-function withBlockId(block: Json): Json {
-  if (typeof block.block_id === 'string' && block.block_id.length > SLACK_LIMITS.blockId) {
-    return { ...block, block_id: block.block_id.slice(0, SLACK_LIMITS.blockId) };
-  }
-  return block;
+function httpUrl(value: unknown, max: number): value is string {
+  return typeof value === 'string' && value.length <= max && /^https?:\/\/\S+$/.test(value);
 }
 
-function fixElement(element: unknown): Json | undefined {
-  if (!isObject(element) || typeof element.type !== 'string') return undefined;
-  if (element.type === 'button') {
-    const text = textObject(element.text, SLACK_LIMITS.buttonText, true);
-    if (!text) return undefined;
-    const out: Json = { ...element, text };
-    if (out.url !== undefined) {
-      if (
-        typeof out.url !== 'string' ||
-        out.url.length > SLACK_LIMITS.buttonUrl ||
-        !/^https?:\/\//.test(out.url)
-      ) {
-        return undefined;
-      }
+function button(element: Json, where: string, warn: Warn): Json | undefined {
+  const text = textObject(element.text, SLACK_LIMITS.buttonText, true);
+  if (!text) {
+    warn(`${where}: button without text dropped`);
+    return undefined;
+  }
+  const out: Json = { type: 'button', text };
+  if (element.url !== undefined) {
+    if (!httpUrl(element.url, SLACK_LIMITS.buttonUrl)) {
+      warn(`${where}: button with an invalid url (http or https, at most 3000 characters) dropped`);
+      return undefined;
     }
-    return out;
+    out.url = element.url;
   }
-  return element;
+  if (typeof element.value === 'string' && element.value.length <= SLACK_LIMITS.buttonValue) {
+    out.value = element.value;
+  }
+  if (
+    typeof element.action_id === 'string' &&
+    element.action_id !== '' &&
+    element.action_id.length <= SLACK_LIMITS.actionId
+  ) {
+    out.action_id = element.action_id;
+  }
+  if (element.style === 'primary' || element.style === 'danger') out.style = element.style;
+  return out;
 }
 
-/** One block fixed up, or undefined when it cannot be made valid. */
-function fixBlock(block: unknown): Json | undefined {
-  if (!isObject(block) || typeof block.type !== 'string') return undefined;
+function image(element: Json, where: string, warn: Warn): Json | undefined {
+  if (
+    !httpUrl(element.image_url, SLACK_LIMITS.imageUrl) ||
+    typeof element.alt_text !== 'string' ||
+    element.alt_text === ''
+  ) {
+    warn(`${where}: image without a valid image_url and alt_text dropped`);
+    return undefined;
+  }
+  return { type: 'image', image_url: element.image_url, alt_text: truncatePlain(element.alt_text, SLACK_LIMITS.altText) };
+}
+
+/** An interactive or image element: buttons and images only (others cannot be checked here). */
+function element(value: unknown, where: string, warn: Warn, allowImage: boolean): Json | undefined {
+  if (!isObject(value) || typeof value.type !== 'string') {
+    warn(`${where}: not an element object, dropped`);
+    return undefined;
+  }
+  if (value.type === 'button') return button(value, where, warn);
+  if (value.type === 'image' && allowImage) return image(value, where, warn);
+  warn(`${where}: unsupported element type '${value.type}' dropped`);
+  return undefined;
+}
+
+/** One block rebuilt, or undefined (with a warning) when it cannot be made valid. */
+function fixBlock(block: unknown, where: string, warn: Warn): Json | undefined {
+  if (!isObject(block) || typeof block.type !== 'string') {
+    warn(`${where}: not a block object with a type, dropped`);
+    return undefined;
+  }
+  const dropped = (why: string): undefined => {
+    warn(`${where} (${block.type}): ${why}, dropped`);
+    return undefined;
+  };
   switch (block.type) {
     case 'header': {
       const text = textObject(block.text, SLACK_LIMITS.headerText, true);
-      return text ? withBlockId({ ...block, text }) : undefined;
+      return text ? { type: 'header', text } : dropped('no text');
     }
     case 'section': {
-      const out: Json = { ...block };
+      const out: Json = { type: 'section' };
       const text = block.text === undefined ? undefined : textObject(block.text, SLACK_LIMITS.sectionText);
       if (text) out.text = text;
-      else delete out.text;
       if (Array.isArray(block.fields)) {
         const fields = block.fields
           .map((field) => textObject(field, SLACK_LIMITS.fieldText))
-          .filter((field): field is Json => field !== undefined)
-          .slice(0, SLACK_LIMITS.sectionFields);
-        if (fields.length > 0) out.fields = fields;
-        else delete out.fields;
-      } else delete out.fields;
-      if (out.accessory !== undefined) {
-        const accessory = fixElement(out.accessory);
-        if (accessory) out.accessory = accessory;
-        else delete out.accessory;
+          .filter((field): field is Json => field !== undefined);
+        if (fields.length > SLACK_LIMITS.sectionFields) {
+          warn(`${where} (section): ${fields.length - SLACK_LIMITS.sectionFields} fields over 10 dropped`);
+        }
+        if (fields.length > 0) out.fields = fields.slice(0, SLACK_LIMITS.sectionFields);
       }
-      return out.text || out.fields ? withBlockId(out) : undefined;
+      if (block.accessory !== undefined) {
+        const accessory = element(block.accessory, `${where} accessory`, warn, true);
+        if (accessory) out.accessory = accessory;
+      }
+      if (typeof block.expand === 'boolean') out.expand = block.expand;
+      return out.text || out.fields ? out : dropped('neither text nor fields');
     }
     case 'context': {
-      if (!Array.isArray(block.elements)) return undefined;
+      if (!Array.isArray(block.elements)) return dropped('no elements');
       const elements = block.elements
-        .map((element) =>
-          isObject(element) && element.type === 'image'
-            ? element
-            : textObject(element, SLACK_LIMITS.contextText)
+        .map((item, i) =>
+          isObject(item) && item.type === 'image'
+            ? image(item, `${where} element ${i}`, warn)
+            : textObject(item, SLACK_LIMITS.contextText)
         )
-        .filter((element): element is Json => element !== undefined)
+        .filter((item): item is Json => item !== undefined)
         .slice(0, SLACK_LIMITS.contextElements);
-      return elements.length > 0 ? withBlockId({ ...block, elements }) : undefined;
+      return elements.length > 0 ? { type: 'context', elements } : dropped('no valid elements');
     }
     case 'actions': {
-      if (!Array.isArray(block.elements)) return undefined;
+      if (!Array.isArray(block.elements)) return dropped('no elements');
       const elements = block.elements
-        .map(fixElement)
-        .filter((element): element is Json => element !== undefined)
+        .map((item, i) => element(item, `${where} element ${i}`, warn, false))
+        .filter((item): item is Json => item !== undefined)
         .slice(0, SLACK_LIMITS.actionsElements);
-      return elements.length > 0 ? withBlockId({ ...block, elements }) : undefined;
+      return elements.length > 0 ? { type: 'actions', elements } : dropped('no valid elements');
     }
     case 'divider':
-      return withBlockId({
-        type: 'divider',
-        ...(block.block_id === undefined ? {} : { block_id: block.block_id }),
-      });
+      return { type: 'divider' };
+    case 'image': {
+      const out = image(block, where, warn);
+      if (!out) return undefined;
+      const title = block.title === undefined ? undefined : textObject(block.title, SLACK_LIMITS.imageTitle, true);
+      return title ? { ...out, title } : out;
+    }
     default:
-      return withBlockId(block);
+      return dropped(`unsupported block type (the formatter sends ${SUPPORTED_BLOCK_TYPES.join(', ')})`);
   }
 }
 
+/** Keeps a block's `block_id` when it is a string Slack takes and not used by an earlier block. */
+function withBlockId(fixed: Json, original: unknown, seen: Set<string>, where: string, warn: Warn): Json {
+  const id = isObject(original) ? original.block_id : undefined;
+  if (id === undefined) return fixed;
+  if (typeof id !== 'string' || id === '' || id.length > SLACK_LIMITS.blockId || seen.has(id)) {
+    warn(`${where}: block_id invalid or repeated, removed`);
+    return fixed;
+  }
+  seen.add(id);
+  return { ...fixed, block_id: id };
+}
+
 /**
- * The template's output made valid: blocks fixed or dropped, at most 50 (the last one then says how many
+ * The template's output made valid: blocks rebuilt or dropped, at most 50 (the last one then says how many
  * were left out), `text` present and at most 4,000 characters (`fallbackText` when the template gave none).
+ * Each block or element dropped, and each `block_id` removed, is reported to `warn`.
  */
-export function enforceSlackLimits(output: unknown, fallbackText: string): SlackMessage {
+export function enforceSlackLimits(
+  output: unknown,
+  fallbackText: string,
+  warn: Warn = () => undefined
+): SlackMessage {
   const message = isObject(output) ? output : {};
   const rawText =
     typeof message.text === 'string' && message.text.trim() !== '' ? message.text : fallbackText;
   const text = truncateMrkdwn(rawText, SLACK_LIMITS.text);
   const rawBlocks = Array.isArray(message.blocks) ? message.blocks : [];
-  let blocks = rawBlocks.map(fixBlock).filter((block): block is Json => block !== undefined);
+  const seen = new Set<string>();
+  let blocks: Json[] = [];
+  rawBlocks.forEach((raw, i) => {
+    const fixed = fixBlock(raw, `block ${i}`, warn);
+    if (fixed) blocks.push(withBlockId(fixed, raw, seen, `block ${i}`, warn));
+  });
   if (blocks.length > SLACK_LIMITS.blocks) {
     const dropped = blocks.length - (SLACK_LIMITS.blocks - 1);
     blocks = [

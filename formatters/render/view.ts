@@ -159,6 +159,11 @@ export interface TemplateInput {
     readonly causeText?: string;
     /** One line about Map/Parallel/retries/handled errors, or absent. */
     readonly extras?: string;
+    /**
+     * `extras` without what `handled` already says: the retries of the states its lines list are not counted
+     * again (the rest show as `N other retries`). For a template that shows `handled` just above it.
+     */
+    readonly extrasAfterHandled?: string;
     /** One line saying the history was not available and why, or absent. */
     readonly historyNote?: string;
     /** Where it ran: `account 123456789012 · eu-west-1`, plus the partition when not `aws`; or absent. */
@@ -178,17 +183,31 @@ function causeLine(cause: CauseSummary | undefined): string | undefined {
 }
 
 /**
+ * Text for a mrkdwn code block: a run of three backticks inside would close the block early and let the
+ * rest be read as formatting, so each such backtick becomes a look-alike (U+02CB MODIFIER LETTER GRAVE
+ * ACCENT); a backtick at either end would merge with the fence, so it gets a zero-width space beside it.
+ */
+export function codeBlockText(text: string): string {
+  return text
+    .replace(/`{3,}/g, (run) => '\u02cb'.repeat(run.length))
+    .replace(/^`/, '\u200b`')
+    .replace(/`$/, '`\u200b');
+}
+
+/**
  * What is worth a code block besides the readable line: a Lambda error's first stack lines (not its JSON),
  * or the raw cause when it is plain text, an unknown shape, or holds members beyond those read out of it.
  */
 function causeBlock(cause: CauseSummary | undefined): string | undefined {
   if (!cause) return undefined;
   if (cause.stack && cause.stack.length > 0) {
-    return truncateMrkdwn(`${cause.stack.join('\n')}${cause.stackTruncated ? '\n…' : ''}`, CAUSE_CHARS);
+    const stack = `${cause.stack.join('\n')}${cause.stackTruncated ? '\n…' : ''}`;
+    return codeBlockText(truncateMrkdwn(codeBlockText(stack), CAUSE_CHARS));
   }
   const read = causeLine(cause) !== undefined;
   if (read && !cause.hasMore) return undefined;
-  return truncateMrkdwn(cause.truncated ? `${cause.text}…` : cause.text, CAUSE_CHARS);
+  const raw = cause.truncated ? `${cause.text}…` : cause.text;
+  return codeBlockText(truncateMrkdwn(codeBlockText(raw), CAUSE_CHARS));
 }
 
 function retriesText(n: number): string {
@@ -409,7 +428,15 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
   const executionCauseLine = causeLine(execution.cause);
   const executionCauseText = causeBlock(execution.cause);
   const extras: string[] = [];
-  if (summary.retries > 0) extras.push(`${summary.retries} retr${summary.retries === 1 ? 'y' : 'ies'}`);
+  // The retries the handled lines already state; the rest are counted in the line after them.
+  const retriesListed = handledViews.slice(0, MAX_HANDLED_LINES).reduce((n, f) => n + f.retries, 0);
+  const otherRetries = Math.max(0, summary.retries - retriesListed);
+  const afterHandled: string[] = [];
+  if (summary.retries > 0) extras.push(retriesText(summary.retries));
+  if (otherRetries > 0) {
+    afterHandled.push(retriesListed > 0 ? `${otherRetries} other ${retriesText(otherRetries).split(' ')[1]}` : retriesText(otherRetries));
+  }
+  const firstShared = extras.length;
   if (summary.handledErrors > 0) {
     extras.push(
       `:warning: ${summary.handledErrors} error${summary.handledErrors === 1 ? '' : 's'} handled by Catch`
@@ -422,6 +449,7 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
   if (summary.incomplete) extras.push('history incomplete');
   const unknown = Object.keys(summary.unknownEventTypes).length;
   if (unknown > 0) extras.push(`${unknown} unknown event type${unknown === 1 ? '' : 's'}`);
+  afterHandled.push(...extras.slice(firstShared));
   const historyNote = summary.historyUnavailable
     ? `:information_source: Execution details were unavailable (${summary.historyUnavailable.error}${
         summary.historyUnavailable.cause ? `: ${summary.historyUnavailable.cause}` : ''
@@ -467,6 +495,7 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
       failures,
       handled,
       ...(extras.length > 0 ? { extras: extras.join(' · ') } : {}),
+      ...(afterHandled.length > 0 ? { extrasAfterHandled: afterHandled.join(' · ') } : {}),
       ...(historyNote ? { historyNote } : {}),
       ...(location ? { location } : {}),
     },

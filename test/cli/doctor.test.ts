@@ -165,6 +165,38 @@ describe('sfn-slack doctor', () => {
     expect(out).toContain('3 check(s) failed.');
   });
 
+  it('--json prints the checks as one JSON document on stdout, and still exits 1 on a failure', async () => {
+    const healthy = captureIo();
+    expect(await runCommand(register, ['doctor', '--env', 'dev', '--json'], healthy)).toEqual({
+      exitCode: 0,
+    });
+    const report = JSON.parse(healthy.out()) as {
+      env: string;
+      stackName: string;
+      ok: boolean;
+      checks: { ok: boolean; title: string; detail?: string }[];
+    };
+    expect(report).toMatchObject({ env: 'dev', stackName: 'SfnSlackNotifier-dev', ok: true });
+    expect(report.checks).toHaveLength(10);
+    expect(report.checks.every((check) => check.ok)).toBe(true);
+    expect(report.checks[0]?.title).toBe('Stack SfnSlackNotifier-dev deployed (UPDATE_COMPLETE)');
+
+    sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: '4' } });
+    const failing = captureIo();
+    const result = await runCommand(register, ['doctor', '--env', 'dev', '--json'], failing);
+    expect(result).toEqual({ exitCode: 1, error: 'doctor found 1 problem(s) in dev (see the JSON above)' });
+    const failed = JSON.parse(failing.out()) as typeof report;
+    expect(failed.ok).toBe(false);
+    expect(failed.checks.filter((check) => !check.ok)).toEqual([
+      {
+        ok: false,
+        title: 'Dead-letter queue is empty (4 message(s))',
+        detail:
+          'notifications failed to post: look with `sfn-slack replay --env dev --dry-run`, fix the cause, then `sfn-slack replay --env dev`',
+      },
+    ]);
+  });
+
   it('reports a disabled rule, and a rule that does not start the notifier', async () => {
     events.on(DescribeRuleCommand).resolves({ State: 'DISABLED', EventPattern: JSON.stringify(pattern) });
     const disabled = captureIo();

@@ -5,7 +5,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -18,15 +18,16 @@ import { register as replay } from '../../cli/commands/replay.js';
 import { register as setup } from '../../cli/commands/setup.js';
 import { captureIo, DescribeStacksCommand, runCommand, stackDoesNotExist } from './helpers.js';
 
+const cfn = mockClient(CloudFormationClient);
+const sfn = mockClient(SFNClient);
 const mocks = [
-  mockClient(CloudFormationClient),
-  mockClient(SFNClient),
+  cfn,
+  sfn,
   mockClient(SQSClient),
   mockClient(EventBridgeClient),
   mockClient(SecretsManagerClient),
   mockClient(SSMClient),
 ];
-const [cfn] = mocks;
 const EXECUTION = 'arn:aws:states:eu-west-1:111122223333:execution:etl:run-42';
 
 const commands: [string, (program: Command, io: Io) => void, string[]][] = [
@@ -68,13 +69,15 @@ describe.each(commands)('sfn-slack %s --env', (name, register, args) => {
   });
 
   it('takes SFN_SLACK_ENV as the default, and --env over it', async () => {
-    cfn?.on(DescribeStacksCommand).rejects(stackDoesNotExist('x'));
+    cfn.on(DescribeStacksCommand).rejects(stackDoesNotExist('x'));
     // renotify reads the execution first; a refusal there ends it before the stack, so let it pass.
-    mocks[1]?.resolves({ executionArn: EXECUTION, status: 'FAILED', startDate: new Date(0) });
+    sfn
+      .on(DescribeExecutionCommand)
+      .resolves({ executionArn: EXECUTION, status: 'FAILED', startDate: new Date(0) });
     process.env.SFN_SLACK_ENV = 'qa';
     await runCommand(register, [name, ...args], captureIo('xoxb-1-2-abc'));
     await runCommand(register, [name, ...args, '--env', 'staging'], captureIo('xoxb-1-2-abc'));
-    const stacks = (cfn?.commandCalls(DescribeStacksCommand) ?? []).map((call) => call.args[0].input.StackName);
+    const stacks = cfn.commandCalls(DescribeStacksCommand).map((call) => call.args[0].input.StackName);
     expect(stacks).toEqual(['SfnSlackNotifier-qa', 'SfnSlackNotifier-staging']);
   });
 });

@@ -60,10 +60,20 @@ describe('sfn-slack exit codes', () => {
   });
 
   it('exits 2 with one line for bad input, before touching AWS', async () => {
-    const [setup, preview, renotify] = await Promise.all([
+    const [setup, preview, renotify, missingFile, noEnv] = await Promise.all([
       cli(['setup', '--env', 'dev'], ''),
       cli(['preview']),
       cli(['renotify', '--env', 'dev', '--execution-arn', 'not-an-arn']),
+      cli(['preview', '--history', '/nope']),
+      cli(['replay']),
+    ]);
+    expect(missingFile.code).toBe(2);
+    expect(ownLines(missingFile.stderr)).toEqual([
+      'sfn-slack: the history file /nope was not found: check the path',
+    ]);
+    expect(noEnv.code).toBe(2);
+    expect(ownLines(noEnv.stderr)).toEqual([
+      'sfn-slack: no environment given: pass --env <name> or set SFN_SLACK_ENV',
     ]);
     expect(setup.code).toBe(2);
     expect(ownLines(setup.stderr)).toEqual([

@@ -45,7 +45,9 @@ describe('readJsonFile', () => {
     expect(error.message).toBe(`the event file ${dir} is a directory: give the path of a JSON file`);
   });
 
-  it.skipIf(process.getuid?.() === 0)('says an unreadable file is not readable (skipped as root)', async () => {
+  const isRoot = process.getuid?.() === 0;
+  if (isRoot) console.info('read-input: skipping the permission test: root can read a file with mode 000');
+  it.skipIf(isRoot)('says an unreadable file is not readable (skipped as root)', async () => {
     const target = file('secret.json', '{}');
     chmodSync(target, 0o000);
     const error = await errorOf(readJsonFile(target, 'history'));
@@ -80,7 +82,11 @@ describe('readJsonFile', () => {
   });
 
   it('finds no error in valid JSON (the scanner accepts what JSON.parse accepts)', () => {
-    const text = JSON.stringify({ a: [1, -2.5e3, 'x"\\\n\u00e9', true, false, null, {}, []], b: '' }, null, 2);
+    const text = JSON.stringify(
+      { a: [1, -2.5e3, 'x"\\\n\u00e9', true, false, null, {}, []], b: '' },
+      null,
+      2
+    );
     expect(jsonErrorOffset(text)).toBe(text.length);
     expect(lineAndColumn('ab\ncd', 4)).toEqual({ line: 2, column: 2 });
   });

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { renderCommand } from '../../cli/commands/render.js';
 import { CliError } from '../../cli/errors.js';
 import { slackLimitProblems } from '../../formatters/render/limits.js';
+import { slackRejections } from '../formatters/helpers/slack-oracle.js';
 import { fixturesDir, repoRoot } from '../formatters/helpers/fixtures.js';
 
 const run = promisify(execFile);
@@ -35,6 +36,7 @@ describe('sfn-slack render', () => {
   it('prints the message for a history and its event', async () => {
     const message = JSON.parse(await renderCommand({ history, event, template: 'detailed' }));
     expect(slackLimitProblems(message)).toEqual([]);
+    expect(slackRejections(message)).toEqual([]);
     expect(message.text).toContain('etl-nightly failed at Transform');
   });
 

@@ -118,6 +118,17 @@ describe('sfn-slack replay (dead-letter queue)', () => {
     });
   });
 
+  it('stops following (exit 1) when the started task never shows up in ListMessageMoveTasks', async () => {
+    sqs.on(StartMessageMoveTaskCommand).resolves({ TaskHandle: 'handle-1' });
+    sqs.on(ListMessageMoveTasksCommand).resolves({ Results: [] });
+    const io = captureIo();
+    const result = await runCommand(register, ['replay', '--env', 'prod'], io);
+    expect(result.exitCode).toBe(1);
+    expect(result.error).toMatch(/^the move task started on the dead-letter queue of prod is not listed/);
+    expect(sqs.commandCalls(ListMessageMoveTasksCommand)).toHaveLength(5);
+    expect(io.sleeps).toEqual([2000, 2000, 2000, 2000]);
+  });
+
   it('maps a refused StartMessageMoveTask to exit 3', async () => {
     sqs.on(StartMessageMoveTaskCommand).rejects(awsError('AccessDenied', 'no sqs:StartMessageMoveTask', 403));
     const result = await runCommand(register, ['replay', '--env', 'prod'], captureIo());

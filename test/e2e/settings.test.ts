@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidSettingError, LocalPipeline } from '../../local/pipeline.js';
 import { allText, examples, type Harness, harness, historiesOf } from './helpers.js';
 
+/** `${`, which would start a definition placeholder. */
+const placeholderStart = '$\u007b';
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.close();
@@ -37,8 +39,12 @@ describe('settings with JSON and JSONata special characters', () => {
 
   it.each([
     ['environment', { environment: "{% 'evaluated' %}" }, /Environment .* is a JSONata expression/],
-    ['channel', { channel: '#a${b}' }, /SlackChannel .* contains "\$\{"/],
-    ['mention', { mentionOnFailure: '${Environment}' }, /MentionOnFailure .* contains "\$\{"/],
+    ['channel', { channel: `#a${placeholderStart}b}` }, /SlackChannel .* contains "\$\{"/],
+    [
+      'mention',
+      { mentionOnFailure: `${placeholderStart}Environment}` },
+      /MentionOnFailure .* contains "\$\{"/,
+    ],
   ])('refuses a %s no substitution can carry, before anything runs', async (_what, settings, pattern) => {
     const example = examples.failed();
     const error = await LocalPipeline.create({

@@ -186,6 +186,104 @@ describe('startCommand', () => {
     }
   });
 
+  describe('--execution-arn with --region and --profile (as the operator commands)', () => {
+    /** Runs `body` with only the given AWS settings in the environment, restoring it afterwards. */
+    async function withAwsEnv(extra: Record<string, string>, body: () => Promise<void>): Promise<void> {
+      const saved = { ...process.env };
+      for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key];
+      Object.assign(process.env, { AWS_EC2_METADATA_DISABLED: 'true' }, extra);
+      try {
+        await body();
+      } finally {
+        for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+        Object.assign(process.env, saved);
+      }
+    }
+
+    function mockExecution() {
+      const { event, pages } = examples.failed();
+      const detail = event.detail;
+      const sfn = mockClient(SFNClient);
+      sfn.on(DescribeExecutionCommand).resolves({
+        executionArn: detail.executionArn,
+        stateMachineArn: detail.stateMachineArn as string,
+        name: detail.name as string,
+        status: 'FAILED',
+        startDate: new Date(detail.startDate as number),
+        stopDate: new Date(detail.stopDate as number),
+      });
+      sfn.on(GetExecutionHistoryCommand).resolves({
+        events: pages
+          .flatMap((p) => p.events)
+          .map((e) => ({ ...e, timestamp: new Date((e.timestamp as number) * 1000) })) as never,
+      });
+      return { sfn, arn: detail.executionArn };
+    }
+
+    it('--profile takes the credentials of that profile, --region the region (over the ARN’s)', async () => {
+      // Prepare: no credentials in the environment, only a named profile in the shared files.
+      const config = path.join(dir, 'aws-config');
+      const credentials = path.join(dir, 'aws-credentials');
+      await writeFile(config, '[profile ops]\nregion = eu-central-1\n');
+      await writeFile(
+        credentials,
+        '[ops]\naws_access_key_id = AKIDPROFILEOPS\naws_secret_access_key = profile-secret\n'
+      );
+      const { sfn, arn } = mockExecution();
+      try {
+        await withAwsEnv({ AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials }, async () => {
+          // Act
+          await startCommand(
+            { executionArn: arn, profile: 'ops', region: 'eu-west-3', out: path.join(dir, 'profile.html') },
+            io().io
+          );
+          // Assess: both calls went through a client built with the profile's credentials and the given region.
+          for (const call of [
+            ...sfn.commandCalls(DescribeExecutionCommand),
+            ...sfn.commandCalls(GetExecutionHistoryCommand),
+          ]) {
+            const client = call.thisValue as SFNClient;
+            expect(await client.config.region()).toBe('eu-west-3');
+            expect((await client.config.credentials()).accessKeyId).toBe('AKIDPROFILEOPS');
+          }
+        });
+        expect(sfn.commandCalls(GetExecutionHistoryCommand).length).toBeGreaterThan(0);
+      } finally {
+        sfn.restore();
+      }
+    });
+
+    it('without --region the execution ARN’s region; an unknown --profile is exit 3 with one line', async () => {
+      const { sfn, arn } = mockExecution();
+      try {
+        await withAwsEnv(
+          { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'example-secret' },
+          async () => {
+            await startCommand({ executionArn: arn, out: path.join(dir, 'arn-region.html') }, io().io);
+            const region = /^arn:aws:states:([^:]+):/.exec(arn)?.[1];
+            const client = sfn.commandCalls(DescribeExecutionCommand)[0]?.thisValue as SFNClient;
+            expect(await client.config.region()).toBe(region);
+            const error = await startCommand(
+              { executionArn: arn, profile: 'nope', out: path.join(dir, 'nope.html') },
+              io().io
+            ).catch((e: unknown) => e);
+            expect(error).toBeInstanceOf(CliError);
+            expect((error as CliError).exitCode).toBe(ExitCode.aws);
+            expect((error as CliError).message).toMatch(/^no AWS credentials for the profile nope: /);
+          }
+        );
+      } finally {
+        sfn.restore();
+      }
+    });
+
+    it('refuses --region or --profile without --execution-arn', async () => {
+      const error = await startCommand({ region: 'eu-west-1' }, io().io).catch((e: unknown) => e);
+      expect((error as CliError).exitCode).toBe(ExitCode.badInput);
+      expect((error as Error).message).toBe('--region and --profile only apply with --execution-arn');
+    });
+  });
+
   it('rejects an --execution-arn that is not an execution ARN', async () => {
     await expect(
       startCommand({ executionArn: 'arn:aws:states:eu-west-1:123:stateMachine:x' }, io().io)
@@ -218,7 +316,15 @@ describe('sfn-slack start (child process)', () => {
   it('--help lists the options', async () => {
     const result = await cli(['start', '--help']);
     expect(result.code).toBe(0);
-    for (const option of ['--history', '--event', '--execution-arn', '--slack', '--out']) {
+    for (const option of [
+      '--history',
+      '--event',
+      '--execution-arn',
+      '--region',
+      '--profile',
+      '--slack',
+      '--out',
+    ]) {
       expect(result.stdout).toContain(option);
     }
   });

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FormatterInput, FormatterOutput, NotifierSettings } from '../../formatters/contract.js';
 import { handler } from '../../formatters/handler.js';
 import { slackLimitProblems } from '../../formatters/render/limits.js';
+import { slackRejections } from './helpers/slack-oracle.js';
 import { loadFixture } from './helpers/fixtures.js';
 
 const channel: NotifierSettings = { environment: 'prod', destination: { type: 'channel', channel: 'C0123' } };
@@ -31,6 +32,7 @@ describe('handler', () => {
     expect(out.delivery.payload.channel).toBe('C0123');
     expect(out.delivery.payload.unfurl_links).toBe(false);
     expect(slackLimitProblems(out.delivery.payload)).toEqual([]);
+    expect(slackRejections(out.delivery.payload)).toEqual([]);
     expect(out.delivery.fallback.blocks).toBeUndefined();
     expect(out.delivery.fallback.channel).toBe('C0123');
     expect(out.delivery.fallback.text).toContain('at Transform');
@@ -79,6 +81,7 @@ describe('handler', () => {
     expect(json).toContain('Execution details were unavailable (Sfn.AccessDeniedException: not authorized)');
     expect(json).toContain('etl-nightly');
     expect(slackLimitProblems(out.delivery.payload)).toEqual([]);
+    expect(slackRejections(out.delivery.payload)).toEqual([]);
     expect(out.delivery.fallback.text).toContain('Execution details were unavailable');
   });
 

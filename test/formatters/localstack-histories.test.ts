@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { formatExecution } from '../../formatters/format.js';
 import { escapeText } from '../../formatters/render/escape.js';
 import { slackLimitProblems } from '../../formatters/render/limits.js';
+import { slackRejections } from './helpers/slack-oracle.js';
 import { repoRoot } from './helpers/fixtures.js';
 
 const fixturesRoot = path.resolve(repoRoot, '../shared/fixtures/aws');
@@ -89,10 +90,12 @@ describe.runIf(present)('recorded AWS histories (../shared/fixtures/aws/sfn-hist
           settings: { environment: 'test' },
         });
         expect(slackLimitProblems(message)).toEqual([]);
+        expect(slackRejections(message)).toEqual([]);
         expect(summary.execution.status).toBe(expectedStatus);
         expect(Buffer.byteLength(JSON.stringify(summary))).toBeLessThan(64 * 1024);
         const compact = await formatExecution({ pages: [page], settings: { template: 'compact' } });
         expect(slackLimitProblems(compact.message)).toEqual([]);
+        expect(slackRejections(compact.message)).toEqual([]);
         const failing = failingStateByWalk(recorded.events);
         if (expectedStatus === 'FAILED' && failing !== undefined) {
           expect(summary.failedState).toBe(failing);

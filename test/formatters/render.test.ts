@@ -7,6 +7,7 @@ import { formatExecution, TemplateError } from '../../formatters/format.js';
 import { executionConsoleUrl } from '../../formatters/render/console-url.js';
 import { escapeText } from '../../formatters/render/escape.js';
 import { enforceSlackLimits, slackLimitProblems } from '../../formatters/render/limits.js';
+import { slackRejections } from './helpers/slack-oracle.js';
 import { slackDate, truncateMrkdwn } from '../../formatters/render/text.js';
 import { loadFixture } from './helpers/fixtures.js';
 import { bigHistory, HistoryBuilder } from './helpers/history-builder.js';
@@ -36,6 +37,7 @@ describe('render: content', () => {
   it('a success message has header, times as Slack date tokens, every step with emoji, console button', async () => {
     const { message } = await render('success');
     expect(slackLimitProblems(message)).toEqual([]);
+    expect(slackRejections(message)).toEqual([]);
     const header = message.blocks?.[0] as { type: string; text: { text: string } };
     expect(header.type).toBe('header');
     expect(header.text.text).toBe(':white_check_mark: etl-nightly succeeded [prod]');
@@ -80,6 +82,31 @@ describe('render: content', () => {
     );
   });
 
+  it('a recovered retry is said once: the line under the handled errors does not count its retries again', async () => {
+    const { message } = await render('retries-then-success');
+    expect(slackRejections(message)).toEqual([]);
+    const all = texts(message);
+    const handled = all.find((t) => t.includes('recovered after'));
+    expect(handled).toContain(':warning: *CallPartnerApi* recovered after 2 retries');
+    expect(all.filter((t) => /\b\d+ retr(y|ies)\b/.test(t))).toEqual([handled]);
+    // compact shows no handled lines, so its summary line still counts the retries.
+    const compact = await render('retries-then-success', { template: 'compact' });
+    expect(texts(compact.message).join('\n')).toContain('2 retries');
+  });
+
+  it('retries not listed among the handled errors are still counted', async () => {
+    const b = new HistoryBuilder();
+    b.started();
+    let prev = 0;
+    for (let i = 0; i < 6; i++) prev = b.task(`Flaky${i}`, prev, { failedAttemptsFirst: 1 });
+    b.succeed(prev);
+    const { message } = await formatExecution({ pages: b.pages() });
+    const all = texts(message).join('\n');
+    expect((all.match(/recovered after 1 retry/g) ?? []).length).toBe(4);
+    expect(all).toContain('+2 more handled errors');
+    expect(all).toContain('2 other retries');
+  });
+
   it('a redriven execution says so', async () => {
     const { message } = await render('redriven');
     expect(texts(message).join('\n')).toContain(':repeat: redriven 1×');
@@ -88,6 +115,7 @@ describe('render: content', () => {
   it('compact template renders a short valid message', async () => {
     const { message } = await render('map-failed-iterations', { template: 'compact' });
     expect(slackLimitProblems(message)).toEqual([]);
+    expect(slackRejections(message)).toEqual([]);
     expect(message.blocks).toHaveLength(2);
     expect(texts(message).join('\n')).toContain('etl-nightly');
   });
@@ -97,6 +125,7 @@ describe('render: escaping', () => {
   it('a step name, error or cause cannot ping or fake a link', async () => {
     const { message } = await render('injection', { mentionOnFailure: '<@U0OPS>' });
     expect(slackLimitProblems(message)).toEqual([]);
+    expect(slackRejections(message)).toEqual([]);
     const all = texts(message).join('\n');
     for (const attack of ['<!channel>', '<!here>', '<!everyone>', '<https://evil', '<@U024BE7LH>']) {
       expect(all).not.toContain(attack);
@@ -122,6 +151,7 @@ describe('render: Slack limits', () => {
     b.succeed(prev);
     const { message } = await formatExecution({ pages: b.pages() });
     expect(slackLimitProblems(message)).toEqual([]);
+    expect(slackRejections(message)).toEqual([]);
     const all = texts(message).join('\n');
     const shown = (all.match(/:white_check_mark: \*Step with/g) ?? []).length;
     const more = Number(/\+(\d+) more steps/.exec(all)?.[1]);
@@ -148,6 +178,7 @@ describe('render: Slack limits', () => {
     b.fail(failed, 'Boom', cause);
     const { message } = await formatExecution({ pages: b.pages() });
     expect(slackLimitProblems(message)).toEqual([]);
+    expect(slackRejections(message)).toEqual([]);
     const all = texts(message).join('\n');
     expect(all).toContain('(truncated)');
     expect(all).not.toContain('<!channel>');
@@ -156,6 +187,7 @@ describe('render: Slack limits', () => {
   it('a 25,000-event history renders within the limits', async () => {
     const { message } = await formatExecution({ pages: bigHistory().pages() });
     expect(slackLimitProblems(message)).toEqual([]);
+    expect(slackRejections(message)).toEqual([]);
     const all = texts(message).join('\n');
     expect(all).toContain('3549 iterations');
     // 3,549 iterations, every 50th (71) failing and caught; the failure that ended the run comes first.
@@ -185,6 +217,7 @@ describe('render: Slack limits', () => {
     };
     const message = enforceSlackLimits(output, 'fallback');
     expect(slackLimitProblems(message)).toEqual([]);
+    expect(slackRejections(message)).toEqual([]);
     expect(message.blocks).toHaveLength(50);
     expect(message.text.length).toBeLessThanOrEqual(4_000);
     expect(JSON.stringify(message.blocks?.at(-1))).toContain('more blocks not shown');
@@ -198,6 +231,106 @@ describe('render: Slack limits', () => {
     expect(cut).not.toContain('<');
     const code = truncateMrkdwn(`\`\`\`${'z'.repeat(200)}\`\`\``, 100);
     expect((code.match(/```/g) ?? []).length % 2).toBe(0);
+  });
+});
+
+describe('render: what Slack would reject (checked by the local Slack server\'s validator)', () => {
+  it('blocks of unknown types and malformed blocks or elements are dropped with a warning, never sent', () => {
+    const warnings: string[] = [];
+    const output = {
+      text: 'hi',
+      blocks: [
+        { type: 'table', rows: [] },
+        { type: 'rich_text', elements: 'not a list' },
+        { type: 'section', text: { type: 'plain_text', text: 'a', verbatim: true }, block_id: 'same' },
+        { type: 'section', text: 'b', block_id: 'same' },
+        { type: 'divider', block_id: 7 },
+        { type: 'header', text: { type: 'plain_text', text: 'h', emoji: 'yes' }, extra: 1 },
+        { type: 'image', image_url: 'https://example.com/a.png' },
+        { type: 'section', text: 'c', accessory: { type: 'datepicker' } },
+        {
+          type: 'actions',
+          elements: [
+            { type: 'static_select', options: [] },
+            {
+              type: 'button',
+              text: { type: 'plain_text', text: 'Go' },
+              url: 'https://example.com',
+              style: 'green',
+              value: 'v'.repeat(2_500),
+            },
+          ],
+        },
+        { type: 'context', elements: [{ type: 'image', image_url: 'https://example.com/i.png' }, 'ok'] },
+      ],
+    };
+    const message = enforceSlackLimits(output, 'fallback', (w) => warnings.push(w));
+    expect(slackRejections(message)).toEqual([]);
+    expect(slackLimitProblems(message)).toEqual([]);
+    expect(message.blocks?.map((b) => b.type)).toEqual([
+      'section',
+      'section',
+      'divider',
+      'header',
+      'section',
+      'actions',
+      'context',
+    ]);
+    const all = warnings.join('\n');
+    expect(all).toMatch(/block 0 \(table\): unsupported block type/);
+    expect(all).toMatch(/block 1 \(rich_text\): unsupported block type/);
+    expect(all).toMatch(/block 3: block_id invalid or repeated/);
+    expect(all).toMatch(/block 6 \(image\)|block 6: image without/);
+    expect(all).toMatch(/block 7 accessory: unsupported element type 'datepicker'/);
+    expect(all).toMatch(/block 8 element 0: unsupported element type 'static_select'/);
+  });
+
+  it('the oracle rejects what Slack rejects (it can fail)', () => {
+    expect(slackRejections({ text: 'x', blocks: [{ type: 'table' }] })).not.toEqual([]);
+    expect(slackRejections({ text: '', blocks: [] })).not.toEqual([]);
+    expect(
+      slackRejections({ text: 'x', blocks: [{ type: 'header', text: { type: 'mrkdwn', text: 'h' } }] })
+    ).not.toEqual([]);
+  });
+
+  it('a template with a block Slack would reject renders without it and says so, naming the template', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-tpl-'));
+    const file = path.join(dir, 'table.jsonata');
+    writeFileSync(
+      file,
+      '{ "text": view.notificationText, "blocks": [ { "type": "table", "rows": [] }, { "type": "section", "text": { "type": "mrkdwn", "text": view.title } } ] }'
+    );
+    const { page, event } = loadFixture('success');
+    const { message, warnings } = await formatExecution({ pages: [page], event, settings: { template: file } });
+    expect(slackRejections(message)).toEqual([]);
+    expect(message.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: 'etl-nightly' } }]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`template '${file}': block 0 (table): unsupported block type`);
+  });
+});
+
+describe('render: causes in code blocks', () => {
+  it('a cause containing ``` cannot close the code block early', async () => {
+    const b = new HistoryBuilder();
+    b.started();
+    const cause = 'parse failed near ```\n*bold* _leak_ <!channel>\n``` end`';
+    const failed = b.task('Parse', 0, { fail: { error: 'ParseError', cause } });
+    b.fail(failed, 'ParseError', cause);
+    for (const template of ['detailed', 'compact']) {
+      const { message } = await formatExecution({ pages: b.pages(), settings: { template } });
+      expect(slackRejections(message)).toEqual([]);
+      for (const text of texts(message)) {
+        // Only the template's own fences: an opening and a closing one per code block.
+        expect((text.match(/```/g) ?? []).length % 2).toBe(0);
+      }
+    }
+    const { message } = await formatExecution({ pages: b.pages() });
+    const section = texts(message).find((t) => t.includes('parse failed near'));
+    expect(section).toBeDefined();
+    expect((section?.match(/```/g) ?? []).length).toBe(2);
+    expect(section).toContain('near \u02cb\u02cb\u02cb\n*bold*');
+    // A backtick at the end would merge with the closing fence: it is kept apart.
+    expect(section).toContain('end`\u200b```');
   });
 });
 
@@ -223,6 +356,44 @@ describe('render: links and dates', () => {
 
 describe('render: templates', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-tpl-'));
+
+  it('a template that does not return a Slack message is an error naming the template and what is wrong', async () => {
+    const cases: [string, RegExp][] = [
+      ['42', /it returned a number \(42\)/],
+      ['"hello"', /it returned a string/],
+      ['[1, 2]', /it returned an array/],
+      ['$missing', /it returned nothing/],
+      ['{}', /neither a non-empty "text" nor any "blocks"/],
+      ['{ "text": "" }', /neither a non-empty "text" nor any "blocks"/],
+      ['{ "blocks": "x" }', /"blocks" is a string, not an array/],
+      ['{ "blocks": { "type": "divider" } }', /"blocks" is an object, not an array/],
+      ['{ "text": 5 }', /"text" is a number \(5\), not a string/],
+      ['{ "text": "t", "blocks": [ 1 ] }', /blocks\[0\] is a number \(1\), not a block object/],
+      ['{ "text": "t", "blocks": [ { "type": "divider" }, { "text": "x" } ] }', /blocks\[1\] has no string "type"/],
+    ];
+    for (const [expression, pattern] of cases) {
+      const file = path.join(dir, `bad-${cases.findIndex(([e]) => e === expression)}.jsonata`);
+      writeFileSync(file, expression);
+      const error = await render('success', { template: file }).then(
+        () => undefined,
+        (e: unknown) => e
+      );
+      expect(error, expression).toBeInstanceOf(TemplateError);
+      expect((error as TemplateError).template).toBe(file);
+      expect((error as Error).message).toContain(`template '${file}' did not return a Slack message`);
+      expect((error as Error).message).toMatch(pattern);
+      expect((error as Error).message).not.toContain('\n');
+    }
+  });
+
+  it('text alone or blocks alone are a Slack message', async () => {
+    const file = path.join(dir, 'blocks-only.jsonata');
+    writeFileSync(file, '{ "blocks": [ { "type": "section", "text": { "type": "mrkdwn", "text": view.title } } ] }');
+    const { message } = await render('success', { template: file });
+    // The notification text is filled in when the template gives none.
+    expect(message.text).toBe(':white_check_mark: etl-nightly succeeded [prod]');
+    expect(slackRejections(message)).toEqual([]);
+  });
 
   it('a user template file gets the documented input', async () => {
     const file = path.join(dir, 'mine.jsonata');

@@ -191,7 +191,9 @@ describe('loading a definition', () => {
   it.each(readdirSync(path.join(repoRoot, 'statemachines')).filter((f) => f.endsWith('.asl.json')))(
     'still loads statemachines/%s',
     (file) => {
-      expect(() => loadDefinition(readFileSync(path.join(repoRoot, 'statemachines', file), 'utf8'))).not.toThrow();
+      expect(() =>
+        loadDefinition(readFileSync(path.join(repoRoot, 'statemachines', file), 'utf8'))
+      ).not.toThrow();
     }
   );
 

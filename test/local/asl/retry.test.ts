@@ -27,6 +27,21 @@ describe('Retry on the virtual clock', () => {
     expect(seen).toEqual([{ attempt: 0 }, { attempt: 1 }, { attempt: 2 }, { attempt: 3 }]);
   });
 
+  it('tells onRetry which state failed, with what, which retry and how long until it', async () => {
+    const { handler } = flaky(2);
+    const notices: unknown[] = [];
+    await runStateMachine(
+      fixture('retry-backoff.asl.json'),
+      {},
+      { resources: { [LAMBDA]: handler }, onRetry: (r) => notices.push(r) }
+    );
+    // The fixture's retrier: IntervalSeconds 3, BackoffRate 2, MaxAttempts 3 (delays 3 s, 6 s, as above).
+    expect(notices).toEqual([
+      { stateName: 'CallFlaky', error: 'Flaky', attempt: 1, maxAttempts: 3, delayMs: 3000 },
+      { stateName: 'CallFlaky', error: 'Flaky', attempt: 2, maxAttempts: 3, delayMs: 6000 },
+    ]);
+  });
+
   it('counts each retry as a state transition (AWS bills retries)', async () => {
     const { handler } = flaky(2);
     const result = await runStateMachine(

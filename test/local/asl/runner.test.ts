@@ -76,7 +76,11 @@ describe('runStateMachine: states and data flow', () => {
     // A day-long Wait: on a real timer this test could never finish within vitest's timeout.
     const def = fixture('choice-wait.asl.json');
     const clock = new VirtualClock();
-    const seconds = await runStateMachine(def, { mode: 'seconds', seconds: 86_400 }, { resources: {}, clock });
+    const seconds = await runStateMachine(
+      def,
+      { mode: 'seconds', seconds: 86_400 },
+      { resources: {}, clock }
+    );
     expect(seconds.output).toMatchObject({ at: '2026-01-02T00:00:00.000Z' });
     expect(clock.now()).toBe(Date.UTC(2026, 0, 2));
     const until = await runStateMachine(
