@@ -92,8 +92,11 @@ export class LocalPipe {
     this.region = options.region ?? 'us-east-1';
   }
 
-  /** Receives at most one message and delivers it. */
-  async pollOnce(): Promise<PollOutcome> {
+  /**
+   * Receives at most one message and delivers it.
+   * @param stopping the caller stops at a failure (the log line says so instead of promising a retry)
+   */
+  async pollOnce(stopping = false): Promise<PollOutcome> {
     const { queue, target, log } = this.options;
     const [message] = queue.receiveMessage(1);
     if (!message) return 'empty';
@@ -113,7 +116,7 @@ export class LocalPipe {
     log?.(
       `pipe: message ${message.MessageId} not delivered (receive ${receiveCount}): ${result.status}${
         result.error ? ` ${result.error}` : ''
-      }; it returns to the queue when its visibility timeout ends`
+      }; ${stopping ? 'stopping here (it stays in the queue, in flight)' : 'it returns to the queue when its visibility timeout ends'}`
     );
     return 'failed';
   }
@@ -127,7 +130,7 @@ export class LocalPipe {
     const { queue, clock, log } = this.options;
     const stats: DrainStats = { delivered: 0, failed: 0 };
     for (let i = 0; i < maxPolls; i += 1) {
-      const outcome = await this.pollOnce();
+      const outcome = await this.pollOnce(options.stopOnFailure ?? false);
       if (outcome === 'delivered') stats.delivered += 1;
       else if (outcome === 'failed') {
         stats.failed += 1;

@@ -96,7 +96,11 @@ function image(element: Json, where: string, warn: Warn): Json | undefined {
     warn(`${where}: image without a valid image_url and alt_text dropped`);
     return undefined;
   }
-  return { type: 'image', image_url: element.image_url, alt_text: truncatePlain(element.alt_text, SLACK_LIMITS.altText) };
+  return {
+    type: 'image',
+    image_url: element.image_url,
+    alt_text: truncatePlain(element.alt_text, SLACK_LIMITS.altText),
+  };
 }
 
 /** An interactive or image element: buttons and images only (others cannot be checked here). */
@@ -171,7 +175,8 @@ function fixBlock(block: unknown, where: string, warn: Warn): Json | undefined {
     case 'image': {
       const out = image(block, where, warn);
       if (!out) return undefined;
-      const title = block.title === undefined ? undefined : textObject(block.title, SLACK_LIMITS.imageTitle, true);
+      const title =
+        block.title === undefined ? undefined : textObject(block.title, SLACK_LIMITS.imageTitle, true);
       return title ? { ...out, title } : out;
     }
     default:

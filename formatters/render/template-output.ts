@@ -5,7 +5,7 @@
  */
 import { TemplateError } from './templates.js';
 
-function describe(value: unknown): string {
+function kindOf(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
@@ -16,33 +16,32 @@ function describe(value: unknown): string {
 
 /** Throws a TemplateError naming the template and what is wrong when `output` is not a Slack message. */
 export function checkTemplateOutput(template: string, output: unknown): void {
-  const fail = (what: string): never => {
-    throw new TemplateError(
+  const fail = (what: string): TemplateError =>
+    new TemplateError(
       template,
       `template '${template}' did not return a Slack message: ${what}; it must return {"text": "...", "blocks": [{"type": ...}, ...]} with text and/or blocks`
     );
-  };
   if (typeof output !== 'object' || output === null || Array.isArray(output)) {
-    return fail(`it returned ${describe(output)}`);
+    throw fail(`it returned ${kindOf(output)}`);
   }
   const { text, blocks } = output as { text?: unknown; blocks?: unknown };
-  if (text !== undefined && typeof text !== 'string') fail(`"text" is ${describe(text)}, not a string`);
+  if (text !== undefined && typeof text !== 'string') throw fail(`"text" is ${kindOf(text)}, not a string`);
   if (blocks !== undefined) {
     if (!Array.isArray(blocks)) {
-      fail(
-        `"blocks" is ${describe(blocks)}, not an array (a path that yields one item gives no array: wrap it in [ ])`
+      throw fail(
+        `"blocks" is ${kindOf(blocks)}, not an array (a path that yields one item gives no array: wrap it in [ ])`
       );
     } else {
       blocks.forEach((block: unknown, i) => {
         if (typeof block !== 'object' || block === null || Array.isArray(block)) {
-          fail(`blocks[${i}] is ${describe(block)}, not a block object`);
+          throw fail(`blocks[${i}] is ${kindOf(block)}, not a block object`);
         }
         const type = (block as { type?: unknown }).type;
-        if (typeof type !== 'string' || type === '') fail(`blocks[${i}] has no string "type"`);
+        if (typeof type !== 'string' || type === '') throw fail(`blocks[${i}] has no string "type"`);
       });
     }
   }
   const hasText = typeof text === 'string' && text.trim() !== '';
   const hasBlocks = Array.isArray(blocks) && blocks.length > 0;
-  if (!hasText && !hasBlocks) fail('it has neither a non-empty "text" nor any "blocks"');
+  if (!hasText && !hasBlocks) throw fail('it has neither a non-empty "text" nor any "blocks"');
 }

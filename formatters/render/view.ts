@@ -434,7 +434,11 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
   const afterHandled: string[] = [];
   if (summary.retries > 0) extras.push(retriesText(summary.retries));
   if (otherRetries > 0) {
-    afterHandled.push(retriesListed > 0 ? `${otherRetries} other ${retriesText(otherRetries).split(' ')[1]}` : retriesText(otherRetries));
+    afterHandled.push(
+      retriesListed > 0
+        ? `${otherRetries} other ${retriesText(otherRetries).split(' ')[1]}`
+        : retriesText(otherRetries)
+    );
   }
   const firstShared = extras.length;
   if (summary.handledErrors > 0) {

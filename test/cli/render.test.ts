@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { renderCommand } from '../../cli/commands/render.js';
 import { CliError } from '../../cli/errors.js';
 import { slackLimitProblems } from '../../formatters/render/limits.js';
-import { slackRejections } from '../formatters/helpers/slack-oracle.js';
 import { fixturesDir, repoRoot } from '../formatters/helpers/fixtures.js';
+import { slackRejections } from '../formatters/helpers/slack-oracle.js';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-render-'));
@@ -79,6 +79,64 @@ describe('sfn-slack render', () => {
       renderCommand({ history, template }),
       /template '.*broken\.jsonata' does not compile: S0\d{3} /
     );
+  });
+
+  it('a template that does not return a Slack message is one line naming the template, exit 2', async () => {
+    const bin = path.join(repoRoot, 'bin/sfn-slack.js');
+    for (const [expression, what] of [
+      ['42', 'it returned a number (42)'],
+      ['{"blocks":"x"}', '"blocks" is a string, not an array'],
+    ] as const) {
+      const template = write(`not-a-message-${expression.length}.jsonata`, expression);
+      await expectCliError(renderCommand({ history, template }), /did not return a Slack message/);
+      const failed = await run(process.execPath, [
+        bin,
+        'render',
+        '--history',
+        history,
+        '--template',
+        template,
+      ]).then(
+        () => undefined,
+        (e: { code: number; stderr: string; stdout: string }) => e
+      );
+      expect(failed?.code).toBe(2);
+      expect(failed?.stdout).toBe('');
+      expect(failed?.stderr.trim().split('\n')).toHaveLength(1);
+      expect(failed?.stderr).toContain(`template '${template}' did not return a Slack message: ${what}`);
+    }
+  });
+
+  it('--env names the environment, like the operator commands; --environment still works', async () => {
+    const bin = path.join(repoRoot, 'bin/sfn-slack.js');
+    for (const option of ['--env', '--environment']) {
+      const out = await run(process.execPath, [
+        bin,
+        'render',
+        '--history',
+        history,
+        '--event',
+        event,
+        option,
+        'stg',
+      ]);
+      const message = JSON.parse(out.stdout);
+      expect(message.text).toContain('etl-nightly failed [stg] at Transform');
+      expect(slackRejections(message)).toEqual([]);
+    }
+    const help = await run(process.execPath, [bin, 'render', '--help']);
+    expect(help.stdout).toMatch(/--env <name>/);
+  });
+
+  it('blocks dropped to keep the message valid are warned about on stderr, the message still printed', async () => {
+    const bin = path.join(repoRoot, 'bin/sfn-slack.js');
+    const template = write(
+      'table.jsonata',
+      '{ "text": "t", "blocks": [ { "type": "table" }, { "type": "divider" } ] }'
+    );
+    const out = await run(process.execPath, [bin, 'render', '--history', history, '--template', template]);
+    expect(JSON.parse(out.stdout).blocks).toEqual([{ type: 'divider' }]);
+    expect(out.stderr).toContain(`warning: template '${template}': block 0 (table): unsupported block type`);
   });
 
   it('runs as a command: message JSON on stdout; bad input exits 2 with one line on stderr', async () => {

@@ -145,12 +145,13 @@ describe('logger: configured by the environment', () => {
   });
 
   it('POWERTOOLS_LOG_LEVEL decides what is logged', async () => {
-    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'ERROR');
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'WARN');
     const { handler } = await import('../../formatters/handler.js');
     const logs = captureLogs();
     const { page, event } = loadFixture('lambda-failure');
     await handler({ event, settings: { ...settings, template: '/nonexistent/t.jsonata' }, pages: [page] });
-    expect(logs.map((l) => l.level)).toEqual(['ERROR']);
+    // The template's failure is a warning (the plain-text message still goes out); the INFO lines are not logged.
+    expect(logs.map((l) => [l.level, l.message])).toEqual([['WARN', 'template failed, sending plain text']]);
   });
 
   it('with neither set: INFO, service sfn-slack-notifier', async () => {

@@ -1,11 +1,14 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FormatterInput, FormatterOutput, NotifierSettings } from '../../formatters/contract.js';
-import { handler } from '../../formatters/handler.js';
+import { createHandler, createLogger, handler } from '../../formatters/handler.js';
 import { slackLimitProblems } from '../../formatters/render/limits.js';
-import { slackRejections } from './helpers/slack-oracle.js';
 import { loadFixture } from './helpers/fixtures.js';
+import { slackRejections } from './helpers/slack-oracle.js';
 
 const channel: NotifierSettings = { environment: 'prod', destination: { type: 'channel', channel: 'C0123' } };
 const webhook: NotifierSettings = { environment: 'dev', destination: { type: 'webhook' } };
@@ -36,6 +39,7 @@ describe('handler', () => {
     expect(out.delivery.fallback.blocks).toBeUndefined();
     expect(out.delivery.fallback.channel).toBe('C0123');
     expect(out.delivery.fallback.text).toContain('at Transform');
+    expect(slackRejections(out.delivery.fallback)).toEqual([]);
     expect(out.delivery).toMatchObject({ status: 'FAILED', executionArn: event.detail.executionArn });
   });
 
@@ -197,6 +201,55 @@ describe('handler', () => {
     expect(out.delivery.payload.blocks).toBeUndefined();
     expect(out.delivery.payload.text).toContain('etl-nightly failed [prod] at Transform');
     expect(out.delivery.payload.channel).toBe('C0123');
+    expect(slackRejections(out.delivery.payload)).toEqual([]);
+  });
+
+  it('a template that returns no Slack message sends the plain text, with a warning naming the template', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-handler-'));
+    const { page, event } = loadFixture('lambda-failure');
+    for (const expression of ['42', '{"blocks":"x"}']) {
+      const template = path.join(dir, `${expression.length}.jsonata`);
+      writeFileSync(template, expression);
+      const logger = createLogger();
+      const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+      const out = message(
+        await createHandler({ logger })({ event, settings: { ...channel, template }, pages: [page] })
+      );
+      expect(out.delivery.payload.blocks).toBeUndefined();
+      expect(out.delivery.payload.text).toContain('etl-nightly failed [prod] at Transform');
+      expect(slackRejections(out.delivery.payload)).toEqual([]);
+      expect(warn).toHaveBeenCalledWith(
+        'template failed, sending plain text',
+        expect.objectContaining({
+          template,
+          error: expect.stringContaining(`template '${template}' did not return a Slack message`),
+        })
+      );
+    }
+  });
+
+  it('blocks Slack would reject are dropped with a warning naming the template; the rest is sent', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-handler-'));
+    const template = path.join(dir, 'table.jsonata');
+    writeFileSync(
+      template,
+      '{ "text": view.notificationText, "blocks": [ { "type": "table" }, { "type": "divider" } ] }'
+    );
+    const { page, event } = loadFixture('lambda-failure');
+    const logger = createLogger();
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const out = message(
+      await createHandler({ logger })({ event, settings: { ...channel, template }, pages: [page] })
+    );
+    expect(out.delivery.payload.blocks).toEqual([{ type: 'divider' }]);
+    expect(slackRejections(out.delivery.payload)).toEqual([]);
+    expect(warn).toHaveBeenCalledWith(
+      'template output fixed',
+      expect.objectContaining({
+        template,
+        warning: expect.stringContaining('(table): unsupported block type'),
+      })
+    );
   });
 
   it('rejects an input without an execution ARN', async () => {

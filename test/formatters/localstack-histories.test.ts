@@ -10,8 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { formatExecution } from '../../formatters/format.js';
 import { escapeText } from '../../formatters/render/escape.js';
 import { slackLimitProblems } from '../../formatters/render/limits.js';
-import { slackRejections } from './helpers/slack-oracle.js';
 import { repoRoot } from './helpers/fixtures.js';
+import { slackRejections } from './helpers/slack-oracle.js';
 
 const fixturesRoot = path.resolve(repoRoot, '../shared/fixtures/aws');
 const present = existsSync(path.join(fixturesRoot, 'manifest.json'));

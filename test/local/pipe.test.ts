@@ -66,6 +66,24 @@ describe('LocalPipe', () => {
     expect(clock.now() - start).toBe(300_000);
   });
 
+  it('says how long it waits for an in-flight message; with stopOnFailure it returns at the first failure', async () => {
+    const { clock, queue, pipe, lines } = setup(async () => ({
+      status: 'FAILED',
+      error: 'Slack.channel_not_found',
+    }));
+    queue.sendMessage({ MessageBody: 'm', MessageGroupId: 'g', MessageDeduplicationId: 'm' });
+    const start = clock.now();
+    expect(await pipe.drain(1000, { stopOnFailure: true })).toEqual({ delivered: 0, failed: 1 });
+    expect(clock.now()).toBe(start);
+    expect(queue.counts()).toEqual({ visible: 0, inFlight: 1 });
+    expect(lines.at(-1)).toMatch(
+      /not delivered \(receive 1\): FAILED Slack\.channel_not_found; stopping here/
+    );
+    // Without it, the pipe waits out the 300 s visibility timeout and says so.
+    await expect(pipe.drain(2)).rejects.toThrow('did not drain within 2 polls');
+    expect(lines).toContain('pipe: waiting 5 min for a message to become visible again (at 16:05:00 UTC)');
+  });
+
   it('treats a thrown target and a batchItemFailures answer as failures', async () => {
     let calls = 0;
     const { queue, pipe, lines } = setup(async (records) => {
