@@ -2,12 +2,10 @@
  * `sfn-slack render`: prints the Slack message the formatter makes from a saved execution history, so a
  * template can be tried without deploying anything.
  */
-import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
-import type { StatusChangeEvent } from '../../formatters/contract.js';
 import { formatExecution, TemplateError } from '../../formatters/format.js';
-import { isHistoryPage } from '../../formatters/summarize/normalize.js';
 import { CliError, ExitCode } from '../errors.js';
+import { historyPages, readJsonFile, statusChangeEventOf } from '../read-input.js';
 
 export interface RenderOptions {
   /** GetExecutionHistory output: `{events}`/`{Events}`, an array of such pages, or an array of events. */
@@ -24,61 +22,6 @@ export interface RenderOptions {
   readonly mention?: string;
 }
 
-async function readJson(file: string, what: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(code);
-    throw new CliError(`cannot read the ${what} file ${file}: ${reason}`, ExitCode.badInput);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new CliError(
-      `the ${what} file ${file} is not valid JSON (${(error as Error).message}); give the saved JSON output`,
-      ExitCode.badInput
-    );
-  }
-}
-
-/** The history file's content as pages, or a CliError saying what it should look like. */
-export function toPages(content: unknown, file: string): unknown[] {
-  if (isHistoryPage(content) && !Array.isArray(content)) return [content];
-  if (Array.isArray(content)) {
-    if (content.length > 0 && content.every((item) => isHistoryPage(item) && !Array.isArray(item)))
-      return content;
-    if (content.every((item) => typeof item === 'object' && item !== null && !Array.isArray(item))) {
-      return [{ events: content }];
-    }
-  }
-  throw new CliError(
-    `the history file ${file} is not a GetExecutionHistory result; expected {"events": [...]} (or {"Events": [...]}), an array of those, or an array of events`,
-    ExitCode.badInput
-  );
-}
-
-function toEvent(content: unknown, file: string): StatusChangeEvent {
-  if (typeof content === 'object' && content !== null && !Array.isArray(content)) {
-    const record = content as Record<string, unknown>;
-    const detail = record.detail;
-    if (
-      typeof detail === 'object' &&
-      detail !== null &&
-      typeof (detail as { executionArn?: unknown }).executionArn === 'string'
-    ) {
-      return content as StatusChangeEvent;
-    }
-    if (typeof record.executionArn === 'string') return { detail: record as StatusChangeEvent['detail'] };
-  }
-  throw new CliError(
-    `the event file ${file} is not a Step Functions status-change event; expected an EventBridge event with detail.executionArn (or the detail itself)`,
-    ExitCode.badInput
-  );
-}
-
 /**
  * Renders and returns the message JSON (pretty-printed). Blocks dropped to keep the message valid are
  * reported to `warn` (@default ignored).
@@ -87,8 +30,10 @@ export async function renderCommand(
   options: RenderOptions,
   warn: (warning: string) => void = () => undefined
 ): Promise<string> {
-  const pages = toPages(await readJson(options.history, 'history'), options.history);
-  const event = options.event ? toEvent(await readJson(options.event, 'event'), options.event) : undefined;
+  const pages = historyPages(await readJsonFile(options.history, 'history'), options.history);
+  const event = options.event
+    ? statusChangeEventOf(await readJsonFile(options.event, 'event'), options.event)
+    : undefined;
   try {
     const environment = options.env ?? options.environment;
     const { message, warnings } = await formatExecution({

@@ -25,6 +25,7 @@ import { renderHtml, renderTerminal } from '../../preview/index.js';
 import { type AwsOptions, clientConfig, createClients } from '../aws/clients.js';
 import { addAwsOptions, awsOptions } from '../aws/options.js';
 import { CliError, ExitCode } from '../errors.js';
+import { readJsonFile, statusChangeEventOf } from '../read-input.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The bundled example: a nightly ETL run that failed in an ECS task. */
@@ -86,31 +87,6 @@ export interface StartResult {
 }
 
 const executionArnPattern = /^arn:aws[a-z-]*:states:([a-z0-9-]+):\d{12}:execution:[^:]+:[^:]+$/;
-
-async function readJson(file: string, what: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new CliError(`cannot read the ${what} file ${file}: ${code === 'ENOENT' ? 'no such file' : code}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new CliError(`the ${what} file ${file} is not valid JSON (${(error as Error).message})`);
-  }
-}
-
-function toEvent(content: unknown, file: string): StatusChangeEvent {
-  const record = (typeof content === 'object' && content !== null ? content : {}) as Record<string, unknown>;
-  const detail = record.detail as Record<string, unknown> | undefined;
-  if (typeof detail?.executionArn === 'string') return record as unknown as StatusChangeEvent;
-  if (typeof record.executionArn === 'string') return { detail: record as StatusChangeEvent['detail'] };
-  throw new CliError(
-    `the event file ${file} is not a Step Functions status-change event; expected an EventBridge event with detail.executionArn`
-  );
-}
 
 const terminalTypes: Record<string, string> = {
   ExecutionSucceeded: 'SUCCEEDED',
@@ -275,7 +251,7 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
       history = liveHistorySource(client);
       try {
         event = options.event
-          ? toEvent(await readJson(options.event, 'event'), options.event)
+          ? statusChangeEventOf(await readJsonFile(options.event, 'event'), options.event)
           : await liveEvent(client, options.executionArn);
       } catch (error) {
         if (error instanceof CliError) throw error;
@@ -299,7 +275,7 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
       history = recordedHistorySource(pages);
       const eventFile = options.event ?? (options.history === undefined ? bundledExample.event : undefined);
       event = eventFile
-        ? toEvent(await readJson(eventFile, 'event'), eventFile)
+        ? statusChangeEventOf(await readJsonFile(eventFile, 'event'), eventFile)
         : eventFromHistory(pages.flatMap((p) => p.events));
     }
 

@@ -60,7 +60,7 @@ describe('sfn-slack render', () => {
   it('missing, malformed or wrong-shaped input is one clear line, exit 2', async () => {
     await expectCliError(
       renderCommand({ history: path.join(dir, 'nope.json') }),
-      /cannot read the history file .*no such file/
+      /the history file .* was not found: check the path/
     );
     await expectCliError(renderCommand({ history: write('bad.json', '{"events": [') }), /is not valid JSON/);
     await expectCliError(
@@ -154,6 +154,6 @@ describe('sfn-slack render', () => {
     );
     expect(failed?.code).toBe(2);
     expect(failed?.stderr.trim().split('\n')).toHaveLength(1);
-    expect(failed?.stderr).toContain('cannot read the history file');
+    expect(failed?.stderr).toMatch(/the history file .* was not found/);
   });
 });
