@@ -4,7 +4,7 @@
  * queue and Pipe, and a local Slack-compatible server (or real Slack when asked). Prints the delivered message
  * as text and writes an HTML preview.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
