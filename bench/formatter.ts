@@ -176,7 +176,7 @@ export async function benchFormatter(
   const handlerSource = readFileSync(path.join(repoRoot, 'formatters', 'handler.ts'), 'utf8');
   return {
     bundle: { minifiedBytes: handlerBundle.minifiedBytes, gzipBytes: handlerBundle.gzipBytes },
-    sdkImportedStatically: /^import[^;]*from '@aws-sdk\/client-sfn';/m.test(handlerSource),
+    sdkImportedStatically: /^import (?!type )[^;]*from '@aws-sdk\/client-sfn';/m.test(handlerSource),
     coldStart,
     sizes,
   };

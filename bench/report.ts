@@ -32,7 +32,9 @@ export function rows(r: Results): Row[] {
     { section: 'Formatter', measure: '… import of the bundle', value: ms(f.coldStart.importMs) },
     {
       section: 'Formatter',
-      measure: '… of which @aws-sdk/client-sfn alone',
+      measure: f.sdkImportedStatically
+        ? '… of which @aws-sdk/client-sfn alone'
+        : 'loading @aws-sdk/client-sfn (deferred: only to read a history itself)',
       value: ms(f.coldStart.sdkImportMs),
     },
     {

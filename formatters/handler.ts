@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { paginateGetExecutionHistory, SFNClient } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import type {
   DeliveryMessage,
   FormatterInput,
@@ -37,11 +37,20 @@ const defaultLogger = createLogger();
 let defaultClient: SFNClient | undefined;
 
 /**
+ * The Step Functions SDK, loaded on first use: the history is read here only after `States.DataLimitExceeded`,
+ * and loading the client is most of a cold start otherwise (see docs/performance.md).
+ */
+const loadSfnSdk = () => import('@aws-sdk/client-sfn');
+
+/**
  * The process's SFN client, created on first use so `AWS_ENDPOINT_URL_SFN` and `AWS_REGION` are read then
  * (the local pipeline sets them before its first run). The SDK's standard retry mode backs off on throttling.
  */
-function defaultSfnClient(): SFNClient {
-  defaultClient ??= new SFNClient({ maxAttempts: 8 });
+async function defaultSfnClient(): Promise<SFNClient> {
+  if (!defaultClient) {
+    const { SFNClient } = await loadSfnSdk();
+    defaultClient ??= new SFNClient({ maxAttempts: 8 });
+  }
   return defaultClient;
 }
 
@@ -51,13 +60,15 @@ function defaultSfnClient(): SFNClient {
  */
 export async function readHistoryFolded(
   executionArn: string,
-  sfnClient: SFNClient = defaultSfnClient(),
+  sfnClient?: SFNClient,
   logger: Logger = defaultLogger
 ): Promise<unknown> {
+  const { paginateGetExecutionHistory } = await loadSfnSdk();
+  const client = sfnClient ?? (await defaultSfnClient());
   let partial: unknown;
   let pages = 0;
   const paginator = paginateGetExecutionHistory(
-    { client: sfnClient, pageSize: 1_000 },
+    { client, pageSize: 1_000 },
     { executionArn, includeExecutionData: false, reverseOrder: false }
   );
   for await (const page of paginator) {
@@ -131,7 +142,7 @@ export function createHandler(options: HandlerOptions = {}): FormatterHandler {
       pages = [];
       nextToken = undefined;
       try {
-        partial = await readHistoryFolded(executionArn, options.sfnClient ?? defaultSfnClient(), logger);
+        partial = await readHistoryFolded(executionArn, options.sfnClient, logger);
       } catch (error) {
         // The notification still goes out, saying why the details are missing.
         const name = error instanceof Error ? error.name : 'Error';
