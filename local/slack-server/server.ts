@@ -396,8 +396,19 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
 
     const fault = takeFault(target);
     if (fault?.delayMs) {
-      await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-      if (req.socket.destroyed || res.destroyed) {
+      // Answer after the delay unless the client goes first: listen for the close instead of sampling it.
+      const gaveUp = await new Promise<boolean>((resolve) => {
+        const onClose = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+        const timer = setTimeout(() => {
+          res.off('close', onClose);
+          resolve(req.socket.destroyed || res.destroyed);
+        }, fault.delayMs);
+        res.once('close', onClose);
+      });
+      if (gaveUp) {
         record(shownPath, 0, 'client gave up (slow response)');
         return;
       }

@@ -86,8 +86,9 @@ function start(): Promise<void> {
 export async function serveHistoryToSdk(history: HistorySource): Promise<() => Promise<void>> {
   users += 1;
   source = history;
-  if (!server) {
-    await start();
+  if (!server) await start();
+  if (users === 1) {
+    server?.ref();
     savedEnv = Object.fromEntries(envKeys.map((k) => [k, process.env[k]]));
   }
   process.env.AWS_ENDPOINT_URL_SFN = `http://127.0.0.1:${port}`;
@@ -100,17 +101,14 @@ export async function serveHistoryToSdk(history: HistorySource): Promise<() => P
     released = true;
     users -= 1;
     if (users > 0 || !server) return;
-    const s = server;
-    server = undefined;
+    // Keep listening (unref'd) so the port the process's SFN client resolved stays ours.
     source = undefined;
     for (const key of envKeys) {
       if (savedEnv[key] === undefined) delete process.env[key];
       else process.env[key] = savedEnv[key];
     }
-    await new Promise<void>((resolve) => {
-      s.close(() => resolve());
-      s.closeAllConnections();
-    });
+    server.closeIdleConnections();
+    server.unref();
   };
 }
 

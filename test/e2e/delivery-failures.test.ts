@@ -27,7 +27,7 @@ describe('Slack errors', () => {
   it('a timeout (States.Http.Socket) is retried and the message is delivered once', async () => {
     const example = examples.failed();
     h = await harness({ history: historiesOf([example]), httpTimeoutMs: 1000 });
-    h.slack.injectFault({ delayMs: 1500 });
+    h.slack.injectFault({ delayMs: 30_000 });
     const { delivery } = await h.pipeline.run(example.event);
     expect(delivery).toEqual({ delivered: 1, failed: 0 });
     expect(h.logs.some((l) => /timed out after 1000 ms/.test(l))).toBe(true);

@@ -28,7 +28,7 @@ describe('secrets stay out of logs and output', () => {
     const example = examples.failed();
     h = await harness({ history: historiesOf([example]), httpTimeoutMs: 1000 }, { token });
     h.slack.injectFault({ status: 500 });
-    h.slack.injectFault({ delayMs: 1500 });
+    h.slack.injectFault({ delayMs: 30_000 });
     h.slack.injectFault({ error: 'invalid_blocks', target: 'api' });
     // Act
     const { notifier } = await h.pipeline.run(example.event);

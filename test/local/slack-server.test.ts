@@ -300,7 +300,7 @@ describe('fault injection', () => {
 
   it('answers slowly; a client that gives up leaves nothing recorded', async () => {
     const s = await start();
-    s.injectFault({ delayMs: 400 });
+    s.injectFault({ delayMs: 30_000 });
     await expect(
       fetch(`${s.url}/api/chat.postMessage`, {
         method: 'POST',
@@ -309,7 +309,10 @@ describe('fault injection', () => {
         signal: AbortSignal.timeout(100),
       })
     ).rejects.toThrow();
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The server notices the hang-up by itself (no need to wait out the 30 s delay); poll until it has.
+    for (let i = 0; i < 100 && !/gave up/.test(s.requests.at(-1)?.outcome ?? ''); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     expect(s.messages()).toEqual([]);
     expect(s.requests.at(-1)?.outcome).toMatch(/gave up/);
     // A slow answer the client waits for is delivered normally.
