@@ -80,7 +80,8 @@ const PARAMETER_NAME = /^\/[A-Za-z0-9_.\-/]{1,1010}$/;
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]{1,128}$/;
-const ENV_NAME = /^[A-Za-z][A-Za-z0-9-]{0,31}$/;
+/** An environment name: it becomes part of stack, log group and parameter names. */
+export const ENV_NAME = /^[A-Za-z][A-Za-z0-9-]{0,31}$/;
 
 const KNOWN_KEYS = [
   'account',

@@ -35,6 +35,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { ENV_NAME } from '../config.js';
 import { jsonStringSubstitution } from '../json-string-substitution.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -96,7 +97,10 @@ export type SlackDestination =
     };
 
 export interface SlackNotifierProps {
-  /** Environment name shown in messages and used in log group names, e.g. `prod`. */
+  /**
+   * Environment name shown in messages and used in log group and parameter names, e.g. `prod`: a letter, then
+   * letters, digits and `-`, at most 32 characters.
+   */
   readonly environmentName: string;
   /**
    * ARNs of the Standard state machines to watch.
@@ -193,6 +197,12 @@ export class SlackNotifier extends Construct {
     }
     const retention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
     const env = props.environmentName;
+    // A token is refused with its own message where the settings are substituted.
+    if (!Token.isUnresolved(env) && !ENV_NAME.test(env)) {
+      throw new Error(
+        `SlackNotifier: environmentName ${JSON.stringify(env)} must start with a letter and hold only letters, digits and "-" (at most 32)`
+      );
+    }
     const destination = props.destination;
 
     // GetExecutionHistory works on executions: arn:…:execution:<state machine name>:<execution name>.

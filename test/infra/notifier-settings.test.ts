@@ -18,7 +18,9 @@ const WATCHED = 'arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl'
 // pasted into JSONata string literals.
 const CHANNEL = `#ops' & "on-call" \\ ') & $states.input & ('`;
 const MENTION = `<@U0123ABCD> "it's" \\"`;
-const ENVIRONMENT = `o'prod "blue"`;
+// The environment name is checked by the construct (letters, digits, '-'), so only the free-text settings
+// carry quotes here.
+const ENVIRONMENT = 'prod-blue';
 
 /** The notifier definition and its substitutions exactly as the template holds them. */
 function deployedNotifier(props: Parameters<typeof synthNotifier>[0]): {
@@ -96,7 +98,7 @@ describe('notifier settings with quotes and backslashes', () => {
 
   it('are written to the template JSON-escaped', () => {
     expect(deployed.substitutions).toMatchObject({
-      Environment: `o'prod \\"blue\\"`,
+      Environment: 'prod-blue',
       SlackChannel: `#ops' & \\"on-call\\" \\\\ ') & $states.input & ('`,
       MentionOnFailure: `<@U0123ABCD> \\"it's\\" \\\\\\"`,
       Template: 'compact',
@@ -142,5 +144,19 @@ describe('notifier settings no escaping can make safe', () => {
     ],
   ] as const)('refuses %s', (_, props, error) => {
     expect(() => synthNotifier({ ...watch, ...props } as Parameters<typeof synthNotifier>[0])).toThrow(error);
+  });
+});
+
+describe('the environment name', () => {
+  const props = { stateMachineArns: [WATCHED], destination: { type: 'channel', channel: '#a' } } as const;
+
+  it('is refused by the construct when it could not be part of a log group or parameter name', () => {
+    expect(() => synthNotifier({ ...props, environmentName: `o'prod "blue"` })).toThrow(
+      /environmentName "o'prod \\"blue\\"" must start with a letter and hold only letters, digits and "-"/
+    );
+  });
+
+  it('takes letters, digits and "-"', () => {
+    expect(() => synthNotifier({ ...props, environmentName: 'prod-2' })).not.toThrow();
   });
 });
