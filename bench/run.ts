@@ -3,7 +3,7 @@
  * notification beside the seed's design; the targets. Prints the table, writes bench/results.json and
  * docs/performance.md.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './bundle.js';
@@ -18,6 +18,7 @@ import {
 } from './designs.js';
 import { benchFormatter } from './formatter.js';
 import { type BurstResult, burst, loadFormatter, single } from './pipeline.js';
+import { withReadmePerformance } from './readme.js';
 import { performanceDoc, textTable } from './report.js';
 import type { BurstSummary, Results } from './results.js';
 import { spread } from './stats.js';
@@ -127,5 +128,7 @@ const results: Results = {
 
 writeFileSync(path.join(repoRoot, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(path.join(repoRoot, 'docs', 'performance.md'), performanceDoc(results));
-log('wrote bench/results.json and docs/performance.md');
+const readmePath = path.join(repoRoot, 'README.md');
+writeFileSync(readmePath, withReadmePerformance(readFileSync(readmePath, 'utf8'), results));
+log('wrote bench/results.json, docs/performance.md and the README performance table');
 console.log(`\n${textTable(results)}`);
