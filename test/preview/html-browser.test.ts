@@ -32,24 +32,29 @@ const failedMessage = JSON.parse(
   readFileSync(path.join(repoRoot, 'test/fixtures/cli/failed-message.json'), 'utf8')
 ) as SlackMessage;
 
+/** Headless Chromium with the flags both suites need (no sandbox, no background network). */
+function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
 describe.runIf(chromiumPath)('HTML preview in headless Chromium', () => {
   let browser: Browser;
   let page: Page;
   let dir: string;
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchBrowser();
     dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-preview-'));
     const file = path.join(dir, 'preview.html');
     writeFileSync(file, renderHtml(failedMessage, { title: 'etl-nightly (prod)' }));
@@ -135,18 +140,7 @@ describe.runIf(chromiumPath)('the default message for a failed run, as a reader 
       pages: [fixture('failed-run.history.json')],
       settings: { environment: 'prod' },
     });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchBrowser();
     dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-preview-'));
     const file = path.join(dir, 'failed-run.html');
     writeFileSync(file, renderHtml(message, { title: 'orders-etl run-2026-11-24 FAILED' }));
