@@ -204,17 +204,7 @@ async function checkCredential(stack: StackInfo, clients: AwsClients, record: (c
 async function checkStateMachines(stack: StackInfo, clients: AwsClients, record: (check: Check) => void) {
   const notifierArn = stack.outputs.NotifierStateMachineArn;
   if (notifierArn) {
-    const notifier = await clients.sfn.send(
-      new DescribeStateMachineCommand({ stateMachineArn: notifierArn })
-    );
-    const problems = stateMachineProblems(notifier, 'STANDARD');
-    record({
-      ok: problems.length === 0,
-      title: `Notifier state machine ${notifier.name ?? notifierArn} is an active STANDARD state machine`,
-      ...(problems.length
-        ? { detail: `${problems.join('; ')}: redeploy with npx cdk deploy -c env=${stack.env}` }
-        : {}),
-    });
+    const notifier = await checkMachine(stack, clients, record, notifierArn, 'Notifier', 'STANDARD');
     const readsHistory = /getExecutionHistory/i.test(notifier.definition ?? '');
     record({
       ok: readsHistory && Boolean(notifier.roleArn),
@@ -227,19 +217,28 @@ async function checkStateMachines(stack: StackInfo, clients: AwsClients, record:
     });
   }
   const deliveryArn = stack.outputs.DeliveryStateMachineArn;
-  if (deliveryArn) {
-    const delivery = await clients.sfn.send(
-      new DescribeStateMachineCommand({ stateMachineArn: deliveryArn })
-    );
-    const problems = stateMachineProblems(delivery, 'EXPRESS');
-    record({
-      ok: problems.length === 0,
-      title: `Delivery state machine ${delivery.name ?? deliveryArn} is an active EXPRESS state machine`,
-      ...(problems.length
-        ? { detail: `${problems.join('; ')}: redeploy with npx cdk deploy -c env=${stack.env}` }
-        : {}),
-    });
-  }
+  if (deliveryArn) await checkMachine(stack, clients, record, deliveryArn, 'Delivery', 'EXPRESS');
+}
+
+/** Records whether one of the stack's state machines is active and of its type; returns its description. */
+async function checkMachine(
+  stack: StackInfo,
+  clients: AwsClients,
+  record: (check: Check) => void,
+  stateMachineArn: string,
+  label: 'Notifier' | 'Delivery',
+  type: 'STANDARD' | 'EXPRESS'
+): Promise<DescribeStateMachineOutput> {
+  const machine = await clients.sfn.send(new DescribeStateMachineCommand({ stateMachineArn }));
+  const problems = stateMachineProblems(machine, type);
+  record({
+    ok: problems.length === 0,
+    title: `${label} state machine ${machine.name ?? stateMachineArn} is an active ${type} state machine`,
+    ...(problems.length
+      ? { detail: `${problems.join('; ')}: redeploy with npx cdk deploy -c env=${stack.env}` }
+      : {}),
+  });
+  return machine;
 }
 
 function stateMachineProblems(machine: DescribeStateMachineOutput, type: 'STANDARD' | 'EXPRESS'): string[] {
