@@ -25,9 +25,13 @@ export interface ChoiceRule {
   Assign?: Record<string, unknown>;
 }
 
+export type QueryLanguage = 'JSONata' | 'JSONPath';
+
 /** One state as written, after validation (Retry/Catch normalised). */
 export interface StateDef {
   Type: 'Task' | 'Pass' | 'Choice' | 'Wait' | 'Succeed' | 'Fail' | 'Parallel' | 'Map';
+  /** The language the state runs in: its own QueryLanguage, else the state machine's (default JSONPath). */
+  QueryLanguage: QueryLanguage;
   Next?: string;
   End?: boolean;
   Output?: unknown;
@@ -35,6 +39,8 @@ export interface StateDef {
   Resource?: string;
   Arguments?: unknown;
   TimeoutSeconds?: unknown;
+  /** Task: `{ RoleArn }`, the role the task runs with. */
+  Credentials?: unknown;
   Retry: Retrier[];
   Catch: Catcher[];
   Choices?: ChoiceRule[];
@@ -50,6 +56,8 @@ export interface StateDef {
   ItemSelector?: unknown;
   ItemProcessor?: MachineDef;
   MaxConcurrency?: unknown;
+  ToleratedFailurePercentage?: unknown;
+  ToleratedFailureCount?: unknown;
 }
 
 export interface MachineDef {
@@ -85,16 +93,7 @@ const JSONPATH_ONLY = new Set([
 ]);
 
 /** Valid ASL that this runner does not implement: refused loudly rather than ignored. */
-const NOT_IMPLEMENTED = new Set([
-  'HeartbeatSeconds',
-  'Credentials',
-  'ItemReader',
-  'ResultWriter',
-  'ItemBatcher',
-  'ToleratedFailurePercentage',
-  'ToleratedFailureCount',
-  'Label',
-]);
+const NOT_IMPLEMENTED = new Set(['HeartbeatSeconds', 'ItemReader', 'ResultWriter', 'ItemBatcher', 'Label']);
 
 const COMMON = ['Type', 'Comment', 'QueryLanguage'];
 /**
@@ -112,7 +111,18 @@ const RETRIER_FIELDS = [
 const CATCHER_FIELDS = ['ErrorEquals', 'Next', 'Output', 'Assign'];
 const FLOW = ['Next', 'End'];
 const ALLOWED: Record<string, string[]> = {
-  Task: [...COMMON, ...FLOW, 'Resource', 'Arguments', 'Output', 'Assign', 'TimeoutSeconds', 'Retry', 'Catch'],
+  Task: [
+    ...COMMON,
+    ...FLOW,
+    'Resource',
+    'Arguments',
+    'Output',
+    'Assign',
+    'TimeoutSeconds',
+    'Credentials',
+    'Retry',
+    'Catch',
+  ],
   Pass: [...COMMON, ...FLOW, 'Output', 'Assign'],
   Choice: [...COMMON, 'Choices', 'Default', 'Output', 'Assign'],
   Wait: [...COMMON, ...FLOW, 'Seconds', 'Timestamp', 'Output', 'Assign'],
@@ -126,12 +136,37 @@ const ALLOWED: Record<string, string[]> = {
     'ItemSelector',
     'ItemProcessor',
     'MaxConcurrency',
+    'ToleratedFailurePercentage',
+    'ToleratedFailureCount',
     'Output',
     'Assign',
     'Retry',
     'Catch',
   ],
 };
+
+/**
+ * The fields a JSONPath state may have for the runner to run it: the ones whose meaning does not depend on
+ * the query language (no paths, no Parameters, no intrinsic functions). Such a state runs the same in both.
+ */
+const LANGUAGE_NEUTRAL: Record<string, string[]> = {
+  Task: [...COMMON, ...FLOW, 'Resource', 'TimeoutSeconds', 'Credentials', 'Assign', 'Retry', 'Catch'],
+  Pass: [...COMMON, ...FLOW, 'Assign'],
+  Choice: [],
+  Wait: [...COMMON, ...FLOW, 'Seconds', 'Timestamp', 'Assign'],
+  Succeed: [...COMMON],
+  Fail: [...COMMON, 'Error', 'Cause'],
+  Parallel: [...COMMON, ...FLOW, 'Branches', 'Assign', 'Retry', 'Catch'],
+  Map: [...COMMON, ...FLOW, 'ItemProcessor', 'MaxConcurrency', 'Assign', 'Retry', 'Catch'],
+};
+const JSONPATH_CATCHER_FIELDS = ['ErrorEquals', 'Next', 'Assign'];
+
+function jsonPathFeature(where: string, what: string): AslDefinitionError {
+  return new AslDefinitionError(
+    `${where}: ${what} is a JSONPath feature the local runner does not implement ` +
+      '(it runs a JSONPath state only when the state uses no JSONPath-only field; write the state in JSONata)'
+  );
+}
 
 const RESULT_REF = /\$states\s*\.\s*result\b/;
 const ERROR_OUTPUT_REF = /\$states\s*\.\s*errorOutput\b/;
@@ -141,39 +176,32 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** Every variable name a machine's own states assign (not its branches/iterations). */
-function assignedNames(states: Record<string, unknown>): Set<string> {
-  const names = new Set<string>();
-  const add = (assign: unknown) => {
-    if (isObject(assign)) for (const name of Object.keys(assign)) names.add(name);
-  };
-  for (const state of Object.values(states)) {
-    if (!isObject(state)) continue;
-    add(state.Assign);
-    for (const list of [state.Choices, state.Catch]) {
-      if (Array.isArray(list)) for (const item of list) if (isObject(item)) add(item.Assign);
-    }
-  }
-  return names;
-}
-
 class Checker {
   /**
    * @param stateNames the states of the machine (or branch, or item processor) being checked
-   * @param outerNames variables assigned in enclosing scopes, which an inner scope may read but not assign
+   * @param language the state machine's top-level QueryLanguage, which a state without its own inherits
    */
   constructor(
     private readonly stateNames: Set<string>,
-    private readonly outerNames: ReadonlySet<string> = new Set(),
-    private readonly ownNames: ReadonlySet<string> = new Set()
+    private readonly language: QueryLanguage
   ) {}
+
+  /** The language of the state being checked; JSONPath values are literals, never `{% %}` expressions. */
+  private stateLanguage: QueryLanguage = 'JSONata';
 
   fail(where: string, message: string): never {
     throw new AslDefinitionError(`${where}: ${message}`);
   }
 
-  /** Walks a JSONata-capable value: no `.$` keys, every `{% %}` parses, $states.result/errorOutput only where AWS allows. */
+  /**
+   * Walks a JSONata-capable value: every `{% %}` parses, $states.result/errorOutput only where AWS allows.
+   * Object keys are never evaluated in JSONata, so a key ending in `.$` is a literal key (AWS runs it so).
+   */
   template(value: unknown, where: string, allow: { result?: boolean; errorOutput?: boolean }): void {
+    if (this.stateLanguage === 'JSONPath') {
+      this.literal(value, where);
+      return;
+    }
     const text = expressionText(value);
     if (text !== undefined) {
       checkExpression(text, where);
@@ -191,27 +219,27 @@ class Checker {
         this.template(item, `${where}/${i}`, allow);
       });
     } else if (isObject(value)) {
-      for (const [key, child] of Object.entries(value)) {
-        if (key.endsWith('.$'))
-          this.fail(
-            `${where}/${key}`,
-            "keys ending in '.$' are JSONPath syntax; in JSONata write the value as '{% ... %}'"
-          );
-        this.template(child, `${where}/${key}`, allow);
-      }
+      for (const [key, child] of Object.entries(value)) this.template(child, `${where}/${key}`, allow);
     }
+  }
+
+  /** A JSONPath value the runner takes as a literal: no `.$` key (a path) at any depth. */
+  literal(value: unknown, where: string): void {
+    if (Array.isArray(value)) {
+      for (const [i, item] of value.entries()) this.literal(item, `${where}/${i}`);
+    } else if (isObject(value))
+      for (const [key, child] of Object.entries(value)) {
+        if (key.endsWith('.$')) throw jsonPathFeature(`${where}/${key}`, `the path key '${key}'`);
+        this.literal(child, `${where}/${key}`);
+      }
   }
 
   assign(value: unknown, where: string, allow: { result?: boolean; errorOutput?: boolean }): void {
     if (value === undefined) return;
     if (!isObject(value)) this.fail(where, 'Assign must be a JSON object of variable names to values');
+    if (this.stateLanguage === 'JSONPath') this.literal(value, where);
     for (const name of Object.keys(value)) {
       if (name === 'states') this.fail(where, "'states' is a reserved variable name");
-      if (this.outerNames.has(name))
-        this.fail(
-          where,
-          `variable '${name}' exists in an outer scope: a Parallel branch or Map iteration may read it but not assign it`
-        );
       if (name.length > 80) this.fail(where, `variable name '${name}' is longer than 80 characters`);
       if (!VARIABLE_NAME.test(name))
         this.fail(
@@ -277,6 +305,8 @@ class Checker {
   catcher(raw: unknown, where: string, isLast: boolean): Catcher {
     if (!isObject(raw)) this.fail(where, 'a catcher must be an object');
     for (const key of Object.keys(raw)) {
+      if (this.stateLanguage === 'JSONPath' && !JSONPATH_CATCHER_FIELDS.includes(key))
+        throw jsonPathFeature(where, `the catcher field '${key}'`);
       if (JSONPATH_ONLY.has(key))
         this.fail(where, `'${key}' is a JSONPath-only field; a JSONata catcher has Output and Assign`);
       if (!CATCHER_FIELDS.includes(key))
@@ -300,11 +330,24 @@ class Checker {
     if (typeof type !== 'string') this.fail(where, 'has no Type');
     const allowed = ALLOWED[type];
     if (!allowed) this.fail(where, `unknown state Type '${type}'`);
-    if (raw.QueryLanguage !== undefined && raw.QueryLanguage !== 'JSONata')
-      this.fail(
-        where,
-        `QueryLanguage '${String(raw.QueryLanguage)}' is not supported by the local runner (JSONata only)`
-      );
+    if (
+      raw.QueryLanguage !== undefined &&
+      raw.QueryLanguage !== 'JSONata' &&
+      raw.QueryLanguage !== 'JSONPath'
+    )
+      this.fail(where, `QueryLanguage must be JSONata or JSONPath, got ${JSON.stringify(raw.QueryLanguage)}`);
+    this.stateLanguage = (raw.QueryLanguage as QueryLanguage | undefined) ?? this.language;
+    if (this.stateLanguage === 'JSONPath') {
+      if (type === 'Choice') throw jsonPathFeature(where, 'a JSONPath Choice state (JSONPath Choice rules)');
+      const neutral = LANGUAGE_NEUTRAL[type] ?? [];
+      for (const key of Object.keys(raw))
+        if (!neutral.includes(key))
+          throw jsonPathFeature(where, `the field '${key}' in a JSONPath ${type} state`);
+      if (raw.TimeoutSeconds !== undefined && typeof raw.TimeoutSeconds !== 'number')
+        this.fail(where, 'TimeoutSeconds must be a number in a JSONPath state');
+      if (raw.Seconds !== undefined && typeof raw.Seconds !== 'number')
+        this.fail(where, 'Seconds must be a number in a JSONPath state');
+    }
     for (const key of Object.keys(raw)) {
       if (allowed.includes(key)) continue;
       if (JSONPATH_ONLY.has(key))
@@ -317,7 +360,13 @@ class Checker {
     this.template(raw.Output, `${where} Output`, { result: isTaskLike });
     this.assign(raw.Assign, `${where} Assign`, { result: isTaskLike });
 
-    const state: StateDef = { ...(raw as object), Type: type as StateDef['Type'], Retry: [], Catch: [] };
+    const state: StateDef = {
+      ...(raw as object),
+      Type: type as StateDef['Type'],
+      QueryLanguage: this.stateLanguage,
+      Retry: [],
+      Catch: [],
+    };
     const terminal = type === 'Succeed' || type === 'Fail' || type === 'Choice';
     if (!terminal) {
       if (raw.End === true) {
@@ -336,12 +385,13 @@ class Checker {
       state.Retry = retry.map((r, i) => this.retrier(r, `${where} Retry/${i}`, i === retry.length - 1));
       state.Catch = catches.map((c, i) => this.catcher(c, `${where} Catch/${i}`, i === catches.length - 1));
     }
-    const inner = new Set([...this.outerNames, ...this.ownNames]);
     if (type === 'Parallel') {
       if (!Array.isArray(raw.Branches) || raw.Branches.length === 0)
         this.fail(where, 'Branches must be a non-empty array');
       this.template(raw.Arguments, `${where} Arguments`, {});
-      state.Branches = raw.Branches.map((branch, i) => checkMachine(branch, `${where} Branches/${i}`, inner));
+      state.Branches = raw.Branches.map((branch, i) =>
+        checkMachine(branch, `${where} Branches/${i}`, this.language)
+      );
     }
     if (type === 'Map') {
       if (!isObject(raw.ItemProcessor)) this.fail(where, 'a Map state needs an ItemProcessor');
@@ -357,7 +407,7 @@ class Checker {
           if (key !== 'Mode')
             this.fail(where, `Map ProcessorConfig.${key} is not supported by the local runner`);
       }
-      state.ItemProcessor = checkMachine(processor, `${where} ItemProcessor`, inner);
+      state.ItemProcessor = checkMachine(processor, `${where} ItemProcessor`, this.language);
       if (raw.Items !== undefined) {
         if (expressionText(raw.Items) === undefined && !Array.isArray(raw.Items))
           this.fail(
@@ -368,6 +418,13 @@ class Checker {
       }
       this.template(raw.ItemSelector, `${where} ItemSelector`, {});
       this.numberOrExpression(raw.MaxConcurrency, `${where} MaxConcurrency`);
+      for (const key of ['ToleratedFailurePercentage', 'ToleratedFailureCount']) {
+        const value = raw[key];
+        if (value === undefined || typeof value === 'number') continue;
+        if (expressionText(value) === undefined)
+          this.fail(where, `${key} must be a number or a '{% %}' expression, got ${JSON.stringify(value)}`);
+        this.template(value, `${where} ${key}`, {});
+      }
     }
 
     if (type === 'Task') {
@@ -377,6 +434,15 @@ class Checker {
         this.fail(where, 'Resource must be a constant, not a JSONata expression');
       this.template(raw.Arguments, `${where} Arguments`, {});
       this.numberOrExpression(raw.TimeoutSeconds, `${where} TimeoutSeconds`);
+      if (raw.Credentials !== undefined) {
+        const credentials = raw.Credentials;
+        if (!isObject(credentials) || Object.keys(credentials).some((k) => k !== 'RoleArn'))
+          this.fail(where, 'Credentials must be an object with only a RoleArn');
+        if (credentials.RoleArn === undefined)
+          this.fail(where, "the field 'RoleArn' is required in Credentials (the role the task runs with)");
+        if (typeof credentials.RoleArn !== 'string') this.fail(where, 'Credentials RoleArn must be a string');
+        this.template(credentials.RoleArn, `${where} Credentials/RoleArn`, {});
+      }
     }
     if (type === 'Choice') {
       if (!Array.isArray(raw.Choices) || raw.Choices.length === 0)
@@ -458,28 +524,28 @@ export function loadDefinition(definition: string | object): MachineDef {
     }
   }
   if (!isObject(raw)) throw new AslDefinitionError('the definition must be a JSON object');
-  if (raw.QueryLanguage !== 'JSONata')
+  if (raw.QueryLanguage !== undefined && raw.QueryLanguage !== 'JSONata' && raw.QueryLanguage !== 'JSONPath')
     throw new AslDefinitionError(
-      `the local runner only runs JSONata state machines: set "QueryLanguage": "JSONata" at the top level (found ${JSON.stringify(raw.QueryLanguage)})`
+      `the top-level QueryLanguage must be JSONata or JSONPath (the default), got ${JSON.stringify(raw.QueryLanguage)}`
     );
   for (const key of Object.keys(raw)) {
     if (!['StartAt', 'States', 'Comment', 'QueryLanguage', 'TimeoutSeconds', 'Version'].includes(key))
       throw new AslDefinitionError(`unknown top-level field '${key}'`);
   }
-  return checkMachine(raw, 'the state machine', new Set(), true);
+  return checkMachine(
+    raw,
+    'the state machine',
+    (raw.QueryLanguage as QueryLanguage | undefined) ?? 'JSONPath',
+    true
+  );
 }
 
 /** Checks a state machine, a Parallel branch or a Map ItemProcessor (StartAt + States). */
-function checkMachine(
-  raw: unknown,
-  where: string,
-  outerNames: ReadonlySet<string>,
-  topLevel = false
-): MachineDef {
+function checkMachine(raw: unknown, where: string, language: QueryLanguage, topLevel = false): MachineDef {
   if (!isObject(raw)) throw new AslDefinitionError(`${where}: must be an object with StartAt and States`);
   if (!topLevel) {
     for (const key of Object.keys(raw)) {
-      if (key === 'QueryLanguage' && raw.QueryLanguage !== 'JSONata')
+      if (key === 'QueryLanguage' && raw.QueryLanguage !== language)
         throw new AslDefinitionError(
           `${where}: QueryLanguage '${String(raw.QueryLanguage)}' is not supported by the local runner`
         );
@@ -488,7 +554,7 @@ function checkMachine(
     }
   }
   if (!isObject(raw.States)) throw new AslDefinitionError(`${where}: States must be an object`);
-  const checker = new Checker(new Set(Object.keys(raw.States)), outerNames, assignedNames(raw.States));
+  const checker = new Checker(new Set(Object.keys(raw.States)), language);
   if (typeof raw.StartAt !== 'string' || !(raw.StartAt in raw.States))
     throw new AslDefinitionError(
       `${where}: StartAt '${String(raw.StartAt)}' is not a state of this state machine`

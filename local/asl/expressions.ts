@@ -102,7 +102,8 @@ function toJson(value: unknown, fail: (why: string) => never): unknown {
     if (!Number.isFinite(value)) fail(`returned the non-JSON number ${value}`);
     return value;
   }
-  if (typeof value === 'function') return fail('returned a function, which is not a JSON value');
+  // AWS's wording for a function (or any other non-JSON value) as an expression's result.
+  if (typeof value === 'function') return fail('returned an unsupported result type.');
   if (Array.isArray(value)) return value.filter((v) => v !== undefined).map((v) => toJson(v, fail));
   if (typeof value === 'object') {
     const out: Record<string, unknown> = {};

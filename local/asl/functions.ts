@@ -74,7 +74,9 @@ export function awsFunctions(options: FunctionOptions): RegisteredFunction[] {
           out.push(v);
           if (out.length > MAX_RANGE_ITEMS) fail('D3001', `$range: more than ${MAX_RANGE_ITEMS} items`);
         }
-        return out;
+        // AWS returns a JSONata sequence: one number comes out as that number ($range(1, 9, 9) is 1 on AWS),
+        // none as nothing, exactly as JSONata treats the result of a path.
+        return Object.assign(out, { sequence: true });
       }) as RegisteredFunction['implementation'],
     },
     {

@@ -2,7 +2,7 @@ import { type Clock, RealClock, VirtualClock } from './clock.js';
 import { type Catcher, loadDefinition, type MachineDef, type StateDef } from './definition.js';
 import { ERR, StatesError, toStatesError } from './errors.js';
 import { EventLog, type HistoryEvent } from './events.js';
-import { type EvalScope, ExpressionEngine, QueryEvaluationError } from './expressions.js';
+import { type EvalScope, ExpressionEngine, expressionText, QueryEvaluationError } from './expressions.js';
 import { findCatcher, findRetrier, retryDelayMs } from './retry.js';
 
 export interface TaskInvocation {
@@ -13,6 +13,13 @@ export interface TaskInvocation {
   stateName: string;
   /** $states.context */
   context: unknown;
+  /** The task state's evaluated `Credentials`: the role AWS would assume to run the task. */
+  credentials?: TaskCredentials;
+}
+
+/** What a Task state's `Credentials` field gives the task (AWS records it as `taskCredentials`). */
+export interface TaskCredentials {
+  roleArn: string;
 }
 export type ResourceHandler = (task: TaskInvocation) => Promise<unknown>;
 
@@ -84,6 +91,16 @@ function describeResource(arn: string): { resourceType: string; resource: string
   return cut < 0
     ? { resourceType: rest, resource: rest }
     : { resourceType: rest.slice(0, cut), resource: rest.slice(cut + 1) };
+}
+
+/** A Resource that names a Lambda function directly (not through `arn:aws:states:::lambda:invoke`). */
+const LAMBDA_FUNCTION_ARN = /^arn:[^:]+:lambda:[^:]*:[^:]*:function:/;
+
+/** JSONata's name for a value's type, as AWS words it in "Expected 'array', but was 'number'". */
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
 }
 
 const ISO_OFFSET_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -169,6 +186,8 @@ class Execution {
     run: StateRun,
     location: string
   ): Promise<Json> {
+    // A JSONPath state runs only with language-neutral fields (checked at load): its values are literals.
+    if (run.state.QueryLanguage === 'JSONPath') return structuredClone(template);
     const scope: EvalScope = { states, variables: run.scope.visible() };
     try {
       return await this.engine.evaluateTemplate(template, scope, {
@@ -188,18 +207,31 @@ class Execution {
     }
   }
 
-  evaluationError(run: StateRun, location: string, message: string): QueryEvaluationError {
+  /** A failed check of an evaluated value; `location` undefined when the value came from no field (AWS omits it). */
+  evaluationError(run: StateRun, location: string | undefined, message: string): QueryEvaluationError {
     const error = new QueryEvaluationError(
       `An error occurred while executing the state '${run.name}' (entered at the event id #${run.entered}). ${message}`,
-      location
+      location ?? ''
     );
-    this.log.emit('EvaluationFailed', run.name, {
-      state: run.name,
-      error: error.error,
-      cause: error.cause,
-      location,
-    });
+    const details: Record<string, unknown> = { state: run.name, error: error.error, cause: error.cause };
+    if (location !== undefined) details.location = location;
+    this.log.emit('EvaluationFailed', run.name, details);
     return error;
+  }
+
+  /** AWS's error for an expression whose result has the wrong JSON type. */
+  unexpectedType(
+    run: StateRun,
+    location: string,
+    template: unknown,
+    expected: string,
+    value: unknown
+  ): never {
+    throw this.evaluationError(
+      run,
+      location,
+      `The JSONata expression '${expressionText(template) ?? ''}' specified for the field '${location}' returned an unexpected result type. Expected '${expected}', but was '${typeName(value)}' for value: ${JSON.stringify(value)}`
+    );
   }
 
   /** Output and Assign see the same (entry) variable values; new values apply after the state exits. */
@@ -238,14 +270,29 @@ class Execution {
     return { output, assigned };
   }
 
-  /** Runs a machine, branch or item processor from StartAt to its end; returns its output. */
-  async runMachine(machine: MachineDef, input: Json, scope: Scope): Promise<Json> {
+  /**
+   * Runs a machine, branch or item processor from StartAt to its end; returns its output. `onAbort` is told
+   * which state failed a branch or iteration: AWS ends that state with a `<Type>StateAborted` event (a Fail
+   * state has ended already and gets none).
+   */
+  async runMachine(
+    machine: MachineDef,
+    input: Json,
+    scope: Scope,
+    onAbort?: (name: string, state: StateDef) => void
+  ): Promise<Json> {
     let name: string | undefined = machine.StartAt;
     let current: Json = input;
     while (name !== undefined) {
       const state: StateDef | undefined = machine.States[name];
       if (!state) throw new StatesError(ERR.Runtime, `No state named '${name}'.`);
-      const outcome = await this.runState(name, state, current, scope);
+      let outcome: Outcome;
+      try {
+        outcome = await this.runState(name, state, current, scope);
+      } catch (error) {
+        if (onAbort && state.Type !== 'Fail' && error instanceof StatesError) onAbort(name, state);
+        throw error;
+      }
       if (this.log.events.length >= MAX_EVENTS)
         throw new StatesError(ERR.Runtime, `The execution history reached ${MAX_EVENTS} events.`);
       const timeout = this.machine.TimeoutSeconds;
@@ -440,6 +487,9 @@ class Execution {
           await this.clock.sleep(delay);
           continue;
         }
+        // Parallel and Map write their *StateFailed once, when the error is not retried (caught or not).
+        if (state.Type === 'Parallel' || state.Type === 'Map')
+          this.log.emit(`${state.Type}StateFailed`, run.name);
         const catcher = findCatcher(state.Catch, error.error);
         if (!catcher) throw error;
         return this.caught(run, catcher, error, context);
@@ -484,7 +534,15 @@ class Execution {
         );
       timeoutSeconds = t;
     }
-    return this.invoke(name, state.Resource as string, args, states.context, timeoutSeconds);
+    let credentials: TaskCredentials | undefined;
+    if (state.Credentials !== undefined) {
+      const template = (state.Credentials as { RoleArn: unknown }).RoleArn;
+      const roleArn = await this.evaluate(template, states, run, 'Credentials/RoleArn');
+      if (typeof roleArn !== 'string' || roleArn === '')
+        this.unexpectedType(run, 'Credentials/RoleArn', template, 'string', roleArn);
+      credentials = { roleArn };
+    }
+    return this.invoke(name, state.Resource as string, args, states.context, timeoutSeconds, credentials);
   }
 
   async parallel(run: StateRun, states: Record<string, unknown>): Promise<Json> {
@@ -494,29 +552,56 @@ class Execution {
         : await this.evaluate(run.state.Arguments, states, run, 'Arguments');
     this.log.emit('ParallelStateStarted', run.name);
     const results: Json[] = [];
-    try {
-      // Branches run one after another: same results, and on a virtual clock their waits add up (see docs).
-      for (const branch of run.state.Branches ?? [])
-        results.push(await this.runMachine(branch, args, new Scope(run.scope)));
-    } catch (error) {
-      this.log.emit('ParallelStateFailed', run.name, failureDetails(error));
-      throw error;
-    }
+    const abort = (name: string, state: StateDef) => this.log.emit(`${state.Type}StateAborted`, name);
+    // Branches run one after another: same results, and on a virtual clock their waits add up (see docs).
+    for (const branch of run.state.Branches ?? [])
+      results.push(await this.runMachine(branch, args, new Scope(run.scope), abort));
     this.log.emit('ParallelStateSucceeded', run.name);
     this.checkSize(results, run.name);
     return results;
   }
 
+  /** The array a Map iterates: `Items` (a literal array or an expression), else the state input. */
+  async mapItems(run: StateRun, states: Record<string, unknown>): Promise<Json[]> {
+    const { state } = run;
+    if (state.Items === undefined) {
+      if (!Array.isArray(run.input))
+        throw this.evaluationError(
+          run,
+          undefined,
+          `Map state input must be an array but was: ${JSON.stringify(run.input)}`
+        );
+      return run.input;
+    }
+    const items = await this.evaluate(state.Items, states, run, 'Items');
+    if (!Array.isArray(items)) this.unexpectedType(run, 'Items', state.Items, 'array', items);
+    return items;
+  }
+
+  /** ToleratedFailureCount/Percentage: evaluated and checked as AWS does; only a tolerance of 0 is run. */
+  async mapTolerance(run: StateRun, states: Record<string, unknown>): Promise<boolean> {
+    let tolerates = false;
+    for (const [field, max] of [
+      ['ToleratedFailurePercentage', 100],
+      ['ToleratedFailureCount', Number.MAX_SAFE_INTEGER],
+    ] as const) {
+      const template = run.state[field];
+      if (template === undefined) continue;
+      const value = await this.evaluate(template, states, run, field);
+      if (typeof value !== 'number' || value < 0 || value > max)
+        throw this.evaluationError(
+          run,
+          field,
+          `The ${field} field must be a number from 0 to ${max === 100 ? 100 : 'any count'}, got ${JSON.stringify(value)}`
+        );
+      if (value > 0) tolerates = true;
+    }
+    return tolerates;
+  }
+
   async map(run: StateRun, states: Record<string, unknown>): Promise<Json> {
     const { state } = run;
-    const items =
-      state.Items === undefined ? run.input : await this.evaluate(state.Items, states, run, 'Items');
-    if (!Array.isArray(items))
-      throw this.evaluationError(
-        run,
-        'Items',
-        `The Items field must be a JSON array, got ${JSON.stringify(items)?.slice(0, 100)}`
-      );
+    const items = await this.mapItems(run, states);
     if (state.MaxConcurrency !== undefined) {
       const max = await this.evaluate(state.MaxConcurrency, states, run, 'MaxConcurrency');
       if (typeof max !== 'number' || !Number.isInteger(max) || max < 0)
@@ -526,35 +611,45 @@ class Execution {
           `The MaxConcurrency field must be a non-negative integer, got ${JSON.stringify(max)}`
         );
     }
+    const tolerates = await this.mapTolerance(run, states);
     this.log.emit('MapStateStarted', run.name, { length: items.length });
     const results: Json[] = [];
-    try {
-      for (const [index, value] of items.entries()) {
-        const itemContext = { ...(states.context as object), Map: { Item: { Index: index, Value: value } } };
-        const itemInput =
-          state.ItemSelector === undefined
-            ? value
-            : await this.evaluate(
-                state.ItemSelector,
-                { input: run.input, context: itemContext },
-                run,
-                'ItemSelector'
-              );
-        this.log.emit('MapIterationStarted', run.name, { name: run.name, index });
-        try {
-          // Iterations run one after another whatever MaxConcurrency says (see docs).
-          results.push(
-            await this.runMachine(state.ItemProcessor as MachineDef, itemInput, new Scope(run.scope))
+    for (const [index, value] of items.entries()) {
+      const itemContext = { ...(states.context as object), Map: { Item: { Index: index, Value: value } } };
+      const itemInput =
+        state.ItemSelector === undefined
+          ? value
+          : await this.evaluate(
+              state.ItemSelector,
+              { input: run.input, context: itemContext },
+              run,
+              'ItemSelector'
+            );
+      this.log.emit('MapIterationStarted', run.name, { name: run.name, index });
+      let aborted: [string, StateDef] | undefined;
+      try {
+        // Iterations run one after another whatever MaxConcurrency says (see docs).
+        results.push(
+          await this.runMachine(
+            state.ItemProcessor as MachineDef,
+            itemInput,
+            new Scope(run.scope),
+            (n, s) => {
+              aborted = [n, s];
+            }
+          )
+        );
+      } catch (error) {
+        this.log.emit('MapIterationFailed', run.name, { name: run.name, index });
+        if (aborted) this.log.emit(`${aborted[1].Type}StateAborted`, aborted[0]);
+        if (tolerates && error instanceof StatesError && error.error !== ERR.Runtime)
+          throw new StatesError(
+            ERR.Runtime,
+            `An iteration of Map state '${run.name}' failed and the state tolerates failures: the local runner does not implement tolerated failures (see docs/local-runner.md).`
           );
-        } catch (error) {
-          this.log.emit('MapIterationFailed', run.name, { name: run.name, index });
-          throw error;
-        }
-        this.log.emit('MapIterationSucceeded', run.name, { name: run.name, index });
+        throw error;
       }
-    } catch (error) {
-      this.log.emit('MapStateFailed', run.name, failureDetails(error));
-      throw error;
+      this.log.emit('MapIterationSucceeded', run.name, { name: run.name, index });
     }
     this.log.emit('MapStateSucceeded', run.name);
     this.checkSize(results, run.name);
@@ -566,7 +661,8 @@ class Execution {
     resource: string,
     args: Json,
     context: unknown,
-    timeoutSeconds: number | undefined
+    timeoutSeconds: number | undefined,
+    credentials?: TaskCredentials
   ): Promise<Json> {
     const handler = this.options.resources[resource];
     if (!handler)
@@ -574,43 +670,36 @@ class Execution {
         ERR.Runtime,
         `The local runner has no handler for the resource '${resource}' (state '${name}'); add it to RunOptions.resources.`
       );
-    const described = describeResource(resource);
-    const scheduled: Record<string, unknown> = {
-      ...described,
-      region: 'local',
-      parameters: JSON.stringify(args),
-    };
-    if (timeoutSeconds !== undefined) scheduled.timeoutInSeconds = timeoutSeconds;
-    this.log.emit('TaskScheduled', name, scheduled);
-    this.log.emit('TaskStarted', name, { ...described });
+    const events = LAMBDA_FUNCTION_ARN.test(resource)
+      ? lambdaFunctionEvents(resource, args, timeoutSeconds, credentials)
+      : taskEvents(resource, args, timeoutSeconds, credentials);
+    this.log.emit(events.scheduled[0], name, events.scheduled[1]);
+    this.log.emit(events.started[0], name, events.started[1]);
     const start = this.clock.now();
-    const timedOut = () =>
-      new StatesError(
-        ERR.Timeout,
-        `The task in state '${name}' did not finish within its TimeoutSeconds (${timeoutSeconds}).`
-      );
+    // AWS's task timeout has no cause (recorded: `States.Timeout` with no cause key).
+    const timedOut = () => new StatesError(ERR.Timeout);
     const overdue = () => timeoutSeconds !== undefined && this.clock.now() - start > timeoutSeconds * 1000;
     let result: Json;
     try {
-      const call = handler({
+      const invocation: TaskInvocation = {
         resource,
         arguments: structuredClone(args),
         stateName: name,
         context: structuredClone(context),
-      });
+      };
+      if (credentials) invocation.credentials = { ...credentials };
+      const call = handler(invocation);
       result = asJson(await this.withRealTimeout(call, timeoutSeconds, timedOut));
       if (overdue()) throw timedOut();
       this.checkSize(result, resource);
     } catch (thrown) {
       const error = overdue() ? timedOut() : toStatesError(thrown);
-      this.log.emit(error.error === ERR.Timeout ? 'TaskTimedOut' : 'TaskFailed', name, {
-        ...described,
-        error: error.error,
-        cause: error.cause,
-      });
+      const details: Record<string, unknown> = { ...events.detail, error: error.error };
+      if (error.cause !== undefined) details.cause = error.cause;
+      this.log.emit(error.error === ERR.Timeout ? events.timedOut : events.failed, name, details);
       throw error;
     }
-    this.log.emit('TaskSucceeded', name, { ...described, output: JSON.stringify(result) });
+    this.log.emit(events.succeeded, name, { ...events.detail, output: JSON.stringify(result) });
     return result;
   }
 
@@ -635,9 +724,59 @@ class Execution {
   }
 }
 
-function failureDetails(error: unknown): Record<string, unknown> {
-  if (!(error instanceof StatesError)) return {};
-  return error.cause === undefined ? { error: error.error } : { error: error.error, cause: error.cause };
+interface TaskEventNames {
+  scheduled: [string, Record<string, unknown>];
+  started: [string, Record<string, unknown> | undefined];
+  succeeded: string;
+  failed: string;
+  timedOut: string;
+  /** Details every outcome event repeats. */
+  detail: Record<string, unknown>;
+}
+
+/** A service integration (`arn:aws:states:::…`): `Task*` events naming the resource. */
+function taskEvents(
+  resource: string,
+  args: Json,
+  timeoutSeconds: number | undefined,
+  credentials: TaskCredentials | undefined
+): TaskEventNames {
+  const described = describeResource(resource);
+  const scheduled: Record<string, unknown> = {
+    ...described,
+    region: 'local',
+    parameters: JSON.stringify(args),
+  };
+  if (timeoutSeconds !== undefined) scheduled.timeoutInSeconds = timeoutSeconds;
+  if (credentials) scheduled.taskCredentials = { ...credentials };
+  return {
+    scheduled: ['TaskScheduled', scheduled],
+    started: ['TaskStarted', { ...described }],
+    succeeded: 'TaskSucceeded',
+    failed: 'TaskFailed',
+    timedOut: 'TaskTimedOut',
+    detail: described,
+  };
+}
+
+/** A Lambda function ARN as the Resource: AWS writes `LambdaFunction*` events, the start without details. */
+function lambdaFunctionEvents(
+  resource: string,
+  args: Json,
+  timeoutSeconds: number | undefined,
+  credentials: TaskCredentials | undefined
+): TaskEventNames {
+  const scheduled: Record<string, unknown> = { input: JSON.stringify(args), resource };
+  if (timeoutSeconds !== undefined) scheduled.timeoutInSeconds = timeoutSeconds;
+  if (credentials) scheduled.taskCredentials = { ...credentials };
+  return {
+    scheduled: ['LambdaFunctionScheduled', scheduled],
+    started: ['LambdaFunctionStarted', undefined],
+    succeeded: 'LambdaFunctionSucceeded',
+    failed: 'LambdaFunctionFailed',
+    timedOut: 'LambdaFunctionTimedOut',
+    detail: {},
+  };
 }
 
 /**

@@ -15,19 +15,55 @@ function refused(def: unknown): string {
 }
 
 describe('loading a definition', () => {
-  it('requires top-level QueryLanguage JSONata', () => {
-    expect(refused({ StartAt: 'A', States: { A: { Type: 'Succeed' } } })).toContain(
-      '"QueryLanguage": "JSONata"'
+  it("takes each state's QueryLanguage, else the top level's, else JSONPath", async () => {
+    // AWS runs a JSONPath-default machine whose states each say JSONata.
+    const perState = {
+      StartAt: 'A',
+      States: {
+        A: { Type: 'Pass', QueryLanguage: 'JSONata', Output: '{% $states.input.x + 1 %}', End: true },
+      },
+    };
+    expect(await runStateMachine(perState, { x: 1 }, { resources: {} })).toMatchObject({ output: 2 });
+    // Without a QueryLanguage the state is JSONPath, where Output does not exist.
+    expect(refused({ StartAt: 'A', States: { A: { Type: 'Pass', Output: 1, End: true } } })).toContain(
+      "the field 'Output' in a JSONPath Pass state is a JSONPath feature the local runner does not implement"
     );
-    expect(
-      refused({ QueryLanguage: 'JSONPath', StartAt: 'A', States: { A: { Type: 'Succeed' } } })
-    ).toContain('JSONata');
+    expect(refused({ QueryLanguage: 'XPath', StartAt: 'A', States: { A: { Type: 'Succeed' } } })).toContain(
+      'must be JSONata or JSONPath'
+    );
+    expect(refused(machine({ A: { Type: 'Pass', QueryLanguage: 'Jsonata', End: true } }))).toContain(
+      "state 'A': QueryLanguage must be JSONata or JSONPath"
+    );
   });
 
-  it('refuses a state that switches to JSONPath', () => {
-    expect(refused(machine({ A: { Type: 'Pass', QueryLanguage: 'JSONPath', End: true } }))).toContain(
-      "state 'A'"
-    );
+  it('runs a JSONPath state that uses no JSONPath-only field, its values as literals', async () => {
+    const def = machine({
+      A: { Type: 'Pass', QueryLanguage: 'JSONPath', Assign: { literal: '{% 1 + 1 %}' }, Next: 'B' },
+      B: { Type: 'Pass', Output: '{% $literal %}', End: true },
+    });
+    expect(await runStateMachine(def, {}, { resources: {} })).toMatchObject({ output: '{% 1 + 1 %}' });
+    for (const [field, value] of [
+      ['OutputPath', '$.x'],
+      ['Parameters', { a: 1 }],
+      ['Result', 1],
+    ] as const)
+      expect(
+        refused(machine({ A: { Type: 'Pass', QueryLanguage: 'JSONPath', [field]: value, End: true } }))
+      ).toContain(`the field '${field}' in a JSONPath Pass state is a JSONPath feature`);
+    expect(
+      refused(
+        machine({ A: { Type: 'Pass', QueryLanguage: 'JSONPath', Assign: { 'x.$': '$.a' }, End: true } })
+      )
+    ).toContain("the path key 'x.$' is a JSONPath feature");
+    expect(
+      refused({
+        StartAt: 'C',
+        States: {
+          C: { Type: 'Choice', Choices: [{ Variable: '$.x', IsNull: true, Next: 'D' }] },
+          D: { Type: 'Succeed' },
+        },
+      })
+    ).toContain('a JSONPath Choice state (JSONPath Choice rules) is a JSONPath feature');
   });
 
   it.each(['InputPath', 'Parameters', 'ResultSelector', 'ResultPath', 'OutputPath'])(
@@ -38,10 +74,31 @@ describe('loading a definition', () => {
     }
   );
 
-  it('refuses keys ending in .$', () => {
-    expect(
-      refused(machine({ A: { Type: 'Task', Resource: LAMBDA, Arguments: { 'x.$': '$.x' }, End: true } }))
-    ).toContain("'.$'");
+  it('takes keys ending in .$ literally in JSONata, as AWS does (keys are never evaluated)', async () => {
+    const def = machine({
+      A: {
+        Type: 'Task',
+        Resource: LAMBDA,
+        Arguments: { 'x.$': '$.x' },
+        Output: { 'y.$': '{% 1 %}' },
+        End: true,
+      },
+    });
+    let seen: unknown;
+    const result = await runStateMachine(
+      def,
+      {},
+      {
+        resources: {
+          [LAMBDA]: async (task) => {
+            seen = task.arguments;
+            return {};
+          },
+        },
+      }
+    );
+    expect(seen).toEqual({ 'x.$': '$.x' });
+    expect(result.output).toEqual({ 'y.$': 1 });
   });
 
   it('refuses JSONPath Choice rules', () => {
@@ -76,16 +133,26 @@ describe('loading a definition', () => {
     expect(() => loadDefinition(map({ Items: [1, 2] }, { Mode: 'INLINE' }))).not.toThrow();
   });
 
-  it('refuses an inner scope assigning a variable of an outer scope', () => {
+  it('runs a branch that assigns a name the outer scope assigns, keeping the value in the branch', async () => {
     const def = machine({
       Set: { Type: 'Pass', Assign: { total: 0 }, Next: 'Both' },
       Both: {
         Type: 'Parallel',
-        Branches: [{ StartAt: 'B', States: { B: { Type: 'Pass', Assign: { total: 1 }, End: true } } }],
+        Branches: [
+          {
+            StartAt: 'B',
+            States: {
+              B: { Type: 'Pass', Assign: { total: 1 }, Next: 'C' },
+              C: { Type: 'Pass', Output: '{% $total %}', End: true },
+            },
+          },
+        ],
+        Output: { branch: '{% $states.result[0] %}', outer: '{% $total %}' },
         End: true,
       },
     });
-    expect(refused(def)).toContain("variable 'total' exists in an outer scope");
+    const result = await runStateMachine(def, {}, { resources: {} });
+    expect(result.output).toEqual({ branch: 1, outer: 0 });
   });
 
   it('refuses known fields the runner does not implement', () => {
