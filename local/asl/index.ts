@@ -10,6 +10,15 @@ export {
   type RetryNotice,
   type RunOptions,
   runStateMachine,
+  type TaskCredentials,
   type TaskInvocation,
 } from './runner.js';
+export {
+  DYNAMODB_AWS_SDK,
+  DYNAMODB_OPTIMIZED,
+  fromSdkError,
+  type ServiceErrorStyle,
+  type ServiceFailure,
+  serviceTaskError,
+} from './service-errors.js';
 export { substitute } from './substitute.js';

@@ -1,0 +1,78 @@
+import { StatesError } from './errors.js';
+
+/**
+ * How Step Functions names a service integration's errors. Recorded on AWS (see
+ * `../shared/fixtures/aws/sfn-integrations/README.md`): the optimized DynamoDB integration fails with
+ * `DynamoDB.ResourceNotFoundException` and the cause `Requested resource not found (Service: AmazonDynamoDBv2;
+ * Status Code: 400; Error Code: ResourceNotFoundException; Request ID: …; Proxy: null)`, the aws-sdk one with
+ * `DynamoDb.ResourceNotFoundException` and `… (Service: DynamoDb, Status Code: 400, Request ID: …)`; a
+ * ValidationException comes out under the service's generic exception name in both.
+ */
+export interface ServiceErrorStyle {
+  /** `DynamoDB` (optimized) or `DynamoDb` (aws-sdk): the part before the dot in the error name. */
+  readonly errorPrefix: string;
+  /** The service name inside the cause's parentheses. */
+  readonly serviceName: string;
+  /** `optimized`: `(Service: X; Status Code: N; Error Code: C; Request ID: R; Proxy: null)`; `aws-sdk`: `(Service: X, Status Code: N, Request ID: R)`. */
+  readonly causeFormat: 'optimized' | 'aws-sdk';
+  /** The name AWS reports for an error code the integration has no own exception for. */
+  readonly genericException: string;
+  /** Error codes reported under `genericException`. */
+  readonly genericCodes: readonly string[];
+}
+
+/** `arn:aws:states:::dynamodb:*` */
+export const DYNAMODB_OPTIMIZED: ServiceErrorStyle = {
+  errorPrefix: 'DynamoDB',
+  serviceName: 'AmazonDynamoDBv2',
+  causeFormat: 'optimized',
+  genericException: 'AmazonDynamoDBException',
+  genericCodes: ['ValidationException'],
+};
+
+/** `arn:aws:states:::aws-sdk:dynamodb:*` */
+export const DYNAMODB_AWS_SDK: ServiceErrorStyle = {
+  errorPrefix: 'DynamoDb',
+  serviceName: 'DynamoDb',
+  causeFormat: 'aws-sdk',
+  genericException: 'DynamoDbException',
+  genericCodes: ['ValidationException'],
+};
+
+export interface ServiceFailure {
+  /** The service's error code, e.g. `ConditionalCheckFailedException`. */
+  readonly code: string;
+  /** The service's message, e.g. `The conditional request failed`. */
+  readonly message: string;
+  /** @default 400 */
+  readonly statusCode?: number;
+  /** @default 'local' */
+  readonly requestId?: string;
+}
+
+/** The StatesError a task fails with when its service answers with an error, named and worded as AWS does. */
+export function serviceTaskError(style: ServiceErrorStyle, failure: ServiceFailure): StatesError {
+  const { code, message, statusCode = 400, requestId = 'local' } = failure;
+  const name = style.genericCodes.includes(code) ? style.genericException : code;
+  const cause =
+    style.causeFormat === 'optimized'
+      ? `${message} (Service: ${style.serviceName}; Status Code: ${statusCode}; Error Code: ${code}; Request ID: ${requestId}; Proxy: null)`
+      : `${message} (Service: ${style.serviceName}, Status Code: ${statusCode}, Request ID: ${requestId})`;
+  return new StatesError(`${style.errorPrefix}.${name}`, cause);
+}
+
+/**
+ * Turns an error thrown by an AWS SDK v3 client (its `name` is the error code, `$metadata` holds the HTTP
+ * status and request id) into the task error AWS would record. Anything else is returned unchanged.
+ */
+export function fromSdkError(style: ServiceErrorStyle, thrown: unknown): unknown {
+  if (!(thrown instanceof Error) || !('$metadata' in thrown)) return thrown;
+  const metadata =
+    (thrown as { $metadata?: { httpStatusCode?: number; requestId?: string } }).$metadata ?? {};
+  const failure: ServiceFailure = { code: thrown.name, message: thrown.message };
+  return serviceTaskError(style, {
+    ...failure,
+    ...(metadata.httpStatusCode === undefined ? {} : { statusCode: metadata.httpStatusCode }),
+    ...(metadata.requestId === undefined ? {} : { requestId: metadata.requestId }),
+  });
+}

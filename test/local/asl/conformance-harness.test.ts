@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { type ExecutionResult, runStateMachine, StatesError } from '../../../local/asl/index.js';
+import { compareExecution, matches, type RecordedEvent } from './conformance/compare.js';
+import { loadExecutions, standIns } from './conformance/recording.js';
+import { LAMBDA, machine } from './helpers.js';
+
+/** The conformance suite's own machinery, on inline data: it must see differences, not only agree. */
+
+const recorded: RecordedEvent[] = [
+  { id: 1, type: 'ExecutionStarted', executionStartedEventDetails: { input: {}, roleArn: 'snf_role_arn' } },
+  { id: 2, type: 'PassStateEntered', stateEnteredEventDetails: { input: {}, name: 'P' } },
+  {
+    id: 3,
+    type: 'PassStateExited',
+    stateExitedEventDetails: { name: 'P', output: '[1]', outputDetails: {} },
+  },
+  { id: 4, type: 'ExecutionSucceeded', executionSucceededEventDetails: { output: '[1]' } },
+];
+const def = machine({ P: { Type: 'Pass', Output: '{% [1] %}', End: true } });
+
+describe('compareExecution', () => {
+  it('agrees with a run that writes the same events and output', async () => {
+    expect(compareExecution(recorded, await runStateMachine(def, {}, { resources: {} }))).toEqual([]);
+  });
+
+  it('reports a different output, state name, event type and extra events', async () => {
+    const result = await runStateMachine(def, {}, { resources: {} });
+    const changed: ExecutionResult = structuredClone(result);
+    changed.output = [2];
+    (changed.events[2]?.details as Record<string, unknown>).name = 'Q';
+    changed.events.push({ ...(changed.events[3] as ExecutionResult['events'][number]), type: 'Extra' });
+    const diffs = compareExecution(recorded, changed);
+    expect(diffs).toContain('output: AWS "[1]", runner [2]');
+    expect(diffs).toContain('event #3 PassStateExited.name: AWS "P", runner "Q"');
+    expect(diffs).toContain('the runner wrote 1 more event(s): Extra');
+  });
+
+  it('compares a masked Parallel block as a set and allows the end event the recorder dropped', async () => {
+    const parallel = machine({
+      Both: {
+        Type: 'Parallel',
+        Branches: [{ StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }],
+        End: true,
+      },
+    });
+    const result = await runStateMachine(parallel, {}, { resources: {} });
+    const history: RecordedEvent[] = [
+      { id: 1, type: 'ExecutionStarted', executionStartedEventDetails: { input: {} } },
+      { id: 2, type: 'ParallelStateEntered', stateEnteredEventDetails: { input: {}, name: 'Both' } },
+      { id: 3, type: 'ParallelStateStarted' },
+      { id: [0], type: 'PassStateExited', stateExitedEventDetails: { name: 'A', output: {} } },
+      { id: [0], type: 'PassStateEntered', stateEnteredEventDetails: { input: {}, name: 'A' } },
+      { id: 7, type: 'ParallelStateExited', stateExitedEventDetails: { name: 'Both', output: '[{}]' } },
+      { id: 8, type: 'ExecutionSucceeded', executionSucceededEventDetails: { output: '[{}]' } },
+    ];
+    expect(compareExecution(history, result)).toEqual([]);
+    (history[3] as RecordedEvent).type = 'TaskStateExited';
+    expect(compareExecution(history, result)[0]).toMatch(/^branch events #4-#5/);
+  });
+});
+
+describe('matches', () => {
+  it('treats <placeholders>, "timestamp" and "date" as wildcards and nothing else', () => {
+    expect(
+      matches('arn:<partition>:lambda:<region>:1:function:f', 'arn:aws:lambda:us-east-1:1:function:f')
+    ).toBe(true);
+    expect(matches('arn:<partition>:lambda', 'arn:aws:sqs')).toBe(false);
+    expect(matches({ at: 'timestamp', d: 'date' }, { at: 12, d: 'x' })).toBe(true);
+    expect(matches({ a: 1 }, { a: 1, b: 2 })).toBe(false);
+    expect(matches([1, 2], [1])).toBe(false);
+  });
+});
+
+describe('recorded stand-ins', () => {
+  it('answer each call with the recorded outcome whose request matches', async () => {
+    const events: RecordedEvent[] = [
+      { id: 3, type: 'TaskScheduled', taskScheduledEventDetails: { parameters: { n: 1 } } },
+      { id: 4, type: 'TaskSucceeded', taskSucceededEventDetails: { output: { ok: 1 } } },
+      { id: 5, type: 'TaskScheduled', taskScheduledEventDetails: { parameters: { n: 2 } } },
+      {
+        id: 6,
+        type: 'TaskFailed',
+        taskFailedEventDetails: {
+          error: 'Exception',
+          cause: { errorMessage: 'boom', errorType: 'Exception' },
+        },
+      },
+    ];
+    const handler = standIns(machine({ T: { Type: 'Task', Resource: LAMBDA, End: true } }), events)[LAMBDA];
+    const call = (n: number) =>
+      handler?.({ resource: LAMBDA, arguments: { n }, stateName: 'T', context: {} });
+    await expect(call(2)).rejects.toEqual(
+      new StatesError('Exception', '{"errorMessage":"boom","errorType":"Exception"}')
+    );
+    await expect(call(1)).resolves.toEqual({ ok: 1 });
+    await expect(call(1)).rejects.toThrow('the recording has no more answers');
+  });
+
+  it('loadExecutions says undefined when the recordings are absent', () => {
+    expect(loadExecutions('no/such/cases.json')).toBeUndefined();
+  });
+});
