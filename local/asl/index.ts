@@ -1,4 +1,4 @@
-/** Local Amazon States Language runner for JSONata state machines (see docs/local-runner.md). */
+/** Local Amazon States Language runner for JSONata state machines (see docs/local-runner.md, with its AWS conformance figure). */
 export { type Clock, RealClock, VirtualClock } from './clock.js';
 export { loadDefinition, type MachineDef } from './definition.js';
 export { AslDefinitionError, ERR, StatesError } from './errors.js';
