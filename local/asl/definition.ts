@@ -436,6 +436,7 @@ class Checker {
       this.numberOrExpression(raw.TimeoutSeconds, `${where} TimeoutSeconds`);
       if (raw.Credentials !== undefined) {
         const credentials = raw.Credentials;
+        if (this.stateLanguage === 'JSONPath') this.literal(credentials, `${where} Credentials`);
         if (!isObject(credentials) || Object.keys(credentials).some((k) => k !== 'RoleArn'))
           this.fail(where, 'Credentials must be an object with only a RoleArn');
         if (credentials.RoleArn === undefined)

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type HistoryEvent, runStateMachine, StatesError, VirtualClock } from '../../../local/asl/index.js';
+import {
+  type HistoryEvent,
+  loadDefinition,
+  runStateMachine,
+  StatesError,
+  VirtualClock,
+} from '../../../local/asl/index.js';
 import { LAMBDA, machine, secondsOf, types } from './helpers.js';
 
 /**
@@ -458,5 +464,29 @@ describe('task timeouts (recorded: map-inline-lambda-timeout-iterations-aborted)
     );
     expect(result).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
     expect(result.cause).toBeUndefined();
+  });
+});
+
+describe('Credentials at load time', () => {
+  const task = (credentials: unknown, language?: string) =>
+    machine({
+      T: {
+        Type: 'Task',
+        Resource: LAMBDA,
+        Credentials: credentials,
+        End: true,
+        ...(language ? { QueryLanguage: language } : {}),
+      },
+    });
+
+  it('needs a RoleArn and nothing else; a JSONPath RoleArn.$ is a JSONPath feature', () => {
+    expect(() => loadDefinition(task({}))).toThrow("the field 'RoleArn' is required in Credentials");
+    expect(() => loadDefinition(task({ RoleArn: 'r', Extra: 1 }))).toThrow(
+      'Credentials must be an object with only a RoleArn'
+    );
+    expect(() => loadDefinition(task({ 'RoleArn.$': '$.role' }, 'JSONPath'))).toThrow(
+      "the path key 'RoleArn.$' is a JSONPath feature"
+    );
+    expect(() => loadDefinition(task({ RoleArn: 'arn:aws:iam::1:role/r' }, 'JSONPath'))).not.toThrow();
   });
 });
