@@ -581,18 +581,23 @@ class Execution {
   /** ToleratedFailureCount/Percentage: evaluated and checked as AWS does; only a tolerance of 0 is run. */
   async mapTolerance(run: StateRun, states: Record<string, unknown>): Promise<boolean> {
     let tolerates = false;
-    for (const [field, max] of [
-      ['ToleratedFailurePercentage', 100],
-      ['ToleratedFailureCount', Number.MAX_SAFE_INTEGER],
-    ] as const) {
+    const rules = {
+      ToleratedFailurePercentage: (v: number) => v >= 0 && v <= 100,
+      ToleratedFailureCount: (v: number) => Number.isInteger(v) && v >= 0,
+    };
+    const wanted = {
+      ToleratedFailurePercentage: 'a number from 0 to 100',
+      ToleratedFailureCount: 'a non-negative integer',
+    };
+    for (const field of ['ToleratedFailurePercentage', 'ToleratedFailureCount'] as const) {
       const template = run.state[field];
       if (template === undefined) continue;
       const value = await this.evaluate(template, states, run, field);
-      if (typeof value !== 'number' || value < 0 || value > max)
+      if (typeof value !== 'number' || !rules[field](value))
         throw this.evaluationError(
           run,
           field,
-          `The ${field} field must be a number from 0 to ${max === 100 ? 100 : 'any count'}, got ${JSON.stringify(value)}`
+          `The ${field} field must be ${wanted[field]}, got ${JSON.stringify(value)}`
         );
       if (value > 0) tolerates = true;
     }

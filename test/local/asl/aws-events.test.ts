@@ -490,3 +490,81 @@ describe('Credentials at load time', () => {
     expect(() => loadDefinition(task({ RoleArn: 'arn:aws:iam::1:role/r' }, 'JSONPath'))).not.toThrow();
   });
 });
+
+describe('Map ToleratedFailure* (recorded: test_base_map[TOLERATED_FAILURE_*])', () => {
+  const map = (extra: object, fails = false) =>
+    machine({
+      M: {
+        Type: 'Map',
+        Items: [1, 2],
+        ...extra,
+        ItemProcessor: {
+          StartAt: 'P',
+          States: { P: fails ? { Type: 'Fail', Error: 'Bad' } : { Type: 'Pass', End: true } },
+        },
+        End: true,
+      },
+    });
+
+  it('evaluates the fields and runs the Map as without them', async () => {
+    const result = await runStateMachine(
+      map({ ToleratedFailurePercentage: '{% $states.input.pct %}', ToleratedFailureCount: 0 }),
+      { pct: 100 },
+      { resources: {} }
+    );
+    expect(result.output).toEqual([1, 2]);
+  });
+
+  it('a value out of range fails the state; a tolerated failure is refused at run time, not ignored', async () => {
+    const bad = await runStateMachine(
+      map({ ToleratedFailurePercentage: '{% 101 %}' }),
+      {},
+      { resources: {} }
+    );
+    expect(bad.cause).toContain(
+      'The ToleratedFailurePercentage field must be a number from 0 to 100, got 101'
+    );
+    const tolerated = await runStateMachine(map({ ToleratedFailureCount: 1 }, true), {}, { resources: {} });
+    expect(tolerated).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    expect(tolerated.cause).toContain('does not implement tolerated failures');
+    const intolerant = await runStateMachine(map({ ToleratedFailureCount: 0 }, true), {}, { resources: {} });
+    expect(intolerant).toMatchObject({ status: 'FAILED', error: 'Bad' });
+  });
+});
+
+describe('a JSONPath machine whose states use no JSONPath-only field (recorded: lambda-legacy-timed-out)', () => {
+  it('runs a Lambda function ARN task with TimeoutSeconds; the timeout is LambdaFunctionTimedOut without a cause', async () => {
+    const clock = new VirtualClock();
+    const def = {
+      StartAt: 'Start',
+      States: { Start: { Type: 'Task', Resource: FUNCTION_ARN, TimeoutSeconds: 5, End: true } },
+    };
+    const result = await runStateMachine(
+      def,
+      { Payload: null },
+      {
+        clock,
+        resources: {
+          [FUNCTION_ARN]: async () => {
+            await clock.sleep(6000);
+            return {};
+          },
+        },
+      }
+    );
+    expect(types(result.events)).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'LambdaFunctionScheduled',
+      'LambdaFunctionStarted',
+      'LambdaFunctionTimedOut',
+      'ExecutionFailed',
+    ]);
+    expect(result.events[2]?.details).toEqual({
+      input: '{"Payload":null}',
+      resource: FUNCTION_ARN,
+      timeoutInSeconds: 5,
+    });
+    expect(result.events[4]?.details).toEqual({ error: 'States.Timeout' });
+  });
+});
