@@ -340,9 +340,15 @@ class Checker {
     if (this.stateLanguage === 'JSONPath') {
       if (type === 'Choice') throw jsonPathFeature(where, 'a JSONPath Choice state (JSONPath Choice rules)');
       const neutral = LANGUAGE_NEUTRAL[type] ?? [];
-      for (const key of Object.keys(raw))
-        if (!neutral.includes(key))
-          throw jsonPathFeature(where, `the field '${key}' in a JSONPath ${type} state`);
+      for (const key of Object.keys(raw)) {
+        if (neutral.includes(key)) continue;
+        if (allowed.includes(key))
+          this.fail(
+            where,
+            `'${key}' is a JSONata field, not valid in a JSONPath state (set "QueryLanguage": "JSONata" on the state or the state machine)`
+          );
+        throw jsonPathFeature(where, `the field '${key}' in a JSONPath ${type} state`);
+      }
       if (raw.TimeoutSeconds !== undefined && typeof raw.TimeoutSeconds !== 'number')
         this.fail(where, 'TimeoutSeconds must be a number in a JSONPath state');
       if (raw.Seconds !== undefined && typeof raw.Seconds !== 'number')

@@ -25,8 +25,8 @@ describe('loading a definition', () => {
     };
     expect(await runStateMachine(perState, { x: 1 }, { resources: {} })).toMatchObject({ output: 2 });
     // Without a QueryLanguage the state is JSONPath, where Output does not exist.
-    expect(refused({ StartAt: 'A', States: { A: { Type: 'Pass', Output: 1, End: true } } })).toContain(
-      "the field 'Output' in a JSONPath Pass state is a JSONPath feature the local runner does not implement"
+    expect(refused({ StartAt: 'A', States: { A: { Type: 'Pass', Output: 1, End: true } } })).toBe(
+      `state 'A': 'Output' is a JSONata field, not valid in a JSONPath state (set "QueryLanguage": "JSONata" on the state or the state machine)`
     );
     expect(refused({ QueryLanguage: 'XPath', StartAt: 'A', States: { A: { Type: 'Succeed' } } })).toContain(
       'must be JSONata or JSONPath'
