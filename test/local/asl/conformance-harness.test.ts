@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { type ExecutionResult, runStateMachine, StatesError } from '../../../local/asl/index.js';
+import {
+  type ExecutionResult,
+  runStateMachine,
+  StatesError,
+  VirtualClock,
+} from '../../../local/asl/index.js';
 import { compareExecution, matches, type RecordedEvent } from './conformance/compare.js';
+import {
+  type IntegrationEntry,
+  outOfScope,
+  recordedAnswer,
+  taskMachine,
+} from './conformance/integrations.js';
 import { loadExecutions, standIns } from './conformance/recording.js';
 import { LAMBDA, machine } from './helpers.js';
 
@@ -98,5 +109,50 @@ describe('recorded stand-ins', () => {
 
   it('loadExecutions says undefined when the recordings are absent', () => {
     expect(loadExecutions('no/such/cases.json')).toBeUndefined();
+  });
+});
+
+const call = { resource: 'r', arguments: {}, stateName: 'Task', context: {} };
+
+describe('integration entries', () => {
+  const entry: IntegrationEntry = {
+    file: 'x.json',
+    test: 't::T::test',
+    kind: 'history-task',
+    state: null,
+    resource: 'arn:aws:states:::dynamodb:putItem',
+    parameters: '"text"',
+    outcome: 'TaskSucceeded',
+    result: '[1]',
+    error: null,
+    cause: null,
+    timeoutInSeconds: 5,
+    events: [],
+  };
+
+  it('build a one-task machine from the recorded request, and answer with the recorded result', async () => {
+    expect(taskMachine(entry)).toEqual({
+      QueryLanguage: 'JSONata',
+      StartAt: 'Task',
+      States: {
+        Task: { Type: 'Task', Resource: entry.resource, Arguments: 'text', TimeoutSeconds: 5, End: true },
+      },
+    });
+    const clock = new VirtualClock();
+    await expect(recordedAnswer(entry, clock)(call)).resolves.toEqual([1]);
+    await recordedAnswer({ ...entry, outcome: 'TaskTimedOut' }, clock)(call);
+    expect(clock.now() - Date.UTC(2026, 0, 1)).toBe(6000);
+    await expect(
+      recordedAnswer({ ...entry, outcome: 'TaskFailed', error: 'E', cause: { a: 1 } }, clock)(call)
+    ).rejects.toEqual(new StatesError('E', '{"a":1}'));
+  });
+
+  it('name what the runner does not replay', () => {
+    expect(outOfScope({ ...entry, resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken' })).toMatch(
+      /callback/
+    );
+    expect(outOfScope({ ...entry, heartbeatInSeconds: 3 })).toMatch(/HeartbeatSeconds/);
+    expect(outOfScope({ ...entry, parameters: '0.0' })).toMatch(/keeps its written form/);
+    expect(outOfScope(entry)).toBeUndefined();
   });
 });

@@ -131,7 +131,13 @@ export function compareExecution(recorded: RecordedEvent[], result: ExecutionRes
       diffs.push(`cause: AWS ${show(end.cause)}, runner ${show(result.cause)}`);
   }
 
-  const actual = result.events;
+  diffs.push(...compareEvents(recorded, result.events));
+  return diffs;
+}
+
+/** Event by event: types and details, masked Parallel blocks as sets (see compareExecution). */
+export function compareEvents(recorded: RecordedEvent[], actual: HistoryEvent[]): string[] {
+  const diffs: string[] = [];
   let j = 0;
   for (let i = 0; i < recorded.length; ) {
     const event = recorded[i] as RecordedEvent;
