@@ -578,26 +578,35 @@ class Execution {
     return items;
   }
 
-  /** ToleratedFailureCount/Percentage: evaluated and checked as AWS does; only a tolerance of 0 is run. */
+  /**
+   * ToleratedFailureCount/Percentage: evaluated and checked as AWS does; only a tolerance of 0 is run. A value
+   * out of range is AWS's States.Runtime with its recorded sentence (recorded for the *Path variants).
+   */
   async mapTolerance(run: StateRun, states: Record<string, unknown>): Promise<boolean> {
+    const checks = {
+      ToleratedFailurePercentage: {
+        type: 'number',
+        valid: (v: number) => v >= 0 && v <= 100,
+        range: 'ToleratedFailurePercentage must be between 0 and 100.',
+      },
+      ToleratedFailureCount: {
+        type: 'integer',
+        valid: (v: number) => v >= 0,
+        range: 'ToleratedFailureCount cannot be negative.',
+      },
+    };
     let tolerates = false;
-    const rules = {
-      ToleratedFailurePercentage: (v: number) => v >= 0 && v <= 100,
-      ToleratedFailureCount: (v: number) => Number.isInteger(v) && v >= 0,
-    };
-    const wanted = {
-      ToleratedFailurePercentage: 'a number from 0 to 100',
-      ToleratedFailureCount: 'a non-negative integer',
-    };
     for (const field of ['ToleratedFailurePercentage', 'ToleratedFailureCount'] as const) {
       const template = run.state[field];
       if (template === undefined) continue;
+      const check = checks[field];
       const value = await this.evaluate(template, states, run, field);
-      if (typeof value !== 'number' || !rules[field](value))
-        throw this.evaluationError(
-          run,
-          field,
-          `The ${field} field must be ${wanted[field]}, got ${JSON.stringify(value)}`
+      if (typeof value !== 'number' || (check.type === 'integer' && !Number.isInteger(value)))
+        this.unexpectedType(run, field, template, check.type, value);
+      if (!check.valid(value))
+        throw new StatesError(
+          ERR.Runtime,
+          `An error occurred while executing the state '${run.name}' (entered at the event id #${run.entered}). ${check.range}`
         );
       if (value > 0) tolerates = true;
     }

@@ -516,14 +516,21 @@ describe('Map ToleratedFailure* (recorded: test_base_map[TOLERATED_FAILURE_*])',
   });
 
   it('a value out of range fails the state; a tolerated failure is refused at run time, not ignored', async () => {
-    const bad = await runStateMachine(
+    // Recorded (JSONPath *Path variants): States.Runtime with these sentences.
+    const over = await runStateMachine(
       map({ ToleratedFailurePercentage: '{% 101 %}' }),
       {},
       { resources: {} }
     );
-    expect(bad.cause).toContain(
-      'The ToleratedFailurePercentage field must be a number from 0 to 100, got 101'
-    );
+    expect(over).toMatchObject({
+      error: 'States.Runtime',
+      cause:
+        "An error occurred while executing the state 'M' (entered at the event id #2). ToleratedFailurePercentage must be between 0 and 100.",
+    });
+    const negative = await runStateMachine(map({ ToleratedFailureCount: -1 }), {}, { resources: {} });
+    expect(negative.cause).toMatch(/ToleratedFailureCount cannot be negative\.$/);
+    const text = await runStateMachine(map({ ToleratedFailureCount: '{% "x" %}' }), {}, { resources: {} });
+    expect(text.cause).toMatch(/Expected 'integer', but was 'string' for value: "x"$/);
     const tolerated = await runStateMachine(map({ ToleratedFailureCount: 1 }, true), {}, { resources: {} });
     expect(tolerated).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
     expect(tolerated.cause).toContain('does not implement tolerated failures');
