@@ -159,6 +159,9 @@ const LANGUAGE_NEUTRAL: Record<string, string[]> = {
   Parallel: [...COMMON, ...FLOW, 'Branches', 'Assign', 'Retry', 'Catch'],
   Map: [...COMMON, ...FLOW, 'ItemProcessor', 'MaxConcurrency', 'Assign', 'Retry', 'Catch'],
 };
+/** The optimized DynamoDB integration's actions; AWS rejects any other (recorded: `dynamodb:query`). */
+const OPTIMIZED_DYNAMODB = ['getItem', 'putItem', 'updateItem', 'deleteItem'];
+
 const JSONPATH_CATCHER_FIELDS = ['ErrorEquals', 'Next', 'Assign'];
 
 function jsonPathFeature(where: string, what: string): AslDefinitionError {
@@ -438,6 +441,12 @@ class Checker {
         this.fail(where, 'Resource must be a constant string');
       if (expressionText(raw.Resource) !== undefined)
         this.fail(where, 'Resource must be a constant, not a JSONata expression');
+      const dynamodb = /^arn:[^:]+:states:::dynamodb:(.+)$/.exec(raw.Resource);
+      if (dynamodb && !OPTIMIZED_DYNAMODB.includes(dynamodb[1] as string))
+        this.fail(
+          where,
+          `the resource ${raw.Resource} is not recognized (AWS refuses it at create time): the optimized DynamoDB integration has ${OPTIMIZED_DYNAMODB.join(', ')}; use arn:aws:states:::aws-sdk:dynamodb:${dynamodb[1]}`
+        );
       this.template(raw.Arguments, `${where} Arguments`, {});
       this.numberOrExpression(raw.TimeoutSeconds, `${where} TimeoutSeconds`);
       if (raw.Credentials !== undefined) {

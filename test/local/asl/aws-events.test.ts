@@ -575,3 +575,15 @@ describe('a JSONPath machine whose states use no JSONPath-only field (recorded: 
     expect(result.events[4]?.details).toEqual({ error: 'States.Timeout' });
   });
 });
+
+describe('optimized DynamoDB resources (recorded: test_invalid_integration)', () => {
+  it('refuses an action the optimized integration does not have, pointing at aws-sdk', () => {
+    const def = (action: string) =>
+      machine({ Q: { Type: 'Task', Resource: `arn:aws:states:::dynamodb:${action}`, End: true } });
+    expect(() => loadDefinition(def('query'))).toThrow(
+      "state 'Q': the resource arn:aws:states:::dynamodb:query is not recognized (AWS refuses it at create time): the optimized DynamoDB integration has getItem, putItem, updateItem, deleteItem; use arn:aws:states:::aws-sdk:dynamodb:query"
+    );
+    for (const action of ['getItem', 'putItem', 'updateItem', 'deleteItem'])
+      expect(() => loadDefinition(def(action))).not.toThrow();
+  });
+});
