@@ -103,6 +103,9 @@ function typeName(value: unknown): string {
   return typeof value;
 }
 
+/** The longest delay a Wait Timestamp may ask for, in seconds (2^31 - 1). */
+const MAX_WAIT_SECONDS = 2_147_483_647;
+
 const ISO_OFFSET_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** Variables of one scope (the workflow, a Parallel branch, a Map iteration); inner scopes read outer ones. */
@@ -390,6 +393,12 @@ class Execution {
         run,
         'Timestamp',
         `The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: ${String(timestamp)}`
+      );
+    // Recorded on AWS: 24855 days ahead waits, 24856 days fails (delays are held in a signed 32-bit second count).
+    if (ms - this.clock.now() > MAX_WAIT_SECONDS * 1000)
+      throw new StatesError(
+        ERR.Runtime,
+        `An error occurred while executing the state '${run.name}' (entered at the event id #${run.entered}). Wait state delay is too long.`
       );
     await this.clock.sleep(Math.max(0, ms - this.clock.now()));
   }

@@ -587,3 +587,20 @@ describe('optimized DynamoDB resources (recorded: test_invalid_integration)', ()
       expect(() => loadDefinition(def(action))).not.toThrow();
   });
 });
+
+describe('Wait Timestamp far ahead (recorded: test_timestamp_too_far_in_future_boundary)', () => {
+  const def = machine({ W: { Type: 'Wait', Timestamp: '{% $states.input.at %}', End: true } });
+  const daysAhead = (days: number) => new Date(Date.UTC(2026, 0, 1) + days * 86_400_000).toISOString();
+
+  it('24855 days ahead waits; 24856 days fails with States.Runtime "Wait state delay is too long."', async () => {
+    const ok = await runStateMachine(def, { at: daysAhead(24855) }, { resources: {} });
+    expect(ok.status).toBe('SUCCEEDED');
+    const tooFar = await runStateMachine(def, { at: daysAhead(24856) }, { resources: {} });
+    expect(tooFar).toMatchObject({
+      status: 'FAILED',
+      error: 'States.Runtime',
+      cause:
+        "An error occurred while executing the state 'W' (entered at the event id #2). Wait state delay is too long.",
+    });
+  });
+});
