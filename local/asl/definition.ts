@@ -352,10 +352,9 @@ class Checker {
           );
         throw jsonPathFeature(where, `the field '${key}' in a JSONPath ${type} state`);
       }
-      if (raw.TimeoutSeconds !== undefined && typeof raw.TimeoutSeconds !== 'number')
-        this.fail(where, 'TimeoutSeconds must be a number in a JSONPath state');
-      if (raw.Seconds !== undefined && typeof raw.Seconds !== 'number')
-        this.fail(where, 'Seconds must be a number in a JSONPath state');
+      for (const key of ['TimeoutSeconds', 'Seconds', 'MaxConcurrency'])
+        if (raw[key] !== undefined && typeof raw[key] !== 'number')
+          this.fail(where, `${key} must be a number in a JSONPath state`);
     }
     for (const key of Object.keys(raw)) {
       if (allowed.includes(key)) continue;
