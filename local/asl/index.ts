@@ -19,6 +19,7 @@ export {
   fromSdkError,
   type ServiceErrorStyle,
   type ServiceFailure,
+  serviceErrorStyleFor,
   serviceTaskError,
 } from './service-errors.js';
 export { substitute } from './substitute.js';

@@ -4,6 +4,7 @@ import { ERR, StatesError, toStatesError } from './errors.js';
 import { EventLog, type HistoryEvent } from './events.js';
 import { type EvalScope, ExpressionEngine, expressionText, QueryEvaluationError } from './expressions.js';
 import { findCatcher, findRetrier, retryDelayMs } from './retry.js';
+import { fromSdkError, serviceErrorStyleFor } from './service-errors.js';
 
 export interface TaskInvocation {
   /** e.g. 'arn:aws:states:::lambda:invoke', 'arn:aws:states:::aws-sdk:sfn:getExecutionHistory'. */
@@ -716,7 +717,8 @@ class Execution {
       if (overdue()) throw timedOut();
       this.checkSize(result, resource);
     } catch (thrown) {
-      const error = overdue() ? timedOut() : toStatesError(thrown);
+      const style = serviceErrorStyleFor(resource);
+      const error = overdue() ? timedOut() : toStatesError(style ? fromSdkError(style, thrown) : thrown);
       const details: Record<string, unknown> = { ...events.detail, error: error.error };
       if (error.cause !== undefined) details.cause = error.cause;
       this.log.emit(error.error === ERR.Timeout ? events.timedOut : events.failed, name, details);

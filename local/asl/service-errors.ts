@@ -76,3 +76,13 @@ export function fromSdkError(style: ServiceErrorStyle, thrown: unknown): unknown
     ...(metadata.requestId === undefined ? {} : { requestId: metadata.requestId }),
   });
 }
+
+/**
+ * The style AWS names a resource's service errors in, for the integrations this module knows; the runner uses
+ * it to name an AWS SDK error a handler lets through (a stand-in calling dynalite, say) as AWS would.
+ */
+export function serviceErrorStyleFor(resource: string): ServiceErrorStyle | undefined {
+  if (/^arn:[^:]+:states:::dynamodb:/.test(resource)) return DYNAMODB_OPTIMIZED;
+  if (/^arn:[^:]+:states:::aws-sdk:dynamodb:/.test(resource)) return DYNAMODB_AWS_SDK;
+  return undefined;
+}

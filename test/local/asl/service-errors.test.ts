@@ -1,13 +1,15 @@
-import { QueueDoesNotExist } from '@aws-sdk/client-sqs';
+import { QueueDoesNotExist, SQSServiceException } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import {
   DYNAMODB_AWS_SDK,
   DYNAMODB_OPTIMIZED,
   fromSdkError,
+  runStateMachine,
   type ServiceErrorStyle,
   StatesError,
   serviceTaskError,
 } from '../../../local/asl/index.js';
+import { machine } from './helpers.js';
 
 describe('service errors named as AWS names them', () => {
   // Recorded on AWS (sfn-integrations/dynamodb.json): the wording these styles must reproduce.
@@ -57,5 +59,65 @@ describe('service errors named as AWS names them', () => {
     );
     const plain = new Error('no');
     expect(fromSdkError(style, plain)).toBe(plain);
+  });
+});
+
+describe('an AWS SDK error a handler lets through', () => {
+  // Any SDK v3 ServiceException carries the error code as `name` and the HTTP facts in `$metadata`.
+  const conditionFailed = () =>
+    new SQSServiceException({
+      name: 'ConditionalCheckFailedException',
+      $fault: 'client',
+      message: 'The conditional request failed',
+      $metadata: { httpStatusCode: 400, requestId: 'req-9' },
+    });
+  const def = (resource: string) =>
+    machine({
+      Put: {
+        Type: 'Task',
+        Resource: resource,
+        Catch: [{ ErrorEquals: ['States.TaskFailed'], Output: '{% $states.errorOutput %}', Next: 'Done' }],
+        End: true,
+      },
+      Done: { Type: 'Succeed' },
+    });
+
+  it('is named as the optimized DynamoDB integration names it', async () => {
+    const resource = 'arn:aws:states:::dynamodb:putItem';
+    const result = await runStateMachine(
+      def(resource),
+      {},
+      {
+        resources: {
+          [resource]: async () => {
+            throw conditionFailed();
+          },
+        },
+      }
+    );
+    expect(result.output).toEqual({
+      Error: 'DynamoDB.ConditionalCheckFailedException',
+      Cause:
+        'The conditional request failed (Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ConditionalCheckFailedException; Request ID: req-9; Proxy: null)',
+    });
+  });
+
+  it('and as the aws-sdk integration names it', async () => {
+    const resource = 'arn:aws:states:::aws-sdk:dynamodb:putItem';
+    const result = await runStateMachine(
+      def(resource),
+      {},
+      {
+        resources: {
+          [resource]: async () => {
+            throw conditionFailed();
+          },
+        },
+      }
+    );
+    expect(result.output).toEqual({
+      Error: 'DynamoDb.ConditionalCheckFailedException',
+      Cause: 'The conditional request failed (Service: DynamoDb, Status Code: 400, Request ID: req-9)',
+    });
   });
 });
