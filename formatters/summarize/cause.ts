@@ -1,4 +1,6 @@
+import { cutText } from '../cut.js';
 import { isRecord, pick, type UnknownRecord } from './normalize.js';
+import { readServiceCause } from './service-causes.js';
 import type { CauseSummary } from './types.js';
 
 /** Longest cause text kept in a summary (Slack shows at most 3,000 characters a section anyway). */
@@ -6,7 +8,7 @@ export const MAX_CAUSE_CHARS = 2_000;
 const MAX_FIELD_CHARS = 1_000;
 
 function cut(text: string, max: number): string {
-  return text.length > max ? text.slice(0, max) : text;
+  return cutText(text, max);
 }
 
 function stringOf(value: unknown): string | undefined {
@@ -197,6 +199,13 @@ function readParsed(parsed: UnknownRecord, summary: MutableCause): void {
     if (detail) summary.detail = detail;
     return;
   }
+  const service = readServiceCause(parsed, false);
+  if (service) {
+    summary.kind = service.kind;
+    if (service.reason) summary.errorMessage = service.reason;
+    if (service.detail) summary.detail = service.detail;
+    return;
+  }
   const errorType = pick(parsed, 'errorType');
   const errorMessage = pick(parsed, 'errorMessage');
   if (errorType !== undefined || errorMessage !== undefined) {
@@ -213,8 +222,18 @@ function readParsed(parsed: UnknownRecord, summary: MutableCause): void {
     return;
   }
   // Another shape: read the usual names, and say the raw text holds more.
-  summary.kind = 'json';
   summary.hasMore = true;
+  const generic = readServiceCause(parsed, true);
+  if (generic) {
+    // A reason found in a shape no parser knows: it goes first, the raw text after it.
+    summary.kind = generic.kind;
+    if (generic.reason) summary.errorMessage = generic.reason;
+    if (generic.detail) summary.detail = generic.detail;
+    const error = pick(parsed, 'error');
+    if (typeof error === 'string') summary.errorType = cut(error, 256);
+    return;
+  }
+  summary.kind = 'json';
   const error = pick(parsed, 'error');
   if (typeof error === 'string') summary.errorType = cut(error, 256);
   const message = stringOf(pick(parsed, 'cause') ?? pick(parsed, 'message'));

@@ -6,10 +6,11 @@
  * id order (forward paging); an older page after a newer one marks the summary `incomplete`.
  */
 import type { StatusChangeEvent } from '../contract.js';
+import { cutText } from '../cut.js';
 import { boundedError, summarizeCause } from './cause.js';
 import { emptyFoldState, Folder, type FoldState } from './fold.js';
 import { type HistoryEvent, isRecord, normalizeEvent, pageEvents, parseTimestamp } from './normalize.js';
-import type { ExecutionInfo, ExecutionStatus, ExecutionSummary } from './types.js';
+import type { ExecutionInfo, ExecutionStatus, ExecutionSummary, StepSummary } from './types.js';
 
 export type { FoldState } from './fold.js';
 export { LIMITS } from './fold.js';
@@ -66,6 +67,17 @@ export function summarize(options: SummarizeOptions): ExecutionSummary {
   if (options.event) applyEvent(folder.state.execution, options.event);
   const state = folder.finish();
   const execution = state.execution;
+  let failures = state.failures;
+  if (execution.status === 'RUNNING') {
+    // A notice that the run is running: whatever the history says happened later is not this notice's story.
+    delete execution.stopMs;
+    delete execution.error;
+    delete execution.cause;
+    delete state.failedState;
+    delete state.stoppedState;
+    delete state.stoppedWhileRetrying;
+    failures = failures.filter((f) => f.handling !== 'fatal');
+  }
   if (
     execution.startMs !== undefined &&
     execution.stopMs !== undefined &&
@@ -81,11 +93,13 @@ export function summarize(options: SummarizeOptions): ExecutionSummary {
     omittedSteps: state.omittedSteps,
     states: state.states,
     omittedStates: state.omittedStates,
-    failures: state.failures,
+    failures,
     failureCount: state.failureCount,
     handledErrors: state.handledErrors,
     retries: state.retries,
     ...(state.failedState === undefined ? {} : { failedState: state.failedState }),
+    ...(state.stoppedState === undefined ? {} : { stoppedState: state.stoppedState }),
+    ...(state.stoppedWhileRetrying ? { stoppedWhileRetrying: true } : {}),
     eventCount: state.eventCount,
     unknownEventTypes: state.unknownEventTypes,
     incomplete: state.incomplete,
@@ -172,6 +186,28 @@ function applyArn(execution: ExecutionInfo): void {
   }
 }
 
+/**
+ * Drops `count` listed steps, earliest first, keeping the failed and timed-out ones and the last steps (how
+ * the run ended) as long as others can go.
+ */
+function dropEarlySteps(
+  steps: readonly StepSummary[],
+  count: number,
+  omitted: number
+): { steps: StepSummary[]; omittedSteps: number } {
+  const failed = (step: StepSummary) => step.outcome === 'failed' || step.outcome === 'timed_out';
+  const droppable = steps.filter((step) => !failed(step)).length;
+  let dropOthers = Math.min(count, droppable);
+  let dropFailed = count - dropOthers;
+  let dropped = 0;
+  const kept = steps.filter((step) => {
+    const goes = failed(step) ? dropFailed-- > 0 : dropOthers-- > 0;
+    if (goes) dropped += step.repeat?.count ?? 1;
+    return !goes;
+  });
+  return { steps: kept, omittedSteps: omitted + dropped };
+}
+
 function bytes(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value), 'utf8');
 }
@@ -187,7 +223,7 @@ export function fitSummary(summary: ExecutionSummary): ExecutionSummary {
     const { cause, ...rest } = s;
     return {
       ...rest,
-      cause: { ...cause, text: cause.text.slice(0, 200), truncated: cause.text.length > 200 },
+      cause: { ...cause, text: cutText(cause.text, 200), truncated: cause.text.length > 200 },
     };
   });
   let fitted: ExecutionSummary = { ...summary, steps };
@@ -200,18 +236,14 @@ export function fitSummary(summary: ExecutionSummary): ExecutionSummary {
     };
   }
   while (bytes(fitted) > MAX_SUMMARY_BYTES && fitted.steps.length > 10) {
-    const keep = Math.floor(fitted.steps.length / 2);
-    fitted = {
-      ...fitted,
-      steps: fitted.steps.slice(0, keep),
-      omittedSteps: fitted.omittedSteps + fitted.steps.length - keep,
-    };
+    const drop = fitted.steps.length - Math.floor(fitted.steps.length / 2);
+    fitted = { ...fitted, ...dropEarlySteps(fitted.steps, drop, fitted.omittedSteps) };
   }
   if (bytes(fitted) > MAX_SUMMARY_BYTES) {
     fitted = {
       ...fitted,
       failures: fitted.failures.map((f) =>
-        f.cause ? { ...f, cause: { ...f.cause, text: f.cause.text.slice(0, 500), truncated: true } } : f
+        f.cause ? { ...f, cause: { ...f.cause, text: cutText(f.cause.text, 500), truncated: true } } : f
       ),
     };
   }

@@ -42,6 +42,12 @@ function toNumber(value: unknown): number | undefined {
 
 // Epoch seconds for any date after 1973 stay below 1e11; epoch ms for any date after 1973 are above it.
 const SECONDS_MS_BOUNDARY = 1e11;
+/** The largest time a JavaScript Date holds (±100,000,000 days from the epoch); beyond it, no date. */
+export const MAX_DATE_MS = 8.64e15;
+
+function inRange(ms: number): number | undefined {
+  return Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS ? ms : undefined;
+}
 
 /**
  * A timestamp as epoch ms: epoch seconds (the API's JSON), epoch ms (EventBridge), an ISO string (the SDK
@@ -49,12 +55,11 @@ const SECONDS_MS_BOUNDARY = 1e11;
  */
 export function parseTimestamp(value: unknown): number | undefined {
   if (value instanceof Date) {
-    const ms = value.getTime();
-    return Number.isFinite(ms) ? ms : undefined;
+    return inRange(value.getTime());
   }
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || value <= 0) return undefined;
-    return value < SECONDS_MS_BOUNDARY ? Math.round(value * 1000) : Math.round(value);
+    return inRange(value < SECONDS_MS_BOUNDARY ? Math.round(value * 1000) : Math.round(value));
   }
   if (typeof value === 'string') {
     const trimmed = value.trim();
@@ -62,8 +67,7 @@ export function parseTimestamp(value: unknown): number | undefined {
     if (/^\d+(\.\d+)?$/.test(trimmed)) return parseTimestamp(Number(trimmed));
     // Only strings that look like a date: Date.parse accepts odd things ("1", "March").
     if (!/^\d{4}-\d{2}-\d{2}/.test(trimmed)) return undefined;
-    const ms = Date.parse(trimmed);
-    return Number.isFinite(ms) ? ms : undefined;
+    return inRange(Date.parse(trimmed));
   }
   return undefined;
 }

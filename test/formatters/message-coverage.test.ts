@@ -156,8 +156,8 @@ describe('message: what each step ran', () => {
     ]);
     expect(summary.steps[2]?.resource?.arn).toBe(child);
     const all = strings(message).join('\n');
-    expect(all).toContain('*CallApi* · _Task · api.example.com_');
-    expect(all).toContain('*PutItem* · _Task · dynamodb:putItem_');
+    expect(all).toContain('*CallApi* · _Task_ · api.example.com');
+    expect(all).toContain('*PutItem* · _Task_ · dynamodb:putItem');
     expect(all).toContain(`/v2/executions/details/${child}|child execution>`);
   });
 });
