@@ -99,6 +99,12 @@ export interface FormatterInput {
   readonly historyUnavailable?: { readonly error: string; readonly cause?: string };
   /** Ask the formatter to read the whole history itself (after `States.DataLimitExceeded`). */
   readonly readHistory?: boolean;
+  /**
+   * The execution's state machine definition: the `Definition` member of the SDK integration's
+   * `describeStateMachineForExecution` result (the ASL as a JSON string). Names what each Task state ran.
+   * Optional: absent, too large or unreadable, the message goes out without it.
+   */
+  readonly definition?: string;
 }
 
 /** The formatter's answer. */

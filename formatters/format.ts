@@ -11,6 +11,7 @@ import { summarize } from './summarize/index.js';
 import type { ExecutionSummary } from './summarize/types.js';
 
 export { TemplateError } from './render/templates.js';
+export { definitionText } from './summarize/definition.js';
 export type { ExecutionSummary } from './summarize/types.js';
 
 export interface FormatOptions {
@@ -26,6 +27,16 @@ export interface FormatOptions {
   readonly partial?: unknown;
   /** Why the history could not be read. @default - it was read */
   readonly historyUnavailable?: { readonly error: string; readonly cause?: string };
+  /**
+   * The state machine definition (DescribeStateMachineForExecution's `Definition`), as the notifier passes it:
+   * names what each Task ran. @default - none
+   */
+  readonly definition?: string;
+  /**
+   * Read task parameters and outputs from the pages. The deployed notifier reads histories without them, so
+   * by default they are ignored here too and a preview shows what the notifier posts. @default false
+   */
+  readonly executionData?: boolean;
 }
 
 export interface FormatResult {
@@ -45,6 +56,8 @@ export async function formatExecution(options: FormatOptions): Promise<FormatRes
     ...(options.event ? { event: options.event } : {}),
     ...(options.partial === undefined ? {} : { partial: options.partial }),
     ...(options.historyUnavailable ? { historyUnavailable: options.historyUnavailable } : {}),
+    ...(options.definition === undefined ? {} : { definition: options.definition }),
+    executionData: options.executionData ?? false,
   });
   const warnings: string[] = [];
   const message = await renderSummary(summary, options.settings ?? {}, options.consoleRegion, (w) =>

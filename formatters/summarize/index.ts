@@ -8,6 +8,7 @@
 import type { StatusChangeEvent } from '../contract.js';
 import { cutText } from '../cut.js';
 import { boundedError, summarizeCause } from './cause.js';
+import { mergeResource, taskResources } from './definition.js';
 import { emptyFoldState, Folder, type FoldState } from './fold.js';
 import { type HistoryEvent, isRecord, normalizeEvent, pageEvents, parseTimestamp } from './normalize.js';
 import type { ExecutionInfo, ExecutionStatus, ExecutionSummary, StepSummary } from './types.js';
@@ -20,12 +21,15 @@ export type * from './types.js';
 /** Serialized summaries stay under this many bytes (Step Functions passes at most 256 KiB; we aim for 64). */
 export const MAX_SUMMARY_BYTES = 60_000;
 
-/** All events of the pages, deduplicated by id, sorted by id. Malformed events are skipped. */
-export function collectEvents(pages: readonly unknown[]): HistoryEvent[] {
+/**
+ * All events of the pages, deduplicated by id, sorted by id. Malformed events are skipped. `executionData`
+ * false drops task parameters and outputs, as a history read with `includeExecutionData: false` has none.
+ */
+export function collectEvents(pages: readonly unknown[], executionData = true): HistoryEvent[] {
   const byId = new Map<number, HistoryEvent>();
   for (const page of pages) {
     for (const raw of pageEvents(page)) {
-      const event = normalizeEvent(raw);
+      const event = normalizeEvent(raw, executionData);
       if (event && !byId.has(event.id)) byId.set(event.id, event);
     }
   }
@@ -56,6 +60,16 @@ export interface SummarizeOptions {
   readonly partial?: unknown;
   /** Why the history could not be read; the summary then comes from the event alone. */
   readonly historyUnavailable?: { readonly error: string; readonly cause?: string };
+  /**
+   * The execution's state machine definition (DescribeStateMachineForExecution's `Definition`): names what
+   * each Task state ran when the history does not. @default - none
+   */
+  readonly definition?: string;
+  /**
+   * Read the events' execution data (task parameters and outputs). The notifier reads histories without it,
+   * so `false` gives exactly what the deployed notifier sees. @default true
+   */
+  readonly executionData?: boolean;
 }
 
 /** The whole reduction: pages (+ partial) + event → a bounded ExecutionSummary. */
@@ -63,7 +77,7 @@ export function summarize(options: SummarizeOptions): ExecutionSummary {
   const folder = new Folder(
     options.partial === undefined ? emptyFoldState() : reviveFoldState(options.partial)
   );
-  folder.add(collectEvents(options.pages ?? []));
+  folder.add(collectEvents(options.pages ?? [], options.executionData ?? true));
   if (options.event) applyEvent(folder.state.execution, options.event);
   const state = folder.finish();
   const execution = state.execution;
@@ -86,6 +100,20 @@ export function summarize(options: SummarizeOptions): ExecutionSummary {
     execution.durationMs = execution.stopMs - execution.startMs;
   }
   applyArn(execution);
+  const resources = taskResources(options.definition);
+  if (resources.size > 0) {
+    for (const step of state.steps) {
+      const merged = mergeResource(
+        step.resource,
+        step.type === 'Task' ? resources.get(step.name) : undefined
+      );
+      if (merged) step.resource = merged;
+    }
+    failures = failures.map((failure) => {
+      const merged = mergeResource(failure.resource, resources.get(failure.state));
+      return merged ? { ...failure, resource: merged } : failure;
+    });
+  }
   const summary: ExecutionSummary = {
     version: 1,
     execution,

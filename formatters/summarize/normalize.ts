@@ -96,12 +96,13 @@ function camel(key: string): string {
  * Keeps the detail members the fold reads. `parameters` and `output` are kept only when small or when they
  * may name a resource (function name, nested execution ARN), reduced to those names.
  */
-function reduceDetails(raw: UnknownRecord): UnknownRecord {
+function reduceDetails(raw: UnknownRecord, executionData: boolean): UnknownRecord {
   const details: UnknownRecord = {};
   for (const [key, value] of Object.entries(raw)) {
     const k = camel(key);
     if (!KEPT_DETAIL_KEYS.has(k)) continue;
     if (k === 'parameters' || k === 'output') {
+      if (!executionData) continue;
       const names = resourceNames(value);
       if (names) details[k] = names;
       continue;
@@ -143,8 +144,11 @@ function resourceNames(value: unknown): UnknownRecord | undefined {
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-/** One raw event (either casing) to a HistoryEvent, or undefined when it has no usable id or type. */
-export function normalizeEvent(raw: unknown): HistoryEvent | undefined {
+/**
+ * One raw event (either casing) to a HistoryEvent, or undefined when it has no usable id or type.
+ * `executionData` false leaves out task parameters and outputs (as `includeExecutionData: false` does).
+ */
+export function normalizeEvent(raw: unknown, executionData = true): HistoryEvent | undefined {
   if (!isRecord(raw)) return undefined;
   const id = toNumber(pick(raw, 'id'));
   const type = pick(raw, 'type');
@@ -154,7 +158,7 @@ export function normalizeEvent(raw: unknown): HistoryEvent | undefined {
   let details: UnknownRecord = {};
   for (const [key, value] of Object.entries(raw)) {
     if (key.endsWith('EventDetails') && isRecord(value)) {
-      details = reduceDetails(value);
+      details = reduceDetails(value, executionData);
       break;
     }
   }
