@@ -2,7 +2,7 @@
  * The in-process entry: history pages (+ event) → summary → template → a Slack message within Slack's
  * limits. Used by the Lambda handler, the `render` command, the local pipeline and previews.
  */
-import type { NotifierSettings, SlackMessage, StatusChangeEvent } from './contract.js';
+import type { FormattedMessage, NotifierSettings, StatusChangeEvent } from './contract.js';
 import { enforceSlackLimits } from './render/limits.js';
 import { checkTemplateOutput } from './render/template-output.js';
 import { DEFAULT_TEMPLATE, evaluateTemplate } from './render/templates.js';
@@ -40,7 +40,7 @@ export interface FormatOptions {
 }
 
 export interface FormatResult {
-  readonly message: SlackMessage;
+  readonly message: FormattedMessage;
   readonly summary: ExecutionSummary;
   /** What was dropped from the template's blocks to keep the message valid, each naming the template. */
   readonly warnings: readonly string[];
@@ -76,7 +76,7 @@ export async function renderSummary(
   settings: Partial<NotifierSettings>,
   consoleRegion?: string,
   warn: (warning: string) => void = () => undefined
-): Promise<SlackMessage> {
+): Promise<FormattedMessage> {
   const template = settings.template ?? DEFAULT_TEMPLATE;
   const input = buildTemplateInput(summary, {
     ...(settings.environment === undefined ? {} : { environment: settings.environment }),
@@ -96,7 +96,7 @@ export async function renderSummary(
 export function plainTextMessage(
   summary: ExecutionSummary,
   settings: Partial<NotifierSettings>
-): SlackMessage {
+): FormattedMessage {
   const input = buildTemplateInput(summary, {
     ...(settings.environment === undefined ? {} : { environment: settings.environment }),
     ...(settings.mentionOnFailure === undefined ? {} : { mentionOnFailure: settings.mentionOnFailure }),

@@ -290,9 +290,9 @@ describe("render: what Slack would reject (checked by the local Slack server's v
   it('the oracle rejects what Slack rejects (it can fail)', () => {
     expect(slackRejections({ text: 'x', blocks: [{ type: 'table' }] })).not.toEqual([]);
     expect(slackRejections({ text: '', blocks: [] })).not.toEqual([]);
-    expect(
-      slackRejections({ text: 'x', blocks: [{ type: 'header', text: { type: 'mrkdwn', text: 'h' } }] })
-    ).not.toEqual([]);
+    // A header with mrkdwn text: @slack/types refuses it at compile time, so it is built as plain data here.
+    const mrkdwnHeader = JSON.parse('{"type":"header","text":{"type":"mrkdwn","text":"h"}}');
+    expect(slackRejections({ text: 'x', blocks: [mrkdwnHeader] })).not.toEqual([]);
   });
 
   it('a template with a block Slack would reject renders without it and says so, naming the template', async () => {
