@@ -91,6 +91,15 @@ export function summarize(options: SummarizeOptions): ExecutionSummary {
     delete state.stoppedState;
     delete state.stoppedWhileRetrying;
     failures = failures.filter((f) => f.handling !== 'fatal');
+    for (const step of state.steps) {
+      if (step.redriven || (step.outcome !== 'failed' && step.outcome !== 'timed_out')) continue;
+      // It was still running when this notice was sent.
+      step.outcome = 'running';
+      delete step.endMs;
+      delete step.durationMs;
+      delete step.error;
+      delete step.cause;
+    }
   }
   if (
     execution.startMs !== undefined &&
