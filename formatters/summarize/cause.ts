@@ -105,11 +105,8 @@ function glueDetail(run: UnknownRecord): string | undefined {
   const message = text(pick(run, 'errorMessage'), 500);
   const job = text(pick(run, 'jobName'), 255);
   const id = text(pick(run, 'id'), 255);
-  return detailLine([
-    state && message ? `${state}: ${message}` : (message ?? state),
-    job ? `job ${job}` : undefined,
-    id ? `run ${id}` : undefined,
-  ]);
+  // The reason first: a cut keeps it.
+  return detailLine([message, state, job ? `job ${job}` : undefined, id ? `run ${id}` : undefined]);
 }
 
 /** A Batch job (`batch:submitJob.sync` delivers DescribeJobs' job detail, PascalCase). */
@@ -128,7 +125,8 @@ function batchDetail(job: UnknownRecord): string | undefined {
   const name = text(pick(job, 'jobName'), 128);
   const id = text(pick(job, 'jobId'), 128);
   return detailLine([
-    status && reason ? `${status}: ${reason}` : (reason ?? status),
+    reason,
+    status,
     containerPart,
     name || id ? `job ${[name, id ? `(${id})` : undefined].filter(Boolean).join(' ')}` : undefined,
   ]);
