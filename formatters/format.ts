@@ -105,10 +105,15 @@ export function plainTextMessage(
   const x = input.summary.execution;
   const lines = [
     `${context.mention ? `${context.mention} ` : ''}${view.notificationText}`,
-    `Started ${plainTime(x.startMs)} · ended ${plainTime(x.stopMs)} · ${view.duration}`,
+    x.status === 'RUNNING'
+      ? `Started ${plainTime(x.startMs)} · running`
+      : `Started ${plainTime(x.startMs)} · ended ${plainTime(x.stopMs)} · ${view.duration}`,
   ];
   const fatal = view.failures.find((f) => f.handling === 'fatal');
-  if (fatal?.parsed) lines.push(fatal.parsed);
+  const reason = fatal ? fatal.reason : view.reason;
+  if (reason) lines.push(reason);
+  if (view.earlierRuns.length > 0)
+    lines.push(`Earlier runs: ${view.earlierRuns.length} failed, then redriven`);
   if (view.historyNote) lines.push(view.historyNote);
   if (x.executionArn) lines.push(x.executionArn);
   if (context.consoleUrl) lines.push(context.consoleUrl);

@@ -170,6 +170,8 @@ export interface TemplateInput {
     readonly end?: string;
     readonly duration: string;
     readonly steps: readonly StepView[];
+    /** Top-level steps run, counting each run of a collapsed entry (`Poll ×312`) and the ones not listed. */
+    readonly stepCount: number;
     /** Step lines joined into sections of at most ~2,800 chars, the last one ending with "+N more steps". */
     readonly stepChunks: readonly string[];
     /**
@@ -613,6 +615,7 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
       ...(end ? { end } : {}),
       duration: running ? '' : formatDuration(execution.durationMs),
       steps,
+      stepCount: summary.steps.reduce((n, step) => n + (step.repeat?.count ?? 1), 0) + summary.omittedSteps,
       stepChunks: chunkLines(
         steps.map((s) => s.line),
         summary.omittedSteps

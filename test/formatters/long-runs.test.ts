@@ -62,6 +62,8 @@ describe('the step list of a long run', () => {
     expect(all).toMatch(/:white_check_mark: \*Poll\* ×1\d\d · _Task_ · lambda:invoke · \d+m \d\ds in all/);
     expect(all).toContain(':snail: slow');
     expect(all).toMatch(/:x: \*Load\* · _Task_ · lambda:invoke · [^\n]*2 attempts/);
+    const compact = await formatExecution({ pages: b.pages(), settings: { template: 'compact' } });
+    expect(texts(compact.message).join('\n')).toContain(`· ${counted} steps`);
   });
 
   it('the same list comes out when the history arrives page by page', () => {

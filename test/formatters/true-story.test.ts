@@ -145,6 +145,9 @@ describe('aborts: the abort own error and cause, "Stopped in/while"', () => {
       expect(all).not.toMatch(/:x:/);
       expect(message.text).toContain('aborted');
       expect(message.text).toContain('while Extract waited to retry');
+      const plain = plainTextMessage(s, {}).text;
+      expect(plain).toContain('stopped by alice: bad input file');
+      expect(plain).not.toContain('throttled');
     });
   }
 
@@ -186,6 +189,9 @@ describe('a late RUNNING notice', () => {
       const all = texts(message).join('\n');
       expect(all).toContain('is running');
       expect(all).not.toMatch(/Ended|ended |Duration|Failed in|Boom|:x:/);
+      const plain = plainTextMessage(summary, {}).text;
+      expect(plain).toContain('· running');
+      expect(plain).not.toMatch(/ended|Boom|later/);
     }
   });
 });
