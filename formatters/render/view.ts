@@ -513,6 +513,13 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
       title = `:warning: *${where}* failed${after}, ${by}${error ? `: ${error}` : ''}`;
     } else if (recovered) {
       title = `:warning: *${where}* recovered after ${retriesText(retries)}${error ? `: ${error}` : ''}`;
+    } else if (
+      top?.waitingToRetry &&
+      failure.topLevelState === undefined &&
+      failure.attempt >= top.attempts
+    ) {
+      // The last attempt failed and its retry was due when the run was stopped: no retry ran.
+      title = `:warning: *${where}* failed, and the run was stopped before its retry${error ? `: ${error}` : ''}`;
     } else {
       title = `:warning: *${where}* failed and was retried (${retriesText(retries)})${error ? `: ${error}` : ''}`;
     }

@@ -143,6 +143,9 @@ describe('aborts: the abort own error and cause, "Stopped in/while"', () => {
       expect(all).toContain('*Stopped* `OperatorStop`');
       expect(all).toContain('stopped by alice: bad input file');
       expect(all).not.toMatch(/:x:/);
+      expect(all).toContain(
+        '*Extract* failed, and the run was stopped before its retry: `Lambda.ServiceException`'
+      );
       expect(message.text).toContain('aborted');
       expect(message.text).toContain('while Extract waited to retry');
       const plain = plainTextMessage(s, {}).text;
