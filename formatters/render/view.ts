@@ -478,7 +478,8 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
   };
   const failures: FailureView[] = ordered.map(({ failure, earlier, rawChildArn, index }) => {
     const whereRaw = failure.topLevelState ? `${failure.topLevelState} › ${failure.state}` : failure.state;
-    const where = mrkdwnName(whereRaw).replace(/^\*|\*$/g, '');
+    // Bold, or a code span (never bold around it) when the name holds a formatting character.
+    const where = mrkdwnName(whereRaw);
     const error = failure.error ? codeSpan(failure.error) : '';
     const childUrl = childUrlOf(rawChildArn);
     const logsUrl = logsUrlOf(raw.failures[index]);
@@ -502,26 +503,26 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
       const others = [...new Set(earlier.map((f) => f.error).filter((e) => e && e !== failure.error))];
       const before =
         others.length > 0 ? ` (earlier attempts: ${others.map((e) => `\`${e}\``).join(', ')})` : '';
-      title = `${OUTCOME_EMOJI[failure.outcome] ?? ''} *${where}*${attempt}${error ? ` ${error}` : ''}${before}`;
+      title = `${OUTCOME_EMOJI[failure.outcome] ?? ''} ${where}${attempt}${error ? ` ${error}` : ''}${before}`;
     } else if (failure.handling === 'redriven') {
-      title = `${REDRIVEN_EMOJI} run ${(failure.run ?? 0) + 1} ended at *${where}*${error ? `: ${error}` : ''}, then redriven`;
+      title = `${REDRIVEN_EMOJI} run ${(failure.run ?? 0) + 1} ended at ${where}${error ? `: ${error}` : ''}, then redriven`;
     } else if (failure.handling === 'caught') {
       const after = retries > 0 ? ` after ${retriesText(retries)}` : '';
       const by = failure.topLevelState
-        ? `handled by *${mrkdwnName(failure.topLevelState).replace(/^\*|\*$/g, '')}*`
+        ? `handled by ${mrkdwnName(failure.topLevelState)}`
         : 'caught by Catch';
-      title = `:warning: *${where}* failed${after}, ${by}${error ? `: ${error}` : ''}`;
+      title = `:warning: ${where} failed${after}, ${by}${error ? `: ${error}` : ''}`;
     } else if (recovered) {
-      title = `:warning: *${where}* recovered after ${retriesText(retries)}${error ? `: ${error}` : ''}`;
+      title = `:warning: ${where} recovered after ${retriesText(retries)}${error ? `: ${error}` : ''}`;
     } else if (
       top?.waitingToRetry &&
       failure.topLevelState === undefined &&
       failure.attempt >= top.attempts
     ) {
       // The last attempt failed and its retry was due when the run was stopped: no retry ran.
-      title = `:warning: *${where}* failed, and the run was stopped before its retry${error ? `: ${error}` : ''}`;
+      title = `:warning: ${where} failed, and the run was stopped before its retry${error ? `: ${error}` : ''}`;
     } else {
-      title = `:warning: *${where}* failed and was retried (${retriesText(retries)})${error ? `: ${error}` : ''}`;
+      title = `:warning: ${where} failed and was retried (${retriesText(retries)})${error ? `: ${error}` : ''}`;
     }
     const line = short ? `${title} — ${short}` : title;
     return {
