@@ -7,14 +7,24 @@
  * pages inside keep whatever casing they arrived with (the SDK integration capitalizes member names).
  */
 
-/** A Slack Block Kit block. Kept loose on purpose: the render step enforces Slack's limits on it. */
-export type SlackBlock = { readonly type: string } & Readonly<Record<string, unknown>>;
+import type { Block, KnownBlock } from '@slack/types';
+
+/**
+ * A Slack Block Kit block (`@slack/types`): a known block, or any block with a `type` (what a message read
+ * back from Slack or written by hand may hold). The formatter itself only ever sends known blocks.
+ */
+export type SlackBlock = KnownBlock | Block;
 
 /** A Slack message body as chat.postMessage and incoming webhooks take it. */
 export interface SlackMessage {
   /** Plain-text fallback: the notification text, and what a reader without blocks sees. At most 4,000 chars. */
   readonly text: string;
   readonly blocks?: readonly SlackBlock[];
+}
+
+/** A message the formatter made: its blocks are known Block Kit blocks, checked against Slack's limits. */
+export interface FormattedMessage extends SlackMessage {
+  readonly blocks?: readonly KnownBlock[];
 }
 
 /** Where the message goes. The same value keys the FIFO message group, so one destination posts in order. */
@@ -99,6 +109,12 @@ export interface FormatterInput {
   readonly historyUnavailable?: { readonly error: string; readonly cause?: string };
   /** Ask the formatter to read the whole history itself (after `States.DataLimitExceeded`). */
   readonly readHistory?: boolean;
+  /**
+   * The execution's state machine definition: the `Definition` member of the SDK integration's
+   * `describeStateMachineForExecution` result (the ASL as a JSON string). Names what each Task state ran.
+   * Optional: absent, too large or unreadable, the message goes out without it.
+   */
+  readonly definition?: string;
 }
 
 /** The formatter's answer. */

@@ -2,7 +2,7 @@
  * The in-process entry: history pages (+ event) → summary → template → a Slack message within Slack's
  * limits. Used by the Lambda handler, the `render` command, the local pipeline and previews.
  */
-import type { NotifierSettings, SlackMessage, StatusChangeEvent } from './contract.js';
+import type { FormattedMessage, NotifierSettings, StatusChangeEvent } from './contract.js';
 import { enforceSlackLimits } from './render/limits.js';
 import { checkTemplateOutput } from './render/template-output.js';
 import { DEFAULT_TEMPLATE, evaluateTemplate } from './render/templates.js';
@@ -11,6 +11,7 @@ import { summarize } from './summarize/index.js';
 import type { ExecutionSummary } from './summarize/types.js';
 
 export { TemplateError } from './render/templates.js';
+export { definitionText } from './summarize/definition.js';
 export type { ExecutionSummary } from './summarize/types.js';
 
 export interface FormatOptions {
@@ -26,10 +27,20 @@ export interface FormatOptions {
   readonly partial?: unknown;
   /** Why the history could not be read. @default - it was read */
   readonly historyUnavailable?: { readonly error: string; readonly cause?: string };
+  /**
+   * The state machine definition (DescribeStateMachineForExecution's `Definition`), as the notifier passes it:
+   * names what each Task ran. @default - none
+   */
+  readonly definition?: string;
+  /**
+   * Read task parameters and outputs from the pages. The deployed notifier reads histories without them, so
+   * by default they are ignored here too and a preview shows what the notifier posts. @default false
+   */
+  readonly executionData?: boolean;
 }
 
 export interface FormatResult {
-  readonly message: SlackMessage;
+  readonly message: FormattedMessage;
   readonly summary: ExecutionSummary;
   /** What was dropped from the template's blocks to keep the message valid, each naming the template. */
   readonly warnings: readonly string[];
@@ -45,6 +56,8 @@ export async function formatExecution(options: FormatOptions): Promise<FormatRes
     ...(options.event ? { event: options.event } : {}),
     ...(options.partial === undefined ? {} : { partial: options.partial }),
     ...(options.historyUnavailable ? { historyUnavailable: options.historyUnavailable } : {}),
+    ...(options.definition === undefined ? {} : { definition: options.definition }),
+    executionData: options.executionData ?? false,
   });
   const warnings: string[] = [];
   const message = await renderSummary(summary, options.settings ?? {}, options.consoleRegion, (w) =>
@@ -63,7 +76,7 @@ export async function renderSummary(
   settings: Partial<NotifierSettings>,
   consoleRegion?: string,
   warn: (warning: string) => void = () => undefined
-): Promise<SlackMessage> {
+): Promise<FormattedMessage> {
   const template = settings.template ?? DEFAULT_TEMPLATE;
   const input = buildTemplateInput(summary, {
     ...(settings.environment === undefined ? {} : { environment: settings.environment }),
@@ -83,7 +96,7 @@ export async function renderSummary(
 export function plainTextMessage(
   summary: ExecutionSummary,
   settings: Partial<NotifierSettings>
-): SlackMessage {
+): FormattedMessage {
   const input = buildTemplateInput(summary, {
     ...(settings.environment === undefined ? {} : { environment: settings.environment }),
     ...(settings.mentionOnFailure === undefined ? {} : { mentionOnFailure: settings.mentionOnFailure }),
@@ -92,10 +105,15 @@ export function plainTextMessage(
   const x = input.summary.execution;
   const lines = [
     `${context.mention ? `${context.mention} ` : ''}${view.notificationText}`,
-    `Started ${plainTime(x.startMs)} · ended ${plainTime(x.stopMs)} · ${view.duration}`,
+    x.status === 'RUNNING'
+      ? `Started ${plainTime(x.startMs)} · running`
+      : `Started ${plainTime(x.startMs)} · ended ${plainTime(x.stopMs)} · ${view.duration}`,
   ];
   const fatal = view.failures.find((f) => f.handling === 'fatal');
-  if (fatal?.parsed) lines.push(fatal.parsed);
+  const reason = fatal ? fatal.reason : view.reason;
+  if (reason) lines.push(reason);
+  if (view.earlierRuns.length > 0)
+    lines.push(`Earlier runs: ${view.earlierRuns.length} failed, then redriven`);
   if (view.historyNote) lines.push(view.historyNote);
   if (x.executionArn) lines.push(x.executionArn);
   if (context.consoleUrl) lines.push(context.consoleUrl);

@@ -17,6 +17,7 @@ import type {
   StatusChangeEvent,
 } from './contract.js';
 import { plainTextMessage, renderSummary } from './format.js';
+import { describeMapRuns } from './map-runs.js';
 import { TemplateError } from './render/templates.js';
 import { foldPages, summarize } from './summarize/index.js';
 
@@ -101,7 +102,8 @@ function validate(input: FormatterInput): StatusChangeEvent {
 /** What the handler is built with; everything has a default fit for Lambda. */
 export interface HandlerOptions {
   /**
-   * The client that reads histories when the input asks for `readHistory`.
+   * The client that reads histories when the input asks for `readHistory`, and describes the Map Runs of
+   * Distributed Maps that did not succeed (DescribeMapRun).
    * @default - one `SFNClient` per process (8 attempts), created on first use; it honours
    *   `AWS_ENDPOINT_URL_SFN`, `AWS_REGION` and the usual credential chain
    */
@@ -163,7 +165,13 @@ export function createHandler(options: HandlerOptions = {}): FormatterHandler {
       event,
       ...(partial === undefined ? {} : { partial }),
       ...(historyUnavailable ? { historyUnavailable } : {}),
+      ...(typeof input.definition === 'string' ? { definition: input.definition } : {}),
     });
+    const mapRunErrors = await describeMapRuns(
+      summary,
+      async () => options.sfnClient ?? (await defaultSfnClient())
+    );
+    if (mapRunErrors.length > 0) logger.warn('map run not described', { errors: mapRunErrors });
     const fallbackMessage = plainTextMessage(summary, settings);
     let message: SlackMessage;
     try {

@@ -45,7 +45,9 @@ export function safeUrl(url: unknown): string | undefined {
   return /^(https?:\/\/|mailto:)/i.test(url) ? url : undefined;
 }
 
-function toViewBlock(block: SlackBlock): ViewBlock {
+function toViewBlock(known: SlackBlock): ViewBlock {
+  // Read as plain data: a message to preview may hold anything, whatever its static type says.
+  const block = known as unknown as Record<string, unknown>;
   switch (block.type) {
     case 'header':
       return { type: 'header', text: textObject(block.text) ?? [] };

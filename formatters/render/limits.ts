@@ -8,7 +8,19 @@
  * and images as elements) is dropped, and each drop is reported as a warning, so Slack is never sent
  * something it rejects.
  */
-import type { SlackBlock, SlackMessage } from '../contract.js';
+import type {
+  ActionsBlock,
+  Button,
+  ContextBlock,
+  ContextBlockElement,
+  ImageBlock,
+  ImageElement,
+  KnownBlock,
+  MrkdwnElement,
+  PlainTextElement,
+  SectionBlock,
+} from '@slack/types';
+import type { FormattedMessage, SlackMessage } from '../contract.js';
 import { truncateMrkdwn, truncatePlain } from './text.js';
 
 export const SLACK_LIMITS = {
@@ -43,15 +55,22 @@ function isObject(value: unknown): value is Json {
 /** Where dropped or changed parts are reported (what, and why). */
 type Warn = (warning: string) => void;
 
-/** A text object rebuilt: `type` plain_text or mrkdwn, non-empty text within `max`, only documented members. */
-function textObject(value: unknown, max: number, forcePlain = false): Json | undefined {
-  if (typeof value === 'string') value = { type: forcePlain ? 'plain_text' : 'mrkdwn', text: value };
+/** A plain_text object rebuilt: non-empty text within `max`, only documented members. */
+function plainTextObject(value: unknown, max: number): PlainTextElement | undefined {
+  if (typeof value === 'string') value = { type: 'plain_text', text: value };
   if (!isObject(value) || typeof value.text !== 'string' || value.text.trim() === '') return undefined;
-  const type = forcePlain ? 'plain_text' : value.type === 'plain_text' ? 'plain_text' : 'mrkdwn';
-  const text = type === 'plain_text' ? truncatePlain(value.text, max) : truncateMrkdwn(value.text, max);
-  const out: Json = { type, text };
-  if (type === 'plain_text' && typeof value.emoji === 'boolean') out.emoji = value.emoji;
-  if (type === 'mrkdwn' && typeof value.verbatim === 'boolean') out.verbatim = value.verbatim;
+  const out: PlainTextElement = { type: 'plain_text', text: truncatePlain(value.text, max) };
+  if (typeof value.emoji === 'boolean') out.emoji = value.emoji;
+  return out;
+}
+
+/** A text object rebuilt: plain_text when it says so, else mrkdwn; non-empty text within `max`. */
+function textObject(value: unknown, max: number): PlainTextElement | MrkdwnElement | undefined {
+  if (typeof value === 'string') value = { type: 'mrkdwn', text: value };
+  if (!isObject(value) || typeof value.text !== 'string' || value.text.trim() === '') return undefined;
+  if (value.type === 'plain_text') return plainTextObject(value, max);
+  const out: MrkdwnElement = { type: 'mrkdwn', text: truncateMrkdwn(value.text, max) };
+  if (typeof value.verbatim === 'boolean') out.verbatim = value.verbatim;
   return out;
 }
 
@@ -59,13 +78,13 @@ function httpUrl(value: unknown, max: number): value is string {
   return typeof value === 'string' && value.length <= max && /^https?:\/\/\S+$/.test(value);
 }
 
-function button(element: Json, where: string, warn: Warn): Json | undefined {
-  const text = textObject(element.text, SLACK_LIMITS.buttonText, true);
+function button(element: Json, where: string, warn: Warn): Button | undefined {
+  const text = plainTextObject(element.text, SLACK_LIMITS.buttonText);
   if (!text) {
     warn(`${where}: button without text dropped`);
     return undefined;
   }
-  const out: Json = { type: 'button', text };
+  const out: Button = { type: 'button', text };
   if (element.url !== undefined) {
     if (!httpUrl(element.url, SLACK_LIMITS.buttonUrl)) {
       warn(`${where}: button with an invalid url (http or https, at most 3000 characters) dropped`);
@@ -87,7 +106,7 @@ function button(element: Json, where: string, warn: Warn): Json | undefined {
   return out;
 }
 
-function image(element: Json, where: string, warn: Warn): Json | undefined {
+function image(element: Json, where: string, warn: Warn): ImageElement | undefined {
   if (
     !httpUrl(element.image_url, SLACK_LIMITS.imageUrl) ||
     typeof element.alt_text !== 'string' ||
@@ -104,7 +123,19 @@ function image(element: Json, where: string, warn: Warn): Json | undefined {
 }
 
 /** An interactive or image element: buttons and images only (others cannot be checked here). */
-function element(value: unknown, where: string, warn: Warn, allowImage: boolean): Json | undefined {
+function element(
+  value: unknown,
+  where: string,
+  warn: Warn,
+  allowImage: true
+): Button | ImageElement | undefined;
+function element(value: unknown, where: string, warn: Warn, allowImage: false): Button | undefined;
+function element(
+  value: unknown,
+  where: string,
+  warn: Warn,
+  allowImage: boolean
+): Button | ImageElement | undefined {
   if (!isObject(value) || typeof value.type !== 'string') {
     warn(`${where}: not an element object, dropped`);
     return undefined;
@@ -116,7 +147,7 @@ function element(value: unknown, where: string, warn: Warn, allowImage: boolean)
 }
 
 /** One block rebuilt, or undefined (with a warning) when it cannot be made valid. */
-function fixBlock(block: unknown, where: string, warn: Warn): Json | undefined {
+function fixBlock(block: unknown, where: string, warn: Warn): KnownBlock | undefined {
   if (!isObject(block) || typeof block.type !== 'string') {
     warn(`${where}: not a block object with a type, dropped`);
     return undefined;
@@ -127,17 +158,17 @@ function fixBlock(block: unknown, where: string, warn: Warn): Json | undefined {
   };
   switch (block.type) {
     case 'header': {
-      const text = textObject(block.text, SLACK_LIMITS.headerText, true);
+      const text = plainTextObject(block.text, SLACK_LIMITS.headerText);
       return text ? { type: 'header', text } : dropped('no text');
     }
     case 'section': {
-      const out: Json = { type: 'section' };
+      const out: SectionBlock = { type: 'section' };
       const text = block.text === undefined ? undefined : textObject(block.text, SLACK_LIMITS.sectionText);
       if (text) out.text = text;
       if (Array.isArray(block.fields)) {
         const fields = block.fields
           .map((field) => textObject(field, SLACK_LIMITS.fieldText))
-          .filter((field): field is Json => field !== undefined);
+          .filter((field): field is PlainTextElement | MrkdwnElement => field !== undefined);
         if (fields.length > SLACK_LIMITS.sectionFields) {
           warn(`${where} (section): ${fields.length - SLACK_LIMITS.sectionFields} fields over 10 dropped`);
         }
@@ -153,30 +184,33 @@ function fixBlock(block: unknown, where: string, warn: Warn): Json | undefined {
     case 'context': {
       if (!Array.isArray(block.elements)) return dropped('no elements');
       const elements = block.elements
-        .map((item, i) =>
+        .map((item, i): ContextBlockElement | undefined =>
           isObject(item) && item.type === 'image'
             ? image(item, `${where} element ${i}`, warn)
             : textObject(item, SLACK_LIMITS.contextText)
         )
-        .filter((item): item is Json => item !== undefined)
+        .filter((item): item is ContextBlockElement => item !== undefined)
         .slice(0, SLACK_LIMITS.contextElements);
-      return elements.length > 0 ? { type: 'context', elements } : dropped('no valid elements');
+      const context: ContextBlock = { type: 'context', elements };
+      return elements.length > 0 ? context : dropped('no valid elements');
     }
     case 'actions': {
       if (!Array.isArray(block.elements)) return dropped('no elements');
       const elements = block.elements
         .map((item, i) => element(item, `${where} element ${i}`, warn, false))
-        .filter((item): item is Json => item !== undefined)
+        .filter((item): item is Button => item !== undefined)
         .slice(0, SLACK_LIMITS.actionsElements);
-      return elements.length > 0 ? { type: 'actions', elements } : dropped('no valid elements');
+      const actions: ActionsBlock = { type: 'actions', elements };
+      return elements.length > 0 ? actions : dropped('no valid elements');
     }
     case 'divider':
       return { type: 'divider' };
     case 'image': {
-      const out = image(block, where, warn);
-      if (!out) return undefined;
+      const element = image(block, where, warn);
+      if (!element || !('image_url' in element) || element.image_url === undefined) return undefined;
+      const out: ImageBlock = { type: 'image', image_url: element.image_url, alt_text: element.alt_text };
       const title =
-        block.title === undefined ? undefined : textObject(block.title, SLACK_LIMITS.imageTitle, true);
+        block.title === undefined ? undefined : plainTextObject(block.title, SLACK_LIMITS.imageTitle);
       return title ? { ...out, title } : out;
     }
     default:
@@ -185,7 +219,13 @@ function fixBlock(block: unknown, where: string, warn: Warn): Json | undefined {
 }
 
 /** Keeps a block's `block_id` when it is a string Slack takes and not used by an earlier block. */
-function withBlockId(fixed: Json, original: unknown, seen: Set<string>, where: string, warn: Warn): Json {
+function withBlockId(
+  fixed: KnownBlock,
+  original: unknown,
+  seen: Set<string>,
+  where: string,
+  warn: Warn
+): KnownBlock {
   const id = isObject(original) ? original.block_id : undefined;
   if (id === undefined) return fixed;
   if (typeof id !== 'string' || id === '' || id.length > SLACK_LIMITS.blockId || seen.has(id)) {
@@ -205,14 +245,14 @@ export function enforceSlackLimits(
   output: unknown,
   fallbackText: string,
   warn: Warn = () => undefined
-): SlackMessage {
+): FormattedMessage {
   const message = isObject(output) ? output : {};
   const rawText =
     typeof message.text === 'string' && message.text.trim() !== '' ? message.text : fallbackText;
   const text = truncateMrkdwn(rawText, SLACK_LIMITS.text);
   const rawBlocks = Array.isArray(message.blocks) ? message.blocks : [];
   const seen = new Set<string>();
-  let blocks: Json[] = [];
+  let blocks: KnownBlock[] = [];
   rawBlocks.forEach((raw, i) => {
     const fixed = fixBlock(raw, `block ${i}`, warn);
     if (fixed) blocks.push(withBlockId(fixed, raw, seen, `block ${i}`, warn));
@@ -224,7 +264,7 @@ export function enforceSlackLimits(
       { type: 'context', elements: [{ type: 'mrkdwn', text: `_+${dropped} more blocks not shown_` }] },
     ];
   }
-  return blocks.length > 0 ? { text, blocks: blocks as SlackBlock[] } : { text };
+  return blocks.length > 0 ? { text, blocks } : { text };
 }
 
 /** Checks a message against the limits; returns the problems (empty when valid). Used by tests and preview. */
@@ -235,7 +275,7 @@ export function slackLimitProblems(message: SlackMessage): string[] {
   const blocks = message.blocks ?? [];
   if (blocks.length > SLACK_LIMITS.blocks) problems.push(`${blocks.length} blocks > 50`);
   blocks.forEach((block, i) => {
-    const b = block as Json;
+    const b = block as unknown as Json;
     const textOf = (t: unknown): string | undefined =>
       isObject(t) && typeof t.text === 'string' ? t.text : undefined;
     if (b.type === 'header') {

@@ -1,4 +1,6 @@
 /** Small text helpers for message building: durations, Slack date tokens, safe truncation. */
+import { cutText } from '../cut.js';
+import { MAX_DATE_MS } from '../summarize/normalize.js';
 
 /** A duration for people: `850 ms`, `12.4 s`, `4m 05s`, `2h 03m`, `3d 4h`; `?` when unknown. */
 export function formatDuration(ms: number | undefined): string {
@@ -15,8 +17,14 @@ export function formatDuration(ms: number | undefined): string {
   return `${Math.floor(h / 24)}d ${h % 24}h`;
 }
 
-/** ISO 8601 in UTC without milliseconds, e.g. `2026-11-25T03:41:00Z`. */
+/** True when `ms` is a time a Date can hold (a history can carry anything). */
+export function validTime(ms: number | undefined): ms is number {
+  return ms !== undefined && Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS;
+}
+
+/** ISO 8601 in UTC without milliseconds, e.g. `2026-11-25T03:41:00Z`; `?` for a time no Date can hold. */
 export function isoUtc(ms: number): string {
+  if (!validTime(ms)) return '?';
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
@@ -25,7 +33,7 @@ export function isoUtc(ms: number): string {
  * the UTC fallback.
  */
 export function slackDate(ms: number | undefined): string | undefined {
-  if (ms === undefined || !Number.isFinite(ms)) return undefined;
+  if (!validTime(ms)) return undefined;
   const epoch = Math.floor(ms / 1_000);
   return `<!date^${epoch}^{date_short_pretty} {time_secs}|${isoUtc(ms)}>`;
 }
@@ -40,18 +48,18 @@ export const TRUNCATION_MARKER = '… (truncated)';
 export function truncateMrkdwn(text: string, max: number, marker: string = TRUNCATION_MARKER): string {
   if (text.length <= max) return text;
   const room = Math.max(0, max - marker.length - 4);
-  let cut = text.slice(0, room);
+  let cut = cutText(text, room);
   cut = cut.replace(/&[a-z]{0,4}$/i, '');
   const open = cut.lastIndexOf('<');
   if (open > cut.lastIndexOf('>')) cut = cut.slice(0, open);
   let fence = '';
   if ((cut.match(/```/g)?.length ?? 0) % 2 === 1) fence = '```';
   const result = `${cut}${fence ? `\n${fence}` : ''}${marker}`;
-  return result.length <= max ? result : result.slice(0, max);
+  return result.length <= max ? result : cutText(result, max);
 }
 
 /** Plain text cut to `max` with an ellipsis. */
 export function truncatePlain(text: string, max: number): string {
   if (text.length <= max) return text;
-  return `${text.slice(0, Math.max(0, max - 1))}…`;
+  return `${cutText(text, Math.max(0, max - 1))}…`;
 }

@@ -11,8 +11,8 @@ import type {
   StateStats,
   StepSummary,
 } from '../summarize/types.js';
-import { executionConsoleUrl } from './console-url.js';
-import { escapeDeep, escapeText } from './escape.js';
+import { executionConsoleUrl, lambdaLogsConsoleUrl } from './console-url.js';
+import { codeSpan, escapeDeep, escapeText, mrkdwnName } from './escape.js';
 import { formatDuration, isoUtc, slackDate, truncateMrkdwn } from './text.js';
 
 export const STATUS_EMOJI: Readonly<Record<string, string>> = {
@@ -43,6 +43,13 @@ export const OUTCOME_EMOJI: Readonly<Record<string, string>> = {
   aborted: ':octagonal_sign:',
   running: ':arrows_counterclockwise:',
 };
+
+/** A step or failure that ended an earlier run of the execution, which was then redriven: history, not red. */
+const REDRIVEN_EMOJI = ':leftwards_arrow_with_hook:';
+/** Extra time in the Lambda log link after the run's end, so the last log lines are in the window. */
+const LOG_WINDOW_PAD_MS = 60_000;
+/** Characters of a plain-text cause used as its readable line. */
+const REASON_CHARS = 300;
 
 const OUTCOME_LABEL: Readonly<Record<string, string>> = {
   succeeded: 'succeeded',
@@ -87,6 +94,13 @@ export interface StepView extends StepSummary {
   readonly childExecutionUrl?: string;
 }
 
+/** Where the run ended, for a field: `Failed in`, `Timed out in`, `Stopped in` or `Stopped while`. */
+export interface EndedInView {
+  readonly label: string;
+  /** mrkdwn, the state name shown literally (see `mrkdwnName`). */
+  readonly text: string;
+}
+
 export interface FailureView extends FailureDetail {
   readonly emoji: string;
   /** mrkdwn: where and what (a handled one says how it was handled: caught, recovered after N retries). */
@@ -101,7 +115,14 @@ export interface FailureView extends FailureDetail {
    * integration's failure (ECS stopped reason, stop code, failed containers, task ARN; Glue; Batch).
    */
   readonly parsed?: string;
+  /**
+   * The cause in one readable line: `parsed`, or else the first line of a plain-text cause (cut). What a short
+   * template shows.
+   */
+  readonly reason?: string;
   readonly childExecutionUrl?: string;
+  /** A failed Lambda's log group in the CloudWatch Logs console, filtered to the execution's time window. */
+  readonly logsUrl?: string;
   /** Failed attempts of the same state merged into this entry (retried before this one). */
   readonly retries: number;
   /** True for a retried error whose state then succeeded. */
@@ -126,8 +147,21 @@ export interface TemplateInput {
     readonly statusEmoji: string;
     readonly statusLabel: string;
     readonly failing: boolean;
-    /** `State machine` (escaped). */
+    /** `State machine` (escaped; plain text, for headers). */
     readonly title: string;
+    /** The title for mrkdwn: bold, or a code span when it holds a formatting character. */
+    readonly titleMrkdwn: string;
+    /** The execution's name for mrkdwn, shown literally. */
+    readonly executionName?: string;
+    /** The execution's error as a code span, when it failed, timed out or was aborted with one. */
+    readonly error?: string;
+    /** Where the run failed or stopped, or absent (a run that succeeded, or is running). */
+    readonly endedIn?: EndedInView;
+    /**
+     * One line per earlier run that failed and was then redriven (`↩ run 1 ended at *Load*: \`Err\``), oldest
+     * first. Empty when the execution was never redriven.
+     */
+    readonly earlierRuns: readonly string[];
     /** Plain header text: `✅ name succeeded`. */
     readonly headerText: string;
     /** Notification text (the message `text`). */
@@ -136,6 +170,8 @@ export interface TemplateInput {
     readonly end?: string;
     readonly duration: string;
     readonly steps: readonly StepView[];
+    /** Top-level steps run, counting each run of a collapsed entry (`Poll ×312`) and the ones not listed. */
+    readonly stepCount: number;
     /** Step lines joined into sections of at most ~2,800 chars, the last one ending with "+N more steps". */
     readonly stepChunks: readonly string[];
     /**
@@ -155,6 +191,8 @@ export interface TemplateInput {
     readonly handled: readonly string[];
     /** The execution's cause read out (as `failures[].parsed`), or absent. */
     readonly causeLine?: string;
+    /** The execution's cause in one readable line (as `failures[].reason`), or absent. */
+    readonly reason?: string;
     /** The execution's cause for a code block (as `failures[].causeText`), or absent. */
     readonly causeText?: string;
     /** One line about Map/Parallel/retries/handled errors, or absent. */
@@ -180,6 +218,28 @@ function causeLine(cause: CauseSummary | undefined): string | undefined {
   if (cause.detail) return cause.detail;
   if (cause.errorType && cause.errorMessage) return `${cause.errorType}: ${cause.errorMessage}`;
   return cause.errorMessage ?? cause.errorType;
+}
+
+/** The cause in one line: read out of it, or its first non-empty line when it is plain text. Raw text. */
+function reasonText(cause: CauseSummary | undefined): string | undefined {
+  const parsed = causeLine(cause);
+  if (parsed || !cause) return parsed;
+  const first = cause.text
+    .split('\n')
+    .find((l) => l.trim() !== '')
+    ?.trim();
+  if (!first) return undefined;
+  return first.length < cause.length ? `${first}…` : first;
+}
+
+/**
+ * Text from the execution as one mrkdwn line, cut to `max` and shown literally: a code span when it holds a
+ * character mrkdwn would read as formatting (a stray backtick or asterisk in a cause cannot open a code span
+ * or bold that runs on).
+ */
+function literalLine(text: string | undefined, max: number): string | undefined {
+  if (text === undefined) return undefined;
+  return mrkdwnName(truncateMrkdwn(text.replace(/\s*\n\s*/g, ' '), max, '…'), false);
 }
 
 /**
@@ -254,8 +314,18 @@ function groupFailures(failures: readonly FailureDetail[]): FailureGroup[] {
 }
 
 function resourceText(step: StepSummary): string {
-  if (!step.resource) return step.type;
-  return `${step.type} · ${step.resource.label}`;
+  if (!step.resource) return `_${step.type}_`;
+  return `_${step.type}_ · ${mrkdwnName(step.resource.label, false)}`;
+}
+
+function mapRunText(step: StepSummary): string | undefined {
+  const run = step.map?.mapRun;
+  if (!run) return undefined;
+  const parts = [`${run.succeeded} succeeded`, `${run.failed} failed`];
+  if (run.timedOut > 0) parts.push(`${run.timedOut} timed out`);
+  if (run.aborted > 0) parts.push(`${run.aborted} aborted`);
+  parts.push(`${run.pending + run.running} pending`);
+  return `items of ${run.total}: ${parts.join(', ')}`;
 }
 
 /**
@@ -263,8 +333,12 @@ function resourceText(step: StepSummary): string {
  * it cannot break the link).
  */
 function stepLine(step: StepSummary, childUrl: string | undefined): string {
-  const parts = [`${OUTCOME_EMOJI[step.outcome] ?? ''} *${step.name}*`, `_${resourceText(step)}_`];
-  if (step.durationMs !== undefined) parts.push(formatDuration(step.durationMs));
+  const emoji = step.redriven ? REDRIVEN_EMOJI : (OUTCOME_EMOJI[step.outcome] ?? '');
+  const times = step.repeat ? ` ×${step.repeat.count}` : '';
+  const parts = [`${emoji} ${mrkdwnName(step.name)}${times}`, resourceText(step)];
+  if (step.durationMs !== undefined)
+    parts.push(`${formatDuration(step.durationMs)}${step.repeat ? ' in all' : ''}`);
+  if (step.slow) parts.push(':snail: slow');
   if (step.attempts > 1) parts.push(`${step.attempts} attempts`);
   if (step.map) {
     const it = step.map.iterations;
@@ -275,7 +349,9 @@ function stepLine(step: StepSummary, childUrl: string | undefined): string {
       parts.push(`${plural(it.started, 'iteration')} (${it.succeeded} ok${failed}${aborted})`);
     }
     // No documented console URL for a Map Run: its ARN is shown, the execution's page links to it.
-    if (step.map.mapRunArn) parts.push(`Map Run \`${step.map.mapRunArn}\``);
+    const items = mapRunText(step);
+    if (items) parts.push(items);
+    if (step.map.mapRunArn) parts.push(`Map Run ${codeSpan(step.map.mapRunArn)}`);
   }
   if (step.parallel) {
     const b = step.parallel.branches;
@@ -283,8 +359,10 @@ function stepLine(step: StepSummary, childUrl: string | undefined): string {
   }
   if (step.handledErrors > 0 && step.outcome !== 'caught')
     parts.push(plural(step.handledErrors, 'handled error'));
-  if (step.outcome !== 'succeeded') parts.push(OUTCOME_LABEL[step.outcome] ?? step.outcome);
-  if (step.error) parts.push(`\`${step.error}\``);
+  if (step.waitingToRetry) parts.push('stopped while waiting to retry');
+  else if (step.outcome !== 'succeeded') parts.push(OUTCOME_LABEL[step.outcome] ?? step.outcome);
+  if (step.redriven) parts.push('then redriven');
+  if (step.error) parts.push(codeSpan(step.error));
   if (childUrl) parts.push(`<${childUrl}|child execution>`);
   return parts.join(' · ');
 }
@@ -316,7 +394,10 @@ export function chunkLines(
 }
 
 function stateLine(stats: StateStats): string {
-  const parts = [`*${stats.name}* _${stats.type}_`, `${stats.entered} run${stats.entered === 1 ? '' : 's'}`];
+  const parts = [
+    `${mrkdwnName(stats.name)} _${stats.type}_`,
+    `${stats.entered} run${stats.entered === 1 ? '' : 's'}`,
+  ];
   const outcomes: [number, string][] = [
     [stats.succeeded, 'ok'],
     [stats.failed, 'failed'],
@@ -370,22 +451,46 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
       ...(childUrl ? { childExecutionUrl: childUrl } : {}),
     };
   });
-  const rank = { fatal: 0, caught: 1, retried: 2 } as const;
+  const rank = { fatal: 0, caught: 1, retried: 2, redriven: 3 } as const;
   // Every failed attempt that was kept, with nothing left out: a retried chain with no later failure recovered.
   const allKept = raw.failureCount <= raw.failures.length;
   const ordered = groupFailures(summary.failures)
     .map((group) => ({ ...group, rawChildArn: raw.failures[group.index]?.cause?.childExecutionArn }))
     .sort((a, b) => rank[a.failure.handling] - rank[b.failure.handling]);
-  const failures: FailureView[] = ordered.map(({ failure, earlier, rawChildArn }) => {
-    const where = failure.topLevelState ? `${failure.topLevelState} › ${failure.state}` : failure.state;
-    const error = failure.error ? `\`${failure.error}\`` : '';
+  const logWindow = {
+    ...(raw.execution.startMs === undefined ? {} : { startMs: raw.execution.startMs }),
+    ...(raw.execution.stopMs === undefined ? {} : { endMs: raw.execution.stopMs + LOG_WINDOW_PAD_MS }),
+  };
+  const logsUrlOf = (failure: FailureDetail | undefined): string | undefined => {
+    const resource = failure?.resource;
+    if (resource?.kind !== 'lambda' || failure?.handling !== 'fatal') return undefined;
+    // A label like `lambda:invoke` names no function (the definition was not read): no link then.
+    const fn = resource.functionName ?? (resource.label.includes(':') ? undefined : resource.label);
+    if (!fn) return undefined;
+    return lambdaLogsConsoleUrl(
+      fn,
+      {
+        ...(raw.execution.partition ? { partition: raw.execution.partition } : {}),
+        ...((region ?? raw.execution.region) ? { region: region ?? raw.execution.region } : {}),
+      },
+      logWindow
+    );
+  };
+  const failures: FailureView[] = ordered.map(({ failure, earlier, rawChildArn, index }) => {
+    const whereRaw = failure.topLevelState ? `${failure.topLevelState} › ${failure.state}` : failure.state;
+    // Bold, or a code span (never bold around it) when the name holds a formatting character.
+    const where = mrkdwnName(whereRaw);
+    const error = failure.error ? codeSpan(failure.error) : '';
     const childUrl = childUrlOf(rawChildArn);
-    const parsed = causeLine(failure.cause);
+    const logsUrl = logsUrlOf(raw.failures[index]);
+    const parsed = literalLine(causeLine(failure.cause), CAUSE_CHARS);
+    const reason = literalLine(reasonText(failure.cause), REASON_CHARS);
+    const short = literalLine(reasonText(failure.cause), HANDLED_CAUSE_CHARS);
     const causeText = causeBlock(failure.cause);
     const retried = failure.handling === 'retried';
     const retries = earlier.length + (retried ? 1 : 0);
     // The top-level step this attempt ran in: a retried attempt recovered when nothing failed after it.
-    const top = summary.steps.find((step) => step.name === (failure.topLevelState ?? failure.state));
+    const top = summary.steps.findLast((step) => step.name === (failure.topLevelState ?? failure.state));
     const recovered =
       retried &&
       allKept &&
@@ -398,26 +503,45 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
       const others = [...new Set(earlier.map((f) => f.error).filter((e) => e && e !== failure.error))];
       const before =
         others.length > 0 ? ` (earlier attempts: ${others.map((e) => `\`${e}\``).join(', ')})` : '';
-      title = `${OUTCOME_EMOJI[failure.outcome] ?? ''} *${where}*${attempt}${error ? ` ${error}` : ''}${before}`;
+      title = `${OUTCOME_EMOJI[failure.outcome] ?? ''} ${where}${attempt}${error ? ` ${error}` : ''}${before}`;
+    } else if (failure.handling === 'redriven') {
+      title = `${REDRIVEN_EMOJI} run ${(failure.run ?? 0) + 1} ended at ${where}${error ? `: ${error}` : ''}, then redriven`;
     } else if (failure.handling === 'caught') {
       const after = retries > 0 ? ` after ${retriesText(retries)}` : '';
-      title = `:warning: *${where}* failed${after}, caught by Catch${error ? `: ${error}` : ''}`;
+      const by = failure.topLevelState
+        ? `handled by ${mrkdwnName(failure.topLevelState)}`
+        : 'caught by Catch';
+      title = `:warning: ${where} failed${after}, ${by}${error ? `: ${error}` : ''}`;
     } else if (recovered) {
-      title = `:warning: *${where}* recovered after ${retriesText(retries)}${error ? `: ${error}` : ''}`;
+      title = `:warning: ${where} recovered after ${retriesText(retries)}${error ? `: ${error}` : ''}`;
+    } else if (
+      top?.waitingToRetry &&
+      failure.topLevelState === undefined &&
+      failure.attempt >= top.attempts
+    ) {
+      // The last attempt failed and its retry was due when the run was stopped: no retry ran.
+      title = `:warning: ${where} failed, and the run was stopped before its retry${error ? `: ${error}` : ''}`;
     } else {
-      title = `:warning: *${where}* failed and was retried (${retriesText(retries)})${error ? `: ${error}` : ''}`;
+      title = `:warning: ${where} failed and was retried (${retriesText(retries)})${error ? `: ${error}` : ''}`;
     }
-    const line = parsed ? `${title} — ${truncateMrkdwn(parsed, HANDLED_CAUSE_CHARS, '…')}` : title;
+    const line = short ? `${title} — ${short}` : title;
     return {
       ...failure,
-      emoji: failure.handling === 'fatal' ? (OUTCOME_EMOJI[failure.outcome] ?? '') : ':warning:',
+      emoji:
+        failure.handling === 'fatal'
+          ? (OUTCOME_EMOJI[failure.outcome] ?? '')
+          : failure.handling === 'redriven'
+            ? REDRIVEN_EMOJI
+            : ':warning:',
       title,
       ...(causeText ? { causeText } : {}),
       ...(parsed ? { parsed } : {}),
+      ...(reason ? { reason } : {}),
       ...(childUrl ? { childExecutionUrl: childUrl } : {}),
+      ...(logsUrl ? { logsUrl } : {}),
       retries,
       recovered,
-      handled: failure.handling !== 'fatal',
+      handled: failure.handling === 'caught' || failure.handling === 'retried',
       line,
     };
   });
@@ -425,7 +549,9 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
   const handled = handledViews.slice(0, MAX_HANDLED_LINES).map((f) => f.line);
   const moreHandled = handledViews.length - handled.length;
   if (moreHandled > 0) handled.push(`_+${moreHandled} more handled error${moreHandled === 1 ? '' : 's'}_`);
-  const executionCauseLine = causeLine(execution.cause);
+  const earlierRuns = failures.filter((f) => f.handling === 'redriven').map((f) => f.line);
+  const executionCauseLine = literalLine(causeLine(execution.cause), CAUSE_CHARS);
+  const executionReason = literalLine(reasonText(execution.cause), REASON_CHARS);
   const executionCauseText = causeBlock(execution.cause);
   const extras: string[] = [];
   // The retries the handled lines already state; the rest are counted in the line after them.
@@ -467,7 +593,12 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
   const location = place.length > 0 ? place.join(' · ') : undefined;
   const plainStatus = `${title} ${statusLabel}${envSuffix}`;
   const start = slackDate(execution.startMs);
-  const end = slackDate(execution.stopMs);
+  const running = status === 'RUNNING';
+  // A run still going has no end, whatever the history already says.
+  const end = running ? undefined : slackDate(execution.stopMs);
+  const endedIn = endedInView(summary);
+  const errorSpan = failing && execution.error ? codeSpan(execution.error) : undefined;
+  const where = failing ? endedInPlain(summary) : '';
   return {
     summary,
     context: {
@@ -481,20 +612,25 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
       statusLabel,
       failing,
       title,
+      titleMrkdwn: mrkdwnName(title),
+      ...(execution.name ? { executionName: mrkdwnName(execution.name, false) } : {}),
+      ...(errorSpan ? { error: errorSpan } : {}),
+      ...(endedIn ? { endedIn } : {}),
+      earlierRuns,
       headerText: plainStatus,
-      notificationText: `${statusEmoji} ${plainStatus}${
-        summary.failedState && failing ? ` at ${summary.failedState}` : ''
-      }${execution.error && failing ? `: ${execution.error}` : ''}`,
+      notificationText: `${statusEmoji} ${plainStatus}${where}${errorSpan ? `: ${errorSpan}` : ''}`,
       ...(start ? { start } : {}),
       ...(end ? { end } : {}),
-      duration: formatDuration(execution.durationMs),
+      duration: running ? '' : formatDuration(execution.durationMs),
       steps,
+      stepCount: summary.steps.reduce((n, step) => n + (step.repeat?.count ?? 1), 0) + summary.omittedSteps,
       stepChunks: chunkLines(
         steps.map((s) => s.line),
         summary.omittedSteps
       ),
       stateChunks: stateChunks(summary),
       ...(executionCauseLine ? { causeLine: executionCauseLine } : {}),
+      ...(executionReason && failing ? { reason: executionReason } : {}),
       ...(executionCauseText ? { causeText: executionCauseText } : {}),
       failures,
       handled,
@@ -504,6 +640,33 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
       ...(location ? { location } : {}),
     },
   };
+}
+
+/** Where the run failed or was stopped, for a field; absent when it did not end that way. */
+function endedInView(summary: ExecutionSummary): EndedInView | undefined {
+  const status = summary.execution.status;
+  if (status === 'ABORTED' && summary.stoppedState !== undefined) {
+    return summary.stoppedWhileRetrying
+      ? { label: 'Stopped while', text: `${mrkdwnName(summary.stoppedState)} waited to retry` }
+      : { label: 'Stopped in', text: mrkdwnName(summary.stoppedState) };
+  }
+  if ((status === 'FAILED' || status === 'TIMED_OUT') && summary.failedState !== undefined) {
+    return {
+      label: status === 'FAILED' ? 'Failed in' : 'Timed out in',
+      text: mrkdwnName(summary.failedState),
+    };
+  }
+  return undefined;
+}
+
+/** ` at X` / ` while X waited to retry`, for the notification text. */
+function endedInPlain(summary: ExecutionSummary): string {
+  if (summary.execution.status === 'ABORTED') {
+    if (summary.stoppedState === undefined) return '';
+    const name = mrkdwnName(summary.stoppedState, false);
+    return summary.stoppedWhileRetrying ? ` while ${name} waited to retry` : ` in ${name}`;
+  }
+  return summary.failedState === undefined ? '' : ` at ${mrkdwnName(summary.failedState, false)}`;
 }
 
 /** Totals are worth showing for states that are not simply the listed steps, run once each. */

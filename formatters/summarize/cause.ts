@@ -1,4 +1,6 @@
+import { cutText } from '../cut.js';
 import { isRecord, pick, type UnknownRecord } from './normalize.js';
+import { readServiceCause } from './service-causes.js';
 import type { CauseSummary } from './types.js';
 
 /** Longest cause text kept in a summary (Slack shows at most 3,000 characters a section anyway). */
@@ -6,7 +8,7 @@ export const MAX_CAUSE_CHARS = 2_000;
 const MAX_FIELD_CHARS = 1_000;
 
 function cut(text: string, max: number): string {
-  return text.length > max ? text.slice(0, max) : text;
+  return cutText(text, max);
 }
 
 function stringOf(value: unknown): string | undefined {
@@ -103,11 +105,8 @@ function glueDetail(run: UnknownRecord): string | undefined {
   const message = text(pick(run, 'errorMessage'), 500);
   const job = text(pick(run, 'jobName'), 255);
   const id = text(pick(run, 'id'), 255);
-  return detailLine([
-    state && message ? `${state}: ${message}` : (message ?? state),
-    job ? `job ${job}` : undefined,
-    id ? `run ${id}` : undefined,
-  ]);
+  // The reason first: a cut keeps it.
+  return detailLine([message, state, job ? `job ${job}` : undefined, id ? `run ${id}` : undefined]);
 }
 
 /** A Batch job (`batch:submitJob.sync` delivers DescribeJobs' job detail, PascalCase). */
@@ -126,7 +125,8 @@ function batchDetail(job: UnknownRecord): string | undefined {
   const name = text(pick(job, 'jobName'), 128);
   const id = text(pick(job, 'jobId'), 128);
   return detailLine([
-    status && reason ? `${status}: ${reason}` : (reason ?? status),
+    reason,
+    status,
     containerPart,
     name || id ? `job ${[name, id ? `(${id})` : undefined].filter(Boolean).join(' ')}` : undefined,
   ]);
@@ -197,6 +197,13 @@ function readParsed(parsed: UnknownRecord, summary: MutableCause): void {
     if (detail) summary.detail = detail;
     return;
   }
+  const service = readServiceCause(parsed, false);
+  if (service) {
+    summary.kind = service.kind;
+    if (service.reason) summary.errorMessage = service.reason;
+    if (service.detail) summary.detail = service.detail;
+    return;
+  }
   const errorType = pick(parsed, 'errorType');
   const errorMessage = pick(parsed, 'errorMessage');
   if (errorType !== undefined || errorMessage !== undefined) {
@@ -213,8 +220,18 @@ function readParsed(parsed: UnknownRecord, summary: MutableCause): void {
     return;
   }
   // Another shape: read the usual names, and say the raw text holds more.
-  summary.kind = 'json';
   summary.hasMore = true;
+  const generic = readServiceCause(parsed, true);
+  if (generic) {
+    // A reason found in a shape no parser knows: it goes first, the raw text after it.
+    summary.kind = generic.kind;
+    if (generic.reason) summary.errorMessage = generic.reason;
+    if (generic.detail) summary.detail = generic.detail;
+    const error = pick(parsed, 'error');
+    if (typeof error === 'string') summary.errorType = cut(error, 256);
+    return;
+  }
+  summary.kind = 'json';
   const error = pick(parsed, 'error');
   if (typeof error === 'string') summary.errorType = cut(error, 256);
   const message = stringOf(pick(parsed, 'cause') ?? pick(parsed, 'message'));

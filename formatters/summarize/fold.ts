@@ -6,6 +6,7 @@
  * Each event is attached to the state ("node") it belongs to by following `previousEventId` to an event
  * already seen (the API's own linking), so interleaved Map iterations and Parallel branches stay apart.
  */
+import { cutText } from '../cut.js';
 import { boundedError, summarizeCause } from './cause.js';
 import type { HistoryEvent } from './normalize.js';
 import { childExecutionArn, describeResource } from './resource.js';
@@ -66,6 +67,8 @@ interface Node {
   pending?: PendingFailure;
   /** The innermost state that failed inside this one. */
   failedChild?: string;
+  /** `failureCount` when this state was entered: failures recorded after it happened while it ran. */
+  failSeq?: number;
 }
 
 /** The fold's state between batches: plain JSON, bounded. */
@@ -81,6 +84,8 @@ export interface FoldState {
   handledErrors: number;
   retries: number;
   failedState?: string;
+  stoppedState?: string;
+  stoppedWhileRetrying?: boolean;
   eventCount: number;
   unknownEventTypes: Record<string, number>;
   incomplete: boolean;
@@ -143,6 +148,22 @@ const STATE_ABORTED = new Set([
   'ParallelStateAborted',
 ]);
 
+const FAILED_OUTCOMES = new Set<StepOutcome>(['failed', 'timed_out']);
+/** A step is slow when it took at least this factor of its state's average, and at least SLOW_MIN_MS. */
+const SLOW_FACTOR = 5;
+const SLOW_MIN_MS = 10_000;
+
+/** A step that simply succeeded: first attempt, nothing handled, not slow, not part of an earlier run. */
+function isPlain(step: StepSummary): boolean {
+  return (
+    step.outcome === 'succeeded' &&
+    step.attempts <= 1 &&
+    step.handledErrors === 0 &&
+    !step.slow &&
+    !step.redriven
+  );
+}
+
 function emptyCounts(): IterationCounts {
   return { started: 0, succeeded: 0, failed: 0, aborted: 0 };
 }
@@ -204,6 +225,15 @@ export class Folder {
               : 'running';
     // Innermost first, so children close before their containers.
     const open = [...this.nodes.values()].filter((n) => !n.closed).sort((a, b) => b.h - a.h);
+    if (status === 'ABORTED') {
+      // Aborted by the event's word, the history not there yet: stopped where it was, retries not failures.
+      const where = open[0];
+      if (where && this.state.stoppedState === undefined) {
+        this.state.stoppedState = where.s.name;
+        if (where.pending) this.state.stoppedWhileRetrying = true;
+      }
+      for (const node of open) this.stopRetry(node);
+    }
     for (const node of open) {
       this.close(node, outcome === 'failed' && !node.pending ? 'aborted' : outcome, undefined);
     }
@@ -259,6 +289,9 @@ export class Folder {
         delete this.state.execution.error;
         delete this.state.execution.cause;
         delete this.state.failedState;
+        delete this.state.stoppedState;
+        delete this.state.stoppedWhileRetrying;
+        this.redriven();
         this.relink(event);
         return;
       }
@@ -300,6 +333,22 @@ export class Folder {
         this.state.unknownEventTypes[type] = (this.state.unknownEventTypes[type] ?? 0) + 1;
         // Keep the chain going through an unknown event.
         this.relink(event);
+    }
+  }
+
+  /**
+   * The failures that ended the runs so far, and the steps they ended, become history: only a failure of the
+   * current run can be what ended the execution.
+   */
+  private redriven(): void {
+    const failures = this.state.failures;
+    failures.forEach((failure, i) => {
+      if (failure.handling === 'fatal') failures[i] = { ...failure, handling: 'redriven' };
+    });
+    for (const step of this.state.steps) {
+      if (step.outcome === 'failed' || step.outcome === 'timed_out' || step.outcome === 'aborted') {
+        step.redriven = true;
+      }
     }
   }
 
@@ -391,13 +440,20 @@ export class Folder {
     const s: StepSummary = { name, type, outcome: 'running', attempts: 0, handledErrors: 0 };
     if (event.timestampMs !== undefined) s.startMs = event.timestampMs;
     if (type === 'Map') s.map = { iterations: emptyCounts() };
-    const node: Node = { h, top: parent ? parent.top : h, closed: false, s };
+    const node: Node = {
+      h,
+      top: parent ? parent.top : h,
+      closed: false,
+      s,
+      failSeq: this.state.failureCount,
+    };
     if (branch !== undefined) node.branch = branch;
     if (parent) node.parent = parent.h;
-    else if (this.state.steps.length < LIMITS.maxSteps) {
+    else {
+      if (this.state.steps.length >= LIMITS.maxSteps) this.dropListedStep();
       node.listIndex = this.state.steps.length;
       this.state.steps.push(s);
-    } else this.state.omittedSteps += 1;
+    }
     this.nodes.set(h, node);
     this.link(event.id, h, 'in');
     const stats = this.stats(name, type);
@@ -490,8 +546,23 @@ export class Folder {
     const node = type === 'Map' || type === 'Parallel' ? this.container(event, type) : this.owner(event);
     if (!node) return;
     this.link(event.id, node.h, 'in');
+    if (node.closed) return;
+    if (node.pending && node.parent === undefined) {
+      // A top-level state whose attempt failed, stopped rather than failing the run: a retry was due.
+      this.stopRetry(node);
+      this.close(node, 'aborted', event.timestampMs);
+      return;
+    }
     // A state that failed and was then aborted (its Parallel branch lost) still failed.
-    if (!node.closed) this.close(node, node.pending ? 'failed' : 'aborted', event.timestampMs);
+    this.close(node, node.pending ? 'failed' : 'aborted', event.timestampMs);
+  }
+
+  /** A failed attempt whose retry was due when the run stopped: recorded as retried, not as the failure. */
+  private stopRetry(node: Node): void {
+    if (!node.pending) return;
+    this.recordFailure(node, node.pending, 'retried');
+    node.pending = undefined;
+    node.s.waitingToRetry = true;
   }
 
   private map(event: HistoryEvent): void {
@@ -530,6 +601,8 @@ export class Folder {
       case 'MapStateSucceeded':
         // Every iteration is over; anything still open lost its link to its iteration's end.
         this.closeInside(node, 'succeeded', event.timestampMs);
+        // Iterations that failed within the tolerated failures did not fail the run.
+        this.caughtInside(node);
         break;
       case 'MapRunFailed':
       case 'MapRunAborted':
@@ -659,28 +732,28 @@ export class Folder {
       this.relink(event);
       return;
     }
+    if (status === 'ABORTED') {
+      this.stopped(event);
+      return;
+    }
     const node = this.owner(event);
     if (node) {
       this.link(event.id, node.h, 'in');
       this.state.failedState ??= node.failedChild ?? node.s.name;
-      if (!node.pending && status !== 'ABORTED') {
+      if (!node.pending) {
         node.pending = {
           kind: status === 'TIMED_OUT' ? 'timed_out' : 'failed',
           ...(error === undefined ? {} : { error }),
           ...(cause === undefined ? {} : { cause }),
         };
-      } else if (node.pending) {
+      } else {
         // A Fail state's (or a failed Map/Parallel's) error and cause only appear on ExecutionFailed.
         if (error !== undefined) node.pending.error ??= error;
         if (cause !== undefined) node.pending.cause ??= cause;
       }
       if (!node.closed) {
         const outcome: StepOutcome =
-          status === 'ABORTED'
-            ? 'aborted'
-            : status === 'TIMED_OUT' || node.pending?.kind === 'timed_out'
-              ? 'timed_out'
-              : 'failed';
+          status === 'TIMED_OUT' || node.pending?.kind === 'timed_out' ? 'timed_out' : 'failed';
         this.closeInside(node, outcome === 'failed' ? 'failed' : 'aborted', event.timestampMs);
         this.close(node, outcome, event.timestampMs);
       }
@@ -696,6 +769,27 @@ export class Folder {
               : 'failed'
             : 'aborted';
       this.close(open, outcome, event.timestampMs);
+    }
+  }
+
+  /**
+   * The execution was aborted (StopExecution): nothing failed it. The abort's own error and cause (who
+   * stopped it, why) are the execution's; what was running is where it stopped, and a failed attempt waiting
+   * for its retry is recorded as retried, not as what ended the run.
+   */
+  private stopped(event: HistoryEvent): void {
+    const node = this.owner(event);
+    if (node) this.link(event.id, node.h, 'in');
+    const open = [...this.nodes.values()].filter((n) => !n.closed).sort((a, b) => b.h - a.h);
+    // The innermost state running (or the one just aborted) names where the run stopped.
+    const where = open[0] ?? node;
+    if (where) {
+      this.state.stoppedState ??= where.s.name;
+      if (where.pending || where.s.waitingToRetry) this.state.stoppedWhileRetrying = true;
+    }
+    for (const n of open) {
+      this.stopRetry(n);
+      this.close(n, 'aborted', event.timestampMs);
     }
   }
 
@@ -749,6 +843,7 @@ export class Folder {
       if (!(handling === 'fatal' && container && node.failedChild !== undefined)) {
         this.recordFailure(node, pending, handling);
       }
+      if (outcome === 'caught' && container) this.caughtInside(node);
       if (outcome === 'caught') {
         this.state.handledErrors += 1;
         let current: Node | undefined = node;
@@ -780,22 +875,95 @@ export class Folder {
         stats.maxDurationMs = Math.max(stats.maxDurationMs ?? 0, s.durationMs);
       }
     }
-    if (node.listIndex !== undefined) this.state.steps[node.listIndex] = s;
+    if (node.listIndex !== undefined) {
+      this.state.steps[node.listIndex] = s;
+      if (outcome !== 'running') {
+        this.collapse(node.listIndex, stats);
+        delete node.listIndex;
+      }
+    }
+  }
+
+  /**
+   * A Map or Parallel whose failure a Catch handled: the failures inside it that ended an iteration or branch
+   * (and so the container) were handled too, not what ended the run.
+   */
+  private caughtInside(container: Node): void {
+    const top = this.nodes.get(container.top)?.s.name ?? container.s.name;
+    const since = container.failSeq ?? 0;
+    const failures = this.state.failures;
+    failures.forEach((failure, i) => {
+      if (failure.handling !== 'fatal' || failure.seq <= since) return;
+      if ((failure.topLevelState ?? failure.state) !== top || failure.state === container.s.name) return;
+      failures[i] = { ...failure, handling: 'caught', outcome: 'caught' };
+    });
+  }
+
+  /**
+   * Keeps the step list telling how the run went when it is long: a step that simply succeeded, in a row of
+   * such steps, joins an earlier entry of the same state in that row (a polling loop becomes `Poll ×312`).
+   * Failed, retried, caught, slow and redriven steps stay apart and end a row.
+   */
+  private collapse(index: number, stats: StateStats | undefined): void {
+    const steps = this.state.steps;
+    const step = steps[index];
+    if (!step || index !== steps.length - 1) return;
+    const timed = stats ? stats.succeeded + stats.failed + stats.caught + stats.timedOut + stats.aborted : 0;
+    if (stats && step.durationMs !== undefined && timed > 2) {
+      const average = (stats.totalDurationMs - step.durationMs) / (timed - 1);
+      if (step.durationMs >= SLOW_MIN_MS && step.durationMs >= SLOW_FACTOR * average) step.slow = true;
+    }
+    if (!isPlain(step)) return;
+    for (let j = index - 1; j >= 0; j--) {
+      const earlier = steps[j];
+      if (!earlier || !isPlain(earlier)) return;
+      if (earlier.name !== step.name || earlier.type !== step.type) continue;
+      const repeat = earlier.repeat ?? { count: 1, totalMs: earlier.durationMs ?? 0 };
+      repeat.count += step.repeat?.count ?? 1;
+      repeat.totalMs += step.repeat?.totalMs ?? step.durationMs ?? 0;
+      earlier.repeat = repeat;
+      earlier.durationMs = repeat.totalMs;
+      if (step.endMs !== undefined) earlier.endMs = step.endMs;
+      steps.pop();
+      return;
+    }
+  }
+
+  /**
+   * Makes room in a full step list: the earliest entry that simply succeeded goes (counted in
+   * `omittedSteps`), else the earliest that did not fail, else the earliest; the last steps before the end
+   * and the failures stay.
+   */
+  private dropListedStep(): void {
+    const steps = this.state.steps;
+    let at = steps.findIndex((step) => step.outcome !== 'running' && isPlain(step));
+    if (at < 0)
+      at = steps.findIndex((step) => step.outcome !== 'running' && !FAILED_OUTCOMES.has(step.outcome));
+    if (at < 0) at = 0;
+    const dropped = steps.splice(at, 1)[0];
+    this.state.omittedSteps += dropped?.repeat?.count ?? 1;
+    for (const node of this.nodes.values()) {
+      if (node.listIndex !== undefined && node.listIndex > at) node.listIndex -= 1;
+    }
   }
 
   private recordFailure(node: Node, pending: PendingFailure, handling: 'retried' | 'caught' | 'fatal'): void {
     this.state.failureCount += 1;
+    const seq = this.state.failureCount;
     const failures = this.state.failures;
     if (failures.length >= LIMITS.maxFailures) {
-      // A failure that ended a state matters more than earlier retried or caught ones: it takes the place
-      // of the latest of those, so many retries or handled errors cannot push it out.
+      // A failure that ended a state matters more than the failures of earlier runs and than retried or
+      // caught ones: it takes the place of the oldest earlier run's, else of the latest retried or caught
+      // one, so many redrives, retries or handled errors cannot push it out.
       if (handling !== 'fatal') return;
       const kinds = failures.map((f) => f.handling);
+      const redriven = kinds.indexOf('redriven');
       const retried = kinds.lastIndexOf('retried');
-      const replace = retried >= 0 ? retried : kinds.lastIndexOf('caught');
+      const replace = redriven >= 0 ? redriven : retried >= 0 ? retried : kinds.lastIndexOf('caught');
       if (replace < 0) return;
       failures.splice(replace, 1);
     }
+    const run = this.state.execution.redriveCount;
     const top = this.nodes.get(node.top);
     const outcome: StepOutcome =
       handling === 'caught' ? 'caught' : pending.kind === 'timed_out' ? 'timed_out' : 'failed';
@@ -807,6 +975,8 @@ export class Folder {
       ...(pending.error === undefined ? {} : { error: pending.error }),
       ...(pending.cause === undefined ? {} : { cause: pending.cause }),
       attempt: Math.max(1, node.s.attempts),
+      seq,
+      ...(run > 0 ? { run } : {}),
       ...(node.s.resource ? { resource: node.s.resource } : {}),
       ...(pending.atMs === undefined ? {} : { atMs: pending.atMs }),
     };
@@ -870,5 +1040,5 @@ export class Folder {
 function shortCause(cause: CauseSummary): CauseSummary {
   const { stack: _stack, stackTruncated: _more, ...rest } = cause;
   if (rest.text.length <= LIMITS.stepCauseChars) return rest;
-  return { ...rest, text: rest.text.slice(0, LIMITS.stepCauseChars), truncated: true };
+  return { ...rest, text: cutText(rest.text, LIMITS.stepCauseChars), truncated: true };
 }

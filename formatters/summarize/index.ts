@@ -6,10 +6,12 @@
  * id order (forward paging); an older page after a newer one marks the summary `incomplete`.
  */
 import type { StatusChangeEvent } from '../contract.js';
+import { cutText } from '../cut.js';
 import { boundedError, summarizeCause } from './cause.js';
+import { mergeResource, taskResources } from './definition.js';
 import { emptyFoldState, Folder, type FoldState } from './fold.js';
 import { type HistoryEvent, isRecord, normalizeEvent, pageEvents, parseTimestamp } from './normalize.js';
-import type { ExecutionInfo, ExecutionStatus, ExecutionSummary } from './types.js';
+import type { ExecutionInfo, ExecutionStatus, ExecutionSummary, StepSummary } from './types.js';
 
 export type { FoldState } from './fold.js';
 export { LIMITS } from './fold.js';
@@ -19,12 +21,15 @@ export type * from './types.js';
 /** Serialized summaries stay under this many bytes (Step Functions passes at most 256 KiB; we aim for 64). */
 export const MAX_SUMMARY_BYTES = 60_000;
 
-/** All events of the pages, deduplicated by id, sorted by id. Malformed events are skipped. */
-export function collectEvents(pages: readonly unknown[]): HistoryEvent[] {
+/**
+ * All events of the pages, deduplicated by id, sorted by id. Malformed events are skipped. `executionData`
+ * false drops task parameters and outputs, as a history read with `includeExecutionData: false` has none.
+ */
+export function collectEvents(pages: readonly unknown[], executionData = true): HistoryEvent[] {
   const byId = new Map<number, HistoryEvent>();
   for (const page of pages) {
     for (const raw of pageEvents(page)) {
-      const event = normalizeEvent(raw);
+      const event = normalizeEvent(raw, executionData);
       if (event && !byId.has(event.id)) byId.set(event.id, event);
     }
   }
@@ -55,6 +60,16 @@ export interface SummarizeOptions {
   readonly partial?: unknown;
   /** Why the history could not be read; the summary then comes from the event alone. */
   readonly historyUnavailable?: { readonly error: string; readonly cause?: string };
+  /**
+   * The execution's state machine definition (DescribeStateMachineForExecution's `Definition`): names what
+   * each Task state ran when the history does not. @default - none
+   */
+  readonly definition?: string;
+  /**
+   * Read the events' execution data (task parameters and outputs). The notifier reads histories without it,
+   * so `false` gives exactly what the deployed notifier sees. @default true
+   */
+  readonly executionData?: boolean;
 }
 
 /** The whole reduction: pages (+ partial) + event → a bounded ExecutionSummary. */
@@ -62,10 +77,30 @@ export function summarize(options: SummarizeOptions): ExecutionSummary {
   const folder = new Folder(
     options.partial === undefined ? emptyFoldState() : reviveFoldState(options.partial)
   );
-  folder.add(collectEvents(options.pages ?? []));
+  folder.add(collectEvents(options.pages ?? [], options.executionData ?? true));
   if (options.event) applyEvent(folder.state.execution, options.event);
   const state = folder.finish();
   const execution = state.execution;
+  let failures = state.failures;
+  if (execution.status === 'RUNNING') {
+    // A notice that the run is running: whatever the history says happened later is not this notice's story.
+    delete execution.stopMs;
+    delete execution.error;
+    delete execution.cause;
+    delete state.failedState;
+    delete state.stoppedState;
+    delete state.stoppedWhileRetrying;
+    failures = failures.filter((f) => f.handling !== 'fatal');
+    for (const step of state.steps) {
+      if (step.redriven || (step.outcome !== 'failed' && step.outcome !== 'timed_out')) continue;
+      // It was still running when this notice was sent.
+      step.outcome = 'running';
+      delete step.endMs;
+      delete step.durationMs;
+      delete step.error;
+      delete step.cause;
+    }
+  }
   if (
     execution.startMs !== undefined &&
     execution.stopMs !== undefined &&
@@ -74,6 +109,20 @@ export function summarize(options: SummarizeOptions): ExecutionSummary {
     execution.durationMs = execution.stopMs - execution.startMs;
   }
   applyArn(execution);
+  const resources = taskResources(options.definition);
+  if (resources.size > 0) {
+    for (const step of state.steps) {
+      const merged = mergeResource(
+        step.resource,
+        step.type === 'Task' ? resources.get(step.name) : undefined
+      );
+      if (merged) step.resource = merged;
+    }
+    failures = failures.map((failure) => {
+      const merged = mergeResource(failure.resource, resources.get(failure.state));
+      return merged ? { ...failure, resource: merged } : failure;
+    });
+  }
   const summary: ExecutionSummary = {
     version: 1,
     execution,
@@ -81,11 +130,13 @@ export function summarize(options: SummarizeOptions): ExecutionSummary {
     omittedSteps: state.omittedSteps,
     states: state.states,
     omittedStates: state.omittedStates,
-    failures: state.failures,
+    failures,
     failureCount: state.failureCount,
     handledErrors: state.handledErrors,
     retries: state.retries,
     ...(state.failedState === undefined ? {} : { failedState: state.failedState }),
+    ...(state.stoppedState === undefined ? {} : { stoppedState: state.stoppedState }),
+    ...(state.stoppedWhileRetrying ? { stoppedWhileRetrying: true } : {}),
     eventCount: state.eventCount,
     unknownEventTypes: state.unknownEventTypes,
     incomplete: state.incomplete,
@@ -172,6 +223,28 @@ function applyArn(execution: ExecutionInfo): void {
   }
 }
 
+/**
+ * Drops `count` listed steps, earliest first, keeping the failed and timed-out ones and the last steps (how
+ * the run ended) as long as others can go.
+ */
+function dropEarlySteps(
+  steps: readonly StepSummary[],
+  count: number,
+  omitted: number
+): { steps: StepSummary[]; omittedSteps: number } {
+  const failed = (step: StepSummary) => step.outcome === 'failed' || step.outcome === 'timed_out';
+  const droppable = steps.filter((step) => !failed(step)).length;
+  let dropOthers = Math.min(count, droppable);
+  let dropFailed = count - dropOthers;
+  let dropped = 0;
+  const kept = steps.filter((step) => {
+    const goes = failed(step) ? dropFailed-- > 0 : dropOthers-- > 0;
+    if (goes) dropped += step.repeat?.count ?? 1;
+    return !goes;
+  });
+  return { steps: kept, omittedSteps: omitted + dropped };
+}
+
 function bytes(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value), 'utf8');
 }
@@ -187,7 +260,7 @@ export function fitSummary(summary: ExecutionSummary): ExecutionSummary {
     const { cause, ...rest } = s;
     return {
       ...rest,
-      cause: { ...cause, text: cause.text.slice(0, 200), truncated: cause.text.length > 200 },
+      cause: { ...cause, text: cutText(cause.text, 200), truncated: cause.text.length > 200 },
     };
   });
   let fitted: ExecutionSummary = { ...summary, steps };
@@ -200,18 +273,14 @@ export function fitSummary(summary: ExecutionSummary): ExecutionSummary {
     };
   }
   while (bytes(fitted) > MAX_SUMMARY_BYTES && fitted.steps.length > 10) {
-    const keep = Math.floor(fitted.steps.length / 2);
-    fitted = {
-      ...fitted,
-      steps: fitted.steps.slice(0, keep),
-      omittedSteps: fitted.omittedSteps + fitted.steps.length - keep,
-    };
+    const drop = fitted.steps.length - Math.floor(fitted.steps.length / 2);
+    fitted = { ...fitted, ...dropEarlySteps(fitted.steps, drop, fitted.omittedSteps) };
   }
   if (bytes(fitted) > MAX_SUMMARY_BYTES) {
     fitted = {
       ...fitted,
       failures: fitted.failures.map((f) =>
-        f.cause ? { ...f, cause: { ...f.cause, text: f.cause.text.slice(0, 500), truncated: true } } : f
+        f.cause ? { ...f, cause: { ...f.cause, text: cutText(f.cause.text, 500), truncated: true } } : f
       ),
     };
   }

@@ -42,6 +42,12 @@ function toNumber(value: unknown): number | undefined {
 
 // Epoch seconds for any date after 1973 stay below 1e11; epoch ms for any date after 1973 are above it.
 const SECONDS_MS_BOUNDARY = 1e11;
+/** The largest time a JavaScript Date holds (±100,000,000 days from the epoch); beyond it, no date. */
+export const MAX_DATE_MS = 8.64e15;
+
+function inRange(ms: number): number | undefined {
+  return Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS ? ms : undefined;
+}
 
 /**
  * A timestamp as epoch ms: epoch seconds (the API's JSON), epoch ms (EventBridge), an ISO string (the SDK
@@ -49,12 +55,11 @@ const SECONDS_MS_BOUNDARY = 1e11;
  */
 export function parseTimestamp(value: unknown): number | undefined {
   if (value instanceof Date) {
-    const ms = value.getTime();
-    return Number.isFinite(ms) ? ms : undefined;
+    return inRange(value.getTime());
   }
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || value <= 0) return undefined;
-    return value < SECONDS_MS_BOUNDARY ? Math.round(value * 1000) : Math.round(value);
+    return inRange(value < SECONDS_MS_BOUNDARY ? Math.round(value * 1000) : Math.round(value));
   }
   if (typeof value === 'string') {
     const trimmed = value.trim();
@@ -62,8 +67,7 @@ export function parseTimestamp(value: unknown): number | undefined {
     if (/^\d+(\.\d+)?$/.test(trimmed)) return parseTimestamp(Number(trimmed));
     // Only strings that look like a date: Date.parse accepts odd things ("1", "March").
     if (!/^\d{4}-\d{2}-\d{2}/.test(trimmed)) return undefined;
-    const ms = Date.parse(trimmed);
-    return Number.isFinite(ms) ? ms : undefined;
+    return inRange(Date.parse(trimmed));
   }
   return undefined;
 }
@@ -92,12 +96,13 @@ function camel(key: string): string {
  * Keeps the detail members the fold reads. `parameters` and `output` are kept only when small or when they
  * may name a resource (function name, nested execution ARN), reduced to those names.
  */
-function reduceDetails(raw: UnknownRecord): UnknownRecord {
+function reduceDetails(raw: UnknownRecord, executionData: boolean): UnknownRecord {
   const details: UnknownRecord = {};
   for (const [key, value] of Object.entries(raw)) {
     const k = camel(key);
     if (!KEPT_DETAIL_KEYS.has(k)) continue;
     if (k === 'parameters' || k === 'output') {
+      if (!executionData) continue;
       const names = resourceNames(value);
       if (names) details[k] = names;
       continue;
@@ -139,8 +144,11 @@ function resourceNames(value: unknown): UnknownRecord | undefined {
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-/** One raw event (either casing) to a HistoryEvent, or undefined when it has no usable id or type. */
-export function normalizeEvent(raw: unknown): HistoryEvent | undefined {
+/**
+ * One raw event (either casing) to a HistoryEvent, or undefined when it has no usable id or type.
+ * `executionData` false leaves out task parameters and outputs (as `includeExecutionData: false` does).
+ */
+export function normalizeEvent(raw: unknown, executionData = true): HistoryEvent | undefined {
   if (!isRecord(raw)) return undefined;
   const id = toNumber(pick(raw, 'id'));
   const type = pick(raw, 'type');
@@ -150,7 +158,7 @@ export function normalizeEvent(raw: unknown): HistoryEvent | undefined {
   let details: UnknownRecord = {};
   for (const [key, value] of Object.entries(raw)) {
     if (key.endsWith('EventDetails') && isRecord(value)) {
-      details = reduceDetails(value);
+      details = reduceDetails(value, executionData);
       break;
     }
   }

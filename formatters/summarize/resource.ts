@@ -27,7 +27,9 @@ function names(details: UnknownRecord): UnknownRecord {
 export function describeResource(eventType: string, details: UnknownRecord): StepResource | undefined {
   const resource = pickString(details, 'resource');
   if (eventType === 'LambdaFunctionScheduled') {
-    return resource ? { kind: 'lambda', label: lastSegment(resource, ':function:'), resource } : undefined;
+    return resource
+      ? { kind: 'lambda', label: lastSegment(resource, ':function:'), resource, functionName: resource }
+      : undefined;
   }
   if (eventType === 'ActivityScheduled') {
     return resource ? { kind: 'activity', label: lastSegment(resource, ':activity:'), resource } : undefined;
@@ -47,6 +49,7 @@ export function describeResource(eventType: string, details: UnknownRecord): Ste
         kind: 'lambda',
         label: fn ? lastSegment(fn, ':function:') : `lambda:${resource ?? ''}`,
         ...base,
+        ...(fn ? { functionName: fn } : {}),
       };
     }
     case 'ecs': {

@@ -34,10 +34,23 @@ export interface CauseSummary {
   /** A child execution's status named in the cause (FAILED, TIMED_OUT, ABORTED). */
   readonly childStatus?: string;
   /**
-   * What the cause is: a Lambda error, an ECS task, a Glue job run or a Batch job (a `.sync` integration's
-   * failure description), a child execution, another JSON object, or plain text.
+   * What the cause is: a Lambda error; an ECS task, Glue job run, Batch job, Athena query, EMR cluster or step,
+   * CodeBuild build or SageMaker job (a `.sync` integration's failure description); another service's JSON
+   * naming a reason (`service`); a child execution; another JSON object; or plain text.
    */
-  readonly kind?: 'lambda' | 'ecs' | 'glue' | 'batch' | 'execution' | 'json' | 'text';
+  readonly kind?:
+    | 'lambda'
+    | 'ecs'
+    | 'glue'
+    | 'batch'
+    | 'athena'
+    | 'emr'
+    | 'codebuild'
+    | 'sagemaker'
+    | 'service'
+    | 'execution'
+    | 'json'
+    | 'text';
   /**
    * One readable line read out of a service's failure description (ECS: stopped reason, stop code, each
    * container that exited non-zero, task ARN; Glue: job, run id, state, error message; Batch: job, status
@@ -65,6 +78,8 @@ export interface StepResource {
   readonly resource?: string;
   /** An ARN worth linking to (the nested execution). */
   readonly arn?: string;
+  /** A Lambda function's name or ARN, when known (from the definition or the task's parameters). */
+  readonly functionName?: string;
 }
 
 export interface IterationCounts {
@@ -72,6 +87,19 @@ export interface IterationCounts {
   succeeded: number;
   failed: number;
   aborted: number;
+}
+
+/** A Distributed Map Run's item counts as DescribeMapRun reports them (read by the handler, optional). */
+export interface MapRunCounts {
+  /** The Map Run's status: RUNNING, SUCCEEDED, FAILED, ABORTED. */
+  readonly status?: string;
+  readonly total: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly timedOut: number;
+  readonly aborted: number;
+  readonly pending: number;
+  readonly running: number;
 }
 
 /** One state as it ran (top-level states, in execution order). */
@@ -89,11 +117,25 @@ export interface StepSummary {
   error?: string;
   cause?: CauseSummary;
   /** Map (inline or distributed): iteration counts, declared item count, Map Run ARN. */
-  map?: { iterations: IterationCounts; length?: number; mapRunArn?: string };
+  map?: { iterations: IterationCounts; length?: number; mapRunArn?: string; mapRun?: MapRunCounts };
   /** Parallel: branches started and how they ended. */
   parallel?: { branches: IterationCounts };
   /** How many errors were handled (caught) inside this step, including inside its iterations/branches. */
   handledErrors: number;
+  /**
+   * True when this step ended an earlier run of the execution that was then redriven: it is history, not
+   * what ended the execution.
+   */
+  redriven?: boolean;
+  /** True when it was stopped (the execution aborted or timed out) while waiting to retry a failed attempt. */
+  waitingToRetry?: boolean;
+  /** True when it took much longer than its own earlier runs (at least 5× their average and 10 s). */
+  slow?: boolean;
+  /**
+   * Set when this entry stands for several runs of the same state in a row of plain successes (a polling
+   * loop): how many, and their summed duration. `startMs` is the first's start, `endMs` the last's end.
+   */
+  repeat?: { count: number; totalMs: number };
 }
 
 /** Per-state-name aggregate over the whole execution, including states inside Map iterations and branches. */
@@ -121,8 +163,15 @@ export interface FailureDetail {
   /** The top-level step it happened in, when nested in a Map/Parallel. */
   readonly topLevelState?: string;
   readonly outcome: StepOutcome;
-  /** What became of it: retried (another attempt followed), caught (a Catch handled it), fatal (it ended the state). */
-  readonly handling: 'retried' | 'caught' | 'fatal';
+  /**
+   * What became of it: retried (another attempt followed, or was due when the run stopped), caught (a Catch
+   * handled it), fatal (it ended the state), redriven (it ended an earlier run, which was then redriven).
+   */
+  readonly handling: 'retried' | 'caught' | 'fatal' | 'redriven';
+  /** Order among all failed attempts of the execution (1 = the first), kept or not. */
+  readonly seq: number;
+  /** The run it happened in: 0 for the first, n after the n-th redrive. Set once the execution was redriven. */
+  readonly run?: number;
   readonly error?: string;
   readonly cause?: CauseSummary;
   readonly attempt: number;
@@ -168,6 +217,10 @@ export interface ExecutionSummary {
   readonly retries: number;
   /** The state the execution failed in (innermost state known), when it failed and the history names it. */
   readonly failedState?: string;
+  /** The state that was running when the execution was aborted (stopped), when the history names it. */
+  readonly stoppedState?: string;
+  /** True when `stoppedState` had failed an attempt and was waiting to retry when the run was stopped. */
+  readonly stoppedWhileRetrying?: boolean;
   readonly eventCount: number;
   /** Event types this version does not know, with counts. */
   readonly unknownEventTypes: Record<string, number>;

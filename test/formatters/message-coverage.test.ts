@@ -148,7 +148,8 @@ describe('message: what each step ran', () => {
       JSON.stringify({ ExecutionArn: child, Status: 'SUCCEEDED' })
     );
     b.succeed(nested);
-    const { message, summary } = await formatExecution({ pages: b.pages() });
+    // A history read with its execution data (task parameters and outputs), which the notifier never has.
+    const { message, summary } = await formatExecution({ pages: b.pages(), executionData: true });
     expect(summary.steps.map((x) => [x.name, x.resource?.kind, x.resource?.label])).toEqual([
       ['CallApi', 'http', 'api.example.com'],
       ['PutItem', 'aws-sdk', 'dynamodb:putItem'],
@@ -156,8 +157,8 @@ describe('message: what each step ran', () => {
     ]);
     expect(summary.steps[2]?.resource?.arn).toBe(child);
     const all = strings(message).join('\n');
-    expect(all).toContain('*CallApi* · _Task · api.example.com_');
-    expect(all).toContain('*PutItem* · _Task · dynamodb:putItem_');
+    expect(all).toContain('*CallApi* · _Task_ · api.example.com');
+    expect(all).toContain('*PutItem* · _Task_ · dynamodb:putItem');
     expect(all).toContain(`/v2/executions/details/${child}|child execution>`);
   });
 });

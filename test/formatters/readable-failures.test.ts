@@ -213,10 +213,10 @@ describe('causes read out', () => {
     };
     const { message, summary } = await formatExecution({ pages: failingWith(JSON.stringify(run)) });
     expect(summary.failures[0]?.cause?.detail).toBe(
-      'FAILED: AnalysisException: Path does not exist: s3://lake/raw/2026-11-24 · job transform-orders · run jr_0123abcd'
+      'AnalysisException: Path does not exist: s3://lake/raw/2026-11-24 · FAILED · job transform-orders · run jr_0123abcd'
     );
     const failure = sectionTexts(message).find((t) => t.includes('*Work*')) ?? '';
-    expect(failure).toContain('> FAILED: AnalysisException');
+    expect(failure).toContain('> AnalysisException: Path does not exist');
     expect(failure).not.toContain('"JobRunState"');
     // GetJobRun's own response wraps it in JobRun.
     expect(summarizeCause({ JobRun: run })?.kind).toBe('glue');
@@ -235,7 +235,7 @@ describe('causes read out', () => {
     expect(summarizeCause(JSON.stringify(job))).toMatchObject({
       kind: 'batch',
       detail:
-        'FAILED: Essential container in task exited · container exited 3: index corrupt · job reindex (7c1d)',
+        'Essential container in task exited · FAILED · container exited 3: index corrupt · job reindex (7c1d)',
     });
   });
 

@@ -60,7 +60,7 @@ describe('render: content', () => {
     expect(message.text.startsWith('<!subteam^S0123> :x: etl-nightly failed [prod] at Transform')).toBe(true);
     const all = texts(message).join('\n');
     expect(all).toContain('ValueError: row 42: amount is not a number');
-    expect(all).toContain('*Failed in*\nTransform');
+    expect(all).toContain('*Failed in*\n*Transform*');
   });
 
   it('does not mention anyone on success', async () => {
@@ -167,7 +167,7 @@ describe('render: Slack limits', () => {
     const failed = b.task('Flaky', 0, { failedAttemptsFirst: 8, fail: { error: 'Final', cause: 'gave up' } });
     b.fail(failed, 'Final', 'gave up');
     const { message } = await formatExecution({ pages: b.pages() });
-    const sections = texts(message).filter((t) => t.includes('*Flaky*'));
+    const sections = texts(message).filter((t) => t.includes('*Flaky*') && !t.startsWith('*Failed in*'));
     expect(sections[0]).toContain('`Final`');
     expect(sections[0]).toContain('attempt 9');
   });
@@ -290,9 +290,9 @@ describe("render: what Slack would reject (checked by the local Slack server's v
   it('the oracle rejects what Slack rejects (it can fail)', () => {
     expect(slackRejections({ text: 'x', blocks: [{ type: 'table' }] })).not.toEqual([]);
     expect(slackRejections({ text: '', blocks: [] })).not.toEqual([]);
-    expect(
-      slackRejections({ text: 'x', blocks: [{ type: 'header', text: { type: 'mrkdwn', text: 'h' } }] })
-    ).not.toEqual([]);
+    // A header with mrkdwn text: @slack/types refuses it at compile time, so it is built as plain data here.
+    const mrkdwnHeader = JSON.parse('{"type":"header","text":{"type":"mrkdwn","text":"h"}}');
+    expect(slackRejections({ text: 'x', blocks: [mrkdwnHeader] })).not.toEqual([]);
   });
 
   it('a template with a block Slack would reject renders without it and says so, naming the template', async () => {

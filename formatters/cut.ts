@@ -1,0 +1,32 @@
+/**
+ * Cutting text without breaking characters. Slack counts limits in characters; JavaScript strings are UTF-16,
+ * so a plain `slice` can leave half a surrogate pair (invalid in JSON sent to Slack) or split an emoji made of
+ * several code points (a flag, a skin tone, a family). Cuts here land on a grapheme boundary, never beyond
+ * `max` UTF-16 units (so never beyond `max` characters either).
+ */
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** How far back from the cut graphemes are looked for; longer clusters are cut before them whole. */
+const WINDOW = 64;
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
+/** The longest prefix of `text` of at most `max` UTF-16 units that ends on a grapheme boundary. */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  if (max <= 0) return '';
+  let start = Math.max(0, max - WINDOW);
+  if (start > 0 && isLowSurrogate(text.charCodeAt(start))) start -= 1;
+  let end = start;
+  // The window reaches past `max` so a cluster ending exactly at `max` is known to end there.
+  for (const { index, segment } of graphemes.segment(
+    text.slice(start, Math.min(text.length, max + WINDOW))
+  )) {
+    const segmentEnd = start + index + segment.length;
+    if (segmentEnd > max) break;
+    end = segmentEnd;
+  }
+  return text.slice(0, end);
+}
