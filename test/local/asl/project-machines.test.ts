@@ -13,9 +13,6 @@ import { repoRoot, secondsOf } from './helpers.js';
 // The project's own state machines, run with stub handlers: the handlers are the edge here; the
 // local stand-ins and the whole pipeline are exercised by test/local and test/e2e.
 
-const HISTORY = 'arn:aws:states:::aws-sdk:sfn:getExecutionHistory';
-const LAMBDA = 'arn:aws:states:::lambda:invoke';
-const SQS = 'arn:aws:states:::sqs:sendMessage';
 const HTTP = 'arn:aws:states:::http:invoke';
 const SSM = 'arn:aws:states:::aws-sdk:ssm:getParameter';
 
@@ -23,29 +20,10 @@ function load(file: string, substitutions: Record<string, string>): string {
   return substitute(readFileSync(path.join(repoRoot, 'statemachines', file), 'utf8'), substitutions);
 }
 
-const notifier = () =>
-  load('notifier.asl.json', {
-    FormatterFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:formatter',
-    Environment: 'test',
-    Template: 'default',
-    DestinationType: 'channel',
-    SlackChannel: 'C0TEST',
-    MentionOnFailure: '',
-    QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/notify.fifo',
-  });
 const CONNECTION = 'arn:aws:events:us-east-1:123456789012:connection/slack/abc';
 const deliver = () => load('deliver.asl.json', { ConnectionArn: CONNECTION });
 const deliverWebhook = () =>
   load('deliver-webhook.asl.json', { ConnectionArn: CONNECTION, WebhookParameterName: '/test/SLACK_URL' });
-
-const EXECUTION_ARN = 'arn:aws:states:us-east-1:123456789012:execution:etl:run-1';
-const EVENT = {
-  version: '0',
-  id: 'e-1',
-  'detail-type': 'Step Functions Execution Status Change',
-  source: 'aws.states',
-  detail: { executionArn: EXECUTION_ARN, status: 'FAILED', input: 'i'.repeat(10_000), output: null },
-};
 
 /** Records every call per resource, answering with `answer`. */
 function recorder(answer: (task: TaskInvocation, call: number) => unknown): {
@@ -68,13 +46,6 @@ function argsOf<T>(calls: TaskInvocation[], i: number): T {
   if (!call) throw new Error(`expected a call #${i}, got ${calls.length} calls`);
   return call.arguments as T;
 }
-
-const message = {
-  kind: 'message',
-  delivery: { payload: { channel: 'C0TEST', text: 'hi' }, fallback: { channel: 'C0TEST', text: 'hi' } },
-  messageGroupId: 'C0TEST',
-  deduplicationId: 'dedup-1',
-};
 
 const RECORDS = [
   {
