@@ -147,12 +147,12 @@ function expectEventOnly(outcome: Awaited<ReturnType<typeof run>>, why: string, 
 }
 
 describe('notifier.asl.json on the local runner: the usual path', () => {
-  it('describes, fetches one page, formats and enqueues in 6 state transitions', async () => {
+  it('describes, fetches one page, formats and enqueues in 5 state transitions', async () => {
     const outcome = await run();
     expect(outcome.result).toMatchObject({
       status: 'SUCCEEDED',
       output: { messageId: 'm-1', messageGroupId: 'C0TEST', deduplicationId: MESSAGE.deduplicationId },
-      stateTransitions: 6,
+      stateTransitions: 5,
     });
     expect(outcome.describe.calls[0]?.arguments).toEqual({ ExecutionArn: EXECUTION_ARN });
     const payload = payloadOf(outcome.format.calls[0]);
@@ -190,7 +190,7 @@ describe('notifier.asl.json on the local runner: the usual path', () => {
     expect(payloadOf(outcome.format.calls[0]).partial).toBeUndefined();
     expect(payloadOf(outcome.format.calls[1])).toMatchObject({ partial: { seen: 1 } });
     expect(payloadOf(outcome.format.calls[1]).nextToken).toBeUndefined();
-    expect(outcome.result.stateTransitions).toBe(9);
+    expect(outcome.result.stateTransitions).toBe(8);
   });
 
   it('goes on without the definition when Describe fails or the definition is too large', async () => {

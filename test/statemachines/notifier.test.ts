@@ -74,16 +74,19 @@ const context = {
 };
 const page = { Events: [{ Id: 1, Type: 'ExecutionStarted' }], NextToken: 'page-2' };
 
-/** $config and $event as Prepare assigns them. */
-async function prepared(definition: Definition, input: unknown = event): Promise<Record<string, unknown>> {
-  const assign = state(definition, 'Prepare').Assign as Record<string, unknown>;
-  return {
-    config: assign.config,
-    event: await evaluate(assign.event, { input }),
-    definition: null,
-    nextToken: null,
-    partial: null,
-  };
+/** The variables as Describe assigns them when it fails (no definition). */
+function prepared(definition: Definition): Record<string, unknown> {
+  const catchers = state(definition, 'Describe').Catch as Array<{ Assign: Record<string, unknown> }>;
+  return { ...catchers[0]?.Assign };
+}
+
+/** Every Assign out of Describe: on success and in each catcher. */
+function describeAssigns(definition: Definition): Array<Record<string, unknown>> {
+  const describe = state(definition, 'Describe');
+  return [
+    describe.Assign as Record<string, unknown>,
+    ...(describe.Catch as Array<{ Assign: Record<string, unknown> }>).map((c) => c.Assign),
+  ];
 }
 
 /** Evaluates Format's Payload with the variables as the earlier states assigned them. */
@@ -93,7 +96,7 @@ async function formatPayload(
   variables: Record<string, unknown> = {}
 ): Promise<FormatterInput> {
   const format = state(definition, 'Format');
-  const base = await prepared(definition, (states.context as typeof context | undefined)?.Execution.Input);
+  const base = prepared(definition);
   return (await evaluate((format.Arguments as { Payload: string }).Payload, states, {
     ...base,
     ...variables,
@@ -103,34 +106,14 @@ async function formatPayload(
 const errorsOf = (s: State, key: 'Retry' | 'Catch') =>
   (s[key] as Array<{ ErrorEquals: string[] }>).map((r) => r.ErrorEquals);
 
-describe('notifier.asl.json: Prepare', () => {
-  it('assigns the settings as plain strings and a bounded copy of the event', async () => {
-    const definition = definitionWith();
-    const huge = {
-      ...event,
-      extra: 'z'.repeat(100_000),
-      detail: { ...event.detail, cause: 'c'.repeat(40_000), error: 'e'.repeat(1000), input: 'i'.repeat(9) },
-    };
-    const vars = await prepared(definition, huge);
-    const kept = vars.event as { detail: Record<string, unknown> } & Record<string, unknown>;
-    expect(kept.extra).toBeUndefined();
-    expect(kept.detail.input).toBeUndefined();
-    expect(kept.detail.cause).toHaveLength(8192);
-    expect(kept.detail.error).toHaveLength(256);
-    expect(kept.detail.executionArn).toBe(executionArn);
-    expect(JSON.stringify(kept).length).toBeLessThan(10_000);
-  });
-});
-
 describe('notifier.asl.json: Describe', () => {
   const describeState = state(definitionWith(), 'Describe');
 
   it('asks for the definition of the event execution and keeps it only up to 32,000 characters', async () => {
     expect(describeState.Resource).toBe('arn:aws:states:::aws-sdk:sfn:describeStateMachineForExecution');
-    const vars = await prepared(definitionWith());
-    expect(await evaluate((describeState.Arguments as { ExecutionArn: string }).ExecutionArn, {}, vars)).toBe(
-      executionArn
-    );
+    expect(
+      await evaluate((describeState.Arguments as { ExecutionArn: string }).ExecutionArn, { context })
+    ).toBe(executionArn);
     const assign = (describeState.Assign as { definition: string }).definition;
     expect(await evaluate(assign, { result: { Definition: '{"StartAt":"A"}' } })).toBe('{"StartAt":"A"}');
     expect(await evaluate(assign, { result: { Definition: 'x'.repeat(32_001) } })).toBeNull();
@@ -149,12 +132,12 @@ describe('notifier.asl.json: FetchHistory', () => {
   const fetch = state(definitionWith(), 'FetchHistory');
 
   it('asks for the first page of the event execution, bounded and without execution data', async () => {
-    const args = await evaluate(fetch.Arguments, { context }, await prepared(definitionWith()));
+    const args = await evaluate(fetch.Arguments, { context }, prepared(definitionWith()));
     expect(args).toEqual({ ExecutionArn: executionArn, MaxResults: 200, IncludeExecutionData: false });
   });
 
   it('asks for the next page with the token the formatter loop carries', async () => {
-    const vars = { ...(await prepared(definitionWith())), nextToken: 'page-2' };
+    const vars = { ...prepared(definitionWith()), nextToken: 'page-2' };
     const args = await evaluate(fetch.Arguments, { context }, vars);
     expect(args).toEqual({
       ExecutionArn: executionArn,
@@ -233,6 +216,25 @@ describe('notifier.asl.json: Format', () => {
     });
   });
 
+  it('sends a bounded copy of the event, whatever the event holds', async () => {
+    const huge = {
+      ...event,
+      extra: 'z'.repeat(100_000),
+      detail: { ...event.detail, cause: 'c'.repeat(40_000), error: 'e'.repeat(1000), input: 'i'.repeat(9) },
+    };
+    const args = await formatPayload(definitionWith(), {
+      input: { pages: [] },
+      context: { Execution: { ...context.Execution, Input: huge } },
+    });
+    const kept = args.event as unknown as { detail: Record<string, unknown> } & Record<string, unknown>;
+    expect(kept.extra).toBeUndefined();
+    expect(kept.detail.input).toBeUndefined();
+    expect(kept.detail.cause).toHaveLength(8192);
+    expect(kept.detail.error).toHaveLength(256);
+    expect(kept.detail.executionArn).toBe(executionArn);
+    expect(JSON.stringify(kept).length).toBeLessThan(10_000);
+  });
+
   it('passes the execution input and output (cut to 8,192 characters) only when the template uses them', async () => {
     const big = {
       ...event,
@@ -284,7 +286,7 @@ describe('notifier.asl.json: Format', () => {
 });
 
 describe('notifier.asl.json: deploy-time settings', () => {
-  it('are plain JSON strings assigned to $config once, in Prepare, never inside an expression', () => {
+  it('are plain JSON strings assigned to $config on every path out of Describe, never inside an expression', () => {
     const text = readAsl('notifier.asl.json');
     for (const expression of jsonataStrings(JSON.parse(text))) {
       for (const name of SETTINGS) {
@@ -292,15 +294,26 @@ describe('notifier.asl.json: deploy-time settings', () => {
       }
     }
     const definition = JSON.parse(text) as Definition;
-    expect((state(definition, 'Prepare').Assign as { config: unknown }).config).toEqual({
-      environment: placeholder('Environment'),
-      template: placeholder('Template'),
-      destinationType: placeholder('DestinationType'),
-      channel: placeholder('SlackChannel'),
-      mentionOnFailure: placeholder('MentionOnFailure'),
-      executionData: placeholder('ExecutionData'),
-    });
-    expect(text.split('${Environment}')).toHaveLength(2);
+    const assigns = describeAssigns(definition);
+    expect(assigns).toHaveLength(3);
+    for (const assign of assigns) {
+      const { definition: _definition, ...rest } = assign;
+      expect(rest).toEqual({
+        config: {
+          environment: placeholder('Environment'),
+          template: placeholder('Template'),
+          destinationType: placeholder('DestinationType'),
+          channel: placeholder('SlackChannel'),
+          mentionOnFailure: placeholder('MentionOnFailure'),
+          executionData: placeholder('ExecutionData'),
+        },
+        nextToken: null,
+        partial: null,
+        oversize: 0,
+        why: null,
+      });
+    }
+    expect(assigns.slice(1).map((a) => a.definition)).toEqual([null, null]);
   });
 
   it('reach the formatter unchanged when they hold quotes and backslashes (JSON-escaped substitutions)', async () => {
