@@ -267,7 +267,7 @@ ${Math.round(r.faultRun.poisonHoldSeconds)} s.
   the Express delivery billed per request and per 64 MB × 100 ms with duration = the local delivery
   (${c.measured.deliveryMs.toFixed(1)} ms) + an assumed Slack round trip of ${a.slackLatencyMs} ms; SQS FIFO send + receive + delete and one Pipe
   request (64 KiB chunks; the message is ${int(c.measured.messageBytes)} B). Prices: \`bench/cost.ts\`, ${c.prices.region}, read on ${c.prices.date}.
-  Not included (both designs have them): CloudWatch Logs ingestion (the notifier logs ALL with execution data), X-Ray,
+  Not included (both designs have them): CloudWatch Logs ingestion (the notifier logs ALL, without execution data unless \`logExecutionData\`), X-Ray,
   the Pipe's and the Lambda event source's empty long-poll receives (billed as SQS requests, per poller and
   not per notification), Lambda INIT billing on cold starts.
 - **Seed design**, computed the same way: Lambda 1 (EventBridge → GetExecutionHistory → SQS) and Lambda 2 (SQS →
