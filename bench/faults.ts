@@ -68,6 +68,9 @@ export interface FaultPlan {
 }
 
 const START = Date.UTC(2026, 10, 25, 3, 0);
+
+/** pageOver256KiB runs smaller: each notification's formatter reads a 240-event history over the local SDK endpoint. */
+export const LARGE_HISTORY_LIMITS = { notifications: 50, channels: 5 } as const;
 const MINUTE = 60_000;
 
 interface Notification {
@@ -353,8 +356,8 @@ function scenarios(plan: Required<FaultPlan>): Record<FaultName, Scenario> {
       },
     },
     pageOver256KiB: {
-      notifications: Math.min(n, 50),
-      channels: Math.min(c, 5),
+      notifications: Math.min(n, LARGE_HISTORY_LIMITS.notifications),
+      channels: Math.min(c, LARGE_HISTORY_LIMITS.channels),
       examples: (names) => names.map((name) => renamed(largeHistory(failedExample()), name)),
     },
     formatterThrows: {
