@@ -112,7 +112,8 @@ export interface FormatterInput {
   /**
    * The execution's state machine definition: the `Definition` member of the SDK integration's
    * `describeStateMachineForExecution` result (the ASL as a JSON string). Names what each Task state ran.
-   * Optional: absent, too large or unreadable, the message goes out without it.
+   * The notifier sends it only when it could be read and is at most 32,000 characters.
+   * @default - unknown: the notification goes out without it
    */
   readonly definition?: string;
 }
