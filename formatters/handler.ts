@@ -17,6 +17,7 @@ import type {
   StatusChangeEvent,
 } from './contract.js';
 import { plainTextMessage, renderSummary } from './format.js';
+import { lifecycleFields } from './render/lifecycle-fields.js';
 import { TemplateError } from './render/templates.js';
 import { foldPages, summarize } from './summarize/index.js';
 
@@ -190,6 +191,7 @@ export function createHandler(options: HandlerOptions = {}): FormatterHandler {
       executionArn,
       status,
       deduplicationId: dedup,
+      ...lifecycleFields(event, summary, { status, redriveCount, mention: settings.mentionOnFailure }),
     };
     logger.info('formatted', {
       events: summary.eventCount,
