@@ -3,6 +3,8 @@
  * Every error names the key that is wrong and says how to fix it, so a typo fails `cdk synth` with one line.
  */
 
+import { isoDurationSeconds } from './message-store-schema.js';
+
 /** Execution statuses the EventBridge rule can match. */
 export const EXECUTION_STATUSES = [
   'FAILED',
@@ -64,6 +66,15 @@ export interface EnvironmentConfig {
   readonly template: string;
   /** SNS topic for the alarms. @default - alarms without actions */
   readonly alarmTopicArn?: string;
+  /**
+   * A failure's thread reply is also shown in the channel (`reply_broadcast`). @default true
+   */
+  readonly replyBroadcast: boolean;
+  /**
+   * ISO 8601 duration (`PT2H`): a run still running then gets "still running" on its message (channel mode).
+   * @default - no check
+   */
+  readonly runningLongerThan?: string;
 }
 
 /** A configuration mistake; the message is one line meant for the person editing cdk.json. */
@@ -93,6 +104,8 @@ const KNOWN_KEYS = [
   'mentionOnFailure',
   'template',
   'alarmTopicArn',
+  'replyBroadcast',
+  'runningLongerThan',
 ] as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -258,6 +271,24 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
     SNS_TOPIC_ARN,
     'use an SNS topic ARN like "arn:aws:sns:eu-west-1:111122223333:ops-alarms"'
   );
+  if (raw.replyBroadcast !== undefined && typeof raw.replyBroadcast !== 'boolean') {
+    throw new ConfigError(
+      `${where}.replyBroadcast is ${JSON.stringify(raw.replyBroadcast)}; use true or false`
+    );
+  }
+  const runningLongerThan = raw.runningLongerThan;
+  if (runningLongerThan !== undefined) {
+    if (typeof runningLongerThan !== 'string' || isoDurationSeconds(runningLongerThan) === undefined) {
+      throw new ConfigError(
+        `${where}.runningLongerThan is ${JSON.stringify(runningLongerThan)}; use an ISO 8601 duration in days, hours, minutes or seconds, like "PT2H" or "P1DT12H"`
+      );
+    }
+    if (destination.type !== 'channel') {
+      throw new ConfigError(
+        `${where}.runningLongerThan needs a channel destination (a webhook message cannot be edited); remove it or use {"type": "channel", ...}`
+      );
+    }
+  }
   return {
     name,
     ...(account === undefined ? {} : { account }),
@@ -269,6 +300,8 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
     ...(mentionOnFailure === undefined ? {} : { mentionOnFailure }),
     template,
     ...(alarmTopicArn === undefined ? {} : { alarmTopicArn }),
+    replyBroadcast: raw.replyBroadcast !== false,
+    ...(typeof runningLongerThan === 'string' ? { runningLongerThan } : {}),
   };
 }
 
