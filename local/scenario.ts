@@ -11,7 +11,7 @@
  * - `{"at": 900, "replayDeadLetters": true}`: what `sfn-slack replay` does.
  * The report is what the local Slack server holds (docs/local.md).
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../formatters/contract.js';
 import { ConfigError, type EnvironmentConfig, parseEnvironment } from '../infra/config.js';
@@ -19,6 +19,7 @@ import { isoDurationSeconds } from '../infra/message-store-schema.js';
 import { VirtualClock } from './asl/index.js';
 import { LocalPipeline } from './pipeline.js';
 import type { ConversationMessage, Fault } from './slack-server/index.js';
+import { renderConversationPage } from './slack-server/page.js';
 import type { HistoryPage, HistorySource } from './stand-ins/history.js';
 import { recordedHistorySource } from './stand-ins/history.js';
 
@@ -319,4 +320,36 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   } finally {
     if (!options.keepOpen) await pipeline.close();
   }
+}
+
+export interface ScenarioFileOptions extends RunScenarioOptions {
+  /** Where to write the report JSON. @default - not written */
+  readonly report?: string;
+  /** Where to write the HTML page of the messages, their edits and threads. */
+  readonly html: string;
+}
+
+/** Counts a reader cares about, one line each: messages, edits, replies, dead letters. */
+export function summarizeReport(report: ScenarioReport): string[] {
+  const lines = Object.entries(report.channels).map(([channel, messages]) => {
+    const edits = messages.reduce((n, m) => n + m.edits.length, 0);
+    const replies = messages.reduce((n, m) => n + m.replies.length, 0);
+    return `${channel}: ${messages.length} message(s), ${edits} edit(s), ${replies} thread repl${replies === 1 ? 'y' : 'ies'}`;
+  });
+  if (lines.length === 0) lines.push('no message was posted');
+  lines.push(`dead-letter queue: ${report.deadLetters.length} message(s)`);
+  return lines;
+}
+
+/** `sfn-slack start --scenario <file> [--report <file>]`: runs the file, writes the report and the HTML page. */
+export async function runScenarioFile(file: string, options: ScenarioFileOptions): Promise<ScenarioRun> {
+  const scenario = await readScenario(file);
+  const run = await runScenario(scenario, options);
+  await mkdir(path.dirname(options.html), { recursive: true });
+  await writeFile(options.html, renderConversationPage(run.report.channels), 'utf8');
+  if (options.report) {
+    await mkdir(path.dirname(path.resolve(options.report)), { recursive: true });
+    await writeFile(options.report, `${JSON.stringify(run.report, null, 2)}\n`, 'utf8');
+  }
+  return run;
 }
