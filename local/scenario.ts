@@ -69,7 +69,9 @@ async function readJson(file: string, what: string): Promise<unknown> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     throw new ScenarioError(
-      `${what} ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? `${what} ${file} was not found: check the path`
+        : `${what} ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`
     );
   }
   try {
