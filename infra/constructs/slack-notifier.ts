@@ -12,7 +12,9 @@
  * - an EventBridge Pipe (batch size 1, REQUEST_RESPONSE) to the delivery state machine (EXPRESS,
  *   statemachines/deliver.asl.json or deliver-webhook.asl.json) with its own log group;
  * - the EventBridge connection that holds the Slack credential;
- * - alarms: dead-letter queues not empty, notifier executions failed.
+ * - alarms: dead-letter queues not empty, notifier executions failed;
+ * - the message store (constructs/message-store.ts): the DynamoDB table the delivery machine keeps one message
+ *   per execution with, and, with `runningLongerThan`, the EventBridge Scheduler group and role of its checks.
  *
  * The state machines are defined in files, so they get no automatic grants: every permission below is explicit.
  */
@@ -37,6 +39,8 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ENV_NAME } from '../config.js';
 import { jsonStringSubstitution } from '../json-string-substitution.js';
+import { isoDurationSeconds, SLACK_API_METHODS } from '../message-store-schema.js';
+import { MessageStore } from './message-store.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -149,6 +153,18 @@ export interface SlackNotifierProps {
    * @default - formatters/handler.ts of this project
    */
   readonly formatterEntry?: string;
+  /**
+   * A failure's thread reply is also shown in the channel (`reply_broadcast`).
+   * @default true
+   */
+  readonly replyBroadcast?: boolean;
+  /**
+   * ISO 8601 duration (`PT2H`): an execution still running then gets "still running" on its message, through an
+   * EventBridge Scheduler one-time schedule created at its RUNNING event (so the rule also matches RUNNING).
+   * Channel destinations only.
+   * @default - no check
+   */
+  readonly runningLongerThan?: string;
 }
 
 /** The notifier pipeline of one environment. */
@@ -176,6 +192,8 @@ export class SlackNotifier extends Construct {
   public readonly notifierLogGroup: logs.LogGroup;
   public readonly deliveryLogGroup: logs.LogGroup;
   public readonly alarms: readonly cloudwatch.Alarm[];
+  /** The table (and scheduler pieces) behind one message per execution. */
+  public readonly messageStore: MessageStore;
   /**
    * The DefinitionSubstitutions passed to the notifier state machine. The settings (environment, template,
    * channel, mention) are JSON-escaped: substituted as plain text into the definition, they read back as the
@@ -247,6 +265,9 @@ export class SlackNotifier extends Construct {
       retentionPeriod: Duration.days(4),
       // Above the delivery machine's 240 s timeout, so a message is never handed out twice at once.
       visibilityTimeout: Duration.minutes(6),
+      // EventBridge Scheduler sends runningLongerThan checks without a deduplication id; the notifier still sets
+      // its own, which takes precedence.
+      contentBasedDeduplication: true,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
     });
     this.eventDeadLetterQueue = new sqs.Queue(this, 'EventDeadLetterQueue', {
@@ -254,6 +275,33 @@ export class SlackNotifier extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+
+    // Message store
+    const runningLongerThanSeconds =
+      props.runningLongerThan === undefined ? 0 : isoDurationSeconds(props.runningLongerThan);
+    if (runningLongerThanSeconds === undefined) {
+      throw new Error(
+        `SlackNotifier: runningLongerThan ${JSON.stringify(props.runningLongerThan)} must be an ISO 8601 duration such as "PT2H"`
+      );
+    }
+    if (runningLongerThanSeconds > 0 && destination.type !== 'channel') {
+      throw new Error(
+        'SlackNotifier: runningLongerThan needs a channel destination (a webhook message cannot be edited)'
+      );
+    }
+    const notifiedStatuses = [...(props.statuses ?? DEFAULT_NOTIFIED_STATUSES)];
+    this.messageStore = new MessageStore(this, 'MessageStore', {
+      environmentName: env,
+      queue: this.queue,
+      startNotices: notifiedStatuses.includes('RUNNING'),
+      ...(props.replyBroadcast === undefined ? {} : { replyBroadcast: props.replyBroadcast }),
+      runningLongerThanSeconds,
+    });
+    // runningLongerThan schedules its check at the RUNNING event, shown or not.
+    const ruleStatuses =
+      runningLongerThanSeconds > 0 && !notifiedStatuses.includes('RUNNING')
+        ? [...notifiedStatuses, 'RUNNING']
+        : notifiedStatuses;
 
     // Formatter
     const formatterLogGroup = new logs.LogGroup(this, 'FormatterLogGroup', { retention });
@@ -351,7 +399,7 @@ export class SlackNotifier extends Construct {
         detailType: ['Step Functions Execution Status Change'],
         resources: events.Match.anythingButPrefix(notifierExecutionPrefix),
         detail: {
-          status: [...(props.statuses ?? DEFAULT_NOTIFIED_STATUSES)],
+          status: ruleStatuses,
           stateMachineArn: [
             ...arns,
             ...prefixes.map((prefix) => ({
@@ -410,8 +458,19 @@ export class SlackNotifier extends Construct {
     });
     this.deliverySubstitutions =
       destination.type === 'channel'
-        ? { ConnectionArn: this.connection.connectionArn }
-        : { ConnectionArn: this.connection.connectionArn, WebhookParameterName: destination.parameterName };
+        ? {
+            ConnectionArn: this.connection.connectionArn,
+            MentionOnFailure: this.notifierSubstitutions.MentionOnFailure as string,
+            ...this.messageStore.substitutions,
+          }
+        : {
+            ConnectionArn: this.connection.connectionArn,
+            WebhookParameterName: destination.parameterName,
+            // A webhook message cannot be edited: the store only keeps what was sent.
+            TableName: this.messageStore.substitutions.TableName as string,
+            DelayedAfterSeconds: this.messageStore.substitutions.DelayedAfterSeconds as string,
+            EndedRetentionSeconds: this.messageStore.substitutions.EndedRetentionSeconds as string,
+          };
     const webhook = destination.type === 'webhook';
     this.deliveryStateMachine = new sfn.StateMachine(this, 'DeliveryStateMachine', {
       comment: `sfn-slack-notifier (${env}): queued message → Slack`,
@@ -428,17 +487,36 @@ export class SlackNotifier extends Construct {
       tracingEnabled: !webhook,
     });
     // A separate policy: a statement naming the machine's own ARN in its default policy would be a cycle.
-    const deliveryStatements = [
-      new iam.PolicyStatement({
-        actions: ['states:InvokeHTTPEndpoint'],
-        resources: [this.deliveryStateMachine.stateMachineArn],
-        conditions: webhook
-          ? {
+    // One statement per HTTP method: the Slack methods the channel mode calls (message-store-schema.ts).
+    const httpStatements = webhook
+      ? [
+          new iam.PolicyStatement({
+            actions: ['states:InvokeHTTPEndpoint'],
+            resources: [this.deliveryStateMachine.stateMachineArn],
+            conditions: {
               StringEquals: { 'states:HTTPMethod': 'POST' },
               StringLike: { 'states:HTTPEndpoint': SLACK_WEBHOOK_URL_PATTERN },
-            }
-          : { StringEquals: { 'states:HTTPMethod': 'POST', 'states:HTTPEndpoint': SLACK_POST_MESSAGE_URL } },
-      }),
+            },
+          }),
+        ]
+      : [...new Set(SLACK_API_METHODS.map((m) => m.method))].map(
+          (method) =>
+            new iam.PolicyStatement({
+              actions: ['states:InvokeHTTPEndpoint'],
+              resources: [this.deliveryStateMachine.stateMachineArn],
+              conditions: {
+                StringEquals: {
+                  'states:HTTPMethod': method,
+                  'states:HTTPEndpoint': SLACK_API_METHODS.filter((m) => m.method === method).map(
+                    (m) => m.url
+                  ),
+                },
+              },
+            })
+        );
+    const deliveryStatements = [
+      ...httpStatements,
+      ...this.messageStore.deliveryStatements(),
       new iam.PolicyStatement({
         actions: ['events:RetrieveConnectionCredentials'],
         resources: [this.connection.connectionArn],
@@ -475,6 +553,14 @@ export class SlackNotifier extends Construct {
       statements: deliveryStatements,
       roles: [this.deliveryStateMachine.role],
     });
+    const schedules = this.messageStore.schedulesArn();
+    if (schedules) {
+      Validations.of(deliveryPolicy).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this), schedules)}]`,
+        reason:
+          "scheduler:CreateSchedule in the notifier's own schedule group: each runningLongerThan check is a one-time schedule named after its execution, unknown in advance.",
+      });
+    }
 
     // Pipe: REQUEST_RESPONSE waits for the Express execution, so a failed delivery returns the message to the
     // queue and, after maxReceiveCount tries, the redrive policy moves it to the dead-letter queue.

@@ -26,6 +26,7 @@ describe('parseEnvironment', () => {
       statuses: [...DEFAULT_STATUSES],
       destination: { type: 'channel', channel: 'C0123456789' },
       template: 'detailed',
+      replyBroadcast: true,
     });
     expect(DEFAULT_STATUSES).toEqual(['FAILED', 'TIMED_OUT', 'ABORTED', 'SUCCEEDED']);
   });
@@ -50,7 +51,7 @@ describe('parseEnvironment', () => {
     ],
     [
       { ...minimal, channel: '#alerts' },
-      'cdk.json context environments.dev.channel is not a setting; use one of account, region, stateMachineArns, stateMachineNamePrefixes, statuses, destination, mentionOnFailure, template, alarmTopicArn',
+      'cdk.json context environments.dev.channel is not a setting; use one of account, region, stateMachineArns, stateMachineNamePrefixes, statuses, destination, mentionOnFailure, template, alarmTopicArn, replyBroadcast, runningLongerThan',
     ],
     [
       { stateMachineNamePrefixes: ['etl-'] },
