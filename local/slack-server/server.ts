@@ -96,6 +96,8 @@ export interface Fault {
   readonly times?: number;
   /** @default 'any' */
   readonly target?: 'api' | 'webhook' | 'any';
+  /** Only requests to this Web API method, e.g. `chat.postMessage`. @default - any request */
+  readonly method?: string;
   /** Answer with this HTTP status (body: plain text, or Slack JSON for the Web API when `error` is set too). */
   readonly status?: number;
   /** Answer with this Slack error code (HTTP 200 `ok:false` on the Web API unless `status` is set). */
@@ -257,8 +259,12 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
     return `${Math.floor(clock.now() / 1000)}.${String(tsCounter).padStart(6, '0')}`;
   };
 
-  const takeFault = (target: 'api' | 'webhook'): Fault | undefined => {
-    const i = faults.findIndex((f) => (f.fault.target ?? 'any') === 'any' || f.fault.target === target);
+  const takeFault = (target: 'api' | 'webhook', apiMethod: string): Fault | undefined => {
+    const i = faults.findIndex(
+      (f) =>
+        ((f.fault.target ?? 'any') === 'any' || f.fault.target === target) &&
+        (f.fault.method === undefined || f.fault.method === apiMethod)
+    );
     const entry = faults[i];
     if (!entry) return undefined;
     entry.left -= 1;
@@ -606,7 +612,7 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
       return;
     }
 
-    const fault = takeFault(target);
+    const fault = takeFault(target, apiMethod);
     if (fault?.drop === 'before') {
       record(shownPath, 0, 'fault: connection dropped before handling');
       req.socket.destroy();

@@ -289,7 +289,7 @@ describe('deliver.asl.json: runningLongerThan and delays', () => {
   });
 
   it('says "Delayed: the run ended at …" only when delivered long after the end', async () => {
-    const note = (state(channel, 'Decide').Assign as Record<string, string>).delayedNote;
+    const note = (state(channel, 'Decide').Assign as Record<string, string>).delayedNote as string;
     const config = { delayedAfterSeconds: '900' };
     // The test's JSONata has no $millis bound to a clock: evaluate with a fixed now.
     const at = (iso: string) => note.replace('$millis()', String(Date.parse(iso)));
