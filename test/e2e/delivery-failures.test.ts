@@ -62,7 +62,10 @@ describe('Slack errors', () => {
     expect(messages).toHaveLength(1);
     expect(messages[0]?.blocks).toBeUndefined();
     expect(messages[0]?.text).toContain('nightly-etl');
-    expect(h.pipeline.deliveries.at(-1)?.result.output).toMatchObject({ outcome: 'delivered', fallback: true });
+    expect(h.pipeline.deliveries.at(-1)?.result.output).toMatchObject({
+      outcome: 'delivered',
+      fallback: true,
+    });
   });
 
   it('blocks the server really rejects (a section over 3,000 characters) are replaced by the fallback', async () => {

@@ -267,7 +267,8 @@ describe('deliver.asl.json: runningLongerThan and delays', () => {
       key: { pk: { S: 'C0123456789' } },
     };
     // The test's JSONata has no $millis bound to a clock: evaluate at a fixed now.
-    const at = (iso: string) => (args.ScheduleExpression as string).replaceAll('$millis()', String(Date.parse(iso)));
+    const at = (iso: string) =>
+      (args.ScheduleExpression as string).replaceAll('$millis()', String(Date.parse(iso)));
     expect(await evaluate(at('2026-11-24T02:00:05Z'), { input: {} }, vars)).toBe('at(2026-11-24T04:00:00)');
     // A RUNNING delivered after the limit still gets its check, a minute on.
     expect(await evaluate(at('2026-11-24T05:00:00Z'), { input: {} }, vars)).toBe('at(2026-11-24T05:01:00)');
