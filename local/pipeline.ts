@@ -163,6 +163,27 @@ function readMachine(file: string, values: Record<string, string>): string {
   return substitute(text, subs);
 }
 
+/**
+ * The delivery definitions' store and lifecycle placeholders as the local pipeline fills them (tests that run
+ * the delivery definition on its own reuse them).
+ */
+export function localStoreSubstitutions(
+  queueArn: string,
+  lifecycle: PipelineOptions['lifecycle'] = {}
+): Record<string, string> {
+  return {
+    QueueArn: queueArn,
+    TableName: tableName,
+    ScheduleGroupName: scheduleGroupName,
+    SchedulerRoleArn: schedulerRoleArn,
+    ...lifecycleSubstitutions({
+      startNotices: lifecycle.startNotices ?? false,
+      replyBroadcast: lifecycle.replyBroadcast ?? true,
+      runningLongerThanSeconds: lifecycle.runningLongerThanSeconds ?? 0,
+    }),
+  };
+}
+
 export class LocalPipeline {
   readonly queue: FifoQueue;
   readonly deadLetterQueue: FifoQueue;
@@ -238,15 +259,7 @@ export class LocalPipeline {
       SlackChannel: webhookMode ? '' : channel,
       MentionOnFailure: options.mentionOnFailure ?? '',
       QueueUrl: this.queue.url,
-      QueueArn: this.queue.arn,
-      TableName: tableName,
-      ScheduleGroupName: scheduleGroupName,
-      SchedulerRoleArn: schedulerRoleArn,
-      ...lifecycleSubstitutions({
-        startNotices: options.lifecycle?.startNotices ?? false,
-        replyBroadcast: options.lifecycle?.replyBroadcast ?? true,
-        runningLongerThanSeconds: options.lifecycle?.runningLongerThanSeconds ?? 0,
-      }),
+      ...localStoreSubstitutions(this.queue.arn, options.lifecycle),
     };
     this.notifierDefinition = readMachine('notifier.asl.json', settings);
     this.deliverDefinition = readMachine(
