@@ -19,11 +19,22 @@ export function renderReceivedPage(messages: readonly ReceivedMessage[]): string
   const items = [...messages]
     .reverse()
     .map((m) => {
-      const doc = renderHtml(asSlackMessage(m), { title: `#${m.channelName} ${m.ts}` });
+      // The message as it reads now: its last edit, if any.
+      const last = m.edits?.at(-1);
+      const shown = last
+        ? { ...m, text: last.text, ...(last.blocks ? { blocks: last.blocks } : { blocks: undefined }) }
+        : m;
+      const doc = renderHtml(asSlackMessage(shown as ReceivedMessage), {
+        title: `#${m.channelName} ${m.ts}`,
+      });
       const when = new Date(m.receivedAt).toISOString();
+      const thread = m.threadTs
+        ? ` · reply in the thread of ${escapeHtml(m.threadTs)}${m.replyBroadcast ? ' (also sent to the channel)' : ''}`
+        : '';
+      const edited = m.edits?.length ? ` · edited ${m.edits.length}×` : '';
       return `<section><h2>#${escapeHtml(m.channelName)} <small>${escapeHtml(when)} · ${m.via} · ts ${escapeHtml(
         m.ts
-      )}</small></h2><iframe sandbox title="message ${escapeHtml(m.ts)}" srcdoc="${escapeHtml(doc)}"></iframe></section>`;
+      )}${thread}${edited}</small></h2><iframe sandbox title="message ${escapeHtml(m.ts)}" srcdoc="${escapeHtml(doc)}"></iframe></section>`;
     })
     .join('\n');
   const body = messages.length === 0 ? '<p>No messages received yet.</p>' : items;
