@@ -41,6 +41,8 @@ export type ScenarioStep =
 
 export interface Scenario {
   readonly environment: EnvironmentConfig;
+  /** The environment names no state machine: every event's machine is watched. */
+  readonly watchAll?: boolean;
   readonly steps: readonly ScenarioStep[];
 }
 
@@ -120,10 +122,10 @@ export async function parseScenario(raw: unknown, baseDir: string): Promise<Scen
     );
   }
   const env = isRecord(raw) && isRecord(raw.environment) ? raw.environment : {};
+  const watchAll = env.stateMachineArns === undefined && env.stateMachineNamePrefixes === undefined;
   const withDefaults = {
-    ...(env.stateMachineArns === undefined && env.stateMachineNamePrefixes === undefined
-      ? { stateMachineNamePrefixes: ['scenario'] }
-      : {}),
+    // Validation wants something watched; with watchAll the rule below matches every machine instead.
+    ...(watchAll ? { stateMachineNamePrefixes: ['any'] } : {}),
     destination: { type: 'channel', channel: SCENARIO_CHANNEL },
     ...env,
   };
@@ -182,7 +184,7 @@ export async function parseScenario(raw: unknown, baseDir: string): Promise<Scen
       );
     }
   }
-  return { environment, steps };
+  return { environment, watchAll, steps };
 }
 
 /** Reads a scenario file. */
@@ -214,7 +216,8 @@ function epochMs(value: unknown): number | undefined {
 }
 
 /** The rule's filter: the environment's statuses (plus RUNNING when runningLongerThan needs it) and machines. */
-function ruleMatches(environment: EnvironmentConfig, event: StatusChangeEvent): boolean {
+function ruleMatches(scenario: Scenario, event: StatusChangeEvent): boolean {
+  const { environment } = scenario;
   const statuses = new Set<string>(environment.statuses);
   if (environment.runningLongerThan) statuses.add('RUNNING');
   if (!statuses.has(event.detail.status)) return false;
@@ -223,8 +226,9 @@ function ruleMatches(environment: EnvironmentConfig, event: StatusChangeEvent): 
     event.detail.executionArn.replace(/:execution:([^:]+):.*$/, ':stateMachine:$1');
   const name = machine.split(':').pop() ?? '';
   return (
+    scenario.watchAll === true ||
     environment.stateMachineArns.includes(machine) ||
-    environment.stateMachineNamePrefixes.some((prefix) => prefix === 'scenario' || name.startsWith(prefix))
+    environment.stateMachineNamePrefixes.some((prefix) => name.startsWith(prefix))
   );
 }
 
@@ -300,11 +304,11 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       if ('event' in step) {
         events.push(step.event);
         histories.set(step.event.detail.executionArn, recordedHistorySource(step.history));
-        if (ruleMatches(environment, step.event)) await pipeline.notify(step.event);
+        if (ruleMatches(scenario, step.event)) await pipeline.notify(step.event);
         else skipped += 1;
       } else if ('duplicate' in step) {
         const original = scenario.steps[step.duplicate];
-        if (original && 'event' in original && ruleMatches(environment, original.event)) {
+        if (original && 'event' in original && ruleMatches(scenario, original.event)) {
           await pipeline.notify(original.event);
         }
       } else if ('slack' in step) {
