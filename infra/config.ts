@@ -3,6 +3,8 @@
  * Every error names the key that is wrong and says how to fix it, so a typo fails `cdk synth` with one line.
  */
 
+import { isoDurationSeconds } from './message-store-schema.js';
+
 /** Execution statuses the EventBridge rule can match. */
 export const EXECUTION_STATUSES = [
   'FAILED',
@@ -69,6 +71,15 @@ export interface EnvironmentConfig {
    * @default false
    */
   readonly logExecutionData: boolean;
+  /**
+   * A failure's thread reply is also shown in the channel (`reply_broadcast`). @default true
+   */
+  readonly replyBroadcast: boolean;
+  /**
+   * ISO 8601 duration (`PT2H`): a run still running then gets "still running" on its message (channel mode).
+   * @default - no check
+   */
+  readonly runningLongerThan?: string;
 }
 
 /** A configuration mistake; the message is one line meant for the person editing cdk.json. */
@@ -99,6 +110,8 @@ const KNOWN_KEYS = [
   'template',
   'alarmTopicArn',
   'logExecutionData',
+  'replyBroadcast',
+  'runningLongerThan',
 ] as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -270,6 +283,24 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
     );
   }
   const logExecutionData = raw.logExecutionData === true;
+  if (raw.replyBroadcast !== undefined && typeof raw.replyBroadcast !== 'boolean') {
+    throw new ConfigError(
+      `${where}.replyBroadcast is ${JSON.stringify(raw.replyBroadcast)}; use true or false`
+    );
+  }
+  const runningLongerThan = raw.runningLongerThan;
+  if (runningLongerThan !== undefined) {
+    if (typeof runningLongerThan !== 'string' || isoDurationSeconds(runningLongerThan) === undefined) {
+      throw new ConfigError(
+        `${where}.runningLongerThan is ${JSON.stringify(runningLongerThan)}; use an ISO 8601 duration in days, hours, minutes or seconds, like "PT2H" or "P1DT12H"`
+      );
+    }
+    if (destination.type !== 'channel') {
+      throw new ConfigError(
+        `${where}.runningLongerThan needs a channel destination (a webhook message cannot be edited); remove it or use {"type": "channel", ...}`
+      );
+    }
+  }
   return {
     name,
     ...(account === undefined ? {} : { account }),
@@ -282,6 +313,8 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
     template,
     ...(alarmTopicArn === undefined ? {} : { alarmTopicArn }),
     logExecutionData,
+    replyBroadcast: raw.replyBroadcast !== false,
+    ...(typeof runningLongerThan === 'string' ? { runningLongerThan } : {}),
   };
 }
 

@@ -27,6 +27,7 @@ describe('parseEnvironment', () => {
       destination: { type: 'channel', channel: 'C0123456789' },
       template: 'detailed',
       logExecutionData: false,
+      replyBroadcast: true,
     });
     expect(DEFAULT_STATUSES).toEqual(['FAILED', 'TIMED_OUT', 'ABORTED', 'SUCCEEDED']);
   });
@@ -58,7 +59,7 @@ describe('parseEnvironment', () => {
     ],
     [
       { ...minimal, channel: '#alerts' },
-      'cdk.json context environments.dev.channel is not a setting; use one of account, region, stateMachineArns, stateMachineNamePrefixes, statuses, destination, mentionOnFailure, template, alarmTopicArn, logExecutionData',
+      'cdk.json context environments.dev.channel is not a setting; use one of account, region, stateMachineArns, stateMachineNamePrefixes, statuses, destination, mentionOnFailure, template, alarmTopicArn, logExecutionData, replyBroadcast, runningLongerThan',
     ],
     [
       { stateMachineNamePrefixes: ['etl-'] },
