@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deduplicationId } from '../../formatters/handler.js';
+import { eventTime, orderKey } from '../../formatters/lifecycle.js';
 import { eventOnlyMessage } from '../../formatters/render/event-only.js';
 import {
   type ResourceHandler,
@@ -370,6 +371,31 @@ describe('notifier.asl.json on the local runner: degrade, never drop', () => {
       const body = bodyOf(outcome.sqs.calls.at(-1));
       expect(body.payload.text.length).toBeLessThanOrEqual(4000);
       expect(body.payload.text).not.toMatch(/<(?!!here>|https:)/);
+    }
+  });
+});
+
+describe('notifier.asl.json: the event-only message in the lifecycle', () => {
+  it('carries the order key the formatter would (formatters/lifecycle.ts), so the delivery never takes it for stale news', async () => {
+    const events = [
+      { ...EVENT, time: '2026-03-01T10:00:00Z', detail: { ...EVENT.detail, redriveCount: 3 } },
+      { ...EVENT, detail: { ...EVENT.detail, status: 'TIMED_OUT', stopDate: 1_767_225_600_000 } },
+      { ...EVENT, detail: { ...EVENT.detail, status: 'RUNNING', startDate: 1_767_225_600_000, redriveCount: 2 } },
+    ];
+    for (const event of events) {
+      const outcome = await run({
+        event,
+        format: () => {
+          throw new Error('boom');
+        },
+      });
+      const body = bodyOf(outcome.sqs.calls.at(-1)) as unknown as Record<string, unknown>;
+      const detail = event.detail as { status: string; redriveCount: number };
+      expect(body.orderKey).toBe(orderKey(detail.redriveCount, detail.status, eventTime(event)));
+      expect(body.reply).toEqual({
+        text: expect.stringContaining('details are missing'),
+        failure: detail.status !== 'RUNNING',
+      });
     }
   });
 });
