@@ -53,6 +53,13 @@ export interface ActionAllowList {
 /** Who may do each action; an action nobody may do shows no button. */
 export type ActionsPolicy = Readonly<Record<ActionName, ActionAllowList>>;
 
+/** The stack outputs of the actions (`sfn-slack setup` and `doctor` look them up by these names). */
+export const ACTIONS_OUTPUTS = {
+  interactivityUrl: 'InteractivityUrl',
+  signingSecretArn: 'SigningSecretArn',
+  stateMachineArn: 'ActionsStateMachineArn',
+} as const;
+
 /** The environment of the interactivity Lambda (set by the construct, read by formatters/actions/handler.ts). */
 export const INTERACTIVITY_ENV = {
   signingSecretArn: 'SIGNING_SECRET_ARN',

@@ -24,6 +24,7 @@ function definitionWith(overrides: Record<string, string> = {}): Definition {
       DestinationType: 'channel',
       SlackChannel: '#etl-alerts',
       MentionOnFailure: '<!subteam^S0123ABCD>',
+      Actions: '',
       ...overrides,
     })
   ) as Definition;
@@ -210,7 +211,7 @@ describe('notifier.asl.json: deploy-time settings', () => {
   it('are plain JSON strings assigned to $config on every path into Format, never inside an expression', () => {
     const text = readAsl('notifier.asl.json');
     for (const expression of jsonataStrings(JSON.parse(text))) {
-      for (const name of ['Environment', 'Template', 'DestinationType', 'SlackChannel', 'MentionOnFailure']) {
+      for (const name of ['Environment', 'Template', 'DestinationType', 'SlackChannel', 'MentionOnFailure', 'Actions']) {
         expect(expression.expression, expression.at).not.toContain(placeholder(name));
       }
     }
@@ -223,6 +224,7 @@ describe('notifier.asl.json: deploy-time settings', () => {
         destinationType: placeholder('DestinationType'),
         channel: placeholder('SlackChannel'),
         mentionOnFailure: placeholder('MentionOnFailure'),
+        actions: placeholder('Actions'),
       });
     }
   });
@@ -246,6 +248,7 @@ describe('notifier.asl.json: deploy-time settings', () => {
         destinationType: 'channel',
         channel: tricky.SlackChannel,
         mentionOnFailure: tricky.MentionOnFailure,
+        actions: '',
       });
     }
     const args = await formatPayload(definition, { input: { pages: [page] }, context });

@@ -31,6 +31,7 @@ const notifier = () =>
     DestinationType: 'channel',
     SlackChannel: 'C0TEST',
     MentionOnFailure: '',
+    Actions: '',
     QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/notify.fifo',
   });
 const CONNECTION = 'arn:aws:events:us-east-1:123456789012:connection/slack/abc';
