@@ -211,7 +211,14 @@ describe('notifier.asl.json: deploy-time settings', () => {
   it('are plain JSON strings assigned to $config on every path into Format, never inside an expression', () => {
     const text = readAsl('notifier.asl.json');
     for (const expression of jsonataStrings(JSON.parse(text))) {
-      for (const name of ['Environment', 'Template', 'DestinationType', 'SlackChannel', 'MentionOnFailure', 'Actions']) {
+      for (const name of [
+        'Environment',
+        'Template',
+        'DestinationType',
+        'SlackChannel',
+        'MentionOnFailure',
+        'Actions',
+      ]) {
         expect(expression.expression, expression.at).not.toContain(placeholder(name));
       }
     }
