@@ -2,6 +2,7 @@
 import type { Usage } from './cost.js';
 import type { Assumptions, Measured } from './designs.js';
 import type { FormatterResults } from './formatter.js';
+import type { LifecycleResult } from './lifecycle.js';
 import type { BurstResult, SingleResult } from './pipeline.js';
 import type { Spread } from './stats.js';
 import type { TargetCheck } from './targets.js';
@@ -58,6 +59,8 @@ export interface Results {
   readonly loadAverage: readonly [number, number];
   readonly formatter: FormatterResults;
   readonly pipeline: { readonly burst: BurstSummary; readonly single: SingleResult };
+  /** One message per execution: shuffled, duplicated events and lost answers (bench/lifecycle.ts). */
+  readonly lifecycle?: LifecycleResult;
   readonly cost: CostResult;
   readonly targets: readonly TargetCheck[];
 }

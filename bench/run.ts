@@ -17,6 +17,7 @@ import {
   seedDesign,
 } from './designs.js';
 import { benchFormatter } from './formatter.js';
+import { benchLifecycle } from './lifecycle.js';
 import { type BurstResult, burst, loadFormatter, single } from './pipeline.js';
 import { withReadmePerformance } from './readme.js';
 import { performanceDoc, textTable } from './report.js';
@@ -33,6 +34,7 @@ const plan = {
     { events: 25_000, runs: 15 },
   ],
   burst: { notifications: 200, channels: 5, repeats: 5 },
+  lifecycle: { executions: 50, seed: 1 },
   singleRuns: 15,
 };
 
@@ -77,6 +79,8 @@ const burstSummary: BurstSummary = {
   first,
 };
 
+const lifecycle = await benchLifecycle(handler, plan.lifecycle, log);
+
 log('cost: this design and the seed design');
 const measured: Measured = {
   notifierTransitions: one.notifierTransitions,
@@ -105,6 +109,7 @@ const results: Results = {
   loadAverage: [loadAtStart, os.loadavg()[0] ?? 0],
   formatter,
   pipeline: { burst: burstSummary, single: one },
+  lifecycle,
   cost: {
     prices: { date: prices.date, region: prices.region },
     assumptions,
@@ -132,3 +137,9 @@ const readmePath = path.join(repoRoot, 'README.md');
 writeFileSync(readmePath, withReadmePerformance(readFileSync(readmePath, 'utf8'), results));
 log('wrote bench/results.json, docs/performance.md and the README performance table');
 console.log(`\n${textTable(results)}`);
+console.log(
+  `\none message per execution: ${lifecycle.executions} executions, ${lifecycle.events} events (${lifecycle.duplicatesSent} duplicates), ${lifecycle.answersLost} lost answers → ` +
+    `max ${lifecycle.maxParentsPerExecution} message per execution, ${lifecycle.wrongFinalStatus} wrong final status, ${lifecycle.duplicated} duplicated, ${lifecycle.lost} lost; ` +
+    `${lifecycle.lateStillRunning} late "still running" (${lifecycle.stillRunningOnce}/${lifecycle.longRuns / 2} long runs told once); ` +
+    `store $${lifecycle.store.dollarsPerThousandNotifications.toFixed(4)} per 1,000 notifications`
+);

@@ -259,7 +259,7 @@ describe('running too long', () => {
     });
     const [message] = messagesOf(report);
     expect(message?.replies.map((r) => [r.text, r.reply_broadcast])).toEqual([
-      [':hourglass_flowing_sand: Still running after 10 min', true],
+      [':hourglass_flowing_sand: *Still running after 10 min*', true],
       [expect.stringMatching(/^:x: Failed/), true],
     ]);
     expect(current(message as ConversationMessage)).toMatch(/failed/);
