@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FormatterInput, FormatterOutput } from '../../formatters/contract.js';
 import { handler } from '../../formatters/handler.js';
-import { parseScenario, runScenario, ScenarioError, type ScenarioReport } from '../../local/scenario.js';
+import { parseScenario, runScenario, ScenarioError } from '../../local/scenario.js';
 import type { ConversationMessage } from '../../local/slack-server/index.js';
 import { repoRoot } from './helpers.js';
 
