@@ -3,6 +3,7 @@
  * types a queue URL or state machine ARN by hand.
  */
 import { type CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
+import { ACTIONS_OUTPUTS } from '../../infra/actions-schema.js';
 import { CliError, ExitCode } from '../errors.js';
 import { toCliError } from './errors.js';
 
@@ -21,14 +22,17 @@ export const OUTPUT_NAMES = [
   'WebhookParameterName',
   'WebhookParameterKeyArn',
   'FormatterFunctionName',
+  ACTIONS_OUTPUTS.interactivityUrl,
+  ACTIONS_OUTPUTS.signingSecretArn,
+  ACTIONS_OUTPUTS.stateMachineArn,
 ] as const;
 
 export type OutputName = (typeof OUTPUT_NAMES)[number];
 
 /**
  * Outputs a healthy stack may lack: one of BotTokenSecretArn (channel mode, with SlackChannel) and
- * WebhookParameterName (webhook mode, with WebhookParameterKeyArn only for a customer managed key); and
- * FormatterFunctionName, which no command uses. Every other output must be there.
+ * WebhookParameterName (webhook mode, with WebhookParameterKeyArn only for a customer managed key); the three
+ * Slack-actions outputs (only with `actions`); and FormatterFunctionName, which no command uses. Every other output must be there.
  */
 export const OPTIONAL_OUTPUTS: ReadonlySet<OutputName> = new Set<OutputName>([
   'BotTokenSecretArn',
@@ -36,6 +40,10 @@ export const OPTIONAL_OUTPUTS: ReadonlySet<OutputName> = new Set<OutputName>([
   'WebhookParameterName',
   'WebhookParameterKeyArn',
   'FormatterFunctionName',
+  // Only with Slack actions (cdk.json `actions`).
+  ACTIONS_OUTPUTS.interactivityUrl,
+  ACTIONS_OUTPUTS.signingSecretArn,
+  ACTIONS_OUTPUTS.stateMachineArn,
 ]);
 
 /** The outputs every deployed stack has, whatever its Slack mode. */

@@ -50,7 +50,10 @@ describe('the CDK app (cdk.json environments)', () => {
   });
 
   it.each([
-    ['dev', ['BotTokenSecretArn', 'SlackChannel', 'InteractivityUrl', 'SigningSecretArn', 'ActionsStateMachineArn']],
+    [
+      'dev',
+      ['BotTokenSecretArn', 'SlackChannel', 'InteractivityUrl', 'SigningSecretArn', 'ActionsStateMachineArn'],
+    ],
     ['prod', ['WebhookParameterName']],
   ])('SfnSlackNotifier-%s has the outputs the operator commands look up', (env, modeOutputs) => {
     const outputs = Object.keys(assembly.getStackByName(`SfnSlackNotifier-${env}`).template.Outputs ?? {});
