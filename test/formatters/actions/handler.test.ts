@@ -8,10 +8,14 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cachedSecret, handler } from '../../../formatters/actions/handler.js';
+import { cachedSecret, handler as lambdaHandler } from '../../../formatters/actions/handler.js';
 import { actionId, encodeButtonValue } from '../../../formatters/actions/payload.js';
 import { INTERACTIVITY_ENV } from '../../../infra/actions-schema.js';
 import { clickBody, signedHeaders } from '../../../local/slack-clicks.js';
+
+/** The handler's answer (always the structured form). */
+const handler = async (e: LambdaFunctionURLEvent) =>
+  (await lambdaHandler(e)) as { statusCode: number; body?: string };
 
 const SECRET = ['0123456789abcdef', '0123456789abcdef'].join('');
 const secrets = mockClient(SecretsManagerClient);
