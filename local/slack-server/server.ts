@@ -652,6 +652,20 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
       return;
     }
 
+    if (method === 'POST' && url.pathname === '/_local/click' && interactivity) {
+      // The page's click forms (start --serve): click as Slack would, then show the page again.
+      const form = new URLSearchParams(await readBody(req));
+      const answer = await api.click({
+        channel: form.get('channel') ?? '',
+        messageTs: form.get('ts') ?? '',
+        user: form.get('user') ?? '',
+        actionId: form.get('action_id') ?? '',
+      });
+      record('/_local/click', answer.status, `click answered ${answer.status}`);
+      res.writeHead(303, { location: '/' });
+      res.end();
+      return;
+    }
     if (method === 'POST' && url.pathname.startsWith('/actions/')) {
       // A click's response URL (hooks.slack.com/actions/…): the app answers the clicker.
       const body = safeJson(await readBody(req));
