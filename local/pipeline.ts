@@ -176,6 +176,27 @@ function readMachine(file: string, values: Record<string, string>): string {
   return substitute(text, subs);
 }
 
+/**
+ * The delivery definitions' store and lifecycle placeholders as the local pipeline fills them (tests that run
+ * the delivery definition on its own reuse them).
+ */
+export function localStoreSubstitutions(
+  queueArn: string,
+  lifecycle: PipelineOptions['lifecycle'] = {}
+): Record<string, string> {
+  return {
+    QueueArn: queueArn,
+    TableName: tableName,
+    ScheduleGroupName: scheduleGroupName,
+    SchedulerRoleArn: schedulerRoleArn,
+    ...lifecycleSubstitutions({
+      startNotices: lifecycle.startNotices ?? false,
+      replyBroadcast: lifecycle.replyBroadcast ?? true,
+      runningLongerThanSeconds: lifecycle.runningLongerThanSeconds ?? 0,
+    }),
+  };
+}
+
 export class LocalPipeline {
   readonly queue: FifoQueue;
   readonly deadLetterQueue: FifoQueue;
@@ -254,15 +275,7 @@ export class LocalPipeline {
       MentionOnFailure: options.mentionOnFailure ?? '',
       Actions: options.actions && !webhookMode ? enabledActions(options.actions.policy).join(',') : '',
       QueueUrl: this.queue.url,
-      QueueArn: this.queue.arn,
-      TableName: tableName,
-      ScheduleGroupName: scheduleGroupName,
-      SchedulerRoleArn: schedulerRoleArn,
-      ...lifecycleSubstitutions({
-        startNotices: options.lifecycle?.startNotices ?? false,
-        replyBroadcast: options.lifecycle?.replyBroadcast ?? true,
-        runningLongerThanSeconds: options.lifecycle?.runningLongerThanSeconds ?? 0,
-      }),
+      ...localStoreSubstitutions(this.queue.arn, options.lifecycle),
     };
     this.notifierDefinition = readMachine('notifier.asl.json', settings);
     this.deliverDefinition = readMachine(

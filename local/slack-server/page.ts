@@ -58,13 +58,19 @@ export function renderReceivedPage(messages: readonly ReceivedMessage[]): string
       // The message as it reads now: its last edit, if any.
       const last = m.edits?.at(-1);
       const shown = last
-        ? { text: last.text ?? '', ...(last.blocks ? { blocks: last.blocks as SlackMessage['blocks'] } : {}) }
-        : asSlackMessage(m);
-      const doc = renderHtml(shown, { title: `#${m.channelName} ${m.ts}` });
+        ? { ...m, text: last.text, ...(last.blocks ? { blocks: last.blocks } : { blocks: undefined }) }
+        : m;
+      const doc = renderHtml(asSlackMessage(shown as ReceivedMessage), {
+        title: `#${m.channelName} ${m.ts}`,
+      });
       const when = new Date(m.receivedAt).toISOString();
+      const thread = m.threadTs
+        ? ` · reply in the thread of ${escapeHtml(m.threadTs)}${m.replyBroadcast ? ' (also sent to the channel)' : ''}`
+        : '';
+      const edited = m.edits?.length ? ` · edited ${m.edits.length}×` : '';
       return `<section><h2>#${escapeHtml(m.channelName)} <small>${escapeHtml(when)} · ${m.via} · ts ${escapeHtml(
         m.ts
-      )}${m.edits?.length ? ` · ${m.edits.length} edit(s)` : ''}</small></h2><iframe sandbox title="message ${escapeHtml(m.ts)}" srcdoc="${escapeHtml(doc)}"></iframe>${clickForms(m)}</section>`;
+      )}${thread}${edited}</small></h2><iframe sandbox title="message ${escapeHtml(m.ts)}" srcdoc="${escapeHtml(doc)}"></iframe>${clickForms(m)}</section>`;
     })
     .join('\n');
   const body = messages.length === 0 ? '<p>No messages received yet.</p>' : items;

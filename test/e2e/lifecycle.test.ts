@@ -184,6 +184,28 @@ describe('nothing said twice', () => {
     }
   });
 
+  it('an earlier post Slack took while its answer and every look-up were lost is found by the next news: still one message', async () => {
+    const { report, requests } = await runWithRequests({
+      steps: [
+        // The FAILED post is taken but its answer is lost; every look-up on its 5 receives fails (4 tries each),
+        // so the FAILED ends in the dead-letter queue with its claim left in the store.
+        { at: 0, slack: { fail: 'lost_response', count: 1 } },
+        { at: 1, slack: { fail: 'down', count: 20 } },
+        { at: 2, ...redrive.failed },
+        // Later the redriven run succeeds: its delivery finds the FAILED post and makes it the parent.
+        { at: 2400, ...redrive.succeeded },
+        { at: 2 * HOUR, replayDeadLetters: true },
+      ],
+    });
+    const [message, ...others] = messagesOf(report);
+    expect(others).toEqual([]);
+    expect(message?.text).toMatch(/failed/);
+    expect(current(message as ConversationMessage)).toMatch(/succeeded/);
+    expect(message?.replies.map((r) => r.text)).toEqual([':white_check_mark: Succeeded after redrive 1']);
+    expect(report.deadLetters).toEqual([]);
+    expect(requests.filter((r) => r.includes('dropped before'))).toHaveLength(20);
+  });
+
   it('Slack down for a while: retried on later receives, delivered once', async () => {
     const report = await run({
       environment: allStatuses,

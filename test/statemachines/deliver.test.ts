@@ -199,11 +199,36 @@ describe('deliver.asl.json: Slack calls', () => {
       ],
     };
     const out = await evaluate(find.Output, { input: {}, result: { ResponseBody: answer } }, vars);
-    expect(out).toEqual({ ok: true, found: '1.5' });
+    expect(out).toEqual({ ok: true, found: '1.5', earlier: '' });
     const checked = state(channel, 'LostChecked');
     expect(await routeWith(checked, out, { ...vars, attempt: 1 })).toBe('AfterSlack');
     expect(await routeWith(checked, { found: '' }, { ...vars, attempt: 1 })).toBe('Send');
     expect(await routeWith(checked, { found: '' }, { ...vars, attempt: 3 })).toBe('SlackUnreachable');
+  });
+
+  it('with no parent known but an earlier news claimed, that earlier post (if Slack has it) becomes the parent', async () => {
+    const find = state(channel, 'FindLostParent');
+    const earlierVars = {
+      ...vars,
+      stored: stored({ ts: '', pending: 'e'.repeat(64) }),
+      lookingFor: 'earlier',
+    };
+    const answer = {
+      ok: true,
+      messages: [{ ts: '2.5', metadata: { event_payload: { dedup: 'e'.repeat(64) } } }],
+    };
+    const out = await evaluate(find.Output, { input: {}, result: { ResponseBody: answer } }, earlierVars);
+    expect(out).toEqual({ ok: true, found: '', earlier: '2.5' });
+    const checked = state(channel, 'LostChecked');
+    expect(await routeWith(checked, out, earlierVars)).toBe('Frame');
+    expect(await routeWith(checked, { found: '', earlier: '' }, earlierVars)).toBe('Claim');
+    const claimed = state(channel, 'ClaimedBefore');
+    expect(await routeWith(claimed, {}, { ...earlierVars, lookingFor: '' })).toBe('FindLostParent');
+    // Looked once already, or a parent known: claim.
+    expect(await routeWith(claimed, {}, earlierVars)).toBe('Claim');
+    expect(
+      await routeWith(claimed, {}, { ...earlierVars, lookingFor: '', stored: stored({ pending: 'e' }) })
+    ).toBe('Claim');
   });
 
   it.each([
