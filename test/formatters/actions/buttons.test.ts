@@ -54,9 +54,10 @@ describe('action buttons', () => {
     expect(message.blocks).toHaveLength(50);
     expect(message.blocks?.at(-1)).toMatchObject({ type: 'actions', block_id: 'sfn-slack-actions' });
     expect(validateBlocks(message.blocks as unknown[])).toEqual([]);
-    const button = (
-      message.blocks?.at(-1) as unknown as { elements: Array<{ action_id: string; value: string }> }
-    ).elements[0];
+    const last = (message.blocks ?? []).at(-1) as unknown as {
+      elements: Array<{ action_id: string; value: string }>;
+    };
+    const button = last.elements[0];
     const parsed = parseInteraction(
       clickBody({
         user: 'U0ALICE',
