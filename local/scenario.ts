@@ -60,6 +60,8 @@ export interface ScenarioClick {
 
 export interface Scenario {
   readonly environment: EnvironmentConfig;
+  /** The environment names no state machine: every event's machine is watched. */
+  readonly watchAll?: boolean;
   readonly steps: readonly ScenarioStep[];
 }
 
@@ -143,10 +145,10 @@ export async function parseScenario(raw: unknown, baseDir: string): Promise<Scen
     );
   }
   const env = isRecord(raw) && isRecord(raw.environment) ? raw.environment : {};
+  const watchAll = env.stateMachineArns === undefined && env.stateMachineNamePrefixes === undefined;
   const withDefaults = {
-    ...(env.stateMachineArns === undefined && env.stateMachineNamePrefixes === undefined
-      ? { stateMachineNamePrefixes: ['scenario'] }
-      : {}),
+    // Validation wants something watched; with watchAll the rule below matches every machine instead.
+    ...(watchAll ? { stateMachineNamePrefixes: ['any'] } : {}),
     destination: { type: 'channel', channel: SCENARIO_CHANNEL },
     ...env,
   };
@@ -207,7 +209,7 @@ export async function parseScenario(raw: unknown, baseDir: string): Promise<Scen
       );
     }
   }
-  return { environment, steps };
+  return { environment, watchAll, steps };
 }
 
 function parseClick(raw: unknown, where: string, environment: EnvironmentConfig): ScenarioClick {
@@ -268,7 +270,8 @@ function epochMs(value: unknown): number | undefined {
 }
 
 /** The rule's filter: the environment's statuses (plus RUNNING when runningLongerThan needs it) and machines. */
-function ruleMatches(environment: EnvironmentConfig, event: StatusChangeEvent): boolean {
+function ruleMatches(scenario: Scenario, event: StatusChangeEvent): boolean {
+  const { environment } = scenario;
   const statuses = new Set<string>(environment.statuses);
   if (environment.runningLongerThan) statuses.add('RUNNING');
   if (!statuses.has(event.detail.status)) return false;
@@ -277,8 +280,9 @@ function ruleMatches(environment: EnvironmentConfig, event: StatusChangeEvent): 
     event.detail.executionArn.replace(/:execution:([^:]+):.*$/, ':stateMachine:$1');
   const name = machine.split(':').pop() ?? '';
   return (
+    scenario.watchAll === true ||
     environment.stateMachineArns.includes(machine) ||
-    environment.stateMachineNamePrefixes.some((prefix) => prefix === 'scenario' || name.startsWith(prefix))
+    environment.stateMachineNamePrefixes.some((prefix) => name.startsWith(prefix))
   );
 }
 
@@ -407,11 +411,11 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       if ('event' in step) {
         events.push(step.event);
         histories.set(step.event.detail.executionArn, recordedHistorySource(step.history));
-        if (ruleMatches(environment, step.event)) await pipeline.notify(step.event);
+        if (ruleMatches(scenario, step.event)) await pipeline.notify(step.event);
         else skipped += 1;
       } else if ('duplicate' in step) {
         const original = scenario.steps[step.duplicate];
-        if (original && 'event' in original && ruleMatches(environment, original.event)) {
+        if (original && 'event' in original && ruleMatches(scenario, original.event)) {
           await pipeline.notify(original.event);
         }
       } else if ('slack' in step) {

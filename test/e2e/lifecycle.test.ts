@@ -122,6 +122,37 @@ describe('one message per execution', () => {
   });
 });
 
+describe('the environment of a scenario', () => {
+  it("applies the rule's filter: unwatched state machines and unlisted statuses are skipped", async () => {
+    const scenario = await parseScenario(
+      {
+        environment: { stateMachineNamePrefixes: ['other-'] },
+        steps: [{ at: 0, ...redrive.failed }],
+      },
+      dir
+    );
+    const other = await runScenario(scenario, { formatter: quietFormatter });
+    expect(other.skipped).toBe(1);
+    expect(other.report.channels).toEqual({});
+    const watched = await runScenario(
+      await parseScenario(
+        {
+          environment: { stateMachineNamePrefixes: ['nightly-'] },
+          steps: [
+            { at: 0, ...redrive.running },
+            { at: 60, ...redrive.failed },
+          ],
+        },
+        dir
+      ),
+      { formatter: quietFormatter }
+    );
+    // RUNNING is not among the default statuses and no runningLongerThan needs it.
+    expect(watched.skipped).toBe(1);
+    expect(messagesOf(watched.report)).toHaveLength(1);
+  });
+});
+
 describe('nothing said twice', () => {
   it.each([
     ['seconds apart (the queue deduplicates)', 30],
