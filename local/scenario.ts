@@ -316,7 +316,7 @@ export function scenarioReport(pipeline: LocalPipeline): ScenarioReport {
 /** The watched machines of a scenario: the configured ARNs, and the machines of the events the rule matched. */
 function scenarioWatched(scenario: Scenario): string[] {
   const matched = scenario.steps.flatMap((step) =>
-    'event' in step && ruleMatches(scenario.environment, step.event)
+    'event' in step && ruleMatches(scenario, step.event)
       ? [
           step.event.detail.stateMachineArn ??
             step.event.detail.executionArn.replace(/:execution:([^:]+):.*$/, ':stateMachine:$1'),
