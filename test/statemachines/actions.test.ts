@@ -196,3 +196,11 @@ describe('actions.asl.json', () => {
     expect(result).toMatchObject({ status: 'FAILED', error: 'Actions.UnknownAction' });
   });
 });
+
+describe('actions.asl.json: input nobody can send through the function', () => {
+  it('an unknown action allows nobody and does nothing', async () => {
+    const { result, calls } = await run(input({ action: 'delete' as never }));
+    expect(result.output).toMatchObject({ outcome: 'not-allowed' });
+    expect(calls.some((c) => c.resource !== 'http')).toBe(false);
+  });
+});
