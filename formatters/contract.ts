@@ -56,6 +56,12 @@ export interface NotifierSettings {
    * @default - no mention
    */
   readonly mentionOnFailure?: string;
+  /**
+   * The Slack actions the environment enables (`redrive`, `stop`, `mute`): their buttons are added where they
+   * can succeed (formatters/actions/buttons.ts). Channel destinations only.
+   * @default - no buttons
+   */
+  readonly actions?: readonly string[];
 }
 
 /**

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SFNClient } from '@aws-sdk/client-sfn';
+import { withActionButtons } from './actions/buttons.js';
 import type {
   DeliveryMessage,
   FormatterInput,
@@ -208,6 +209,15 @@ export function createHandler(options: HandlerOptions = {}): FormatterHandler {
       typeof event.detail.redriveCount === 'number'
         ? event.detail.redriveCount
         : summary.execution.redriveCount;
+    if (settings.actions && settings.actions.length > 0 && settings.destination?.type === 'channel') {
+      message = withActionButtons(message, {
+        actions: settings.actions,
+        executionArn,
+        status,
+        redriveCount,
+        redriveStatus: event.detail.redriveStatus,
+      });
+    }
     const dedup = deduplicationId(executionArn, status, redriveCount);
     const channel = settings.destination?.type === 'channel' ? settings.destination.channel : undefined;
     const delivery: DeliveryMessage = {

@@ -3,6 +3,7 @@
  * Every error names the key that is wrong and says how to fix it, so a typo fails `cdk synth` with one line.
  */
 
+import { ACTION_NAMES, type ActionName, type ActionsPolicy, enabledActions } from './actions-schema.js';
 import { isoDurationSeconds } from './message-store-schema.js';
 
 /** Execution statuses the EventBridge rule can match. */
@@ -80,6 +81,22 @@ export interface EnvironmentConfig {
    * @default - no check
    */
   readonly runningLongerThan?: string;
+  /**
+   * Redrive, Stop and Mute buttons (channel mode): who may do each, and the signing secret of the Slack app.
+   * @default - no buttons, no interactivity endpoint
+   */
+  readonly actions?: ActionsConfig;
+}
+
+/** `environments.<name>.actions`. */
+export interface ActionsConfig {
+  /** Who may do each action; an action nobody may do shows no button. */
+  readonly policy: ActionsPolicy;
+  /**
+   * Name of an existing Secrets Manager secret holding the Slack app's signing secret.
+   * @default - the stack creates one; `sfn-slack setup --signing-secret` writes it
+   */
+  readonly signingSecretName?: string;
 }
 
 /** A configuration mistake; the message is one line meant for the person editing cdk.json. */
@@ -112,7 +129,11 @@ const KNOWN_KEYS = [
   'logExecutionData',
   'replyBroadcast',
   'runningLongerThan',
+  'actions',
 ] as const;
+
+const SLACK_USER = /^[UW][A-Z0-9]{2,20}$/;
+const SLACK_USER_GROUP = /^S[A-Z0-9]{2,20}$/;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -198,6 +219,60 @@ function parseDestination(where: string, envName: string, value: unknown): Desti
       : { type: 'webhook', parameterName, kmsKeyArn };
   }
   throw new ConfigError(`${where}.type is ${JSON.stringify(value.type)}; use "channel" or "webhook"`);
+}
+
+function parseActions(where: string, value: unknown, destination: DestinationConfig): ActionsConfig {
+  if (!isRecord(value)) {
+    throw new ConfigError(
+      `${where} must be an object like {"redrive": {"users": ["U0123ABCD"], "userGroups": ["S0123ABCD"]}}`
+    );
+  }
+  if (destination.type !== 'channel') {
+    throw new ConfigError(
+      `${where} needs a channel destination (buttons edit the message, which a webhook cannot); remove it or use {"type": "channel", ...}`
+    );
+  }
+  for (const key of Object.keys(value)) {
+    if (!([...ACTION_NAMES, 'signingSecretName'] as string[]).includes(key)) {
+      throw new ConfigError(
+        `${where}.${key} is not an actions setting; use ${ACTION_NAMES.join(', ')}, signingSecretName`
+      );
+    }
+  }
+  const allow = (name: ActionName) => {
+    const raw = value[name];
+    if (raw === undefined) return { users: [], userGroups: [] };
+    if (!isRecord(raw) || Object.keys(raw).some((k) => k !== 'users' && k !== 'userGroups')) {
+      throw new ConfigError(`${where}.${name} must be {"users": [...], "userGroups": [...]}`);
+    }
+    return {
+      users: stringList(
+        `${where}.${name}.users`,
+        raw.users,
+        SLACK_USER,
+        'use Slack user IDs like "U0123ABCD"'
+      ),
+      userGroups: stringList(
+        `${where}.${name}.userGroups`,
+        raw.userGroups,
+        SLACK_USER_GROUP,
+        'use Slack user group IDs like "S0123ABCD"'
+      ),
+    };
+  };
+  const policy: ActionsPolicy = { redrive: allow('redrive'), stop: allow('stop'), mute: allow('mute') };
+  if (enabledActions(policy).length === 0) {
+    throw new ConfigError(
+      `${where} allows nobody anything; list users or userGroups under redrive, stop or mute, or remove the key`
+    );
+  }
+  const signingSecretName = optionalString(
+    `${where}.signingSecretName`,
+    value.signingSecretName,
+    SECRET_NAME,
+    'use the name of an existing Secrets Manager secret, or remove the key to let the stack create one'
+  );
+  return signingSecretName === undefined ? { policy } : { policy, signingSecretName };
 }
 
 /** Validates one environment's raw context value. */
@@ -301,6 +376,8 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
       );
     }
   }
+  const actions =
+    raw.actions === undefined ? undefined : parseActions(`${where}.actions`, raw.actions, destination);
   return {
     name,
     ...(account === undefined ? {} : { account }),
@@ -315,6 +392,7 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
     logExecutionData,
     replyBroadcast: raw.replyBroadcast !== false,
     ...(typeof runningLongerThan === 'string' ? { runningLongerThan } : {}),
+    ...(actions === undefined ? {} : { actions }),
   };
 }
 

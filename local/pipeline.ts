@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../formatters/contract.js';
+import { type ActionsPolicy, enabledActions } from '../infra/actions-schema.js';
 import { jsonStringSubstitution } from '../infra/json-string-substitution.js';
 import { lifecycleSubstitutions, STORE_KEY } from '../infra/message-store-schema.js';
 import {
@@ -27,6 +28,7 @@ import {
   substitute,
   VirtualClock,
 } from './asl/index.js';
+import { LocalActions } from './interactivity.js';
 import {
   clockTime,
   type DrainStats,
@@ -145,6 +147,17 @@ export interface PipelineOptions {
     readonly replyBroadcast?: boolean;
     readonly runningLongerThanSeconds?: number;
   };
+  /**
+   * Redrive, Stop and Mute buttons, with the interactivity endpoint and the actions machine (local Slack server,
+   * channel mode only). @default no buttons
+   */
+  readonly actions?: {
+    readonly policy: ActionsPolicy;
+    /** Watched state machine ARNs, and ARN prefixes ending in `*`. */
+    readonly watched: readonly string[];
+    /** @default a random secret */
+    readonly signingSecret?: string;
+  };
 }
 
 export interface NotifyResult {
@@ -209,6 +222,8 @@ export class LocalPipeline {
   private readonly deliverDefinition: string;
   private readonly notifierResources: Record<string, ResourceHandler>;
   private readonly deliverResources: Record<string, ResourceHandler>;
+  /** The interactivity endpoint and actions machine (with `actions`). */
+  readonly actions: LocalActions | undefined;
 
   private constructor(
     private readonly options: PipelineOptions,
@@ -271,6 +286,7 @@ export class LocalPipeline {
       SlackChannel: webhookMode ? '' : channel,
       MentionOnFailure: options.mentionOnFailure ?? '',
       ExecutionData: options.executionData === true ? 'true' : 'false',
+      Actions: options.actions && !webhookMode ? enabledActions(options.actions.policy).join(',') : '',
       QueueUrl: this.queue.url,
       ...localStoreSubstitutions(this.queue.arn, options.lifecycle),
     };
@@ -299,6 +315,31 @@ export class LocalPipeline {
       ...store.handlers,
       [schedulerResources.createSchedule]: this.scheduler.handler,
     };
+    this.actions =
+      options.actions && slack && !webhookMode
+        ? new LocalActions({
+            clock: this.clock,
+            environment: options.environment ?? 'local',
+            policy: options.actions.policy,
+            watched: options.actions.watched,
+            destination: channel,
+            tableName,
+            dynamodb: store.client,
+            dynamodbHandlers: store.handlers,
+            http: this.deliverResources[resources.http] as ResourceHandler,
+            httpResource: resources.http,
+            connectionArn,
+            respond: async (url, body) => {
+              await fetch(url.replace('https://hooks.slack.com', slack.url), {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify(body),
+              });
+            },
+            ...(options.actions.signingSecret ? { signingSecret: options.actions.signingSecret } : {}),
+            ...(options.random ? { random: options.random } : {}),
+          })
+        : undefined;
     this.pipe = new LocalPipe({
       queue: this.queue,
       clock: this.clock,
@@ -329,7 +370,14 @@ export class LocalPipeline {
         ],
         renderPage: renderReceivedPage,
       });
-      return new LocalPipeline({ ...options, clock }, server, true, release, store);
+      const pipeline = new LocalPipeline({ ...options, clock }, server, true, release, store);
+      if (pipeline.actions) {
+        server.setInteractivity({
+          url: await pipeline.actions.listen(),
+          signingSecret: pipeline.actions.signingSecret,
+        });
+      }
+      return pipeline;
     } catch (error) {
       // A definition that cannot be filled, an unknown webhook channel: leave nothing listening.
       await server?.close();
@@ -433,6 +481,7 @@ export class LocalPipeline {
   }
 
   async close(): Promise<void> {
+    await this.actions?.close();
     await this.store.close();
     await this.releaseSdkHistory?.();
     if (this.ownsServer) await this.slack?.close();

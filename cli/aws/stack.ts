@@ -3,6 +3,7 @@
  * types a queue URL or state machine ARN by hand.
  */
 import { type CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
+import { ACTIONS_OUTPUTS } from '../../infra/actions-schema.js';
 import { CliError, ExitCode } from '../errors.js';
 import { toCliError } from './errors.js';
 
@@ -23,15 +24,19 @@ export const OUTPUT_NAMES = [
   'FormatterFunctionName',
   'AlarmTopicArn',
   'ReplayRoleArn',
+  ACTIONS_OUTPUTS.interactivityUrl,
+  ACTIONS_OUTPUTS.signingSecretArn,
+  ACTIONS_OUTPUTS.stateMachineArn,
 ] as const;
 
 export type OutputName = (typeof OUTPUT_NAMES)[number];
 
 /**
  * Outputs a healthy stack may lack: one of BotTokenSecretArn (channel mode, with SlackChannel) and
- * WebhookParameterName (webhook mode, with WebhookParameterKeyArn only for a customer managed key); and
- * FormatterFunctionName, which no command uses; AlarmTopicArn and ReplayRoleArn, which stacks deployed before
- * them lack (replay runs as whatever the profile gives it). Every other output must be there.
+ * WebhookParameterName (webhook mode, with WebhookParameterKeyArn only for a customer managed key); the three
+ * Slack-actions outputs (only with `actions`); FormatterFunctionName, which no command uses; AlarmTopicArn and
+ * ReplayRoleArn, which stacks deployed before them lack (replay runs as whatever the profile gives it). Every other
+ * output must be there.
  */
 export const OPTIONAL_OUTPUTS: ReadonlySet<OutputName> = new Set<OutputName>([
   'BotTokenSecretArn',
@@ -41,6 +46,10 @@ export const OPTIONAL_OUTPUTS: ReadonlySet<OutputName> = new Set<OutputName>([
   'FormatterFunctionName',
   'AlarmTopicArn',
   'ReplayRoleArn',
+  // Only with Slack actions (cdk.json `actions`).
+  ACTIONS_OUTPUTS.interactivityUrl,
+  ACTIONS_OUTPUTS.signingSecretArn,
+  ACTIONS_OUTPUTS.stateMachineArn,
 ]);
 
 /** The outputs every deployed stack has, whatever its Slack mode. */

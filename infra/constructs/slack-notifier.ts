@@ -39,11 +39,14 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { type ActionsPolicy, enabledActions } from '../actions-schema.js';
 import { ENV_NAME } from '../config.js';
 import { jsonStringSubstitution } from '../json-string-substitution.js';
 import { isoDurationSeconds, SLACK_API_METHODS } from '../message-store-schema.js';
+import { nagResourceName } from '../nag-resource-name.js';
 import { templateUsesExecutionData } from '../template-data.js';
 import { MessageStore } from './message-store.js';
+import { SlackActions } from './slack-actions.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -61,23 +64,6 @@ export const SLACK_WEBHOOK_URL_PATTERN = 'https://hooks.slack.com/*';
 
 /** The statuses notified unless `statuses` says otherwise. */
 export const DEFAULT_NOTIFIED_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED', 'SUCCEEDED'] as const;
-
-/** The resource as cdk-nag names it in a finding id: pseudo parameters as `<AWS::Region>` and so on. */
-function nagResourceName(stack: Stack, value: string): string {
-  const resolved: unknown = stack.resolve(value);
-  if (typeof resolved === 'string') return resolved;
-  const join = (resolved as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
-  if (!join) return JSON.stringify(resolved);
-  return join[1]
-    .map((part) => {
-      if (typeof part === 'string') return part;
-      const ref = (part as { Ref?: string }).Ref;
-      if (ref !== undefined) return `<${ref}>`;
-      const getAtt = (part as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
-      return getAtt === undefined ? JSON.stringify(part) : `<${getAtt[0]}.${getAtt[1]}>`;
-    })
-    .join(join[0]);
-}
 
 /** Where messages go. */
 export type SlackDestination =
@@ -186,6 +172,28 @@ export interface SlackNotifierProps {
    * @default - no check
    */
   readonly runningLongerThan?: string;
+  /**
+   * Redrive, Stop and Mute buttons on the messages, with the interactivity endpoint and the actions state machine
+   * behind them (constructs/slack-actions.ts). Channel destinations only.
+   * @default - no buttons
+   */
+  readonly actions?: SlackNotifierActions;
+}
+
+/** The `actions` prop. */
+export interface SlackNotifierActions {
+  /** Who may do each action (Slack user IDs and user group IDs); an action nobody may do shows no button. */
+  readonly policy: ActionsPolicy;
+  /**
+   * The Slack app's signing secret.
+   * @default - a new secret (`sfn-slack setup --signing-secret` writes it)
+   */
+  readonly signingSecret?: secretsmanager.ISecret;
+  /**
+   * The interactivity Lambda's entry file.
+   * @default - formatters/actions/handler.ts of this project
+   */
+  readonly entry?: string;
 }
 
 /** The notifier pipeline of one environment. */
@@ -227,6 +235,8 @@ export class SlackNotifier extends Construct {
   public readonly notifierSubstitutions: Readonly<Record<string, string>>;
   /** The DefinitionSubstitutions passed to the delivery state machine. */
   public readonly deliverySubstitutions: Readonly<Record<string, string>>;
+  /** Redrive, Stop and Mute from Slack (with `actions`). */
+  public readonly actions?: SlackActions;
 
   constructor(scope: Construct, id: string, props: SlackNotifierProps) {
     super(scope, id);
@@ -429,6 +439,8 @@ export class SlackNotifier extends Construct {
       SlackChannel: destination.type === 'channel' ? setting('destination.channel', destination.channel) : '',
       MentionOnFailure: setting('mentionOnFailure', props.mentionOnFailure ?? ''),
       ExecutionData: passExecutionData ? 'true' : 'false',
+      // The buttons the formatter shows (comma-separated action names); empty without actions.
+      Actions: props.actions ? enabledActions(props.actions.policy).join(',') : '',
     };
     this.notifierStateMachine = new sfn.StateMachine(this, 'NotifierStateMachine', {
       comment: `sfn-slack-notifier (${env}): history → formatter → FIFO queue`,
@@ -782,6 +794,32 @@ export class SlackNotifier extends Construct {
         },
       })
     );
+
+    if (props.actions) {
+      if (destination.type !== 'channel') {
+        throw new Error(
+          'SlackNotifier: actions need a channel destination (a webhook message cannot be edited)'
+        );
+      }
+      this.actions = new SlackActions(this, 'Actions', {
+        environmentName: env,
+        policy: props.actions.policy,
+        watchedStateMachines: [
+          ...arns,
+          ...prefixes.map(
+            (prefix) =>
+              `${stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: prefix, arnFormat: ArnFormat.COLON_RESOURCE_NAME })}*`
+          ),
+        ],
+        watchedExecutions,
+        table: this.messageStore.table,
+        connection: this.connection,
+        destination: destination.channel,
+        ...(props.actions.signingSecret ? { signingSecret: props.actions.signingSecret } : {}),
+        ...(props.actions.entry ? { entry: props.actions.entry } : {}),
+        logRetention: retention,
+      });
+    }
 
     this.acknowledgeNagFindings(watchedExecutions, watchedMapRuns, webhook);
   }

@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { ACTIONS_OUTPUTS } from '../actions-schema.js';
 import type { EnvironmentConfig } from '../config.js';
 import { type SlackDestination, SlackNotifier } from '../constructs/slack-notifier.js';
 
@@ -71,6 +72,22 @@ export class NotifierStack extends Stack {
       ...(config.alarmTopicArn === undefined
         ? {}
         : { alarmTopic: sns.Topic.fromTopicArn(this, 'AlarmTopic', config.alarmTopicArn) }),
+      ...(config.actions === undefined
+        ? {}
+        : {
+            actions: {
+              policy: config.actions.policy,
+              ...(config.actions.signingSecretName === undefined
+                ? {}
+                : {
+                    signingSecret: secretsmanager.Secret.fromSecretNameV2(
+                      this,
+                      'SigningSecret',
+                      config.actions.signingSecretName
+                    ),
+                  }),
+            },
+          }),
     });
 
     const n = this.notifier;
@@ -93,6 +110,12 @@ export class NotifierStack extends Stack {
     // `sfn-slack doctor --send-test` posts here unless given --channel.
     if (n.slackChannel !== undefined) {
       new CfnOutput(this, 'SlackChannel', { value: n.slackChannel });
+    }
+    // Slack app manifest: settings.interactivity.request_url (docs/infra.md); `setup` and `doctor` use the rest.
+    if (n.actions) {
+      new CfnOutput(this, ACTIONS_OUTPUTS.interactivityUrl, { value: n.actions.functionUrl.url });
+      new CfnOutput(this, ACTIONS_OUTPUTS.signingSecretArn, { value: n.actions.signingSecret.secretArn });
+      new CfnOutput(this, ACTIONS_OUTPUTS.stateMachineArn, { value: n.actions.stateMachine.stateMachineArn });
     }
     if (n.webhookParameterName !== undefined) {
       new CfnOutput(this, 'WebhookParameterName', { value: n.webhookParameterName });

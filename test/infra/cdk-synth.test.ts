@@ -35,6 +35,11 @@ mkdirSync(cacheDir, { recursive: true });
 const outdir = mkdtempSync(path.join(cacheDir, 'sfn-slack-cdk-synth-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 const outdirOf = (env: string) => path.join(outdir, env);
+/** The formatter's asset: the one that ships the JSONata templates next to its bundle. */
+const formatterAsset = (env: string) =>
+  readdirSync(outdirOf(env)).find(
+    (name) => name.startsWith('asset.') && existsSync(path.join(outdirOf(env), name, 'templates'))
+  );
 
 const environments = Object.keys(
   (JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')) as { context: { environments: object } })
@@ -86,18 +91,24 @@ describe.skipIf(!hasFormatter)(
         for (const asset of assets) {
           const files = readdirSync(path.join(outdirOf(env), asset));
           expect(files).toContain('index.mjs');
-          if (existsSync(path.join(repoRoot, 'formatters', 'templates')))
-            expect(files).toContain('templates');
           const bundle = readFileSync(path.join(outdirOf(env), asset, 'index.mjs'), 'utf8');
           expect(bundle).toMatch(/handler/);
           expect(bundle).not.toMatch(/aws-cdk-lib/);
         }
+        // The formatter's asset carries its templates; with Slack actions (dev) the interactivity function is
+        // bundled too.
+        if (existsSync(path.join(repoRoot, 'formatters', 'templates')))
+          expect(formatterAsset(env), env).toBeDefined();
+        const actions = assets.filter((asset) =>
+          readFileSync(path.join(outdirOf(env), asset, 'index.mjs'), 'utf8').includes('x-slack-signature')
+        );
+        expect(actions.length, env).toBe(env === 'dev' ? 1 : 0);
       }
     }, 120_000);
 
     it('the bundle runs: its handler formats a message when the history is unavailable (no AWS call)', () => {
       const first = outdirOf(environments[0] as string);
-      const asset = readdirSync(first).find((name) => name.startsWith('asset.'));
+      const asset = formatterAsset(environments[0] as string);
       expect(asset).toBeDefined();
       const input = {
         event: {

@@ -59,7 +59,7 @@ describe('parseEnvironment', () => {
     ],
     [
       { ...minimal, channel: '#alerts' },
-      'cdk.json context environments.dev.channel is not a setting; use one of account, region, stateMachineArns, stateMachineNamePrefixes, statuses, destination, mentionOnFailure, template, alarmTopicArn, logExecutionData, replyBroadcast, runningLongerThan',
+      'cdk.json context environments.dev.channel is not a setting; use one of account, region, stateMachineArns, stateMachineNamePrefixes, statuses, destination, mentionOnFailure, template, alarmTopicArn, logExecutionData, replyBroadcast, runningLongerThan, actions',
     ],
     [
       { stateMachineNamePrefixes: ['etl-'] },
@@ -134,5 +134,54 @@ describe('loadEnvironments', () => {
 
   it('holds no placeholder in the example environments', () => {
     expect(JSON.stringify(context.environments)).not.toMatch(/<[A-Za-z_]+>|\$\{|REPLACE|TODO|xxx/i);
+  });
+});
+
+describe('actions', () => {
+  const channel = {
+    stateMachineNamePrefixes: ['etl-'],
+    destination: { type: 'channel', channel: 'C0123456789' },
+  };
+
+  it('reads who may do each action; an action not listed allows nobody', () => {
+    const config = parseEnvironment('dev', {
+      ...channel,
+      actions: {
+        redrive: { users: ['U0ALICE'], userGroups: ['S0ONCALL'] },
+        signingSecretName: 'sfn-slack/dev/signing',
+      },
+    });
+    expect(config.actions).toEqual({
+      policy: {
+        redrive: { users: ['U0ALICE'], userGroups: ['S0ONCALL'] },
+        stop: { users: [], userGroups: [] },
+        mute: { users: [], userGroups: [] },
+      },
+      signingSecretName: 'sfn-slack/dev/signing',
+    });
+  });
+
+  it('refuses with one line naming the key: a webhook, nobody allowed, a bad ID, an unknown action', () => {
+    const where = 'cdk.json context environments.dev.actions';
+    expect(
+      errorOf(() =>
+        parseEnvironment('dev', {
+          ...channel,
+          destination: { type: 'webhook' },
+          actions: { redrive: { users: ['U0ALICE'] } },
+        })
+      )
+    ).toBe(
+      `${where} needs a channel destination (buttons edit the message, which a webhook cannot); remove it or use {"type": "channel", ...}`
+    );
+    expect(errorOf(() => parseEnvironment('dev', { ...channel, actions: {} }))).toBe(
+      `${where} allows nobody anything; list users or userGroups under redrive, stop or mute, or remove the key`
+    );
+    expect(
+      errorOf(() => parseEnvironment('dev', { ...channel, actions: { stop: { users: ['alice'] } } }))
+    ).toBe(`${where}.stop.users[0] is "alice"; use Slack user IDs like "U0123ABCD"`);
+    expect(
+      errorOf(() => parseEnvironment('dev', { ...channel, actions: { delete: { users: ['U0ALICE'] } } }))
+    ).toBe(`${where}.delete is not an actions setting; use redrive, stop, mute, signingSecretName`);
   });
 });

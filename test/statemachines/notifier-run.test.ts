@@ -380,7 +380,10 @@ describe('notifier.asl.json: the event-only message in the lifecycle', () => {
     const events = [
       { ...EVENT, time: '2026-03-01T10:00:00Z', detail: { ...EVENT.detail, redriveCount: 3 } },
       { ...EVENT, detail: { ...EVENT.detail, status: 'TIMED_OUT', stopDate: 1_767_225_600_000 } },
-      { ...EVENT, detail: { ...EVENT.detail, status: 'RUNNING', startDate: 1_767_225_600_000, redriveCount: 2 } },
+      {
+        ...EVENT,
+        detail: { ...EVENT.detail, status: 'RUNNING', startDate: 1_767_225_600_000, redriveCount: 2 },
+      },
     ];
     for (const event of events) {
       const outcome = await run({

@@ -21,6 +21,7 @@ const SETTINGS = [
   'SlackChannel',
   'MentionOnFailure',
   'ExecutionData',
+  'Actions',
 ];
 
 function definitionWith(overrides: Record<string, string> = {}): Definition {
@@ -34,6 +35,7 @@ function definitionWith(overrides: Record<string, string> = {}): Definition {
       SlackChannel: '#etl-alerts',
       MentionOnFailure: '<!subteam^S0123ABCD>',
       ExecutionData: 'false',
+      Actions: '',
       ...overrides,
     })
   ) as Definition;
@@ -306,6 +308,7 @@ describe('notifier.asl.json: deploy-time settings', () => {
           channel: placeholder('SlackChannel'),
           mentionOnFailure: placeholder('MentionOnFailure'),
           executionData: placeholder('ExecutionData'),
+          actions: placeholder('Actions'),
         },
         nextToken: null,
         partial: null,
@@ -324,6 +327,7 @@ describe('notifier.asl.json: deploy-time settings', () => {
       SlackChannel: `#ops' & "on-call" \\'`,
       MentionOnFailure: `<@U0123> ' ) & $states.input "`,
       ExecutionData: 'false',
+      Actions: '',
     };
     const escaped = Object.fromEntries(
       Object.entries(tricky).map(([name, value]) => [name, jsonStringSubstitution(name, value)])
@@ -336,6 +340,11 @@ describe('notifier.asl.json: deploy-time settings', () => {
       destination: { type: 'channel', channel: tricky.SlackChannel },
       mentionOnFailure: tricky.MentionOnFailure,
     });
+    const withActions = await formatPayload(definitionWith({ Actions: 'redrive,mute' }), {
+      input: { pages: [page] },
+      context,
+    });
+    expect(withActions.settings).toMatchObject({ actions: ['redrive', 'mute'] });
     // Unescaped, a double quote would break the definition: the escaping is what makes it safe.
     expect(() => definitionWith({ SlackChannel: tricky.SlackChannel })).toThrow(SyntaxError);
   });
