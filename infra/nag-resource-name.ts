@@ -10,7 +10,9 @@ export function nagResourceName(stack: Stack, value: string): string {
     .map((part) => {
       if (typeof part === 'string') return part;
       const ref = (part as { Ref?: string }).Ref;
-      return ref === undefined ? JSON.stringify(part) : `<${ref}>`;
+      if (ref !== undefined) return `<${ref}>`;
+      const getAtt = (part as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+      return getAtt === undefined ? JSON.stringify(part) : `<${getAtt[0]}.${getAtt[1]}>`;
     })
     .join(join[0]);
 }

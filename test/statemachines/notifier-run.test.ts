@@ -35,6 +35,7 @@ function notifier(overrides: Record<string, string> = {}): string {
     SlackChannel: 'C0TEST',
     MentionOnFailure: '<!here>',
     ExecutionData: 'false',
+    Actions: '',
     QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/notify.fifo',
     ...overrides,
   });
