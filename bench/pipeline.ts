@@ -21,7 +21,7 @@ import { type Spread, spread } from './stats.js';
 export const SLACK_BURST = 3;
 const start = Date.UTC(2026, 10, 25, 3, 0);
 
-interface Example {
+export interface Example {
   readonly event: StatusChangeEvent;
   readonly pages: HistoryPage[];
 }
@@ -38,7 +38,7 @@ export function failedExample(): Example {
   };
 }
 
-function renamed(example: Example, name: string): Example {
+export function renamed(example: Example, name: string): Example {
   const arn = example.event.detail.executionArn.replace(/:[^:]+$/, `:${name}`);
   return {
     ...example,
@@ -46,7 +46,7 @@ function renamed(example: Example, name: string): Example {
   };
 }
 
-function historiesOf(list: readonly Example[]): HistorySource {
+export function historiesOf(list: readonly Example[]): HistorySource {
   const sources = new Map(list.map((e) => [e.event.detail.executionArn, recordedHistorySource(e.pages)]));
   return async (request) => {
     const source = sources.get(request.executionArn);

@@ -2,6 +2,7 @@
  * The README's performance table, generated from the same Results as bench/results.json so the two cannot
  * drift: `npm run bench` rewrites the block between the markers, and test/bench/readme.test.ts checks it.
  */
+import { FAULT_NAMES } from './faults.js';
 import type { Results } from './results.js';
 
 export const README_START = '<!-- bench:start (written by npm run bench from bench/results.json) -->';
@@ -20,8 +21,32 @@ export function readmePerformance(r: Results): string {
     `notifications for the whole pipeline; the usual design of two Lambda functions and a queue, computed the same`,
     `way: $${designs.seed.dollarsPerThousand.toFixed(4)}. The cold start is measured inside a fresh process (import`,
     'of the bundled handler + first invocation); docs/performance.md has every figure, its spread and the method.',
+    '',
+    ...faultMatrixLines(r),
   ];
   return lines.join('\n');
+}
+
+/** The fault matrix (issue 10) and its targets, as `npm run bench` measured them on the local pipeline. */
+export function faultMatrixLines(r: Results): string[] {
+  const plan = r.faultRun.plan;
+  const yes = (b: boolean) => (b ? 'yes' : '**no**');
+  return [
+    `Fault matrix: ${plan.notifications} notifications over ${plan.channels} channels (storm: ${plan.stormNotifications}`,
+    'failures of one state machine in 5 minutes, one channel), one fault at a time, on the local pipeline with',
+    "Slack's rate limit; drain time is simulated:",
+    '',
+    '| fault | notifications | delivered | lost | duplicated | dead-lettered | order kept | 429 | posts | max /s per channel | drain s |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...FAULT_NAMES.map((name) => {
+      const e = r.faults[name];
+      return `| ${name} | ${e.notifications} | ${e.delivered} | ${e.lost} | ${e.duplicated} | ${e.deadLettered} | ${yes(e.orderKept)} | ${e.http429} | ${e.slackPosts} | ${e.maxPerChannelPerSecond} | ${e.drainSeconds} |`;
+    }),
+    '',
+    '| fault target | measured | |',
+    '|---|---|---|',
+    ...r.faultTargets.map((t) => `| ${t.target} | ${t.figure} | ${t.pass ? 'pass' : '**missed**'} |`),
+  ];
 }
 
 /** The README with its performance block replaced; throws when the markers are missing. */

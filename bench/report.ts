@@ -1,5 +1,7 @@
 /** The table (terminal and Markdown) and docs/performance.md, all from one Results object. */
 import { prices } from './cost.js';
+import { SLACK_BURST } from './pipeline.js';
+import { faultMatrixLines } from './readme.js';
 import type { Results } from './results.js';
 import type { Spread } from './stats.js';
 import type { TargetCheck } from './targets.js';
@@ -212,6 +214,19 @@ ${
     : `Missed:\n\n${missed.map((t) => `- **${t.target}**: ${t.figure}. ${whyMissed(t, r)}`).join('\n')}`
 }
 
+## Fault matrix
+
+${faultMatrixLines(r).join('\n')}
+
+Each entry is one run of the local pipeline (the real state machine files, the real formatter, the local FIFO
+queue with its dead-letter queue and 6-minute visibility timeout, the local Slack server with its limit of a
+burst of ${SLACK_BURST} then one post a second per channel) under one fault: \`bench/faults.ts\` says how each fault is
+made. \`delivered\` counts notifications named by at least one accepted post; \`lost\` those neither delivered nor
+waiting in a dead-letter queue; \`duplicated\` the extra accepted posts; \`maxPerChannelPerSecond\` the busiest
+channel's accepted posts a second after its first ${SLACK_BURST}; \`drainSeconds\` simulated time from the first event
+to the last request Slack saw (operator replays included). Poison messages held their group for
+${Math.round(r.faultRun.poisonHoldSeconds)} s.
+
 ## What is measured
 
 - **Bundle**: \`formatters/handler.ts\` bundled with esbuild as \`infra/constructs/slack-notifier.ts\` has CDK's
@@ -252,7 +267,7 @@ ${
   the Express delivery billed per request and per 64 MB × 100 ms with duration = the local delivery
   (${c.measured.deliveryMs.toFixed(1)} ms) + an assumed Slack round trip of ${a.slackLatencyMs} ms; SQS FIFO send + receive + delete and one Pipe
   request (64 KiB chunks; the message is ${int(c.measured.messageBytes)} B). Prices: \`bench/cost.ts\`, ${c.prices.region}, read on ${c.prices.date}.
-  Not included (both designs have them): CloudWatch Logs ingestion (the notifier logs ALL with execution data), X-Ray,
+  Not included (both designs have them): CloudWatch Logs ingestion (the notifier logs ALL, without execution data unless \`logExecutionData\`), X-Ray,
   the Pipe's and the Lambda event source's empty long-poll receives (billed as SQS requests, per poller and
   not per notification), Lambda INIT billing on cold starts.
 - **Seed design**, computed the same way: Lambda 1 (EventBridge → GetExecutionHistory → SQS) and Lambda 2 (SQS →

@@ -1,6 +1,7 @@
 /** The shape of bench/results.json: the latest run, committed with the code it measured. */
 import type { Usage } from './cost.js';
 import type { Assumptions, Measured } from './designs.js';
+import type { FaultEntry, FaultName, FaultResults, FaultTargetCheck } from './faults.js';
 import type { FormatterResults } from './formatter.js';
 import type { BurstResult, SingleResult } from './pipeline.js';
 import type { Spread } from './stats.js';
@@ -60,4 +61,9 @@ export interface Results {
   readonly pipeline: { readonly burst: BurstSummary; readonly single: SingleResult };
   readonly cost: CostResult;
   readonly targets: readonly TargetCheck[];
+  /** The fault matrix (issue 10): one entry per fault, figures measured on the local pipeline. */
+  readonly faults: Readonly<Record<FaultName, FaultEntry>>;
+  /** How the matrix ran, and what its targets need beyond the entries. */
+  readonly faultRun: Omit<FaultResults, 'entries'>;
+  readonly faultTargets: readonly FaultTargetCheck[];
 }

@@ -16,6 +16,7 @@ import {
   notifierDesignUnderBurst,
   seedDesign,
 } from './designs.js';
+import { checkFaultTargets, FAULT_NAMES, type FaultEntry, type FaultName, faultMatrix } from './faults.js';
 import { benchFormatter } from './formatter.js';
 import { type BurstResult, burst, loadFormatter, single } from './pipeline.js';
 import { withReadmePerformance } from './readme.js';
@@ -34,6 +35,8 @@ const plan = {
   ],
   burst: { notifications: 200, channels: 5, repeats: 5 },
   singleRuns: 15,
+  /** As the issue tried it: 500 notifications over 10 channels; a storm of 500 failures in one channel. */
+  faults: { notifications: 500, channels: 10, stormNotifications: 500, seed: 1 },
 };
 
 const began = performance.now();
@@ -76,6 +79,14 @@ const burstSummary: BurstSummary = {
   overLimit: worst((b) => b.overLimit),
   first,
 };
+
+log('faults: the fault matrix on the local pipeline');
+const matrix = await faultMatrix(plan.faults, log);
+const { entries: faultEntries, ...faultRun } = matrix;
+for (const name of FAULT_NAMES) {
+  if (!faultEntries[name]) throw new Error(`the fault matrix has no entry ${name}`);
+}
+const faults = faultEntries as Record<FaultName, FaultEntry>;
 
 log('cost: this design and the seed design');
 const measured: Measured = {
@@ -124,6 +135,9 @@ const results: Results = {
     duplicated: burstSummary.duplicated,
     notifierTransitions: one.notifierTransitions,
   }),
+  faults,
+  faultRun,
+  faultTargets: checkFaultTargets(matrix),
 };
 
 writeFileSync(path.join(repoRoot, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

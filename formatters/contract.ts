@@ -99,6 +99,12 @@ export interface FormatterInput {
   readonly historyUnavailable?: { readonly error: string; readonly cause?: string };
   /** Ask the formatter to read the whole history itself (after `States.DataLimitExceeded`). */
   readonly readHistory?: boolean;
+  /**
+   * The watched execution's state machine definition (the `Definition` string of
+   * DescribeStateMachineForExecution), when it could be read and is at most 32,000 characters.
+   * @default - unknown: the notification goes out without it
+   */
+  readonly definition?: string;
 }
 
 /** The formatter's answer. */

@@ -17,6 +17,7 @@ import type {
   StatusChangeEvent,
 } from './contract.js';
 import { plainTextMessage, renderSummary } from './format.js';
+import { eventOnlyMessage } from './render/event-only.js';
 import { TemplateError } from './render/templates.js';
 import { foldPages, summarize } from './summarize/index.js';
 
@@ -98,6 +99,22 @@ function validate(input: FormatterInput): StatusChangeEvent {
   return event;
 }
 
+/**
+ * The plain-text fallback, which must not fail: should the summary's text not build, the event-only message
+ * (formatters/render/event-only.ts) takes its place.
+ */
+function safePlainText(
+  summary: Parameters<typeof plainTextMessage>[0],
+  settings: Partial<NotifierSettings>,
+  event: StatusChangeEvent
+): SlackMessage {
+  try {
+    return plainTextMessage(summary, settings);
+  } catch {
+    return eventOnlyMessage(event, settings, 'the plain-text summary could not be built');
+  }
+}
+
 /** What the handler is built with; everything has a default fit for Lambda. */
 export interface HandlerOptions {
   /**
@@ -164,7 +181,7 @@ export function createHandler(options: HandlerOptions = {}): FormatterHandler {
       ...(partial === undefined ? {} : { partial }),
       ...(historyUnavailable ? { historyUnavailable } : {}),
     });
-    const fallbackMessage = plainTextMessage(summary, settings);
+    const fallbackMessage = safePlainText(summary, settings, event);
     let message: SlackMessage;
     try {
       message = await renderSummary(summary, settings, undefined, (warning) =>

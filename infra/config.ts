@@ -62,8 +62,13 @@ export interface EnvironmentConfig {
   readonly mentionOnFailure?: string;
   /** Formatter template name. @default 'detailed' */
   readonly template: string;
-  /** SNS topic for the alarms. @default - alarms without actions */
+  /** SNS topic for the alarms. @default - a topic the stack creates (stack output `AlarmTopicArn`) */
   readonly alarmTopicArn?: string;
+  /**
+   * Keep the watched executions' data in the notifier's and delivery's log groups (for debugging).
+   * @default false
+   */
+  readonly logExecutionData: boolean;
 }
 
 /** A configuration mistake; the message is one line meant for the person editing cdk.json. */
@@ -93,6 +98,7 @@ const KNOWN_KEYS = [
   'mentionOnFailure',
   'template',
   'alarmTopicArn',
+  'logExecutionData',
 ] as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -258,6 +264,12 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
     SNS_TOPIC_ARN,
     'use an SNS topic ARN like "arn:aws:sns:eu-west-1:111122223333:ops-alarms"'
   );
+  if (raw.logExecutionData !== undefined && typeof raw.logExecutionData !== 'boolean') {
+    throw new ConfigError(
+      `${where}.logExecutionData is ${JSON.stringify(raw.logExecutionData)}; use true (keep execution data in the logs, for debugging) or false (the default)`
+    );
+  }
+  const logExecutionData = raw.logExecutionData === true;
   return {
     name,
     ...(account === undefined ? {} : { account }),
@@ -269,6 +281,7 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
     ...(mentionOnFailure === undefined ? {} : { mentionOnFailure }),
     template,
     ...(alarmTopicArn === undefined ? {} : { alarmTopicArn }),
+    logExecutionData,
   };
 }
 

@@ -37,6 +37,7 @@ import {
 import { FifoQueue } from './queue/index.js';
 import { type SlackServer, startSlackServer } from './slack-server/index.js';
 import { renderReceivedPage } from './slack-server/page.js';
+import { type DefinitionSource, describeStateMachineForExecutionHandler } from './stand-ins/describe.js';
 import { getExecutionHistoryHandler, type HistorySource } from './stand-ins/history.js';
 import { httpInvokeHandler, type LocalConnection } from './stand-ins/http-invoke.js';
 import { lambdaInvokeHandler } from './stand-ins/lambda.js';
@@ -59,6 +60,7 @@ export const resources = {
   sqs: 'arn:aws:states:::sqs:sendMessage',
   http: 'arn:aws:states:::http:invoke',
   ssm: 'arn:aws:states:::aws-sdk:ssm:getParameter',
+  describe: 'arn:aws:states:::aws-sdk:sfn:describeStateMachineForExecution',
 } as const;
 
 /** Where delivered messages go. */
@@ -116,6 +118,16 @@ export interface PipelineOptions {
    * @default 'local'
    */
   readonly sdkHistory?: 'local' | 'aws';
+  /**
+   * Answers DescribeStateMachineForExecution for the notifier's Describe step.
+   * @default - no definition is known: Describe fails and the notification goes out without it
+   */
+  readonly definition?: DefinitionSource;
+  /**
+   * Pass the execution's input and output to the formatter (what the stack decides from the template).
+   * @default false
+   */
+  readonly executionData?: boolean;
 }
 
 export interface NotifyResult {
@@ -213,6 +225,7 @@ export class LocalPipeline {
       DestinationType: webhookMode ? 'webhook' : 'channel',
       SlackChannel: webhookMode ? '' : channel,
       MentionOnFailure: options.mentionOnFailure ?? '',
+      ExecutionData: options.executionData === true ? 'true' : 'false',
       QueueUrl: this.queue.url,
     };
     this.notifierDefinition = readMachine('notifier.asl.json', settings);
@@ -223,6 +236,7 @@ export class LocalPipeline {
 
     this.notifierResources = {
       [resources.history]: getExecutionHistoryHandler(options.history),
+      [resources.describe]: describeStateMachineForExecutionHandler(options.definition),
       [resources.lambda]: lambdaInvokeHandler({
         [formatterArn]: options.formatter as (p: never) => Promise<unknown>,
       }),

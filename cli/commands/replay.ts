@@ -6,8 +6,12 @@
  * - `--dry-run`: peeks at the DLQ (ReceiveMessage with VisibilityTimeout 0) and lists what would move;
  * - `--notifier`: redrives the notifier executions that failed in the last 14 days (RedriveExecution).
  *
- * Nothing is posted twice: each message body carries its deduplication id (SHA-256 of
- * executionArn|status|redriveCount), the same id the notifier used when it first enqueued it.
+ * Deduplication: each message body carries the notifier's deduplication id (SHA-256 of
+ * executionArn|status|redriveCount), but the queue does not use it on replay: when SQS moves a message from the
+ * FIFO queue to its FIFO dead-letter queue it replaces the deduplication id with the message id, and a move task
+ * sends that. A replayed message is therefore not collapsed with a new copy of the same notification (a notifier
+ * redrive, a duplicated event); preventing that is the delivery's message store's job (docs/cli.md).
+ * Run as the stack's replay role (output ReplayRoleArn): the queue accepts messages only from it and the notifier.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -55,7 +59,9 @@ export function register(program: Command, io: Io = processIo()): void {
         'without moving or deleting anything.\n\n' +
         `--notifier instead redrives the notifier executions that failed in the last ${REDRIVE_WINDOW_DAYS} ` +
         'days (their notifications never reached the queue); with --dry-run it only lists them.\n\n' +
-        'Nothing is posted twice: each message keeps the deduplication id the notifier gave it.'
+        'Run it as the stack’s replay role (output ReplayRoleArn, e.g. with a --profile that assumes it): the queue ' +
+        'accepts messages only from that role and the notifier. SQS replaces a dead letter’s deduplication id with ' +
+        'its message id, so a replayed message is not collapsed with a new copy of the same notification.'
     )
     .option('--dry-run', 'list what would be replayed; change nothing')
     .option(

@@ -12,7 +12,9 @@
  * - an EventBridge Pipe (batch size 1, REQUEST_RESPONSE) to the delivery state machine (EXPRESS,
  *   statemachines/deliver.asl.json or deliver-webhook.asl.json) with its own log group;
  * - the EventBridge connection that holds the Slack credential;
- * - alarms: dead-letter queues not empty, notifier executions failed.
+ * - alarms: dead-letter queues not empty, a stalled queue (age of its oldest message), notifier executions failed
+ *   or timed out; to the given topic, or to one the construct creates so no alarm goes to nobody;
+ * - a queue policy that lets only the notifier and the replay role send to the delivery queue.
  *
  * The state machines are defined in files, so they get no automatic grants: every permission below is explicit.
  */
@@ -31,12 +33,13 @@ import * as lambdaNodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as pipes from 'aws-cdk-lib/aws-pipes';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ENV_NAME } from '../config.js';
 import { jsonStringSubstitution } from '../json-string-substitution.js';
+import { templateUsesExecutionData } from '../template-data.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -65,7 +68,9 @@ function nagResourceName(stack: Stack, value: string): string {
     .map((part) => {
       if (typeof part === 'string') return part;
       const ref = (part as { Ref?: string }).Ref;
-      return ref === undefined ? JSON.stringify(part) : `<${ref}>`;
+      if (ref !== undefined) return `<${ref}>`;
+      const getAtt = (part as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+      return getAtt === undefined ? JSON.stringify(part) : `<${getAtt[0]}.${getAtt[1]}>`;
     })
     .join(join[0]);
 }
@@ -131,9 +136,25 @@ export interface SlackNotifierProps {
   readonly template?: string;
   /**
    * Topic the alarms notify.
-   * @default - alarms without actions
+   * @default - a new topic (subscribe to it: its ARN is `alarmTopic`)
    */
   readonly alarmTopic?: sns.ITopic;
+  /**
+   * How old the oldest queued message may get before the stalled-queue alarm fires.
+   * @default Duration.minutes(15)
+   */
+  readonly stalledQueueAge?: Duration;
+  /**
+   * Keep the watched executions' data (the notifier's and delivery's state inputs and outputs) in the log groups.
+   * Off by default: the watched workflows' inputs and outputs must not sit in our logs; turn it on to debug.
+   * @default false
+   */
+  readonly logExecutionData?: boolean;
+  /**
+   * Pass the watched execution's input and output (each cut to 8,192 characters) to the formatter.
+   * @default - only when the template uses them (infra/template-data.ts reads the template at synth)
+   */
+  readonly passExecutionData?: boolean;
   /**
    * Retention of the state machine and formatter log groups.
    * @default logs.RetentionDays.THREE_MONTHS
@@ -176,6 +197,10 @@ export class SlackNotifier extends Construct {
   public readonly notifierLogGroup: logs.LogGroup;
   public readonly deliveryLogGroup: logs.LogGroup;
   public readonly alarms: readonly cloudwatch.Alarm[];
+  /** The topic the alarms notify: the one given, or the one created. */
+  public readonly alarmTopic: sns.ITopic;
+  /** The role `sfn-slack replay` runs as: the only principal besides the notifier that may send to the queue. */
+  public readonly replayRole: iam.Role;
   /**
    * The DefinitionSubstitutions passed to the notifier state machine. The settings (environment, template,
    * channel, mention) are JSON-escaped: substituted as plain text into the definition, they read back as the
@@ -232,6 +257,34 @@ export class SlackNotifier extends Construct {
       actions: ['states:GetExecutionHistory'],
       resources: watchedExecutions,
     });
+    // DescribeStateMachineForExecution is authorized on the execution, like GetExecutionHistory.
+    const describeWatchedExecutions = new iam.PolicyStatement({
+      actions: ['states:DescribeStateMachineForExecution'],
+      resources: watchedExecutions,
+    });
+    // Map runs: arn:…:mapRun:<state machine name>/<label>:<uuid>.
+    const watchedMapRuns = [
+      ...arns.map((arn) => {
+        const parts = stack.splitArn(arn, ArnFormat.COLON_RESOURCE_NAME);
+        return stack.formatArn({
+          partition: parts.partition,
+          region: parts.region,
+          account: parts.account,
+          service: 'states',
+          resource: 'mapRun',
+          resourceName: `${parts.resourceName}/*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        });
+      }),
+      ...prefixes.map((prefix) =>
+        stack.formatArn({
+          service: 'states',
+          resource: 'mapRun',
+          resourceName: `${prefix}*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        })
+      ),
+    ];
 
     // Queues
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
@@ -297,6 +350,10 @@ export class SlackNotifier extends Construct {
     });
     // readHistory: after States.DataLimitExceeded the formatter reads the history itself.
     this.formatter.addToRolePolicy(readWatchedHistory);
+    // A Distributed Map failure shows its items succeeded, failed and pending (DescribeMapRun).
+    this.formatter.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['states:DescribeMapRun'], resources: watchedMapRuns })
+    );
 
     // Notifier state machine
     this.notifierLogGroup = new logs.LogGroup(this, 'NotifierLogGroup', {
@@ -312,24 +369,34 @@ export class SlackNotifier extends Construct {
       }
       return jsonStringSubstitution(`SlackNotifier: ${name}`, value);
     };
+    const template = props.template ?? 'detailed';
+    const passExecutionData = props.passExecutionData ?? templateUsesExecutionData(template);
+    const logExecutionData = props.logExecutionData ?? false;
     this.notifierSubstitutions = {
       FormatterFunctionArn: this.formatter.functionArn,
       QueueUrl: this.queue.queueUrl,
       Environment: setting('environmentName', env),
-      Template: setting('template', props.template ?? 'detailed'),
+      Template: setting('template', template),
       DestinationType: destination.type,
       SlackChannel: destination.type === 'channel' ? setting('destination.channel', destination.channel) : '',
       MentionOnFailure: setting('mentionOnFailure', props.mentionOnFailure ?? ''),
+      ExecutionData: passExecutionData ? 'true' : 'false',
     };
     this.notifierStateMachine = new sfn.StateMachine(this, 'NotifierStateMachine', {
       comment: `sfn-slack-notifier (${env}): history → formatter → FIFO queue`,
       definitionBody: sfn.DefinitionBody.fromString(readFileSync(STATE_MACHINE_FILES.notifier, 'utf8')),
       definitionSubstitutions: { ...this.notifierSubstitutions },
       stateMachineType: sfn.StateMachineType.STANDARD,
-      logs: { destination: this.notifierLogGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      // Every state's event, but the watched execution's data only when asked for (logExecutionData).
+      logs: {
+        destination: this.notifierLogGroup,
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: logExecutionData,
+      },
       tracingEnabled: true,
     });
     this.notifierStateMachine.addToRolePolicy(readWatchedHistory);
+    this.notifierStateMachine.addToRolePolicy(describeWatchedExecutions);
     this.notifierStateMachine.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.formatter.functionArn] })
     );
@@ -424,7 +491,11 @@ export class SlackNotifier extends Construct {
       // and no traces.
       logs: webhook
         ? { destination: this.deliveryLogGroup, level: sfn.LogLevel.ERROR, includeExecutionData: false }
-        : { destination: this.deliveryLogGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+        : {
+            destination: this.deliveryLogGroup,
+            level: sfn.LogLevel.ALL,
+            includeExecutionData: logExecutionData,
+          },
       tracingEnabled: !webhook,
     });
     // A separate policy: a statement naming the machine's own ARN in its default policy would be a cycle.
@@ -524,30 +595,117 @@ export class SlackNotifier extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     const notifierFailedAlarm = new cloudwatch.Alarm(this, 'NotifierFailedAlarm', {
-      alarmDescription: `sfn-slack-notifier (${env}): a notifier execution failed, so a notification was not queued; open the failed execution, fix the cause, then redrive it.`,
-      metric: this.notifierStateMachine.metricFailed({
+      alarmDescription: `sfn-slack-notifier (${env}): a notifier execution failed or timed out, so a notification was not queued (even the message built from the event alone could not be); open the failed execution, fix the cause, then sfn-slack replay --notifier.`,
+      metric: new cloudwatch.MathExpression({
+        expression: 'failed + timedOut',
+        usingMetrics: {
+          failed: this.notifierStateMachine.metricFailed({ statistic: cloudwatch.Stats.SUM }),
+          timedOut: this.notifierStateMachine.metricTimedOut({ statistic: cloudwatch.Stats.SUM }),
+        },
+        label: 'notifier executions failed or timed out',
         period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.SUM,
       }),
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.alarms = [deadLetterAlarm, eventDeadLetterAlarm, notifierFailedAlarm];
-    if (props.alarmTopic) {
-      const action = new cloudwatchActions.SnsAction(props.alarmTopic);
-      for (const alarm of this.alarms) alarm.addAlarmAction(action);
-    }
+    const stalledAge = props.stalledQueueAge ?? Duration.minutes(15);
+    const queueStalledAlarm = new cloudwatch.Alarm(this, 'QueueStalledAlarm', {
+      alarmDescription: `sfn-slack-notifier (${env}): the oldest message in the delivery queue is older than ${stalledAge.toHumanString()}: a channel is stalled (Slack down or rate-limiting, a message retrying). Read the delivery log group; sfn-slack replay --dry-run lists the dead letters.`,
+      metric: this.queue.metricApproximateAgeOfOldestMessage({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: stalledAge.toSeconds(),
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.alarms = [deadLetterAlarm, eventDeadLetterAlarm, notifierFailedAlarm, queueStalledAlarm];
+    // No alarm goes to nobody: without a configured topic, one is created (subscribe to it; stack output).
+    this.alarmTopic =
+      props.alarmTopic ??
+      new sns.Topic(this, 'AlarmTopic', {
+        displayName: `sfn-slack-notifier (${env}) alarms`,
+        enforceSSL: true,
+      });
+    const action = new cloudwatchActions.SnsAction(this.alarmTopic);
+    for (const alarm of this.alarms) alarm.addAlarmAction(action);
 
-    this.acknowledgeNagFindings(watchedExecutions, webhook);
+    // ── Least exposure (issue 10): only the notifier and the replay role may send to the delivery queue ──
+    // `sfn-slack replay` runs a message move task with the caller's permissions, so it must run as this role
+    // (docs/cli.md: a profile with role_arn = the stack output ReplayRoleArn).
+    this.replayRole = new iam.Role(this, 'ReplayRole', {
+      description: `sfn-slack-notifier (${env}): sfn-slack replay moves dead letters back to the queue and redrives failed notifier executions`,
+      assumedBy: new iam.AccountPrincipal(stack.account),
+      maxSessionDuration: Duration.hours(1),
+    });
+    this.replayRole.addToPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'sqs:StartMessageMoveTask',
+          'sqs:ListMessageMoveTasks',
+          'sqs:CancelMessageMoveTask',
+          'sqs:ReceiveMessage',
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
+        ],
+        resources: [this.deadLetterQueue.queueArn],
+      })
+    );
+    this.replayRole.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes'],
+        resources: [this.queue.queueArn],
+      })
+    );
+    this.replayRole.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['states:ListExecutions'],
+        resources: [this.notifierStateMachine.stateMachineArn],
+      })
+    );
+    this.replayRole.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['states:RedriveExecution'],
+        resources: [
+          stack.formatArn({
+            service: 'states',
+            resource: 'execution',
+            resourceName: `${this.notifierStateMachine.stateMachineName}:*`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      })
+    );
+    this.queue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyTheNotifierAndReplaySend',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['sqs:SendMessage'],
+        resources: [this.queue.queueArn],
+        conditions: {
+          ArnNotEquals: {
+            'aws:PrincipalArn': [this.notifierStateMachine.role.roleArn, this.replayRole.roleArn],
+          },
+        },
+      })
+    );
+
+    this.acknowledgeNagFindings(watchedExecutions, watchedMapRuns, webhook);
   }
 
   /**
    * cdk-nag findings that are intended, each on the one resource it concerns and with the reason (docs/infra.md
    * lists them too). Acknowledgements are metadata: they change nothing without cdk-nag.
    */
-  private acknowledgeNagFindings(watchedExecutions: readonly string[], webhook: boolean): void {
+  private acknowledgeNagFindings(
+    watchedExecutions: readonly string[],
+    watchedMapRuns: readonly string[],
+    webhook: boolean
+  ): void {
     const formatterRole = this.formatter.role as iam.Role;
     Validations.of(formatterRole).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
@@ -582,6 +740,33 @@ export class SlackNotifier extends Construct {
             'states:GetExecutionHistory on the executions of one watched state machine (or name prefix): the execution names are not known in advance.',
         });
       }
+    }
+    for (const resource of watchedMapRuns) {
+      Validations.of(formatterRole).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this), resource)}]`,
+        reason:
+          'states:DescribeMapRun on the Map runs of one watched state machine (or name prefix): Map run ARNs hold a label and a UUID not known in advance.',
+      });
+    }
+    Validations.of(this.replayRole).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(
+        Stack.of(this),
+        Stack.of(this).formatArn({
+          service: 'states',
+          resource: 'execution',
+          resourceName: `${this.notifierStateMachine.stateMachineName}:*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        })
+      )}]`,
+      reason:
+        'Replay role: states:RedriveExecution on the executions of the notifier state machine (sfn-slack replay --notifier); their names are not known in advance.',
+    });
+    if (this.alarmTopic instanceof sns.Topic) {
+      Validations.of(this.alarmTopic).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-SNS2',
+        reason:
+          'CloudWatch alarms cannot publish to a topic encrypted with the AWS managed key aws/sns; the alarm messages name alarms and resources only, never execution data or secrets.',
+      });
     }
     if (this.botTokenSecret instanceof secretsmanager.Secret) {
       Validations.of(this.botTokenSecret).acknowledge({

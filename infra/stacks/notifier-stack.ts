@@ -63,6 +63,7 @@ export class NotifierStack extends Stack {
       statuses: config.statuses,
       destination,
       template: config.template,
+      logExecutionData: config.logExecutionData,
       ...(props.formatterEntry === undefined ? {} : { formatterEntry: props.formatterEntry }),
       ...(config.mentionOnFailure === undefined ? {} : { mentionOnFailure: config.mentionOnFailure }),
       ...(config.alarmTopicArn === undefined
@@ -80,6 +81,10 @@ export class NotifierStack extends Stack {
     new CfnOutput(this, 'ConnectionArn', { value: n.connection.connectionArn });
     new CfnOutput(this, 'ConnectionName', { value: n.connection.connectionName });
     new CfnOutput(this, 'FormatterFunctionName', { value: n.formatter.functionName });
+    // The configured topic, or the one created so that no alarm goes to nobody: subscribe to it.
+    new CfnOutput(this, 'AlarmTopicArn', { value: n.alarmTopic.topicArn });
+    // sfn-slack replay runs as this role: the queue accepts messages only from it and the notifier.
+    new CfnOutput(this, 'ReplayRoleArn', { value: n.replayRole.roleArn });
     if (n.botTokenSecret) {
       new CfnOutput(this, 'BotTokenSecretArn', { value: n.botTokenSecret.secretArn });
     }

@@ -7,7 +7,7 @@
  * ISO-8601 strings (the integration's date format is not documented; the formatter reads both).
  */
 import { readFile } from 'node:fs/promises';
-import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { GetExecutionHistoryCommand, SFNClient, SFNServiceException } from '@aws-sdk/client-sfn';
 import { StatesError } from '../asl/index.js';
 
 /** The GetExecutionHistory request, as the service takes it. */
@@ -142,6 +142,20 @@ function toApiShape(value: unknown, key?: string): unknown {
 }
 
 /**
+ * The error name the Step Functions aws-sdk integration gives an SFN error: `Sfn.<shape>` with `Exception`
+ * appended when the modeled shape lacks it (`ExecutionDoesNotExist` → `Sfn.ExecutionDoesNotExistException`), and
+ * `Sfn.SfnException` for whatever the service model does not define (throttling, internal errors, access denied),
+ * which the SDK raises as the base `SFNServiceException`.
+ */
+export function integrationErrorName(error: unknown): string {
+  const name = error instanceof Error ? error.name : '';
+  const modeled =
+    error instanceof SFNServiceException && Object.getPrototypeOf(error) !== SFNServiceException.prototype;
+  if (!modeled || name === '') return 'Sfn.SfnException';
+  return `Sfn.${name.endsWith('Exception') ? name : `${name}Exception`}`;
+}
+
+/**
  * The real GetExecutionHistory through `@aws-sdk/client-sfn`, with the credentials and region of the
  * environment. Service errors become `Sfn.<name>` StatesErrors.
  */
@@ -166,8 +180,7 @@ export function liveHistorySource(client: SFNClient = new SFNClient({})): Histor
         ...(out.nextToken ? { nextToken: out.nextToken } : {}),
       };
     } catch (error) {
-      const name = (error as Error).name || 'SfnException';
-      throw new StatesError(`Sfn.${name}`, (error as Error).message);
+      throw new StatesError(integrationErrorName(error), (error as Error).message);
     }
   };
 }

@@ -34,6 +34,8 @@ const COMMON_OUTPUTS = [
   'ConnectionArn',
   'ConnectionName',
   'FormatterFunctionName',
+  'AlarmTopicArn',
+  'ReplayRoleArn',
 ];
 
 describe('the CDK app (cdk.json environments)', () => {

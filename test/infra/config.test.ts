@@ -26,8 +26,16 @@ describe('parseEnvironment', () => {
       statuses: [...DEFAULT_STATUSES],
       destination: { type: 'channel', channel: 'C0123456789' },
       template: 'detailed',
+      logExecutionData: false,
     });
     expect(DEFAULT_STATUSES).toEqual(['FAILED', 'TIMED_OUT', 'ABORTED', 'SUCCEEDED']);
+  });
+
+  it('keeps execution data out of the logs unless logExecutionData is true, and refuses a non-boolean', () => {
+    expect(parseEnvironment('dev', { ...minimal, logExecutionData: true }).logExecutionData).toBe(true);
+    expect(() => parseEnvironment('dev', { ...minimal, logExecutionData: 'yes' })).toThrow(
+      'cdk.json context environments.dev.logExecutionData is "yes"; use true (keep execution data in the logs, for debugging) or false (the default)'
+    );
   });
 
   it('defaults the webhook parameter to /{env}/SLACK_URL', () => {
@@ -50,7 +58,7 @@ describe('parseEnvironment', () => {
     ],
     [
       { ...minimal, channel: '#alerts' },
-      'cdk.json context environments.dev.channel is not a setting; use one of account, region, stateMachineArns, stateMachineNamePrefixes, statuses, destination, mentionOnFailure, template, alarmTopicArn',
+      'cdk.json context environments.dev.channel is not a setting; use one of account, region, stateMachineArns, stateMachineNamePrefixes, statuses, destination, mentionOnFailure, template, alarmTopicArn, logExecutionData',
     ],
     [
       { stateMachineNamePrefixes: ['etl-'] },

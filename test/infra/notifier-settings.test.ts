@@ -10,6 +10,7 @@ import { synthNotifier } from './helpers.js';
 // replacement CloudFormation does), run the definition on the local runner and check what the formatter gets.
 
 const HISTORY = 'arn:aws:states:::aws-sdk:sfn:getExecutionHistory';
+const DESCRIBE = 'arn:aws:states:::aws-sdk:sfn:describeStateMachineForExecution';
 const LAMBDA = 'arn:aws:states:::lambda:invoke';
 const SQS = 'arn:aws:states:::sqs:sendMessage';
 const WATCHED = 'arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl';
@@ -68,6 +69,7 @@ async function runDeployed(
     {
       resources: {
         [HISTORY]: history,
+        [DESCRIBE]: async () => ({ Definition: '{}' }),
         [LAMBDA]: async (task) => {
           payloads.push((task.arguments as { Payload: FormatterInput }).Payload);
           return { Payload: message, StatusCode: 200 };

@@ -29,6 +29,10 @@ const WATCHED_EXECUTIONS = [
   'arn:aws:states:eu-west-1:111122223333:execution:nightly-etl:*',
   'arn:aws:states:eu-west-1:111122223333:execution:etl-*',
 ];
+const WATCHED_MAP_RUNS = [
+  'arn:aws:states:eu-west-1:111122223333:mapRun:nightly-etl/*',
+  'arn:aws:states:eu-west-1:111122223333:mapRun:etl-*',
+];
 
 describe('IAM: each grant scoped to what the machine calls', () => {
   const { template, notifier } = channel;
@@ -45,6 +49,13 @@ describe('IAM: each grant scoped to what the machine calls', () => {
     const [statement, ...others] = grants(notifierStatements, 'states:GetExecutionHistory');
     expect(others).toEqual([]);
     expect(statement?.Action).toBe('states:GetExecutionHistory');
+    expect(statement?.Resource).toEqual(WATCHED_EXECUTIONS);
+  });
+
+  it('notifier: DescribeStateMachineForExecution only on executions of the watched machines', () => {
+    const [statement, ...others] = grants(notifierStatements, 'states:DescribeStateMachineForExecution');
+    expect(others).toEqual([]);
+    expect(statement?.Action).toBe('states:DescribeStateMachineForExecution');
     expect(statement?.Resource).toEqual(WATCHED_EXECUTIONS);
   });
 
@@ -104,6 +115,17 @@ describe('IAM: each grant scoped to what the machine calls', () => {
     expect(grants(formatterStatements, 'states:GetExecutionHistory')).toEqual([
       expect.objectContaining({ Resource: WATCHED_EXECUTIONS }),
     ]);
+  });
+
+  it('formatter: DescribeMapRun only on the Map runs of the watched machines', () => {
+    const formatterStatements = statementsOfRole(
+      template,
+      ref(channel, notifier.formatter.role as IConstruct)
+    );
+    const [statement, ...others] = grants(formatterStatements, 'states:DescribeMapRun');
+    expect(others).toEqual([]);
+    expect(statement?.Action).toBe('states:DescribeMapRun');
+    expect(statement?.Resource).toEqual(WATCHED_MAP_RUNS);
   });
 
   it('pipe: consumes the queue and starts the delivery machine synchronously, nothing else', () => {
@@ -298,14 +320,14 @@ describe('pipe', () => {
 });
 
 describe('state machines', () => {
-  it('notifier: STANDARD, logs ALL with execution data to a retained /aws/vendedlogs/states/ group, X-Ray on', () => {
+  it('notifier: STANDARD, logs ALL without execution data to a retained /aws/vendedlogs/states/ group, X-Ray on', () => {
     const { template, notifier } = channel;
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'STANDARD',
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: {
         Level: 'ALL',
-        IncludeExecutionData: true,
+        IncludeExecutionData: false,
         Destinations: [
           {
             CloudWatchLogsLogGroup: {
@@ -321,14 +343,14 @@ describe('state machines', () => {
     });
   });
 
-  it('delivery: EXPRESS with its own log group (ALL with data in channel mode)', () => {
+  it('delivery: EXPRESS with its own log group (ALL without execution data in channel mode)', () => {
     const { template, notifier } = channel;
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'EXPRESS',
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: Match.objectLike({
         Level: 'ALL',
-        IncludeExecutionData: true,
+        IncludeExecutionData: false,
         Destinations: [
           {
             CloudWatchLogsLogGroup: {
@@ -447,48 +469,173 @@ describe('connection and secrets', () => {
 });
 
 describe('alarms', () => {
-  it('DLQ not empty, event DLQ not empty, notifier failed: each to the topic when one is configured', () => {
+  it('DLQs not empty, notifier failed or timed out, queue stalled: each to the configured topic', () => {
     const alarms = Object.values(channel.template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms.map((alarm) => alarm.Properties.MetricName).sort()).toEqual([
-      'ApproximateNumberOfMessagesVisible',
-      'ApproximateNumberOfMessagesVisible',
-      'ExecutionsFailed',
-    ]);
+    expect(alarms).toHaveLength(4);
     for (const alarm of alarms) {
-      expect(alarm.Properties).toMatchObject({
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        AlarmActions: ['arn:aws:sns:eu-west-1:111122223333:ops-alarms'],
-      });
+      expect(alarm.Properties.AlarmActions).toEqual(['arn:aws:sns:eu-west-1:111122223333:ops-alarms']);
     }
-    for (const alarm of Object.values(webhook.template.findResources('AWS::CloudWatch::Alarm'))) {
-      expect(alarm.Properties.AlarmActions).toBeUndefined();
+    channel.template.resourceCountIs('AWS::SNS::Topic', 0);
+  });
+
+  it('without a configured topic, creates one (TLS only) so no alarm goes to nobody', () => {
+    webhook.template.resourceCountIs('AWS::SNS::Topic', 1);
+    const topic = { Ref: ref(webhook, webhook.notifier.alarmTopic) };
+    const alarms = Object.values(webhook.template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(4);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([topic]);
+    webhook.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('each alarm watches its own resource: the FIFO DLQ, the event DLQ, the notifier, the queue', () => {
+    const { template, notifier } = channel;
+    const alarms = template.toJSON().Resources as Record<string, { Properties: Record<string, unknown> }>;
+    const propsOf = (alarm: IConstruct | undefined) =>
+      alarm ? alarms[ref(channel, alarm)]?.Properties : undefined;
+    const [deadLetter, eventDeadLetter, notifierFailed, stalled] = notifier.alarms;
+    const queueName = (queue: IConstruct) => ({ 'Fn::GetAtt': [ref(channel, queue), 'QueueName'] });
+    expect(propsOf(deadLetter)).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: queueName(notifier.deadLetterQueue) }],
+      Threshold: 1,
+    });
+    expect(propsOf(eventDeadLetter)).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: queueName(notifier.eventDeadLetterQueue) }],
+      Threshold: 1,
+    });
+    const machine = { Name: 'StateMachineArn', Value: { Ref: ref(channel, notifier.notifierStateMachine) } };
+    const metrics = propsOf(notifierFailed)?.Metrics as Array<{
+      Expression?: string;
+      MetricStat?: { Metric: { MetricName: string; Dimensions: unknown } };
+    }>;
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe('failed + timedOut');
+    expect(
+      metrics
+        .filter((m) => m.MetricStat)
+        .map((m) => [m.MetricStat?.Metric.MetricName, m.MetricStat?.Metric.Dimensions])
+        .sort()
+    ).toEqual([
+      ['ExecutionsFailed', [machine]],
+      ['ExecutionsTimedOut', [machine]],
+    ]);
+    expect(propsOf(stalled)).toMatchObject({
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [{ Name: 'QueueName', Value: queueName(notifier.queue) }],
+      Threshold: 900,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Statistic: 'Maximum',
+    });
+    for (const alarm of notifier.alarms) {
+      expect(propsOf(alarm)).toMatchObject({ EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
     }
   });
 
-  it('each alarm watches its own resource: the FIFO DLQ, the event DLQ, the notifier', () => {
+  it('the stalled-queue threshold follows stalledQueueAge', async () => {
+    const { Duration } = await import('aws-cdk-lib');
+    const { template, notifier, stack } = synthNotifier({
+      stateMachineArns: [NIGHTLY],
+      destination: { type: 'channel', channel: 'C0123456789' },
+      stalledQueueAge: Duration.minutes(5),
+    });
+    const stalled = notifier.alarms[3] as IConstruct;
+    expect(
+      (template.toJSON().Resources as Record<string, { Properties: { Threshold: number } }>)[
+        logicalId(stack, stalled)
+      ]?.Properties.Threshold
+    ).toBe(300);
+  });
+});
+
+describe('least exposure', () => {
+  it('the queue denies SendMessage to every principal but the notifier role and the replay role', () => {
     const { template, notifier } = channel;
-    const alarms = template.toJSON().Resources as Record<string, { Properties: Record<string, unknown> }>;
-    const dimensionsOf = (alarm: IConstruct | undefined) =>
-      alarm && alarms[ref(channel, alarm)]?.Properties.Dimensions;
-    const [deadLetter, eventDeadLetter, notifierFailed] = notifier.alarms;
-    const queueName = (queue: IConstruct) => ({ 'Fn::GetAtt': [ref(channel, queue), 'QueueName'] });
-    expect(dimensionsOf(deadLetter)).toEqual([
-      { Name: 'QueueName', Value: queueName(notifier.deadLetterQueue) },
+    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy')).filter((policy) =>
+      (policy.Properties.Queues as Array<{ Ref: string }>).some((q) => q.Ref === ref(channel, notifier.queue))
+    );
+    const statements = policies.flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>
+    );
+    const deny = statements.filter((st) => st.Effect === 'Deny' && st.Action === 'sqs:SendMessage');
+    expect(deny).toEqual([
+      expect.objectContaining({
+        Principal: { AWS: '*' },
+        Condition: {
+          ArnNotEquals: {
+            'aws:PrincipalArn': [
+              { 'Fn::GetAtt': [ref(channel, notifier.notifierStateMachine.role as IConstruct), 'Arn'] },
+              { 'Fn::GetAtt': [ref(channel, notifier.replayRole), 'Arn'] },
+            ],
+          },
+        },
+      }),
     ]);
-    expect(dimensionsOf(eventDeadLetter)).toEqual([
-      { Name: 'QueueName', Value: queueName(notifier.eventDeadLetterQueue) },
+    expect(statements.some((st) => st.Effect === 'Allow')).toBe(false);
+  });
+
+  it('the replay role: move tasks from the DLQ, send to the queue, redrive the notifier; nothing else', () => {
+    const { template, notifier } = channel;
+    const statements = statementsOfRole(template, ref(channel, notifier.replayRole));
+    const dlq = { 'Fn::GetAtt': [ref(channel, notifier.deadLetterQueue), 'Arn'] };
+    const queue = { 'Fn::GetAtt': [ref(channel, notifier.queue), 'Arn'] };
+    expect(grants(statements, 'sqs:StartMessageMoveTask')).toEqual([
+      expect.objectContaining({ Resource: dlq }),
     ]);
-    expect(dimensionsOf(notifierFailed)).toEqual([
-      { Name: 'StateMachineArn', Value: { Ref: ref(channel, notifier.notifierStateMachine) } },
-    ]);
-    for (const alarm of notifier.alarms) {
-      expect(alarms[ref(channel, alarm)]?.Properties).toMatchObject({
-        EvaluationPeriods: 1,
-        Period: 300,
-        TreatMissingData: 'notBreaching',
-      });
-    }
+    expect(grants(statements, 'sqs:SendMessage')).toEqual([expect.objectContaining({ Resource: queue })]);
+    expect(grants(statements, 'states:RedriveExecution')).toHaveLength(1);
+    const all = statements.flatMap((st) => actions(st)).sort();
+    expect(all).toEqual(
+      [
+        'sqs:CancelMessageMoveTask',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueAttributes',
+        'sqs:ListMessageMoveTasks',
+        'sqs:ReceiveMessage',
+        'sqs:SendMessage',
+        'sqs:StartMessageMoveTask',
+        'states:ListExecutions',
+        'states:RedriveExecution',
+      ].sort()
+    );
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+          }),
+        ],
+      },
+      MaxSessionDuration: 3600,
+    });
+  });
+
+  it('logs keep execution data only when logExecutionData is set', () => {
+    const { template } = synthNotifier({
+      stateMachineArns: [NIGHTLY],
+      destination: { type: 'channel', channel: 'C0123456789' },
+      logExecutionData: true,
+    });
+    const machines = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    expect(machines.map((m) => m.Properties.LoggingConfiguration.IncludeExecutionData)).toEqual([true, true]);
+  });
+
+  it('passes the execution input and output to the formatter only when the template uses them', () => {
+    const substitution = (props: Record<string, unknown>) =>
+      synthNotifier({
+        stateMachineArns: [NIGHTLY],
+        destination: { type: 'channel', channel: 'C0123456789' },
+        ...props,
+      }).notifier.notifierSubstitutions.ExecutionData;
+    expect(substitution({})).toBe('false');
+    expect(substitution({ template: 'compact' })).toBe('false');
+    expect(substitution({ passExecutionData: true })).toBe('true');
   });
 });
 

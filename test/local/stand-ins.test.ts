@@ -1,7 +1,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  ExecutionDoesNotExist,
+  GetExecutionHistoryCommand,
+  SFNClient,
+  SFNServiceException,
+} from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StatesError } from '../../local/asl/index.js';
@@ -108,11 +113,23 @@ describe('getExecutionHistory stand-in', () => {
       ],
       NextToken: 'n1',
     });
-    const denied = new Error('not allowed');
-    denied.name = 'AccessDeniedException';
+    // Errors the SFN model does not define reach the SDK as its base exception; the integration names them
+    // Sfn.SfnException. Modeled ones get "Exception" appended (ExecutionDoesNotExist).
+    const denied = new SFNServiceException({
+      name: 'AccessDeniedException',
+      $fault: 'client',
+      $metadata: {},
+      message: 'not allowed',
+    });
     sfn.on(GetExecutionHistoryCommand).rejects(denied);
     expect((await rejection(handler({ arguments: { ExecutionArn: `${arn}2` } }))).error).toBe(
-      'Sfn.AccessDeniedException'
+      'Sfn.SfnException'
+    );
+    sfn
+      .on(GetExecutionHistoryCommand)
+      .rejects(new ExecutionDoesNotExist({ $metadata: {}, message: 'Execution Does Not Exist' }));
+    expect((await rejection(handler({ arguments: { ExecutionArn: `${arn}3` } }))).error).toBe(
+      'Sfn.ExecutionDoesNotExistException'
     );
     sfn.restore();
   });

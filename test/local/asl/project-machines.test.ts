@@ -13,9 +13,6 @@ import { repoRoot, secondsOf } from './helpers.js';
 // The project's own state machines, run with stub handlers: the handlers are the edge here; the
 // local stand-ins and the whole pipeline are exercised by test/local and test/e2e.
 
-const HISTORY = 'arn:aws:states:::aws-sdk:sfn:getExecutionHistory';
-const LAMBDA = 'arn:aws:states:::lambda:invoke';
-const SQS = 'arn:aws:states:::sqs:sendMessage';
 const HTTP = 'arn:aws:states:::http:invoke';
 const SSM = 'arn:aws:states:::aws-sdk:ssm:getParameter';
 
@@ -23,29 +20,10 @@ function load(file: string, substitutions: Record<string, string>): string {
   return substitute(readFileSync(path.join(repoRoot, 'statemachines', file), 'utf8'), substitutions);
 }
 
-const notifier = () =>
-  load('notifier.asl.json', {
-    FormatterFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:formatter',
-    Environment: 'test',
-    Template: 'default',
-    DestinationType: 'channel',
-    SlackChannel: 'C0TEST',
-    MentionOnFailure: '',
-    QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/notify.fifo',
-  });
 const CONNECTION = 'arn:aws:events:us-east-1:123456789012:connection/slack/abc';
 const deliver = () => load('deliver.asl.json', { ConnectionArn: CONNECTION });
 const deliverWebhook = () =>
   load('deliver-webhook.asl.json', { ConnectionArn: CONNECTION, WebhookParameterName: '/test/SLACK_URL' });
-
-const EXECUTION_ARN = 'arn:aws:states:us-east-1:123456789012:execution:etl:run-1';
-const EVENT = {
-  version: '0',
-  id: 'e-1',
-  'detail-type': 'Step Functions Execution Status Change',
-  source: 'aws.states',
-  detail: { executionArn: EXECUTION_ARN, status: 'FAILED', input: 'i'.repeat(10_000), output: null },
-};
 
 /** Records every call per resource, answering with `answer`. */
 function recorder(answer: (task: TaskInvocation, call: number) => unknown): {
@@ -68,125 +46,6 @@ function argsOf<T>(calls: TaskInvocation[], i: number): T {
   if (!call) throw new Error(`expected a call #${i}, got ${calls.length} calls`);
   return call.arguments as T;
 }
-
-const message = {
-  kind: 'message',
-  delivery: { payload: { channel: 'C0TEST', text: 'hi' }, fallback: { channel: 'C0TEST', text: 'hi' } },
-  messageGroupId: 'C0TEST',
-  deduplicationId: 'dedup-1',
-};
-
-describe('statemachines/notifier.asl.json on the local runner', () => {
-  it('fetches one page, formats and enqueues: 4 state transitions', async () => {
-    const history = recorder(() => ({ Events: [{ Id: 1, Type: 'ExecutionStarted' }] }));
-    const format = recorder(() => ({ Payload: message, StatusCode: 200, ExecutedVersion: '$LATEST' }));
-    const sqs = recorder(() => ({ MessageId: 'm-1', SequenceNumber: '1', MD5OfMessageBody: 'x' }));
-    const result = await runStateMachine(notifier(), EVENT, {
-      resources: { [HISTORY]: history.handler, [LAMBDA]: format.handler, [SQS]: sqs.handler },
-    });
-    expect(result).toMatchObject({
-      status: 'SUCCEEDED',
-      output: { messageId: 'm-1', messageGroupId: 'C0TEST', deduplicationId: 'dedup-1' },
-      stateTransitions: 4,
-    });
-    expect(history.calls[0]?.arguments).toEqual({
-      ExecutionArn: EXECUTION_ARN,
-      MaxResults: 200,
-      IncludeExecutionData: false,
-    });
-    const formatArgs = format.calls[0]?.arguments as {
-      FunctionName: string;
-      Payload: Record<string, unknown>;
-    };
-    expect(formatArgs.FunctionName).toBe('arn:aws:lambda:us-east-1:123456789012:function:formatter');
-    expect(formatArgs.Payload.pages).toEqual([{ Events: [{ Id: 1, Type: 'ExecutionStarted' }] }]);
-    expect(formatArgs.Payload.settings).toEqual({
-      environment: 'test',
-      template: 'default',
-      destination: { type: 'channel', channel: 'C0TEST' },
-    });
-    expect((formatArgs.Payload.event as { detail: { input: string } }).detail.input).toHaveLength(8192);
-    expect(sqs.calls[0]?.arguments).toEqual({
-      QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/notify.fifo',
-      MessageBody: JSON.stringify(message.delivery),
-      MessageGroupId: 'C0TEST',
-      MessageDeduplicationId: 'dedup-1',
-    });
-  });
-
-  it('loops FetchHistory → Format while the formatter asks for the next page', async () => {
-    const history = recorder((task) =>
-      (task.arguments as { NextToken?: string }).NextToken === 't2'
-        ? { Events: [{ Id: 2 }] }
-        : { Events: [{ Id: 1 }], NextToken: 't2' }
-    );
-    const format = recorder((task) => {
-      const payload = (task.arguments as { Payload: { nextToken?: string; partial?: unknown } }).Payload;
-      return {
-        Payload: payload.nextToken ? { kind: 'partial', partial: { seen: 1 } } : message,
-        StatusCode: 200,
-      };
-    });
-    const sqs = recorder(() => ({ MessageId: 'm-2' }));
-    const result = await runStateMachine(notifier(), EVENT, {
-      resources: { [HISTORY]: history.handler, [LAMBDA]: format.handler, [SQS]: sqs.handler },
-    });
-    expect(result.status).toBe('SUCCEEDED');
-    expect(history.calls.map((c) => (c.arguments as { NextToken?: string }).NextToken)).toEqual([
-      undefined,
-      't2',
-    ]);
-    expect(argsOf<{ Payload: { partial: unknown } }>(format.calls, 1).Payload.partial).toEqual({
-      seen: 1,
-    });
-    expect(result.stateTransitions).toBe(7);
-  });
-
-  it('falls back to readHistory when a history page is over 256 KiB', async () => {
-    const big = { Events: Array.from({ length: 2000 }, (_, i) => ({ Id: i, Cause: 'c'.repeat(200) })) };
-    const format = recorder(() => ({ Payload: message, StatusCode: 200 }));
-    const result = await runStateMachine(notifier(), EVENT, {
-      resources: {
-        [HISTORY]: async () => big,
-        [LAMBDA]: format.handler,
-        [SQS]: async () => ({ MessageId: 'm' }),
-      },
-    });
-    expect(result.status).toBe('SUCCEEDED');
-    expect(argsOf<{ Payload: { readHistory?: boolean } }>(format.calls, 0).Payload.readHistory).toBe(true);
-  });
-
-  it('formats a minimal message when the history is unavailable', async () => {
-    const format = recorder(() => ({ Payload: message, StatusCode: 200 }));
-    const result = await runStateMachine(notifier(), EVENT, {
-      resources: {
-        [HISTORY]: async () => {
-          throw new StatesError('Sfn.ExecutionDoesNotExistException', 'Execution Does Not Exist');
-        },
-        [LAMBDA]: format.handler,
-        [SQS]: async () => ({ MessageId: 'm' }),
-      },
-    });
-    expect(result.status).toBe('SUCCEEDED');
-    expect(
-      argsOf<{ Payload: { historyUnavailable: unknown } }>(format.calls, 0).Payload.historyUnavailable
-    ).toEqual({
-      error: 'Sfn.ExecutionDoesNotExistException',
-      cause: 'Execution Does Not Exist',
-    });
-  });
-
-  it('fails with Notifier.UnexpectedFormatterOutput on an answer it cannot route', async () => {
-    const result = await runStateMachine(notifier(), EVENT, {
-      resources: {
-        [HISTORY]: async () => ({ Events: [] }),
-        [LAMBDA]: async () => ({ Payload: { kind: 'nonsense' }, StatusCode: 200 }),
-        [SQS]: async () => ({ MessageId: 'm' }),
-      },
-    });
-    expect(result).toMatchObject({ status: 'FAILED', error: 'Notifier.UnexpectedFormatterOutput' });
-  });
-});
 
 const RECORDS = [
   {

@@ -1,0 +1,522 @@
+/**
+ * The fault matrix: the local pipeline (real state machine files, real formatter, local FIFO queue and DLQ,
+ * the local Slack-compatible server with its rate limit) under one fault at a time, as a demanding SRE would
+ * try it. Every figure is measured from what the Slack server received and what the queues hold at the end;
+ * nothing is assumed. Time is simulated (bench/sim-clock.ts): `drainSeconds` is virtual.
+ */
+import type { FormatterOutput, StatusChangeEvent } from '../formatters/contract.js';
+import { StatesError } from '../local/asl/index.js';
+import { type Formatter, LocalPipeline } from '../local/pipeline.js';
+import { type SlackServer, startSlackServer } from '../local/slack-server/index.js';
+import type { HistorySource } from '../local/stand-ins/history.js';
+import { type Example, failedExample, historiesOf, renamed, SLACK_BURST } from './pipeline.js';
+import { channelRates } from './rate-window.js';
+import { SimulationClock, seededRandom } from './sim-clock.js';
+
+/** The faults, in the order the matrix reports them. */
+export const FAULT_NAMES = [
+  'baseline',
+  'slack429Storm',
+  'slack5xx10min',
+  'slackDown',
+  'invalidBlocks',
+  'duplicateEvents',
+  'historyDeleted',
+  'pageOver256KiB',
+  'formatterThrows',
+  'notifierTimeout',
+  'invalidAuthThenReplay',
+  'channelNotFoundThenReplay',
+  'poisonMessages',
+  'storm',
+] as const;
+export type FaultName = (typeof FAULT_NAMES)[number];
+
+/** One row of the matrix (bench/results.json `faults.<name>`). */
+export interface FaultEntry {
+  /** Distinct notifications (execution + status) the notifier was asked for. */
+  readonly notifications: number;
+  /** Notifications that reached Slack at least once (accepted posts that name the execution). */
+  readonly delivered: number;
+  /** Notifications neither delivered nor waiting in a dead-letter queue at the end. */
+  readonly lost: number;
+  /** Extra accepted posts naming a notification already posted. */
+  readonly duplicated: number;
+  /** Messages left in the dead-letter queues at the end (poison messages included). */
+  readonly deadLettered: number;
+  /** Every channel received its notifications in the order they were queued. */
+  readonly orderKept: boolean;
+  /** Requests the Slack server answered with HTTP 429. */
+  readonly http429: number;
+  /** Requests to Slack, whatever their answer. */
+  readonly slackPosts: number;
+  /** The busiest channel's accepted posts per second after its first SLACK_BURST (the burst Slack allows). */
+  readonly maxPerChannelPerSecond: number;
+  /** First notification to the last request Slack saw, simulated seconds. */
+  readonly drainSeconds: number;
+}
+
+export interface FaultPlan {
+  /** @default 500 */
+  readonly notifications?: number;
+  /** @default 10 */
+  readonly channels?: number;
+  /** Storm: failures of one state machine into one channel. @default 500 */
+  readonly stormNotifications?: number;
+  /** @default 1 */
+  readonly seed?: number;
+}
+
+const START = Date.UTC(2026, 10, 25, 3, 0);
+const MINUTE = 60_000;
+
+interface Notification {
+  readonly id: string;
+  readonly channel: number;
+  readonly at: number;
+  readonly event: StatusChangeEvent;
+}
+
+interface Scenario {
+  readonly notifications: number;
+  readonly channels: number;
+  /** Milliseconds between notifications (0: all at once). */
+  readonly spacingMs?: number;
+  readonly history?: (base: HistorySource) => HistorySource;
+  readonly formatter?: (base: Formatter, clock: SimulationClock) => Formatter;
+  readonly examples?: (names: readonly string[]) => Example[];
+  /** Before the notifications (faults, poison messages). */
+  readonly before?: (world: World) => void | Promise<void>;
+  /** Runs alongside the drain on the simulated clock (e.g. ends an outage). */
+  readonly during?: (world: World) => Promise<void>;
+  /** After the drain: the operator's fix and replay. */
+  readonly after?: (world: World) => Promise<void>;
+  /** Sends an event again this long after the first. */
+  readonly duplicateAfterMs?: number;
+}
+
+interface World {
+  readonly clock: SimulationClock;
+  readonly server: SlackServer;
+  readonly pipelines: readonly LocalPipeline[];
+  readonly channelIds: readonly string[];
+  drain(): Promise<void>;
+}
+
+/** Every accepted post, with the notification ids it names (one, or many for a digest). */
+function namedIds(server: SlackServer, pattern: RegExp): Array<{ channel: string; ids: string[] }> {
+  return server
+    .messages()
+    .map((m) => ({ channel: m.channel, ids: [...new Set(JSON.stringify(m.body).match(pattern) ?? [])] }));
+}
+
+/** A scenario's entry, and when the first channel got its first accepted post (simulated seconds). */
+interface Measured {
+  readonly entry: FaultEntry;
+  readonly firstChannelFirstPostSeconds: number;
+}
+
+async function runScenario(name: FaultName, scenario: Scenario, seed: number): Promise<Measured> {
+  const clock = new SimulationClock(START);
+  const channelIds = Array.from(
+    { length: scenario.channels },
+    (_, i) => `C0FAULT${String(i + 1).padStart(2, '0')}`
+  );
+  const server = await startSlackServer({
+    clock,
+    channels: channelIds.map((id, i) => ({ id, name: `fault-${i + 1}` })),
+    rateLimit: { burst: SLACK_BURST, perSecond: 1 },
+  });
+  const prefix = `f-${name}-`;
+  const pattern = new RegExp(`${prefix}\\d{4}`, 'g');
+  const names = Array.from(
+    { length: scenario.notifications },
+    (_, i) => `${prefix}${String(i).padStart(4, '0')}`
+  );
+  const base = failedExample();
+  const examples = scenario.examples?.(names) ?? names.map((n) => renamed(base, n));
+  const history = scenario.history ? scenario.history(historiesOf(examples)) : historiesOf(examples);
+  const { loadFormatter } = await import('./pipeline.js');
+  const real = await loadFormatter();
+  const formatter = scenario.formatter ? scenario.formatter(real, clock) : real;
+  const pipelines: LocalPipeline[] = [];
+  try {
+    for (const [i, id] of channelIds.entries()) {
+      pipelines.push(
+        await LocalPipeline.create({
+          history,
+          formatter,
+          clock,
+          random: seededRandom(seed * 1000 + i + 1),
+          slack: { kind: 'local', server },
+          channel: id,
+          environment: 'bench',
+        })
+      );
+    }
+    const world: World = {
+      clock,
+      server,
+      pipelines,
+      channelIds,
+      drain: async () => {
+        await clock.all(pipelines.map((p) => () => p.deliver()));
+      },
+    };
+    await scenario.before?.(world);
+    const notifications: Notification[] = examples.map((example, i) => ({
+      id: names[i] as string,
+      channel: i % scenario.channels,
+      at: START + i * (scenario.spacingMs ?? 0),
+      event: example.event,
+    }));
+    // The notifier runs as events arrive; the Pipes deliver concurrently meanwhile.
+    const arrivals = async () => {
+      for (const n of notifications) {
+        if (n.at > clock.now()) await clock.sleep(n.at - clock.now());
+        await (pipelines[n.channel] as LocalPipeline).notify(n.event);
+      }
+      if (scenario.duplicateAfterMs !== undefined) {
+        for (const n of notifications) {
+          const at = n.at + scenario.duplicateAfterMs;
+          if (at > clock.now()) await clock.sleep(at - clock.now());
+          await (pipelines[n.channel] as LocalPipeline).notify(n.event);
+        }
+      }
+    };
+    if ((scenario.spacingMs ?? 0) === 0 && scenario.duplicateAfterMs === undefined) {
+      await arrivals();
+      const workers: Array<() => Promise<unknown>> = pipelines.map((p) => () => p.deliver());
+      if (scenario.during) workers.push(() => scenario.during?.(world) as Promise<void>);
+      await clock.all(workers);
+    } else {
+      // Deliveries keep polling while events arrive: each Pipe drains, waits a second, and drains again until
+      // every event has arrived.
+      let arrived = false;
+      const poller = (p: LocalPipeline) => async () => {
+        for (;;) {
+          await p.deliver();
+          if (arrived) {
+            await p.deliver();
+            return;
+          }
+          await clock.sleep(1000);
+        }
+      };
+      await clock.all([
+        async () => {
+          await arrivals();
+          arrived = true;
+        },
+        ...pipelines.map(poller),
+        ...(scenario.during ? [() => scenario.during?.(world) as Promise<void>] : []),
+      ]);
+    }
+    await scenario.after?.(world);
+
+    const posts = namedIds(server, pattern);
+    const seen = new Map<string, number>();
+    for (const post of posts) for (const id of post.ids) seen.set(id, (seen.get(id) ?? 0) + 1);
+    const deadLetterBodies = pipelines.flatMap((p) =>
+      p.deadLetterQueue.receiveMessage(10_000, 0).map((m) => m.Body)
+    );
+    const deadIds = new Set(deadLetterBodies.flatMap((b) => b.match(pattern) ?? []));
+    const delivered = names.filter((id) => seen.has(id)).length;
+    const lost = names.filter((id) => !seen.has(id) && !deadIds.has(id)).length;
+    const duplicated = [...seen.values()].reduce((n, c) => n + Math.max(0, c - 1), 0);
+    const orderKept = channelIds.every((channel) => {
+      const order = posts
+        .filter((p) => p.channel === channel)
+        .flatMap((p) => p.ids)
+        .filter((id, i, all) => all.indexOf(id) === i);
+      return order.every((id, i) => i === 0 || (order[i - 1] as string) < id);
+    });
+    const rates = channelRates(server.messages(), { burst: SLACK_BURST, perSecond: 1 });
+    const lastAt = Math.max(START, ...server.requests.map((r) => r.at));
+    const firstPost = server.messages(channelIds[0]).at(0)?.receivedAt ?? lastAt;
+    const entry: FaultEntry = {
+      notifications: names.length,
+      delivered,
+      lost,
+      duplicated,
+      deadLettered: pipelines.reduce((n, p) => {
+        const c = p.deadLetterQueue.counts();
+        return n + c.visible + c.inFlight;
+      }, 0),
+      orderKept,
+      http429: server.requests.filter((r) => r.status === 429).length,
+      slackPosts: server.requests.length,
+      maxPerChannelPerSecond: Math.round(Math.max(0, ...rates.map((r) => r.sustainedPerSecond)) * 100) / 100,
+      drainSeconds: Math.round((lastAt - START) / 100) / 10,
+    };
+    return { entry, firstChannelFirstPostSeconds: (firstPost - START) / 1000 };
+  } finally {
+    for (const p of pipelines) await p.close();
+    await server.close();
+  }
+}
+
+/** Every `every`-th call (1-based) fails by `fail`; the others go through. */
+function everyNth(formatter: Formatter, every: number, fail: () => Promise<FormatterOutput>): Formatter {
+  let calls = 0;
+  return async (input) => {
+    calls += 1;
+    return calls % every === 0 ? fail() : formatter(input);
+  };
+}
+
+/** A history of `events` events whose causes make one page (MaxResults 200) larger than 256 KiB. */
+function largeHistory(example: Example): Example {
+  const events = Array.from({ length: 240 }, (_, i) => ({
+    id: i + 1,
+    type: i === 0 ? 'ExecutionStarted' : 'TaskFailed',
+    timestamp: example.pages[0]?.events[0]?.timestamp ?? 0,
+    ...(i === 0
+      ? { executionStartedEventDetails: { roleArn: 'arn:aws:iam::123456789012:role/etl' } }
+      : {
+          taskFailedEventDetails: {
+            resourceType: 'lambda',
+            resource: 'invoke',
+            error: 'Lambda.Unknown',
+            cause: `retry ${i}: ${'c'.repeat(1500)}`,
+          },
+        }),
+  }));
+  return { ...example, pages: [{ events }] };
+}
+
+const outage = (
+  server: SlackServer,
+  status: number,
+  error: string | undefined,
+  ms: number,
+  clock: SimulationClock
+) => {
+  server.injectFault({ status, ...(error ? { error } : {}), times: 1_000_000 });
+  return clock.sleep(ms).then(() => server.clearFaults());
+};
+
+async function replayAll(world: World): Promise<void> {
+  for (const p of world.pipelines) p.deadLetterQueue.startMessageMoveTask();
+  await world.drain();
+}
+
+function scenarios(plan: Required<FaultPlan>): Record<FaultName, Scenario> {
+  const n = plan.notifications;
+  const c = plan.channels;
+  return {
+    baseline: { notifications: n, channels: c },
+    slack429Storm: {
+      notifications: n,
+      channels: c,
+      before: (w) => w.server.injectFault({ status: 429, error: 'ratelimited', times: Math.ceil(n / 2) }),
+    },
+    slack5xx10min: {
+      notifications: n,
+      channels: c,
+      during: (w) => outage(w.server, 500, undefined, 10 * MINUTE, w.clock),
+    },
+    slackDown: {
+      notifications: n,
+      channels: c,
+      // An hour of 503s (longer than the retries last), then the operator replays the dead letters.
+      during: (w) => outage(w.server, 503, undefined, 60 * MINUTE, w.clock),
+      after: replayAll,
+    },
+    invalidBlocks: {
+      notifications: n,
+      channels: c,
+      formatter: (real) => async (input) => {
+        const out = await real(input);
+        if (out.kind !== 'message') return out;
+        const blocks = [...(out.delivery.payload.blocks ?? []), { type: 'no_such_block' }];
+        return { ...out, delivery: { ...out.delivery, payload: { ...out.delivery.payload, blocks } } };
+      },
+    },
+    duplicateEvents: {
+      notifications: n,
+      channels: c,
+      spacingMs: 100,
+      // Past the FIFO queue's 5-minute deduplication window.
+      duplicateAfterMs: 6 * MINUTE,
+    },
+    historyDeleted: {
+      notifications: n,
+      channels: c,
+      history: () => async (request) => {
+        throw new StatesError(
+          'Sfn.ExecutionDoesNotExistException',
+          `Execution Does Not Exist: '${request.executionArn}'`
+        );
+      },
+    },
+    pageOver256KiB: {
+      notifications: Math.min(n, 50),
+      channels: Math.min(c, 5),
+      examples: (names) => names.map((name) => renamed(largeHistory(failedExample()), name)),
+    },
+    formatterThrows: {
+      notifications: n,
+      channels: c,
+      formatter: (real) =>
+        everyNth(real, 10, async () => {
+          throw new TypeError("Cannot read properties of undefined (reading 'events')");
+        }),
+    },
+    notifierTimeout: {
+      notifications: n,
+      channels: c,
+      // 1 in 10 formatter calls hang past the task's timeout (the Lambda times out).
+      formatter: (real, clock) =>
+        everyNth(real, 10, async () => {
+          await clock.sleep(70_000);
+          throw Object.assign(new Error('Task timed out after 60.00 seconds'), { name: 'Sandbox.Timedout' });
+        }),
+    },
+    invalidAuthThenReplay: {
+      notifications: n,
+      channels: c,
+      before: (w) => w.server.injectFault({ error: 'invalid_auth', times: 1_000_000 }),
+      after: async (w) => {
+        w.server.clearFaults();
+        await replayAll(w);
+      },
+    },
+    channelNotFoundThenReplay: {
+      notifications: n,
+      channels: c,
+      before: (w) => w.server.removeChannel(w.channelIds[0] as string),
+      after: async (w) => {
+        w.server.addChannel({ id: w.channelIds[0] as string, name: 'fault-1' });
+        await replayAll(w);
+      },
+    },
+    poisonMessages: {
+      notifications: n,
+      channels: c,
+      before: (w) => {
+        const queue = (w.pipelines[0] as LocalPipeline).queue;
+        for (const [i, body] of ['not json', '{"payload": 42}', '{}'].entries()) {
+          queue.sendMessage({
+            MessageBody: body,
+            MessageGroupId: w.channelIds[0] as string,
+            MessageDeduplicationId: `poison-${i}`,
+          });
+        }
+      },
+    },
+    storm: {
+      notifications: plan.stormNotifications,
+      channels: 1,
+      // 500 failures of one state machine in 5 minutes, into one channel.
+      spacingMs: Math.floor((5 * MINUTE) / plan.stormNotifications),
+    },
+  };
+}
+
+/** The matrix as bench/results.json holds it, with what the targets need beyond the entries' fields. */
+export interface FaultResults {
+  readonly plan: Required<FaultPlan>;
+  readonly clock: string;
+  readonly entries: Partial<Record<FaultName, FaultEntry>>;
+  /** How long the poison messages held their channel's group: its first good post, simulated seconds. */
+  readonly poisonHoldSeconds: number;
+}
+
+/** Runs the matrix (every fault, or `only` those). */
+export async function faultMatrix(
+  plan: FaultPlan = {},
+  log: (line: string) => void = () => undefined,
+  only?: readonly FaultName[]
+): Promise<FaultResults> {
+  const full: Required<FaultPlan> = {
+    notifications: plan.notifications ?? 500,
+    channels: plan.channels ?? 10,
+    stormNotifications: plan.stormNotifications ?? 500,
+    seed: plan.seed ?? 1,
+  };
+  const all = scenarios(full);
+  const entries: Partial<Record<FaultName, FaultEntry>> = {};
+  let poisonHoldSeconds = Number.NaN;
+  for (const name of only ?? FAULT_NAMES) {
+    const t = performance.now();
+    const measured = await runScenario(name, all[name], full.seed);
+    entries[name] = measured.entry;
+    if (name === 'poisonMessages') poisonHoldSeconds = measured.firstChannelFirstPostSeconds;
+    log(`faults: ${name} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  }
+  return {
+    plan: full,
+    clock: 'simulated (bench/sim-clock.ts); drainSeconds is virtual time',
+    entries,
+    poisonHoldSeconds,
+  };
+}
+
+/** One of issue 10's targets, checked against the matrix. */
+export interface FaultTargetCheck {
+  readonly id: 'lost-duplicated' | 'baseline-429' | 'per-channel-rate' | 'poison-hold' | 'storm';
+  readonly target: string;
+  readonly figure: string;
+  readonly pass: boolean;
+}
+
+export const faultLimits = {
+  baseline429Share: 0.05,
+  perChannelPerSecond: 1,
+  poisonHoldSeconds: 60,
+  stormPosts: 10,
+} as const;
+
+/** The targets over the entries present; an absent entry fails its target. */
+export function checkFaultTargets(
+  f: Pick<FaultResults, 'entries' | 'poisonHoldSeconds'>
+): FaultTargetCheck[] {
+  const entries = Object.entries(f.entries) as Array<[FaultName, FaultEntry]>;
+  const lossy = entries.filter(([, e]) => e.lost > 0 || e.duplicated > 0);
+  const baseline = f.entries.baseline;
+  const share = baseline && baseline.slackPosts > 0 ? baseline.http429 / baseline.slackPosts : Number.NaN;
+  const fastest = entries.reduce((m, [, e]) => Math.max(m, e.maxPerChannelPerSecond), 0);
+  const storm = f.entries.storm;
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  return [
+    {
+      id: 'lost-duplicated',
+      target: 'lost 0 and duplicated 0 in every entry',
+      figure:
+        lossy.length === 0
+          ? `0 in all ${entries.length}`
+          : lossy.map(([n, e]) => `${n}: ${e.lost} lost, ${e.duplicated} duplicated`).join('; '),
+      pass: entries.length === FAULT_NAMES.length && lossy.length === 0,
+    },
+    {
+      id: 'baseline-429',
+      target: `baseline: http429 ≤ ${pct(faultLimits.baseline429Share)} of slackPosts`,
+      figure: baseline ? `${baseline.http429} of ${baseline.slackPosts} (${pct(share)})` : 'not run',
+      pass: share <= faultLimits.baseline429Share,
+    },
+    {
+      id: 'per-channel-rate',
+      target: `≤ ${faultLimits.perChannelPerSecond} post/s per channel sustained (after a burst of ${SLACK_BURST})`,
+      figure: `${fastest} /s at most`,
+      pass: entries.length > 0 && fastest <= faultLimits.perChannelPerSecond,
+    },
+    {
+      id: 'poison-hold',
+      target: `poison messages hold their group ≤ ${faultLimits.poisonHoldSeconds} s`,
+      figure: Number.isNaN(f.poisonHoldSeconds) ? 'not run' : `${Math.round(f.poisonHoldSeconds)} s`,
+      pass: f.poisonHoldSeconds <= faultLimits.poisonHoldSeconds,
+    },
+    {
+      id: 'storm',
+      target: `storm: ≤ ${faultLimits.stormPosts} posts in the channel, every execution listed`,
+      figure: storm
+        ? `${storm.slackPosts} posts, ${storm.delivered} of ${storm.notifications} listed`
+        : 'not run',
+      pass:
+        storm !== undefined &&
+        storm.slackPosts <= faultLimits.stormPosts &&
+        storm.delivered === storm.notifications,
+    },
+  ];
+}

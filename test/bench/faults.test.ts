@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkFaultTargets,
+  FAULT_NAMES,
+  type FaultEntry,
+  type FaultName,
+  faultMatrix,
+} from '../../bench/faults.js';
+
+const FIELDS = [
+  'notifications',
+  'delivered',
+  'lost',
+  'duplicated',
+  'deadLettered',
+  'orderKept',
+  'http429',
+  'slackPosts',
+  'maxPerChannelPerSecond',
+  'drainSeconds',
+];
+
+const good: FaultEntry = {
+  notifications: 500,
+  delivered: 500,
+  lost: 0,
+  duplicated: 0,
+  deadLettered: 0,
+  orderKept: true,
+  http429: 25,
+  slackPosts: 500,
+  maxPerChannelPerSecond: 1,
+  drainSeconds: 60,
+};
+type Entries = Partial<Record<FaultName, FaultEntry>>;
+const allGood = Object.fromEntries(FAULT_NAMES.map((n) => [n, good])) as Entries;
+const atLimits: { entries: Entries; poisonHoldSeconds: number } = {
+  entries: { ...allGood, storm: { ...good, slackPosts: 10 } },
+  poisonHoldSeconds: 60,
+};
+
+describe('fault targets', () => {
+  it('pass exactly at their limits', () => {
+    expect(checkFaultTargets(atLimits).filter((t) => !t.pass)).toEqual([]);
+  });
+
+  it('each misses just over its limit', () => {
+    const over: Array<[string, Partial<typeof atLimits>]> = [
+      ['lost-duplicated', { entries: { ...atLimits.entries, slackDown: { ...good, lost: 1 } } }],
+      ['baseline-429', { entries: { ...atLimits.entries, baseline: { ...good, http429: 26 } } }],
+      [
+        'per-channel-rate',
+        {
+          entries: { ...atLimits.entries, storm: { ...good, slackPosts: 10, maxPerChannelPerSecond: 1.01 } },
+        },
+      ],
+      ['poison-hold', { poisonHoldSeconds: 61 }],
+      ['storm', { entries: { ...atLimits.entries, storm: { ...good, slackPosts: 10, delivered: 499 } } }],
+    ];
+    for (const [id, change] of over) {
+      const missed = checkFaultTargets({ ...atLimits, ...change }).filter((t) => !t.pass);
+      expect(missed.map((t) => t.id)).toEqual([id]);
+    }
+  });
+
+  it('fail when the matrix lacks entries', () => {
+    const { baseline: _b, storm: _s, ...rest } = atLimits.entries;
+    const missed = checkFaultTargets({ entries: rest, poisonHoldSeconds: Number.NaN }).filter((t) => !t.pass);
+    expect(missed.map((t) => t.id)).toEqual(['lost-duplicated', 'baseline-429', 'poison-hold', 'storm']);
+  });
+});
+
+describe('the fault matrix on the local pipeline (a small plan)', () => {
+  it('measures each entry with exactly the issue’s fields, and the notifier never drops on its faults', async () => {
+    const run = await faultMatrix({ notifications: 9, channels: 3, stormNotifications: 6 }, undefined, [
+      'baseline',
+      'formatterThrows',
+      'historyDeleted',
+      'poisonMessages',
+    ]);
+    for (const entry of Object.values(run.entries)) {
+      expect(Object.keys(entry)).toEqual(FIELDS);
+      expect(entry.delivered + entry.lost).toBeLessThanOrEqual(entry.notifications);
+      expect(entry.slackPosts).toBeGreaterThanOrEqual(entry.delivered);
+    }
+    // The notifier's own faults degrade to a message built from the event: nothing is lost.
+    for (const name of ['baseline', 'formatterThrows', 'historyDeleted'] as const) {
+      expect(run.entries[name]).toMatchObject({ notifications: 9, delivered: 9, lost: 0, deadLettered: 0 });
+    }
+    // Three bodies that are not delivery messages end in the dead-letter queue; the good ones still go out.
+    expect(run.entries.poisonMessages).toMatchObject({ delivered: 9, lost: 0, deadLettered: 3 });
+    expect(run.poisonHoldSeconds).toBeGreaterThan(0);
+  }, 60_000);
+});
