@@ -133,4 +133,8 @@ export interface DeliveryMessage {
   readonly executionArn: string;
   readonly status: string;
   readonly deduplicationId: string;
+  /** The account the execution ran in (the event's, else the ARN's). @default - unknown */
+  readonly account?: string;
+  /** The region the execution ran in (the event's, else the ARN's). @default - unknown */
+  readonly region?: string;
 }

@@ -19,6 +19,7 @@ import type {
 import { plainTextMessage, renderSummary } from './format.js';
 import { eventOnlyMessage } from './render/event-only.js';
 import { TemplateError } from './render/templates.js';
+import { sourceSfnClient } from './source-client.js';
 import { foldPages, summarize } from './summarize/index.js';
 
 /** Service name in the logs when `POWERTOOLS_SERVICE_NAME` is unset. */
@@ -159,7 +160,9 @@ export function createHandler(options: HandlerOptions = {}): FormatterHandler {
       pages = [];
       nextToken = undefined;
       try {
-        partial = await readHistoryFolded(executionArn, options.sfnClient, logger);
+        // A central environment reads in the execution's account and region, with its read role.
+        const client = options.sfnClient ?? (await sourceSfnClient(event));
+        partial = await readHistoryFolded(executionArn, client, logger);
       } catch (error) {
         // The notification still goes out, saying why the details are missing.
         const name = error instanceof Error ? error.name : 'Error';
@@ -207,6 +210,9 @@ export function createHandler(options: HandlerOptions = {}): FormatterHandler {
       executionArn,
       status,
       deduplicationId: dedup,
+      // Where the execution ran, for routes by account and region (issue "Routing").
+      ...(summary.execution.account ? { account: summary.execution.account } : {}),
+      ...(summary.execution.region ? { region: summary.execution.region } : {}),
     };
     logger.info('formatted', {
       events: summary.eventCount,

@@ -3,6 +3,8 @@
  * Every error names the key that is wrong and says how to fix it, so a typo fails `cdk synth` with one line.
  */
 
+import { checkWatchedArnsInSources, parseSources, type SourcesConfig } from './source-config.js';
+
 /** Execution statuses the EventBridge rule can match. */
 export const EXECUTION_STATUSES = [
   'FAILED',
@@ -69,6 +71,12 @@ export interface EnvironmentConfig {
    * @default false
    */
   readonly logExecutionData: boolean;
+  /**
+   * A central environment: the accounts and regions whose status changes are forwarded to this environment's
+   * event bus (infra/source-config.ts). Requires `account` and `region`.
+   * @default - a single-account environment (the rule on the default bus of its own account and region)
+   */
+  readonly sources?: SourcesConfig;
 }
 
 /** A configuration mistake; the message is one line meant for the person editing cdk.json. */
@@ -99,6 +107,7 @@ const KNOWN_KEYS = [
   'template',
   'alarmTopicArn',
   'logExecutionData',
+  'sources',
 ] as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -270,6 +279,15 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
     );
   }
   const logExecutionData = raw.logExecutionData === true;
+  const sources = raw.sources === undefined ? undefined : parseSources(`${where}.sources`, raw.sources);
+  if (sources !== undefined) {
+    if (account === undefined || region === undefined) {
+      throw new ConfigError(
+        `${where}.sources needs ${where}.account and .region: the source accounts forward to the central bus by its ARN`
+      );
+    }
+    checkWatchedArnsInSources(where, stateMachineArns, sources);
+  }
   return {
     name,
     ...(account === undefined ? {} : { account }),
@@ -282,6 +300,7 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
     template,
     ...(alarmTopicArn === undefined ? {} : { alarmTopicArn }),
     logExecutionData,
+    ...(sources === undefined ? {} : { sources }),
   };
 }
 

@@ -8,6 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config.js';
+import { CentralBus } from '../constructs/central-bus.js';
 import { type SlackDestination, SlackNotifier } from '../constructs/slack-notifier.js';
 
 export interface NotifierStackProps extends StackProps {
@@ -27,6 +28,8 @@ export function notifierStackName(environmentName: string): string {
 
 export class NotifierStack extends Stack {
   public readonly notifier: SlackNotifier;
+  /** The central event bus (a central environment only). */
+  public readonly centralBus?: CentralBus;
 
   constructor(scope: Construct, id: string, props: NotifierStackProps) {
     super(scope, id, props);
@@ -56,6 +59,17 @@ export class NotifierStack extends Stack {
                 }),
           };
 
+    // A central environment: the bus its source accounts forward to (infra/stacks/source-stack.ts).
+    const sources = config.sources;
+    this.centralBus =
+      sources === undefined
+        ? undefined
+        : new CentralBus(this, 'CentralBus', {
+            environmentName: config.name,
+            accounts: sources.accounts,
+            ...(sources.organizationId === undefined ? {} : { organizationId: sources.organizationId }),
+          });
+
     this.notifier = new SlackNotifier(this, 'Notifier', {
       environmentName: config.name,
       stateMachineArns: config.stateMachineArns,
@@ -65,6 +79,16 @@ export class NotifierStack extends Stack {
       template: config.template,
       logExecutionData: config.logExecutionData,
       ...(props.formatterEntry === undefined ? {} : { formatterEntry: props.formatterEntry }),
+      ...(sources === undefined || this.centralBus === undefined
+        ? {}
+        : {
+            central: {
+              eventBus: this.centralBus.eventBus,
+              accounts: sources.accounts,
+              regions: sources.regions,
+              ...(sources.organizationId === undefined ? {} : { organizationId: sources.organizationId }),
+            },
+          }),
       ...(config.mentionOnFailure === undefined ? {} : { mentionOnFailure: config.mentionOnFailure }),
       ...(config.alarmTopicArn === undefined
         ? {}
@@ -72,6 +96,9 @@ export class NotifierStack extends Stack {
     });
 
     const n = this.notifier;
+    if (this.centralBus) {
+      new CfnOutput(this, 'CentralEventBusArn', { value: this.centralBus.eventBus.eventBusArn });
+    }
     new CfnOutput(this, 'NotifierStateMachineArn', { value: n.notifierStateMachine.stateMachineArn });
     new CfnOutput(this, 'DeliveryStateMachineArn', { value: n.deliveryStateMachine.stateMachineArn });
     new CfnOutput(this, 'QueueUrl', { value: n.queue.queueUrl });

@@ -1,0 +1,113 @@
+/**
+ * The names a central environment and its source stack agree on, and the notifier's task `Credentials`.
+ * Pure (no aws-cdk-lib): the CDK constructs, the local pipeline and the tests share it.
+ *
+ * The source stack is one template deployed to every source account and region (a StackSet), and IAM names are
+ * per account, so each region's roles carry the region in their name: `sfn-slack-<env>-read-<region>`. The
+ * notifier builds the role ARN of an execution from the event's `account` and `region`, which EventBridge sets
+ * (a sender cannot claim another account), so a source can only ever make the notifier read its own histories.
+ */
+
+/**
+ * The formatter's environment variable holding the central environment's name: set, the formatter reads a
+ * history with the execution account's read role (formatters/source-client.ts).
+ */
+export const CENTRAL_ENVIRONMENT_ENV = 'SFN_SLACK_CENTRAL_ENVIRONMENT';
+
+/** The central event bus of an environment. */
+export function centralBusName(environment: string): string {
+  return `sfn-slack-notifier-${environment}`;
+}
+
+/** The central notifier state machine's role (a fixed name, so the source stack can trust it before deploy). */
+export function notifierRoleName(environment: string): string {
+  return `sfn-slack-${environment}-notifier`;
+}
+
+/** The formatter's role: it reads a history itself when a page is too large for Step Functions. */
+export function formatterRoleName(environment: string): string {
+  return `sfn-slack-${environment}-formatter`;
+}
+
+/** The central actions machine's role (issue "actions"): the only principal the action role trusts. */
+export function actionsRoleName(environment: string): string {
+  return `sfn-slack-${environment}-actions`;
+}
+
+/** Everything before the region in a source account's read role name. */
+export function readRoleNamePrefix(environment: string): string {
+  return `sfn-slack-${environment}-read-`;
+}
+
+/** The read-only role the source stack creates in each source account and region. */
+export function readRoleName(environment: string, region: string): string {
+  return `${readRoleNamePrefix(environment)}${region}`;
+}
+
+/** The role that may redrive and stop executions (only when actions are enabled). */
+export function actionRoleName(environment: string, region: string): string {
+  return `sfn-slack-${environment}-act-${region}`;
+}
+
+/** The read role an execution's history is read with: what the notifier's `Credentials` evaluate to. */
+export function readRoleArn(partition: string, account: string, environment: string, region: string): string {
+  return `arn:${partition}:iam::${account}:role/${readRoleName(environment, region)}`;
+}
+
+/** Task resources that read the watched execution in its own account (every Step Functions SDK call). */
+const SOURCE_RESOURCE = /^arn:aws:states:::aws-sdk:sfn:/;
+
+/**
+ * The `Credentials` of a state that reads the watched execution: its account's read role, built from the event
+ * (`account`, `region`) and the notifier's own partition. The role name prefix comes from the validated
+ * environment name (letters, digits, `-`), so it cannot end the JSONata string literal it sits in.
+ */
+export function readRoleCredentials(environment: string): { RoleArn: string } {
+  const prefix = readRoleNamePrefix(environment);
+  if (!/^[A-Za-z0-9-]+$/.test(prefix)) {
+    throw new Error(`source role prefix ${JSON.stringify(prefix)} must hold only letters, digits and "-"`);
+  }
+  return {
+    RoleArn: `{% ( $e := $states.context.Execution.Input; $partition := $split($states.context.StateMachine.Id, ':')[1]; 'arn:' & $partition & ':iam::' & $e.account & ':role/${prefix}' & $e.region ) %}`,
+  };
+}
+
+/** Names of the Task states that call Step Functions about the watched execution. */
+export function sourceReadingStates(definition: string): string[] {
+  const machine = JSON.parse(definition) as { States: Record<string, { Type?: string; Resource?: unknown }> };
+  return Object.entries(machine.States)
+    .filter(([, state]) => state.Type === 'Task' && SOURCE_RESOURCE.test(String(state.Resource)))
+    .map(([name]) => name);
+}
+
+/**
+ * The notifier definition of a central environment: every state that reads the watched execution runs with the
+ * execution account's read role. Returns the definition text (placeholders untouched), indented as the file is.
+ */
+export function withSourceCredentials(definition: string, environment: string): string {
+  const machine = JSON.parse(definition) as { States: Record<string, Record<string, unknown>> };
+  const credentials = readRoleCredentials(environment);
+  const states = sourceReadingStates(definition);
+  if (states.length === 0) throw new Error('the notifier definition has no state that reads the execution');
+  for (const name of states) {
+    const state = machine.States[name] as Record<string, unknown>;
+    machine.States[name] = insertAfter(state, 'Resource', 'Credentials', credentials);
+  }
+  return `${JSON.stringify(machine, null, 2)}\n`;
+}
+
+/** A copy of `object` with `key` placed right after `after`, so the console shows it next to the Resource. */
+function insertAfter(
+  object: Record<string, unknown>,
+  after: string,
+  key: string,
+  value: unknown
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(object)) {
+    if (k === key) continue;
+    out[k] = v;
+    if (k === after) out[key] = value;
+  }
+  return out;
+}
