@@ -17,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../formatters/contract.js';
 import { jsonStringSubstitution } from '../infra/json-string-substitution.js';
+import { withSourceCredentials } from '../infra/source-roles.js';
 import {
   type Clock,
   type ExecutionResult,
@@ -42,6 +43,7 @@ import { getExecutionHistoryHandler, type HistorySource } from './stand-ins/hist
 import { httpInvokeHandler, type LocalConnection } from './stand-ins/http-invoke.js';
 import { lambdaInvokeHandler } from './stand-ins/lambda.js';
 import { serveHistoryToSdk, setServedHistory } from './stand-ins/sfn-endpoint.js';
+import { readWithSourceRole, type SourceRead } from './stand-ins/source-roles.js';
 import { sqsSendMessageHandler } from './stand-ins/sqs.js';
 import { ssmGetParameterHandler } from './stand-ins/ssm.js';
 
@@ -128,6 +130,13 @@ export interface PipelineOptions {
    * @default false
    */
   readonly executionData?: boolean;
+  /**
+   * Run as a central environment (cdk.json `sources`): the notifier reads each execution with the read role of
+   * its account and region (task `Credentials`, infra/source-roles.ts), and a read with any other role is refused
+   * as the source account's IAM would (local/stand-ins/source-roles.ts). Every read is in `sourceReads`.
+   * @default false
+   */
+  readonly central?: boolean;
 }
 
 export interface NotifyResult {
@@ -163,6 +172,8 @@ export class LocalPipeline {
   readonly deadLetterQueue: FifoQueue;
   readonly clock: Clock;
   readonly pipe: LocalPipe;
+  /** In a central environment, every read of a watched execution and the role it ran with, oldest first. */
+  readonly sourceReads: SourceRead[] = [];
   /** Results of every delivery execution, oldest first. */
   readonly deliveries: { records: SqsRecord[]; result: ExecutionResult }[] = [];
   private readonly notifierDefinition: string;
@@ -228,15 +239,22 @@ export class LocalPipeline {
       ExecutionData: options.executionData === true ? 'true' : 'false',
       QueueUrl: this.queue.url,
     };
-    this.notifierDefinition = readMachine('notifier.asl.json', settings);
+    const environment = settings.Environment as string;
+    const notifier = readMachine('notifier.asl.json', settings);
+    this.notifierDefinition = options.central ? withSourceCredentials(notifier, environment) : notifier;
+    // In a central environment the source account's IAM decides which role may read an execution.
+    const fromSource = (handler: ResourceHandler): ResourceHandler =>
+      options.central
+        ? readWithSourceRole(handler, environment, (read) => this.sourceReads.push(read))
+        : handler;
     this.deliverDefinition = readMachine(
       webhookMode ? 'deliver-webhook.asl.json' : 'deliver.asl.json',
       settings
     );
 
     this.notifierResources = {
-      [resources.history]: getExecutionHistoryHandler(options.history),
-      [resources.describe]: describeStateMachineForExecutionHandler(options.definition),
+      [resources.history]: fromSource(getExecutionHistoryHandler(options.history)),
+      [resources.describe]: fromSource(describeStateMachineForExecutionHandler(options.definition)),
       [resources.lambda]: lambdaInvokeHandler({
         [formatterArn]: options.formatter as (p: never) => Promise<unknown>,
       }),
