@@ -68,6 +68,9 @@ export interface FaultPlan {
 }
 
 const START = Date.UTC(2026, 10, 25, 3, 0);
+
+/** pageOver256KiB runs smaller: each notification's formatter reads a 240-event history over the local SDK endpoint. */
+export const LARGE_HISTORY_LIMITS = { notifications: 50, channels: 5 } as const;
 const MINUTE = 60_000;
 
 interface Notification {
@@ -80,7 +83,7 @@ interface Notification {
 interface Scenario {
   readonly notifications: number;
   readonly channels: number;
-  /** Milliseconds between notifications (0: all at once). */
+  /** Milliseconds between events (0: all at once). */
   readonly spacingMs?: number;
   readonly history?: (base: HistorySource) => HistorySource;
   readonly formatter?: (base: Formatter, clock: SimulationClock) => Formatter;
@@ -170,48 +173,48 @@ async function runScenario(name: FaultName, scenario: Scenario, seed: number): P
       at: START + i * (scenario.spacingMs ?? 0),
       event: example.event,
     }));
-    // The notifier runs as events arrive; the Pipes deliver concurrently meanwhile.
-    const arrivals = async () => {
-      for (const n of notifications) {
-        if (n.at > clock.now()) await clock.sleep(n.at - clock.now());
-        await (pipelines[n.channel] as LocalPipeline).notify(n.event);
-      }
-      if (scenario.duplicateAfterMs !== undefined) {
-        for (const n of notifications) {
-          const at = n.at + scenario.duplicateAfterMs;
-          if (at > clock.now()) await clock.sleep(at - clock.now());
-          await (pipelines[n.channel] as LocalPipeline).notify(n.event);
+    // What each channel's queue received, in order (the first enqueue of each notification): the order the
+    // delivery must keep.
+    const enqueued = new Map<string, string[]>();
+    for (const [i, p] of pipelines.entries()) {
+      const send = p.queue.sendMessage.bind(p.queue);
+      const list: string[] = [];
+      enqueued.set(channelIds[i] as string, list);
+      p.queue.sendMessage = (input) => {
+        for (const id of input.MessageBody.match(pattern) ?? []) if (!list.includes(id)) list.push(id);
+        return send(input);
+      };
+    }
+    // Each event starts its own notifier execution when it arrives (they run concurrently, as on AWS); every
+    // Pipe polls its queue meanwhile: it drains, waits a second, and drains again until every event arrived.
+    const arrivals = notifications.flatMap((n) =>
+      [n.at, ...(scenario.duplicateAfterMs === undefined ? [] : [n.at + scenario.duplicateAfterMs])].map(
+        (at) => ({ n, at })
+      )
+    );
+    let pending = arrivals.length;
+    const poller = (p: LocalPipeline) => async () => {
+      for (;;) {
+        await p.deliver();
+        if (pending === 0) {
+          await p.deliver();
+          return;
         }
+        await clock.sleep(1000);
       }
     };
-    if ((scenario.spacingMs ?? 0) === 0 && scenario.duplicateAfterMs === undefined) {
-      await arrivals();
-      const workers: Array<() => Promise<unknown>> = pipelines.map((p) => () => p.deliver());
-      if (scenario.during) workers.push(() => scenario.during?.(world) as Promise<void>);
-      await clock.all(workers);
-    } else {
-      // Deliveries keep polling while events arrive: each Pipe drains, waits a second, and drains again until
-      // every event has arrived.
-      let arrived = false;
-      const poller = (p: LocalPipeline) => async () => {
-        for (;;) {
-          await p.deliver();
-          if (arrived) {
-            await p.deliver();
-            return;
-          }
-          await clock.sleep(1000);
+    await clock.all<unknown>([
+      ...arrivals.map(({ n, at }) => async () => {
+        await clock.sleep(Math.max(0, at - clock.now()));
+        try {
+          await (pipelines[n.channel] as LocalPipeline).notify(n.event);
+        } finally {
+          pending -= 1;
         }
-      };
-      await clock.all([
-        async () => {
-          await arrivals();
-          arrived = true;
-        },
-        ...pipelines.map(poller),
-        ...(scenario.during ? [() => scenario.during?.(world) as Promise<void>] : []),
-      ]);
-    }
+      }),
+      ...pipelines.map(poller),
+      ...(scenario.during ? [() => scenario.during?.(world) as Promise<void>] : []),
+    ]);
     await scenario.after?.(world);
 
     const posts = namedIds(server, pattern);
@@ -224,12 +227,14 @@ async function runScenario(name: FaultName, scenario: Scenario, seed: number): P
     const delivered = names.filter((id) => seen.has(id)).length;
     const lost = names.filter((id) => !seen.has(id) && !deadIds.has(id)).length;
     const duplicated = [...seen.values()].reduce((n, c) => n + Math.max(0, c - 1), 0);
+    // Posted in the order queued: each channel's first posts follow its queue's first enqueues.
     const orderKept = channelIds.every((channel) => {
-      const order = posts
+      const posted = posts
         .filter((p) => p.channel === channel)
         .flatMap((p) => p.ids)
         .filter((id, i, all) => all.indexOf(id) === i);
-      return order.every((id, i) => i === 0 || (order[i - 1] as string) < id);
+      const queued = (enqueued.get(channel) ?? []).filter((id) => posted.includes(id));
+      return posted.length === queued.length && posted.every((id, i) => queued[i] === id);
     });
     const rates = channelRates(server.messages(), { burst: SLACK_BURST, perSecond: 1 });
     const lastAt = Math.max(START, ...server.requests.map((r) => r.at));
@@ -351,8 +356,8 @@ function scenarios(plan: Required<FaultPlan>): Record<FaultName, Scenario> {
       },
     },
     pageOver256KiB: {
-      notifications: Math.min(n, 50),
-      channels: Math.min(c, 5),
+      notifications: Math.min(n, LARGE_HISTORY_LIMITS.notifications),
+      channels: Math.min(c, LARGE_HISTORY_LIMITS.channels),
       examples: (names) => names.map((name) => renamed(largeHistory(failedExample()), name)),
     },
     formatterThrows: {

@@ -21,6 +21,8 @@ export const OUTPUT_NAMES = [
   'WebhookParameterName',
   'WebhookParameterKeyArn',
   'FormatterFunctionName',
+  'AlarmTopicArn',
+  'ReplayRoleArn',
 ] as const;
 
 export type OutputName = (typeof OUTPUT_NAMES)[number];
@@ -28,7 +30,8 @@ export type OutputName = (typeof OUTPUT_NAMES)[number];
 /**
  * Outputs a healthy stack may lack: one of BotTokenSecretArn (channel mode, with SlackChannel) and
  * WebhookParameterName (webhook mode, with WebhookParameterKeyArn only for a customer managed key); and
- * FormatterFunctionName, which no command uses. Every other output must be there.
+ * FormatterFunctionName, which no command uses; AlarmTopicArn and ReplayRoleArn, which stacks deployed before
+ * them lack (replay runs as whatever the profile gives it). Every other output must be there.
  */
 export const OPTIONAL_OUTPUTS: ReadonlySet<OutputName> = new Set<OutputName>([
   'BotTokenSecretArn',
@@ -36,6 +39,8 @@ export const OPTIONAL_OUTPUTS: ReadonlySet<OutputName> = new Set<OutputName>([
   'WebhookParameterName',
   'WebhookParameterKeyArn',
   'FormatterFunctionName',
+  'AlarmTopicArn',
+  'ReplayRoleArn',
 ]);
 
 /** The outputs every deployed stack has, whatever its Slack mode. */

@@ -368,17 +368,43 @@ describe('notifier.asl.json: Route and Enqueue', () => {
     expect(Object.values(definition.States).some((s) => s.Type === 'Fail')).toBe(false);
   });
 
-  it('sends the delivery as a JSON string with the formatter group and dedup ids', async () => {
+  it('sends the delivery as a JSON string with the environment channel as group and the formatter dedup id', async () => {
     const enqueue = state(definition, 'Enqueue');
     const args = enqueue.Arguments as Record<string, string>;
+    const vars = prepared(definition);
     expect(args.QueueUrl).toBe(QUEUE_URL);
-    expect(JSON.parse((await evaluate(args.MessageBody, { input: message })) as string)).toEqual(
+    expect(JSON.parse((await evaluate(args.MessageBody, { input: message }, vars)) as string)).toEqual(
       message.delivery
     );
-    expect(await evaluate(args.MessageGroupId, { input: message })).toBe('#etl-alerts');
-    expect(await evaluate(args.MessageDeduplicationId, { input: message })).toBe('a'.repeat(64));
+    expect(await evaluate(args.MessageGroupId, { input: message }, vars)).toBe('#etl-alerts');
+    expect(await evaluate(args.MessageDeduplicationId, { input: message }, vars)).toBe('a'.repeat(64));
     expect(enqueue.End).toBe(true);
     expect(errorsOf(enqueue, 'Catch')).toEqual([['States.ALL']]);
     expect(state(definition, 'EnqueueEventOnly').Catch).toBeUndefined();
+  });
+
+  it('posts only where the environment routes: the channel is pinned whatever the formatter answered', async () => {
+    const args = state(definition, 'Enqueue').Arguments as Record<string, string>;
+    const stray = {
+      ...message,
+      delivery: {
+        ...message.delivery,
+        payload: { channel: '#somewhere-else', text: 'x' },
+        fallback: { text: 'x' },
+      },
+      messageGroupId: '#somewhere-else',
+    };
+    const body = (vars: Record<string, unknown>) =>
+      evaluate(args.MessageBody, { input: stray }, vars).then((b) => JSON.parse(b as string));
+    expect(await body(prepared(definition))).toMatchObject({
+      payload: { channel: '#etl-alerts', text: 'x' },
+      fallback: { channel: '#etl-alerts', text: 'x' },
+    });
+    expect(await evaluate(args.MessageGroupId, { input: stray }, prepared(definition))).toBe('#etl-alerts');
+    const webhook = definitionWith({ DestinationType: 'webhook', SlackChannel: '' });
+    const webhookBody = await body(prepared(webhook));
+    expect(webhookBody.payload).toEqual({ text: 'x' });
+    expect(webhookBody.fallback).toEqual({ text: 'x' });
+    expect(await evaluate(args.MessageGroupId, { input: stray }, prepared(webhook))).toBe('webhook');
   });
 });
