@@ -18,6 +18,7 @@ import {
 } from './designs.js';
 import { checkFaultTargets, FAULT_NAMES, type FaultEntry, type FaultName, faultMatrix } from './faults.js';
 import { benchFormatter } from './formatter.js';
+import { ORGANIZATION_PLAN, organizationBench } from './organization.js';
 import { type BurstResult, burst, loadFormatter, single } from './pipeline.js';
 import { withReadmePerformance } from './readme.js';
 import { performanceDoc, textTable } from './report.js';
@@ -107,6 +108,13 @@ const priced = (d: ReturnType<typeof notifierDesign>) => ({
 const size25k = formatter.sizes.find((s) => s.requestedEvents === 25_000);
 if (!size25k) throw new Error('the plan must include 25,000 events');
 const cpus = os.cpus();
+log('organization: a central environment under a burst from many accounts');
+const organization = await organizationBench(
+  handler,
+  ORGANIZATION_PLAN,
+  priced(notifierDesign(measured)).dollarsPerThousand,
+  log
+);
 const results: Results = {
   date: new Date().toISOString(),
   node: process.version,
@@ -138,6 +146,7 @@ const results: Results = {
   faults,
   faultRun,
   faultTargets: checkFaultTargets(matrix),
+  organization,
 };
 
 writeFileSync(path.join(repoRoot, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
