@@ -1,0 +1,139 @@
+/**
+ * infra/source-roles.ts: a central environment's notifier definition. The states that read the watched
+ * execution get task Credentials; run on the local runner, each execution is read with its own account's and
+ * region's read role, the role the source stack creates.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  readRoleArn,
+  readRoleCredentials,
+  readRoleName,
+  sourceReadingStates,
+  withSourceCredentials,
+} from '../../infra/source-roles.js';
+import { runStateMachine, substitute, type TaskInvocation, VirtualClock } from '../../local/asl/index.js';
+import { repoRoot } from './helpers.js';
+
+const validateAsl = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => {
+  isValid: boolean;
+  errorsText: (separator?: string) => string;
+};
+
+const file = () => readFileSync(path.join(repoRoot, 'statemachines', 'notifier.asl.json'), 'utf8');
+
+describe('withSourceCredentials', () => {
+  const central = withSourceCredentials(file(), 'org');
+  const states = (JSON.parse(central) as { States: Record<string, Record<string, unknown>> }).States;
+
+  it('gives Credentials to every state that calls Step Functions about the execution, and to no other', () => {
+    const reading = sourceReadingStates(file());
+    expect(reading).toEqual(['Describe', 'FetchHistory']);
+    for (const [name, state] of Object.entries(states)) {
+      expect(state.Credentials, name).toEqual(
+        reading.includes(name) ? readRoleCredentials('org') : undefined
+      );
+    }
+  });
+
+  it('changes nothing else: placeholders, expressions and every other field as in the file', () => {
+    const original = JSON.parse(file()) as { States: Record<string, Record<string, unknown>> };
+    for (const [name, state] of Object.entries(states)) {
+      const { Credentials: _, ...rest } = state;
+      expect(rest, name).toEqual(original.States[name]);
+    }
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a definition placeholder, left for the construct to fill
+    expect(central).toContain('${FormatterFunctionArn}');
+  });
+
+  it('passes asl-validator', () => {
+    const result = validateAsl(JSON.parse(central));
+    expect(result.errorsText('\n')).toBe('');
+    expect(result.isValid).toBe(true);
+  });
+
+  it('refuses an environment name that could end the JSONata string it sits in', () => {
+    expect(() => readRoleCredentials("org' & $x & '")).toThrow(/only letters, digits and "-"/);
+  });
+
+  it('names each region its own role (one IAM name space per account)', () => {
+    expect(readRoleName('org', 'eu-west-1')).toBe('sfn-slack-org-read-eu-west-1');
+    expect(readRoleArn('aws-cn', '111122223333', 'org', 'cn-north-1')).toBe(
+      'arn:aws-cn:iam::111122223333:role/sfn-slack-org-read-cn-north-1'
+    );
+  });
+});
+
+describe('the central notifier on the local runner', () => {
+  const definition = substitute(withSourceCredentials(file(), 'org'), {
+    FormatterFunctionArn: 'arn:aws:lambda:eu-west-1:444455556666:function:formatter',
+    Environment: 'org',
+    Template: 'detailed',
+    DestinationType: 'channel',
+    SlackChannel: 'C0TEST',
+    MentionOnFailure: '',
+    ExecutionData: 'false',
+    QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/444455556666/notify.fifo',
+  });
+
+  const eventFrom = (account: string, region: string, partition = 'aws') => ({
+    'detail-type': 'Step Functions Execution Status Change',
+    source: 'aws.states',
+    account,
+    region,
+    detail: {
+      executionArn: `arn:${partition}:states:${region}:${account}:execution:etl:run-1`,
+      stateMachineArn: `arn:${partition}:states:${region}:${account}:stateMachine:etl`,
+      name: 'run-1',
+      status: 'FAILED',
+      redriveCount: 0,
+    },
+  });
+
+  async function rolesUsed(event: unknown, notifierArn: string): Promise<Record<string, string | undefined>> {
+    const calls: TaskInvocation[] = [];
+    const record = (answer: unknown) => async (task: TaskInvocation) => {
+      calls.push(task);
+      return answer;
+    };
+    const result = await runStateMachine(definition, event, {
+      resources: {
+        'arn:aws:states:::aws-sdk:sfn:describeStateMachineForExecution': record({ Definition: '{}' }),
+        'arn:aws:states:::aws-sdk:sfn:getExecutionHistory': record({ Events: [] }),
+        'arn:aws:states:::lambda:invoke': record({
+          Payload: { kind: 'message', delivery: {}, messageGroupId: 'C0TEST', deduplicationId: 'd' },
+        }),
+        'arn:aws:states:::sqs:sendMessage': record({ MessageId: 'm-1' }),
+      },
+      clock: new VirtualClock(),
+      stateMachineArn: notifierArn,
+    });
+    expect(result.status).toBe('SUCCEEDED');
+    return Object.fromEntries(calls.map((call) => [call.stateName, call.credentials?.roleArn]));
+  }
+
+  it.each([
+    ['111122223333', 'eu-west-1'],
+    ['777788889999', 'us-east-1'],
+  ])(
+    'reads an execution of %s in %s with that account and region read role only',
+    async (account, region) => {
+      const roles = await rolesUsed(
+        eventFrom(account, region),
+        'arn:aws:states:eu-west-1:444455556666:stateMachine:notifier'
+      );
+      const role = `arn:aws:iam::${account}:role/sfn-slack-org-read-${region}`;
+      expect(roles).toEqual({ Describe: role, FetchHistory: role, Format: undefined, Enqueue: undefined });
+    }
+  );
+
+  it("takes the partition from the notifier's own ARN, never from the event", async () => {
+    const roles = await rolesUsed(
+      eventFrom('111122223333', 'cn-north-1', 'aws'),
+      'arn:aws-cn:states:cn-north-1:444455556666:stateMachine:notifier'
+    );
+    expect(roles.FetchHistory).toBe('arn:aws-cn:iam::111122223333:role/sfn-slack-org-read-cn-north-1');
+  });
+});
