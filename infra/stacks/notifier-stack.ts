@@ -96,8 +96,17 @@ export class NotifierStack extends Stack {
     });
 
     const n = this.notifier;
-    if (this.centralBus) {
+    if (this.centralBus && sources) {
       new CfnOutput(this, 'CentralEventBusArn', { value: this.centralBus.eventBus.eventBusArn });
+      // Where the source stack's StackSet goes (docs/infra.md): `aws cloudformation create-stack-instances`.
+      new CfnOutput(this, 'SourceStackSetTargets', {
+        description: 'Deployment targets and regions of the source stack StackSet',
+        value: JSON.stringify({
+          Accounts: sources.accounts,
+          OrganizationalUnitIds: sources.organizationalUnitIds,
+          Regions: sources.regions,
+        }),
+      });
     }
     new CfnOutput(this, 'NotifierStateMachineArn', { value: n.notifierStateMachine.stateMachineArn });
     new CfnOutput(this, 'DeliveryStateMachineArn', { value: n.deliveryStateMachine.stateMachineArn });

@@ -254,6 +254,18 @@ describe('a central environment with an organization (cdk.json "org")', () => {
     }
   });
 
+  it('the central stack outputs its bus and where the source StackSet goes', () => {
+    const outputs = central.Outputs as Record<string, { Value: unknown }>;
+    expect(outputs.CentralEventBusArn?.Value).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^CentralBus/), 'Arn'],
+    });
+    expect(JSON.parse(text(outputs.SourceStackSetTargets?.Value))).toEqual({
+      Accounts: ['111122223333', '777788889999'],
+      OrganizationalUnitIds: ['ou-ab12-cdef3456'],
+      Regions: ['eu-west-1', 'us-east-1', 'ap-southeast-2'],
+    });
+  });
+
   it('the notifier reads each execution with its account and region role, and listens on the central bus', () => {
     const machine = only(central, 'AWS::StepFunctions::StateMachine', 'NotifierStateMachine');
     const definition = JSON.parse(text(machine.DefinitionString).replace(/<Ref:[^>]+>/g, 'x')) as {
