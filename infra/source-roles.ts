@@ -57,19 +57,35 @@ export function readRoleArn(partition: string, account: string, environment: str
 /** Task resources that read the watched execution in its own account (every Step Functions SDK call). */
 const SOURCE_RESOURCE = /^arn:aws:states:::aws-sdk:sfn:/;
 
+/** Which source role a state runs with: `read` (the notifier, the formatter) or `act` (the actions machine). */
+export type SourceRoleKind = 'read' | 'act';
+
+/** Everything before the region in a source role name. */
+function roleNamePrefix(environment: string, kind: SourceRoleKind): string {
+  return kind === 'read' ? readRoleNamePrefix(environment) : actionRoleName(environment, '');
+}
+
 /**
- * The `Credentials` of a state that reads the watched execution: its account's read role, built from the event
- * (`account`, `region`) and the notifier's own partition. The role name prefix comes from the validated
- * environment name (letters, digits, `-`), so it cannot end the JSONata string literal it sits in.
+ * The `Credentials` of a state that calls Step Functions about the watched execution: its account's source role,
+ * built from the event (`account`, `region`) and the state machine's own partition. The role name prefix comes
+ * from the validated environment name (letters, digits, `-`), so it cannot end the JSONata string it sits in.
  */
-export function readRoleCredentials(environment: string): { RoleArn: string } {
-  const prefix = readRoleNamePrefix(environment);
+export function sourceRoleCredentials(
+  environment: string,
+  kind: SourceRoleKind = 'read'
+): { RoleArn: string } {
+  const prefix = roleNamePrefix(environment, kind);
   if (!/^[A-Za-z0-9-]+$/.test(prefix)) {
     throw new Error(`source role prefix ${JSON.stringify(prefix)} must hold only letters, digits and "-"`);
   }
   return {
     RoleArn: `{% ( $e := $states.context.Execution.Input; $partition := $split($states.context.StateMachine.Id, ':')[1]; 'arn:' & $partition & ':iam::' & $e.account & ':role/${prefix}' & $e.region ) %}`,
   };
+}
+
+/** The read role's `Credentials` (what the central notifier's reading states get). */
+export function readRoleCredentials(environment: string): { RoleArn: string } {
+  return sourceRoleCredentials(environment, 'read');
 }
 
 /** Names of the Task states that call Step Functions about the watched execution. */
@@ -81,12 +97,18 @@ export function sourceReadingStates(definition: string): string[] {
 }
 
 /**
- * The notifier definition of a central environment: every state that reads the watched execution runs with the
- * execution account's read role. Returns the definition text (placeholders untouched), indented as the file is.
+ * A central environment's definition: every state that calls Step Functions about the watched execution runs
+ * with the execution account's source role: the read role for the notifier, the action role (`act`) for the
+ * actions machine, whose input must then be the event envelope too (`account`, `region`). Returns the definition
+ * text (placeholders untouched), indented as the file is.
  */
-export function withSourceCredentials(definition: string, environment: string): string {
+export function withSourceCredentials(
+  definition: string,
+  environment: string,
+  kind: SourceRoleKind = 'read'
+): string {
   const machine = JSON.parse(definition) as { States: Record<string, Record<string, unknown>> };
-  const credentials = readRoleCredentials(environment);
+  const credentials = sourceRoleCredentials(environment, kind);
   const states = sourceReadingStates(definition);
   if (states.length === 0) throw new Error('the notifier definition has no state that reads the execution');
   for (const name of states) {

@@ -8,10 +8,12 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  actionRoleName,
   readRoleArn,
   readRoleCredentials,
   readRoleName,
   sourceReadingStates,
+  sourceRoleCredentials,
   withSourceCredentials,
 } from '../../infra/source-roles.js';
 import { runStateMachine, substitute, type TaskInvocation, VirtualClock } from '../../local/asl/index.js';
@@ -135,5 +137,21 @@ describe('the central notifier on the local runner', () => {
       'arn:aws-cn:states:cn-north-1:444455556666:stateMachine:notifier'
     );
     expect(roles.FetchHistory).toBe('arn:aws-cn:iam::111122223333:role/sfn-slack-org-read-cn-north-1');
+  });
+});
+
+describe('the action role for the actions machine', () => {
+  it('builds the action role ARN the source stack creates when actions are enabled', () => {
+    expect(sourceRoleCredentials('org', 'act').RoleArn).toContain(":role/sfn-slack-org-act-' & $e.region");
+    const machine = JSON.stringify({
+      QueryLanguage: 'JSONata',
+      StartAt: 'Redrive',
+      States: {
+        Redrive: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:sfn:redriveExecution', End: true },
+      },
+    });
+    const states = JSON.parse(withSourceCredentials(machine, 'org', 'act')).States;
+    expect(states.Redrive.Credentials).toEqual(sourceRoleCredentials('org', 'act'));
+    expect(actionRoleName('org', 'eu-west-1')).toBe('sfn-slack-org-act-eu-west-1');
   });
 });
