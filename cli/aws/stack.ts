@@ -23,6 +23,8 @@ export const OUTPUT_NAMES = [
   'FormatterFunctionName',
   'AlarmTopicArn',
   'ReplayRoleArn',
+  'CentralEventBusArn',
+  'SourceStackSetTargets',
 ] as const;
 
 export type OutputName = (typeof OUTPUT_NAMES)[number];
@@ -31,7 +33,8 @@ export type OutputName = (typeof OUTPUT_NAMES)[number];
  * Outputs a healthy stack may lack: one of BotTokenSecretArn (channel mode, with SlackChannel) and
  * WebhookParameterName (webhook mode, with WebhookParameterKeyArn only for a customer managed key); and
  * FormatterFunctionName, which no command uses; AlarmTopicArn and ReplayRoleArn, which stacks deployed before
- * them lack (replay runs as whatever the profile gives it). Every other output must be there.
+ * them lack (replay runs as whatever the profile gives it); CentralEventBusArn and SourceStackSetTargets, which
+ * only a central environment (cdk.json `sources`) has. Every other output must be there.
  */
 export const OPTIONAL_OUTPUTS: ReadonlySet<OutputName> = new Set<OutputName>([
   'BotTokenSecretArn',
@@ -41,6 +44,8 @@ export const OPTIONAL_OUTPUTS: ReadonlySet<OutputName> = new Set<OutputName>([
   'FormatterFunctionName',
   'AlarmTopicArn',
   'ReplayRoleArn',
+  'CentralEventBusArn',
+  'SourceStackSetTargets',
 ]);
 
 /** The outputs every deployed stack has, whatever its Slack mode. */
