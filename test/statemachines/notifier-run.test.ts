@@ -126,10 +126,15 @@ async function run(options: Run = {}) {
   return { result, history, describe: describeCalls, format, sqs, sizes };
 }
 
+/** The call's arguments; fails the test when there was no such call. */
+function argsOf<T>(call: TaskInvocation | undefined): T {
+  if (!call) throw new Error('expected a call that did not happen');
+  return call.arguments as T;
+}
 const payloadOf = (call: TaskInvocation | undefined) =>
-  (call?.arguments as { Payload: Record<string, unknown> }).Payload;
+  argsOf<{ Payload: Record<string, unknown> }>(call).Payload;
 const bodyOf = (call: TaskInvocation | undefined) =>
-  JSON.parse((call?.arguments as { MessageBody: string }).MessageBody) as {
+  JSON.parse(argsOf<{ MessageBody: string }>(call).MessageBody) as {
     payload: { text: string; channel?: string; blocks?: unknown };
     fallback: { text: string };
     deduplicationId: string;
@@ -424,8 +429,8 @@ describe('notifier.asl.json: limits', () => {
       }
       return seconds;
     };
-    const routeCondition =
-      (definition.States.Route?.Choices as Array<{ Condition: string }>)[1]?.Condition ?? '';
+    const choices = (definition.States.Route as unknown as { Choices: Array<{ Condition: string }> }).Choices;
+    const routeCondition = choices[1]?.Condition ?? '';
     const deadlineMs = Number(/< (\d+) %\}$/.exec(routeCondition)?.[1]);
     expect(deadlineMs).toBe(600_000);
     // After the last check: FetchHistory, Format twice (overflow), Enqueue refused, then the event-only message.
