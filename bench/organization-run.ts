@@ -20,7 +20,10 @@ const previous = JSON.parse(readFileSync(resultsPath, 'utf8')) as Results;
 const organization = await organizationBench(
   await loadFormatter(),
   ORGANIZATION_PLAN,
-  previous.cost.designs.notifier.dollarsPerThousand,
+  {
+    usagePerThousand: previous.cost.designs.notifier.dollarsPerThousand,
+    notifierTransitions: previous.cost.measured.notifierTransitions,
+  },
   log
 );
 const results: Results = { ...previous, organization };

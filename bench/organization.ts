@@ -18,6 +18,8 @@ import { SimulationClock, seededRandom } from './sim-clock.js';
 import { type Spread, spread } from './stats.js';
 
 const start = Date.UTC(2026, 10, 30, 3, 0);
+/** Where the local pipeline's notifier runs (local/pipeline.ts). */
+const NOTIFIER_REGION = 'us-east-1';
 
 /** As the issue puts it: 40 accounts in 3 regions; 2 executions each finish at once, over 4 channels. */
 export const ORGANIZATION_PLAN: OrganizationPlan = {
@@ -50,11 +52,19 @@ export interface OrganizationBurst {
   readonly deadLettered: number;
   /** Reads (Describe, GetExecutionHistory) made with a role other than the execution's own account's: must be 0. */
   readonly wrongRoleReads: number;
-  /** Reads per notification (one Describe + one history page for this one-page history). */
+  /** Reads per notification: Describe + one history page in the notifier's region, one formatter read elsewhere. */
   readonly readsPerNotification: number;
+  /** Notifications read by the notifier's SDK states (executions of the notifier's own region). */
+  readonly readBySdkStates: number;
+  /** Notifications whose history the formatter read in their own region (SDK integrations cannot go there). */
+  readonly readByFormatter: number;
+  /** The notifier's region (the local pipeline's). */
+  readonly notifierRegion: string;
   /** The most reads any one source account took: its own GetExecutionHistory quota pays for them. */
   readonly maxReadsPerAccount: number;
   readonly notifierTransitions: Spread;
+  /** Mean notifier transitions a notification over the burst (its region's executions take one more). */
+  readonly meanNotifierTransitions: number;
   /** Real time to run every notifier execution here (the local runner, in one process). */
   readonly wallNotifySeconds: number;
   /** First enqueue to the last message Slack received, simulated (Slack's 1 post/s per channel). */
@@ -153,9 +163,15 @@ export async function organizationBurst(
         return n + c.visible + c.inFlight;
       }, 0),
       wrongRoleReads: reads.filter((read) => !read.allowed).length,
+      readBySdkStates: new Set(reads.filter((r) => r.stateName === 'FetchHistory').map((r) => r.executionArn))
+        .size,
+      readByFormatter: new Set(reads.filter((r) => r.stateName === 'formatter').map((r) => r.executionArn))
+        .size,
+      notifierRegion: NOTIFIER_REGION,
       readsPerNotification: reads.length / runs.length,
       maxReadsPerAccount: Math.max(0, ...perAccount.values()),
       notifierTransitions: spread(transitions),
+      meanNotifierTransitions: transitions.reduce((a, b) => a + b, 0) / Math.max(1, transitions.length),
       wallNotifySeconds,
       simulatedDrainSeconds: (lastAt - start) / 1000,
     };
@@ -196,9 +212,8 @@ export interface Capacity {
   readonly perChannelPerSecond: number;
 }
 
-export function capacity(readsPerNotification: number): Capacity {
-  // A one-page history reads one GetExecutionHistory page (the other read is DescribeStateMachineForExecution).
-  const historyPages = Math.max(1, readsPerNotification - 1);
+/** @param historyPages GetExecutionHistory pages a notification reads (1 for up to 200 events in the notifier) */
+export function capacity(historyPages = 1): Capacity {
   const lambdaBound = quotas.lambdaConcurrency / (FORMATTER_LAMBDA_MS / 1000);
   const large = Math.min(quotas.startExecutionPerSecond.large, lambdaBound);
   return {
@@ -220,6 +235,8 @@ export interface OrganizationCost {
   readonly usagePerThousand: number;
   /** Per 1,000, what the forward to the central bus adds. */
   readonly forwardPerThousand: number;
+  /** Per 1,000, the region check's transitions (measured mean minus a single account's). */
+  readonly regionCheckPerThousand: number;
   /** Per 1,000 at each monthly volume: one central stack against one stack per source account and region. */
   readonly byVolume: readonly {
     readonly notificationsPerMonth: number;
@@ -236,17 +253,29 @@ function alarmsPerStack(): number {
   return (source.match(/new cloudwatch\.Alarm\(/g) ?? []).length;
 }
 
-export function organizationCost(usagePerThousand: number, stacks: number): OrganizationCost {
+/**
+ * @param usagePerThousand the single-account design's usage cost per 1,000 (bench/designs.ts)
+ * @param stacks source accounts × regions: the per-account alternative's stack count
+ * @param extraTransitions the central notifier's transitions a notification beyond a single account's
+ */
+export function organizationCost(
+  usagePerThousand: number,
+  stacks: number,
+  extraTransitions = 0
+): OrganizationCost {
   const fixedPerStackMonth = SECRETS_PER_STACK * prices.secretMonth + alarmsPerStack() * prices.alarmMonth;
   const forwardPerThousand = prices.eventToAnotherBus * 1000;
+  const regionCheckPerThousand = Math.max(0, extraTransitions) * prices.standardTransition * 1000;
   const volumes = [10_000, 100_000, 1_000_000, 10_000_000];
   return {
     fixedPerStackMonth,
     usagePerThousand,
     forwardPerThousand,
+    regionCheckPerThousand,
     byVolume: volumes.map((n) => ({
       notificationsPerMonth: n,
-      central: usagePerThousand + forwardPerThousand + (fixedPerStackMonth * 1000) / n,
+      central:
+        usagePerThousand + forwardPerThousand + regionCheckPerThousand + (fixedPerStackMonth * 1000) / n,
       perAccount: usagePerThousand + (fixedPerStackMonth * stacks * 1000) / n,
     })),
   };
@@ -259,18 +288,25 @@ export interface OrganizationResults {
   readonly cost: OrganizationCost;
 }
 
+/**
+ * @param single the single-account design: its usage cost per 1,000 and its notifier transitions a notification
+ */
 export async function organizationBench(
   formatter: Formatter,
   plan: OrganizationPlan,
-  usagePerThousand: number,
+  single: { readonly usagePerThousand: number; readonly notifierTransitions: number },
   log: (line: string) => void
 ): Promise<OrganizationResults> {
   const burst = await organizationBurst(formatter, plan, log);
   return {
     plan,
     burst,
-    capacity: capacity(burst.readsPerNotification),
-    cost: organizationCost(usagePerThousand, plan.accounts * plan.regions.length),
+    capacity: capacity(1),
+    cost: organizationCost(
+      single.usagePerThousand,
+      plan.accounts * plan.regions.length,
+      burst.meanNotifierTransitions - single.notifierTransitions
+    ),
   };
 }
 
@@ -288,9 +324,12 @@ export function organizationDoc(r: Results): string {
 Measured: ${b.notifications} executions from ${b.accounts} accounts × ${b.regions} regions (${o.plan.regions.join(', ')}) finish at once
 and go through the local pipeline as a central environment (\`bench/organization.ts\`, ${b.channels} channels): delivered
 ${b.delivered}, lost ${b.lost}, duplicated ${b.duplicated}, dead-lettered ${b.deadLettered}, notifier failures ${b.notifierFailed}. Every history was
-read with its own account's read role (${b.wrongRoleReads} reads with another role; ${b.readsPerNotification} reads a notification:
-Describe and one history page), at most ${b.maxReadsPerAccount} reads from one account. The notifier took ${b.notifierTransitions.median}
-transitions a notification, as in a single account (task \`Credentials\` add none). The local runner ran the
+read with its own account's read role (${b.wrongRoleReads} reads with another role; at most ${b.maxReadsPerAccount} reads from one account).
+The ${b.readBySdkStates} executions of the notifier's region (${b.notifierRegion}) were read by its SDK states (Describe, then one history
+page); Step Functions' SDK integrations cannot call another region, so the ${b.readByFormatter} others went straight to the formatter,
+which assumed the same role (a local STS endpoint) and read the history in the execution's region. The notifier took
+${b.meanNotifierTransitions.toFixed(2)} transitions a notification on average (6 in its region: the region check, Describe, FetchHistory,
+Format, Route, Enqueue; 5 elsewhere: the region check and the formatter's read replace Describe and FetchHistory). The local runner ran the
 ${b.notifications} notifier executions in ${b.wallNotifySeconds.toFixed(1)} s here; Slack's one post a second per channel drained them in
 ${b.simulatedDrainSeconds.toFixed(0)} s of simulated time.
 
@@ -299,18 +338,18 @@ On AWS (default quotas, ../shared/reference/aws-facts.md §3.3 and the Step Func
 | Stage | Quota | Sustained |
 | --- | --- | --- |
 | EventBridge → notifier | StartExecution (Standard), central account: refill ${quotas.startExecutionPerSecond.large}/s in large regions, ${quotas.startExecutionPerSecond.other}/s elsewhere | **${c.centralPerSecond.large} notifications/s** (${c.centralPerSecond.other} elsewhere), bound by ${c.boundBy} |
-| Read the history | GetExecutionHistory: bucket 400, refill ${quotas.getExecutionHistoryPerSecond}/s, per account and region, **paid by each source account** (the read role is theirs) | ${c.perSourceAccountPerSecond} notifications/s per source account and region for one-page histories; ${sources} sources together ${c.perSourceAccountPerSecond * sources}/s |
-| Format | Lambda concurrency ${quotas.lambdaConcurrency} per account and region; ${FORMATTER_LAMBDA_MS} ms a call assumed | ${c.formatterConcurrency} concurrent at ${c.centralPerSecond.large}/s |
+| Read the history | GetExecutionHistory: bucket 400, refill ${quotas.getExecutionHistoryPerSecond}/s, per account and region, **paid by each source account** (the read role is theirs, whether the notifier or the formatter reads) | ${c.perSourceAccountPerSecond} notifications/s per source account and region for one-page histories; ${sources} sources together ${c.perSourceAccountPerSecond * sources}/s |
+| Format | Lambda concurrency ${quotas.lambdaConcurrency} per account and region; ${FORMATTER_LAMBDA_MS} ms a call assumed (an execution of another region adds an STS AssumeRole once per role and 15-minute session, and its history pages, to the call) | ${c.formatterConcurrency} concurrent at ${c.centralPerSecond.large}/s |
 | Deliver | FIFO: one message in flight per message group (channel), Pipe batch 1; Slack about 1 post/s per channel | ${c.perChannelPerSecond} message/s per channel: channels × 1/s |
 
 So the central notifier ingests about ${c.centralPerSecond.large} notifications a second before the central account's StartExecution
 quota throttles EventBridge (which retries, then the event dead-letter queue takes the event); each source account's
 own history quota is untouched by the others; a channel drains one message a second whatever the source. The
-transitions (${b.notifierTransitions.median} a notification) also count against the central account's state-transition quota, which AWS
+transitions (5 or 6 a notification) also count against the central account's state-transition quota, which AWS
 lowers for new accounts.
 
-Cost per 1,000 notifications (\`bench/cost.ts\` prices): usage ${money(o.cost.usagePerThousand)} either way; the forward to the central bus
-adds ${money(o.cost.forwardPerThousand)} (a custom event). Each notifier stack also has ${money(o.cost.fixedPerStackMonth)} a month of fixed cost (two secrets and
+Cost per 1,000 notifications (\`bench/cost.ts\` prices): usage ${money(o.cost.usagePerThousand)} in one account; central adds the forward to the
+central bus, ${money(o.cost.forwardPerThousand)} (a custom event), and the region check's transitions, ${money(o.cost.regionCheckPerThousand)} at this burst's mix of regions. Each notifier stack also has ${money(o.cost.fixedPerStackMonth)} a month of fixed cost (two secrets and
 its alarms); one central stack against ${sources} per-account stacks:
 
 | Notifications a month | Central, per 1,000 | Per account and region, per 1,000 |

@@ -112,7 +112,10 @@ log('organization: a central environment under a burst from many accounts');
 const organization = await organizationBench(
   handler,
   ORGANIZATION_PLAN,
-  priced(notifierDesign(measured)).dollarsPerThousand,
+  {
+    usagePerThousand: priced(notifierDesign(measured)).dollarsPerThousand,
+    notifierTransitions: measured.notifierTransitions,
+  },
   log
 );
 const results: Results = {

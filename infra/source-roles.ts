@@ -96,26 +96,85 @@ export function sourceReadingStates(definition: string): string[] {
     .map(([name]) => name);
 }
 
+/** The state a central notifier starts with: executions of another region skip the SDK reads. */
+export const SOURCE_REGION_STATE = 'SourceRegion';
+/** The state that sends an execution of another region to the formatter, which reads its history there. */
+export const READ_IN_SOURCE_REGION_STATE = 'ReadInSourceRegion';
+
+type States = Record<string, Record<string, unknown>>;
+
 /**
  * A central environment's definition: every state that calls Step Functions about the watched execution runs
  * with the execution account's source role: the read role for the notifier, the action role (`act`) for the
  * actions machine, whose input must then be the event envelope too (`account`, `region`). Returns the definition
  * text (placeholders untouched), indented as the file is.
+ *
+ * For the notifier (`read`), Step Functions' SDK integrations cannot call another region, so the machine starts
+ * with a Choice: an execution of the notifier's own region is read by the SDK states as in a single account; one
+ * of another region goes straight to the formatter with `readHistory`, and the formatter reads the history in
+ * that region with the same role (formatters/source-client.ts), after the same assignments the first reading
+ * state makes when it fails (nothing known yet).
  */
 export function withSourceCredentials(
   definition: string,
   environment: string,
   kind: SourceRoleKind = 'read'
 ): string {
-  const machine = JSON.parse(definition) as { States: Record<string, Record<string, unknown>> };
+  const machine = JSON.parse(definition) as { StartAt: string; States: States };
   const credentials = sourceRoleCredentials(environment, kind);
   const states = sourceReadingStates(definition);
-  if (states.length === 0) throw new Error('the notifier definition has no state that reads the execution');
+  if (states.length === 0) throw new Error('the definition has no state that reads the execution');
   for (const name of states) {
     const state = machine.States[name] as Record<string, unknown>;
     machine.States[name] = insertAfter(state, 'Resource', 'Credentials', credentials);
   }
+  if (kind === 'read') gateBySourceRegion(machine, states);
   return `${JSON.stringify(machine, null, 2)}\n`;
+}
+
+/** Adds the SourceRegion Choice and the ReadInSourceRegion Pass in front of the reading states. */
+function gateBySourceRegion(machine: { StartAt: string; States: States }, reading: readonly string[]): void {
+  const first = machine.StartAt;
+  const start = machine.States[first];
+  if (!start || !reading.includes(first)) {
+    throw new Error(`the notifier must start with a state that reads the execution, not ${first}`);
+  }
+  // Where the reads lead: the first state after the chain of reading states.
+  let after: string | undefined = first;
+  while (after !== undefined && reading.includes(after)) {
+    after = machine.States[after]?.Next as string | undefined;
+  }
+  const catchers = (start.Catch ?? []) as Array<{ ErrorEquals: string[]; Assign?: unknown }>;
+  const nothingKnown = catchers.find((c) => c.ErrorEquals.includes('States.ALL'))?.Assign;
+  if (after === undefined || nothingKnown === undefined) {
+    throw new Error(`${first} must lead to a state after the reads and catch States.ALL with an Assign`);
+  }
+  for (const name of [SOURCE_REGION_STATE, READ_IN_SOURCE_REGION_STATE]) {
+    if (machine.States[name]) throw new Error(`the notifier already has a state named ${name}`);
+  }
+  machine.States = {
+    [SOURCE_REGION_STATE]: {
+      Type: 'Choice',
+      Comment:
+        "Central environment: Step Functions' SDK integrations call only the notifier's own region. An execution of this region is read by the SDK states with its account's read role; one of another region goes to the formatter, which reads its history there with the same role.",
+      Choices: [
+        {
+          Condition: "{% $states.input.region = $split($states.context.StateMachine.Id, ':')[3] %}",
+          Next: first,
+        },
+      ],
+      Default: READ_IN_SOURCE_REGION_STATE,
+    },
+    [READ_IN_SOURCE_REGION_STATE]: {
+      Type: 'Pass',
+      Comment: `The execution ran in another region: nothing read yet (the assignments ${first} makes when it fails), and the formatter reads the history itself.`,
+      Assign: nothingKnown,
+      Output: { readHistory: true },
+      Next: after,
+    },
+    ...machine.States,
+  };
+  machine.StartAt = SOURCE_REGION_STATE;
 }
 
 /** A copy of `object` with `key` placed right after `after`, so the console shows it next to the Resource. */

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../formatters/contract.js';
 import { jsonStringSubstitution } from '../infra/json-string-substitution.js';
-import { withSourceCredentials } from '../infra/source-roles.js';
+import { CENTRAL_ENVIRONMENT_ENV, withSourceCredentials } from '../infra/source-roles.js';
 import {
   type Clock,
   type ExecutionResult,
@@ -42,10 +42,16 @@ import { type DefinitionSource, describeStateMachineForExecutionHandler } from '
 import { getExecutionHistoryHandler, type HistorySource } from './stand-ins/history.js';
 import { httpInvokeHandler, type LocalConnection } from './stand-ins/http-invoke.js';
 import { lambdaInvokeHandler } from './stand-ins/lambda.js';
-import { serveHistoryToSdk, setServedHistory } from './stand-ins/sfn-endpoint.js';
-import { readWithSourceRole, type SourceRead } from './stand-ins/source-roles.js';
+import {
+  type SdkCaller,
+  serveHistoryToSdk,
+  setSdkReadCheck,
+  setServedHistory,
+} from './stand-ins/sfn-endpoint.js';
+import { checkSourceRead, readWithSourceRole, type SourceRead } from './stand-ins/source-roles.js';
 import { sqsSendMessageHandler } from './stand-ins/sqs.js';
 import { ssmGetParameterHandler } from './stand-ins/ssm.js';
+import { roleOfAccessKey, serveStsLocally } from './stand-ins/sts-endpoint.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const machinesDir = path.join(repoRoot, 'statemachines');
@@ -131,9 +137,11 @@ export interface PipelineOptions {
    */
   readonly executionData?: boolean;
   /**
-   * Run as a central environment (cdk.json `sources`): the notifier reads each execution with the read role of
-   * its account and region (task `Credentials`, infra/source-roles.ts), and a read with any other role is refused
-   * as the source account's IAM would (local/stand-ins/source-roles.ts). Every read is in `sourceReads`.
+   * Run as a central environment (cdk.json `sources`): the notifier reads each execution of its own region
+   * (us-east-1 here) with the read role of its account (task `Credentials`, infra/source-roles.ts) and sends one
+   * of another region to the formatter, which assumes that role itself (through a local STS endpoint) and reads
+   * in that region; a read with any other role or from another region is refused as the source account's IAM
+   * and Step Functions would (local/stand-ins/source-roles.ts). Every read is in `sourceReads`.
    * @default false
    */
   readonly central?: boolean;
@@ -167,6 +175,34 @@ function readMachine(file: string, values: Record<string, string>): string {
   return substitute(text, subs);
 }
 
+/** Central pipelines open in this process, and the variable's value before the first one. */
+let centralUsers = 0;
+let savedCentralEnvironment: string | undefined;
+
+/**
+ * The formatter as a central environment's stack configures it: `SFN_SLACK_CENTRAL_ENVIRONMENT` set, so it
+ * assumes the execution account's read role for its own reads, through a local STS endpoint. Pipelines of one
+ * process share the variable: the first sets it, the last restores it.
+ * @returns release
+ */
+async function centralFormatter(environment: string): Promise<() => Promise<void>> {
+  const releaseSts = await serveStsLocally();
+  if (centralUsers === 0) savedCentralEnvironment = process.env[CENTRAL_ENVIRONMENT_ENV];
+  centralUsers += 1;
+  process.env[CENTRAL_ENVIRONMENT_ENV] = environment;
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    centralUsers -= 1;
+    if (centralUsers === 0) {
+      if (savedCentralEnvironment === undefined) delete process.env[CENTRAL_ENVIRONMENT_ENV];
+      else process.env[CENTRAL_ENVIRONMENT_ENV] = savedCentralEnvironment;
+    }
+    await releaseSts();
+  };
+}
+
 export class LocalPipeline {
   readonly queue: FifoQueue;
   readonly deadLetterQueue: FifoQueue;
@@ -186,7 +222,8 @@ export class LocalPipeline {
     /** The local Slack server, when delivering locally. */
     readonly slack: SlackServer | undefined,
     private readonly ownsServer: boolean,
-    private readonly releaseSdkHistory: (() => Promise<void>) | undefined
+    private readonly releaseSdkHistory: (() => Promise<void>) | undefined,
+    private readonly releaseCentral: (() => Promise<void>) | undefined
   ) {
     const log = options.log;
     this.clock = options.clock ?? new VirtualClock(Date.now());
@@ -281,11 +318,13 @@ export class LocalPipeline {
   /** Builds the pipeline; starts a local Slack server first unless one is given or Slack is real. */
   static async create(options: PipelineOptions): Promise<LocalPipeline> {
     const release = options.sdkHistory === 'aws' ? undefined : await serveHistoryToSdk(options.history);
+    const central =
+      options.central === true ? await centralFormatter(options.environment ?? 'local') : undefined;
     const target = options.slack ?? { kind: 'local' };
     let server: SlackServer | undefined;
     try {
-      if (target.kind !== 'local') return new LocalPipeline(options, undefined, false, release);
-      if (target.server) return new LocalPipeline(options, target.server, false, release);
+      if (target.kind !== 'local') return new LocalPipeline(options, undefined, false, release, central);
+      if (target.server) return new LocalPipeline(options, target.server, false, release, central);
       const clock = options.clock ?? new VirtualClock(Date.now());
       const channel = (options.channel ?? '#alerts').replace(/^#/, '');
       server = await startSlackServer({
@@ -293,18 +332,23 @@ export class LocalPipeline {
         channels: [{ id: 'C0LOCAL001', name: channel }],
         renderPage: renderReceivedPage,
       });
-      return new LocalPipeline({ ...options, clock }, server, true, release);
+      return new LocalPipeline({ ...options, clock }, server, true, release, central);
     } catch (error) {
       // A definition that cannot be filled, an unknown webhook channel: leave nothing listening.
       await server?.close();
       await release?.();
+      await central?.();
       throw error;
     }
   }
 
   /** Runs the notifier state machine for one EventBridge event (what the rule's target does). */
   async notify(event: StatusChangeEvent): Promise<ExecutionResult> {
-    if (this.releaseSdkHistory) setServedHistory(this.options.history);
+    if (this.releaseSdkHistory) {
+      setServedHistory(this.options.history);
+      // The formatter's own reads (readHistory) answer to the source accounts' IAM in a central environment.
+      setSdkReadCheck(this.options.central ? (caller) => this.checkFormatterRead(caller) : undefined);
+    }
     const name = randomUUID();
     const result = await runStateMachine(this.notifierDefinition, event, {
       resources: this.notifierResources,
@@ -379,7 +423,25 @@ export class LocalPipeline {
     return { moved, delivery: await this.deliver() };
   }
 
+  /** A formatter read on the local SFN endpoint: with the role its access key was issued for, in its region. */
+  private checkFormatterRead(caller: SdkCaller): void {
+    const roleArn = caller.accessKeyId === undefined ? undefined : roleOfAccessKey(caller.accessKeyId);
+    const read = { stateName: 'formatter', executionArn: caller.executionArn, roleArn };
+    try {
+      checkSourceRead(
+        { executionArn: caller.executionArn, roleArn, callerRegion: caller.region ?? '' },
+        this.options.environment ?? 'local',
+        'GetExecutionHistory'
+      );
+    } catch (error) {
+      this.sourceReads.push({ ...read, allowed: false });
+      throw error;
+    }
+    this.sourceReads.push({ ...read, allowed: true });
+  }
+
   async close(): Promise<void> {
+    await this.releaseCentral?.();
     await this.releaseSdkHistory?.();
     if (this.ownsServer) await this.slack?.close();
   }

@@ -31,8 +31,11 @@ describe('the organization burst', () => {
       deadLettered: 0,
       notifierFailed: 0,
       wrongRoleReads: 0,
-      readsPerNotification: 2,
-      maxReadsPerAccount: 4,
+      // us-east-1 (the notifier's region): Describe + FetchHistory; eu-west-1: one formatter read.
+      readsPerNotification: 1.5,
+      readBySdkStates: 2,
+      readByFormatter: 2,
+      maxReadsPerAccount: 3,
     });
     expect(burst.notifierTransitions.median).toBeGreaterThan(0);
   });
@@ -40,21 +43,25 @@ describe('the organization burst', () => {
 
 describe('capacity and cost on paper', () => {
   it('the central StartExecution refill bounds ingest; each source account pays its own history reads', () => {
-    const c = capacity(2);
+    const c = capacity(1);
     expect(c.centralPerSecond).toEqual(quotas.startExecutionPerSecond);
     expect(c.perSourceAccountPerSecond).toBe(quotas.getExecutionHistoryPerSecond);
     // Two history pages a notification halve what one source account sustains.
-    expect(capacity(3).perSourceAccountPerSecond).toBe(quotas.getExecutionHistoryPerSecond / 2);
+    expect(capacity(2).perSourceAccountPerSecond).toBe(quotas.getExecutionHistoryPerSecond / 2);
   });
 
   it('one central stack costs the forward per notification; per-account stacks multiply the fixed cost', () => {
-    const cost = organizationCost(0.1, 120);
+    const cost = organizationCost(0.1, 120, 0.5);
+    expect(cost.regionCheckPerThousand).toBeCloseTo(0.5 * prices.standardTransition * 1000, 10);
     expect(cost.forwardPerThousand).toBeCloseTo(prices.eventToAnotherBus * 1000, 10);
     const small = cost.byVolume[0];
     expect(small?.perAccount).toBeGreaterThan(small?.central ?? Number.POSITIVE_INFINITY);
     for (const v of cost.byVolume) {
       expect(v.central).toBeCloseTo(
-        0.1 + cost.forwardPerThousand + (cost.fixedPerStackMonth * 1000) / v.notificationsPerMonth,
+        0.1 +
+          cost.forwardPerThousand +
+          cost.regionCheckPerThousand +
+          (cost.fixedPerStackMonth * 1000) / v.notificationsPerMonth,
         10
       );
       expect(v.perAccount).toBeCloseTo(

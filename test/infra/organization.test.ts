@@ -269,8 +269,11 @@ describe('a central environment with an organization (cdk.json "org")', () => {
   it('the notifier reads each execution with its account and region role, and listens on the central bus', () => {
     const machine = only(central, 'AWS::StepFunctions::StateMachine', 'NotifierStateMachine');
     const definition = JSON.parse(text(machine.DefinitionString).replace(/<Ref:[^>]+>/g, 'x')) as {
+      StartAt: string;
       States: Record<string, { Credentials?: { RoleArn: string } }>;
     };
+    // Executions of other regions go to the formatter: SDK integrations call only the notifier's region.
+    expect(definition.StartAt).toBe('SourceRegion');
     const withCredentials = Object.entries(definition.States).filter(([, s]) => s.Credentials);
     expect(withCredentials.map(([name]) => name)).toEqual(['Describe', 'FetchHistory']);
     expect(withCredentials[0]?.[1].Credentials?.RoleArn).toContain(':role/sfn-slack-org-read-');

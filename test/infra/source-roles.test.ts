@@ -9,9 +9,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   actionRoleName,
+  READ_IN_SOURCE_REGION_STATE,
   readRoleArn,
   readRoleCredentials,
   readRoleName,
+  SOURCE_REGION_STATE,
   sourceReadingStates,
   sourceRoleCredentials,
   withSourceCredentials,
@@ -42,12 +44,37 @@ describe('withSourceCredentials', () => {
 
   it('changes nothing else: placeholders, expressions and every other field as in the file', () => {
     const original = JSON.parse(file()) as { States: Record<string, Record<string, unknown>> };
-    for (const [name, state] of Object.entries(states)) {
-      const { Credentials: _, ...rest } = state;
-      expect(rest, name).toEqual(original.States[name]);
+    for (const [name, state] of Object.entries(original.States)) {
+      const { Credentials: _, ...rest } = states[name] ?? {};
+      expect(rest, name).toEqual(state);
     }
+    expect(Object.keys(states).filter((name) => !(name in original.States))).toEqual([
+      SOURCE_REGION_STATE,
+      READ_IN_SOURCE_REGION_STATE,
+    ]);
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a definition placeholder, left for the construct to fill
     expect(central).toContain('${FormatterFunctionArn}');
+  });
+
+  it('starts by sending an execution of another region to the formatter, with nothing read yet', () => {
+    const machine = JSON.parse(central) as { StartAt: string };
+    const original = JSON.parse(file()) as {
+      StartAt: string;
+      States: Record<string, Record<string, unknown>>;
+    };
+    expect(machine.StartAt).toBe(SOURCE_REGION_STATE);
+    const gate = states[SOURCE_REGION_STATE] as { Choices: Array<{ Next: string }>; Default: string };
+    expect(gate.Choices.map((c) => c.Next)).toEqual([original.StartAt]);
+    expect(gate.Default).toBe(READ_IN_SOURCE_REGION_STATE);
+    const describeCatch = (
+      (original.States.Describe?.Catch ?? []) as Array<{ ErrorEquals: string[]; Assign: unknown }>
+    ).find((c) => c.ErrorEquals.includes('States.ALL'));
+    expect(states[READ_IN_SOURCE_REGION_STATE]).toMatchObject({
+      Type: 'Pass',
+      Assign: describeCatch?.Assign,
+      Output: { readHistory: true },
+      Next: 'Format',
+    });
   });
 
   it('passes asl-validator', () => {
@@ -94,7 +121,9 @@ describe('the central notifier on the local runner', () => {
     },
   });
 
-  async function rolesUsed(event: unknown, notifierArn: string): Promise<Record<string, string | undefined>> {
+  const NOTIFIER = 'arn:aws:states:eu-west-1:444455556666:stateMachine:notifier';
+
+  async function run(event: unknown, notifierArn = NOTIFIER) {
     const calls: TaskInvocation[] = [];
     const record = (answer: unknown) => async (task: TaskInvocation) => {
       calls.push(task);
@@ -113,26 +142,39 @@ describe('the central notifier on the local runner', () => {
       stateMachineArn: notifierArn,
     });
     expect(result.status).toBe('SUCCEEDED');
-    return Object.fromEntries(calls.map((call) => [call.stateName, call.credentials?.roleArn]));
+    const roles = Object.fromEntries(calls.map((call) => [call.stateName, call.credentials?.roleArn]));
+    const format = calls.find((call) => call.stateName === 'Format');
+    return {
+      roles,
+      payload: (format?.arguments as { Payload?: Record<string, unknown> } | undefined)?.Payload ?? {},
+      result,
+    };
   }
 
   it.each([
     ['111122223333', 'eu-west-1'],
-    ['777788889999', 'us-east-1'],
+    ['777788889999', 'eu-west-1'],
   ])(
-    'reads an execution of %s in %s with that account and region read role only',
+    'reads an execution of %s in %s (its own region) with that account read role only',
     async (account, region) => {
-      const roles = await rolesUsed(
-        eventFrom(account, region),
-        'arn:aws:states:eu-west-1:444455556666:stateMachine:notifier'
-      );
+      const { roles } = await run(eventFrom(account, region));
       const role = `arn:aws:iam::${account}:role/sfn-slack-org-read-${region}`;
       expect(roles).toEqual({ Describe: role, FetchHistory: role, Format: undefined, Enqueue: undefined });
     }
   );
 
+  it('sends an execution of another region to the formatter to read, with no SDK read', async () => {
+    const { roles, payload, result } = await run(eventFrom('111122223333', 'us-east-1'));
+    expect(roles).toEqual({ Format: undefined, Enqueue: undefined });
+    expect(payload.readHistory).toBe(true);
+    expect(payload.pages).toBeUndefined();
+    expect((payload.event as { region: string }).region).toBe('us-east-1');
+    // SourceRegion, ReadInSourceRegion, Format, Route, Enqueue.
+    expect(result.stateTransitions).toBe(5);
+  });
+
   it("takes the partition from the notifier's own ARN, never from the event", async () => {
-    const roles = await rolesUsed(
+    const { roles } = await run(
       eventFrom('111122223333', 'cn-north-1', 'aws'),
       'arn:aws-cn:states:cn-north-1:444455556666:stateMachine:notifier'
     );
