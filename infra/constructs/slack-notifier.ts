@@ -748,6 +748,12 @@ export class SlackNotifier extends Construct {
    */
   private readFromSources(env: string, central: CentralSources): void {
     const stack = Stack.of(this);
+    if (
+      central.regions.length === 0 ||
+      (central.accounts.length === 0 && central.organizationId === undefined)
+    ) {
+      throw new Error('SlackNotifier: central needs regions, and accounts and/or organizationId');
+    }
     const notifierRole = this.notifierStateMachine.role.node.defaultChild as iam.CfnRole;
     notifierRole.roleName = notifierRoleName(env);
     const formatterRole = this.formatter.role?.node.defaultChild as iam.CfnRole;

@@ -7,8 +7,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.js';
+import { SlackNotifier } from '../../infra/constructs/slack-notifier.js';
 import { CENTRAL_ENVIRONMENT_ENV } from '../../infra/source-roles.js';
 import { cdkJsonContext, SKIP_BUNDLING, standInEntry } from './helpers.js';
 
@@ -330,5 +333,25 @@ describe('a central environment with an account list and actions', () => {
     expect(
       canAssume(read, { principalAccount: CENTRAL, principalArn: role('sfn-slack-teams-notifier') })
     ).toBe(true);
+  });
+});
+
+describe('the SlackNotifier construct in a central environment', () => {
+  it('refuses central sources with no region or no account and no organization', () => {
+    const build = (central: { accounts: string[]; regions: string[] }) => {
+      const stack = new Stack(new App({ context: SKIP_BUNDLING }), 'S', {
+        env: { account: CENTRAL, region: 'eu-west-1' },
+      });
+      new SlackNotifier(stack, 'N', {
+        environmentName: 'org',
+        stateMachineNamePrefixes: ['etl-'],
+        destination: { type: 'channel', channel: 'C0123456789' },
+        formatterEntry: standInEntry,
+        central: { eventBus: new events.EventBus(stack, 'Bus'), ...central },
+      });
+    };
+    expect(() => build({ accounts: [LISTED], regions: [] })).toThrow(/central needs regions/);
+    expect(() => build({ accounts: [], regions: ['eu-west-1'] })).toThrow(/accounts and\/or organizationId/);
+    expect(() => build({ accounts: [LISTED], regions: ['eu-west-1'] })).not.toThrow();
   });
 });
