@@ -169,4 +169,8 @@ export interface DeliveryMessage {
   readonly reply?: { readonly text: string; readonly failure: boolean };
   /** The watched state machine (for per-machine grouping such as storm digests). */
   readonly stateMachineArn?: string;
+  /** The account the execution ran in (the event's, else the ARN's). @default - unknown */
+  readonly account?: string;
+  /** The region the execution ran in (the event's, else the ARN's). @default - unknown */
+  readonly region?: string;
 }

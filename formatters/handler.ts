@@ -22,6 +22,7 @@ import { describeMapRuns } from './map-runs.js';
 import { eventOnlyMessage } from './render/event-only.js';
 import { lifecycleFields } from './render/lifecycle-fields.js';
 import { TemplateError } from './render/templates.js';
+import { sourceSfnClient } from './source-client.js';
 import { foldPages, summarize } from './summarize/index.js';
 
 /** Service name in the logs when `POWERTOOLS_SERVICE_NAME` is unset. */
@@ -163,7 +164,9 @@ export function createHandler(options: HandlerOptions = {}): FormatterHandler {
       pages = [];
       nextToken = undefined;
       try {
-        partial = await readHistoryFolded(executionArn, options.sfnClient, logger);
+        // A central environment reads in the execution's account and region, with its read role.
+        const client = options.sfnClient ?? (await sourceSfnClient(event));
+        partial = await readHistoryFolded(executionArn, client, logger);
       } catch (error) {
         // The notification still goes out, saying why the details are missing.
         const name = error instanceof Error ? error.name : 'Error';
@@ -227,6 +230,9 @@ export function createHandler(options: HandlerOptions = {}): FormatterHandler {
       status,
       deduplicationId: dedup,
       ...lifecycleFields(event, summary, { status, redriveCount, mention: settings.mentionOnFailure }),
+      // Where the execution ran, for routes by account and region (issue "Routing").
+      ...(summary.execution.account ? { account: summary.execution.account } : {}),
+      ...(summary.execution.region ? { region: summary.execution.region } : {}),
     };
     logger.info('formatted', {
       events: summary.eventCount,

@@ -5,6 +5,7 @@
 
 import { ACTION_NAMES, type ActionName, type ActionsPolicy, enabledActions } from './actions-schema.js';
 import { isoDurationSeconds } from './message-store-schema.js';
+import { checkWatchedArnsInSources, parseSources, type SourcesConfig } from './source-config.js';
 
 /** Execution statuses the EventBridge rule can match. */
 export const EXECUTION_STATUSES = [
@@ -86,6 +87,12 @@ export interface EnvironmentConfig {
    * @default - no buttons, no interactivity endpoint
    */
   readonly actions?: ActionsConfig;
+  /**
+   * A central environment: the accounts and regions whose status changes are forwarded to this environment's
+   * event bus (infra/source-config.ts). Requires `account` and `region`.
+   * @default - a single-account environment (the rule on the default bus of its own account and region)
+   */
+  readonly sources?: SourcesConfig;
 }
 
 /** `environments.<name>.actions`. */
@@ -130,6 +137,7 @@ const KNOWN_KEYS = [
   'replyBroadcast',
   'runningLongerThan',
   'actions',
+  'sources',
 ] as const;
 
 const SLACK_USER = /^[UW][A-Z0-9]{2,20}$/;
@@ -378,6 +386,20 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
   }
   const actions =
     raw.actions === undefined ? undefined : parseActions(`${where}.actions`, raw.actions, destination);
+  const sources = raw.sources === undefined ? undefined : parseSources(`${where}.sources`, raw.sources);
+  if (sources !== undefined) {
+    if (account === undefined || region === undefined) {
+      throw new ConfigError(
+        `${where}.sources needs ${where}.account and .region: the source accounts forward to the central bus by its ARN`
+      );
+    }
+    checkWatchedArnsInSources(where, stateMachineArns, sources);
+  }
+  if (sources !== undefined && actions !== undefined) {
+    throw new ConfigError(
+      `${where} sets both sources and actions; Slack actions in a central environment are not supported yet: remove actions (or sources)`
+    );
+  }
   return {
     name,
     ...(account === undefined ? {} : { account }),
@@ -393,6 +415,7 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
     replyBroadcast: raw.replyBroadcast !== false,
     ...(typeof runningLongerThan === 'string' ? { runningLongerThan } : {}),
     ...(actions === undefined ? {} : { actions }),
+    ...(sources === undefined ? {} : { sources }),
   };
 }
 

@@ -27,6 +27,8 @@ export const OUTPUT_NAMES = [
   ACTIONS_OUTPUTS.interactivityUrl,
   ACTIONS_OUTPUTS.signingSecretArn,
   ACTIONS_OUTPUTS.stateMachineArn,
+  'CentralEventBusArn',
+  'SourceStackSetTargets',
 ] as const;
 
 export type OutputName = (typeof OUTPUT_NAMES)[number];
@@ -35,8 +37,9 @@ export type OutputName = (typeof OUTPUT_NAMES)[number];
  * Outputs a healthy stack may lack: one of BotTokenSecretArn (channel mode, with SlackChannel) and
  * WebhookParameterName (webhook mode, with WebhookParameterKeyArn only for a customer managed key); the three
  * Slack-actions outputs (only with `actions`); FormatterFunctionName, which no command uses; AlarmTopicArn and
- * ReplayRoleArn, which stacks deployed before them lack (replay runs as whatever the profile gives it). Every other
- * output must be there.
+ * ReplayRoleArn, which stacks deployed before them lack (replay runs as whatever the profile gives it);
+ * CentralEventBusArn and SourceStackSetTargets, which only a central environment (cdk.json `sources`) has. Every
+ * other output must be there.
  */
 export const OPTIONAL_OUTPUTS: ReadonlySet<OutputName> = new Set<OutputName>([
   'BotTokenSecretArn',
@@ -50,6 +53,8 @@ export const OPTIONAL_OUTPUTS: ReadonlySet<OutputName> = new Set<OutputName>([
   ACTIONS_OUTPUTS.interactivityUrl,
   ACTIONS_OUTPUTS.signingSecretArn,
   ACTIONS_OUTPUTS.stateMachineArn,
+  'CentralEventBusArn',
+  'SourceStackSetTargets',
 ]);
 
 /** The outputs every deployed stack has, whatever its Slack mode. */

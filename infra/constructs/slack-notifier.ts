@@ -44,6 +44,13 @@ import { ENV_NAME } from '../config.js';
 import { jsonStringSubstitution } from '../json-string-substitution.js';
 import { isoDurationSeconds, SLACK_API_METHODS } from '../message-store-schema.js';
 import { nagResourceName } from '../nag-resource-name.js';
+import {
+  CENTRAL_ENVIRONMENT_ENV,
+  formatterRoleName,
+  notifierRoleName,
+  readRoleName,
+  withSourceCredentials,
+} from '../source-roles.js';
 import { templateUsesExecutionData } from '../template-data.js';
 import { MessageStore } from './message-store.js';
 import { SlackActions } from './slack-actions.js';
@@ -178,6 +185,13 @@ export interface SlackNotifierProps {
    * @default - no buttons
    */
   readonly actions?: SlackNotifierActions;
+  /**
+   * A central environment: the rule listens on the central bus, name prefixes match in every source account and
+   * region, and the notifier and formatter read each history with the read role of the execution's account and
+   * region (infra/stacks/source-stack.ts), never with their own.
+   * @default - a single-account environment: the default bus of this account and region, read with own roles
+   */
+  readonly central?: CentralSources;
 }
 
 /** The `actions` prop. */
@@ -194,6 +208,21 @@ export interface SlackNotifierActions {
    * @default - formatters/actions/handler.ts of this project
    */
   readonly entry?: string;
+}
+
+/** Where a central environment's events come from. */
+export interface CentralSources {
+  /** The bus the source accounts forward to (infra/constructs/central-bus.ts). */
+  readonly eventBus: events.IEventBus;
+  /** Source accounts. */
+  readonly accounts: readonly string[];
+  /**
+   * The source organization: its read roles may be in any of its accounts.
+   * @default - only `accounts`
+   */
+  readonly organizationId?: string;
+  /** Source regions. */
+  readonly regions: readonly string[];
 }
 
 /** The notifier pipeline of one environment. */
@@ -406,12 +435,15 @@ export class SlackNotifier extends Construct {
         },
       },
     });
-    // readHistory: after States.DataLimitExceeded the formatter reads the history itself.
-    this.formatter.addToRolePolicy(readWatchedHistory);
-    // A Distributed Map failure shows its items succeeded, failed and pending (DescribeMapRun).
-    this.formatter.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['states:DescribeMapRun'], resources: watchedMapRuns })
-    );
+    const central = props.central;
+    if (!central) {
+      // readHistory: after States.DataLimitExceeded the formatter reads the history itself.
+      this.formatter.addToRolePolicy(readWatchedHistory);
+      // A Distributed Map failure shows its items succeeded, failed and pending (DescribeMapRun).
+      this.formatter.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['states:DescribeMapRun'], resources: watchedMapRuns })
+      );
+    }
 
     // Notifier state machine
     this.notifierLogGroup = new logs.LogGroup(this, 'NotifierLogGroup', {
@@ -444,7 +476,12 @@ export class SlackNotifier extends Construct {
     };
     this.notifierStateMachine = new sfn.StateMachine(this, 'NotifierStateMachine', {
       comment: `sfn-slack-notifier (${env}): history → formatter → FIFO queue`,
-      definitionBody: sfn.DefinitionBody.fromString(readFileSync(STATE_MACHINE_FILES.notifier, 'utf8')),
+      // A central environment's notifier reads each execution with its account's read role (task Credentials).
+      definitionBody: sfn.DefinitionBody.fromString(
+        central
+          ? withSourceCredentials(readFileSync(STATE_MACHINE_FILES.notifier, 'utf8'), env)
+          : readFileSync(STATE_MACHINE_FILES.notifier, 'utf8')
+      ),
       definitionSubstitutions: { ...this.notifierSubstitutions },
       stateMachineType: sfn.StateMachineType.STANDARD,
       // Every state's event, but the watched execution's data only when asked for (logExecutionData).
@@ -455,8 +492,12 @@ export class SlackNotifier extends Construct {
       },
       tracingEnabled: true,
     });
-    this.notifierStateMachine.addToRolePolicy(readWatchedHistory);
-    this.notifierStateMachine.addToRolePolicy(describeWatchedExecutions);
+    if (central) {
+      this.readFromSources(env, central);
+    } else {
+      this.notifierStateMachine.addToRolePolicy(readWatchedHistory);
+      this.notifierStateMachine.addToRolePolicy(describeWatchedExecutions);
+    }
     this.notifierStateMachine.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.formatter.functionArn] })
     );
@@ -471,25 +512,28 @@ export class SlackNotifier extends Construct {
       resourceName: `${this.notifierStateMachine.stateMachineName}:`,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
+    // A central bus carries every source's events: a name prefix then matches in any account and region.
+    const prefixPattern = (prefix: string) =>
+      central
+        ? { wildcard: `arn:${stack.partition}:states:*:*:stateMachine:${prefix}*` }
+        : {
+            prefix: stack.formatArn({
+              service: 'states',
+              resource: 'stateMachine',
+              resourceName: prefix,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          };
     this.rule = new events.Rule(this, 'StatusChangeRule', {
       description: `sfn-slack-notifier (${env}): watched Step Functions executions changed status`,
+      ...(central ? { eventBus: central.eventBus } : {}),
       eventPattern: {
         source: ['aws.states'],
         detailType: ['Step Functions Execution Status Change'],
         resources: events.Match.anythingButPrefix(notifierExecutionPrefix),
         detail: {
           status: ruleStatuses,
-          stateMachineArn: [
-            ...arns,
-            ...prefixes.map((prefix) => ({
-              prefix: stack.formatArn({
-                service: 'states',
-                resource: 'stateMachine',
-                resourceName: prefix,
-                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-              }),
-            })),
-          ],
+          stateMachineArn: [...arns, ...prefixes.map(prefixPattern)],
         },
       },
     });
@@ -821,7 +865,54 @@ export class SlackNotifier extends Construct {
       });
     }
 
-    this.acknowledgeNagFindings(watchedExecutions, watchedMapRuns, webhook);
+    this.acknowledgeNagFindings(central ? [] : watchedExecutions, central ? [] : watchedMapRuns, webhook);
+  }
+
+  /**
+   * A central environment: the notifier and the formatter may assume the read roles of the source accounts and
+   * regions only (and the source roles trust exactly these two role names); the formatter learns the environment name
+   * from its environment variables (formatters/source-client.ts).
+   */
+  private readFromSources(env: string, central: CentralSources): void {
+    const stack = Stack.of(this);
+    if (
+      central.regions.length === 0 ||
+      (central.accounts.length === 0 && central.organizationId === undefined)
+    ) {
+      throw new Error('SlackNotifier: central needs regions, and accounts and/or organizationId');
+    }
+    const notifierRole = this.notifierStateMachine.role.node.defaultChild as iam.CfnRole;
+    notifierRole.roleName = notifierRoleName(env);
+    const formatterRole = this.formatter.role?.node.defaultChild as iam.CfnRole;
+    formatterRole.roleName = formatterRoleName(env);
+    const roleArn = (account: string, region: string) =>
+      stack.formatArn({
+        service: 'iam',
+        region: '',
+        account,
+        resource: 'role',
+        resourceName: readRoleName(env, region),
+      });
+    // With an organization the accounts are not known at synth: the role name (per region) is the scope, and
+    // each account's trust policy decides (it exists only where the StackSet deployed the source stack).
+    const readRoles = central.organizationId
+      ? central.regions.map((region) => roleArn('*', region))
+      : central.accounts.flatMap((account) => central.regions.map((region) => roleArn(account, region)));
+    const assumeReadRoles = new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: readRoles });
+    this.notifierStateMachine.addToRolePolicy(assumeReadRoles);
+    this.formatter.addToRolePolicy(assumeReadRoles);
+    this.formatter.addEnvironment(CENTRAL_ENVIRONMENT_ENV, env);
+    if (central.organizationId) {
+      for (const role of [this.notifierStateMachine.role, this.formatter.role as iam.IRole]) {
+        for (const resource of readRoles) {
+          Validations.of(role).acknowledge({
+            id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(stack, resource)}]`,
+            reason:
+              'sts:AssumeRole on the notifier read role of one region in any account of the source organization: the member accounts are not known at synth; each role trusts only this role.',
+          });
+        }
+      }
+    }
   }
 
   /**

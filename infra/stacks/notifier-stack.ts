@@ -9,6 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { ACTIONS_OUTPUTS } from '../actions-schema.js';
 import type { EnvironmentConfig } from '../config.js';
+import { CentralBus } from '../constructs/central-bus.js';
 import { type SlackDestination, SlackNotifier } from '../constructs/slack-notifier.js';
 
 export interface NotifierStackProps extends StackProps {
@@ -28,6 +29,8 @@ export function notifierStackName(environmentName: string): string {
 
 export class NotifierStack extends Stack {
   public readonly notifier: SlackNotifier;
+  /** The central event bus (a central environment only). */
+  public readonly centralBus?: CentralBus;
 
   constructor(scope: Construct, id: string, props: NotifierStackProps) {
     super(scope, id, props);
@@ -57,6 +60,17 @@ export class NotifierStack extends Stack {
                 }),
           };
 
+    // A central environment: the bus its source accounts forward to (infra/stacks/source-stack.ts).
+    const sources = config.sources;
+    this.centralBus =
+      sources === undefined
+        ? undefined
+        : new CentralBus(this, 'CentralBus', {
+            environmentName: config.name,
+            accounts: sources.accounts,
+            ...(sources.organizationId === undefined ? {} : { organizationId: sources.organizationId }),
+          });
+
     this.notifier = new SlackNotifier(this, 'Notifier', {
       environmentName: config.name,
       stateMachineArns: config.stateMachineArns,
@@ -66,6 +80,16 @@ export class NotifierStack extends Stack {
       template: config.template,
       logExecutionData: config.logExecutionData,
       ...(props.formatterEntry === undefined ? {} : { formatterEntry: props.formatterEntry }),
+      ...(sources === undefined || this.centralBus === undefined
+        ? {}
+        : {
+            central: {
+              eventBus: this.centralBus.eventBus,
+              accounts: sources.accounts,
+              regions: sources.regions,
+              ...(sources.organizationId === undefined ? {} : { organizationId: sources.organizationId }),
+            },
+          }),
       ...(config.mentionOnFailure === undefined ? {} : { mentionOnFailure: config.mentionOnFailure }),
       replyBroadcast: config.replyBroadcast,
       ...(config.runningLongerThan === undefined ? {} : { runningLongerThan: config.runningLongerThan }),
@@ -91,6 +115,18 @@ export class NotifierStack extends Stack {
     });
 
     const n = this.notifier;
+    if (this.centralBus && sources) {
+      new CfnOutput(this, 'CentralEventBusArn', { value: this.centralBus.eventBus.eventBusArn });
+      // Where the source stack's StackSet goes (docs/infra.md): `aws cloudformation create-stack-instances`.
+      new CfnOutput(this, 'SourceStackSetTargets', {
+        description: 'Deployment targets and regions of the source stack StackSet',
+        value: JSON.stringify({
+          Accounts: sources.accounts,
+          OrganizationalUnitIds: sources.organizationalUnitIds,
+          Regions: sources.regions,
+        }),
+      });
+    }
     new CfnOutput(this, 'NotifierStateMachineArn', { value: n.notifierStateMachine.stateMachineArn });
     new CfnOutput(this, 'DeliveryStateMachineArn', { value: n.deliveryStateMachine.stateMachineArn });
     new CfnOutput(this, 'QueueUrl', { value: n.queue.queueUrl });

@@ -45,9 +45,11 @@ describe('the CDK app (cdk.json environments)', () => {
   const assembly = app.synth();
 
   it('synthesizes every environment when no -c env is given, with zero unacknowledged cdk-nag findings', () => {
-    expect(assembly.stacks.map((stack) => stack.stackName)).toEqual([
+    expect(assembly.stacks.map((stack) => stack.stackName).sort()).toEqual([
       'SfnSlackNotifier-dev',
+      'SfnSlackNotifier-org',
       'SfnSlackNotifier-prod',
+      'SfnSlackNotifierSource-org',
     ]);
   });
 

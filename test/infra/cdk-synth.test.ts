@@ -41,10 +41,14 @@ const formatterAsset = (env: string) =>
     (name) => name.startsWith('asset.') && existsSync(path.join(outdirOf(env), name, 'templates'))
   );
 
-const environments = Object.keys(
-  (JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')) as { context: { environments: object } })
-    .context.environments
-);
+const cdkEnvironments = (
+  JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')) as {
+    context: { environments: Record<string, { sources?: unknown }> };
+  }
+).context.environments;
+const environments = Object.keys(cdkEnvironments);
+/** Environments with `sources`: their synth also writes the source stack template. */
+const centralEnvironments = environments.filter((name) => cdkEnvironments[name]?.sources !== undefined);
 
 describe.skipIf(!hasFormatter)(
   'npx cdk synth (the cdk.json app, offline, bundling with the local esbuild)',
@@ -82,9 +86,12 @@ describe.skipIf(!hasFormatter)(
       );
       for (const { env, status, log } of results) {
         expect(status, `cdk synth -c env=${env}\n${log}`).toBe(0);
-        // Only the selected environment's stack.
+        // Only the selected environment's stack, and a central environment's source stack.
         const templates = readdirSync(outdirOf(env)).filter((name) => name.endsWith('.template.json'));
-        expect(templates, env).toEqual([`SfnSlackNotifier-${env}.template.json`]);
+        const central = centralEnvironments.includes(env)
+          ? [`SfnSlackNotifierSource-${env}.template.json`]
+          : [];
+        expect(templates.sort(), env).toEqual([`SfnSlackNotifier-${env}.template.json`, ...central]);
         // The formatter asset is a real esbuild bundle (ESM), with the templates next to it.
         const assets = readdirSync(outdirOf(env)).filter((name) => name.startsWith('asset.'));
         expect(assets.length, env).toBeGreaterThan(0);

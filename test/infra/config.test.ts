@@ -59,7 +59,7 @@ describe('parseEnvironment', () => {
     ],
     [
       { ...minimal, channel: '#alerts' },
-      'cdk.json context environments.dev.channel is not a setting; use one of account, region, stateMachineArns, stateMachineNamePrefixes, statuses, destination, mentionOnFailure, template, alarmTopicArn, logExecutionData, replyBroadcast, runningLongerThan, actions',
+      'cdk.json context environments.dev.channel is not a setting; use one of account, region, stateMachineArns, stateMachineNamePrefixes, statuses, destination, mentionOnFailure, template, alarmTopicArn, logExecutionData, replyBroadcast, runningLongerThan, actions, sources',
     ],
     [
       { stateMachineNamePrefixes: ['etl-'] },
@@ -109,9 +109,9 @@ describe('parseEnvironment', () => {
 describe('loadEnvironments', () => {
   const context = cdkJsonContext();
 
-  it('validates every environment of cdk.json (dev and prod) when no env is selected', () => {
+  it('validates every environment of cdk.json (dev, prod and org) when no env is selected', () => {
     const environments = loadEnvironments(context.environments);
-    expect(environments.map((environment) => environment.name)).toEqual(['dev', 'prod']);
+    expect(environments.map((environment) => environment.name)).toEqual(['dev', 'prod', 'org']);
   });
 
   it('selects one environment with -c env=<name>', () => {
@@ -122,7 +122,7 @@ describe('loadEnvironments', () => {
 
   it('says which environments exist when the selected one does not', () => {
     expect(errorOf(() => loadEnvironments(context.environments, 'qa'))).toBe(
-      '-c env=qa is not configured; use one of dev, prod or add it under "environments" in cdk.json'
+      '-c env=qa is not configured; use one of dev, prod, org or add it under "environments" in cdk.json'
     );
   });
 
