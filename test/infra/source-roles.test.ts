@@ -103,6 +103,7 @@ describe('the central notifier on the local runner', () => {
     DestinationType: 'channel',
     SlackChannel: 'C0TEST',
     MentionOnFailure: '',
+    Actions: '',
     ExecutionData: 'false',
     QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/444455556666/notify.fifo',
   });
