@@ -1,0 +1,57 @@
+/**
+ * AWS SDK clients for the operator commands, built once per command run from `--region` and `--profile`.
+ * Without `--profile` the SDK's default chain applies (environment variables, AWS_PROFILE, SSO, instance
+ * roles); with it, credentials and region come from that profile of ~/.aws/config and ~/.aws/credentials.
+ */
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { fromIni } from '@aws-sdk/credential-providers';
+/**
+ * How many times a call is tried. Reading a 25,000-event history is 25 GetExecutionHistory pages, and
+ * Step Functions throttles that API; the adaptive mode also slows down client-side after a throttle.
+ */
+export const MAX_ATTEMPTS = 8;
+/** The configuration every client shares. */
+export function clientConfig(options) {
+    return {
+        ...(options.region ? { region: options.region } : {}),
+        ...(options.profile
+            ? { profile: options.profile, credentials: fromIni({ profile: options.profile }) }
+            : {}),
+        maxAttempts: MAX_ATTEMPTS,
+        retryMode: 'adaptive',
+    };
+}
+export function createClients(options = {}) {
+    const config = clientConfig(options);
+    const cache = new Map();
+    const once = (key, make) => {
+        if (!cache.has(key))
+            cache.set(key, make());
+        return cache.get(key);
+    };
+    return {
+        get sfn() {
+            return once('sfn', () => new SFNClient(config));
+        },
+        get sqs() {
+            return once('sqs', () => new SQSClient(config));
+        },
+        get cloudFormation() {
+            return once('cloudFormation', () => new CloudFormationClient(config));
+        },
+        get eventBridge() {
+            return once('eventBridge', () => new EventBridgeClient(config));
+        },
+        get secretsManager() {
+            return once('secretsManager', () => new SecretsManagerClient(config));
+        },
+        get ssm() {
+            return once('ssm', () => new SSMClient(config));
+        },
+    };
+}

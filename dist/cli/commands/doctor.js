@@ -1,0 +1,410 @@
+/**
+ * `sfn-slack doctor`: checks an environment end to end and prints a checklist, each failed check with what
+ * to do. Exit 1 when any check fails, 3 when AWS cannot be reached at all (no credentials, no region).
+ *
+ * Checks: the stack is deployed with its outputs; the EventBridge connection is AUTHORIZED (or the webhook
+ * parameter exists); the notifier and delivery state machines exist with the right type and the notifier
+ * reads execution history; the watched state machines (from the stack's EventBridge rule) exist and are
+ * Standard; the dead-letter queue is empty. `--send-test` posts a test message through the delivery state
+ * machine (StartSyncExecution), as a real notification would go.
+ */
+import { ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeConnectionCommand, DescribeRuleCommand, ListTargetsByRuleCommand, } from '@aws-sdk/client-eventbridge';
+import { DescribeStateMachineCommand, paginateListStateMachines, StartSyncExecutionCommand, } from '@aws-sdk/client-sfn';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { createClients } from '../aws/clients.js';
+import { toCliError } from '../aws/errors.js';
+import { processIo } from '../aws/io.js';
+import { addAwsOptions, awsOptions, resolveEnv } from '../aws/options.js';
+import { REQUIRED_OUTPUTS, readStack, stackName } from '../aws/stack.js';
+import { CliError, ExitCode } from '../errors.js';
+import { webhookParameterName } from './setup.js';
+/** Errors that mean AWS itself is out of reach: no check can say anything useful then. */
+const FATAL_CODES = /^(no AWS credentials|no AWS region|AWS credentials expired|could not reach AWS)/;
+export function register(program, io = processIo()) {
+    const command = program
+        .command('doctor')
+        .summary('check an environment end to end (stack, connection, state machines, watch list, DLQ)')
+        .description('Check an environment end to end and print a checklist: the stack is deployed, the Slack connection is ' +
+        'authorized, the notifier can read execution history, the watched state machines exist and are ' +
+        'Standard, and the dead-letter queue is empty. Exits 1 if any check fails.\n\n' +
+        '--send-test also posts a test message through the delivery state machine, to the stack’s ' +
+        'SlackChannel output or to --channel.')
+        .option('--send-test', 'post a test message through the delivery state machine')
+        .option('--channel <id>', 'channel for --send-test in channel mode, e.g. C0123456789 or #alerts (default: the stack’s SlackChannel output)')
+        .option('--json', 'print the checks as JSON ({env, stackName, ok, checks}) instead of the checklist')
+        .addHelpText('after', '\nExamples:\n' +
+        '  sfn-slack doctor --env prod\n' +
+        '  sfn-slack doctor --env dev --send-test --channel C0123456789');
+    addAwsOptions(command).action(async (options) => {
+        await runDoctor(options, io, createClients(awsOptions(options)));
+    });
+}
+export async function runDoctor(options, io, clients) {
+    const env = resolveEnv(options);
+    const checks = [];
+    // With --json, standard output carries one JSON document and nothing else.
+    const print = (text) => {
+        if (!options.json)
+            io.stdout.write(text);
+    };
+    const record = (check) => {
+        checks.push(check);
+        print(`${check.ok ? '✓' : '✗'} ${check.title}${check.detail ? `\n    ${check.detail}` : ''}\n`);
+    };
+    print(`Checking environment ${env} (stack ${stackName(env)})\n\n`);
+    const stack = await checkStack(env, clients, record);
+    if (stack) {
+        await step(record, 'Slack credential', () => checkCredential(stack, clients, record));
+        await step(record, 'State machines', () => checkStateMachines(stack, clients, record));
+        await step(record, 'Watched state machines', () => checkWatched(stack, clients, record));
+        await step(record, 'Dead-letter queue', () => checkDeadLetterQueue(stack, clients, record));
+        if (options.sendTest) {
+            await step(record, 'Test message', () => sendTest(stack, options, clients, record));
+        }
+    }
+    const failed = checks.filter((check) => !check.ok).length;
+    print(`\n${failed === 0 ? 'All checks passed.' : `${failed} check(s) failed.`}\n`);
+    if (options.json) {
+        const report = { env, stackName: stackName(env), ok: failed === 0, checks };
+        io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    }
+    if (failed > 0) {
+        throw new CliError(`doctor found ${failed} problem(s) in ${env} (see the ${options.json ? 'JSON' : 'checklist'} above)`, ExitCode.failed);
+    }
+    return checks;
+}
+/** Runs a group of checks; an AWS error becomes a failed check, unless AWS is unreachable altogether. */
+async function step(record, title, run) {
+    try {
+        await run();
+    }
+    catch (error) {
+        const cliError = toCliError(error, `check ${title.toLowerCase()}`);
+        if (FATAL_CODES.test(cliError.message))
+            throw cliError;
+        record({ ok: false, title, detail: cliError.message });
+    }
+}
+async function checkStack(env, clients, record) {
+    let stack;
+    try {
+        stack = await readStack(clients.cloudFormation, env);
+    }
+    catch (error) {
+        if (error instanceof CliError && error.message.startsWith('stack ')) {
+            record({ ok: false, title: `Stack ${stackName(env)} deployed`, detail: error.message });
+            return undefined;
+        }
+        throw error;
+    }
+    const status = stack.status ?? 'UNKNOWN';
+    const healthy = /_COMPLETE$/.test(status) && !/ROLLBACK|DELETE/.test(status);
+    record({
+        ok: healthy,
+        title: `Stack ${stack.stackName} deployed (${status})`,
+        ...(healthy ? {} : { detail: `fix the failed deployment, then redeploy: npx cdk deploy -c env=${env}` }),
+    });
+    const missing = REQUIRED_OUTPUTS.filter((name) => !stack.outputs[name]);
+    if (!stack.outputs.BotTokenSecretArn && !stack.outputs.WebhookParameterName) {
+        missing.push('BotTokenSecretArn or WebhookParameterName');
+    }
+    record({
+        ok: missing.length === 0,
+        title: 'Stack outputs present',
+        ...(missing.length === 0
+            ? {}
+            : {
+                detail: `missing ${missing.join(', ')}: redeploy with this version, npx cdk deploy -c env=${env}`,
+            }),
+    });
+    return stack;
+}
+async function checkCredential(stack, clients, record) {
+    const connectionName = stack.outputs.ConnectionName;
+    if (connectionName) {
+        const connection = await clients.eventBridge.send(new DescribeConnectionCommand({ Name: connectionName }));
+        const state = connection.ConnectionState ?? 'UNKNOWN';
+        record({
+            ok: state === 'AUTHORIZED',
+            title: `Connection ${connectionName} is AUTHORIZED`,
+            ...(state === 'AUTHORIZED'
+                ? {}
+                : {
+                    detail: `it is ${state}${connection.StateReason ? ` (${connection.StateReason})` : ''}: store the Slack credential with \`sfn-slack setup --env ${stack.env}${stack.outputs.BotTokenSecretArn ? '' : ' --webhook'}\``,
+                }),
+        });
+    }
+    if (!stack.outputs.BotTokenSecretArn) {
+        const name = stack.outputs.WebhookParameterName ?? webhookParameterName(stack.env);
+        try {
+            // WithDecryption false: the check needs to know the parameter exists, never its value.
+            await clients.ssm.send(new GetParameterCommand({ Name: name, WithDecryption: false }));
+            record({ ok: true, title: `Webhook parameter ${name} exists` });
+        }
+        catch (error) {
+            if (error.name !== 'ParameterNotFound')
+                throw error;
+            record({
+                ok: false,
+                title: `Webhook parameter ${name} exists`,
+                detail: `store the webhook URL: sfn-slack setup --env ${stack.env} --webhook < url.txt`,
+            });
+        }
+    }
+}
+async function checkStateMachines(stack, clients, record) {
+    const notifierArn = stack.outputs.NotifierStateMachineArn;
+    if (notifierArn) {
+        const notifier = await checkMachine(stack, clients, record, notifierArn, 'Notifier', 'STANDARD');
+        const readsHistory = /getExecutionHistory/i.test(notifier.definition ?? '');
+        record({
+            ok: readsHistory && Boolean(notifier.roleArn),
+            title: 'Notifier reads execution history with its own role',
+            ...(readsHistory && notifier.roleArn
+                ? { detail: notifier.roleArn }
+                : {
+                    detail: `its definition has no GetExecutionHistory step: redeploy with npx cdk deploy -c env=${stack.env}`,
+                }),
+        });
+    }
+    const deliveryArn = stack.outputs.DeliveryStateMachineArn;
+    if (deliveryArn)
+        await checkMachine(stack, clients, record, deliveryArn, 'Delivery', 'EXPRESS');
+}
+/** Records whether one of the stack's state machines is active and of its type; returns its description. */
+async function checkMachine(stack, clients, record, stateMachineArn, label, type) {
+    const machine = await clients.sfn.send(new DescribeStateMachineCommand({ stateMachineArn }));
+    const problems = stateMachineProblems(machine, type);
+    record({
+        ok: problems.length === 0,
+        title: `${label} state machine ${machine.name ?? stateMachineArn} is an active ${type} state machine`,
+        ...(problems.length
+            ? { detail: `${problems.join('; ')}: redeploy with npx cdk deploy -c env=${stack.env}` }
+            : {}),
+    });
+    return machine;
+}
+function stateMachineProblems(machine, type) {
+    const problems = [];
+    if (machine.status && machine.status !== 'ACTIVE')
+        problems.push(`it is ${machine.status}`);
+    if (machine.type !== type)
+        problems.push(`it is ${machine.type ?? 'of unknown type'}`);
+    return problems;
+}
+/** Reads the watched state machines from an EventBridge event pattern (exact ARNs and `prefix` matches). */
+export function watchListFromPattern(pattern) {
+    const arns = [];
+    const prefixes = [];
+    let parsed;
+    try {
+        parsed = JSON.parse(pattern);
+    }
+    catch {
+        return { arns, prefixes };
+    }
+    const detail = parsed.detail;
+    const values = Array.isArray(detail?.stateMachineArn) ? detail.stateMachineArn : [];
+    for (const value of values) {
+        if (typeof value === 'string')
+            arns.push(value);
+        else if (value &&
+            typeof value === 'object' &&
+            typeof value.prefix === 'string') {
+            prefixes.push(value.prefix);
+        }
+        // `anything-but` entries are exclusions (the notifier itself), not watched machines.
+    }
+    return { arns, prefixes };
+}
+async function stackRules(stack, clients) {
+    const rules = [];
+    let nextToken;
+    do {
+        const page = await clients.cloudFormation.send(new ListStackResourcesCommand({
+            StackName: stack.stackName,
+            ...(nextToken ? { NextToken: nextToken } : {}),
+        }));
+        rules.push(...(page.StackResourceSummaries ?? []).filter((r) => r.ResourceType === 'AWS::Events::Rule'));
+        nextToken = page.NextToken;
+    } while (nextToken);
+    return rules;
+}
+async function checkWatched(stack, clients, record) {
+    const rules = await stackRules(stack, clients);
+    const watch = { arns: [], prefixes: [] };
+    for (const rule of rules) {
+        // A rule on a custom bus has the physical id `bus|name`.
+        const [bus, name] = (rule.PhysicalResourceId ?? '').includes('|')
+            ? (rule.PhysicalResourceId ?? '').split('|')
+            : [undefined, rule.PhysicalResourceId];
+        if (!name)
+            continue;
+        const described = await clients.eventBridge.send(new DescribeRuleCommand({ Name: name, ...(bus ? { EventBusName: bus } : {}) }));
+        if (!described.EventPattern?.includes('Step Functions Execution Status Change'))
+            continue;
+        const { Targets = [] } = await clients.eventBridge.send(new ListTargetsByRuleCommand({ Rule: name, ...(bus ? { EventBusName: bus } : {}) }));
+        const targetsNotifier = Targets.some((target) => target.Arn === stack.outputs.NotifierStateMachineArn);
+        const enabled = described.State === 'ENABLED';
+        record({
+            ok: enabled && targetsNotifier,
+            title: `Rule ${name} is ENABLED and starts the notifier`,
+            ...(enabled && targetsNotifier
+                ? {}
+                : {
+                    detail: !enabled
+                        ? `it is ${described.State}: enable it (aws events enable-rule --name ${name}) or redeploy`
+                        : `its targets (${Targets.map((t) => t.Arn).join(', ') || 'none'}) do not include the notifier: redeploy with npx cdk deploy -c env=${stack.env}`,
+                }),
+        });
+        const list = watchListFromPattern(described.EventPattern);
+        watch.arns.push(...list.arns);
+        watch.prefixes.push(...list.prefixes);
+    }
+    if (watch.arns.length === 0 && watch.prefixes.length === 0) {
+        record({
+            ok: false,
+            title: 'Watched state machines configured',
+            detail: `no status-change rule with a state machine list in ${stack.stackName}: set the watch list in cdk.json and redeploy`,
+        });
+        return;
+    }
+    for (const arn of watch.arns) {
+        try {
+            const machine = await clients.sfn.send(new DescribeStateMachineCommand({ stateMachineArn: arn }));
+            const ok = machine.type === 'STANDARD';
+            record({
+                ok,
+                title: `Watched ${machine.name ?? arn} exists and is STANDARD`,
+                ...(ok
+                    ? {}
+                    : {
+                        detail: `it is ${machine.type}: Express executions emit no status events; remove it from the watch list in cdk.json`,
+                    }),
+            });
+        }
+        catch (error) {
+            if (error.name !== 'StateMachineDoesNotExist')
+                throw error;
+            record({
+                ok: false,
+                title: `Watched ${arn} exists`,
+                detail: 'no such state machine in this account and region: fix the watch list in cdk.json and redeploy',
+            });
+        }
+    }
+    if (watch.prefixes.length > 0) {
+        const machines = [];
+        for await (const page of paginateListStateMachines({ client: clients.sfn }, {})) {
+            machines.push(...(page.stateMachines ?? []));
+        }
+        for (const prefix of watch.prefixes) {
+            const matched = machines.filter((machine) => (machine.stateMachineArn ?? '').startsWith(prefix));
+            const express = matched.filter((machine) => machine.type !== 'STANDARD');
+            const ok = matched.length > 0 && express.length === 0;
+            record({
+                ok,
+                title: `Watched prefix ${prefix} matches ${matched.length} STANDARD state machine(s)`,
+                ...(matched.length === 0
+                    ? { detail: 'nothing matches: fix the prefix in cdk.json, or deploy the state machines first' }
+                    : express.length > 0
+                        ? {
+                            detail: `${express.map((m) => m.name).join(', ')} are EXPRESS and emit no status events: narrow the prefix`,
+                        }
+                        : {}),
+            });
+        }
+    }
+}
+async function checkDeadLetterQueue(stack, clients, record) {
+    const url = stack.outputs.DeadLetterQueueUrl;
+    if (!url)
+        return;
+    const { Attributes } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }));
+    const depth = Number(Attributes?.ApproximateNumberOfMessages ?? 0);
+    record({
+        ok: depth === 0,
+        title: `Dead-letter queue is empty${depth === 0 ? '' : ` (${depth} message(s))`}`,
+        ...(depth === 0
+            ? {}
+            : {
+                detail: `notifications failed to post: look with \`sfn-slack replay --env ${stack.env} --dry-run\`, fix the cause, then \`sfn-slack replay --env ${stack.env}\``,
+            }),
+    });
+}
+/** The test message posted by `--send-test`, shaped like a real delivery. */
+export function testDelivery(env, at, channel) {
+    const text = `:test_tube: sfn-slack test message for environment ${env}: the pipeline can post here.`;
+    const blocks = [
+        { type: 'header', text: { type: 'plain_text', text: `sfn-slack test (${env})`, emoji: true } },
+        {
+            type: 'section',
+            text: { type: 'mrkdwn', text: `${text}\nSent by \`sfn-slack doctor --send-test\`.` },
+        },
+    ];
+    const target = channel ? { channel } : {};
+    const deduplicationId = `doctor-test-${env}-${at.getTime()}`;
+    return {
+        payload: { ...target, text, blocks, unfurl_links: false },
+        fallback: { ...target, text },
+        executionArn: `sfn-slack-doctor:${env}`,
+        status: 'TEST',
+        deduplicationId,
+    };
+}
+/**
+ * The delivery state machine's input as the Pipe gives it: an array with one SQS record whose body is the
+ * DeliveryMessage JSON. The test goes through the same path as a real notification, minus the queue.
+ */
+export function pipeBatch(message, queueArn, at) {
+    const region = queueArn?.split(':')[3] ?? '';
+    return [
+        {
+            messageId: `sfn-slack-doctor-${at.getTime()}`,
+            body: JSON.stringify(message),
+            attributes: {
+                ApproximateReceiveCount: '1',
+                SentTimestamp: String(at.getTime()),
+                MessageGroupId: 'sfn-slack-doctor',
+                MessageDeduplicationId: message.deduplicationId,
+            },
+            messageAttributes: {},
+            eventSource: 'aws:sqs',
+            ...(queueArn ? { eventSourceARN: queueArn, awsRegion: region } : {}),
+        },
+    ];
+}
+async function sendTest(stack, options, clients, record) {
+    const deliveryArn = stack.outputs.DeliveryStateMachineArn;
+    if (!deliveryArn)
+        return;
+    const channelMode = Boolean(stack.outputs.BotTokenSecretArn);
+    // A stack that exports its configured channel (output SlackChannel) needs no --channel.
+    const channel = options.channel ?? stack.outputs.SlackChannel;
+    if (channelMode && !channel) {
+        record({
+            ok: false,
+            title: 'Test message posted',
+            detail: `chat.postMessage needs a channel: pass --channel <id or #name> with --send-test, or redeploy (npx cdk deploy -c env=${stack.env}) so the stack has the SlackChannel output`,
+        });
+        return;
+    }
+    const now = new Date();
+    const message = testDelivery(stack.env, now, channelMode ? channel : undefined);
+    const result = await clients.sfn.send(new StartSyncExecutionCommand({
+        stateMachineArn: deliveryArn,
+        input: JSON.stringify(pipeBatch(message, stack.outputs.QueueArn, now)),
+    }));
+    const ok = result.status === 'SUCCEEDED';
+    record({
+        ok,
+        title: 'Test message posted',
+        ...(ok
+            ? {}
+            : {
+                detail: `delivery ${result.status}${result.error ? `: ${result.error}` : ''}${result.cause ? ` (${result.cause.slice(0, 300)})` : ''}; check the connection and the channel, then retry`,
+            }),
+    });
+}

@@ -1,0 +1,134 @@
+/**
+ * `sfn-slack renotify`: sends the notification of a past execution again, or for the first time (backfill,
+ * or a notification lost before it reached the queue). It rebuilds the EventBridge "Step Functions Execution
+ * Status Change" event from DescribeExecution and starts the notifier with it, under a name derived from the
+ * execution, its status and redrive count, so running it twice starts one notifier execution, not two.
+ */
+import { createHash } from 'node:crypto';
+import { DescribeExecutionCommand, StartExecutionCommand, } from '@aws-sdk/client-sfn';
+import { executionConsoleUrl, isExecutionArn, parseArn } from '../aws/arn.js';
+import { createClients } from '../aws/clients.js';
+import { aws, toCliError } from '../aws/errors.js';
+import { processIo } from '../aws/io.js';
+import { addAwsOptions, awsOptions, resolveEnv } from '../aws/options.js';
+import { readStack, requireOutput } from '../aws/stack.js';
+import { CliError, ExitCode } from '../errors.js';
+/**
+ * StartExecution input is capped at 256 KiB; the event keeps the execution's input and output only while it
+ * stays well under that, and says so with `inputDetails`/`outputDetails` as EventBridge does.
+ */
+const MAX_EVENT_BYTES = 200 * 1024;
+export function register(program, io = processIo()) {
+    const command = program
+        .command('renotify')
+        .summary('send the notification of a past execution again (backfill or a lost notification)')
+        .description('Start the notifier for a past execution, as a backfill or for a notification that was lost: its ' +
+        'status-change event is rebuilt from DescribeExecution, and the notifier posts the message as if the ' +
+        'execution had just finished.\n\n' +
+        'Running it twice for the same execution and status starts one notifier execution (its name is ' +
+        'derived from them); --force sends it again. A running execution is refused: its notification goes ' +
+        'out when it finishes.')
+        .requiredOption('--execution-arn <arn>', 'the watched execution to notify about')
+        .option('--force', 'notify again even if this execution was already renotified')
+        .option('--dry-run', 'print the event that would be sent; start nothing')
+        .addHelpText('after', '\nExamples:\n' +
+        '  ARN=arn:aws:states:eu-west-1:111122223333:execution:etl:run-42\n' +
+        '  sfn-slack renotify --env prod --execution-arn "$ARN" --dry-run\n' +
+        '  sfn-slack renotify --env prod --execution-arn "$ARN"');
+    addAwsOptions(command).action(async (options) => {
+        await runRenotify(options, io, createClients(awsOptions(options)));
+    });
+}
+export async function runRenotify(options, io, clients) {
+    const env = resolveEnv(options);
+    const executionArn = options.executionArn ?? '';
+    if (!isExecutionArn(executionArn)) {
+        throw new CliError(`--execution-arn must be a Step Functions execution ARN (arn:aws:states:<region>:<account>:execution:<state machine>:<name>), got "${executionArn}"`, ExitCode.badInput);
+    }
+    const execution = await aws(`describe execution ${executionArn}`, () => clients.sfn.send(new DescribeExecutionCommand({ executionArn })));
+    if (execution.status === 'RUNNING' || execution.status === 'PENDING_REDRIVE') {
+        throw new CliError(`execution ${executionArn} is still ${execution.status}: its notification goes out when it finishes`, ExitCode.badInput);
+    }
+    const event = statusChangeEvent(execution);
+    const name = renotifyExecutionName(event, options.force ? io.now() : undefined);
+    if (options.dryRun) {
+        io.stdout.write(`Dry run: would start the notifier of ${env} as ${name} with:\n${JSON.stringify(event, null, 2)}\n`);
+        return;
+    }
+    const stack = await readStack(clients.cloudFormation, env);
+    const notifierArn = requireOutput(stack, 'NotifierStateMachineArn');
+    try {
+        const started = await clients.sfn.send(new StartExecutionCommand({ stateMachineArn: notifierArn, name, input: JSON.stringify(event) }));
+        io.stdout.write(`✓ Started the notifier for ${executionArn} (${execution.status})\n` +
+            `  ${started.executionArn}\n  ${executionConsoleUrl(started.executionArn ?? '')}\n`);
+    }
+    catch (error) {
+        if (error.name === 'ExecutionAlreadyExists') {
+            throw new CliError(`this execution was already renotified for status ${execution.status} (notifier execution ${name}); pass --force to send it again`, ExitCode.failed, { cause: error });
+        }
+        throw toCliError(error, `start the notifier ${notifierArn}`);
+    }
+}
+/** The EventBridge event the rule would have delivered for this execution. */
+export function statusChangeEvent(execution) {
+    const arn = execution.executionArn ?? '';
+    const parts = parseArn(arn);
+    const stop = execution.stopDate ?? execution.redriveDate ?? execution.startDate;
+    const detail = {
+        executionArn: arn,
+        ...(execution.stateMachineArn ? { stateMachineArn: execution.stateMachineArn } : {}),
+        ...(execution.name ? { name: execution.name } : {}),
+        status: execution.status ?? 'UNKNOWN',
+        startDate: execution.startDate?.getTime() ?? null,
+        stopDate: execution.stopDate?.getTime() ?? null,
+        input: execution.input ?? null,
+        inputDetails: { included: execution.inputDetails?.included ?? execution.input !== undefined },
+        output: execution.output ?? null,
+        outputDetails: { included: execution.outputDetails?.included ?? execution.output !== undefined },
+        stateMachineVersionArn: execution.stateMachineVersionArn ?? null,
+        stateMachineAliasArn: execution.stateMachineAliasArn ?? null,
+        redriveCount: execution.redriveCount ?? 0,
+        redriveDate: execution.redriveDate?.getTime() ?? null,
+        redriveStatus: execution.redriveStatus ?? null,
+        redriveStatusReason: execution.redriveStatusReason ?? null,
+        error: execution.error ?? null,
+        cause: execution.cause ?? null,
+    };
+    const event = {
+        version: '0',
+        id: deterministicId(`${arn}|${detail.status}|${detail.redriveCount}`),
+        'detail-type': 'Step Functions Execution Status Change',
+        source: 'aws.states',
+        account: parts?.account ?? '',
+        time: (stop ?? new Date(0)).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        region: parts?.region ?? '',
+        resources: [arn],
+        detail,
+    };
+    if (Buffer.byteLength(JSON.stringify(event)) > MAX_EVENT_BYTES) {
+        return {
+            ...event,
+            detail: {
+                ...detail,
+                input: null,
+                inputDetails: { included: false },
+                output: null,
+                outputDetails: { included: false },
+            },
+        };
+    }
+    return event;
+}
+/**
+ * `renotify-<hash>`: one name per execution, status and redrive count (names are unique per state machine
+ * for 90 days). With `at`, a new name for a deliberate second notification.
+ */
+export function renotifyExecutionName(event, at) {
+    const key = `${event.detail.executionArn}|${event.detail.status}|${event.detail.redriveCount ?? 0}`;
+    const hash = createHash('sha256').update(key).digest('hex').slice(0, 40);
+    return at ? `renotify-${hash}-${at.getTime()}` : `renotify-${hash}`;
+}
+function deterministicId(key) {
+    const hex = createHash('sha256').update(key).digest('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}

@@ -1,0 +1,205 @@
+/**
+ * `sfn-slack replay`: puts failed notifications back into delivery.
+ *
+ * - default: moves the dead-letter queue's messages back to the delivery queue (StartMessageMoveTask) and
+ *   follows the move task until it is done;
+ * - `--dry-run`: peeks at the DLQ (ReceiveMessage with VisibilityTimeout 0) and lists what would move;
+ * - `--notifier`: redrives the notifier executions that failed in the last 14 days (RedriveExecution).
+ *
+ * Nothing is posted twice: each message body carries its deduplication id (SHA-256 of
+ * executionArn|status|redriveCount), the same id the notifier used when it first enqueued it.
+ */
+import { createHash } from 'node:crypto';
+import { paginateListExecutions, RedriveExecutionCommand, } from '@aws-sdk/client-sfn';
+import { GetQueueAttributesCommand, ListMessageMoveTasksCommand, ReceiveMessageCommand, StartMessageMoveTaskCommand, } from '@aws-sdk/client-sqs';
+import { createClients } from '../aws/clients.js';
+import { aws, toCliError } from '../aws/errors.js';
+import { processIo } from '../aws/io.js';
+import { addAwsOptions, awsOptions, resolveEnv } from '../aws/options.js';
+import { readStack, requireOutput } from '../aws/stack.js';
+import { CliError, ExitCode } from '../errors.js';
+/** Step Functions can redrive an execution only within 14 days of its close. */
+export const REDRIVE_WINDOW_DAYS = 14;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Polls in a row that may find no move task at all before replay gives up following it. */
+const MAX_UNLISTED_POLLS = 5;
+export function register(program, io = processIo()) {
+    const command = program
+        .command('replay')
+        .summary('move failed notifications from the dead-letter queue back to delivery, or redrive the notifier')
+        .description('Put failed notifications back into delivery.\n\n' +
+        'By default, moves every message of the environment’s dead-letter queue back to the delivery queue ' +
+        '(an SQS message move task) and shows progress until it is done. --dry-run lists what would move, ' +
+        'without moving or deleting anything.\n\n' +
+        `--notifier instead redrives the notifier executions that failed in the last ${REDRIVE_WINDOW_DAYS} ` +
+        'days (their notifications never reached the queue); with --dry-run it only lists them.\n\n' +
+        'Nothing is posted twice: each message keeps the deduplication id the notifier gave it.')
+        .option('--dry-run', 'list what would be replayed; change nothing')
+        .option('--notifier', `redrive failed notifier executions of the last ${REDRIVE_WINDOW_DAYS} days instead`)
+        .addHelpText('after', '\nExamples:\n' +
+        '  sfn-slack replay --env prod --dry-run     # see what would move\n' +
+        '  sfn-slack replay --env prod               # move it back to delivery');
+    addAwsOptions(command).action(async (options) => {
+        await runReplay(options, io, createClients(awsOptions(options)));
+    });
+}
+export async function runReplay(options, io, clients) {
+    const env = resolveEnv(options);
+    const stack = await readStack(clients.cloudFormation, env);
+    if (options.notifier) {
+        await redriveNotifier(stack, options, io, clients.sfn);
+    }
+    else if (options.dryRun) {
+        await peekDeadLetterQueue(stack, io, clients);
+    }
+    else {
+        await moveDeadLetterQueue(stack, options, io, clients);
+    }
+}
+async function dlqDepth(clients, queueUrl) {
+    const { Attributes } = await aws('read the dead-letter queue depth', () => clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] })));
+    return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
+}
+async function peekDeadLetterQueue(stack, io, clients) {
+    const dlqUrl = requireOutput(stack, 'DeadLetterQueueUrl');
+    const depth = await dlqDepth(clients, dlqUrl);
+    if (depth === 0) {
+        io.stdout.write(`The dead-letter queue of ${stack.env} is empty: nothing to replay.\n`);
+        return;
+    }
+    // VisibilityTimeout 0 leaves each message visible: this is a look, not a take. Nothing is deleted.
+    const { Messages = [] } = await aws('peek at the dead-letter queue', () => clients.sqs.send(new ReceiveMessageCommand({
+        QueueUrl: dlqUrl,
+        MaxNumberOfMessages: 10,
+        VisibilityTimeout: 0,
+        WaitTimeSeconds: 0,
+        MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
+    })));
+    io.stdout.write(`Dry run: ${depth} message(s) in the dead-letter queue of ${stack.env} would move back to delivery.\n` +
+        `Showing ${Messages.length} (a peek with visibility timeout 0: nothing is moved, hidden or deleted).\n\n`);
+    for (const message of Messages) {
+        const body = parseBody(message.Body);
+        const sent = Number(message.Attributes?.SentTimestamp);
+        io.stdout.write(`  ${body.executionArn ?? '(no executionArn in body)'}\n` +
+            `    status ${body.status ?? '?'} · dedup id ${body.deduplicationId ?? '?'} · receives ${message.Attributes?.ApproximateReceiveCount ?? '?'}` +
+            `${Number.isFinite(sent) ? ` · sent ${new Date(sent).toISOString()}` : ''}\n`);
+    }
+    io.stdout.write(`\nRun without --dry-run to move them: sfn-slack replay --env ${stack.env}\n`);
+}
+function parseBody(body) {
+    try {
+        const value = JSON.parse(body ?? '');
+        const pick = (key) => typeof value[key] === 'string' ? value[key] : undefined;
+        return {
+            ...(pick('executionArn') ? { executionArn: pick('executionArn') } : {}),
+            ...(pick('status') ? { status: pick('status') } : {}),
+            ...(pick('deduplicationId') ? { deduplicationId: pick('deduplicationId') } : {}),
+        };
+    }
+    catch {
+        return {};
+    }
+}
+async function moveDeadLetterQueue(stack, options, io, clients) {
+    const dlqArn = requireOutput(stack, 'DeadLetterQueueArn');
+    const queueArn = requireOutput(stack, 'QueueArn');
+    const dlqUrl = requireOutput(stack, 'DeadLetterQueueUrl');
+    const depth = await dlqDepth(clients, dlqUrl);
+    if (depth === 0) {
+        io.stdout.write(`The dead-letter queue of ${stack.env} is empty: nothing to replay.\n`);
+        return;
+    }
+    const { TaskHandle } = await aws('start moving the dead-letter queue back to delivery', () => clients.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn, DestinationArn: queueArn })));
+    io.stdout.write(`Moving ~${depth} message(s) from the dead-letter queue back to delivery (${stack.env})…\n`);
+    const pollMs = (options.pollSeconds ?? 2) * 1000;
+    let last = '';
+    let unlisted = 0;
+    for (;;) {
+        const task = await latestTask(clients, dlqArn, TaskHandle);
+        // SQS lists a task as soon as it starts; one that stays unlisted is not worth waiting for forever.
+        unlisted = task ? 0 : unlisted + 1;
+        if (unlisted >= MAX_UNLISTED_POLLS) {
+            throw new CliError(`the move task started on the dead-letter queue of ${stack.env} is not listed by ListMessageMoveTasks after ${unlisted} polls; check it in the SQS console (queue ${dlqUrl}), then run \`sfn-slack replay --env ${stack.env} --dry-run\``, ExitCode.failed);
+        }
+        const moved = task?.ApproximateNumberOfMessagesMoved ?? 0;
+        const total = task?.ApproximateNumberOfMessagesToMove ?? depth;
+        const line = `  moved ${moved}/${total}${task?.Status ? ` (${task.Status})` : ''}`;
+        if (line !== last)
+            io.stdout.write(`${line}\n`);
+        last = line;
+        if (task?.Status === 'COMPLETED') {
+            io.stdout.write(`✓ Replayed ${moved} message(s); delivery posts them in order.\n`);
+            return;
+        }
+        if (task?.Status === 'FAILED' || task?.Status === 'CANCELLED') {
+            throw new CliError(`the move task ${task.Status.toLowerCase()} after ${moved}/${total}${task.FailureReason ? `: ${task.FailureReason}` : ''}; run \`sfn-slack replay --env ${stack.env}\` again to move the rest`, ExitCode.failed);
+        }
+        await io.sleep(pollMs);
+    }
+}
+/** The move task just started: ListMessageMoveTasks returns the most recent first. */
+async function latestTask(clients, sourceArn, handle) {
+    const { Results = [] } = await aws('read the progress of the move task', () => clients.sqs.send(new ListMessageMoveTasksCommand({ SourceArn: sourceArn, MaxResults: 1 })));
+    // The handle is only listed while the task runs; once finished the newest entry is ours.
+    return Results.find((entry) => handle !== undefined && entry.TaskHandle === handle) ?? Results[0];
+}
+/** A client token per execution and redrive count, so a retried replay never redrives the same failure twice. */
+export function redriveClientToken(executionArn, redriveCount) {
+    return createHash('sha256').update(`${executionArn}|${redriveCount}`).digest('hex').slice(0, 64);
+}
+async function redriveNotifier(stack, options, io, sfn) {
+    const notifierArn = requireOutput(stack, 'NotifierStateMachineArn');
+    const cutoff = io.now().getTime() - REDRIVE_WINDOW_DAYS * DAY_MS;
+    const failed = [];
+    try {
+        for await (const page of paginateListExecutions({ client: sfn }, { stateMachineArn: notifierArn, statusFilter: 'FAILED' })) {
+            let older = false;
+            for (const execution of page.executions ?? []) {
+                const stopped = execution.stopDate?.getTime() ?? execution.startDate?.getTime() ?? 0;
+                if (stopped >= cutoff)
+                    failed.push(execution);
+                // Newest first; notifier runs last minutes, so a day of margin covers any that stopped inside the window.
+                if ((execution.startDate?.getTime() ?? 0) < cutoff - DAY_MS)
+                    older = true;
+            }
+            if (older)
+                break;
+        }
+    }
+    catch (error) {
+        throw toCliError(error, 'list the failed notifier executions');
+    }
+    if (failed.length === 0) {
+        io.stdout.write(`No failed notifier executions in the last ${REDRIVE_WINDOW_DAYS} days (${stack.env}).\n`);
+        return;
+    }
+    io.stdout.write(`${options.dryRun ? 'Dry run: would redrive' : 'Redriving'} ${failed.length} failed notifier execution(s) of the last ${REDRIVE_WINDOW_DAYS} days:\n`);
+    let errors = 0;
+    for (const execution of failed) {
+        const arn = execution.executionArn ?? '';
+        if (options.dryRun) {
+            io.stdout.write(`  ${arn} (stopped ${execution.stopDate?.toISOString() ?? '?'})\n`);
+            continue;
+        }
+        try {
+            await sfn.send(new RedriveExecutionCommand({
+                executionArn: arn,
+                clientToken: redriveClientToken(arn, execution.redriveCount ?? 0),
+            }));
+            io.stdout.write(`  ✓ ${arn}\n`);
+        }
+        catch (error) {
+            errors += 1;
+            const err = error;
+            if (err.name === 'ExecutionNotRedrivable' || err.name === 'ExecutionLimitExceeded') {
+                io.stdout.write(`  ✗ ${arn}: ${err.name}: ${err.message ?? ''}\n`);
+            }
+            else {
+                throw toCliError(error, `redrive ${arn}`);
+            }
+        }
+    }
+    if (errors > 0) {
+        throw new CliError(`${errors} of ${failed.length} notifier execution(s) could not be redriven (see above); use \`sfn-slack renotify --execution-arn <watched execution>\` for those`, ExitCode.failed);
+    }
+}

@@ -1,0 +1,157 @@
+/**
+ * `sfn-slack setup`: stores an environment's Slack credential, read from standard input so it never lands in
+ * shell history, and never printed or logged.
+ *
+ * - bot token (default): PutSecretValue on the stack's BotTokenSecretArn, then UpdateConnection on its
+ *   ConnectionName with `Authorization: Bearer <token>` (the HTTP task's header must come from the connection);
+ * - `--webhook`: the incoming-webhook URL as an SSM SecureString, in the parameter named by the stack's
+ *   WebhookParameterName output (`/{env}/SLACK_URL` when the stack is not deployed or has no such output).
+ */
+import { DescribeConnectionCommand, UpdateConnectionCommand } from '@aws-sdk/client-eventbridge';
+import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { PutParameterCommand } from '@aws-sdk/client-ssm';
+import { createClients } from '../aws/clients.js';
+import { aws } from '../aws/errors.js';
+import { processIo, readAll } from '../aws/io.js';
+import { addAwsOptions, awsOptions, resolveEnv } from '../aws/options.js';
+import { readStack, requireOutput, stackName } from '../aws/stack.js';
+import { CliError, ExitCode } from '../errors.js';
+const BOT_TOKEN = /^xoxb-[A-Za-z0-9-]+$/;
+const WEBHOOK_URL = /^https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9_/-]+$/;
+/** The default SSM parameter the webhook mode reads at delivery time (cdk.json may name another). */
+export function webhookParameterName(env) {
+    return `/${env}/SLACK_URL`;
+}
+export function register(program, io = processIo()) {
+    const command = program
+        .command('setup')
+        .summary('store the Slack bot token (or webhook URL) of an environment, read from standard input')
+        .description('Store the Slack credential of an environment. The value is read from standard input, never from an ' +
+        'argument (which would land in shell history), and is never printed. On a terminal it is asked for ' +
+        'and not echoed.\n\n' +
+        'Bot token (default): written to the stack’s bot-token secret, and the EventBridge connection is ' +
+        'updated to send "Authorization: Bearer <token>".\n\n' +
+        '--webhook: the incoming-webhook URL is stored as an SSM SecureString in the parameter named by the ' +
+        'stack’s WebhookParameterName output (/<env>/SLACK_URL when the stack is not deployed yet), with ' +
+        'the stack’s KMS key when it has one.')
+        .option('--webhook', 'store an incoming-webhook URL (https://hooks.slack.com/services/…) instead')
+        .addHelpText('after', '\nExamples:\n' +
+        '  sfn-slack setup --env prod < token.txt\n' +
+        '  pbpaste | sfn-slack setup --env dev --webhook');
+    addAwsOptions(command).action(async (options) => {
+        await runSetup(options, io, createClients(awsOptions(options)));
+    });
+}
+export async function runSetup(options, io, clients) {
+    const env = resolveEnv(options);
+    const what = options.webhook ? 'webhook URL' : 'bot token';
+    const secret = (await readSecret(io, what)).trim();
+    if (secret === '') {
+        throw new CliError(`no ${what} on standard input: pipe it in, e.g. \`sfn-slack setup --env ${env}${options.webhook ? ' --webhook' : ''} < file\``, ExitCode.badInput);
+    }
+    if (options.webhook) {
+        // The message names the expected shape only: the input itself is a secret and is never echoed.
+        if (!WEBHOOK_URL.test(secret)) {
+            throw new CliError('the input is not a Slack incoming-webhook URL (expected https://hooks.slack.com/services/…)', ExitCode.badInput);
+        }
+        const { name, keyArn } = await webhookParameterOf(env, clients, io);
+        await aws(`store the webhook URL in SSM parameter ${name}`, () => clients.ssm.send(new PutParameterCommand({
+            Name: name,
+            Value: secret,
+            Type: 'SecureString',
+            Overwrite: true,
+            // The customer managed key the stack was configured with; without one SSM uses aws/ssm.
+            ...(keyArn ? { KeyId: keyArn } : {}),
+        })));
+        io.stdout.write(`✓ Stored the webhook URL as SecureString ${name} (environment ${env}).\n`);
+        return;
+    }
+    if (!BOT_TOKEN.test(secret)) {
+        throw new CliError('the input is not a Slack bot token (expected xoxb-…; for an incoming webhook use --webhook)', ExitCode.badInput);
+    }
+    const stack = await readStack(clients.cloudFormation, env);
+    if (!stack.outputs.BotTokenSecretArn && stack.outputs.WebhookParameterName) {
+        throw new CliError(`environment ${env} is deployed for an incoming webhook: run \`sfn-slack setup --env ${env} --webhook\` instead`, ExitCode.badInput);
+    }
+    const secretArn = requireOutput(stack, 'BotTokenSecretArn', 'the bot-token secret');
+    const connectionName = requireOutput(stack, 'ConnectionName', 'the EventBridge connection');
+    await aws(`store the bot token in secret ${secretArn}`, () => clients.secretsManager.send(new PutSecretValueCommand({ SecretId: secretArn, SecretString: secret })));
+    await aws(`update the EventBridge connection ${connectionName}`, () => clients.eventBridge.send(new UpdateConnectionCommand({
+        Name: connectionName,
+        AuthorizationType: 'API_KEY',
+        AuthParameters: {
+            ApiKeyAuthParameters: { ApiKeyName: 'Authorization', ApiKeyValue: `Bearer ${secret}` },
+        },
+    })));
+    const described = await aws(`read the EventBridge connection ${connectionName}`, () => clients.eventBridge.send(new DescribeConnectionCommand({ Name: connectionName })));
+    io.stdout.write(`✓ Stored the bot token in ${secretArn}\n` +
+        `✓ Updated connection ${connectionName} (state: ${described.ConnectionState ?? 'unknown'})\n` +
+        `Check the environment with: sfn-slack doctor --env ${env} --send-test\n`);
+}
+/**
+ * The parameter the deployed delivery machine reads: the stack's WebhookParameterName output (cdk.json may name
+ * another parameter than the default), with the customer managed key of its WebhookParameterKeyArn output when
+ * the stack has one. Before the first deploy, or for a stack without that output, the
+ * default `/{env}/SLACK_URL`. Other errors reading the stack (no credentials, access denied) stop the command.
+ */
+async function webhookParameterOf(env, clients, io) {
+    let stack;
+    try {
+        stack = await readStack(clients.cloudFormation, env);
+    }
+    catch (error) {
+        if (!(error instanceof CliError && error.message.startsWith(`stack ${stackName(env)} not found`)))
+            throw error;
+        io.stderr.write(`Stack ${stackName(env)} is not deployed: using the default parameter ${webhookParameterName(env)}.\n`);
+        return { name: webhookParameterName(env) };
+    }
+    const name = stack.outputs.WebhookParameterName;
+    const keyArn = stack.outputs.WebhookParameterKeyArn;
+    if (name)
+        return keyArn ? { name, keyArn } : { name };
+    io.stderr.write(`Stack ${stack.stackName} has no WebhookParameterName output${stack.outputs.BotTokenSecretArn ? ' (it is deployed for a bot token)' : ''}: using the default parameter ${webhookParameterName(env)}.\n`);
+    return { name: webhookParameterName(env) };
+}
+/**
+ * Reads the secret: all of standard input when it is piped, or one hidden line when it is a terminal
+ * (raw mode, so the characters are not echoed).
+ */
+async function readSecret(io, what) {
+    const stdin = io.stdin;
+    if (!stdin.isTTY || typeof stdin.setRawMode !== 'function') {
+        return readAll(io.stdin);
+    }
+    io.stderr.write(`Paste the ${what} and press Enter (it will not be shown): `);
+    return new Promise((resolve, reject) => {
+        let value = '';
+        const finish = (error) => {
+            stdin.setRawMode(false);
+            stdin.pause();
+            stdin.removeListener('data', onData);
+            io.stderr.write('\n');
+            if (error)
+                reject(error);
+            else
+                resolve(value);
+        };
+        const onData = (chunk) => {
+            for (const char of chunk.toString('utf8')) {
+                if (char === '\r' || char === '\n' || char === '\u0004') {
+                    finish();
+                    return;
+                }
+                if (char === '\u0003') {
+                    finish(new CliError('cancelled', ExitCode.failed));
+                    return;
+                }
+                if (char === '\u007f' || char === '\b')
+                    value = value.slice(0, -1);
+                else
+                    value += char;
+            }
+        };
+        stdin.setRawMode(true);
+        stdin.resume();
+        stdin.on('data', onData);
+    });
+}

@@ -1,0 +1,344 @@
+/**
+ * `sfn-slack start` (`npm start`): runs the whole notifier locally on an execution (the bundled nightly-ETL
+ * example by default): the real state machine files on the local runner, the real formatter, a local FIFO
+ * queue and Pipe, and a local Slack-compatible server (or real Slack when asked). Prints the delivered message
+ * as text and writes an HTML preview.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { Command } from 'commander';
+import { handler } from '../../formatters/handler.js';
+import { RealClock } from '../../local/asl/index.js';
+import { InvalidSettingError, LocalPipeline } from '../../local/pipeline.js';
+import { asSlackMessage } from '../../local/slack-server/page.js';
+import { liveHistorySource, readHistoryFile, recordedHistorySource, } from '../../local/stand-ins/history.js';
+import { renderHtml, renderTerminal } from '../../preview/index.js';
+import { clientConfig, createClients } from '../aws/clients.js';
+import { addAwsOptions, awsOptions } from '../aws/options.js';
+import { CliError, ExitCode } from '../errors.js';
+import { readJsonFile, statusChangeEventOf } from '../read-input.js';
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The bundled example: a nightly ETL run that failed in an ECS task. */
+export const bundledExample = {
+    history: path.join(repoRoot, 'examples/nightly-etl-failed.history.json'),
+    event: path.join(repoRoot, 'examples/nightly-etl-failed.event.json'),
+};
+const executionArnPattern = /^arn:aws[a-z-]*:states:([a-z0-9-]+):\d{12}:execution:[^:]+:[^:]+$/;
+const terminalTypes = {
+    ExecutionSucceeded: 'SUCCEEDED',
+    ExecutionFailed: 'FAILED',
+    ExecutionTimedOut: 'TIMED_OUT',
+    ExecutionAborted: 'ABORTED',
+};
+/** An event for a history given without one: the status from its last event, a placeholder ARN. */
+function eventFromHistory(events) {
+    const typeOf = (e) => String(e.type ?? e.Type ?? '');
+    const last = [...events].reverse().find((e) => typeOf(e) in terminalTypes);
+    return {
+        detail: {
+            executionArn: 'arn:aws:states:us-east-1:000000000000:execution:local-history:local-execution',
+            stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:local-history',
+            name: 'local-execution',
+            status: last ? terminalTypes[typeOf(last)] : 'RUNNING',
+        },
+    };
+}
+async function liveEvent(client, executionArn) {
+    const d = await client.send(new DescribeExecutionCommand({ executionArn }));
+    return {
+        detail: {
+            executionArn,
+            stateMachineArn: d.stateMachineArn,
+            name: d.name,
+            status: d.status ?? 'RUNNING',
+            startDate: d.startDate?.getTime() ?? null,
+            stopDate: d.stopDate?.getTime() ?? null,
+            input: null,
+            output: null,
+            redriveCount: d.redriveCount ?? 0,
+            error: d.error ?? null,
+            cause: d.cause ?? null,
+        },
+    };
+}
+function slackTarget(env) {
+    const token = env.SLACK_BOT_TOKEN;
+    const channel = env.SLACK_CHANNEL;
+    if (token && channel)
+        return { kind: 'bot', token, channel };
+    const url = env.SLACK_WEBHOOK_URL;
+    if (url) {
+        if (!/^https:\/\/hooks\.slack\.com\/services\//.test(url)) {
+            throw new CliError('SLACK_WEBHOOK_URL is not an incoming-webhook URL (https://hooks.slack.com/services/…)');
+        }
+        return { kind: 'webhook', url };
+    }
+    throw new CliError('--slack needs SLACK_BOT_TOKEN and SLACK_CHANNEL, or SLACK_WEBHOOK_URL, in the environment', ExitCode.badInput);
+}
+/** One readable phrase for why a delivery execution failed; never a URL (a webhook URL is a secret). */
+export function deliveryFailure(result) {
+    const error = result.error ?? 'unknown error';
+    const status = /^States\.Http\.StatusCode\.(\d{3})$/.exec(error)?.[1];
+    if (status) {
+        let detail = '';
+        try {
+            const body = JSON.parse(result.cause ?? '').ResponseBody;
+            const text = typeof body === 'string' ? body : body?.error;
+            if (typeof text === 'string' && text.trim() !== '' && text.length <= 120)
+                detail = ` (${text.trim()})`;
+        }
+        catch {
+            // A cause that is not the stand-in's JSON: the status alone says enough.
+        }
+        return `Slack answered HTTP ${status}${detail}`;
+    }
+    if (error.startsWith('Slack.'))
+        return `Slack answered ${error.slice('Slack.'.length)}`;
+    if (error === 'States.Http.Socket')
+        return `Slack could not be reached (${result.cause ?? 'connection failed'})`;
+    if (error === 'States.Timeout')
+        return 'Slack did not answer in time';
+    return `${error}${result.cause ? `: ${result.cause}` : ''}`;
+}
+/** Shows progress lines only once the run has taken more than a moment. */
+function progressReporter(io, verbose) {
+    const held = [];
+    let showing = verbose;
+    const timer = setTimeout(() => {
+        showing = true;
+        for (const line of held.splice(0))
+            io.stderr(`${line}\n`);
+    }, io.progressAfterMs ?? 800);
+    timer.unref();
+    return {
+        line(text) {
+            if (showing)
+                io.stderr(`${text}\n`);
+            else
+                held.push(text);
+        },
+        stop() {
+            clearTimeout(timer);
+        },
+    };
+}
+/**
+ * Keeps the in-process formatter's Lambda logs (JSON lines on stdout) out of the command's output: they go to
+ * the progress lines instead.
+ */
+async function withLambdaLogs(sink, run) {
+    const original = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk) => {
+        for (const line of String(chunk).split('\n'))
+            if (line.trim() !== '')
+                sink(`formatter: ${line}`);
+        return true;
+    });
+    try {
+        return await run();
+    }
+    finally {
+        process.stdout.write = original;
+    }
+}
+/** A path as the user would type it: relative when under the working directory, else absolute. */
+function shownPath(file) {
+    const relative = path.relative(process.cwd(), file);
+    return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
+export async function startCommand(options, io) {
+    const progress = progressReporter(io, options.verbose ?? false);
+    try {
+        let history;
+        let event;
+        let live = false;
+        if (options.executionArn === undefined && (options.region || options.profile)) {
+            throw new CliError('--region and --profile only apply with --execution-arn', ExitCode.badInput);
+        }
+        if (options.executionArn !== undefined) {
+            const match = executionArnPattern.exec(options.executionArn);
+            if (!match) {
+                throw new CliError(`--execution-arn ${options.executionArn} is not a Step Functions execution ARN (arn:aws:states:<region>:<account>:execution:<state machine>:<name>)`);
+            }
+            // As the operator commands: --region wins, else the execution's own region; --profile picks the profile.
+            const region = options.region ?? match[1];
+            const aws = awsOptions({ ...options, region });
+            const credentials = clientConfig(aws).credentials ?? fromNodeProviderChain({ timeout: 1000, maxRetries: 0 });
+            try {
+                await credentials();
+            }
+            catch {
+                throw new CliError(options.profile
+                    ? `no AWS credentials for the profile ${options.profile}: check ~/.aws/config and ~/.aws/credentials (or run aws sso login --profile ${options.profile})`
+                    : 'no AWS credentials in the environment: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or drop --execution-arn to run the bundled example', ExitCode.aws);
+            }
+            progress.line(`reading the execution from AWS (${region})…`);
+            // The in-process formatter builds its own SFN client (a history page over 256 KiB) from the environment.
+            process.env.AWS_REGION = region;
+            if (options.profile)
+                process.env.AWS_PROFILE = options.profile;
+            const client = createClients(aws).sfn;
+            history = liveHistorySource(client);
+            try {
+                event = options.event
+                    ? statusChangeEventOf(await readJsonFile(options.event, 'event'), options.event)
+                    : await liveEvent(client, options.executionArn);
+            }
+            catch (error) {
+                if (error instanceof CliError)
+                    throw error;
+                throw new CliError(`AWS refused DescribeExecution: ${error.name}: ${error.message}`, ExitCode.aws);
+            }
+            if (event.detail.executionArn !== options.executionArn) {
+                throw new CliError('the --event file is for another execution than --execution-arn');
+            }
+            live = true;
+        }
+        else {
+            const historyFile = options.history ?? bundledExample.history;
+            let pages;
+            try {
+                pages = await readHistoryFile(historyFile);
+            }
+            catch (error) {
+                throw new CliError(`cannot use the history file ${historyFile}: ${error.message}`);
+            }
+            history = recordedHistorySource(pages);
+            const eventFile = options.event ?? (options.history === undefined ? bundledExample.event : undefined);
+            event = eventFile
+                ? statusChangeEventOf(await readJsonFile(eventFile, 'event'), eventFile)
+                : eventFromHistory(pages.flatMap((p) => p.events));
+        }
+        const slack = options.slack ? slackTarget(io.env) : undefined;
+        progress.line(`running the notifier locally for ${event.detail.name ?? event.detail.executionArn} (${event.detail.status})…`);
+        let pipeline;
+        try {
+            pipeline = await LocalPipeline.create({
+                history,
+                formatter: handler,
+                environment: options.environment ?? 'local',
+                template: options.template ?? 'detailed',
+                // Against real Slack: real waits, and the first failed delivery ends the run (no 6-minute visibility
+                // timeout to sit through).
+                ...(slack
+                    ? {
+                        slack,
+                        clock: io.clock ?? new RealClock(),
+                        stopAtFirstFailure: true,
+                        ...(io.random ? { random: io.random } : {}),
+                        ...(io.visibilityTimeoutSeconds !== undefined
+                            ? { visibilityTimeoutSeconds: io.visibilityTimeoutSeconds }
+                            : {}),
+                        ...(io.slackOrigin
+                            ? {
+                                slackEndpoints: {
+                                    'https://slack.com': io.slackOrigin,
+                                    'https://hooks.slack.com': io.slackOrigin,
+                                },
+                            }
+                            : {}),
+                    }
+                    : {}),
+                ...(live ? { sdkHistory: 'aws' } : {}),
+                log: (line) => progress.line(line),
+            });
+        }
+        catch (error) {
+            if (error instanceof InvalidSettingError)
+                throw new CliError(error.message, ExitCode.badInput);
+            throw error;
+        }
+        const htmlPath = path.resolve(options.out ?? path.join('.sfn-slack', 'preview.html'));
+        try {
+            const { notifier } = await withLambdaLogs((line) => progress.line(line), () => pipeline.run(event));
+            if (notifier.status !== 'SUCCEEDED') {
+                throw new CliError(`the notifier state machine failed: ${notifier.error ?? 'unknown error'}${notifier.cause ? `: ${notifier.cause}` : ''}`, ExitCode.failed);
+            }
+            const lastDelivery = pipeline.deliveries.at(-1);
+            if (!lastDelivery)
+                throw new CliError('the notifier queued no message to deliver', ExitCode.failed);
+            if (pipeline.deadLetterQueue.peekBodies().length > 0 || lastDelivery.result.status !== 'SUCCEEDED') {
+                // Keep the message: the exact request body, so it can be posted again once Slack takes it.
+                const body = JSON.parse(lastDelivery.records[0]?.body ?? '{}');
+                const kept = path.join(path.dirname(htmlPath), 'undelivered.json');
+                await mkdir(path.dirname(kept), { recursive: true });
+                await writeFile(kept, `${JSON.stringify(body.payload ?? body, null, 2)}\n`, 'utf8');
+                throw new CliError(`Slack did not take the message: ${deliveryFailure(lastDelivery.result)}; the request body is saved in ${shownPath(kept)} to post again`, ExitCode.failed);
+            }
+            const output = lastDelivery.result.output;
+            const fallback = output?.fallback === true;
+            let message;
+            const received = pipeline.slack?.messages().at(-1);
+            if (received)
+                message = asSlackMessage(received);
+            else {
+                const body = JSON.parse(lastDelivery.records[0]?.body ?? '{}');
+                message = fallback ? body.fallback : body.payload;
+            }
+            const where = slack
+                ? slack.kind === 'bot'
+                    ? 'Slack (chat.postMessage)'
+                    : 'Slack (incoming webhook)'
+                : 'the local Slack server';
+            io.stdout(`${renderTerminal(message, { ansi: io.ansi ?? false })}\n`);
+            await mkdir(path.dirname(htmlPath), { recursive: true });
+            await writeFile(htmlPath, renderHtml(message, { title: `${event.detail.name ?? 'execution'}: ${event.detail.status}` }), 'utf8');
+            io.stdout(`\nDelivered to ${where}${fallback ? ' as plain text (Slack refused the blocks)' : ''}.\nHTML preview: ${shownPath(htmlPath)}\n`);
+            if (options.serve && pipeline.slack && io.untilStopped) {
+                progress.stop();
+                io.stdout(`Local Slack page: ${pipeline.slack.url}/ (Ctrl-C to stop)\n`);
+                await io.untilStopped();
+            }
+            return { message, fallback, htmlPath };
+        }
+        finally {
+            await pipeline.close();
+        }
+    }
+    finally {
+        progress.stop();
+    }
+}
+/** `--region` and `--profile` exactly as the operator commands define them (cli/aws/options.ts), without `--env`. */
+function regionAndProfileOptions(command) {
+    for (const option of addAwsOptions(new Command()).options) {
+        if (option.long === '--region' || option.long === '--profile')
+            command.addOption(option);
+    }
+    return command;
+}
+export function register(program) {
+    const command = program
+        .command('start')
+        .summary('run the whole notifier locally on an example execution')
+        .description('Run the notifier end to end on this machine: the real state machine files on the local runner, the real ' +
+        'formatter, a local FIFO queue and Pipe, and a local Slack-compatible server. Prints the message that was ' +
+        'delivered and writes an HTML preview. With no options it uses the bundled nightly-ETL example.\n\n' +
+        "--execution-arn uses the AWS credentials of the environment, or of --profile; the execution ARN's region " +
+        'unless --region says otherwise. --slack reads SLACK_BOT_TOKEN ' +
+        'and SLACK_CHANNEL, or SLACK_WEBHOOK_URL, from the environment (never printed).')
+        .option('--history <file>', 'GetExecutionHistory output (JSON: {"events": [...]} or an array of pages)')
+        .option('--event <file>', 'EventBridge "Step Functions Execution Status Change" event (JSON)')
+        .option('--execution-arn <arn>', 'read a real execution from AWS instead of a file')
+        .option('--slack', 'post to real Slack instead of the local server', false)
+        .option('--template <name|path>', 'detailed, compact, or a path to a .jsonata file', 'detailed')
+        .option('--environment <name>', 'environment name shown in the message', 'local')
+        .option('--out <file>', 'where to write the HTML preview', path.join('.sfn-slack', 'preview.html'))
+        .option('--verbose', 'print every step and log line as it happens', false)
+        .option('--serve', 'keep the local Slack server running to browse what it received (Ctrl-C to stop)', false);
+    regionAndProfileOptions(command).action(async (options) => {
+        if (options.executionArn !== undefined && options.history !== undefined) {
+            throw new CliError('give either --execution-arn or --history, not both');
+        }
+        await startCommand(options, {
+            stdout: (text) => process.stdout.write(text),
+            stderr: (text) => process.stderr.write(text),
+            env: process.env,
+            ansi: process.stdout.isTTY === true,
+            untilStopped: () => new Promise((resolve) => process.once('SIGINT', () => resolve())),
+        });
+    });
+}

@@ -1,0 +1,24 @@
+/**
+ * Exit codes scripts can rely on. Documented in `sfn-slack --help` and docs/cli.md.
+ */
+export const ExitCode = {
+    ok: 0,
+    /** The operation ran and failed (delivery failed, doctor found problems, ...). */
+    failed: 1,
+    /** Bad input or configuration: a missing file, malformed JSON, an unknown option. */
+    badInput: 2,
+    /** AWS could not be reached or refused: no credentials, access denied, stack not found. */
+    aws: 3,
+};
+/**
+ * An error meant for the person at the terminal: `message` is one line that says what is wrong and how to fix
+ * it; the command line prints it without a stack trace and exits with `exitCode`.
+ */
+export class CliError extends Error {
+    exitCode;
+    constructor(message, exitCode = ExitCode.badInput, options) {
+        super(message, options);
+        this.name = 'CliError';
+        this.exitCode = exitCode;
+    }
+}

@@ -1,0 +1,213 @@
+/**
+ * Reads the JSON files commands take (`--history`, `--event`) and checks their shape, so every command reports a
+ * bad file the same way: one line naming the file and the problem (not found, not readable, not JSON at
+ * line/column, not the expected shape). `render` and `preview` share it.
+ */
+import { readFile } from 'node:fs/promises';
+import { isHistoryPage } from '../formatters/summarize/normalize.js';
+import { CliError, ExitCode } from './errors.js';
+/** Reads and parses a JSON file; any failure is a CliError (exit 2) naming the file and the problem. */
+export async function readJsonFile(file, kind) {
+    const label = `the ${kind} file ${file}`;
+    let text;
+    try {
+        text = await readFile(file, 'utf8');
+    }
+    catch (error) {
+        throw new CliError(`${label} ${readProblem(error)}`, ExitCode.badInput, { cause: error });
+    }
+    if (text.trim() === '') {
+        throw new CliError(`${label} is empty: give the saved JSON output`, ExitCode.badInput);
+    }
+    try {
+        return JSON.parse(text);
+    }
+    catch (error) {
+        const { line, column } = lineAndColumn(text, jsonErrorOffset(text));
+        throw new CliError(`${label} is not valid JSON at line ${line}, column ${column}: give the saved JSON output`, ExitCode.badInput, { cause: error });
+    }
+}
+function readProblem(error) {
+    const err = error;
+    switch (err.code) {
+        case 'ENOENT':
+            return 'was not found: check the path';
+        case 'EACCES':
+        case 'EPERM':
+            return 'is not readable (permission denied): check its permissions';
+        case 'EISDIR':
+            return 'is a directory: give the path of a JSON file';
+        default:
+            return `could not be read (${err.code ?? err.message})`;
+    }
+}
+/**
+ * The history file's content as GetExecutionHistory pages: one response (`{events}` or `{Events}`), an array of
+ * them, or a bare array of events.
+ */
+export function historyPages(content, file) {
+    if (isHistoryPage(content) && !Array.isArray(content))
+        return [content];
+    if (Array.isArray(content)) {
+        if (content.length > 0 && content.every((item) => isHistoryPage(item) && !Array.isArray(item)))
+            return content;
+        if (content.every((item) => typeof item === 'object' && item !== null && !Array.isArray(item))) {
+            return [{ events: content }];
+        }
+    }
+    throw new CliError(`the history file ${file} is not a GetExecutionHistory result: expected {"events": [...]} (or {"Events": [...]}), an array of those, or an array of events`, ExitCode.badInput);
+}
+/** The event file's content as a status-change event: the EventBridge event, or its `detail` alone. */
+export function statusChangeEventOf(content, file) {
+    if (typeof content === 'object' && content !== null && !Array.isArray(content)) {
+        const record = content;
+        const detail = record.detail;
+        if (typeof detail === 'object' && detail !== null && isDetail(detail)) {
+            return content;
+        }
+        if (isDetail(record))
+            return { detail: record };
+    }
+    throw new CliError(`the event file ${file} is not a Step Functions status-change event: expected an EventBridge event with detail.executionArn and detail.status (or the detail itself)`, ExitCode.badInput);
+}
+function isDetail(value) {
+    return typeof value.executionArn === 'string' && typeof value.status === 'string';
+}
+/** 1-based line and column of a character offset. */
+export function lineAndColumn(text, offset) {
+    const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
+    const lines = before.split('\n');
+    return { line: lines.length, column: (lines.at(-1)?.length ?? 0) + 1 };
+}
+/**
+ * The offset of the first syntax error in `text`. Node 20's JSON.parse gives a position for some errors only
+ * ("Unexpected token …" has none), so this small scanner finds it for all.
+ */
+export function jsonErrorOffset(text) {
+    let i = 0;
+    const fail = () => {
+        throw i;
+    };
+    const space = () => {
+        while (i < text.length && ' \t\n\r'.includes(text[i] ?? ''))
+            i++;
+    };
+    const literal = (word) => {
+        for (const char of word) {
+            if (text[i] !== char)
+                fail();
+            i++;
+        }
+    };
+    const digits = () => {
+        if (!/[0-9]/.test(text[i] ?? ''))
+            fail();
+        while (/[0-9]/.test(text[i] ?? ''))
+            i++;
+    };
+    const number = () => {
+        if (text[i] === '-')
+            i++;
+        if (text[i] === '0')
+            i++;
+        else
+            digits();
+        if (text[i] === '.') {
+            i++;
+            digits();
+        }
+        if (text[i] === 'e' || text[i] === 'E') {
+            i++;
+            if (text[i] === '+' || text[i] === '-')
+                i++;
+            digits();
+        }
+    };
+    const string = () => {
+        i++; // opening quote
+        for (;;) {
+            const char = text[i];
+            if (char === undefined || char < ' ')
+                fail();
+            if (char === '"') {
+                i++;
+                return;
+            }
+            if (char === '\\') {
+                i++;
+                const escaped = text[i] ?? '';
+                if (escaped === 'u') {
+                    i++;
+                    for (let k = 0; k < 4; k++, i++)
+                        if (!/[0-9a-fA-F]/.test(text[i] ?? ''))
+                            fail();
+                }
+                else if ('"\\/bfnrt'.includes(escaped) && escaped !== '')
+                    i++;
+                else
+                    fail();
+            }
+            else
+                i++;
+        }
+    };
+    const list = (close, item) => {
+        i++;
+        space();
+        if (text[i] === close) {
+            i++;
+            return;
+        }
+        for (;;) {
+            space();
+            item();
+            space();
+            if (text[i] === ',')
+                i++;
+            else if (text[i] === close) {
+                i++;
+                return;
+            }
+            else
+                fail();
+        }
+    };
+    const value = () => {
+        space();
+        const char = text[i];
+        if (char === '{') {
+            list('}', () => {
+                if (text[i] !== '"')
+                    fail();
+                string();
+                space();
+                if (text[i] !== ':')
+                    fail();
+                i++;
+                value();
+            });
+        }
+        else if (char === '[')
+            list(']', value);
+        else if (char === '"')
+            string();
+        else if (char === 't')
+            literal('true');
+        else if (char === 'f')
+            literal('false');
+        else if (char === 'n')
+            literal('null');
+        else if (char === '-' || /[0-9]/.test(char ?? ''))
+            number();
+        else
+            fail();
+    };
+    try {
+        value();
+        space();
+        return Math.min(i, text.length);
+    }
+    catch (offset) {
+        return offset;
+    }
+}

@@ -1,0 +1,161 @@
+/**
+ * The formatter Lambda: the notifier state machine's Format step. Thin on purpose: it reads the input
+ * (contract.ts), folds history pages (or reads the history itself when asked), renders the message and
+ * answers with what goes on the FIFO queue. All the logic is in summarize/ and render/.
+ *
+ * Logs carry ids, statuses and counts only: never the bot token, the webhook URL, or message content.
+ */
+import { createHash } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { plainTextMessage, renderSummary } from './format.js';
+import { TemplateError } from './render/templates.js';
+import { foldPages, summarize } from './summarize/index.js';
+/** Service name in the logs when `POWERTOOLS_SERVICE_NAME` is unset. */
+export const DEFAULT_SERVICE_NAME = 'sfn-slack-notifier';
+/**
+ * The Powertools logger, configured by the environment as the stack sets it: `POWERTOOLS_SERVICE_NAME`
+ * (@default `sfn-slack-notifier`) and the log level from `POWERTOOLS_LOG_LEVEL` or the function's
+ * `AWS_LAMBDA_LOG_LEVEL` (@default INFO). Nothing is hard-coded over them: a constructor option would win.
+ */
+export function createLogger() {
+    return new Logger(process.env.POWERTOOLS_SERVICE_NAME ? {} : { serviceName: DEFAULT_SERVICE_NAME });
+}
+const defaultLogger = createLogger();
+let defaultClient;
+/**
+ * The Step Functions SDK, loaded on first use: the history is read here only after `States.DataLimitExceeded`,
+ * and loading the client is most of a cold start otherwise (see docs/performance.md).
+ */
+const loadSfnSdk = () => import('@aws-sdk/client-sfn');
+/**
+ * The process's SFN client, created on first use so `AWS_ENDPOINT_URL_SFN` and `AWS_REGION` are read then
+ * (the local pipeline sets them before its first run). The SDK's standard retry mode backs off on throttling.
+ */
+async function defaultSfnClient() {
+    if (!defaultClient) {
+        const { SFNClient } = await loadSfnSdk();
+        defaultClient ??= new SFNClient({ maxAttempts: 8 });
+    }
+    return defaultClient;
+}
+/**
+ * Reads a whole execution history from its first event (forward, 1,000 events a page, without inputs and
+ * outputs), folding page by page so memory stays bounded. Returns the fold state to finish with.
+ */
+export async function readHistoryFolded(executionArn, sfnClient, logger = defaultLogger) {
+    const { paginateGetExecutionHistory } = await loadSfnSdk();
+    const client = sfnClient ?? (await defaultSfnClient());
+    let partial;
+    let pages = 0;
+    const paginator = paginateGetExecutionHistory({ client, pageSize: 1_000 }, { executionArn, includeExecutionData: false, reverseOrder: false });
+    for await (const page of paginator) {
+        partial = foldPages(partial, [{ events: page.events ?? [] }]);
+        pages += 1;
+    }
+    logger.info('history read', { executionArn, pages });
+    return partial;
+}
+/** SHA-256 hex of `executionArn|status|redriveCount`: the FIFO deduplication id. */
+export function deduplicationId(executionArn, status, redriveCount) {
+    return createHash('sha256').update(`${executionArn}|${status}|${redriveCount}`).digest('hex');
+}
+/** FIFO message group: the channel, or `webhook`. */
+export function messageGroupId(settings) {
+    const destination = settings.destination;
+    return destination?.type === 'channel' && destination.channel ? destination.channel : 'webhook';
+}
+function validate(input) {
+    const event = input?.event;
+    if (!event || typeof event !== 'object' || !event.detail || typeof event.detail.executionArn !== 'string') {
+        throw new TypeError('formatter input has no event.detail.executionArn');
+    }
+    return event;
+}
+/**
+ * Builds a handler. `pages` + `nextToken` → a `partial` to send back with the next pages; otherwise the
+ * message, its destination group and deduplication id. A template that fails still sends a plain-text message.
+ * `readHistory` reads the whole history from its start, ignoring any `partial`, `pages` and `nextToken`
+ * that came with it.
+ */
+export function createHandler(options = {}) {
+    const logger = options.logger ?? defaultLogger;
+    return async (input) => {
+        const event = validate(input);
+        const executionArn = event.detail.executionArn;
+        const settings = input.settings ?? {};
+        logger.appendKeys({ executionArn, status: event.detail.status });
+        let partial = input.partial;
+        let pages = input.pages ?? [];
+        let nextToken = input.nextToken;
+        let historyUnavailable = input.historyUnavailable;
+        if (input.readHistory && !historyUnavailable) {
+            // A page too large for Step Functions (States.DataLimitExceeded) may come after others were folded; the
+            // notifier then sends only `readHistory`. Whatever else came along, the whole history is read again from
+            // its first event, so nothing is folded twice or missed, and the answer is the message.
+            partial = undefined;
+            pages = [];
+            nextToken = undefined;
+            try {
+                partial = await readHistoryFolded(executionArn, options.sfnClient, logger);
+            }
+            catch (error) {
+                // The notification still goes out, saying why the details are missing.
+                const name = error instanceof Error ? error.name : 'Error';
+                const message = error instanceof Error ? error.message : String(error);
+                logger.warn('history could not be read', { error: name });
+                historyUnavailable = { error: name, cause: message };
+                partial = undefined;
+            }
+        }
+        if (nextToken) {
+            const next = foldPages(partial, pages);
+            logger.info('partial', { pages: pages.length, events: next.eventCount });
+            return { kind: 'partial', partial: next };
+        }
+        const summary = summarize({
+            pages,
+            event,
+            ...(partial === undefined ? {} : { partial }),
+            ...(historyUnavailable ? { historyUnavailable } : {}),
+        });
+        const fallbackMessage = plainTextMessage(summary, settings);
+        let message;
+        try {
+            message = await renderSummary(summary, settings, undefined, (warning) => logger.warn('template output fixed', { template: settings.template ?? 'detailed', warning }));
+        }
+        catch (error) {
+            if (!(error instanceof TemplateError))
+                throw error;
+            // The notification still goes out, as plain text; the warning names the template, not the content.
+            logger.warn('template failed, sending plain text', { template: error.template, error: error.message });
+            message = fallbackMessage;
+        }
+        const status = typeof event.detail.status === 'string' ? event.detail.status : summary.execution.status;
+        const redriveCount = typeof event.detail.redriveCount === 'number'
+            ? event.detail.redriveCount
+            : summary.execution.redriveCount;
+        const dedup = deduplicationId(executionArn, status, redriveCount);
+        const channel = settings.destination?.type === 'channel' ? settings.destination.channel : undefined;
+        const delivery = {
+            payload: { ...message, ...(channel ? { channel } : {}), unfurl_links: false },
+            fallback: { text: fallbackMessage.text, ...(channel ? { channel } : {}) },
+            executionArn,
+            status,
+            deduplicationId: dedup,
+        };
+        logger.info('formatted', {
+            events: summary.eventCount,
+            steps: summary.steps.length + summary.omittedSteps,
+            blocks: message.blocks?.length ?? 0,
+            historyUnavailable: Boolean(historyUnavailable),
+        });
+        return {
+            kind: 'message',
+            delivery,
+            messageGroupId: messageGroupId({ destination: settings.destination ?? { type: 'webhook' } }),
+            deduplicationId: dedup,
+        };
+    };
+}
+/** The Lambda entry point (`formatters/handler.handler`): a handler with the defaults. */
+export const handler = createHandler();

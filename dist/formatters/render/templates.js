@@ -1,0 +1,91 @@
+/**
+ * JSONata message templates: the built-in ones in `formatters/templates/<name>.jsonata`, or a user's file.
+ * Each is read and compiled once per process (a Lambda container reuses it across invocations).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import jsonata from 'jsonata';
+/** The templates that ship with the formatter. */
+export const BUILT_IN_TEMPLATES = ['detailed', 'compact'];
+export const DEFAULT_TEMPLATE = 'detailed';
+/** A template that could not be read, compiled or evaluated. The message names the template and the cause. */
+export class TemplateError extends Error {
+    template;
+    constructor(template, message, options) {
+        super(message, options);
+        this.name = 'TemplateError';
+        this.template = template;
+    }
+}
+const cache = new Map();
+const here = path.dirname(fileURLToPath(import.meta.url));
+/**
+ * Where built-in templates may be: `SFN_SLACK_TEMPLATES_DIR`, the source tree (`formatters/templates`), or a
+ * `templates/` folder next to a bundled handler.
+ */
+function builtInDirs() {
+    const dirs = [path.resolve(here, '../templates'), path.resolve(here, 'templates')];
+    const fromEnv = process.env.SFN_SLACK_TEMPLATES_DIR;
+    return fromEnv ? [fromEnv, ...dirs] : dirs;
+}
+function readTemplate(name) {
+    if (BUILT_IN_TEMPLATES.includes(name)) {
+        for (const dir of builtInDirs()) {
+            try {
+                return { source: readFileSync(path.join(dir, `${name}.jsonata`), 'utf8'), label: name };
+            }
+            catch {
+                // try the next place
+            }
+        }
+        throw new TemplateError(name, `template '${name}' not found (looked in ${builtInDirs().length} places)`);
+    }
+    try {
+        return { source: readFileSync(name, 'utf8'), label: name };
+    }
+    catch (error) {
+        const reason = error.code === 'ENOENT' ? 'no such file' : error.message;
+        throw new TemplateError(name, `template '${name}' cannot be read (${reason}); use detailed, compact or a path to a .jsonata file`);
+    }
+}
+function jsonataMessage(error) {
+    if (typeof error === 'object' && error !== null) {
+        const e = error;
+        const message = typeof e.message === 'string' ? e.message : String(error);
+        const code = typeof e.code === 'string' ? `${e.code} ` : '';
+        const at = typeof e.position === 'number' ? ` at position ${e.position}` : '';
+        return `${code}${message}${at}`.replace(/\s+/g, ' ');
+    }
+    return String(error);
+}
+/** The compiled template (compiled once per process; a changed file needs a new process). */
+export function compileTemplate(name = DEFAULT_TEMPLATE) {
+    const cached = cache.get(name);
+    if (cached)
+        return cached;
+    const { source, label } = readTemplate(name);
+    let expression;
+    try {
+        expression = jsonata(source);
+    }
+    catch (error) {
+        throw new TemplateError(label, `template '${label}' does not compile: ${jsonataMessage(error)}`, {
+            cause: error,
+        });
+    }
+    cache.set(name, expression);
+    return expression;
+}
+/** Evaluates a template on its input. */
+export async function evaluateTemplate(name, input) {
+    const expression = compileTemplate(name);
+    try {
+        return await expression.evaluate(input);
+    }
+    catch (error) {
+        throw new TemplateError(name, `template '${name}' failed to evaluate: ${jsonataMessage(error)}`, {
+            cause: error,
+        });
+    }
+}

@@ -1,0 +1,262 @@
+import { isRecord, pick } from './normalize.js';
+/** Longest cause text kept in a summary (Slack shows at most 3,000 characters a section anyway). */
+export const MAX_CAUSE_CHARS = 2_000;
+const MAX_FIELD_CHARS = 1_000;
+function cut(text, max) {
+    return text.length > max ? text.slice(0, max) : text;
+}
+function stringOf(value) {
+    if (typeof value === 'string')
+        return value;
+    if (value === undefined || value === null)
+        return undefined;
+    try {
+        return JSON.stringify(value);
+    }
+    catch {
+        return String(value);
+    }
+}
+/** Stack lines kept from a Lambda error, and the characters kept of each. */
+const STACK_LINES = 5;
+const STACK_LINE_CHARS = 200;
+/** Longest `detail` line read out of a service's failure description. */
+const MAX_DETAIL_CHARS = 800;
+/** Containers named in an ECS detail line. */
+const MAX_CONTAINERS = 3;
+/** Members of a Lambda function error (all runtimes): anything else is worth showing raw. */
+const LAMBDA_KEYS = new Set(['errorType', 'errorMessage', 'stackTrace', 'trace', 'requestId']);
+function text(value, max) {
+    const s = stringOf(value)?.trim();
+    return s === undefined || s === '' ? undefined : cut(s, max);
+}
+/** The first lines of a stack trace given as an array (entries may hold several lines) or a string. */
+function stackLines(value) {
+    const entries = Array.isArray(value) ? value : typeof value === 'string' ? [value] : undefined;
+    if (!entries)
+        return undefined;
+    const lines = [];
+    let truncated = false;
+    for (const entry of entries) {
+        const entryText = typeof entry === 'string' ? entry : stringOf(entry);
+        if (entryText === undefined)
+            continue;
+        for (const line of entryText.split('\n')) {
+            // Python's header line says nothing the frames do not.
+            if (line.trim() === '' || line.trim() === 'Traceback (most recent call last):')
+                continue;
+            if (lines.length >= STACK_LINES) {
+                truncated = true;
+                break;
+            }
+            lines.push(cut(line.trimEnd(), STACK_LINE_CHARS));
+        }
+        if (truncated)
+            break;
+    }
+    return lines.length > 0 ? { lines, truncated } : undefined;
+}
+/** `a · b · c`, cut to the detail bound. */
+function detailLine(parts) {
+    const kept = parts.filter((part) => part !== undefined && part !== '');
+    return kept.length > 0 ? cut(kept.join(' · '), MAX_DETAIL_CHARS) : undefined;
+}
+/**
+ * An ECS task description (`ecs:runTask.sync` delivers DescribeTasks' task, PascalCase; the API itself is
+ * camelCase): why it stopped, its stop code, each container that exited non-zero (or has a reason), the task.
+ */
+function ecsDetail(task) {
+    const reason = text(pick(task, 'stoppedReason'), 300);
+    const code = text(pick(task, 'stopCode'), 64);
+    const containers = pick(task, 'containers');
+    const problems = [];
+    if (Array.isArray(containers)) {
+        for (const container of containers) {
+            if (!isRecord(container))
+                continue;
+            const exitCode = pick(container, 'exitCode');
+            const why = text(pick(container, 'reason'), 300);
+            const failed = (typeof exitCode === 'number' && exitCode !== 0) || why !== undefined;
+            if (!failed)
+                continue;
+            const name = text(pick(container, 'name'), 100) ?? 'container';
+            const exit = typeof exitCode === 'number' ? ` exited ${exitCode}` : '';
+            problems.push(`${name}${exit}${why ? `: ${why}` : ''}`);
+        }
+    }
+    const shown = problems.slice(0, MAX_CONTAINERS);
+    if (problems.length > shown.length)
+        shown.push(`+${problems.length - shown.length} more containers`);
+    const arn = text(pick(task, 'taskArn'), 300);
+    return detailLine([
+        reason ? `${reason}${code ? ` (${code})` : ''}` : code,
+        ...shown,
+        arn ? `task ${arn}` : undefined,
+    ]);
+}
+/** A Glue job run (`glue:startJobRun.sync` delivers GetJobRun's JobRun, PascalCase). */
+function glueDetail(run) {
+    const state = text(pick(run, 'jobRunState'), 32);
+    const message = text(pick(run, 'errorMessage'), 500);
+    const job = text(pick(run, 'jobName'), 255);
+    const id = text(pick(run, 'id'), 255);
+    return detailLine([
+        state && message ? `${state}: ${message}` : (message ?? state),
+        job ? `job ${job}` : undefined,
+        id ? `run ${id}` : undefined,
+    ]);
+}
+/** A Batch job (`batch:submitJob.sync` delivers DescribeJobs' job detail, PascalCase). */
+function batchDetail(job) {
+    const status = text(pick(job, 'status'), 32);
+    const reason = text(pick(job, 'statusReason'), 300);
+    const container = pick(job, 'container');
+    let containerPart;
+    if (isRecord(container)) {
+        const exitCode = pick(container, 'exitCode');
+        const why = text(pick(container, 'reason'), 300);
+        if (typeof exitCode === 'number' || why) {
+            containerPart = `container${typeof exitCode === 'number' ? ` exited ${exitCode}` : ''}${why ? `: ${why}` : ''}`;
+        }
+    }
+    const name = text(pick(job, 'jobName'), 128);
+    const id = text(pick(job, 'jobId'), 128);
+    return detailLine([
+        status && reason ? `${status}: ${reason}` : (reason ?? status),
+        containerPart,
+        name || id ? `job ${[name, id ? `(${id})` : undefined].filter(Boolean).join(' ')}` : undefined,
+    ]);
+}
+function isEcsTask(record) {
+    const arn = pick(record, 'taskArn');
+    return ((typeof arn === 'string' && arn.includes(':task/')) ||
+        (Array.isArray(pick(record, 'containers')) && pick(record, 'stoppedReason') !== undefined));
+}
+function isBatchJob(record) {
+    return (typeof pick(record, 'jobId') === 'string' &&
+        (pick(record, 'jobQueue') !== undefined || pick(record, 'statusReason') !== undefined));
+}
+/** Reads what a known JSON cause holds into `summary`. */
+function readParsed(parsed, summary) {
+    const childArn = pick(parsed, 'executionArn');
+    if (typeof childArn === 'string' && childArn.includes(':execution:')) {
+        // A failed child execution (`startExecution.sync`): its own Error and Cause, the cause read in turn.
+        summary.kind = 'execution';
+        summary.childExecutionArn = cut(childArn, 2048);
+        const status = pick(parsed, 'status');
+        if (typeof status === 'string')
+            summary.childStatus = cut(status, 32);
+        const error = text(pick(parsed, 'error'), 256);
+        if (error)
+            summary.errorType = error;
+        const inner = summarizeCause(pick(parsed, 'cause'), MAX_FIELD_CHARS);
+        if (inner) {
+            const innerLine = inner.detail ??
+                (inner.errorType && inner.errorMessage
+                    ? `${inner.errorType}: ${inner.errorMessage}`
+                    : (inner.errorMessage ?? inner.errorType));
+            summary.errorMessage = cut(innerLine ?? inner.text, MAX_FIELD_CHARS);
+            if (inner.stack)
+                summary.stack = inner.stack;
+            if (inner.stackTruncated)
+                summary.stackTruncated = true;
+        }
+        return;
+    }
+    if (isEcsTask(parsed)) {
+        summary.kind = 'ecs';
+        const reason = text(pick(parsed, 'stoppedReason'), MAX_FIELD_CHARS);
+        if (reason)
+            summary.errorMessage = reason;
+        const detail = ecsDetail(parsed);
+        if (detail)
+            summary.detail = detail;
+        return;
+    }
+    const jobRun = pick(parsed, 'jobRun');
+    const run = isRecord(jobRun) ? jobRun : parsed;
+    if (typeof pick(run, 'jobRunState') === 'string') {
+        summary.kind = 'glue';
+        const message = text(pick(run, 'errorMessage'), MAX_FIELD_CHARS);
+        if (message)
+            summary.errorMessage = message;
+        const detail = glueDetail(run);
+        if (detail)
+            summary.detail = detail;
+        return;
+    }
+    if (isBatchJob(parsed)) {
+        summary.kind = 'batch';
+        const reason = text(pick(parsed, 'statusReason'), MAX_FIELD_CHARS);
+        if (reason)
+            summary.errorMessage = reason;
+        const detail = batchDetail(parsed);
+        if (detail)
+            summary.detail = detail;
+        return;
+    }
+    const errorType = pick(parsed, 'errorType');
+    const errorMessage = pick(parsed, 'errorMessage');
+    if (errorType !== undefined || errorMessage !== undefined) {
+        summary.kind = 'lambda';
+        if (typeof errorType === 'string')
+            summary.errorType = cut(errorType, 256);
+        const message = stringOf(errorMessage);
+        if (message !== undefined)
+            summary.errorMessage = cut(message, MAX_FIELD_CHARS);
+        const stack = stackLines(pick(parsed, 'stackTrace') ?? parsed.trace);
+        if (stack) {
+            summary.stack = stack.lines;
+            if (stack.truncated)
+                summary.stackTruncated = true;
+        }
+        if (Object.keys(parsed).some((key) => !LAMBDA_KEYS.has(key)))
+            summary.hasMore = true;
+        return;
+    }
+    // Another shape: read the usual names, and say the raw text holds more.
+    summary.kind = 'json';
+    summary.hasMore = true;
+    const error = pick(parsed, 'error');
+    if (typeof error === 'string')
+        summary.errorType = cut(error, 256);
+    const message = stringOf(pick(parsed, 'cause') ?? pick(parsed, 'message'));
+    if (message !== undefined)
+        summary.errorMessage = cut(message, MAX_FIELD_CHARS);
+}
+/**
+ * A cause (string, or an object when a recording stored the JSON parsed) to a bounded CauseSummary. A JSON
+ * cause is read: a Lambda error's `errorType`/`errorMessage` and first stack lines, a failed child
+ * execution's own `Error`/`Cause` and ARN (`startExecution.sync`), and a `.sync` integration's failure
+ * description (ECS task, Glue job run, Batch job) into one readable `detail` line. Members are read in
+ * camelCase or PascalCase (service integrations deliver the PascalCase response).
+ */
+export function summarizeCause(cause, maxChars = MAX_CAUSE_CHARS) {
+    const causeText = stringOf(cause);
+    if (causeText === undefined || causeText === '')
+        return undefined;
+    let parsed = isRecord(cause) ? cause : undefined;
+    if (parsed === undefined && typeof cause === 'string' && cause.trimStart().startsWith('{')) {
+        try {
+            parsed = JSON.parse(cause);
+        }
+        catch {
+            parsed = undefined;
+        }
+    }
+    const summary = {
+        text: cut(causeText, maxChars),
+        truncated: causeText.length > maxChars,
+        length: causeText.length,
+    };
+    if (isRecord(parsed))
+        readParsed(parsed, summary);
+    else
+        summary.kind = 'text';
+    return summary;
+}
+/** An error name, bounded (the API allows 256). */
+export function boundedError(error) {
+    const text = stringOf(error);
+    return text === undefined || text === '' ? undefined : cut(text, 256);
+}

@@ -1,0 +1,157 @@
+/**
+ * Per-environment configuration, read from cdk.json context `environments.<name>` and validated at synth.
+ * Every error names the key that is wrong and says how to fix it, so a typo fails `cdk synth` with one line.
+ */
+/** Execution statuses the EventBridge rule can match. */
+export const EXECUTION_STATUSES = [
+    'FAILED',
+    'TIMED_OUT',
+    'ABORTED',
+    'SUCCEEDED',
+    'RUNNING',
+    'PENDING_REDRIVE',
+];
+/** The statuses notified when an environment does not list its own. */
+export const DEFAULT_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED', 'SUCCEEDED'];
+export const DEFAULT_TEMPLATE = 'detailed';
+/** A configuration mistake; the message is one line meant for the person editing cdk.json. */
+export class ConfigError extends Error {
+    name = 'ConfigError';
+}
+const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
+const NAME_PREFIX = /^[A-Za-z0-9_-]{1,80}$/;
+const CHANNEL = /^(#[a-z0-9][a-z0-9._-]{0,79}|[CGD][A-Z0-9]{8,})$/;
+const MENTION = /^<(@[UW][A-Z0-9]+|!subteam\^[A-Z0-9]+|!here|!channel|!everyone)>$/;
+const TEMPLATE = /^[a-z][a-z0-9-]{0,63}$/;
+const PARAMETER_NAME = /^\/[A-Za-z0-9_.\-/]{1,1010}$/;
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]{1,128}$/;
+/** An environment name: it becomes part of stack, log group and parameter names. */
+export const ENV_NAME = /^[A-Za-z][A-Za-z0-9-]{0,31}$/;
+const KNOWN_KEYS = [
+    'account',
+    'region',
+    'stateMachineArns',
+    'stateMachineNamePrefixes',
+    'statuses',
+    'destination',
+    'mentionOnFailure',
+    'template',
+    'alarmTopicArn',
+];
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function stringList(where, value, pattern, hint) {
+    if (value === undefined)
+        return [];
+    if (!Array.isArray(value))
+        throw new ConfigError(`${where} must be a list of strings; ${hint}`);
+    return value.map((item, index) => {
+        if (typeof item !== 'string' || !pattern.test(item)) {
+            throw new ConfigError(`${where}[${index}] is ${JSON.stringify(item)}; ${hint}`);
+        }
+        return item;
+    });
+}
+function optionalString(where, value, pattern, hint) {
+    if (value === undefined)
+        return undefined;
+    if (typeof value !== 'string' || !pattern.test(value)) {
+        throw new ConfigError(`${where} is ${JSON.stringify(value)}; ${hint}`);
+    }
+    return value;
+}
+function parseDestination(where, envName, value) {
+    if (!isRecord(value)) {
+        throw new ConfigError(`${where} is missing; set it to {"type": "channel", "channel": "C0123456789"} or {"type": "webhook"}`);
+    }
+    if (value.type === 'channel') {
+        for (const key of Object.keys(value)) {
+            if (!['type', 'channel', 'botTokenSecretName'].includes(key)) {
+                throw new ConfigError(`${where}.${key} is not a channel-destination setting; use type, channel, botTokenSecretName`);
+            }
+        }
+        const channel = optionalString(`${where}.channel`, value.channel, CHANNEL, 'use a channel ID like "C0123456789" or a name like "#alerts"');
+        if (channel === undefined) {
+            throw new ConfigError(`${where}.channel is missing; use a channel ID like "C0123456789" or a name like "#alerts"`);
+        }
+        const botTokenSecretName = optionalString(`${where}.botTokenSecretName`, value.botTokenSecretName, SECRET_NAME, 'use the name of an existing Secrets Manager secret, or remove the key to let the stack create one');
+        return botTokenSecretName === undefined
+            ? { type: 'channel', channel }
+            : { type: 'channel', channel, botTokenSecretName };
+    }
+    if (value.type === 'webhook') {
+        for (const key of Object.keys(value)) {
+            if (!['type', 'parameterName', 'kmsKeyArn'].includes(key)) {
+                throw new ConfigError(`${where}.${key} is not a webhook-destination setting; use type, parameterName, kmsKeyArn`);
+            }
+        }
+        const parameterName = optionalString(`${where}.parameterName`, value.parameterName, PARAMETER_NAME, `use an SSM parameter name starting with "/", e.g. "/${envName}/SLACK_URL"`) ?? `/${envName}/SLACK_URL`;
+        const kmsKeyArn = optionalString(`${where}.kmsKeyArn`, value.kmsKeyArn, KMS_KEY_ARN, 'use the ARN of the KMS key the parameter is encrypted with, or remove the key for aws/ssm');
+        return kmsKeyArn === undefined
+            ? { type: 'webhook', parameterName }
+            : { type: 'webhook', parameterName, kmsKeyArn };
+    }
+    throw new ConfigError(`${where}.type is ${JSON.stringify(value.type)}; use "channel" or "webhook"`);
+}
+/** Validates one environment's raw context value. */
+export function parseEnvironment(name, raw) {
+    const where = `cdk.json context environments.${name}`;
+    if (!ENV_NAME.test(name)) {
+        throw new ConfigError(`${where}: the environment name must start with a letter and hold only letters, digits and "-" (at most 32)`);
+    }
+    if (!isRecord(raw))
+        throw new ConfigError(`${where} must be an object with the environment's settings`);
+    for (const key of Object.keys(raw)) {
+        if (!KNOWN_KEYS.includes(key)) {
+            throw new ConfigError(`${where}.${key} is not a setting; use one of ${KNOWN_KEYS.join(', ')}`);
+        }
+    }
+    const account = optionalString(`${where}.account`, raw.account, /^\d{12}$/, 'use a 12-digit AWS account ID');
+    const region = optionalString(`${where}.region`, raw.region, /^[a-z]{2}(-[a-z]+)+-\d$/, 'use a region code like "eu-west-1"');
+    const stateMachineArns = stringList(`${where}.stateMachineArns`, raw.stateMachineArns, STATE_MACHINE_ARN, 'use full state machine ARNs like "arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl"');
+    const stateMachineNamePrefixes = stringList(`${where}.stateMachineNamePrefixes`, raw.stateMachineNamePrefixes, NAME_PREFIX, 'use state machine name prefixes like "etl-" (letters, digits, "-" and "_")');
+    if (stateMachineArns.length === 0 && stateMachineNamePrefixes.length === 0) {
+        throw new ConfigError(`${where} watches no state machine; set stateMachineArns and/or stateMachineNamePrefixes`);
+    }
+    const statuses = raw.statuses === undefined
+        ? [...DEFAULT_STATUSES]
+        : stringList(`${where}.statuses`, raw.statuses, new RegExp(`^(${EXECUTION_STATUSES.join('|')})$`), `use some of ${EXECUTION_STATUSES.join(', ')}`);
+    if (statuses.length === 0) {
+        throw new ConfigError(`${where}.statuses is empty; list at least one status or remove the key for the default`);
+    }
+    const destination = parseDestination(`${where}.destination`, name, raw.destination);
+    const mentionOnFailure = optionalString(`${where}.mentionOnFailure`, raw.mentionOnFailure, MENTION, 'use a Slack mention like "<!subteam^S0123ABCD>", "<@U0123ABCD>" or "<!here>"');
+    const template = optionalString(`${where}.template`, raw.template, TEMPLATE, 'use a template name like "detailed" or "compact"') ?? DEFAULT_TEMPLATE;
+    const alarmTopicArn = optionalString(`${where}.alarmTopicArn`, raw.alarmTopicArn, SNS_TOPIC_ARN, 'use an SNS topic ARN like "arn:aws:sns:eu-west-1:111122223333:ops-alarms"');
+    return {
+        name,
+        ...(account === undefined ? {} : { account }),
+        ...(region === undefined ? {} : { region }),
+        stateMachineArns,
+        stateMachineNamePrefixes,
+        statuses: [...new Set(statuses)],
+        destination,
+        ...(mentionOnFailure === undefined ? {} : { mentionOnFailure }),
+        template,
+        ...(alarmTopicArn === undefined ? {} : { alarmTopicArn }),
+    };
+}
+/**
+ * Validates the `environments` context and selects the ones to synthesize.
+ * @param selected the `env` context value; undefined selects every environment
+ */
+export function loadEnvironments(environments, selected) {
+    if (!isRecord(environments) || Object.keys(environments).length === 0) {
+        throw new ConfigError('cdk.json context "environments" is missing or empty; add at least one, e.g. "environments": {"dev": {...}} (see docs/infra.md)');
+    }
+    const names = Object.keys(environments);
+    if (selected === undefined)
+        return names.map((name) => parseEnvironment(name, environments[name]));
+    if (typeof selected !== 'string' || !names.includes(selected)) {
+        throw new ConfigError(`-c env=${String(selected)} is not configured; use one of ${names.join(', ')} or add it under "environments" in cdk.json`);
+    }
+    return [parseEnvironment(selected, environments[selected])];
+}

@@ -1,0 +1,486 @@
+/**
+ * SlackNotifier: Step Functions execution results in Slack, for one environment.
+ *
+ * Defines:
+ * - an EventBridge rule (source aws.states, the configured statuses and state machines, never the notifier itself)
+ *   with a dead-letter queue for events it could not hand over;
+ * - the notifier state machine (STANDARD, statemachines/notifier.asl.json), log level ALL with execution data,
+ *   X-Ray on;
+ * - the formatter Lambda (formatters/handler.ts bundled by local esbuild, arm64, Node.js 24, JSON logs,
+ *   Powertools environment, log retention);
+ * - the FIFO queue and its FIFO dead-letter queue (SQS-managed encryption, TLS only, DLQ kept 14 days);
+ * - an EventBridge Pipe (batch size 1, REQUEST_RESPONSE) to the delivery state machine (EXPRESS,
+ *   statemachines/deliver.asl.json or deliver-webhook.asl.json) with its own log group;
+ * - the EventBridge connection that holds the Slack credential;
+ * - alarms: dead-letter queues not empty, notifier executions failed.
+ *
+ * The state machines are defined in files, so they get no automatic grants: every permission below is explicit.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ArnFormat, Aws, Duration, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambdaNodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as pipes from 'aws-cdk-lib/aws-pipes';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { ENV_NAME } from '../config.js';
+import { jsonStringSubstitution } from '../json-string-substitution.js';
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** Where the state machine definitions live (data only; `${Placeholders}` are filled by the construct). */
+export const STATE_MACHINE_FILES = {
+    notifier: path.join(REPO_ROOT, 'statemachines', 'notifier.asl.json'),
+    deliver: path.join(REPO_ROOT, 'statemachines', 'deliver.asl.json'),
+    deliverWebhook: path.join(REPO_ROOT, 'statemachines', 'deliver-webhook.asl.json'),
+};
+/** The Slack Web API method the channel mode posts to (and the only endpoint its role may call). */
+export const SLACK_POST_MESSAGE_URL = 'https://slack.com/api/chat.postMessage';
+/** Incoming webhooks live under this root; the webhook mode's role may call nothing else. */
+export const SLACK_WEBHOOK_URL_PATTERN = 'https://hooks.slack.com/*';
+/** The statuses notified unless `statuses` says otherwise. */
+export const DEFAULT_NOTIFIED_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED', 'SUCCEEDED'];
+/** The resource as cdk-nag names it in a finding id: pseudo parameters as `<AWS::Region>` and so on. */
+function nagResourceName(stack, value) {
+    const resolved = stack.resolve(value);
+    if (typeof resolved === 'string')
+        return resolved;
+    const join = resolved['Fn::Join'];
+    if (!join)
+        return JSON.stringify(resolved);
+    return join[1]
+        .map((part) => {
+        if (typeof part === 'string')
+            return part;
+        const ref = part.Ref;
+        return ref === undefined ? JSON.stringify(part) : `<${ref}>`;
+    })
+        .join(join[0]);
+}
+/** The notifier pipeline of one environment. */
+export class SlackNotifier extends Construct {
+    /** STANDARD state machine started by the rule: history → formatter → queue. */
+    notifierStateMachine;
+    /** EXPRESS state machine started by the Pipe: queue message → Slack. */
+    deliveryStateMachine;
+    formatter;
+    queue;
+    deadLetterQueue;
+    /** Events the rule could not hand to the notifier. */
+    eventDeadLetterQueue;
+    rule;
+    pipe;
+    connection;
+    /** The bot-token secret (channel mode). */
+    botTokenSecret;
+    /** The channel messages go to (channel mode), as configured: an ID (C…) or a name (#alerts). */
+    slackChannel;
+    /** The webhook URL parameter name (webhook mode). */
+    webhookParameterName;
+    /** The customer managed key of the webhook URL parameter (webhook mode, when one is given). */
+    webhookParameterKey;
+    notifierLogGroup;
+    deliveryLogGroup;
+    alarms;
+    /**
+     * The DefinitionSubstitutions passed to the notifier state machine. The settings (environment, template,
+     * channel, mention) are JSON-escaped: substituted as plain text into the definition, they read back as the
+     * configured values.
+     */
+    notifierSubstitutions;
+    /** The DefinitionSubstitutions passed to the delivery state machine. */
+    deliverySubstitutions;
+    constructor(scope, id, props) {
+        super(scope, id);
+        const stack = Stack.of(this);
+        const arns = props.stateMachineArns ?? [];
+        const prefixes = props.stateMachineNamePrefixes ?? [];
+        if (arns.length === 0 && prefixes.length === 0) {
+            throw new Error('SlackNotifier: set stateMachineArns and/or stateMachineNamePrefixes to watch something');
+        }
+        const retention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
+        const env = props.environmentName;
+        // A token is refused with its own message where the settings are substituted.
+        if (!Token.isUnresolved(env) && !ENV_NAME.test(env)) {
+            throw new Error(`SlackNotifier: environmentName ${JSON.stringify(env)} must start with a letter and hold only letters, digits and "-" (at most 32)`);
+        }
+        const destination = props.destination;
+        // GetExecutionHistory works on executions: arn:…:execution:<state machine name>:<execution name>.
+        const watchedExecutions = [
+            ...arns.map((arn) => {
+                const parts = stack.splitArn(arn, ArnFormat.COLON_RESOURCE_NAME);
+                return stack.formatArn({
+                    partition: parts.partition,
+                    region: parts.region,
+                    account: parts.account,
+                    service: 'states',
+                    resource: 'execution',
+                    resourceName: `${parts.resourceName}:*`,
+                    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+                });
+            }),
+            ...prefixes.map((prefix) => stack.formatArn({
+                service: 'states',
+                resource: 'execution',
+                resourceName: `${prefix}*`,
+                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            })),
+        ];
+        const readWatchedHistory = new iam.PolicyStatement({
+            actions: ['states:GetExecutionHistory'],
+            resources: watchedExecutions,
+        });
+        // Queues
+        this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+            fifo: true,
+            encryption: sqs.QueueEncryption.SQS_MANAGED,
+            enforceSSL: true,
+            retentionPeriod: Duration.days(14),
+        });
+        this.queue = new sqs.Queue(this, 'Queue', {
+            fifo: true,
+            encryption: sqs.QueueEncryption.SQS_MANAGED,
+            enforceSSL: true,
+            retentionPeriod: Duration.days(4),
+            // Above the delivery machine's 240 s timeout, so a message is never handed out twice at once.
+            visibilityTimeout: Duration.minutes(6),
+            deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+        });
+        this.eventDeadLetterQueue = new sqs.Queue(this, 'EventDeadLetterQueue', {
+            encryption: sqs.QueueEncryption.SQS_MANAGED,
+            enforceSSL: true,
+            retentionPeriod: Duration.days(14),
+        });
+        // Formatter
+        const formatterLogGroup = new logs.LogGroup(this, 'FormatterLogGroup', { retention });
+        this.formatter = new lambdaNodejs.NodejsFunction(this, 'Formatter', {
+            description: `sfn-slack-notifier (${env}): execution history to a Slack message`,
+            entry: props.formatterEntry ?? path.join(REPO_ROOT, 'formatters', 'handler.ts'),
+            handler: 'handler',
+            runtime: lambda.Runtime.NODEJS_24_X,
+            architecture: lambda.Architecture.ARM_64,
+            memorySize: 512,
+            timeout: Duration.seconds(60),
+            tracing: lambda.Tracing.ACTIVE,
+            logGroup: formatterLogGroup,
+            loggingFormat: lambda.LoggingFormat.JSON,
+            projectRoot: REPO_ROOT,
+            depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+            environment: {
+                POWERTOOLS_SERVICE_NAME: 'sfn-slack-notifier',
+                POWERTOOLS_LOG_LEVEL: 'INFO',
+                NODE_OPTIONS: '--enable-source-maps',
+            },
+            bundling: {
+                format: lambdaNodejs.OutputFormat.ESM,
+                minify: true,
+                sourceMap: true,
+                mainFields: ['module', 'main'],
+                // Some CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
+                banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+                externalModules: ['@aws-sdk/*'],
+                forceDockerBundling: false,
+                commandHooks: {
+                    beforeBundling: () => [],
+                    beforeInstall: () => [],
+                    // The JSONata templates are read from files at run time: ship them next to the bundle.
+                    afterBundling: (inputDir, outputDir) => [
+                        `if [ -d "${inputDir}/formatters/templates" ]; then cp -R "${inputDir}/formatters/templates" "${outputDir}/templates"; fi`,
+                    ],
+                },
+            },
+        });
+        // readHistory: after States.DataLimitExceeded the formatter reads the history itself.
+        this.formatter.addToRolePolicy(readWatchedHistory);
+        // Notifier state machine
+        this.notifierLogGroup = new logs.LogGroup(this, 'NotifierLogGroup', {
+            logGroupName: `/aws/vendedlogs/states/sfn-slack-notifier-${env}-notifier`,
+            retention,
+        });
+        // The settings sit in the definition as JSON string values ("${SlackChannel}"), never inside a JSONata
+        // expression, and are JSON-escaped here: a quote or backslash in a channel or mention cannot change the
+        // definition. They must be known at synth time to be escaped.
+        const setting = (name, value) => {
+            if (Token.isUnresolved(value)) {
+                throw new Error(`SlackNotifier: ${name} must be a plain string known at synth time, not a token`);
+            }
+            return jsonStringSubstitution(`SlackNotifier: ${name}`, value);
+        };
+        this.notifierSubstitutions = {
+            FormatterFunctionArn: this.formatter.functionArn,
+            QueueUrl: this.queue.queueUrl,
+            Environment: setting('environmentName', env),
+            Template: setting('template', props.template ?? 'detailed'),
+            DestinationType: destination.type,
+            SlackChannel: destination.type === 'channel' ? setting('destination.channel', destination.channel) : '',
+            MentionOnFailure: setting('mentionOnFailure', props.mentionOnFailure ?? ''),
+        };
+        this.notifierStateMachine = new sfn.StateMachine(this, 'NotifierStateMachine', {
+            comment: `sfn-slack-notifier (${env}): history → formatter → FIFO queue`,
+            definitionBody: sfn.DefinitionBody.fromString(readFileSync(STATE_MACHINE_FILES.notifier, 'utf8')),
+            definitionSubstitutions: { ...this.notifierSubstitutions },
+            stateMachineType: sfn.StateMachineType.STANDARD,
+            logs: { destination: this.notifierLogGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+            tracingEnabled: true,
+        });
+        this.notifierStateMachine.addToRolePolicy(readWatchedHistory);
+        this.notifierStateMachine.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.formatter.functionArn] }));
+        this.notifierStateMachine.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));
+        // Rule: the watched machines, but never the notifier's own executions (it would notify about itself forever).
+        const notifierExecutionPrefix = stack.formatArn({
+            service: 'states',
+            resource: 'execution',
+            resourceName: `${this.notifierStateMachine.stateMachineName}:`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        });
+        this.rule = new events.Rule(this, 'StatusChangeRule', {
+            description: `sfn-slack-notifier (${env}): watched Step Functions executions changed status`,
+            eventPattern: {
+                source: ['aws.states'],
+                detailType: ['Step Functions Execution Status Change'],
+                resources: events.Match.anythingButPrefix(notifierExecutionPrefix),
+                detail: {
+                    status: [...(props.statuses ?? DEFAULT_NOTIFIED_STATUSES)],
+                    stateMachineArn: [
+                        ...arns,
+                        ...prefixes.map((prefix) => ({
+                            prefix: stack.formatArn({
+                                service: 'states',
+                                resource: 'stateMachine',
+                                resourceName: prefix,
+                                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+                            }),
+                        })),
+                    ],
+                },
+            },
+        });
+        this.rule.addTarget(new eventsTargets.SfnStateMachine(this.notifierStateMachine, {
+            deadLetterQueue: this.eventDeadLetterQueue,
+        }));
+        // Connection: the credential never appears in a definition, history or log.
+        if (destination.type === 'channel') {
+            const secret = destination.botTokenSecret ??
+                new secretsmanager.Secret(this, 'BotTokenSecret', {
+                    description: `sfn-slack-notifier (${env}): Slack bot token (xoxb-...), written by sfn-slack setup`,
+                    generateSecretString: { passwordLength: 32, excludePunctuation: true },
+                });
+            this.botTokenSecret = secret;
+            this.slackChannel = destination.channel;
+            this.connection = new events.Connection(this, 'Connection', {
+                description: `sfn-slack-notifier (${env}): Slack bot token for chat.postMessage`,
+                // A dynamic reference: CloudFormation resolves it at deploy time; the template holds only the reference.
+                authorization: events.Authorization.apiKey('Authorization', SecretValue.unsafePlainText(`Bearer ${secret.secretValue.unsafeUnwrap()}`)),
+            });
+        }
+        else {
+            this.webhookParameterName = destination.parameterName;
+            this.webhookParameterKey = destination.parameterKey;
+            this.connection = new events.Connection(this, 'Connection', {
+                description: `sfn-slack-notifier (${env}): incoming webhook (the URL is in SSM, not here)`,
+                // HTTP tasks need a connection; a webhook needs no credential, so this header carries no secret.
+                authorization: events.Authorization.apiKey('X-Sfn-Slack-Notifier', SecretValue.unsafePlainText('webhook-mode')),
+            });
+        }
+        // Delivery state machine
+        this.deliveryLogGroup = new logs.LogGroup(this, 'DeliveryLogGroup', {
+            logGroupName: `/aws/vendedlogs/states/sfn-slack-notifier-${env}-delivery`,
+            retention,
+        });
+        this.deliverySubstitutions =
+            destination.type === 'channel'
+                ? { ConnectionArn: this.connection.connectionArn }
+                : { ConnectionArn: this.connection.connectionArn, WebhookParameterName: destination.parameterName };
+        const webhook = destination.type === 'webhook';
+        this.deliveryStateMachine = new sfn.StateMachine(this, 'DeliveryStateMachine', {
+            comment: `sfn-slack-notifier (${env}): queued message → Slack`,
+            definitionBody: sfn.DefinitionBody.fromString(readFileSync(webhook ? STATE_MACHINE_FILES.deliverWebhook : STATE_MACHINE_FILES.deliver, 'utf8')),
+            definitionSubstitutions: { ...this.deliverySubstitutions },
+            stateMachineType: sfn.StateMachineType.EXPRESS,
+            // Webhook mode: the URL is the secret and sits in the HTTP task's parameters, so no execution data in logs
+            // and no traces.
+            logs: webhook
+                ? { destination: this.deliveryLogGroup, level: sfn.LogLevel.ERROR, includeExecutionData: false }
+                : { destination: this.deliveryLogGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+            tracingEnabled: !webhook,
+        });
+        // A separate policy: a statement naming the machine's own ARN in its default policy would be a cycle.
+        const deliveryStatements = [
+            new iam.PolicyStatement({
+                actions: ['states:InvokeHTTPEndpoint'],
+                resources: [this.deliveryStateMachine.stateMachineArn],
+                conditions: webhook
+                    ? {
+                        StringEquals: { 'states:HTTPMethod': 'POST' },
+                        StringLike: { 'states:HTTPEndpoint': SLACK_WEBHOOK_URL_PATTERN },
+                    }
+                    : { StringEquals: { 'states:HTTPMethod': 'POST', 'states:HTTPEndpoint': SLACK_POST_MESSAGE_URL } },
+            }),
+            new iam.PolicyStatement({
+                actions: ['events:RetrieveConnectionCredentials'],
+                resources: [this.connection.connectionArn],
+            }),
+            new iam.PolicyStatement({
+                actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+                resources: [this.connection.connectionSecretArn],
+            }),
+        ];
+        if (webhook) {
+            deliveryStatements.push(new iam.PolicyStatement({
+                actions: ['ssm:GetParameter'],
+                resources: [
+                    stack.formatArn({
+                        service: 'ssm',
+                        resource: 'parameter',
+                        resourceName: destination.parameterName.replace(/^\//, ''),
+                    }),
+                ],
+            }));
+            if (destination.parameterKey) {
+                deliveryStatements.push(new iam.PolicyStatement({
+                    actions: ['kms:Decrypt'],
+                    resources: [destination.parameterKey.keyArn],
+                    conditions: { StringEquals: { 'kms:ViaService': `ssm.${stack.region}.${stack.urlSuffix}` } },
+                }));
+            }
+        }
+        const deliveryPolicy = new iam.Policy(this, 'DeliveryPolicy', {
+            statements: deliveryStatements,
+            roles: [this.deliveryStateMachine.role],
+        });
+        // Pipe: REQUEST_RESPONSE waits for the Express execution, so a failed delivery returns the message to the
+        // queue and, after maxReceiveCount tries, the redrive policy moves it to the dead-letter queue.
+        const pipeRole = new iam.Role(this, 'PipeRole', {
+            assumedBy: new iam.ServicePrincipal('pipes.amazonaws.com', {
+                conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+            }),
+        });
+        this.queue.grantConsumeMessages(pipeRole);
+        pipeRole.addToPolicy(new iam.PolicyStatement({
+            actions: ['states:StartSyncExecution'],
+            resources: [this.deliveryStateMachine.stateMachineArn],
+        }));
+        this.pipe = new pipes.CfnPipe(this, 'Pipe', {
+            description: `sfn-slack-notifier (${env}): FIFO queue → delivery state machine`,
+            roleArn: pipeRole.roleArn,
+            source: this.queue.queueArn,
+            sourceParameters: { sqsQueueParameters: { batchSize: 1 } },
+            target: this.deliveryStateMachine.stateMachineArn,
+            targetParameters: { stepFunctionStateMachineParameters: { invocationType: 'REQUEST_RESPONSE' } },
+        });
+        this.pipe.node.addDependency(pipeRole, deliveryPolicy);
+        // Alarms
+        const deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterQueueNotEmptyAlarm', {
+            alarmDescription: `sfn-slack-notifier (${env}): a Slack message could not be delivered and waits in the dead-letter queue; fix the cause (see the delivery log group), then replay it with sfn-slack replay.`,
+            metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+                period: Duration.minutes(5),
+                statistic: cloudwatch.Stats.MAXIMUM,
+            }),
+            threshold: 1,
+            evaluationPeriods: 1,
+            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        });
+        const eventDeadLetterAlarm = new cloudwatch.Alarm(this, 'EventDeadLetterQueueNotEmptyAlarm', {
+            alarmDescription: `sfn-slack-notifier (${env}): EventBridge could not start the notifier for a status change; the event waits in the event dead-letter queue.`,
+            metric: this.eventDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+                period: Duration.minutes(5),
+                statistic: cloudwatch.Stats.MAXIMUM,
+            }),
+            threshold: 1,
+            evaluationPeriods: 1,
+            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        });
+        const notifierFailedAlarm = new cloudwatch.Alarm(this, 'NotifierFailedAlarm', {
+            alarmDescription: `sfn-slack-notifier (${env}): a notifier execution failed, so a notification was not queued; open the failed execution, fix the cause, then redrive it.`,
+            metric: this.notifierStateMachine.metricFailed({
+                period: Duration.minutes(5),
+                statistic: cloudwatch.Stats.SUM,
+            }),
+            threshold: 1,
+            evaluationPeriods: 1,
+            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        });
+        this.alarms = [deadLetterAlarm, eventDeadLetterAlarm, notifierFailedAlarm];
+        if (props.alarmTopic) {
+            const action = new cloudwatchActions.SnsAction(props.alarmTopic);
+            for (const alarm of this.alarms)
+                alarm.addAlarmAction(action);
+        }
+        this.acknowledgeNagFindings(watchedExecutions, webhook);
+    }
+    /**
+     * cdk-nag findings that are intended, each on the one resource it concerns and with the reason (docs/infra.md
+     * lists them too). Acknowledgements are metadata: they change nothing without cdk-nag.
+     */
+    acknowledgeNagFindings(watchedExecutions, webhook) {
+        const formatterRole = this.formatter.role;
+        Validations.of(formatterRole).acknowledge({
+            id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+            reason: 'Formatter role: the AWS managed basic execution policy only lets the function write its CloudWatch logs.',
+        });
+        const wildcardReasons = [
+            [
+                formatterRole,
+                'Formatter role: X-Ray PutTraceSegments/PutTelemetryRecords support only Resource "*".',
+            ],
+            [
+                this.notifierStateMachine.role,
+                'Notifier state machine role: CloudWatch Logs log delivery (logs:CreateLogDelivery, ...) and X-Ray actions support only Resource "*".',
+            ],
+            [
+                this.deliveryStateMachine.role,
+                webhook
+                    ? 'Delivery state machine role: CloudWatch Logs log delivery actions support only Resource "*".'
+                    : 'Delivery state machine role: CloudWatch Logs log delivery and X-Ray actions support only Resource "*".',
+            ],
+        ];
+        for (const [role, reason] of wildcardReasons) {
+            Validations.of(role).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason });
+        }
+        // GetExecutionHistory takes an execution ARN: watching a state machine means all of its executions.
+        for (const resource of watchedExecutions) {
+            for (const role of [formatterRole, this.notifierStateMachine.role]) {
+                Validations.of(role).acknowledge({
+                    id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this), resource)}]`,
+                    reason: 'states:GetExecutionHistory on the executions of one watched state machine (or name prefix): the execution names are not known in advance.',
+                });
+            }
+        }
+        if (this.botTokenSecret instanceof secretsmanager.Secret) {
+            Validations.of(this.botTokenSecret).acknowledge({
+                id: 'AwsSolutions::AwsSolutions-SMG4',
+                reason: 'Slack issues the bot token; Secrets Manager cannot rotate it. sfn-slack setup writes a new token and updates the connection.',
+            });
+        }
+        Validations.of(this.eventDeadLetterQueue).acknowledge({
+            id: 'AwsSolutions::AwsSolutions-SQS3',
+            reason: 'This queue is the dead-letter queue of the EventBridge rule target; it needs no DLQ of its own.',
+        }, {
+            id: 'Serverless::Serverless-SQSRedrivePolicy',
+            reason: 'This queue is the dead-letter queue of the EventBridge rule target; it needs no redrive policy.',
+        });
+        Validations.of(this.deadLetterQueue).acknowledge({
+            id: 'Serverless::Serverless-SQSRedrivePolicy',
+            reason: "This is the delivery queue's dead-letter queue; messages are replayed from it, not redriven further.",
+        });
+        Validations.of(this.formatter).acknowledge({
+            id: 'Serverless::Serverless-LambdaDLQ',
+            reason: 'The formatter is invoked synchronously by the notifier state machine (Retry, then a failed execution and its alarm); a Lambda DLQ only applies to asynchronous invocations.',
+        });
+        if (webhook) {
+            const reason = 'Webhook mode: the webhook URL is the secret and is a parameter of the HTTP task, so the delivery machine logs only errors without execution data and does not trace (docs/infra.md).';
+            Validations.of(this.deliveryStateMachine).acknowledge({ id: 'AwsSolutions::AwsSolutions-SF1', reason }, { id: 'AwsSolutions::AwsSolutions-SF2', reason }, { id: 'Serverless::Serverless-StepFunctionStateMachineXray', reason });
+        }
+    }
+}

@@ -1,0 +1,220 @@
+/**
+ * An in-memory SQS FIFO queue with the behaviour the notifier relies on:
+ * - message groups: messages of one group are received in order, and while one of them is in flight the rest
+ *   of the group waits;
+ * - deduplication: a second send with the same `MessageDeduplicationId` within 5 minutes is accepted but not
+ *   enqueued (answered with the first message's ids), even after the first was deleted;
+ * - visibility timeout and `ApproximateReceiveCount`; a message received `maxReceiveCount` times moves to the
+ *   dead-letter queue at its next receive, as SQS does;
+ * - moving messages from the DLQ back to their source queue (`StartMessageMoveTask`).
+ *
+ * Time comes from the given clock (epoch ms) so the virtual clock drives windows and timeouts in tests.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+/** Thrown like the SQS API errors (`name` is the SQS error code). */
+export class QueueError extends Error {
+    code;
+    constructor(code, message) {
+        super(message);
+        this.code = code;
+        this.name = code;
+    }
+}
+const dedupWindowMs = 5 * 60 * 1000;
+const md5 = (text) => createHash('md5').update(text, 'utf8').digest('hex');
+let sequence = 10000000000000000n;
+export class FifoQueue {
+    name;
+    arn;
+    url;
+    clock;
+    visibilityMs;
+    redrive;
+    contentDedup;
+    messages = [];
+    dedup = new Map();
+    constructor(options) {
+        if (!options.name.endsWith('.fifo'))
+            throw new QueueError('InvalidParameterValue', 'FIFO queue names end in .fifo');
+        const region = options.region ?? 'us-east-1';
+        const account = options.accountId ?? '000000000000';
+        this.name = options.name;
+        this.arn = `arn:aws:sqs:${region}:${account}:${options.name}`;
+        this.url = `https://sqs.${region}.amazonaws.com/${account}/${options.name}`;
+        this.clock = options.clock ?? { now: () => Date.now() };
+        this.visibilityMs = (options.visibilityTimeoutSeconds ?? 30) * 1000;
+        this.redrive = options.redrivePolicy;
+        this.contentDedup = options.contentBasedDeduplication ?? false;
+    }
+    /** SendMessage. A duplicate within the 5-minute window is accepted and answered with the first send's ids. */
+    sendMessage(input) {
+        return this.enqueue(input);
+    }
+    enqueue(input, sourceQueue) {
+        if (!input.MessageGroupId) {
+            throw new QueueError('MissingParameter', 'The request must contain the parameter MessageGroupId.');
+        }
+        const dedupId = input.MessageDeduplicationId ??
+            (this.contentDedup ? createHash('sha256').update(input.MessageBody, 'utf8').digest('hex') : undefined);
+        if (dedupId === undefined) {
+            throw new QueueError('InvalidParameterValue', 'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');
+        }
+        const now = this.clock.now();
+        const seen = this.dedup.get(dedupId);
+        if (seen && seen.expires > now)
+            return seen.out;
+        sequence += 1n;
+        const message = {
+            messageId: randomUUID(),
+            body: input.MessageBody,
+            md5: md5(input.MessageBody),
+            groupId: input.MessageGroupId,
+            deduplicationId: dedupId,
+            sequenceNumber: sequence.toString().padStart(20, '0'),
+            sentTimestamp: now,
+            receiveCount: 0,
+            ...(sourceQueue ? { sourceQueue } : {}),
+        };
+        this.messages.push(message);
+        const out = {
+            MessageId: message.messageId,
+            SequenceNumber: message.sequenceNumber,
+            MD5OfMessageBody: message.md5,
+        };
+        this.dedup.set(dedupId, { expires: now + dedupWindowMs, out });
+        return out;
+    }
+    /** Returns messages whose visibility timeout ran out to the visible set. */
+    expireInFlight(now) {
+        for (const m of this.messages) {
+            if (m.invisibleUntil !== undefined && m.invisibleUntil <= now) {
+                m.invisibleUntil = undefined;
+                m.receiptHandle = undefined;
+            }
+        }
+    }
+    /**
+     * ReceiveMessage. Takes messages in order from groups with nothing in flight; several messages of one group
+     * may come in one batch, in order.
+     * @param maxNumberOfMessages @default 1
+     * @param visibilityTimeoutSeconds @default the queue's
+     */
+    receiveMessage(maxNumberOfMessages = 1, visibilityTimeoutSeconds) {
+        const now = this.clock.now();
+        this.expireInFlight(now);
+        const busyGroups = new Set(this.messages.filter((m) => m.invisibleUntil !== undefined).map((m) => m.groupId));
+        const blocked = new Set();
+        const out = [];
+        for (const m of [...this.messages]) {
+            if (out.length >= maxNumberOfMessages)
+                break;
+            if (m.invisibleUntil !== undefined || busyGroups.has(m.groupId) || blocked.has(m.groupId))
+                continue;
+            if (this.redrive && m.receiveCount >= this.redrive.maxReceiveCount) {
+                this.moveToDeadLetterQueue(m);
+                continue;
+            }
+            if (out.length > 0 && out.some((o) => o.Attributes.MessageGroupId !== m.groupId)) {
+                // Keep a batch to one group so a later group cannot overtake part of an earlier one.
+                blocked.add(m.groupId);
+                continue;
+            }
+            m.receiveCount += 1;
+            m.firstReceiveTimestamp ??= now;
+            m.invisibleUntil =
+                now + (visibilityTimeoutSeconds !== undefined ? visibilityTimeoutSeconds * 1000 : this.visibilityMs);
+            m.receiptHandle = `${m.messageId}#${randomUUID()}`;
+            out.push(this.view(m));
+        }
+        return out;
+    }
+    view(m) {
+        const attributes = {
+            ApproximateReceiveCount: String(m.receiveCount),
+            SentTimestamp: String(m.sentTimestamp),
+            SenderId: 'AIDALOCALSENDER',
+            ApproximateFirstReceiveTimestamp: String(m.firstReceiveTimestamp ?? m.sentTimestamp),
+            SequenceNumber: m.sequenceNumber,
+            MessageGroupId: m.groupId,
+            MessageDeduplicationId: m.deduplicationId,
+        };
+        if (m.sourceQueue)
+            attributes.DeadLetterQueueSourceArn = m.sourceQueue.arn;
+        return {
+            MessageId: m.messageId,
+            ReceiptHandle: m.receiptHandle ?? '',
+            Body: m.body,
+            MD5OfBody: m.md5,
+            Attributes: attributes,
+        };
+    }
+    moveToDeadLetterQueue(m) {
+        const dlq = this.redrive?.deadLetterQueue;
+        if (!dlq)
+            return;
+        this.messages.splice(this.messages.indexOf(m), 1);
+        // A FIFO DLQ gets the message with its deduplication ID replaced by the original message ID.
+        dlq.enqueue({ MessageBody: m.body, MessageGroupId: m.groupId, MessageDeduplicationId: m.messageId }, this);
+    }
+    findByHandle(receiptHandle) {
+        this.expireInFlight(this.clock.now());
+        const m = this.messages.find((x) => x.receiptHandle === receiptHandle);
+        if (!m)
+            throw new QueueError('ReceiptHandleIsInvalid', 'The receipt handle is not valid (expired or deleted).');
+        return m;
+    }
+    /** DeleteMessage; the handle must be from the message's current receive. */
+    deleteMessage(receiptHandle) {
+        const m = this.findByHandle(receiptHandle);
+        this.messages.splice(this.messages.indexOf(m), 1);
+    }
+    /** ChangeMessageVisibility (0 makes it visible at once). */
+    changeMessageVisibility(receiptHandle, visibilityTimeoutSeconds) {
+        const m = this.findByHandle(receiptHandle);
+        if (visibilityTimeoutSeconds === 0) {
+            m.invisibleUntil = undefined;
+            m.receiptHandle = undefined;
+        }
+        else
+            m.invisibleUntil = this.clock.now() + visibilityTimeoutSeconds * 1000;
+    }
+    /**
+     * StartMessageMoveTask on this queue as the DLQ: moves every message back to the queue it came from (or to
+     * `destination`), in order. Moved messages start again with a receive count of 0.
+     * @returns how many messages moved
+     */
+    startMessageMoveTask(destination) {
+        const moving = this.messages.filter((m) => m.invisibleUntil === undefined || m.invisibleUntil <= this.clock.now());
+        const withoutSource = moving.find((m) => !m.sourceQueue && !destination);
+        if (withoutSource) {
+            throw new QueueError('InvalidParameterValue', `${this.name} is not a dead-letter queue of any source queue`);
+        }
+        for (const m of moving) {
+            const target = destination ?? m.sourceQueue;
+            if (!target)
+                continue;
+            this.messages.splice(this.messages.indexOf(m), 1);
+            target.enqueue({
+                MessageBody: m.body,
+                MessageGroupId: m.groupId,
+                MessageDeduplicationId: m.deduplicationId,
+            });
+        }
+        return moving.length;
+    }
+    /** When the next in-flight message becomes visible again (epoch ms), if any. */
+    nextVisibleAt() {
+        const times = this.messages.map((m) => m.invisibleUntil).filter((t) => t !== undefined);
+        return times.length > 0 ? Math.min(...times) : undefined;
+    }
+    /** Approximate counts, as GetQueueAttributes gives them. */
+    counts() {
+        this.expireInFlight(this.clock.now());
+        const inFlight = this.messages.filter((m) => m.invisibleUntil !== undefined).length;
+        return { visible: this.messages.length - inFlight, inFlight };
+    }
+    /** The bodies waiting in the queue, oldest first (for tests and the CLI; does not receive them). */
+    peekBodies() {
+        return this.messages.map((m) => m.body);
+    }
+}

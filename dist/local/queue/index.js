@@ -1,0 +1,1 @@
+export { FifoQueue, QueueError } from './fifo-queue.js';
