@@ -2,7 +2,7 @@
  * Builds the CDK app: one `SfnSlackNotifier-<env>` stack per selected environment (`-c env=<name>`, or all of
  * them), checked by cdk-nag (AwsSolutions and Serverless packs) during synthesis.
  */
-import { App, type AppProps, Validations } from 'aws-cdk-lib';
+import { App, type AppProps, type IStackSynthesizer, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { loadEnvironments } from './config.js';
 import { NotifierStack, notifierStackName } from './stacks/notifier-stack.js';
@@ -13,6 +13,11 @@ export interface BuildAppOptions {
    * @default - formatters/handler.ts of this project
    */
   readonly formatterEntry?: string;
+  /**
+   * Makes each stack's synthesizer (scripts/standalone-template.ts: assets from template parameters).
+   * @default - the CDK's default synthesizer (a bootstrapped account)
+   */
+  readonly synthesizer?: () => IStackSynthesizer;
 }
 
 export function buildApp(props?: AppProps, options: BuildAppOptions = {}): App {
@@ -28,6 +33,7 @@ export function buildApp(props?: AppProps, options: BuildAppOptions = {}): App {
       description: `sfn-slack-notifier (${config.name}): Step Functions execution results in Slack`,
       config,
       ...(options.formatterEntry === undefined ? {} : { formatterEntry: options.formatterEntry }),
+      ...(options.synthesizer === undefined ? {} : { synthesizer: options.synthesizer() }),
       ...(config.account === undefined && config.region === undefined
         ? {}
         : { env: { account: config.account, region: config.region } }),

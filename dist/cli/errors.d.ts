@@ -19,3 +19,5 @@ export declare class CliError extends Error {
     readonly exitCode: ExitCodeValue;
     constructor(message: string, exitCode?: ExitCodeValue, options?: ErrorOptions);
 }
+/** The exit codes as `sfn-slack --help` states them. */
+export declare const EXIT_CODES_HELP: string;

@@ -1,17 +1,31 @@
 /**
  * Reads the JSON files commands take (`--history`, `--event`) and checks their shape, so every command reports a
  * bad file the same way: one line naming the file and the problem (not found, not readable, not JSON at
- * line/column, not the expected shape). `render` and `preview` share it.
+ * line/column, not the expected shape). `-` reads standard input. `render`, `preview` and `start` share it.
  */
 import { readFile } from 'node:fs/promises';
-import { isHistoryPage } from '../formatters/summarize/normalize.js';
+import { isHistoryPage, pageEvents } from '../formatters/summarize/normalize.js';
+import { readAll } from './aws/io.js';
 import { CliError, ExitCode } from './errors.js';
+/** The file name that means standard input (for inputs) or standard output (for `--out`). */
+export const STANDARD_STREAM = '-';
+/** How messages name an input: `the history file h.json`, or `the history on standard input`. */
+export function inputLabel(kind, file) {
+    return file === STANDARD_STREAM ? `the ${kind} on standard input` : `the ${kind} file ${file}`;
+}
+/** Only one input can come from standard input. */
+export function checkOneStdinInput(inputs) {
+    const fromStdin = Object.entries(inputs).filter(([, file]) => file === STANDARD_STREAM);
+    if (fromStdin.length > 1) {
+        throw new CliError(`${fromStdin.map(([option]) => option).join(' and ')} both read standard input: give a file for all but one`, ExitCode.badInput);
+    }
+}
 /** Reads and parses a JSON file; any failure is a CliError (exit 2) naming the file and the problem. */
-export async function readJsonFile(file, kind) {
-    const label = `the ${kind} file ${file}`;
+export async function readJsonFile(file, kind, stdin = process.stdin) {
+    const label = inputLabel(kind, file);
     let text;
     try {
-        text = await readFile(file, 'utf8');
+        text = file === STANDARD_STREAM ? await readAll(stdin) : await readFile(file, 'utf8');
     }
     catch (error) {
         throw new CliError(`${label} ${readProblem(error)}`, ExitCode.badInput, { cause: error });
@@ -55,7 +69,29 @@ export function historyPages(content, file) {
             return [{ events: content }];
         }
     }
-    throw new CliError(`the history file ${file} is not a GetExecutionHistory result: expected {"events": [...]} (or {"Events": [...]}), an array of those, or an array of events`, ExitCode.badInput);
+    throw new CliError(`${inputLabel('history', file)} is not a GetExecutionHistory result: expected {"events": [...]} (or {"Events": [...]}), an array of those, or an array of events`, ExitCode.badInput);
+}
+/**
+ * A history the formatter can read nothing from: no events at all, or no event with a `type` and an `id`. The
+ * message can still be built (from the event alone), so commands print it and then report this with exit 2.
+ */
+export function historyProblem(pages, file) {
+    const events = pages.flatMap((page) => [...pageEvents(page)]);
+    const where = inputLabel('history', file);
+    const fix = 'save it with `aws stepfunctions get-execution-history --execution-arn ARN`';
+    if (events.length === 0)
+        return `${where} has no events, so the message shows only the event: ${fix}`;
+    const isEvent = (event) => {
+        if (typeof event !== 'object' || event === null)
+            return false;
+        const record = event;
+        return typeof (record.type ?? record.Type) === 'string' && (record.id ?? record.Id) !== undefined;
+    };
+    const recognised = events.filter(isEvent).length;
+    if (recognised === 0) {
+        return `${where} has ${events.length} item(s) but no history event (each needs "type" and "id"): ${fix}`;
+    }
+    return undefined;
 }
 /** The event file's content as a status-change event: the EventBridge event, or its `detail` alone. */
 export function statusChangeEventOf(content, file) {
@@ -68,7 +104,7 @@ export function statusChangeEventOf(content, file) {
         if (isDetail(record))
             return { detail: record };
     }
-    throw new CliError(`the event file ${file} is not a Step Functions status-change event: expected an EventBridge event with detail.executionArn and detail.status (or the detail itself)`, ExitCode.badInput);
+    throw new CliError(`${inputLabel('event', file)} is not a Step Functions status-change event: expected an EventBridge event with detail.executionArn and detail.status (or the detail itself)`, ExitCode.badInput);
 }
 function isDetail(value) {
     return typeof value.executionArn === 'string' && typeof value.status === 'string';

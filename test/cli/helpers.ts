@@ -47,6 +47,17 @@ export function captureIo(
   };
 }
 
+/** Runs the whole `sfn-slack` program in process (cli/main.ts), as the binary would, with captured streams. */
+export async function runCli(
+  args: readonly string[],
+  options: { stdin?: string; env?: Readonly<Record<string, string | undefined>> } = {}
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { main } = await import('../../cli/main.js');
+  const io = captureIo(options.stdin ?? '', undefined, { ...TEST_ENV, ...options.env });
+  const code = await main(['node', 'sfn-slack', ...args], io);
+  return { code, stdout: io.out(), stderr: io.err() };
+}
+
 export interface RunResult {
   readonly exitCode: number;
   /** The one line cli/main.ts prints for a CliError, without the `sfn-slack: ` prefix. */

@@ -10,6 +10,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { fromIni } from '@aws-sdk/credential-providers';
+import { CliError, ExitCode } from '../errors.js';
 /**
  * How many times a call is tried. Reading a 25,000-event history is 25 GetExecutionHistory pages, and
  * Step Functions throttles that API; the adaptive mode also slows down client-side after a throttle.
@@ -20,11 +21,29 @@ export function clientConfig(options) {
     return {
         ...(options.region ? { region: options.region } : {}),
         ...(options.profile
-            ? { profile: options.profile, credentials: fromIni({ profile: options.profile }) }
+            ? { profile: options.profile, credentials: profileCredentials(options.profile) }
             : {}),
         maxAttempts: MAX_ATTEMPTS,
         retryMode: 'adaptive',
     };
+}
+/**
+ * The profile's credentials; a profile that exists but yields none is reported as that (not as "pass --profile"):
+ * cli/aws/context.ts has already checked that it exists.
+ */
+function profileCredentials(profile) {
+    const provider = fromIni({ profile });
+    return async (identityProperties) => {
+        try {
+            return await provider(identityProperties);
+        }
+        catch (error) {
+            throw new CliError(`the profile ${profile} has no usable credentials (${oneLine(error.message)}): add aws_access_key_id and aws_secret_access_key, role_arn with source_profile, or SSO settings to it, or run \`aws sso login --profile ${profile}\``, ExitCode.aws, { cause: error });
+        }
+    };
+}
+function oneLine(text) {
+    return text.replace(/\s+/g, ' ').trim();
 }
 export function createClients(options = {}) {
     const config = clientConfig(options);

@@ -1,16 +1,5 @@
-/** The options every operator command shares: `--env`, `--region`, `--profile`. */
-import { Option } from 'commander';
+/** `--env` as the commands with a stack read it (the options themselves: cli/convention.ts). */
 import { CliError, ExitCode } from '../errors.js';
-/**
- * Adds `--env`, `--region` and `--profile` to a command. `--env` defaults to SFN_SLACK_ENV (commander shows it as
- * "(env: SFN_SLACK_ENV)"); descriptions are single lines, which commander wraps to the terminal's width.
- */
-export function addAwsOptions(command, help = {}) {
-    return command
-        .addOption(new Option('-e, --env <name>', help.env ?? 'environment: the stack SfnSlackNotifier-<name>').env('SFN_SLACK_ENV'))
-        .option('--region <region>', help.region ?? 'AWS region (default: AWS_REGION, then the profile’s region)')
-        .option('--profile <name>', 'AWS profile of ~/.aws/config (default: the SDK’s default credential chain)');
-}
 /** The environment name, or a CliError that says how to give one. */
 export function resolveEnv(options) {
     const env = options.env ?? process.env.SFN_SLACK_ENV;
@@ -22,10 +11,4 @@ export function resolveEnv(options) {
         throw new CliError(`invalid environment name "${env}": use letters, digits and hyphens, starting with a letter`, ExitCode.badInput);
     }
     return env;
-}
-export function awsOptions(options) {
-    return {
-        ...(options.region ? { region: options.region } : {}),
-        ...(options.profile ? { profile: options.profile } : {}),
-    };
 }

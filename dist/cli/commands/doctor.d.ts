@@ -1,6 +1,6 @@
-import type { Command } from 'commander';
+import { type Command } from 'commander';
 import type { DeliveryMessage } from '../../formatters/contract.js';
-import { type AwsClients } from '../aws/clients.js';
+import { type AwsClients, createClients } from '../aws/clients.js';
 import { type Io } from '../aws/io.js';
 import { type EnvOptions } from '../aws/options.js';
 export interface DoctorOptions extends EnvOptions {
@@ -16,7 +16,7 @@ export interface Check {
     /** What to do when it failed, or a detail when it passed. */
     readonly detail?: string;
 }
-export declare function register(program: Command, io?: Io): void;
+export declare function register(program: Command, io?: Io, makeClients?: typeof createClients): void;
 export declare function runDoctor(options: DoctorOptions, io: Io, clients: AwsClients): Promise<Check[]>;
 /** What the rule's event pattern says about `detail.stateMachineArn`. */
 export interface WatchList {

@@ -13,16 +13,19 @@ import { DescribeConnectionCommand, DescribeRuleCommand, ListTargetsByRuleComman
 import { DescribeStateMachineCommand, paginateListStateMachines, StartSyncExecutionCommand, } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { Option } from 'commander';
 import { createClients } from '../aws/clients.js';
+import { resolveAwsContext } from '../aws/context.js';
 import { toCliError } from '../aws/errors.js';
-import { processIo } from '../aws/io.js';
-import { addAwsOptions, awsOptions, resolveEnv } from '../aws/options.js';
+import { envOf, processIo } from '../aws/io.js';
+import { resolveEnv } from '../aws/options.js';
 import { REQUIRED_OUTPUTS, readStack, stackName } from '../aws/stack.js';
+import { applyConvention } from '../convention.js';
 import { CliError, ExitCode } from '../errors.js';
 import { webhookParameterName } from './setup.js';
 /** Errors that mean AWS itself is out of reach: no check can say anything useful then. */
 const FATAL_CODES = /^(no AWS credentials|no AWS region|AWS credentials expired|could not reach AWS)/;
-export function register(program, io = processIo()) {
+export function register(program, io = processIo(), makeClients = createClients) {
     const command = program
         .command('doctor')
         .summary('check an environment end to end (stack, connection, state machines, watch list, DLQ)')
@@ -33,12 +36,17 @@ export function register(program, io = processIo()) {
         'SlackChannel output or to --channel.')
         .option('--send-test', 'post a test message through the delivery state machine')
         .option('--channel <id>', 'channel for --send-test in channel mode, e.g. C0123456789 or #alerts (default: the stack’s SlackChannel output)')
-        .option('--json', 'print the checks as JSON ({env, stackName, ok, checks}) instead of the checklist')
-        .addHelpText('after', '\nExamples:\n' +
-        '  sfn-slack doctor --env prod\n' +
-        '  sfn-slack doctor --env dev --send-test --channel C0123456789');
-    addAwsOptions(command).action(async (options) => {
-        await runDoctor(options, io, createClients(awsOptions(options)));
+        .addOption(new Option('--json', 'old spelling of --output json').hideHelp());
+    applyConvention(command, {
+        env: 'stack',
+        aws: 'always',
+        output: 'text',
+        outputHelp: 'text (default) the checklist, json one document {env, stackName, ok, checks}',
+        examples: ['sfn-slack doctor --env prod', 'sfn-slack doctor --env dev --send-test --channel C0123456789'],
+    }).action(async (options) => {
+        resolveEnv(options);
+        const clients = makeClients(await resolveAwsContext(options, envOf(io)));
+        await runDoctor({ ...options, json: options.json === true || options.output === 'json' }, io, clients);
     });
 }
 export async function runDoctor(options, io, clients) {

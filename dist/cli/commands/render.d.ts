@@ -3,9 +3,11 @@
  * template can be tried without deploying anything.
  */
 import { type Command } from 'commander';
+import type { SlackMessage } from '../../formatters/contract.js';
+import { type Io } from '../aws/io.js';
 export interface RenderOptions {
     /** GetExecutionHistory output: `{events}`/`{Events}`, an array of such pages, or an array of events. */
-    readonly history: string;
+    readonly history?: string;
     /** An EventBridge status-change event, or its `detail`. @default - none */
     readonly event?: string;
     /** `detailed`, `compact` or a path to a .jsonata file. @default 'detailed' */
@@ -22,4 +24,12 @@ export interface RenderOptions {
  * reported to `warn` (@default ignored).
  */
 export declare function renderCommand(options: RenderOptions, warn?: (warning: string) => void): Promise<string>;
-export declare function register(program: Command): void;
+/**
+ * The message, and the problem of a history it could read no event from (the caller prints the message, then
+ * reports the problem with exit 2).
+ */
+export declare function renderMessage(options: RenderOptions, warn?: (warning: string) => void, stdin?: NodeJS.ReadableStream): Promise<{
+    message: SlackMessage;
+    problem?: string;
+}>;
+export declare function register(program: Command, io?: Io): void;

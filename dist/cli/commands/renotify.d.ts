@@ -1,7 +1,7 @@
 import { type DescribeExecutionOutput } from '@aws-sdk/client-sfn';
 import type { Command } from 'commander';
 import type { StatusChangeEvent } from '../../formatters/contract.js';
-import { type AwsClients } from '../aws/clients.js';
+import { type AwsClients, createClients } from '../aws/clients.js';
 import { type Io } from '../aws/io.js';
 import { type EnvOptions } from '../aws/options.js';
 export interface RenotifyOptions extends EnvOptions {
@@ -10,7 +10,7 @@ export interface RenotifyOptions extends EnvOptions {
     readonly force?: boolean;
     readonly dryRun?: boolean;
 }
-export declare function register(program: Command, io?: Io): void;
+export declare function register(program: Command, io?: Io, makeClients?: typeof createClients): void;
 export declare function runRenotify(options: RenotifyOptions, io: Io, clients: AwsClients): Promise<void>;
 /** The EventBridge event the rule would have delivered for this execution. */
 export declare function statusChangeEvent(execution: DescribeExecutionOutput): StatusChangeEvent & Record<string, unknown>;

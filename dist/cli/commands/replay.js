@@ -13,17 +13,20 @@ import { createHash } from 'node:crypto';
 import { paginateListExecutions, RedriveExecutionCommand, } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand, ListMessageMoveTasksCommand, ReceiveMessageCommand, StartMessageMoveTaskCommand, } from '@aws-sdk/client-sqs';
 import { createClients } from '../aws/clients.js';
+import { resolveAwsContext } from '../aws/context.js';
 import { aws, toCliError } from '../aws/errors.js';
-import { processIo } from '../aws/io.js';
-import { addAwsOptions, awsOptions, resolveEnv } from '../aws/options.js';
+import { envOf, processIo } from '../aws/io.js';
+import { resolveEnv } from '../aws/options.js';
 import { readStack, requireOutput } from '../aws/stack.js';
+import { applyConvention } from '../convention.js';
 import { CliError, ExitCode } from '../errors.js';
+import { outputIo, report } from '../output.js';
 /** Step Functions can redrive an execution only within 14 days of its close. */
 export const REDRIVE_WINDOW_DAYS = 14;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Polls in a row that may find no move task at all before replay gives up following it. */
 const MAX_UNLISTED_POLLS = 5;
-export function register(program, io = processIo()) {
+export function register(program, io = processIo(), makeClients = createClients) {
     const command = program
         .command('replay')
         .summary('move failed notifications from the dead-letter queue back to delivery, or redrive the notifier')
@@ -35,12 +38,22 @@ export function register(program, io = processIo()) {
         'days (their notifications never reached the queue); with --dry-run it only lists them.\n\n' +
         'Nothing is posted twice: each message keeps the deduplication id the notifier gave it.')
         .option('--dry-run', 'list what would be replayed; change nothing')
-        .option('--notifier', `redrive failed notifier executions of the last ${REDRIVE_WINDOW_DAYS} days instead`)
-        .addHelpText('after', '\nExamples:\n' +
-        '  sfn-slack replay --env prod --dry-run     # see what would move\n' +
-        '  sfn-slack replay --env prod               # move it back to delivery');
-    addAwsOptions(command).action(async (options) => {
-        await runReplay(options, io, createClients(awsOptions(options)));
+        .option('--notifier', `redrive failed notifier executions of the last ${REDRIVE_WINDOW_DAYS} days instead`);
+    applyConvention(command, {
+        env: 'stack',
+        aws: 'always',
+        output: 'text',
+        outputHelp: 'text (default) progress for a person, json one document: what moved or would move',
+        examples: [
+            'sfn-slack replay --env prod --dry-run     # see what would move',
+            'sfn-slack replay --env prod               # move it back to delivery',
+        ],
+    }).action(async (options) => {
+        const env = resolveEnv(options);
+        const clients = makeClients(await resolveAwsContext(options, envOf(io)));
+        const output = outputIo(io, options.output);
+        await runReplay(options, output.io, clients);
+        output.finish({ command: 'replay', env });
     });
 }
 export async function runReplay(options, io, clients) {
@@ -65,6 +78,7 @@ async function peekDeadLetterQueue(stack, io, clients) {
     const depth = await dlqDepth(clients, dlqUrl);
     if (depth === 0) {
         io.stdout.write(`The dead-letter queue of ${stack.env} is empty: nothing to replay.\n`);
+        report(io, { dryRun: true, depth: 0, messages: [] });
         return;
     }
     // VisibilityTimeout 0 leaves each message visible: this is a look, not a take. Nothing is deleted.
@@ -85,6 +99,14 @@ async function peekDeadLetterQueue(stack, io, clients) {
             `${Number.isFinite(sent) ? ` · sent ${new Date(sent).toISOString()}` : ''}\n`);
     }
     io.stdout.write(`\nRun without --dry-run to move them: sfn-slack replay --env ${stack.env}\n`);
+    report(io, {
+        dryRun: true,
+        depth,
+        messages: Messages.map((message) => ({
+            ...parseBody(message.Body),
+            receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 0),
+        })),
+    });
 }
 function parseBody(body) {
     try {
@@ -107,6 +129,7 @@ async function moveDeadLetterQueue(stack, options, io, clients) {
     const depth = await dlqDepth(clients, dlqUrl);
     if (depth === 0) {
         io.stdout.write(`The dead-letter queue of ${stack.env} is empty: nothing to replay.\n`);
+        report(io, { moved: 0 });
         return;
     }
     const { TaskHandle } = await aws('start moving the dead-letter queue back to delivery', () => clients.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn, DestinationArn: queueArn })));
@@ -129,6 +152,7 @@ async function moveDeadLetterQueue(stack, options, io, clients) {
         last = line;
         if (task?.Status === 'COMPLETED') {
             io.stdout.write(`✓ Replayed ${moved} message(s); delivery posts them in order.\n`);
+            report(io, { moved });
             return;
         }
         if (task?.Status === 'FAILED' || task?.Status === 'CANCELLED') {
@@ -171,10 +195,16 @@ async function redriveNotifier(stack, options, io, sfn) {
     }
     if (failed.length === 0) {
         io.stdout.write(`No failed notifier executions in the last ${REDRIVE_WINDOW_DAYS} days (${stack.env}).\n`);
+        report(io, { notifier: true, dryRun: options.dryRun === true, executions: [] });
         return;
     }
     io.stdout.write(`${options.dryRun ? 'Dry run: would redrive' : 'Redriving'} ${failed.length} failed notifier execution(s) of the last ${REDRIVE_WINDOW_DAYS} days:\n`);
     let errors = 0;
+    report(io, {
+        notifier: true,
+        dryRun: options.dryRun === true,
+        executions: failed.map((execution) => execution.executionArn),
+    });
     for (const execution of failed) {
         const arn = execution.executionArn ?? '';
         if (options.dryRun) {

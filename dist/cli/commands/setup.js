@@ -11,18 +11,21 @@ import { DescribeConnectionCommand, UpdateConnectionCommand } from '@aws-sdk/cli
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { createClients } from '../aws/clients.js';
+import { resolveAwsContext } from '../aws/context.js';
 import { aws } from '../aws/errors.js';
-import { processIo, readAll } from '../aws/io.js';
-import { addAwsOptions, awsOptions, resolveEnv } from '../aws/options.js';
+import { envOf, processIo, readAll } from '../aws/io.js';
+import { resolveEnv } from '../aws/options.js';
 import { readStack, requireOutput, stackName } from '../aws/stack.js';
+import { applyConvention } from '../convention.js';
 import { CliError, ExitCode } from '../errors.js';
+import { outputIo, report } from '../output.js';
 const BOT_TOKEN = /^xoxb-[A-Za-z0-9-]+$/;
 const WEBHOOK_URL = /^https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9_/-]+$/;
 /** The default SSM parameter the webhook mode reads at delivery time (cdk.json may name another). */
 export function webhookParameterName(env) {
     return `/${env}/SLACK_URL`;
 }
-export function register(program, io = processIo()) {
+export function register(program, io = processIo(), makeClients = createClients) {
     const command = program
         .command('setup')
         .summary('store the Slack bot token (or webhook URL) of an environment, read from standard input')
@@ -34,12 +37,19 @@ export function register(program, io = processIo()) {
         '--webhook: the incoming-webhook URL is stored as an SSM SecureString in the parameter named by the ' +
         'stack’s WebhookParameterName output (/<env>/SLACK_URL when the stack is not deployed yet), with ' +
         'the stack’s KMS key when it has one.')
-        .option('--webhook', 'store an incoming-webhook URL (https://hooks.slack.com/services/…) instead')
-        .addHelpText('after', '\nExamples:\n' +
-        '  sfn-slack setup --env prod < token.txt\n' +
-        '  pbpaste | sfn-slack setup --env dev --webhook');
-    addAwsOptions(command).action(async (options) => {
-        await runSetup(options, io, createClients(awsOptions(options)));
+        .option('--webhook', 'store an incoming-webhook URL (https://hooks.slack.com/services/…) instead');
+    applyConvention(command, {
+        env: 'stack',
+        aws: 'always',
+        output: 'text',
+        outputHelp: 'text (default) for a person, json one document: where the credential was stored',
+        examples: ['sfn-slack setup --env prod < token.txt', 'pbpaste | sfn-slack setup --env dev --webhook'],
+    }).action(async (options) => {
+        const env = resolveEnv(options);
+        const clients = makeClients(await resolveAwsContext(options, envOf(io)));
+        const output = outputIo(io, options.output);
+        await runSetup(options, output.io, clients);
+        output.finish({ command: 'setup', env });
     });
 }
 export async function runSetup(options, io, clients) {
@@ -64,6 +74,7 @@ export async function runSetup(options, io, clients) {
             ...(keyArn ? { KeyId: keyArn } : {}),
         })));
         io.stdout.write(`✓ Stored the webhook URL as SecureString ${name} (environment ${env}).\n`);
+        report(io, { stored: 'webhook', parameterName: name });
         return;
     }
     if (!BOT_TOKEN.test(secret)) {
@@ -84,6 +95,12 @@ export async function runSetup(options, io, clients) {
         },
     })));
     const described = await aws(`read the EventBridge connection ${connectionName}`, () => clients.eventBridge.send(new DescribeConnectionCommand({ Name: connectionName })));
+    report(io, {
+        stored: 'bot-token',
+        secretArn,
+        connectionName,
+        connectionState: described.ConnectionState ?? 'unknown',
+    });
     io.stdout.write(`✓ Stored the bot token in ${secretArn}\n` +
         `✓ Updated connection ${connectionName} (state: ${described.ConnectionState ?? 'unknown'})\n` +
         `Check the environment with: sfn-slack doctor --env ${env} --send-test\n`);

@@ -1,7 +1,9 @@
-import { Command } from 'commander';
+import { type Command } from 'commander';
 import type { SlackMessage } from '../../formatters/contract.js';
 import { type Clock, type ExecutionResult } from '../../local/asl/index.js';
 import { type AwsOptions } from '../aws/clients.js';
+import { type Io } from '../aws/io.js';
+import { type OutputFormat } from '../convention.js';
 /** The bundled example: a nightly ETL run that failed in an ECS task. */
 export declare const bundledExample: {
     readonly history: string;
@@ -18,10 +20,14 @@ export interface StartOptions extends AwsOptions {
     readonly slack?: boolean;
     /** @default 'detailed' */
     readonly template?: string;
-    /** @default 'local' */
+    /** Environment name shown in the message (`-e/--env`, default SFN_SLACK_ENV). @default 'local' */
+    readonly env?: string;
+    /** Old name of `env`. */
     readonly environment?: string;
-    /** Where to write the HTML preview. @default '.sfn-slack/preview.html' */
+    /** Where to write the HTML preview; `-` writes it to standard output. @default '.sfn-slack/preview.html' */
     readonly out?: string;
+    /** `json`: one document {message, deliveredTo, fallback, htmlPath} instead of the text. @default 'text' */
+    readonly output?: OutputFormat;
     /** Show every log line at once. @default false */
     readonly verbose?: boolean;
     /** Keep the local Slack server running (its page shows what it received) until interrupted. @default false */
@@ -34,6 +40,8 @@ export interface StartIo {
     readonly env: Readonly<Record<string, string | undefined>>;
     /** @default false */
     readonly ansi?: boolean;
+    /** Where `-` inputs are read from. @default process.stdin */
+    readonly stdin?: NodeJS.ReadableStream;
     /** Progress lines appear only after this long (the run is usually instant). @default 800 */
     readonly progressAfterMs?: number;
     /** With `serve`: resolves when the user wants to stop (Ctrl-C). @default - returns at once */
@@ -59,4 +67,4 @@ export interface StartResult {
 /** One readable phrase for why a delivery execution failed; never a URL (a webhook URL is a secret). */
 export declare function deliveryFailure(result: Pick<ExecutionResult, 'error' | 'cause'>): string;
 export declare function startCommand(options: StartOptions, io: StartIo): Promise<StartResult>;
-export declare function register(program: Command): void;
+export declare function register(program: Command, io?: Io): void;

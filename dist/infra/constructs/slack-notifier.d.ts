@@ -1,7 +1,7 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambdaNodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as pipes from 'aws-cdk-lib/aws-pipes';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -14,6 +14,15 @@ export declare const STATE_MACHINE_FILES: {
     readonly notifier: string;
     readonly deliver: string;
     readonly deliverWebhook: string;
+};
+/**
+ * The formatter Lambda. In a checkout it is bundled from its source by NodejsFunction (local esbuild); the
+ * installed package holds no TypeScript source but the bundle `npm run build` made (dist/formatter-bundle, with
+ * its templates), which deploys as is: the user's app needs neither esbuild nor Docker.
+ */
+export declare const FORMATTER_FILES: {
+    readonly source: string;
+    readonly bundle: string;
 };
 /** The Slack Web API method the channel mode posts to (and the only endpoint its role may call). */
 export declare const SLACK_POST_MESSAGE_URL = "https://slack.com/api/chat.postMessage";
@@ -93,8 +102,8 @@ export interface SlackNotifierProps {
      */
     readonly maxReceiveCount?: number;
     /**
-     * The formatter Lambda's entry file (it must export `handler`).
-     * @default - formatters/handler.ts of this project
+     * The formatter Lambda's entry file (it must export `handler`), bundled with NodejsFunction (local esbuild).
+     * @default - the formatter of this package (prebuilt when installed from npm)
      */
     readonly formatterEntry?: string;
 }
@@ -104,7 +113,8 @@ export declare class SlackNotifier extends Construct {
     readonly notifierStateMachine: sfn.StateMachine;
     /** EXPRESS state machine started by the Pipe: queue message → Slack. */
     readonly deliveryStateMachine: sfn.StateMachine;
-    readonly formatter: lambdaNodejs.NodejsFunction;
+    /** Bundled from source in a checkout (NodejsFunction), from the package's prebuilt bundle when installed. */
+    readonly formatter: lambda.Function;
     readonly queue: sqs.Queue;
     readonly deadLetterQueue: sqs.Queue;
     /** Events the rule could not hand to the notifier. */

@@ -16,7 +16,7 @@
  *
  * The state machines are defined in files, so they get no automatic grants: every permission below is explicit.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ArnFormat, Aws, Duration, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
@@ -41,6 +41,15 @@ export const STATE_MACHINE_FILES = {
     notifier: path.join(REPO_ROOT, 'statemachines', 'notifier.asl.json'),
     deliver: path.join(REPO_ROOT, 'statemachines', 'deliver.asl.json'),
     deliverWebhook: path.join(REPO_ROOT, 'statemachines', 'deliver-webhook.asl.json'),
+};
+/**
+ * The formatter Lambda. In a checkout it is bundled from its source by NodejsFunction (local esbuild); the
+ * installed package holds no TypeScript source but the bundle `npm run build` made (dist/formatter-bundle, with
+ * its templates), which deploys as is: the user's app needs neither esbuild nor Docker.
+ */
+export const FORMATTER_FILES = {
+    source: path.join(REPO_ROOT, 'formatters', 'handler.ts'),
+    bundle: path.join(REPO_ROOT, 'formatter-bundle'),
 };
 /** The Slack Web API method the channel mode posts to (and the only endpoint its role may call). */
 export const SLACK_POST_MESSAGE_URL = 'https://slack.com/api/chat.postMessage';
@@ -71,6 +80,7 @@ export class SlackNotifier extends Construct {
     notifierStateMachine;
     /** EXPRESS state machine started by the Pipe: queue message → Slack. */
     deliveryStateMachine;
+    /** Bundled from source in a checkout (NodejsFunction), from the package's prebuilt bundle when installed. */
     formatter;
     queue;
     deadLetterQueue;
@@ -161,10 +171,8 @@ export class SlackNotifier extends Construct {
         });
         // Formatter
         const formatterLogGroup = new logs.LogGroup(this, 'FormatterLogGroup', { retention });
-        this.formatter = new lambdaNodejs.NodejsFunction(this, 'Formatter', {
+        const formatterProps = {
             description: `sfn-slack-notifier (${env}): execution history to a Slack message`,
-            entry: props.formatterEntry ?? path.join(REPO_ROOT, 'formatters', 'handler.ts'),
-            handler: 'handler',
             runtime: lambda.Runtime.NODEJS_24_X,
             architecture: lambda.Architecture.ARM_64,
             memorySize: 512,
@@ -172,32 +180,44 @@ export class SlackNotifier extends Construct {
             tracing: lambda.Tracing.ACTIVE,
             logGroup: formatterLogGroup,
             loggingFormat: lambda.LoggingFormat.JSON,
-            projectRoot: REPO_ROOT,
-            depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
             environment: {
                 POWERTOOLS_SERVICE_NAME: 'sfn-slack-notifier',
                 POWERTOOLS_LOG_LEVEL: 'INFO',
                 NODE_OPTIONS: '--enable-source-maps',
             },
-            bundling: {
-                format: lambdaNodejs.OutputFormat.ESM,
-                minify: true,
-                sourceMap: true,
-                mainFields: ['module', 'main'],
-                // Some CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
-                banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-                externalModules: ['@aws-sdk/*'],
-                forceDockerBundling: false,
-                commandHooks: {
-                    beforeBundling: () => [],
-                    beforeInstall: () => [],
-                    // The JSONata templates are read from files at run time: ship them next to the bundle.
-                    afterBundling: (inputDir, outputDir) => [
-                        `if [ -d "${inputDir}/formatters/templates" ]; then cp -R "${inputDir}/formatters/templates" "${outputDir}/templates"; fi`,
-                    ],
+        };
+        const prebuilt = props.formatterEntry === undefined && !existsSync(FORMATTER_FILES.source);
+        this.formatter = prebuilt
+            ? new lambda.Function(this, 'Formatter', {
+                ...formatterProps,
+                code: lambda.Code.fromAsset(FORMATTER_FILES.bundle),
+                handler: 'index.handler',
+            })
+            : new lambdaNodejs.NodejsFunction(this, 'Formatter', {
+                ...formatterProps,
+                entry: props.formatterEntry ?? FORMATTER_FILES.source,
+                handler: 'handler',
+                projectRoot: REPO_ROOT,
+                depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+                bundling: {
+                    format: lambdaNodejs.OutputFormat.ESM,
+                    minify: true,
+                    sourceMap: true,
+                    mainFields: ['module', 'main'],
+                    // Some CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
+                    banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+                    externalModules: ['@aws-sdk/*'],
+                    forceDockerBundling: false,
+                    commandHooks: {
+                        beforeBundling: () => [],
+                        beforeInstall: () => [],
+                        // The JSONata templates are read from files at run time: ship them next to the bundle.
+                        afterBundling: (inputDir, outputDir) => [
+                            `if [ -d "${inputDir}/formatters/templates" ]; then cp -R "${inputDir}/formatters/templates" "${outputDir}/templates"; fi`,
+                        ],
+                    },
                 },
-            },
-        });
+            });
         // readHistory: after States.DataLimitExceeded the formatter reads the history itself.
         this.formatter.addToRolePolicy(readWatchedHistory);
         // Notifier state machine

@@ -31,6 +31,8 @@ export declare function unavailableHistorySource(error?: string, cause?: string)
  * (camelCase members, `timestamp` in epoch seconds) so every source serves the same thing.
  */
 export declare function readHistoryFile(file: string): Promise<HistoryPage[]>;
+/** Pages already checked by the caller (`{events}` / `{Events}` objects), in the API's camelCase. */
+export declare function historyPagesOf(pages: readonly unknown[]): HistoryPage[];
 /**
  * The real GetExecutionHistory through `@aws-sdk/client-sfn`, with the credentials and region of the
  * environment. Service errors become `Sfn.<name>` StatesErrors.

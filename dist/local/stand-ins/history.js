@@ -87,8 +87,19 @@ export async function readHistoryFile(file) {
         const events = page.events ?? page.Events;
         if (!Array.isArray(events))
             throw new Error(`${file}: page ${i + 1} has no "events" array`);
-        return { events: events.map((e) => toApiShape(e)) };
+        return historyPageOf(events);
     });
+}
+/** Pages already checked by the caller (`{events}` / `{Events}` objects), in the API's camelCase. */
+export function historyPagesOf(pages) {
+    return pages.map((page) => {
+        const record = page;
+        const events = record.events ?? record.Events;
+        return historyPageOf(Array.isArray(events) ? events : []);
+    });
+}
+function historyPageOf(events) {
+    return { events: events.map((e) => toApiShape(e)) };
 }
 const uncapitalize = (key) => key.charAt(0).toLowerCase() + key.slice(1);
 /** The inverse of the integration shape: camelCase members, ISO timestamps back to epoch seconds. */
