@@ -208,6 +208,8 @@ export class SlackNotifier extends Construct {
                     banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
                     externalModules: ['@aws-sdk/*'],
                     forceDockerBundling: false,
+                    // esbuild's size table on every synth is noise; warnings and errors still show.
+                    logLevel: lambdaNodejs.LogLevel.WARNING,
                     commandHooks: {
                         beforeBundling: () => [],
                         beforeInstall: () => [],
