@@ -3,28 +3,44 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Every core works: vitest's default is one worker fewer than the cores, which is one worker on the two-core
- * machines CI and developers have. Forks, not threads: the local pipeline redirects `process.stdout.write`, which
- * must not leak between test files sharing a process.
+ * machines CI and developers have. Forks, not threads: the local pipeline redirects `process.stdout.write`, and
+ * the standalone-template test bundles with a child process.
  */
 const workers = Math.max(2, availableParallelism());
 
+/**
+ * The CDK and state machine tests share their worker's loaded modules (`isolate: false`): each of their files
+ * would otherwise load and warm up aws-cdk-lib again, about a third of the suite's CPU. They change no process
+ * state (no SDK mocks, no environment). Every other file runs in a fresh module graph.
+ */
+const SHARED_MODULES = ['test/infra/**/*.test.ts', 'test/statemachines/**/*.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // The pack-install-synth test runs on its own (`npm run test:package`): it builds, packs and installs.
-    exclude: ['test/package/**', 'node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: workers,
     minWorkers: 1,
     // Test output carries test results only: the formatter's Powertools logger is silenced (tests that check
-    // what it logs pass their own logger), and Node 20 makes the AWS SDK print a support notice in every worker
+    // what it logs set their own level), and Node 20 makes the AWS SDK print a support notice in every worker
     // (the README says so once).
     env: {
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
     coverage: { include: ['formatters/**'], reporter: ['text-summary'] },
+    projects: [
+      { extends: true, test: { name: 'cdk', include: SHARED_MODULES, isolate: false } },
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          // The pack-install-synth test runs on its own (`npm run test:package`): it builds, packs and installs.
+          exclude: [...SHARED_MODULES, 'test/package/**', 'node_modules/**'],
+        },
+      },
+    ],
   },
 });

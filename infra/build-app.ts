@@ -3,6 +3,7 @@
  * them), checked by cdk-nag (AwsSolutions and Serverless packs) during synthesis.
  */
 import { App, type AppProps, type IStackSynthesizer, Validations } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { loadEnvironments } from './config.js';
 import { NotifierStack, notifierStackName } from './stacks/notifier-stack.js';
@@ -13,6 +14,11 @@ export interface BuildAppOptions {
    * @default - formatters/handler.ts of this project
    */
   readonly formatterEntry?: string;
+  /**
+   * The formatter's code, already bundled (SlackNotifierProps.formatterCode).
+   * @default - see formatterEntry
+   */
+  readonly formatterCode?: () => lambda.Code;
   /**
    * Makes each stack's synthesizer (scripts/standalone-template.ts: assets from template parameters).
    * @default - the CDK's default synthesizer (a bootstrapped account)
@@ -33,6 +39,7 @@ export function buildApp(props?: AppProps, options: BuildAppOptions = {}): App {
       description: `sfn-slack-notifier (${config.name}): Step Functions execution results in Slack`,
       config,
       ...(options.formatterEntry === undefined ? {} : { formatterEntry: options.formatterEntry }),
+      ...(options.formatterCode === undefined ? {} : { formatterCode: options.formatterCode() }),
       ...(options.synthesizer === undefined ? {} : { synthesizer: options.synthesizer() }),
       ...(config.account === undefined && config.region === undefined
         ? {}

@@ -159,6 +159,12 @@ export interface SlackNotifierProps {
    * @default - the formatter of this package (prebuilt when installed from npm)
    */
   readonly formatterEntry?: string;
+  /**
+   * The formatter Lambda's code, already bundled: a folder with `index.mjs` exporting `handler` (and the
+   * `templates/` it reads), deployed as is instead of bundling `formatterEntry`. Tests use a small stand-in.
+   * @default - see `formatterEntry`
+   */
+  readonly formatterCode?: lambda.Code;
 }
 
 /** The notifier pipeline of one environment. */
@@ -283,11 +289,15 @@ export class SlackNotifier extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
       },
     } satisfies Partial<lambda.FunctionProps>;
-    const prebuilt = props.formatterEntry === undefined && !existsSync(FORMATTER_FILES.source);
+    const prebuilt =
+      props.formatterCode ??
+      (props.formatterEntry === undefined && !existsSync(FORMATTER_FILES.source)
+        ? lambda.Code.fromAsset(FORMATTER_FILES.bundle)
+        : undefined);
     this.formatter = prebuilt
       ? new lambda.Function(this, 'Formatter', {
           ...formatterProps,
-          code: lambda.Code.fromAsset(FORMATTER_FILES.bundle),
+          code: prebuilt,
           handler: 'index.handler',
         })
       : new lambdaNodejs.NodejsFunction(this, 'Formatter', {

@@ -4,6 +4,7 @@
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
@@ -18,6 +19,8 @@ export interface NotifierStackProps extends StackProps {
    * @default - formatters/handler.ts of this project
    */
   readonly formatterEntry?: string;
+  /** The formatter's code, already bundled (SlackNotifierProps.formatterCode). @default - see formatterEntry */
+  readonly formatterCode?: lambda.Code;
 }
 
 /** The stack name for an environment. */
@@ -64,6 +67,7 @@ export class NotifierStack extends Stack {
       destination,
       template: config.template,
       ...(props.formatterEntry === undefined ? {} : { formatterEntry: props.formatterEntry }),
+      ...(props.formatterCode === undefined ? {} : { formatterCode: props.formatterCode }),
       ...(config.mentionOnFailure === undefined ? {} : { mentionOnFailure: config.mentionOnFailure }),
       ...(config.alarmTopicArn === undefined
         ? {}
