@@ -9,11 +9,20 @@ import { defineConfig } from 'vitest/config';
 const workers = Math.max(2, availableParallelism());
 
 /**
- * The CDK and state machine tests share their worker's loaded modules (`isolate: false`): each of their files
- * would otherwise load and warm up aws-cdk-lib again, about a third of the suite's CPU. They change no process
- * state (no SDK mocks, no environment). Every other file runs in a fresh module graph.
+ * Test files that change no process state (no SDK mocks, no environment, no patched streams, no process-wide
+ * clients) share their worker's loaded modules (`isolate: false`): a fresh module graph per file costs each of
+ * them a process and a reload of aws-cdk-lib, jsonata and the sources, most of the suite's CPU. Every other file
+ * (the command line, end-to-end runs, the formatter's handler, the local stand-ins) runs in a fresh one. A file
+ * added to these folders must keep to that, or go to the isolated project.
  */
-const SHARED_MODULES = ['test/infra/**/*.test.ts', 'test/statemachines/**/*.test.ts'];
+const SHARED_MODULES = [
+  'test/infra/**/*.test.ts',
+  'test/statemachines/**/*.test.ts',
+  'test/local/asl/**/*.test.ts',
+  'test/preview/**/*.test.ts',
+  'test/bench/**/*.test.ts',
+  'test/formatters/{concurrent-iterations,localstack-histories,message-coverage,readable-failures,render,summarize}.test.ts',
+];
 
 export default defineConfig({
   test: {
@@ -31,11 +40,11 @@ export default defineConfig({
     },
     coverage: { include: ['formatters/**'], reporter: ['text-summary'] },
     projects: [
-      { extends: true, test: { name: 'cdk', include: SHARED_MODULES, isolate: false } },
+      { extends: true, test: { name: 'shared', include: SHARED_MODULES, isolate: false } },
       {
         extends: true,
         test: {
-          name: 'unit',
+          name: 'isolated',
           include: ['test/**/*.test.ts'],
           // The pack-install-synth test runs on its own (`npm run test:package`): it builds, packs and installs.
           exclude: [...SHARED_MODULES, 'test/package/**', 'node_modules/**'],
