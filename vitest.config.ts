@@ -10,10 +10,10 @@ const workers = Math.max(2, availableParallelism());
 
 /**
  * Test files that change no process state (no SDK mocks, no environment, no patched streams, no process-wide
- * clients) share their worker's loaded modules (`isolate: false`): a fresh module graph per file costs each of
- * them a process and a reload of aws-cdk-lib, jsonata and the sources, most of the suite's CPU. Every other file
- * (the command line, end-to-end runs, the formatter's handler, the local stand-ins) runs in a fresh one. A file
- * added to these folders must keep to that, or go to the isolated project.
+ * clients) share one module graph per worker (`isolate: false`): a fresh graph per file costs each of them a
+ * reload of aws-cdk-lib, jsonata and the sources, half of their CPU. Vitest isolates per pool, not per project,
+ * so they run on worker threads and every other file on forks, each in a fresh process. A file added to these
+ * folders must keep to that, or be listed in NEEDS_A_PROCESS.
  */
 const SHARED_MODULES = [
   'test/infra/**/*.test.ts',
@@ -23,12 +23,15 @@ const SHARED_MODULES = [
   'test/bench/**/*.test.ts',
   'test/formatters/{concurrent-iterations,localstack-histories,message-coverage,readable-failures,render,summarize}.test.ts',
 ];
+/** Shared-module folders' files that need a process of their own: CDK's local bundling passes process.stderr to a child. */
+const NEEDS_A_PROCESS = ['test/infra/standalone-template.test.ts'];
 
 export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    poolOptions: { forks: { isolate: true }, threads: { isolate: false } },
     maxWorkers: workers,
     minWorkers: 1,
     // Test output carries test results only: the formatter's Powertools logger is silenced (tests that check
@@ -40,7 +43,10 @@ export default defineConfig({
     },
     coverage: { include: ['formatters/**'], reporter: ['text-summary'] },
     projects: [
-      { extends: true, test: { name: 'shared', include: SHARED_MODULES, isolate: false } },
+      {
+        extends: true,
+        test: { name: 'shared', include: SHARED_MODULES, exclude: NEEDS_A_PROCESS, pool: 'threads' },
+      },
       {
         extends: true,
         test: {
@@ -50,6 +56,7 @@ export default defineConfig({
           exclude: [...SHARED_MODULES, 'test/package/**', 'node_modules/**'],
         },
       },
+      { extends: true, test: { name: 'own process', include: NEEDS_A_PROCESS } },
     ],
   },
 });

@@ -213,7 +213,8 @@ describe('a closed pipe', () => {
       stderr += chunk.toString();
     });
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(stderr).toBe('');
+    // Progress lines may show on a slow machine (after 800 ms); no error, no stack trace.
+    expect(stderr).not.toMatch(/EPIPE|Error|sfn-slack:|\n\s+at /);
     expect(code).toBe(0);
   });
 });
