@@ -1,2 +1,0 @@
-export type { FifoQueueOptions, QueueClock, ReceivedQueueMessage, RedrivePolicy, SendMessageInput, SendMessageOutput, } from './fifo-queue.js';
-export { FifoQueue, QueueError } from './fifo-queue.js';

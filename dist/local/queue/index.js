@@ -1,1 +1,0 @@
-export { FifoQueue, QueueError } from './fifo-queue.js';

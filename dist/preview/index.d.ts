@@ -1,4 +1,0 @@
-/** Pure renderers of a Slack message, for `sfn-slack preview`, `sfn-slack start` and tests. */
-export { BLOCK_KIT_BUILDER, blockKitBuilderUrl } from './block-kit-builder.js';
-export { escapeHtml, type HtmlOptions, renderHtml } from './html.js';
-export { renderTerminal, type TerminalOptions } from './terminal.js';
