@@ -12,8 +12,9 @@ const workers = Math.max(2, availableParallelism());
  * Test files that change no process state (no SDK mocks, no environment, no patched streams, no process-wide
  * clients) share one module graph per worker (`isolate: false`): a fresh graph per file costs each of them a
  * reload of aws-cdk-lib, jsonata and the sources, half of their CPU. Vitest isolates per pool, not per project,
- * so they run on worker threads and every other file on forks, each in a fresh process. A file added to these
- * folders must keep to that, or be listed in NEEDS_A_PROCESS.
+ * so they run on worker threads and every other file (commands against SDK mocks, end-to-end runs of the local
+ * pipeline, the formatter's handler, the local stand-ins) on forks, each in a fresh process. A file added to
+ * these folders must keep to that, or be listed in NEEDS_A_PROCESS.
  */
 const SHARED_MODULES = [
   'test/infra/**/*.test.ts',
@@ -22,8 +23,11 @@ const SHARED_MODULES = [
   'test/preview/**/*.test.ts',
   'test/bench/**/*.test.ts',
   'test/formatters/{concurrent-iterations,localstack-histories,message-coverage,readable-failures,render,summarize}.test.ts',
+  'test/local/{page,pipe,queue,slack-server}.test.ts',
+  'test/cli/{convention,help,read-input}.test.ts',
+  'test/cli/aws/errors.test.ts',
 ];
-/** Shared-module folders' files that need a process of their own: CDK's local bundling passes process.stderr to a child. */
+/** Files of those folders that need a process of their own: CDK's local bundling hands process.stderr to a child. */
 const NEEDS_A_PROCESS = ['test/infra/standalone-template.test.ts'];
 
 export default defineConfig({
