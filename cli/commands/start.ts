@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { DeliveryMessage, SlackMessage, StatusChangeEvent } from '../../formatters/contract.js';
 import { handler } from '../../formatters/handler.js';
 import { type Clock, type ExecutionResult, RealClock } from '../../local/asl/index.js';
@@ -23,15 +23,25 @@ import {
 import { asSlackMessage, LOCAL_CLICK_USER } from '../../local/slack-server/page.js';
 import {
   type HistorySource,
+  historyPagesOf,
   liveHistorySource,
-  readHistoryFile,
   recordedHistorySource,
 } from '../../local/stand-ins/history.js';
 import { renderHtml, renderTerminal } from '../../preview/index.js';
 import { type AwsOptions, clientConfig, createClients } from '../aws/clients.js';
-import { addAwsOptions, awsOptions } from '../aws/options.js';
+import { resolveAwsContext } from '../aws/context.js';
+import { envOf, type Io, processIo, useColor } from '../aws/io.js';
+import { applyConvention, type OutputFormat } from '../convention.js';
 import { CliError, ExitCode } from '../errors.js';
-import { readJsonFile, statusChangeEventOf } from '../read-input.js';
+import {
+  checkOneStdinInput,
+  historyPages,
+  historyProblem,
+  readJsonFile,
+  STANDARD_STREAM,
+  statusChangeEventOf,
+} from '../read-input.js';
+import { DEFAULT_PREVIEW_PATH } from './preview.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The bundled example: a nightly ETL run that failed in an ECS task. */
@@ -51,10 +61,14 @@ export interface StartOptions extends AwsOptions {
   readonly slack?: boolean;
   /** @default 'detailed' */
   readonly template?: string;
-  /** @default 'local' */
+  /** Environment name shown in the message (`-e/--env`, default SFN_SLACK_ENV). @default 'local' */
+  readonly env?: string;
+  /** Old name of `env`. */
   readonly environment?: string;
-  /** Where to write the HTML preview. @default '.sfn-slack/preview.html' */
+  /** Where to write the HTML preview; `-` writes it to standard output. @default '.sfn-slack/preview.html' */
   readonly out?: string;
+  /** `json`: one document {message, deliveredTo, fallback, htmlPath} instead of the text. @default 'text' */
+  readonly output?: OutputFormat;
   /** Show every log line at once. @default false */
   readonly verbose?: boolean;
   /** Keep the local Slack server running (its page shows what it received) until interrupted. @default false */
@@ -77,6 +91,8 @@ export interface StartIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** @default false */
   readonly ansi?: boolean;
+  /** Where `-` inputs are read from. @default process.stdin */
+  readonly stdin?: NodeJS.ReadableStream;
   /** Progress lines appear only after this long (the run is usually instant). @default 800 */
   readonly progressAfterMs?: number;
   /** With `serve`: resolves when the user wants to stop (Ctrl-C). @default - returns at once */
@@ -272,6 +288,7 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
     let history: HistorySource;
     let event: StatusChangeEvent;
     let live = false;
+    let historyWarning: string | undefined;
     if (options.executionArn === undefined && (options.region || options.profile)) {
       throw new CliError('--region and --profile only apply with --execution-arn', ExitCode.badInput);
     }
@@ -282,30 +299,29 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
           `--execution-arn ${options.executionArn} is not a Step Functions execution ARN (arn:aws:states:<region>:<account>:execution:<state machine>:<name>)`
         );
       }
-      // As the operator commands: --region wins, else the execution's own region; --profile picks the profile.
-      const region = options.region ?? (match[1] as string);
-      const aws = awsOptions({ ...options, region });
+      // As every command: --region wins, else the execution's own region; --profile, else AWS_PROFILE.
+      const aws = await resolveAwsContext(options, io.env, options.executionArn);
+      const region = aws.region as string;
       const credentials =
         clientConfig(aws).credentials ?? fromNodeProviderChain({ timeout: 1000, maxRetries: 0 });
       try {
         await credentials();
-      } catch {
+      } catch (error) {
+        if (error instanceof CliError) throw error;
         throw new CliError(
-          options.profile
-            ? `no AWS credentials for the profile ${options.profile}: check ~/.aws/config and ~/.aws/credentials (or run aws sso login --profile ${options.profile})`
-            : 'no AWS credentials in the environment: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or drop --execution-arn to run the bundled example',
+          'no AWS credentials in the environment: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or drop --execution-arn to run the bundled example',
           ExitCode.aws
         );
       }
       progress.line(`reading the execution from AWS (${region})…`);
       // The in-process formatter builds its own SFN client (a history page over 256 KiB) from the environment.
       process.env.AWS_REGION = region;
-      if (options.profile) process.env.AWS_PROFILE = options.profile;
+      if (aws.profile) process.env.AWS_PROFILE = aws.profile;
       const client = createClients(aws).sfn;
       history = liveHistorySource(client);
       try {
         event = options.event
-          ? statusChangeEventOf(await readJsonFile(options.event, 'event'), options.event)
+          ? statusChangeEventOf(await readJsonFile(options.event, 'event', io.stdin), options.event)
           : await liveEvent(client, options.executionArn);
       } catch (error) {
         if (error instanceof CliError) throw error;
@@ -319,17 +335,22 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
       }
       live = true;
     } else {
-      const historyFile = options.history ?? bundledExample.history;
-      let pages: Awaited<ReturnType<typeof readHistoryFile>>;
-      try {
-        pages = await readHistoryFile(historyFile);
-      } catch (error) {
-        throw new CliError(`cannot use the history file ${historyFile}: ${(error as Error).message}`);
+      if (options.event !== undefined && options.history === undefined) {
+        // The bundled example's history under another run's event would show that run's steps and failure.
+        throw new CliError(
+          '--event needs --history: give the history of the same execution (--history <file>), or --execution-arn <arn> to read it from AWS',
+          ExitCode.badInput
+        );
       }
+      checkOneStdinInput({ '--history': options.history, '--event': options.event });
+      const historyFile = options.history ?? bundledExample.history;
+      const content = historyPages(await readJsonFile(historyFile, 'history', io.stdin), historyFile);
+      historyWarning = historyProblem(content, historyFile);
+      const pages = historyPagesOf(content);
       history = recordedHistorySource(pages);
       const eventFile = options.event ?? (options.history === undefined ? bundledExample.event : undefined);
       event = eventFile
-        ? statusChangeEventOf(await readJsonFile(eventFile, 'event'), eventFile)
+        ? statusChangeEventOf(await readJsonFile(eventFile, 'event', io.stdin), eventFile)
         : eventFromHistory(pages.flatMap((p) => p.events));
     }
 
@@ -355,7 +376,7 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
               },
             }
           : {}),
-        environment: options.environment ?? 'local',
+        environment: options.env ?? options.environment ?? 'local',
         template: options.template ?? 'detailed',
         // Against real Slack: real waits, and the first failed delivery ends the run (no 6-minute visibility
         // timeout to sit through).
@@ -385,10 +406,14 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
       if (error instanceof InvalidSettingError) throw new CliError(error.message, ExitCode.badInput);
       throw error;
     }
-    const htmlPath = path.resolve(options.out ?? path.join('.sfn-slack', 'preview.html'));
+    const htmlToStdout = options.out === STANDARD_STREAM;
+    const htmlPath = htmlToStdout ? STANDARD_STREAM : path.resolve(options.out ?? DEFAULT_PREVIEW_PATH);
     try {
+      // The formatter's JSON log lines (one per history page) are for --verbose only.
       const { notifier } = await withLambdaLogs(
-        (line) => progress.line(line),
+        (line) => {
+          if (options.verbose) progress.line(line);
+        },
         () => pipeline.run(event)
       );
       if (notifier.status !== 'SUCCEEDED') {
@@ -402,7 +427,10 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
       if (pipeline.deadLetterQueue.peekBodies().length > 0 || lastDelivery.result.status !== 'SUCCEEDED') {
         // Keep the message: the exact request body, so it can be posted again once Slack takes it.
         const body = JSON.parse(lastDelivery.records[0]?.body ?? '{}') as Partial<DeliveryMessage>;
-        const kept = path.join(path.dirname(htmlPath), 'undelivered.json');
+        const kept = path.join(
+          path.dirname(htmlToStdout ? path.resolve(DEFAULT_PREVIEW_PATH) : htmlPath),
+          'undelivered.json'
+        );
         await mkdir(path.dirname(kept), { recursive: true });
         await writeFile(kept, `${JSON.stringify(body.payload ?? body, null, 2)}\n`, 'utf8');
         throw new CliError(
@@ -428,16 +456,24 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
           ? 'Slack (chat.postMessage)'
           : 'Slack (incoming webhook)'
         : 'the local Slack server';
-      io.stdout(`${renderTerminal(message, { ansi: io.ansi ?? false })}\n`);
-      await mkdir(path.dirname(htmlPath), { recursive: true });
-      await writeFile(
-        htmlPath,
-        renderHtml(message, { title: `${event.detail.name ?? 'execution'}: ${event.detail.status}` }),
-        'utf8'
-      );
-      io.stdout(
-        `\nDelivered to ${where}${fallback ? ' as plain text (Slack refused the blocks)' : ''}.\nHTML preview: ${shownPath(htmlPath)}\n`
-      );
+      const page = renderHtml(message, {
+        title: `${event.detail.name ?? 'execution'}: ${event.detail.status}`,
+      });
+      const delivered = `Delivered to ${where}${fallback ? ' as plain text (Slack refused the blocks)' : ''}.`;
+      if (htmlToStdout) {
+        io.stdout(page);
+        io.stderr(`${delivered}\n`);
+      } else {
+        await mkdir(path.dirname(htmlPath), { recursive: true });
+        await writeFile(htmlPath, page, 'utf8');
+        if (options.output === 'json') {
+          io.stdout(`${JSON.stringify({ message, deliveredTo: where, fallback, htmlPath }, null, 2)}\n`);
+        } else {
+          io.stdout(`${renderTerminal(message, { ansi: io.ansi ?? false })}\n`);
+          io.stdout(`\n${delivered}\nHTML preview: ${shownPath(htmlPath)}\n`);
+        }
+      }
+      if (historyWarning) throw new CliError(historyWarning, ExitCode.badInput);
       if (options.serve && pipeline.slack && io.untilStopped) {
         progress.stop();
         io.stdout(`Local Slack page: ${pipeline.slack.url}/ (Ctrl-C to stop)\n`);
@@ -452,34 +488,34 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
   }
 }
 
-/** `--region` and `--profile` exactly as the operator commands define them (cli/aws/options.ts), without `--env`. */
-function regionAndProfileOptions(command: Command): Command {
-  for (const option of addAwsOptions(new Command()).options) {
-    if (option.long === '--region' || option.long === '--profile') command.addOption(option);
-  }
-  return command;
-}
-
-export function register(program: Command): void {
+export function register(program: Command, io: Io = processIo()): void {
   const command = program
     .command('start')
     .summary('run the whole notifier locally on an example execution')
     .description(
       'Run the notifier end to end on this machine: the real state machine files on the local runner, the real ' +
         'formatter, a local FIFO queue and Pipe, and a local Slack-compatible server. Prints the message that was ' +
-        'delivered and writes an HTML preview. With no options it uses the bundled nightly-ETL example.\n\n' +
+        'delivered and writes an HTML preview. With no options it uses the bundled nightly-ETL example; --event ' +
+        'needs the --history of the same execution. "-" as a file reads standard input; --out - writes the HTML ' +
+        'page to standard output.\n\n' +
         "--execution-arn uses the AWS credentials of the environment, or of --profile; the execution ARN's region " +
         'unless --region says otherwise. --slack reads SLACK_BOT_TOKEN ' +
         'and SLACK_CHANNEL, or SLACK_WEBHOOK_URL, from the environment (never printed).'
     )
     .option('--history <file>', 'GetExecutionHistory output (JSON: {"events": [...]} or an array of pages)')
-    .option('--event <file>', 'EventBridge "Step Functions Execution Status Change" event (JSON)')
+    .option(
+      '--event <file>',
+      'EventBridge "Step Functions Execution Status Change" event (JSON); needs --history'
+    )
     .option('--execution-arn <arn>', 'read a real execution from AWS instead of a file')
     .option('--slack', 'post to real Slack instead of the local server', false)
     .option('--template <name|path>', 'detailed, compact, or a path to a .jsonata file', 'detailed')
-    .option('--environment <name>', 'environment name shown in the message', 'local')
-    .option('--out <file>', 'where to write the HTML preview', path.join('.sfn-slack', 'preview.html'))
-    .option('--verbose', 'print every step and log line as it happens', false)
+    .addOption(new Option('--environment <name>', 'old name of --env').hideHelp())
+    .option(
+      '--out <file>',
+      `where to write the HTML preview, - for standard output (default: ${DEFAULT_PREVIEW_PATH})`
+    )
+    .option('--verbose', 'print every step and log line (the formatter’s too) as it happens', false)
     .option(
       '--serve',
       'keep the local Slack server running to browse what it received (Ctrl-C to stop)',
@@ -495,7 +531,19 @@ export function register(program: Command): void {
       'show the Redrive, Stop and Mute buttons; with --serve they work in the page (local user U0LOCAL, local endpoint)',
       false
     );
-  regionAndProfileOptions(command).action(async (options: StartOptions) => {
+  applyConvention(command, {
+    env: 'display',
+    aws: 'with-arn',
+    output: 'text',
+    outputHelp:
+      'text (default) the delivered message as it reads in Slack, json {message, deliveredTo, fallback, htmlPath}',
+    examples: [
+      'sfn-slack start --history h.json --event e.json -e prod',
+      'sfn-slack start --profile prod \\\n' +
+        '    --execution-arn arn:aws:states:eu-west-1:111122223333:execution:etl:run-42',
+      'sfn-slack start --scenario examples/scenarios/fail-redrive-succeed.scenario.json --report report.json',
+    ],
+  }).action(async (options: StartOptions) => {
     if (options.actions && options.slack) {
       throw new CliError(
         '--actions runs the buttons against the local Slack server: drop --slack',
@@ -507,20 +555,22 @@ export function register(program: Command): void {
     }
     if (options.scenario !== undefined) {
       await startScenario(options, {
-        stdout: (text) => process.stdout.write(text),
-        stderr: (text) => process.stderr.write(text),
-        env: process.env,
+        stdout: (text) => io.stdout.write(text),
+        stderr: (text) => io.stderr.write(text),
+        env: envOf(io),
       });
       return;
     }
     if (options.executionArn !== undefined && options.history !== undefined) {
-      throw new CliError('give either --execution-arn or --history, not both');
+      throw new CliError('give either --execution-arn or --history, not both', ExitCode.badInput);
     }
+    const env = envOf(io);
     await startCommand(options, {
-      stdout: (text) => process.stdout.write(text),
-      stderr: (text) => process.stderr.write(text),
-      env: process.env,
-      ansi: process.stdout.isTTY === true,
+      stdout: (text) => io.stdout.write(text),
+      stderr: (text) => io.stderr.write(text),
+      stdin: io.stdin,
+      env,
+      ansi: useColor(io.stdout, env),
       untilStopped: () => new Promise<void>((resolve) => process.once('SIGINT', () => resolve())),
     });
   });
