@@ -5,7 +5,8 @@
  *   repository, so every module finds its data files where it does in a checkout:
  * - the data files those modules read at run time, copied beside them: statemachines/*.asl.json (the construct
  *   and the local runner), formatters/templates (the formatter), examples/ (`sfn-slack start`);
- * - dist/formatter-bundle: the formatter Lambda bundled once here, so the construct deploys it from the package
+ * - dist/formatter-bundle and dist/actions-bundle: the formatter and interactivity Lambdas bundled once here, so the
+ *   constructs deploy them from the package
  *   without esbuild or Docker in the user's app.
  */
 import { spawnSync } from 'node:child_process';
@@ -41,6 +42,13 @@ const bundleDir = path.join(dist, 'formatter-bundle');
 mkdirSync(bundleDir, { recursive: true });
 cpSync(path.dirname(formatter.file), bundleDir, { recursive: true });
 
+// The Slack interactivity Lambda (constructs/slack-actions.ts), likewise.
+const actions = await bundle('formatters/actions/handler.ts', 'package-actions');
+const actionsDir = path.join(dist, 'actions-bundle');
+mkdirSync(actionsDir, { recursive: true });
+cpSync(path.dirname(actions.file), actionsDir, { recursive: true });
+
 process.stdout.write(
-  `build: dist/ written (formatter bundle ${(formatter.minifiedBytes / 1000).toFixed(1)} KB)\n`
+  `build: dist/ written (formatter bundle ${(formatter.minifiedBytes / 1000).toFixed(1)} KB, ` +
+    `interactivity bundle ${(actions.minifiedBytes / 1000).toFixed(1)} KB)\n`
 );

@@ -541,7 +541,6 @@ export function register(program: Command, io: Io = processIo()): void {
       'sfn-slack start --history h.json --event e.json -e prod',
       'sfn-slack start --profile prod \\\n' +
         '    --execution-arn arn:aws:states:eu-west-1:111122223333:execution:etl:run-42',
-      'sfn-slack start --scenario examples/scenarios/fail-redrive-succeed.scenario.json --report report.json',
     ],
   }).action(async (options: StartOptions) => {
     if (options.actions && options.slack) {

@@ -68,6 +68,13 @@ const props: SlackNotifierProps = {
   stateMachineArns: ['arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl'],
   destination: { type: 'channel', channel: '#alerts' },
   template: 'compact',
+  actions: {
+    policy: {
+      redrive: { users: ['U0ALICE'], userGroups: [] },
+      stop: { users: [], userGroups: [] },
+      mute: { users: [], userGroups: ['S0ONCALL'] },
+    },
+  },
 };
 const notifier = new SlackNotifier(stack, 'Notifier', props);
 export const arn: string = notifier.notifierStateMachine.stateMachineArn;
@@ -177,6 +184,8 @@ describe(`the ${pkg.name} tarball`, () => {
       'dist/formatters/templates/detailed.jsonata',
       'dist/formatter-bundle/index.mjs',
       'dist/formatter-bundle/templates/compact.jsonata',
+      'dist/actions-bundle/index.mjs',
+      'dist/statemachines/actions.asl.json',
       'dist/examples/nightly-etl-failed.history.json',
     ]) {
       expect(files, expected).toContain(expected);
@@ -198,7 +207,7 @@ describe('a CDK app that installed it', () => {
     );
   });
 
-  it('synthesizes a stack with SlackNotifier, deploying the state machine files and the prebuilt formatter', async () => {
+  it('synthesizes a stack with SlackNotifier and Slack actions, deploying the state machine files and the prebuilt Lambdas', async () => {
     const outdir = path.join(app, 'cdk.out');
     await run(process.execPath, ['app.mjs'], app, { ...cleanEnv(), CDK_OUTDIR: outdir });
     const template = JSON.parse(readFileSync(path.join(outdir, 'UserStack.template.json'), 'utf8')) as {
@@ -206,7 +215,8 @@ describe('a CDK app that installed it', () => {
     };
     const resources = Object.values(template.Resources);
     const machines = resources.filter((resource) => resource.Type === 'AWS::StepFunctions::StateMachine');
-    expect(machines).toHaveLength(2);
+    // Notifier, delivery and the actions machine.
+    expect(machines).toHaveLength(3);
     for (const machine of machines) {
       expect(JSON.stringify(machine.Properties.DefinitionString)).toContain('JSONata');
     }
@@ -214,8 +224,9 @@ describe('a CDK app that installed it', () => {
       (resource) =>
         resource.Type === 'AWS::Lambda::Function' && resource.Properties.Handler === 'index.handler'
     );
-    expect(functions).toHaveLength(1);
-    expect(functions[0]?.Properties.Runtime).toBe('nodejs24.x');
+    // The formatter and the interactivity endpoint, both from the package's bundles.
+    expect(functions).toHaveLength(2);
+    for (const fn of functions) expect(fn.Properties.Runtime).toBe('nodejs24.x');
 
     // The asset is the package's bundle with its templates, as built: no esbuild or Docker in this app.
     const assets = readdirSync(outdir).filter((name) => name.startsWith('asset.'));
