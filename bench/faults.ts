@@ -302,7 +302,7 @@ const outage = (
 };
 
 async function replayAll(world: World): Promise<void> {
-  for (const p of world.pipelines) p.deadLetterQueue.startMessageMoveTask();
+  for (const p of world.pipelines) p.deadLetterQueue.startMessageMoveTask(p.queue);
   await world.drain();
 }
 

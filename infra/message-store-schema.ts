@@ -81,6 +81,16 @@ export interface LifecycleSettings {
   readonly runningLongerThanSeconds: number;
 }
 
+/**
+ * Pacing: every chat.postMessage to a channel takes a slot from a per-channel token bucket kept in the store (the
+ * `pace` item). Slack allows about one message a second per channel with short bursts: a burst of
+ * PACE_BURST posts, then one every PACE_INTERVAL_MS.
+ */
+export const PACE_INTERVAL_MS = 1000;
+export const PACE_BURST = 3;
+/** The pacing item's sort key in a channel's partition. */
+export const PACE_SORT_KEY = 'pace';
+
 export function lifecycleSubstitutions(settings: LifecycleSettings): Record<string, string> {
   return {
     StartNotices: String(settings.startNotices),
@@ -91,5 +101,7 @@ export function lifecycleSubstitutions(settings: LifecycleSettings): Record<stri
     DelayedAfterSeconds: String(DELAYED_AFTER_SECONDS),
     EndedRetentionSeconds: String(ENDED_RETENTION_SECONDS),
     RunningRetentionSeconds: String(RUNNING_RETENTION_SECONDS),
+    PaceIntervalMs: String(PACE_INTERVAL_MS),
+    PaceBurst: String(PACE_BURST),
   };
 }

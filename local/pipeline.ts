@@ -181,10 +181,17 @@ function readMachine(file: string, values: Record<string, string>): string {
  */
 export function localStoreSubstitutions(
   queueArn: string,
-  lifecycle: PipelineOptions['lifecycle'] = {}
+  lifecycle: PipelineOptions['lifecycle'] = {},
+  /** The channels the delivery may post to (comma-separated) and its dead-letter queue. */
+  delivery: { readonly allowedChannels?: string; readonly deadLetterQueueUrl?: string } = {}
 ): Record<string, string> {
+  const [, , , queueRegion, queueAccount, queueName] = queueArn.split(':');
   return {
     QueueArn: queueArn,
+    AllowedChannels: delivery.allowedChannels ?? '',
+    DeadLetterQueueUrl:
+      delivery.deadLetterQueueUrl ??
+      `https://sqs.${queueRegion}.amazonaws.com/${queueAccount}/${(queueName ?? '').replace(/\.fifo$/, '-dlq.fifo')}`,
     TableName: tableName,
     ScheduleGroupName: scheduleGroupName,
     SchedulerRoleArn: schedulerRoleArn,
@@ -272,7 +279,10 @@ export class LocalPipeline {
       MentionOnFailure: options.mentionOnFailure ?? '',
       ExecutionData: options.executionData === true ? 'true' : 'false',
       QueueUrl: this.queue.url,
-      ...localStoreSubstitutions(this.queue.arn, options.lifecycle),
+      ...localStoreSubstitutions(this.queue.arn, options.lifecycle, {
+        allowedChannels: webhookMode ? '' : channel,
+        deadLetterQueueUrl: this.deadLetterQueue.url,
+      }),
     };
     this.notifierDefinition = readMachine('notifier.asl.json', settings);
     this.deliverDefinition = readMachine(
@@ -296,6 +306,8 @@ export class LocalPipeline {
         ...(log ? { log } : {}),
       }),
       [resources.ssm]: ssmGetParameterHandler(parameters, region),
+      // The delivery sends poison records to the dead-letter queue itself (and storm flushes to its own queue).
+      [resources.sqs]: sqsSendMessageHandler([this.deadLetterQueue, this.queue]),
       ...store.handlers,
       [schedulerResources.createSchedule]: this.scheduler.handler,
     };
@@ -411,7 +423,8 @@ export class LocalPipeline {
 
   /** Moves the DLQ's messages back to the queue (StartMessageMoveTask) and delivers them. */
   async redriveDeadLetters(): Promise<{ moved: number; delivery: DrainStats }> {
-    const moved = this.deadLetterQueue.startMessageMoveTask();
+    // As `sfn-slack replay` does: back to the delivery queue (dead letters the delivery sent itself have no source).
+    const moved = this.deadLetterQueue.startMessageMoveTask(this.queue);
     this.options.log?.(`dlq: moved ${moved} message(s) back to the queue`);
     return { moved, delivery: await this.deliver() };
   }

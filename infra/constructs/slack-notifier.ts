@@ -529,6 +529,10 @@ export class SlackNotifier extends Construct {
             ConnectionArn: this.connection.connectionArn,
             MentionOnFailure: this.notifierSubstitutions.MentionOnFailure as string,
             ...this.messageStore.substitutions,
+            // Permanent refusals and poison records go straight to the dead-letter queue, with their reason.
+            DeadLetterQueueUrl: this.deadLetterQueue.queueUrl,
+            // Defence in depth: whatever a body says, the delivery posts only where the environment routes.
+            AllowedChannels: this.notifierSubstitutions.SlackChannel as string,
           }
         : {
             ConnectionArn: this.connection.connectionArn,
@@ -588,6 +592,14 @@ export class SlackNotifier extends Construct {
     const deliveryStatements = [
       ...httpStatements,
       ...this.messageStore.deliveryStatements(),
+      ...(webhook
+        ? []
+        : [
+            new iam.PolicyStatement({
+              actions: ['sqs:SendMessage'],
+              resources: [this.deadLetterQueue.queueArn],
+            }),
+          ]),
       new iam.PolicyStatement({
         actions: ['events:RetrieveConnectionCredentials'],
         resources: [this.connection.connectionArn],

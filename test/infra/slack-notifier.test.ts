@@ -119,6 +119,21 @@ describe('IAM: each grant scoped to what the machine calls', () => {
     expect(grants(deliveryStatements, 'ssm:GetParameter')).toEqual([]);
   });
 
+  it('delivery: SendMessage on the dead-letter queue only (poison records and permanent refusals, with their reason)', () => {
+    const dlq = ref(channel, notifier.deadLetterQueue);
+    expect(grants(deliveryStatements, 'sqs:SendMessage')).toEqual([
+      expect.objectContaining({ Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [dlq, 'Arn'] } }),
+    ]);
+  });
+
+  it('delivery: the dead-letter queue URL and the environment’s channel are written into the definition', () => {
+    const subs = notifier.deliverySubstitutions;
+    expect(subs.AllowedChannels).toBe('C0123456789');
+    expect(channel.stack.resolve(subs.DeadLetterQueueUrl)).toEqual({
+      Ref: ref(channel, notifier.deadLetterQueue),
+    });
+  });
+
   it('formatter: GetExecutionHistory on the watched executions (to read the history itself)', () => {
     const formatterStatements = statementsOfRole(
       template,

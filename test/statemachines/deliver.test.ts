@@ -21,6 +21,10 @@ const settings = {
   DelayedAfterSeconds: '900',
   EndedRetentionSeconds: '2592000',
   RunningRetentionSeconds: '34560000',
+  DeadLetterQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/dlq.fifo',
+  AllowedChannels: 'C0123456789,#ops',
+  PaceIntervalMs: '1000',
+  PaceBurst: '3',
 };
 const channel = JSON.parse(substitute(readAsl('deliver.asl.json'), settings)) as Definition;
 const webhook = JSON.parse(
@@ -72,7 +76,7 @@ describe('deliver.asl.json: the store decides', () => {
     expect(load.Resource).toBe('arn:aws:states:::dynamodb:getItem');
     const args = load.Arguments as Record<string, unknown>;
     expect(args.ConsistentRead).toBe(true);
-    expect(await evaluate(args.Key, { input: {} }, { msg: delivery })).toEqual({
+    expect(await evaluate(args.Key, { input: {} }, { msg: delivery, channel: 'C0123456789' })).toEqual({
       pk: { S: 'C0123456789' },
       sk: { S: delivery.executionArn },
     });
@@ -237,8 +241,9 @@ describe('deliver.asl.json: Slack calls', () => {
     [{ ok: false, error: 'internal_error' }, 'SlackUnavailable'],
     [{ ok: false, error: 'invalid_blocks' }, 'UseFallback'],
     [{ ok: false, error: 'msg_too_long' }, 'UseFallback'],
-    [{ ok: false, error: 'channel_not_found' }, 'SlackRejected'],
-    [{ ok: false, error: 'invalid_auth' }, 'SlackRejected'],
+    [{ ok: false, error: 'channel_not_found' }, 'Refused'],
+    [{ ok: false, error: 'invalid_auth' }, 'Refused'],
+    [{ ok: false, error: 'something_new' }, 'Refused'],
   ])('routes the parent answer %j to %s', async (input, next) => {
     expect(await routeWith(state(channel, 'ParentPosted'), input, vars)).toBe(next);
   });
@@ -250,16 +255,48 @@ describe('deliver.asl.json: Slack calls', () => {
         { ok: false, error: 'invalid_blocks' },
         { ...vars, useFallback: true }
       )
-    ).toBe('SlackRejected');
+    ).toBe('Refused');
   });
 
   it.each([
-    [{ ok: true }, 'PostReply'],
-    [{ ok: false, error: 'message_not_found' }, 'PostParent'],
-    [{ ok: false, error: 'cant_update_message' }, 'PostReply'],
-    [{ ok: false, error: 'edit_window_closed' }, 'PostReply'],
-  ])('routes the edit answer %j to %s', async (input, next) => {
-    expect(await routeWith(state(channel, 'ParentUpdated'), input, vars)).toBe(next);
+    ['invalid_auth', 'DeadLetter'],
+    ['account_inactive', 'DeadLetter'],
+    ['token_revoked', 'DeadLetter'],
+    ['channel_not_found', 'DeadLetter'],
+    ['not_in_channel', 'DeadLetter'],
+    ['is_archived', 'DeadLetter'],
+    ['invalid_blocks', 'DeadLetter'],
+    ['something_new', 'SlackRejected'],
+  ])(
+    'a refusal %s goes to %s (permanent: the dead-letter queue at once; unknown: retried by the queue)',
+    async (error, next) => {
+      const permanentErrors = (state(channel, 'Read').Assign as { permanentErrors: string[] })
+        .permanentErrors;
+      expect(await routeWith(state(channel, 'Refused'), { ok: false, error }, { permanentErrors })).toBe(
+        next
+      );
+    }
+  );
+
+  it.each([
+    [{ ok: true }, 'reply'],
+    [{ ok: false, error: 'message_not_found' }, 'parent'],
+    [{ ok: false, error: 'cant_update_message' }, 'reply'],
+    [{ ok: false, error: 'edit_window_closed' }, 'reply'],
+  ])('routes the edit answer %j through pacing to the %s post', async (input, then) => {
+    const updated = state(channel, 'ParentUpdated');
+    expect(await routeWith(updated, input, vars)).toBe('Pace');
+    const paced = state(channel, 'Paced');
+    const expected = then === 'reply' ? 'PostReply' : 'PostParent';
+    const matching: string[] = [];
+    for (const r of updated.Choices as Array<{ Condition: string; Assign?: { then?: string } }>) {
+      if ((await evaluate(r.Condition, { input }, vars)) === true) {
+        matching.push(r.Assign?.then ?? '');
+        break;
+      }
+    }
+    expect(matching).toEqual([then]);
+    expect(await routeWith(paced, {}, { then })).toBe(expected);
   });
 
   it('fails with the Slack error as the error name, so the DLQ and the console show it', async () => {
