@@ -144,6 +144,10 @@ export interface PipelineOptions {
     readonly startNotices?: boolean;
     readonly replyBroadcast?: boolean;
     readonly runningLongerThanSeconds?: number;
+    /** Storm digests past this many new executions of one state machine in the window; 0: off. @default 5 */
+    readonly stormThreshold?: number;
+    /** @default 300 */
+    readonly stormWindowSeconds?: number;
   };
 }
 
@@ -183,15 +187,20 @@ export function localStoreSubstitutions(
   queueArn: string,
   lifecycle: PipelineOptions['lifecycle'] = {},
   /** The channels the delivery may post to (comma-separated) and its dead-letter queue. */
-  delivery: { readonly allowedChannels?: string; readonly deadLetterQueueUrl?: string } = {}
+  delivery: {
+    readonly allowedChannels?: string;
+    readonly queueUrl?: string;
+    readonly deadLetterQueueUrl?: string;
+  } = {}
 ): Record<string, string> {
   const [, , , queueRegion, queueAccount, queueName] = queueArn.split(':');
+  const queueUrl =
+    delivery.queueUrl ?? `https://sqs.${queueRegion}.amazonaws.com/${queueAccount}/${queueName}`;
   return {
     QueueArn: queueArn,
+    QueueUrl: queueUrl,
     AllowedChannels: delivery.allowedChannels ?? '',
-    DeadLetterQueueUrl:
-      delivery.deadLetterQueueUrl ??
-      `https://sqs.${queueRegion}.amazonaws.com/${queueAccount}/${(queueName ?? '').replace(/\.fifo$/, '-dlq.fifo')}`,
+    DeadLetterQueueUrl: delivery.deadLetterQueueUrl ?? queueUrl.replace(/\.fifo$/, '-dlq.fifo'),
     TableName: tableName,
     ScheduleGroupName: scheduleGroupName,
     SchedulerRoleArn: schedulerRoleArn,
@@ -199,6 +208,10 @@ export function localStoreSubstitutions(
       startNotices: lifecycle.startNotices ?? false,
       replyBroadcast: lifecycle.replyBroadcast ?? true,
       runningLongerThanSeconds: lifecycle.runningLongerThanSeconds ?? 0,
+      ...(lifecycle.stormThreshold === undefined ? {} : { stormThreshold: lifecycle.stormThreshold }),
+      ...(lifecycle.stormWindowSeconds === undefined
+        ? {}
+        : { stormWindowSeconds: lifecycle.stormWindowSeconds }),
     }),
   };
 }
@@ -278,9 +291,9 @@ export class LocalPipeline {
       SlackChannel: webhookMode ? '' : channel,
       MentionOnFailure: options.mentionOnFailure ?? '',
       ExecutionData: options.executionData === true ? 'true' : 'false',
-      QueueUrl: this.queue.url,
       ...localStoreSubstitutions(this.queue.arn, options.lifecycle, {
         allowedChannels: webhookMode ? '' : channel,
+        queueUrl: this.queue.url,
         deadLetterQueueUrl: this.deadLetterQueue.url,
       }),
     };

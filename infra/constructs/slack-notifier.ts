@@ -531,6 +531,8 @@ export class SlackNotifier extends Construct {
             ...this.messageStore.substitutions,
             // Permanent refusals and poison records go straight to the dead-letter queue, with their reason.
             DeadLetterQueueUrl: this.deadLetterQueue.queueUrl,
+            // A storm digest queues its flush behind the channel's messages.
+            QueueUrl: this.queue.queueUrl,
             // Defence in depth: whatever a body says, the delivery posts only where the environment routes.
             AllowedChannels: this.notifierSubstitutions.SlackChannel as string,
           }
@@ -597,7 +599,7 @@ export class SlackNotifier extends Construct {
         : [
             new iam.PolicyStatement({
               actions: ['sqs:SendMessage'],
-              resources: [this.deadLetterQueue.queueArn],
+              resources: [this.deadLetterQueue.queueArn, this.queue.queueArn],
             }),
           ]),
       new iam.PolicyStatement({
@@ -778,7 +780,12 @@ export class SlackNotifier extends Construct {
       })
     );
     // The runningLongerThan checks are sent by EventBridge Scheduler as the message store's scheduler role.
-    const senders = [this.notifierStateMachine.role.roleArn, this.replayRole.roleArn];
+    // The delivery queues storm-digest flushes behind its channel's messages.
+    const senders = [
+      this.notifierStateMachine.role.roleArn,
+      this.replayRole.roleArn,
+      this.deliveryStateMachine.role.roleArn,
+    ];
     if (this.messageStore.schedulerRole) senders.push(this.messageStore.schedulerRole.roleArn);
     this.queue.addToResourcePolicy(
       new iam.PolicyStatement({
