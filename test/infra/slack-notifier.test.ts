@@ -119,10 +119,14 @@ describe('IAM: each grant scoped to what the machine calls', () => {
     expect(grants(deliveryStatements, 'ssm:GetParameter')).toEqual([]);
   });
 
-  it('delivery: SendMessage on the dead-letter queue only (poison records and permanent refusals, with their reason)', () => {
+  it('delivery: SendMessage on the dead-letter queue (poison records, permanent refusals) and its own queue (storm flushes) only', () => {
     const dlq = ref(channel, notifier.deadLetterQueue);
+    const queue = ref(channel, notifier.queue);
     expect(grants(deliveryStatements, 'sqs:SendMessage')).toEqual([
-      expect.objectContaining({ Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [dlq, 'Arn'] } }),
+      expect.objectContaining({
+        Action: 'sqs:SendMessage',
+        Resource: [{ 'Fn::GetAtt': [dlq, 'Arn'] }, { 'Fn::GetAtt': [queue, 'Arn'] }],
+      }),
     ]);
   });
 
@@ -581,7 +585,7 @@ describe('alarms', () => {
 });
 
 describe('least exposure', () => {
-  it('the queue denies SendMessage to every principal but the notifier role and the replay role', () => {
+  it('the queue denies SendMessage to every principal but the notifier, the replay role and the delivery (storm flushes)', () => {
     const { template, notifier } = channel;
     const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy')).filter((policy) =>
       (policy.Properties.Queues as Array<{ Ref: string }>).some((q) => q.Ref === ref(channel, notifier.queue))
@@ -598,6 +602,7 @@ describe('least exposure', () => {
             'aws:PrincipalArn': [
               { 'Fn::GetAtt': [ref(channel, notifier.notifierStateMachine.role as IConstruct), 'Arn'] },
               { 'Fn::GetAtt': [ref(channel, notifier.replayRole), 'Arn'] },
+              { 'Fn::GetAtt': [ref(channel, notifier.deliveryStateMachine.role as IConstruct), 'Arn'] },
             ],
           },
         },
