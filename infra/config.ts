@@ -3,7 +3,7 @@
  * Every error names the key that is wrong and says how to fix it, so a typo fails `cdk synth` with one line.
  */
 
-import { isoDurationSeconds } from './message-store-schema.js';
+import { isoDurationSeconds, STORM_THRESHOLD } from './message-store-schema.js';
 
 /** Execution statuses the EventBridge rule can match. */
 export const EXECUTION_STATUSES = [
@@ -80,6 +80,17 @@ export interface EnvironmentConfig {
    * @default - no check
    */
   readonly runningLongerThan?: string;
+  /**
+   * Storm digests (channel mode): more than `threshold` new executions of one state machine in the channel within
+   * `window` (ISO 8601) go into one digest message. `threshold` 0 turns digests off.
+   * @default - threshold 5, window PT5M
+   */
+  readonly storm?: StormSettings;
+}
+
+export interface StormSettings {
+  readonly threshold: number;
+  readonly windowSeconds: number;
 }
 
 /** A configuration mistake; the message is one line meant for the person editing cdk.json. */
@@ -112,6 +123,7 @@ const KNOWN_KEYS = [
   'logExecutionData',
   'replyBroadcast',
   'runningLongerThan',
+  'storm',
 ] as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -301,6 +313,7 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
       );
     }
   }
+  const storm = parseStorm(raw.storm, where, destination.type);
   return {
     name,
     ...(account === undefined ? {} : { account }),
@@ -315,7 +328,38 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
     logExecutionData,
     replyBroadcast: raw.replyBroadcast !== false,
     ...(typeof runningLongerThan === 'string' ? { runningLongerThan } : {}),
+    ...(storm === undefined ? {} : { storm }),
   };
+}
+
+const STORM_WINDOW_MAX_SECONDS = 86_400;
+
+/** `{"threshold": 5, "window": "PT5M"}`, both optional; undefined when absent. */
+function parseStorm(raw: unknown, where: string, destinationType: string): StormSettings | undefined {
+  if (raw === undefined) return undefined;
+  const usage = 'use {"threshold": 5, "window": "PT5M"} (threshold 0 turns storm digests off)';
+  if (!isRecord(raw) || Object.keys(raw).some((k) => k !== 'threshold' && k !== 'window')) {
+    throw new ConfigError(`${where}.storm is ${JSON.stringify(raw)}; ${usage}`);
+  }
+  const threshold = raw.threshold ?? STORM_THRESHOLD;
+  if (typeof threshold !== 'number' || !Number.isInteger(threshold) || threshold < 0 || threshold > 1000) {
+    throw new ConfigError(
+      `${where}.storm.threshold is ${JSON.stringify(raw.threshold)}; use a whole number from 0 (off) to 1000`
+    );
+  }
+  const window = raw.window ?? 'PT5M';
+  const windowSeconds = typeof window === 'string' ? isoDurationSeconds(window) : undefined;
+  if (windowSeconds === undefined || windowSeconds < 60 || windowSeconds > STORM_WINDOW_MAX_SECONDS) {
+    throw new ConfigError(
+      `${where}.storm.window is ${JSON.stringify(raw.window)}; use an ISO 8601 duration from PT1M to P1D, like "PT5M"`
+    );
+  }
+  if (destinationType !== 'channel' && threshold > 0) {
+    throw new ConfigError(
+      `${where}.storm needs a channel destination (a webhook message cannot be edited into a digest); remove it`
+    );
+  }
+  return { threshold, windowSeconds };
 }
 
 /**

@@ -293,6 +293,12 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       startNotices: environment.statuses.includes('RUNNING'),
       replyBroadcast: environment.replyBroadcast,
       runningLongerThanSeconds,
+      ...(environment.storm === undefined
+        ? {}
+        : {
+            stormThreshold: environment.storm.threshold,
+            stormWindowSeconds: environment.storm.windowSeconds,
+          }),
     },
     ...(options.log ? { log: options.log } : {}),
   });

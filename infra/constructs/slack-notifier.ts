@@ -186,6 +186,12 @@ export interface SlackNotifierProps {
    * @default - no check
    */
   readonly runningLongerThan?: string;
+  /**
+   * Storm digests: more than `threshold` new executions of one state machine in the channel within `windowSeconds`
+   * go into one digest message updated in place, each execution listed in its thread. `threshold` 0: off.
+   * @default - threshold 5 within 300 seconds (message-store-schema.ts)
+   */
+  readonly storm?: { readonly threshold: number; readonly windowSeconds: number };
 }
 
 /** The notifier pipeline of one environment. */
@@ -349,6 +355,9 @@ export class SlackNotifier extends Construct {
       startNotices: notifiedStatuses.includes('RUNNING'),
       ...(props.replyBroadcast === undefined ? {} : { replyBroadcast: props.replyBroadcast }),
       runningLongerThanSeconds,
+      ...(props.storm === undefined
+        ? {}
+        : { stormThreshold: props.storm.threshold, stormWindowSeconds: props.storm.windowSeconds }),
     });
     // runningLongerThan schedules its check at the RUNNING event, shown or not.
     const ruleStatuses =
