@@ -25,6 +25,10 @@ const settings = {
   AllowedChannels: 'C0123456789,#ops',
   PaceIntervalMs: '1000',
   PaceBurst: '3',
+  QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/q.fifo',
+  StormThreshold: '5',
+  StormWindowSeconds: '300',
+  StormFlushSeconds: '10',
 };
 const channel = JSON.parse(substitute(readAsl('deliver.asl.json'), settings)) as Definition;
 const webhook = JSON.parse(
@@ -125,7 +129,7 @@ describe('deliver.asl.json: the store decides', () => {
     expect(claim.Resource).toBe('arn:aws:states:::dynamodb:updateItem');
     expect(args.ConditionExpression).toBe('NOT contains(#sent, :id)');
     expect(claim.Catch).toEqual([
-      expect.objectContaining({ ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], Next: 'Load' }),
+      expect.objectContaining({ ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], Next: 'Reload' }),
     ]);
   });
 
@@ -227,7 +231,15 @@ describe('deliver.asl.json: Slack calls', () => {
     expect(await routeWith(checked, out, earlierVars)).toBe('Frame');
     expect(await routeWith(checked, { found: '', earlier: '' }, earlierVars)).toBe('Claim');
     const claimed = state(channel, 'ClaimedBefore');
-    expect(await routeWith(claimed, {}, { ...earlierVars, lookingFor: '' })).toBe('FindLostParent');
+    // Through WhereLost (the time-budget guard), which looks for the parent when none is known.
+    expect(await routeWith(claimed, {}, { ...earlierVars, lookingFor: '' })).toBe('WhereLost');
+    expect(
+      await routeWith(
+        state(channel, 'WhereLost'),
+        {},
+        { ...earlierVars, startedAt: 0, slackBudgetSeconds: 1e12 }
+      )
+    ).toBe('FindLostParent');
     // Looked once already, or a parent known: claim.
     expect(await routeWith(claimed, {}, earlierVars)).toBe('Claim');
     expect(
@@ -403,5 +415,63 @@ describe('deliver-webhook.asl.json', () => {
     expect(
       await evaluate(args.RequestBody, { input: records, context }, { msg: delivery, delayedNote: '' })
     ).toEqual(delivery.payload);
+  });
+});
+
+describe('deliver.asl.json: pacing and admission', () => {
+  const config = { paceIntervalMs: '1000', paceBurst: '3', allowedChannels: 'C0123456789,#ops' };
+
+  it('a busy channel: the slot is the bucket’s new end minus the burst allowance, never before now', async () => {
+    const busy = state(channel, 'PaceBusy');
+    const slotAt = (busy.Assign as { slotAt: string }).slotAt;
+    const at = (next: number, now: number) =>
+      evaluate(
+        slotAt.replaceAll('$millis()', String(now)),
+        { input: {}, result: { Attributes: { next: { N: String(next) } } } },
+        { config }
+      );
+    // Bucket full again at now + 1.5 s after this reservation: within the burst of 3, post now.
+    expect(await at(101_500, 100_000)).toBe(100_000);
+    // Three reservations ahead (full at now + 5 s): wait 2 s.
+    expect(await at(105_000, 100_000)).toBe(102_000);
+    const args = busy.Arguments as Record<string, unknown>;
+    expect(args.UpdateExpression).toBe('ADD #next :interval SET #expiresAt = :expires');
+    expect(args.ReturnValues).toBe('UPDATED_NEW');
+  });
+
+  it('a quiet channel takes the slot now, on condition that nothing is reserved ahead', () => {
+    const args = state(channel, 'Pace').Arguments as Record<string, unknown>;
+    expect(args.ConditionExpression).toBe('attribute_not_exists(#next) OR #next <= :now');
+    expect((state(channel, 'Pace').Catch as Array<{ Next: string }>)[0]?.Next).toBe('PaceBusy');
+  });
+
+  it.each([
+    [{ valid: false, channel: 'C0123456789', msg: {} }, 'DeadLetter'],
+    [{ valid: true, channel: 'C0999999999', msg: {} }, 'DeadLetter'],
+    [{ valid: true, channel: '#ops', msg: {} }, 'Load'],
+    [{ valid: true, channel: 'C0123456789', msg: { check: 'stormFlush' } }, 'FlushRead'],
+  ])('admits %j to %s', async (vars, next) => {
+    expect(await routeWith(state(channel, 'Admit'), {}, { ...vars, config })).toBe(next);
+  });
+
+  it('a dead letter keeps the original body and says why, in the body and as a message attribute', async () => {
+    const args = state(channel, 'DeadLetter').Arguments as Record<string, unknown>;
+    const vars = {
+      reason: 'Slack refused the message: is_archived',
+      deadError: 'Slack.is_archived',
+      body: records[0]?.body,
+      record: records[0],
+    };
+    const body = JSON.parse((await evaluate(args.MessageBody, { input: {} }, vars)) as string);
+    expect(body).toMatchObject({
+      deadLetter: { reason: vars.reason, error: vars.deadError },
+      body: vars.body,
+    });
+    expect(await evaluate(args.MessageGroupId, { input: {} }, vars)).toBe('C0123456789');
+    expect(await evaluate(args.MessageDeduplicationId, { input: {} }, vars)).toBe('m-1');
+    expect(await evaluate(args.MessageAttributes, { input: {} }, vars)).toEqual({
+      reason: { DataType: 'String', StringValue: vars.reason },
+      error: { DataType: 'String', StringValue: vars.deadError },
+    });
   });
 });
