@@ -133,9 +133,25 @@ describe('IAM: each grant scoped to what the machine calls', () => {
   it('delivery: the dead-letter queue URL and the environment’s channel are written into the definition', () => {
     const subs = notifier.deliverySubstitutions;
     expect(subs.AllowedChannels).toBe('C0123456789');
+    // Storm digests at their defaults.
+    expect([subs.StormThreshold, subs.StormWindowSeconds]).toEqual(['5', '300']);
     expect(channel.stack.resolve(subs.DeadLetterQueueUrl)).toEqual({
       Ref: ref(channel, notifier.deadLetterQueue),
     });
+  });
+
+  it('delivery: the storm setting reaches the definition', () => {
+    const stormy = synthNotifier({
+      stateMachineNamePrefixes: ['etl-'],
+      destination: { type: 'channel', channel: '#ops' },
+      storm: { threshold: 0, windowSeconds: 600 },
+    });
+    const subs = stormy.notifier.deliverySubstitutions;
+    expect([subs.StormThreshold, subs.StormWindowSeconds, subs.AllowedChannels]).toEqual([
+      '0',
+      '600',
+      '#ops',
+    ]);
   });
 
   it('formatter: GetExecutionHistory on the watched executions (to read the history itself)', () => {
