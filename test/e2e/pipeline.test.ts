@@ -145,6 +145,8 @@ describe('a storm: one state machine failing many times in a channel', () => {
     const current = shown?.edits.at(-1)?.text ?? shown?.text ?? '';
     expect(current).toContain('Storm: 25 notifications of nightly-etl');
     expect(current).toContain('FAILED 25');
+    // The latest errors, without the execution (the thread lists each execution once).
+    expect(current).toContain('*Latest:*\n• :x: Failed in *RefreshAggregates*');
     // Nothing dead-lettered, nothing twice.
     expect(h.pipeline.deadLetterQueue.peekBodies()).toEqual([]);
     expect(new Set(listed).size).toBe(listed.length);
