@@ -128,6 +128,8 @@ export async function burst(
           slack: { kind: 'local', server },
           channel: `#${channel.name}`,
           environment: 'bench',
+          // One message per notification (cost and pacing figures); storm digests are in the fault matrix.
+          lifecycle: { stormThreshold: 0 },
         })
       );
     }
@@ -226,6 +228,7 @@ export async function single(formatter: Formatter, runs: number): Promise<Single
     clock,
     random: seededRandom(7),
     environment: 'bench',
+    lifecycle: { stormThreshold: 0 },
   });
   const transitions: number[] = [];
   const deliveryMs: number[] = [];

@@ -227,7 +227,8 @@ made. \`delivered\` counts notifications named by at least one accepted post; \`
 waiting in a dead-letter queue; \`duplicated\` the extra accepted posts; \`maxPerChannelPerSecond\` the busiest
 channel's accepted posts a second after its first ${SLACK_BURST}; \`drainSeconds\` simulated time from the first event
 to the last request Slack saw (operator replays included). Poison messages held their group for
-${Math.round(r.faultRun.poisonHoldSeconds)} s.
+${Math.round(r.faultRun.poisonHoldSeconds)} s; the storm's channel showed ${r.faultRun.stormChannelMessages} messages (its executions
+listed in the digest's thread).
 
 ${organizationDoc(r)}
 ## What is measured

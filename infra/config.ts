@@ -4,7 +4,7 @@
  */
 
 import { ACTION_NAMES, type ActionName, type ActionsPolicy, enabledActions } from './actions-schema.js';
-import { isoDurationSeconds } from './message-store-schema.js';
+import { isoDurationSeconds, STORM_THRESHOLD } from './message-store-schema.js';
 import { checkWatchedArnsInSources, parseSources, type SourcesConfig } from './source-config.js';
 
 /** Execution statuses the EventBridge rule can match. */
@@ -93,6 +93,12 @@ export interface EnvironmentConfig {
    * @default - a single-account environment (the rule on the default bus of its own account and region)
    */
   readonly sources?: SourcesConfig;
+  /**
+   * Storm digests (channel mode): more than `threshold` new executions of one state machine in the channel within
+   * `window` (ISO 8601) go into one digest message. `threshold` 0 turns digests off.
+   * @default - threshold 5, window PT5M
+   */
+  readonly storm?: StormSettings;
 }
 
 /** `environments.<name>.actions`. */
@@ -104,6 +110,11 @@ export interface ActionsConfig {
    * @default - the stack creates one; `sfn-slack setup --signing-secret` writes it
    */
   readonly signingSecretName?: string;
+}
+
+export interface StormSettings {
+  readonly threshold: number;
+  readonly windowSeconds: number;
 }
 
 /** A configuration mistake; the message is one line meant for the person editing cdk.json. */
@@ -138,6 +149,7 @@ const KNOWN_KEYS = [
   'runningLongerThan',
   'actions',
   'sources',
+  'storm',
 ] as const;
 
 const SLACK_USER = /^[UW][A-Z0-9]{2,20}$/;
@@ -400,6 +412,7 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
       `${where} sets both sources and actions; Slack actions in a central environment are not supported yet: remove actions (or sources)`
     );
   }
+  const storm = parseStorm(raw.storm, where, destination.type);
   return {
     name,
     ...(account === undefined ? {} : { account }),
@@ -416,7 +429,38 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
     ...(typeof runningLongerThan === 'string' ? { runningLongerThan } : {}),
     ...(actions === undefined ? {} : { actions }),
     ...(sources === undefined ? {} : { sources }),
+    ...(storm === undefined ? {} : { storm }),
   };
+}
+
+const STORM_WINDOW_MAX_SECONDS = 86_400;
+
+/** `{"threshold": 5, "window": "PT5M"}`, both optional; undefined when absent. */
+function parseStorm(raw: unknown, where: string, destinationType: string): StormSettings | undefined {
+  if (raw === undefined) return undefined;
+  const usage = 'use {"threshold": 5, "window": "PT5M"} (threshold 0 turns storm digests off)';
+  if (!isRecord(raw) || Object.keys(raw).some((k) => k !== 'threshold' && k !== 'window')) {
+    throw new ConfigError(`${where}.storm is ${JSON.stringify(raw)}; ${usage}`);
+  }
+  const threshold = raw.threshold ?? STORM_THRESHOLD;
+  if (typeof threshold !== 'number' || !Number.isInteger(threshold) || threshold < 0 || threshold > 1000) {
+    throw new ConfigError(
+      `${where}.storm.threshold is ${JSON.stringify(raw.threshold)}; use a whole number from 0 (off) to 1000`
+    );
+  }
+  const window = raw.window ?? 'PT5M';
+  const windowSeconds = typeof window === 'string' ? isoDurationSeconds(window) : undefined;
+  if (windowSeconds === undefined || windowSeconds < 60 || windowSeconds > STORM_WINDOW_MAX_SECONDS) {
+    throw new ConfigError(
+      `${where}.storm.window is ${JSON.stringify(raw.window)}; use an ISO 8601 duration from PT1M to P1D, like "PT5M"`
+    );
+  }
+  if (destinationType !== 'channel' && threshold > 0) {
+    throw new ConfigError(
+      `${where}.storm needs a channel destination (a webhook message cannot be edited into a digest); remove it`
+    );
+  }
+  return { threshold, windowSeconds };
 }
 
 /**

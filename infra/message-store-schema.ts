@@ -79,7 +79,27 @@ export interface LifecycleSettings {
   readonly replyBroadcast: boolean;
   /** 0: no runningLongerThan checks. */
   readonly runningLongerThanSeconds: number;
+  /** 0: no storm digests. @default STORM_THRESHOLD */
+  readonly stormThreshold?: number;
+  /** @default STORM_WINDOW_SECONDS */
+  readonly stormWindowSeconds?: number;
 }
+
+/**
+ * Pacing: every chat.postMessage to a channel takes a slot from a per-channel token bucket kept in the store (the
+ * `pace` item). Slack allows about one message a second per channel with short bursts: a burst of
+ * PACE_BURST posts, then one every PACE_INTERVAL_MS.
+ */
+export const PACE_INTERVAL_MS = 1000;
+export const PACE_BURST = 3;
+/** The pacing item's sort key in a channel's partition. */
+export const PACE_SORT_KEY = 'pace';
+
+/** Storm digests: more than STORM_THRESHOLD new executions of one state machine in a channel within the window. */
+export const STORM_THRESHOLD = 5;
+export const STORM_WINDOW_SECONDS = 5 * 60;
+/** A digest's thread gets the executions appended since the last flush, at most this often. */
+export const STORM_FLUSH_SECONDS = 10;
 
 export function lifecycleSubstitutions(settings: LifecycleSettings): Record<string, string> {
   return {
@@ -91,5 +111,10 @@ export function lifecycleSubstitutions(settings: LifecycleSettings): Record<stri
     DelayedAfterSeconds: String(DELAYED_AFTER_SECONDS),
     EndedRetentionSeconds: String(ENDED_RETENTION_SECONDS),
     RunningRetentionSeconds: String(RUNNING_RETENTION_SECONDS),
+    PaceIntervalMs: String(PACE_INTERVAL_MS),
+    PaceBurst: String(PACE_BURST),
+    StormThreshold: String(settings.stormThreshold ?? STORM_THRESHOLD),
+    StormWindowSeconds: String(settings.stormWindowSeconds ?? STORM_WINDOW_SECONDS),
+    StormFlushSeconds: String(STORM_FLUSH_SECONDS),
   };
 }

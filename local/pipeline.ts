@@ -154,6 +154,10 @@ export interface PipelineOptions {
     readonly startNotices?: boolean;
     readonly replyBroadcast?: boolean;
     readonly runningLongerThanSeconds?: number;
+    /** Storm digests past this many new executions of one state machine in the window; 0: off. @default 5 */
+    readonly stormThreshold?: number;
+    /** @default 300 */
+    readonly stormWindowSeconds?: number;
   };
   /**
    * Redrive, Stop and Mute buttons, with the interactivity endpoint and the actions machine (local Slack server,
@@ -211,10 +215,22 @@ function readMachine(file: string, values: Record<string, string>): string {
  */
 export function localStoreSubstitutions(
   queueArn: string,
-  lifecycle: PipelineOptions['lifecycle'] = {}
+  lifecycle: PipelineOptions['lifecycle'] = {},
+  /** The channels the delivery may post to (comma-separated) and its dead-letter queue. */
+  delivery: {
+    readonly allowedChannels?: string;
+    readonly queueUrl?: string;
+    readonly deadLetterQueueUrl?: string;
+  } = {}
 ): Record<string, string> {
+  const [, , , queueRegion, queueAccount, queueName] = queueArn.split(':');
+  const queueUrl =
+    delivery.queueUrl ?? `https://sqs.${queueRegion}.amazonaws.com/${queueAccount}/${queueName}`;
   return {
     QueueArn: queueArn,
+    QueueUrl: queueUrl,
+    AllowedChannels: delivery.allowedChannels ?? '',
+    DeadLetterQueueUrl: delivery.deadLetterQueueUrl ?? queueUrl.replace(/\.fifo$/, '-dlq.fifo'),
     TableName: tableName,
     ScheduleGroupName: scheduleGroupName,
     SchedulerRoleArn: schedulerRoleArn,
@@ -222,6 +238,10 @@ export function localStoreSubstitutions(
       startNotices: lifecycle.startNotices ?? false,
       replyBroadcast: lifecycle.replyBroadcast ?? true,
       runningLongerThanSeconds: lifecycle.runningLongerThanSeconds ?? 0,
+      ...(lifecycle.stormThreshold === undefined ? {} : { stormThreshold: lifecycle.stormThreshold }),
+      ...(lifecycle.stormWindowSeconds === undefined
+        ? {}
+        : { stormWindowSeconds: lifecycle.stormWindowSeconds }),
     }),
   };
 }
@@ -335,8 +355,11 @@ export class LocalPipeline {
       MentionOnFailure: options.mentionOnFailure ?? '',
       ExecutionData: options.executionData === true ? 'true' : 'false',
       Actions: options.actions && !webhookMode ? enabledActions(options.actions.policy).join(',') : '',
-      QueueUrl: this.queue.url,
-      ...localStoreSubstitutions(this.queue.arn, options.lifecycle),
+      ...localStoreSubstitutions(this.queue.arn, options.lifecycle, {
+        allowedChannels: webhookMode ? '' : channel,
+        queueUrl: this.queue.url,
+        deadLetterQueueUrl: this.deadLetterQueue.url,
+      }),
     };
     const environment = settings.Environment as string;
     const notifier = readMachine('notifier.asl.json', settings);
@@ -367,6 +390,8 @@ export class LocalPipeline {
         ...(log ? { log } : {}),
       }),
       [resources.ssm]: ssmGetParameterHandler(parameters, region),
+      // The delivery sends poison records to the dead-letter queue itself (and storm flushes to its own queue).
+      [resources.sqs]: sqsSendMessageHandler([this.deadLetterQueue, this.queue]),
       ...store.handlers,
       [schedulerResources.createSchedule]: this.scheduler.handler,
     };
@@ -522,7 +547,8 @@ export class LocalPipeline {
 
   /** Moves the DLQ's messages back to the queue (StartMessageMoveTask) and delivers them. */
   async redriveDeadLetters(): Promise<{ moved: number; delivery: DrainStats }> {
-    const moved = this.deadLetterQueue.startMessageMoveTask();
+    // As `sfn-slack replay` does: back to the delivery queue (dead letters the delivery sent itself have no source).
+    const moved = this.deadLetterQueue.startMessageMoveTask(this.queue);
     this.options.log?.(`dlq: moved ${moved} message(s) back to the queue`);
     return { moved, delivery: await this.deliver() };
   }

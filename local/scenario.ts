@@ -396,6 +396,12 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       startNotices: environment.statuses.includes('RUNNING'),
       replyBroadcast: environment.replyBroadcast,
       runningLongerThanSeconds,
+      ...(environment.storm === undefined
+        ? {}
+        : {
+            stormThreshold: environment.storm.threshold,
+            stormWindowSeconds: environment.storm.windowSeconds,
+          }),
     },
     ...(options.log ? { log: options.log } : {}),
     ...(environment.actions && destination.type === 'channel'

@@ -553,14 +553,30 @@ async function sendTest(
       input: JSON.stringify(pipeBatch(message, stack.outputs.QueueArn, now)),
     })
   );
-  const ok = result.status === 'SUCCEEDED';
+  // A permanent Slack error (or a channel the stack does not post to) ends the delivery in the dead-letter queue:
+  // the execution succeeds, its output says so.
+  const output = parseOutput(result.output);
+  const deadLettered = output.outcome === 'dead-lettered';
+  const ok = result.status === 'SUCCEEDED' && !deadLettered;
   record({
     ok,
     title: 'Test message posted',
     ...(ok
       ? {}
       : {
-          detail: `delivery ${result.status}${result.error ? `: ${result.error}` : ''}${result.cause ? ` (${result.cause.slice(0, 300)})` : ''}; check the connection and the channel, then retry`,
+          detail: deadLettered
+            ? `delivery dead-lettered: ${output.error ?? 'unknown'} (${output.reason ?? ''}); check the connection and the channel, then retry`
+            : `delivery ${result.status}${result.error ? `: ${result.error}` : ''}${result.cause ? ` (${result.cause.slice(0, 300)})` : ''}; check the connection and the channel, then retry`,
         }),
   });
+}
+
+/** The delivery execution's output fields doctor reads; anything unreadable is empty. */
+function parseOutput(text: string | undefined): { outcome?: string; error?: string; reason?: string } {
+  try {
+    const value = JSON.parse(text ?? '{}') as unknown;
+    return typeof value === 'object' && value !== null ? (value as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
 }

@@ -12,6 +12,12 @@
  * sends that. A replayed message is therefore not collapsed with a new copy of the same notification (a notifier
  * redrive, a duplicated event); preventing that is the delivery's message store's job (docs/cli.md).
  * Run as the stack's replay role (output ReplayRoleArn): the queue accepts messages only from it and the notifier.
+ *
+ * Two kinds of dead letters: those the queue's redrive policy moved after maxReceiveCount failed tries (the body as
+ * queued), and those the delivery sent itself at once because retrying could not help (a permanent Slack refusal,
+ * a body that is not a delivery message): their body is `{"deadLetter": {reason, error, at}, "body": <original>}`
+ * and the reason is also the message attribute `reason`. The move task sends both back to the delivery queue (a
+ * DestinationArn is needed: the second kind has no source queue); the delivery unwraps the second kind.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -127,6 +133,7 @@ async function peekDeadLetterQueue(stack: StackInfo, io: Io, clients: AwsClients
         VisibilityTimeout: 0,
         WaitTimeSeconds: 0,
         MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
+        MessageAttributeNames: ['reason'],
       })
     )
   );
@@ -137,10 +144,12 @@ async function peekDeadLetterQueue(stack: StackInfo, io: Io, clients: AwsClients
   for (const message of Messages) {
     const body = parseBody(message.Body);
     const sent = Number(message.Attributes?.SentTimestamp);
+    const reason = message.MessageAttributes?.reason?.StringValue;
     io.stdout.write(
       `  ${body.executionArn ?? '(no executionArn in body)'}\n` +
         `    status ${body.status ?? '?'} · dedup id ${body.deduplicationId ?? '?'} · receives ${message.Attributes?.ApproximateReceiveCount ?? '?'}` +
-        `${Number.isFinite(sent) ? ` · sent ${new Date(sent).toISOString()}` : ''}\n`
+        `${Number.isFinite(sent) ? ` · sent ${new Date(sent).toISOString()}` : ''}\n` +
+        (reason ? `    dead-lettered at once: ${reason}\n` : '')
     );
   }
   io.stdout.write(`\nRun without --dry-run to move them: sfn-slack replay --env ${stack.env}\n`);
@@ -160,7 +169,10 @@ function parseBody(body: string | undefined): {
   deduplicationId?: string;
 } {
   try {
-    const value = JSON.parse(body ?? '') as Record<string, unknown>;
+    const outer = JSON.parse(body ?? '') as Record<string, unknown>;
+    // A dead letter the delivery wrapped with its reason: the notification is the inner body.
+    const wrapped = typeof outer.deadLetter === 'object' && typeof outer.body === 'string';
+    const value = (wrapped ? JSON.parse(outer.body as string) : outer) as Record<string, unknown>;
     const pick = (key: string): string | undefined =>
       typeof value[key] === 'string' ? value[key] : undefined;
     return {

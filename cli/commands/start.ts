@@ -178,6 +178,14 @@ function slackTarget(env: StartIo['env']): SlackTarget {
   );
 }
 
+/** A delivery that sent its message to the dead-letter queue succeeded; its output names the error. */
+function deadLetterError(result: ExecutionResult): Pick<ExecutionResult, 'error' | 'cause'> {
+  const output = result.output as { outcome?: unknown; error?: unknown } | undefined;
+  return output?.outcome === 'dead-lettered' && typeof output.error === 'string'
+    ? { error: output.error }
+    : result;
+}
+
 /** One readable phrase for why a delivery execution failed; never a URL (a webhook URL is a secret). */
 export function deliveryFailure(result: Pick<ExecutionResult, 'error' | 'cause'>): string {
   const error = result.error ?? 'unknown error';
@@ -434,7 +442,7 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
         await mkdir(path.dirname(kept), { recursive: true });
         await writeFile(kept, `${JSON.stringify(body.payload ?? body, null, 2)}\n`, 'utf8');
         throw new CliError(
-          `Slack did not take the message: ${deliveryFailure(lastDelivery.result)}; the request body is saved in ${shownPath(kept)} to post again`,
+          `Slack did not take the message: ${deliveryFailure(deadLetterError(lastDelivery.result))}; the request body is saved in ${shownPath(kept)} to post again`,
           ExitCode.failed
         );
       }

@@ -38,6 +38,10 @@ export interface MessageStoreProps {
    * @default 0
    */
   readonly runningLongerThanSeconds?: number;
+  /** Storm digests past this many new executions of one state machine in a channel; 0: off. @default STORM_THRESHOLD */
+  readonly stormThreshold?: number;
+  /** @default STORM_WINDOW_SECONDS */
+  readonly stormWindowSeconds?: number;
 }
 
 export class MessageStore extends Construct {
@@ -87,6 +91,8 @@ export class MessageStore extends Construct {
         startNotices: props.startNotices ?? false,
         replyBroadcast: props.replyBroadcast ?? true,
         runningLongerThanSeconds,
+        ...(props.stormThreshold === undefined ? {} : { stormThreshold: props.stormThreshold }),
+        ...(props.stormWindowSeconds === undefined ? {} : { stormWindowSeconds: props.stormWindowSeconds }),
       }),
     };
   }

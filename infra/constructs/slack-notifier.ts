@@ -208,6 +208,12 @@ export interface SlackNotifierProps {
    * @default - see `formatterEntry`
    */
   readonly formatterCode?: lambda.Code;
+  /**
+   * Storm digests: more than `threshold` new executions of one state machine in the channel within `windowSeconds`
+   * go into one digest message updated in place, each execution listed in its thread. `threshold` 0: off.
+   * @default - threshold 5 within 300 seconds (message-store-schema.ts)
+   */
+  readonly storm?: { readonly threshold: number; readonly windowSeconds: number };
 }
 
 /** The `actions` prop. */
@@ -405,6 +411,9 @@ export class SlackNotifier extends Construct {
       startNotices: notifiedStatuses.includes('RUNNING'),
       ...(props.replyBroadcast === undefined ? {} : { replyBroadcast: props.replyBroadcast }),
       runningLongerThanSeconds,
+      ...(props.storm === undefined
+        ? {}
+        : { stormThreshold: props.storm.threshold, stormWindowSeconds: props.storm.windowSeconds }),
     });
     // runningLongerThan schedules its check at the RUNNING event, shown or not.
     const ruleStatuses =
@@ -618,6 +627,12 @@ export class SlackNotifier extends Construct {
             ConnectionArn: this.connection.connectionArn,
             MentionOnFailure: this.notifierSubstitutions.MentionOnFailure as string,
             ...this.messageStore.substitutions,
+            // Permanent refusals and poison records go straight to the dead-letter queue, with their reason.
+            DeadLetterQueueUrl: this.deadLetterQueue.queueUrl,
+            // A storm digest queues its flush behind the channel's messages.
+            QueueUrl: this.queue.queueUrl,
+            // Defence in depth: whatever a body says, the delivery posts only where the environment routes.
+            AllowedChannels: this.notifierSubstitutions.SlackChannel as string,
           }
         : {
             ConnectionArn: this.connection.connectionArn,
@@ -677,6 +692,14 @@ export class SlackNotifier extends Construct {
     const deliveryStatements = [
       ...httpStatements,
       ...this.messageStore.deliveryStatements(),
+      ...(webhook
+        ? []
+        : [
+            new iam.PolicyStatement({
+              actions: ['sqs:SendMessage'],
+              resources: [this.deadLetterQueue.queueArn, this.queue.queueArn],
+            }),
+          ]),
       new iam.PolicyStatement({
         actions: ['events:RetrieveConnectionCredentials'],
         resources: [this.connection.connectionArn],
@@ -855,7 +878,12 @@ export class SlackNotifier extends Construct {
       })
     );
     // The runningLongerThan checks are sent by EventBridge Scheduler as the message store's scheduler role.
-    const senders = [this.notifierStateMachine.role.roleArn, this.replayRole.roleArn];
+    // The delivery queues storm-digest flushes behind its channel's messages.
+    const senders = [
+      this.notifierStateMachine.role.roleArn,
+      this.replayRole.roleArn,
+      this.deliveryStateMachine.role.roleArn,
+    ];
     if (this.messageStore.schedulerRole) senders.push(this.messageStore.schedulerRole.roleArn);
     this.queue.addToResourcePolicy(
       new iam.PolicyStatement({

@@ -97,6 +97,7 @@ export class NotifierStack extends Stack {
       ...(config.mentionOnFailure === undefined ? {} : { mentionOnFailure: config.mentionOnFailure }),
       replyBroadcast: config.replyBroadcast,
       ...(config.runningLongerThan === undefined ? {} : { runningLongerThan: config.runningLongerThan }),
+      ...(config.storm === undefined ? {} : { storm: config.storm }),
       ...(config.alarmTopicArn === undefined
         ? {}
         : { alarmTopic: sns.Topic.fromTopicArn(this, 'AlarmTopic', config.alarmTopicArn) }),

@@ -41,6 +41,14 @@ export interface SendMessageInput {
   readonly MessageBody: string;
   readonly MessageGroupId: string;
   readonly MessageDeduplicationId?: string;
+  /** String attributes (the delivery attaches a dead letter's reason); kept when the message moves. */
+  readonly MessageAttributes?: Readonly<Record<string, MessageAttribute>>;
+}
+
+/** A string message attribute, as SQS takes and returns it. */
+export interface MessageAttribute {
+  readonly DataType: 'String';
+  readonly StringValue: string;
 }
 
 export interface SendMessageOutput {
@@ -56,6 +64,7 @@ export interface ReceivedQueueMessage {
   readonly Body: string;
   readonly MD5OfBody: string;
   readonly Attributes: Readonly<Record<string, string>>;
+  readonly MessageAttributes?: Readonly<Record<string, MessageAttribute>>;
 }
 
 /** Thrown like the SQS API errors (`name` is the SQS error code). */
@@ -72,6 +81,7 @@ export class QueueError extends Error {
 interface StoredMessage {
   messageId: string;
   body: string;
+  attributes?: Readonly<Record<string, MessageAttribute>>;
   md5: string;
   groupId: string;
   deduplicationId: string;
@@ -142,6 +152,7 @@ export class FifoQueue {
     const message: StoredMessage = {
       messageId: randomUUID(),
       body: input.MessageBody,
+      ...(input.MessageAttributes ? { attributes: input.MessageAttributes } : {}),
       md5: md5(input.MessageBody),
       groupId: input.MessageGroupId,
       deduplicationId: dedupId,
@@ -223,6 +234,7 @@ export class FifoQueue {
       Body: m.body,
       MD5OfBody: m.md5,
       Attributes: attributes,
+      ...(m.attributes ? { MessageAttributes: m.attributes } : {}),
     };
   }
 
@@ -232,7 +244,12 @@ export class FifoQueue {
     this.messages.splice(this.messages.indexOf(m), 1);
     // A FIFO DLQ gets the message with its deduplication ID replaced by the original message ID.
     dlq.enqueue(
-      { MessageBody: m.body, MessageGroupId: m.groupId, MessageDeduplicationId: m.messageId },
+      {
+        MessageBody: m.body,
+        MessageGroupId: m.groupId,
+        MessageDeduplicationId: m.messageId,
+        ...(m.attributes ? { MessageAttributes: m.attributes } : {}),
+      },
       this
     );
   }
@@ -284,6 +301,7 @@ export class FifoQueue {
         MessageBody: m.body,
         MessageGroupId: m.groupId,
         MessageDeduplicationId: m.deduplicationId,
+        ...(m.attributes ? { MessageAttributes: m.attributes } : {}),
       });
     }
     return moving.length;

@@ -1,5 +1,26 @@
 import { StatesError } from '../asl/index.js';
+import type { MessageAttribute } from '../queue/fifo-queue.js';
 import { type FifoQueue, QueueError } from '../queue/index.js';
+
+/** String attributes only, each a `{ DataType: 'String', StringValue }` (what the definitions send). */
+function messageAttributes(value: unknown): Record<string, MessageAttribute> | undefined {
+  if (value === undefined) return undefined;
+  const entries = typeof value === 'object' && value !== null ? Object.entries(value) : [];
+  const valid = entries.every(
+    ([, a]) =>
+      typeof a === 'object' &&
+      a !== null &&
+      (a as { DataType?: unknown }).DataType === 'String' &&
+      typeof (a as { StringValue?: unknown }).StringValue === 'string'
+  );
+  if (!valid || entries.length === 0) {
+    throw new StatesError(
+      'SQS.InvalidParameterValueException',
+      'MessageAttributes must map names to { DataType: "String", StringValue }'
+    );
+  }
+  return Object.fromEntries(entries) as Record<string, MessageAttribute>;
+}
 
 /**
  * The `sqs:sendMessage` stand-in: sends to the local FIFO queue whose URL is `QueueUrl`. Answers
@@ -14,8 +35,10 @@ export function sqsSendMessageHandler(queues: readonly FifoQueue[]) {
     if (typeof args.MessageBody !== 'string') {
       throw new StatesError('SQS.InvalidParameterValueException', 'MessageBody must be a string');
     }
+    const attributes = messageAttributes(args.MessageAttributes);
     try {
       return queue.sendMessage({
+        ...(attributes ? { MessageAttributes: attributes } : {}),
         MessageBody: args.MessageBody,
         MessageGroupId: typeof args.MessageGroupId === 'string' ? args.MessageGroupId : '',
         ...(typeof args.MessageDeduplicationId === 'string'

@@ -385,7 +385,13 @@ describe('sfn-slack doctor --send-test through the local Slack-compatible server
     const definition = substitute(readFileSync(deliverPath, 'utf8'), {
       ConnectionArn: outputs.ConnectionArn,
       MentionOnFailure: '',
-      ...localStoreSubstitutions(outputs.QueueArn ?? 'arn:aws:sqs:eu-west-1:111122223333:q.fifo'),
+      ...localStoreSubstitutions(
+        outputs.QueueArn ?? 'arn:aws:sqs:eu-west-1:111122223333:q.fifo',
+        {},
+        {
+          allowedChannels: '#alerts,#nope',
+        }
+      ),
     });
     sfn.on(StartSyncExecutionCommand).callsFake(async (input: { input?: string }) => {
       const result = await runStateMachine(definition, JSON.parse(input.input ?? 'null'), {
@@ -393,6 +399,8 @@ describe('sfn-slack doctor --send-test through the local Slack-compatible server
           // The message store at the edge: an empty table that takes every write.
           'arn:aws:states:::dynamodb:getItem': async () => ({}),
           'arn:aws:states:::dynamodb:updateItem': async () => ({}),
+          // The dead-letter queue at the edge.
+          'arn:aws:states:::sqs:sendMessage': async () => ({ MessageId: 'dead-1' }),
           'arn:aws:states:::http:invoke': httpInvokeHandler({
             connections: {
               [outputs.ConnectionArn]: {
@@ -407,6 +415,7 @@ describe('sfn-slack doctor --send-test through the local Slack-compatible server
       });
       return {
         status: result.status,
+        ...(result.output !== undefined ? { output: JSON.stringify(result.output) } : {}),
         ...(result.error ? { error: result.error } : {}),
         ...(result.cause ? { cause: result.cause } : {}),
       };
@@ -440,7 +449,8 @@ describe('sfn-slack doctor --send-test through the local Slack-compatible server
       io
     );
     expect(result.exitCode).toBe(1);
-    expect(io.out()).toMatch(/✗ Test message posted\n {4}delivery FAILED: .*channel_not_found/);
+    // channel_not_found is permanent: the delivery dead-letters the message and says why.
+    expect(io.out()).toMatch(/✗ Test message posted\n {4}delivery dead-lettered: Slack\.channel_not_found/);
     expect(slack.messages()).toHaveLength(0);
   });
 });

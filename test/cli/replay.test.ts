@@ -156,6 +156,20 @@ describe('sfn-slack replay --dry-run', () => {
           Attributes: { ApproximateReceiveCount: '5', SentTimestamp: '1795485600000' },
         },
         { MessageId: 'm2', Body: 'not json' },
+        {
+          MessageId: 'm3',
+          // Dead-lettered at once by the delivery: the notification wrapped with the reason.
+          Body: JSON.stringify({
+            deadLetter: {
+              reason: 'Slack refused the message: channel_not_found',
+              error: 'Slack.channel_not_found',
+            },
+            body: JSON.stringify({ ...body, executionArn: `${body.executionArn}-2` }),
+          }),
+          MessageAttributes: {
+            reason: { DataType: 'String', StringValue: 'Slack refused the message: channel_not_found' },
+          },
+        },
       ],
     });
     const io = captureIo();
@@ -169,6 +183,7 @@ describe('sfn-slack replay --dry-run', () => {
         VisibilityTimeout: 0,
         WaitTimeSeconds: 0,
         MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
+        MessageAttributeNames: ['reason'],
       },
     ]);
     expect(sqs.commandCalls(StartMessageMoveTaskCommand)).toHaveLength(0);
@@ -180,6 +195,9 @@ describe('sfn-slack replay --dry-run', () => {
       `  ${body.executionArn}\n    status FAILED · dedup id ${'a'.repeat(64)} · receives 5 · sent 2026-11-24T02:00:00.000Z`
     );
     expect(out).toContain('(no executionArn in body)');
+    expect(out).toContain(
+      `  ${body.executionArn}-2\n    status FAILED · dedup id ${'a'.repeat(64)} · receives ?\n    dead-lettered at once: Slack refused the message: channel_not_found`
+    );
   });
 });
 

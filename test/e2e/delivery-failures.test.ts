@@ -86,24 +86,32 @@ describe('Slack errors', () => {
     expect(h.slack.messages()[0]?.blocks).toBeUndefined();
   });
 
-  it('channel_not_found: the message lands in the DLQ; after the fix, moving it back delivers it exactly once', async () => {
+  it('channel_not_found: the message goes to the DLQ at once with its reason; after the fix, moving it back delivers it exactly once', async () => {
     // Prepare: the notifier posts to #etl-alerts, which the workspace does not have yet.
     const example = examples.failed();
     h = await harness({ history: historiesOf([example]), channel: '#etl-alerts', maxReceiveCount: 3 });
     // Act 1
     const { delivery } = await h.pipeline.run(example.event);
-    // Assess 1: three failed receives, then the DLQ.
-    expect(delivery).toEqual({ delivered: 0, failed: 3 });
+    // Assess 1: one try; the delivery dead-letters the record itself and succeeds, so the group moves on.
+    expect(delivery).toEqual({ delivered: 1, failed: 0 });
     expect(h.slack.messages()).toEqual([]);
-    expect(h.pipeline.deliveries.map((d) => d.result.error)).toEqual(
-      Array(3).fill('Slack.channel_not_found')
-    );
-    expect(h.pipeline.deadLetterQueue.peekBodies()).toHaveLength(1);
+    expect(h.pipeline.deliveries.map((d) => d.result.output)).toEqual([
+      {
+        outcome: 'dead-lettered',
+        error: 'Slack.channel_not_found',
+        reason: 'Slack refused the message: channel_not_found',
+      },
+    ]);
+    const [dead] = h.pipeline.deadLetterQueue.receiveMessage(10, 0);
+    expect(dead?.MessageAttributes?.reason?.StringValue).toBe('Slack refused the message: channel_not_found');
+    const wrapped = JSON.parse(dead?.Body ?? '{}') as { deadLetter: { reason: string }; body: string };
+    expect(wrapped.deadLetter.reason).toBe('Slack refused the message: channel_not_found');
+    expect(JSON.parse(wrapped.body).executionArn).toBe(example.event.detail.executionArn);
     expect(h.pipeline.queue.counts()).toEqual({ visible: 0, inFlight: 0 });
     // Act 2: the channel is created; the DLQ is moved back.
     h.slack.addChannel({ id: 'C0ETL', name: 'etl-alerts' });
     const redrive = await h.pipeline.redriveDeadLetters();
-    // Assess 2
+    // Assess 2: the wrapped dead letter is unwrapped and delivered.
     expect(redrive).toEqual({ moved: 1, delivery: { delivered: 1, failed: 0 } });
     expect(h.slack.messages('etl-alerts')).toHaveLength(1);
     expect(allText(h.slack.messages('etl-alerts')[0] ?? {})).toContain('RefreshAggregates');
@@ -111,6 +119,73 @@ describe('Slack errors', () => {
     // Moving again finds nothing: delivered exactly once.
     expect((await h.pipeline.redriveDeadLetters()).moved).toBe(0);
     expect(h.slack.messages()).toHaveLength(1);
+  });
+
+  it('a transient error (internal_error) is not dead-lettered: the message returns to the queue and is delivered', async () => {
+    const example = examples.failed();
+    h = await harness({ history: historiesOf([example]) });
+    h.slack.injectFault({ error: 'internal_error', target: 'api' });
+    const { delivery } = await h.pipeline.run(example.event);
+    expect(delivery).toEqual({ delivered: 1, failed: 1 });
+    expect(h.pipeline.deadLetterQueue.peekBodies()).toEqual([]);
+    expect(h.slack.messages()).toHaveLength(1);
+  });
+
+  it('an unknown Slack error is retried through the queue, then dead-lettered by the redrive policy', async () => {
+    const example = examples.failed();
+    h = await harness({ history: historiesOf([example]), maxReceiveCount: 2 });
+    h.slack.injectFault({ error: 'something_new', target: 'api', times: 10 });
+    const { delivery } = await h.pipeline.run(example.event);
+    expect(delivery).toEqual({ delivered: 0, failed: 2 });
+    expect(h.pipeline.deadLetterQueue.peekBodies()).toHaveLength(1);
+  });
+});
+
+describe('poison records fail fast', () => {
+  const send = (hh: Harness, body: string, group: string, id: string) =>
+    hh.pipeline.queue.sendMessage({ MessageBody: body, MessageGroupId: group, MessageDeduplicationId: id });
+
+  it('bodies that are not delivery messages go to the DLQ at once with the reason, and free their group', async () => {
+    const example = examples.failed();
+    h = await harness({ history: historiesOf([example]), channel: 'C0ALERTS' });
+    const start = h.pipeline.clock.now();
+    send(h, 'not json', 'C0ALERTS', 'p-1');
+    send(h, '{"payload": 42}', 'C0ALERTS', 'p-2');
+    send(h, '[1, 2]', 'C0ALERTS', 'p-3');
+    const { delivery } = await h.pipeline.run(example.event);
+    expect(delivery).toEqual({ delivered: 4, failed: 0 });
+    const dead = h.pipeline.deadLetterQueue.receiveMessage(10, 0);
+    expect(dead.map((m) => m.MessageAttributes?.error?.StringValue)).toEqual(
+      Array(3).fill('Delivery.InvalidBody')
+    );
+    // The wrapped body keeps the original, byte for byte.
+    expect(dead.map((m) => (JSON.parse(m.Body) as { body: string }).body)).toEqual([
+      'not json',
+      '{"payload": 42}',
+      '[1, 2]',
+    ]);
+    // The good notification behind them went out at once, not after 3 visibility timeouts.
+    expect(h.slack.messages()).toHaveLength(1);
+    expect((h.slack.messages()[0]?.receivedAt ?? Number.POSITIVE_INFINITY) - start).toBeLessThan(60_000);
+  });
+
+  it('a body naming a channel this environment does not post to is dead-lettered, never posted', async () => {
+    const example = examples.failed();
+    h = await harness({ history: historiesOf([example]), channel: 'C0ALERTS' });
+    h.slack.addChannel({ id: 'C0OTHER', name: 'other' });
+    await h.pipeline.notify(example.event);
+    // Rewrite the queued message's channel, as a sender bypassing the notifier would.
+    const [queued] = h.pipeline.queue.receiveMessage(1, 30);
+    const body = JSON.parse(queued?.Body ?? '{}') as { payload: { channel: string } };
+    body.payload.channel = 'C0OTHER';
+    h.pipeline.queue.deleteMessage(queued?.ReceiptHandle ?? '');
+    send(h, JSON.stringify(body), 'C0ALERTS', 'forged');
+    await h.pipeline.deliver();
+    expect(h.slack.messages()).toEqual([]);
+    const [dead] = h.pipeline.deadLetterQueue.receiveMessage(1, 0);
+    expect(dead?.MessageAttributes?.reason?.StringValue).toBe(
+      'the channel C0OTHER is not one this environment posts to'
+    );
   });
 });
 

@@ -116,16 +116,92 @@ describe('one execution, one message', () => {
   });
 });
 
+describe('a storm: one state machine failing many times in a channel', () => {
+  const storm = (count: number) =>
+    Array.from({ length: count }, (_, i) =>
+      renamed(examples.failed(), `nightly-storm-${String(i).padStart(3, '0')}`)
+    );
+  /** The executions a thread reply lists: one per line (each line links the execution by its console URL). */
+  const namesIn = (text: string) =>
+    text.split('\n').map((line) => /\|(nightly-storm-\d{3})>/.exec(line)?.[1]);
+
+  it('past 5 in the window, one digest message updated in place lists every execution in its thread, once', async () => {
+    const runs = storm(30);
+    h = await harness({ history: historiesOf(runs) });
+    // All queued before the Pipe gets to them: one flush lists the backlog (the timed storm is in the bench).
+    for (const run of runs) await h.pipeline.notify(run.event);
+    await h.pipeline.deliver();
+    const all = h.slack.messages('alerts');
+    const top = all.filter((m) => m.threadTs === undefined);
+    // The first 5 get their own message; the rest go into one digest.
+    expect(top).toHaveLength(6);
+    const digest = top[5];
+    const replies = all.filter((m) => m.threadTs === digest?.ts);
+    const listed = replies.flatMap((r) => namesIn(r.text ?? ''));
+    expect(listed).toEqual(runs.slice(5).map((r) => r.event.detail.name));
+    // Thread replies batch several executions each.
+    expect(replies.length).toBeLessThan(listed.length / 2);
+    const shown = h.slack.conversations().C0ALERTS?.find((m) => m.ts === digest?.ts);
+    const current = shown?.edits.at(-1)?.text ?? shown?.text ?? '';
+    expect(current).toContain('Storm: 25 notifications of nightly-etl');
+    expect(current).toContain('FAILED 25');
+    // The latest errors, without the execution (the thread lists each execution once).
+    expect(current).toContain('*Latest:*\n• :x: Failed in *RefreshAggregates*');
+    // Nothing dead-lettered, nothing twice.
+    expect(h.pipeline.deadLetterQueue.peekBodies()).toEqual([]);
+    expect(new Set(listed).size).toBe(listed.length);
+  });
+
+  it('a duplicated event of a digested execution is not listed again', async () => {
+    const runs = storm(7);
+    h = await harness({ history: historiesOf(runs) });
+    for (const run of runs) await h.pipeline.notify(run.event);
+    await h.pipeline.deliver();
+    await h.pipeline.clock.sleep(6 * 60_000);
+    await h.pipeline.notify((runs[6] as (typeof runs)[number]).event);
+    await h.pipeline.deliver();
+    const listed = h.slack
+      .messages('alerts')
+      .filter((m) => m.threadTs !== undefined)
+      .flatMap((m) => namesIn(m.text ?? ''));
+    expect(listed).toEqual(['nightly-storm-005', 'nightly-storm-006']);
+  });
+
+  it('a quiet state machine gets its own messages again after the window', async () => {
+    const runs = storm(8);
+    h = await harness({
+      history: historiesOf(runs),
+      lifecycle: { stormThreshold: 2, stormWindowSeconds: 60 },
+    });
+    for (const run of runs.slice(0, 4)) await h.pipeline.notify(run.event);
+    await h.pipeline.deliver();
+    await h.pipeline.clock.sleep(5 * 60_000);
+    for (const run of runs.slice(4, 6)) await h.pipeline.notify(run.event);
+    await h.pipeline.deliver();
+    const top = h.slack.messages('alerts').filter((m) => m.threadTs === undefined);
+    // 2 own + 1 digest, then 2 own again after the quiet time.
+    expect(
+      top.map((m) => (/Storm:/.test(m.text ?? '') ? 'digest' : /nightly-storm-\d{3}/.exec(allText(m))?.[0]))
+    ).toEqual(['nightly-storm-000', 'nightly-storm-001', 'digest', 'nightly-storm-004', 'nightly-storm-005']);
+  });
+});
+
 describe('a burst to one channel', () => {
-  it('trips the rate limit, and every message is still delivered, in order, none twice', async () => {
+  it('is paced under the rate limit (a burst of 3, then 1 a second): no 429, every message delivered, in order, none twice', async () => {
     // Prepare: eight executions finishing together, all for #alerts (burst 3, then 1 a second).
     const runs = Array.from({ length: 8 }, (_, i) => renamed(examples.failed(), `nightly-burst-${i}`));
-    h = await harness({ history: historiesOf(runs) });
+    // Storm digests off: this is about pacing eight separate messages.
+    h = await harness({ history: historiesOf(runs), lifecycle: { stormThreshold: 0 } });
     for (const run of runs) await h.pipeline.notify(run.event);
     // Act
     const stats = await h.pipeline.deliver();
     // Assess
-    expect(h.slack.requests.filter((r) => r.status === 429).length).toBeGreaterThan(0);
+    expect(h.slack.requests.filter((r) => r.status === 429)).toEqual([]);
+    const times = h.slack.messages('alerts').map((m) => m.receivedAt);
+    // After the burst of 3, each post waits for its slot: at least a second after the one before.
+    for (let i = 3; i < times.length; i += 1) {
+      expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(1000);
+    }
     const names = h.slack.messages('alerts').map((m) => /nightly-burst-\d/.exec(allText(m))?.[0]);
     expect(names).toEqual(runs.map((r) => r.event.detail.name));
     expect(stats.delivered).toBe(8);

@@ -39,6 +39,31 @@ describe('parseEnvironment', () => {
     );
   });
 
+  it('storm digests: threshold and window validated, defaults filled, off with threshold 0, channel mode only', () => {
+    expect(parseEnvironment('dev', { ...minimal, storm: {} }).storm).toEqual({
+      threshold: 5,
+      windowSeconds: 300,
+    });
+    expect(parseEnvironment('dev', { ...minimal, storm: { threshold: 20, window: 'PT15M' } }).storm).toEqual({
+      threshold: 20,
+      windowSeconds: 900,
+    });
+    expect(parseEnvironment('dev', { ...minimal, storm: { threshold: 0 } }).storm?.threshold).toBe(0);
+    expect(errorOf(() => parseEnvironment('dev', { ...minimal, storm: { threshold: -1 } }))).toBe(
+      'cdk.json context environments.dev.storm.threshold is -1; use a whole number from 0 (off) to 1000'
+    );
+    expect(errorOf(() => parseEnvironment('dev', { ...minimal, storm: { window: 'PT10S' } }))).toBe(
+      'cdk.json context environments.dev.storm.window is "PT10S"; use an ISO 8601 duration from PT1M to P1D, like "PT5M"'
+    );
+    expect(errorOf(() => parseEnvironment('dev', { ...minimal, storm: { size: 3 } }))).toMatch(
+      /storm is \{"size":3\}; use \{"threshold": 5, "window": "PT5M"\}/
+    );
+    const webhook = { ...minimal, destination: { type: 'webhook' } };
+    expect(errorOf(() => parseEnvironment('dev', { ...webhook, storm: { threshold: 3 } }))).toMatch(
+      /storm needs a channel destination/
+    );
+  });
+
   it('defaults the webhook parameter to /{env}/SLACK_URL', () => {
     const config = parseEnvironment('staging', { ...minimal, destination: { type: 'webhook' } });
     expect(config.destination).toEqual({ type: 'webhook', parameterName: '/staging/SLACK_URL' });
@@ -59,7 +84,7 @@ describe('parseEnvironment', () => {
     ],
     [
       { ...minimal, channel: '#alerts' },
-      'cdk.json context environments.dev.channel is not a setting; use one of account, region, stateMachineArns, stateMachineNamePrefixes, statuses, destination, mentionOnFailure, template, alarmTopicArn, logExecutionData, replyBroadcast, runningLongerThan, actions, sources',
+      'cdk.json context environments.dev.channel is not a setting; use one of account, region, stateMachineArns, stateMachineNamePrefixes, statuses, destination, mentionOnFailure, template, alarmTopicArn, logExecutionData, replyBroadcast, runningLongerThan, actions, sources, storm',
     ],
     [
       { stateMachineNamePrefixes: ['etl-'] },

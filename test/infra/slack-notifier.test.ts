@@ -119,6 +119,41 @@ describe('IAM: each grant scoped to what the machine calls', () => {
     expect(grants(deliveryStatements, 'ssm:GetParameter')).toEqual([]);
   });
 
+  it('delivery: SendMessage on the dead-letter queue (poison records, permanent refusals) and its own queue (storm flushes) only', () => {
+    const dlq = ref(channel, notifier.deadLetterQueue);
+    const queue = ref(channel, notifier.queue);
+    expect(grants(deliveryStatements, 'sqs:SendMessage')).toEqual([
+      expect.objectContaining({
+        Action: 'sqs:SendMessage',
+        Resource: [{ 'Fn::GetAtt': [dlq, 'Arn'] }, { 'Fn::GetAtt': [queue, 'Arn'] }],
+      }),
+    ]);
+  });
+
+  it('delivery: the dead-letter queue URL and the environment’s channel are written into the definition', () => {
+    const subs = notifier.deliverySubstitutions;
+    expect(subs.AllowedChannels).toBe('C0123456789');
+    // Storm digests at their defaults.
+    expect([subs.StormThreshold, subs.StormWindowSeconds]).toEqual(['5', '300']);
+    expect(channel.stack.resolve(subs.DeadLetterQueueUrl)).toEqual({
+      Ref: ref(channel, notifier.deadLetterQueue),
+    });
+  });
+
+  it('delivery: the storm setting reaches the definition', () => {
+    const stormy = synthNotifier({
+      stateMachineNamePrefixes: ['etl-'],
+      destination: { type: 'channel', channel: '#ops' },
+      storm: { threshold: 0, windowSeconds: 600 },
+    });
+    const subs = stormy.notifier.deliverySubstitutions;
+    expect([subs.StormThreshold, subs.StormWindowSeconds, subs.AllowedChannels]).toEqual([
+      '0',
+      '600',
+      '#ops',
+    ]);
+  });
+
   it('formatter: GetExecutionHistory on the watched executions (to read the history itself)', () => {
     const formatterStatements = statementsOfRole(
       template,
@@ -566,7 +601,7 @@ describe('alarms', () => {
 });
 
 describe('least exposure', () => {
-  it('the queue denies SendMessage to every principal but the notifier role and the replay role', () => {
+  it('the queue denies SendMessage to every principal but the notifier, the replay role and the delivery (storm flushes)', () => {
     const { template, notifier } = channel;
     const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy')).filter((policy) =>
       (policy.Properties.Queues as Array<{ Ref: string }>).some((q) => q.Ref === ref(channel, notifier.queue))
@@ -583,6 +618,7 @@ describe('least exposure', () => {
             'aws:PrincipalArn': [
               { 'Fn::GetAtt': [ref(channel, notifier.notifierStateMachine.role as IConstruct), 'Arn'] },
               { 'Fn::GetAtt': [ref(channel, notifier.replayRole), 'Arn'] },
+              { 'Fn::GetAtt': [ref(channel, notifier.deliveryStateMachine.role as IConstruct), 'Arn'] },
             ],
           },
         },

@@ -21,6 +21,14 @@ const settings = {
   DelayedAfterSeconds: '900',
   EndedRetentionSeconds: '2592000',
   RunningRetentionSeconds: '34560000',
+  DeadLetterQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/dlq.fifo',
+  AllowedChannels: 'C0123456789,#ops',
+  PaceIntervalMs: '1000',
+  PaceBurst: '3',
+  QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/q.fifo',
+  StormThreshold: '5',
+  StormWindowSeconds: '300',
+  StormFlushSeconds: '10',
 };
 const channel = JSON.parse(substitute(readAsl('deliver.asl.json'), settings)) as Definition;
 const webhook = JSON.parse(
@@ -72,7 +80,7 @@ describe('deliver.asl.json: the store decides', () => {
     expect(load.Resource).toBe('arn:aws:states:::dynamodb:getItem');
     const args = load.Arguments as Record<string, unknown>;
     expect(args.ConsistentRead).toBe(true);
-    expect(await evaluate(args.Key, { input: {} }, { msg: delivery })).toEqual({
+    expect(await evaluate(args.Key, { input: {} }, { msg: delivery, channel: 'C0123456789' })).toEqual({
       pk: { S: 'C0123456789' },
       sk: { S: delivery.executionArn },
     });
@@ -121,7 +129,7 @@ describe('deliver.asl.json: the store decides', () => {
     expect(claim.Resource).toBe('arn:aws:states:::dynamodb:updateItem');
     expect(args.ConditionExpression).toBe('NOT contains(#sent, :id)');
     expect(claim.Catch).toEqual([
-      expect.objectContaining({ ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], Next: 'Load' }),
+      expect.objectContaining({ ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], Next: 'Reload' }),
     ]);
   });
 
@@ -223,7 +231,15 @@ describe('deliver.asl.json: Slack calls', () => {
     expect(await routeWith(checked, out, earlierVars)).toBe('Frame');
     expect(await routeWith(checked, { found: '', earlier: '' }, earlierVars)).toBe('Claim');
     const claimed = state(channel, 'ClaimedBefore');
-    expect(await routeWith(claimed, {}, { ...earlierVars, lookingFor: '' })).toBe('FindLostParent');
+    // Through WhereLost (the time-budget guard), which looks for the parent when none is known.
+    expect(await routeWith(claimed, {}, { ...earlierVars, lookingFor: '' })).toBe('WhereLost');
+    expect(
+      await routeWith(
+        state(channel, 'WhereLost'),
+        {},
+        { ...earlierVars, startedAt: 0, slackBudgetSeconds: 1e12 }
+      )
+    ).toBe('FindLostParent');
     // Looked once already, or a parent known: claim.
     expect(await routeWith(claimed, {}, earlierVars)).toBe('Claim');
     expect(
@@ -237,8 +253,9 @@ describe('deliver.asl.json: Slack calls', () => {
     [{ ok: false, error: 'internal_error' }, 'SlackUnavailable'],
     [{ ok: false, error: 'invalid_blocks' }, 'UseFallback'],
     [{ ok: false, error: 'msg_too_long' }, 'UseFallback'],
-    [{ ok: false, error: 'channel_not_found' }, 'SlackRejected'],
-    [{ ok: false, error: 'invalid_auth' }, 'SlackRejected'],
+    [{ ok: false, error: 'channel_not_found' }, 'Refused'],
+    [{ ok: false, error: 'invalid_auth' }, 'Refused'],
+    [{ ok: false, error: 'something_new' }, 'Refused'],
   ])('routes the parent answer %j to %s', async (input, next) => {
     expect(await routeWith(state(channel, 'ParentPosted'), input, vars)).toBe(next);
   });
@@ -250,16 +267,48 @@ describe('deliver.asl.json: Slack calls', () => {
         { ok: false, error: 'invalid_blocks' },
         { ...vars, useFallback: true }
       )
-    ).toBe('SlackRejected');
+    ).toBe('Refused');
   });
 
   it.each([
-    [{ ok: true }, 'PostReply'],
-    [{ ok: false, error: 'message_not_found' }, 'PostParent'],
-    [{ ok: false, error: 'cant_update_message' }, 'PostReply'],
-    [{ ok: false, error: 'edit_window_closed' }, 'PostReply'],
-  ])('routes the edit answer %j to %s', async (input, next) => {
-    expect(await routeWith(state(channel, 'ParentUpdated'), input, vars)).toBe(next);
+    ['invalid_auth', 'DeadLetter'],
+    ['account_inactive', 'DeadLetter'],
+    ['token_revoked', 'DeadLetter'],
+    ['channel_not_found', 'DeadLetter'],
+    ['not_in_channel', 'DeadLetter'],
+    ['is_archived', 'DeadLetter'],
+    ['invalid_blocks', 'DeadLetter'],
+    ['something_new', 'SlackRejected'],
+  ])(
+    'a refusal %s goes to %s (permanent: the dead-letter queue at once; unknown: retried by the queue)',
+    async (error, next) => {
+      const permanentErrors = (state(channel, 'Read').Assign as { permanentErrors: string[] })
+        .permanentErrors;
+      expect(await routeWith(state(channel, 'Refused'), { ok: false, error }, { permanentErrors })).toBe(
+        next
+      );
+    }
+  );
+
+  it.each([
+    [{ ok: true }, 'reply'],
+    [{ ok: false, error: 'message_not_found' }, 'parent'],
+    [{ ok: false, error: 'cant_update_message' }, 'reply'],
+    [{ ok: false, error: 'edit_window_closed' }, 'reply'],
+  ])('routes the edit answer %j through pacing to the %s post', async (input, then) => {
+    const updated = state(channel, 'ParentUpdated');
+    expect(await routeWith(updated, input, vars)).toBe('Pace');
+    const paced = state(channel, 'Paced');
+    const expected = then === 'reply' ? 'PostReply' : 'PostParent';
+    const matching: string[] = [];
+    for (const r of updated.Choices as Array<{ Condition: string; Assign?: { then?: string } }>) {
+      if ((await evaluate(r.Condition, { input }, vars)) === true) {
+        matching.push(r.Assign?.then ?? '');
+        break;
+      }
+    }
+    expect(matching).toEqual([then]);
+    expect(await routeWith(paced, {}, { then })).toBe(expected);
   });
 
   it('fails with the Slack error as the error name, so the DLQ and the console show it', async () => {
@@ -366,5 +415,63 @@ describe('deliver-webhook.asl.json', () => {
     expect(
       await evaluate(args.RequestBody, { input: records, context }, { msg: delivery, delayedNote: '' })
     ).toEqual(delivery.payload);
+  });
+});
+
+describe('deliver.asl.json: pacing and admission', () => {
+  const config = { paceIntervalMs: '1000', paceBurst: '3', allowedChannels: 'C0123456789,#ops' };
+
+  it('a busy channel: the slot is the bucket’s new end minus the burst allowance, never before now', async () => {
+    const busy = state(channel, 'PaceBusy');
+    const slotAt = (busy.Assign as { slotAt: string }).slotAt;
+    const at = (next: number, now: number) =>
+      evaluate(
+        slotAt.replaceAll('$millis()', String(now)),
+        { input: {}, result: { Attributes: { next: { N: String(next) } } } },
+        { config }
+      );
+    // Bucket full again at now + 1.5 s after this reservation: within the burst of 3, post now.
+    expect(await at(101_500, 100_000)).toBe(100_000);
+    // Three reservations ahead (full at now + 5 s): wait 2 s.
+    expect(await at(105_000, 100_000)).toBe(102_000);
+    const args = busy.Arguments as Record<string, unknown>;
+    expect(args.UpdateExpression).toBe('ADD #next :interval SET #expiresAt = :expires');
+    expect(args.ReturnValues).toBe('UPDATED_NEW');
+  });
+
+  it('a quiet channel takes the slot now, on condition that nothing is reserved ahead', () => {
+    const args = state(channel, 'Pace').Arguments as Record<string, unknown>;
+    expect(args.ConditionExpression).toBe('attribute_not_exists(#next) OR #next <= :now');
+    expect((state(channel, 'Pace').Catch as Array<{ Next: string }>)[0]?.Next).toBe('PaceBusy');
+  });
+
+  it.each([
+    [{ valid: false, channel: 'C0123456789', msg: {} }, 'DeadLetter'],
+    [{ valid: true, channel: 'C0999999999', msg: {} }, 'DeadLetter'],
+    [{ valid: true, channel: '#ops', msg: {} }, 'Load'],
+    [{ valid: true, channel: 'C0123456789', msg: { check: 'stormFlush' } }, 'FlushRead'],
+  ])('admits %j to %s', async (vars, next) => {
+    expect(await routeWith(state(channel, 'Admit'), {}, { ...vars, config })).toBe(next);
+  });
+
+  it('a dead letter keeps the original body and says why, in the body and as a message attribute', async () => {
+    const args = state(channel, 'DeadLetter').Arguments as Record<string, unknown>;
+    const vars = {
+      reason: 'Slack refused the message: is_archived',
+      deadError: 'Slack.is_archived',
+      body: records[0]?.body,
+      record: records[0],
+    };
+    const body = JSON.parse((await evaluate(args.MessageBody, { input: {} }, vars)) as string);
+    expect(body).toMatchObject({
+      deadLetter: { reason: vars.reason, error: vars.deadError },
+      body: vars.body,
+    });
+    expect(await evaluate(args.MessageGroupId, { input: {} }, vars)).toBe('C0123456789');
+    expect(await evaluate(args.MessageDeduplicationId, { input: {} }, vars)).toBe('m-1');
+    expect(await evaluate(args.MessageAttributes, { input: {} }, vars)).toEqual({
+      reason: { DataType: 'String', StringValue: vars.reason },
+      error: { DataType: 'String', StringValue: vars.deadError },
+    });
   });
 });

@@ -24,7 +24,11 @@ function load(file: string, substitutions: Record<string, string>): string {
 const CONNECTION = 'arn:aws:events:us-east-1:123456789012:connection/slack/abc';
 const EXECUTION_ARN = 'arn:aws:states:us-east-1:123456789012:execution:etl:run-1';
 const STORE: Record<string, string> = {
-  ...localStoreSubstitutions('arn:aws:sqs:us-east-1:123456789012:notify.fifo'),
+  ...localStoreSubstitutions(
+    'arn:aws:sqs:us-east-1:123456789012:notify.fifo',
+    {},
+    { allowedChannels: 'C0TEST' }
+  ),
   MentionOnFailure: '',
 };
 const deliver = () => load('deliver.asl.json', { ConnectionArn: CONNECTION, ...STORE });
@@ -129,8 +133,9 @@ describe('statemachines/deliver.asl.json on the local runner', () => {
       random: () => 0.75,
     });
     expect(result.status).toBe('SUCCEEDED');
-    // IntervalSeconds 2, BackoffRate 2: delays 0.75×2 and 0.75×4 (the store's Load and Claim come first, Record last)
-    expect(secondsOf(result.events, 'TaskScheduled')).toEqual([0, 0, 0, 1.5, 4.5, 4.5]);
+    // IntervalSeconds 2, BackoffRate 2: delays 0.75×2 and 0.75×4 (the store's Load, Claim and the pacing slot come
+    // first, Record last)
+    expect(secondsOf(result.events, 'TaskScheduled')).toEqual([0, 0, 0, 0, 1.5, 4.5, 4.5]);
   });
 
   it('posts the plain-text fallback after invalid_blocks', async () => {
@@ -151,12 +156,34 @@ describe('statemachines/deliver.asl.json on the local runner', () => {
     ).toBeUndefined();
   });
 
-  it('fails with Slack.<error> when Slack rejects the message', async () => {
-    const http = slack([{ ok: false, error: 'channel_not_found' }]);
+  it('fails with Slack.<error> when Slack rejects the message for a reason it does not know (retried by the queue)', async () => {
+    const http = slack([{ ok: false, error: 'something_new' }]);
     const result = await runStateMachine(deliver(), RECORDS, {
       resources: { ...EMPTY_STORE, [HTTP]: http.handler },
     });
-    expect(result).toMatchObject({ status: 'FAILED', error: 'Slack.channel_not_found' });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'Slack.something_new' });
+  });
+
+  it('sends a permanent refusal to the dead-letter queue with the reason, and succeeds', async () => {
+    const http = slack([{ ok: false, error: 'channel_not_found' }]);
+    const sqs = recorder(() => ({ MessageId: 'dead-1' }));
+    const result = await runStateMachine(deliver(), RECORDS, {
+      resources: { ...EMPTY_STORE, [HTTP]: http.handler, 'arn:aws:states:::sqs:sendMessage': sqs.handler },
+    });
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: { outcome: 'dead-lettered' } });
+    const sent = argsOf<Record<string, unknown>>(sqs.calls, 0);
+    expect(sent).toMatchObject({
+      QueueUrl: STORE.DeadLetterQueueUrl,
+      MessageGroupId: 'C0TEST',
+      MessageDeduplicationId: 'sqs-1',
+      MessageAttributes: {
+        reason: { DataType: 'String', StringValue: 'Slack refused the message: channel_not_found' },
+      },
+    });
+    expect(JSON.parse(sent.MessageBody as string)).toMatchObject({
+      deadLetter: { error: 'Slack.channel_not_found' },
+      body: RECORDS[0]?.body,
+    });
   });
 });
 
