@@ -25,9 +25,9 @@ async function next(name: string, variables: Record<string, unknown>): Promise<s
 }
 
 describe('deliver.asl.json: mute', () => {
-  it('runs first, for notifications that name their state machine; a runningLongerThan check is never muted', async () => {
+  it('runs once a message is admitted, for notifications that name their state machine; a runningLongerThan check is never muted', async () => {
     expect(definition.StartAt).toBe('Read');
-    expect(state(definition, 'Read').Next).toBe('MuteApplies');
+    expect(state(definition, 'Admit').Default).toBe('MuteApplies');
     expect(await next('MuteApplies', { msg: notification })).toBe('LoadMute');
     expect(await next('MuteApplies', { msg: check })).toBe('Load');
     expect(

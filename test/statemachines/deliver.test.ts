@@ -448,7 +448,7 @@ describe('deliver.asl.json: pacing and admission', () => {
   it.each([
     [{ valid: false, channel: 'C0123456789', msg: {} }, 'DeadLetter'],
     [{ valid: true, channel: 'C0999999999', msg: {} }, 'DeadLetter'],
-    [{ valid: true, channel: '#ops', msg: {} }, 'Load'],
+    [{ valid: true, channel: '#ops', msg: {} }, 'MuteApplies'],
     [{ valid: true, channel: 'C0123456789', msg: { check: 'stormFlush' } }, 'FlushRead'],
   ])('admits %j to %s', async (vars, next) => {
     expect(await routeWith(state(channel, 'Admit'), {}, { ...vars, config })).toBe(next);
