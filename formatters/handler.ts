@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SFNClient } from '@aws-sdk/client-sfn';
+import { DEFAULT_TEMPLATE } from '../contract/templates.js';
 import type {
   DeliveryMessage,
   FormatterInput,
@@ -193,7 +194,7 @@ export function createHandler(options: HandlerOptions = {}): FormatterHandler {
     let message: SlackMessage;
     try {
       message = await renderSummary(summary, settings, undefined, (warning) =>
-        logger.warn('template output fixed', { template: settings.template ?? 'detailed', warning })
+        logger.warn('template output fixed', { template: settings.template ?? DEFAULT_TEMPLATE, warning })
       );
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;

@@ -2,11 +2,13 @@
  * One environment's stack, `SfnSlackNotifier-<env>`: the SlackNotifier construct wired from the validated
  * cdk.json configuration, plus the outputs the operator commands look up by name.
  */
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import path from 'node:path';
+import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import type { OutputName } from '../../contract/outputs.js';
 import type { EnvironmentConfig } from '../config.js';
 import { type SlackDestination, SlackNotifier } from '../constructs/slack-notifier.js';
 
@@ -20,13 +22,15 @@ export interface NotifierStackProps extends StackProps {
   readonly formatterEntry?: string;
 }
 
-/** The stack name for an environment. */
-export function notifierStackName(environmentName: string): string {
-  return `SfnSlackNotifier-${environmentName}`;
-}
+export { notifierStackName } from '../../contract/outputs.js';
 
 export class NotifierStack extends Stack {
   public readonly notifier: SlackNotifier;
+
+  /** Every output name comes from the contract, which the CLI reads them by. */
+  private output(name: OutputName, value: string): void {
+    new CfnOutput(this, name, { value });
+  }
 
   constructor(scope: Construct, id: string, props: NotifierStackProps) {
     super(scope, id, props);
@@ -58,46 +62,49 @@ export class NotifierStack extends Stack {
 
     this.notifier = new SlackNotifier(this, 'Notifier', {
       environmentName: config.name,
-      stateMachineArns: config.stateMachineArns,
-      stateMachineNamePrefixes: config.stateMachineNamePrefixes,
-      statuses: config.statuses,
+      routes: config.routes,
+      allowedChannels: config.allowedChannels,
+      mute: config.mute,
+      // Paths in cdk.json are relative to it: the directory cdk synth runs in.
+      customTemplates: Object.fromEntries(
+        Object.entries(config.customTemplates).map(([id, file]) => [id, path.resolve(file)])
+      ),
       destination,
-      template: config.template,
       logExecutionData: config.logExecutionData,
       ...(props.formatterEntry === undefined ? {} : { formatterEntry: props.formatterEntry }),
-      ...(config.mentionOnFailure === undefined ? {} : { mentionOnFailure: config.mentionOnFailure }),
       ...(config.alarmTopicArn === undefined
         ? {}
         : { alarmTopic: sns.Topic.fromTopicArn(this, 'AlarmTopic', config.alarmTopicArn) }),
     });
 
+    for (const warning of config.warnings) Annotations.of(this).addWarningV2('sfn-slack:config', warning);
     const n = this.notifier;
-    new CfnOutput(this, 'NotifierStateMachineArn', { value: n.notifierStateMachine.stateMachineArn });
-    new CfnOutput(this, 'DeliveryStateMachineArn', { value: n.deliveryStateMachine.stateMachineArn });
-    new CfnOutput(this, 'QueueUrl', { value: n.queue.queueUrl });
-    new CfnOutput(this, 'QueueArn', { value: n.queue.queueArn });
-    new CfnOutput(this, 'DeadLetterQueueUrl', { value: n.deadLetterQueue.queueUrl });
-    new CfnOutput(this, 'DeadLetterQueueArn', { value: n.deadLetterQueue.queueArn });
-    new CfnOutput(this, 'ConnectionArn', { value: n.connection.connectionArn });
-    new CfnOutput(this, 'ConnectionName', { value: n.connection.connectionName });
-    new CfnOutput(this, 'FormatterFunctionName', { value: n.formatter.functionName });
+    this.output('NotifierStateMachineArn', n.notifierStateMachine.stateMachineArn);
+    this.output('DeliveryStateMachineArn', n.deliveryStateMachine.stateMachineArn);
+    this.output('QueueUrl', n.queue.queueUrl);
+    this.output('QueueArn', n.queue.queueArn);
+    this.output('DeadLetterQueueUrl', n.deadLetterQueue.queueUrl);
+    this.output('DeadLetterQueueArn', n.deadLetterQueue.queueArn);
+    this.output('ConnectionArn', n.connection.connectionArn);
+    this.output('ConnectionName', n.connection.connectionName);
+    this.output('FormatterFunctionName', n.formatter.functionName);
     // The configured topic, or the one created so that no alarm goes to nobody: subscribe to it.
-    new CfnOutput(this, 'AlarmTopicArn', { value: n.alarmTopic.topicArn });
+    this.output('AlarmTopicArn', n.alarmTopic.topicArn);
     // sfn-slack replay runs as this role: the queue accepts messages only from it and the notifier.
-    new CfnOutput(this, 'ReplayRoleArn', { value: n.replayRole.roleArn });
+    this.output('ReplayRoleArn', n.replayRole.roleArn);
     if (n.botTokenSecret) {
-      new CfnOutput(this, 'BotTokenSecretArn', { value: n.botTokenSecret.secretArn });
+      this.output('BotTokenSecretArn', n.botTokenSecret.secretArn);
     }
     // `sfn-slack doctor --send-test` posts here unless given --channel.
     if (n.slackChannel !== undefined) {
-      new CfnOutput(this, 'SlackChannel', { value: n.slackChannel });
+      this.output('SlackChannel', n.slackChannel);
     }
     if (n.webhookParameterName !== undefined) {
-      new CfnOutput(this, 'WebhookParameterName', { value: n.webhookParameterName });
+      this.output('WebhookParameterName', n.webhookParameterName);
     }
     // `sfn-slack setup --webhook` encrypts the parameter with this key.
     if (n.webhookParameterKey !== undefined) {
-      new CfnOutput(this, 'WebhookParameterKeyArn', { value: n.webhookParameterKey.keyArn });
+      this.output('WebhookParameterKeyArn', n.webhookParameterKey.keyArn);
     }
   }
 }
