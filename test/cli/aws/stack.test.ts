@@ -66,7 +66,7 @@ describe('output names', () => {
       path.resolve(import.meta.dirname, '../../../infra/stacks/notifier-stack.ts'),
       'utf8'
     );
-    const defined = [...source.matchAll(/new CfnOutput\(this, '([A-Za-z]+)'/g)].map((match) => match[1]);
+    const defined = [...source.matchAll(/this\.output\('([A-Za-z]+)'/g)].map((match) => match[1]);
     expect(defined.length).toBeGreaterThan(10);
     expect([...OUTPUT_NAMES].sort()).toEqual([...defined].sort());
   });
