@@ -924,7 +924,8 @@ function shorthandRoute(props: SlackNotifierProps): Route {
 }
 
 /** A custom template must compile at synth: a typo fails `cdk synth`, not every notification. */
-function compileCustomTemplate(id: string, file: string): void {
+function compileCustomTemplate(id: string, absolute: string): void {
+  const file = path.relative(process.cwd(), absolute) || absolute;
   let source: string;
   try {
     source = readFileSync(file, 'utf8');
