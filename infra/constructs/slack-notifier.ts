@@ -831,6 +831,14 @@ export class SlackNotifier extends Construct {
         });
       }
     }
+    // Tags are on the state machine: a name prefix is a wildcard on its state machines.
+    for (const resource of this.watchedStateMachines.filter((arn) => arn.endsWith('*') || Token.isUnresolved(arn))) {
+      Validations.of(this.notifierStateMachine.role).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this), resource)}]`,
+        reason:
+          'states:ListTagsForResource, and states:TagResource/UntagResource limited by aws:TagKeys to sfn-slack:muted, on the state machines of one watched name prefix: their names are not known in advance.',
+      });
+    }
     for (const resource of watchedMapRuns) {
       Validations.of(formatterRole).acknowledge({
         id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this), resource)}]`,
