@@ -6,7 +6,9 @@ try {
   buildApp().synth();
 } catch (error) {
   // A configuration mistake is one line for the person editing cdk.json, not a stack trace.
-  if (!(error instanceof ConfigError || (error instanceof Error && error.message.startsWith('SlackNotifier: ')))) {
+  if (
+    !(error instanceof ConfigError || (error instanceof Error && error.message.startsWith('SlackNotifier: ')))
+  ) {
     throw error;
   }
   process.stderr.write(`${error.message}\n`);

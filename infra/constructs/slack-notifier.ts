@@ -832,7 +832,9 @@ export class SlackNotifier extends Construct {
       }
     }
     // Tags are on the state machine: a name prefix is a wildcard on its state machines.
-    for (const resource of this.watchedStateMachines.filter((arn) => arn.endsWith('*') || Token.isUnresolved(arn))) {
+    for (const resource of this.watchedStateMachines.filter(
+      (arn) => arn.endsWith('*') || Token.isUnresolved(arn)
+    )) {
       Validations.of(this.notifierStateMachine.role).acknowledge({
         id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this), resource)}]`,
         reason:
