@@ -1,10 +1,12 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { register as registerDoctor } from './commands/doctor.js';
+import { register as registerMute } from './commands/mute.js';
 import { register as registerPreview } from './commands/preview.js';
 import { register as registerRender } from './commands/render.js';
 import { register as registerRenotify } from './commands/renotify.js';
 import { register as registerReplay } from './commands/replay.js';
+import { register as registerRoutes } from './commands/routes.js';
 import { register as registerSetup } from './commands/setup.js';
 import { register as registerStart } from './commands/start.js';
 
@@ -28,6 +30,8 @@ export function buildProgram(): Command {
   registerSetup(program);
   registerDoctor(program);
   registerStart(program);
+  registerRoutes(program);
+  registerMute(program);
   return program;
 }
 

@@ -1,0 +1,100 @@
+/**
+ * `sfn-slack routes`: which routes of an environment take a state machine's notification, and why, by the same
+ * rules the deployed notifier applies (contract/routes.ts). Reads cdk.json; needs no AWS account.
+ */
+import { type Command, Option } from 'commander';
+import { explainRoutes, routeDeliveries } from '../../contract/routes.js';
+import { EXECUTION_STATUSES, type ExecutionStatus, isExecutionStatus } from '../../contract/statuses.js';
+import { parseTags, readEnvironment, stateMachineArnOf } from '../environments.js';
+import { CliError, ExitCode } from '../errors.js';
+
+export interface RoutesOptions {
+  readonly env: string;
+  readonly stateMachine: string;
+  /** `key=value`, repeatable: the machine's tags. @default none */
+  readonly tags?: readonly string[];
+  /** @default FAILED */
+  readonly status?: string;
+  /** @default cdk.json */
+  readonly cdkJson?: string;
+  /** @default 'text' */
+  readonly output?: 'text' | 'json';
+}
+
+export function routesCommand(options: RoutesOptions): string {
+  const config = readEnvironment(options.env, options.cdkJson);
+  const status = options.status ?? 'FAILED';
+  if (!isExecutionStatus(status)) {
+    throw new CliError(`--status ${status}: use one of ${EXECUTION_STATUSES.join(', ')}`, ExitCode.badInput);
+  }
+  const tags = parseTags(options.tags);
+  const arn = stateMachineArnOf(options.stateMachine, config);
+  const [, , , region, account] = arn.split(':');
+  const subject = { stateMachineArn: arn, status: status as ExecutionStatus, account, region, tags };
+  const verdicts = explainRoutes(config.routes, subject);
+  const deliveries = routeDeliveries(
+    { environment: config.name, routes: config.routes, allowedChannels: config.allowedChannels },
+    subject
+  );
+  if (options.output === 'json') {
+    return JSON.stringify(
+      {
+        stateMachineArn: arn,
+        status,
+        tags,
+        routes: verdicts.map((v) => ({
+          route: v.route.name,
+          matches: v.matches,
+          skipped: v.skipped,
+          reason: v.reason,
+        })),
+        deliveries,
+      },
+      null,
+      2
+    );
+  }
+  const lines = [`${arn} ${status}${Object.keys(tags).length ? ` (tags ${options.tags?.join(' ')})` : ''}:`];
+  for (const v of verdicts)
+    lines.push(`  ${v.matches ? '✓' : v.skipped ? '-' : '✗'} ${v.route.name}: ${v.reason}`);
+  if (deliveries.length === 0) lines.push('no message: no route takes it');
+  for (const d of deliveries) {
+    const where = d.destination.type === 'channel' ? d.destination.channel : 'the webhook';
+    lines.push(
+      `→ ${where} (route ${d.route}, template ${d.template}${d.mentionOnFailure ? `, mention ${d.mentionOnFailure}` : ''})${
+        d.refused ? `; ${d.refused}` : ''
+      }`
+    );
+  }
+  if (config.readTags && Object.keys(tags).length === 0) {
+    lines.push(
+      '(this environment reads tags: pass the machine’s tags with --tags key=value to see their effect)'
+    );
+  }
+  return lines.join('\n');
+}
+
+export function register(program: Command): void {
+  program
+    .command('routes')
+    .summary('explain which routes take a state machine’s notifications, and why')
+    .description(
+      'Which routes of an environment (cdk.json) match a state machine with a status and tags, why the others do\n' +
+        'not, and the messages that would go out: channel, template and mention. The same rules as the deployed\n' +
+        'notifier. Needs no AWS account.'
+    )
+    .addOption(
+      new Option('-e, --env <name>', 'environment in cdk.json').env('SFN_SLACK_ENV').makeOptionMandatory()
+    )
+    .requiredOption(
+      '--state-machine <name|arn>',
+      'the state machine (a name is taken in the environment’s account and region)'
+    )
+    .option('--tags <key=value...>', 'the state machine’s tags')
+    .option('--status <status>', `execution status (${EXECUTION_STATUSES.join(', ')})`, 'FAILED')
+    .option('--cdk-json <path>', 'the cdk.json to read', 'cdk.json')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action((options: RoutesOptions) => {
+      process.stdout.write(`${routesCommand(options)}\n`);
+    });
+}
