@@ -3,6 +3,7 @@ import type { Usage } from './cost.js';
 import type { Assumptions, Measured } from './designs.js';
 import type { FaultEntry, FaultName, FaultResults, FaultTargetCheck } from './faults.js';
 import type { FormatterResults } from './formatter.js';
+import type { LifecycleResult } from './lifecycle.js';
 import type { BurstResult, SingleResult } from './pipeline.js';
 import type { Spread } from './stats.js';
 import type { TargetCheck } from './targets.js';
@@ -59,6 +60,8 @@ export interface Results {
   readonly loadAverage: readonly [number, number];
   readonly formatter: FormatterResults;
   readonly pipeline: { readonly burst: BurstSummary; readonly single: SingleResult };
+  /** One message per execution: shuffled, duplicated events and lost answers (bench/lifecycle.ts). */
+  readonly lifecycle?: LifecycleResult;
   readonly cost: CostResult;
   readonly targets: readonly TargetCheck[];
   /** The fault matrix (issue 10): one entry per fault, figures measured on the local pipeline. */

@@ -18,6 +18,7 @@ import {
 } from './designs.js';
 import { checkFaultTargets, FAULT_NAMES, type FaultEntry, type FaultName, faultMatrix } from './faults.js';
 import { benchFormatter } from './formatter.js';
+import { benchLifecycle } from './lifecycle.js';
 import { type BurstResult, burst, loadFormatter, single } from './pipeline.js';
 import { withReadmePerformance } from './readme.js';
 import { performanceDoc, textTable } from './report.js';
@@ -34,6 +35,7 @@ const plan = {
     { events: 25_000, runs: 15 },
   ],
   burst: { notifications: 200, channels: 5, repeats: 5 },
+  lifecycle: { executions: 50, seed: 1 },
   singleRuns: 15,
   /** As the issue tried it: 500 notifications over 10 channels; a storm of 500 failures in one channel. */
   faults: { notifications: 500, channels: 10, stormNotifications: 500, seed: 1 },
@@ -87,6 +89,7 @@ for (const name of FAULT_NAMES) {
   if (!faultEntries[name]) throw new Error(`the fault matrix has no entry ${name}`);
 }
 const faults = faultEntries as Record<FaultName, FaultEntry>;
+const lifecycle = await benchLifecycle(handler, plan.lifecycle, log);
 
 log('cost: this design and the seed design');
 const measured: Measured = {
@@ -116,6 +119,7 @@ const results: Results = {
   loadAverage: [loadAtStart, os.loadavg()[0] ?? 0],
   formatter,
   pipeline: { burst: burstSummary, single: one },
+  lifecycle,
   cost: {
     prices: { date: prices.date, region: prices.region },
     assumptions,
@@ -146,3 +150,9 @@ const readmePath = path.join(repoRoot, 'README.md');
 writeFileSync(readmePath, withReadmePerformance(readFileSync(readmePath, 'utf8'), results));
 log('wrote bench/results.json, docs/performance.md and the README performance table');
 console.log(`\n${textTable(results)}`);
+console.log(
+  `\none message per execution: ${lifecycle.executions} executions, ${lifecycle.events} events (${lifecycle.duplicatesSent} duplicates), ${lifecycle.answersLost} lost answers → ` +
+    `max ${lifecycle.maxParentsPerExecution} message per execution, ${lifecycle.wrongFinalStatus} wrong final status, ${lifecycle.duplicated} duplicated, ${lifecycle.lost} lost; ` +
+    `${lifecycle.lateStillRunning} late "still running" (${lifecycle.stillRunningOnce}/${lifecycle.longRuns / 2} long runs told once); ` +
+    `store $${lifecycle.store.dollarsPerThousandNotifications.toFixed(4)} per 1,000 notifications`
+);

@@ -150,4 +150,23 @@ export interface DeliveryMessage {
   readonly executionArn: string;
   readonly status: string;
   readonly deduplicationId: string;
+  /**
+   * The lifecycle fields the delivery state machine keeps one message per execution with (formatters/lifecycle.ts).
+   * Optional so a message queued by an older formatter still delivers (as a new parent, never deduplicated by
+   * the store beyond its id).
+   */
+  /** The execution's redrive count in the event. */
+  readonly redriveCount?: number;
+  /** `redrive#rank#time`: news with a key not above the one shown is stale and dropped. */
+  readonly orderKey?: string;
+  /** When the status changed (ISO 8601). */
+  readonly eventTime?: string;
+  /** When the execution started (ISO 8601): `runningLongerThan` counts from here. */
+  readonly startedAt?: string;
+  /** When the execution ended (ISO 8601), absent while it runs: a late delivery says "delayed: the run ended at …". */
+  readonly endedAt?: string;
+  /** The short reply added in the parent message's thread when this news edits an existing message. */
+  readonly reply?: { readonly text: string; readonly failure: boolean };
+  /** The watched state machine (for per-machine grouping such as storm digests). */
+  readonly stateMachineArn?: string;
 }

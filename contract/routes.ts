@@ -30,6 +30,11 @@ export interface DeployedSettings {
   readonly readTags: boolean;
   /** Pass the execution's input and output to the formatter (a route's template reads them). */
   readonly executionData: boolean;
+  /**
+   * runningLongerThan is set: a RUNNING event goes to every matching route's destination whatever its
+   * statuses, so the delivery can schedule the check there. @default false
+   */
+  readonly checksRunning?: boolean;
 }
 
 /** Where one route's messages go. A channel route posts with the environment's bot token. */
@@ -107,9 +112,14 @@ function nameOf(stateMachineArn: string): string {
 }
 
 /** Whether one route matches, and why (or why not). */
-export function matchRoute(route: Route, subject: RouteSubject): { matches: boolean; reason: string } {
+export function matchRoute(
+  route: Route,
+  subject: RouteSubject,
+  checksRunning = false
+): { matches: boolean; reason: string } {
   const m = route.match;
-  if (!route.statuses.includes(subject.status as ExecutionStatus)) {
+  const running = checksRunning && subject.status === 'RUNNING';
+  if (!running && !route.statuses.includes(subject.status as ExecutionStatus)) {
     return { matches: false, reason: `status ${subject.status} is not in ${route.statuses.join(', ')}` };
   }
   let machine = 'any state machine';
@@ -154,7 +164,11 @@ export function matchRoute(route: Route, subject: RouteSubject): { matches: bool
 }
 
 /** Every route's verdict, in order, honouring `stop`. */
-export function explainRoutes(routes: readonly Route[], subject: RouteSubject): RouteVerdict[] {
+export function explainRoutes(
+  routes: readonly Route[],
+  subject: RouteSubject,
+  checksRunning = false
+): RouteVerdict[] {
   let stopped: string | undefined;
   return routes.map((route) => {
     if (stopped !== undefined) {
@@ -165,7 +179,7 @@ export function explainRoutes(routes: readonly Route[], subject: RouteSubject): 
         reason: `not considered: route "${stopped}" matched with stop`,
       };
     }
-    const verdict = matchRoute(route, subject);
+    const verdict = matchRoute(route, subject, checksRunning);
     if (verdict.matches && route.stop) stopped = route.name;
     return { route, ...verdict, skipped: false };
   });
@@ -177,14 +191,14 @@ export function explainRoutes(routes: readonly Route[], subject: RouteSubject): 
  * channel tag outside `allowedChannels` is refused and the route's own channel kept.
  */
 export function routeDeliveries(
-  settings: Pick<DeployedSettings, 'environment' | 'routes' | 'allowedChannels'>,
+  settings: Pick<DeployedSettings, 'environment' | 'routes' | 'allowedChannels' | 'checksRunning'>,
   subject: RouteSubject
 ): RoutedDelivery[] {
   const { routes, allowedChannels, environment } = settings;
   const tags = subject.tags ?? {};
   const seen = new Set<string>();
   const out: RoutedDelivery[] = [];
-  for (const verdict of explainRoutes(routes, subject)) {
+  for (const verdict of explainRoutes(routes, subject, settings.checksRunning === true)) {
     if (!verdict.matches) continue;
     const route = verdict.route;
     let destination = route.destination;
@@ -214,6 +228,14 @@ export function routeDeliveries(
   return out;
 }
 
+/**
+ * The mention of the "still running" banner (the delivery definition's `MentionOnFailure`): the environment's,
+ * else the one route's. A check is scheduled per channel, not per route.
+ */
+export function bannerMention(routes: readonly Route[], environmentMention?: string): string {
+  return environmentMention ?? (routes.length === 1 ? (routes[0]?.mention ?? '') : '');
+}
+
 /** The FIFO message group of a destination: the channel, or `webhook`. */
 export function destinationKey(destination: RouteDestination): string {
   return destination.type === 'channel' ? destination.channel : 'webhook';
@@ -222,6 +244,31 @@ export function destinationKey(destination: RouteDestination): string {
 /** Whether the notifier must read the machine's tags: some route matches on tags or allows overrides. */
 export function routesReadTags(routes: readonly Route[]): boolean {
   return routes.some((r) => r.tagOverrides || Object.keys(r.match.tags).length > 0);
+}
+
+/**
+ * Whether the EventBridge rule derived from these routes (derivePattern) lets the event in: its status is one a
+ * route takes (or RUNNING when `alsoRunning`), and its machine is one a route names. The notifier decides the
+ * rest (tags, accounts, regions, stop).
+ */
+export function ruleLetsIn(
+  routes: readonly Route[],
+  subject: Pick<RouteSubject, 'stateMachineArn' | 'status'>,
+  alsoRunning = false
+): boolean {
+  const statusOk =
+    routes.some((r) => r.statuses.includes(subject.status as ExecutionStatus)) ||
+    (alsoRunning && subject.status === 'RUNNING');
+  const name = nameOf(subject.stateMachineArn);
+  const machineOk = routes.some((r) => {
+    const m = r.match;
+    if (m.stateMachineArns.length === 0 && m.stateMachineNamePrefixes.length === 0) return true;
+    return (
+      m.stateMachineArns.includes(subject.stateMachineArn) ||
+      m.stateMachineNamePrefixes.some((p) => name.startsWith(p))
+    );
+  });
+  return statusOk && machineOk;
 }
 
 /** How the rule's ARN patterns are built: the stack's partition, account and region (tokens are fine). */

@@ -3,6 +3,7 @@
  * `environments.<name>` at synth and by the CLI. Every error is one line that names the key and the fix.
  * Dependency-free: infra, formatters, local, cli and bench import it.
  */
+import { isoDurationSeconds } from './message-store.js';
 import {
   derivePattern,
   EVENT_PATTERN_LIMIT,
@@ -61,6 +62,11 @@ export interface EnvironmentConfig {
    * one of them)
    */
   readonly allowedChannels: readonly string[];
+  /**
+   * The environment's mention (the default of its routes' `mention`); the "still running" banner uses it.
+   * @default - none
+   */
+  readonly mentionOnFailure?: string;
   /** `sfn-slack mute` works here: the notifier reads the `sfn-slack:mute-until` tag. @default false */
   readonly mute: boolean;
   /** Whether the notifier reads the watched machine's tags (some route needs them, or mute is on). */
@@ -72,6 +78,15 @@ export interface EnvironmentConfig {
    * @default false
    */
   readonly logExecutionData: boolean;
+  /**
+   * A failure's thread reply is also shown in the channel (`reply_broadcast`). @default true
+   */
+  readonly replyBroadcast: boolean;
+  /**
+   * ISO 8601 duration (`PT2H`): a run still running then gets "still running" on its message (channel mode).
+   * @default - no check
+   */
+  readonly runningLongerThan?: string;
   /** Custom template files the routes name (relative to cdk.json), by the id the formatter knows them as. */
   readonly customTemplates: Readonly<Record<string, string>>;
   /** Things that are allowed but probably not meant, each one line with the reason. */
@@ -109,6 +124,8 @@ const KNOWN_KEYS = [
   'mute',
   'alarmTopicArn',
   'logExecutionData',
+  'replyBroadcast',
+  'runningLongerThan',
 ] as const;
 
 const ROUTE_KEYS = [
@@ -343,6 +360,24 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
       `${where}.mute is ${JSON.stringify(raw.mute)}; use true (sfn-slack mute can hold a machine's notifications; tags are read for every notification) or false`
     );
   }
+  if (raw.replyBroadcast !== undefined && typeof raw.replyBroadcast !== 'boolean') {
+    throw new ConfigError(
+      `${where}.replyBroadcast is ${JSON.stringify(raw.replyBroadcast)}; use true or false`
+    );
+  }
+  const runningLongerThan = raw.runningLongerThan;
+  if (runningLongerThan !== undefined) {
+    if (typeof runningLongerThan !== 'string' || isoDurationSeconds(runningLongerThan) === undefined) {
+      throw new ConfigError(
+        `${where}.runningLongerThan is ${JSON.stringify(runningLongerThan)}; use an ISO 8601 duration in days, hours, minutes or seconds, like "PT2H" or "P1DT12H"`
+      );
+    }
+    if (destination.type !== 'channel') {
+      throw new ConfigError(
+        `${where}.runningLongerThan needs a channel destination (a webhook message cannot be edited); remove it or use {"type": "channel", ...}`
+      );
+    }
+  }
   const customTemplates: Record<string, string> = {};
   const resolved = routes.map((route) => {
     if (!isTemplatePath(route.template)) return route;
@@ -361,6 +396,9 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
     readTags: routesReadTags(resolved) || raw.mute === true,
     ...(alarmTopicArn === undefined ? {} : { alarmTopicArn }),
     logExecutionData: raw.logExecutionData === true,
+    ...(defaults.mention === undefined ? {} : { mentionOnFailure: defaults.mention }),
+    replyBroadcast: raw.replyBroadcast !== false,
+    ...(typeof runningLongerThan === 'string' ? { runningLongerThan } : {}),
     customTemplates,
     warnings,
   };

@@ -20,6 +20,7 @@ import type {
 import { plainTextMessage, renderSummary } from './format.js';
 import { describeMapRuns } from './map-runs.js';
 import { eventOnlyMessage } from './render/event-only.js';
+import { lifecycleFields } from './render/lifecycle-fields.js';
 import { TemplateError } from './render/templates.js';
 import { foldPages, summarize } from './summarize/index.js';
 
@@ -216,6 +217,7 @@ export function createHandler(options: HandlerOptions = {}): FormatterHandler {
       executionArn,
       status,
       deduplicationId: dedup,
+      ...lifecycleFields(event, summary, { status, redriveCount, mention: settings.mentionOnFailure }),
     };
     logger.info('formatted', {
       events: summary.eventCount,

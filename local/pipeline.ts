@@ -16,8 +16,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../contract/formatter.js';
+import { lifecycleSubstitutions, STORE_KEY } from '../contract/message-store.js';
 import { QUEUE_DEFAULTS } from '../contract/queue.js';
-import { type DeployedSettings, type Route, routesReadTags } from '../contract/routes.js';
+import { bannerMention, type DeployedSettings, type Route, routesReadTags } from '../contract/routes.js';
 import { EXECUTION_STATUSES } from '../contract/statuses.js';
 import { DEFAULT_TEMPLATE } from '../contract/templates.js';
 import { jsonStringSubstitution } from '../infra/json-string-substitution.js';
@@ -43,9 +44,11 @@ import { FifoQueue } from './queue/index.js';
 import { type SlackServer, startSlackServer } from './slack-server/index.js';
 import { renderReceivedPage } from './slack-server/page.js';
 import { type DefinitionSource, describeStateMachineForExecutionHandler } from './stand-ins/describe.js';
+import { type LocalDynamoDb, startLocalDynamoDb } from './stand-ins/dynamodb.js';
 import { getExecutionHistoryHandler, type HistorySource } from './stand-ins/history.js';
 import { httpInvokeHandler, type LocalConnection } from './stand-ins/http-invoke.js';
 import { lambdaInvokeHandler } from './stand-ins/lambda.js';
+import { LocalScheduler, schedulerResources } from './stand-ins/scheduler.js';
 import { serveHistoryToSdk, setServedHistory } from './stand-ins/sfn-endpoint.js';
 import { sqsSendMessageHandler } from './stand-ins/sqs.js';
 import { ssmGetParameterHandler } from './stand-ins/ssm.js';
@@ -59,6 +62,11 @@ const account = '000000000000';
 const connectionArn = `arn:aws:events:${region}:${account}:connection/sfn-slack-local/00000000-0000-0000-0000-000000000000`;
 const formatterArn = `arn:aws:lambda:${region}:${account}:function:sfn-slack-formatter-local`;
 const webhookParameterName = '/local/SLACK_URL';
+const tableName = 'sfn-slack-local-messages';
+const scheduleGroupName = 'sfn-slack-local';
+const schedulerRoleArn = `arn:aws:iam::${account}:role/sfn-slack-local-scheduler`;
+/** A channel ID as Slack issues them (conversations.history and chat.update take IDs only). */
+const CHANNEL_ID = /^[CGD][A-Z0-9]{8,}$/;
 
 export const resources = {
   history: 'arn:aws:states:::aws-sdk:sfn:getExecutionHistory',
@@ -148,6 +156,15 @@ export interface PipelineOptions {
    * @default false
    */
   readonly executionData?: boolean;
+  /**
+   * The one-message-per-execution settings (cdk.json: RUNNING among `statuses`, `replyBroadcast`,
+   * `runningLongerThan`). @default no start notices, failure replies broadcast, no runningLongerThan
+   */
+  readonly lifecycle?: {
+    readonly startNotices?: boolean;
+    readonly replyBroadcast?: boolean;
+    readonly runningLongerThanSeconds?: number;
+  };
 }
 
 export interface NotifyResult {
@@ -187,6 +204,27 @@ function readMachine(
   return substitute(text, subs);
 }
 
+/**
+ * The delivery definitions' store and lifecycle placeholders as the local pipeline fills them (tests that run
+ * the delivery definition on its own reuse them).
+ */
+export function localStoreSubstitutions(
+  queueArn: string,
+  lifecycle: PipelineOptions['lifecycle'] = {}
+): Record<string, string> {
+  return {
+    QueueArn: queueArn,
+    TableName: tableName,
+    ScheduleGroupName: scheduleGroupName,
+    SchedulerRoleArn: schedulerRoleArn,
+    ...lifecycleSubstitutions({
+      startNotices: lifecycle.startNotices ?? false,
+      replyBroadcast: lifecycle.replyBroadcast ?? true,
+      runningLongerThanSeconds: lifecycle.runningLongerThanSeconds ?? 0,
+    }),
+  };
+}
+
 export class LocalPipeline {
   readonly queue: FifoQueue;
   readonly deadLetterQueue: FifoQueue;
@@ -196,6 +234,8 @@ export class LocalPipeline {
   readonly settings: DeployedSettings;
   /** The watched machines' tags (`sfn-slack mute` locally: set `sfn-slack:mute-until` here). */
   readonly tags: TagStore;
+  /** EventBridge Scheduler one-time schedules (runningLongerThan), on this pipeline's clock. */
+  readonly scheduler: LocalScheduler;
   /** Results of every delivery execution, oldest first. */
   readonly deliveries: { records: SqsRecord[]; result: ExecutionResult }[] = [];
   private readonly notifierDefinition: string;
@@ -208,7 +248,9 @@ export class LocalPipeline {
     /** The local Slack server, when delivering locally. */
     readonly slack: SlackServer | undefined,
     private readonly ownsServer: boolean,
-    private readonly releaseSdkHistory: (() => Promise<void>) | undefined
+    private readonly releaseSdkHistory: (() => Promise<void>) | undefined,
+    /** The message store (DynamoDB API in process). */
+    readonly store: LocalDynamoDb
   ) {
     const log = options.log;
     this.clock = options.clock ?? new VirtualClock(Date.now());
@@ -229,7 +271,10 @@ export class LocalPipeline {
         deadLetterQueue: this.deadLetterQueue,
         maxReceiveCount: options.maxReceiveCount ?? QUEUE_DEFAULTS.maxReceiveCount,
       },
+      // EventBridge Scheduler sends to a FIFO queue without a deduplication id: the queue must hash the content.
+      contentBasedDeduplication: true,
     });
+    this.scheduler = new LocalScheduler([this.queue], this.clock);
 
     const target = options.slack ?? { kind: 'local' };
     const webhookMode = target.kind === 'webhook' || (target.kind === 'local' && target.webhook === true);
@@ -253,13 +298,15 @@ export class LocalPipeline {
       endpoints = { ...options.slackEndpoints };
     }
 
+    this.settings = localSettings(options, webhookMode, channel);
     const settings: Record<string, string> = {
       ConnectionArn: connectionArn,
       WebhookParameterName: webhookParameterName,
       FormatterFunctionArn: formatterArn,
       QueueUrl: this.queue.url,
+      MentionOnFailure: bannerMention(this.settings.routes, options.mentionOnFailure),
+      ...localStoreSubstitutions(this.queue.arn, options.lifecycle),
     };
-    this.settings = localSettings(options, webhookMode, channel);
     this.notifierDefinition = readMachine('notifier.asl.json', settings, { Settings: this.settings });
     this.deliverDefinition = readMachine(
       webhookMode ? 'deliver-webhook.asl.json' : 'deliver.asl.json',
@@ -287,6 +334,8 @@ export class LocalPipeline {
         ...(log ? { log } : {}),
       }),
       [resources.ssm]: ssmGetParameterHandler(parameters, region),
+      ...store.handlers,
+      [schedulerResources.createSchedule]: this.scheduler.handler,
     };
     this.pipe = new LocalPipe({
       queue: this.queue,
@@ -302,19 +351,22 @@ export class LocalPipeline {
     const release = options.sdkHistory === 'aws' ? undefined : await serveHistoryToSdk(options.history);
     const target = options.slack ?? { kind: 'local' };
     let server: SlackServer | undefined;
+    let store: LocalDynamoDb | undefined;
     try {
-      if (target.kind !== 'local') return new LocalPipeline(options, undefined, false, release);
-      if (target.server) return new LocalPipeline(options, target.server, false, release);
+      store = await startLocalDynamoDb({ tableName, key: STORE_KEY });
+      if (target.kind !== 'local') return new LocalPipeline(options, undefined, false, release, store);
+      if (target.server) return new LocalPipeline(options, target.server, false, release, store);
       const clock = options.clock ?? new VirtualClock(Date.now());
       server = await startSlackServer({
         clock,
         channels: localChannels(options),
         renderPage: renderReceivedPage,
       });
-      return new LocalPipeline({ ...options, clock }, server, true, release);
+      return new LocalPipeline({ ...options, clock }, server, true, release, store);
     } catch (error) {
       // A definition that cannot be filled, an unknown webhook channel: leave nothing listening.
       await server?.close();
+      await store?.close();
       await release?.();
       throw error;
     }
@@ -397,7 +449,24 @@ export class LocalPipeline {
     return { moved, delivery: await this.deliver() };
   }
 
+  /**
+   * Moves the clock forward to `epochMs`, firing the schedules that come due on the way (each check is queued
+   * and delivered at its time), then delivers what the queue holds.
+   */
+  async advanceTo(epochMs: number): Promise<void> {
+    for (;;) {
+      const due = this.scheduler.nextDueAt();
+      if (due === undefined || due > epochMs) break;
+      if (due > this.clock.now()) await this.clock.sleep(due - this.clock.now());
+      this.scheduler.fireDue();
+      await this.deliver();
+    }
+    if (epochMs > this.clock.now()) await this.clock.sleep(epochMs - this.clock.now());
+    await this.deliver();
+  }
+
   async close(): Promise<void> {
+    await this.store.close();
     await this.releaseSdkHistory?.();
     if (this.ownsServer) await this.slack?.close();
   }
@@ -426,6 +495,7 @@ function localSettings(options: PipelineOptions, webhookMode: boolean, channel: 
     allowedChannels: [...(options.allowedChannels ?? new Set(channels))],
     readTags: routesReadTags(routes) || options.mute === true,
     executionData: options.executionData === true,
+    checksRunning: (options.lifecycle?.runningLongerThanSeconds ?? 0) > 0,
   };
 }
 
@@ -438,9 +508,10 @@ function localChannels(options: PipelineOptions): { id: string; name: string }[]
     ),
     ...(options.allowedChannels ?? []),
   ]);
+  // A channel ID as Slack issues them is kept (conversations.history and chat.update take IDs only).
   return [...refs].map((ref, index) =>
-    ref.startsWith('#')
-      ? { id: `C0LOCAL${String(index + 1).padStart(3, '0')}`, name: ref.slice(1) }
-      : { id: ref, name: ref.toLowerCase() }
+    CHANNEL_ID.test(ref)
+      ? { id: ref, name: index === 0 ? 'alerts' : ref.toLowerCase() }
+      : { id: `C0LOCAL${String(index + 1).padStart(3, '0')}`, name: ref.replace(/^#/, '') }
   );
 }

@@ -14,6 +14,12 @@ import type { DeliveryMessage, SlackMessage, StatusChangeEvent } from '../../for
 import { handler } from '../../formatters/handler.js';
 import { type Clock, type ExecutionResult, RealClock } from '../../local/asl/index.js';
 import { InvalidSettingError, LocalPipeline, type SlackTarget } from '../../local/pipeline.js';
+import {
+  runScenarioFile,
+  ScenarioError,
+  type ScenarioReport,
+  summarizeReport,
+} from '../../local/scenario.js';
 import { asSlackMessage } from '../../local/slack-server/page.js';
 import {
   type HistorySource,
@@ -53,6 +59,10 @@ export interface StartOptions extends AwsOptions {
   readonly verbose?: boolean;
   /** Keep the local Slack server running (its page shows what it received) until interrupted. @default false */
   readonly serve?: boolean;
+  /** Run a scenario file (local/scenario.ts) instead of one execution. */
+  readonly scenario?: string;
+  /** With `scenario`: write what the local Slack server holds here (JSON). */
+  readonly report?: string;
 }
 
 /** Where the command writes; tests pass their own. */
@@ -210,6 +220,45 @@ async function withLambdaLogs<T>(sink: (line: string) => void, run: () => Promis
 function shownPath(file: string): string {
   const relative = path.relative(process.cwd(), file);
   return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
+
+/** `start --scenario`: the scenario's logic is in local/scenario.ts; this maps its errors and prints the summary. */
+export async function startScenario(options: StartOptions, io: StartIo): Promise<ScenarioReport> {
+  const scenarioFile = options.scenario as string;
+  const clash = (['history', 'event', 'executionArn', 'slack', 'serve'] as const).filter(
+    (key) => options[key] !== undefined && options[key] !== false
+  );
+  if (clash.length > 0) {
+    throw new CliError(
+      `--scenario runs its own events locally; drop ${clash.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`,
+      ExitCode.badInput
+    );
+  }
+  const progress = progressReporter(io, options.verbose ?? false);
+  const html = path.resolve(options.out ?? path.join('.sfn-slack', 'preview.html'));
+  try {
+    const run = await withLambdaLogs(
+      (line) => progress.line(line),
+      () =>
+        runScenarioFile(scenarioFile, {
+          formatter: handler,
+          html,
+          ...(options.report ? { report: options.report } : {}),
+          log: (line) => progress.line(line),
+        })
+    );
+    io.stdout(`${summarizeReport(run.report).join('\n')}\n`);
+    if (run.skipped > 0)
+      io.stdout(`${run.skipped} event(s) not matched by the environment's rule (status or state machine)\n`);
+    io.stdout(`HTML preview (messages, edits, threads): ${shownPath(html)}\n`);
+    if (options.report) io.stdout(`Report: ${shownPath(path.resolve(options.report))}\n`);
+    return run.report;
+  } catch (error) {
+    if (error instanceof ScenarioError) throw new CliError(error.message, ExitCode.badInput);
+    throw error;
+  } finally {
+    progress.stop();
+  }
 }
 
 export async function startCommand(options: StartOptions, io: StartIo): Promise<StartResult> {
@@ -417,8 +466,24 @@ export function register(program: Command): void {
       '--serve',
       'keep the local Slack server running to browse what it received (Ctrl-C to stop)',
       false
-    );
+    )
+    .option(
+      '--scenario <file>',
+      'run a lifecycle scenario (events, duplicates, Slack faults, replays on a virtual clock; docs/local.md)'
+    )
+    .option('--report <file>', 'with --scenario: write what the local Slack server holds (JSON)');
   regionAndProfileOptions(command).action(async (options: StartOptions) => {
+    if (options.report !== undefined && options.scenario === undefined) {
+      throw new CliError('--report needs --scenario <file>', ExitCode.badInput);
+    }
+    if (options.scenario !== undefined) {
+      await startScenario(options, {
+        stdout: (text) => process.stdout.write(text),
+        stderr: (text) => process.stderr.write(text),
+        env: process.env,
+      });
+      return;
+    }
     if (options.executionArn !== undefined && options.history !== undefined) {
       throw new CliError('give either --execution-arn or --history, not both');
     }

@@ -15,6 +15,8 @@
  * - alarms: dead-letter queues not empty, a stalled queue (age of its oldest message), notifier executions failed
  *   or timed out; to the given topic, or to one the construct creates so no alarm goes to nobody;
  * - a queue policy that lets only the notifier and the replay role send to the delivery queue.
+ * - the message store (constructs/message-store.ts): the DynamoDB table the delivery machine keeps one message
+ *   per execution with, and, with `runningLongerThan`, the EventBridge Scheduler group and role of its checks.
  *
  * The state machines are defined in files, so they get no automatic grants: every permission below is explicit.
  */
@@ -40,6 +42,7 @@ import { Construct } from 'constructs';
 import jsonata from 'jsonata';
 import { QUEUE_DEFAULTS } from '../../contract/queue.js';
 import {
+  bannerMention,
   type DeployedSettings,
   derivePattern,
   type Route,
@@ -50,8 +53,11 @@ import {
 import { DEFAULT_STATUSES, type ExecutionStatus } from '../../contract/statuses.js';
 import { DEFAULT_TEMPLATE } from '../../contract/templates.js';
 import { ENV_NAME } from '../config.js';
+import { jsonStringSubstitution } from '../json-string-substitution.js';
 import { fillJsonValues } from '../json-values.js';
+import { isoDurationSeconds, SLACK_API_METHODS } from '../message-store-schema.js';
 import { sourceUsesExecutionData, templateUsesExecutionData } from '../template-data.js';
+import { MessageStore } from './message-store.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -204,6 +210,18 @@ export interface SlackNotifierProps {
    * @default - formatters/handler.ts of this project
    */
   readonly formatterEntry?: string;
+  /**
+   * A failure's thread reply is also shown in the channel (`reply_broadcast`).
+   * @default true
+   */
+  readonly replyBroadcast?: boolean;
+  /**
+   * ISO 8601 duration (`PT2H`): an execution still running then gets "still running" on its message, through an
+   * EventBridge Scheduler one-time schedule created at its RUNNING event (so the rule also matches RUNNING).
+   * Channel destinations only.
+   * @default - no check
+   */
+  readonly runningLongerThan?: string;
 }
 
 /** The notifier pipeline of one environment. */
@@ -235,6 +253,8 @@ export class SlackNotifier extends Construct {
   public readonly alarmTopic: sns.ITopic;
   /** The role `sfn-slack replay` runs as: the only principal besides the notifier that may send to the queue. */
   public readonly replayRole: iam.Role;
+  /** The table (and scheduler pieces) behind one message per execution. */
+  public readonly messageStore: MessageStore;
   /**
    * The DefinitionSubstitutions passed to the notifier state machine: resource names only; the settings are
    * `settings`, written as JSON.
@@ -342,6 +362,9 @@ export class SlackNotifier extends Construct {
       visibilityTimeout: Duration.seconds(QUEUE_DEFAULTS.visibilityTimeoutSeconds),
       // Deduplication per destination: one execution's status goes once to each channel it is routed to.
       deduplicationScope: sqs.DeduplicationScope.MESSAGE_GROUP,
+      // EventBridge Scheduler sends runningLongerThan checks without a deduplication id; the notifier still sets
+      // its own, which takes precedence.
+      contentBasedDeduplication: true,
       deadLetterQueue: {
         queue: this.deadLetterQueue,
         maxReceiveCount: props.maxReceiveCount ?? QUEUE_DEFAULTS.maxReceiveCount,
@@ -352,6 +375,33 @@ export class SlackNotifier extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+
+    // Message store
+    const runningLongerThanSeconds =
+      props.runningLongerThan === undefined ? 0 : isoDurationSeconds(props.runningLongerThan);
+    if (runningLongerThanSeconds === undefined) {
+      throw new Error(
+        `SlackNotifier: runningLongerThan ${JSON.stringify(props.runningLongerThan)} must be an ISO 8601 duration such as "PT2H"`
+      );
+    }
+    if (runningLongerThanSeconds > 0 && destination.type !== 'channel') {
+      throw new Error(
+        'SlackNotifier: runningLongerThan needs a channel destination (a webhook message cannot be edited)'
+      );
+    }
+    const notifiedStatuses = [...new Set(routes.flatMap((r) => r.statuses))];
+    this.messageStore = new MessageStore(this, 'MessageStore', {
+      environmentName: env,
+      queue: this.queue,
+      startNotices: notifiedStatuses.includes('RUNNING'),
+      ...(props.replyBroadcast === undefined ? {} : { replyBroadcast: props.replyBroadcast }),
+      runningLongerThanSeconds,
+    });
+    // runningLongerThan schedules its check at the RUNNING event, shown or not.
+    const ruleStatuses =
+      runningLongerThanSeconds > 0 && !notifiedStatuses.includes('RUNNING')
+        ? [...notifiedStatuses, 'RUNNING']
+        : notifiedStatuses;
 
     // Formatter
     const formatterLogGroup = new logs.LogGroup(this, 'FormatterLogGroup', { retention });
@@ -430,6 +480,7 @@ export class SlackNotifier extends Construct {
       allowedChannels: [...(props.allowedChannels ?? new Set(routeChannels))],
       readTags: routesReadTags(routes) || props.mute === true,
       executionData: passExecutionData,
+      checksRunning: props.runningLongerThan !== undefined,
     };
     for (const value of [env, ...routeChannels, ...this.settings.allowedChannels]) {
       if (Token.isUnresolved(value)) {
@@ -520,6 +571,8 @@ export class SlackNotifier extends Construct {
             account: stack.account,
             region: stack.region,
           }),
+          // runningLongerThan schedules its check at the RUNNING event, shown or not.
+          status: ruleStatuses,
         } as Record<string, unknown>,
       },
     });
@@ -567,8 +620,23 @@ export class SlackNotifier extends Construct {
     });
     this.deliverySubstitutions =
       destination.type === 'channel'
-        ? { ConnectionArn: this.connection.connectionArn }
-        : { ConnectionArn: this.connection.connectionArn, WebhookParameterName: destination.parameterName };
+        ? {
+            ConnectionArn: this.connection.connectionArn,
+            // The "still running" banner's mention: the environment's (routes may each have their own).
+            MentionOnFailure: jsonStringSubstitution(
+              'SlackNotifier: mentionOnFailure',
+              bannerMention(routes, props.mentionOnFailure)
+            ),
+            ...this.messageStore.substitutions,
+          }
+        : {
+            ConnectionArn: this.connection.connectionArn,
+            WebhookParameterName: destination.parameterName,
+            // A webhook message cannot be edited: the store only keeps what was sent.
+            TableName: this.messageStore.substitutions.TableName as string,
+            DelayedAfterSeconds: this.messageStore.substitutions.DelayedAfterSeconds as string,
+            EndedRetentionSeconds: this.messageStore.substitutions.EndedRetentionSeconds as string,
+          };
     const webhook = destination.type === 'webhook';
     this.deliveryStateMachine = new sfn.StateMachine(this, 'DeliveryStateMachine', {
       comment: `sfn-slack-notifier (${env}): queued message → Slack`,
@@ -589,17 +657,36 @@ export class SlackNotifier extends Construct {
       tracingEnabled: !webhook,
     });
     // A separate policy: a statement naming the machine's own ARN in its default policy would be a cycle.
-    const deliveryStatements = [
-      new iam.PolicyStatement({
-        actions: ['states:InvokeHTTPEndpoint'],
-        resources: [this.deliveryStateMachine.stateMachineArn],
-        conditions: webhook
-          ? {
+    // One statement per HTTP method: the Slack methods the channel mode calls (message-store-schema.ts).
+    const httpStatements = webhook
+      ? [
+          new iam.PolicyStatement({
+            actions: ['states:InvokeHTTPEndpoint'],
+            resources: [this.deliveryStateMachine.stateMachineArn],
+            conditions: {
               StringEquals: { 'states:HTTPMethod': 'POST' },
               StringLike: { 'states:HTTPEndpoint': SLACK_WEBHOOK_URL_PATTERN },
-            }
-          : { StringEquals: { 'states:HTTPMethod': 'POST', 'states:HTTPEndpoint': SLACK_POST_MESSAGE_URL } },
-      }),
+            },
+          }),
+        ]
+      : [...new Set(SLACK_API_METHODS.map((m) => m.method))].map(
+          (method) =>
+            new iam.PolicyStatement({
+              actions: ['states:InvokeHTTPEndpoint'],
+              resources: [this.deliveryStateMachine.stateMachineArn],
+              conditions: {
+                StringEquals: {
+                  'states:HTTPMethod': method,
+                  'states:HTTPEndpoint': SLACK_API_METHODS.filter((m) => m.method === method).map(
+                    (m) => m.url
+                  ),
+                },
+              },
+            })
+        );
+    const deliveryStatements = [
+      ...httpStatements,
+      ...this.messageStore.deliveryStatements(),
       new iam.PolicyStatement({
         actions: ['events:RetrieveConnectionCredentials'],
         resources: [this.connection.connectionArn],
@@ -636,6 +723,14 @@ export class SlackNotifier extends Construct {
       statements: deliveryStatements,
       roles: [this.deliveryStateMachine.role],
     });
+    const schedules = this.messageStore.schedulesArn();
+    if (schedules) {
+      Validations.of(deliveryPolicy).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this), schedules)}]`,
+        reason:
+          "scheduler:CreateSchedule in the notifier's own schedule group: each runningLongerThan check is a one-time schedule named after its execution, unknown in advance.",
+      });
+    }
 
     // Pipe: REQUEST_RESPONSE waits for the Express execution, so a failed delivery returns the message to the
     // queue and, after maxReceiveCount tries, the redrive policy moves it to the dead-letter queue.
@@ -723,7 +818,7 @@ export class SlackNotifier extends Construct {
     const action = new cloudwatchActions.SnsAction(this.alarmTopic);
     for (const alarm of this.alarms) alarm.addAlarmAction(action);
 
-    // ── Least exposure (issue 10): only the notifier and the replay role may send to the delivery queue ──
+    // ── Least exposure: only the notifier, the replay role and the scheduler role may send to the delivery queue ──
     // `sfn-slack replay` runs a message move task with the caller's permissions, so it must run as this role
     // (docs/cli.md: a profile with role_arn = the stack output ReplayRoleArn).
     this.replayRole = new iam.Role(this, 'ReplayRole', {
@@ -769,6 +864,9 @@ export class SlackNotifier extends Construct {
         ],
       })
     );
+    // The runningLongerThan checks are sent by EventBridge Scheduler as the message store's scheduler role.
+    const senders = [this.notifierStateMachine.role.roleArn, this.replayRole.roleArn];
+    if (this.messageStore.schedulerRole) senders.push(this.messageStore.schedulerRole.roleArn);
     this.queue.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'OnlyTheNotifierAndReplaySend',
@@ -778,7 +876,7 @@ export class SlackNotifier extends Construct {
         resources: [this.queue.queueArn],
         conditions: {
           ArnNotEquals: {
-            'aws:PrincipalArn': [this.notifierStateMachine.role.roleArn, this.replayRole.roleArn],
+            'aws:PrincipalArn': senders,
           },
         },
       })

@@ -72,6 +72,9 @@ export class NotifierStack extends Stack {
       destination,
       logExecutionData: config.logExecutionData,
       ...(props.formatterEntry === undefined ? {} : { formatterEntry: props.formatterEntry }),
+      ...(config.mentionOnFailure === undefined ? {} : { mentionOnFailure: config.mentionOnFailure }),
+      replyBroadcast: config.replyBroadcast,
+      ...(config.runningLongerThan === undefined ? {} : { runningLongerThan: config.runningLongerThan }),
       ...(config.alarmTopicArn === undefined
         ? {}
         : { alarmTopic: sns.Topic.fromTopicArn(this, 'AlarmTopic', config.alarmTopicArn) }),

@@ -2,8 +2,10 @@ export { blockKitLimits, validateBlocks } from './block-kit.js';
 export type { RateLimit, TimeSource } from './rate-limiter.js';
 export { RateLimiter } from './rate-limiter.js';
 export type {
+  ConversationMessage,
   Fault,
   LocalChannel,
+  MessageVersion,
   ReceivedMessage,
   RequestRecord,
   SlackServer,

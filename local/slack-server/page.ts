@@ -5,7 +5,7 @@
  */
 import type { SlackMessage } from '../../formatters/contract.js';
 import { escapeHtml, renderHtml } from '../../preview/index.js';
-import type { ReceivedMessage } from './server.js';
+import type { ConversationMessage, ReceivedMessage } from './server.js';
 
 /** The message as `preview/` takes it: what the request carried. */
 export function asSlackMessage(message: ReceivedMessage): SlackMessage {
@@ -19,11 +19,22 @@ export function renderReceivedPage(messages: readonly ReceivedMessage[]): string
   const items = [...messages]
     .reverse()
     .map((m) => {
-      const doc = renderHtml(asSlackMessage(m), { title: `#${m.channelName} ${m.ts}` });
+      // The message as it reads now: its last edit, if any.
+      const last = m.edits?.at(-1);
+      const shown = last
+        ? { ...m, text: last.text, ...(last.blocks ? { blocks: last.blocks } : { blocks: undefined }) }
+        : m;
+      const doc = renderHtml(asSlackMessage(shown as ReceivedMessage), {
+        title: `#${m.channelName} ${m.ts}`,
+      });
       const when = new Date(m.receivedAt).toISOString();
+      const thread = m.threadTs
+        ? ` · reply in the thread of ${escapeHtml(m.threadTs)}${m.replyBroadcast ? ' (also sent to the channel)' : ''}`
+        : '';
+      const edited = m.edits?.length ? ` · edited ${m.edits.length}×` : '';
       return `<section><h2>#${escapeHtml(m.channelName)} <small>${escapeHtml(when)} · ${m.via} · ts ${escapeHtml(
         m.ts
-      )}</small></h2><iframe sandbox title="message ${escapeHtml(m.ts)}" srcdoc="${escapeHtml(doc)}"></iframe></section>`;
+      )}${thread}${edited}</small></h2><iframe sandbox title="message ${escapeHtml(m.ts)}" srcdoc="${escapeHtml(doc)}"></iframe></section>`;
     })
     .join('\n');
   const body = messages.length === 0 ? '<p>No messages received yet.</p>' : items;
@@ -34,6 +45,74 @@ export function renderReceivedPage(messages: readonly ReceivedMessage[]): string
 <style>body{font-family:system-ui,sans-serif;margin:2rem;background:#f8f8f8}section{margin-bottom:2rem}
 h2{font-size:1rem}small{color:#616061;font-weight:normal}iframe{width:100%;height:32rem;border:1px solid #ddd;background:#fff}</style>
 </head><body><h1>Local Slack: received messages</h1>
+${body}
+</body></html>
+`;
+}
+
+/** A message's versions, oldest first: as posted, then each edit. */
+function versions(m: ConversationMessage): { ts: string; text?: string; blocks?: unknown[] }[] {
+  return [
+    {
+      ts: m.ts,
+      ...(m.text !== undefined ? { text: m.text } : {}),
+      ...(m.blocks ? { blocks: m.blocks } : {}),
+    },
+    ...m.edits,
+  ];
+}
+
+const frame = (label: string, message: { text?: string; blocks?: unknown[] }, height: string): string => {
+  const doc = renderHtml(
+    {
+      text: message.text ?? '',
+      ...(message.blocks ? { blocks: message.blocks as SlackMessage['blocks'] } : {}),
+    },
+    { title: label }
+  );
+  return `<iframe sandbox title="${escapeHtml(label)}" style="height:${height}" srcdoc="${escapeHtml(doc)}"></iframe>`;
+};
+
+/**
+ * Each channel's messages as a reader sees them: the current version of every message, its earlier versions
+ * (folded) and its thread, replies shown in the channel marked so.
+ */
+export function renderConversationPage(
+  channels: Readonly<Record<string, readonly ConversationMessage[]>>
+): string {
+  const sections = Object.entries(channels).flatMap(([channel, messages]) =>
+    messages.map((m) => {
+      const all = versions(m);
+      const currentVersion = all.at(-1) ?? all[0];
+      const earlier = all
+        .slice(0, -1)
+        .map(
+          (v, i) =>
+            `<li>${i === 0 ? 'posted' : `edit ${i}`} · ts ${escapeHtml(v.ts)}${frame(`version ${i}`, v, '16rem')}</li>`
+        )
+        .join('');
+      const replies = m.replies
+        .map(
+          (r) =>
+            `<li>${r.reply_broadcast ? '<b>also sent to the channel</b> · ' : ''}ts ${escapeHtml(r.ts)}${frame(`reply ${r.ts}`, r, '6rem')}</li>`
+        )
+        .join('');
+      return `<section><h2>${escapeHtml(channel)} <small>ts ${escapeHtml(m.ts)} · ${m.edits.length} edit(s) · ${m.replies.length} repl${m.replies.length === 1 ? 'y' : 'ies'}</small></h2>
+${frame(`message ${m.ts}`, currentVersion ?? {}, '28rem')}
+${earlier ? `<details><summary>Earlier versions (${all.length - 1})</summary><ol>${earlier}</ol></details>` : ''}
+${replies ? `<h3>Thread</h3><ol class="thread">${replies}</ol>` : ''}
+</section>`;
+    })
+  );
+  const body = sections.length === 0 ? '<p>No messages.</p>' : sections.join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; frame-src 'self' about:">
+<title>Local Slack: ${sections.length} message(s) with edits and threads</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem;background:#f8f8f8}section{margin-bottom:2rem}
+h2{font-size:1rem}h3{font-size:.9rem}small{color:#616061;font-weight:normal}iframe{width:100%;border:1px solid #ddd;background:#fff}
+.thread{border-left:3px solid #ddd;padding-left:1.5rem}</style>
+</head><body><h1>Local Slack: messages, their edits and threads</h1>
 ${body}
 </body></html>
 `;

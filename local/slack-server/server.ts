@@ -3,6 +3,13 @@
  *
  * - `POST /api/chat.postMessage`: bearer-token auth, channel lookup, Block Kit validation; application errors
  *   are HTTP 200 `{"ok":false,"error":…}` like the Web API, rate limiting is HTTP 429 with `Retry-After`.
+ *   `thread_ts` posts a reply in a message's thread (`reply_broadcast` also shows it in the channel);
+ *   `metadata` (`event_type`, `event_payload`) is kept with the message.
+ * - `POST /api/chat.update`: edits a message in place (channel ID and `ts`); `message_not_found`,
+ *   `cant_update_message` (not posted by this app's token, e.g. a webhook's), `edit_window_closed` (with
+ *   `editWindowSeconds`). A message keeps its versions in order (`edits`).
+ * - `GET|POST /api/conversations.history` and `/api/conversations.replies`: a channel's messages (newest first)
+ *   or a thread (parent first), `oldest`/`latest`/`limit`; metadata only with `include_all_metadata`.
  * - `POST /services/T…/B…/<secret>`: incoming webhooks; `ok` (text/plain) on success, errors as HTTP status
  *   codes with plain-text bodies.
  * - `GET /`: an HTML page of what was received; `GET /_local/messages[?channel=]`: the same as JSON.
@@ -40,6 +47,37 @@ export interface ReceivedMessage {
   readonly body: Record<string, unknown>;
   /** Server clock, epoch ms. */
   readonly receivedAt: number;
+  /** The parent's ts, for a reply in a thread. */
+  readonly threadTs?: string;
+  /** A thread reply also shown in the channel. */
+  readonly replyBroadcast?: boolean;
+  /** Message metadata as posted: `{ event_type, event_payload }`. */
+  readonly metadata?: Record<string, unknown>;
+  /** Later versions from chat.update, oldest first; the current content is the last one. */
+  readonly edits?: readonly MessageVersion[];
+}
+
+/** One version of a message after chat.update. */
+export interface MessageVersion {
+  /** When it was edited (the edit's own ts, like Slack's `edited.ts`). */
+  readonly ts: string;
+  readonly text?: string;
+  readonly blocks?: unknown[];
+}
+
+/** A channel's conversation as `sfn-slack start --report` writes it. */
+export interface ConversationMessage {
+  readonly ts: string;
+  readonly text?: string;
+  readonly blocks?: unknown[];
+  readonly metadata?: Record<string, unknown>;
+  readonly edits: readonly MessageVersion[];
+  readonly replies: readonly {
+    readonly ts: string;
+    readonly text?: string;
+    readonly blocks?: unknown[];
+    readonly reply_broadcast: boolean;
+  }[];
 }
 
 /** What happened to one request, for tests and logs. Paths are redacted: no webhook secret in here. */
@@ -58,10 +96,17 @@ export interface Fault {
   readonly times?: number;
   /** @default 'any' */
   readonly target?: 'api' | 'webhook' | 'any';
+  /** Only requests to this Web API method, e.g. `chat.postMessage`. @default - any request */
+  readonly method?: string;
   /** Answer with this HTTP status (body: plain text, or Slack JSON for the Web API when `error` is set too). */
   readonly status?: number;
   /** Answer with this Slack error code (HTTP 200 `ok:false` on the Web API unless `status` is set). */
   readonly error?: string;
+  /**
+   * Drop the connection without an answer: `before` the request is handled (Slack unreachable), or `after` it
+   * was handled (Slack took the post, and the answer was lost).
+   */
+  readonly drop?: 'before' | 'after';
   /**
    * Wait this long (real milliseconds) before answering. If the client gives up meanwhile, the request is
    * dropped as if it never reached Slack (nothing recorded).
@@ -86,6 +131,8 @@ export interface SlackServerOptions {
    * @default 40000 (Slack truncates longer messages; the project keeps its own text under 4,000)
    */
   readonly maxTextLength?: number;
+  /** chat.update refuses edits of messages older than this. @default - no limit */
+  readonly editWindowSeconds?: number;
   /** Renders the `GET /` page; the default is a plain listing. */
   readonly renderPage?: (messages: readonly ReceivedMessage[]) => string;
 }
@@ -95,8 +142,10 @@ export interface SlackServer {
   readonly url: string;
   /** The bot token it accepts (a secret: never print it). */
   readonly token: string;
-  /** Messages received, oldest first; all channels or one (by ID or name). */
+  /** Messages received (thread replies included), oldest first; all channels or one (by ID or name). */
   messages(channel?: string): ReceivedMessage[];
+  /** Each channel's top-level messages with their edits and thread replies, by channel ID. */
+  conversations(): Record<string, ConversationMessage[]>;
   /** Every request answered, oldest first (paths redacted). */
   readonly requests: readonly RequestRecord[];
   /** Creates an incoming webhook for a channel and returns its full URL (a secret). */
@@ -152,6 +201,23 @@ function parseJsonObject(raw: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+const apiMethods = ['chat.postMessage', 'chat.update', 'conversations.history', 'conversations.replies'];
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Slack reads booleans from JSON, and `true`/`1` from forms and query strings. */
+const isTrue = (value: unknown): boolean => value === true || value === 'true' || value === '1';
+
 const escapeHtml = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -193,8 +259,12 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
     return `${Math.floor(clock.now() / 1000)}.${String(tsCounter).padStart(6, '0')}`;
   };
 
-  const takeFault = (target: 'api' | 'webhook'): Fault | undefined => {
-    const i = faults.findIndex((f) => (f.fault.target ?? 'any') === 'any' || f.fault.target === target);
+  const takeFault = (target: 'api' | 'webhook', apiMethod: string): Fault | undefined => {
+    const i = faults.findIndex(
+      (f) =>
+        ((f.fault.target ?? 'any') === 'any' || f.fault.target === target) &&
+        (f.fault.method === undefined || f.fault.method === apiMethod)
+    );
     const entry = faults[i];
     if (!entry) return undefined;
     entry.left -= 1;
@@ -235,6 +305,7 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
     via: 'api' | 'webhook',
     body: Record<string, unknown>
   ): ReceivedMessage => {
+    const metadata = typeof body.metadata === 'string' ? safeJson(body.metadata) : body.metadata;
     const message: ReceivedMessage = {
       channel: channel.id,
       channelName: channel.name,
@@ -244,6 +315,9 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
       ...(Array.isArray(body.blocks) ? { blocks: body.blocks } : {}),
       body,
       receivedAt: clock.now(),
+      ...(typeof body.thread_ts === 'string' ? { threadTs: body.thread_ts } : {}),
+      ...(typeof body.thread_ts === 'string' && isTrue(body.reply_broadcast) ? { replyBroadcast: true } : {}),
+      ...(isRecord(metadata) && typeof metadata.event_type === 'string' ? { metadata } : {}),
     };
     received.push(message);
     return message;
@@ -286,6 +360,10 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
         problem.messages ? { response_metadata: { messages: problem.messages } } : {}
       );
     }
+    if (typeof body.thread_ts === 'string') {
+      const parent = received.find((m) => m.channel === channel.id && m.ts === body.thread_ts);
+      if (!parent || parent.threadTs !== undefined) return fail('thread_not_found');
+    }
     const message = store(channel, 'api', body);
     // Slack accepts a JSON body without a charset but warns about it.
     const contentType = (req.headers['content-type'] ?? '').toLowerCase();
@@ -307,6 +385,144 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
         ...(missingCharset
           ? { warning: 'missing_charset', response_metadata: { warnings: ['missing_charset'] } }
           : {}),
+      },
+    };
+  };
+
+  /** The current version of a message (its last edit, or itself). */
+  const current = (m: ReceivedMessage): { text?: string; blocks?: unknown[] } => {
+    const last = m.edits?.at(-1);
+    if (last)
+      return {
+        ...(last.text !== undefined ? { text: last.text } : {}),
+        ...(last.blocks ? { blocks: last.blocks } : {}),
+      };
+    return { ...(m.text !== undefined ? { text: m.text } : {}), ...(m.blocks ? { blocks: m.blocks } : {}) };
+  };
+
+  /** A message as conversations.history and .replies show it. */
+  const shown = (m: ReceivedMessage, withMetadata: boolean): Record<string, unknown> => {
+    const replies = received.filter((r) => r.channel === m.channel && r.threadTs === m.ts);
+    return {
+      type: 'message',
+      ...(m.via === 'api'
+        ? {
+            subtype: m.threadTs && m.replyBroadcast ? 'thread_broadcast' : 'bot_message',
+            bot_id: 'B0LOCALBOT',
+          }
+        : {}),
+      ts: m.ts,
+      ...current(m),
+      ...(m.threadTs
+        ? { thread_ts: m.threadTs }
+        : replies.length > 0
+          ? { thread_ts: m.ts, reply_count: replies.length }
+          : {}),
+      ...(m.edits?.length ? { edited: { user: 'B0LOCALBOT', ts: m.edits.at(-1)?.ts } } : {}),
+      ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
+    };
+  };
+
+  /** chat.update, conversations.history, conversations.replies. */
+  const handleOther = async (
+    name: string,
+    req: IncomingMessage,
+    url: URL,
+    fault: Fault | undefined
+  ): Promise<{ status: number; json: Record<string, unknown>; headers?: Record<string, string> }> => {
+    const fail = (error: string) => ({ status: 200, json: { ok: false, error } });
+    if (fault?.error) {
+      return fault.error === 'ratelimited' && fault.status === 429
+        ? { status: 429, json: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': '1' } }
+        : { status: fault.status ?? 200, json: { ok: false, error: fault.error } };
+    }
+    const auth = req.headers.authorization;
+    if (!auth) return fail('not_authed');
+    if (auth !== `Bearer ${token}`) return fail('invalid_auth');
+    let args: Record<string, unknown> = Object.fromEntries(url.searchParams);
+    if (req.method === 'POST') {
+      try {
+        const raw = await readBody(req);
+        if (raw.trim() !== '') args = { ...args, ...parseBody(raw, req.headers['content-type']) };
+      } catch {
+        return fail('invalid_json');
+      }
+    }
+    // These methods take a channel ID, not a name.
+    const channel = typeof args.channel === 'string' ? channels.get(args.channel) : undefined;
+    if (!channel) return fail('channel_not_found');
+    if (name === 'chat.update') {
+      if (channel.archived) return fail('is_archived');
+      const message = received.find((m) => m.channel === channel.id && m.ts === args.ts);
+      if (!message) return fail('message_not_found');
+      if (message.via !== 'api') return fail('cant_update_message');
+      if (
+        options.editWindowSeconds !== undefined &&
+        clock.now() - message.receivedAt > options.editWindowSeconds * 1000
+      ) {
+        return fail('edit_window_closed');
+      }
+      // An empty blocks list removes the blocks: only the text is checked then.
+      const removesBlocks = Array.isArray(args.blocks) && args.blocks.length === 0;
+      const problem = checkContent(removesBlocks ? { ...args, blocks: undefined } : args);
+      if (problem) return fail(problem.error);
+      const version: MessageVersion = {
+        ts: nextTs(),
+        ...(typeof args.text === 'string' ? { text: args.text } : {}),
+        // Without blocks, Slack keeps the message's blocks; an empty list removes them.
+        ...(Array.isArray(args.blocks)
+          ? args.blocks.length > 0
+            ? { blocks: args.blocks }
+            : {}
+          : current(message).blocks
+            ? { blocks: current(message).blocks as unknown[] }
+            : {}),
+      };
+      (message as { edits?: MessageVersion[] }).edits = [...(message.edits ?? []), version];
+      return {
+        status: 200,
+        json: {
+          ok: true,
+          channel: channel.id,
+          ts: message.ts,
+          text: version.text ?? '',
+          message: shown(message, false),
+        },
+      };
+    }
+    const oldest = Number(args.oldest ?? 0);
+    const latest = args.latest === undefined ? Number.POSITIVE_INFINITY : Number(args.latest);
+    const limit = Math.min(999, Math.max(1, Number(args.limit ?? 100) || 100));
+    const withMetadata = isTrue(args.include_all_metadata);
+    const inRange = (m: ReceivedMessage) => Number(m.ts) > oldest && Number(m.ts) < latest;
+    if (name === 'conversations.history') {
+      const messages = received
+        .filter(
+          (m) => m.channel === channel.id && (m.threadTs === undefined || m.replyBroadcast) && inRange(m)
+        )
+        .reverse()
+        .slice(0, limit);
+      return {
+        status: 200,
+        json: {
+          ok: true,
+          messages: messages.map((m) => shown(m, withMetadata)),
+          has_more: false,
+          pin_count: 0,
+        },
+      };
+    }
+    const parent = received.find((m) => m.channel === channel.id && m.ts === args.ts);
+    if (!parent) return fail('thread_not_found');
+    const replies = received.filter(
+      (m) => m.channel === channel.id && m.threadTs === parent.ts && inRange(m)
+    );
+    return {
+      status: 200,
+      json: {
+        ok: true,
+        messages: [parent, ...replies].slice(0, limit).map((m) => shown(m, withMetadata)),
+        has_more: false,
       },
     };
   };
@@ -377,7 +593,8 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
       return;
     }
 
-    const isApi = url.pathname === '/api/chat.postMessage';
+    const apiMethod = url.pathname.startsWith('/api/') ? url.pathname.slice('/api/'.length) : '';
+    const isApi = apiMethods.includes(apiMethod);
     const hook = webhookPath.exec(url.pathname);
     const target = isApi ? 'api' : hook ? 'webhook' : undefined;
     const shownPath = hook ? `/services/${hook[1]}/${hook[2]}/***` : url.pathname;
@@ -388,13 +605,19 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
       send(res, 404, 'text/plain', text);
       return;
     }
-    if (method !== 'POST') {
-      record(shownPath, 405, 'method_not_allowed');
-      send(res, 405, 'text/plain', 'method_not_allowed');
+    const readMethod = apiMethod.startsWith('conversations.');
+    if (method !== 'POST' && !(readMethod && method === 'GET')) {
+      record(shownPath, 405, 'apiMethodnot_allowed');
+      send(res, 405, 'text/plain', 'apiMethodnot_allowed');
       return;
     }
 
-    const fault = takeFault(target);
+    const fault = takeFault(target, apiMethod);
+    if (fault?.drop === 'before') {
+      record(shownPath, 0, 'fault: connection dropped before handling');
+      req.socket.destroy();
+      return;
+    }
     if (fault?.delayMs) {
       // Answer after the delay unless the client goes first: listen for the close instead of sampling it.
       const gaveUp = await new Promise<boolean>((resolve) => {
@@ -421,8 +644,16 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
     }
 
     if (target === 'api') {
-      const answer = await handleApi(req, fault);
+      const answer =
+        apiMethod === 'chat.postMessage'
+          ? await handleApi(req, fault)
+          : await handleOther(apiMethod, req, url, fault);
       record(shownPath, answer.status, answer.json.ok === true ? 'ok' : String(answer.json.error));
+      if (fault?.drop === 'after') {
+        record(shownPath, 0, 'fault: answer lost after handling');
+        req.socket.destroy();
+        return;
+      }
       send(
         res,
         answer.status,
@@ -433,6 +664,11 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
     } else {
       const answer = await handleWebhook(req, url.pathname, fault);
       record(shownPath, answer.status, answer.text);
+      if (fault?.drop === 'after') {
+        record(shownPath, 0, 'fault: answer lost after handling');
+        req.socket.destroy();
+        return;
+      }
       send(res, answer.status, 'text/plain; charset=utf-8', answer.text, answer.headers);
     }
   };
@@ -455,6 +691,31 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
     url: base,
     token,
     requests,
+    conversations() {
+      const out: Record<string, ConversationMessage[]> = {};
+      for (const m of received) {
+        if (m.threadTs !== undefined) continue;
+        const replies = received
+          .filter((r) => r.channel === m.channel && r.threadTs === m.ts)
+          .map((r) => ({
+            ts: r.ts,
+            ...(r.text !== undefined ? { text: r.text } : {}),
+            ...(r.blocks ? { blocks: r.blocks } : {}),
+            reply_broadcast: r.replyBroadcast === true,
+          }));
+        const list = out[m.channel] ?? [];
+        out[m.channel] = list;
+        list.push({
+          ts: m.ts,
+          ...(m.text !== undefined ? { text: m.text } : {}),
+          ...(m.blocks ? { blocks: m.blocks } : {}),
+          ...(m.metadata ? { metadata: m.metadata } : {}),
+          edits: [...(m.edits ?? [])],
+          replies,
+        });
+      }
+      return out;
+    },
     messages(channel?: string) {
       if (channel === undefined) return [...received];
       const id = resolveId(channel) ?? channel;

@@ -19,6 +19,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { register, watchListFromPattern } from '../../cli/commands/doctor.js';
 import { runStateMachine, substitute } from '../../local/asl/index.js';
+import { localStoreSubstitutions } from '../../local/pipeline.js';
 import { type SlackServer, startSlackServer } from '../../local/slack-server/index.js';
 import { httpInvokeHandler } from '../../local/stand-ins/http-invoke.js';
 import {
@@ -383,10 +384,15 @@ describe('sfn-slack doctor --send-test through the local Slack-compatible server
     // StartSyncExecution runs the real delivery definition locally, posting over real HTTP to the server.
     const definition = substitute(readFileSync(deliverPath, 'utf8'), {
       ConnectionArn: outputs.ConnectionArn,
+      MentionOnFailure: '',
+      ...localStoreSubstitutions(outputs.QueueArn ?? 'arn:aws:sqs:eu-west-1:111122223333:q.fifo'),
     });
     sfn.on(StartSyncExecutionCommand).callsFake(async (input: { input?: string }) => {
       const result = await runStateMachine(definition, JSON.parse(input.input ?? 'null'), {
         resources: {
+          // The message store at the edge: an empty table that takes every write.
+          'arn:aws:states:::dynamodb:getItem': async () => ({}),
+          'arn:aws:states:::dynamodb:updateItem': async () => ({}),
           'arn:aws:states:::http:invoke': httpInvokeHandler({
             connections: {
               [outputs.ConnectionArn]: {

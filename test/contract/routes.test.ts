@@ -14,7 +14,10 @@ import {
 const ACCOUNT = '111122223333';
 const arn = (name: string) => `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:${name}`;
 
-function route(name: string, over: Omit<Partial<Route>, 'match'> & { match?: Partial<Route['match']> } = {}): Route {
+function route(
+  name: string,
+  over: Omit<Partial<Route>, 'match'> & { match?: Partial<Route['match']> } = {}
+): Route {
   const { match, ...rest } = over;
   return {
     name,

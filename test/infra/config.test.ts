@@ -46,6 +46,7 @@ describe('parseEnvironment', () => {
       logExecutionData: false,
       customTemplates: {},
       warnings: [],
+      replyBroadcast: true,
     });
     expect(DEFAULT_STATUSES).toEqual(['FAILED', 'TIMED_OUT', 'ABORTED', 'SUCCEEDED']);
   });
@@ -77,7 +78,7 @@ describe('parseEnvironment', () => {
     ],
     [
       { ...minimal, channel: '#alerts' },
-      'cdk.json context environments.dev.channel is not a setting; use one of account, region, stateMachineArns, stateMachineNamePrefixes, statuses, destination, mentionOnFailure, template, routes, allowedChannels, mute, alarmTopicArn, logExecutionData',
+      'cdk.json context environments.dev.channel is not a setting; use one of account, region, stateMachineArns, stateMachineNamePrefixes, statuses, destination, mentionOnFailure, template, routes, allowedChannels, mute, alarmTopicArn, logExecutionData, replyBroadcast, runningLongerThan',
     ],
     [
       { stateMachineNamePrefixes: ['etl-'] },

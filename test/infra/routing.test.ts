@@ -3,7 +3,10 @@ import type { Route } from '../../contract/routes.js';
 import { grants, logicalId, statementsOfRole, synthNotifier } from './helpers.js';
 
 const ARN = (name: string) => `arn:aws:states:eu-west-1:111122223333:stateMachine:${name}`;
-const route = (name: string, over: Omit<Partial<Route>, 'match'> & { match?: Partial<Route['match']> }): Route => {
+const route = (
+  name: string,
+  over: Omit<Partial<Route>, 'match'> & { match?: Partial<Route['match']> }
+): Route => {
   const { match, ...rest } = over;
   return {
     name,

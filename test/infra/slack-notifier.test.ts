@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { STATE_MACHINE_FILES } from '../../infra/constructs/slack-notifier.js';
+import { SLACK_POST_MESSAGE_URL, STATE_MACHINE_FILES } from '../../infra/constructs/slack-notifier.js';
 import { placeholders, readAsl } from '../statemachines/asl-helpers.js';
 import { actions, grants, logicalId, statementsOfRole, synthNotifier } from './helpers.js';
 
@@ -77,16 +77,28 @@ describe('IAM: each grant scoped to what the machine calls', () => {
     }
   });
 
-  it('delivery: InvokeHTTPEndpoint only for POST to chat.postMessage, on its own state machine', () => {
-    const [statement, ...others] = grants(deliveryStatements, 'states:InvokeHTTPEndpoint');
-    expect(others).toEqual([]);
-    expect(statement?.Resource).toEqual({ Ref: ref(channel, notifier.deliveryStateMachine) });
-    expect(statement?.Condition).toEqual({
-      StringEquals: {
-        'states:HTTPMethod': 'POST',
-        'states:HTTPEndpoint': 'https://slack.com/api/chat.postMessage',
+  it('delivery: InvokeHTTPEndpoint only for the Slack methods it calls, each with its HTTP method, on its own state machine', () => {
+    const statements = grants(deliveryStatements, 'states:InvokeHTTPEndpoint');
+    for (const statement of statements) {
+      expect(statement.Resource).toEqual({ Ref: ref(channel, notifier.deliveryStateMachine) });
+    }
+    expect(statements.map((statement) => statement.Condition)).toEqual([
+      {
+        StringEquals: {
+          'states:HTTPMethod': 'POST',
+          'states:HTTPEndpoint': [SLACK_POST_MESSAGE_URL, 'https://slack.com/api/chat.update'],
+        },
       },
-    });
+      {
+        StringEquals: {
+          'states:HTTPMethod': 'GET',
+          'states:HTTPEndpoint': [
+            'https://slack.com/api/conversations.history',
+            'https://slack.com/api/conversations.replies',
+          ],
+        },
+      },
+    ]);
   });
 
   it('delivery: connection credentials on the connection, Secrets Manager only on its events!connection secret', () => {

@@ -1,16 +1,30 @@
+/**
+ * deliver.asl.json and deliver-webhook.asl.json, state by state: the store's decisions, the Slack calls and the
+ * routing of their answers. The whole lifecycle runs end to end in test/e2e/lifecycle.test.ts.
+ */
 import { describe, expect, it } from 'vitest';
 import type { DeliveryMessage } from '../../formatters/contract.js';
-import { type Definition, evaluate, readAsl, route, state, substitute } from './asl-helpers.js';
+import { type Definition, evaluate, readAsl, type State, state, substitute } from './asl-helpers.js';
 
 const CONNECTION_ARN = 'arn:aws:events:eu-west-1:111122223333:connection/slack/0000';
-const channel = JSON.parse(
-  substitute(readAsl('deliver.asl.json'), { ConnectionArn: CONNECTION_ARN })
-) as Definition;
+const settings = {
+  ConnectionArn: CONNECTION_ARN,
+  TableName: 'messages',
+  StartNotices: 'false',
+  ReplyBroadcast: 'true',
+  RunningLongerThanSeconds: '7200',
+  RunningLongerThanText: '2 h',
+  MentionOnFailure: '<!subteam^S0123>',
+  ScheduleGroupName: 'sfn-slack-notifier-prod',
+  QueueArn: 'arn:aws:sqs:eu-west-1:111122223333:q.fifo',
+  SchedulerRoleArn: 'arn:aws:iam::111122223333:role/scheduler',
+  DelayedAfterSeconds: '900',
+  EndedRetentionSeconds: '2592000',
+  RunningRetentionSeconds: '34560000',
+};
+const channel = JSON.parse(substitute(readAsl('deliver.asl.json'), settings)) as Definition;
 const webhook = JSON.parse(
-  substitute(readAsl('deliver-webhook.asl.json'), {
-    ConnectionArn: CONNECTION_ARN,
-    WebhookParameterName: '/prod/SLACK_URL',
-  })
+  substitute(readAsl('deliver-webhook.asl.json'), { ...settings, WebhookParameterName: '/prod/SLACK_URL' })
 ) as Definition;
 
 const delivery: DeliveryMessage = {
@@ -19,137 +33,338 @@ const delivery: DeliveryMessage = {
   executionArn: 'arn:aws:states:eu-west-1:111122223333:execution:nightly-etl:run-42',
   status: 'FAILED',
   deduplicationId: 'b'.repeat(64),
+  orderKey: '000000#3#2026-11-24T02:16:55.000Z',
+  endedAt: '2026-11-24T02:16:55.000Z',
+  reply: { text: ':x: Failed in *Load*', failure: true },
 };
-// What the Pipe hands the machine: a JSON array with one SQS record whose body is the DeliveryMessage string.
 const records = [
-  {
-    messageId: 'm-1',
-    body: JSON.stringify(delivery),
-    attributes: { MessageGroupId: 'channel:C0123456789', ApproximateReceiveCount: '1' },
-    eventSource: 'aws:sqs',
-  },
+  { messageId: 'm-1', body: JSON.stringify(delivery), attributes: { MessageGroupId: 'C0123456789' } },
 ];
 const context = { Execution: { Input: records } };
+const stored = (over: Record<string, unknown> = {}) => ({
+  channelId: 'C0123456789',
+  ts: '1.000100',
+  status: 'RUNNING',
+  orderKey: '000000#1#2026-11-24T02:00:00.000Z',
+  pending: '',
+  pendingSince: 0,
+  payload: JSON.stringify({ text: 'running', blocks: [{ type: 'section' }] }),
+  sent: ['a'.repeat(64)],
+  ...over,
+});
 
-describe('deliver.asl.json (chat.postMessage)', () => {
-  const post = state(channel, 'Post');
-  const args = post.Arguments as Record<string, unknown>;
+/** The first matching rule's Next (and its Assign), with the machine's variables bound. */
+async function routeWith(choice: State, input: unknown, variables: Record<string, unknown>): Promise<string> {
+  for (const rule of choice.Choices as Array<{ Condition: string; Next: string }>) {
+    if ((await evaluate(rule.Condition, { input }, variables)) === true) return rule.Next;
+  }
+  return choice.Default as string;
+}
 
-  it('POSTs the payload to chat.postMessage through the connection, never with an Authorization header', async () => {
-    expect(post.Resource).toBe('arn:aws:states:::http:invoke');
-    expect(args.ApiEndpoint).toBe('https://slack.com/api/chat.postMessage');
-    expect(args.Method).toBe('POST');
-    expect(args.Authentication).toEqual({ ConnectionArn: CONNECTION_ARN });
-    expect(Object.keys(args.Headers as object).map((key) => key.toLowerCase())).not.toContain(
-      'authorization'
-    );
-    expect(await evaluate(args.RequestBody, { input: records, context })).toEqual(delivery.payload);
-    const fallback = state(channel, 'PostFallback').Arguments as Record<string, unknown>;
-    expect(await evaluate(fallback.RequestBody, { input: {}, context })).toEqual(delivery.fallback);
+async function decide(msg: Record<string, unknown>, item: Record<string, unknown>): Promise<string> {
+  const assign = state(channel, 'Decide').Assign as Record<string, string>;
+  return (await evaluate(assign.action, { input: {} }, { msg, stored: item })) as string;
+}
+
+describe('deliver.asl.json: the store decides', () => {
+  it('reads the item with a consistent read, keyed by channel and execution', async () => {
+    const load = state(channel, 'Load');
+    expect(load.Resource).toBe('arn:aws:states:::dynamodb:getItem');
+    const args = load.Arguments as Record<string, unknown>;
+    expect(args.ConsistentRead).toBe(true);
+    expect(await evaluate(args.Key, { input: {} }, { msg: delivery })).toEqual({
+      pk: { S: 'C0123456789' },
+      sk: { S: delivery.executionArn },
+    });
   });
 
-  it('retries 429, 5xx and socket errors with backoff and full jitter', () => {
-    const retried = (post.Retry as Array<{ ErrorEquals: string[] }>).flatMap(
-      (retrier) => retrier.ErrorEquals
-    );
-    for (const error of ['429', '500', '502', '503', '504'])
-      expect(retried).toContain(`States.Http.StatusCode.${error}`);
-    expect(retried).toContain('States.Http.Socket');
-  });
-
-  it('reads the Slack answer whether ResponseBody arrives parsed or as a string', async () => {
-    const asObject = await evaluate(post.Output, {
-      input: records,
-      result: { StatusCode: 200, ResponseBody: { ok: true, channel: 'C0123456789', ts: '1.2' } },
-    });
-    expect(asObject).toEqual({ ok: true, error: 'unknown_error', ts: '1.2', fallback: false });
-    const asString = await evaluate(post.Output, {
-      input: records,
-      result: { StatusCode: 200, ResponseBody: '{"ok":false,"error":"invalid_blocks"}' },
-    });
-    expect(asString).toEqual({ ok: false, error: 'invalid_blocks', fallback: false });
+  it('turns a missing item into an empty record, and a stored one into plain values', async () => {
+    const assign = state(channel, 'Load').Assign as Record<string, string>;
+    const empty = await evaluate(assign.stored, { input: {}, result: {} }, { msg: delivery });
+    expect(empty).toMatchObject({ ts: '', orderKey: '', sent: [], pending: '' });
+    const item = {
+      pk: { S: 'C0123456789' },
+      sk: { S: delivery.executionArn },
+      ts: { S: '1.2' },
+      sent: { SS: ['x'] },
+      pendingSince: { N: '17' },
+    };
+    const read = await evaluate(assign.stored, { input: {}, result: { Item: item } }, { msg: delivery });
+    expect(read).toMatchObject({ ts: '1.2', sent: ['x'], pendingSince: 17 });
   });
 
   it.each([
-    [{ ok: true }, 'Delivered'],
-    [{ ok: false, error: 'ratelimited', fallback: false }, 'SlackUnavailable'],
-    [{ ok: false, error: 'rate_limited', fallback: false }, 'SlackUnavailable'],
-    [{ ok: false, error: 'internal_error', fallback: false }, 'SlackUnavailable'],
-    [{ ok: false, error: 'invalid_blocks', fallback: false }, 'PostFallback'],
-    [{ ok: false, error: 'invalid_blocks_format', fallback: false }, 'PostFallback'],
-    [{ ok: false, error: 'msg_too_long', fallback: false }, 'PostFallback'],
-    [{ ok: false, error: 'msg_blocks_too_long', fallback: false }, 'PostFallback'],
-    [{ ok: false, error: 'msg_too_long', fallback: true }, 'SlackRejected'],
-    [{ ok: false, error: 'channel_not_found', fallback: false }, 'SlackRejected'],
-    [{ ok: false, error: 'not_in_channel', fallback: false }, 'SlackRejected'],
-    [{ ok: false, error: 'invalid_auth', fallback: false }, 'SlackRejected'],
-    [{ ok: false, error: 'account_inactive', fallback: false }, 'SlackRejected'],
-    [{ ok: false, error: 'token_revoked', fallback: false }, 'SlackRejected'],
-    [{ ok: false, error: 'something_new', fallback: false }, 'SlackRejected'],
-  ])('routes %j to %s', async (input, next) => {
-    expect(await route(state(channel, 'CheckResponse'), input)).toBe(next);
+    ['an id already sent', stored({ sent: [delivery.deduplicationId] }), 'duplicate'],
+    [
+      'a newer status shown (a later redrive)',
+      stored({ orderKey: '000001#1#2026-11-24T03:00:00.000Z' }),
+      'stale',
+    ],
+    ['the same rank later in time', stored({ orderKey: '000000#3#2026-11-24T02:20:00.000Z' }), 'stale'],
+    ['an older status shown', stored(), 'deliver'],
+    ['nothing shown yet', stored({ orderKey: '', ts: '', sent: [] }), 'deliver'],
+  ])('news with %s: %s', async (_, item, action) => {
+    expect(await decide(delivery as unknown as Record<string, unknown>, item)).toBe(action);
   });
 
-  it('fails with the Slack error as the error name, so the DLQ and the console show it', async () => {
-    for (const name of ['SlackRejected', 'SlackUnavailable']) {
-      const fail = state(channel, name);
-      expect(fail.Type).toBe('Fail');
-      expect(await evaluate(fail.Error, { input: { ok: false, error: 'channel_not_found' } })).toBe(
-        'Slack.channel_not_found'
+  it('a runningLongerThan check acts only while the RUNNING it was scheduled for is still what is shown', async () => {
+    const check = { check: 'runningLongerThan', checkId: 'c', orderKey: stored().orderKey };
+    expect(await decide(check, stored())).toBe('deliver');
+    expect(await decide(check, stored({ status: 'SUCCEEDED', orderKey: '000000#3#x' }))).toBe('ignore');
+    expect(await decide(check, stored({ orderKey: '000001#1#later' }))).toBe('ignore');
+    expect(await decide(check, stored({ sent: ['c'] }))).toBe('duplicate');
+  });
+
+  it('claims the news with a condition that fails if it was sent meanwhile, and reloads then', () => {
+    const claim = state(channel, 'Claim');
+    const args = claim.Arguments as Record<string, unknown>;
+    expect(claim.Resource).toBe('arn:aws:states:::dynamodb:updateItem');
+    expect(args.ConditionExpression).toBe('NOT contains(#sent, :id)');
+    expect(claim.Catch).toEqual([
+      expect.objectContaining({ ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], Next: 'Load' }),
+    ]);
+  });
+
+  it('an earlier attempt that claimed the news sends this one looking in Slack first', async () => {
+    const vars = { stored: stored({ pending: 'b'.repeat(64) }), dedup: 'b'.repeat(64) };
+    expect(await routeWith(state(channel, 'ClaimedBefore'), {}, vars)).toBe('WhereLost');
+    expect(await routeWith(state(channel, 'ClaimedBefore'), {}, { ...vars, dedup: 'c' })).toBe('Claim');
+  });
+});
+
+describe('deliver.asl.json: Slack calls', () => {
+  const vars = {
+    msg: delivery,
+    stored: stored({ ts: '' }),
+    key: { pk: { S: 'C0123456789' }, sk: { S: delivery.executionArn } },
+    dedup: delivery.deduplicationId,
+    parent: { text: 'nightly-etl failed', blocks: [{ type: 'section' }] },
+    fallbackParent: { text: 'plain' },
+    useFallback: false,
+    reply: { text: ':x: Failed', broadcast: true },
+  };
+
+  it('posts the parent with chat.postMessage; its metadata carries the deduplication id', async () => {
+    const args = state(channel, 'PostParent').Arguments as Record<string, unknown>;
+    expect(args.ApiEndpoint).toBe('https://slack.com/api/chat.postMessage');
+    expect(args.Authentication).toEqual({ ConnectionArn: CONNECTION_ARN });
+    expect(Object.keys(args.Headers as object).map((k) => k.toLowerCase())).not.toContain('authorization');
+    const body = (await evaluate(args.RequestBody, { input: {}, context }, vars)) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      channel: 'C0123456789',
+      text: 'nightly-etl failed',
+      metadata: { event_type: 'sfn_slack_notification', event_payload: { dedup: delivery.deduplicationId } },
+    });
+    const fallback = await evaluate(args.RequestBody, { input: {}, context }, { ...vars, useFallback: true });
+    expect(fallback).toMatchObject({ text: 'plain' });
+    expect((fallback as Record<string, unknown>).blocks).toBeUndefined();
+  });
+
+  it('edits with chat.update (retried freely) and replies in the thread, broadcast when asked', async () => {
+    const update = state(channel, 'UpdateParent');
+    expect((update.Arguments as Record<string, unknown>).ApiEndpoint).toBe(
+      'https://slack.com/api/chat.update'
+    );
+    const retried = (update.Retry as Array<{ ErrorEquals: string[] }>).flatMap((r) => r.ErrorEquals);
+    expect(retried).toEqual(expect.arrayContaining(['States.Http.StatusCode.429', 'States.Http.Socket']));
+    const reply = state(channel, 'PostReply').Arguments as Record<string, unknown>;
+    const body = await evaluate(reply.RequestBody, { input: {}, context }, { ...vars, stored: stored() });
+    expect(body).toMatchObject({ channel: 'C0123456789', thread_ts: '1.000100', reply_broadcast: true });
+  });
+
+  it('never re-posts blindly after an answer that may have been lost: socket errors, 5xx and timeouts look first', () => {
+    for (const name of ['PostParent', 'PostReply']) {
+      const post = state(channel, name);
+      const retried = (post.Retry as Array<{ ErrorEquals: string[] }>).flatMap((r) => r.ErrorEquals);
+      expect(retried).toEqual(['States.Http.StatusCode.429']);
+      const [lost] = post.Catch as Array<{ ErrorEquals: string[]; Next: string }>;
+      expect(lost?.Next).toBe('WhereLost');
+      expect(lost?.ErrorEquals).toEqual(
+        expect.arrayContaining(['States.Http.Socket', 'States.Http.StatusCode.500', 'States.Timeout'])
       );
     }
   });
 
-  it('posts the fallback at most once: its answer is marked as a fallback', async () => {
-    const output = await evaluate(state(channel, 'PostFallback').Output, {
-      input: {},
-      result: { StatusCode: 200, ResponseBody: { ok: false, error: 'msg_too_long' } },
+  it('finds a lost post by its metadata; gives up after 3 attempts (the claim stays for the next receive)', async () => {
+    const find = state(channel, 'FindLostParent');
+    const args = find.Arguments as Record<string, unknown>;
+    expect(args.Method).toBe('GET');
+    const query = await evaluate(args.QueryParameters, { input: {} }, { ...vars, since: 1000 });
+    expect(query).toMatchObject({ channel: 'C0123456789', oldest: '940', include_all_metadata: 'true' });
+    const answer = {
+      ok: true,
+      messages: [
+        { ts: '9.9', metadata: { event_payload: { dedup: 'other' } } },
+        { ts: '1.5', metadata: { event_payload: { dedup: delivery.deduplicationId } } },
+      ],
+    };
+    const out = await evaluate(find.Output, { input: {}, result: { ResponseBody: answer } }, vars);
+    expect(out).toEqual({ ok: true, found: '1.5', earlier: '' });
+    const checked = state(channel, 'LostChecked');
+    expect(await routeWith(checked, out, { ...vars, attempt: 1 })).toBe('AfterSlack');
+    expect(await routeWith(checked, { found: '' }, { ...vars, attempt: 1 })).toBe('Send');
+    expect(await routeWith(checked, { found: '' }, { ...vars, attempt: 3 })).toBe('SlackUnreachable');
+  });
+
+  it('with no parent known but an earlier news claimed, that earlier post (if Slack has it) becomes the parent', async () => {
+    const find = state(channel, 'FindLostParent');
+    const earlierVars = {
+      ...vars,
+      stored: stored({ ts: '', pending: 'e'.repeat(64) }),
+      lookingFor: 'earlier',
+    };
+    const answer = {
+      ok: true,
+      messages: [{ ts: '2.5', metadata: { event_payload: { dedup: 'e'.repeat(64) } } }],
+    };
+    const out = await evaluate(find.Output, { input: {}, result: { ResponseBody: answer } }, earlierVars);
+    expect(out).toEqual({ ok: true, found: '', earlier: '2.5' });
+    const checked = state(channel, 'LostChecked');
+    expect(await routeWith(checked, out, earlierVars)).toBe('Frame');
+    expect(await routeWith(checked, { found: '', earlier: '' }, earlierVars)).toBe('Claim');
+    const claimed = state(channel, 'ClaimedBefore');
+    expect(await routeWith(claimed, {}, { ...earlierVars, lookingFor: '' })).toBe('FindLostParent');
+    // Looked once already, or a parent known: claim.
+    expect(await routeWith(claimed, {}, earlierVars)).toBe('Claim');
+    expect(
+      await routeWith(claimed, {}, { ...earlierVars, lookingFor: '', stored: stored({ pending: 'e' }) })
+    ).toBe('Claim');
+  });
+
+  it.each([
+    [{ ok: true }, 'AfterSlack'],
+    [{ ok: false, error: 'ratelimited' }, 'SlackUnavailable'],
+    [{ ok: false, error: 'internal_error' }, 'SlackUnavailable'],
+    [{ ok: false, error: 'invalid_blocks' }, 'UseFallback'],
+    [{ ok: false, error: 'msg_too_long' }, 'UseFallback'],
+    [{ ok: false, error: 'channel_not_found' }, 'SlackRejected'],
+    [{ ok: false, error: 'invalid_auth' }, 'SlackRejected'],
+  ])('routes the parent answer %j to %s', async (input, next) => {
+    expect(await routeWith(state(channel, 'ParentPosted'), input, vars)).toBe(next);
+  });
+
+  it('the plain-text fallback goes out at most once', async () => {
+    expect(
+      await routeWith(
+        state(channel, 'ParentPosted'),
+        { ok: false, error: 'invalid_blocks' },
+        { ...vars, useFallback: true }
+      )
+    ).toBe('SlackRejected');
+  });
+
+  it.each([
+    [{ ok: true }, 'PostReply'],
+    [{ ok: false, error: 'message_not_found' }, 'PostParent'],
+    [{ ok: false, error: 'cant_update_message' }, 'PostReply'],
+    [{ ok: false, error: 'edit_window_closed' }, 'PostReply'],
+  ])('routes the edit answer %j to %s', async (input, next) => {
+    expect(await routeWith(state(channel, 'ParentUpdated'), input, vars)).toBe(next);
+  });
+
+  it('fails with the Slack error as the error name, so the DLQ and the console show it', async () => {
+    const rejected = state(channel, 'SlackRejected');
+    expect(await evaluate(rejected.Error, { input: { error: 'channel_not_found' } })).toBe(
+      'Slack.channel_not_found'
+    );
+    const unavailable = state(channel, 'SlackUnavailable');
+    expect(await evaluate(unavailable.Error, { input: {} }, { slackError: 'ratelimited' })).toBe(
+      'Slack.ratelimited'
+    );
+  });
+});
+
+describe('deliver.asl.json: runningLongerThan and delays', () => {
+  it('schedules a one-time check in its group, to the queue in the same message group, deleted after it fires', async () => {
+    const task = state(channel, 'ScheduleCheck');
+    expect(task.Resource).toBe('arn:aws:states:::aws-sdk:scheduler:createSchedule');
+    const args = task.Arguments as Record<string, unknown>;
+    expect(args.ActionAfterCompletion).toBe('DELETE');
+    const vars = {
+      config: {
+        runningLongerThanSeconds: '7200',
+        scheduleGroup: 'g',
+        queueArn: settings.QueueArn,
+        schedulerRoleArn: 'r',
+      },
+      msg: { ...delivery, status: 'RUNNING', startedAt: '2026-11-24T02:00:00.000Z' },
+      dedup: delivery.deduplicationId,
+      key: { pk: { S: 'C0123456789' } },
+    };
+    // The test's JSONata has no $millis bound to a clock: evaluate at a fixed now.
+    const at = (iso: string) =>
+      (args.ScheduleExpression as string).replaceAll('$millis()', String(Date.parse(iso)));
+    expect(await evaluate(at('2026-11-24T02:00:05Z'), { input: {} }, vars)).toBe('at(2026-11-24T04:00:00)');
+    // A RUNNING delivered after the limit still gets its check, a minute on.
+    expect(await evaluate(at('2026-11-24T05:00:00Z'), { input: {} }, vars)).toBe('at(2026-11-24T05:01:00)');
+    const target = args.Target as Record<string, unknown>;
+    const input = JSON.parse((await evaluate(target.Input, { input: {}, context }, vars)) as string);
+    expect(input).toMatchObject({
+      check: 'runningLongerThan',
+      channel: 'C0123456789',
+      orderKey: delivery.orderKey,
     });
-    expect(output).toEqual({ ok: false, error: 'msg_too_long', fallback: true });
-    expect(await route(state(channel, 'CheckResponse'), output)).toBe('SlackRejected');
+    expect(
+      await evaluate(
+        (target.SqsParameters as Record<string, unknown>).MessageGroupId,
+        { input: {}, context },
+        vars
+      )
+    ).toBe('C0123456789');
+    expect(task.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['Scheduler.ConflictException'] })]);
+  });
+
+  it('says "Delayed: the run ended at …" only when delivered long after the end', async () => {
+    const note = (state(channel, 'Decide').Assign as Record<string, string>).delayedNote as string;
+    const config = { delayedAfterSeconds: '900' };
+    // The test's JSONata has no $millis bound to a clock: evaluate with a fixed now.
+    const at = (iso: string) => note.replace('$millis()', String(Date.parse(iso)));
+    expect(await evaluate(at('2026-11-24T02:20:00Z'), { input: {} }, { msg: delivery, config })).toBe('');
+    expect(await evaluate(at('2026-11-24T08:00:00Z'), { input: {} }, { msg: delivery, config })).toMatch(
+      /^Delayed: the run ended at <!date\^\d+\^/
+    );
   });
 });
 
 describe('deliver-webhook.asl.json', () => {
-  it('reads the webhook URL from the SSM SecureString at run time into a variable, not the output', async () => {
+  it('claims the id in the store first; an id already there is a duplicate', () => {
+    const claim = state(webhook, 'Claim');
+    expect(claim.Resource).toBe('arn:aws:states:::dynamodb:updateItem');
+    expect((claim.Arguments as Record<string, unknown>).ConditionExpression).toBe('NOT contains(#sent, :id)');
+    expect(claim.Catch).toEqual([
+      expect.objectContaining({
+        ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'],
+        Next: 'Duplicate',
+      }),
+    ]);
+  });
+
+  it('reads the webhook URL from the SSM SecureString at run time into a variable', async () => {
     const read = state(webhook, 'ReadWebhookUrl');
-    expect(read.Resource).toBe('arn:aws:states:::aws-sdk:ssm:getParameter');
     expect(read.Arguments).toEqual({ Name: '/prod/SLACK_URL', WithDecryption: true });
-    const result = {
-      Parameter: { Name: '/prod/SLACK_URL', Value: 'https://hooks.slack.com/services/T/B/x' },
-    };
+    const result = { Parameter: { Value: 'https://hooks.slack.com/services/T/B/x' } };
     const assign = read.Assign as Record<string, string>;
     expect(await evaluate(assign.webhookUrl, { input: records, result })).toBe(result.Parameter.Value);
-    expect(await evaluate(read.Output, { input: records, result })).toEqual(records);
   });
 
-  it('POSTs the payload to the URL in the variable, through the connection', async () => {
+  it('any failure after the claim takes the id back, then fails with the original error', async () => {
+    for (const name of ['ReadWebhookUrl', 'Post', 'PostFallback']) {
+      const catchers = state(webhook, name).Catch as Array<{ ErrorEquals: string[]; Next: string }>;
+      expect(catchers.at(-1)).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'Release' });
+    }
+    expect((state(webhook, 'Release').Arguments as Record<string, unknown>).UpdateExpression).toBe(
+      'DELETE #sent :ids'
+    );
+    const fail = state(webhook, 'NotDelivered');
+    expect(
+      await evaluate(fail.Error, { input: {} }, { failure: { Error: 'States.Http.StatusCode.404' } })
+    ).toBe('States.Http.StatusCode.404');
+  });
+
+  it('posts the payload as it came when on time', async () => {
     const args = state(webhook, 'Post').Arguments as Record<string, unknown>;
-    const url = 'https://hooks.slack.com/services/T/B/x';
-    expect(await evaluate(args.ApiEndpoint, { input: records, context }, { webhookUrl: url })).toBe(url);
-    expect(args.Authentication).toEqual({ ConnectionArn: CONNECTION_ARN });
-    expect(await evaluate(args.RequestBody, { input: records, context })).toEqual(delivery.payload);
-  });
-
-  it('treats the plain-text body "ok" as success and anything else as a failure', async () => {
-    const post = state(webhook, 'Post');
-    const ok = await evaluate(post.Output, {
-      input: records,
-      result: { StatusCode: 200, ResponseBody: 'ok' },
-    });
-    expect(await route(state(webhook, 'CheckResponse'), ok)).toBe('Delivered');
-    const odd = await evaluate(post.Output, {
-      input: records,
-      result: { StatusCode: 200, ResponseBody: { x: 1 } },
-    });
-    expect(await route(state(webhook, 'CheckResponse'), odd)).toBe('UnexpectedResponse');
-  });
-
-  it('posts the plain-text fallback when the webhook answers 400 (invalid_payload)', () => {
-    const catchers = state(webhook, 'Post').Catch as Array<{ ErrorEquals: string[]; Next: string }>;
-    expect(catchers).toEqual([
-      expect.objectContaining({ ErrorEquals: ['States.Http.StatusCode.400'], Next: 'PostFallback' }),
-    ]);
-    expect(state(webhook, 'PostFallback').Catch).toBeUndefined();
+    expect(
+      await evaluate(args.RequestBody, { input: records, context }, { msg: delivery, delayedNote: '' })
+    ).toEqual(delivery.payload);
   });
 });

@@ -37,7 +37,10 @@ const R = {
 const ACCOUNT = '111122223333';
 const machineArn = (name: string) => `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:${name}`;
 
-function route(name: string, over: Omit<Partial<Route>, 'match'> & { match?: Partial<Route['match']> }): Route {
+function route(
+  name: string,
+  over: Omit<Partial<Route>, 'match'> & { match?: Partial<Route['match']> }
+): Route {
   const { match, ...rest } = over;
   return {
     name,

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DeployedSettings, Route } from '../../contract/routes.js';
 import { deduplicationId } from '../../formatters/handler.js';
+import { eventTime, orderKey } from '../../formatters/lifecycle.js';
 import { eventOnlyMessage } from '../../formatters/render/event-only.js';
 import { fillJsonValues } from '../../infra/json-values.js';
 import {
@@ -31,7 +32,7 @@ export const ROUTE: Route = {
   name: 'default',
   // Every machine (as a local run's default route): these tests are about degrading, not routing.
   match: { stateMachineArns: [], stateMachineNamePrefixes: [], tags: {}, accounts: [], regions: [] },
-  statuses: ['FAILED', 'TIMED_OUT', 'ABORTED', 'SUCCEEDED'],
+  statuses: ['FAILED', 'TIMED_OUT', 'ABORTED', 'SUCCEEDED', 'RUNNING'],
   destination: { type: 'channel', channel: 'C0TEST' },
   mention: '<!here>',
   template: 'detailed',
@@ -216,9 +217,9 @@ describe('notifier.asl.json on the local runner: the usual path', () => {
     expect(payloadOf(outcome.format.calls[0]).partial).toBeUndefined();
     expect(payloadOf(outcome.format.calls[1])).toMatchObject({ partial: { seen: 1 } });
     expect(payloadOf(outcome.format.calls[1]).nextToken).toBeUndefined();
-    // Settings → … → Triage (6), Describe, FetchHistory, MorePages, Fold, FetchHistory, MorePages, Notify and its
+    // Settings → … → Triage (8), Describe, FetchHistory, MorePages, Fold, FetchHistory, MorePages, Notify and its
     // iteration (RouteStart, HowToFormat, FormatRoute, IsMessage, Enqueue).
-    expect(outcome.result.stateTransitions).toBe(18);
+    expect(outcome.result.stateTransitions).toBe(20);
   });
 
   it('goes on without the definition when Describe fails or the definition is too large', async () => {
@@ -393,6 +394,34 @@ describe('notifier.asl.json on the local runner: degrade, never drop', () => {
       const body = bodyOf(outcome.sqs.calls.at(-1));
       expect(body.payload.text.length).toBeLessThanOrEqual(4000);
       expect(body.payload.text).not.toMatch(/<(?!!here>|https:)/);
+    }
+  });
+});
+
+describe('notifier.asl.json: the event-only message in the lifecycle', () => {
+  it('carries the order key the formatter would (formatters/lifecycle.ts), so the delivery never takes it for stale news', async () => {
+    const events = [
+      { ...EVENT, time: '2026-03-01T10:00:00Z', detail: { ...EVENT.detail, redriveCount: 3 } },
+      { ...EVENT, detail: { ...EVENT.detail, status: 'TIMED_OUT', stopDate: 1_767_225_600_000 } },
+      {
+        ...EVENT,
+        detail: { ...EVENT.detail, status: 'RUNNING', startDate: 1_767_225_600_000, redriveCount: 2 },
+      },
+    ];
+    for (const event of events) {
+      const outcome = await run({
+        event,
+        format: () => {
+          throw new Error('boom');
+        },
+      });
+      const body = bodyOf(outcome.sqs.calls.at(-1)) as unknown as Record<string, unknown>;
+      const detail = event.detail as { status: string; redriveCount: number };
+      expect(body.orderKey).toBe(orderKey(detail.redriveCount, detail.status, eventTime(event)));
+      expect(body.reply).toEqual({
+        text: expect.stringContaining('details are missing'),
+        failure: detail.status !== 'RUNNING',
+      });
     }
   });
 });

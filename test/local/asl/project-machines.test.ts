@@ -8,6 +8,7 @@ import {
   substitute,
   type TaskInvocation,
 } from '../../../local/asl/index.js';
+import { localStoreSubstitutions } from '../../../local/pipeline.js';
 import { repoRoot, secondsOf } from './helpers.js';
 
 // The project's own state machines, run with stub handlers: the handlers are the edge here; the
@@ -21,9 +22,25 @@ function load(file: string, substitutions: Record<string, string>): string {
 }
 
 const CONNECTION = 'arn:aws:events:us-east-1:123456789012:connection/slack/abc';
-const deliver = () => load('deliver.asl.json', { ConnectionArn: CONNECTION });
+const EXECUTION_ARN = 'arn:aws:states:us-east-1:123456789012:execution:etl:run-1';
+const STORE: Record<string, string> = {
+  ...localStoreSubstitutions('arn:aws:sqs:us-east-1:123456789012:notify.fifo'),
+  MentionOnFailure: '',
+};
+const deliver = () => load('deliver.asl.json', { ConnectionArn: CONNECTION, ...STORE });
 const deliverWebhook = () =>
-  load('deliver-webhook.asl.json', { ConnectionArn: CONNECTION, WebhookParameterName: '/test/SLACK_URL' });
+  load('deliver-webhook.asl.json', {
+    ConnectionArn: CONNECTION,
+    WebhookParameterName: '/test/SLACK_URL',
+    TableName: STORE.TableName as string,
+    DelayedAfterSeconds: STORE.DelayedAfterSeconds as string,
+    EndedRetentionSeconds: STORE.EndedRetentionSeconds as string,
+  });
+/** The message store at the edge: an empty table that takes every write (the store runs for real in test/e2e). */
+const EMPTY_STORE: Record<string, ResourceHandler> = {
+  'arn:aws:states:::dynamodb:getItem': async () => ({}),
+  'arn:aws:states:::dynamodb:updateItem': async () => ({}),
+};
 
 /** Records every call per resource, answering with `answer`. */
 function recorder(answer: (task: TaskInvocation, call: number) => unknown): {
@@ -54,6 +71,9 @@ const RECORDS = [
     body: JSON.stringify({
       payload: { channel: 'C0TEST', blocks: [] },
       fallback: { channel: 'C0TEST', text: 'plain' },
+      executionArn: EXECUTION_ARN,
+      status: 'FAILED',
+      deduplicationId: 'd'.repeat(64),
     }),
     attributes: { MessageGroupId: 'C0TEST', ApproximateReceiveCount: '1' },
     messageAttributes: {},
@@ -75,14 +95,27 @@ function slack(answers: Array<Record<string, unknown> | StatesError>) {
 describe('statemachines/deliver.asl.json on the local runner', () => {
   it('posts the payload through the connection and succeeds on ok:true', async () => {
     const http = slack([{ ok: true, ts: '1.2' }]);
-    const result = await runStateMachine(deliver(), RECORDS, { resources: { [HTTP]: http.handler } });
+    const result = await runStateMachine(deliver(), RECORDS, {
+      resources: { ...EMPTY_STORE, [HTTP]: http.handler },
+    });
     expect(result.status).toBe('SUCCEEDED');
     expect(http.calls[0]?.arguments).toEqual({
       ApiEndpoint: 'https://slack.com/api/chat.postMessage',
       Method: 'POST',
       Authentication: { ConnectionArn: CONNECTION },
       Headers: { 'Content-Type': 'application/json; charset=utf-8' },
-      RequestBody: { channel: 'C0TEST', blocks: [] },
+      RequestBody: {
+        channel: 'C0TEST',
+        // The parent's text is the payload's, after any "Delayed: " prefix (none here).
+        text: '',
+        blocks: [],
+        unfurl_links: false,
+        // The deduplication id in the message metadata: a retry after a lost answer finds the post by it.
+        metadata: {
+          event_type: 'sfn_slack_notification',
+          event_payload: { dedup: 'd'.repeat(64), execution_arn: EXECUTION_ARN },
+        },
+      },
     });
   });
 
@@ -92,12 +125,12 @@ describe('statemachines/deliver.asl.json on the local runner', () => {
       new StatesError('States.Http.StatusCode.429', 'slow down'),
     ]);
     const result = await runStateMachine(deliver(), RECORDS, {
-      resources: { [HTTP]: http.handler },
+      resources: { ...EMPTY_STORE, [HTTP]: http.handler },
       random: () => 0.75,
     });
     expect(result.status).toBe('SUCCEEDED');
-    // IntervalSeconds 2, BackoffRate 2: delays 0.75×2 and 0.75×4
-    expect(secondsOf(result.events, 'TaskScheduled')).toEqual([0, 1.5, 4.5]);
+    // IntervalSeconds 2, BackoffRate 2: delays 0.75×2 and 0.75×4 (the store's Load and Claim come first, Record last)
+    expect(secondsOf(result.events, 'TaskScheduled')).toEqual([0, 0, 0, 1.5, 4.5, 4.5]);
   });
 
   it('posts the plain-text fallback after invalid_blocks', async () => {
@@ -105,17 +138,24 @@ describe('statemachines/deliver.asl.json on the local runner', () => {
       { ok: false, error: 'invalid_blocks' },
       { ok: true, ts: '1.3' },
     ]);
-    const result = await runStateMachine(deliver(), RECORDS, { resources: { [HTTP]: http.handler } });
+    const result = await runStateMachine(deliver(), RECORDS, {
+      resources: { ...EMPTY_STORE, [HTTP]: http.handler },
+    });
     expect(result.status).toBe('SUCCEEDED');
-    expect(argsOf<{ RequestBody: unknown }>(http.calls, 1).RequestBody).toEqual({
+    expect(argsOf<{ RequestBody: unknown }>(http.calls, 1).RequestBody).toMatchObject({
       channel: 'C0TEST',
       text: 'plain',
     });
+    expect(
+      (argsOf<{ RequestBody: object }>(http.calls, 1).RequestBody as { blocks?: unknown }).blocks
+    ).toBeUndefined();
   });
 
   it('fails with Slack.<error> when Slack rejects the message', async () => {
     const http = slack([{ ok: false, error: 'channel_not_found' }]);
-    const result = await runStateMachine(deliver(), RECORDS, { resources: { [HTTP]: http.handler } });
+    const result = await runStateMachine(deliver(), RECORDS, {
+      resources: { ...EMPTY_STORE, [HTTP]: http.handler },
+    });
     expect(result).toMatchObject({ status: 'FAILED', error: 'Slack.channel_not_found' });
   });
 });
@@ -127,7 +167,7 @@ describe('statemachines/deliver-webhook.asl.json on the local runner', () => {
     }));
     const http = recorder(() => ({ StatusCode: 200, StatusText: 'OK', Headers: {}, ResponseBody: 'ok' }));
     const result = await runStateMachine(deliverWebhook(), RECORDS, {
-      resources: { [SSM]: ssm.handler, [HTTP]: http.handler },
+      resources: { ...EMPTY_STORE, [SSM]: ssm.handler, [HTTP]: http.handler },
     });
     expect(result.status).toBe('SUCCEEDED');
     expect(ssm.calls[0]?.arguments).toEqual({ Name: '/test/SLACK_URL', WithDecryption: true });
@@ -143,7 +183,7 @@ describe('statemachines/deliver-webhook.asl.json on the local runner', () => {
       return { StatusCode: 200, StatusText: 'OK', Headers: {}, ResponseBody: 'ok' };
     });
     const result = await runStateMachine(deliverWebhook(), RECORDS, {
-      resources: { [SSM]: ssm.handler, [HTTP]: http.handler },
+      resources: { ...EMPTY_STORE, [SSM]: ssm.handler, [HTTP]: http.handler },
     });
     expect(result.status).toBe('SUCCEEDED');
     expect(argsOf<{ RequestBody: unknown }>(http.calls, 1).RequestBody).toEqual({

@@ -1,0 +1,395 @@
+/**
+ * Scenarios: a run's whole lifecycle on the local pipeline and its virtual clock (`sfn-slack start --scenario`).
+ *
+ * A scenario is JSON, either an array of steps or `{"environment": {…cdk.json environments.<name> keys…},
+ * "steps": [...]}`. Steps run in order; `at` is seconds from the start:
+ * - `{"at": 0, "event": <path or object>, "history": <path or object>, "tags"?: {...}}`: a status-change event
+ *   (routed by the environment's routes, as deployed; `tags` are the state machine's from then on), and the history
+ *   the notifier reads from then on for that execution;
+ * - `{"at": 600, "duplicate": 0}`: the event of step 0 again;
+ * - `{"at": 60, "slack": {"fail": "lost_response" | "ratelimited" | "internal_error" | "invalid_auth" |
+ *   "channel_not_found" | "down", "count": N}}`: the local Slack server's next N requests fail that way;
+ * - `{"at": 900, "replayDeadLetters": true}`: what `sfn-slack replay` does.
+ * The report is what the local Slack server holds (docs/local.md).
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { isoDurationSeconds } from '../contract/message-store.js';
+import { ruleLetsIn } from '../contract/routes.js';
+import { ConfigError, type EnvironmentConfig, parseEnvironment } from '../contract/settings.js';
+import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../formatters/contract.js';
+import { VirtualClock } from './asl/index.js';
+import { LocalPipeline } from './pipeline.js';
+import { localRoutes } from './routes.js';
+import type { ConversationMessage, Fault } from './slack-server/index.js';
+import { renderConversationPage } from './slack-server/page.js';
+import type { HistoryPage, HistorySource } from './stand-ins/history.js';
+import { recordedHistorySource } from './stand-ins/history.js';
+
+export const SLACK_FAILURES = [
+  'lost_response',
+  'ratelimited',
+  'internal_error',
+  'invalid_auth',
+  'channel_not_found',
+  'down',
+] as const;
+export type SlackFailure = (typeof SLACK_FAILURES)[number];
+
+export type ScenarioStep =
+  | {
+      readonly at: number;
+      readonly event: StatusChangeEvent;
+      readonly history: readonly HistoryPage[];
+      /** The state machine's tags at this step (routes and mute read them). @default - unchanged */
+      readonly tags?: Readonly<Record<string, string>>;
+    }
+  | { readonly at: number; readonly duplicate: number }
+  | { readonly at: number; readonly slack: { readonly fail: SlackFailure; readonly count: number } }
+  | { readonly at: number; readonly replayDeadLetters: true };
+
+export interface Scenario {
+  readonly environment: EnvironmentConfig;
+  /** The environment names no state machine: every event's machine is watched. */
+  readonly watchAll?: boolean;
+  /** Where the scenario file is: custom template paths are relative to it. @default the working directory */
+  readonly baseDir?: string;
+  readonly steps: readonly ScenarioStep[];
+}
+
+/** The `--report` file. */
+export interface ScenarioReport {
+  /** Each channel's top-level messages (by channel ID) with their edits and thread replies. */
+  readonly channels: Record<string, ConversationMessage[]>;
+  /** The dead-letter queue's message bodies, parsed. */
+  readonly deadLetters: unknown[];
+}
+
+/** A scenario file that cannot run; the message names the step and the fix. */
+export class ScenarioError extends Error {
+  override readonly name = 'ScenarioError';
+}
+
+/** The channel a scenario posts to unless its environment names one (an ID, as Slack's read methods need). */
+export const SCENARIO_CHANNEL = 'C0LOCAL001';
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+async function readJson(file: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ScenarioError(
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? `${what} ${file} was not found: check the path`
+        : `${what} ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ScenarioError(`${what} ${file} is not valid JSON`);
+  }
+}
+
+/** Inline JSON, or a path relative to the scenario file. */
+async function inlineOrFile(value: unknown, baseDir: string, what: string): Promise<unknown> {
+  return typeof value === 'string' ? readJson(path.resolve(baseDir, value), what) : value;
+}
+
+function toPages(content: unknown, where: string): HistoryPage[] {
+  const isPage = (p: unknown) => isRecord(p) && (Array.isArray(p.events) || Array.isArray(p.Events));
+  const page = (p: Record<string, unknown>): HistoryPage => ({
+    events: (p.events ?? p.Events) as Record<string, unknown>[],
+  });
+  if (isPage(content)) return [page(content as Record<string, unknown>)];
+  if (Array.isArray(content) && content.every(isPage))
+    return content.map((p) => page(p as Record<string, unknown>));
+  if (Array.isArray(content) && content.every(isRecord))
+    return [{ events: content as Record<string, unknown>[] }];
+  throw new ScenarioError(
+    `${where}.history is not a GetExecutionHistory output ({"events": [...]}, pages, or events)`
+  );
+}
+
+function toEvent(content: unknown, where: string): StatusChangeEvent {
+  const detail = isRecord(content) ? content.detail : undefined;
+  if (!isRecord(detail) || typeof detail.executionArn !== 'string' || typeof detail.status !== 'string') {
+    throw new ScenarioError(
+      `${where}.event is not a "Step Functions Execution Status Change" event (detail.executionArn and detail.status are required)`
+    );
+  }
+  return content as unknown as StatusChangeEvent;
+}
+
+/** Reads and checks a scenario; paths inside it are relative to `baseDir`. */
+export async function parseScenario(raw: unknown, baseDir: string): Promise<Scenario> {
+  const rawSteps = Array.isArray(raw) ? raw : isRecord(raw) ? raw.steps : undefined;
+  if (!Array.isArray(rawSteps) || rawSteps.length === 0) {
+    throw new ScenarioError(
+      'the scenario must be a list of steps, or {"environment": {...}, "steps": [...]}'
+    );
+  }
+  const env = isRecord(raw) && isRecord(raw.environment) ? raw.environment : {};
+  const watchAll =
+    env.routes === undefined &&
+    env.stateMachineArns === undefined &&
+    env.stateMachineNamePrefixes === undefined;
+  const withDefaults = {
+    // Validation wants something watched; with watchAll the rule below matches every machine instead.
+    ...(watchAll ? { stateMachineNamePrefixes: ['any'] } : {}),
+    destination: { type: 'channel', channel: SCENARIO_CHANNEL },
+    ...env,
+  };
+  let environment: EnvironmentConfig;
+  try {
+    environment = parseEnvironment('scenario', withDefaults);
+  } catch (error) {
+    if (error instanceof ConfigError)
+      throw new ScenarioError(
+        error.message.replace('cdk.json context environments.scenario', 'the scenario environment')
+      );
+    throw error;
+  }
+  const steps: ScenarioStep[] = [];
+  let last = 0;
+  for (const [index, step] of rawSteps.entries()) {
+    const where = `step ${index}`;
+    if (!isRecord(step)) throw new ScenarioError(`${where} must be an object`);
+    const at = step.at;
+    if (typeof at !== 'number' || !Number.isFinite(at) || at < 0) {
+      throw new ScenarioError(`${where}.at must be a number of seconds from the start (0 or more)`);
+    }
+    if (at < last)
+      throw new ScenarioError(`${where}.at is ${at}, before the step above (${last}): steps run in order`);
+    last = at;
+    if (step.event !== undefined) {
+      if (step.history === undefined) throw new ScenarioError(`${where} has an event without its history`);
+      const event = toEvent(await inlineOrFile(step.event, baseDir, `${where} event file`), where);
+      const history = toPages(await inlineOrFile(step.history, baseDir, `${where} history file`), where);
+      const tags = step.tags;
+      if (
+        tags !== undefined &&
+        (!isRecord(tags) || Object.values(tags).some((value) => typeof value !== 'string'))
+      ) {
+        throw new ScenarioError(`${where}.tags must be an object of strings, like {"team": "data"}`);
+      }
+      steps.push({ at, event, history, ...(tags ? { tags: tags as Record<string, string> } : {}) });
+    } else if (step.duplicate !== undefined) {
+      const target = rawSteps[step.duplicate as number] as Record<string, unknown> | undefined;
+      if (
+        !Number.isInteger(step.duplicate) ||
+        (step.duplicate as number) >= index ||
+        target?.event === undefined
+      ) {
+        throw new ScenarioError(`${where}.duplicate must be the index of an earlier event step`);
+      }
+      steps.push({ at, duplicate: step.duplicate as number });
+    } else if (step.slack !== undefined) {
+      const slack = step.slack as Record<string, unknown>;
+      if (!isRecord(slack) || !SLACK_FAILURES.includes(slack.fail as SlackFailure)) {
+        throw new ScenarioError(`${where}.slack.fail must be one of ${SLACK_FAILURES.join(', ')}`);
+      }
+      const count = slack.count ?? 1;
+      if (!Number.isInteger(count) || (count as number) < 1) {
+        throw new ScenarioError(`${where}.slack.count must be a whole number of requests (1 or more)`);
+      }
+      steps.push({ at, slack: { fail: slack.fail as SlackFailure, count: count as number } });
+    } else if (step.replayDeadLetters === true) {
+      steps.push({ at, replayDeadLetters: true });
+    } else {
+      throw new ScenarioError(
+        `${where} must have one of event (+ history), duplicate, slack, replayDeadLetters`
+      );
+    }
+  }
+  return { environment, watchAll, steps, baseDir };
+}
+
+/** Reads a scenario file. */
+export async function readScenario(file: string): Promise<Scenario> {
+  return parseScenario(await readJson(file, 'the scenario file'), path.dirname(path.resolve(file)));
+}
+
+/** The local Slack server's fault for a scenario failure. */
+export function slackFault(fail: SlackFailure, count: number): Fault {
+  switch (fail) {
+    case 'lost_response':
+      return { drop: 'after', times: count };
+    case 'down':
+      return { drop: 'before', times: count };
+    case 'ratelimited':
+      return { status: 429, error: 'ratelimited', times: count };
+    default:
+      return { error: fail, times: count };
+  }
+}
+
+function epochMs(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && value !== '') {
+    const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+    return Number.isFinite(ms) ? ms : undefined;
+  }
+  return undefined;
+}
+
+/** The rule's filter, derived from the routes as the stack derives it (contract/routes.ts ruleLetsIn). */
+function ruleMatches(scenario: Scenario, event: StatusChangeEvent): boolean {
+  const { environment } = scenario;
+  const machine =
+    event.detail.stateMachineArn ??
+    event.detail.executionArn.replace(/:execution:([^:]+):.*$/, ':stateMachine:$1');
+  return ruleLetsIn(
+    routesOf(scenario),
+    { stateMachineArn: machine, status: event.detail.status },
+    environment.runningLongerThan !== undefined
+  );
+}
+
+/** The environment's routes; with watchAll, each route takes every machine (tags and statuses still apply). */
+function routesOf(scenario: Scenario) {
+  const routes = localRoutes(scenario.environment, scenario.baseDir);
+  if (!scenario.watchAll) return routes;
+  return routes.map((r) => ({
+    ...r,
+    match: { ...r.match, stateMachineArns: [], stateMachineNamePrefixes: [] },
+  }));
+}
+
+export interface ScenarioRun {
+  readonly report: ScenarioReport;
+  readonly pipeline: LocalPipeline;
+  /** Events the rule did not match (status or state machine not watched). */
+  readonly skipped: number;
+}
+
+export interface RunScenarioOptions {
+  readonly formatter: (input: FormatterInput) => Promise<FormatterOutput>;
+  readonly log?: (line: string) => void;
+  /** Keep the pipeline open (its Slack server serves the page); the caller closes it. @default false */
+  readonly keepOpen?: boolean;
+}
+
+/** What the local Slack server holds, as `--report` writes it. */
+export function scenarioReport(pipeline: LocalPipeline): ScenarioReport {
+  const deadLetters = pipeline.deadLetterQueue.peekBodies().map((body) => {
+    try {
+      return JSON.parse(body) as unknown;
+    } catch {
+      return body;
+    }
+  });
+  return { channels: pipeline.slack?.conversations() ?? {}, deadLetters };
+}
+
+/** Runs the steps on a virtual clock that starts at the first event's time minus its `at`. */
+export async function runScenario(scenario: Scenario, options: RunScenarioOptions): Promise<ScenarioRun> {
+  const { environment } = scenario;
+  const first = scenario.steps.find(
+    (s): s is Extract<ScenarioStep, { event: StatusChangeEvent }> => 'event' in s
+  );
+  const firstMs =
+    epochMs(first?.event.time) ?? epochMs(first?.event.detail.startDate) ?? Date.UTC(2026, 0, 1);
+  const start = firstMs - (first?.at ?? 0) * 1000;
+  const clock = new VirtualClock(start);
+  const histories = new Map<string, HistorySource>();
+  const history: HistorySource = async (request) => {
+    const source = histories.get(request.executionArn);
+    if (!source) return recordedHistorySource([{ events: [] }], request.executionArn)(request);
+    return source(request);
+  };
+  const destination = environment.destination;
+  const runningLongerThanSeconds = environment.runningLongerThan
+    ? (isoDurationSeconds(environment.runningLongerThan) ?? 0)
+    : 0;
+  const pipeline = await LocalPipeline.create({
+    history,
+    formatter: options.formatter,
+    clock,
+    random: () => 0.5,
+    environment: 'scenario',
+    routes: routesOf(scenario),
+    allowedChannels: environment.allowedChannels,
+    mute: environment.mute,
+    ...(destination.type === 'channel'
+      ? { channel: destination.channel }
+      : { channel: SCENARIO_CHANNEL, slack: { kind: 'local' as const, webhook: true } }),
+    lifecycle: {
+      startNotices: environment.routes.some((r) => r.statuses.includes('RUNNING')),
+      replyBroadcast: environment.replyBroadcast,
+      runningLongerThanSeconds,
+    },
+    ...(options.log ? { log: options.log } : {}),
+  });
+  let skipped = 0;
+  try {
+    const events: StatusChangeEvent[] = [];
+    for (const step of scenario.steps) {
+      await pipeline.advanceTo(start + step.at * 1000);
+      if ('event' in step) {
+        events.push(step.event);
+        histories.set(step.event.detail.executionArn, recordedHistorySource(step.history));
+        if (step.tags) {
+          const machine =
+            step.event.detail.stateMachineArn ??
+            step.event.detail.executionArn.replace(/:execution:([^:]+):.*$/, ':stateMachine:$1');
+          pipeline.tags.set(machine, { ...step.tags });
+        }
+        if (ruleMatches(scenario, step.event)) await pipeline.notify(step.event);
+        else skipped += 1;
+      } else if ('duplicate' in step) {
+        const original = scenario.steps[step.duplicate];
+        if (original && 'event' in original && ruleMatches(scenario, original.event)) {
+          await pipeline.notify(original.event);
+        }
+      } else if ('slack' in step) {
+        pipeline.slack?.injectFault(slackFault(step.slack.fail, step.slack.count));
+      } else {
+        await pipeline.redriveDeadLetters();
+      }
+      await pipeline.deliver();
+    }
+    // Let every schedule still pending fire (a finished run's check must stay silent).
+    const lastDue = pipeline.scheduler.pending().at(-1)?.dueAt;
+    if (lastDue !== undefined) await pipeline.advanceTo(lastDue);
+    await pipeline.deliver();
+    return { report: scenarioReport(pipeline), pipeline, skipped };
+  } finally {
+    if (!options.keepOpen) await pipeline.close();
+  }
+}
+
+export interface ScenarioFileOptions extends RunScenarioOptions {
+  /** Where to write the report JSON. @default - not written */
+  readonly report?: string;
+  /** Where to write the HTML page of the messages, their edits and threads. */
+  readonly html: string;
+}
+
+/** Counts a reader cares about, one line each: messages, edits, replies, dead letters. */
+export function summarizeReport(report: ScenarioReport): string[] {
+  const lines = Object.entries(report.channels).map(([channel, messages]) => {
+    const edits = messages.reduce((n, m) => n + m.edits.length, 0);
+    const replies = messages.reduce((n, m) => n + m.replies.length, 0);
+    return `${channel}: ${messages.length} message(s), ${edits} edit(s), ${replies} thread repl${replies === 1 ? 'y' : 'ies'}`;
+  });
+  if (lines.length === 0) lines.push('no message was posted');
+  lines.push(`dead-letter queue: ${report.deadLetters.length} message(s)`);
+  return lines;
+}
+
+/** `sfn-slack start --scenario <file> [--report <file>]`: runs the file, writes the report and the HTML page. */
+export async function runScenarioFile(file: string, options: ScenarioFileOptions): Promise<ScenarioRun> {
+  const scenario = await readScenario(file);
+  const run = await runScenario(scenario, options);
+  await mkdir(path.dirname(options.html), { recursive: true });
+  await writeFile(options.html, renderConversationPage(run.report.channels), 'utf8');
+  if (options.report) {
+    await mkdir(path.dirname(path.resolve(options.report)), { recursive: true });
+    await writeFile(options.report, `${JSON.stringify(run.report, null, 2)}\n`, 'utf8');
+  }
+  return run;
+}

@@ -1,0 +1,163 @@
+/**
+ * The optimized DynamoDB integrations (`arn:aws:states:::dynamodb:getItem|putItem|updateItem|deleteItem`) on a
+ * real DynamoDB-API server in process: dynalite (LevelDB in memory) behind the real `@aws-sdk/client-dynamodb`
+ * client, so condition and update expressions are evaluated by a DynamoDB implementation, not by this file.
+ *
+ * Results and errors are shaped as Step Functions reports them (recorded against AWS): the API response plus
+ * `SdkHttpMetadata` and `SdkResponseMetadata`; a failure `DynamoDB.<ErrorCode>` (validation errors are
+ * `DynamoDB.AmazonDynamoDBException`) with the cause `<message> (Service: AmazonDynamoDBv2; Status Code: 400;
+ * Error Code: <code>; Request ID: <id>; Proxy: null)`.
+ */
+import type { AddressInfo } from 'node:net';
+import {
+  CreateTableCommand,
+  DeleteItemCommand,
+  type DeleteItemCommandInput,
+  DynamoDBClient,
+  GetItemCommand,
+  type GetItemCommandInput,
+  PutItemCommand,
+  type PutItemCommandInput,
+  ScanCommand,
+  UpdateItemCommand,
+  type UpdateItemCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { StatesError } from '../asl/index.js';
+
+export const dynamoDbResources = {
+  getItem: 'arn:aws:states:::dynamodb:getItem',
+  putItem: 'arn:aws:states:::dynamodb:putItem',
+  updateItem: 'arn:aws:states:::dynamodb:updateItem',
+  deleteItem: 'arn:aws:states:::dynamodb:deleteItem',
+} as const;
+
+export interface LocalTableKey {
+  readonly partition: string;
+  readonly sort?: string;
+}
+
+/** A local DynamoDB endpoint with one table, and the task handlers that use it. */
+export interface LocalDynamoDb {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+  /** Resource ARN → handler, for the runner's `resources`. */
+  readonly handlers: Record<string, (task: { arguments: unknown }) => Promise<unknown>>;
+  /** Every item of the table (for tests and reports). */
+  items(): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+}
+
+/** What Step Functions adds to every optimized DynamoDB result. */
+function sdkMetadata(requestId: string, bodyLength: number): Record<string, unknown> {
+  const headers = {
+    'Content-Length': String(bodyLength),
+    'Content-Type': 'application/x-amz-json-1.0',
+    'x-amzn-RequestId': requestId,
+  };
+  return {
+    SdkHttpMetadata: {
+      AllHttpHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
+      HttpHeaders: headers,
+      HttpStatusCode: 200,
+    },
+    SdkResponseMetadata: { RequestId: requestId },
+  };
+}
+
+/** The SDK's error as the optimized integration names it. */
+function toStatesError(error: unknown): StatesError {
+  const e = error as {
+    name?: string;
+    message?: string;
+    $metadata?: { httpStatusCode?: number; requestId?: string };
+  };
+  const code = e.name ?? 'UnknownError';
+  const status = e.$metadata?.httpStatusCode ?? 400;
+  const requestId = e.$metadata?.requestId ?? 'local';
+  const name = code === 'ValidationException' ? 'AmazonDynamoDBException' : code;
+  return new StatesError(
+    `DynamoDB.${name}`,
+    `${e.message ?? code} (Service: AmazonDynamoDBv2; Status Code: ${status}; Error Code: ${code}; Request ID: ${requestId}; Proxy: null)`
+  );
+}
+
+/** Starts dynalite on an ephemeral localhost port and creates the table (on-demand, as deployed). */
+export async function startLocalDynamoDb(options: {
+  readonly tableName: string;
+  readonly key: LocalTableKey;
+}): Promise<LocalDynamoDb> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const client = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'us-east-1',
+    // dynalite checks nothing; the client needs some credentials to sign with.
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  const { partition, sort } = options.key;
+  await client.send(
+    new CreateTableCommand({
+      TableName: options.tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: partition, AttributeType: 'S' },
+        ...(sort ? [{ AttributeName: sort, AttributeType: 'S' as const }] : []),
+      ],
+      KeySchema: [
+        { AttributeName: partition, KeyType: 'HASH' },
+        ...(sort ? [{ AttributeName: sort, KeyType: 'RANGE' as const }] : []),
+      ],
+    })
+  );
+
+  const call = async (send: () => Promise<object>): Promise<unknown> => {
+    let response: object;
+    try {
+      response = await send();
+    } catch (error) {
+      throw toStatesError(error);
+    }
+    const { $metadata, ...body } = response as { $metadata?: { requestId?: string } };
+    return { ...body, ...sdkMetadata($metadata?.requestId ?? 'local', JSON.stringify(body).length) };
+  };
+  const args = (task: { arguments: unknown }) => (task.arguments ?? {}) as Record<string, unknown>;
+
+  const handlers = {
+    [dynamoDbResources.getItem]: (task: { arguments: unknown }) =>
+      call(() => client.send(new GetItemCommand(args(task) as unknown as GetItemCommandInput))),
+    [dynamoDbResources.putItem]: (task: { arguments: unknown }) =>
+      call(() => client.send(new PutItemCommand(args(task) as unknown as PutItemCommandInput))),
+    [dynamoDbResources.updateItem]: (task: { arguments: unknown }) =>
+      call(() => client.send(new UpdateItemCommand(args(task) as unknown as UpdateItemCommandInput))),
+    [dynamoDbResources.deleteItem]: (task: { arguments: unknown }) =>
+      call(() => client.send(new DeleteItemCommand(args(task) as unknown as DeleteItemCommandInput))),
+  };
+
+  return {
+    client,
+    tableName: options.tableName,
+    handlers,
+    async items() {
+      const out: Record<string, unknown>[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new ScanCommand({
+            TableName: options.tableName,
+            ...(start ? { ExclusiveStartKey: start as never } : {}),
+          })
+        );
+        out.push(...((page.Items ?? []) as Record<string, unknown>[]));
+        start = page.LastEvaluatedKey as Record<string, unknown> | undefined;
+      } while (start);
+      return out;
+    },
+    async close() {
+      client.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

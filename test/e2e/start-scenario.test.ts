@@ -1,0 +1,108 @@
+/** `sfn-slack start --scenario <file> [--report <file>]`: the report's exact shape, the HTML page, clear errors. */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startScenario } from '../../cli/commands/start.js';
+import { CliError } from '../../cli/errors.js';
+import { repoRoot } from './helpers.js';
+
+const run = promisify(execFile);
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'sfn-slack-scenario-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const example = path.join(repoRoot, 'examples', 'scenarios', 'fail-redrive-succeed.scenario.json');
+const io = () => {
+  const out: string[] = [];
+  return {
+    out,
+    io: { stdout: (t: string) => out.push(t), stderr: () => {}, env: {}, progressAfterMs: 60_000 },
+  };
+};
+
+describe('start --scenario', () => {
+  it('writes the report in the documented shape and an HTML page with the edits and the thread', async () => {
+    const report = path.join(dir, 'report.json');
+    const html = path.join(dir, 'preview.html');
+    const { out, io: sink } = io();
+    await startScenario({ scenario: example, report, out: html }, sink);
+    const written = JSON.parse(await readFile(report, 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(written).sort()).toEqual(['channels', 'deadLetters']);
+    const [message] = (written.channels as Record<string, Array<Record<string, unknown>>>).C0LOCAL001 ?? [];
+    expect(Object.keys(message ?? {}).sort()).toEqual([
+      'blocks',
+      'edits',
+      'metadata',
+      'replies',
+      'text',
+      'ts',
+    ]);
+    expect(Object.keys(((message?.edits ?? []) as object[])[0] ?? {}).sort()).toEqual([
+      'blocks',
+      'text',
+      'ts',
+    ]);
+    expect(Object.keys(((message?.replies ?? []) as object[])[0] ?? {}).sort()).toEqual([
+      'reply_broadcast',
+      'text',
+      'ts',
+    ]);
+    expect(out.join('')).toContain('C0LOCAL001: 1 message(s), 4 edit(s), 3 thread replies');
+    const page = await readFile(html, 'utf8');
+    expect(page).toContain('Earlier versions (4)');
+    expect(page).toContain('also sent to the channel');
+    expect(page).toContain('Content-Security-Policy');
+  });
+
+  it('refuses a scenario with a clear one-line error naming the step and the fix', async () => {
+    const bad = path.join(dir, 'bad.json');
+    await writeFile(bad, JSON.stringify([{ at: 0, slack: { fail: 'sometimes', count: 1 } }]));
+    await expect(startScenario({ scenario: bad }, io().io)).rejects.toThrow(
+      new CliError(
+        'step 0.slack.fail must be one of lost_response, ratelimited, internal_error, invalid_auth, channel_not_found, down'
+      )
+    );
+    await writeFile(bad, JSON.stringify([{ at: 5, duplicate: 0 }]));
+    await expect(startScenario({ scenario: bad }, io().io)).rejects.toThrow(
+      /duplicate must be the index of an earlier event step/
+    );
+    await writeFile(
+      bad,
+      JSON.stringify({
+        environment: { runningLongerThan: '2 hours' },
+        steps: [{ at: 0, replayDeadLetters: true }],
+      })
+    );
+    await expect(startScenario({ scenario: bad }, io().io)).rejects.toThrow(
+      /^the scenario environment\.runningLongerThan is "2 hours"; use an ISO 8601 duration/
+    );
+    await expect(startScenario({ scenario: example, history: 'h.json' }, io().io)).rejects.toThrow(
+      /drop --history/
+    );
+  });
+
+  it('the command line: --report needs --scenario; a missing file exits 2 with one line', async () => {
+    const cli = async (args: string[]) => {
+      try {
+        await run(process.execPath, ['bin/sfn-slack.js', ...args], { cwd: repoRoot });
+        return { code: 0, stderr: '' };
+      } catch (error) {
+        return error as { code: number; stderr: string };
+      }
+    };
+    expect(await cli(['start', '--report', 'r.json'])).toMatchObject({
+      code: 2,
+      stderr: 'sfn-slack: --report needs --scenario <file>\n',
+    });
+    const missing = await cli(['start', '--scenario', 'nope.json']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('sfn-slack: the scenario file nope.json was not found: check the path\n');
+  });
+});
