@@ -9,11 +9,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { DeliveryMessage, SlackMessage, StatusChangeEvent } from '../../formatters/contract.js';
 import { handler } from '../../formatters/handler.js';
 import { type Clock, type ExecutionResult, RealClock } from '../../local/asl/index.js';
 import { InvalidSettingError, LocalPipeline, type SlackTarget } from '../../local/pipeline.js';
+import { localRoutes } from '../../local/routes.js';
 import {
   runScenarioFile,
   ScenarioError,
@@ -30,6 +31,7 @@ import {
 import { renderHtml, renderTerminal } from '../../preview/index.js';
 import { type AwsOptions, clientConfig, createClients } from '../aws/clients.js';
 import { addAwsOptions, awsOptions } from '../aws/options.js';
+import { parseTags, readEnvironment } from '../environments.js';
 import { CliError, ExitCode } from '../errors.js';
 import { readJsonFile, statusChangeEventOf } from '../read-input.js';
 
@@ -63,6 +65,15 @@ export interface StartOptions extends AwsOptions {
   readonly scenario?: string;
   /** With `scenario`: write what the local Slack server holds here (JSON). */
   readonly report?: string;
+  /**
+   * Route as the deployed stack of this cdk.json environment does (its routes, channels, mentions, templates,
+   * tags and mute). @default - one route to the local server's #alerts, every status
+   */
+  readonly env?: string;
+  /** `key=value`: the state machine's tags for this run (routes and mute read them). @default none */
+  readonly tags?: readonly string[];
+  /** @default cdk.json */
+  readonly cdkJson?: string;
 }
 
 /** Where the command writes; tests pass their own. */
@@ -329,6 +340,11 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
     }
 
     const slack = options.slack ? slackTarget(io.env) : undefined;
+    const config = options.env === undefined ? undefined : readEnvironment(options.env, options.cdkJson);
+    const machineArn =
+      event.detail.stateMachineArn ??
+      event.detail.executionArn.replace(/:execution:([^:]+):.*$/, ':stateMachine:$1');
+    const tags = parseTags(options.tags);
     progress.line(
       `running the notifier locally for ${event.detail.name ?? event.detail.executionArn} (${event.detail.status})…`
     );
@@ -337,8 +353,19 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
       pipeline = await LocalPipeline.create({
         history,
         formatter: handler,
-        environment: options.environment ?? 'local',
+        environment: config?.name ?? options.environment ?? 'local',
         template: options.template ?? 'detailed',
+        // With --env: the environment's routes, as deployed (custom templates read from their files).
+        ...(config
+          ? {
+              routes: localRoutes(config),
+              allowedChannels: config.allowedChannels,
+              mute: config.mute,
+              ...(config.mentionOnFailure ? { mentionOnFailure: config.mentionOnFailure } : {}),
+              ...(config.destination.type === 'channel' ? { channel: config.destination.channel } : {}),
+            }
+          : {}),
+        tags: new Map([[machineArn, tags]]),
         // Against real Slack: real waits, and the first failed delivery ends the run (no 6-minute visibility
         // timeout to sit through).
         ...(slack
@@ -380,6 +407,13 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
         );
       }
       const lastDelivery = pipeline.deliveries.at(-1);
+      if (!lastDelivery && config) {
+        const name = machineArn.split(':')[6] ?? machineArn;
+        throw new CliError(
+          `no route of ${config.name} takes ${name} (${event.detail.status}), or it is muted: nothing is posted; \`sfn-slack routes -e ${config.name} --state-machine ${name} --status ${event.detail.status}\` says why`,
+          ExitCode.failed
+        );
+      }
       if (!lastDelivery) throw new CliError('the notifier queued no message to deliver', ExitCode.failed);
       if (pipeline.deadLetterQueue.peekBodies().length > 0 || lastDelivery.result.status !== 'SUCCEEDED') {
         // Keep the message: the exact request body, so it can be posted again once Slack takes it.
@@ -410,6 +444,16 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
           ? 'Slack (chat.postMessage)'
           : 'Slack (incoming webhook)'
         : 'the local Slack server';
+      // Several routes: each message, under the channel it went to.
+      const allReceived = pipeline.slack?.messages() ?? [];
+      if (allReceived.length > 1) {
+        for (const m of allReceived.slice(0, -1)) {
+          io.stdout(
+            `→ #${m.channelName}\n${renderTerminal(asSlackMessage(m), { ansi: io.ansi ?? false })}\n\n`
+          );
+        }
+        io.stdout(`→ #${allReceived.at(-1)?.channelName}\n`);
+      }
       io.stdout(`${renderTerminal(message, { ansi: io.ansi ?? false })}\n`);
       await mkdir(path.dirname(htmlPath), { recursive: true });
       await writeFile(
@@ -460,6 +504,14 @@ export function register(program: Command): void {
     .option('--slack', 'post to real Slack instead of the local server', false)
     .option('--template <name|path>', 'detailed, compact, or a path to a .jsonata file', 'detailed')
     .option('--environment <name>', 'environment name shown in the message', 'local')
+    .addOption(
+      new Option(
+        '-e, --env <name>',
+        'route as this cdk.json environment’s stack does (routes, tags, mute)'
+      ).env('SFN_SLACK_ENV')
+    )
+    .option('--tags <key=value...>', 'the state machine’s tags for this run (with --env)')
+    .option('--cdk-json <path>', 'the cdk.json with the environment', 'cdk.json')
     .option('--out <file>', 'where to write the HTML preview', path.join('.sfn-slack', 'preview.html'))
     .option('--verbose', 'print every step and log line as it happens', false)
     .option(
