@@ -4,7 +4,7 @@
  * line/column, not the expected shape). `render` and `preview` share it.
  */
 import { readFile } from 'node:fs/promises';
-import type { StatusChangeEvent } from '../formatters/contract.js';
+import type { StatusChangeEvent } from '../contract/formatter.js';
 import { isHistoryPage } from '../formatters/summarize/normalize.js';
 import { CliError, ExitCode } from './errors.js';
 

@@ -8,7 +8,6 @@
 import { createHash } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { DEFAULT_TEMPLATE } from '../contract/templates.js';
 import type {
   DeliveryMessage,
   FormatterInput,
@@ -16,7 +15,8 @@ import type {
   NotifierSettings,
   SlackMessage,
   StatusChangeEvent,
-} from './contract.js';
+} from '../contract/formatter.js';
+import { DEFAULT_TEMPLATE } from '../contract/templates.js';
 import { plainTextMessage, renderSummary } from './format.js';
 import { describeMapRuns } from './map-runs.js';
 import { eventOnlyMessage } from './render/event-only.js';

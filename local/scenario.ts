@@ -14,10 +14,10 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../contract/formatter.js';
 import { isoDurationSeconds } from '../contract/message-store.js';
 import { ruleLetsIn } from '../contract/routes.js';
 import { ConfigError, type EnvironmentConfig, parseEnvironment } from '../contract/settings.js';
-import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../formatters/contract.js';
 import { VirtualClock } from './asl/index.js';
 import { LocalPipeline } from './pipeline.js';
 import { localRoutes } from './routes.js';

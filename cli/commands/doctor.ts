@@ -24,7 +24,7 @@ import {
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import type { Command } from 'commander';
-import type { DeliveryMessage } from '../../formatters/contract.js';
+import type { DeliveryMessage } from '../../contract/formatter.js';
 import { type AwsClients, createClients } from '../aws/clients.js';
 import { toCliError } from '../aws/errors.js';
 import { type Io, processIo } from '../aws/io.js';

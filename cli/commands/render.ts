@@ -3,6 +3,7 @@
  * template can be tried without deploying anything.
  */
 import { type Command, Option } from 'commander';
+import { BUILT_IN_TEMPLATES, DEFAULT_TEMPLATE } from '../../contract/templates.js';
 import { formatExecution, TemplateError } from '../../formatters/format.js';
 import { CliError, ExitCode } from '../errors.js';
 import { historyPages, readJsonFile, statusChangeEventOf } from '../read-input.js';
@@ -40,7 +41,7 @@ export async function renderCommand(
       pages,
       ...(event ? { event } : {}),
       settings: {
-        template: options.template ?? 'detailed',
+        template: options.template ?? DEFAULT_TEMPLATE,
         ...(environment ? { environment } : {}),
         ...(options.mention ? { mentionOnFailure: options.mention } : {}),
       },
@@ -65,7 +66,11 @@ export function register(program: Command): void {
     )
     .requiredOption('--history <file>', 'GetExecutionHistory output (JSON)')
     .option('--event <file>', 'EventBridge "Step Functions Execution Status Change" event (JSON)')
-    .option('--template <name|path>', 'detailed, compact, or a path to a .jsonata file', 'detailed')
+    .option(
+      '--template <name|path>',
+      `${BUILT_IN_TEMPLATES.join(', ')}, or a path to a .jsonata file`,
+      DEFAULT_TEMPLATE
+    )
     .option('--env <name>', 'environment name shown in the message')
     .addOption(new Option('--environment <name>', 'old name of --env').hideHelp())
     .option('--mention <mention>', 'mention added to failure messages, e.g. "<!subteam^S0123>"')

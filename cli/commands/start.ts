@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { Command, Option } from 'commander';
-import type { DeliveryMessage, SlackMessage, StatusChangeEvent } from '../../formatters/contract.js';
+import type { DeliveryMessage, SlackMessage, StatusChangeEvent } from '../../contract/formatter.js';
+import { BUILT_IN_TEMPLATES, DEFAULT_TEMPLATE } from '../../contract/templates.js';
 import { handler } from '../../formatters/handler.js';
 import { type Clock, type ExecutionResult, RealClock } from '../../local/asl/index.js';
 import { InvalidSettingError, LocalPipeline, type SlackTarget } from '../../local/pipeline.js';
@@ -354,7 +355,7 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
         history,
         formatter: handler,
         environment: config?.name ?? options.environment ?? 'local',
-        template: options.template ?? 'detailed',
+        template: options.template ?? DEFAULT_TEMPLATE,
         // With --env: the environment's routes, as deployed (custom templates read from their files).
         ...(config
           ? {
@@ -502,7 +503,11 @@ export function register(program: Command): void {
     .option('--event <file>', 'EventBridge "Step Functions Execution Status Change" event (JSON)')
     .option('--execution-arn <arn>', 'read a real execution from AWS instead of a file')
     .option('--slack', 'post to real Slack instead of the local server', false)
-    .option('--template <name|path>', 'detailed, compact, or a path to a .jsonata file', 'detailed')
+    .option(
+      '--template <name|path>',
+      `${BUILT_IN_TEMPLATES.join(', ')}, or a path to a .jsonata file`,
+      DEFAULT_TEMPLATE
+    )
     .option('--environment <name>', 'environment name shown in the message', 'local')
     .addOption(
       new Option(

@@ -5,7 +5,7 @@
  * in id order. Across calls (the contract's `partial`), pages are folded as they come and should come in
  * id order (forward paging); an older page after a newer one marks the summary `incomplete`.
  */
-import type { StatusChangeEvent } from '../contract.js';
+import type { StatusChangeEvent } from '../../contract/formatter.js';
 import { cutText } from '../cut.js';
 import { boundedError, summarizeCause } from './cause.js';
 import { mergeResource, taskResources } from './definition.js';

@@ -1,7 +1,7 @@
 /** Scenarios route by the same rules as the deployed stack: routes, the event step's tags, per-destination dedup. */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FormatterInput, FormatterOutput } from '../../formatters/contract.js';
+import type { FormatterInput, FormatterOutput } from '../../contract/formatter.js';
 import { handler } from '../../formatters/handler.js';
 import { parseScenario, runScenario, ScenarioError } from '../../local/scenario.js';
 import { repoRoot } from './helpers.js';

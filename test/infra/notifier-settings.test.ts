@@ -1,6 +1,6 @@
 import { Lazy } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import type { FormatterInput } from '../../formatters/contract.js';
+import type { FormatterInput } from '../../contract/formatter.js';
 import { type ResourceHandler, runStateMachine, StatesError, substitute } from '../../local/asl/index.js';
 import { synthNotifier } from './helpers.js';
 
