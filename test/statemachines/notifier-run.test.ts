@@ -168,7 +168,7 @@ function expectEventOnly(outcome: Awaited<ReturnType<typeof run>>, why: string, 
 }
 
 describe('notifier.asl.json on the local runner: the usual path', () => {
-  it('describes, fetches one page, formats and enqueues in 5 state transitions', async () => {
+  it('routes, describes, fetches one page, formats and enqueues in 17 state transitions', async () => {
     const outcome = await run();
     expect(outcome.result).toMatchObject({
       status: 'SUCCEEDED',
@@ -180,6 +180,8 @@ describe('notifier.asl.json on the local runner: the usual path', () => {
           deduplicationId: MESSAGE.deduplicationId,
         },
       ],
+      // docs/infra.md "State transitions and cost".
+      stateTransitions: 17,
     });
     expect(outcome.describe.calls[0]?.arguments).toEqual({ ExecutionArn: EXECUTION_ARN });
     const payload = payloadOf(outcome.format.calls[0]);
