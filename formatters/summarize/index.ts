@@ -12,7 +12,7 @@ import { boundedError, summarizeCause } from './cause.js';
 import { mergeResource, taskResources } from './definition.js';
 import { emptyFoldState, Folder, type FoldState } from './fold.js';
 import { type HistoryEvent, isRecord, normalizeEvent, pageEvents, parseTimestamp } from './normalize.js';
-import type { ExecutionInfo, ExecutionStatus, ExecutionSummary, StepSummary } from './types.js';
+import type { ExecutionInfo, ExecutionSummary, StepSummary } from './types.js';
 
 export type { FoldState } from './fold.js';
 export { LIMITS } from './fold.js';
