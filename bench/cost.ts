@@ -23,6 +23,15 @@ export const prices = {
   sqsStandardRequest: 0.4 / 1_000_000,
   /** EventBridge Pipes: per request after filtering ($0.40 per million), 64 KiB chunks. */
   pipesRequest: 0.4 / 1_000_000,
+  /**
+   * EventBridge: an event a rule sends to another event bus (another account or region) is billed as a custom
+   * event ($1.00 per million, 64 KiB chunks); the Step Functions status change on the source's default bus is free.
+   */
+  eventToAnotherBus: 1 / 1_000_000,
+  /** Secrets Manager: per secret per month ($0.40). */
+  secretMonth: 0.4,
+  /** CloudWatch: per standard-resolution metric alarm per month ($0.10). */
+  alarmMonth: 0.1,
 } as const;
 
 /** What one notification uses in a design; everything per notification. */

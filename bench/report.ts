@@ -1,5 +1,7 @@
 /** The table (terminal and Markdown) and docs/performance.md, all from one Results object. */
+
 import { prices } from './cost.js';
+import { organizationDoc } from './organization.js';
 import { SLACK_BURST } from './pipeline.js';
 import { faultMatrixLines } from './readme.js';
 import type { Results } from './results.js';
@@ -227,6 +229,7 @@ channel's accepted posts a second after its first ${SLACK_BURST}; \`drainSeconds
 to the last request Slack saw (operator replays included). Poison messages held their group for
 ${Math.round(r.faultRun.poisonHoldSeconds)} s.
 
+${organizationDoc(r)}
 ## What is measured
 
 - **Bundle**: \`formatters/handler.ts\` bundled with esbuild as \`infra/constructs/slack-notifier.ts\` has CDK's

@@ -4,6 +4,7 @@ import type { Assumptions, Measured } from './designs.js';
 import type { FaultEntry, FaultName, FaultResults, FaultTargetCheck } from './faults.js';
 import type { FormatterResults } from './formatter.js';
 import type { LifecycleResult } from './lifecycle.js';
+import type { OrganizationResults } from './organization.js';
 import type { BurstResult, SingleResult } from './pipeline.js';
 import type { Spread } from './stats.js';
 import type { TargetCheck } from './targets.js';
@@ -69,4 +70,6 @@ export interface Results {
   /** How the matrix ran, and what its targets need beyond the entries. */
   readonly faultRun: Omit<FaultResults, 'entries'>;
   readonly faultTargets: readonly FaultTargetCheck[];
+  /** A central environment under a burst from many accounts (bench/organization.ts); absent in older runs. */
+  readonly organization?: OrganizationResults;
 }

@@ -19,6 +19,7 @@ import {
 import { checkFaultTargets, FAULT_NAMES, type FaultEntry, type FaultName, faultMatrix } from './faults.js';
 import { benchFormatter } from './formatter.js';
 import { benchLifecycle } from './lifecycle.js';
+import { ORGANIZATION_PLAN, organizationBench } from './organization.js';
 import { type BurstResult, burst, loadFormatter, single } from './pipeline.js';
 import { withReadmePerformance } from './readme.js';
 import { performanceDoc, textTable } from './report.js';
@@ -110,6 +111,16 @@ const priced = (d: ReturnType<typeof notifierDesign>) => ({
 const size25k = formatter.sizes.find((s) => s.requestedEvents === 25_000);
 if (!size25k) throw new Error('the plan must include 25,000 events');
 const cpus = os.cpus();
+log('organization: a central environment under a burst from many accounts');
+const organization = await organizationBench(
+  handler,
+  ORGANIZATION_PLAN,
+  {
+    usagePerThousand: priced(notifierDesign(measured)).dollarsPerThousand,
+    notifierTransitions: measured.notifierTransitions,
+  },
+  log
+);
 const results: Results = {
   date: new Date().toISOString(),
   node: process.version,
@@ -142,6 +153,7 @@ const results: Results = {
   faults,
   faultRun,
   faultTargets: checkFaultTargets(matrix),
+  organization,
 };
 
 writeFileSync(path.join(repoRoot, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -49,6 +49,12 @@ export interface NotifierSettings {
   readonly environment: string;
   /** The route that sent it here. @default - none (a preview or an older notifier) */
   readonly route?: string;
+  /**
+   * The Slack actions the environment enables (`redrive`, `stop`, `mute`): their buttons are added where they
+   * can succeed (formatters/actions/buttons.ts). Channel destinations only.
+   * @default - no buttons
+   */
+  readonly actions?: readonly string[];
   readonly destination: Destination;
   /**
    * Template name (`detailed`, `compact`), `custom/<id>` for a custom template the stack bundled, or (local
@@ -169,4 +175,8 @@ export interface DeliveryMessage {
   readonly reply?: { readonly text: string; readonly failure: boolean };
   /** The watched state machine (for per-machine grouping such as storm digests). */
   readonly stateMachineArn?: string;
+  /** The account the execution ran in (the event's, else the ARN's). @default - unknown */
+  readonly account?: string;
+  /** The region the execution ran in (the event's, else the ARN's). @default - unknown */
+  readonly region?: string;
 }

@@ -1,3 +1,5 @@
+import { ACTIONS_OUTPUTS } from './actions.js';
+
 /** The CfnOutputs of an environment's stack (infra/stacks/notifier-stack.ts), which the CLI looks up by name. */
 export const OUTPUT_NAMES = [
   'NotifierStateMachineArn',
@@ -15,15 +17,22 @@ export const OUTPUT_NAMES = [
   'FormatterFunctionName',
   'AlarmTopicArn',
   'ReplayRoleArn',
+  ACTIONS_OUTPUTS.interactivityUrl,
+  ACTIONS_OUTPUTS.signingSecretArn,
+  ACTIONS_OUTPUTS.stateMachineArn,
+  'CentralEventBusArn',
+  'SourceStackSetTargets',
 ] as const;
 
 export type OutputName = (typeof OUTPUT_NAMES)[number];
 
 /**
  * Outputs a healthy stack may lack: one of BotTokenSecretArn (channel mode, with SlackChannel) and
- * WebhookParameterName (webhook mode, with WebhookParameterKeyArn only for a customer managed key); and
- * FormatterFunctionName, which no command uses; AlarmTopicArn and ReplayRoleArn, which stacks deployed before
- * them lack (replay runs as whatever the profile gives it). Every other output must be there.
+ * WebhookParameterName (webhook mode, with WebhookParameterKeyArn only for a customer managed key); the three
+ * Slack-actions outputs (only with `actions`); FormatterFunctionName, which no command uses; AlarmTopicArn and
+ * ReplayRoleArn, which stacks deployed before them lack (replay runs as whatever the profile gives it);
+ * CentralEventBusArn and SourceStackSetTargets, which only a central environment (cdk.json `sources`) has. Every
+ * other output must be there.
  */
 export const OPTIONAL_OUTPUTS: ReadonlySet<OutputName> = new Set<OutputName>([
   'BotTokenSecretArn',
@@ -33,6 +42,11 @@ export const OPTIONAL_OUTPUTS: ReadonlySet<OutputName> = new Set<OutputName>([
   'FormatterFunctionName',
   'AlarmTopicArn',
   'ReplayRoleArn',
+  ACTIONS_OUTPUTS.interactivityUrl,
+  ACTIONS_OUTPUTS.signingSecretArn,
+  ACTIONS_OUTPUTS.stateMachineArn,
+  'CentralEventBusArn',
+  'SourceStackSetTargets',
 ]);
 
 /** The stack name of an environment. */

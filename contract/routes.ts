@@ -35,6 +35,8 @@ export interface DeployedSettings {
    * statuses, so the delivery can schedule the check there. @default false
    */
   readonly checksRunning?: boolean;
+  /** The Slack actions whose buttons the formatter adds (`redrive`, `stop`, `mute`), channel routes only. @default [] */
+  readonly actions?: readonly string[];
 }
 
 /** Where one route's messages go. A channel route posts with the environment's bot token. */
@@ -276,12 +278,16 @@ export interface RuleScope {
   readonly partition: string;
   readonly account: string;
   readonly region: string;
+  /** A central environment: a prefix matches in every source account and region (a wildcard). @default false */
+  readonly anyAccountAndRegion?: boolean;
 }
 
 /** An EventBridge event pattern (plain JSON). */
 export interface DerivedPattern {
   readonly status: readonly ExecutionStatus[];
-  readonly stateMachineArn: ReadonlyArray<string | { readonly prefix: string }>;
+  readonly stateMachineArn: ReadonlyArray<
+    string | { readonly prefix: string } | { readonly wildcard: string }
+  >;
 }
 
 /**
@@ -299,15 +305,20 @@ export function derivePattern(routes: readonly Route[], scope: RuleScope): Deriv
   }
   // A listed ARN under a listed prefix adds nothing to the rule.
   const arnList = [...arns].filter(
-    (a) => ![...prefixes].some((p) => nameOf(a).startsWith(p) && sameScope(a, scope))
+    (a) =>
+      ![...prefixes].some(
+        (p) => nameOf(a).startsWith(p) && (scope.anyAccountAndRegion || sameScope(a, scope))
+      )
   );
   return {
     status: [...statuses],
     stateMachineArn: [
       ...arnList,
-      ...[...prefixes].map((p) => ({
-        prefix: `arn:${scope.partition}:states:${scope.region}:${scope.account}:stateMachine:${p}`,
-      })),
+      ...[...prefixes].map((p) =>
+        scope.anyAccountAndRegion
+          ? { wildcard: `arn:${scope.partition}:states:*:*:stateMachine:${p}*` }
+          : { prefix: `arn:${scope.partition}:states:${scope.region}:${scope.account}:stateMachine:${p}` }
+      ),
     ],
   };
 }

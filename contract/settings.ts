@@ -3,6 +3,8 @@
  * `environments.<name>` at synth and by the CLI. Every error is one line that names the key and the fix.
  * Dependency-free: infra, formatters, local, cli and bench import it.
  */
+import { ACTION_NAMES, type ActionName, type ActionsPolicy, enabledActions } from './actions.js';
+import { ConfigError } from './errors.js';
 import { isoDurationSeconds } from './message-store.js';
 import {
   derivePattern,
@@ -13,6 +15,7 @@ import {
   type RouteMatch,
   routesReadTags,
 } from './routes.js';
+import { checkWatchedArnsInSources, parseSources, type SourcesConfig } from './sources.js';
 import { DEFAULT_STATUSES, EXECUTION_STATUSES, type ExecutionStatus } from './statuses.js';
 import { BUILT_IN_TEMPLATES, DEFAULT_TEMPLATE, isBuiltInTemplate, isTemplatePath } from './templates.js';
 
@@ -87,15 +90,34 @@ export interface EnvironmentConfig {
    * @default - no check
    */
   readonly runningLongerThan?: string;
+  /**
+   * Redrive, Stop and Mute buttons (channel mode): who may do each, and the signing secret of the Slack app.
+   * @default - no buttons, no interactivity endpoint
+   */
+  readonly actions?: ActionsConfig;
+  /**
+   * A central environment: the accounts and regions whose status changes are forwarded to this environment's
+   * event bus (contract/sources.ts). Requires `account` and `region`.
+   * @default - a single-account environment (the rule on the default bus of its own account and region)
+   */
+  readonly sources?: SourcesConfig;
   /** Custom template files the routes name (relative to cdk.json), by the id the formatter knows them as. */
   readonly customTemplates: Readonly<Record<string, string>>;
   /** Things that are allowed but probably not meant, each one line with the reason. */
   readonly warnings: readonly string[];
 }
 
-/** A configuration mistake; the message is one line meant for the person editing cdk.json. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
+export { ConfigError };
+
+/** `environments.<name>.actions`. */
+export interface ActionsConfig {
+  /** Who may do each action; an action nobody may do shows no button. */
+  readonly policy: ActionsPolicy;
+  /**
+   * Name of an existing Secrets Manager secret holding the Slack app's signing secret.
+   * @default - the stack creates one; `sfn-slack setup --signing-secret` writes it
+   */
+  readonly signingSecretName?: string;
 }
 
 const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
@@ -126,7 +148,12 @@ const KNOWN_KEYS = [
   'logExecutionData',
   'replyBroadcast',
   'runningLongerThan',
+  'actions',
+  'sources',
 ] as const;
+
+const SLACK_USER = /^[UW][A-Z0-9]{2,20}$/;
+const SLACK_USER_GROUP = /^S[A-Z0-9]{2,20}$/;
 
 const ROUTE_KEYS = [
   'name',
@@ -232,6 +259,60 @@ function parseDestination(where: string, envName: string, value: unknown): Desti
   throw new ConfigError(`${where}.type is ${JSON.stringify(value.type)}; use "channel" or "webhook"`);
 }
 
+function parseActions(where: string, value: unknown, destination: DestinationConfig): ActionsConfig {
+  if (!isRecord(value)) {
+    throw new ConfigError(
+      `${where} must be an object like {"redrive": {"users": ["U0123ABCD"], "userGroups": ["S0123ABCD"]}}`
+    );
+  }
+  if (destination.type !== 'channel') {
+    throw new ConfigError(
+      `${where} needs a channel destination (buttons edit the message, which a webhook cannot); remove it or use {"type": "channel", ...}`
+    );
+  }
+  for (const key of Object.keys(value)) {
+    if (!([...ACTION_NAMES, 'signingSecretName'] as string[]).includes(key)) {
+      throw new ConfigError(
+        `${where}.${key} is not an actions setting; use ${ACTION_NAMES.join(', ')}, signingSecretName`
+      );
+    }
+  }
+  const allow = (name: ActionName) => {
+    const raw = value[name];
+    if (raw === undefined) return { users: [], userGroups: [] };
+    if (!isRecord(raw) || Object.keys(raw).some((k) => k !== 'users' && k !== 'userGroups')) {
+      throw new ConfigError(`${where}.${name} must be {"users": [...], "userGroups": [...]}`);
+    }
+    return {
+      users: stringList(
+        `${where}.${name}.users`,
+        raw.users,
+        SLACK_USER,
+        'use Slack user IDs like "U0123ABCD"'
+      ),
+      userGroups: stringList(
+        `${where}.${name}.userGroups`,
+        raw.userGroups,
+        SLACK_USER_GROUP,
+        'use Slack user group IDs like "S0123ABCD"'
+      ),
+    };
+  };
+  const policy: ActionsPolicy = { redrive: allow('redrive'), stop: allow('stop'), mute: allow('mute') };
+  if (enabledActions(policy).length === 0) {
+    throw new ConfigError(
+      `${where} allows nobody anything; list users or userGroups under redrive, stop or mute, or remove the key`
+    );
+  }
+  const signingSecretName = optionalString(
+    `${where}.signingSecretName`,
+    value.signingSecretName,
+    SECRET_NAME,
+    'use the name of an existing Secrets Manager secret, or remove the key to let the stack create one'
+  );
+  return signingSecretName === undefined ? { policy } : { policy, signingSecretName };
+}
+
 /** Validates one environment's raw context value. */
 export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig {
   const where = `cdk.json context environments.${name}`;
@@ -260,13 +341,20 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
     'use a region code like "eu-west-1"'
   );
   const destination = parseDestination(`${where}.destination`, name, raw.destination);
+  const sources = raw.sources === undefined ? undefined : parseSources(`${where}.sources`, raw.sources);
+  if (sources !== undefined && (account === undefined || region === undefined)) {
+    throw new ConfigError(
+      `${where}.sources needs ${where}.account and .region: the source accounts forward to the central bus by its ARN`
+    );
+  }
   const defaults = {
     statuses: parseStatuses(`${where}.statuses`, raw.statuses) ?? [...DEFAULT_STATUSES],
     mention: parseMention(`${where}.mentionOnFailure`, raw.mentionOnFailure),
     template: parseTemplate(`${where}.template`, raw.template) ?? DEFAULT_TEMPLATE,
     destination: routeDestinationOf(destination),
   };
-  const context: MatchContext = { where, account, region, warnings };
+  // A central environment watches its sources' accounts and regions (checked against sources below).
+  const context: MatchContext = { where, account, region, warnings, central: sources !== undefined };
   let routes: Route[];
   if (raw.routes === undefined) {
     const match = parseMatch(where, raw, context);
@@ -378,6 +466,20 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
       );
     }
   }
+  const actions =
+    raw.actions === undefined ? undefined : parseActions(`${where}.actions`, raw.actions, destination);
+  if (sources !== undefined) {
+    checkWatchedArnsInSources(
+      where,
+      routes.flatMap((r) => r.match.stateMachineArns),
+      sources
+    );
+  }
+  if (sources !== undefined && actions !== undefined) {
+    throw new ConfigError(
+      `${where} sets both sources and actions; Slack actions in a central environment are not supported yet: remove actions (or sources)`
+    );
+  }
   const customTemplates: Record<string, string> = {};
   const resolved = routes.map((route) => {
     if (!isTemplatePath(route.template)) return route;
@@ -398,6 +500,8 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
     logExecutionData: raw.logExecutionData === true,
     ...(defaults.mention === undefined ? {} : { mentionOnFailure: defaults.mention }),
     replyBroadcast: raw.replyBroadcast !== false,
+    ...(actions === undefined ? {} : { actions }),
+    ...(sources === undefined ? {} : { sources }),
     ...(typeof runningLongerThan === 'string' ? { runningLongerThan } : {}),
     customTemplates,
     warnings,
@@ -418,6 +522,7 @@ interface MatchContext {
   readonly account: string | undefined;
   readonly region: string | undefined;
   readonly warnings: string[];
+  readonly central?: boolean;
 }
 
 function routeDestinationOf(destination: DestinationConfig): RouteDestination {
@@ -474,7 +579,7 @@ function parseMatch(where: string, value: Record<string, unknown>, context: Matc
     STATE_MACHINE_ARN,
     'use full state machine ARNs like "arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl"'
   );
-  for (const [index, arn] of stateMachineArns.entries()) {
+  for (const [index, arn] of context.central ? [] : stateMachineArns.entries()) {
     const [, , , arnRegion, arnAccount] = arn.split(':');
     const elsewhere = [
       context.account !== undefined && arnAccount !== context.account ? `account ${arnAccount}` : '',
@@ -644,4 +749,17 @@ export function loadEnvironments(environments: unknown, selected?: unknown): Env
     );
   }
   return [parseEnvironment(selected, environments[selected])];
+}
+
+/** The union of the routes' machines and statuses: what the rule (and a source account's forwarding rule) takes. */
+export function watched(config: Pick<EnvironmentConfig, 'routes'>): {
+  readonly stateMachineArns: readonly string[];
+  readonly stateMachineNamePrefixes: readonly string[];
+  readonly statuses: readonly ExecutionStatus[];
+} {
+  return {
+    stateMachineArns: [...new Set(config.routes.flatMap((r) => r.match.stateMachineArns))],
+    stateMachineNamePrefixes: [...new Set(config.routes.flatMap((r) => r.match.stateMachineNamePrefixes))],
+    statuses: [...new Set(config.routes.flatMap((r) => r.statuses))],
+  };
 }

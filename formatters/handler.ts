@@ -17,11 +17,13 @@ import type {
   StatusChangeEvent,
 } from '../contract/formatter.js';
 import { DEFAULT_TEMPLATE } from '../contract/templates.js';
+import { withActionButtons } from './actions/buttons.js';
 import { plainTextMessage, renderSummary } from './format.js';
 import { describeMapRuns } from './map-runs.js';
 import { eventOnlyMessage } from './render/event-only.js';
 import { lifecycleFields } from './render/lifecycle-fields.js';
 import { TemplateError } from './render/templates.js';
+import { sourceSfnClient } from './source-client.js';
 import { foldPages, summarize } from './summarize/index.js';
 
 /** Service name in the logs when `POWERTOOLS_SERVICE_NAME` is unset. */
@@ -163,7 +165,9 @@ export function createHandler(options: HandlerOptions = {}): FormatterHandler {
       pages = [];
       nextToken = undefined;
       try {
-        partial = await readHistoryFolded(executionArn, options.sfnClient, logger);
+        // A central environment reads in the execution's account and region, with its read role.
+        const client = options.sfnClient ?? (await sourceSfnClient(event));
+        partial = await readHistoryFolded(executionArn, client, logger);
       } catch (error) {
         // The notification still goes out, saying why the details are missing.
         const name = error instanceof Error ? error.name : 'Error';
@@ -209,6 +213,15 @@ export function createHandler(options: HandlerOptions = {}): FormatterHandler {
       typeof event.detail.redriveCount === 'number'
         ? event.detail.redriveCount
         : summary.execution.redriveCount;
+    if (settings.actions && settings.actions.length > 0 && settings.destination?.type === 'channel') {
+      message = withActionButtons(message, {
+        actions: settings.actions,
+        executionArn,
+        status,
+        redriveCount,
+        redriveStatus: event.detail.redriveStatus,
+      });
+    }
     const dedup = deduplicationId(executionArn, status, redriveCount);
     const channel = settings.destination?.type === 'channel' ? settings.destination.channel : undefined;
     const delivery: DeliveryMessage = {
@@ -218,6 +231,9 @@ export function createHandler(options: HandlerOptions = {}): FormatterHandler {
       status,
       deduplicationId: dedup,
       ...lifecycleFields(event, summary, { status, redriveCount, mention: settings.mentionOnFailure }),
+      // Where the execution ran, for routes by account and region (issue "Routing").
+      ...(summary.execution.account ? { account: summary.execution.account } : {}),
+      ...(summary.execution.region ? { region: summary.execution.region } : {}),
     };
     logger.info('formatted', {
       events: summary.eventCount,

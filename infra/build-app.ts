@@ -1,11 +1,12 @@
 /**
  * Builds the CDK app: one `SfnSlackNotifier-<env>` stack per selected environment (`-c env=<name>`, or all of
- * them), checked by cdk-nag (AwsSolutions and Serverless packs) during synthesis.
+ * them), plus `SfnSlackNotifierSource-<env>` for a central environment (one with `sources`), checked by cdk-nag (AwsSolutions and Serverless packs) during synthesis.
  */
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { loadEnvironments } from './config.js';
 import { NotifierStack, notifierStackName } from './stacks/notifier-stack.js';
+import { SourceStack, sourceStackName } from './stacks/source-stack.js';
 
 export interface BuildAppOptions {
   /**
@@ -32,6 +33,15 @@ export function buildApp(props?: AppProps, options: BuildAppOptions = {}): App {
         ? {}
         : { env: { account: config.account, region: config.region } }),
     });
+    // A central environment also writes the one source stack template its StackSet deploys everywhere.
+    if (config.sources) {
+      const sourceName = sourceStackName(config.name);
+      new SourceStack(app, sourceName, {
+        stackName: sourceName,
+        description: `sfn-slack-notifier (${config.name}) source: forwards Step Functions status changes to the central bus and lets the central notifier read histories; deploy with a StackSet (docs/infra.md)`,
+        config,
+      });
+    }
   }
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   return app;

@@ -3,6 +3,7 @@
  * reads it from cdk.json context through here.
  */
 export {
+  type ActionsConfig,
   ConfigError,
   type DestinationConfig,
   ENV_NAME,
@@ -10,5 +11,6 @@ export {
   loadEnvironments,
   parseEnvironment,
 } from '../contract/settings.js';
+export type { SourcesConfig } from '../contract/sources.js';
 export { DEFAULT_STATUSES, EXECUTION_STATUSES, type ExecutionStatus } from '../contract/statuses.js';
 export { DEFAULT_TEMPLATE } from '../contract/templates.js';

@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type ActionsPolicy, enabledActions } from '../contract/actions.js';
 import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../contract/formatter.js';
 import { lifecycleSubstitutions, STORE_KEY } from '../contract/message-store.js';
 import { QUEUE_DEFAULTS } from '../contract/queue.js';
@@ -23,6 +24,7 @@ import { EXECUTION_STATUSES } from '../contract/statuses.js';
 import { DEFAULT_TEMPLATE } from '../contract/templates.js';
 import { jsonStringSubstitution } from '../infra/json-string-substitution.js';
 import { fillJsonValues } from '../infra/json-values.js';
+import { CENTRAL_ENVIRONMENT_ENV, withSourceCredentials } from '../infra/source-roles.js';
 import {
   type Clock,
   type ExecutionResult,
@@ -32,6 +34,7 @@ import {
   substitute,
   VirtualClock,
 } from './asl/index.js';
+import { LocalActions } from './interactivity.js';
 import {
   clockTime,
   type DrainStats,
@@ -49,9 +52,16 @@ import { getExecutionHistoryHandler, type HistorySource } from './stand-ins/hist
 import { httpInvokeHandler, type LocalConnection } from './stand-ins/http-invoke.js';
 import { lambdaInvokeHandler } from './stand-ins/lambda.js';
 import { LocalScheduler, schedulerResources } from './stand-ins/scheduler.js';
-import { serveHistoryToSdk, setServedHistory } from './stand-ins/sfn-endpoint.js';
+import {
+  type SdkCaller,
+  serveHistoryToSdk,
+  setSdkReadCheck,
+  setServedHistory,
+} from './stand-ins/sfn-endpoint.js';
+import { checkSourceRead, readWithSourceRole, type SourceRead } from './stand-ins/source-roles.js';
 import { sqsSendMessageHandler } from './stand-ins/sqs.js';
 import { ssmGetParameterHandler } from './stand-ins/ssm.js';
+import { roleOfAccessKey, serveStsLocally } from './stand-ins/sts-endpoint.js';
 import { type TagStore, tagHandlers } from './stand-ins/tags.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -165,6 +175,26 @@ export interface PipelineOptions {
     readonly replyBroadcast?: boolean;
     readonly runningLongerThanSeconds?: number;
   };
+  /**
+   * Redrive, Stop and Mute buttons, with the interactivity endpoint and the actions machine (local Slack server,
+   * channel mode only). @default no buttons
+   */
+  readonly actions?: {
+    readonly policy: ActionsPolicy;
+    /** Watched state machine ARNs, and ARN prefixes ending in `*`. */
+    readonly watched: readonly string[];
+    /** @default a random secret */
+    readonly signingSecret?: string;
+  };
+  /**
+   * Run as a central environment (cdk.json `sources`): the notifier reads each execution of its own region
+   * (us-east-1 here) with the read role of its account (task `Credentials`, infra/source-roles.ts) and sends one
+   * of another region to the formatter, which assumes that role itself (through a local STS endpoint) and reads
+   * in that region; a read with any other role or from another region is refused as the source account's IAM
+   * and Step Functions would (local/stand-ins/source-roles.ts). Every read is in `sourceReads`.
+   * @default false
+   */
+  readonly central?: boolean;
 }
 
 export interface NotifyResult {
@@ -225,6 +255,34 @@ export function localStoreSubstitutions(
   };
 }
 
+/** Central pipelines open in this process, and the variable's value before the first one. */
+let centralUsers = 0;
+let savedCentralEnvironment: string | undefined;
+
+/**
+ * The formatter as a central environment's stack configures it: `SFN_SLACK_CENTRAL_ENVIRONMENT` set, so it
+ * assumes the execution account's read role for its own reads, through a local STS endpoint. Pipelines of one
+ * process share the variable: the first sets it, the last restores it.
+ * @returns release
+ */
+async function centralFormatter(environment: string): Promise<() => Promise<void>> {
+  const releaseSts = await serveStsLocally();
+  if (centralUsers === 0) savedCentralEnvironment = process.env[CENTRAL_ENVIRONMENT_ENV];
+  centralUsers += 1;
+  process.env[CENTRAL_ENVIRONMENT_ENV] = environment;
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    centralUsers -= 1;
+    if (centralUsers === 0) {
+      if (savedCentralEnvironment === undefined) delete process.env[CENTRAL_ENVIRONMENT_ENV];
+      else process.env[CENTRAL_ENVIRONMENT_ENV] = savedCentralEnvironment;
+    }
+    await releaseSts();
+  };
+}
+
 export class LocalPipeline {
   readonly queue: FifoQueue;
   readonly deadLetterQueue: FifoQueue;
@@ -236,12 +294,16 @@ export class LocalPipeline {
   readonly tags: TagStore;
   /** EventBridge Scheduler one-time schedules (runningLongerThan), on this pipeline's clock. */
   readonly scheduler: LocalScheduler;
+  /** In a central environment, every read of a watched execution and the role it ran with, oldest first. */
+  readonly sourceReads: SourceRead[] = [];
   /** Results of every delivery execution, oldest first. */
   readonly deliveries: { records: SqsRecord[]; result: ExecutionResult }[] = [];
   private readonly notifierDefinition: string;
   private readonly deliverDefinition: string;
   private readonly notifierResources: Record<string, ResourceHandler>;
   private readonly deliverResources: Record<string, ResourceHandler>;
+  /** The interactivity endpoint and actions machine (with `actions`). */
+  readonly actions: LocalActions | undefined;
 
   private constructor(
     private readonly options: PipelineOptions,
@@ -250,7 +312,8 @@ export class LocalPipeline {
     private readonly ownsServer: boolean,
     private readonly releaseSdkHistory: (() => Promise<void>) | undefined,
     /** The message store (DynamoDB API in process). */
-    readonly store: LocalDynamoDb
+    readonly store: LocalDynamoDb,
+    private readonly releaseCentral: (() => Promise<void>) | undefined
   ) {
     const log = options.log;
     this.clock = options.clock ?? new VirtualClock(Date.now());
@@ -307,7 +370,14 @@ export class LocalPipeline {
       MentionOnFailure: bannerMention(this.settings.routes, options.mentionOnFailure),
       ...localStoreSubstitutions(this.queue.arn, options.lifecycle),
     };
-    this.notifierDefinition = readMachine('notifier.asl.json', settings, { Settings: this.settings });
+    const environment = this.settings.environment;
+    const notifier = readMachine('notifier.asl.json', settings, { Settings: this.settings });
+    this.notifierDefinition = options.central ? withSourceCredentials(notifier, environment) : notifier;
+    // In a central environment the source account's IAM decides which role may read an execution.
+    const fromSource = (handler: ResourceHandler): ResourceHandler =>
+      options.central
+        ? readWithSourceRole(handler, environment, (read) => this.sourceReads.push(read))
+        : handler;
     this.deliverDefinition = readMachine(
       webhookMode ? 'deliver-webhook.asl.json' : 'deliver.asl.json',
       settings
@@ -316,8 +386,8 @@ export class LocalPipeline {
     this.tags = options.tags ?? new Map();
     const tags = tagHandlers(this.tags);
     this.notifierResources = {
-      [resources.history]: getExecutionHistoryHandler(options.history),
-      [resources.describe]: describeStateMachineForExecutionHandler(options.definition),
+      [resources.history]: fromSource(getExecutionHistoryHandler(options.history)),
+      [resources.describe]: fromSource(describeStateMachineForExecutionHandler(options.definition)),
       [resources.lambda]: lambdaInvokeHandler({
         [formatterArn]: options.formatter as (p: never) => Promise<unknown>,
       }),
@@ -337,6 +407,31 @@ export class LocalPipeline {
       ...store.handlers,
       [schedulerResources.createSchedule]: this.scheduler.handler,
     };
+    this.actions =
+      options.actions && slack && !webhookMode
+        ? new LocalActions({
+            clock: this.clock,
+            environment: options.environment ?? 'local',
+            policy: options.actions.policy,
+            watched: options.actions.watched,
+            destination: channel,
+            tableName,
+            dynamodb: store.client,
+            dynamodbHandlers: store.handlers,
+            http: this.deliverResources[resources.http] as ResourceHandler,
+            httpResource: resources.http,
+            connectionArn,
+            respond: async (url, body) => {
+              await fetch(url.replace('https://hooks.slack.com', slack.url), {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify(body),
+              });
+            },
+            ...(options.actions.signingSecret ? { signingSecret: options.actions.signingSecret } : {}),
+            ...(options.random ? { random: options.random } : {}),
+          })
+        : undefined;
     this.pipe = new LocalPipe({
       queue: this.queue,
       clock: this.clock,
@@ -349,32 +444,47 @@ export class LocalPipeline {
   /** Builds the pipeline; starts a local Slack server first unless one is given or Slack is real. */
   static async create(options: PipelineOptions): Promise<LocalPipeline> {
     const release = options.sdkHistory === 'aws' ? undefined : await serveHistoryToSdk(options.history);
+    const central =
+      options.central === true ? await centralFormatter(options.environment ?? 'local') : undefined;
     const target = options.slack ?? { kind: 'local' };
     let server: SlackServer | undefined;
     let store: LocalDynamoDb | undefined;
     try {
       store = await startLocalDynamoDb({ tableName, key: STORE_KEY });
-      if (target.kind !== 'local') return new LocalPipeline(options, undefined, false, release, store);
-      if (target.server) return new LocalPipeline(options, target.server, false, release, store);
+      if (target.kind !== 'local')
+        return new LocalPipeline(options, undefined, false, release, store, central);
+      if (target.server) return new LocalPipeline(options, target.server, false, release, store, central);
       const clock = options.clock ?? new VirtualClock(Date.now());
       server = await startSlackServer({
         clock,
         channels: localChannels(options),
         renderPage: renderReceivedPage,
       });
-      return new LocalPipeline({ ...options, clock }, server, true, release, store);
+      const pipeline = new LocalPipeline({ ...options, clock }, server, true, release, store, central);
+      if (pipeline.actions) {
+        server.setInteractivity({
+          url: await pipeline.actions.listen(),
+          signingSecret: pipeline.actions.signingSecret,
+        });
+      }
+      return pipeline;
     } catch (error) {
       // A definition that cannot be filled, an unknown webhook channel: leave nothing listening.
       await server?.close();
       await store?.close();
       await release?.();
+      await central?.();
       throw error;
     }
   }
 
   /** Runs the notifier state machine for one EventBridge event (what the rule's target does). */
   async notify(event: StatusChangeEvent): Promise<ExecutionResult> {
-    if (this.releaseSdkHistory) setServedHistory(this.options.history);
+    if (this.releaseSdkHistory) {
+      setServedHistory(this.options.history);
+      // The formatter's own reads (readHistory) answer to the source accounts' IAM in a central environment.
+      setSdkReadCheck(this.options.central ? (caller) => this.checkFormatterRead(caller) : undefined);
+    }
     const name = randomUUID();
     const result = await runStateMachine(this.notifierDefinition, event, {
       resources: this.notifierResources,
@@ -465,8 +575,27 @@ export class LocalPipeline {
     await this.deliver();
   }
 
+  /** A formatter read on the local SFN endpoint: with the role its access key was issued for, in its region. */
+  private checkFormatterRead(caller: SdkCaller): void {
+    const roleArn = caller.accessKeyId === undefined ? undefined : roleOfAccessKey(caller.accessKeyId);
+    const read = { stateName: 'formatter', executionArn: caller.executionArn, roleArn };
+    try {
+      checkSourceRead(
+        { executionArn: caller.executionArn, roleArn, callerRegion: caller.region ?? '' },
+        this.options.environment ?? 'local',
+        'GetExecutionHistory'
+      );
+    } catch (error) {
+      this.sourceReads.push({ ...read, allowed: false });
+      throw error;
+    }
+    this.sourceReads.push({ ...read, allowed: true });
+  }
+
   async close(): Promise<void> {
+    await this.actions?.close();
     await this.store.close();
+    await this.releaseCentral?.();
     await this.releaseSdkHistory?.();
     if (this.ownsServer) await this.slack?.close();
   }
@@ -496,6 +625,7 @@ function localSettings(options: PipelineOptions, webhookMode: boolean, channel: 
     readTags: routesReadTags(routes) || options.mute === true,
     executionData: options.executionData === true,
     checksRunning: (options.lifecycle?.runningLongerThanSeconds ?? 0) > 0,
+    actions: options.actions && !webhookMode ? enabledActions(options.actions.policy) : [],
   };
 }
 

@@ -9,18 +9,24 @@
  * - `{"at": 600, "duplicate": 0}`: the event of step 0 again;
  * - `{"at": 60, "slack": {"fail": "lost_response" | "ratelimited" | "internal_error" | "invalid_auth" |
  *   "channel_not_found" | "down", "count": N}}`: the local Slack server's next N requests fail that way;
- * - `{"at": 900, "replayDeadLetters": true}`: what `sfn-slack replay` does.
+ * - `{"at": 900, "replayDeadLetters": true}`: what `sfn-slack replay` does;
+ * - `{"at": 1200, "click": {"action": "redrive" | "stop" | "mute", "user": "U0ALICE", "message": 0}}`: a user clicks
+ *   that button on the n-th parent message of the report (optional `"for": 3600 | 86400` for mute, and
+ *   `"signature": "bad" | "stale" | "none"` for the refusals); needs `actions` in the environment.
  * The report is what the local Slack server holds (docs/local.md).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ACTION_NAMES, type ActionName, MUTE_SECONDS } from '../contract/actions.js';
 import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../contract/formatter.js';
 import { isoDurationSeconds } from '../contract/message-store.js';
 import { ruleLetsIn } from '../contract/routes.js';
-import { ConfigError, type EnvironmentConfig, parseEnvironment } from '../contract/settings.js';
+import { ConfigError, type EnvironmentConfig, parseEnvironment, watched } from '../contract/settings.js';
 import { VirtualClock } from './asl/index.js';
+import type { ClickRecord } from './interactivity.js';
 import { LocalPipeline } from './pipeline.js';
 import { localRoutes } from './routes.js';
+import type { ClickSignature } from './slack-clicks.js';
 import type { ConversationMessage, Fault } from './slack-server/index.js';
 import { renderConversationPage } from './slack-server/page.js';
 import type { HistoryPage, HistorySource } from './stand-ins/history.js';
@@ -46,7 +52,20 @@ export type ScenarioStep =
     }
   | { readonly at: number; readonly duplicate: number }
   | { readonly at: number; readonly slack: { readonly fail: SlackFailure; readonly count: number } }
-  | { readonly at: number; readonly replayDeadLetters: true };
+  | { readonly at: number; readonly replayDeadLetters: true }
+  | { readonly at: number; readonly click: ScenarioClick };
+
+/** A click step: a user presses a button on a parent message. */
+export interface ScenarioClick {
+  readonly action: ActionName;
+  readonly user: string;
+  /** Index of the parent message in the report's order (channels, then messages, as posted). */
+  readonly message: number;
+  /** Mute only. @default 3600 */
+  readonly for?: number;
+  /** @default 'good' */
+  readonly signature?: ClickSignature;
+}
 
 export interface Scenario {
   readonly environment: EnvironmentConfig;
@@ -63,6 +82,10 @@ export interface ScenarioReport {
   readonly channels: Record<string, ConversationMessage[]>;
   /** The dead-letter queue's message bodies, parsed. */
   readonly deadLetters: unknown[];
+  /** Each click step: the HTTP status the endpoint answered and the AWS calls it caused (with `actions`). */
+  readonly actions?: Array<
+    ClickRecord & { readonly at: number; readonly message: number; readonly ephemeral?: string }
+  >;
 }
 
 /** A scenario file that cannot run; the message names the step and the fix. */
@@ -199,13 +222,44 @@ export async function parseScenario(raw: unknown, baseDir: string): Promise<Scen
       steps.push({ at, slack: { fail: slack.fail as SlackFailure, count: count as number } });
     } else if (step.replayDeadLetters === true) {
       steps.push({ at, replayDeadLetters: true });
+    } else if (step.click !== undefined) {
+      steps.push({ at, click: parseClick(step.click, where, environment) });
     } else {
       throw new ScenarioError(
-        `${where} must have one of event (+ history), duplicate, slack, replayDeadLetters`
+        `${where} must have one of event (+ history), duplicate, slack, replayDeadLetters, click`
       );
     }
   }
   return { environment, watchAll, steps, baseDir };
+}
+
+function parseClick(raw: unknown, where: string, environment: EnvironmentConfig): ScenarioClick {
+  if (!environment.actions) {
+    throw new ScenarioError(`${where}.click needs "actions" in the scenario environment (who may do what)`);
+  }
+  if (!isRecord(raw)) throw new ScenarioError(`${where}.click must be an object`);
+  if (!ACTION_NAMES.includes(raw.action as ActionName)) {
+    throw new ScenarioError(`${where}.click.action must be one of ${ACTION_NAMES.join(', ')}`);
+  }
+  if (typeof raw.user !== 'string' || raw.user === '') {
+    throw new ScenarioError(`${where}.click.user must be a Slack user ID like "U0ALICE"`);
+  }
+  if (!Number.isInteger(raw.message) || (raw.message as number) < 0) {
+    throw new ScenarioError(`${where}.click.message must be the index of a parent message (0 is the first)`);
+  }
+  if (raw.for !== undefined && !(MUTE_SECONDS as readonly unknown[]).includes(raw.for)) {
+    throw new ScenarioError(`${where}.click.for must be one of ${MUTE_SECONDS.join(', ')} (seconds)`);
+  }
+  if (raw.signature !== undefined && !['good', 'bad', 'stale', 'none'].includes(raw.signature as string)) {
+    throw new ScenarioError(`${where}.click.signature must be "bad", "stale" or "none" (or absent)`);
+  }
+  return {
+    action: raw.action as ActionName,
+    user: raw.user,
+    message: raw.message as number,
+    ...(raw.for === undefined ? {} : { for: raw.for as number }),
+    ...(raw.signature === undefined ? {} : { signature: raw.signature as ClickSignature }),
+  };
 }
 
 /** Reads a scenario file. */
@@ -282,7 +336,56 @@ export function scenarioReport(pipeline: LocalPipeline): ScenarioReport {
       return body;
     }
   });
-  return { channels: pipeline.slack?.conversations() ?? {}, deadLetters };
+  const report: ScenarioReport = { channels: pipeline.slack?.conversations() ?? {}, deadLetters };
+  return report;
+}
+
+/** The watched machines of a scenario: the configured ARNs, and the machines of the events the rule matched. */
+function scenarioWatched(scenario: Scenario): string[] {
+  const matched = scenario.steps.flatMap((step) =>
+    'event' in step && ruleMatches(scenario, step.event)
+      ? [
+          step.event.detail.stateMachineArn ??
+            step.event.detail.executionArn.replace(/:execution:([^:]+):.*$/, ':stateMachine:$1'),
+        ]
+      : []
+  );
+  return [...new Set([...watched(scenario.environment).stateMachineArns, ...matched])];
+}
+
+/** Presses a button of the n-th parent message through the local Slack server. */
+async function runClick(
+  pipeline: LocalPipeline,
+  click: ScenarioClick,
+  at: number
+): Promise<NonNullable<ScenarioReport['actions']>[number]> {
+  const slack = pipeline.slack;
+  const actions = pipeline.actions;
+  if (!slack || !actions) throw new ScenarioError('a click needs the local Slack server in channel mode');
+  const parents = Object.entries(slack.conversations()).flatMap(([channel, messages]) =>
+    messages.map((m) => ({ channel, ts: m.ts }))
+  );
+  const target = parents[click.message];
+  const signature = click.signature ?? 'good';
+  const before = slack.ephemerals.length;
+  const answer = target
+    ? await slack.click({
+        channel: target.channel,
+        messageTs: target.ts,
+        user: click.user,
+        actionId: `sfn-slack:${click.action}${click.action === 'mute' ? `:${click.for ?? 3600}` : ''}`,
+        signature,
+      })
+    : { status: 0, body: 'no_such_message' };
+  const ephemeral = slack.ephemerals.slice(before).at(-1)?.text;
+  const record = actions.record({
+    action: click.action,
+    user: click.user,
+    signature,
+    status: answer.status,
+    outcome: answer.status === 0 ? answer.body : (actions.lastOutcome ?? ''),
+  });
+  return { at, message: click.message, ...record, ...(ephemeral ? { ephemeral } : {}) };
 }
 
 /** Runs the steps on a virtual clock that starts at the first event's time minus its `at`. */
@@ -323,8 +426,12 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       runningLongerThanSeconds,
     },
     ...(options.log ? { log: options.log } : {}),
+    ...(environment.actions && destination.type === 'channel'
+      ? { actions: { policy: environment.actions.policy, watched: scenarioWatched(scenario) } }
+      : {}),
   });
   let skipped = 0;
+  const clicks: NonNullable<ScenarioReport['actions']> = [];
   try {
     const events: StatusChangeEvent[] = [];
     for (const step of scenario.steps) {
@@ -347,6 +454,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
         }
       } else if ('slack' in step) {
         pipeline.slack?.injectFault(slackFault(step.slack.fail, step.slack.count));
+      } else if ('click' in step) {
+        clicks.push(await runClick(pipeline, step.click, step.at));
       } else {
         await pipeline.redriveDeadLetters();
       }
@@ -356,7 +465,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     const lastDue = pipeline.scheduler.pending().at(-1)?.dueAt;
     if (lastDue !== undefined) await pipeline.advanceTo(lastDue);
     await pipeline.deliver();
-    return { report: scenarioReport(pipeline), pipeline, skipped };
+    const report = scenarioReport(pipeline);
+    return { report: environment.actions ? { ...report, actions: clicks } : report, pipeline, skipped };
   } finally {
     if (!options.keepOpen) await pipeline.close();
   }

@@ -5,7 +5,8 @@
  * Checks: the stack is deployed with its outputs; the EventBridge connection is AUTHORIZED (or the webhook
  * parameter exists); the notifier and delivery state machines exist with the right type and the notifier
  * reads execution history; the watched state machines (from the stack's EventBridge rule) exist and are
- * Standard; the dead-letter queue is empty. `--send-test` posts a test message through the delivery state
+ * Standard; the dead-letter queue is empty; with Slack actions, the interactivity endpoint answers a signed ping
+ * and refuses an unsigned one. `--send-test` posts a test message through the delivery state
  * machine (StartSyncExecution), as a real notification would go.
  */
 import { ListStackResourcesCommand, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
@@ -14,6 +15,7 @@ import {
   DescribeRuleCommand,
   ListTargetsByRuleCommand,
 } from '@aws-sdk/client-eventbridge';
+import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import {
   DescribeStateMachineCommand,
   type DescribeStateMachineOutput,
@@ -24,7 +26,10 @@ import {
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import type { Command } from 'commander';
+import { ACTIONS_OUTPUTS } from '../../contract/actions.js';
 import type { DeliveryMessage } from '../../contract/formatter.js';
+import { PING_TYPE } from '../../formatters/actions/payload.js';
+import { signSlackRequest } from '../../formatters/actions/signature.js';
 import { type AwsClients, createClients } from '../aws/clients.js';
 import { toCliError } from '../aws/errors.js';
 import { type Io, processIo } from '../aws/io.js';
@@ -98,6 +103,9 @@ export async function runDoctor(options: DoctorOptions, io: Io, clients: AwsClie
     await step(record, 'State machines', () => checkStateMachines(stack, clients, record));
     await step(record, 'Watched state machines', () => checkWatched(stack, clients, record));
     await step(record, 'Dead-letter queue', () => checkDeadLetterQueue(stack, clients, record));
+    if (stack.outputs[ACTIONS_OUTPUTS.interactivityUrl]) {
+      await step(record, 'Slack actions endpoint', () => checkInteractivity(stack, clients, record));
+    }
     if (options.sendTest) {
       await step(record, 'Test message', () => sendTest(stack, options, clients, record));
     }
@@ -398,6 +406,74 @@ async function checkDeadLetterQueue(stack: StackInfo, clients: AwsClients, recor
       ? {}
       : {
           detail: `notifications failed to post: look with \`sfn-slack replay --env ${stack.env} --dry-run\`, fix the cause, then \`sfn-slack replay --env ${stack.env}\``,
+        }),
+  });
+}
+
+/** An answer within Slack's 3 seconds, or the endpoint is too slow for Slack anyway. */
+const ENDPOINT_TIMEOUT_MS = 3_000;
+
+/**
+ * The interactivity endpoint (Slack actions): an unsigned request must get 401, a request signed with the stored
+ * signing secret must get the ping's 200. The secret is read with the operator's credentials and never printed.
+ */
+async function checkInteractivity(stack: StackInfo, clients: AwsClients, record: (check: Check) => void) {
+  const url = stack.outputs[ACTIONS_OUTPUTS.interactivityUrl] as string;
+  const body = new URLSearchParams({ payload: JSON.stringify({ type: PING_TYPE }) }).toString();
+  const post = async (headers: Record<string, string>) => {
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body,
+        signal: AbortSignal.timeout(ENDPOINT_TIMEOUT_MS),
+      });
+      return response.status;
+    } catch {
+      return 0;
+    }
+  };
+  const unsigned = await post({});
+  record({
+    ok: unsigned === 401,
+    title: 'Slack actions endpoint refuses an unsigned request (401)',
+    ...(unsigned === 401
+      ? {}
+      : {
+          detail:
+            unsigned === 0
+              ? `${url} did not answer within 3 s: check the function's logs, then redeploy`
+              : `it answered ${unsigned}: the endpoint must check Slack signatures; redeploy with npx cdk deploy -c env=${stack.env}`,
+        }),
+  });
+  const secretArn = stack.outputs[ACTIONS_OUTPUTS.signingSecretArn];
+  if (!secretArn) return;
+  const { SecretString: secret = '' } = await clients.secretsManager.send(
+    new GetSecretValueCommand({ SecretId: secretArn })
+  );
+  if (!/^[0-9a-f]{16,128}$/.test(secret)) {
+    record({
+      ok: false,
+      title: 'Slack signing secret is stored',
+      detail: `the secret still holds the placeholder the stack created: run sfn-slack setup --env ${stack.env} --signing-secret`,
+    });
+    return;
+  }
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const signed = await post({
+    'x-slack-request-timestamp': timestamp,
+    'x-slack-signature': signSlackRequest(secret, timestamp, body),
+  });
+  record({
+    ok: signed === 200,
+    title: 'Slack actions endpoint answers a signed ping',
+    ...(signed === 200
+      ? { detail: `Slack app interactivity request URL: ${url}` }
+      : {
+          detail:
+            signed === 401
+              ? 'refused: the function reads a different secret (it caches it up to 5 minutes after setup); wait, then run doctor again'
+              : `it answered ${signed || 'nothing within 3 s'}: check the function's logs`,
         }),
   });
 }

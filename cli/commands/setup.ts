@@ -5,12 +5,15 @@
  * - bot token (default): PutSecretValue on the stack's BotTokenSecretArn, then UpdateConnection on its
  *   ConnectionName with `Authorization: Bearer <token>` (the HTTP task's header must come from the connection);
  * - `--webhook`: the incoming-webhook URL as an SSM SecureString, in the parameter named by the stack's
- *   WebhookParameterName output (`/{env}/SLACK_URL` when the stack is not deployed or has no such output).
+ *   WebhookParameterName output (`/{env}/SLACK_URL` when the stack is not deployed or has no such output);
+ * - `--signing-secret`: the Slack app's signing secret (Redrive, Stop and Mute buttons), PutSecretValue on the
+ *   stack's SigningSecretArn output.
  */
 import { DescribeConnectionCommand, UpdateConnectionCommand } from '@aws-sdk/client-eventbridge';
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import type { Command } from 'commander';
+import { ACTIONS_OUTPUTS } from '../../infra/actions-schema.js';
 import { type AwsClients, createClients } from '../aws/clients.js';
 import { aws } from '../aws/errors.js';
 import { type Io, processIo, readAll } from '../aws/io.js';
@@ -21,7 +24,12 @@ import { CliError, ExitCode } from '../errors.js';
 export interface SetupOptions extends EnvOptions {
   /** Store an incoming-webhook URL instead of a bot token. */
   readonly webhook?: boolean;
+  /** Store the Slack app's signing secret (interactivity) instead. */
+  readonly signingSecret?: boolean;
 }
+
+/** Slack signing secrets are 32 hexadecimal characters (a little room either way for other lengths). */
+const SIGNING_SECRET = /^[0-9a-f]{16,128}$/;
 
 const BOT_TOKEN = /^xoxb-[A-Za-z0-9-]+$/;
 const WEBHOOK_URL = /^https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9_/-]+$/;
@@ -43,9 +51,15 @@ export function register(program: Command, io: Io = processIo()): void {
         'updated to send "Authorization: Bearer <token>".\n\n' +
         '--webhook: the incoming-webhook URL is stored as an SSM SecureString in the parameter named by the ' +
         'stack’s WebhookParameterName output (/<env>/SLACK_URL when the stack is not deployed yet), with ' +
-        'the stack’s KMS key when it has one.'
+        'the stack’s KMS key when it has one.\n\n' +
+        '--signing-secret: the Slack app’s signing secret (Redrive, Stop and Mute buttons) is written to the ' +
+        'stack’s signing secret; the interactivity request URL to give the Slack app is printed.'
     )
     .option('--webhook', 'store an incoming-webhook URL (https://hooks.slack.com/services/…) instead')
+    .option(
+      '--signing-secret',
+      'store the Slack app’s signing secret (Basic Information → App Credentials) for the Redrive, Stop and Mute buttons'
+    )
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -59,6 +73,16 @@ export function register(program: Command, io: Io = processIo()): void {
 
 export async function runSetup(options: SetupOptions, io: Io, clients: AwsClients): Promise<void> {
   const env = resolveEnv(options);
+  if (options.webhook && options.signingSecret) {
+    throw new CliError(
+      '--webhook and --signing-secret store different things: give one of them',
+      ExitCode.badInput
+    );
+  }
+  if (options.signingSecret) {
+    await storeSigningSecret(env, io, clients);
+    return;
+  }
   const what = options.webhook ? 'webhook URL' : 'bot token';
   const secret = (await readSecret(io, what)).trim();
   if (secret === '') {
@@ -130,6 +154,39 @@ export async function runSetup(options: SetupOptions, io: Io, clients: AwsClient
     `✓ Stored the bot token in ${secretArn}\n` +
       `✓ Updated connection ${connectionName} (state: ${described.ConnectionState ?? 'unknown'})\n` +
       `Check the environment with: sfn-slack doctor --env ${env} --send-test\n`
+  );
+}
+
+/** `--signing-secret`: the value goes to the secret the interactivity function reads (cached up to 5 minutes). */
+async function storeSigningSecret(env: string, io: Io, clients: AwsClients): Promise<void> {
+  const secret = (await readSecret(io, 'signing secret')).trim();
+  if (secret === '') {
+    throw new CliError(
+      `no signing secret on standard input: pipe it in, e.g. \`sfn-slack setup --env ${env} --signing-secret < file\``,
+      ExitCode.badInput
+    );
+  }
+  if (!SIGNING_SECRET.test(secret)) {
+    throw new CliError(
+      'the input is not a Slack signing secret (expected the hexadecimal value shown under App Credentials)',
+      ExitCode.badInput
+    );
+  }
+  const stack = await readStack(clients.cloudFormation, env);
+  if (!stack.outputs[ACTIONS_OUTPUTS.signingSecretArn]) {
+    throw new CliError(
+      `environment ${env} has no Slack actions: add "actions" to environments.${env} in cdk.json and deploy, then run this again`,
+      ExitCode.badInput
+    );
+  }
+  const secretArn = requireOutput(stack, ACTIONS_OUTPUTS.signingSecretArn, 'the signing secret');
+  await aws(`store the signing secret in secret ${secretArn}`, () =>
+    clients.secretsManager.send(new PutSecretValueCommand({ SecretId: secretArn, SecretString: secret }))
+  );
+  io.stdout.write(
+    `✓ Stored the signing secret in ${secretArn}\n` +
+      `Interactivity request URL for the Slack app: ${stack.outputs[ACTIONS_OUTPUTS.interactivityUrl] ?? '(see the stack output InteractivityUrl)'}\n` +
+      `Check it with: sfn-slack doctor --env ${env}\n`
   );
 }
 

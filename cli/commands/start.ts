@@ -22,7 +22,7 @@ import {
   type ScenarioReport,
   summarizeReport,
 } from '../../local/scenario.js';
-import { asSlackMessage } from '../../local/slack-server/page.js';
+import { asSlackMessage, LOCAL_CLICK_USER } from '../../local/slack-server/page.js';
 import {
   type HistorySource,
   liveHistorySource,
@@ -62,6 +62,11 @@ export interface StartOptions extends AwsOptions {
   readonly verbose?: boolean;
   /** Keep the local Slack server running (its page shows what it received) until interrupted. @default false */
   readonly serve?: boolean;
+  /**
+   * Show the Redrive, Stop and Mute buttons, let the local user U0LOCAL click them (in the --serve page), and run
+   * the interactivity endpoint and the actions machine locally. @default false
+   */
+  readonly actions?: boolean;
   /** Run a scenario file (local/scenario.ts) instead of one execution. */
   readonly scenario?: string;
   /** With `scenario`: write what the local Slack server holds here (JSON). */
@@ -351,9 +356,22 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
     );
     let pipeline: LocalPipeline;
     try {
+      const stateMachineArn =
+        event.detail.stateMachineArn ??
+        event.detail.executionArn.replace(/:execution:([^:]+):.*$/, ':stateMachine:$1');
+      const everyone = { users: [LOCAL_CLICK_USER], userGroups: [] };
       pipeline = await LocalPipeline.create({
         history,
         formatter: handler,
+        ...(options.actions && !slack
+          ? {
+              channel: 'C0LOCAL001',
+              actions: {
+                policy: { redrive: everyone, stop: everyone, mute: everyone },
+                watched: [stateMachineArn],
+              },
+            }
+          : {}),
         environment: config?.name ?? options.environment ?? 'local',
         template: options.template ?? DEFAULT_TEMPLATE,
         // With --env: the environment's routes, as deployed (custom templates read from their files).
@@ -528,8 +546,19 @@ export function register(program: Command): void {
       '--scenario <file>',
       'run a lifecycle scenario (events, duplicates, Slack faults, replays on a virtual clock; docs/local.md)'
     )
-    .option('--report <file>', 'with --scenario: write what the local Slack server holds (JSON)');
+    .option('--report <file>', 'with --scenario: write what the local Slack server holds (JSON)')
+    .option(
+      '--actions',
+      'show the Redrive, Stop and Mute buttons; with --serve they work in the page (local user U0LOCAL, local endpoint)',
+      false
+    );
   regionAndProfileOptions(command).action(async (options: StartOptions) => {
+    if (options.actions && options.slack) {
+      throw new CliError(
+        '--actions runs the buttons against the local Slack server: drop --slack',
+        ExitCode.badInput
+      );
+    }
     if (options.report !== undefined && options.scenario === undefined) {
       throw new CliError('--report needs --scenario <file>', ExitCode.badInput);
     }

@@ -40,6 +40,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import jsonata from 'jsonata';
+import { type ActionsPolicy, enabledActions } from '../../contract/actions.js';
 import { QUEUE_DEFAULTS } from '../../contract/queue.js';
 import {
   bannerMention,
@@ -56,8 +57,17 @@ import { ENV_NAME } from '../config.js';
 import { jsonStringSubstitution } from '../json-string-substitution.js';
 import { fillJsonValues } from '../json-values.js';
 import { isoDurationSeconds, SLACK_API_METHODS } from '../message-store-schema.js';
+import { nagResourceName } from '../nag-resource-name.js';
+import {
+  CENTRAL_ENVIRONMENT_ENV,
+  formatterRoleName,
+  notifierRoleName,
+  readRoleName,
+  withSourceCredentials,
+} from '../source-roles.js';
 import { sourceUsesExecutionData, templateUsesExecutionData } from '../template-data.js';
 import { MessageStore } from './message-store.js';
+import { SlackActions } from './slack-actions.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -72,23 +82,6 @@ export const STATE_MACHINE_FILES = {
 export const SLACK_POST_MESSAGE_URL = 'https://slack.com/api/chat.postMessage';
 /** Incoming webhooks live under this root; the webhook mode's role may call nothing else. */
 export const SLACK_WEBHOOK_URL_PATTERN = 'https://hooks.slack.com/*';
-
-/** The resource as cdk-nag names it in a finding id: pseudo parameters as `<AWS::Region>` and so on. */
-function nagResourceName(stack: Stack, value: string): string {
-  const resolved: unknown = stack.resolve(value);
-  if (typeof resolved === 'string') return resolved;
-  const join = (resolved as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
-  if (!join) return JSON.stringify(resolved);
-  return join[1]
-    .map((part) => {
-      if (typeof part === 'string') return part;
-      const ref = (part as { Ref?: string }).Ref;
-      if (ref !== undefined) return `<${ref}>`;
-      const getAtt = (part as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
-      return getAtt === undefined ? JSON.stringify(part) : `<${getAtt[0]}.${getAtt[1]}>`;
-    })
-    .join(join[0]);
-}
 
 /** Where messages go. */
 export type SlackDestination =
@@ -222,6 +215,50 @@ export interface SlackNotifierProps {
    * @default - no check
    */
   readonly runningLongerThan?: string;
+  /**
+   * Redrive, Stop and Mute buttons on the messages, with the interactivity endpoint and the actions state machine
+   * behind them (constructs/slack-actions.ts). Channel destinations only.
+   * @default - no buttons
+   */
+  readonly actions?: SlackNotifierActions;
+  /**
+   * A central environment: the rule listens on the central bus, name prefixes match in every source account and
+   * region, and the notifier and formatter read each history with the read role of the execution's account and
+   * region (infra/stacks/source-stack.ts), never with their own.
+   * @default - a single-account environment: the default bus of this account and region, read with own roles
+   */
+  readonly central?: CentralSources;
+}
+
+/** The `actions` prop. */
+export interface SlackNotifierActions {
+  /** Who may do each action (Slack user IDs and user group IDs); an action nobody may do shows no button. */
+  readonly policy: ActionsPolicy;
+  /**
+   * The Slack app's signing secret.
+   * @default - a new secret (`sfn-slack setup --signing-secret` writes it)
+   */
+  readonly signingSecret?: secretsmanager.ISecret;
+  /**
+   * The interactivity Lambda's entry file.
+   * @default - formatters/actions/handler.ts of this project
+   */
+  readonly entry?: string;
+}
+
+/** Where a central environment's events come from. */
+export interface CentralSources {
+  /** The bus the source accounts forward to (infra/constructs/central-bus.ts). */
+  readonly eventBus: events.IEventBus;
+  /** Source accounts. */
+  readonly accounts: readonly string[];
+  /**
+   * The source organization: its read roles may be in any of its accounts.
+   * @default - only `accounts`
+   */
+  readonly organizationId?: string;
+  /** Source regions. */
+  readonly regions: readonly string[];
 }
 
 /** The notifier pipeline of one environment. */
@@ -266,6 +303,8 @@ export class SlackNotifier extends Construct {
   public readonly watchedStateMachines: readonly string[] = [];
   /** The DefinitionSubstitutions passed to the delivery state machine. */
   public readonly deliverySubstitutions: Readonly<Record<string, string>>;
+  /** Redrive, Stop and Mute from Slack (with `actions`). */
+  public readonly actions?: SlackActions;
 
   constructor(scope: Construct, id: string, props: SlackNotifierProps) {
     super(scope, id);
@@ -448,12 +487,15 @@ export class SlackNotifier extends Construct {
         },
       },
     });
-    // readHistory: after States.DataLimitExceeded the formatter reads the history itself.
-    this.formatter.addToRolePolicy(readWatchedHistory);
-    // A Distributed Map failure shows its items succeeded, failed and pending (DescribeMapRun).
-    this.formatter.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['states:DescribeMapRun'], resources: watchedMapRuns })
-    );
+    const central = props.central;
+    if (!central) {
+      // readHistory: after States.DataLimitExceeded the formatter reads the history itself.
+      this.formatter.addToRolePolicy(readWatchedHistory);
+      // A Distributed Map failure shows its items succeeded, failed and pending (DescribeMapRun).
+      this.formatter.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['states:DescribeMapRun'], resources: watchedMapRuns })
+      );
+    }
 
     // Notifier state machine
     this.notifierLogGroup = new logs.LogGroup(this, 'NotifierLogGroup', {
@@ -481,6 +523,8 @@ export class SlackNotifier extends Construct {
       readTags: routesReadTags(routes) || props.mute === true,
       executionData: passExecutionData,
       checksRunning: props.runningLongerThan !== undefined,
+      // The buttons the formatter shows; none without actions.
+      actions: props.actions ? enabledActions(props.actions.policy) : [],
     };
     for (const value of [env, ...routeChannels, ...this.settings.allowedChannels]) {
       if (Token.isUnresolved(value)) {
@@ -503,7 +547,10 @@ export class SlackNotifier extends Construct {
     };
     this.notifierStateMachine = new sfn.StateMachine(this, 'NotifierStateMachine', {
       comment: `sfn-slack-notifier (${env}): routes → history → formatter → FIFO queue, one message per destination`,
-      definitionBody: sfn.DefinitionBody.fromString(notifierDefinition),
+      // A central environment's notifier reads each execution with its account's read role (task Credentials).
+      definitionBody: sfn.DefinitionBody.fromString(
+        central ? withSourceCredentials(notifierDefinition, env) : notifierDefinition
+      ),
       definitionSubstitutions: { ...this.notifierSubstitutions },
       stateMachineType: sfn.StateMachineType.STANDARD,
       // Every state's event, but the watched execution's data only when asked for (logExecutionData).
@@ -514,9 +561,13 @@ export class SlackNotifier extends Construct {
       },
       tracingEnabled: true,
     });
-    this.notifierStateMachine.addToRolePolicy(readWatchedHistory);
-    this.notifierStateMachine.addToRolePolicy(describeWatchedExecutions);
-    if (this.settings.readTags) {
+    if (central) {
+      this.readFromSources(env, central);
+    } else {
+      this.notifierStateMachine.addToRolePolicy(readWatchedHistory);
+      this.notifierStateMachine.addToRolePolicy(describeWatchedExecutions);
+    }
+    if (this.settings.readTags && !central) {
       // Tags live on the state machine: arn:…:stateMachine:<name>.
       this.watchedStateMachines = [
         ...arns,
@@ -560,6 +611,7 @@ export class SlackNotifier extends Construct {
     });
     this.rule = new events.Rule(this, 'StatusChangeRule', {
       description: `sfn-slack-notifier (${env}): watched Step Functions executions changed status`,
+      ...(central ? { eventBus: central.eventBus } : {}),
       eventPattern: {
         source: ['aws.states'],
         detailType: ['Step Functions Execution Status Change'],
@@ -570,6 +622,7 @@ export class SlackNotifier extends Construct {
             partition: stack.partition,
             account: stack.account,
             region: stack.region,
+            anyAccountAndRegion: central !== undefined,
           }),
           // runningLongerThan schedules its check at the RUNNING event, shown or not.
           status: ruleStatuses,
@@ -882,7 +935,80 @@ export class SlackNotifier extends Construct {
       })
     );
 
-    this.acknowledgeNagFindings(watchedExecutions, watchedMapRuns, webhook);
+    if (props.actions) {
+      if (destination.type !== 'channel') {
+        throw new Error(
+          'SlackNotifier: actions need a channel destination (a webhook message cannot be edited)'
+        );
+      }
+      this.actions = new SlackActions(this, 'Actions', {
+        environmentName: env,
+        policy: props.actions.policy,
+        watchedStateMachines: [
+          ...arns,
+          ...prefixes.map(
+            (prefix) =>
+              `${stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: prefix, arnFormat: ArnFormat.COLON_RESOURCE_NAME })}*`
+          ),
+        ],
+        watchedExecutions,
+        table: this.messageStore.table,
+        connection: this.connection,
+        destination: destination.channel,
+        ...(props.actions.signingSecret ? { signingSecret: props.actions.signingSecret } : {}),
+        ...(props.actions.entry ? { entry: props.actions.entry } : {}),
+        logRetention: retention,
+      });
+    }
+
+    this.acknowledgeNagFindings(central ? [] : watchedExecutions, central ? [] : watchedMapRuns, webhook);
+  }
+
+  /**
+   * A central environment: the notifier and the formatter may assume the read roles of the source accounts and
+   * regions only (and the source roles trust exactly these two role names); the formatter learns the environment name
+   * from its environment variables (formatters/source-client.ts).
+   */
+  private readFromSources(env: string, central: CentralSources): void {
+    const stack = Stack.of(this);
+    if (
+      central.regions.length === 0 ||
+      (central.accounts.length === 0 && central.organizationId === undefined)
+    ) {
+      throw new Error('SlackNotifier: central needs regions, and accounts and/or organizationId');
+    }
+    const notifierRole = this.notifierStateMachine.role.node.defaultChild as iam.CfnRole;
+    notifierRole.roleName = notifierRoleName(env);
+    const formatterRole = this.formatter.role?.node.defaultChild as iam.CfnRole;
+    formatterRole.roleName = formatterRoleName(env);
+    const roleArn = (account: string, region: string) =>
+      stack.formatArn({
+        service: 'iam',
+        region: '',
+        account,
+        resource: 'role',
+        resourceName: readRoleName(env, region),
+      });
+    // With an organization the accounts are not known at synth: the role name (per region) is the scope, and
+    // each account's trust policy decides (it exists only where the StackSet deployed the source stack).
+    const readRoles = central.organizationId
+      ? central.regions.map((region) => roleArn('*', region))
+      : central.accounts.flatMap((account) => central.regions.map((region) => roleArn(account, region)));
+    const assumeReadRoles = new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: readRoles });
+    this.notifierStateMachine.addToRolePolicy(assumeReadRoles);
+    this.formatter.addToRolePolicy(assumeReadRoles);
+    this.formatter.addEnvironment(CENTRAL_ENVIRONMENT_ENV, env);
+    if (central.organizationId) {
+      for (const role of [this.notifierStateMachine.role, this.formatter.role as iam.IRole]) {
+        for (const resource of readRoles) {
+          Validations.of(role).acknowledge({
+            id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(stack, resource)}]`,
+            reason:
+              'sts:AssumeRole on the notifier read role of one region in any account of the source organization: the member accounts are not known at synth; each role trusts only this role.',
+          });
+        }
+      }
+    }
   }
 
   /**

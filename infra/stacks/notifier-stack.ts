@@ -8,8 +8,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { ACTIONS_OUTPUTS } from '../../contract/actions.js';
 import type { OutputName } from '../../contract/outputs.js';
 import type { EnvironmentConfig } from '../config.js';
+import { CentralBus } from '../constructs/central-bus.js';
 import { type SlackDestination, SlackNotifier } from '../constructs/slack-notifier.js';
 
 export interface NotifierStackProps extends StackProps {
@@ -26,10 +28,12 @@ export { notifierStackName } from '../../contract/outputs.js';
 
 export class NotifierStack extends Stack {
   public readonly notifier: SlackNotifier;
+  /** The central event bus (a central environment only). */
+  public readonly centralBus?: CentralBus;
 
   /** Every output name comes from the contract, which the CLI reads them by. */
-  private output(name: OutputName, value: string): void {
-    new CfnOutput(this, name, { value });
+  private output(name: OutputName, value: string, description?: string): void {
+    new CfnOutput(this, name, { value, ...(description === undefined ? {} : { description }) });
   }
 
   constructor(scope: Construct, id: string, props: NotifierStackProps) {
@@ -60,6 +64,17 @@ export class NotifierStack extends Stack {
                 }),
           };
 
+    // A central environment: the bus its source accounts forward to (infra/stacks/source-stack.ts).
+    const sources = config.sources;
+    this.centralBus =
+      sources === undefined
+        ? undefined
+        : new CentralBus(this, 'CentralBus', {
+            environmentName: config.name,
+            accounts: sources.accounts,
+            ...(sources.organizationId === undefined ? {} : { organizationId: sources.organizationId }),
+          });
+
     this.notifier = new SlackNotifier(this, 'Notifier', {
       environmentName: config.name,
       routes: config.routes,
@@ -72,16 +87,55 @@ export class NotifierStack extends Stack {
       destination,
       logExecutionData: config.logExecutionData,
       ...(props.formatterEntry === undefined ? {} : { formatterEntry: props.formatterEntry }),
+      ...(sources === undefined || this.centralBus === undefined
+        ? {}
+        : {
+            central: {
+              eventBus: this.centralBus.eventBus,
+              accounts: sources.accounts,
+              regions: sources.regions,
+              ...(sources.organizationId === undefined ? {} : { organizationId: sources.organizationId }),
+            },
+          }),
       ...(config.mentionOnFailure === undefined ? {} : { mentionOnFailure: config.mentionOnFailure }),
       replyBroadcast: config.replyBroadcast,
       ...(config.runningLongerThan === undefined ? {} : { runningLongerThan: config.runningLongerThan }),
       ...(config.alarmTopicArn === undefined
         ? {}
         : { alarmTopic: sns.Topic.fromTopicArn(this, 'AlarmTopic', config.alarmTopicArn) }),
+      ...(config.actions === undefined
+        ? {}
+        : {
+            actions: {
+              policy: config.actions.policy,
+              ...(config.actions.signingSecretName === undefined
+                ? {}
+                : {
+                    signingSecret: secretsmanager.Secret.fromSecretNameV2(
+                      this,
+                      'SigningSecret',
+                      config.actions.signingSecretName
+                    ),
+                  }),
+            },
+          }),
     });
 
     for (const warning of config.warnings) Annotations.of(this).addWarningV2('sfn-slack:config', warning);
     const n = this.notifier;
+    if (this.centralBus && sources) {
+      this.output('CentralEventBusArn', this.centralBus.eventBus.eventBusArn);
+      // Where the source stack's StackSet goes (docs/infra.md): `aws cloudformation create-stack-instances`.
+      this.output(
+        'SourceStackSetTargets',
+        JSON.stringify({
+          Accounts: sources.accounts,
+          OrganizationalUnitIds: sources.organizationalUnitIds,
+          Regions: sources.regions,
+        }),
+        'Deployment targets and regions of the source stack StackSet'
+      );
+    }
     this.output('NotifierStateMachineArn', n.notifierStateMachine.stateMachineArn);
     this.output('DeliveryStateMachineArn', n.deliveryStateMachine.stateMachineArn);
     this.output('QueueUrl', n.queue.queueUrl);
@@ -101,6 +155,12 @@ export class NotifierStack extends Stack {
     // `sfn-slack doctor --send-test` posts here unless given --channel.
     if (n.slackChannel !== undefined) {
       this.output('SlackChannel', n.slackChannel);
+    }
+    // Slack app manifest: settings.interactivity.request_url (docs/infra.md); `setup` and `doctor` use the rest.
+    if (n.actions) {
+      this.output(ACTIONS_OUTPUTS.interactivityUrl, n.actions.functionUrl.url);
+      this.output(ACTIONS_OUTPUTS.signingSecretArn, n.actions.signingSecret.secretArn);
+      this.output(ACTIONS_OUTPUTS.stateMachineArn, n.actions.stateMachine.stateMachineArn);
     }
     if (n.webhookParameterName !== undefined) {
       this.output('WebhookParameterName', n.webhookParameterName);

@@ -15,6 +15,42 @@ export function asSlackMessage(message: ReceivedMessage): SlackMessage {
   };
 }
 
+/** The user a click from the page is made as, unless the form says otherwise (`start --serve --actions`). */
+export const LOCAL_CLICK_USER = 'U0LOCAL';
+
+/**
+ * One plain HTML form per Slack-action button of a message (the page allows no script): posting it makes the
+ * local Slack server click that button with a signed request (`POST /_local/click`).
+ */
+export function clickForms(m: ReceivedMessage): string {
+  const latest = m.edits?.at(-1)?.blocks ?? m.blocks ?? [];
+  const buttons = latest.flatMap((block) => {
+    const elements = (block as { elements?: unknown }).elements;
+    return Array.isArray(elements)
+      ? elements.filter(
+          (e): e is { action_id: string; text?: { text?: string } } =>
+            typeof (e as { action_id?: unknown }).action_id === 'string' &&
+            (e as { action_id: string }).action_id.startsWith('sfn-slack:')
+        )
+      : [];
+  });
+  if (buttons.length === 0) return '';
+  const hidden = (name: string, value: string) =>
+    `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
+  const forms = buttons
+    .map(
+      (b) =>
+        `<form method="post" action="/_local/click">${hidden('channel', m.channel)}${hidden('ts', m.ts)}${hidden(
+          'action_id',
+          b.action_id
+        )}<label>as <input name="user" value="${LOCAL_CLICK_USER}" size="10"></label> <button type="submit">${escapeHtml(
+          b.text?.text ?? b.action_id
+        )}</button></form>`
+    )
+    .join('');
+  return `<div class="clicks"><b>Click (signed, to the local interactivity endpoint):</b>${forms}</div>`;
+}
+
 export function renderReceivedPage(messages: readonly ReceivedMessage[]): string {
   const items = [...messages]
     .reverse()
@@ -34,7 +70,7 @@ export function renderReceivedPage(messages: readonly ReceivedMessage[]): string
       const edited = m.edits?.length ? ` · edited ${m.edits.length}×` : '';
       return `<section><h2>#${escapeHtml(m.channelName)} <small>${escapeHtml(when)} · ${m.via} · ts ${escapeHtml(
         m.ts
-      )}${thread}${edited}</small></h2><iframe sandbox title="message ${escapeHtml(m.ts)}" srcdoc="${escapeHtml(doc)}"></iframe></section>`;
+      )}${thread}${edited}</small></h2><iframe sandbox title="message ${escapeHtml(m.ts)}" srcdoc="${escapeHtml(doc)}"></iframe>${clickForms(m)}</section>`;
     })
     .join('\n');
   const body = messages.length === 0 ? '<p>No messages received yet.</p>' : items;
@@ -43,7 +79,8 @@ export function renderReceivedPage(messages: readonly ReceivedMessage[]): string
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; frame-src 'self' about:">
 <title>Local Slack: ${messages.length} message(s)</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem;background:#f8f8f8}section{margin-bottom:2rem}
-h2{font-size:1rem}small{color:#616061;font-weight:normal}iframe{width:100%;height:32rem;border:1px solid #ddd;background:#fff}</style>
+h2{font-size:1rem}small{color:#616061;font-weight:normal}iframe{width:100%;height:32rem;border:1px solid #ddd;background:#fff}
+.clicks form{display:inline-block;margin:.3rem .6rem 0 0}</style>
 </head><body><h1>Local Slack: received messages</h1>
 ${body}
 </body></html>

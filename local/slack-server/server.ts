@@ -20,6 +20,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type ClickSignature, clickBody, signedHeaders } from '../slack-clicks.js';
 import { validateBlocks } from './block-kit.js';
 import { type RateLimit, RateLimiter, type TimeSource } from './rate-limiter.js';
 
@@ -78,6 +79,33 @@ export interface ConversationMessage {
     readonly blocks?: unknown[];
     readonly reply_broadcast: boolean;
   }[];
+}
+
+/** An ephemeral message: chat.postEphemeral, or an answer posted to a click's response URL. */
+export interface EphemeralMessage {
+  readonly channel?: string;
+  readonly user?: string;
+  readonly text: string;
+  readonly via: 'api' | 'response_url';
+  readonly at: number;
+}
+
+/** A button click sent to the app's interactivity URL. */
+export interface ClickRequest {
+  readonly channel: string;
+  /** The parent message the button is on. */
+  readonly messageTs: string;
+  readonly user: string;
+  /** The button's `action_id`. */
+  readonly actionId: string;
+  /** @default 'good' */
+  readonly signature?: ClickSignature;
+}
+
+/** What the app answered (status 0: no such button, nothing sent). */
+export interface ClickAnswer {
+  readonly status: number;
+  readonly body: string;
 }
 
 /** What happened to one request, for tests and logs. Paths are redacted: no webhook secret in here. */
@@ -154,6 +182,18 @@ export interface SlackServer {
   setArchived(channel: string, archived: boolean): void;
   removeChannel(channel: string): void;
   injectFault(fault: Fault): void;
+  /** Ephemeral messages shown to single users, oldest first. */
+  readonly ephemerals: readonly EphemeralMessage[];
+  /** usergroups.users.list answers these members for the group. */
+  setUserGroup(id: string, users: readonly string[]): void;
+  /** Where clicks go, and the signing secret they are signed with (a secret: never printed). */
+  setInteractivity(interactivity: { readonly url: string; readonly signingSecret: string }): void;
+  /**
+   * Clicks a button of a message as Slack would: a signed `block_actions` request to the interactivity URL. The
+   * button is looked up in the message's latest version that has it, so a second click on a button an edit has
+   * removed is a double click from a screen not yet refreshed.
+   */
+  click(request: ClickRequest): Promise<ClickAnswer>;
   clearFaults(): void;
   clearMessages(): void;
   close(): Promise<void>;
@@ -201,7 +241,14 @@ function parseJsonObject(raw: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-const apiMethods = ['chat.postMessage', 'chat.update', 'conversations.history', 'conversations.replies'];
+const apiMethods = [
+  'chat.postMessage',
+  'chat.update',
+  'conversations.history',
+  'conversations.replies',
+  'chat.postEphemeral',
+  'usergroups.users.list',
+];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -246,6 +293,9 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
   const requests: RequestRecord[] = [];
   const faults: { fault: Fault; left: number }[] = [];
   let tsCounter = 0;
+  const ephemerals: EphemeralMessage[] = [];
+  const userGroups = new Map<string, readonly string[]>();
+  let interactivity: { url: string; signingSecret: string } | undefined;
 
   const findChannel = (ref: string): LocalChannel | undefined => {
     const byId = channels.get(ref);
@@ -448,9 +498,18 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
         return fail('invalid_json');
       }
     }
+    if (name === 'usergroups.users.list') {
+      const members = typeof args.usergroup === 'string' ? userGroups.get(args.usergroup) : undefined;
+      return members ? { status: 200, json: { ok: true, users: [...members] } } : fail('no_such_subteam');
+    }
     // These methods take a channel ID, not a name.
     const channel = typeof args.channel === 'string' ? channels.get(args.channel) : undefined;
     if (!channel) return fail('channel_not_found');
+    if (name === 'chat.postEphemeral') {
+      if (typeof args.user !== 'string' || typeof args.text !== 'string') return fail('invalid_arguments');
+      ephemerals.push({ channel: channel.id, user: args.user, text: args.text, via: 'api', at: clock.now() });
+      return { status: 200, json: { ok: true, message_ts: nextTs() } };
+    }
     if (name === 'chat.update') {
       if (channel.archived) return fail('is_archived');
       const message = received.find((m) => m.channel === channel.id && m.ts === args.ts);
@@ -593,6 +652,29 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
       return;
     }
 
+    if (method === 'POST' && url.pathname === '/_local/click' && interactivity) {
+      // The page's click forms (start --serve): click as Slack would, then show the page again.
+      const form = new URLSearchParams(await readBody(req));
+      const answer = await api.click({
+        channel: form.get('channel') ?? '',
+        messageTs: form.get('ts') ?? '',
+        user: form.get('user') ?? '',
+        actionId: form.get('action_id') ?? '',
+      });
+      record('/_local/click', answer.status, `click answered ${answer.status}`);
+      res.writeHead(303, { location: '/' });
+      res.end();
+      return;
+    }
+    if (method === 'POST' && url.pathname.startsWith('/actions/')) {
+      // A click's response URL (hooks.slack.com/actions/…): the app answers the clicker.
+      const body = safeJson(await readBody(req));
+      const text = isRecord(body) && typeof body.text === 'string' ? body.text : '';
+      ephemerals.push({ text, via: 'response_url', at: clock.now() });
+      record('/actions/***', 200, 'ok');
+      send(res, 200, 'application/json', JSON.stringify({ ok: true }));
+      return;
+    }
     const apiMethod = url.pathname.startsWith('/api/') ? url.pathname.slice('/api/'.length) : '';
     const isApi = apiMethods.includes(apiMethod);
     const hook = webhookPath.exec(url.pathname);
@@ -605,7 +687,7 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
       send(res, 404, 'text/plain', text);
       return;
     }
-    const readMethod = apiMethod.startsWith('conversations.');
+    const readMethod = apiMethod.startsWith('conversations.') || apiMethod === 'usergroups.users.list';
     if (method !== 'POST' && !(readMethod && method === 'GET')) {
       record(shownPath, 405, 'apiMethodnot_allowed');
       send(res, 405, 'text/plain', 'apiMethodnot_allowed');
@@ -739,6 +821,46 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
     removeChannel(channel: string) {
       const found = findChannel(channel);
       if (found) channels.delete(found.id);
+    },
+    ephemerals,
+    setUserGroup(id: string, users: readonly string[]) {
+      userGroups.set(id, users);
+    },
+    setInteractivity(value: { url: string; signingSecret: string }) {
+      interactivity = { ...value };
+    },
+    async click(request: ClickRequest): Promise<ClickAnswer> {
+      if (!interactivity) throw new Error('no interactivity URL: call setInteractivity first');
+      const message = received.find((m) => m.channel === request.channel && m.ts === request.messageTs);
+      const versions = message ? [...(message.edits ?? [])].reverse().concat([message]) : [];
+      const hasButton = (blocks: unknown[] | undefined) =>
+        (blocks ?? []).some(
+          (b) =>
+            isRecord(b) &&
+            Array.isArray(b.elements) &&
+            b.elements.some((e) => isRecord(e) && e.action_id === request.actionId)
+        );
+      const version = versions.find((v) => hasButton(v.blocks));
+      const button = version?.blocks
+        ?.flatMap((b) => (isRecord(b) && Array.isArray(b.elements) ? b.elements : []))
+        .find((e) => isRecord(e) && e.action_id === request.actionId) as Record<string, unknown> | undefined;
+      if (!message || !version || !button) return { status: 0, body: 'no_such_button' };
+      const body = clickBody({
+        user: request.user,
+        channel: request.channel,
+        message: { ts: message.ts, ...current(message), blocks: version.blocks ?? [] },
+        button: {
+          action_id: request.actionId,
+          ...(typeof button.value === 'string' ? { value: button.value } : {}),
+        },
+        responseUrl: `https://hooks.slack.com/actions/T0LOCAL/${tsCounter}/${randomBytes(8).toString('hex')}`,
+      });
+      const response = await fetch(interactivity.url, {
+        method: 'POST',
+        headers: signedHeaders(interactivity.signingSecret, body, clock.now(), request.signature),
+        body,
+      });
+      return { status: response.status, body: await response.text() };
     },
     injectFault(fault: Fault) {
       faults.push({ fault, left: fault.times ?? 1 });

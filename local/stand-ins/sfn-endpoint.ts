@@ -18,6 +18,26 @@ let port = 0;
 let users = 0;
 let source: HistorySource | undefined;
 let savedEnv: Record<string, string | undefined> = {};
+
+/** Who made a read: the access key id and region of the request's signature. */
+export interface SdkCaller {
+  readonly executionArn: string;
+  readonly accessKeyId: string | undefined;
+  readonly region: string | undefined;
+}
+/** Decides each read (throws a StatesError to refuse it); none: every read is served. */
+let readCheck: ((caller: SdkCaller) => void) | undefined;
+
+/** Makes `check` decide every read from now on (the most recent pipeline to run wins); undefined serves all. */
+export function setSdkReadCheck(check: ((caller: SdkCaller) => void) | undefined): void {
+  readCheck = check;
+}
+
+/** `AWS4-HMAC-SHA256 Credential=<key id>/<date>/<region>/<service>/aws4_request, ...` */
+function signer(authorization: string | undefined): { accessKeyId?: string; region?: string } {
+  const match = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\//.exec(authorization ?? '');
+  return match ? { accessKeyId: match[1] as string, region: match[2] as string } : {};
+}
 const envKeys = ['AWS_ENDPOINT_URL_SFN', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION'] as const;
 
 /** SDK error codes are the exception names without `Sfn.` (and without `Exception` where the model has none). */
@@ -49,8 +69,21 @@ function start(): Promise<void> {
         reply(400, { __type: 'SerializationException', message: 'invalid JSON' });
         return;
       }
+      const executionArn = String(request.executionArn);
+      try {
+        const { accessKeyId, region } = signer(req.headers.authorization);
+        readCheck?.({ executionArn, accessKeyId, region });
+      } catch (error) {
+        const name = error instanceof StatesError ? error.error : 'AccessDeniedException';
+        const message = error instanceof StatesError ? (error.cause ?? name) : String(error);
+        reply(400, {
+          __type: name === 'Sfn.SfnException' ? 'AccessDeniedException' : errorType(name),
+          message,
+        });
+        return;
+      }
       source({
-        executionArn: String(request.executionArn),
+        executionArn,
         ...(typeof request.maxResults === 'number' ? { maxResults: request.maxResults } : {}),
         ...(typeof request.nextToken === 'string' ? { nextToken: request.nextToken } : {}),
         ...(typeof request.reverseOrder === 'boolean' ? { reverseOrder: request.reverseOrder } : {}),

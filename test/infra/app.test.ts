@@ -45,14 +45,19 @@ describe('the CDK app (cdk.json environments)', () => {
   const assembly = app.synth();
 
   it('synthesizes every environment when no -c env is given, with zero unacknowledged cdk-nag findings', () => {
-    expect(assembly.stacks.map((stack) => stack.stackName)).toEqual([
+    expect(assembly.stacks.map((stack) => stack.stackName).sort()).toEqual([
       'SfnSlackNotifier-dev',
+      'SfnSlackNotifier-org',
       'SfnSlackNotifier-prod',
+      'SfnSlackNotifierSource-org',
     ]);
   });
 
   it.each([
-    ['dev', ['BotTokenSecretArn', 'SlackChannel']],
+    [
+      'dev',
+      ['BotTokenSecretArn', 'SlackChannel', 'InteractivityUrl', 'SigningSecretArn', 'ActionsStateMachineArn'],
+    ],
     ['prod', ['WebhookParameterName']],
   ])('SfnSlackNotifier-%s has the outputs the operator commands look up', (env, modeOutputs) => {
     const outputs = Object.keys(assembly.getStackByName(`SfnSlackNotifier-${env}`).template.Outputs ?? {});
@@ -97,6 +102,22 @@ describe('the CDK app (cdk.json environments)', () => {
     expect(
       selected.node.children.filter((child) => child instanceof Stack).map((stack) => stack.node.id)
     ).toEqual([`SfnSlackNotifier-${env}`]);
+  });
+
+  it('synthesizes Slack actions with an existing signing secret, cdk-nag clean', () => {
+    const named = appFor({
+      env: 'qa',
+      environments: {
+        qa: {
+          stateMachineArns: ['arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl'],
+          destination: { type: 'channel', channel: 'C0123456789', botTokenSecretName: 'sfn-slack/qa/bot' },
+          actions: { redrive: { users: ['U0ALICE'] }, signingSecretName: 'sfn-slack/qa/signing' },
+        },
+      },
+    }).synth();
+    const template = Template.fromJSON(named.getStackByName('SfnSlackNotifier-qa').template);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
   });
 
   it('fails synthesis on a cdk-nag finding nobody acknowledged (the gate is real)', () => {

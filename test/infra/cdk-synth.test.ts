@@ -35,11 +35,20 @@ mkdirSync(cacheDir, { recursive: true });
 const outdir = mkdtempSync(path.join(cacheDir, 'sfn-slack-cdk-synth-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 const outdirOf = (env: string) => path.join(outdir, env);
+/** The formatter's asset: the one that ships the JSONata templates next to its bundle. */
+const formatterAsset = (env: string) =>
+  readdirSync(outdirOf(env)).find(
+    (name) => name.startsWith('asset.') && existsSync(path.join(outdirOf(env), name, 'templates'))
+  );
 
-const environments = Object.keys(
-  (JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')) as { context: { environments: object } })
-    .context.environments
-);
+const cdkEnvironments = (
+  JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')) as {
+    context: { environments: Record<string, { sources?: unknown }> };
+  }
+).context.environments;
+const environments = Object.keys(cdkEnvironments);
+/** Environments with `sources`: their synth also writes the source stack template. */
+const centralEnvironments = environments.filter((name) => cdkEnvironments[name]?.sources !== undefined);
 
 describe.skipIf(!hasFormatter)(
   'npx cdk synth (the cdk.json app, offline, bundling with the local esbuild)',
@@ -77,27 +86,36 @@ describe.skipIf(!hasFormatter)(
       );
       for (const { env, status, log } of results) {
         expect(status, `cdk synth -c env=${env}\n${log}`).toBe(0);
-        // Only the selected environment's stack.
+        // Only the selected environment's stack, and a central environment's source stack.
         const templates = readdirSync(outdirOf(env)).filter((name) => name.endsWith('.template.json'));
-        expect(templates, env).toEqual([`SfnSlackNotifier-${env}.template.json`]);
+        const central = centralEnvironments.includes(env)
+          ? [`SfnSlackNotifierSource-${env}.template.json`]
+          : [];
+        expect(templates.sort(), env).toEqual([`SfnSlackNotifier-${env}.template.json`, ...central]);
         // The formatter asset is a real esbuild bundle (ESM), with the templates next to it.
         const assets = readdirSync(outdirOf(env)).filter((name) => name.startsWith('asset.'));
         expect(assets.length, env).toBeGreaterThan(0);
         for (const asset of assets) {
           const files = readdirSync(path.join(outdirOf(env), asset));
           expect(files).toContain('index.mjs');
-          if (existsSync(path.join(repoRoot, 'formatters', 'templates')))
-            expect(files).toContain('templates');
           const bundle = readFileSync(path.join(outdirOf(env), asset, 'index.mjs'), 'utf8');
           expect(bundle).toMatch(/handler/);
           expect(bundle).not.toMatch(/aws-cdk-lib/);
         }
+        // The formatter's asset carries its templates; with Slack actions (dev) the interactivity function is
+        // bundled too.
+        if (existsSync(path.join(repoRoot, 'formatters', 'templates')))
+          expect(formatterAsset(env), env).toBeDefined();
+        const actions = assets.filter((asset) =>
+          readFileSync(path.join(outdirOf(env), asset, 'index.mjs'), 'utf8').includes('x-slack-signature')
+        );
+        expect(actions.length, env).toBe(env === 'dev' ? 1 : 0);
       }
     }, 120_000);
 
     it('the bundle runs: its handler formats a message when the history is unavailable (no AWS call)', () => {
       const first = outdirOf(environments[0] as string);
-      const asset = readdirSync(first).find((name) => name.startsWith('asset.'));
+      const asset = formatterAsset(environments[0] as string);
       expect(asset).toBeDefined();
       const input = {
         event: {

@@ -78,7 +78,7 @@ describe('parseEnvironment', () => {
     ],
     [
       { ...minimal, channel: '#alerts' },
-      'cdk.json context environments.dev.channel is not a setting; use one of account, region, stateMachineArns, stateMachineNamePrefixes, statuses, destination, mentionOnFailure, template, routes, allowedChannels, mute, alarmTopicArn, logExecutionData, replyBroadcast, runningLongerThan',
+      'cdk.json context environments.dev.channel is not a setting; use one of account, region, stateMachineArns, stateMachineNamePrefixes, statuses, destination, mentionOnFailure, template, routes, allowedChannels, mute, alarmTopicArn, logExecutionData, replyBroadcast, runningLongerThan, actions, sources',
     ],
     [
       { stateMachineNamePrefixes: ['etl-'] },
@@ -128,9 +128,9 @@ describe('parseEnvironment', () => {
 describe('loadEnvironments', () => {
   const context = cdkJsonContext();
 
-  it('validates every environment of cdk.json (dev and prod) when no env is selected', () => {
+  it('validates every environment of cdk.json (dev, prod and org) when no env is selected', () => {
     const environments = loadEnvironments(context.environments);
-    expect(environments.map((environment) => environment.name)).toEqual(['dev', 'prod']);
+    expect(environments.map((environment) => environment.name)).toEqual(['dev', 'prod', 'org']);
   });
 
   it('selects one environment with -c env=<name>', () => {
@@ -141,7 +141,7 @@ describe('loadEnvironments', () => {
 
   it('says which environments exist when the selected one does not', () => {
     expect(errorOf(() => loadEnvironments(context.environments, 'qa'))).toBe(
-      '-c env=qa is not configured; use one of dev, prod or add it under "environments" in cdk.json'
+      '-c env=qa is not configured; use one of dev, prod, org or add it under "environments" in cdk.json'
     );
   });
 
@@ -153,5 +153,54 @@ describe('loadEnvironments', () => {
 
   it('holds no placeholder in the example environments', () => {
     expect(JSON.stringify(context.environments)).not.toMatch(/<[A-Za-z_]+>|\$\{|REPLACE|TODO|xxx/i);
+  });
+});
+
+describe('actions', () => {
+  const channel = {
+    stateMachineNamePrefixes: ['etl-'],
+    destination: { type: 'channel', channel: 'C0123456789' },
+  };
+
+  it('reads who may do each action; an action not listed allows nobody', () => {
+    const config = parseEnvironment('dev', {
+      ...channel,
+      actions: {
+        redrive: { users: ['U0ALICE'], userGroups: ['S0ONCALL'] },
+        signingSecretName: 'sfn-slack/dev/signing',
+      },
+    });
+    expect(config.actions).toEqual({
+      policy: {
+        redrive: { users: ['U0ALICE'], userGroups: ['S0ONCALL'] },
+        stop: { users: [], userGroups: [] },
+        mute: { users: [], userGroups: [] },
+      },
+      signingSecretName: 'sfn-slack/dev/signing',
+    });
+  });
+
+  it('refuses with one line naming the key: a webhook, nobody allowed, a bad ID, an unknown action', () => {
+    const where = 'cdk.json context environments.dev.actions';
+    expect(
+      errorOf(() =>
+        parseEnvironment('dev', {
+          ...channel,
+          destination: { type: 'webhook' },
+          actions: { redrive: { users: ['U0ALICE'] } },
+        })
+      )
+    ).toBe(
+      `${where} needs a channel destination (buttons edit the message, which a webhook cannot); remove it or use {"type": "channel", ...}`
+    );
+    expect(errorOf(() => parseEnvironment('dev', { ...channel, actions: {} }))).toBe(
+      `${where} allows nobody anything; list users or userGroups under redrive, stop or mute, or remove the key`
+    );
+    expect(
+      errorOf(() => parseEnvironment('dev', { ...channel, actions: { stop: { users: ['alice'] } } }))
+    ).toBe(`${where}.stop.users[0] is "alice"; use Slack user IDs like "U0123ABCD"`);
+    expect(
+      errorOf(() => parseEnvironment('dev', { ...channel, actions: { delete: { users: ['U0ALICE'] } } }))
+    ).toBe(`${where}.delete is not an actions setting; use redrive, stop, mute, signingSecretName`);
   });
 });

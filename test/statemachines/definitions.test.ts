@@ -10,8 +10,13 @@ const validateAsl = createRequire(import.meta.url)('asl-validator') as (definiti
 };
 
 describe('statemachines/', () => {
-  it('holds the three definitions the construct loads', () => {
-    expect(aslFiles()).toEqual(['deliver-webhook.asl.json', 'deliver.asl.json', 'notifier.asl.json']);
+  it('holds the four definitions the constructs load', () => {
+    expect(aslFiles()).toEqual([
+      'actions.asl.json',
+      'deliver-webhook.asl.json',
+      'deliver.asl.json',
+      'notifier.asl.json',
+    ]);
   });
 
   it('asl-validator rejects a broken definition (so the checks below can fail)', () => {

@@ -1,0 +1,87 @@
+/**
+ * The Redrive, Stop and Mute buttons, shown only where the action can succeed:
+ * - Redrive on a failed, timed-out or aborted execution that Step Functions still reports as redrivable (only
+ *   Standard executions are notified at all);
+ * - Stop, behind a confirm dialog, on a running one (start notices);
+ * - Mute 1 h and Mute 24 h everywhere.
+ * Each button's value names the execution and the redrive count the message shows; the interactivity endpoint
+ * trusts neither without its own checks (formatters/actions/interactivity.ts).
+ */
+import type { Button, PlainTextElement } from '@slack/types';
+import { ACTIONS_BLOCK_ID, type ActionName, MUTE_SECONDS } from '../../infra/actions-schema.js';
+import type { SlackMessage } from '../contract.js';
+import { FAILURE_STATUSES } from '../lifecycle.js';
+import { actionId, encodeButtonValue } from './payload.js';
+
+/** Slack's block limit per message. */
+const MAX_BLOCKS = 50;
+
+export interface ButtonContext {
+  /** The actions the environment enables (settings.actions). */
+  readonly actions: readonly string[];
+  readonly executionArn: string;
+  readonly status: string;
+  readonly redriveCount: number;
+  /** The event's `redriveStatus` (REDRIVABLE, NOT_REDRIVABLE, …) when it has one. */
+  readonly redriveStatus?: string | null | undefined;
+}
+
+const plain = (text: string): PlainTextElement => ({ type: 'plain_text', text, emoji: true });
+
+/** The buttons that apply to this news, in order; none when the environment enables no action. */
+export function actionButtons(context: ButtonContext): Button[] {
+  const enabled = (name: ActionName) => context.actions.includes(name);
+  const value = encodeButtonValue({ executionArn: context.executionArn, redriveCount: context.redriveCount });
+  const buttons: Button[] = [];
+  const redrivable =
+    context.redriveStatus === undefined ||
+    context.redriveStatus === null ||
+    context.redriveStatus === 'REDRIVABLE';
+  if (enabled('redrive') && FAILURE_STATUSES.includes(context.status) && redrivable) {
+    buttons.push({
+      type: 'button',
+      action_id: actionId('redrive'),
+      text: plain('Redrive'),
+      style: 'primary',
+      value,
+    });
+  }
+  if (enabled('stop') && context.status === 'RUNNING') {
+    buttons.push({
+      type: 'button',
+      action_id: actionId('stop'),
+      text: plain('Stop'),
+      style: 'danger',
+      value,
+      confirm: {
+        title: plain('Stop this run?'),
+        text: plain('The execution ends ABORTED. It can be redriven later.'),
+        confirm: plain('Stop'),
+        deny: plain('Cancel'),
+        style: 'danger',
+      },
+    });
+  }
+  if (enabled('mute')) {
+    for (const seconds of MUTE_SECONDS) {
+      buttons.push({
+        type: 'button',
+        action_id: actionId('mute', seconds),
+        text: plain(`Mute ${seconds / 3600} h`),
+        value,
+      });
+    }
+  }
+  return buttons;
+}
+
+/** The message with an actions block of its buttons appended (within Slack's 50 blocks). */
+export function withActionButtons(message: SlackMessage, context: ButtonContext): SlackMessage {
+  const buttons = actionButtons(context);
+  if (buttons.length === 0) return message;
+  const blocks = [...(message.blocks ?? [])].slice(0, MAX_BLOCKS - 1);
+  return {
+    ...message,
+    blocks: [...blocks, { type: 'actions', block_id: ACTIONS_BLOCK_ID, elements: buttons }],
+  };
+}

@@ -1,0 +1,262 @@
+/**
+ * SlackActions: Redrive, Stop and Mute from the message's buttons, for one environment (channel mode).
+ *
+ * Defines:
+ * - the interactivity Lambda (formatters/actions/handler.ts; arm64, Node.js 24, 256 MB, 10 s, X-Ray, JSON logs to
+ *   a retained group) behind a function URL (auth NONE: Slack cannot sign AWS requests; every request is
+ *   authenticated by its Slack signature instead, see docs/infra.md "Threat model");
+ * - the Slack app's signing secret (Secrets Manager), created unless an existing one is named;
+ * - the actions state machine (STANDARD, statemachines/actions.asl.json, log level ALL, X-Ray).
+ *
+ * Least privilege, each statement written out (the machine is defined in a file: nothing is granted
+ * automatically):
+ * - Lambda: read the signing secret; put replay-guard items (leading key `slack-request` only); start the actions
+ *   machine;
+ * - actions machine: RedriveExecution and StopExecution on the watched machines' executions only; claim items
+ *   (leading keys `action#…`) and the mute items of its destination; the four Slack methods through the
+ *   connection.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambdaNodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import {
+  ACTION_PARTITION_PREFIX,
+  type ActionsPolicy,
+  CLAIM_RETENTION_SECONDS,
+  INTERACTIVITY_ENV,
+  REQUEST_PARTITION,
+  SLACK_ACTION_METHODS,
+} from '../actions-schema.js';
+import { jsonStringSubstitution } from '../json-string-substitution.js';
+import { nagResourceName } from '../nag-resource-name.js';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The actions machine's definition (data only; `${Placeholders}` are filled here). */
+export const ACTIONS_STATE_MACHINE_FILE = path.join(REPO_ROOT, 'statemachines', 'actions.asl.json');
+
+export interface SlackActionsProps {
+  readonly environmentName: string;
+  /** Who may do each action. */
+  readonly policy: ActionsPolicy;
+  /** Watched state machines: full ARNs, and ARN prefixes ending in `*` (name prefixes). */
+  readonly watchedStateMachines: readonly string[];
+  /** The watched machines' executions (`…:execution:<name>:*`): all the machine may redrive or stop. */
+  readonly watchedExecutions: readonly string[];
+  /** The message store's table (replay guard, claims, mutes). */
+  readonly table: dynamodb.ITable;
+  /** The connection holding the bot token. */
+  readonly connection: events.Connection;
+  /** The destination as configured (the delivery's partition key): where mutes are kept. */
+  readonly destination: string;
+  /**
+   * The Slack app's signing secret.
+   * @default - a new secret with a random placeholder value (`sfn-slack setup --signing-secret` writes it)
+   */
+  readonly signingSecret?: secretsmanager.ISecret;
+  /**
+   * The interactivity Lambda's entry file (it must export `handler`).
+   * @default - formatters/actions/handler.ts of this project
+   */
+  readonly entry?: string;
+  /** @default logs.RetentionDays.THREE_MONTHS */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+export class SlackActions extends Construct {
+  public readonly function: lambdaNodejs.NodejsFunction;
+  /** Slack's interactivity request URL. */
+  public readonly functionUrl: lambda.FunctionUrl;
+  public readonly signingSecret: secretsmanager.ISecret;
+  public readonly stateMachine: sfn.StateMachine;
+  public readonly logGroup: logs.LogGroup;
+  /** The DefinitionSubstitutions passed to the actions machine. */
+  public readonly substitutions: Readonly<Record<string, string>>;
+
+  constructor(scope: Construct, id: string, props: SlackActionsProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const env = props.environmentName;
+    const retention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
+
+    this.signingSecret =
+      props.signingSecret ??
+      new secretsmanager.Secret(this, 'SigningSecret', {
+        description: `sfn-slack-notifier (${env}): Slack app signing secret, written by sfn-slack setup`,
+        generateSecretString: { passwordLength: 32, excludePunctuation: true },
+      });
+
+    // Actions state machine
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      logGroupName: `/aws/vendedlogs/states/sfn-slack-notifier-${env}-actions`,
+      retention,
+    });
+    this.substitutions = {
+      TableName: props.table.tableName,
+      ConnectionArn: props.connection.connectionArn,
+      Environment: jsonStringSubstitution('SlackActions: environmentName', env),
+      WatchedStateMachines: props.watchedStateMachines.join(','),
+      ActionsPolicy: jsonStringSubstitution('SlackActions: policy', JSON.stringify(props.policy)),
+      Destination: jsonStringSubstitution('SlackActions: destination', props.destination),
+      ClaimRetentionSeconds: String(CLAIM_RETENTION_SECONDS),
+    };
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      comment: `sfn-slack-notifier (${env}): Redrive, Stop and Mute from Slack`,
+      definitionBody: sfn.DefinitionBody.fromString(readFileSync(ACTIONS_STATE_MACHINE_FILE, 'utf8')),
+      definitionSubstitutions: { ...this.substitutions },
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      tracingEnabled: true,
+    });
+    const httpStatements = [...new Set(SLACK_ACTION_METHODS.map((m) => m.method))].map(
+      (method) =>
+        new iam.PolicyStatement({
+          actions: ['states:InvokeHTTPEndpoint'],
+          resources: [this.stateMachine.stateMachineArn],
+          conditions: {
+            StringEquals: {
+              'states:HTTPMethod': method,
+              'states:HTTPEndpoint': SLACK_ACTION_METHODS.filter((m) => m.method === method).map(
+                (m) => m.url
+              ),
+            },
+          },
+        })
+    );
+    const machinePolicy = new iam.Policy(this, 'StateMachinePolicy', {
+      roles: [this.stateMachine.role],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['states:RedriveExecution', 'states:StopExecution'],
+          resources: [...props.watchedExecutions],
+        }),
+        new iam.PolicyStatement({
+          actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
+          resources: [props.table.tableArn],
+          conditions: {
+            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${ACTION_PARTITION_PREFIX}*`] },
+          },
+        }),
+        new iam.PolicyStatement({
+          actions: ['dynamodb:UpdateItem'],
+          resources: [props.table.tableArn],
+          conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [props.destination] } },
+        }),
+        ...httpStatements,
+        new iam.PolicyStatement({
+          actions: ['events:RetrieveConnectionCredentials'],
+          resources: [props.connection.connectionArn],
+        }),
+        new iam.PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          resources: [props.connection.connectionSecretArn],
+        }),
+      ],
+    });
+
+    // Interactivity Lambda
+    const functionLogGroup = new logs.LogGroup(this, 'FunctionLogGroup', { retention });
+    this.function = new lambdaNodejs.NodejsFunction(this, 'Function', {
+      description: `sfn-slack-notifier (${env}): Slack interactivity endpoint (signature, replay, authorization)`,
+      entry: props.entry ?? path.join(REPO_ROOT, 'formatters', 'actions', 'handler.ts'),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      // Slack gives up after 3 s; the work itself is a secret read (cached), one put and one StartExecution.
+      timeout: Duration.seconds(10),
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup: functionLogGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      environment: {
+        [INTERACTIVITY_ENV.signingSecretArn]: this.signingSecret.secretArn,
+        [INTERACTIVITY_ENV.stateMachineArn]: this.stateMachine.stateMachineArn,
+        [INTERACTIVITY_ENV.tableName]: props.table.tableName,
+        [INTERACTIVITY_ENV.watched]: stack.toJsonString([...props.watchedStateMachines]),
+        [INTERACTIVITY_ENV.policy]: JSON.stringify(props.policy),
+        [INTERACTIVITY_ENV.environment]: env,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        format: lambdaNodejs.OutputFormat.ESM,
+        minify: true,
+        sourceMap: true,
+        mainFields: ['module', 'main'],
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        externalModules: ['@aws-sdk/*'],
+        forceDockerBundling: false,
+      },
+    });
+    this.signingSecret.grantRead(this.function);
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:PutItem'],
+        resources: [props.table.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [REQUEST_PARTITION] } },
+      })
+    );
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:StartExecution'],
+        resources: [this.stateMachine.stateMachineArn],
+      })
+    );
+    // Slack cannot sign AWS (SigV4) requests: the function authenticates each request by its Slack signature.
+    this.functionUrl = this.function.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+
+    this.acknowledgeNagFindings(machinePolicy, props.watchedExecutions);
+  }
+
+  private acknowledgeNagFindings(machinePolicy: iam.Policy, watchedExecutions: readonly string[]): void {
+    const role = this.function.role as iam.Role;
+    Validations.of(role).acknowledge(
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason:
+          'Interactivity function role: the AWS managed basic execution policy only lets the function write its CloudWatch logs.',
+      },
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Interactivity function role: X-Ray PutTraceSegments/PutTelemetryRecords support only Resource "*".',
+      }
+    );
+    Validations.of(this.stateMachine.role).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Actions state machine role: CloudWatch Logs log delivery and X-Ray actions support only Resource "*".',
+    });
+    for (const resource of watchedExecutions) {
+      Validations.of(machinePolicy).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this), resource)}]`,
+        reason:
+          'states:RedriveExecution/StopExecution on the executions of one watched state machine (or name prefix): the execution named in a button is not known in advance; the machine also checks it.',
+      });
+    }
+    if (this.signingSecret instanceof secretsmanager.Secret) {
+      Validations.of(this.signingSecret).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-SMG4',
+        reason:
+          'Slack issues the signing secret; Secrets Manager cannot rotate it. Regenerate it in the Slack app, then sfn-slack setup --signing-secret writes it.',
+      });
+    }
+    Validations.of(this.function).acknowledge({
+      id: 'Serverless::Serverless-LambdaDLQ',
+      reason:
+        'The interactivity function is invoked synchronously through its function URL (Slack waits for the answer); a Lambda DLQ only applies to asynchronous invocations.',
+    });
+  }
+}

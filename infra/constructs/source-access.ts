@@ -1,0 +1,249 @@
+/**
+ * SourceAccess: what one source account and region of a central environment holds (the source stack,
+ * infra/stacks/source-stack.ts, deployed everywhere by a StackSet):
+ * - a rule on the default bus forwarding the watched status changes to the central bus (cross-account and
+ *   cross-region), with the role EventBridge puts them with and a dead-letter queue for what it could not forward;
+ * - the read role the central notifier and formatter assume to read a history (GetExecutionHistory,
+ *   DescribeStateMachineForExecution, DescribeMapRun, ListTagsForResource on the watched state machines of this
+ *   account and region only), trusted only by those two central roles;
+ * - when actions are enabled, the role the central actions machine assumes to redrive or stop an execution.
+ *
+ * Everything account- and region-specific comes from pseudo parameters, so one template serves every target.
+ */
+import { ArnFormat, Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { nagResourceName } from '../nag-resource-name.js';
+import {
+  actionRoleName,
+  actionsRoleName,
+  centralBusName,
+  formatterRoleName,
+  notifierRoleName,
+  readRoleName,
+} from '../source-roles.js';
+import { FORWARDED_EVENT } from './central-bus.js';
+
+export interface SourceAccessProps {
+  /** The central environment's name (the roles and the bus are named after it). */
+  readonly environmentName: string;
+  /** The central environment's account. */
+  readonly centralAccount: string;
+  /** The central environment's region (where its bus is). */
+  readonly centralRegion: string;
+  /**
+   * The organization the central roles belong to: the trust also requires `aws:PrincipalOrgID`.
+   * @default - the trust names the central roles only
+   */
+  readonly organizationId?: string;
+  /**
+   * ARNs of watched state machines (those of other accounts and regions match nothing here).
+   * @default - none (then `stateMachineNamePrefixes` must name some)
+   */
+  readonly stateMachineArns?: readonly string[];
+  /**
+   * Name prefixes of watched state machines, in every source account and region.
+   * @default - none (then `stateMachineArns` must name some)
+   */
+  readonly stateMachineNamePrefixes?: readonly string[];
+  /** The statuses forwarded. */
+  readonly statuses: readonly string[];
+  /**
+   * Create the action role (RedriveExecution, StopExecution), trusted by the central actions machine's role.
+   * @default false
+   */
+  readonly actions?: boolean;
+}
+
+export class SourceAccess extends Construct {
+  public readonly rule: events.Rule;
+  public readonly forwardRole: iam.Role;
+  /** Events EventBridge could not forward (after its retries). */
+  public readonly deadLetterQueue: sqs.Queue;
+  public readonly readRole: iam.Role;
+  public readonly actionRole?: iam.Role;
+
+  constructor(scope: Construct, id: string, props: SourceAccessProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const env = props.environmentName;
+    const arns = props.stateMachineArns ?? [];
+    const prefixes = props.stateMachineNamePrefixes ?? [];
+    if (arns.length === 0 && prefixes.length === 0) {
+      throw new Error(
+        'SourceAccess: set stateMachineArns and/or stateMachineNamePrefixes to watch something'
+      );
+    }
+    const central = (service: string, resource: string, resourceName: string) =>
+      stack.formatArn({
+        service,
+        region: service === 'iam' ? '' : props.centralRegion,
+        account: props.centralAccount,
+        resource,
+        resourceName,
+      });
+    const centralBusArn = central('events', 'event-bus', centralBusName(env));
+
+    // Forwarding: the watched machines' status changes, as the central rule will match them.
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.forwardRole = new iam.Role(this, 'ForwardRole', {
+      description: `sfn-slack-notifier (${env}): EventBridge puts status changes on the central bus`,
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    });
+    this.forwardRole.addToPolicy(
+      new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [centralBusArn] })
+    );
+    const machineArn = (prefix: string) =>
+      stack.formatArn({
+        service: 'states',
+        resource: 'stateMachine',
+        resourceName: prefix,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+    this.rule = new events.Rule(this, 'ForwardRule', {
+      description: `sfn-slack-notifier (${env}): watched Step Functions status changes to the central bus`,
+      eventPattern: {
+        source: [FORWARDED_EVENT.source],
+        detailType: [FORWARDED_EVENT.detailType],
+        detail: {
+          status: [...props.statuses],
+          stateMachineArn: [...arns, ...prefixes.map((prefix) => ({ prefix: machineArn(prefix) }))],
+        },
+      },
+    });
+    this.rule.addTarget(
+      new eventsTargets.EventBus(events.EventBus.fromEventBusArn(this, 'CentralBus', centralBusArn), {
+        role: this.forwardRole,
+        deadLetterQueue: this.deadLetterQueue,
+      })
+    );
+
+    // The watched resources of this account and region: executions (history, describe, redrive, stop), map runs
+    // and state machines (tags).
+    const watched = (resource: 'execution' | 'mapRun' | 'stateMachine') => {
+      const suffix = { execution: ':*', mapRun: '/*', stateMachine: '' }[resource];
+      return [
+        ...arns.map((arn) => {
+          const parts = stack.splitArn(arn, ArnFormat.COLON_RESOURCE_NAME);
+          return stack.formatArn({
+            partition: parts.partition,
+            region: parts.region,
+            account: parts.account,
+            service: 'states',
+            resource,
+            resourceName: `${parts.resourceName}${suffix}`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          });
+        }),
+        ...prefixes.map((prefix) =>
+          stack.formatArn({
+            service: 'states',
+            resource,
+            resourceName: `${prefix}*`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          })
+        ),
+      ];
+    };
+    const executions = watched('execution');
+
+    // Only the named central roles, from the central account (and the organization, when there is one). The
+    // principal is the account with a condition on the role ARN rather than the role itself, so the trust
+    // survives the central role being replaced and the StackSet can be deployed before the central stack.
+    const trustedBy = (roleNames: readonly string[]) =>
+      new iam.PrincipalWithConditions(new iam.AccountPrincipal(props.centralAccount), {
+        ArnEquals: { 'aws:PrincipalArn': roleNames.map((name) => central('iam', 'role', name)) },
+        ...(props.organizationId === undefined
+          ? {}
+          : { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } }),
+      });
+
+    this.readRole = new iam.Role(this, 'ReadRole', {
+      roleName: readRoleName(env, Aws.REGION),
+      description: `sfn-slack-notifier (${env}): the central notifier reads watched execution histories here`,
+      assumedBy: trustedBy([notifierRoleName(env), formatterRoleName(env)]),
+      maxSessionDuration: Duration.hours(1),
+    });
+    this.readRole.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['states:GetExecutionHistory', 'states:DescribeStateMachineForExecution'],
+        resources: executions,
+      })
+    );
+    this.readRole.addToPolicy(
+      new iam.PolicyStatement({ actions: ['states:DescribeMapRun'], resources: watched('mapRun') })
+    );
+    this.readRole.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['states:ListTagsForResource'],
+        resources: watched('stateMachine'),
+      })
+    );
+
+    if (props.actions === true) {
+      this.actionRole = new iam.Role(this, 'ActionRole', {
+        roleName: actionRoleName(env, Aws.REGION),
+        description: `sfn-slack-notifier (${env}): the central actions machine redrives or stops watched executions here`,
+        assumedBy: trustedBy([actionsRoleName(env)]),
+        maxSessionDuration: Duration.hours(1),
+      });
+      this.actionRole.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['states:RedriveExecution', 'states:StopExecution', 'states:DescribeExecution'],
+          resources: executions,
+        })
+      );
+    }
+
+    this.acknowledgeNagFindings(executions, watched('mapRun'), watched('stateMachine'));
+  }
+
+  private acknowledgeNagFindings(
+    executions: readonly string[],
+    mapRuns: readonly string[],
+    machines: readonly string[]
+  ): void {
+    const stack = Stack.of(this);
+    const roles: iam.Role[] = [this.readRole, ...(this.actionRole ? [this.actionRole] : [])];
+    const reasons: Array<[readonly string[], string]> = [
+      [
+        executions,
+        'Execution actions on the executions of one watched state machine (or name prefix) of this account and region: execution names are not known in advance.',
+      ],
+      [mapRuns, 'DescribeMapRun on the map runs of one watched state machine (or name prefix).'],
+      [machines, 'ListTagsForResource on the watched state machines of one name prefix.'],
+    ];
+    for (const role of roles) {
+      for (const [resources, reason] of reasons) {
+        for (const resource of resources) {
+          if (!resource.includes('*')) continue;
+          Validations.of(role).acknowledge({
+            id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(stack, resource)}]`,
+            reason,
+          });
+        }
+      }
+    }
+    Validations.of(this.deadLetterQueue).acknowledge(
+      {
+        id: 'AwsSolutions::AwsSolutions-SQS3',
+        reason:
+          'This queue is the dead-letter queue of the forwarding rule target; it needs no DLQ of its own.',
+      },
+      {
+        id: 'Serverless::Serverless-SQSRedrivePolicy',
+        reason:
+          'This queue is the dead-letter queue of the forwarding rule target; it needs no redrive policy.',
+      }
+    );
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * The names a central environment and its source stack agree on, and the notifier's task `Credentials`.
+ * Pure (no aws-cdk-lib): the CDK constructs, the local pipeline and the tests share it.
+ *
+ * The source stack is one template deployed to every source account and region (a StackSet), and IAM names are
+ * per account, so each region's roles carry the region in their name: `sfn-slack-<env>-read-<region>`. The
+ * notifier builds the role ARN of an execution from the event's `account` and `region`, which EventBridge sets
+ * (a sender cannot claim another account), so a source can only ever make the notifier read its own histories.
+ */
+
+/**
+ * The formatter's environment variable holding the central environment's name: set, the formatter reads a
+ * history with the execution account's read role (formatters/source-client.ts).
+ */
+export const CENTRAL_ENVIRONMENT_ENV = 'SFN_SLACK_CENTRAL_ENVIRONMENT';
+
+/** The central event bus of an environment. */
+export function centralBusName(environment: string): string {
+  return `sfn-slack-notifier-${environment}`;
+}
+
+/** The central notifier state machine's role (a fixed name, so the source stack can trust it before deploy). */
+export function notifierRoleName(environment: string): string {
+  return `sfn-slack-${environment}-notifier`;
+}
+
+/** The formatter's role: it reads a history itself when a page is too large for Step Functions. */
+export function formatterRoleName(environment: string): string {
+  return `sfn-slack-${environment}-formatter`;
+}
+
+/** The central actions machine's role (issue "actions"): the only principal the action role trusts. */
+export function actionsRoleName(environment: string): string {
+  return `sfn-slack-${environment}-actions`;
+}
+
+/** Everything before the region in a source account's read role name. */
+export function readRoleNamePrefix(environment: string): string {
+  return `sfn-slack-${environment}-read-`;
+}
+
+/** The read-only role the source stack creates in each source account and region. */
+export function readRoleName(environment: string, region: string): string {
+  return `${readRoleNamePrefix(environment)}${region}`;
+}
+
+/** The role that may redrive and stop executions (only when actions are enabled). */
+export function actionRoleName(environment: string, region: string): string {
+  return `sfn-slack-${environment}-act-${region}`;
+}
+
+/** The read role an execution's history is read with: what the notifier's `Credentials` evaluate to. */
+export function readRoleArn(partition: string, account: string, environment: string, region: string): string {
+  return `arn:${partition}:iam::${account}:role/${readRoleName(environment, region)}`;
+}
+
+/** Task resources that read the watched execution in its own account (every Step Functions SDK call). */
+const SOURCE_RESOURCE = /^arn:aws:states:::aws-sdk:sfn:/;
+
+/** Which source role a state runs with: `read` (the notifier, the formatter) or `act` (the actions machine). */
+export type SourceRoleKind = 'read' | 'act';
+
+/** Everything before the region in a source role name. */
+function roleNamePrefix(environment: string, kind: SourceRoleKind): string {
+  return kind === 'read' ? readRoleNamePrefix(environment) : actionRoleName(environment, '');
+}
+
+/**
+ * The `Credentials` of a state that calls Step Functions about the watched execution: its account's source role,
+ * built from the event (`account`, `region`) and the state machine's own partition. The role name prefix comes
+ * from the validated environment name (letters, digits, `-`), so it cannot end the JSONata string it sits in.
+ */
+export function sourceRoleCredentials(
+  environment: string,
+  kind: SourceRoleKind = 'read'
+): { RoleArn: string } {
+  const prefix = roleNamePrefix(environment, kind);
+  if (!/^[A-Za-z0-9-]+$/.test(prefix)) {
+    throw new Error(`source role prefix ${JSON.stringify(prefix)} must hold only letters, digits and "-"`);
+  }
+  return {
+    RoleArn: `{% ( $e := $states.context.Execution.Input; $partition := $split($states.context.StateMachine.Id, ':')[1]; 'arn:' & $partition & ':iam::' & $e.account & ':role/${prefix}' & $e.region ) %}`,
+  };
+}
+
+/** The read role's `Credentials` (what the central notifier's reading states get). */
+export function readRoleCredentials(environment: string): { RoleArn: string } {
+  return sourceRoleCredentials(environment, 'read');
+}
+
+/** Names of the Task states that call Step Functions about the watched execution. */
+export function sourceReadingStates(definition: string): string[] {
+  const machine = JSON.parse(definition) as { States: Record<string, { Type?: string; Resource?: unknown }> };
+  return Object.entries(machine.States)
+    .filter(([, state]) => state.Type === 'Task' && SOURCE_RESOURCE.test(String(state.Resource)))
+    .map(([name]) => name);
+}
+
+/** The state a central notifier starts with: executions of another region skip the SDK reads. */
+export const SOURCE_REGION_STATE = 'SourceRegion';
+/** The state that sends an execution of another region to the formatter, which reads its history there. */
+export const READ_IN_SOURCE_REGION_STATE = 'ReadInSourceRegion';
+
+type States = Record<string, Record<string, unknown>>;
+
+/**
+ * A central environment's definition: every state that calls Step Functions about the watched execution runs
+ * with the execution account's source role: the read role for the notifier, the action role (`act`) for the
+ * actions machine, whose input must then be the event envelope too (`account`, `region`). Returns the definition
+ * text (placeholders untouched), indented as the file is.
+ *
+ * For the notifier (`read`), Step Functions' SDK integrations cannot call another region, so the machine starts
+ * with a Choice: an execution of the notifier's own region is read by the SDK states as in a single account; one
+ * of another region goes straight to the formatter with `readHistory`, and the formatter reads the history in
+ * that region with the same role (formatters/source-client.ts), after the same assignments the first reading
+ * state makes when it fails (nothing known yet).
+ */
+export function withSourceCredentials(
+  definition: string,
+  environment: string,
+  kind: SourceRoleKind = 'read'
+): string {
+  const machine = JSON.parse(definition) as { StartAt: string; States: States };
+  const credentials = sourceRoleCredentials(environment, kind);
+  const states = sourceReadingStates(definition);
+  if (states.length === 0) throw new Error('the definition has no state that reads the execution');
+  for (const name of states) {
+    const state = machine.States[name] as Record<string, unknown>;
+    machine.States[name] = insertAfter(state, 'Resource', 'Credentials', credentials);
+  }
+  if (kind === 'read') gateBySourceRegion(machine, states);
+  return `${JSON.stringify(machine, null, 2)}\n`;
+}
+
+/** Adds the SourceRegion Choice and the ReadInSourceRegion Pass in front of the reading states. */
+function gateBySourceRegion(machine: { StartAt: string; States: States }, reading: readonly string[]): void {
+  // The routed notifier reads the history after routing (Triage → Describe); an older layout starts reading.
+  const gateAt = machine.States.Triage ? 'Triage' : undefined;
+  const first = gateAt ? (machine.States[gateAt]?.Default as string | undefined) : machine.StartAt;
+  const start = first === undefined ? undefined : machine.States[first];
+  if (first === undefined || !start || !reading.includes(first)) {
+    throw new Error(`the notifier must read the execution in ${first ?? machine.StartAt} before formatting`);
+  }
+  // Where the reads lead: the first state after the chain of reading states.
+  let after: string | undefined = first;
+  while (after !== undefined && reading.includes(after)) {
+    after = machine.States[after]?.Next as string | undefined;
+  }
+  const catchers = (start.Catch ?? []) as Array<{ ErrorEquals: string[]; Assign?: unknown }>;
+  const nothingKnown = catchers.find((c) => c.ErrorEquals.includes('States.ALL'))?.Assign;
+  if (after === undefined || (!gateAt && nothingKnown === undefined)) {
+    throw new Error(`${first} must lead to a state after the reads and catch States.ALL with an Assign`);
+  }
+  for (const name of [SOURCE_REGION_STATE, READ_IN_SOURCE_REGION_STATE]) {
+    if (machine.States[name]) throw new Error(`the notifier already has a state named ${name}`);
+  }
+  const gate = {
+    [SOURCE_REGION_STATE]: {
+      Type: 'Choice',
+      Comment:
+        "Central environment: Step Functions' SDK integrations call only the notifier's own region. An execution of this region is read by the SDK states with its account's read role; one of another region goes to the formatter, which reads its history there with the same role.",
+      Choices: [
+        {
+          Condition: `{% $states.context.Execution.Input.region = $split($states.context.StateMachine.Id, ':')[3] %}`,
+          Next: first,
+        },
+      ],
+      Default: READ_IN_SOURCE_REGION_STATE,
+    },
+    [READ_IN_SOURCE_REGION_STATE]: {
+      Type: 'Pass',
+      Comment: `The execution ran in another region: nothing read yet, and the formatter reads the history itself.`,
+      ...(nothingKnown === undefined ? {} : { Assign: nothingKnown }),
+      Output: { readHistory: true },
+      Next: after,
+    },
+  };
+  if (gateAt) {
+    (machine.States[gateAt] as Record<string, unknown>).Default = SOURCE_REGION_STATE;
+    machine.States = { ...machine.States, ...gate };
+    return;
+  }
+  machine.States = { ...gate, ...machine.States };
+  machine.StartAt = SOURCE_REGION_STATE;
+}
+
+/** A copy of `object` with `key` placed right after `after`, so the console shows it next to the Resource. */
+function insertAfter(
+  object: Record<string, unknown>,
+  after: string,
+  key: string,
+  value: unknown
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(object)) {
+    if (k === key) continue;
+    out[k] = v;
+    if (k === after) out[key] = value;
+  }
+  return out;
+}

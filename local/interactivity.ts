@@ -1,0 +1,289 @@
+/**
+ * Slack actions, locally: the interactivity endpoint (the Lambda's own decision, formatters/actions/interactivity.ts,
+ * behind a localhost HTTP server) and `statemachines/actions.asl.json` on the local runner.
+ *
+ * Stand-ins at the AWS edge only: StartExecution runs the actions machine in process; RedriveExecution and
+ * StopExecution are recorded (a redrive with a client token already used is the same redrive, as on AWS); the
+ * replay guard, claims and mutes live in the pipeline's DynamoDB (dynalite) through the real SDK client; Slack is
+ * the local Slack server through the pipeline's connection. Every AWS call a click causes is recorded.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { StartExecutionCommand, type StartExecutionCommandInput } from '@aws-sdk/client-sfn';
+import {
+  handleInteraction,
+  type IncomingRequest,
+  type InteractivityAnswer,
+  type InteractivityDeps,
+} from '../formatters/actions/interactivity.js';
+import { type ActionsPolicy, CLAIM_RETENTION_SECONDS } from '../infra/actions-schema.js';
+import { jsonStringSubstitution } from '../infra/json-string-substitution.js';
+import {
+  type Clock,
+  type ExecutionResult,
+  type ResourceHandler,
+  runStateMachine,
+  StatesError,
+  substitute,
+} from './asl/index.js';
+
+const machineFile = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'statemachines',
+  'actions.asl.json'
+);
+
+export const sfnActionResources = {
+  redrive: 'arn:aws:states:::aws-sdk:sfn:redriveExecution',
+  stop: 'arn:aws:states:::aws-sdk:sfn:stopExecution',
+} as const;
+
+/** One AWS API call a click caused. */
+export interface AwsCall {
+  /** `StepFunctions.StartExecution`, `StepFunctions.RedriveExecution`, `DynamoDB.PutItem`, … */
+  readonly api: string;
+  /** The execution acted on, or the item's partition key. */
+  readonly target?: string;
+}
+
+/** One click as the scenario report lists it. */
+export interface ClickRecord {
+  readonly action: string;
+  readonly user: string;
+  readonly signature: string;
+  /** The HTTP status the endpoint answered (0: the button was not on the message, nothing was sent). */
+  readonly status: number;
+  readonly outcome: string;
+  readonly awsCalls: AwsCall[];
+  /** The actions machine's result, when one ran. */
+  readonly machine?: { readonly status: string; readonly output?: unknown; readonly error?: string };
+}
+
+export interface LocalActionsOptions {
+  readonly clock: Clock;
+  readonly environment: string;
+  readonly policy: ActionsPolicy;
+  /** Watched state machine ARNs, and ARN prefixes ending in `*`. */
+  readonly watched: readonly string[];
+  /** The destination as configured (where mutes are kept). */
+  readonly destination: string;
+  readonly tableName: string;
+  readonly dynamodb: DynamoDBClient;
+  /** The DynamoDB task handlers (getItem, putItem, updateItem, deleteItem). */
+  readonly dynamodbHandlers: Record<string, ResourceHandler>;
+  /** The http:invoke handler with the Slack connection. */
+  readonly http: ResourceHandler;
+  readonly httpResource: string;
+  readonly connectionArn: string;
+  /** Posts to a response URL (the local Slack server's). */
+  readonly respond: InteractivityDeps['respond'];
+  /** @default a random secret */
+  readonly signingSecret?: string;
+  readonly random?: () => number;
+}
+
+const region = 'us-east-1';
+const account = '000000000000';
+const stateMachineArn = `arn:aws:states:${region}:${account}:stateMachine:sfn-slack-actions-local`;
+
+/** The endpoint, the actions machine and the Step Functions stand-in. */
+export class LocalActions {
+  readonly signingSecret: string;
+  /** Every click handled, oldest first. */
+  readonly clicks: ClickRecord[] = [];
+  /** RedriveExecution / StopExecution calls, as the Step Functions stand-in received them. */
+  readonly sfnCalls: Array<{ api: string; executionArn: string; clientToken?: string }> = [];
+  private readonly definition: string;
+  private readonly redriveTokens = new Set<string>();
+  private server: Server | undefined;
+  private calls: AwsCall[] = [];
+  private running: Promise<ExecutionResult> | undefined;
+
+  constructor(private readonly options: LocalActionsOptions) {
+    this.signingSecret = options.signingSecret ?? randomUUID().replace(/-/g, '');
+    this.definition = substitute(readFileSync(machineFile, 'utf8'), {
+      TableName: options.tableName,
+      ConnectionArn: options.connectionArn,
+      Environment: jsonStringSubstitution('environment', options.environment),
+      WatchedStateMachines: options.watched.join(','),
+      ActionsPolicy: jsonStringSubstitution('policy', JSON.stringify(options.policy)),
+      Destination: jsonStringSubstitution('destination', options.destination),
+      ClaimRetentionSeconds: String(CLAIM_RETENTION_SECONDS),
+    });
+  }
+
+  /** Serves the endpoint on 127.0.0.1 (ephemeral port); resolves with its URL. */
+  async listen(): Promise<string> {
+    this.server = createServer((req, res) => {
+      this.serve(req)
+        .then((answer) => {
+          res.writeHead(answer.status, { 'content-type': answer.body ? 'application/json' : 'text/plain' });
+          res.end(answer.body);
+        })
+        .catch(() => {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end('internal_error');
+        });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}/slack/interactivity`;
+  }
+
+  private async serve(req: IncomingMessage): Promise<InteractivityAnswer> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v])
+    );
+    return this.handle({
+      method: req.method ?? 'GET',
+      headers,
+      rawBody: Buffer.concat(chunks).toString('utf8'),
+    });
+  }
+
+  /** Handles one request as the Lambda does, then lets the machine it started run to its end. */
+  async handle(request: IncomingRequest): Promise<InteractivityAnswer> {
+    this.calls = [];
+    this.running = undefined;
+    const answer = await handleInteraction(
+      request,
+      {
+        environment: this.options.environment,
+        stateMachineArn,
+        tableName: this.options.tableName,
+        watched: this.options.watched,
+        policy: this.options.policy,
+      },
+      {
+        signingSecret: async () => this.signingSecret,
+        dynamodb: this.recordingDynamoDb(),
+        sfn: {
+          send: (command: unknown) => this.startExecution(command),
+        } as unknown as InteractivityDeps['sfn'],
+        respond: this.options.respond,
+        now: () => this.options.clock.now(),
+      }
+    );
+    const result = this.running ? await (this.running as Promise<ExecutionResult>) : undefined;
+    this.lastMachine = result;
+    this.lastCalls = this.calls;
+    this.lastOutcome = answer.outcome;
+    return answer;
+  }
+
+  /** The endpoint's outcome for the last request (`started`, `bad-signature`, `not-allowed`, …). */
+  lastOutcome: string | undefined;
+
+  /** The AWS calls and machine result of the last request handled. */
+  lastCalls: AwsCall[] = [];
+  lastMachine: ExecutionResult | undefined;
+
+  /** Records a click (the scenario's `click` step). */
+  record(click: Omit<ClickRecord, 'awsCalls' | 'machine'>): ClickRecord {
+    const machine = this.lastMachine;
+    const entry: ClickRecord = {
+      ...click,
+      awsCalls: click.status === 0 ? [] : [...this.lastCalls],
+      ...(machine && click.status !== 0
+        ? {
+            machine: {
+              status: machine.status,
+              ...(machine.output === undefined ? {} : { output: machine.output }),
+              ...(machine.error === undefined ? {} : { error: machine.error }),
+            },
+          }
+        : {}),
+    };
+    this.clicks.push(entry);
+    this.lastCalls = [];
+    this.lastMachine = undefined;
+    this.lastOutcome = undefined;
+    return entry;
+  }
+
+  private recordingDynamoDb(): DynamoDBClient {
+    const client = this.options.dynamodb;
+    return {
+      send: (command: { constructor: { name: string }; input?: { Item?: { pk?: { S?: string } } } }) => {
+        this.calls.push({
+          api: `DynamoDB.${command.constructor.name.replace(/Command$/, '')}`,
+          ...(command.input?.Item?.pk?.S ? { target: command.input.Item.pk.S } : {}),
+        });
+        return client.send(command as never);
+      },
+    } as unknown as DynamoDBClient;
+  }
+
+  /** The Step Functions stand-in's StartExecution: records the call and runs the actions machine. */
+  private async startExecution(command: unknown): Promise<{ executionArn: string; startDate: Date }> {
+    if (!(command instanceof StartExecutionCommand)) throw new Error('only StartExecution is stood in');
+    const input = command.input as StartExecutionCommandInput;
+    const name = input.name ?? randomUUID();
+    const executionArn = `arn:aws:states:${region}:${account}:execution:sfn-slack-actions-local:${name}`;
+    this.calls.push({ api: 'StepFunctions.StartExecution', target: executionArn });
+    this.running = runStateMachine(this.definition, JSON.parse(input.input ?? '{}'), {
+      resources: this.machineResources(),
+      clock: this.options.clock,
+      stateMachineArn,
+      executionArn,
+      name,
+      ...(this.options.random ? { random: this.options.random } : {}),
+    });
+    return { executionArn, startDate: new Date(this.options.clock.now()) };
+  }
+
+  private machineResources(): Record<string, ResourceHandler> {
+    const recorded: Record<string, ResourceHandler> = {};
+    for (const [resource, handler] of Object.entries(this.options.dynamodbHandlers)) {
+      const api = `DynamoDB.${resource
+        .split(':')
+        .pop()
+        ?.replace(/^./, (c) => c.toUpperCase())}`;
+      recorded[resource] = (task) => {
+        const args = task.arguments as { Item?: { pk?: { S?: string } }; Key?: { pk?: { S?: string } } };
+        const target = args.Item?.pk?.S ?? args.Key?.pk?.S;
+        this.calls.push({ api, ...(target ? { target } : {}) });
+        return handler(task);
+      };
+    }
+    return {
+      ...recorded,
+      [this.options.httpResource]: this.options.http,
+      [sfnActionResources.redrive]: async (task) => {
+        const args = task.arguments as { ExecutionArn: string; ClientToken?: string };
+        this.calls.push({ api: 'StepFunctions.RedriveExecution', target: args.ExecutionArn });
+        this.sfnCalls.push({
+          api: 'RedriveExecution',
+          executionArn: args.ExecutionArn,
+          ...(args.ClientToken ? { clientToken: args.ClientToken } : {}),
+        });
+        if (args.ClientToken) this.redriveTokens.add(args.ClientToken);
+        return { RedriveDate: new Date(this.options.clock.now()).toISOString() };
+      },
+      [sfnActionResources.stop]: async (task) => {
+        const args = task.arguments as { ExecutionArn: string };
+        if (!args.ExecutionArn) throw new StatesError('Sfn.ValidationException', 'ExecutionArn is required');
+        this.calls.push({ api: 'StepFunctions.StopExecution', target: args.ExecutionArn });
+        this.sfnCalls.push({ api: 'StopExecution', executionArn: args.ExecutionArn });
+        return { StopDate: new Date(this.options.clock.now()).toISOString() };
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+}

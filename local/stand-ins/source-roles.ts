@@ -1,0 +1,79 @@
+/**
+ * IAM as a central environment's source accounts apply it, for the local runner and the local SFN endpoint: a
+ * read of a watched execution (GetExecutionHistory, DescribeStateMachineForExecution) succeeds only when it is
+ * made with the read role of that execution's own account and region (infra/source-roles.ts), in that region
+ * (Step Functions' SDK integrations call only the state machine's own region). Any other read is refused the way
+ * the aws-sdk integration reports an unmodeled service error (`Sfn.SfnException`), which the notifier catches
+ * like any unreadable history. Every attempt is recorded.
+ */
+import { readRoleArn } from '../../infra/source-roles.js';
+import { type ResourceHandler, StatesError, type TaskInvocation } from '../asl/index.js';
+
+/** One attempt to read an execution in a source account. */
+export interface SourceRead {
+  /** The notifier state that read, or `formatter` for the formatter's own reads. */
+  readonly stateName: string;
+  readonly executionArn: string;
+  /** The role the read ran with, or undefined when it had none. */
+  readonly roleArn: string | undefined;
+  readonly allowed: boolean;
+}
+
+/**
+ * Decides one read.
+ * @param callerRegion the region the call was made in (the state machine's, or the client's)
+ * @throws StatesError `Sfn.SfnException` when the read is refused
+ */
+export function checkSourceRead(
+  read: {
+    readonly executionArn: string;
+    readonly roleArn: string | undefined;
+    readonly callerRegion: string;
+  },
+  environment: string,
+  action: string
+): void {
+  const [, partition = '', , region = '', account = ''] = read.executionArn.split(':');
+  if (read.callerRegion !== region) {
+    throw new StatesError(
+      'Sfn.SfnException',
+      `cross-Region AWS SDK integration is not available: the caller is in ${read.callerRegion}, the execution in ${region}`
+    );
+  }
+  if (read.roleArn === undefined || read.roleArn !== readRoleArn(partition, account, environment, region)) {
+    throw new StatesError(
+      'Sfn.SfnException',
+      `User: ${read.roleArn ?? 'the notifier role'} is not authorized to perform: states:${action} on resource: ${read.executionArn}`
+    );
+  }
+}
+
+/**
+ * Wraps the handler of a task that reads one execution.
+ * @param environment the central environment (the read roles are named after it)
+ * @param record receives every attempt
+ */
+export function readWithSourceRole(
+  handler: ResourceHandler,
+  environment: string,
+  record: (read: SourceRead) => void
+): ResourceHandler {
+  return async (task: TaskInvocation) => {
+    const executionArn = String((task.arguments as { ExecutionArn?: unknown } | null)?.ExecutionArn ?? '');
+    const roleArn = task.credentials?.roleArn;
+    const machineArn = (task.context as { StateMachine?: { Id?: unknown } } | null)?.StateMachine?.Id;
+    const callerRegion = String(machineArn ?? '').split(':')[3] ?? '';
+    try {
+      checkSourceRead(
+        { executionArn, roleArn, callerRegion },
+        environment,
+        task.resource.split(':').pop() ?? ''
+      );
+    } catch (error) {
+      record({ stateName: task.stateName, executionArn, roleArn, allowed: false });
+      throw error;
+    }
+    record({ stateName: task.stateName, executionArn, roleArn, allowed: true });
+    return handler(task);
+  };
+}

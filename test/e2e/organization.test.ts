@@ -1,0 +1,154 @@
+/**
+ * A central environment end to end, on the local pipeline: executions from two accounts in two regions each are
+ * read with their own account's read role (task Credentials, refused otherwise as the source account's IAM
+ * would), linked to their own region's console, and queued with their account and region for routing.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DeliveryMessage } from '../../formatters/contract.js';
+import { readRoleArn } from '../../infra/source-roles.js';
+import { allText, type Example, examples, type Harness, harness, historiesOf } from './helpers.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const ENVIRONMENT = 'org';
+const EXAMPLE_ACCOUNT = '123456789012';
+const EXAMPLE_REGION = 'eu-west-1';
+/** The local pipeline's notifier runs in us-east-1. */
+const NOTIFIER_REGION = 'us-east-1';
+
+/** The failed example as if it ran in another account and region (every ARN and the envelope rewritten). */
+function ranIn(account: string, region: string, name: string): Example {
+  const example = examples.failed();
+  const moved = JSON.parse(
+    JSON.stringify(example).replaceAll(EXAMPLE_ACCOUNT, account).replaceAll(EXAMPLE_REGION, region)
+  ) as Example;
+  const arn = moved.event.detail.executionArn.replace(/:[^:]+$/, `:${name}`);
+  return { ...moved, event: { ...moved.event, detail: { ...moved.event.detail, executionArn: arn, name } } };
+}
+
+const SOURCES = [
+  ['111122223333', 'eu-west-1'],
+  ['111122223333', 'us-east-1'],
+  ['777788889999', 'eu-west-1'],
+  ['777788889999', 'us-east-1'],
+] as const;
+
+describe('a central environment: two accounts, two regions', () => {
+  it('reads each history with its own account and region role, links its region and queues where it ran', async () => {
+    // Prepare
+    const runs = SOURCES.map(([account, region], i) => ranIn(account, region, `run-${i}`));
+    h = await harness({
+      history: historiesOf(runs),
+      definition: async () => '{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}',
+      environment: ENVIRONMENT,
+      central: true,
+    });
+    // Act
+    const entered: string[][] = [];
+    for (const run of runs) {
+      const notifier = await h.pipeline.notify(run.event);
+      expect(notifier.status).toBe('SUCCEEDED');
+      entered.push(
+        notifier.events.flatMap((e) => (e.type.endsWith('StateEntered') && e.stateName ? [e.stateName] : []))
+      );
+    }
+    const delivery = await h.pipeline.deliver();
+    // Assess: an execution of the notifier's region (the local pipeline's, us-east-1) is read by Describe and
+    // FetchHistory with its own account's read role; one of another region skips the SDK reads (they cannot
+    // call another region) and the formatter reads its history there, having assumed the same role.
+    expect(delivery).toEqual({ delivered: 4, failed: 0 });
+    const reads = h.pipeline.sourceReads;
+    for (const [i, [account, region]] of SOURCES.entries()) {
+      const arn = runs[i]?.event.detail.executionArn;
+      const expectedRole = readRoleArn('aws', account, ENVIRONMENT, region);
+      expect(reads.filter((read) => read.executionArn === arn)).toEqual(
+        region === NOTIFIER_REGION
+          ? [
+              { stateName: 'Describe', executionArn: arn, roleArn: expectedRole, allowed: true },
+              { stateName: 'FetchHistory', executionArn: arn, roleArn: expectedRole, allowed: true },
+            ]
+          : [{ stateName: 'formatter', executionArn: arn, roleArn: expectedRole, allowed: true }]
+      );
+    }
+    expect(entered.filter((states) => states.includes('ReadInSourceRegion'))).toHaveLength(2);
+    // Each message links to the console of the execution's region and carries the real history's details.
+    const messages = h.slack.messages();
+    expect(messages).toHaveLength(4);
+    for (const [i, [, region]] of SOURCES.entries()) {
+      const arn = runs[i]?.event.detail.executionArn ?? '';
+      const message = messages.find((m) => allText(m).includes(`run-${i}`));
+      const text = allText(message ?? {});
+      expect(text).toContain(
+        `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${arn}`
+      );
+      expect(text).toContain('RefreshAggregates');
+    }
+    // The queued delivery messages say where each execution ran (what routes by account and region key on).
+    const queued = h.pipeline.deliveries.map(
+      ({ records }) => JSON.parse(records[0]?.body ?? '{}') as DeliveryMessage
+    );
+    expect(queued.map((m) => [m.account, m.region]).sort()).toEqual(SOURCES.map((s) => [...s]).sort());
+  });
+
+  it("a source claiming another account's execution is read with its own role, refused, and still notified", async () => {
+    // Prepare: account 7777… forwards an event naming an execution of account 1111…; EventBridge sets the
+    // envelope's account to the sender, so the notifier assumes the sender's role.
+    const victim = ranIn('111122223333', NOTIFIER_REGION, 'victim-run');
+    const forged = { ...victim, event: { ...victim.event, account: '777788889999' } };
+    h = await harness({ history: historiesOf([victim]), environment: ENVIRONMENT, central: true });
+    // Act
+    const { notifier, delivery } = await h.pipeline.run(forged.event);
+    // Assess: the read ran as the sender's role and was refused; the message from the event alone went out.
+    expect(notifier.status).toBe('SUCCEEDED');
+    expect(delivery).toEqual({ delivered: 1, failed: 0 });
+    const senderRole = readRoleArn('aws', '777788889999', ENVIRONMENT, NOTIFIER_REGION);
+    // (Sfn.SfnException is retried as a transient error would be, so each state tried more than once.)
+    const reads = h.pipeline.sourceReads;
+    expect(new Set(reads.map((read) => read.stateName))).toEqual(new Set(['Describe', 'FetchHistory']));
+    expect(reads.every((read) => read.roleArn === senderRole && !read.allowed)).toBe(true);
+    const text = allText(h.slack.messages()[0] ?? {});
+    expect(text).not.toContain('RefreshAggregates');
+    expect(text).toContain('States.TaskFailed');
+  });
+
+  it("the formatter's own read of another region's execution also runs as the sender's role, and is refused", async () => {
+    // Prepare: the execution ran in eu-west-1 (not the notifier's region), so the formatter reads it itself.
+    const victim = ranIn('111122223333', 'eu-west-1', 'victim-far');
+    const forged = { ...victim, event: { ...victim.event, account: '777788889999' } };
+    h = await harness({ history: historiesOf([victim]), environment: ENVIRONMENT, central: true });
+    // Act
+    const { notifier, delivery } = await h.pipeline.run(forged.event);
+    // Assess
+    expect(notifier.status).toBe('SUCCEEDED');
+    expect(delivery).toEqual({ delivered: 1, failed: 0 });
+    expect(h.pipeline.sourceReads).toEqual([
+      {
+        stateName: 'formatter',
+        executionArn: victim.event.detail.executionArn,
+        roleArn: readRoleArn('aws', '777788889999', ENVIRONMENT, 'eu-west-1'),
+        allowed: false,
+      },
+    ]);
+    const text = allText(h.slack.messages()[0] ?? {});
+    expect(text).not.toContain('RefreshAggregates');
+    expect(text).toContain('States.TaskFailed');
+  });
+
+  it('a single-account environment reads with its own role: no task Credentials, no source reads', async () => {
+    // Prepare
+    const example = examples.failed();
+    h = await harness({ history: historiesOf([example]) });
+    // Act
+    const { notifier } = await h.pipeline.run(example.event);
+    // Assess
+    expect(notifier.status).toBe('SUCCEEDED');
+    expect(h.pipeline.sourceReads).toEqual([]);
+    const scheduled = notifier.events.filter((event) => event.type === 'TaskScheduled');
+    expect(scheduled.length).toBeGreaterThan(0);
+    expect(JSON.stringify(scheduled)).not.toContain('taskCredentials');
+  });
+});

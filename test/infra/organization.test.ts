@@ -1,0 +1,357 @@
+/**
+ * A central environment as `cdk synth -c env=<name>` writes it: the central stack (bus, bus policy, notifier
+ * reading with source roles) and the one source stack template a StackSet deploys to every source account and
+ * region. Both pass cdk-nag (synthesis throws on an unacknowledged finding). The policies are checked by what
+ * they allow: a small evaluator applies each statement's principal and conditions to a request.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/build-app.js';
+import { SlackNotifier } from '../../infra/constructs/slack-notifier.js';
+import { CENTRAL_ENVIRONMENT_ENV } from '../../infra/source-roles.js';
+import { cdkJsonContext, SKIP_BUNDLING, standInEntry } from './helpers.js';
+
+const outdirs: string[] = [];
+afterAll(() => {
+  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
+});
+
+type Json = Record<string, unknown>;
+type Resources = Record<string, { Type: string; Properties: Json }>;
+
+const CENTRAL = '444455556666';
+const LISTED = '111122223333';
+const OTHER = '999900001111';
+const ORG = 'o-a1b2c3d4e5';
+const STATUS_CHANGE = { source: 'aws.states', detailType: 'Step Functions Execution Status Change' };
+
+/** Synthesizes one central environment (cdk-nag runs; an unacknowledged finding throws). */
+function synth(name: string, overrides: Json = {}) {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-org-'));
+  outdirs.push(outdir);
+  const environments = cdkJsonContext().environments as Record<string, Json>;
+  const app = buildApp(
+    {
+      outdir,
+      context: {
+        ...cdkJsonContext(),
+        ...SKIP_BUNDLING,
+        environments: { [name]: { ...environments.org, ...overrides } },
+        env: name,
+      },
+    },
+    { formatterEntry: standInEntry }
+  );
+  const assembly = app.synth();
+  const template = (stackName: string) => assembly.getStackByName(stackName).template as Json;
+  return {
+    names: assembly.stacks.map((s) => s.stackName),
+    central: template(`SfnSlackNotifier-${name}`),
+    source: template(`SfnSlackNotifierSource-${name}`),
+  };
+}
+
+const resources = (template: Json) => template.Resources as Resources;
+const ofType = (template: Json, type: string) =>
+  Object.entries(resources(template)).filter(([, r]) => r.Type === type);
+/** The properties of the one resource of a type whose logical id contains `fragment`. */
+function only(template: Json, type: string, fragment = ''): Json {
+  const found = ofType(template, type).filter(([id]) => id.includes(fragment));
+  expect(found, `${type} *${fragment}*`).toHaveLength(1);
+  return (found[0] as [string, { Properties: Json }])[1].Properties;
+}
+
+/** `{"Fn::Join": ["", [...]]}` as text, pseudo parameters as `<AWS::...>` and other refs as `<Ref:id>`. */
+function text(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === undefined || value === null) return '';
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  if (join) return join[1].map(text).join(join[0]);
+  const ref = (value as { Ref?: string }).Ref;
+  if (ref) return ref.startsWith('AWS::') ? `<${ref}>` : `<Ref:${ref}>`;
+  return JSON.stringify(value);
+}
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
+
+interface Statement {
+  Effect: string;
+  Principal?: unknown;
+  Action: string | string[];
+  Condition?: Record<string, Record<string, unknown>>;
+  Resource?: unknown;
+}
+
+/** The request context a statement is evaluated against. */
+interface Request {
+  readonly principalAccount: string;
+  readonly principalArn?: string;
+  readonly orgId?: string;
+  readonly source?: string;
+  readonly detailType?: string;
+}
+
+/** Whether one Allow statement matches: principal (account root, `*`) and every condition (all operators used here). */
+function allows(statement: Statement, action: string, request: Request): boolean {
+  if (statement.Effect !== 'Allow' || !list(statement.Action).includes(action)) return false;
+  const principal = statement.Principal as { AWS?: unknown } | string;
+  const aws = typeof principal === 'string' ? principal : principal.AWS;
+  const principals = list(aws).map(text);
+  const principalOk = principals.some(
+    (p) =>
+      p === '*' || p.replace('<AWS::Partition>', 'aws') === `arn:aws:iam::${request.principalAccount}:root`
+  );
+  if (!principalOk) return false;
+  const context: Record<string, string | undefined> = {
+    'aws:PrincipalOrgID': request.orgId,
+    'aws:PrincipalArn': request.principalArn,
+    'events:source': request.source,
+    'events:detail-type': request.detailType,
+  };
+  for (const [operator, entries] of Object.entries(statement.Condition ?? {})) {
+    if (operator !== 'StringEquals' && operator !== 'ArnEquals') throw new Error(`unexpected ${operator}`);
+    for (const [key, expected] of Object.entries(entries)) {
+      if (!(key in context)) throw new Error(`unexpected condition key ${key}`);
+      const actual = context[key];
+      const values = list(expected).map((v) => text(v).replace('<AWS::Partition>', 'aws'));
+      if (actual === undefined || !values.includes(actual)) return false;
+    }
+  }
+  return true;
+}
+
+function busStatements(template: Json): Statement[] {
+  return ofType(template, 'AWS::Events::EventBusPolicy').map(([, r]) => r.Properties.Statement as Statement);
+}
+const canPut = (template: Json, request: Request) =>
+  busStatements(template).some((s) => allows(s, 'events:PutEvents', request));
+
+function roleNamed(template: Json, fragment: string): [string, Json] {
+  const found = ofType(template, 'AWS::IAM::Role').find(([, r]) =>
+    text(r.Properties.RoleName).includes(fragment)
+  );
+  if (!found) throw new Error(`no role named *${fragment}*`);
+  return [found[0], found[1].Properties];
+}
+const canAssume = (role: Json, request: Request) =>
+  ((role.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement ?? []).some((s) =>
+    allows(s, 'sts:AssumeRole', request)
+  );
+function policyOf(template: Json, roleId: string): Statement[] {
+  return ofType(template, 'AWS::IAM::Policy')
+    .filter(([, p]) => (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleId))
+    .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+const role = (name: string) => `arn:aws:iam::${CENTRAL}:role/${name}`;
+
+describe('a central environment with an organization (cdk.json "org")', () => {
+  const { names, central, source } = synth('org');
+
+  it('cdk synth -c env=org writes the central stack and one source stack, both cdk-nag clean', () => {
+    expect([...names].sort()).toEqual(['SfnSlackNotifier-org', 'SfnSlackNotifierSource-org']);
+  });
+
+  it('the bus accepts status changes from the listed accounts and the organization, from no one else', () => {
+    const put = (request: Partial<Request> & { principalAccount: string }) =>
+      canPut(central, { ...STATUS_CHANGE, ...request });
+    expect(put({ principalAccount: LISTED })).toBe(true);
+    expect(put({ principalAccount: OTHER, orgId: ORG })).toBe(true);
+    expect(put({ principalAccount: OTHER })).toBe(false);
+    expect(put({ principalAccount: OTHER, orgId: 'o-zzzzzzzzzz' })).toBe(false);
+    // Only status changes, even from a source.
+    expect(canPut(central, { principalAccount: LISTED, source: 'my.app', detailType: 'Order Placed' })).toBe(
+      false
+    );
+    expect(
+      canPut(central, { principalAccount: OTHER, orgId: ORG, source: 'aws.states', detailType: 'x' })
+    ).toBe(false);
+  });
+
+  it('the source read role: only the central notifier and formatter roles, from the organization', () => {
+    const [, read] = roleNamed(source, 'sfn-slack-org-read-');
+    expect(text(read.RoleName)).toBe('sfn-slack-org-read-<AWS::Region>');
+    const assume = (principalArn: string, principalAccount = CENTRAL, orgId: string | undefined = ORG) =>
+      canAssume(read, { principalAccount, principalArn, ...(orgId ? { orgId } : {}) });
+    expect(assume(role('sfn-slack-org-notifier'))).toBe(true);
+    expect(assume(role('sfn-slack-org-formatter'))).toBe(true);
+    expect(assume(role('Admin'))).toBe(false);
+    expect(assume(role('sfn-slack-prod-notifier'))).toBe(false);
+    expect(assume(`arn:aws:iam::${OTHER}:role/sfn-slack-org-notifier`, OTHER)).toBe(false);
+    expect(assume(role('sfn-slack-org-notifier'), CENTRAL, 'o-zzzzzzzzzz')).toBe(false);
+  });
+
+  it("the read role reads this account's and region's watched state machines only, and writes nothing", () => {
+    const [id] = roleNamed(source, 'sfn-slack-org-read-');
+    const statements = policyOf(source, id);
+    expect(statements.flatMap((s) => list(s.Action)).sort()).toEqual([
+      'states:DescribeMapRun',
+      'states:DescribeStateMachineForExecution',
+      'states:GetExecutionHistory',
+      'states:ListTagsForResource',
+    ]);
+    const arns = statements.flatMap((s) => list(s.Resource).map(text));
+    expect(arns.length).toBeGreaterThan(0);
+    for (const arn of arns) {
+      expect(arn).toMatch(
+        /^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:[a-zA-Z]+:(etl|batch)-\*/
+      );
+    }
+  });
+
+  it('forwards the watched status changes to the central bus, with a role only EventBridge of this account assumes', () => {
+    const rule = only(source, 'AWS::Events::Rule');
+    const pattern = rule.EventPattern as {
+      detail: { status: string[]; stateMachineArn: unknown[] };
+    };
+    expect(pattern.detail.status).toEqual(['FAILED', 'TIMED_OUT', 'ABORTED']);
+    expect(pattern.detail.stateMachineArn.map((p) => text((p as { prefix: unknown }).prefix))).toEqual([
+      'arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:etl-',
+      'arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:batch-',
+    ]);
+    const [target] = rule.Targets as Array<{
+      Arn: unknown;
+      RoleArn: unknown;
+      DeadLetterConfig: unknown;
+    }>;
+    const busArn = `arn:<AWS::Partition>:events:eu-west-1:${CENTRAL}:event-bus/sfn-slack-notifier-org`;
+    expect(text(target?.Arn)).toBe(busArn);
+    expect(target?.DeadLetterConfig).toBeDefined();
+    const roleId = (target?.RoleArn as { 'Fn::GetAtt': [string] } | undefined)?.['Fn::GetAtt'][0] ?? '';
+    const forward = resources(source)[roleId]?.Properties as Json;
+    expect(JSON.stringify(forward.AssumeRolePolicyDocument)).toContain(
+      '"aws:SourceAccount":{"Ref":"AWS::AccountId"}'
+    );
+    expect(policyOf(source, roleId).map((s) => [s.Action, text(s.Resource)])).toEqual([
+      ['events:PutEvents', busArn],
+    ]);
+  });
+
+  it('the source template deploys through a StackSet: no bootstrap parameter or rule, no assets, no action role', () => {
+    expect(source.Parameters).toBeUndefined();
+    expect(source.Rules).toBeUndefined();
+    expect(ofType(source, 'AWS::CDK::Metadata')).toEqual([]);
+    expect(ofType(source, 'AWS::Lambda::Function')).toEqual([]);
+    expect(ofType(source, 'AWS::IAM::Role').map(([, r]) => text(r.Properties.RoleName))).not.toContainEqual(
+      expect.stringContaining('-act-')
+    );
+  });
+
+  it('the notifier and formatter may assume only the read roles, and read nothing with their own', () => {
+    const notifierRole = roleNamed(central, 'sfn-slack-org-notifier');
+    const formatterRole = roleNamed(central, 'sfn-slack-org-formatter');
+    for (const [id] of [notifierRole, formatterRole]) {
+      const statements = policyOf(central, id);
+      const assume = statements.filter((s) => list(s.Action).includes('sts:AssumeRole'));
+      expect(assume.flatMap((s) => list(s.Resource).map(text)).sort()).toEqual([
+        'arn:aws:iam::*:role/sfn-slack-org-read-ap-southeast-2',
+        'arn:aws:iam::*:role/sfn-slack-org-read-eu-west-1',
+        'arn:aws:iam::*:role/sfn-slack-org-read-us-east-1',
+      ]);
+      const reads = statements
+        .flatMap((s) => list(s.Action))
+        .filter((a) => /^states:(Get|Describe)/.test(String(a)));
+      expect(reads.filter((a) => a !== 'states:DescribeExecution')).toEqual([]);
+    }
+  });
+
+  it('the central stack outputs its bus and where the source StackSet goes', () => {
+    const outputs = central.Outputs as Record<string, { Value: unknown }>;
+    expect(outputs.CentralEventBusArn?.Value).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^CentralBus/), 'Arn'],
+    });
+    expect(JSON.parse(text(outputs.SourceStackSetTargets?.Value))).toEqual({
+      Accounts: ['111122223333', '777788889999'],
+      OrganizationalUnitIds: ['ou-ab12-cdef3456'],
+      Regions: ['eu-west-1', 'us-east-1', 'ap-southeast-2'],
+    });
+  });
+
+  it('the notifier reads each execution with its account and region role, and listens on the central bus', () => {
+    const machine = only(central, 'AWS::StepFunctions::StateMachine', 'NotifierStateMachine');
+    const definition = JSON.parse(text(machine.DefinitionString).replace(/<Ref:[^>]+>/g, 'x')) as {
+      StartAt: string;
+      States: Record<string, { Credentials?: { RoleArn: string } }>;
+    };
+    // Executions of other regions go to the formatter: SDK integrations call only the notifier's region.
+    expect(definition.StartAt).toBe('SourceRegion');
+    const withCredentials = Object.entries(definition.States).filter(([, s]) => s.Credentials);
+    expect(withCredentials.map(([name]) => name)).toEqual(['Describe', 'FetchHistory']);
+    expect(withCredentials[0]?.[1].Credentials?.RoleArn).toContain(':role/sfn-slack-org-read-');
+    const rule = only(central, 'AWS::Events::Rule');
+    expect(text(rule.EventBusName)).toMatch(/^<Ref:CentralBus/);
+    expect(JSON.stringify(rule.EventPattern)).toContain(
+      '{"wildcard":"arn:aws:states:*:*:stateMachine:etl-*"}'
+    );
+    const [, formatter] = ofType(central, 'AWS::Lambda::Function')[0] as [string, { Properties: Json }];
+    expect((formatter.Properties.Environment as { Variables: Json }).Variables[CENTRAL_ENVIRONMENT_ENV]).toBe(
+      'org'
+    );
+  });
+});
+
+describe('a central environment with an account list and actions', () => {
+  const { central, source } = synth('teams', {
+    sources: { accounts: [LISTED, '777788889999'], regions: ['eu-west-1', 'us-east-1'], actions: true },
+  });
+
+  it('the bus accepts the listed accounts only: no organization statement, no "*" principal', () => {
+    expect(canPut(central, { ...STATUS_CHANGE, principalAccount: LISTED })).toBe(true);
+    expect(canPut(central, { ...STATUS_CHANGE, principalAccount: '777788889999' })).toBe(true);
+    expect(canPut(central, { ...STATUS_CHANGE, principalAccount: OTHER, orgId: ORG })).toBe(false);
+    expect(JSON.stringify(busStatements(central))).not.toContain('"*"');
+  });
+
+  it('the notifier may assume exactly the read role of each listed account and region', () => {
+    const [id] = roleNamed(central, 'sfn-slack-teams-notifier');
+    const assume = policyOf(central, id).filter((s) => list(s.Action).includes('sts:AssumeRole'));
+    expect(assume.flatMap((s) => list(s.Resource).map(text)).sort()).toEqual([
+      'arn:aws:iam::111122223333:role/sfn-slack-teams-read-eu-west-1',
+      'arn:aws:iam::111122223333:role/sfn-slack-teams-read-us-east-1',
+      'arn:aws:iam::777788889999:role/sfn-slack-teams-read-eu-west-1',
+      'arn:aws:iam::777788889999:role/sfn-slack-teams-read-us-east-1',
+    ]);
+  });
+
+  it('with actions, an action role redrives and stops, trusted by the central actions role only', () => {
+    const [id, act] = roleNamed(source, 'sfn-slack-teams-act-');
+    expect(canAssume(act, { principalAccount: CENTRAL, principalArn: role('sfn-slack-teams-actions') })).toBe(
+      true
+    );
+    expect(
+      canAssume(act, { principalAccount: CENTRAL, principalArn: role('sfn-slack-teams-notifier') })
+    ).toBe(false);
+    expect(
+      policyOf(source, id)
+        .flatMap((s) => list(s.Action))
+        .sort()
+    ).toEqual(['states:DescribeExecution', 'states:RedriveExecution', 'states:StopExecution']);
+    // Without an organization the trust names the central roles alone.
+    const [, read] = roleNamed(source, 'sfn-slack-teams-read-');
+    expect(
+      canAssume(read, { principalAccount: CENTRAL, principalArn: role('sfn-slack-teams-notifier') })
+    ).toBe(true);
+  });
+});
+
+describe('the SlackNotifier construct in a central environment', () => {
+  it('refuses central sources with no region or no account and no organization', () => {
+    const build = (central: { accounts: string[]; regions: string[] }) => {
+      const stack = new Stack(new App({ context: SKIP_BUNDLING }), 'S', {
+        env: { account: CENTRAL, region: 'eu-west-1' },
+      });
+      new SlackNotifier(stack, 'N', {
+        environmentName: 'org',
+        stateMachineNamePrefixes: ['etl-'],
+        destination: { type: 'channel', channel: 'C0123456789' },
+        formatterEntry: standInEntry,
+        central: { eventBus: new events.EventBus(stack, 'Bus'), ...central },
+      });
+    };
+    expect(() => build({ accounts: [LISTED], regions: [] })).toThrow(/central needs regions/);
+    expect(() => build({ accounts: [], regions: ['eu-west-1'] })).toThrow(/accounts and\/or organizationId/);
+    expect(() => build({ accounts: [LISTED], regions: ['eu-west-1'] })).not.toThrow();
+  });
+});

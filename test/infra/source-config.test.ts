@@ -1,0 +1,114 @@
+/** cdk.json `environments.<name>.sources`: what a central environment accepts, and one line for each mistake. */
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseEnvironment } from '../../infra/config.js';
+
+const central = {
+  account: '444455556666',
+  region: 'eu-west-1',
+  stateMachineNamePrefixes: ['etl-'],
+  destination: { type: 'channel', channel: 'C0123456789' },
+  sources: { accounts: ['111122223333'], regions: ['eu-west-1', 'us-east-1'] },
+};
+
+function errorOf(raw: unknown): string {
+  try {
+    parseEnvironment('org', raw);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const withSources = (sources: unknown) => ({ ...central, sources });
+
+describe('sources', () => {
+  it('parses accounts, organization, OUs and regions, with actions off by default', () => {
+    const config = parseEnvironment(
+      'org',
+      withSources({
+        accounts: ['111122223333'],
+        organizationId: 'o-a1b2c3d4e5',
+        organizationalUnitIds: ['ou-ab12-cdef3456'],
+        regions: ['eu-west-1'],
+      })
+    );
+    expect(config.sources).toEqual({
+      accounts: ['111122223333'],
+      organizationId: 'o-a1b2c3d4e5',
+      organizationalUnitIds: ['ou-ab12-cdef3456'],
+      regions: ['eu-west-1'],
+      actions: false,
+    });
+  });
+
+  it('refuses Slack actions in a central environment (not supported yet), in one line', () => {
+    expect(errorOf({ ...central, actions: { redrive: { users: ['U0ALICE'] } } })).toMatch(
+      /sets both sources and actions; .*remove actions/
+    );
+  });
+
+  it('a single-account environment has no sources', () => {
+    const { sources: _, ...single } = central;
+    expect(parseEnvironment('dev', single).sources).toBeUndefined();
+  });
+
+  it.each([
+    [withSources({ regions: ['eu-west-1'] }), 'sources names no source; set accounts'],
+    [
+      withSources({ accounts: ['1111'], regions: ['eu-west-1'] }),
+      'sources.accounts[0] is "1111"; use 12-digit',
+    ],
+    [
+      withSources({ accounts: ['111122223333', '111122223333'], regions: ['eu-west-1'] }),
+      'sources.accounts lists "111122223333" twice',
+    ],
+    [withSources({ accounts: ['111122223333'] }), 'sources.regions is missing or empty'],
+    [withSources({ accounts: ['111122223333'], regions: ['Europe'] }), 'sources.regions[0] is "Europe"'],
+    [withSources({ organizationId: 'org-1', regions: ['eu-west-1'] }), 'sources.organizationId is "org-1"'],
+    [
+      withSources({
+        accounts: ['111122223333'],
+        organizationalUnitIds: ['ou-ab12-cdef3456'],
+        regions: ['eu-west-1'],
+      }),
+      'sources.organizationalUnitIds needs',
+    ],
+    [
+      withSources({ accounts: ['111122223333'], regions: ['eu-west-1'], actions: 'yes' }),
+      'sources.actions is "yes"',
+    ],
+    [
+      withSources({ account: ['111122223333'], regions: ['eu-west-1'] }),
+      'sources.account is not a sources setting',
+    ],
+    [withSources(['111122223333']), 'sources must be an object'],
+    [
+      { ...central, account: undefined },
+      'sources needs cdk.json context environments.org.account and .region',
+    ],
+    [
+      { ...central, stateMachineArns: ['arn:aws:states:ap-south-1:111122223333:stateMachine:etl'] },
+      'stateMachineArns[0] is in ap-south-1, which is not in sources.regions',
+    ],
+    [
+      { ...central, stateMachineArns: ['arn:aws:states:eu-west-1:999999999999:stateMachine:etl'] },
+      'stateMachineArns[0] is in account 999999999999, which is not in sources.accounts',
+    ],
+  ])('refuses a mistake in one line naming the key and the fix (%#)', (raw, expected) => {
+    const message = errorOf(raw);
+    expect(message).toContain(expected);
+    expect(message).not.toContain('\n');
+  });
+
+  it('with an organization, a watched ARN may be in any account (members are not known at synth)', () => {
+    const config = parseEnvironment('org', {
+      ...central,
+      stateMachineArns: ['arn:aws:states:us-east-1:999999999999:stateMachine:etl'],
+      sources: { organizationId: 'o-a1b2c3d4e5', regions: ['eu-west-1', 'us-east-1'] },
+    });
+    expect(config.routes[0]?.match.stateMachineArns).toEqual([
+      'arn:aws:states:us-east-1:999999999999:stateMachine:etl',
+    ]);
+  });
+});

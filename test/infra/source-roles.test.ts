@@ -1,0 +1,200 @@
+/**
+ * infra/source-roles.ts: a central environment's notifier definition. The states that read the watched
+ * execution get task Credentials; run on the local runner, each execution is read with its own account's and
+ * region's read role, the role the source stack creates.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  actionRoleName,
+  READ_IN_SOURCE_REGION_STATE,
+  readRoleArn,
+  readRoleCredentials,
+  readRoleName,
+  SOURCE_REGION_STATE,
+  sourceReadingStates,
+  sourceRoleCredentials,
+  withSourceCredentials,
+} from '../../infra/source-roles.js';
+import { runStateMachine, substitute, type TaskInvocation, VirtualClock } from '../../local/asl/index.js';
+import { repoRoot } from './helpers.js';
+
+const validateAsl = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => {
+  isValid: boolean;
+  errorsText: (separator?: string) => string;
+};
+
+const file = () => readFileSync(path.join(repoRoot, 'statemachines', 'notifier.asl.json'), 'utf8');
+
+describe('withSourceCredentials', () => {
+  const central = withSourceCredentials(file(), 'org');
+  const states = (JSON.parse(central) as { States: Record<string, Record<string, unknown>> }).States;
+
+  it('gives Credentials to every state that calls Step Functions about the execution, and to no other', () => {
+    const reading = sourceReadingStates(file());
+    expect(reading).toEqual(['Describe', 'FetchHistory']);
+    for (const [name, state] of Object.entries(states)) {
+      expect(state.Credentials, name).toEqual(
+        reading.includes(name) ? readRoleCredentials('org') : undefined
+      );
+    }
+  });
+
+  it('changes nothing else: placeholders, expressions and every other field as in the file', () => {
+    const original = JSON.parse(file()) as { States: Record<string, Record<string, unknown>> };
+    for (const [name, state] of Object.entries(original.States)) {
+      const { Credentials: _, ...rest } = states[name] ?? {};
+      expect(rest, name).toEqual(state);
+    }
+    expect(Object.keys(states).filter((name) => !(name in original.States))).toEqual([
+      SOURCE_REGION_STATE,
+      READ_IN_SOURCE_REGION_STATE,
+    ]);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a definition placeholder, left for the construct to fill
+    expect(central).toContain('${FormatterFunctionArn}');
+  });
+
+  it('starts by sending an execution of another region to the formatter, with nothing read yet', () => {
+    const machine = JSON.parse(central) as { StartAt: string };
+    const original = JSON.parse(file()) as {
+      StartAt: string;
+      States: Record<string, Record<string, unknown>>;
+    };
+    expect(machine.StartAt).toBe(SOURCE_REGION_STATE);
+    const gate = states[SOURCE_REGION_STATE] as { Choices: Array<{ Next: string }>; Default: string };
+    expect(gate.Choices.map((c) => c.Next)).toEqual([original.StartAt]);
+    expect(gate.Default).toBe(READ_IN_SOURCE_REGION_STATE);
+    const describeCatch = (
+      (original.States.Describe?.Catch ?? []) as Array<{ ErrorEquals: string[]; Assign: unknown }>
+    ).find((c) => c.ErrorEquals.includes('States.ALL'));
+    expect(states[READ_IN_SOURCE_REGION_STATE]).toMatchObject({
+      Type: 'Pass',
+      Assign: describeCatch?.Assign,
+      Output: { readHistory: true },
+      Next: 'Format',
+    });
+  });
+
+  it('passes asl-validator', () => {
+    const result = validateAsl(JSON.parse(central));
+    expect(result.errorsText('\n')).toBe('');
+    expect(result.isValid).toBe(true);
+  });
+
+  it('refuses an environment name that could end the JSONata string it sits in', () => {
+    expect(() => readRoleCredentials("org' & $x & '")).toThrow(/only letters, digits and "-"/);
+  });
+
+  it('names each region its own role (one IAM name space per account)', () => {
+    expect(readRoleName('org', 'eu-west-1')).toBe('sfn-slack-org-read-eu-west-1');
+    expect(readRoleArn('aws-cn', '111122223333', 'org', 'cn-north-1')).toBe(
+      'arn:aws-cn:iam::111122223333:role/sfn-slack-org-read-cn-north-1'
+    );
+  });
+});
+
+describe('the central notifier on the local runner', () => {
+  const definition = substitute(withSourceCredentials(file(), 'org'), {
+    FormatterFunctionArn: 'arn:aws:lambda:eu-west-1:444455556666:function:formatter',
+    Environment: 'org',
+    Template: 'detailed',
+    DestinationType: 'channel',
+    SlackChannel: 'C0TEST',
+    MentionOnFailure: '',
+    Actions: '',
+    ExecutionData: 'false',
+    QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/444455556666/notify.fifo',
+  });
+
+  const eventFrom = (account: string, region: string, partition = 'aws') => ({
+    'detail-type': 'Step Functions Execution Status Change',
+    source: 'aws.states',
+    account,
+    region,
+    detail: {
+      executionArn: `arn:${partition}:states:${region}:${account}:execution:etl:run-1`,
+      stateMachineArn: `arn:${partition}:states:${region}:${account}:stateMachine:etl`,
+      name: 'run-1',
+      status: 'FAILED',
+      redriveCount: 0,
+    },
+  });
+
+  const NOTIFIER = 'arn:aws:states:eu-west-1:444455556666:stateMachine:notifier';
+
+  async function run(event: unknown, notifierArn = NOTIFIER) {
+    const calls: TaskInvocation[] = [];
+    const record = (answer: unknown) => async (task: TaskInvocation) => {
+      calls.push(task);
+      return answer;
+    };
+    const result = await runStateMachine(definition, event, {
+      resources: {
+        'arn:aws:states:::aws-sdk:sfn:describeStateMachineForExecution': record({ Definition: '{}' }),
+        'arn:aws:states:::aws-sdk:sfn:getExecutionHistory': record({ Events: [] }),
+        'arn:aws:states:::lambda:invoke': record({
+          Payload: { kind: 'message', delivery: {}, messageGroupId: 'C0TEST', deduplicationId: 'd' },
+        }),
+        'arn:aws:states:::sqs:sendMessage': record({ MessageId: 'm-1' }),
+      },
+      clock: new VirtualClock(),
+      stateMachineArn: notifierArn,
+    });
+    expect(result.status).toBe('SUCCEEDED');
+    const roles = Object.fromEntries(calls.map((call) => [call.stateName, call.credentials?.roleArn]));
+    const format = calls.find((call) => call.stateName === 'Format');
+    return {
+      roles,
+      payload: (format?.arguments as { Payload?: Record<string, unknown> } | undefined)?.Payload ?? {},
+      result,
+    };
+  }
+
+  it.each([
+    ['111122223333', 'eu-west-1'],
+    ['777788889999', 'eu-west-1'],
+  ])(
+    'reads an execution of %s in %s (its own region) with that account read role only',
+    async (account, region) => {
+      const { roles } = await run(eventFrom(account, region));
+      const role = `arn:aws:iam::${account}:role/sfn-slack-org-read-${region}`;
+      expect(roles).toEqual({ Describe: role, FetchHistory: role, Format: undefined, Enqueue: undefined });
+    }
+  );
+
+  it('sends an execution of another region to the formatter to read, with no SDK read', async () => {
+    const { roles, payload, result } = await run(eventFrom('111122223333', 'us-east-1'));
+    expect(roles).toEqual({ Format: undefined, Enqueue: undefined });
+    expect(payload.readHistory).toBe(true);
+    expect(payload.pages).toBeUndefined();
+    expect((payload.event as { region: string }).region).toBe('us-east-1');
+    // SourceRegion, ReadInSourceRegion, Format, Route, Enqueue.
+    expect(result.stateTransitions).toBe(5);
+  });
+
+  it("takes the partition from the notifier's own ARN, never from the event", async () => {
+    const { roles } = await run(
+      eventFrom('111122223333', 'cn-north-1', 'aws'),
+      'arn:aws-cn:states:cn-north-1:444455556666:stateMachine:notifier'
+    );
+    expect(roles.FetchHistory).toBe('arn:aws-cn:iam::111122223333:role/sfn-slack-org-read-cn-north-1');
+  });
+});
+
+describe('the action role for the actions machine', () => {
+  it('builds the action role ARN the source stack creates when actions are enabled', () => {
+    expect(sourceRoleCredentials('org', 'act').RoleArn).toContain(":role/sfn-slack-org-act-' & $e.region");
+    const machine = JSON.stringify({
+      QueryLanguage: 'JSONata',
+      StartAt: 'Redrive',
+      States: {
+        Redrive: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:sfn:redriveExecution', End: true },
+      },
+    });
+    const states = JSON.parse(withSourceCredentials(machine, 'org', 'act')).States;
+    expect(states.Redrive.Credentials).toEqual(sourceRoleCredentials('org', 'act'));
+    expect(actionRoleName('org', 'eu-west-1')).toBe('sfn-slack-org-act-eu-west-1');
+  });
+});

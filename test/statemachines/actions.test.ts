@@ -1,0 +1,206 @@
+/**
+ * actions.asl.json on the local runner, state by state where the end-to-end tests (test/e2e/actions.test.ts) do
+ * not reach: a forged input refused by the machine itself, authorization through a user group, a redrive that
+ * Step Functions refuses (the claim is released, the clicker told).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActionsMachineInput } from '../../formatters/actions/interactivity.js';
+import { type ActionsPolicy, CLAIM_RETENTION_SECONDS } from '../../infra/actions-schema.js';
+import { jsonStringSubstitution } from '../../infra/json-string-substitution.js';
+import { STORE_KEY } from '../../infra/message-store-schema.js';
+import { runStateMachine, StatesError, substitute, VirtualClock } from '../../local/asl/index.js';
+import { sfnActionResources } from '../../local/interactivity.js';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../../local/stand-ins/dynamodb.js';
+import { repoRoot } from '../infra/helpers.js';
+
+const CONNECTION = 'arn:aws:events:eu-west-1:111122223333:connection/slack/0000';
+const policy: ActionsPolicy = {
+  redrive: { users: ['U0ALICE'], userGroups: ['S0ONCALL'] },
+  stop: { users: [], userGroups: [] },
+  mute: { users: ['U0ALICE'], userGroups: [] },
+};
+const definition = substitute(
+  readFileSync(path.join(repoRoot, 'statemachines', 'actions.asl.json'), 'utf8'),
+  {
+    TableName: 'messages',
+    ConnectionArn: CONNECTION,
+    Environment: 'prod',
+    WatchedStateMachines:
+      'arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl,arn:aws:states:eu-west-1:111122223333:stateMachine:etl-*',
+    ActionsPolicy: jsonStringSubstitution('policy', JSON.stringify(policy)),
+    Destination: 'C0123456789',
+    ClaimRetentionSeconds: String(CLAIM_RETENTION_SECONDS),
+  }
+);
+
+const input = (over: Partial<ActionsMachineInput> = {}): ActionsMachineInput => ({
+  action: 'redrive',
+  executionArn: 'arn:aws:states:eu-west-1:111122223333:execution:etl-orders:run-7',
+  stateMachineArn: 'arn:aws:states:eu-west-1:111122223333:stateMachine:etl-orders',
+  redriveCount: 0,
+  userId: 'U0ALICE',
+  teamId: 'T0LOCAL',
+  channelId: 'C0123456789',
+  messageTs: '1700000000.000100',
+  message: {
+    text: 'failed',
+    blocks: [{ type: 'actions', elements: [{ type: 'button', action_id: 'sfn-slack:redrive' }] }],
+  },
+  userGroups: [],
+  ...over,
+});
+
+let store: LocalDynamoDb;
+beforeAll(async () => {
+  store = await startLocalDynamoDb({ tableName: 'messages', key: STORE_KEY });
+});
+afterAll(async () => {
+  await store.close();
+});
+
+interface Call {
+  resource: string;
+  args: Record<string, unknown>;
+}
+
+async function run(
+  machineInput: ActionsMachineInput,
+  options: { members?: string[]; redrive?: () => unknown } = {}
+) {
+  const calls: Call[] = [];
+  const record =
+    (resource: string, handler: (task: { arguments: unknown }) => Promise<unknown>) =>
+    async (task: { arguments: unknown }) => {
+      calls.push({ resource, args: task.arguments as Record<string, unknown> });
+      return handler(task);
+    };
+  const slack = async (task: { arguments: unknown }) => {
+    const args = task.arguments as { ApiEndpoint: string };
+    const body = args.ApiEndpoint.endsWith('usergroups.users.list')
+      ? { ok: true, users: options.members ?? [] }
+      : { ok: true, ts: '1700000000.000200' };
+    return { StatusCode: 200, ResponseBody: body };
+  };
+  const resources: Record<string, (task: { arguments: unknown }) => Promise<unknown>> = {
+    'arn:aws:states:::http:invoke': record('http', slack),
+    [sfnActionResources.redrive]: record('redrive', async () => (options.redrive ? options.redrive() : {})),
+    [sfnActionResources.stop]: record('stop', async () => ({})),
+  };
+  for (const [resource, handler] of Object.entries(store.handlers))
+    resources[resource] = record(resource, handler);
+  const result = await runStateMachine(definition, machineInput, {
+    resources: resources as never,
+    clock: new VirtualClock(Date.UTC(2026, 10, 30, 10, 42)),
+    random: () => 0.5,
+  });
+  return { result, calls };
+}
+
+const slackMethods = (calls: Call[]) =>
+  calls.filter((c) => c.resource === 'http').map((c) => String(c.args.ApiEndpoint).split('/').pop());
+
+describe('actions.asl.json', () => {
+  it('refuses a forged input for an unwatched machine itself, whatever stateMachineArn the input claims', async () => {
+    const { result, calls } = await run(
+      input({
+        executionArn: 'arn:aws:states:eu-west-1:111122223333:execution:payments:run-1',
+        stateMachineArn: 'arn:aws:states:eu-west-1:111122223333:stateMachine:etl-orders',
+      })
+    );
+    expect(result).toMatchObject({ status: 'FAILED', error: 'Actions.NotWatched' });
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses a name that only starts like a watched ARN, and a malformed ARN', async () => {
+    for (const executionArn of [
+      'arn:aws:states:eu-west-1:111122223333:execution:nightly-etl-2:run-1',
+      'arn:aws:states:eu-west-1:111122223333:execution:etl-orders',
+    ]) {
+      const { result, calls } = await run(input({ executionArn }));
+      expect(result.error, executionArn).toBe('Actions.NotWatched');
+      expect(calls).toEqual([]);
+    }
+  });
+
+  it('allows a user who is not listed through a listed group, asking Slack for its members', async () => {
+    const { result, calls } = await run(
+      input({
+        userId: 'U0BOB',
+        executionArn: 'arn:aws:states:eu-west-1:111122223333:execution:etl-orders:run-8',
+      }),
+      {
+        members: ['U0CAROL', 'U0BOB'],
+      }
+    );
+    expect(result.output).toMatchObject({ outcome: 'done', action: 'redrive' });
+    const list = calls.find((c) => String(c.args.ApiEndpoint).endsWith('usergroups.users.list'));
+    expect(list?.args.QueryParameters).toEqual({ usergroup: 'S0ONCALL' });
+    expect(calls.filter((c) => c.resource === 'redrive')).toHaveLength(1);
+  });
+
+  it('tells a user outside every group "not allowed", and redrives nothing', async () => {
+    const { result, calls } = await run(input({ userId: 'U0MALLORY' }), { members: ['U0CAROL'] });
+    expect(result.output).toMatchObject({ outcome: 'not-allowed' });
+    expect(slackMethods(calls)).toEqual(['usergroups.users.list', 'chat.postEphemeral']);
+    expect(calls.some((c) => c.resource === 'redrive' || c.resource.includes('dynamodb'))).toBe(false);
+  });
+
+  it('refuses an action nobody may do (stop) without asking anyone', async () => {
+    const { result, calls } = await run(input({ action: 'stop' }));
+    expect(result.output).toMatchObject({ outcome: 'not-allowed' });
+    expect(calls.some((c) => c.resource === 'stop')).toBe(false);
+  });
+
+  it('releases the claim and tells the clicker when Step Functions refuses the redrive, so it can be tried again', async () => {
+    const executionArn = 'arn:aws:states:eu-west-1:111122223333:execution:etl-orders:run-9';
+    const refused = await run(input({ executionArn }), {
+      redrive: () => {
+        throw new StatesError(
+          'Sfn.ExecutionNotRedrivableException',
+          'Execution is SUCCEEDED and cannot be redriven.'
+        );
+      },
+    });
+    expect(refused.result).toMatchObject({
+      status: 'FAILED',
+      error: 'Actions.Sfn.ExecutionNotRedrivableException',
+    });
+    const told = refused.calls.find((c) => String(c.args.ApiEndpoint).endsWith('chat.postEphemeral'));
+    expect(told?.args.RequestBody).toMatchObject({
+      user: 'U0ALICE',
+      text: expect.stringContaining('ExecutionNotRedrivable'),
+    });
+    const again = await run(input({ executionArn }));
+    expect(again.result.output).toMatchObject({ outcome: 'done' });
+  });
+
+  it('mutes the state machine for its destination only, with the clicker and the end time', async () => {
+    const { result } = await run(input({ action: 'mute', muteSeconds: 3600 }));
+    expect(result.status).toBe('SUCCEEDED');
+    const items = await store.items();
+    const mute = items.find(
+      (i) =>
+        (i.sk as { S: string }).S === 'mute#arn:aws:states:eu-west-1:111122223333:stateMachine:etl-orders'
+    );
+    expect(mute).toMatchObject({
+      pk: { S: 'C0123456789' },
+      mutedBy: { S: 'U0ALICE' },
+      muteUntil: { N: String(Date.UTC(2026, 10, 30, 11, 42) / 1000) },
+    });
+  });
+
+  it('refuses a mute duration other than the two buttons', async () => {
+    const { result } = await run(input({ action: 'mute', muteSeconds: 999_999 }));
+    expect(result).toMatchObject({ status: 'FAILED', error: 'Actions.UnknownAction' });
+  });
+});
+
+describe('actions.asl.json: input nobody can send through the function', () => {
+  it('an unknown action allows nobody and does nothing', async () => {
+    const { result, calls } = await run(input({ action: 'delete' as never }));
+    expect(result.output).toMatchObject({ outcome: 'not-allowed' });
+    expect(calls.some((c) => c.resource !== 'http')).toBe(false);
+  });
+});
