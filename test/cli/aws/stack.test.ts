@@ -68,7 +68,7 @@ describe('output names', () => {
       'utf8'
     );
     const defined = [
-      ...[...source.matchAll(/this\.output\('([A-Za-z]+)'/g)].map((match) => match[1]),
+      ...[...source.matchAll(/this\.output\(\s*'([A-Za-z]+)'/g)].map((match) => match[1]),
       // The Slack-actions outputs are named once, in contract/actions.ts.
       ...[...source.matchAll(/this\.output\(ACTIONS_OUTPUTS\.([A-Za-z]+)/g)].map(
         (match) => ACTIONS_OUTPUTS[match[1] as keyof typeof ACTIONS_OUTPUTS]
