@@ -44,9 +44,8 @@ export interface Measured {
 /** Reads the formatter's `memorySize` from the construct, so the cost follows what is deployed. */
 export function formatterMemoryMb(constructFile: string): number {
   const source = readFileSync(constructFile, 'utf8');
-  const match = /new lambdaNodejs\.NodejsFunction\(this, 'Formatter',[\s\S]*?memorySize:\s*(\d+)/.exec(
-    source
-  );
+  // The formatter's settings, shared by its source-bundled and prebuilt forms.
+  const match = /const formatterProps = \{[\s\S]*?memorySize:\s*(\d+)/.exec(source);
   if (!match) throw new Error(`no memorySize for the Formatter in ${path.basename(constructFile)}`);
   return Number(match[1]);
 }

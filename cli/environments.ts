@@ -69,3 +69,15 @@ export function stateMachineArnOf(
   }
   return `arn:aws:states:${config.region ?? 'us-east-1'}:${config.account ?? '000000000000'}:stateMachine:${nameOrArn}`;
 }
+
+/** Whether cdk.json (when there is one) lists this environment. */
+export function environmentListed(name: string, cdkJson = 'cdk.json'): boolean {
+  try {
+    const environments = (
+      JSON.parse(readFileSync(cdkJson, 'utf8')) as { context?: { environments?: unknown } }
+    ).context?.environments;
+    return typeof environments === 'object' && environments !== null && name in environments;
+  } catch {
+    return false;
+  }
+}

@@ -26,3 +26,9 @@ export class CliError extends Error {
     this.exitCode = exitCode;
   }
 }
+
+/** The exit codes as `sfn-slack --help` states them. */
+export const EXIT_CODES_HELP =
+  'Exit codes: 0 ok, 1 the operation failed, 2 bad input or configuration\n' +
+  '(also a history with no or unrecognised events: the message is printed, then the warning),\n' +
+  '3 AWS unreachable or refused (no credentials, access denied, stack not found).';

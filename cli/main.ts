@@ -1,21 +1,44 @@
-import { type Command, CommanderError } from 'commander';
+/**
+ * Runs `sfn-slack` on an argument vector and returns the exit code. bin/sfn-slack.js calls it for the real
+ * process; tests call it in process with a captured Io.
+ */
+import { CommanderError } from 'commander';
+import { type Io, processIo } from './aws/io.js';
 import { CliError, ExitCode } from './errors.js';
 import { buildProgram } from './program.js';
 
-const program: Command = buildProgram();
-
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  if (error instanceof CommanderError) {
-    // Commander has already printed its message (unknown option, --help, --version).
-    process.exitCode = error.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
-  } else if (error instanceof CliError) {
-    process.stderr.write(`sfn-slack: ${error.message}\n`);
-    process.exitCode = error.exitCode;
-  } else {
+/** `argv` as `process.argv`: the node binary and the script first. */
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv]);
+    return ExitCode.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has printed its message (one line, see program.ts), the help or the version.
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
+    }
+    if (error instanceof CliError) {
+      io.stderr.write(`sfn-slack: ${error.message}\n`);
+      return error.exitCode;
+    }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`sfn-slack: unexpected error: ${message}\n`);
-    process.exitCode = ExitCode.failed;
+    io.stderr.write(`sfn-slack: unexpected error: ${oneLine(message)}\n`);
+    return ExitCode.failed;
   }
+}
+
+/**
+ * `sfn-slack … | head` closes the pipe early: that is the reader's choice, not an error, so the command stops
+ * quietly (exit 0) instead of printing an EPIPE stack trace.
+ */
+export function stopQuietlyOnBrokenPipe(stream: NodeJS.WriteStream = process.stdout): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(ExitCode.ok);
+    throw error;
+  });
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }

@@ -1,22 +1,46 @@
 /**
  * Reads the JSON files commands take (`--history`, `--event`) and checks their shape, so every command reports a
  * bad file the same way: one line naming the file and the problem (not found, not readable, not JSON at
- * line/column, not the expected shape). `render` and `preview` share it.
+ * line/column, not the expected shape). `-` reads standard input. `render`, `preview` and `start` share it.
  */
 import { readFile } from 'node:fs/promises';
 import type { StatusChangeEvent } from '../contract/formatter.js';
-import { isHistoryPage } from '../formatters/summarize/normalize.js';
+import { isHistoryPage, pageEvents } from '../formatters/summarize/normalize.js';
+import { readAll } from './aws/io.js';
 import { CliError, ExitCode } from './errors.js';
+
+/** The file name that means standard input (for inputs) or standard output (for `--out`). */
+export const STANDARD_STREAM = '-';
+
+/** How messages name an input: `the history file h.json`, or `the history on standard input`. */
+export function inputLabel(kind: InputKind, file: string): string {
+  return file === STANDARD_STREAM ? `the ${kind} on standard input` : `the ${kind} file ${file}`;
+}
+
+/** Only one input can come from standard input. */
+export function checkOneStdinInput(inputs: Readonly<Record<string, string | undefined>>): void {
+  const fromStdin = Object.entries(inputs).filter(([, file]) => file === STANDARD_STREAM);
+  if (fromStdin.length > 1) {
+    throw new CliError(
+      `${fromStdin.map(([option]) => option).join(' and ')} both read standard input: give a file for all but one`,
+      ExitCode.badInput
+    );
+  }
+}
 
 /** What the file holds, as named in messages: `the history file h.json …`. */
 export type InputKind = 'history' | 'event';
 
 /** Reads and parses a JSON file; any failure is a CliError (exit 2) naming the file and the problem. */
-export async function readJsonFile(file: string, kind: InputKind): Promise<unknown> {
-  const label = `the ${kind} file ${file}`;
+export async function readJsonFile(
+  file: string,
+  kind: InputKind,
+  stdin: NodeJS.ReadableStream = process.stdin
+): Promise<unknown> {
+  const label = inputLabel(kind, file);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = file === STANDARD_STREAM ? await readAll(stdin) : await readFile(file, 'utf8');
   } catch (error) {
     throw new CliError(`${label} ${readProblem(error)}`, ExitCode.badInput, { cause: error });
   }
@@ -64,9 +88,30 @@ export function historyPages(content: unknown, file: string): unknown[] {
     }
   }
   throw new CliError(
-    `the history file ${file} is not a GetExecutionHistory result: expected {"events": [...]} (or {"Events": [...]}), an array of those, or an array of events`,
+    `${inputLabel('history', file)} is not a GetExecutionHistory result: expected {"events": [...]} (or {"Events": [...]}), an array of those, or an array of events`,
     ExitCode.badInput
   );
+}
+
+/**
+ * A history the formatter can read nothing from: no events at all, or no event with a `type` and an `id`. The
+ * message can still be built (from the event alone), so commands print it and then report this with exit 2.
+ */
+export function historyProblem(pages: readonly unknown[], file: string): string | undefined {
+  const events = pages.flatMap((page) => [...pageEvents(page)]);
+  const where = inputLabel('history', file);
+  const fix = 'save it with `aws stepfunctions get-execution-history --execution-arn ARN`';
+  if (events.length === 0) return `${where} has no events, so the message shows only the event: ${fix}`;
+  const isEvent = (event: unknown) => {
+    if (typeof event !== 'object' || event === null) return false;
+    const record = event as Record<string, unknown>;
+    return typeof (record.type ?? record.Type) === 'string' && (record.id ?? record.Id) !== undefined;
+  };
+  const recognised = events.filter(isEvent).length;
+  if (recognised === 0) {
+    return `${where} has ${events.length} item(s) but no history event (each needs "type" and "id"): ${fix}`;
+  }
+  return undefined;
 }
 
 /** The event file's content as a status-change event: the EventBridge event, or its `detail` alone. */
@@ -80,7 +125,7 @@ export function statusChangeEventOf(content: unknown, file: string): StatusChang
     if (isDetail(record)) return { detail: record as unknown as StatusChangeEvent['detail'] };
   }
   throw new CliError(
-    `the event file ${file} is not a Step Functions status-change event: expected an EventBridge event with detail.executionArn and detail.status (or the detail itself)`,
+    `${inputLabel('event', file)} is not a Step Functions status-change event: expected an EventBridge event with detail.executionArn and detail.status (or the detail itself)`,
     ExitCode.badInput
   );
 }

@@ -2,7 +2,8 @@
  * Builds the CDK app: one `SfnSlackNotifier-<env>` stack per selected environment (`-c env=<name>`, or all of
  * them), plus `SfnSlackNotifierSource-<env>` for a central environment (one with `sources`), checked by cdk-nag (AwsSolutions and Serverless packs) during synthesis.
  */
-import { App, type AppProps, Validations } from 'aws-cdk-lib';
+import { App, type AppProps, type IStackSynthesizer, Validations } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { loadEnvironments } from './config.js';
 import { NotifierStack, notifierStackName } from './stacks/notifier-stack.js';
@@ -14,6 +15,16 @@ export interface BuildAppOptions {
    * @default - formatters/handler.ts of this project
    */
   readonly formatterEntry?: string;
+  /**
+   * The formatter's code, already bundled (SlackNotifierProps.formatterCode).
+   * @default - see formatterEntry
+   */
+  readonly formatterCode?: () => lambda.Code;
+  /**
+   * Makes each stack's synthesizer (scripts/standalone-template.ts: assets from template parameters).
+   * @default - the CDK's default synthesizer (a bootstrapped account)
+   */
+  readonly synthesizer?: () => IStackSynthesizer;
 }
 
 export function buildApp(props?: AppProps, options: BuildAppOptions = {}): App {
@@ -29,6 +40,8 @@ export function buildApp(props?: AppProps, options: BuildAppOptions = {}): App {
       description: `sfn-slack-notifier (${config.name}): Step Functions execution results in Slack`,
       config,
       ...(options.formatterEntry === undefined ? {} : { formatterEntry: options.formatterEntry }),
+      ...(options.formatterCode === undefined ? {} : { formatterCode: options.formatterCode() }),
+      ...(options.synthesizer === undefined ? {} : { synthesizer: options.synthesizer() }),
       ...(config.account === undefined && config.region === undefined
         ? {}
         : { env: { account: config.account, region: config.region } }),

@@ -10,6 +10,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { fromIni } from '@aws-sdk/credential-providers';
+import { CliError, ExitCode } from '../errors.js';
 
 export interface AwsOptions {
   /**
@@ -51,11 +52,34 @@ export function clientConfig(options: AwsOptions): {
   return {
     ...(options.region ? { region: options.region } : {}),
     ...(options.profile
-      ? { profile: options.profile, credentials: fromIni({ profile: options.profile }) }
+      ? { profile: options.profile, credentials: profileCredentials(options.profile) }
       : {}),
     maxAttempts: MAX_ATTEMPTS,
     retryMode: 'adaptive',
   };
+}
+
+/**
+ * The profile's credentials; a profile that exists but yields none is reported as that (not as "pass --profile"):
+ * cli/aws/context.ts has already checked that it exists.
+ */
+function profileCredentials(profile: string): ReturnType<typeof fromIni> {
+  const provider = fromIni({ profile });
+  return async (identityProperties) => {
+    try {
+      return await provider(identityProperties);
+    } catch (error) {
+      throw new CliError(
+        `the profile ${profile} has no usable credentials (${oneLine((error as Error).message)}): add aws_access_key_id and aws_secret_access_key, role_arn with source_profile, or SSO settings to it, or run \`aws sso login --profile ${profile}\``,
+        ExitCode.aws,
+        { cause: error }
+      );
+    }
+  };
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 export function createClients(options: AwsOptions = {}): AwsClients {

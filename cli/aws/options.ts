@@ -1,33 +1,9 @@
-/** The options every operator command shares: `--env`, `--region`, `--profile`. */
-import { type Command, Option } from 'commander';
+/** `--env` as the commands with a stack read it (the options themselves: cli/convention.ts). */
 import { CliError, ExitCode } from '../errors.js';
 import type { AwsOptions } from './clients.js';
 
 export interface EnvOptions extends AwsOptions {
   readonly env?: string;
-}
-
-/** Option descriptions a command words its own way (`preview` uses `--env` only as a display name). */
-export interface AwsOptionHelp {
-  /** @default 'environment: the stack SfnSlackNotifier-<name>' */
-  readonly env?: string;
-  /** @default 'AWS region (default: AWS_REGION, then the profile’s region)' */
-  readonly region?: string;
-}
-
-/**
- * Adds `--env`, `--region` and `--profile` to a command. `--env` defaults to SFN_SLACK_ENV (commander shows it as
- * "(env: SFN_SLACK_ENV)"); descriptions are single lines, which commander wraps to the terminal's width.
- */
-export function addAwsOptions(command: Command, help: AwsOptionHelp = {}): Command {
-  return command
-    .addOption(
-      new Option('-e, --env <name>', help.env ?? 'environment: the stack SfnSlackNotifier-<name>').env(
-        'SFN_SLACK_ENV'
-      )
-    )
-    .option('--region <region>', help.region ?? 'AWS region (default: AWS_REGION, then the profile’s region)')
-    .option('--profile <name>', 'AWS profile of ~/.aws/config (default: the SDK’s default credential chain)');
 }
 
 /** The environment name, or a CliError that says how to give one. */
@@ -44,11 +20,4 @@ export function resolveEnv(options: EnvOptions): string {
     );
   }
   return env;
-}
-
-export function awsOptions(options: EnvOptions): AwsOptions {
-  return {
-    ...(options.region ? { region: options.region } : {}),
-    ...(options.profile ? { profile: options.profile } : {}),
-  };
 }

@@ -25,16 +25,18 @@ import {
 } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { ACTIONS_OUTPUTS } from '../../contract/actions.js';
 import type { DeliveryMessage } from '../../contract/formatter.js';
 import { PING_TYPE } from '../../formatters/actions/payload.js';
 import { signSlackRequest } from '../../formatters/actions/signature.js';
 import { type AwsClients, createClients } from '../aws/clients.js';
+import { resolveAwsContext } from '../aws/context.js';
 import { toCliError } from '../aws/errors.js';
-import { type Io, processIo } from '../aws/io.js';
-import { addAwsOptions, awsOptions, type EnvOptions, resolveEnv } from '../aws/options.js';
+import { envOf, type Io, processIo } from '../aws/io.js';
+import { type EnvOptions, resolveEnv } from '../aws/options.js';
 import { REQUIRED_OUTPUTS, readStack, type StackInfo, stackName } from '../aws/stack.js';
+import { applyConvention, type OutputFormat } from '../convention.js';
 import { CliError, ExitCode } from '../errors.js';
 import { webhookParameterName } from './setup.js';
 
@@ -56,7 +58,7 @@ export interface Check {
 /** Errors that mean AWS itself is out of reach: no check can say anything useful then. */
 const FATAL_CODES = /^(no AWS credentials|no AWS region|AWS credentials expired|could not reach AWS)/;
 
-export function register(program: Command, io: Io = processIo()): void {
+export function register(program: Command, io: Io = processIo(), makeClients = createClients): void {
   const command = program
     .command('doctor')
     .summary('check an environment end to end (stack, connection, state machines, watch list, DLQ)')
@@ -72,15 +74,17 @@ export function register(program: Command, io: Io = processIo()): void {
       '--channel <id>',
       'channel for --send-test in channel mode, e.g. C0123456789 or #alerts (default: the stack’s SlackChannel output)'
     )
-    .option('--json', 'print the checks as JSON ({env, stackName, ok, checks}) instead of the checklist')
-    .addHelpText(
-      'after',
-      '\nExamples:\n' +
-        '  sfn-slack doctor --env prod\n' +
-        '  sfn-slack doctor --env dev --send-test --channel C0123456789'
-    );
-  addAwsOptions(command).action(async (options: DoctorOptions) => {
-    await runDoctor(options, io, createClients(awsOptions(options)));
+    .addOption(new Option('--json', 'old spelling of --output json').hideHelp());
+  applyConvention(command, {
+    env: 'stack',
+    aws: 'always',
+    output: 'text',
+    outputHelp: 'text (default) the checklist, json one document {env, stackName, ok, checks}',
+    examples: ['sfn-slack doctor --env prod', 'sfn-slack doctor --env dev --send-test --channel C0123456789'],
+  }).action(async (options: DoctorOptions & { output: OutputFormat }) => {
+    resolveEnv(options);
+    const clients = makeClients(await resolveAwsContext(options, envOf(io)));
+    await runDoctor({ ...options, json: options.json === true || options.output === 'json' }, io, clients);
   });
 }
 

@@ -14,9 +14,11 @@ import type { Command } from 'commander';
 import { explainRoutes, TAG_KEYS } from '../../contract/routes.js';
 import type { EnvironmentConfig } from '../../contract/settings.js';
 import { type AwsClients, createClients } from '../aws/clients.js';
+import { resolveAwsContext } from '../aws/context.js';
 import { aws } from '../aws/errors.js';
-import { type Io, processIo } from '../aws/io.js';
-import { addAwsOptions, awsOptions, type EnvOptions, resolveEnv } from '../aws/options.js';
+import { envOf, type Io, processIo } from '../aws/io.js';
+import { type EnvOptions, resolveEnv } from '../aws/options.js';
+import { applyConvention } from '../convention.js';
 import { readEnvironment } from '../environments.js';
 import { CliError, ExitCode } from '../errors.js';
 
@@ -158,9 +160,16 @@ export async function runMutes(options: MuteOptions, io: Io, clients: AwsClients
   if (count === 0) io.stdout.write(`no state machine of ${config.name} is muted\n`);
 }
 
-export function register(program: Command, io: Io = processIo()): void {
-  const common = (command: Command) =>
-    addAwsOptions(command.option('--cdk-json <path>', 'the cdk.json with the environment', 'cdk.json'));
+export function register(program: Command, io: Io = processIo(), makeClients = createClients): void {
+  const common = (command: Command, examples: string[]) =>
+    applyConvention(command.option('--cdk-json <path>', 'the cdk.json with the environment', 'cdk.json'), {
+      env: 'stack',
+      aws: 'always',
+      output: 'text',
+      outputHelp: 'text (default) one line per machine',
+      examples,
+    });
+  const clients = async (options: MuteOptions) => makeClients(await resolveAwsContext(options, envOf(io)));
   const mute = program
     .command('mute <state-machine>')
     .summary('hold a state machine’s notifications for a while; they are summed up when the mute ends')
@@ -169,21 +178,24 @@ export function register(program: Command, io: Io = processIo()): void {
         'holds its notifications until then, counts them, and posts one summary per channel when the mute ends.\n' +
         'The state machine is a name (in the environment’s account and region) or an ARN.'
     )
-    .requiredOption('--for <duration>', 'how long: 30m, 2h, 1d (at most 7d)')
-    .addHelpText('after', '\nExample:\n  sfn-slack mute nightly-etl --for 2h --env prod');
-  common(mute).action(async (machine: string, options: MuteOptions) => {
-    await runMute(machine, options, io, createClients(awsOptions(options)));
-  });
+    .option('--for <duration>', 'how long: 30m, 2h, 1d (at most 7d; required)');
+  common(mute, ['sfn-slack mute nightly-etl --for 2h --env prod']).action(
+    async (machine: string, options: MuteOptions) => {
+      await runMute(machine, options, io, await clients(options));
+    }
+  );
   const unmute = program
     .command('unmute <state-machine>')
     .summary('end a mute now; the summary of what was held goes out within 15 minutes');
-  common(unmute).action(async (machine: string, options: MuteOptions) => {
-    await runUnmute(machine, options, io, createClients(awsOptions(options)));
-  });
+  common(unmute, ['sfn-slack unmute nightly-etl --env prod']).action(
+    async (machine: string, options: MuteOptions) => {
+      await runUnmute(machine, options, io, await clients(options));
+    }
+  );
   const mutes = program
     .command('mutes')
     .summary('list the muted state machines of an environment and what they hold');
-  common(mutes).action(async (options: MuteOptions) => {
-    await runMutes(options, io, createClients(awsOptions(options)));
+  common(mutes, ['sfn-slack mutes --env prod']).action(async (options: MuteOptions) => {
+    await runMutes(options, io, await clients(options));
   });
 }

@@ -7,19 +7,28 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DescribeExecutionCommand, paginateGetExecutionHistory, type SFNClient } from '@aws-sdk/client-sfn';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { NotifierSettings, SlackMessage, StatusChangeEvent } from '../../contract/formatter.js';
 import { formatExecution, TemplateError } from '../../formatters/format.js';
 import { blockKitBuilderUrl } from '../../preview/block-kit-builder.js';
 import { renderHtml } from '../../preview/html.js';
 import { renderTerminal } from '../../preview/terminal.js';
-import { isExecutionArn, parseArn } from '../aws/arn.js';
+import { isExecutionArn } from '../aws/arn.js';
 import { createClients } from '../aws/clients.js';
+import { resolveAwsContext } from '../aws/context.js';
 import { aws, toCliError } from '../aws/errors.js';
-import { type Io, processIo } from '../aws/io.js';
-import { addAwsOptions, awsOptions, type EnvOptions } from '../aws/options.js';
+import { envOf, type Io, processIo, useColor } from '../aws/io.js';
+import type { EnvOptions } from '../aws/options.js';
+import { applyConvention, type OutputFormat } from '../convention.js';
 import { CliError, ExitCode } from '../errors.js';
-import { historyPages, readJsonFile, statusChangeEventOf } from '../read-input.js';
+import {
+  checkOneStdinInput,
+  historyPages,
+  historyProblem,
+  readJsonFile,
+  STANDARD_STREAM,
+  statusChangeEventOf,
+} from '../read-input.js';
 import { statusChangeEvent } from './renotify.js';
 
 export interface PreviewOptions extends EnvOptions {
@@ -28,52 +37,67 @@ export interface PreviewOptions extends EnvOptions {
   readonly event?: string;
   readonly template?: string;
   readonly mention?: string;
-  /** @default '.sfn-slack/preview.html' */
+  /** Where to write the HTML page; `-` writes it to standard output. @default '.sfn-slack/preview.html' (text output) */
   readonly out?: string;
-  /** Print the message JSON instead of the readable rendering. */
+  /** False with `--no-html`: no HTML page. @default true */
+  readonly html?: boolean;
+  /** Print the Block Kit Builder link (about 3,600 characters for a typical message). @default false */
+  readonly builderUrl?: boolean;
+  /** @default 'text' */
+  readonly output?: OutputFormat;
+  /** Old spelling of `--output json`. */
   readonly json?: boolean;
 }
 
 export const DEFAULT_PREVIEW_PATH = '.sfn-slack/preview.html';
 
-export function register(program: Command, io: Io = processIo()): void {
+export function register(program: Command, io: Io = processIo(), makeClients = createClients): void {
   const command = program
     .command('preview')
-    .summary('show the Slack message for an execution as text, as an HTML page and as a Block Kit link')
+    .summary('show the Slack message for an execution as text or JSON, and as an HTML page')
     .description(
       'Show the Slack message an execution produces, without posting it.\n\n' +
         'From AWS, --execution-arn reads the execution and its whole history (every page). From files, ' +
         '--history takes a GetExecutionHistory response (or an array of them) and --event the EventBridge ' +
-        'status-change event; no AWS access is needed.\n\n' +
-        'Prints the message as text, writes an HTML page that looks like it in Slack (--out), and prints a link ' +
-        'that opens the blocks in Slack’s Block Kit Builder. The text (or, with --json, the message JSON) goes ' +
-        'to standard output, the two other lines to standard error.'
+        'status-change event ("-" reads standard input); no AWS access is needed.\n\n' +
+        'Prints the message as text (--output json: the message JSON) on standard output and, for text, writes ' +
+        'an HTML page that looks like it in Slack (--out; "-" writes the page to standard output instead, ' +
+        '--no-html skips it). --builder-url also prints a link that opens the blocks in Slack’s Block Kit Builder.'
     )
     .option('--execution-arn <arn>', 'a Standard execution to read from AWS')
     .option('--history <file>', 'GetExecutionHistory JSON: one response ({events}) or an array of them')
     .option('--event <file>', 'EventBridge "Step Functions Execution Status Change" event JSON')
     .option('--template <name>', 'detailed, compact, or a path to a .jsonata file (default: detailed)')
     .option('--mention <mention>', 'mention added on failure, e.g. <!subteam^S0123>')
-    .option('--out <file>', 'where to write the HTML preview', DEFAULT_PREVIEW_PATH)
-    .option('--json', 'print the message JSON instead of the readable text')
-    .addHelpText(
-      'after',
-      '\nExamples:\n' +
-        '  sfn-slack preview --history examples/nightly-etl-failed.history.json \\\n' +
-        '    --event examples/nightly-etl-failed.event.json --env prod\n' +
-        '  sfn-slack preview --profile prod \\\n' +
-        '    --execution-arn arn:aws:states:eu-west-1:111122223333:execution:etl:run-42'
-    );
-  addAwsOptions(command, {
-    env: 'environment name shown in the message; no stack is read',
-    region: 'AWS region for --execution-arn (default: the ARN’s region)',
+    .option(
+      '--out <file>',
+      `where to write the HTML page, - for standard output (default: ${DEFAULT_PREVIEW_PATH})`
+    )
+    .option('--no-html', 'do not write the HTML page')
+    .option('--builder-url', 'also print the Block Kit Builder link (long: the blocks are in the URL)')
+    .addOption(new Option('--json', 'old spelling of --output json').hideHelp());
+  applyConvention(command, {
+    env: 'display',
+    aws: 'with-arn',
+    output: 'text',
+    outputHelp: 'text (default) the message as it reads in Slack, json the message JSON',
+    examples: [
+      'sfn-slack preview --history examples/nightly-etl-failed.history.json \\\n' +
+        '    --event examples/nightly-etl-failed.event.json --env prod',
+      'sfn-slack preview --profile prod \\\n' +
+        '    --execution-arn arn:aws:states:eu-west-1:111122223333:execution:etl:run-42',
+    ],
   }).action(async (options: PreviewOptions) => {
-    await runPreview(options, io);
+    const sfn = options.executionArn
+      ? makeClients(await resolveAwsContext(options, envOf(io), options.executionArn)).sfn
+      : undefined;
+    await runPreview(options, io, sfn);
   });
 }
 
 export async function runPreview(options: PreviewOptions, io: Io, sfn?: SFNClient): Promise<SlackMessage> {
-  const { event, pages } = await loadExecution(options, sfn);
+  checkOneStdinInput({ '--history': options.history, '--event': options.event });
+  const { event, pages } = await loadExecution(options, io, sfn);
   const settings: Partial<NotifierSettings> = {
     ...(options.env ? { environment: options.env } : {}),
     ...(options.template ? { template: options.template } : {}),
@@ -89,34 +113,44 @@ export async function runPreview(options: PreviewOptions, io: Io, sfn?: SFNClien
     throw error;
   }
 
-  if (options.json) {
-    io.stdout.write(`${JSON.stringify(message, null, 2)}\n`);
-  } else {
-    // Styles only on a terminal, and never when NO_COLOR is set (https://no-color.org).
-    const ansi = io.stdout.isTTY === true && !process.env.NO_COLOR;
-    io.stdout.write(renderTerminal(message, { ansi }));
-  }
-  const out = path.resolve(options.out ?? DEFAULT_PREVIEW_PATH);
+  const json = options.json === true || options.output === 'json';
+  const htmlToStdout = options.html !== false && options.out === STANDARD_STREAM;
+  // The page is written for the text rendering, or when asked for by name; with JSON output standard output
+  // stays one document and a page nobody asked for is never a reason to fail.
+  const writeHtml = options.html !== false && (options.out !== undefined || !json);
   const title = `${event?.detail.name ?? 'execution'} ${event?.detail.status ?? ''}`.trim();
-  try {
-    await mkdir(path.dirname(out), { recursive: true });
-    await writeFile(out, renderHtml(message, { title: `Preview: ${title}` }));
-  } catch (error) {
-    throw new CliError(
-      `cannot write the HTML preview to ${out}: ${(error as Error).message}`,
-      ExitCode.badInput,
-      {
-        cause: error,
+  const page = () => renderHtml(message, { title: `Preview: ${title}` });
+
+  if (htmlToStdout) io.stdout.write(page());
+  else if (json) io.stdout.write(`${JSON.stringify(message, null, 2)}\n`);
+  else io.stdout.write(renderTerminal(message, { ansi: useColor(io.stdout, envOf(io)) }));
+
+  // Status lines go to stderr so standard output stays pipeable.
+  if (writeHtml && !htmlToStdout) {
+    const out = path.resolve(options.out ?? DEFAULT_PREVIEW_PATH);
+    try {
+      await mkdir(path.dirname(out), { recursive: true });
+      await writeFile(out, page());
+      io.stderr.write(`\nHTML preview: ${out}\n`);
+    } catch (error) {
+      const problem = `cannot write the HTML preview to ${out} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+      if (options.out !== undefined) {
+        throw new CliError(`${problem}: give another --out, or --no-html`, ExitCode.badInput, {
+          cause: error,
+        });
       }
-    );
+      io.stderr.write(`sfn-slack: warning: ${problem}: pass --out <file> or --no-html\n`);
+    }
   }
-  // Status lines go to stderr so `--json` output stays pipeable.
-  io.stderr.write(`\nHTML preview: ${out}\nBlock Kit Builder: ${blockKitBuilderUrl(message)}\n`);
+  if (options.builderUrl) io.stderr.write(`Block Kit Builder: ${blockKitBuilderUrl(message)}\n`);
+  const problem = options.history ? historyProblem(pages, options.history) : undefined;
+  if (problem) throw new CliError(problem, ExitCode.badInput);
   return message;
 }
 
 async function loadExecution(
   options: PreviewOptions,
+  io: Io,
   sfn?: SFNClient
 ): Promise<{ event?: StatusChangeEvent; pages: unknown[] }> {
   if (options.executionArn) {
@@ -132,8 +166,8 @@ async function loadExecution(
         ExitCode.badInput
       );
     }
-    const region = options.region ?? parseArn(options.executionArn)?.region;
-    const client = sfn ?? createClients(awsOptions({ ...options, ...(region ? { region } : {}) })).sfn;
+    const client =
+      sfn ?? createClients(await resolveAwsContext(options, envOf(io), options.executionArn)).sfn;
     return readLiveExecution(client, options.executionArn);
   }
   if (!options.history && !options.event) {
@@ -142,9 +176,9 @@ async function loadExecution(
       ExitCode.badInput
     );
   }
-  const history = options.history ? await readJsonFile(options.history, 'history') : undefined;
+  const history = options.history ? await readJsonFile(options.history, 'history', io.stdin) : undefined;
   const event = options.event
-    ? statusChangeEventOf(await readJsonFile(options.event, 'event'), options.event)
+    ? statusChangeEventOf(await readJsonFile(options.event, 'event', io.stdin), options.event)
     : undefined;
   return {
     ...(event ? { event } : {}),

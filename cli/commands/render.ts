@@ -3,14 +3,24 @@
  * template can be tried without deploying anything.
  */
 import { type Command, Option } from 'commander';
+import type { SlackMessage } from '../../contract/formatter.js';
 import { BUILT_IN_TEMPLATES, DEFAULT_TEMPLATE } from '../../contract/templates.js';
 import { formatExecution, TemplateError } from '../../formatters/format.js';
+import { renderTerminal } from '../../preview/terminal.js';
+import { envOf, type Io, processIo, useColor } from '../aws/io.js';
+import { applyConvention, type OutputFormat } from '../convention.js';
 import { CliError, ExitCode } from '../errors.js';
-import { historyPages, readJsonFile, statusChangeEventOf } from '../read-input.js';
+import {
+  checkOneStdinInput,
+  historyPages,
+  historyProblem,
+  readJsonFile,
+  statusChangeEventOf,
+} from '../read-input.js';
 
 export interface RenderOptions {
   /** GetExecutionHistory output: `{events}`/`{Events}`, an array of such pages, or an array of events. */
-  readonly history: string;
+  readonly history?: string;
   /** An EventBridge status-change event, or its `detail`. @default - none */
   readonly event?: string;
   /** `detailed`, `compact` or a path to a .jsonata file. @default 'detailed' */
@@ -31,9 +41,29 @@ export async function renderCommand(
   options: RenderOptions,
   warn: (warning: string) => void = () => undefined
 ): Promise<string> {
-  const pages = historyPages(await readJsonFile(options.history, 'history'), options.history);
+  return JSON.stringify((await renderMessage(options, warn)).message, null, 2);
+}
+
+/**
+ * The message, and the problem of a history it could read no event from (the caller prints the message, then
+ * reports the problem with exit 2).
+ */
+export async function renderMessage(
+  options: RenderOptions,
+  warn: (warning: string) => void = () => undefined,
+  stdin: NodeJS.ReadableStream = process.stdin
+): Promise<{ message: SlackMessage; problem?: string }> {
+  if (options.history === undefined) {
+    throw new CliError(
+      'render needs --history <file>: save one with `aws stepfunctions get-execution-history --execution-arn ARN > history.json`',
+      ExitCode.badInput
+    );
+  }
+  checkOneStdinInput({ '--history': options.history, '--event': options.event });
+  const pages = historyPages(await readJsonFile(options.history, 'history', stdin), options.history);
+  const problem = historyProblem(pages, options.history);
   const event = options.event
-    ? statusChangeEventOf(await readJsonFile(options.event, 'event'), options.event)
+    ? statusChangeEventOf(await readJsonFile(options.event, 'event', stdin), options.event)
     : undefined;
   try {
     const environment = options.env ?? options.environment;
@@ -47,7 +77,7 @@ export async function renderCommand(
       },
     });
     for (const warning of warnings) warn(warning);
-    return JSON.stringify(message, null, 2);
+    return { message, ...(problem ? { problem } : {}) };
   } catch (error) {
     if (error instanceof TemplateError)
       throw new CliError(error.message, ExitCode.badInput, { cause: error });
@@ -55,27 +85,49 @@ export async function renderCommand(
   }
 }
 
-export function register(program: Command): void {
-  program
+export function register(program: Command, io: Io = processIo()): void {
+  const command = program
     .command('render')
     .summary('print the Slack message for a saved execution history')
     .description(
-      'Print the Slack message (JSON: text + blocks) the formatter makes from a saved GetExecutionHistory result.\n' +
-        'Nothing is posted; use it to try a template. Save a history with:\n' +
-        '  aws stepfunctions get-execution-history --execution-arn ARN --no-include-execution-data > history.json'
+      'Print the Slack message (JSON: text + blocks) the formatter makes from a saved GetExecutionHistory ' +
+        'result. Nothing is posted; use it to try a template. --output text prints it as it reads in Slack ' +
+        'instead. "-" as a file reads standard input.\n\n' +
+        'Save a history with `aws stepfunctions get-execution-history --execution-arn ARN ' +
+        '--no-include-execution-data > history.json`.'
     )
-    .requiredOption('--history <file>', 'GetExecutionHistory output (JSON)')
-    .option('--event <file>', 'EventBridge "Step Functions Execution Status Change" event (JSON)')
+    .option('--history <file>', 'GetExecutionHistory output (JSON; - for standard input); required')
+    .option(
+      '--event <file>',
+      'EventBridge "Step Functions Execution Status Change" event (JSON; - for standard input)'
+    )
     .option(
       '--template <name|path>',
       `${BUILT_IN_TEMPLATES.join(', ')}, or a path to a .jsonata file`,
       DEFAULT_TEMPLATE
     )
-    .option('--env <name>', 'environment name shown in the message')
     .addOption(new Option('--environment <name>', 'old name of --env').hideHelp())
-    .option('--mention <mention>', 'mention added to failure messages, e.g. "<!subteam^S0123>"')
-    .action(async (options: RenderOptions) => {
-      const output = await renderCommand(options, (warning) => process.stderr.write(`warning: ${warning}\n`));
-      process.stdout.write(`${output}\n`);
-    });
+    .option('--mention <mention>', 'mention added to failure messages, e.g. "<!subteam^S0123>"');
+  applyConvention(command, {
+    env: 'display',
+    aws: 'never',
+    output: 'json',
+    outputHelp: 'json (default) the message JSON, text the message as it reads in Slack',
+    examples: [
+      'sfn-slack render --history history.json --event event.json --env prod',
+      'aws stepfunctions get-execution-history --execution-arn "$ARN" \\\n' +
+        '    | sfn-slack render --history - --output text',
+    ],
+  }).action(async (options: RenderOptions & { output: OutputFormat }) => {
+    const env = envOf(io);
+    const warnings: string[] = [];
+    const { message, problem } = await renderMessage(options, (warning) => warnings.push(warning), io.stdin);
+    for (const warning of warnings) io.stderr.write(`sfn-slack: warning: ${warning}\n`);
+    io.stdout.write(
+      options.output === 'text'
+        ? renderTerminal(message, { ansi: useColor(io.stdout, env) })
+        : `${JSON.stringify(message, null, 2)}\n`
+    );
+    if (problem) throw new CliError(problem, ExitCode.badInput);
+  });
 }

@@ -14,11 +14,14 @@ import type { Command } from 'commander';
 import type { StatusChangeEvent } from '../../contract/formatter.js';
 import { executionConsoleUrl, isExecutionArn, parseArn } from '../aws/arn.js';
 import { type AwsClients, createClients } from '../aws/clients.js';
+import { resolveAwsContext } from '../aws/context.js';
 import { aws, toCliError } from '../aws/errors.js';
-import { type Io, processIo } from '../aws/io.js';
-import { addAwsOptions, awsOptions, type EnvOptions, resolveEnv } from '../aws/options.js';
+import { envOf, type Io, processIo } from '../aws/io.js';
+import { type EnvOptions, resolveEnv } from '../aws/options.js';
 import { readStack, requireOutput } from '../aws/stack.js';
+import { applyConvention, type OutputFormat } from '../convention.js';
 import { CliError, ExitCode } from '../errors.js';
+import { outputIo, report } from '../output.js';
 
 export interface RenotifyOptions extends EnvOptions {
   readonly executionArn?: string;
@@ -33,7 +36,7 @@ export interface RenotifyOptions extends EnvOptions {
  */
 const MAX_EVENT_BYTES = 200 * 1024;
 
-export function register(program: Command, io: Io = processIo()): void {
+export function register(program: Command, io: Io = processIo(), makeClients = createClients): void {
   const command = program
     .command('renotify')
     .summary('send the notification of a past execution again (backfill or a lost notification)')
@@ -45,18 +48,33 @@ export function register(program: Command, io: Io = processIo()): void {
         'derived from them); --force sends it again. A running execution is refused: its notification goes ' +
         'out when it finishes.'
     )
-    .requiredOption('--execution-arn <arn>', 'the watched execution to notify about')
+    .option('--execution-arn <arn>', 'the watched execution to notify about (required)')
     .option('--force', 'notify again even if this execution was already renotified')
-    .option('--dry-run', 'print the event that would be sent; start nothing')
-    .addHelpText(
-      'after',
-      '\nExamples:\n' +
-        '  ARN=arn:aws:states:eu-west-1:111122223333:execution:etl:run-42\n' +
-        '  sfn-slack renotify --env prod --execution-arn "$ARN" --dry-run\n' +
-        '  sfn-slack renotify --env prod --execution-arn "$ARN"'
-    );
-  addAwsOptions(command).action(async (options: RenotifyOptions) => {
-    await runRenotify(options, io, createClients(awsOptions(options)));
+    .option('--dry-run', 'print the event that would be sent; start nothing');
+  applyConvention(command, {
+    env: 'stack',
+    aws: 'always',
+    output: 'text',
+    outputHelp: 'text (default) for a person, json one document: the event and the notifier execution',
+    examples: [
+      'sfn-slack renotify --env prod --dry-run \\\n' +
+        '    --execution-arn arn:aws:states:eu-west-1:111122223333:execution:etl:run-42',
+      'sfn-slack renotify --env prod \\\n' +
+        '    --execution-arn arn:aws:states:eu-west-1:111122223333:execution:etl:run-42',
+    ],
+  }).action(async (options: RenotifyOptions & { output: OutputFormat }) => {
+    const env = resolveEnv(options);
+    if (options.executionArn === undefined) {
+      throw new CliError(
+        'renotify needs --execution-arn <arn>: the watched execution to notify about',
+        ExitCode.badInput
+      );
+    }
+    // The execution's region, unless --region says otherwise: the notifier of a region watches that region.
+    const clients = makeClients(await resolveAwsContext(options, envOf(io), options.executionArn));
+    const output = outputIo(io, options.output);
+    await runRenotify(options, output.io, clients);
+    output.finish({ command: 'renotify', env });
   });
 }
 
@@ -81,6 +99,13 @@ export async function runRenotify(options: RenotifyOptions, io: Io, clients: Aws
   const event = statusChangeEvent(execution);
   const name = renotifyExecutionName(event, options.force ? io.now() : undefined);
 
+  report(io, {
+    executionArn,
+    status: execution.status,
+    notifierExecutionName: name,
+    dryRun: options.dryRun === true,
+    event,
+  });
   if (options.dryRun) {
     io.stdout.write(
       `Dry run: would start the notifier of ${env} as ${name} with:\n${JSON.stringify(event, null, 2)}\n`
@@ -93,6 +118,7 @@ export async function runRenotify(options: RenotifyOptions, io: Io, clients: Aws
     const started = await clients.sfn.send(
       new StartExecutionCommand({ stateMachineArn: notifierArn, name, input: JSON.stringify(event) })
     );
+    report(io, { notifierExecutionArn: started.executionArn });
     io.stdout.write(
       `✓ Started the notifier for ${executionArn} (${execution.status})\n` +
         `  ${started.executionArn}\n  ${executionConsoleUrl(started.executionArn ?? '')}\n`

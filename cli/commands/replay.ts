@@ -29,11 +29,14 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
 import { type AwsClients, createClients } from '../aws/clients.js';
+import { resolveAwsContext } from '../aws/context.js';
 import { aws, toCliError } from '../aws/errors.js';
-import { type Io, processIo } from '../aws/io.js';
-import { addAwsOptions, awsOptions, type EnvOptions, resolveEnv } from '../aws/options.js';
+import { envOf, type Io, processIo } from '../aws/io.js';
+import { type EnvOptions, resolveEnv } from '../aws/options.js';
 import { readStack, requireOutput, type StackInfo } from '../aws/stack.js';
+import { applyConvention, type OutputFormat } from '../convention.js';
 import { CliError, ExitCode } from '../errors.js';
+import { outputIo, report } from '../output.js';
 
 export interface ReplayOptions extends EnvOptions {
   readonly dryRun?: boolean;
@@ -48,7 +51,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Polls in a row that may find no move task at all before replay gives up following it. */
 const MAX_UNLISTED_POLLS = 5;
 
-export function register(program: Command, io: Io = processIo()): void {
+export function register(program: Command, io: Io = processIo(), makeClients = createClients): void {
   const command = program
     .command('replay')
     .summary('move failed notifications from the dead-letter queue back to delivery, or redrive the notifier')
@@ -67,15 +70,22 @@ export function register(program: Command, io: Io = processIo()): void {
     .option(
       '--notifier',
       `redrive failed notifier executions of the last ${REDRIVE_WINDOW_DAYS} days instead`
-    )
-    .addHelpText(
-      'after',
-      '\nExamples:\n' +
-        '  sfn-slack replay --env prod --dry-run     # see what would move\n' +
-        '  sfn-slack replay --env prod               # move it back to delivery'
     );
-  addAwsOptions(command).action(async (options: ReplayOptions) => {
-    await runReplay(options, io, createClients(awsOptions(options)));
+  applyConvention(command, {
+    env: 'stack',
+    aws: 'always',
+    output: 'text',
+    outputHelp: 'text (default) progress for a person, json one document: what moved or would move',
+    examples: [
+      'sfn-slack replay --env prod --dry-run     # see what would move',
+      'sfn-slack replay --env prod               # move it back to delivery',
+    ],
+  }).action(async (options: ReplayOptions & { output: OutputFormat }) => {
+    const env = resolveEnv(options);
+    const clients = makeClients(await resolveAwsContext(options, envOf(io)));
+    const output = outputIo(io, options.output);
+    await runReplay(options, output.io, clients);
+    output.finish({ command: 'replay', env });
   });
 }
 
@@ -105,6 +115,7 @@ async function peekDeadLetterQueue(stack: StackInfo, io: Io, clients: AwsClients
   const depth = await dlqDepth(clients, dlqUrl);
   if (depth === 0) {
     io.stdout.write(`The dead-letter queue of ${stack.env} is empty: nothing to replay.\n`);
+    report(io, { dryRun: true, depth: 0, messages: [] });
     return;
   }
   // VisibilityTimeout 0 leaves each message visible: this is a look, not a take. Nothing is deleted.
@@ -133,6 +144,14 @@ async function peekDeadLetterQueue(stack: StackInfo, io: Io, clients: AwsClients
     );
   }
   io.stdout.write(`\nRun without --dry-run to move them: sfn-slack replay --env ${stack.env}\n`);
+  report(io, {
+    dryRun: true,
+    depth,
+    messages: Messages.map((message) => ({
+      ...parseBody(message.Body),
+      receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 0),
+    })),
+  });
 }
 
 function parseBody(body: string | undefined): {
@@ -166,6 +185,7 @@ async function moveDeadLetterQueue(
   const depth = await dlqDepth(clients, dlqUrl);
   if (depth === 0) {
     io.stdout.write(`The dead-letter queue of ${stack.env} is empty: nothing to replay.\n`);
+    report(io, { moved: 0 });
     return;
   }
   const { TaskHandle } = await aws('start moving the dead-letter queue back to delivery', () =>
@@ -195,6 +215,7 @@ async function moveDeadLetterQueue(
     last = line;
     if (task?.Status === 'COMPLETED') {
       io.stdout.write(`✓ Replayed ${moved} message(s); delivery posts them in order.\n`);
+      report(io, { moved });
       return;
     }
     if (task?.Status === 'FAILED' || task?.Status === 'CANCELLED') {
@@ -256,12 +277,18 @@ async function redriveNotifier(
     io.stdout.write(
       `No failed notifier executions in the last ${REDRIVE_WINDOW_DAYS} days (${stack.env}).\n`
     );
+    report(io, { notifier: true, dryRun: options.dryRun === true, executions: [] });
     return;
   }
   io.stdout.write(
     `${options.dryRun ? 'Dry run: would redrive' : 'Redriving'} ${failed.length} failed notifier execution(s) of the last ${REDRIVE_WINDOW_DAYS} days:\n`
   );
   let errors = 0;
+  report(io, {
+    notifier: true,
+    dryRun: options.dryRun === true,
+    executions: failed.map((execution) => execution.executionArn),
+  });
   for (const execution of failed) {
     const arn = execution.executionArn ?? '';
     if (options.dryRun) {

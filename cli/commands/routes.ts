@@ -2,9 +2,12 @@
  * `sfn-slack routes`: which routes of an environment take a state machine's notification, and why, by the same
  * rules the deployed notifier applies (contract/routes.ts). Reads cdk.json; needs no AWS account.
  */
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { explainRoutes, routeDeliveries } from '../../contract/routes.js';
 import { EXECUTION_STATUSES, type ExecutionStatus, isExecutionStatus } from '../../contract/statuses.js';
+import { type Io, processIo } from '../aws/io.js';
+import { resolveEnv } from '../aws/options.js';
+import { applyConvention } from '../convention.js';
 import { parseTags, readEnvironment, stateMachineArnOf } from '../environments.js';
 import { CliError, ExitCode } from '../errors.js';
 
@@ -74,8 +77,8 @@ export function routesCommand(options: RoutesOptions): string {
   return lines.join('\n');
 }
 
-export function register(program: Command): void {
-  program
+export function register(program: Command, io: Io = processIo()): void {
+  const command = program
     .command('routes')
     .summary('explain which routes take a state machine’s notifications, and why')
     .description(
@@ -83,18 +86,28 @@ export function register(program: Command): void {
         'not, and the messages that would go out: channel, template and mention. The same rules as the deployed\n' +
         'notifier. Needs no AWS account.'
     )
-    .addOption(
-      new Option('-e, --env <name>', 'environment in cdk.json').env('SFN_SLACK_ENV').makeOptionMandatory()
-    )
-    .requiredOption(
+    .option(
       '--state-machine <name|arn>',
-      'the state machine (a name is taken in the environment’s account and region)'
+      'the state machine (a name is taken in the environment’s account and region; required)'
     )
     .option('--tags <key=value...>', 'the state machine’s tags')
     .option('--status <status>', `execution status (${EXECUTION_STATUSES.join(', ')})`, 'FAILED')
-    .option('--cdk-json <path>', 'the cdk.json to read', 'cdk.json')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action((options: RoutesOptions) => {
-      process.stdout.write(`${routesCommand(options)}\n`);
-    });
+    .option('--cdk-json <path>', 'the cdk.json to read', 'cdk.json');
+  applyConvention(command, {
+    env: 'stack',
+    aws: 'never',
+    output: 'text',
+    outputHelp:
+      'text (default) the reasoning for a person, json {stateMachineArn, status, tags, routes, deliveries}',
+    examples: ['sfn-slack routes -e prod --state-machine data-load --tags team=data --status FAILED'],
+  }).action(
+    (options: Omit<RoutesOptions, 'env' | 'stateMachine'> & { env?: string; stateMachine?: string }) => {
+      if (options.stateMachine === undefined) {
+        throw new CliError('routes needs --state-machine <name or ARN>', ExitCode.badInput);
+      }
+      io.stdout.write(
+        `${routesCommand({ ...options, env: resolveEnv(options), stateMachine: options.stateMachine })}\n`
+      );
+    }
+  );
 }

@@ -15,11 +15,14 @@ import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import type { Command } from 'commander';
 import { ACTIONS_OUTPUTS } from '../../infra/actions-schema.js';
 import { type AwsClients, createClients } from '../aws/clients.js';
+import { resolveAwsContext } from '../aws/context.js';
 import { aws } from '../aws/errors.js';
-import { type Io, processIo, readAll } from '../aws/io.js';
-import { addAwsOptions, awsOptions, type EnvOptions, resolveEnv } from '../aws/options.js';
+import { envOf, type Io, processIo, readAll } from '../aws/io.js';
+import { type EnvOptions, resolveEnv } from '../aws/options.js';
 import { readStack, requireOutput, type StackInfo, stackName } from '../aws/stack.js';
+import { applyConvention, type OutputFormat } from '../convention.js';
 import { CliError, ExitCode } from '../errors.js';
+import { outputIo, report } from '../output.js';
 
 export interface SetupOptions extends EnvOptions {
   /** Store an incoming-webhook URL instead of a bot token. */
@@ -39,7 +42,7 @@ export function webhookParameterName(env: string): string {
   return `/${env}/SLACK_URL`;
 }
 
-export function register(program: Command, io: Io = processIo()): void {
+export function register(program: Command, io: Io = processIo(), makeClients = createClients): void {
   const command = program
     .command('setup')
     .summary('store the Slack bot token (or webhook URL) of an environment, read from standard input')
@@ -59,15 +62,19 @@ export function register(program: Command, io: Io = processIo()): void {
     .option(
       '--signing-secret',
       'store the Slack app’s signing secret (Basic Information → App Credentials) for the Redrive, Stop and Mute buttons'
-    )
-    .addHelpText(
-      'after',
-      '\nExamples:\n' +
-        '  sfn-slack setup --env prod < token.txt\n' +
-        '  pbpaste | sfn-slack setup --env dev --webhook'
     );
-  addAwsOptions(command).action(async (options: SetupOptions) => {
-    await runSetup(options, io, createClients(awsOptions(options)));
+  applyConvention(command, {
+    env: 'stack',
+    aws: 'always',
+    output: 'text',
+    outputHelp: 'text (default) for a person, json one document: where the credential was stored',
+    examples: ['sfn-slack setup --env prod < token.txt', 'pbpaste | sfn-slack setup --env dev --webhook'],
+  }).action(async (options: SetupOptions & { output: OutputFormat }) => {
+    const env = resolveEnv(options);
+    const clients = makeClients(await resolveAwsContext(options, envOf(io)));
+    const output = outputIo(io, options.output);
+    await runSetup(options, output.io, clients);
+    output.finish({ command: 'setup', env });
   });
 }
 
@@ -114,6 +121,7 @@ export async function runSetup(options: SetupOptions, io: Io, clients: AwsClient
       )
     );
     io.stdout.write(`✓ Stored the webhook URL as SecureString ${name} (environment ${env}).\n`);
+    report(io, { stored: 'webhook', parameterName: name });
     return;
   }
 
@@ -150,6 +158,12 @@ export async function runSetup(options: SetupOptions, io: Io, clients: AwsClient
   const described = await aws(`read the EventBridge connection ${connectionName}`, () =>
     clients.eventBridge.send(new DescribeConnectionCommand({ Name: connectionName }))
   );
+  report(io, {
+    stored: 'bot-token',
+    secretArn,
+    connectionName,
+    connectionState: described.ConnectionState ?? 'unknown',
+  });
   io.stdout.write(
     `✓ Stored the bot token in ${secretArn}\n` +
       `✓ Updated connection ${connectionName} (state: ${described.ConnectionState ?? 'unknown'})\n` +

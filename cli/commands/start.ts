@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import type { DeliveryMessage, SlackMessage, StatusChangeEvent } from '../../contract/formatter.js';
 import { BUILT_IN_TEMPLATES, DEFAULT_TEMPLATE } from '../../contract/templates.js';
 import { handler } from '../../formatters/handler.js';
@@ -25,16 +25,26 @@ import {
 import { asSlackMessage, LOCAL_CLICK_USER } from '../../local/slack-server/page.js';
 import {
   type HistorySource,
+  historyPagesOf,
   liveHistorySource,
-  readHistoryFile,
   recordedHistorySource,
 } from '../../local/stand-ins/history.js';
 import { renderHtml, renderTerminal } from '../../preview/index.js';
 import { type AwsOptions, clientConfig, createClients } from '../aws/clients.js';
-import { addAwsOptions, awsOptions } from '../aws/options.js';
-import { parseTags, readEnvironment } from '../environments.js';
+import { resolveAwsContext } from '../aws/context.js';
+import { envOf, type Io, processIo, useColor } from '../aws/io.js';
+import { applyConvention, type OutputFormat } from '../convention.js';
+import { environmentListed, parseTags, readEnvironment } from '../environments.js';
 import { CliError, ExitCode } from '../errors.js';
-import { readJsonFile, statusChangeEventOf } from '../read-input.js';
+import {
+  checkOneStdinInput,
+  historyPages,
+  historyProblem,
+  readJsonFile,
+  STANDARD_STREAM,
+  statusChangeEventOf,
+} from '../read-input.js';
+import { DEFAULT_PREVIEW_PATH } from './preview.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The bundled example: a nightly ETL run that failed in an ECS task. */
@@ -54,10 +64,17 @@ export interface StartOptions extends AwsOptions {
   readonly slack?: boolean;
   /** @default 'detailed' */
   readonly template?: string;
-  /** @default 'local' */
+  /**
+   * Environment name shown in the message (`-e/--env`, default SFN_SLACK_ENV); when cdk.json lists it, the run
+   * routes as that environment's stack does (routes, channels, mentions, templates, tags, mute). @default 'local'
+   */
+  readonly env?: string;
+  /** Old name of `env`. */
   readonly environment?: string;
-  /** Where to write the HTML preview. @default '.sfn-slack/preview.html' */
+  /** Where to write the HTML preview; `-` writes it to standard output. @default '.sfn-slack/preview.html' */
   readonly out?: string;
+  /** `json`: one document {message, deliveredTo, fallback, htmlPath} instead of the text. @default 'text' */
+  readonly output?: OutputFormat;
   /** Show every log line at once. @default false */
   readonly verbose?: boolean;
   /** Keep the local Slack server running (its page shows what it received) until interrupted. @default false */
@@ -71,11 +88,6 @@ export interface StartOptions extends AwsOptions {
   readonly scenario?: string;
   /** With `scenario`: write what the local Slack server holds here (JSON). */
   readonly report?: string;
-  /**
-   * Route as the deployed stack of this cdk.json environment does (its routes, channels, mentions, templates,
-   * tags and mute). @default - one route to the local server's #alerts, every status
-   */
-  readonly env?: string;
   /** `key=value`: the state machine's tags for this run (routes and mute read them). @default none */
   readonly tags?: readonly string[];
   /** @default cdk.json */
@@ -89,6 +101,8 @@ export interface StartIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** @default false */
   readonly ansi?: boolean;
+  /** Where `-` inputs are read from. @default process.stdin */
+  readonly stdin?: NodeJS.ReadableStream;
   /** Progress lines appear only after this long (the run is usually instant). @default 800 */
   readonly progressAfterMs?: number;
   /** With `serve`: resolves when the user wants to stop (Ctrl-C). @default - returns at once */
@@ -284,6 +298,7 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
     let history: HistorySource;
     let event: StatusChangeEvent;
     let live = false;
+    let historyWarning: string | undefined;
     if (options.executionArn === undefined && (options.region || options.profile)) {
       throw new CliError('--region and --profile only apply with --execution-arn', ExitCode.badInput);
     }
@@ -294,30 +309,29 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
           `--execution-arn ${options.executionArn} is not a Step Functions execution ARN (arn:aws:states:<region>:<account>:execution:<state machine>:<name>)`
         );
       }
-      // As the operator commands: --region wins, else the execution's own region; --profile picks the profile.
-      const region = options.region ?? (match[1] as string);
-      const aws = awsOptions({ ...options, region });
+      // As every command: --region wins, else the execution's own region; --profile, else AWS_PROFILE.
+      const aws = await resolveAwsContext(options, io.env, options.executionArn);
+      const region = aws.region as string;
       const credentials =
         clientConfig(aws).credentials ?? fromNodeProviderChain({ timeout: 1000, maxRetries: 0 });
       try {
         await credentials();
-      } catch {
+      } catch (error) {
+        if (error instanceof CliError) throw error;
         throw new CliError(
-          options.profile
-            ? `no AWS credentials for the profile ${options.profile}: check ~/.aws/config and ~/.aws/credentials (or run aws sso login --profile ${options.profile})`
-            : 'no AWS credentials in the environment: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or drop --execution-arn to run the bundled example',
+          'no AWS credentials in the environment: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or drop --execution-arn to run the bundled example',
           ExitCode.aws
         );
       }
       progress.line(`reading the execution from AWS (${region})…`);
       // The in-process formatter builds its own SFN client (a history page over 256 KiB) from the environment.
       process.env.AWS_REGION = region;
-      if (options.profile) process.env.AWS_PROFILE = options.profile;
+      if (aws.profile) process.env.AWS_PROFILE = aws.profile;
       const client = createClients(aws).sfn;
       history = liveHistorySource(client);
       try {
         event = options.event
-          ? statusChangeEventOf(await readJsonFile(options.event, 'event'), options.event)
+          ? statusChangeEventOf(await readJsonFile(options.event, 'event', io.stdin), options.event)
           : await liveEvent(client, options.executionArn);
       } catch (error) {
         if (error instanceof CliError) throw error;
@@ -331,22 +345,31 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
       }
       live = true;
     } else {
-      const historyFile = options.history ?? bundledExample.history;
-      let pages: Awaited<ReturnType<typeof readHistoryFile>>;
-      try {
-        pages = await readHistoryFile(historyFile);
-      } catch (error) {
-        throw new CliError(`cannot use the history file ${historyFile}: ${(error as Error).message}`);
+      if (options.event !== undefined && options.history === undefined) {
+        // The bundled example's history under another run's event would show that run's steps and failure.
+        throw new CliError(
+          '--event needs --history: give the history of the same execution (--history <file>), or --execution-arn <arn> to read it from AWS',
+          ExitCode.badInput
+        );
       }
+      checkOneStdinInput({ '--history': options.history, '--event': options.event });
+      const historyFile = options.history ?? bundledExample.history;
+      const content = historyPages(await readJsonFile(historyFile, 'history', io.stdin), historyFile);
+      historyWarning = historyProblem(content, historyFile);
+      const pages = historyPagesOf(content);
       history = recordedHistorySource(pages);
       const eventFile = options.event ?? (options.history === undefined ? bundledExample.event : undefined);
       event = eventFile
-        ? statusChangeEventOf(await readJsonFile(eventFile, 'event'), eventFile)
+        ? statusChangeEventOf(await readJsonFile(eventFile, 'event', io.stdin), eventFile)
         : eventFromHistory(pages.flatMap((p) => p.events));
     }
 
     const slack = options.slack ? slackTarget(io.env) : undefined;
-    const config = options.env === undefined ? undefined : readEnvironment(options.env, options.cdkJson);
+    // -e names the environment shown; when cdk.json lists it, the run routes as that environment's stack does.
+    const config =
+      options.env !== undefined && environmentListed(options.env, options.cdkJson)
+        ? readEnvironment(options.env, options.cdkJson)
+        : undefined;
     const machineArn =
       event.detail.stateMachineArn ??
       event.detail.executionArn.replace(/:execution:([^:]+):.*$/, ':stateMachine:$1');
@@ -372,7 +395,7 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
               },
             }
           : {}),
-        environment: config?.name ?? options.environment ?? 'local',
+        environment: config?.name ?? options.env ?? options.environment ?? 'local',
         template: options.template ?? DEFAULT_TEMPLATE,
         // With --env: the environment's routes, as deployed (custom templates read from their files).
         ...(config
@@ -413,10 +436,14 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
       if (error instanceof InvalidSettingError) throw new CliError(error.message, ExitCode.badInput);
       throw error;
     }
-    const htmlPath = path.resolve(options.out ?? path.join('.sfn-slack', 'preview.html'));
+    const htmlToStdout = options.out === STANDARD_STREAM;
+    const htmlPath = htmlToStdout ? STANDARD_STREAM : path.resolve(options.out ?? DEFAULT_PREVIEW_PATH);
     try {
+      // The formatter's JSON log lines (one per history page) are for --verbose only.
       const { notifier } = await withLambdaLogs(
-        (line) => progress.line(line),
+        (line) => {
+          if (options.verbose) progress.line(line);
+        },
         () => pipeline.run(event)
       );
       if (notifier.status !== 'SUCCEEDED') {
@@ -437,7 +464,10 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
       if (pipeline.deadLetterQueue.peekBodies().length > 0 || lastDelivery.result.status !== 'SUCCEEDED') {
         // Keep the message: the exact request body, so it can be posted again once Slack takes it.
         const body = JSON.parse(lastDelivery.records[0]?.body ?? '{}') as Partial<DeliveryMessage>;
-        const kept = path.join(path.dirname(htmlPath), 'undelivered.json');
+        const kept = path.join(
+          path.dirname(htmlToStdout ? path.resolve(DEFAULT_PREVIEW_PATH) : htmlPath),
+          'undelivered.json'
+        );
         await mkdir(path.dirname(kept), { recursive: true });
         await writeFile(kept, `${JSON.stringify(body.payload ?? body, null, 2)}\n`, 'utf8');
         throw new CliError(
@@ -463,26 +493,34 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
           ? 'Slack (chat.postMessage)'
           : 'Slack (incoming webhook)'
         : 'the local Slack server';
-      // Several routes: each message, under the channel it went to.
-      const allReceived = pipeline.slack?.messages() ?? [];
-      if (allReceived.length > 1) {
-        for (const m of allReceived.slice(0, -1)) {
-          io.stdout(
-            `→ #${m.channelName}\n${renderTerminal(asSlackMessage(m), { ansi: io.ansi ?? false })}\n\n`
-          );
+      const page = renderHtml(message, {
+        title: `${event.detail.name ?? 'execution'}: ${event.detail.status}`,
+      });
+      const delivered = `Delivered to ${where}${fallback ? ' as plain text (Slack refused the blocks)' : ''}.`;
+      if (htmlToStdout) {
+        io.stdout(page);
+        io.stderr(`${delivered}\n`);
+      } else {
+        await mkdir(path.dirname(htmlPath), { recursive: true });
+        await writeFile(htmlPath, page, 'utf8');
+        if (options.output === 'json') {
+          io.stdout(`${JSON.stringify({ message, deliveredTo: where, fallback, htmlPath }, null, 2)}\n`);
+        } else {
+          // Several routes: each message, under the channel it went to.
+          const allReceived = pipeline.slack?.messages() ?? [];
+          if (allReceived.length > 1) {
+            for (const m of allReceived.slice(0, -1)) {
+              io.stdout(
+                `→ #${m.channelName}\n${renderTerminal(asSlackMessage(m), { ansi: io.ansi ?? false })}\n\n`
+              );
+            }
+            io.stdout(`→ #${allReceived.at(-1)?.channelName}\n`);
+          }
+          io.stdout(`${renderTerminal(message, { ansi: io.ansi ?? false })}\n`);
+          io.stdout(`\n${delivered}\nHTML preview: ${shownPath(htmlPath)}\n`);
         }
-        io.stdout(`→ #${allReceived.at(-1)?.channelName}\n`);
       }
-      io.stdout(`${renderTerminal(message, { ansi: io.ansi ?? false })}\n`);
-      await mkdir(path.dirname(htmlPath), { recursive: true });
-      await writeFile(
-        htmlPath,
-        renderHtml(message, { title: `${event.detail.name ?? 'execution'}: ${event.detail.status}` }),
-        'utf8'
-      );
-      io.stdout(
-        `\nDelivered to ${where}${fallback ? ' as plain text (Slack refused the blocks)' : ''}.\nHTML preview: ${shownPath(htmlPath)}\n`
-      );
+      if (historyWarning) throw new CliError(historyWarning, ExitCode.badInput);
       if (options.serve && pipeline.slack && io.untilStopped) {
         progress.stop();
         io.stdout(`Local Slack page: ${pipeline.slack.url}/ (Ctrl-C to stop)\n`);
@@ -497,28 +535,25 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
   }
 }
 
-/** `--region` and `--profile` exactly as the operator commands define them (cli/aws/options.ts), without `--env`. */
-function regionAndProfileOptions(command: Command): Command {
-  for (const option of addAwsOptions(new Command()).options) {
-    if (option.long === '--region' || option.long === '--profile') command.addOption(option);
-  }
-  return command;
-}
-
-export function register(program: Command): void {
+export function register(program: Command, io: Io = processIo()): void {
   const command = program
     .command('start')
     .summary('run the whole notifier locally on an example execution')
     .description(
       'Run the notifier end to end on this machine: the real state machine files on the local runner, the real ' +
         'formatter, a local FIFO queue and Pipe, and a local Slack-compatible server. Prints the message that was ' +
-        'delivered and writes an HTML preview. With no options it uses the bundled nightly-ETL example.\n\n' +
+        'delivered and writes an HTML preview. With no options it uses the bundled nightly-ETL example; --event ' +
+        'needs the --history of the same execution. "-" as a file reads standard input; --out - writes the HTML ' +
+        'page to standard output.\n\n' +
         "--execution-arn uses the AWS credentials of the environment, or of --profile; the execution ARN's region " +
         'unless --region says otherwise. --slack reads SLACK_BOT_TOKEN ' +
         'and SLACK_CHANNEL, or SLACK_WEBHOOK_URL, from the environment (never printed).'
     )
     .option('--history <file>', 'GetExecutionHistory output (JSON: {"events": [...]} or an array of pages)')
-    .option('--event <file>', 'EventBridge "Step Functions Execution Status Change" event (JSON)')
+    .option(
+      '--event <file>',
+      'EventBridge "Step Functions Execution Status Change" event (JSON); needs --history'
+    )
     .option('--execution-arn <arn>', 'read a real execution from AWS instead of a file')
     .option('--slack', 'post to real Slack instead of the local server', false)
     .option(
@@ -526,17 +561,14 @@ export function register(program: Command): void {
       `${BUILT_IN_TEMPLATES.join(', ')}, or a path to a .jsonata file`,
       DEFAULT_TEMPLATE
     )
-    .option('--environment <name>', 'environment name shown in the message', 'local')
-    .addOption(
-      new Option(
-        '-e, --env <name>',
-        'route as this cdk.json environment’s stack does (routes, tags, mute)'
-      ).env('SFN_SLACK_ENV')
+    .option('--tags <key=value...>', 'the state machine’s tags for this run (routes and mute read them)')
+    .option('--cdk-json <path>', 'with -e: the cdk.json whose environment routes the run', 'cdk.json')
+    .addOption(new Option('--environment <name>', 'old name of --env').hideHelp())
+    .option(
+      '--out <file>',
+      `where to write the HTML preview, - for standard output (default: ${DEFAULT_PREVIEW_PATH})`
     )
-    .option('--tags <key=value...>', 'the state machine’s tags for this run (with --env)')
-    .option('--cdk-json <path>', 'the cdk.json with the environment', 'cdk.json')
-    .option('--out <file>', 'where to write the HTML preview', path.join('.sfn-slack', 'preview.html'))
-    .option('--verbose', 'print every step and log line as it happens', false)
+    .option('--verbose', 'print every step and log line (the formatter’s too) as it happens', false)
     .option(
       '--serve',
       'keep the local Slack server running to browse what it received (Ctrl-C to stop)',
@@ -552,7 +584,18 @@ export function register(program: Command): void {
       'show the Redrive, Stop and Mute buttons; with --serve they work in the page (local user U0LOCAL, local endpoint)',
       false
     );
-  regionAndProfileOptions(command).action(async (options: StartOptions) => {
+  applyConvention(command, {
+    env: 'display',
+    aws: 'with-arn',
+    output: 'text',
+    outputHelp:
+      'text (default) the delivered message as it reads in Slack, json {message, deliveredTo, fallback, htmlPath}',
+    examples: [
+      'sfn-slack start --history h.json --event e.json -e prod',
+      'sfn-slack start --profile prod \\\n' +
+        '    --execution-arn arn:aws:states:eu-west-1:111122223333:execution:etl:run-42',
+    ],
+  }).action(async (options: StartOptions) => {
     if (options.actions && options.slack) {
       throw new CliError(
         '--actions runs the buttons against the local Slack server: drop --slack',
@@ -564,20 +607,22 @@ export function register(program: Command): void {
     }
     if (options.scenario !== undefined) {
       await startScenario(options, {
-        stdout: (text) => process.stdout.write(text),
-        stderr: (text) => process.stderr.write(text),
-        env: process.env,
+        stdout: (text) => io.stdout.write(text),
+        stderr: (text) => io.stderr.write(text),
+        env: envOf(io),
       });
       return;
     }
     if (options.executionArn !== undefined && options.history !== undefined) {
-      throw new CliError('give either --execution-arn or --history, not both');
+      throw new CliError('give either --execution-arn or --history, not both', ExitCode.badInput);
     }
+    const env = envOf(io);
     await startCommand(options, {
-      stdout: (text) => process.stdout.write(text),
-      stderr: (text) => process.stderr.write(text),
-      env: process.env,
-      ansi: process.stdout.isTTY === true,
+      stdout: (text) => io.stdout.write(text),
+      stderr: (text) => io.stderr.write(text),
+      stdin: io.stdin,
+      env,
+      ansi: useColor(io.stdout, env),
       untilStopped: () => new Promise<void>((resolve) => process.once('SIGINT', () => resolve())),
     });
   });

@@ -16,7 +16,7 @@
  *   (leading keys `action#…`) and the mute items of its destination; the four Slack methods through the
  *   connection.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
@@ -41,6 +41,12 @@ import { jsonStringSubstitution } from '../json-string-substitution.js';
 import { nagResourceName } from '../nag-resource-name.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The interactivity Lambda: its source in a checkout, its prebuilt bundle in the installed package. */
+export const INTERACTIVITY_FILES = {
+  source: path.join(REPO_ROOT, 'formatters', 'actions', 'handler.ts'),
+  bundle: path.join(REPO_ROOT, 'actions-bundle'),
+};
 
 /** The actions machine's definition (data only; `${Placeholders}` are filled here). */
 export const ACTIONS_STATE_MACHINE_FILE = path.join(REPO_ROOT, 'statemachines', 'actions.asl.json');
@@ -74,7 +80,7 @@ export interface SlackActionsProps {
 }
 
 export class SlackActions extends Construct {
-  public readonly function: lambdaNodejs.NodejsFunction;
+  public readonly function: lambda.Function;
   /** Slack's interactivity request URL. */
   public readonly functionUrl: lambda.FunctionUrl;
   public readonly signingSecret: secretsmanager.ISecret;
@@ -166,10 +172,8 @@ export class SlackActions extends Construct {
 
     // Interactivity Lambda
     const functionLogGroup = new logs.LogGroup(this, 'FunctionLogGroup', { retention });
-    this.function = new lambdaNodejs.NodejsFunction(this, 'Function', {
+    const functionProps = {
       description: `sfn-slack-notifier (${env}): Slack interactivity endpoint (signature, replay, authorization)`,
-      entry: props.entry ?? path.join(REPO_ROOT, 'formatters', 'actions', 'handler.ts'),
-      handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
@@ -178,8 +182,6 @@ export class SlackActions extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       logGroup: functionLogGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       environment: {
         [INTERACTIVITY_ENV.signingSecretArn]: this.signingSecret.secretArn,
         [INTERACTIVITY_ENV.stateMachineArn]: this.stateMachine.stateMachineArn,
@@ -189,17 +191,31 @@ export class SlackActions extends Construct {
         [INTERACTIVITY_ENV.environment]: env,
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: {
-        format: lambdaNodejs.OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        mainFields: ['module', 'main'],
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-        externalModules: ['@aws-sdk/*'],
-        forceDockerBundling: false,
-      },
-    });
+    } satisfies Partial<lambda.FunctionProps>;
+    // Installed from the package there is no TypeScript source: deploy the bundle `npm run build` made.
+    const prebuilt =
+      props.entry === undefined && !existsSync(INTERACTIVITY_FILES.source)
+        ? lambda.Code.fromAsset(INTERACTIVITY_FILES.bundle)
+        : undefined;
+    this.function = prebuilt
+      ? new lambda.Function(this, 'Function', { ...functionProps, code: prebuilt, handler: 'index.handler' })
+      : new lambdaNodejs.NodejsFunction(this, 'Function', {
+          ...functionProps,
+          entry: props.entry ?? INTERACTIVITY_FILES.source,
+          handler: 'handler',
+          projectRoot: REPO_ROOT,
+          depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+          bundling: {
+            format: lambdaNodejs.OutputFormat.ESM,
+            minify: true,
+            sourceMap: true,
+            mainFields: ['module', 'main'],
+            banner:
+              "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+            externalModules: ['@aws-sdk/*'],
+            forceDockerBundling: false,
+          },
+        });
     this.signingSecret.grantRead(this.function);
     this.function.addToRolePolicy(
       new iam.PolicyStatement({

@@ -20,7 +20,7 @@
  *
  * The state machines are defined in files, so they get no automatic grants: every permission below is explicit.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ArnFormat, Aws, Duration, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
@@ -76,6 +76,16 @@ export const STATE_MACHINE_FILES = {
   notifier: path.join(REPO_ROOT, 'statemachines', 'notifier.asl.json'),
   deliver: path.join(REPO_ROOT, 'statemachines', 'deliver.asl.json'),
   deliverWebhook: path.join(REPO_ROOT, 'statemachines', 'deliver-webhook.asl.json'),
+} as const;
+
+/**
+ * The formatter Lambda. In a checkout it is bundled from its source by NodejsFunction (local esbuild); the
+ * installed package holds no TypeScript source but the bundle `npm run build` made (dist/formatter-bundle, with
+ * its templates), which deploys as is: the user's app needs neither esbuild nor Docker.
+ */
+export const FORMATTER_FILES = {
+  source: path.join(REPO_ROOT, 'formatters', 'handler.ts'),
+  bundle: path.join(REPO_ROOT, 'formatter-bundle'),
 } as const;
 
 /** The Slack Web API method the channel mode posts to (and the only endpoint its role may call). */
@@ -199,8 +209,8 @@ export interface SlackNotifierProps {
    */
   readonly maxReceiveCount?: number;
   /**
-   * The formatter Lambda's entry file (it must export `handler`).
-   * @default - formatters/handler.ts of this project
+   * The formatter Lambda's entry file (it must export `handler`), bundled with NodejsFunction (local esbuild).
+   * @default - the formatter of this package (prebuilt when installed from npm)
    */
   readonly formatterEntry?: string;
   /**
@@ -228,6 +238,12 @@ export interface SlackNotifierProps {
    * @default - a single-account environment: the default bus of this account and region, read with own roles
    */
   readonly central?: CentralSources;
+  /**
+   * The formatter Lambda's code, already bundled: a folder with `index.mjs` exporting `handler` (and the
+   * `templates/` it reads), deployed as is instead of bundling `formatterEntry`. Tests use a small stand-in.
+   * @default - see `formatterEntry`
+   */
+  readonly formatterCode?: lambda.Code;
 }
 
 /** The `actions` prop. */
@@ -267,7 +283,8 @@ export class SlackNotifier extends Construct {
   public readonly notifierStateMachine: sfn.StateMachine;
   /** EXPRESS state machine started by the Pipe: queue message → Slack. */
   public readonly deliveryStateMachine: sfn.StateMachine;
-  public readonly formatter: lambdaNodejs.NodejsFunction;
+  /** Bundled from source in a checkout (NodejsFunction), from the package's prebuilt bundle when installed. */
+  public readonly formatter: lambda.Function;
   public readonly queue: sqs.Queue;
   public readonly deadLetterQueue: sqs.Queue;
   /** Events the rule could not hand to the notifier. */
@@ -444,10 +461,8 @@ export class SlackNotifier extends Construct {
 
     // Formatter
     const formatterLogGroup = new logs.LogGroup(this, 'FormatterLogGroup', { retention });
-    this.formatter = new lambdaNodejs.NodejsFunction(this, 'Formatter', {
+    const formatterProps = {
       description: `sfn-slack-notifier (${env}): execution history to a Slack message`,
-      entry: props.formatterEntry ?? path.join(REPO_ROOT, 'formatters', 'handler.ts'),
-      handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
@@ -455,38 +470,56 @@ export class SlackNotifier extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       logGroup: formatterLogGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       environment: {
         POWERTOOLS_SERVICE_NAME: 'sfn-slack-notifier',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: {
-        format: lambdaNodejs.OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        mainFields: ['module', 'main'],
-        // Some CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-        externalModules: ['@aws-sdk/*'],
-        forceDockerBundling: false,
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          // The JSONata templates are read from files at run time: ship them next to the bundle.
-          afterBundling: (inputDir: string, outputDir: string) => [
-            `if [ -d "${inputDir}/formatters/templates" ]; then cp -R "${inputDir}/formatters/templates" "${outputDir}/templates"; fi`,
-            // Custom templates (compiled above): the settings name them custom/<id>.
-            ...Object.entries(customTemplates).flatMap(([id, file]) => [
-              `mkdir -p "${outputDir}/templates/custom"`,
-              `cp "${path.resolve(file)}" "${outputDir}/templates/custom/${id}.jsonata"`,
-            ]),
-          ],
-        },
-      },
-    });
+    } satisfies Partial<lambda.FunctionProps>;
+    const prebuilt =
+      props.formatterCode ??
+      (props.formatterEntry === undefined && !existsSync(FORMATTER_FILES.source)
+        ? lambda.Code.fromAsset(FORMATTER_FILES.bundle)
+        : undefined);
+    this.formatter = prebuilt
+      ? new lambda.Function(this, 'Formatter', {
+          ...formatterProps,
+          code: prebuilt,
+          handler: 'index.handler',
+        })
+      : new lambdaNodejs.NodejsFunction(this, 'Formatter', {
+          ...formatterProps,
+          entry: props.formatterEntry ?? FORMATTER_FILES.source,
+          handler: 'handler',
+          projectRoot: REPO_ROOT,
+          depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+          bundling: {
+            format: lambdaNodejs.OutputFormat.ESM,
+            minify: true,
+            sourceMap: true,
+            mainFields: ['module', 'main'],
+            // Some CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
+            banner:
+              "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+            externalModules: ['@aws-sdk/*'],
+            forceDockerBundling: false,
+            // esbuild's size table on every synth is noise; warnings and errors still show.
+            logLevel: lambdaNodejs.LogLevel.WARNING,
+            commandHooks: {
+              beforeBundling: () => [],
+              beforeInstall: () => [],
+              // The JSONata templates are read from files at run time: ship them next to the bundle.
+              afterBundling: (inputDir: string, outputDir: string) => [
+                `if [ -d "${inputDir}/formatters/templates" ]; then cp -R "${inputDir}/formatters/templates" "${outputDir}/templates"; fi`,
+                // Custom templates (compiled above): the settings name them custom/<id>.
+                ...Object.entries(customTemplates).flatMap(([id, file]) => [
+                  `mkdir -p "${outputDir}/templates/custom"`,
+                  `cp "${path.resolve(file)}" "${outputDir}/templates/custom/${id}.jsonata"`,
+                ]),
+              ],
+            },
+          },
+        });
     const central = props.central;
     if (!central) {
       // readHistory: after States.DataLimitExceeded the formatter reads the history itself.

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
@@ -22,6 +23,8 @@ export interface NotifierStackProps extends StackProps {
    * @default - formatters/handler.ts of this project
    */
   readonly formatterEntry?: string;
+  /** The formatter's code, already bundled (SlackNotifierProps.formatterCode). @default - see formatterEntry */
+  readonly formatterCode?: lambda.Code;
 }
 
 export { notifierStackName } from '../../contract/outputs.js';
@@ -97,6 +100,7 @@ export class NotifierStack extends Stack {
               ...(sources.organizationId === undefined ? {} : { organizationId: sources.organizationId }),
             },
           }),
+      ...(props.formatterCode === undefined ? {} : { formatterCode: props.formatterCode }),
       ...(config.mentionOnFailure === undefined ? {} : { mentionOnFailure: config.mentionOnFailure }),
       replyBroadcast: config.replyBroadcast,
       ...(config.runningLongerThan === undefined ? {} : { runningLongerThan: config.runningLongerThan }),

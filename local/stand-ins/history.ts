@@ -117,8 +117,21 @@ export async function readHistoryFile(file: string): Promise<HistoryPage[]> {
     const events =
       (page as { events?: unknown; Events?: unknown }).events ?? (page as { Events?: unknown }).Events;
     if (!Array.isArray(events)) throw new Error(`${file}: page ${i + 1} has no "events" array`);
-    return { events: events.map((e) => toApiShape(e) as Record<string, unknown>) };
+    return historyPageOf(events);
   });
+}
+
+/** Pages already checked by the caller (`{events}` / `{Events}` objects), in the API's camelCase. */
+export function historyPagesOf(pages: readonly unknown[]): HistoryPage[] {
+  return pages.map((page) => {
+    const record = page as { events?: unknown; Events?: unknown };
+    const events = record.events ?? record.Events;
+    return historyPageOf(Array.isArray(events) ? events : []);
+  });
+}
+
+function historyPageOf(events: readonly unknown[]): HistoryPage {
+  return { events: events.map((e) => toApiShape(e) as Record<string, unknown>) };
 }
 
 const uncapitalize = (key: string): string => key.charAt(0).toLowerCase() + key.slice(1);

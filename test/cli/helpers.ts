@@ -11,8 +11,22 @@ export interface CapturedIo extends Io {
   readonly sleeps: number[];
 }
 
+/**
+ * The environment commands see in tests: a region, and no shared AWS files (HOME points nowhere), so nothing
+ * depends on the machine's AWS settings.
+ */
+export const TEST_ENV = {
+  AWS_REGION: 'eu-west-1',
+  HOME: '/nonexistent-sfn-slack-home',
+  NO_COLOR: '1',
+} as const;
+
 /** An Io whose standard input holds `stdin` (empty when not given) and whose output is captured. */
-export function captureIo(stdin = '', now = new Date('2026-11-25T04:00:00Z')): CapturedIo {
+export function captureIo(
+  stdin = '',
+  now = new Date('2026-11-25T04:00:00Z'),
+  env: Readonly<Record<string, string | undefined>> = TEST_ENV
+): CapturedIo {
   let out = '';
   let err = '';
   const input = new PassThrough();
@@ -22,6 +36,7 @@ export function captureIo(stdin = '', now = new Date('2026-11-25T04:00:00Z')): C
     stdout: { write: (text: string) => (out += text) },
     stderr: { write: (text: string) => (err += text) },
     stdin: input,
+    env,
     sleep: async (ms) => {
       sleeps.push(ms);
     },
@@ -30,6 +45,17 @@ export function captureIo(stdin = '', now = new Date('2026-11-25T04:00:00Z')): C
     err: () => err,
     sleeps,
   };
+}
+
+/** Runs the whole `sfn-slack` program in process (cli/main.ts), as the binary would, with captured streams. */
+export async function runCli(
+  args: readonly string[],
+  options: { stdin?: string; env?: Readonly<Record<string, string | undefined>> } = {}
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { main } = await import('../../cli/main.js');
+  const io = captureIo(options.stdin ?? '', undefined, { ...TEST_ENV, ...options.env });
+  const code = await main(['node', 'sfn-slack', ...args], io);
+  return { code, stdout: io.out(), stderr: io.err() };
 }
 
 export interface RunResult {

@@ -22,12 +22,12 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('sfn-slack preview from files', () => {
-  it('prints the readable message, writes the HTML page and prints a Block Kit Builder link', async () => {
+  it('prints the readable message, writes the HTML page and, with --builder-url, a Block Kit Builder link', async () => {
     const out = path.join(dir, 'nested', 'preview.html');
     const io = captureIo();
     const result = await runCommand(
       register,
-      ['preview', '--history', HISTORY, '--event', EVENT, '--env', 'prod', '--out', out],
+      ['preview', '--history', HISTORY, '--event', EVENT, '--env', 'prod', '--out', out, '--builder-url'],
       io
     );
 

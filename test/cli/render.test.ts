@@ -1,16 +1,14 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { renderCommand } from '../../cli/commands/render.js';
 import { CliError } from '../../cli/errors.js';
 import { slackLimitProblems } from '../../formatters/render/limits.js';
-import { fixturesDir, repoRoot } from '../formatters/helpers/fixtures.js';
+import { fixturesDir } from '../formatters/helpers/fixtures.js';
 import { slackRejections } from '../formatters/helpers/slack-oracle.js';
+import { runCli } from './helpers.js';
 
-const run = promisify(execFile);
 const dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-render-'));
 const history = path.join(fixturesDir, 'lambda-failure.history.json');
 const event = path.join(fixturesDir, 'lambda-failure.event.json');
@@ -82,24 +80,13 @@ describe('sfn-slack render', () => {
   });
 
   it('a template that does not return a Slack message is one line naming the template, exit 2', async () => {
-    const bin = path.join(repoRoot, 'bin/sfn-slack.js');
     for (const [expression, what] of [
       ['42', 'it returned a number (42)'],
       ['{"blocks":"x"}', '"blocks" is a string, not an array'],
     ] as const) {
       const template = write(`not-a-message-${expression.length}.jsonata`, expression);
       await expectCliError(renderCommand({ history, template }), /did not return a Slack message/);
-      const failed = await run(process.execPath, [
-        bin,
-        'render',
-        '--history',
-        history,
-        '--template',
-        template,
-      ]).then(
-        () => undefined,
-        (e: { code: number; stderr: string; stdout: string }) => e
-      );
+      const failed = await runCli(['render', '--history', history, '--template', template]);
       expect(failed?.code).toBe(2);
       expect(failed?.stdout).toBe('');
       expect(failed?.stderr.trim().split('\n')).toHaveLength(1);
@@ -108,50 +95,48 @@ describe('sfn-slack render', () => {
   });
 
   it('--env names the environment, like the operator commands; --environment still works', async () => {
-    const bin = path.join(repoRoot, 'bin/sfn-slack.js');
     for (const option of ['--env', '--environment']) {
-      const out = await run(process.execPath, [
-        bin,
-        'render',
-        '--history',
-        history,
-        '--event',
-        event,
-        option,
-        'stg',
-      ]);
+      const out = await runCli(['render', '--history', history, '--event', event, option, 'stg']);
       const message = JSON.parse(out.stdout);
       expect(message.text).toContain('etl-nightly failed [stg] at Transform');
       expect(slackRejections(message)).toEqual([]);
     }
-    const help = await run(process.execPath, [bin, 'render', '--help']);
+    const help = await runCli(['render', '--help']);
     expect(help.stdout).toMatch(/--env <name>/);
   });
 
   it('blocks dropped to keep the message valid are warned about on stderr, the message still printed', async () => {
-    const bin = path.join(repoRoot, 'bin/sfn-slack.js');
     const template = write(
       'table.jsonata',
       '{ "text": "t", "blocks": [ { "type": "table" }, { "type": "divider" } ] }'
     );
-    const out = await run(process.execPath, [bin, 'render', '--history', history, '--template', template]);
+    const out = await runCli(['render', '--history', history, '--template', template]);
     expect(JSON.parse(out.stdout).blocks).toEqual([{ type: 'divider' }]);
-    expect(out.stderr).toContain(`warning: template '${template}': block 0 (table): unsupported block type`);
+    expect(out.stderr).toContain(
+      `sfn-slack: warning: template '${template}': block 0 (table): unsupported block type`
+    );
+  });
+
+  it('SFN_SLACK_ENV names the environment when -e/--env is not given; --output text reads as in Slack', async () => {
+    const saved = process.env.SFN_SLACK_ENV;
+    process.env.SFN_SLACK_ENV = 'qa'; // commander reads the option's variable from the process environment
+    try {
+      const json = await runCli(['render', '--history', history, '--event', event]);
+      expect(JSON.parse(json.stdout).text).toContain('etl-nightly failed [qa] at Transform');
+      const flag = await runCli(['render', '--history', history, '--event', event, '-e', 'prod']);
+      expect(JSON.parse(flag.stdout).text).toContain('[prod]');
+    } finally {
+      if (saved === undefined) delete process.env.SFN_SLACK_ENV;
+      else process.env.SFN_SLACK_ENV = saved;
+    }
+    const text = await runCli(['render', '--history', history, '--event', event, '--output', 'text']);
+    expect(text.stdout.split('\n')[0]).toBe('❌ etl-nightly failed');
   });
 
   it('runs as a command: message JSON on stdout; bad input exits 2 with one line on stderr', async () => {
-    const bin = path.join(repoRoot, 'bin/sfn-slack.js');
-    const ok = await run(process.execPath, [bin, 'render', '--history', history, '--template', 'compact']);
+    const ok = await runCli(['render', '--history', history, '--template', 'compact']);
     expect(JSON.parse(ok.stdout).text).toContain('failed at Transform');
-    const failed = await run(process.execPath, [
-      bin,
-      'render',
-      '--history',
-      path.join(dir, 'missing.json'),
-    ]).then(
-      () => undefined,
-      (e: { code: number; stderr: string }) => e
-    );
+    const failed = await runCli(['render', '--history', path.join(dir, 'missing.json')]);
     expect(failed?.code).toBe(2);
     expect(failed?.stderr.trim().split('\n')).toHaveLength(1);
     expect(failed?.stderr).toMatch(/the history file .* was not found/);

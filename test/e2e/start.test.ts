@@ -7,8 +7,9 @@ import { promisify } from 'node:util';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StartIo, startCommand } from '../../cli/commands/start.js';
+import { bundledExample, type StartIo, startCommand } from '../../cli/commands/start.js';
 import { CliError, ExitCode } from '../../cli/errors.js';
+import { runCli } from '../cli/helpers.js';
 import { examples, repoRoot } from './helpers.js';
 
 const run = promisify(execFile);
@@ -119,11 +120,31 @@ describe('startCommand', () => {
     const bad = path.join(dir, 'bad.json');
     await writeFile(bad, '{"nope": true}');
     await expect(startCommand({ history: path.join(dir, 'none.json') }, io().io)).rejects.toThrow(
-      /cannot use the history file .*none\.json/
+      /^the history file .*none\.json was not found: check the path$/
     );
-    await expect(startCommand({ history: bad }, io().io)).rejects.toThrow(/has no "events" array/);
-    await expect(startCommand({ event: bad }, io().io)).rejects.toThrow(
+    await expect(startCommand({ history: dir }, io().io)).rejects.toThrow(
+      /^the history file .* is a directory: give the path of a JSON file$/
+    );
+    const binary = path.join(dir, 'binary.json');
+    await writeFile(binary, Buffer.from([0x7b, 0x00, 0xff, 0xfe, 0x01, 0x02]));
+    const error = await startCommand({ history: binary }, io().io).catch((e: unknown) => e);
+    expect((error as CliError).message).toMatch(
+      /^the history file .*binary\.json is not valid JSON at line 1, column 2: /
+    );
+    // The file's bytes are never echoed.
+    expect([...(error as CliError).message].every((char) => char >= ' ' && char !== '\ufffd')).toBe(true);
+    await expect(startCommand({ history: bad }, io().io)).rejects.toThrow(/not a GetExecutionHistory result/);
+    await expect(startCommand({ history: bundledExample.history, event: bad }, io().io)).rejects.toThrow(
       /not a Step Functions status-change event/
+    );
+  });
+
+  it('refuses --event without --history instead of pairing it with the bundled example’s history', async () => {
+    const error = await startCommand({ event: bundledExample.event }, io().io).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CliError);
+    expect((error as CliError).exitCode).toBe(ExitCode.badInput);
+    expect((error as CliError).message).toBe(
+      '--event needs --history: give the history of the same execution (--history <file>), or --execution-arn <arn> to read it from AWS'
     );
   });
 
@@ -235,7 +256,7 @@ describe('startCommand', () => {
           // Act
           await startCommand(
             { executionArn: arn, profile: 'ops', region: 'eu-west-3', out: path.join(dir, 'profile.html') },
-            io().io
+            io(process.env).io
           );
           // Assess: both calls went through a client built with the profile's credentials and the given region.
           for (const call of [
@@ -253,23 +274,28 @@ describe('startCommand', () => {
       }
     });
 
-    it('without --region the execution ARN’s region; an unknown --profile is exit 3 with one line', async () => {
+    it('without --region the execution ARN’s region; an unknown --profile is exit 2 with one line', async () => {
       const { sfn, arn } = mockExecution();
       try {
         await withAwsEnv(
           { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'example-secret' },
           async () => {
-            await startCommand({ executionArn: arn, out: path.join(dir, 'arn-region.html') }, io().io);
+            await startCommand(
+              { executionArn: arn, out: path.join(dir, 'arn-region.html') },
+              io({ ...process.env, AWS_REGION: 'us-east-2' }).io
+            );
             const region = /^arn:aws:states:([^:]+):/.exec(arn)?.[1];
             const client = sfn.commandCalls(DescribeExecutionCommand)[0]?.thisValue as SFNClient;
             expect(await client.config.region()).toBe(region);
             const error = await startCommand(
               { executionArn: arn, profile: 'nope', out: path.join(dir, 'nope.html') },
-              io().io
+              io({ ...process.env, HOME: dir }).io
             ).catch((e: unknown) => e);
             expect(error).toBeInstanceOf(CliError);
-            expect((error as CliError).exitCode).toBe(ExitCode.aws);
-            expect((error as CliError).message).toMatch(/^no AWS credentials for the profile nope: /);
+            expect((error as CliError).exitCode).toBe(ExitCode.badInput);
+            expect((error as CliError).message).toMatch(
+              /^profile "nope" \(--profile\) is not in .*: create it with/
+            );
           }
         );
       } finally {
@@ -314,7 +340,8 @@ describe('sfn-slack start (child process)', () => {
   });
 
   it('--help lists the options', async () => {
-    const result = await cli(['start', '--help']);
+    // In process: the binary's own behaviour is covered above, the help is the same program's.
+    const result = await runCli(['start', '--help']);
     expect(result.code).toBe(0);
     for (const option of [
       '--history',

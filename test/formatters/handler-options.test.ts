@@ -105,6 +105,7 @@ afterEach(async () => {
 
 describe('createHandler: SFN client', () => {
   it('reads the history through an injected client, not the default one', async () => {
+    captureLogs(); // the default logger logs at INFO here; the test output stays quiet
     const { event } = loadFixture('retries-then-success');
     const injected = await fakeSfn(apiEvents('retries-then-success'));
     const envEndpoint = await fakeSfn([]);
@@ -121,6 +122,7 @@ describe('createHandler: SFN client', () => {
   });
 
   it('the default handler still honours AWS_ENDPOINT_URL_SFN (the local pipeline)', async () => {
+    captureLogs(); // the default logger logs at INFO here; the test output stays quiet
     const { event } = loadFixture('retries-then-success');
     const local = await fakeSfn(apiEvents('retries-then-success'));
     servers.push(local);
@@ -169,7 +171,7 @@ describe('logger: configured by the environment', () => {
   it('an injected logger is the one used', async () => {
     const { createHandler, createLogger } = await import('../../formatters/handler.js');
     const logger = createLogger();
-    const info = vi.spyOn(logger, 'info');
+    const info = vi.spyOn(logger, 'info').mockImplementation(() => undefined);
     const { page, event } = loadFixture('success');
     await createHandler({ logger })({ event, settings, pages: [page] });
     expect(info).toHaveBeenCalledWith('formatted', expect.objectContaining({ steps: 4 }));

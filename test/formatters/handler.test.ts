@@ -1,11 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FormatterInput, FormatterOutput, NotifierSettings } from '../../contract/formatter.js';
-import { createHandler, createLogger, handler } from '../../formatters/handler.js';
+import { createHandler, createLogger, DEFAULT_SERVICE_NAME, handler } from '../../formatters/handler.js';
 import { slackLimitProblems } from '../../formatters/render/limits.js';
 import { loadFixture } from './helpers/fixtures.js';
 import { slackRejections } from './helpers/slack-oracle.js';
@@ -187,7 +188,11 @@ describe('handler', () => {
       (...args: unknown[]) => void writes.push(args.map(String).join(' '))
     );
     const { page, event } = loadFixture('lambda-failure');
-    await handler({ event, settings: channel, pages: [page] });
+    // The suite silences the default logger (vitest.config.ts); this test reads what is logged at Lambda's level.
+    const logging = createHandler({
+      logger: new Logger({ serviceName: DEFAULT_SERVICE_NAME, logLevel: 'INFO' }),
+    });
+    await logging({ event, settings: channel, pages: [page] });
     const logged = writes.join('\n');
     expect(logged).toContain(event.detail.executionArn);
     expect(logged).not.toContain('row 42');

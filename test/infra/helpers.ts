@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { IConstruct } from 'constructs';
 import { SlackNotifier, type SlackNotifierProps } from '../../infra/constructs/slack-notifier.js';
@@ -10,6 +11,13 @@ import { SlackNotifier, type SlackNotifierProps } from '../../infra/constructs/s
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** A stand-in entry so construct tests do not depend on the real formatter (bundling is skipped anyway). */
 export const standInEntry = path.join(repoRoot, 'test/fixtures/infra/formatter-handler.ts');
+/**
+ * A prebuilt stand-in for the formatter's code. Construct tests use it instead of bundling an entry:
+ * NodejsFunction's asset is the whole project folder, which CDK walks on each synthesis (seconds per test
+ * file). The real bundling is synthesized by cdk-synth.test.ts and standalone-template.test.ts.
+ */
+export const standInCode = () =>
+  lambda.Code.fromAsset(path.join(repoRoot, 'test/fixtures/infra/formatter-bundle'));
 /** Skips asset bundling (esbuild) in unit tests; one test bundles for real. */
 export const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] } as const;
 
@@ -37,7 +45,7 @@ export function synthNotifier(
   const stack = new Stack(app, 'TestStack', { env: { account: '111122223333', region: 'eu-west-1' } });
   const notifier = new SlackNotifier(stack, 'Notifier', {
     environmentName: 'test',
-    formatterEntry: standInEntry,
+    formatterCode: standInCode(),
     ...(options.alarmTopic
       ? {
           alarmTopic: sns.Topic.fromTopicArn(stack, 'Topic', 'arn:aws:sns:eu-west-1:111122223333:ops-alarms'),

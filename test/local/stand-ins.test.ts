@@ -223,7 +223,8 @@ describe('http:invoke stand-in', () => {
     const invoke = httpInvokeHandler({
       connections: { [connectionArn]: { type: 'NONE' } },
       endpoints: { 'https://hooks.slack.com': server.url },
-      timeoutMs: 100,
+      // Long enough for a loaded two-core machine to answer the 404 in time; the fault below outlasts it.
+      timeoutMs: 800,
     });
     const args = (path: string) => ({
       arguments: {
@@ -236,10 +237,10 @@ describe('http:invoke stand-in', () => {
     const notFound = await rejection(invoke(args('/services/T1/B1/abcdef')));
     expect(notFound.error).toBe('States.Http.StatusCode.404');
     expect(notFound.cause).not.toContain('abcdef');
-    server.injectFault({ delayMs: 500 });
+    server.injectFault({ delayMs: 2_000 });
     const socket = await rejection(invoke(args('/services/T1/B1/abcdef')));
     expect(socket.error).toBe('States.Http.Socket');
-    expect(socket.cause).toBe('POST https://hooks.slack.com/services/***: timed out after 100 ms');
+    expect(socket.cause).toBe('POST https://hooks.slack.com/services/***: timed out after 800 ms');
   });
 
   it('refuses what AWS refuses: forbidden headers, no connection, plain http', async () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { awsOptions, resolveEnv } from '../../../cli/aws/options.js';
+import { resolveEnv } from '../../../cli/aws/options.js';
 import {
   OPTIONAL_OUTPUTS,
   OUTPUT_NAMES,
@@ -114,10 +114,5 @@ describe('options', () => {
     expect(() => resolveEnv({ env: 'prod/eu' })).toThrow(
       'invalid environment name "prod/eu": use letters, digits and hyphens, starting with a letter'
     );
-  });
-
-  it('passes only the AWS options that were given', () => {
-    expect(awsOptions({ env: 'x' })).toEqual({});
-    expect(awsOptions({ region: 'us-east-2', profile: 'p' })).toEqual({ region: 'us-east-2', profile: 'p' });
   });
 });

@@ -1,0 +1,11 @@
+/**
+ * The package entry point (`import { SlackNotifier } from 'sfn-slack-notifier'`): the construct, its props and
+ * the per-environment stack, for CDK apps that add the notifier to their own stacks.
+ */
+export type { Route, RouteDestination, RouteMatch } from '../contract/routes.js';
+export { DEFAULT_STATUSES as DEFAULT_NOTIFIED_STATUSES } from '../contract/statuses.js';
+export {
+  type SlackDestination,
+  SlackNotifier,
+  type SlackNotifierProps,
+} from './constructs/slack-notifier.js';
