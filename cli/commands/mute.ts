@@ -174,8 +174,8 @@ export function register(program: Command, io: Io = processIo(), makeClients = c
     .command('mute <state-machine>')
     .summary('hold a state machine’s notifications for a while; they are summed up when the mute ends')
     .description(
-      'Sets the sfn-slack:mute-until tag on the state machine. The notifier (environments with "mute": true)\n' +
-        'holds its notifications until then, counts them, and posts one summary per channel when the mute ends.\n' +
+      'Sets the sfn-slack:mute-until tag on the state machine. The notifier (environments with "mute": true) ' +
+        'holds its notifications until then, counts them, and posts one summary per channel when the mute ends. ' +
         'The state machine is a name (in the environment’s account and region) or an ARN.'
     )
     .option('--for <duration>', 'how long: 30m, 2h, 1d (at most 7d; required)');
@@ -186,7 +186,11 @@ export function register(program: Command, io: Io = processIo(), makeClients = c
   );
   const unmute = program
     .command('unmute <state-machine>')
-    .summary('end a mute now; the summary of what was held goes out within 15 minutes');
+    .summary('end a mute now; the summary of what was held goes out within 15 minutes')
+    .description(
+      'Removes the sfn-slack:mute-until tag from the state machine. The notifier holding the mute sees it at its ' +
+        'next look (at most 15 minutes) and posts the summary of what it held, one message per channel.'
+    );
   common(unmute, ['sfn-slack unmute nightly-etl --env prod']).action(
     async (machine: string, options: MuteOptions) => {
       await runUnmute(machine, options, io, await clients(options));
@@ -194,7 +198,11 @@ export function register(program: Command, io: Io = processIo(), makeClients = c
   );
   const mutes = program
     .command('mutes')
-    .summary('list the muted state machines of an environment and what they hold');
+    .summary('list the muted state machines of an environment and what they hold')
+    .description(
+      'Lists the state machines the environment’s routes watch whose sfn-slack:mute-until tag is in the future, ' +
+        'with the end of the mute and how many notifications it holds (the sfn-slack:muted tag).'
+    );
   common(mutes, ['sfn-slack mutes --env prod']).action(async (options: MuteOptions) => {
     await runMutes(options, io, await clients(options));
   });

@@ -82,8 +82,8 @@ export function register(program: Command, io: Io = processIo()): void {
     .command('routes')
     .summary('explain which routes take a state machine’s notifications, and why')
     .description(
-      'Which routes of an environment (cdk.json) match a state machine with a status and tags, why the others do\n' +
-        'not, and the messages that would go out: channel, template and mention. The same rules as the deployed\n' +
+      'Which routes of an environment (cdk.json) match a state machine with a status and tags, why the others do ' +
+        'not, and the messages that would go out: channel, template and mention. The same rules as the deployed ' +
         'notifier. Needs no AWS account.'
     )
     .option(
@@ -99,7 +99,7 @@ export function register(program: Command, io: Io = processIo()): void {
     output: 'text',
     outputHelp:
       'text (default) the reasoning for a person, json {stateMachineArn, status, tags, routes, deliveries}',
-    examples: ['sfn-slack routes -e prod --state-machine data-load --tags team=data --status FAILED'],
+    examples: ['sfn-slack routes -e prod --state-machine data-load --tags team=data'],
   }).action(
     (options: Omit<RoutesOptions, 'env' | 'stateMachine'> & { env?: string; stateMachine?: string }) => {
       if (options.stateMachine === undefined) {
