@@ -4,7 +4,7 @@
  * try it. Every figure is measured from what the Slack server received and what the queues hold at the end;
  * nothing is assumed. Time is simulated (bench/sim-clock.ts): `drainSeconds` is virtual.
  */
-import type { FormatterOutput, StatusChangeEvent } from '../formatters/contract.js';
+import type { FormatterOutput, StatusChangeEvent } from '../contract/formatter.js';
 import { StatesError } from '../local/asl/index.js';
 import { type Formatter, LocalPipeline } from '../local/pipeline.js';
 import { type SlackServer, startSlackServer } from '../local/slack-server/index.js';

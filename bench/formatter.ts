@@ -5,17 +5,19 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_TEMPLATE } from '../contract/templates.js';
 import { type Bundle, buildDir, bundle, repoRoot } from './bundle.js';
 import { RESULT_PREFIX, runChild } from './child.js';
 import { parseGcLines, peakBetweenExplicitGcs } from './gc-trace.js';
 import { generatedHistory } from './histories.js';
 import { type Spread, spread } from './stats.js';
 
-const settings = { environment: 'bench', template: 'detailed' };
+const settings = { environment: 'bench', template: DEFAULT_TEMPLATE };
 
 /** Import the handler, then its first invocation (which reads and compiles the template), timed inside. */
 const coldStartChild = `
 import { readFileSync } from 'node:fs';
+import { DEFAULT_TEMPLATE } from '../contract/templates.js';
 const input = JSON.parse(readFileSync(process.argv[3], 'utf8'));
 const t0 = process.hrtime.bigint();
 const { handler } = await import(process.argv[2]);

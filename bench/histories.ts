@@ -4,7 +4,7 @@
  * with a 32 KiB cause. The builder is the one the formatter tests use (their worst case is its ~25,000-event
  * form), imported from there so both measure the same shape.
  */
-import type { StatusChangeEvent } from '../formatters/contract.js';
+import type { StatusChangeEvent } from '../contract/formatter.js';
 import { bigHistory, executionArn, type RawEvent } from '../test/formatters/helpers/history-builder.js';
 
 /** Events outside the Map iterations (start, Map enter/start/succeed/exit, the failing task, the end). */

@@ -6,8 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../formatters/contract.js';
-import { parseEnvironment } from '../infra/config.js';
+import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../contract/formatter.js';
+import { parseEnvironment } from '../contract/settings.js';
+import { DEFAULT_STATUSES } from '../contract/statuses.js';
 import type { Scenario, ScenarioStep } from '../local/scenario.js';
 import { runScenario, SCENARIO_CHANNEL } from '../local/scenario.js';
 import type { ConversationMessage } from '../local/slack-server/index.js';
@@ -144,7 +145,7 @@ export async function benchLifecycle(
   remapped.push({ at: (remapped.at(-1)?.at ?? 0) + 60, replayDeadLetters: true });
   const environment = parseEnvironment('bench', {
     stateMachineNamePrefixes: ['nightly-'],
-    statuses: ['RUNNING', 'FAILED', 'TIMED_OUT', 'ABORTED', 'SUCCEEDED'],
+    statuses: ['RUNNING', ...DEFAULT_STATUSES],
     destination: { type: 'channel', channel: SCENARIO_CHANNEL },
     // One message per execution is measured here; storm digests are measured by the fault matrix.
     storm: { threshold: 0 },

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../formatters/contract.js';
+import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../contract/formatter.js';
 import { VirtualClock } from '../local/asl/index.js';
 import { type Formatter, LocalPipeline } from '../local/pipeline.js';
 import { startSlackServer } from '../local/slack-server/index.js';

@@ -27,7 +27,8 @@ export const limits = {
   heap25kMb: 64,
   /** 200 KB, counted as 200,000 bytes (the stricter reading). */
   bundleBytes: 200_000,
-  notifierTransitions: 5,
+  /** Routing in named steps (docs/infra.md "State transitions and cost"): 8 to route, 9 to read and send. */
+  notifierTransitions: 17,
 } as const;
 
 export function checkTargets(f: TargetFigures): TargetCheck[] {

@@ -2,10 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { type Io, processIo } from './aws/io.js';
 import { register as registerDoctor } from './commands/doctor.js';
+import { register as registerMute } from './commands/mute.js';
 import { register as registerPreview } from './commands/preview.js';
 import { register as registerRender } from './commands/render.js';
 import { register as registerRenotify } from './commands/renotify.js';
 import { register as registerReplay } from './commands/replay.js';
+import { register as registerRoutes } from './commands/routes.js';
 import { register as registerSetup } from './commands/setup.js';
 import { register as registerStart } from './commands/start.js';
 import { EXIT_CODES_HELP } from './errors.js';
@@ -32,6 +34,8 @@ export function buildProgram(io: Io = processIo()): Command {
   registerSetup(program, io);
   registerDoctor(program, io);
   registerStart(program, io);
+  registerRoutes(program, io);
+  registerMute(program, io);
   for (const command of program.commands) {
     command.configureOutput({
       outputError: (text, write) => write(`${commanderErrorLine(text, command.name())}\n`),

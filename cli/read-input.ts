@@ -4,7 +4,7 @@
  * line/column, not the expected shape). `-` reads standard input. `render`, `preview` and `start` share it.
  */
 import { readFile } from 'node:fs/promises';
-import type { StatusChangeEvent } from '../formatters/contract.js';
+import type { StatusChangeEvent } from '../contract/formatter.js';
 import { isHistoryPage, pageEvents } from '../formatters/summarize/normalize.js';
 import { readAll } from './aws/io.js';
 import { CliError, ExitCode } from './errors.js';

@@ -2,7 +2,7 @@
  * The in-process entry: history pages (+ event) → summary → template → a Slack message within Slack's
  * limits. Used by the Lambda handler, the `render` command, the local pipeline and previews.
  */
-import type { FormattedMessage, NotifierSettings, StatusChangeEvent } from './contract.js';
+import type { FormattedMessage, NotifierSettings, StatusChangeEvent } from '../contract/formatter.js';
 import { enforceSlackLimits } from './render/limits.js';
 import { checkTemplateOutput } from './render/template-output.js';
 import { DEFAULT_TEMPLATE, evaluateTemplate } from './render/templates.js';

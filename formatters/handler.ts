@@ -8,7 +8,6 @@
 import { createHash } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { withActionButtons } from './actions/buttons.js';
 import type {
   DeliveryMessage,
   FormatterInput,
@@ -16,7 +15,9 @@ import type {
   NotifierSettings,
   SlackMessage,
   StatusChangeEvent,
-} from './contract.js';
+} from '../contract/formatter.js';
+import { DEFAULT_TEMPLATE } from '../contract/templates.js';
+import { withActionButtons } from './actions/buttons.js';
 import { plainTextMessage, renderSummary } from './format.js';
 import { describeMapRuns } from './map-runs.js';
 import { eventOnlyMessage } from './render/event-only.js';
@@ -198,7 +199,7 @@ export function createHandler(options: HandlerOptions = {}): FormatterHandler {
     let message: SlackMessage;
     try {
       message = await renderSummary(summary, settings, undefined, (warning) =>
-        logger.warn('template output fixed', { template: settings.template ?? 'detailed', warning })
+        logger.warn('template output fixed', { template: settings.template ?? DEFAULT_TEMPLATE, warning })
       );
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;

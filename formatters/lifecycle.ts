@@ -4,7 +4,7 @@
  * thread reply that says what changed. Dependency-free: the delivery definition, the local runner and the
  * tests read the same rules.
  */
-import type { StatusChangeEvent } from './contract.js';
+import type { StatusChangeEvent } from '../contract/formatter.js';
 import { escapeText } from './render/escape.js';
 
 /** Escaped, and without backticks or asterisks that would end the surrounding code or bold span. */

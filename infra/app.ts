@@ -1,4 +1,17 @@
 /** The CDK app entry (cdk.json: `npx tsx infra/app.ts`). Select an environment with `-c env=<name>`. */
+import { ConfigError } from '../contract/settings.js';
 import { buildApp } from './build-app.js';
 
-buildApp().synth();
+try {
+  buildApp().synth();
+} catch (error) {
+  // A configuration mistake is one line for the person editing cdk.json, not a stack trace.
+  if (
+    !(error instanceof ConfigError || (error instanceof Error && error.message.startsWith('SlackNotifier: ')))
+  ) {
+    throw error;
+  }
+  process.stderr.write(`${error.message}\n`);
+  // Exit now: the App would otherwise synthesize what it has at process exit and report on that.
+  process.exit(2);
+}

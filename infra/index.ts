@@ -2,8 +2,9 @@
  * The package entry point (`import { SlackNotifier } from 'sfn-slack-notifier'`): the construct, its props and
  * the per-environment stack, for CDK apps that add the notifier to their own stacks.
  */
+export type { Route, RouteDestination, RouteMatch } from '../contract/routes.js';
+export { DEFAULT_STATUSES as DEFAULT_NOTIFIED_STATUSES } from '../contract/statuses.js';
 export {
-  DEFAULT_NOTIFIED_STATUSES,
   type SlackDestination,
   SlackNotifier,
   type SlackNotifierProps,

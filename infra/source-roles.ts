@@ -134,10 +134,12 @@ export function withSourceCredentials(
 
 /** Adds the SourceRegion Choice and the ReadInSourceRegion Pass in front of the reading states. */
 function gateBySourceRegion(machine: { StartAt: string; States: States }, reading: readonly string[]): void {
-  const first = machine.StartAt;
-  const start = machine.States[first];
-  if (!start || !reading.includes(first)) {
-    throw new Error(`the notifier must start with a state that reads the execution, not ${first}`);
+  // The routed notifier reads the history after routing (Triage → Describe); an older layout starts reading.
+  const gateAt = machine.States.Triage ? 'Triage' : undefined;
+  const first = gateAt ? (machine.States[gateAt]?.Default as string | undefined) : machine.StartAt;
+  const start = first === undefined ? undefined : machine.States[first];
+  if (first === undefined || !start || !reading.includes(first)) {
+    throw new Error(`the notifier must read the execution in ${first ?? machine.StartAt} before formatting`);
   }
   // Where the reads lead: the first state after the chain of reading states.
   let after: string | undefined = first;
@@ -146,20 +148,20 @@ function gateBySourceRegion(machine: { StartAt: string; States: States }, readin
   }
   const catchers = (start.Catch ?? []) as Array<{ ErrorEquals: string[]; Assign?: unknown }>;
   const nothingKnown = catchers.find((c) => c.ErrorEquals.includes('States.ALL'))?.Assign;
-  if (after === undefined || nothingKnown === undefined) {
+  if (after === undefined || (!gateAt && nothingKnown === undefined)) {
     throw new Error(`${first} must lead to a state after the reads and catch States.ALL with an Assign`);
   }
   for (const name of [SOURCE_REGION_STATE, READ_IN_SOURCE_REGION_STATE]) {
     if (machine.States[name]) throw new Error(`the notifier already has a state named ${name}`);
   }
-  machine.States = {
+  const gate = {
     [SOURCE_REGION_STATE]: {
       Type: 'Choice',
       Comment:
         "Central environment: Step Functions' SDK integrations call only the notifier's own region. An execution of this region is read by the SDK states with its account's read role; one of another region goes to the formatter, which reads its history there with the same role.",
       Choices: [
         {
-          Condition: "{% $states.input.region = $split($states.context.StateMachine.Id, ':')[3] %}",
+          Condition: `{% $states.context.Execution.Input.region = $split($states.context.StateMachine.Id, ':')[3] %}`,
           Next: first,
         },
       ],
@@ -167,13 +169,18 @@ function gateBySourceRegion(machine: { StartAt: string; States: States }, readin
     },
     [READ_IN_SOURCE_REGION_STATE]: {
       Type: 'Pass',
-      Comment: `The execution ran in another region: nothing read yet (the assignments ${first} makes when it fails), and the formatter reads the history itself.`,
-      Assign: nothingKnown,
+      Comment: `The execution ran in another region: nothing read yet, and the formatter reads the history itself.`,
+      ...(nothingKnown === undefined ? {} : { Assign: nothingKnown }),
       Output: { readHistory: true },
       Next: after,
     },
-    ...machine.States,
   };
+  if (gateAt) {
+    (machine.States[gateAt] as Record<string, unknown>).Default = SOURCE_REGION_STATE;
+    machine.States = { ...machine.States, ...gate };
+    return;
+  }
+  machine.States = { ...gate, ...machine.States };
   machine.StartAt = SOURCE_REGION_STATE;
 }
 

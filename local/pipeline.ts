@@ -8,17 +8,22 @@
  * sqs:sendMessage → the local FIFO queue; the Pipe → `LocalPipe`; http:invoke → a real HTTP request with the
  * connection's credential injected; ssm:getParameter → the webhook URL.
  *
- * Defaults as deployed (infra/constructs/slack-notifier.ts): maxReceiveCount 5, visibility timeout 6 minutes;
- * and a virtual clock, so retries and visibility timeouts cost no real time.
+ * Defaults as deployed: the queue's (contract/queue.ts), the routes and settings in the shape the stack writes
+ * (contract/routes.ts), and a virtual clock, so retries, visibility timeouts and mutes cost no real time.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../formatters/contract.js';
-import { type ActionsPolicy, enabledActions } from '../infra/actions-schema.js';
+import { type ActionsPolicy, enabledActions } from '../contract/actions.js';
+import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../contract/formatter.js';
+import { lifecycleSubstitutions, STORE_KEY } from '../contract/message-store.js';
+import { QUEUE_DEFAULTS } from '../contract/queue.js';
+import { bannerMention, type DeployedSettings, type Route, routesReadTags } from '../contract/routes.js';
+import { EXECUTION_STATUSES } from '../contract/statuses.js';
+import { DEFAULT_TEMPLATE } from '../contract/templates.js';
 import { jsonStringSubstitution } from '../infra/json-string-substitution.js';
-import { lifecycleSubstitutions, STORE_KEY } from '../infra/message-store-schema.js';
+import { fillJsonValues } from '../infra/json-values.js';
 import { CENTRAL_ENVIRONMENT_ENV, withSourceCredentials } from '../infra/source-roles.js';
 import {
   type Clock,
@@ -57,6 +62,7 @@ import { checkSourceRead, readWithSourceRole, type SourceRead } from './stand-in
 import { sqsSendMessageHandler } from './stand-ins/sqs.js';
 import { ssmGetParameterHandler } from './stand-ins/ssm.js';
 import { roleOfAccessKey, serveStsLocally } from './stand-ins/sts-endpoint.js';
+import { type TagStore, tagHandlers } from './stand-ins/tags.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const machinesDir = path.join(repoRoot, 'statemachines');
@@ -79,6 +85,9 @@ export const resources = {
   http: 'arn:aws:states:::http:invoke',
   ssm: 'arn:aws:states:::aws-sdk:ssm:getParameter',
   describe: 'arn:aws:states:::aws-sdk:sfn:describeStateMachineForExecution',
+  listTags: 'arn:aws:states:::aws-sdk:sfn:listTagsForResource',
+  tag: 'arn:aws:states:::aws-sdk:sfn:tagResource',
+  untag: 'arn:aws:states:::aws-sdk:sfn:untagResource',
 } as const;
 
 /** Where delivered messages go. */
@@ -101,7 +110,18 @@ export interface PipelineOptions {
   readonly slack?: SlackTarget;
   /** @default 'local' */
   readonly environment?: string;
-  /** @default 'detailed' */
+  /**
+   * The routes, as the environment's stack has them (contract/settings.ts `EnvironmentConfig.routes`).
+   * @default - one route taking every machine and status to `channel` with `template` and `mentionOnFailure`
+   */
+  readonly routes?: readonly Route[];
+  /** Channels a `sfn-slack:channel` tag may pick. @default the routes' channels */
+  readonly allowedChannels?: readonly string[];
+  /** Read the `sfn-slack:mute-until` tag (the environment's `mute`). @default false */
+  readonly mute?: boolean;
+  /** The watched state machines' tags. @default - an empty store */
+  readonly tags?: TagStore;
+  /** Template of the default route. @default 'detailed' */
   readonly template?: string;
   /** @default '' (no mention) */
   readonly mentionOnFailure?: string;
@@ -194,8 +214,17 @@ export class InvalidSettingError extends Error {
  * Fills a definition's placeholders the way the deployed stack does (infra/json-string-substitution.ts): each
  * value lands inside a JSON string, so it is JSON-escaped and arrives unchanged, quotes and backslashes included.
  */
-function readMachine(file: string, values: Record<string, string>): string {
-  const text = readFileSync(path.join(machinesDir, file), 'utf8');
+function readMachine(
+  file: string,
+  values: Record<string, string>,
+  jsonValues: Readonly<Record<string, unknown>> = {}
+): string {
+  let text = readFileSync(path.join(machinesDir, file), 'utf8');
+  try {
+    text = fillJsonValues(text, jsonValues);
+  } catch (error) {
+    throw new InvalidSettingError((error as Error).message);
+  }
   const used = new Set([...text.matchAll(/\$\{([^{}]+)\}/g)].map((m) => m[1] as string));
   const subs: Record<string, string> = {};
   for (const [name, value] of Object.entries(values)) {
@@ -279,6 +308,10 @@ export class LocalPipeline {
   readonly deadLetterQueue: FifoQueue;
   readonly clock: Clock;
   readonly pipe: LocalPipe;
+  /** The settings the notifier runs with, in the shape the stack writes them. */
+  readonly settings: DeployedSettings;
+  /** The watched machines' tags (`sfn-slack mute` locally: set `sfn-slack:mute-until` here). */
+  readonly tags: TagStore;
   /** EventBridge Scheduler one-time schedules (runningLongerThan), on this pipeline's clock. */
   readonly scheduler: LocalScheduler;
   /** In a central environment, every read of a watched execution and the role it ran with, oldest first. */
@@ -315,8 +348,12 @@ export class LocalPipeline {
       clock: this.clock,
       region,
       accountId: account,
-      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 360,
-      redrivePolicy: { deadLetterQueue: this.deadLetterQueue, maxReceiveCount: options.maxReceiveCount ?? 5 },
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? QUEUE_DEFAULTS.visibilityTimeoutSeconds,
+      deduplicationScope: QUEUE_DEFAULTS.deduplicationScope,
+      redrivePolicy: {
+        deadLetterQueue: this.deadLetterQueue,
+        maxReceiveCount: options.maxReceiveCount ?? QUEUE_DEFAULTS.maxReceiveCount,
+      },
       // EventBridge Scheduler sends to a FIFO queue without a deduplication id: the queue must hash the content.
       contentBasedDeduplication: true,
     });
@@ -344,25 +381,21 @@ export class LocalPipeline {
       endpoints = { ...options.slackEndpoints };
     }
 
+    this.settings = localSettings(options, webhookMode, channel);
     const settings: Record<string, string> = {
       ConnectionArn: connectionArn,
       WebhookParameterName: webhookParameterName,
       FormatterFunctionArn: formatterArn,
-      Environment: options.environment ?? 'local',
-      Template: options.template ?? 'detailed',
-      DestinationType: webhookMode ? 'webhook' : 'channel',
-      SlackChannel: webhookMode ? '' : channel,
-      MentionOnFailure: options.mentionOnFailure ?? '',
-      ExecutionData: options.executionData === true ? 'true' : 'false',
-      Actions: options.actions && !webhookMode ? enabledActions(options.actions.policy).join(',') : '',
+      QueueUrl: this.queue.url,
+      MentionOnFailure: bannerMention(this.settings.routes, options.mentionOnFailure),
       ...localStoreSubstitutions(this.queue.arn, options.lifecycle, {
-        allowedChannels: webhookMode ? '' : channel,
+        allowedChannels: webhookMode ? '' : allowedChannelsOf(this.settings),
         queueUrl: this.queue.url,
         deadLetterQueueUrl: this.deadLetterQueue.url,
       }),
     };
-    const environment = settings.Environment as string;
-    const notifier = readMachine('notifier.asl.json', settings);
+    const environment = this.settings.environment;
+    const notifier = readMachine('notifier.asl.json', settings, { Settings: this.settings });
     this.notifierDefinition = options.central ? withSourceCredentials(notifier, environment) : notifier;
     // In a central environment the source account's IAM decides which role may read an execution.
     const fromSource = (handler: ResourceHandler): ResourceHandler =>
@@ -374,6 +407,8 @@ export class LocalPipeline {
       settings
     );
 
+    this.tags = options.tags ?? new Map();
+    const tags = tagHandlers(this.tags);
     this.notifierResources = {
       [resources.history]: fromSource(getExecutionHistoryHandler(options.history)),
       [resources.describe]: fromSource(describeStateMachineForExecutionHandler(options.definition)),
@@ -381,6 +416,9 @@ export class LocalPipeline {
         [formatterArn]: options.formatter as (p: never) => Promise<unknown>,
       }),
       [resources.sqs]: sqsSendMessageHandler([this.queue]),
+      [resources.listTags]: tags.list,
+      [resources.tag]: tags.tag,
+      [resources.untag]: tags.untag,
     };
     this.deliverResources = {
       [resources.http]: httpInvokeHandler({
@@ -443,14 +481,9 @@ export class LocalPipeline {
         return new LocalPipeline(options, undefined, false, release, store, central);
       if (target.server) return new LocalPipeline(options, target.server, false, release, store, central);
       const clock = options.clock ?? new VirtualClock(Date.now());
-      const configured = options.channel ?? '#alerts';
       server = await startSlackServer({
         clock,
-        channels: [
-          CHANNEL_ID.test(configured)
-            ? { id: configured, name: 'alerts' }
-            : { id: 'C0LOCAL001', name: configured.replace(/^#/, '') },
-        ],
+        channels: localChannels(options),
         renderPage: renderReceivedPage,
       });
       const pipeline = new LocalPipeline({ ...options, clock }, server, true, release, store, central);
@@ -593,4 +626,57 @@ export class LocalPipeline {
     await this.releaseSdkHistory?.();
     if (this.ownsServer) await this.slack?.close();
   }
+}
+
+/** The settings the deployed stack would write, for the local options. */
+function localSettings(options: PipelineOptions, webhookMode: boolean, channel: string): DeployedSettings {
+  const routes: readonly Route[] = options.routes ?? [
+    {
+      name: 'default',
+      // Every machine and status: a local run notifies what it is given.
+      match: { stateMachineArns: [], stateMachineNamePrefixes: [], tags: {}, accounts: [], regions: [] },
+      statuses: [...EXECUTION_STATUSES],
+      destination: webhookMode ? { type: 'webhook' } : { type: 'channel', channel },
+      ...(options.mentionOnFailure ? { mention: options.mentionOnFailure } : {}),
+      template: options.template ?? DEFAULT_TEMPLATE,
+      stop: false,
+      tagOverrides: false,
+    },
+  ];
+  const channels = routes.flatMap((r) => (r.destination.type === 'channel' ? [r.destination.channel] : []));
+  return {
+    environment: options.environment ?? 'local',
+    destinationType: webhookMode ? 'webhook' : 'channel',
+    routes,
+    allowedChannels: [...(options.allowedChannels ?? new Set(channels))],
+    readTags: routesReadTags(routes) || options.mute === true,
+    executionData: options.executionData === true,
+    checksRunning: (options.lifecycle?.runningLongerThanSeconds ?? 0) > 0,
+    actions: options.actions && !webhookMode ? enabledActions(options.actions.policy) : [],
+  };
+}
+
+/** The delivery's AllowedChannels, as the construct fills it: every route's channel and those a tag may choose. */
+function allowedChannelsOf(settings: DeployedSettings): string {
+  const routeChannels = settings.routes.flatMap((r) =>
+    r.destination.type === 'channel' ? [r.destination.channel] : []
+  );
+  return [...new Set([...routeChannels, ...settings.allowedChannels])].join(',');
+}
+
+/** The local Slack server's channels: every channel the routes (or tags) may post to. */
+function localChannels(options: PipelineOptions): { id: string; name: string }[] {
+  const refs = new Set<string>([
+    options.channel ?? '#alerts',
+    ...(options.routes ?? []).flatMap((r) =>
+      r.destination.type === 'channel' ? [r.destination.channel] : []
+    ),
+    ...(options.allowedChannels ?? []),
+  ]);
+  // A channel ID as Slack issues them is kept (conversations.history and chat.update take IDs only).
+  return [...refs].map((ref, index) =>
+    CHANNEL_ID.test(ref)
+      ? { id: ref, name: index === 0 ? 'alerts' : ref.toLowerCase() }
+      : { id: `C0LOCAL${String(index + 1).padStart(3, '0')}`, name: ref.replace(/^#/, '') }
+  );
 }

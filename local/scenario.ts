@@ -3,7 +3,8 @@
  *
  * A scenario is JSON, either an array of steps or `{"environment": {…cdk.json environments.<name> keys…},
  * "steps": [...]}`. Steps run in order; `at` is seconds from the start:
- * - `{"at": 0, "event": <path or object>, "history": <path or object>}`: a status-change event, and the history
+ * - `{"at": 0, "event": <path or object>, "history": <path or object>, "tags"?: {...}}`: a status-change event
+ *   (routed by the environment's routes, as deployed; `tags` are the state machine's from then on), and the history
  *   the notifier reads from then on for that execution;
  * - `{"at": 600, "duplicate": 0}`: the event of step 0 again;
  * - `{"at": 60, "slack": {"fail": "lost_response" | "ratelimited" | "internal_error" | "invalid_auth" |
@@ -16,13 +17,15 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../formatters/contract.js';
-import { ACTION_NAMES, type ActionName, MUTE_SECONDS } from '../infra/actions-schema.js';
-import { ConfigError, type EnvironmentConfig, parseEnvironment } from '../infra/config.js';
-import { isoDurationSeconds } from '../infra/message-store-schema.js';
+import { ACTION_NAMES, type ActionName, MUTE_SECONDS } from '../contract/actions.js';
+import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../contract/formatter.js';
+import { isoDurationSeconds } from '../contract/message-store.js';
+import { ruleLetsIn } from '../contract/routes.js';
+import { ConfigError, type EnvironmentConfig, parseEnvironment, watched } from '../contract/settings.js';
 import { VirtualClock } from './asl/index.js';
 import type { ClickRecord } from './interactivity.js';
 import { LocalPipeline } from './pipeline.js';
+import { localRoutes } from './routes.js';
 import type { ClickSignature } from './slack-clicks.js';
 import type { ConversationMessage, Fault } from './slack-server/index.js';
 import { renderConversationPage } from './slack-server/page.js';
@@ -40,7 +43,13 @@ export const SLACK_FAILURES = [
 export type SlackFailure = (typeof SLACK_FAILURES)[number];
 
 export type ScenarioStep =
-  | { readonly at: number; readonly event: StatusChangeEvent; readonly history: readonly HistoryPage[] }
+  | {
+      readonly at: number;
+      readonly event: StatusChangeEvent;
+      readonly history: readonly HistoryPage[];
+      /** The state machine's tags at this step (routes and mute read them). @default - unchanged */
+      readonly tags?: Readonly<Record<string, string>>;
+    }
   | { readonly at: number; readonly duplicate: number }
   | { readonly at: number; readonly slack: { readonly fail: SlackFailure; readonly count: number } }
   | { readonly at: number; readonly replayDeadLetters: true }
@@ -62,6 +71,8 @@ export interface Scenario {
   readonly environment: EnvironmentConfig;
   /** The environment names no state machine: every event's machine is watched. */
   readonly watchAll?: boolean;
+  /** Where the scenario file is: custom template paths are relative to it. @default the working directory */
+  readonly baseDir?: string;
   readonly steps: readonly ScenarioStep[];
 }
 
@@ -145,7 +156,10 @@ export async function parseScenario(raw: unknown, baseDir: string): Promise<Scen
     );
   }
   const env = isRecord(raw) && isRecord(raw.environment) ? raw.environment : {};
-  const watchAll = env.stateMachineArns === undefined && env.stateMachineNamePrefixes === undefined;
+  const watchAll =
+    env.routes === undefined &&
+    env.stateMachineArns === undefined &&
+    env.stateMachineNamePrefixes === undefined;
   const withDefaults = {
     // Validation wants something watched; with watchAll the rule below matches every machine instead.
     ...(watchAll ? { stateMachineNamePrefixes: ['any'] } : {}),
@@ -178,7 +192,14 @@ export async function parseScenario(raw: unknown, baseDir: string): Promise<Scen
       if (step.history === undefined) throw new ScenarioError(`${where} has an event without its history`);
       const event = toEvent(await inlineOrFile(step.event, baseDir, `${where} event file`), where);
       const history = toPages(await inlineOrFile(step.history, baseDir, `${where} history file`), where);
-      steps.push({ at, event, history });
+      const tags = step.tags;
+      if (
+        tags !== undefined &&
+        (!isRecord(tags) || Object.values(tags).some((value) => typeof value !== 'string'))
+      ) {
+        throw new ScenarioError(`${where}.tags must be an object of strings, like {"team": "data"}`);
+      }
+      steps.push({ at, event, history, ...(tags ? { tags: tags as Record<string, string> } : {}) });
     } else if (step.duplicate !== undefined) {
       const target = rawSteps[step.duplicate as number] as Record<string, unknown> | undefined;
       if (
@@ -209,7 +230,7 @@ export async function parseScenario(raw: unknown, baseDir: string): Promise<Scen
       );
     }
   }
-  return { environment, watchAll, steps };
+  return { environment, watchAll, steps, baseDir };
 }
 
 function parseClick(raw: unknown, where: string, environment: EnvironmentConfig): ScenarioClick {
@@ -269,21 +290,27 @@ function epochMs(value: unknown): number | undefined {
   return undefined;
 }
 
-/** The rule's filter: the environment's statuses (plus RUNNING when runningLongerThan needs it) and machines. */
+/** The rule's filter, derived from the routes as the stack derives it (contract/routes.ts ruleLetsIn). */
 function ruleMatches(scenario: Scenario, event: StatusChangeEvent): boolean {
   const { environment } = scenario;
-  const statuses = new Set<string>(environment.statuses);
-  if (environment.runningLongerThan) statuses.add('RUNNING');
-  if (!statuses.has(event.detail.status)) return false;
   const machine =
     event.detail.stateMachineArn ??
     event.detail.executionArn.replace(/:execution:([^:]+):.*$/, ':stateMachine:$1');
-  const name = machine.split(':').pop() ?? '';
-  return (
-    scenario.watchAll === true ||
-    environment.stateMachineArns.includes(machine) ||
-    environment.stateMachineNamePrefixes.some((prefix) => name.startsWith(prefix))
+  return ruleLetsIn(
+    routesOf(scenario),
+    { stateMachineArn: machine, status: event.detail.status },
+    environment.runningLongerThan !== undefined
   );
+}
+
+/** The environment's routes; with watchAll, each route takes every machine (tags and statuses still apply). */
+function routesOf(scenario: Scenario) {
+  const routes = localRoutes(scenario.environment, scenario.baseDir);
+  if (!scenario.watchAll) return routes;
+  return routes.map((r) => ({
+    ...r,
+    match: { ...r.match, stateMachineArns: [], stateMachineNamePrefixes: [] },
+  }));
 }
 
 export interface ScenarioRun {
@@ -323,7 +350,7 @@ function scenarioWatched(scenario: Scenario): string[] {
         ]
       : []
   );
-  return [...new Set([...scenario.environment.stateMachineArns, ...matched])];
+  return [...new Set([...watched(scenario.environment).stateMachineArns, ...matched])];
 }
 
 /** Presses a button of the n-th parent message through the local Slack server. */
@@ -387,13 +414,14 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     clock,
     random: () => 0.5,
     environment: 'scenario',
-    template: environment.template,
-    ...(environment.mentionOnFailure ? { mentionOnFailure: environment.mentionOnFailure } : {}),
+    routes: routesOf(scenario),
+    allowedChannels: environment.allowedChannels,
+    mute: environment.mute,
     ...(destination.type === 'channel'
       ? { channel: destination.channel }
       : { channel: SCENARIO_CHANNEL, slack: { kind: 'local' as const, webhook: true } }),
     lifecycle: {
-      startNotices: environment.statuses.includes('RUNNING'),
+      startNotices: environment.routes.some((r) => r.statuses.includes('RUNNING')),
       replyBroadcast: environment.replyBroadcast,
       runningLongerThanSeconds,
       ...(environment.storm === undefined
@@ -417,6 +445,12 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       if ('event' in step) {
         events.push(step.event);
         histories.set(step.event.detail.executionArn, recordedHistorySource(step.history));
+        if (step.tags) {
+          const machine =
+            step.event.detail.stateMachineArn ??
+            step.event.detail.executionArn.replace(/:execution:([^:]+):.*$/, ':stateMachine:$1');
+          pipeline.tags.set(machine, { ...step.tags });
+        }
         if (ruleMatches(scenario, step.event)) await pipeline.notify(step.event);
         else skipped += 1;
       } else if ('duplicate' in step) {

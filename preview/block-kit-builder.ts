@@ -1,4 +1,4 @@
-import type { SlackMessage } from '../formatters/contract.js';
+import type { SlackMessage } from '../contract/formatter.js';
 
 /** Slack's Block Kit Builder; it reads the payload as URL-encoded JSON after the `#`. */
 export const BLOCK_KIT_BUILDER = 'https://app.slack.com/block-kit-builder';

@@ -4,7 +4,7 @@
  * Content-Security-Policy that allows no script and no remote loads, so a hostile step name or cause can do
  * nothing but show up as text.
  */
-import type { SlackMessage } from '../formatters/contract.js';
+import type { SlackMessage } from '../contract/formatter.js';
 import { type Inline, toPlain } from './mrkdwn.js';
 import { safeUrl, toView, type ViewBlock, type ViewButton } from './view.js';
 

@@ -2,7 +2,7 @@
  * Renders a Slack message as readable terminal text: what a reader of the channel would see, with the
  * mrkdwn decoded (links as `label (url)`, dates as their fallback text, entities unescaped).
  */
-import type { SlackMessage } from '../formatters/contract.js';
+import type { SlackMessage } from '../contract/formatter.js';
 import { type Inline, toPlain } from './mrkdwn.js';
 import { toView, type ViewBlock, type ViewButton } from './view.js';
 

@@ -2,7 +2,7 @@
  * Reads a Slack message's blocks into a small view model both renderers share. Unknown block types and
  * malformed blocks are kept as `unknown` so a preview never throws on a message Slack might still accept.
  */
-import type { SlackBlock, SlackMessage } from '../formatters/contract.js';
+import type { SlackBlock, SlackMessage } from '../contract/formatter.js';
 import { type Inline, parseMrkdwn, plainText } from './mrkdwn.js';
 
 export interface ViewButton {

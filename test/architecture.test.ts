@@ -47,6 +47,38 @@ describe('architecture', () => {
     );
   });
 
+  it('contract/ is dependency-free: it imports only itself (and @slack/types, for types only)', () => {
+    const offenders = tsFiles('contract').flatMap((file) => {
+      const source = readFileSync(path.join(repoRoot, file), 'utf8');
+      return importsOf(source)
+        .filter((specifier) => !specifier.startsWith('./'))
+        .filter(
+          (specifier) =>
+            !(specifier === '@slack/types' && /import type \{[^}]*\} from '@slack\/types'/.test(source))
+        )
+        .map((specifier) => `${file} imports ${specifier}`);
+    });
+    expect(tsFiles('contract').length).toBeGreaterThan(5);
+    expect(offenders).toEqual([]);
+  });
+
+  it('infra, formatters, local, cli and bench take the defaults from contract/, not their own copies', () => {
+    for (const dir of ['infra', 'formatters', 'local', 'cli', 'bench']) {
+      const importers = tsFiles(dir).filter((file) =>
+        importsOf(readFileSync(path.join(repoRoot, file), 'utf8')).some((s) => s.includes('contract/'))
+      );
+      expect(importers.length, dir).toBeGreaterThan(0);
+    }
+    const restated = ['infra', 'formatters', 'local', 'cli', 'bench'].flatMap((dir) =>
+      tsFiles(dir).filter((file) =>
+        /=\s*\[\s*'FAILED',\s*'TIMED_OUT',\s*'ABORTED',\s*'SUCCEEDED'\s*\]/.test(
+          readFileSync(path.join(repoRoot, file), 'utf8')
+        )
+      )
+    );
+    expect(restated).toEqual([]);
+  });
+
   it('formatters/ never imports aws-cdk-lib or constructs', () => {
     const offenders = tsFiles('formatters').flatMap((file) =>
       importsOf(readFileSync(path.join(repoRoot, file), 'utf8'))

@@ -3,59 +3,16 @@
  * types a queue URL or state machine ARN by hand.
  */
 import { type CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
-import { ACTIONS_OUTPUTS } from '../../infra/actions-schema.js';
+import {
+  notifierStackName,
+  OPTIONAL_OUTPUTS,
+  OUTPUT_NAMES,
+  type OutputName,
+} from '../../contract/outputs.js';
 import { CliError, ExitCode } from '../errors.js';
 import { toCliError } from './errors.js';
 
-/** The CfnOutputs the stack defines (infra/stacks/notifier-stack.ts). */
-export const OUTPUT_NAMES = [
-  'NotifierStateMachineArn',
-  'DeliveryStateMachineArn',
-  'QueueUrl',
-  'QueueArn',
-  'DeadLetterQueueUrl',
-  'DeadLetterQueueArn',
-  'ConnectionArn',
-  'ConnectionName',
-  'BotTokenSecretArn',
-  'SlackChannel',
-  'WebhookParameterName',
-  'WebhookParameterKeyArn',
-  'FormatterFunctionName',
-  'AlarmTopicArn',
-  'ReplayRoleArn',
-  ACTIONS_OUTPUTS.interactivityUrl,
-  ACTIONS_OUTPUTS.signingSecretArn,
-  ACTIONS_OUTPUTS.stateMachineArn,
-  'CentralEventBusArn',
-  'SourceStackSetTargets',
-] as const;
-
-export type OutputName = (typeof OUTPUT_NAMES)[number];
-
-/**
- * Outputs a healthy stack may lack: one of BotTokenSecretArn (channel mode, with SlackChannel) and
- * WebhookParameterName (webhook mode, with WebhookParameterKeyArn only for a customer managed key); the three
- * Slack-actions outputs (only with `actions`); FormatterFunctionName, which no command uses; AlarmTopicArn and
- * ReplayRoleArn, which stacks deployed before them lack (replay runs as whatever the profile gives it);
- * CentralEventBusArn and SourceStackSetTargets, which only a central environment (cdk.json `sources`) has. Every
- * other output must be there.
- */
-export const OPTIONAL_OUTPUTS: ReadonlySet<OutputName> = new Set<OutputName>([
-  'BotTokenSecretArn',
-  'SlackChannel',
-  'WebhookParameterName',
-  'WebhookParameterKeyArn',
-  'FormatterFunctionName',
-  'AlarmTopicArn',
-  'ReplayRoleArn',
-  // Only with Slack actions (cdk.json `actions`).
-  ACTIONS_OUTPUTS.interactivityUrl,
-  ACTIONS_OUTPUTS.signingSecretArn,
-  ACTIONS_OUTPUTS.stateMachineArn,
-  'CentralEventBusArn',
-  'SourceStackSetTargets',
-]);
+export { OPTIONAL_OUTPUTS, OUTPUT_NAMES, type OutputName } from '../../contract/outputs.js';
 
 /** The outputs every deployed stack has, whatever its Slack mode. */
 export const REQUIRED_OUTPUTS: readonly OutputName[] = OUTPUT_NAMES.filter(
@@ -70,7 +27,7 @@ export interface StackInfo {
 }
 
 export function stackName(env: string): string {
-  return `SfnSlackNotifier-${env}`;
+  return notifierStackName(env);
 }
 
 /** Reads the stack's outputs; a missing stack is a CliError that says how to deploy it. */

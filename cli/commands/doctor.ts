@@ -26,10 +26,10 @@ import {
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { type Command, Option } from 'commander';
+import { ACTIONS_OUTPUTS } from '../../contract/actions.js';
+import type { DeliveryMessage } from '../../contract/formatter.js';
 import { PING_TYPE } from '../../formatters/actions/payload.js';
 import { signSlackRequest } from '../../formatters/actions/signature.js';
-import type { DeliveryMessage } from '../../formatters/contract.js';
-import { ACTIONS_OUTPUTS } from '../../infra/actions-schema.js';
 import { type AwsClients, createClients } from '../aws/clients.js';
 import { resolveAwsContext } from '../aws/context.js';
 import { toCliError } from '../aws/errors.js';

@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DescribeExecutionCommand, paginateGetExecutionHistory, type SFNClient } from '@aws-sdk/client-sfn';
 import { type Command, Option } from 'commander';
-import type { NotifierSettings, SlackMessage, StatusChangeEvent } from '../../formatters/contract.js';
+import type { NotifierSettings, SlackMessage, StatusChangeEvent } from '../../contract/formatter.js';
 import { formatExecution, TemplateError } from '../../formatters/format.js';
 import { blockKitBuilderUrl } from '../../preview/block-kit-builder.js';
 import { renderHtml } from '../../preview/html.js';

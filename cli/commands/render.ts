@@ -3,7 +3,8 @@
  * template can be tried without deploying anything.
  */
 import { type Command, Option } from 'commander';
-import type { SlackMessage } from '../../formatters/contract.js';
+import type { SlackMessage } from '../../contract/formatter.js';
+import { BUILT_IN_TEMPLATES, DEFAULT_TEMPLATE } from '../../contract/templates.js';
 import { formatExecution, TemplateError } from '../../formatters/format.js';
 import { renderTerminal } from '../../preview/terminal.js';
 import { envOf, type Io, processIo, useColor } from '../aws/io.js';
@@ -70,7 +71,7 @@ export async function renderMessage(
       pages,
       ...(event ? { event } : {}),
       settings: {
-        template: options.template ?? 'detailed',
+        template: options.template ?? DEFAULT_TEMPLATE,
         ...(environment ? { environment } : {}),
         ...(options.mention ? { mentionOnFailure: options.mention } : {}),
       },
@@ -100,7 +101,11 @@ export function register(program: Command, io: Io = processIo()): void {
       '--event <file>',
       'EventBridge "Step Functions Execution Status Change" event (JSON; - for standard input)'
     )
-    .option('--template <name|path>', 'detailed, compact, or a path to a .jsonata file', 'detailed')
+    .option(
+      '--template <name|path>',
+      `${BUILT_IN_TEMPLATES.join(', ')}, or a path to a .jsonata file`,
+      DEFAULT_TEMPLATE
+    )
     .addOption(new Option('--environment <name>', 'old name of --env').hideHelp())
     .option('--mention <mention>', 'mention added to failure messages, e.g. "<!subteam^S0123>"');
   applyConvention(command, {

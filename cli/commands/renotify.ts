@@ -11,7 +11,7 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import type { Command } from 'commander';
-import type { StatusChangeEvent } from '../../formatters/contract.js';
+import type { StatusChangeEvent } from '../../contract/formatter.js';
 import { executionConsoleUrl, isExecutionArn, parseArn } from '../aws/arn.js';
 import { type AwsClients, createClients } from '../aws/clients.js';
 import { resolveAwsContext } from '../aws/context.js';

@@ -10,10 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { type Command, Option } from 'commander';
-import type { DeliveryMessage, SlackMessage, StatusChangeEvent } from '../../formatters/contract.js';
+import type { DeliveryMessage, SlackMessage, StatusChangeEvent } from '../../contract/formatter.js';
+import { BUILT_IN_TEMPLATES, DEFAULT_TEMPLATE } from '../../contract/templates.js';
 import { handler } from '../../formatters/handler.js';
 import { type Clock, type ExecutionResult, RealClock } from '../../local/asl/index.js';
 import { InvalidSettingError, LocalPipeline, type SlackTarget } from '../../local/pipeline.js';
+import { localRoutes } from '../../local/routes.js';
 import {
   runScenarioFile,
   ScenarioError,
@@ -32,6 +34,7 @@ import { type AwsOptions, clientConfig, createClients } from '../aws/clients.js'
 import { resolveAwsContext } from '../aws/context.js';
 import { envOf, type Io, processIo, useColor } from '../aws/io.js';
 import { applyConvention, type OutputFormat } from '../convention.js';
+import { environmentListed, parseTags, readEnvironment } from '../environments.js';
 import { CliError, ExitCode } from '../errors.js';
 import {
   checkOneStdinInput,
@@ -61,7 +64,10 @@ export interface StartOptions extends AwsOptions {
   readonly slack?: boolean;
   /** @default 'detailed' */
   readonly template?: string;
-  /** Environment name shown in the message (`-e/--env`, default SFN_SLACK_ENV). @default 'local' */
+  /**
+   * Environment name shown in the message (`-e/--env`, default SFN_SLACK_ENV); when cdk.json lists it, the run
+   * routes as that environment's stack does (routes, channels, mentions, templates, tags, mute). @default 'local'
+   */
   readonly env?: string;
   /** Old name of `env`. */
   readonly environment?: string;
@@ -82,6 +88,10 @@ export interface StartOptions extends AwsOptions {
   readonly scenario?: string;
   /** With `scenario`: write what the local Slack server holds here (JSON). */
   readonly report?: string;
+  /** `key=value`: the state machine's tags for this run (routes and mute read them). @default none */
+  readonly tags?: readonly string[];
+  /** @default cdk.json */
+  readonly cdkJson?: string;
 }
 
 /** Where the command writes; tests pass their own. */
@@ -363,6 +373,15 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
     }
 
     const slack = options.slack ? slackTarget(io.env) : undefined;
+    // -e names the environment shown; when cdk.json lists it, the run routes as that environment's stack does.
+    const config =
+      options.env !== undefined && environmentListed(options.env, options.cdkJson)
+        ? readEnvironment(options.env, options.cdkJson)
+        : undefined;
+    const machineArn =
+      event.detail.stateMachineArn ??
+      event.detail.executionArn.replace(/:execution:([^:]+):.*$/, ':stateMachine:$1');
+    const tags = parseTags(options.tags);
     progress.line(
       `running the notifier locally for ${event.detail.name ?? event.detail.executionArn} (${event.detail.status})…`
     );
@@ -384,8 +403,19 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
               },
             }
           : {}),
-        environment: options.env ?? options.environment ?? 'local',
-        template: options.template ?? 'detailed',
+        environment: config?.name ?? options.env ?? options.environment ?? 'local',
+        template: options.template ?? DEFAULT_TEMPLATE,
+        // With --env: the environment's routes, as deployed (custom templates read from their files).
+        ...(config
+          ? {
+              routes: localRoutes(config),
+              allowedChannels: config.allowedChannels,
+              mute: config.mute,
+              ...(config.mentionOnFailure ? { mentionOnFailure: config.mentionOnFailure } : {}),
+              ...(config.destination.type === 'channel' ? { channel: config.destination.channel } : {}),
+            }
+          : {}),
+        tags: new Map([[machineArn, tags]]),
         // Against real Slack: real waits, and the first failed delivery ends the run (no 6-minute visibility
         // timeout to sit through).
         ...(slack
@@ -431,6 +461,13 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
         );
       }
       const lastDelivery = pipeline.deliveries.at(-1);
+      if (!lastDelivery && config) {
+        const name = machineArn.split(':')[6] ?? machineArn;
+        throw new CliError(
+          `no route of ${config.name} takes ${name} (${event.detail.status}), or it is muted: nothing is posted; \`sfn-slack routes -e ${config.name} --state-machine ${name} --status ${event.detail.status}\` says why`,
+          ExitCode.failed
+        );
+      }
       if (!lastDelivery) throw new CliError('the notifier queued no message to deliver', ExitCode.failed);
       if (pipeline.deadLetterQueue.peekBodies().length > 0 || lastDelivery.result.status !== 'SUCCEEDED') {
         // Keep the message: the exact request body, so it can be posted again once Slack takes it.
@@ -477,6 +514,16 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
         if (options.output === 'json') {
           io.stdout(`${JSON.stringify({ message, deliveredTo: where, fallback, htmlPath }, null, 2)}\n`);
         } else {
+          // Several routes: each message, under the channel it went to.
+          const allReceived = pipeline.slack?.messages() ?? [];
+          if (allReceived.length > 1) {
+            for (const m of allReceived.slice(0, -1)) {
+              io.stdout(
+                `→ #${m.channelName}\n${renderTerminal(asSlackMessage(m), { ansi: io.ansi ?? false })}\n\n`
+              );
+            }
+            io.stdout(`→ #${allReceived.at(-1)?.channelName}\n`);
+          }
           io.stdout(`${renderTerminal(message, { ansi: io.ansi ?? false })}\n`);
           io.stdout(`\n${delivered}\nHTML preview: ${shownPath(htmlPath)}\n`);
         }
@@ -517,7 +564,13 @@ export function register(program: Command, io: Io = processIo()): void {
     )
     .option('--execution-arn <arn>', 'read a real execution from AWS instead of a file')
     .option('--slack', 'post to real Slack instead of the local server', false)
-    .option('--template <name|path>', 'detailed, compact, or a path to a .jsonata file', 'detailed')
+    .option(
+      '--template <name|path>',
+      `${BUILT_IN_TEMPLATES.join(', ')}, or a path to a .jsonata file`,
+      DEFAULT_TEMPLATE
+    )
+    .option('--tags <key=value...>', 'the state machine’s tags for this run (routes and mute read them)')
+    .option('--cdk-json <path>', 'with -e: the cdk.json whose environment routes the run', 'cdk.json')
     .addOption(new Option('--environment <name>', 'old name of --env').hideHelp())
     .option(
       '--out <file>',

@@ -7,7 +7,7 @@
  * At most 4,000 characters whatever the input: each field is cut before it is escaped (an escaped `&` takes 5).
  * Total on purpose: any input (missing fields, wrong types, a non-object) gives a message, never an error.
  */
-import type { SlackMessage } from '../contract.js';
+import type { SlackMessage } from '../../contract/formatter.js';
 import { executionConsoleUrl } from './console-url.js';
 import { escapeText } from './escape.js';
 

@@ -2,7 +2,7 @@
  * The lifecycle fields of a DeliveryMessage (formatters/contract.ts): what the delivery state machine needs to
  * keep one message per execution, edit it in place and say in its thread what changed.
  */
-import type { DeliveryMessage, StatusChangeEvent } from '../contract.js';
+import type { DeliveryMessage, StatusChangeEvent } from '../../contract/formatter.js';
 import { eventTime, orderKey, threadReply } from '../lifecycle.js';
 import type { ExecutionSummary } from '../summarize/types.js';
 

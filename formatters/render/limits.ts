@@ -20,7 +20,7 @@ import type {
   PlainTextElement,
   SectionBlock,
 } from '@slack/types';
-import type { FormattedMessage, SlackMessage } from '../contract.js';
+import type { FormattedMessage, SlackMessage } from '../../contract/formatter.js';
 import { truncateMrkdwn, truncatePlain } from './text.js';
 
 export const SLACK_LIMITS = {

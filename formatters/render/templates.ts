@@ -7,9 +7,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import jsonata from 'jsonata';
 
-/** The templates that ship with the formatter. */
-export const BUILT_IN_TEMPLATES = ['detailed', 'compact'] as const;
-export const DEFAULT_TEMPLATE = 'detailed';
+import { BUILT_IN_TEMPLATES, CUSTOM_TEMPLATE_PREFIX, DEFAULT_TEMPLATE } from '../../contract/templates.js';
+
+export { BUILT_IN_TEMPLATES, DEFAULT_TEMPLATE };
 
 /** A template that could not be read, compiled or evaluated. The message names the template and the cause. */
 export class TemplateError extends Error {
@@ -37,7 +37,9 @@ function builtInDirs(): string[] {
 }
 
 function readTemplate(name: string): { source: string; label: string } {
-  if ((BUILT_IN_TEMPLATES as readonly string[]).includes(name)) {
+  // A custom template the stack bundled (templates/custom/<id>.jsonata), or a built-in one.
+  const bundled = name.startsWith(CUSTOM_TEMPLATE_PREFIX) && /^custom\/[a-z0-9-]{1,64}$/.test(name);
+  if ((BUILT_IN_TEMPLATES as readonly string[]).includes(name) || bundled) {
     for (const dir of builtInDirs()) {
       try {
         return { source: readFileSync(path.join(dir, `${name}.jsonata`), 'utf8'), label: name };

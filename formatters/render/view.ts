@@ -4,6 +4,8 @@
  * and the context (environment, console URL, mention). Templates can use the pieces or build their own from
  * `summary`; see docs/formatter.md.
  */
+
+import { DEFAULT_TEMPLATE } from '../../contract/templates.js';
 import type {
   CauseSummary,
   ExecutionSummary,
@@ -605,7 +607,7 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
       environment,
       ...(consoleUrl ? { consoleUrl } : {}),
       ...(failing && context.mentionOnFailure ? { mention: context.mentionOnFailure } : {}),
-      template: context.template ?? 'detailed',
+      template: context.template ?? DEFAULT_TEMPLATE,
     },
     view: {
       statusEmoji,

@@ -5,13 +5,14 @@
  * in id order. Across calls (the contract's `partial`), pages are folded as they come and should come in
  * id order (forward paging); an older page after a newer one marks the summary `incomplete`.
  */
-import type { StatusChangeEvent } from '../contract.js';
+import type { StatusChangeEvent } from '../../contract/formatter.js';
+import { isExecutionStatus } from '../../contract/statuses.js';
 import { cutText } from '../cut.js';
 import { boundedError, summarizeCause } from './cause.js';
 import { mergeResource, taskResources } from './definition.js';
 import { emptyFoldState, Folder, type FoldState } from './fold.js';
 import { type HistoryEvent, isRecord, normalizeEvent, pageEvents, parseTimestamp } from './normalize.js';
-import type { ExecutionInfo, ExecutionStatus, ExecutionSummary, StepSummary } from './types.js';
+import type { ExecutionInfo, ExecutionSummary, StepSummary } from './types.js';
 
 export type { FoldState } from './fold.js';
 export { LIMITS } from './fold.js';
@@ -154,15 +155,6 @@ export function summarize(options: SummarizeOptions): ExecutionSummary {
   return fitSummary(summary);
 }
 
-const STATUSES = new Set<ExecutionStatus>([
-  'RUNNING',
-  'SUCCEEDED',
-  'FAILED',
-  'TIMED_OUT',
-  'ABORTED',
-  'PENDING_REDRIVE',
-]);
-
 /**
  * The event says which status change this notification is for, so its status wins over the history's (the
  * history may already be further along). The rest fills what the history did not say.
@@ -170,8 +162,8 @@ const STATUSES = new Set<ExecutionStatus>([
 function applyEvent(execution: ExecutionInfo, event: StatusChangeEvent): void {
   const detail = event.detail;
   if (!isRecord(detail)) return;
-  if (typeof detail.status === 'string' && STATUSES.has(detail.status as ExecutionStatus)) {
-    execution.status = detail.status as ExecutionStatus;
+  if (isExecutionStatus(detail.status)) {
+    execution.status = detail.status;
   }
   if (typeof detail.executionArn === 'string') execution.executionArn = detail.executionArn;
   if (typeof detail.stateMachineArn === 'string') execution.stateMachineArn = detail.stateMachineArn;

@@ -4,15 +4,10 @@
  * Times are epoch milliseconds; a time or duration that could not be read is absent (unknown), never zero.
  */
 
-/** Execution status as Step Functions reports it. */
-export type ExecutionStatus =
-  | 'RUNNING'
-  | 'SUCCEEDED'
-  | 'FAILED'
-  | 'TIMED_OUT'
-  | 'ABORTED'
-  | 'PENDING_REDRIVE'
-  | 'UNKNOWN';
+import type { ExecutionStatus as ReportedStatus } from '../../contract/statuses.js';
+
+/** Execution status as Step Functions reports it (contract/statuses.ts), or UNKNOWN when nothing says. */
+export type ExecutionStatus = ReportedStatus | 'UNKNOWN';
 
 /** How one state ended. `caught` = it failed and a Catch handled it (the run went on). */
 export type StepOutcome = 'succeeded' | 'failed' | 'caught' | 'timed_out' | 'aborted' | 'running';

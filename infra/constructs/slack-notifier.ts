@@ -39,9 +39,23 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { type ActionsPolicy, enabledActions } from '../actions-schema.js';
+import jsonata from 'jsonata';
+import { type ActionsPolicy, enabledActions } from '../../contract/actions.js';
+import { QUEUE_DEFAULTS } from '../../contract/queue.js';
+import {
+  bannerMention,
+  type DeployedSettings,
+  derivePattern,
+  type Route,
+  type RouteMatch,
+  routesReadTags,
+  TAG_KEYS,
+} from '../../contract/routes.js';
+import { DEFAULT_STATUSES, type ExecutionStatus } from '../../contract/statuses.js';
+import { DEFAULT_TEMPLATE } from '../../contract/templates.js';
 import { ENV_NAME } from '../config.js';
 import { jsonStringSubstitution } from '../json-string-substitution.js';
+import { fillJsonValues } from '../json-values.js';
 import { isoDurationSeconds, SLACK_API_METHODS } from '../message-store-schema.js';
 import { nagResourceName } from '../nag-resource-name.js';
 import {
@@ -51,7 +65,7 @@ import {
   readRoleName,
   withSourceCredentials,
 } from '../source-roles.js';
-import { templateUsesExecutionData } from '../template-data.js';
+import { sourceUsesExecutionData, templateUsesExecutionData } from '../template-data.js';
 import { MessageStore } from './message-store.js';
 import { SlackActions } from './slack-actions.js';
 
@@ -78,9 +92,6 @@ export const FORMATTER_FILES = {
 export const SLACK_POST_MESSAGE_URL = 'https://slack.com/api/chat.postMessage';
 /** Incoming webhooks live under this root; the webhook mode's role may call nothing else. */
 export const SLACK_WEBHOOK_URL_PATTERN = 'https://hooks.slack.com/*';
-
-/** The statuses notified unless `statuses` says otherwise. */
-export const DEFAULT_NOTIFIED_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED', 'SUCCEEDED'] as const;
 
 /** Where messages go. */
 export type SlackDestination =
@@ -115,7 +126,32 @@ export interface SlackNotifierProps {
    */
   readonly environmentName: string;
   /**
-   * ARNs of the Standard state machines to watch.
+   * The routes, in order (contract/routes.ts): which machines, statuses and tags go to which channel with which
+   * mention and template. When given, stateMachineArns, stateMachineNamePrefixes, statuses, mentionOnFailure and
+   * template are not used.
+   * @default - one route built from stateMachineArns, stateMachineNamePrefixes, statuses, mentionOnFailure,
+   *   template and the destination
+   */
+  readonly routes?: readonly Route[];
+  /**
+   * Channels a `sfn-slack:channel` tag may send to.
+   * @default - the channels the routes name
+   */
+  readonly allowedChannels?: readonly string[];
+  /**
+   * Read the `sfn-slack:mute-until` tag so `sfn-slack mute` can hold a machine's notifications (tags are read
+   * anyway when a route matches on them or allows overrides).
+   * @default false
+   */
+  readonly mute?: boolean;
+  /**
+   * Custom templates the routes name as `custom/<id>`: id → path of the `.jsonata` file. Each is compiled at
+   * synth (a syntax error fails the synth) and bundled with the formatter.
+   * @default - none
+   */
+  readonly customTemplates?: Readonly<Record<string, string>>;
+  /**
+   * ARNs of the Standard state machines to watch (shorthand for one route).
    * @default - none (then `stateMachineNamePrefixes` must name some)
    */
   readonly stateMachineArns?: readonly string[];
@@ -280,11 +316,14 @@ export class SlackNotifier extends Construct {
   /** The table (and scheduler pieces) behind one message per execution. */
   public readonly messageStore: MessageStore;
   /**
-   * The DefinitionSubstitutions passed to the notifier state machine. The settings (environment, template,
-   * channel, mention) are JSON-escaped: substituted as plain text into the definition, they read back as the
-   * configured values.
+   * The DefinitionSubstitutions passed to the notifier state machine: resource names only; the settings are
+   * `settings`, written as JSON.
    */
   public readonly notifierSubstitutions: Readonly<Record<string, string>>;
+  /** The settings written into the notifier's Settings state (contract/routes.ts DeployedSettings). */
+  public readonly settings: DeployedSettings;
+  /** The watched state machines whose tags the notifier reads (when it reads tags), as IAM resources. */
+  public readonly watchedStateMachines: readonly string[] = [];
   /** The DefinitionSubstitutions passed to the delivery state machine. */
   public readonly deliverySubstitutions: Readonly<Record<string, string>>;
   /** Redrive, Stop and Mute from Slack (with `actions`). */
@@ -293,13 +332,16 @@ export class SlackNotifier extends Construct {
   constructor(scope: Construct, id: string, props: SlackNotifierProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const arns = props.stateMachineArns ?? [];
-    const prefixes = props.stateMachineNamePrefixes ?? [];
+    const routes = props.routes ?? [shorthandRoute(props)];
+    const arns = [...new Set(routes.flatMap((r) => r.match.stateMachineArns))];
+    const prefixes = [...new Set(routes.flatMap((r) => r.match.stateMachineNamePrefixes))];
     if (arns.length === 0 && prefixes.length === 0) {
       throw new Error(
-        'SlackNotifier: set stateMachineArns and/or stateMachineNamePrefixes to watch something'
+        'SlackNotifier: set stateMachineArns and/or stateMachineNamePrefixes (or routes) to watch something'
       );
     }
+    const customTemplates = props.customTemplates ?? {};
+    for (const [id, file] of Object.entries(customTemplates)) compileCustomTemplate(id, file);
     const retention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
     const env = props.environmentName;
     // A token is refused with its own message where the settings are substituted.
@@ -379,11 +421,16 @@ export class SlackNotifier extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(4),
       // Above the delivery machine's 240 s timeout, so a message is never handed out twice at once.
-      visibilityTimeout: Duration.minutes(6),
+      visibilityTimeout: Duration.seconds(QUEUE_DEFAULTS.visibilityTimeoutSeconds),
+      // Deduplication per destination: one execution's status goes once to each channel it is routed to.
+      deduplicationScope: sqs.DeduplicationScope.MESSAGE_GROUP,
       // EventBridge Scheduler sends runningLongerThan checks without a deduplication id; the notifier still sets
       // its own, which takes precedence.
       contentBasedDeduplication: true,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+      deadLetterQueue: {
+        queue: this.deadLetterQueue,
+        maxReceiveCount: props.maxReceiveCount ?? QUEUE_DEFAULTS.maxReceiveCount,
+      },
     });
     this.eventDeadLetterQueue = new sqs.Queue(this, 'EventDeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -404,7 +451,7 @@ export class SlackNotifier extends Construct {
         'SlackNotifier: runningLongerThan needs a channel destination (a webhook message cannot be edited)'
       );
     }
-    const notifiedStatuses = [...(props.statuses ?? DEFAULT_NOTIFIED_STATUSES)];
+    const notifiedStatuses = [...new Set(routes.flatMap((r) => r.statuses))];
     this.messageStore = new MessageStore(this, 'MessageStore', {
       environmentName: env,
       queue: this.queue,
@@ -473,6 +520,11 @@ export class SlackNotifier extends Construct {
               // The JSONata templates are read from files at run time: ship them next to the bundle.
               afterBundling: (inputDir: string, outputDir: string) => [
                 `if [ -d "${inputDir}/formatters/templates" ]; then cp -R "${inputDir}/formatters/templates" "${outputDir}/templates"; fi`,
+                // Custom templates (compiled above): the settings name them custom/<id>.
+                ...Object.entries(customTemplates).flatMap(([id, file]) => [
+                  `mkdir -p "${outputDir}/templates/custom"`,
+                  `cp "${path.resolve(file)}" "${outputDir}/templates/custom/${id}.jsonata"`,
+                ]),
               ],
             },
           },
@@ -492,37 +544,54 @@ export class SlackNotifier extends Construct {
       logGroupName: `/aws/vendedlogs/states/sfn-slack-notifier-${env}-notifier`,
       retention,
     });
-    // The settings sit in the definition as JSON string values ("${SlackChannel}"), never inside a JSONata
-    // expression, and are JSON-escaped here: a quote or backslash in a channel or mention cannot change the
-    // definition. They must be known at synth time to be escaped.
-    const setting = (name: string, value: string): string => {
-      if (Token.isUnresolved(value)) {
-        throw new Error(`SlackNotifier: ${name} must be a plain string known at synth time, not a token`);
-      }
-      return jsonStringSubstitution(`SlackNotifier: ${name}`, value);
-    };
-    const template = props.template ?? 'detailed';
-    const passExecutionData = props.passExecutionData ?? templateUsesExecutionData(template);
+    // The settings are one JSON value written into the definition's Settings state (infra/json-values.ts), never
+    // text inside a JSONata expression. They must be known at synth time.
+    const passExecutionData =
+      props.passExecutionData ??
+      routes.some((r) =>
+        r.template.startsWith('custom/')
+          ? sourceUsesExecutionData(readFileSync(customTemplates[r.template.slice(7)] ?? '', 'utf8'))
+          : templateUsesExecutionData(r.template)
+      );
     const logExecutionData = props.logExecutionData ?? false;
+    const routeChannels = routes.flatMap((r) =>
+      r.destination.type === 'channel' ? [r.destination.channel] : []
+    );
+    this.settings = {
+      environment: env,
+      destinationType: destination.type,
+      routes,
+      allowedChannels: [...(props.allowedChannels ?? new Set(routeChannels))],
+      readTags: routesReadTags(routes) || props.mute === true,
+      executionData: passExecutionData,
+      checksRunning: props.runningLongerThan !== undefined,
+      // The buttons the formatter shows; none without actions.
+      actions: props.actions ? enabledActions(props.actions.policy) : [],
+    };
+    for (const value of [env, ...routeChannels, ...this.settings.allowedChannels]) {
+      if (Token.isUnresolved(value)) {
+        throw new Error(
+          'SlackNotifier: the environment name and channels must be plain strings known at synth time, not tokens'
+        );
+      }
+    }
+    let notifierDefinition: string;
+    try {
+      notifierDefinition = fillJsonValues(readFileSync(STATE_MACHINE_FILES.notifier, 'utf8'), {
+        Settings: this.settings,
+      });
+    } catch (error) {
+      throw new Error(`SlackNotifier: ${(error as Error).message}`);
+    }
     this.notifierSubstitutions = {
       FormatterFunctionArn: this.formatter.functionArn,
       QueueUrl: this.queue.queueUrl,
-      Environment: setting('environmentName', env),
-      Template: setting('template', template),
-      DestinationType: destination.type,
-      SlackChannel: destination.type === 'channel' ? setting('destination.channel', destination.channel) : '',
-      MentionOnFailure: setting('mentionOnFailure', props.mentionOnFailure ?? ''),
-      ExecutionData: passExecutionData ? 'true' : 'false',
-      // The buttons the formatter shows (comma-separated action names); empty without actions.
-      Actions: props.actions ? enabledActions(props.actions.policy).join(',') : '',
     };
     this.notifierStateMachine = new sfn.StateMachine(this, 'NotifierStateMachine', {
-      comment: `sfn-slack-notifier (${env}): history → formatter → FIFO queue`,
+      comment: `sfn-slack-notifier (${env}): routes → history → formatter → FIFO queue, one message per destination`,
       // A central environment's notifier reads each execution with its account's read role (task Credentials).
       definitionBody: sfn.DefinitionBody.fromString(
-        central
-          ? withSourceCredentials(readFileSync(STATE_MACHINE_FILES.notifier, 'utf8'), env)
-          : readFileSync(STATE_MACHINE_FILES.notifier, 'utf8')
+        central ? withSourceCredentials(notifierDefinition, env) : notifierDefinition
       ),
       definitionSubstitutions: { ...this.notifierSubstitutions },
       stateMachineType: sfn.StateMachineType.STANDARD,
@@ -540,6 +609,34 @@ export class SlackNotifier extends Construct {
       this.notifierStateMachine.addToRolePolicy(readWatchedHistory);
       this.notifierStateMachine.addToRolePolicy(describeWatchedExecutions);
     }
+    if (this.settings.readTags && !central) {
+      // Tags live on the state machine: arn:…:stateMachine:<name>.
+      this.watchedStateMachines = [
+        ...arns,
+        ...prefixes.map((prefix) =>
+          stack.formatArn({
+            service: 'states',
+            resource: 'stateMachine',
+            resourceName: `${prefix}*`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          })
+        ),
+      ];
+      this.notifierStateMachine.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['states:ListTagsForResource'],
+          resources: [...this.watchedStateMachines],
+        })
+      );
+      // The mute count is the only tag the notifier writes (and removes).
+      this.notifierStateMachine.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['states:TagResource', 'states:UntagResource'],
+          resources: [...this.watchedStateMachines],
+          conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [TAG_KEYS.muted] } },
+        })
+      );
+    }
     this.notifierStateMachine.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.formatter.functionArn] })
     );
@@ -554,18 +651,6 @@ export class SlackNotifier extends Construct {
       resourceName: `${this.notifierStateMachine.stateMachineName}:`,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    // A central bus carries every source's events: a name prefix then matches in any account and region.
-    const prefixPattern = (prefix: string) =>
-      central
-        ? { wildcard: `arn:${stack.partition}:states:*:*:stateMachine:${prefix}*` }
-        : {
-            prefix: stack.formatArn({
-              service: 'states',
-              resource: 'stateMachine',
-              resourceName: prefix,
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          };
     this.rule = new events.Rule(this, 'StatusChangeRule', {
       description: `sfn-slack-notifier (${env}): watched Step Functions executions changed status`,
       ...(central ? { eventBus: central.eventBus } : {}),
@@ -573,10 +658,17 @@ export class SlackNotifier extends Construct {
         source: ['aws.states'],
         detailType: ['Step Functions Execution Status Change'],
         resources: events.Match.anythingButPrefix(notifierExecutionPrefix),
+        // The union of the routes (contract/routes.ts derivePattern); the notifier's MatchRoutes narrows it.
         detail: {
+          ...derivePattern(routes, {
+            partition: stack.partition,
+            account: stack.account,
+            region: stack.region,
+            anyAccountAndRegion: central !== undefined,
+          }),
+          // runningLongerThan schedules its check at the RUNNING event, shown or not.
           status: ruleStatuses,
-          stateMachineArn: [...arns, ...prefixes.map(prefixPattern)],
-        },
+        } as Record<string, unknown>,
       },
     });
     this.rule.addTarget(
@@ -625,14 +717,19 @@ export class SlackNotifier extends Construct {
       destination.type === 'channel'
         ? {
             ConnectionArn: this.connection.connectionArn,
-            MentionOnFailure: this.notifierSubstitutions.MentionOnFailure as string,
+            // The "still running" banner's mention: the environment's (routes may each have their own).
+            MentionOnFailure: jsonStringSubstitution(
+              'SlackNotifier: mentionOnFailure',
+              bannerMention(routes, props.mentionOnFailure)
+            ),
             ...this.messageStore.substitutions,
             // Permanent refusals and poison records go straight to the dead-letter queue, with their reason.
             DeadLetterQueueUrl: this.deadLetterQueue.queueUrl,
             // A storm digest queues its flush behind the channel's messages.
             QueueUrl: this.queue.queueUrl,
             // Defence in depth: whatever a body says, the delivery posts only where the environment routes.
-            AllowedChannels: this.notifierSubstitutions.SlackChannel as string,
+            // (every route's channel, and those a tag may choose).
+            AllowedChannels: [...new Set([...routeChannels, ...this.settings.allowedChannels])].join(','),
           }
         : {
             ConnectionArn: this.connection.connectionArn,
@@ -1020,6 +1117,16 @@ export class SlackNotifier extends Construct {
         });
       }
     }
+    // Tags are on the state machine: a name prefix is a wildcard on its state machines.
+    for (const resource of this.watchedStateMachines.filter(
+      (arn) => arn.endsWith('*') || Token.isUnresolved(arn)
+    )) {
+      Validations.of(this.notifierStateMachine.role).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this), resource)}]`,
+        reason:
+          'states:ListTagsForResource, and states:TagResource/UntagResource limited by aws:TagKeys to sfn-slack:muted, on the state machines of one watched name prefix: their names are not known in advance.',
+      });
+    }
     for (const resource of watchedMapRuns) {
       Validations.of(formatterRole).acknowledge({
         id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this), resource)}]`,
@@ -1085,5 +1192,52 @@ export class SlackNotifier extends Construct {
         { id: 'Serverless::Serverless-StepFunctionStateMachineXray', reason }
       );
     }
+  }
+}
+
+/** The one route the shorthand props describe (a construct used without routes). */
+function shorthandRoute(props: SlackNotifierProps): Route {
+  const match: RouteMatch = {
+    stateMachineArns: props.stateMachineArns ?? [],
+    stateMachineNamePrefixes: props.stateMachineNamePrefixes ?? [],
+    tags: {},
+    accounts: [],
+    regions: [],
+  };
+  return {
+    name: 'default',
+    match,
+    statuses: (props.statuses ?? DEFAULT_STATUSES) as readonly ExecutionStatus[],
+    destination:
+      props.destination.type === 'channel'
+        ? { type: 'channel', channel: props.destination.channel }
+        : { type: 'webhook' },
+    ...(props.mentionOnFailure === undefined ? {} : { mention: props.mentionOnFailure }),
+    template: props.template ?? DEFAULT_TEMPLATE,
+    stop: false,
+    tagOverrides: false,
+  };
+}
+
+/** A custom template must compile at synth: a typo fails `cdk synth`, not every notification. */
+function compileCustomTemplate(id: string, absolute: string): void {
+  const file = path.relative(process.cwd(), absolute) || absolute;
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch {
+    throw new Error(
+      `SlackNotifier: custom template ${file} cannot be read; check the path (relative to cdk.json)`
+    );
+  }
+  try {
+    jsonata(source);
+  } catch (error) {
+    const e = error as { message?: string; position?: number };
+    throw new Error(
+      `SlackNotifier: custom template ${file} (custom/${id}) does not compile: ${e.message ?? String(error)}${
+        typeof e.position === 'number' ? ` at position ${e.position}` : ''
+      }`
+    );
   }
 }

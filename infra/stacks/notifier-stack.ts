@@ -2,13 +2,15 @@
  * One environment's stack, `SfnSlackNotifier-<env>`: the SlackNotifier construct wired from the validated
  * cdk.json configuration, plus the outputs the operator commands look up by name.
  */
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import path from 'node:path';
+import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { ACTIONS_OUTPUTS } from '../actions-schema.js';
+import { ACTIONS_OUTPUTS } from '../../contract/actions.js';
+import type { OutputName } from '../../contract/outputs.js';
 import type { EnvironmentConfig } from '../config.js';
 import { CentralBus } from '../constructs/central-bus.js';
 import { type SlackDestination, SlackNotifier } from '../constructs/slack-notifier.js';
@@ -25,15 +27,17 @@ export interface NotifierStackProps extends StackProps {
   readonly formatterCode?: lambda.Code;
 }
 
-/** The stack name for an environment. */
-export function notifierStackName(environmentName: string): string {
-  return `SfnSlackNotifier-${environmentName}`;
-}
+export { notifierStackName } from '../../contract/outputs.js';
 
 export class NotifierStack extends Stack {
   public readonly notifier: SlackNotifier;
   /** The central event bus (a central environment only). */
   public readonly centralBus?: CentralBus;
+
+  /** Every output name comes from the contract, which the CLI reads them by. */
+  private output(name: OutputName, value: string, description?: string): void {
+    new CfnOutput(this, name, { value, ...(description === undefined ? {} : { description }) });
+  }
 
   constructor(scope: Construct, id: string, props: NotifierStackProps) {
     super(scope, id, props);
@@ -76,11 +80,14 @@ export class NotifierStack extends Stack {
 
     this.notifier = new SlackNotifier(this, 'Notifier', {
       environmentName: config.name,
-      stateMachineArns: config.stateMachineArns,
-      stateMachineNamePrefixes: config.stateMachineNamePrefixes,
-      statuses: config.statuses,
+      routes: config.routes,
+      allowedChannels: config.allowedChannels,
+      mute: config.mute,
+      // Paths in cdk.json are relative to it: the directory cdk synth runs in.
+      customTemplates: Object.fromEntries(
+        Object.entries(config.customTemplates).map(([id, file]) => [id, path.resolve(file)])
+      ),
       destination,
-      template: config.template,
       logExecutionData: config.logExecutionData,
       ...(props.formatterEntry === undefined ? {} : { formatterEntry: props.formatterEntry }),
       ...(sources === undefined || this.centralBus === undefined
@@ -119,51 +126,53 @@ export class NotifierStack extends Stack {
           }),
     });
 
+    for (const warning of config.warnings) Annotations.of(this).addWarningV2('sfn-slack:config', warning);
     const n = this.notifier;
     if (this.centralBus && sources) {
-      new CfnOutput(this, 'CentralEventBusArn', { value: this.centralBus.eventBus.eventBusArn });
+      this.output('CentralEventBusArn', this.centralBus.eventBus.eventBusArn);
       // Where the source stack's StackSet goes (docs/infra.md): `aws cloudformation create-stack-instances`.
-      new CfnOutput(this, 'SourceStackSetTargets', {
-        description: 'Deployment targets and regions of the source stack StackSet',
-        value: JSON.stringify({
+      this.output(
+        'SourceStackSetTargets',
+        JSON.stringify({
           Accounts: sources.accounts,
           OrganizationalUnitIds: sources.organizationalUnitIds,
           Regions: sources.regions,
         }),
-      });
+        'Deployment targets and regions of the source stack StackSet'
+      );
     }
-    new CfnOutput(this, 'NotifierStateMachineArn', { value: n.notifierStateMachine.stateMachineArn });
-    new CfnOutput(this, 'DeliveryStateMachineArn', { value: n.deliveryStateMachine.stateMachineArn });
-    new CfnOutput(this, 'QueueUrl', { value: n.queue.queueUrl });
-    new CfnOutput(this, 'QueueArn', { value: n.queue.queueArn });
-    new CfnOutput(this, 'DeadLetterQueueUrl', { value: n.deadLetterQueue.queueUrl });
-    new CfnOutput(this, 'DeadLetterQueueArn', { value: n.deadLetterQueue.queueArn });
-    new CfnOutput(this, 'ConnectionArn', { value: n.connection.connectionArn });
-    new CfnOutput(this, 'ConnectionName', { value: n.connection.connectionName });
-    new CfnOutput(this, 'FormatterFunctionName', { value: n.formatter.functionName });
+    this.output('NotifierStateMachineArn', n.notifierStateMachine.stateMachineArn);
+    this.output('DeliveryStateMachineArn', n.deliveryStateMachine.stateMachineArn);
+    this.output('QueueUrl', n.queue.queueUrl);
+    this.output('QueueArn', n.queue.queueArn);
+    this.output('DeadLetterQueueUrl', n.deadLetterQueue.queueUrl);
+    this.output('DeadLetterQueueArn', n.deadLetterQueue.queueArn);
+    this.output('ConnectionArn', n.connection.connectionArn);
+    this.output('ConnectionName', n.connection.connectionName);
+    this.output('FormatterFunctionName', n.formatter.functionName);
     // The configured topic, or the one created so that no alarm goes to nobody: subscribe to it.
-    new CfnOutput(this, 'AlarmTopicArn', { value: n.alarmTopic.topicArn });
+    this.output('AlarmTopicArn', n.alarmTopic.topicArn);
     // sfn-slack replay runs as this role: the queue accepts messages only from it and the notifier.
-    new CfnOutput(this, 'ReplayRoleArn', { value: n.replayRole.roleArn });
+    this.output('ReplayRoleArn', n.replayRole.roleArn);
     if (n.botTokenSecret) {
-      new CfnOutput(this, 'BotTokenSecretArn', { value: n.botTokenSecret.secretArn });
+      this.output('BotTokenSecretArn', n.botTokenSecret.secretArn);
     }
     // `sfn-slack doctor --send-test` posts here unless given --channel.
     if (n.slackChannel !== undefined) {
-      new CfnOutput(this, 'SlackChannel', { value: n.slackChannel });
+      this.output('SlackChannel', n.slackChannel);
     }
     // Slack app manifest: settings.interactivity.request_url (docs/infra.md); `setup` and `doctor` use the rest.
     if (n.actions) {
-      new CfnOutput(this, ACTIONS_OUTPUTS.interactivityUrl, { value: n.actions.functionUrl.url });
-      new CfnOutput(this, ACTIONS_OUTPUTS.signingSecretArn, { value: n.actions.signingSecret.secretArn });
-      new CfnOutput(this, ACTIONS_OUTPUTS.stateMachineArn, { value: n.actions.stateMachine.stateMachineArn });
+      this.output(ACTIONS_OUTPUTS.interactivityUrl, n.actions.functionUrl.url);
+      this.output(ACTIONS_OUTPUTS.signingSecretArn, n.actions.signingSecret.secretArn);
+      this.output(ACTIONS_OUTPUTS.stateMachineArn, n.actions.stateMachine.stateMachineArn);
     }
     if (n.webhookParameterName !== undefined) {
-      new CfnOutput(this, 'WebhookParameterName', { value: n.webhookParameterName });
+      this.output('WebhookParameterName', n.webhookParameterName);
     }
     // `sfn-slack setup --webhook` encrypts the parameter with this key.
     if (n.webhookParameterKey !== undefined) {
-      new CfnOutput(this, 'WebhookParameterKeyArn', { value: n.webhookParameterKey.keyArn });
+      this.output('WebhookParameterKeyArn', n.webhookParameterKey.keyArn);
     }
   }
 }

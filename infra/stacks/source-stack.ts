@@ -8,6 +8,7 @@
  */
 import { BootstraplessSynthesizer, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { watched } from '../../contract/settings.js';
 import type { EnvironmentConfig } from '../config.js';
 import { SourceAccess } from '../constructs/source-access.js';
 
@@ -37,9 +38,8 @@ export class SourceStack extends Stack {
       ...(config.sources.organizationId === undefined
         ? {}
         : { organizationId: config.sources.organizationId }),
-      stateMachineArns: config.stateMachineArns,
-      stateMachineNamePrefixes: config.stateMachineNamePrefixes,
-      statuses: config.statuses,
+      // The union of the environment's routes (contract/settings.ts watched).
+      ...watched(config),
       actions: config.sources.actions,
     });
     new CfnOutput(this, 'ReadRoleArn', { value: this.access.readRole.roleArn });

@@ -31,6 +31,11 @@ export interface FifoQueueOptions {
   readonly redrivePolicy?: RedrivePolicy;
   /** @default false */
   readonly contentBasedDeduplication?: boolean;
+  /**
+   * `messageGroup`: a deduplication id counts within its message group only (what the deployed queue sets, so
+   * one execution's status goes once to each destination). @default 'queue'
+   */
+  readonly deduplicationScope?: 'queue' | 'messageGroup';
   /** @default 'us-east-1' */
   readonly region?: string;
   /** @default '000000000000' */
@@ -109,6 +114,7 @@ export class FifoQueue {
   private readonly visibilityMs: number;
   private readonly redrive?: RedrivePolicy;
   private readonly contentDedup: boolean;
+  private readonly dedupPerGroup: boolean;
   private readonly messages: StoredMessage[] = [];
   private readonly dedup = new Map<string, { expires: number; out: SendMessageOutput }>();
 
@@ -124,6 +130,7 @@ export class FifoQueue {
     this.visibilityMs = (options.visibilityTimeoutSeconds ?? 30) * 1000;
     this.redrive = options.redrivePolicy;
     this.contentDedup = options.contentBasedDeduplication ?? false;
+    this.dedupPerGroup = options.deduplicationScope === 'messageGroup';
   }
 
   /** SendMessage. A duplicate within the 5-minute window is accepted and answered with the first send's ids. */
@@ -145,7 +152,8 @@ export class FifoQueue {
       );
     }
     const now = this.clock.now();
-    const seen = this.dedup.get(dedupId);
+    const dedupKey = this.dedupPerGroup ? `${input.MessageGroupId}\u0000${dedupId}` : dedupId;
+    const seen = this.dedup.get(dedupKey);
     if (seen && seen.expires > now) return seen.out;
 
     sequence += 1n;
@@ -167,7 +175,7 @@ export class FifoQueue {
       SequenceNumber: message.sequenceNumber,
       MD5OfMessageBody: message.md5,
     };
-    this.dedup.set(dedupId, { expires: now + dedupWindowMs, out });
+    this.dedup.set(dedupKey, { expires: now + dedupWindowMs, out });
     return out;
   }
 

@@ -3,7 +3,7 @@
  * like Slack), newest first. `preview/`'s pages forbid scripts and remote loads; each message is embedded as
  * an `<iframe srcdoc>` so its page keeps its own styles and policy.
  */
-import type { SlackMessage } from '../../formatters/contract.js';
+import type { SlackMessage } from '../../contract/formatter.js';
 import { escapeHtml, renderHtml } from '../../preview/index.js';
 import type { ConversationMessage, ReceivedMessage } from './server.js';
 

@@ -10,7 +10,7 @@ import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { register } from '../../cli/commands/renotify.js';
-import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../../formatters/contract.js';
+import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../../contract/formatter.js';
 import { handler } from '../../formatters/handler.js';
 import { LocalPipeline } from '../../local/pipeline.js';
 import { type SlackServer, startSlackServer } from '../../local/slack-server/index.js';

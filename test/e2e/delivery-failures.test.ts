@@ -3,7 +3,7 @@
  * retries, falls back to plain text, or fails so the message returns to the queue and finally to the DLQ.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FormatterInput, FormatterOutput } from '../../formatters/contract.js';
+import type { FormatterInput, FormatterOutput } from '../../contract/formatter.js';
 import { handler } from '../../formatters/handler.js';
 import { allText, examples, type Harness, harness, historiesOf, settledSlowRequest } from './helpers.js';
 

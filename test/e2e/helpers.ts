@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../../formatters/contract.js';
+import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../../contract/formatter.js';
 import { handler } from '../../formatters/handler.js';
 import { VirtualClock } from '../../local/asl/index.js';
 import { LocalPipeline, type PipelineOptions } from '../../local/pipeline.js';

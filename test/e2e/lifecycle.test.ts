@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FormatterInput, FormatterOutput } from '../../formatters/contract.js';
+import type { FormatterInput, FormatterOutput } from '../../contract/formatter.js';
 import { handler } from '../../formatters/handler.js';
 import { parseScenario, runScenario, type ScenarioReport } from '../../local/scenario.js';
 import type { ConversationMessage } from '../../local/slack-server/index.js';

@@ -38,12 +38,16 @@ describe('settings with JSON and JSONata special characters', () => {
   });
 
   it.each([
-    ['environment', { environment: "{% 'evaluated' %}" }, /Environment .* is a JSONata expression/],
-    ['channel', { channel: `#a${placeholderStart}b}` }, /SlackChannel .* contains "\$\{"/],
+    ['environment', { environment: "{% 'evaluated' %}" }, /Settings\.environment .* is a JSONata expression/],
+    [
+      'channel',
+      { channel: `#a${placeholderStart}b}` },
+      /Settings\.routes\[0\]\.destination\.channel .* contains "\$\{"/,
+    ],
     [
       'mention',
       { mentionOnFailure: `${placeholderStart}Environment}` },
-      /MentionOnFailure .* contains "\$\{"/,
+      /Settings\.routes\[0\]\.mention .* contains "\$\{"/,
     ],
   ])('refuses a %s no substitution can carry, before anything runs', async (_what, settings, pattern) => {
     const example = examples.failed();

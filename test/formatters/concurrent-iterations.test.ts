@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { StatusChangeEvent } from '../../formatters/contract.js';
+import type { StatusChangeEvent } from '../../contract/formatter.js';
 import { formatExecution } from '../../formatters/format.js';
 import { foldPages, summarize } from '../../formatters/summarize/index.js';
 import { repoRoot } from './helpers/fixtures.js';

@@ -7,7 +7,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DescribeMapRunCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FormatterOutput, StatusChangeEvent } from '../../formatters/contract.js';
+import type { FormatterOutput, StatusChangeEvent } from '../../contract/formatter.js';
 import { definitionText, formatExecution } from '../../formatters/format.js';
 import { createHandler } from '../../formatters/handler.js';
 import { taskResources } from '../../formatters/summarize/definition.js';

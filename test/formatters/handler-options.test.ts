@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { FormatterOutput, NotifierSettings } from '../../formatters/contract.js';
+import type { FormatterOutput, NotifierSettings } from '../../contract/formatter.js';
 import { loadFixture } from './helpers/fixtures.js';
 
 const settings: NotifierSettings = {

@@ -5,7 +5,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { FormatterInput, FormatterOutput, NotifierSettings } from '../../formatters/contract.js';
+import type { FormatterInput, FormatterOutput, NotifierSettings } from '../../contract/formatter.js';
 import { createHandler, createLogger, DEFAULT_SERVICE_NAME, handler } from '../../formatters/handler.js';
 import { slackLimitProblems } from '../../formatters/render/limits.js';
 import { loadFixture } from './helpers/fixtures.js';

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { SlackMessage, StatusChangeEvent } from '../../formatters/contract.js';
+import type { SlackMessage, StatusChangeEvent } from '../../contract/formatter.js';
 import { formatExecution } from '../../formatters/format.js';
 import { slackLimitProblems } from '../../formatters/render/limits.js';
 import { summarizeCause } from '../../formatters/summarize/cause.js';

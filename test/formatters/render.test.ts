@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { SlackMessage } from '../../formatters/contract.js';
+import type { SlackMessage } from '../../contract/formatter.js';
 import { formatExecution, TemplateError } from '../../formatters/format.js';
 import { executionConsoleUrl } from '../../formatters/render/console-url.js';
 import { escapeText } from '../../formatters/render/escape.js';

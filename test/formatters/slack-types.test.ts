@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import type { SlackMessage } from '../../formatters/contract.js';
+import type { SlackMessage } from '../../contract/formatter.js';
 import { formatExecution, plainTextMessage } from '../../formatters/format.js';
 import { loadFixture, repoRoot } from './helpers/fixtures.js';
 import { bigHistory, HistoryBuilder } from './helpers/history-builder.js';

@@ -5,7 +5,7 @@
  * MapStateFailed, ...).
  */
 import { describe, expect, it } from 'vitest';
-import type { StatusChangeEvent } from '../../formatters/contract.js';
+import type { StatusChangeEvent } from '../../contract/formatter.js';
 import { formatExecution, plainTextMessage, renderSummary } from '../../formatters/format.js';
 import { slackLimitProblems } from '../../formatters/render/limits.js';
 import { summarize } from '../../formatters/summarize/index.js';

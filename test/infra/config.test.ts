@@ -21,12 +21,31 @@ describe('parseEnvironment', () => {
   it('fills the documented defaults', () => {
     expect(parseEnvironment('dev', minimal)).toEqual({
       name: 'dev',
-      stateMachineArns: [],
-      stateMachineNamePrefixes: ['etl-'],
-      statuses: [...DEFAULT_STATUSES],
       destination: { type: 'channel', channel: 'C0123456789' },
-      template: 'detailed',
+      // The shorthand is one route.
+      routes: [
+        {
+          name: 'default',
+          match: {
+            stateMachineArns: [],
+            stateMachineNamePrefixes: ['etl-'],
+            tags: {},
+            accounts: [],
+            regions: [],
+          },
+          statuses: [...DEFAULT_STATUSES],
+          destination: { type: 'channel', channel: 'C0123456789' },
+          template: 'detailed',
+          stop: false,
+          tagOverrides: false,
+        },
+      ],
+      allowedChannels: ['C0123456789'],
+      mute: false,
+      readTags: false,
       logExecutionData: false,
+      customTemplates: {},
+      warnings: [],
       replyBroadcast: true,
     });
     expect(DEFAULT_STATUSES).toEqual(['FAILED', 'TIMED_OUT', 'ABORTED', 'SUCCEEDED']);
@@ -80,11 +99,11 @@ describe('parseEnvironment', () => {
     ],
     [
       { destination: minimal.destination },
-      'cdk.json context environments.dev watches no state machine; set stateMachineArns and/or stateMachineNamePrefixes',
+      'cdk.json context environments.dev watches no state machine; set stateMachineArns and/or stateMachineNamePrefixes, or routes',
     ],
     [
       { ...minimal, channel: '#alerts' },
-      'cdk.json context environments.dev.channel is not a setting; use one of account, region, stateMachineArns, stateMachineNamePrefixes, statuses, destination, mentionOnFailure, template, alarmTopicArn, logExecutionData, replyBroadcast, runningLongerThan, actions, sources, storm',
+      'cdk.json context environments.dev.channel is not a setting; use one of account, region, stateMachineArns, stateMachineNamePrefixes, statuses, destination, mentionOnFailure, template, routes, allowedChannels, mute, alarmTopicArn, logExecutionData, replyBroadcast, runningLongerThan, actions, sources, storm',
     ],
     [
       { stateMachineNamePrefixes: ['etl-'] },
@@ -112,7 +131,7 @@ describe('parseEnvironment', () => {
     ],
     [
       { ...minimal, template: '../../etc/passwd' },
-      'cdk.json context environments.dev.template is "../../etc/passwd"; use a template name like "detailed" or "compact"',
+      'cdk.json context environments.dev.template is "../../etc/passwd" (not a template); use detailed or compact, or a path to your own .jsonata file',
     ],
     [
       { ...minimal, alarmTopicArn: 'ops-alarms' },

@@ -1,13 +1,14 @@
 import { Lazy } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import type { FormatterInput } from '../../formatters/contract.js';
+import type { FormatterInput } from '../../contract/formatter.js';
 import { type ResourceHandler, runStateMachine, StatesError, substitute } from '../../local/asl/index.js';
 import { synthNotifier } from './helpers.js';
 
-// The notifier's deploy-time settings (environment, template, channel, mention) travel from the construct to
-// the formatter through DefinitionSubstitutions, which are plain text replacement. These tests take what the
-// construct writes into the template, substitute it with the local runner's substitute() (the same plain
-// replacement CloudFormation does), run the definition on the local runner and check what the formatter gets.
+// The notifier's deploy-time settings (environment, routes: template, channel, mention) are one JSON value the
+// construct writes into the definition's Settings state; resource names travel through DefinitionSubstitutions,
+// which are plain text replacement. These tests take what the construct writes into the template, substitute it
+// with the local runner's substitute() (the same plain replacement CloudFormation does), run the definition on
+// the local runner and check what the formatter gets.
 
 const HISTORY = 'arn:aws:states:::aws-sdk:sfn:getExecutionHistory';
 const DESCRIBE = 'arn:aws:states:::aws-sdk:sfn:describeStateMachineForExecution';
@@ -63,6 +64,7 @@ async function runDeployed(
       source: 'aws.states',
       detail: {
         executionArn: 'arn:aws:states:eu-west-1:111122223333:execution:nightly-etl:run-1',
+        stateMachineArn: WATCHED,
         status: 'FAILED',
       },
     },
@@ -93,19 +95,17 @@ describe('notifier settings with quotes and backslashes', () => {
   });
   const expected = {
     environment: ENVIRONMENT,
+    route: 'default',
     template: 'compact',
     destination: { type: 'channel', channel: CHANNEL },
     mentionOnFailure: MENTION,
   };
 
-  it('are written to the template JSON-escaped', () => {
-    expect(deployed.substitutions).toMatchObject({
-      Environment: 'prod-blue',
-      SlackChannel: `#ops' & \\"on-call\\" \\\\ ') & $states.input & ('`,
-      MentionOnFailure: `<@U0123ABCD> \\"it's\\" \\\\\\"`,
-      Template: 'compact',
-      DestinationType: 'channel',
-    });
+  it('are written into the Settings state as JSON data, not into any expression', () => {
+    const settings = JSON.parse(deployed.definition).States.Settings.Assign.settings;
+    expect(settings.environment).toBe('prod-blue');
+    expect(settings.routes[0]).toMatchObject({ destination: { channel: CHANNEL }, mention: MENTION });
+    expect(deployed.definition).not.toContain(`'${CHANNEL}'`);
   });
 
   it('reach the formatter exactly as configured when the history is read', async () => {
@@ -142,7 +142,7 @@ describe('notifier settings no escaping can make safe', () => {
         destination: { type: 'channel', channel: '#a' },
         environmentName: Lazy.string({ produce: () => 'prod' }),
       },
-      /environmentName must be a plain string known at synth time/,
+      /the environment name and channels must be plain strings known at synth time/,
     ],
   ] as const)('refuses %s', (_, props, error) => {
     expect(() => synthNotifier({ ...watch, ...props } as Parameters<typeof synthNotifier>[0])).toThrow(error);

@@ -276,9 +276,16 @@ describe('a central environment with an organization (cdk.json "org")', () => {
       States: Record<string, { Credentials?: { RoleArn: string } }>;
     };
     // Executions of other regions go to the formatter: SDK integrations call only the notifier's region.
-    expect(definition.StartAt).toBe('SourceRegion');
+    expect((definition.States.Triage as { Default?: string }).Default).toBe('SourceRegion');
     const withCredentials = Object.entries(definition.States).filter(([, s]) => s.Credentials);
-    expect(withCredentials.map(([name]) => name)).toEqual(['Describe', 'FetchHistory']);
+    expect(withCredentials.map(([name]) => name)).toEqual([
+      'Tags',
+      'CountHeld',
+      'RecheckMute',
+      'ResetHeld',
+      'Describe',
+      'FetchHistory',
+    ]);
     expect(withCredentials[0]?.[1].Credentials?.RoleArn).toContain(':role/sfn-slack-org-read-');
     const rule = only(central, 'AWS::Events::Rule');
     expect(text(rule.EventBusName)).toMatch(/^<Ref:CentralBus/);

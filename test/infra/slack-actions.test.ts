@@ -131,8 +131,8 @@ describe('actions state machine', () => {
   });
 
   it('shows the buttons only when actions are set: the formatter gets the enabled actions', () => {
-    expect(synth.notifier.notifierSubstitutions.Actions).toBe('redrive,stop');
-    expect(without.notifier.notifierSubstitutions.Actions).toBe('');
+    expect(synth.notifier.settings.actions).toEqual(['redrive', 'stop']);
+    expect(without.notifier.settings.actions).toEqual([]);
   });
 
   it('refuses actions with a webhook destination (the message cannot be edited)', () => {

@@ -436,29 +436,50 @@ describe('state machines', () => {
       ] as const) {
         const properties = byType(type);
         const text = readAsl(file.split('/').pop() as string);
+        // Settings is written as JSON by the construct (infra/json-values.ts), not substituted by CloudFormation.
         expect(Object.keys(properties.DefinitionSubstitutions).sort()).toEqual(
-          [...placeholders(text)].sort()
+          [...placeholders(text)].filter((name) => name !== 'Settings').sort()
         );
-        // The definition deployed is the file itself, inline (so diffs show it).
-        expect(properties.DefinitionString).toBe(text);
+        // The definition deployed is the file itself, inline (so diffs show it); the notifier's with its settings
+        // written as JSON into its Settings state.
+        if (type === 'EXPRESS') expect(properties.DefinitionString).toBe(text);
+        else {
+          const deployed = JSON.parse(properties.DefinitionString);
+          expect(deployed.States.Settings.Assign.settings.environment).toBe('test');
+          deployed.States.Settings.Assign.settings = ['$', '{Settings}'].join('');
+          expect(deployed).toEqual(JSON.parse(text));
+        }
       }
     }
   );
 
-  it('passes the configured settings to the notifier', () => {
-    const substitutions = channel.notifier.notifierSubstitutions;
-    expect(substitutions).toMatchObject({
-      Environment: 'test',
-      Template: 'detailed',
-      DestinationType: 'channel',
-      SlackChannel: 'C0123456789',
-      MentionOnFailure: '<!here>',
+  it('passes the configured settings to the notifier as one JSON value, the shorthand as one route', () => {
+    expect(Object.keys(channel.notifier.notifierSubstitutions).sort()).toEqual([
+      'FormatterFunctionArn',
+      'QueueUrl',
+    ]);
+    expect(channel.notifier.settings).toMatchObject({
+      environment: 'test',
+      destinationType: 'channel',
+      allowedChannels: ['C0123456789'],
+      readTags: false,
+      routes: [
+        {
+          name: 'default',
+          template: 'detailed',
+          destination: { type: 'channel', channel: 'C0123456789' },
+          mention: '<!here>',
+          stop: false,
+          tagOverrides: false,
+        },
+      ],
     });
-    expect(webhook.notifier.notifierSubstitutions).toMatchObject({
-      DestinationType: 'webhook',
-      SlackChannel: '',
-      MentionOnFailure: '',
+    expect(webhook.notifier.settings).toMatchObject({
+      destinationType: 'webhook',
+      allowedChannels: [],
+      routes: [{ destination: { type: 'webhook' } }],
     });
+    expect(webhook.notifier.settings.routes[0]?.mention).toBeUndefined();
   });
 });
 
@@ -680,17 +701,17 @@ describe('least exposure', () => {
         stateMachineArns: [NIGHTLY],
         destination: { type: 'channel', channel: 'C0123456789' },
         ...props,
-      }).notifier.notifierSubstitutions.ExecutionData;
-    expect(substitution({})).toBe('false');
-    expect(substitution({ template: 'compact' })).toBe('false');
-    expect(substitution({ passExecutionData: true })).toBe('true');
+      }).notifier.settings.executionData;
+    expect(substitution({})).toBe(false);
+    expect(substitution({ template: 'compact' })).toBe(false);
+    expect(substitution({ passExecutionData: true })).toBe(true);
   });
 });
 
 describe('props', () => {
   it('refuses a notifier that watches nothing', () => {
     expect(() => synthNotifier({ destination: { type: 'channel', channel: 'C0123456789' } })).toThrow(
-      'SlackNotifier: set stateMachineArns and/or stateMachineNamePrefixes to watch something'
+      'SlackNotifier: set stateMachineArns and/or stateMachineNamePrefixes (or routes) to watch something'
     );
   });
 });

@@ -107,6 +107,8 @@ describe('sources', () => {
       stateMachineArns: ['arn:aws:states:us-east-1:999999999999:stateMachine:etl'],
       sources: { organizationId: 'o-a1b2c3d4e5', regions: ['eu-west-1', 'us-east-1'] },
     });
-    expect(config.stateMachineArns).toEqual(['arn:aws:states:us-east-1:999999999999:stateMachine:etl']);
+    expect(config.routes[0]?.match.stateMachineArns).toEqual([
+      'arn:aws:states:us-east-1:999999999999:stateMachine:etl',
+    ]);
   });
 });

@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { DeployedSettings } from '../../contract/routes.js';
+import { fillJsonValues } from '../../infra/json-values.js';
 import {
   actionRoleName,
   READ_IN_SOURCE_REGION_STATE,
@@ -34,7 +36,9 @@ describe('withSourceCredentials', () => {
 
   it('gives Credentials to every state that calls Step Functions about the execution, and to no other', () => {
     const reading = sourceReadingStates(file());
-    expect(reading).toEqual(['Describe', 'FetchHistory']);
+    // The tag states too: in a central environment they run with the source role (which has no tag
+    // permission, so routes see unreadable tags and mute does not apply; docs/infra.md "Tags").
+    expect(reading).toEqual(['Tags', 'CountHeld', 'RecheckMute', 'ResetHeld', 'Describe', 'FetchHistory']);
     for (const [name, state] of Object.entries(states)) {
       expect(state.Credentials, name).toEqual(
         reading.includes(name) ? readRoleCredentials('org') : undefined
@@ -46,7 +50,9 @@ describe('withSourceCredentials', () => {
     const original = JSON.parse(file()) as { States: Record<string, Record<string, unknown>> };
     for (const [name, state] of Object.entries(original.States)) {
       const { Credentials: _, ...rest } = states[name] ?? {};
-      expect(rest, name).toEqual(state);
+      // Routing then goes to the region gate instead of straight to the reads.
+      if (name === 'Triage') expect(rest, name).toEqual({ ...state, Default: SOURCE_REGION_STATE });
+      else expect(rest, name).toEqual(state);
     }
     expect(Object.keys(states).filter((name) => !(name in original.States))).toEqual([
       SOURCE_REGION_STATE,
@@ -56,24 +62,17 @@ describe('withSourceCredentials', () => {
     expect(central).toContain('${FormatterFunctionArn}');
   });
 
-  it('starts by sending an execution of another region to the formatter, with nothing read yet', () => {
+  it('after routing, sends an execution of another region to the formatter, with nothing read yet', () => {
     const machine = JSON.parse(central) as { StartAt: string };
-    const original = JSON.parse(file()) as {
-      StartAt: string;
-      States: Record<string, Record<string, unknown>>;
-    };
-    expect(machine.StartAt).toBe(SOURCE_REGION_STATE);
+    expect(machine.StartAt).toBe('Settings');
+    expect(states.Triage?.Default).toBe(SOURCE_REGION_STATE);
     const gate = states[SOURCE_REGION_STATE] as { Choices: Array<{ Next: string }>; Default: string };
-    expect(gate.Choices.map((c) => c.Next)).toEqual([original.StartAt]);
+    expect(gate.Choices.map((c) => c.Next)).toEqual(['Describe']);
     expect(gate.Default).toBe(READ_IN_SOURCE_REGION_STATE);
-    const describeCatch = (
-      (original.States.Describe?.Catch ?? []) as Array<{ ErrorEquals: string[]; Assign: unknown }>
-    ).find((c) => c.ErrorEquals.includes('States.ALL'));
     expect(states[READ_IN_SOURCE_REGION_STATE]).toMatchObject({
       Type: 'Pass',
-      Assign: describeCatch?.Assign,
       Output: { readHistory: true },
-      Next: 'Format',
+      Next: 'MorePages',
     });
   });
 
@@ -96,17 +95,37 @@ describe('withSourceCredentials', () => {
 });
 
 describe('the central notifier on the local runner', () => {
-  const definition = substitute(withSourceCredentials(file(), 'org'), {
-    FormatterFunctionArn: 'arn:aws:lambda:eu-west-1:444455556666:function:formatter',
-    Environment: 'org',
-    Template: 'detailed',
-    DestinationType: 'channel',
-    SlackChannel: 'C0TEST',
-    MentionOnFailure: '',
-    Actions: '',
-    ExecutionData: 'false',
-    QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/444455556666/notify.fifo',
-  });
+  const settings: DeployedSettings = {
+    environment: 'org',
+    destinationType: 'channel',
+    routes: [
+      {
+        name: 'default',
+        match: {
+          stateMachineArns: [],
+          stateMachineNamePrefixes: ['etl'],
+          tags: {},
+          accounts: [],
+          regions: [],
+        },
+        statuses: ['FAILED'],
+        destination: { type: 'channel', channel: 'C0TEST' },
+        template: 'detailed',
+        stop: false,
+        tagOverrides: false,
+      },
+    ],
+    allowedChannels: ['C0TEST'],
+    readTags: false,
+    executionData: false,
+  };
+  const definition = substitute(
+    withSourceCredentials(fillJsonValues(file(), { Settings: settings }), 'org'),
+    {
+      FormatterFunctionArn: 'arn:aws:lambda:eu-west-1:444455556666:function:formatter',
+      QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/444455556666/notify.fifo',
+    }
+  );
 
   const eventFrom = (account: string, region: string, partition = 'aws') => ({
     'detail-type': 'Step Functions Execution Status Change',
@@ -144,7 +163,7 @@ describe('the central notifier on the local runner', () => {
     });
     expect(result.status).toBe('SUCCEEDED');
     const roles = Object.fromEntries(calls.map((call) => [call.stateName, call.credentials?.roleArn]));
-    const format = calls.find((call) => call.stateName === 'Format');
+    const format = calls.find((call) => call.stateName === 'FormatRoute');
     return {
       roles,
       payload: (format?.arguments as { Payload?: Record<string, unknown> } | undefined)?.Payload ?? {},
@@ -160,18 +179,23 @@ describe('the central notifier on the local runner', () => {
     async (account, region) => {
       const { roles } = await run(eventFrom(account, region));
       const role = `arn:aws:iam::${account}:role/sfn-slack-org-read-${region}`;
-      expect(roles).toEqual({ Describe: role, FetchHistory: role, Format: undefined, Enqueue: undefined });
+      expect(roles).toEqual({
+        Describe: role,
+        FetchHistory: role,
+        FormatRoute: undefined,
+        Enqueue: undefined,
+      });
     }
   );
 
   it('sends an execution of another region to the formatter to read, with no SDK read', async () => {
     const { roles, payload, result } = await run(eventFrom('111122223333', 'us-east-1'));
-    expect(roles).toEqual({ Format: undefined, Enqueue: undefined });
+    expect(roles).toEqual({ FormatRoute: undefined, Enqueue: undefined });
     expect(payload.readHistory).toBe(true);
     expect(payload.pages).toBeUndefined();
     expect((payload.event as { region: string }).region).toBe('us-east-1');
-    // SourceRegion, ReadInSourceRegion, Format, Route, Enqueue.
-    expect(result.stateTransitions).toBe(5);
+    // Routing (8), SourceRegion, ReadInSourceRegion, MorePages, Notify and its iteration (5).
+    expect(result.stateTransitions).toBe(17);
   });
 
   it("takes the partition from the notifier's own ARN, never from the event", async () => {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SlackMessage, StatusChangeEvent } from '../../formatters/contract.js';
+import type { SlackMessage, StatusChangeEvent } from '../../contract/formatter.js';
 import { formatExecution } from '../../formatters/format.js';
 import { renderHtml } from '../../preview/html.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { SlackMessage } from '../../formatters/contract.js';
+import type { SlackMessage } from '../../contract/formatter.js';
 import { renderTerminal } from '../../preview/terminal.js';
 
 const fixture = (name: string): SlackMessage =>

@@ -21,7 +21,7 @@ describe('statemachines/', () => {
 
   it('asl-validator rejects a broken definition (so the checks below can fail)', () => {
     const broken = JSON.parse(readAsl('notifier.asl.json')) as Definition;
-    delete (broken.States as Record<string, unknown>).Format;
+    delete (broken.States as Record<string, unknown>).Describe;
     expect(validateAsl(broken).isValid).toBe(false);
   });
 });

@@ -3,7 +3,7 @@
  * routing of their answers. The whole lifecycle runs end to end in test/e2e/lifecycle.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import type { DeliveryMessage } from '../../formatters/contract.js';
+import type { DeliveryMessage } from '../../contract/formatter.js';
 import { type Definition, evaluate, readAsl, type State, state, substitute } from './asl-helpers.js';
 
 const CONNECTION_ARN = 'arn:aws:events:eu-west-1:111122223333:connection/slack/0000';

@@ -6,9 +6,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { DeployedSettings, Route } from '../../contract/routes.js';
 import { deduplicationId } from '../../formatters/handler.js';
 import { eventTime, orderKey } from '../../formatters/lifecycle.js';
 import { eventOnlyMessage } from '../../formatters/render/event-only.js';
+import { fillJsonValues } from '../../infra/json-values.js';
 import {
   type ResourceHandler,
   runStateMachine,
@@ -26,18 +28,30 @@ const SQS = 'arn:aws:states:::sqs:sendMessage';
 const KIB = 1024;
 
 const text = () => readFileSync(path.join(repoRoot, 'statemachines', 'notifier.asl.json'), 'utf8');
-function notifier(overrides: Record<string, string> = {}): string {
-  return substitute(text(), {
-    FormatterFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:formatter',
-    Environment: 'test',
-    Template: 'detailed',
-    DestinationType: 'channel',
-    SlackChannel: 'C0TEST',
-    MentionOnFailure: '<!here>',
-    ExecutionData: 'false',
-    Actions: '',
-    QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/notify.fifo',
+const ROUTE: Route = {
+  name: 'default',
+  // Every machine (as a local run's default route): these tests are about degrading, not routing.
+  match: { stateMachineArns: [], stateMachineNamePrefixes: [], tags: {}, accounts: [], regions: [] },
+  statuses: ['FAILED', 'TIMED_OUT', 'ABORTED', 'SUCCEEDED', 'RUNNING'],
+  destination: { type: 'channel', channel: 'C0TEST' },
+  mention: '<!here>',
+  template: 'detailed',
+  stop: false,
+  tagOverrides: false,
+};
+function notifier(overrides: Partial<DeployedSettings> = {}): string {
+  const settings: DeployedSettings = {
+    environment: 'test',
+    destinationType: 'channel',
+    routes: [ROUTE],
+    allowedChannels: ['C0TEST'],
+    readTags: false,
+    executionData: false,
     ...overrides,
+  };
+  return substitute(fillJsonValues(text(), { Settings: settings }), {
+    FormatterFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:formatter',
+    QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/notify.fifo',
   });
 }
 
@@ -150,16 +164,24 @@ function expectEventOnly(outcome: Awaited<ReturnType<typeof run>>, why: string, 
   expect(body.payload.text).toBe(eventOnlyMessage(event, SETTINGS, why).text);
   expect(body.payload.blocks).toBeUndefined();
   expect(body.fallback.text).toBe(body.payload.text);
-  expect((outcome.result.output as { eventOnly: string }).eventOnly).toBe(why);
+  expect((outcome.result.output as { eventOnly: string }[])[0]?.eventOnly).toBe(why);
 }
 
 describe('notifier.asl.json on the local runner: the usual path', () => {
-  it('describes, fetches one page, formats and enqueues in 5 state transitions', async () => {
+  it('routes, describes, fetches one page, formats and enqueues in 17 state transitions', async () => {
     const outcome = await run();
     expect(outcome.result).toMatchObject({
       status: 'SUCCEEDED',
-      output: { messageId: 'm-1', messageGroupId: 'C0TEST', deduplicationId: MESSAGE.deduplicationId },
-      stateTransitions: 5,
+      output: [
+        {
+          route: 'default',
+          messageId: 'm-1',
+          messageGroupId: 'C0TEST',
+          deduplicationId: MESSAGE.deduplicationId,
+        },
+      ],
+      // docs/infra.md "State transitions and cost".
+      stateTransitions: 17,
     });
     expect(outcome.describe.calls[0]?.arguments).toEqual({ ExecutionArn: EXECUTION_ARN });
     const payload = payloadOf(outcome.format.calls[0]);
@@ -171,7 +193,7 @@ describe('notifier.asl.json on the local runner: the usual path', () => {
   });
 
   it('passes the execution input (cut to 8,192 characters) when the stack says the template uses it', async () => {
-    const outcome = await run({ definition: notifier({ ExecutionData: 'true' }) });
+    const outcome = await run({ definition: notifier({ executionData: true }) });
     const detail = (payloadOf(outcome.format.calls[0]).event as { detail: Record<string, unknown> }).detail;
     expect(detail.input).toHaveLength(8192);
     expect(detail.output).toBeNull();
@@ -197,7 +219,9 @@ describe('notifier.asl.json on the local runner: the usual path', () => {
     expect(payloadOf(outcome.format.calls[0]).partial).toBeUndefined();
     expect(payloadOf(outcome.format.calls[1])).toMatchObject({ partial: { seen: 1 } });
     expect(payloadOf(outcome.format.calls[1]).nextToken).toBeUndefined();
-    expect(outcome.result.stateTransitions).toBe(8);
+    // Settings → … → Triage (8), Describe, FetchHistory, MorePages, Fold, FetchHistory, MorePages, Notify and its
+    // iteration (RouteStart, HowToFormat, FormatRoute, IsMessage, Enqueue).
+    expect(outcome.result.stateTransitions).toBe(20);
   });
 
   it('goes on without the definition when Describe fails or the definition is too large', async () => {
@@ -418,7 +442,7 @@ describe('notifier.asl.json: limits', () => {
     };
     const outcome = await run({
       event: worst,
-      definition: notifier({ ExecutionData: 'true' }),
+      definition: notifier({ executionData: true }),
       describe: () => ({ Definition: 'd'.repeat(32_000) }),
       history: (task) =>
         (task.arguments as { NextToken?: string }).NextToken
@@ -442,7 +466,9 @@ describe('notifier.asl.json: limits', () => {
     const definition = JSON.parse(text()) as Definition;
     /** Longest a task can take: every attempt to its TimeoutSeconds, every backoff at its cap. */
     const worst = (name: string): number => {
-      const s = definition.States[name] as unknown as {
+      const inner = (definition.States.Notify as unknown as { ItemProcessor: Definition }).ItemProcessor
+        .States;
+      const s = (definition.States[name] ?? inner[name]) as unknown as {
         TimeoutSeconds: number;
         Retry?: Array<{
           IntervalSeconds: number;
@@ -459,12 +485,21 @@ describe('notifier.asl.json: limits', () => {
       }
       return seconds;
     };
-    const choices = (definition.States.Route as unknown as { Choices: Array<{ Condition: string }> }).Choices;
-    const routeCondition = choices[1]?.Condition ?? '';
+    const choices = (definition.States.MorePages as unknown as { Choices: Array<{ Condition: string }> })
+      .Choices;
+    const routeCondition = choices[0]?.Condition ?? '';
     const deadlineMs = Number(/< (\d+) %\}$/.exec(routeCondition)?.[1]);
     expect(deadlineMs).toBe(600_000);
-    // After the last check: FetchHistory, Format twice (overflow), Enqueue refused, then the event-only message.
-    const after = worst('FetchHistory') + 2 * worst('Format') + worst('Enqueue') + worst('EnqueueEventOnly');
-    expect(deadlineMs / 1000 + after).toBeLessThan(definition.TimeoutSeconds as number);
+    // After the last check: Fold, FetchHistory, FormatRoute twice (overflow), Enqueue refused, then the
+    // event-only message. Within 30 minutes, so a notifier that is not holding a muted notification ends well
+    // before its timeout (8 days, for the longest mute).
+    const after =
+      worst('Fold') +
+      worst('FetchHistory') +
+      2 * worst('FormatRoute') +
+      worst('Enqueue') +
+      worst('EnqueueEventOnly');
+    expect(deadlineMs / 1000 + after).toBeLessThan(1800);
+    expect(definition.TimeoutSeconds).toBe(8 * 24 * 3600);
   });
 });

@@ -68,9 +68,9 @@ describe('output names', () => {
       'utf8'
     );
     const defined = [
-      ...[...source.matchAll(/new CfnOutput\(this, '([A-Za-z]+)'/g)].map((match) => match[1]),
-      // The Slack-actions outputs are named once, in infra/actions-schema.ts.
-      ...[...source.matchAll(/new CfnOutput\(this, ACTIONS_OUTPUTS\.([A-Za-z]+)/g)].map(
+      ...[...source.matchAll(/this\.output\(\s*'([A-Za-z]+)'/g)].map((match) => match[1]),
+      // The Slack-actions outputs are named once, in contract/actions.ts.
+      ...[...source.matchAll(/this\.output\(ACTIONS_OUTPUTS\.([A-Za-z]+)/g)].map(
         (match) => ACTIONS_OUTPUTS[match[1] as keyof typeof ACTIONS_OUTPUTS]
       ),
     ];

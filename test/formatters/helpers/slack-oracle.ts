@@ -3,7 +3,7 @@
  * that enforces the limits must not be the one that checks them): the local Slack-compatible server's Block
  * Kit validator, plus chat.postMessage's own rules for `text`.
  */
-import type { SlackMessage } from '../../../formatters/contract.js';
+import type { SlackMessage } from '../../../contract/formatter.js';
 import { validateBlocks } from '../../../local/slack-server/block-kit.js';
 
 /**

@@ -1,0 +1,113 @@
+/**
+ * `sfn-slack routes`: which routes of an environment take a state machine's notification, and why, by the same
+ * rules the deployed notifier applies (contract/routes.ts). Reads cdk.json; needs no AWS account.
+ */
+import type { Command } from 'commander';
+import { explainRoutes, routeDeliveries } from '../../contract/routes.js';
+import { EXECUTION_STATUSES, type ExecutionStatus, isExecutionStatus } from '../../contract/statuses.js';
+import { type Io, processIo } from '../aws/io.js';
+import { resolveEnv } from '../aws/options.js';
+import { applyConvention } from '../convention.js';
+import { parseTags, readEnvironment, stateMachineArnOf } from '../environments.js';
+import { CliError, ExitCode } from '../errors.js';
+
+export interface RoutesOptions {
+  readonly env: string;
+  readonly stateMachine: string;
+  /** `key=value`, repeatable: the machine's tags. @default none */
+  readonly tags?: readonly string[];
+  /** @default FAILED */
+  readonly status?: string;
+  /** @default cdk.json */
+  readonly cdkJson?: string;
+  /** @default 'text' */
+  readonly output?: 'text' | 'json';
+}
+
+export function routesCommand(options: RoutesOptions): string {
+  const config = readEnvironment(options.env, options.cdkJson);
+  const status = options.status ?? 'FAILED';
+  if (!isExecutionStatus(status)) {
+    throw new CliError(`--status ${status}: use one of ${EXECUTION_STATUSES.join(', ')}`, ExitCode.badInput);
+  }
+  const tags = parseTags(options.tags);
+  const arn = stateMachineArnOf(options.stateMachine, config);
+  const [, , , region, account] = arn.split(':');
+  const subject = { stateMachineArn: arn, status: status as ExecutionStatus, account, region, tags };
+  const verdicts = explainRoutes(config.routes, subject);
+  const deliveries = routeDeliveries(
+    { environment: config.name, routes: config.routes, allowedChannels: config.allowedChannels },
+    subject
+  );
+  if (options.output === 'json') {
+    return JSON.stringify(
+      {
+        stateMachineArn: arn,
+        status,
+        tags,
+        routes: verdicts.map((v) => ({
+          route: v.route.name,
+          matches: v.matches,
+          skipped: v.skipped,
+          reason: v.reason,
+        })),
+        deliveries,
+      },
+      null,
+      2
+    );
+  }
+  const lines = [`${arn} ${status}${Object.keys(tags).length ? ` (tags ${options.tags?.join(' ')})` : ''}:`];
+  for (const v of verdicts)
+    lines.push(`  ${v.matches ? '✓' : v.skipped ? '-' : '✗'} ${v.route.name}: ${v.reason}`);
+  if (deliveries.length === 0) lines.push('no message: no route takes it');
+  for (const d of deliveries) {
+    const where = d.destination.type === 'channel' ? d.destination.channel : 'the webhook';
+    lines.push(
+      `→ ${where} (route ${d.route}, template ${d.template}${d.mentionOnFailure ? `, mention ${d.mentionOnFailure}` : ''})${
+        d.refused ? `; ${d.refused}` : ''
+      }`
+    );
+  }
+  if (config.readTags && Object.keys(tags).length === 0) {
+    lines.push(
+      '(this environment reads tags: pass the machine’s tags with --tags key=value to see their effect)'
+    );
+  }
+  return lines.join('\n');
+}
+
+export function register(program: Command, io: Io = processIo()): void {
+  const command = program
+    .command('routes')
+    .summary('explain which routes take a state machine’s notifications, and why')
+    .description(
+      'Which routes of an environment (cdk.json) match a state machine with a status and tags, why the others do ' +
+        'not, and the messages that would go out: channel, template and mention. The same rules as the deployed ' +
+        'notifier. Needs no AWS account.'
+    )
+    .option(
+      '--state-machine <name|arn>',
+      'the state machine (a name is taken in the environment’s account and region; required)'
+    )
+    .option('--tags <key=value...>', 'the state machine’s tags')
+    .option('--status <status>', `execution status (${EXECUTION_STATUSES.join(', ')})`, 'FAILED')
+    .option('--cdk-json <path>', 'the cdk.json to read', 'cdk.json');
+  applyConvention(command, {
+    env: 'stack',
+    aws: 'never',
+    output: 'text',
+    outputHelp:
+      'text (default) the reasoning for a person, json {stateMachineArn, status, tags, routes, deliveries}',
+    examples: ['sfn-slack routes -e prod --state-machine data-load --tags team=data'],
+  }).action(
+    (options: Omit<RoutesOptions, 'env' | 'stateMachine'> & { env?: string; stateMachine?: string }) => {
+      if (options.stateMachine === undefined) {
+        throw new CliError('routes needs --state-machine <name or ARN>', ExitCode.badInput);
+      }
+      io.stdout.write(
+        `${routesCommand({ ...options, env: resolveEnv(options), stateMachine: options.stateMachine })}\n`
+      );
+    }
+  );
+}

@@ -1,0 +1,88 @@
+/**
+ * Slack actions (Redrive, Stop, Mute) in one dependency-free place: the action names and their buttons' ids, the
+ * mute durations, how the actions share the message store's table, and the Slack methods the actions machine
+ * calls. The CDK construct (infra/constructs/slack-actions.ts), the interactivity Lambda (formatters/actions/), the
+ * formatter's buttons, the local pipeline and the tests all import it.
+ */
+
+/** What a button can ask for. */
+export const ACTION_NAMES = ['redrive', 'stop', 'mute'] as const;
+export type ActionName = (typeof ACTION_NAMES)[number];
+
+/** A button's `action_id`: `sfn-slack:<action>`, so the machine can remove exactly its own buttons. */
+export const ACTION_ID_PREFIX = 'sfn-slack:';
+/** The `block_id` of the actions block the formatter appends. */
+export const ACTIONS_BLOCK_ID = 'sfn-slack-actions';
+
+/** The Mute buttons, in seconds: 1 h and 24 h. Nothing else is accepted from a payload. */
+export const MUTE_SECONDS = [3_600, 86_400] as const;
+
+/** Slack's replay window: a request whose timestamp is further than this from now is refused. */
+export const SIGNATURE_TOLERANCE_SECONDS = 300;
+
+/**
+ * Items the actions keep in the message store's table (infra/message-store-schema.ts), beside the messages:
+ * - a request already answered: `pk` = `slack-request`, `sk` = SHA-256 of its signature (replay guard);
+ * - an action claimed on an execution: `pk` = `action#<execution ARN>`, `sk` = `redrive#<redrive count>` or
+ *   `stop#<redrive count>` (a double click acts once);
+ * - a mute: `pk` = the destination as configured (the delivery's partition), `sk` = `mute#<state machine ARN>`,
+ *   with `muteUntil` (epoch seconds) and `muted` (notifications skipped while muted).
+ */
+export const REQUEST_PARTITION = 'slack-request';
+export const ACTION_PARTITION_PREFIX = 'action#';
+export const MUTE_SORT_PREFIX = 'mute#';
+/** A request's replay-guard item outlives the signature window. */
+export const REQUEST_RETENTION_SECONDS = 2 * SIGNATURE_TOLERANCE_SECONDS;
+/** A claim outlives the 14 days in which an execution can be redriven. */
+export const CLAIM_RETENTION_SECONDS = 15 * 86_400;
+
+/** The Slack Web API methods the actions machine calls through the EventBridge connection (and nothing else). */
+export const SLACK_ACTION_METHODS = [
+  { url: 'https://slack.com/api/chat.update', method: 'POST', scope: 'chat:write' },
+  { url: 'https://slack.com/api/chat.postMessage', method: 'POST', scope: 'chat:write' },
+  { url: 'https://slack.com/api/chat.postEphemeral', method: 'POST', scope: 'chat:write' },
+  { url: 'https://slack.com/api/usergroups.users.list', method: 'GET', scope: 'usergroups:read' },
+] as const;
+
+/** Who may do one action: Slack user IDs (U…/W…) and user group IDs (S…). */
+export interface ActionAllowList {
+  readonly users: readonly string[];
+  readonly userGroups: readonly string[];
+}
+
+/** Who may do each action; an action nobody may do shows no button. */
+export type ActionsPolicy = Readonly<Record<ActionName, ActionAllowList>>;
+
+/** The stack outputs of the actions (`sfn-slack setup` and `doctor` look them up by these names). */
+export const ACTIONS_OUTPUTS = {
+  interactivityUrl: 'InteractivityUrl',
+  signingSecretArn: 'SigningSecretArn',
+  stateMachineArn: 'ActionsStateMachineArn',
+} as const;
+
+/** The environment of the interactivity Lambda (set by the construct, read by formatters/actions/handler.ts). */
+export const INTERACTIVITY_ENV = {
+  signingSecretArn: 'SIGNING_SECRET_ARN',
+  stateMachineArn: 'ACTIONS_STATE_MACHINE_ARN',
+  tableName: 'MESSAGE_TABLE_NAME',
+  /** JSON: the watched state machine ARNs and ARN prefixes (`…:stateMachine:etl-*`). */
+  watched: 'WATCHED_STATE_MACHINES',
+  /** JSON: the ActionsPolicy. */
+  policy: 'ACTIONS_POLICY',
+  environment: 'SFN_SLACK_ENVIRONMENT',
+} as const;
+
+/** The actions somebody may do: the buttons worth showing. */
+export function enabledActions(policy: ActionsPolicy): ActionName[] {
+  return ACTION_NAMES.filter((name) => policy[name].users.length + policy[name].userGroups.length > 0);
+}
+
+/**
+ * The watched machines as the actions see them: full state machine ARNs, and name prefixes as ARN prefixes
+ * ending in `*`. A comma-separated list in the actions machine's definition, JSON in the Lambda's environment.
+ */
+export function isWatchedStateMachine(stateMachineArn: string, watched: readonly string[]): boolean {
+  return watched.some((w) =>
+    w.endsWith('*') ? stateMachineArn.startsWith(w.slice(0, -1)) : stateMachineArn === w
+  );
+}

@@ -1,0 +1,120 @@
+/**
+ * The message store's shape and timings, shared by the CDK construct (infra/constructs/message-store.ts), the
+ * delivery definition's substitutions and the local pipeline. Dependency-free.
+ *
+ * One item per destination and execution: partition key `pk` = the channel as configured (or `webhook`), sort key
+ * `sk` = the execution ARN. Other item kinds can share a channel's partition with their own sort-key prefix
+ * (a storm digest `storm#<state machine>#<window>`, a pacing slot `pace`) without a new table.
+ */
+
+export const STORE_KEY = { partition: 'pk', sort: 'sk' } as const;
+/** Epoch seconds; DynamoDB TTL deletes the item some time after. */
+export const STORE_TTL_ATTRIBUTE = 'expiresAt';
+
+const DAY = 86_400;
+/** Kept this long after a final status: a duplicate or replay arriving within it is still recognised. */
+export const ENDED_RETENTION_SECONDS = 30 * DAY;
+/** Kept this long while running: a Standard execution runs for at most a year (plus redrives within 14 days). */
+export const RUNNING_RETENTION_SECONDS = 400 * DAY;
+/** A message delivered longer than this after the run ended says "Delayed: the run ended at …". */
+export const DELAYED_AFTER_SECONDS = 15 * 60;
+
+/** The Slack Web API methods the channel mode calls, and how (the delivery role may call nothing else). */
+export const SLACK_API_METHODS = [
+  { url: 'https://slack.com/api/chat.postMessage', method: 'POST', scope: 'chat:write' },
+  { url: 'https://slack.com/api/chat.update', method: 'POST', scope: 'chat:write' },
+  {
+    url: 'https://slack.com/api/conversations.history',
+    method: 'GET',
+    scope: 'channels:history (groups:history for a private channel)',
+  },
+  {
+    url: 'https://slack.com/api/conversations.replies',
+    method: 'GET',
+    scope: 'channels:history (groups:history for a private channel)',
+  },
+] as const;
+
+const ISO_DURATION = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
+
+/**
+ * Seconds in an ISO 8601 duration of days, hours, minutes and seconds (`PT2H`, `P1DT30M`); undefined when the
+ * text is not one or is zero. Years, months and weeks are refused: their length in seconds is ambiguous.
+ */
+export function isoDurationSeconds(text: string): number | undefined {
+  const match = ISO_DURATION.exec(text);
+  if (!match || text === 'P' || text.endsWith('T')) return undefined;
+  const [days, hours, minutes, seconds] = match.slice(1).map((part) => Number(part ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+  ];
+  const total = days * DAY + hours * 3600 + minutes * 60 + seconds;
+  return total > 0 ? total : undefined;
+}
+
+/** `2 h`, `1 d 6 h`, `45 min`: how the "still running after …" line says a duration. */
+export function durationText(totalSeconds: number): string {
+  const parts: string[] = [];
+  let rest = Math.round(totalSeconds);
+  for (const [unit, size] of [
+    ['d', DAY],
+    ['h', 3600],
+    ['min', 60],
+    ['s', 1],
+  ] as const) {
+    const count = Math.floor(rest / size);
+    rest -= count * size;
+    if (count > 0) parts.push(`${count} ${unit}`);
+  }
+  return parts.length === 0 ? '0 s' : parts.join(' ');
+}
+
+/** Delivery-definition settings of the lifecycle, as DefinitionSubstitutions (plain strings). */
+export interface LifecycleSettings {
+  /** Post a "running" message at the start. */
+  readonly startNotices: boolean;
+  /** Show failure replies in the channel too. */
+  readonly replyBroadcast: boolean;
+  /** 0: no runningLongerThan checks. */
+  readonly runningLongerThanSeconds: number;
+  /** 0: no storm digests. @default STORM_THRESHOLD */
+  readonly stormThreshold?: number;
+  /** @default STORM_WINDOW_SECONDS */
+  readonly stormWindowSeconds?: number;
+}
+
+/**
+ * Pacing: every chat.postMessage to a channel takes a slot from a per-channel token bucket kept in the store (the
+ * `pace` item). Slack allows about one message a second per channel with short bursts: a burst of
+ * PACE_BURST posts, then one every PACE_INTERVAL_MS.
+ */
+export const PACE_INTERVAL_MS = 1000;
+export const PACE_BURST = 3;
+/** The pacing item's sort key in a channel's partition. */
+export const PACE_SORT_KEY = 'pace';
+
+/** Storm digests: more than STORM_THRESHOLD new executions of one state machine in a channel within the window. */
+export const STORM_THRESHOLD = 5;
+export const STORM_WINDOW_SECONDS = 5 * 60;
+/** A digest's thread gets the executions appended since the last flush, at most this often. */
+export const STORM_FLUSH_SECONDS = 10;
+
+export function lifecycleSubstitutions(settings: LifecycleSettings): Record<string, string> {
+  return {
+    StartNotices: String(settings.startNotices),
+    ReplyBroadcast: String(settings.replyBroadcast),
+    RunningLongerThanSeconds: String(settings.runningLongerThanSeconds),
+    RunningLongerThanText:
+      settings.runningLongerThanSeconds > 0 ? durationText(settings.runningLongerThanSeconds) : '',
+    DelayedAfterSeconds: String(DELAYED_AFTER_SECONDS),
+    EndedRetentionSeconds: String(ENDED_RETENTION_SECONDS),
+    RunningRetentionSeconds: String(RUNNING_RETENTION_SECONDS),
+    PaceIntervalMs: String(PACE_INTERVAL_MS),
+    PaceBurst: String(PACE_BURST),
+    StormThreshold: String(settings.stormThreshold ?? STORM_THRESHOLD),
+    StormWindowSeconds: String(settings.stormWindowSeconds ?? STORM_WINDOW_SECONDS),
+    StormFlushSeconds: String(STORM_FLUSH_SECONDS),
+  };
+}

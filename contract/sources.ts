@@ -1,0 +1,142 @@
+/**
+ * The `sources` of a central environment (cdk.json context `environments.<name>.sources`): the accounts and
+ * regions whose Step Functions status changes are forwarded to the central event bus. Validated at synth, one
+ * line per mistake, naming the key and the fix. Pure (no aws-cdk-lib).
+ */
+import { ConfigError } from './errors.js';
+
+export interface SourcesConfig {
+  /** Source account IDs. @default [] (then `organizationId` must be set) */
+  readonly accounts: readonly string[];
+  /** The AWS Organizations ID whose accounts may forward events. @default - no organization */
+  readonly organizationId?: string;
+  /**
+   * Organizational units the source stack is deployed to (StackSet deployment targets). The bus accepts the
+   * whole organization: see docs/infra.md for why it cannot narrow to the OUs.
+   * @default [] (deploy the StackSet to the accounts, or to the organization root)
+   */
+  readonly organizationalUnitIds: readonly string[];
+  /** Regions whose default buses forward to the central bus (at least one). */
+  readonly regions: readonly string[];
+  /**
+   * The source stack also creates the role the actions machine assumes to redrive or stop an execution.
+   * @default false (the source accounts grant read access only)
+   */
+  readonly actions: boolean;
+}
+
+const ACCOUNT = /^\d{12}$/;
+const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+const OU_ID = /^ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$/;
+/** A region code: the source stack names its roles after it. */
+export const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+const KNOWN_KEYS = ['accounts', 'organizationId', 'organizationalUnitIds', 'regions', 'actions'] as const;
+
+function list(where: string, value: unknown, pattern: RegExp, hint: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new ConfigError(`${where} must be a list of strings; ${hint}`);
+  const items = value.map((item, index) => {
+    if (typeof item !== 'string' || !pattern.test(item)) {
+      throw new ConfigError(`${where}[${index}] is ${JSON.stringify(item)}; ${hint}`);
+    }
+    return item;
+  });
+  const duplicate = items.find((item, index) => items.indexOf(item) !== index);
+  if (duplicate !== undefined) {
+    throw new ConfigError(`${where} lists ${JSON.stringify(duplicate)} twice; keep one`);
+  }
+  return items;
+}
+
+/**
+ * Validates `sources`.
+ * @param where the key path for messages, e.g. `cdk.json context environments.org.sources`
+ */
+export function parseSources(where: string, raw: unknown): SourcesConfig {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError(
+      `${where} must be an object like {"accounts": ["111122223333"], "regions": ["eu-west-1"]}`
+    );
+  }
+  const value = raw as Record<string, unknown>;
+  for (const key of Object.keys(value)) {
+    if (!(KNOWN_KEYS as readonly string[]).includes(key)) {
+      throw new ConfigError(`${where}.${key} is not a sources setting; use one of ${KNOWN_KEYS.join(', ')}`);
+    }
+  }
+  const accounts = list(`${where}.accounts`, value.accounts, ACCOUNT, 'use 12-digit AWS account IDs');
+  let organizationId: string | undefined;
+  if (value.organizationId !== undefined) {
+    if (typeof value.organizationId !== 'string' || !ORGANIZATION_ID.test(value.organizationId)) {
+      throw new ConfigError(
+        `${where}.organizationId is ${JSON.stringify(value.organizationId)}; use the organization ID like "o-a1b2c3d4e5" (aws organizations describe-organization)`
+      );
+    }
+    organizationId = value.organizationId;
+  }
+  const organizationalUnitIds = list(
+    `${where}.organizationalUnitIds`,
+    value.organizationalUnitIds,
+    OU_ID,
+    'use OU IDs like "ou-ab12-cdef3456"'
+  );
+  if (organizationalUnitIds.length > 0 && organizationId === undefined) {
+    throw new ConfigError(
+      `${where}.organizationalUnitIds needs ${where}.organizationId; add the ID of the organization the OUs belong to`
+    );
+  }
+  if (accounts.length === 0 && organizationId === undefined) {
+    throw new ConfigError(
+      `${where} names no source; set accounts (["111122223333", ...]) and/or organizationId ("o-...")`
+    );
+  }
+  const regions = list(`${where}.regions`, value.regions, REGION, 'use region codes like "eu-west-1"');
+  if (regions.length === 0) {
+    throw new ConfigError(
+      `${where}.regions is missing or empty; list the source regions, e.g. ["eu-west-1"]`
+    );
+  }
+  if (value.actions !== undefined && typeof value.actions !== 'boolean') {
+    throw new ConfigError(
+      `${where}.actions is ${JSON.stringify(value.actions)}; use true (source roles may redrive and stop) or false`
+    );
+  }
+  return {
+    accounts,
+    ...(organizationId === undefined ? {} : { organizationId }),
+    organizationalUnitIds,
+    regions,
+    actions: value.actions === true,
+  };
+}
+
+/** A state machine ARN's account and region (`arn:{partition}:states:{region}:{account}:stateMachine:{name}`). */
+function arnParts(arn: string): { region: string; account: string } {
+  const parts = arn.split(':');
+  return { region: parts[3] ?? '', account: parts[4] ?? '' };
+}
+
+/**
+ * Refuses a watched state machine ARN outside the sources: its events would never reach the central bus.
+ * With an organization, any account may be a member, so only the region is checked.
+ */
+export function checkWatchedArnsInSources(
+  where: string,
+  arns: readonly string[],
+  sources: SourcesConfig
+): void {
+  arns.forEach((arn, index) => {
+    const { region, account } = arnParts(arn);
+    if (!sources.regions.includes(region)) {
+      throw new ConfigError(
+        `${where}.stateMachineArns[${index}] is in ${region}, which is not in sources.regions; add "${region}" to sources.regions or remove the ARN`
+      );
+    }
+    if (sources.organizationId === undefined && !sources.accounts.includes(account)) {
+      throw new ConfigError(
+        `${where}.stateMachineArns[${index}] is in account ${account}, which is not in sources.accounts; add it to sources.accounts or remove the ARN`
+      );
+    }
+  });
+}

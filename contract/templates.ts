@@ -1,0 +1,21 @@
+/** The message templates that ship with the formatter (formatters/templates/<name>.jsonata). */
+export const BUILT_IN_TEMPLATES = ['detailed', 'compact'] as const;
+export type BuiltInTemplate = (typeof BUILT_IN_TEMPLATES)[number];
+
+/** The template used when neither the environment nor the route names one. */
+export const DEFAULT_TEMPLATE: BuiltInTemplate = 'detailed';
+
+/**
+ * A custom template as a route names it: a path to a `.jsonata` file, relative to cdk.json. At synth it is
+ * compiled (errors fail the synth) and bundled with the formatter under `templates/custom/<id>.jsonata`; the
+ * deployed settings carry `custom/<id>` so the formatter reads the bundled copy, never a path of the build host.
+ */
+export const CUSTOM_TEMPLATE_PREFIX = 'custom/';
+
+export function isBuiltInTemplate(name: string): name is BuiltInTemplate {
+  return (BUILT_IN_TEMPLATES as readonly string[]).includes(name);
+}
+
+export function isTemplatePath(name: string): boolean {
+  return name.endsWith('.jsonata');
+}

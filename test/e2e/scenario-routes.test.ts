@@ -1,0 +1,92 @@
+/** Scenarios route by the same rules as the deployed stack: routes, the event step's tags, per-destination dedup. */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { FormatterInput, FormatterOutput } from '../../contract/formatter.js';
+import { handler } from '../../formatters/handler.js';
+import { parseScenario, runScenario, ScenarioError } from '../../local/scenario.js';
+import { repoRoot } from './helpers.js';
+
+const dir = path.join(repoRoot, 'examples', 'scenarios');
+const quietFormatter = async (input: FormatterInput): Promise<FormatterOutput> => {
+  const write = process.stdout.write;
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  try {
+    return await handler(input);
+  } finally {
+    process.stdout.write = write;
+  }
+};
+
+// The redrive example's machine is nightly-etl (123456789012, eu-west-1).
+const environment = {
+  destination: { type: 'channel', channel: 'C0OPS00001' },
+  allowedChannels: ['C0OPS00001', 'C0DATA0001', 'C0ONCALL01'],
+  routes: [
+    {
+      name: 'data',
+      match: { stateMachineNamePrefixes: ['nightly-'], tags: { team: 'data' } },
+      destination: { channel: 'C0DATA0001' },
+      tagOverrides: true,
+    },
+    { name: 'ops', match: { stateMachineNamePrefixes: ['nightly-'] } },
+  ],
+};
+const failed = { event: 'redrive.failed.event.json', history: 'redrive.failed.history.json' };
+
+describe('scenarios route as the stack does', () => {
+  it('an event step’s tags pick the routes, and each destination gets its one message', async () => {
+    const scenario = await parseScenario(
+      {
+        environment,
+        steps: [
+          { at: 0, ...failed, tags: { team: 'data' } },
+          { at: 30, duplicate: 0 },
+        ],
+      },
+      dir
+    );
+    const { report } = await runScenario(scenario, { formatter: quietFormatter });
+    expect(Object.keys(report.channels).sort()).toEqual(['C0DATA0001', 'C0OPS00001']);
+    // The duplicate event adds nothing to either channel: deduplication per destination.
+    expect(report.channels.C0DATA0001).toHaveLength(1);
+    expect(report.channels.C0OPS00001).toHaveLength(1);
+  });
+
+  it('without the tag only the untagged route; a channel tag moves it only within allowedChannels', async () => {
+    const plain = await runScenario(
+      await parseScenario({ environment, steps: [{ at: 0, ...failed }] }, dir),
+      {
+        formatter: quietFormatter,
+      }
+    );
+    expect(Object.keys(plain.report.channels)).toEqual(['C0OPS00001']);
+    const moved = await runScenario(
+      await parseScenario(
+        {
+          environment,
+          steps: [{ at: 0, ...failed, tags: { team: 'data', 'sfn-slack:channel': 'C0ONCALL01' } }],
+        },
+        dir
+      ),
+      { formatter: quietFormatter }
+    );
+    expect(Object.keys(moved.report.channels).sort()).toEqual(['C0ONCALL01', 'C0OPS00001']);
+    const refused = await runScenario(
+      await parseScenario(
+        {
+          environment,
+          steps: [{ at: 0, ...failed, tags: { team: 'data', 'sfn-slack:channel': 'C0RANDOM01' } }],
+        },
+        dir
+      ),
+      { formatter: quietFormatter }
+    );
+    expect(Object.keys(refused.report.channels).sort()).toEqual(['C0DATA0001', 'C0OPS00001']);
+  });
+
+  it('refuses tags that are not strings', async () => {
+    await expect(
+      parseScenario({ environment, steps: [{ at: 0, ...failed, tags: { team: 1 } }] }, dir)
+    ).rejects.toThrow(new ScenarioError('step 0.tags must be an object of strings, like {"team": "data"}'));
+  });
+});

@@ -1,0 +1,64 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot } from './helpers.js';
+
+const outdir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-app-errors-'));
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+/** Runs the CDK app as `cdk synth` does (cdk.json's `app`), with this context instead of cdk.json's. */
+function synth(environments: unknown) {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'infra/app.ts'], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      CDK_CONTEXT_JSON: JSON.stringify({ environments }),
+      CDK_OUTDIR: outdir,
+      CDK_DISABLE_VERSION_CHECK: '1',
+    },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}
+
+describe('a bad environment at synth', () => {
+  it.each([
+    [
+      {
+        prod: {
+          stateMachineNamePrefixes: ['etl-'],
+          destination: { type: 'channel', channel: '#a' },
+          template: 'fancy',
+        },
+      },
+      'cdk.json context environments.prod.template is "fancy" (there is no such template); use detailed or compact, or a path to your own .jsonata file',
+    ],
+    [
+      { prod: { stateMachineNamePrefixes: ['e'], destination: { type: 'channel', channel: '#a' } } },
+      'cdk.json context environments.prod.stateMachineNamePrefixes[0] "e" is shorter than 3 characters and would watch machines nobody meant; use a longer prefix like "etl-" or list ARNs',
+    ],
+    [
+      {
+        prod: {
+          destination: { type: 'channel', channel: '#a' },
+          routes: [
+            { name: 'x', match: { stateMachineNamePrefixes: ['etl-'] }, template: 'missing/team.jsonata' },
+          ],
+        },
+      },
+      'SlackNotifier: custom template',
+    ],
+  ])(
+    'prints one line naming the key and the fix, no stack trace, exit 2',
+    (environments, line) => {
+      const result = synth(environments);
+      expect(result.status).toBe(2);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toContain(line);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    },
+    60_000
+  );
+});

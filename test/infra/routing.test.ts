@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import type { Route } from '../../contract/routes.js';
+import { grants, logicalId, statementsOfRole, synthNotifier } from './helpers.js';
+
+const ARN = (name: string) => `arn:aws:states:eu-west-1:111122223333:stateMachine:${name}`;
+const route = (
+  name: string,
+  over: Omit<Partial<Route>, 'match'> & { match?: Partial<Route['match']> }
+): Route => {
+  const { match, ...rest } = over;
+  return {
+    name,
+    match: {
+      stateMachineArns: [],
+      stateMachineNamePrefixes: [],
+      tags: {},
+      accounts: [],
+      regions: [],
+      ...match,
+    },
+    statuses: ['FAILED', 'TIMED_OUT', 'ABORTED'],
+    destination: { type: 'channel', channel: `#${name}` },
+    template: 'detailed',
+    stop: false,
+    tagOverrides: false,
+    ...rest,
+  };
+};
+
+const routes = [
+  route('payments', { match: { stateMachineArns: [ARN('payments-settle')] }, stop: true }),
+  route('data', { match: { stateMachineNamePrefixes: ['data-'], tags: { team: 'data' } } }),
+  route('etl-runs', { match: { stateMachineNamePrefixes: ['etl-'] }, statuses: ['SUCCEEDED'] }),
+];
+
+function notifierRoleStatements(synth: ReturnType<typeof synthNotifier>) {
+  return statementsOfRole(synth.template, logicalId(synth.stack, synth.notifier.notifierStateMachine.role));
+}
+
+describe('the EventBridge rule derived from the routes', () => {
+  const synth = synthNotifier({ destination: { type: 'channel', channel: '#ops' }, routes });
+
+  it('matches the union of the routes’ statuses and machines, never the notifier itself', () => {
+    const rules = Object.values(synth.template.findResources('AWS::Events::Rule'));
+    expect(rules).toHaveLength(1);
+    const pattern = rules[0]?.Properties.EventPattern;
+    expect(pattern.detail.status).toEqual(['FAILED', 'TIMED_OUT', 'ABORTED', 'SUCCEEDED']);
+    expect(pattern.detail.stateMachineArn).toEqual([
+      ARN('payments-settle'),
+      { prefix: ARN('data-') },
+      { prefix: ARN('etl-') },
+    ]);
+    expect(pattern.resources[0]['anything-but'].prefix).toBeDefined();
+  });
+
+  it('writes every route, in order, into the notifier’s settings', () => {
+    expect(synth.notifier.settings.routes.map((r) => r.name)).toEqual(['payments', 'data', 'etl-runs']);
+    expect(synth.notifier.settings.allowedChannels).toEqual(['#payments', '#data', '#etl-runs']);
+  });
+});
+
+describe('tags', () => {
+  it('are read (and the mute count written) only when a route needs them or mute is on', () => {
+    const without = synthNotifier({
+      destination: { type: 'channel', channel: '#ops' },
+      routes: [routes[0] as Route],
+    });
+    expect(without.notifier.settings.readTags).toBe(false);
+    expect(grants(notifierRoleStatements(without), 'states:ListTagsForResource')).toEqual([]);
+    expect(grants(notifierRoleStatements(without), 'states:TagResource')).toEqual([]);
+
+    const withTags = synthNotifier({ destination: { type: 'channel', channel: '#ops' }, routes });
+    expect(withTags.notifier.settings.readTags).toBe(true);
+    const statements = notifierRoleStatements(withTags);
+    const list = grants(statements, 'states:ListTagsForResource');
+    expect(list).toHaveLength(1);
+    // Scoped to the watched state machines, not '*'.
+    expect(JSON.stringify(list[0]?.Resource)).toContain('stateMachine:payments-settle');
+    expect(JSON.stringify(list[0]?.Resource)).toContain('stateMachine:data-*');
+    expect(list[0]?.Resource).not.toContain('*');
+    const tag = grants(statements, 'states:TagResource');
+    expect(tag).toHaveLength(1);
+    expect(tag[0]?.Condition).toEqual({
+      'ForAllValues:StringEquals': { 'aws:TagKeys': ['sfn-slack:muted'] },
+    });
+    expect(grants(statements, 'states:UntagResource')[0]?.Condition).toEqual(tag[0]?.Condition);
+
+    const mute = synthNotifier({
+      destination: { type: 'channel', channel: '#ops' },
+      routes: [routes[0] as Route],
+      mute: true,
+    });
+    expect(grants(notifierRoleStatements(mute), 'states:ListTagsForResource')).toHaveLength(1);
+  });
+});
+
+describe('deduplication per destination', () => {
+  it('the queue deduplicates within a message group (the destination), so each channel gets its message', () => {
+    const synth = synthNotifier({ destination: { type: 'channel', channel: '#ops' }, routes });
+    const queues = Object.values(synth.template.findResources('AWS::SQS::Queue')).filter(
+      (q) => q.Properties.RedrivePolicy !== undefined
+    );
+    expect(queues).toHaveLength(1);
+    expect(queues[0]?.Properties).toMatchObject({
+      FifoQueue: true,
+      DeduplicationScope: 'messageGroup',
+      VisibilityTimeout: 360,
+    });
+  });
+});
+
+describe('custom templates', () => {
+  it('are compiled at synth: a syntax error fails the synth naming the file and the position', () => {
+    expect(() =>
+      synthNotifier({
+        destination: { type: 'channel', channel: '#ops' },
+        routes: [route('x', { match: { stateMachineNamePrefixes: ['etl-'] }, template: 'custom/broken' })],
+        customTemplates: { broken: 'test/fixtures/infra/broken.jsonata' },
+      })
+    ).toThrow(
+      /^SlackNotifier: custom template test\/fixtures\/infra\/broken\.jsonata \(custom\/broken\) does not compile: .* at position \d+$/
+    );
+  });
+
+  it('that read the execution data make the notifier pass it', () => {
+    const synth = synthNotifier({
+      destination: { type: 'channel', channel: '#ops' },
+      routes: [route('x', { match: { stateMachineNamePrefixes: ['etl-'] }, template: 'custom/quiet' })],
+      customTemplates: { quiet: 'examples/templates/quiet.jsonata' },
+    });
+    expect(synth.notifier.settings.executionData).toBe(false);
+  });
+});

@@ -1,0 +1,409 @@
+/**
+ * Routing in statemachines/notifier.asl.json, run on the local runner: the definition's MatchRoutes decides
+ * exactly what contract/routes.ts decides (the CLI's `routes` command and the local runner use that), reads
+ * tags only when asked to, and a muted machine's notifications are held, counted and summed up in one message
+ * per destination when the mute ends.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  type DeployedSettings,
+  type Route,
+  routeDeliveries,
+  routesReadTags,
+  TAG_KEYS,
+} from '../../contract/routes.js';
+import { fillJsonValues } from '../../infra/json-values.js';
+import {
+  type Clock,
+  runStateMachine,
+  StatesError,
+  substitute,
+  type TaskInvocation,
+} from '../../local/asl/index.js';
+import { type TagStore, tagHandlers } from '../../local/stand-ins/tags.js';
+import { repoRoot } from './asl-helpers.js';
+
+const R = {
+  history: 'arn:aws:states:::aws-sdk:sfn:getExecutionHistory',
+  describe: 'arn:aws:states:::aws-sdk:sfn:describeStateMachineForExecution',
+  lambda: 'arn:aws:states:::lambda:invoke',
+  sqs: 'arn:aws:states:::sqs:sendMessage',
+  listTags: 'arn:aws:states:::aws-sdk:sfn:listTagsForResource',
+  tag: 'arn:aws:states:::aws-sdk:sfn:tagResource',
+  untag: 'arn:aws:states:::aws-sdk:sfn:untagResource',
+};
+const ACCOUNT = '111122223333';
+const machineArn = (name: string) => `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:${name}`;
+
+function route(
+  name: string,
+  over: Omit<Partial<Route>, 'match'> & { match?: Partial<Route['match']> }
+): Route {
+  const { match, ...rest } = over;
+  return {
+    name,
+    match: {
+      stateMachineArns: [],
+      stateMachineNamePrefixes: [],
+      tags: {},
+      accounts: [],
+      regions: [],
+      ...match,
+    },
+    statuses: ['FAILED', 'TIMED_OUT', 'ABORTED', 'SUCCEEDED'],
+    destination: { type: 'channel', channel: `#${name}` },
+    template: 'detailed',
+    stop: false,
+    tagOverrides: false,
+    ...rest,
+  };
+}
+
+const ROUTES: Route[] = [
+  route('payments', {
+    match: { stateMachineArns: [machineArn('payments-settle')] },
+    stop: true,
+    mention: '<@U0PAY>',
+  }),
+  route('data-alerts', {
+    match: { stateMachineNamePrefixes: ['data-'], tags: { team: 'data' } },
+    statuses: ['FAILED', 'TIMED_OUT', 'ABORTED'],
+    mention: '<!subteam^S0DATA>',
+  }),
+  route('etl-runs', {
+    match: { stateMachineNamePrefixes: ['data-', 'payments-'] },
+    statuses: ['SUCCEEDED'],
+    template: 'compact',
+  }),
+  route('ops', {
+    match: { stateMachineNamePrefixes: ['data-', 'payments-', 'batch-'], regions: ['eu-west-1'] },
+    tagOverrides: true,
+  }),
+];
+
+function settingsOf(routes: Route[], extra: Partial<DeployedSettings> = {}): DeployedSettings {
+  return {
+    environment: 'prod',
+    destinationType: 'channel',
+    routes,
+    allowedChannels: ['#payments', '#data-alerts', '#etl-runs', '#ops', '#data-oncall'],
+    readTags: routesReadTags(routes),
+    executionData: false,
+    ...extra,
+  };
+}
+
+function definition(settings: DeployedSettings): string {
+  const text = readFileSync(path.join(repoRoot, 'statemachines', 'notifier.asl.json'), 'utf8');
+  return substitute(fillJsonValues(text, { Settings: settings }), {
+    FormatterFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:formatter',
+    QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/notify.fifo',
+  });
+}
+
+function event(name: string, status: string, id = 'run-1') {
+  return {
+    id: `e-${name}-${status}-${id}`,
+    account: ACCOUNT,
+    region: 'eu-west-1',
+    'detail-type': 'Step Functions Execution Status Change',
+    source: 'aws.states',
+    detail: {
+      executionArn: `arn:aws:states:eu-west-1:${ACCOUNT}:execution:${name}:${id}`,
+      stateMachineArn: machineArn(name),
+      name: id,
+      status,
+      redriveCount: 0,
+    },
+  };
+}
+
+interface Sent {
+  group: string;
+  dedup: string;
+  body: { payload: { text: string; channel?: string }; status: string };
+}
+
+async function notify(
+  settings: DeployedSettings,
+  input: ReturnType<typeof event>,
+  options: { tags?: TagStore; clock?: Clock; listTags?: () => unknown } = {}
+) {
+  const sent: Sent[] = [];
+  const calls: TaskInvocation[] = [];
+  const store = options.tags ?? new Map();
+  const tags = tagHandlers(store);
+  const result = await runStateMachine(definition(settings), input, {
+    resources: {
+      [R.history]: async () => ({ Events: [{ Id: 1, Type: 'ExecutionStarted' }] }),
+      [R.describe]: async () => ({ Definition: '{}' }),
+      // The formatter's message says which settings it got, so the test sees what each destination got.
+      [R.lambda]: async (task) => {
+        const payload = (task.arguments as { Payload: { settings: Record<string, unknown> } }).Payload;
+        const text = JSON.stringify(payload.settings);
+        const delivery = {
+          payload: { text },
+          fallback: { text },
+          executionArn: 'x',
+          status: 'FAILED',
+          deduplicationId: 'd',
+        };
+        return {
+          Payload: { kind: 'message', delivery, messageGroupId: 'ignored', deduplicationId: 'd' },
+          StatusCode: 200,
+        };
+      },
+      [R.sqs]: async (task) => {
+        const a = task.arguments as {
+          MessageBody: string;
+          MessageGroupId: string;
+          MessageDeduplicationId: string;
+        };
+        sent.push({
+          group: a.MessageGroupId,
+          dedup: a.MessageDeduplicationId,
+          body: JSON.parse(a.MessageBody),
+        });
+        return { MessageId: `m-${sent.length}` };
+      },
+      [R.listTags]: async (task) => {
+        calls.push(task);
+        return options.listTags ? options.listTags() : tags.list(task);
+      },
+      [R.tag]: tags.tag,
+      [R.untag]: tags.untag,
+    },
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  return { result, sent, tagReads: calls.length };
+}
+
+/** What the definition queued, in contract/routes.ts RoutedDelivery terms. */
+const routed = (sent: Sent[]) => sent.map((s) => ({ group: s.group, ...JSON.parse(s.body.payload.text) }));
+
+describe('MatchRoutes decides what contract/routes.ts decides', () => {
+  const machines = ['payments-settle', 'payments-refund', 'data-load', 'batch-x', 'other'];
+  const statuses = ['FAILED', 'SUCCEEDED', 'TIMED_OUT'];
+  const tagSets: Record<string, string>[] = [
+    {},
+    { team: 'data' },
+    { team: 'data', [TAG_KEYS.channel]: '#data-oncall', [TAG_KEYS.mention]: '<@U0OWNER>' },
+    { [TAG_KEYS.channel]: '#not-allowed' },
+  ];
+  const cases = machines.flatMap((m) => statuses.flatMap((s) => tagSets.map((t) => [m, s, t] as const)));
+
+  it(`for ${cases.length} machine × status × tags cases: the same destinations, templates and mentions, in order`, async () => {
+    const settings = settingsOf(ROUTES);
+    let nonEmpty = 0;
+    for (const [name, status, tags] of cases) {
+      const { result, sent } = await notify(settings, event(name, status), {
+        tags: new Map([[machineArn(name), tags]]),
+      });
+      expect(result.status, `${name} ${status}`).toBe('SUCCEEDED');
+      const expected = routeDeliveries(settings, {
+        stateMachineArn: machineArn(name),
+        status,
+        account: ACCOUNT,
+        region: 'eu-west-1',
+        tags,
+      }).map(({ refused: _refused, ...d }) => ({
+        group: d.destination.type === 'channel' ? d.destination.channel : 'webhook',
+        ...d,
+      }));
+      expect(routed(sent), `${name} ${status} ${JSON.stringify(tags)}`).toEqual(expected);
+      if (expected.length > 0) nonEmpty += 1;
+    }
+    // The matrix exercises both outcomes.
+    expect(nonEmpty).toBeGreaterThan(10);
+    expect(nonEmpty).toBeLessThan(cases.length);
+  });
+
+  it('sends to several destinations, each in its own message group, with the same deduplication id', async () => {
+    const settings = settingsOf(ROUTES);
+    const { sent } = await notify(settings, event('data-load', 'FAILED'), {
+      tags: new Map([[machineArn('data-load'), { team: 'data' }]]),
+    });
+    expect(sent.map((s) => s.group)).toEqual(['#data-alerts', '#ops']);
+    expect(new Set(sent.map((s) => s.dedup)).size).toBe(1);
+    expect(sent.map((s) => s.body.payload.channel)).toEqual(['#data-alerts', '#ops']);
+  });
+
+  it('stops at a matching route with stop', async () => {
+    const { sent } = await notify(settingsOf(ROUTES), event('payments-settle', 'SUCCEEDED'));
+    expect(routed(sent).map((d) => d.route)).toEqual(['payments']);
+  });
+
+  it('never sends a tag’s channel outside allowedChannels: the route keeps its own', async () => {
+    const { sent } = await notify(settingsOf(ROUTES), event('batch-x', 'FAILED'), {
+      tags: new Map([[machineArn('batch-x'), { [TAG_KEYS.channel]: '#random' }]]),
+    });
+    expect(sent.map((s) => s.group)).toEqual(['#ops']);
+    expect(sent[0]?.body.payload.channel).toBe('#ops');
+  });
+
+  it('reads tags only when a route matches on them or allows overrides (or mute is on)', async () => {
+    const plain = [route('all', { match: { stateMachineNamePrefixes: ['batch-'] } })];
+    expect((await notify(settingsOf(plain), event('batch-x', 'FAILED'))).tagReads).toBe(0);
+    expect((await notify(settingsOf(ROUTES), event('batch-x', 'FAILED'))).tagReads).toBe(1);
+    expect((await notify(settingsOf(plain, { readTags: true }), event('batch-x', 'FAILED'))).tagReads).toBe(
+      1
+    );
+  });
+
+  it('unreadable tags send rather than drop: a tag condition counts as met, overrides do not apply', async () => {
+    const { result, sent } = await notify(settingsOf(ROUTES), event('data-load', 'FAILED'), {
+      listTags: () => {
+        throw new StatesError('Sfn.AccessDeniedException', 'not authorized');
+      },
+    });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(sent.map((s) => s.group)).toEqual(['#data-alerts', '#ops']);
+  });
+
+  it('ends without a message when no route takes the event (another route’s status let it in)', async () => {
+    const routes = [ROUTES[1], ROUTES[2]] as Route[];
+    const { result, sent } = await notify(settingsOf(routes), event('data-load', 'TIMED_OUT'));
+    expect(result.status).toBe('SUCCEEDED');
+    expect(sent).toEqual([]);
+  });
+});
+
+/** A virtual clock whose long sleeps (the mute hold) wait for the test to advance time. */
+class GatedClock implements Clock {
+  current = Date.UTC(2026, 0, 1, 12);
+  private waiting: { until: number; resolve: () => void }[] = [];
+  now(): number {
+    return this.current;
+  }
+  async sleep(ms: number): Promise<void> {
+    if (ms < 60_000) {
+      this.current += ms;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push({ until: this.current + ms, resolve }));
+  }
+  get holding(): number {
+    return this.waiting.length;
+  }
+  /** Moves time to the earliest waiting sleeper's end and wakes it. */
+  wake(): void {
+    this.waiting.sort((a, b) => a.until - b.until);
+    const next = this.waiting.shift();
+    if (!next) throw new Error('nothing is waiting');
+    this.current = Math.max(this.current, next.until);
+    next.resolve();
+  }
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !condition(); i++) await new Promise((r) => setImmediate(r));
+  if (!condition()) throw new Error('condition not reached');
+}
+
+describe('mute through the sfn-slack:mute-until tag', () => {
+  const routes = [
+    route('data-alerts', { match: { stateMachineNamePrefixes: ['data-'] } }),
+    route('ops', { match: { stateMachineNamePrefixes: ['data-'] } }),
+  ];
+  const settings = settingsOf(routes, { readTags: true });
+
+  it('holds and counts the notifications, then sums them up in one message per destination when the mute ends', async () => {
+    const clock = new GatedClock();
+    const muteEnd = clock.current + 2 * 3600_000;
+    const store: TagStore = new Map([
+      [machineArn('data-load'), { [TAG_KEYS.muteUntil]: new Date(muteEnd).toISOString() }],
+    ]);
+    // The first held notification waits for the end of the mute...
+    const first = notify(settings, event('data-load', 'FAILED', 'r1'), { tags: store, clock });
+    await until(() => clock.holding === 1);
+    expect(store.get(machineArn('data-load'))?.[TAG_KEYS.muted]).toBe('1');
+    // ...the others are counted and end at once, posting nothing.
+    for (const id of ['r2', 'r3']) {
+      const other = await notify(settings, event('data-load', 'SUCCEEDED', id), { tags: store, clock });
+      expect(other.result.status).toBe('SUCCEEDED');
+      expect(other.sent).toEqual([]);
+    }
+    expect(store.get(machineArn('data-load'))?.[TAG_KEYS.muted]).toBe('3');
+    // It looks again every 15 minutes until the mute ends: 8 looks for 2 hours.
+    let looks = 0;
+    while (clock.holding > 0) {
+      clock.wake();
+      looks += 1;
+      await until(() => clock.holding > 0 || looks >= 8);
+    }
+    const { result, sent } = await first;
+    expect(result.status).toBe('SUCCEEDED');
+    expect(looks).toBe(8);
+    expect(sent.map((s) => s.group)).toEqual(['#data-alerts', '#ops']);
+    for (const s of sent) {
+      expect(s.body.status).toBe('MUTE_SUMMARY');
+      expect(s.body.payload.text).toBe(
+        `data-load was muted until ${new Date(muteEnd).toISOString()}: 3 notifications held, not posted (prod). Its executions are in the Step Functions console.`
+      );
+    }
+    // One summary per destination, never twice: the same deduplication id for both groups (scoped per group).
+    expect(new Set(sent.map((s) => s.dedup)).size).toBe(1);
+    // The count starts again; the next notification goes out as usual.
+    expect(store.get(machineArn('data-load'))?.[TAG_KEYS.muted]).toBeUndefined();
+    const after = await notify(settings, event('data-load', 'FAILED', 'r4'), { tags: store, clock });
+    expect(after.sent.map((s) => s.group)).toEqual(['#data-alerts', '#ops']);
+  });
+
+  it('sfn-slack unmute (the tag removed) ends the hold at the next look, with the summary', async () => {
+    const clock = new GatedClock();
+    const store: TagStore = new Map([
+      [
+        machineArn('data-load'),
+        { [TAG_KEYS.muteUntil]: new Date(clock.current + 24 * 3600_000).toISOString() },
+      ],
+    ]);
+    const first = notify(settings, event('data-load', 'FAILED', 'r1'), { tags: store, clock });
+    await until(() => clock.holding === 1);
+    const tags = { ...store.get(machineArn('data-load')) };
+    delete tags[TAG_KEYS.muteUntil];
+    store.set(machineArn('data-load'), tags);
+    clock.wake();
+    const { sent } = await first;
+    expect(sent).toHaveLength(2);
+    expect(sent[0]?.body.payload.text).toContain(': 1 notification held, not posted');
+  });
+
+  it('a mute that already ended changes nothing', async () => {
+    const clock = new GatedClock();
+    const store: TagStore = new Map([
+      [machineArn('data-load'), { [TAG_KEYS.muteUntil]: new Date(clock.current - 1000).toISOString() }],
+    ]);
+    const { sent } = await notify(settings, event('data-load', 'FAILED'), { tags: store, clock });
+    expect(sent.map((s) => s.body.status)).toEqual(['FAILED', 'FAILED']);
+  });
+
+  it('a count that cannot be written is no reason to drop the notification: it goes out', async () => {
+    const clock = new GatedClock();
+    const store: TagStore = new Map([
+      [machineArn('data-load'), { [TAG_KEYS.muteUntil]: new Date(clock.current + 3600_000).toISOString() }],
+    ]);
+    const sentAnyway = await runStateMachine(definition(settings), event('data-load', 'FAILED'), {
+      clock,
+      resources: {
+        [R.history]: async () => ({ Events: [] }),
+        [R.describe]: async () => ({ Definition: '{}' }),
+        [R.lambda]: async () => ({
+          Payload: {
+            kind: 'message',
+            delivery: { payload: { text: 't' }, fallback: { text: 't' } },
+            deduplicationId: 'd',
+          },
+        }),
+        [R.sqs]: async () => ({ MessageId: 'm' }),
+        [R.listTags]: tagHandlers(store).list,
+        [R.tag]: async () => {
+          throw new StatesError('Sfn.AccessDeniedException', 'denied');
+        },
+      },
+    });
+    expect(sentAnyway.status).toBe('SUCCEEDED');
+    expect((sentAnyway.output as unknown[]).length).toBe(2);
+  });
+});
