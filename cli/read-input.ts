@@ -3,8 +3,10 @@
  * bad file the same way: one line naming the file and the problem (not found, not readable, not JSON at
  * line/column, not the expected shape). `-` reads standard input. `render`, `preview` and `start` share it.
  */
+
 import { readFile } from 'node:fs/promises';
 import type { StatusChangeEvent } from '../contract/formatter.js';
+import { definitionText } from '../formatters/summarize/definition.js';
 import { isHistoryPage, pageEvents } from '../formatters/summarize/normalize.js';
 import { readAll } from './aws/io.js';
 import { CliError, ExitCode } from './errors.js';
@@ -29,7 +31,7 @@ export function checkOneStdinInput(inputs: Readonly<Record<string, string | unde
 }
 
 /** What the file holds, as named in messages: `the history file h.json …`. */
-export type InputKind = 'history' | 'event';
+export type InputKind = 'history' | 'event' | 'definition';
 
 /** Reads and parses a JSON file; any failure is a CliError (exit 2) naming the file and the problem. */
 export async function readJsonFile(
@@ -242,4 +244,23 @@ export function jsonErrorOffset(text: string): number {
   } catch (offset) {
     return offset as number;
   }
+}
+
+/**
+ * The state machine definition a `--definition` file holds: a DescribeStateMachineForExecution (or
+ * DescribeStateMachine) response, or the ASL itself. The deployed notifier passes the same text to the formatter,
+ * so a preview with it names what each Task ran exactly as the posted message does.
+ */
+export async function readDefinitionFile(
+  file: string,
+  stdin: NodeJS.ReadableStream = process.stdin
+): Promise<string> {
+  const text = definitionText(await readJsonFile(file, 'definition', stdin));
+  if (text === undefined) {
+    throw new CliError(
+      `${inputLabel('definition', file)} is not a state machine definition: save one with \`aws stepfunctions describe-state-machine-for-execution --execution-arn ARN > definition.json\``,
+      ExitCode.badInput
+    );
+  }
+  return text;
 }

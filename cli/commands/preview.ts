@@ -6,7 +6,12 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DescribeExecutionCommand, paginateGetExecutionHistory, type SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  DescribeStateMachineForExecutionCommand,
+  paginateGetExecutionHistory,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
 import { type Command, Option } from 'commander';
 import type { NotifierSettings, SlackMessage, StatusChangeEvent } from '../../contract/formatter.js';
 import { formatExecution, TemplateError } from '../../formatters/format.js';
@@ -25,6 +30,7 @@ import {
   checkOneStdinInput,
   historyPages,
   historyProblem,
+  readDefinitionFile,
   readJsonFile,
   STANDARD_STREAM,
   statusChangeEventOf,
@@ -37,6 +43,11 @@ export interface PreviewOptions extends EnvOptions {
   readonly event?: string;
   readonly template?: string;
   readonly mention?: string;
+  /**
+   * The state machine definition (a DescribeStateMachineForExecution response, or the ASL): names what each Task
+   * ran, as the deployed notifier does. With `executionArn` it is read from AWS. @default - none
+   */
+  readonly definition?: string;
   /** Where to write the HTML page; `-` writes it to standard output. @default '.sfn-slack/preview.html' (text output) */
   readonly out?: string;
   /** False with `--no-html`: no HTML page. @default true */
@@ -70,6 +81,10 @@ export function register(program: Command, io: Io = processIo(), makeClients = c
     .option('--template <name>', 'detailed, compact, or a path to a .jsonata file (default: detailed)')
     .option('--mention <mention>', 'mention added on failure, e.g. <!subteam^S0123>')
     .option(
+      '--definition <file>',
+      'the state machine definition (describe-state-machine-for-execution JSON); read from AWS with --execution-arn'
+    )
+    .option(
       '--out <file>',
       `where to write the HTML page, - for standard output (default: ${DEFAULT_PREVIEW_PATH})`
     )
@@ -96,8 +111,12 @@ export function register(program: Command, io: Io = processIo(), makeClients = c
 }
 
 export async function runPreview(options: PreviewOptions, io: Io, sfn?: SFNClient): Promise<SlackMessage> {
-  checkOneStdinInput({ '--history': options.history, '--event': options.event });
-  const { event, pages } = await loadExecution(options, io, sfn);
+  checkOneStdinInput({
+    '--history': options.history,
+    '--event': options.event,
+    '--definition': options.definition,
+  });
+  const { event, pages, definition } = await loadExecution(options, io, sfn);
   const settings: Partial<NotifierSettings> = {
     ...(options.env ? { environment: options.env } : {}),
     ...(options.template ? { template: options.template } : {}),
@@ -105,7 +124,12 @@ export async function runPreview(options: PreviewOptions, io: Io, sfn?: SFNClien
   };
   let message: SlackMessage;
   try {
-    ({ message } = await formatExecution({ ...(event ? { event } : {}), pages, settings }));
+    ({ message } = await formatExecution({
+      ...(event ? { event } : {}),
+      ...(definition === undefined ? {} : { definition }),
+      pages,
+      settings,
+    }));
   } catch (error) {
     if (error instanceof TemplateError) {
       throw new CliError(`template ${error.template}: ${error.message}`, ExitCode.badInput, { cause: error });
@@ -152,7 +176,7 @@ async function loadExecution(
   options: PreviewOptions,
   io: Io,
   sfn?: SFNClient
-): Promise<{ event?: StatusChangeEvent; pages: unknown[] }> {
+): Promise<{ event?: StatusChangeEvent; pages: unknown[]; definition?: string }> {
   if (options.executionArn) {
     if (options.history || options.event) {
       throw new CliError(
@@ -168,7 +192,11 @@ async function loadExecution(
     }
     const client =
       sfn ?? createClients(await resolveAwsContext(options, envOf(io), options.executionArn)).sfn;
-    return readLiveExecution(client, options.executionArn);
+    const live = await readLiveExecution(client, options.executionArn);
+    const definition = options.definition
+      ? await readDefinitionFile(options.definition, io.stdin)
+      : await liveDefinition(client, options.executionArn);
+    return { ...live, ...(definition === undefined ? {} : { definition }) };
   }
   if (!options.history && !options.event) {
     throw new CliError(
@@ -180,10 +208,25 @@ async function loadExecution(
   const event = options.event
     ? statusChangeEventOf(await readJsonFile(options.event, 'event', io.stdin), options.event)
     : undefined;
+  const definition = options.definition ? await readDefinitionFile(options.definition, io.stdin) : undefined;
   return {
     ...(event ? { event } : {}),
     pages: history === undefined ? [] : historyPages(history, options.history ?? ''),
+    ...(definition === undefined ? {} : { definition }),
   };
+}
+
+/**
+ * The definition the execution ran, as the notifier's Describe step reads it; like that step, a failure (no
+ * permission, throttling) never stops the preview: it goes on without it.
+ */
+async function liveDefinition(sfn: SFNClient, executionArn: string): Promise<string | undefined> {
+  try {
+    const described = await sfn.send(new DescribeStateMachineForExecutionCommand({ executionArn }));
+    return described.definition;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Reads the execution and all of its history, page by page; the SDK retries throttled calls. */

@@ -14,6 +14,7 @@ import {
   checkOneStdinInput,
   historyPages,
   historyProblem,
+  readDefinitionFile,
   readJsonFile,
   statusChangeEventOf,
 } from '../read-input.js';
@@ -31,6 +32,8 @@ export interface RenderOptions {
   readonly environment?: string;
   /** Mention added to failure messages. @default - none */
   readonly mention?: string;
+  /** The execution's state machine definition (names what each Task ran, as the deployed notifier does). */
+  readonly definition?: string;
 }
 
 /**
@@ -59,17 +62,23 @@ export async function renderMessage(
       ExitCode.badInput
     );
   }
-  checkOneStdinInput({ '--history': options.history, '--event': options.event });
+  checkOneStdinInput({
+    '--history': options.history,
+    '--event': options.event,
+    '--definition': options.definition,
+  });
   const pages = historyPages(await readJsonFile(options.history, 'history', stdin), options.history);
   const problem = historyProblem(pages, options.history);
   const event = options.event
     ? statusChangeEventOf(await readJsonFile(options.event, 'event', stdin), options.event)
     : undefined;
+  const definition = options.definition ? await readDefinitionFile(options.definition, stdin) : undefined;
   try {
     const environment = options.env ?? options.environment;
     const { message, warnings } = await formatExecution({
       pages,
       ...(event ? { event } : {}),
+      ...(definition === undefined ? {} : { definition }),
       settings: {
         template: options.template ?? DEFAULT_TEMPLATE,
         ...(environment ? { environment } : {}),
@@ -107,7 +116,11 @@ export function register(program: Command, io: Io = processIo()): void {
       DEFAULT_TEMPLATE
     )
     .addOption(new Option('--environment <name>', 'old name of --env').hideHelp())
-    .option('--mention <mention>', 'mention added to failure messages, e.g. "<!subteam^S0123>"');
+    .option('--mention <mention>', 'mention added to failure messages, e.g. "<!subteam^S0123>"')
+    .option(
+      '--definition <file>',
+      'the state machine definition (describe-state-machine-for-execution JSON): names what each Task ran'
+    );
   applyConvention(command, {
     env: 'display',
     aws: 'never',

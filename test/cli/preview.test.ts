@@ -1,7 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  DescribeStateMachineForExecutionCommand,
+  GetExecutionHistoryCommand,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { register } from '../../cli/commands/preview.js';
@@ -168,6 +173,31 @@ describe('sfn-slack preview --execution-arn', () => {
     );
     expect(live.out()).toBe(files.out());
     expect(live.out()).toContain('✅ ExtractOrders');
+  });
+
+  it('reads the definition the execution ran, so Tasks are named as the deployed notifier names them; without it, goes on', async () => {
+    const asl = {
+      StartAt: 'ExtractOrders',
+      States: {
+        ExtractOrders: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Arguments: { FunctionName: 'orders-extract-fn' },
+          End: true,
+        },
+      },
+    };
+    sfn
+      .on(DescribeStateMachineForExecutionCommand, { executionArn: ARN })
+      .resolvesOnce({ definition: JSON.stringify(asl) } as never)
+      .rejects(awsError('AccessDeniedException', 'not authorized'));
+    const named = captureIo();
+    const args = ['preview', '--execution-arn', ARN, '--output', 'json', '--no-html'];
+    expect(await runCommand(register, args, named)).toEqual({ exitCode: 0 });
+    expect(named.out()).toContain('orders-extract-fn');
+    const refused = captureIo();
+    expect(await runCommand(register, args, refused)).toEqual({ exitCode: 0 });
+    expect(refused.out()).not.toContain('orders-extract-fn');
   });
 
   it('maps a refused history read to exit 3 with what was being read', async () => {

@@ -55,6 +55,31 @@ describe('sfn-slack render', () => {
     }
   });
 
+  it('--definition names what each Task ran, as the deployed notifier does with its Describe step', async () => {
+    const asl = {
+      StartAt: 'Transform',
+      States: {
+        Transform: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Arguments: { FunctionName: 'orders-transform-fn' },
+          End: true,
+        },
+      },
+    };
+    const without = await renderCommand({ history, event });
+    expect(without).not.toContain('orders-transform-fn');
+    // The DescribeStateMachineForExecution response as the CLI saves it, and the bare ASL, both work.
+    for (const content of [{ definition: JSON.stringify(asl), name: 'etl' }, asl]) {
+      const definition = write('definition.json', JSON.stringify(content));
+      expect(await renderCommand({ history, event, definition })).toContain('orders-transform-fn');
+    }
+    await expectCliError(
+      renderCommand({ history, event, definition: write('not-asl.json', '{"foo": 1}') }),
+      /the definition file .* is not a state machine definition: save one with/
+    );
+  });
+
   it('missing, malformed or wrong-shaped input is one clear line, exit 2', async () => {
     await expectCliError(
       renderCommand({ history: path.join(dir, 'nope.json') }),
