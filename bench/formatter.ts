@@ -17,7 +17,6 @@ const settings = { environment: 'bench', template: DEFAULT_TEMPLATE };
 /** Import the handler, then its first invocation (which reads and compiles the template), timed inside. */
 const coldStartChild = `
 import { readFileSync } from 'node:fs';
-import { DEFAULT_TEMPLATE } from '../contract/templates.js';
 const input = JSON.parse(readFileSync(process.argv[3], 'utf8'));
 const t0 = process.hrtime.bigint();
 const { handler } = await import(process.argv[2]);
