@@ -738,6 +738,8 @@ export class SlackNotifier extends Construct {
             TableName: this.messageStore.substitutions.TableName as string,
             DelayedAfterSeconds: this.messageStore.substitutions.DelayedAfterSeconds as string,
             EndedRetentionSeconds: this.messageStore.substitutions.EndedRetentionSeconds as string,
+            // A revoked, deleted or archived webhook goes straight to the dead-letter queue, with its reason.
+            DeadLetterQueueUrl: this.deadLetterQueue.queueUrl,
           };
     const webhook = destination.type === 'webhook';
     this.deliveryStateMachine = new sfn.StateMachine(this, 'DeliveryStateMachine', {
@@ -789,14 +791,13 @@ export class SlackNotifier extends Construct {
     const deliveryStatements = [
       ...httpStatements,
       ...this.messageStore.deliveryStatements(),
-      ...(webhook
-        ? []
-        : [
-            new iam.PolicyStatement({
-              actions: ['sqs:SendMessage'],
-              resources: [this.deadLetterQueue.queueArn, this.queue.queueArn],
-            }),
-          ]),
+      // Fail fast to the dead-letter queue; channel mode also queues its storm-digest flushes.
+      new iam.PolicyStatement({
+        actions: ['sqs:SendMessage'],
+        resources: webhook
+          ? [this.deadLetterQueue.queueArn]
+          : [this.deadLetterQueue.queueArn, this.queue.queueArn],
+      }),
       new iam.PolicyStatement({
         actions: ['events:RetrieveConnectionCredentials'],
         resources: [this.connection.connectionArn],

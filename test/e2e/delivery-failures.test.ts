@@ -222,15 +222,18 @@ describe('webhook mode (statemachines/deliver-webhook.asl.json)', () => {
     );
   });
 
-  it('a removed channel (404) sends the message to the DLQ', async () => {
+  it('a removed channel (404) sends the message to the DLQ at once, with its reason (no retries: they cannot help)', async () => {
     const example = examples.failed();
     h = await harness({ history: historiesOf([example]), webhook: true, maxReceiveCount: 2 });
     h.slack.removeChannel('alerts');
     const { delivery } = await h.pipeline.run(example.event);
-    expect(delivery).toEqual({ delivered: 0, failed: 2 });
-    expect(h.pipeline.deliveries.map((d) => d.result.error)).toEqual(
-      Array(2).fill('States.Http.StatusCode.404')
-    );
-    expect(h.pipeline.deadLetterQueue.peekBodies()).toHaveLength(1);
+    // One delivery execution: it dead-letters the record itself and succeeds, so its group moves on.
+    expect(delivery).toEqual({ delivered: 1, failed: 0 });
+    expect(h.pipeline.deliveries.map((d) => d.result.output)).toEqual([
+      expect.objectContaining({ outcome: 'dead-lettered', error: 'States.Http.StatusCode.404' }),
+    ]);
+    const [dead, ...more] = h.pipeline.deadLetterQueue.peekBodies();
+    expect(more).toEqual([]);
+    expect(JSON.parse(dead as string).deadLetter.reason).toMatch(/retrying cannot help/);
   });
 });

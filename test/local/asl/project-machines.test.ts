@@ -39,6 +39,7 @@ const deliverWebhook = () =>
     TableName: STORE.TableName as string,
     DelayedAfterSeconds: STORE.DelayedAfterSeconds as string,
     EndedRetentionSeconds: STORE.EndedRetentionSeconds as string,
+    DeadLetterQueueUrl: STORE.DeadLetterQueueUrl as string,
   });
 /** The message store at the edge: an empty table that takes every write (the store runs for real in test/e2e). */
 const EMPTY_STORE: Record<string, ResourceHandler> = {
@@ -200,6 +201,62 @@ describe('statemachines/deliver-webhook.asl.json on the local runner', () => {
     expect(ssm.calls[0]?.arguments).toEqual({ Name: '/test/SLACK_URL', WithDecryption: true });
     expect(argsOf<{ ApiEndpoint: string }>(http.calls, 0).ApiEndpoint).toBe(
       'https://hooks.example.test/T/B/x'
+    );
+  });
+
+  it.each([
+    ['a revoked or deleted webhook (404 on the post)', ['States.Http.StatusCode.404']],
+    ['an archived channel (410)', ['States.Http.StatusCode.410']],
+    ['a 400 on the plain-text fallback too', ['States.Http.StatusCode.400', 'States.Http.StatusCode.400']],
+  ])(
+    'fails fast on %s: the id is taken back and the record is dead-lettered with its reason, at once',
+    async (_, errors) => {
+      const ssm = recorder(() => ({ Parameter: { Value: 'https://hooks.example.test/T/B/x' } }));
+      const http = recorder((_task, call) => {
+        const error = errors[call - 1];
+        if (error) throw new StatesError(error, 'channel_not_found');
+        return { StatusCode: 200, StatusText: 'OK', Headers: {}, ResponseBody: 'ok' };
+      });
+      const store = recorder(() => ({}));
+      const sqs = recorder(() => ({ MessageId: 'm-1' }));
+      const result = await runStateMachine(deliverWebhook(), RECORDS, {
+        resources: {
+          ...EMPTY_STORE,
+          'arn:aws:states:::dynamodb:updateItem': store.handler,
+          [SSM]: ssm.handler,
+          [HTTP]: http.handler,
+          'arn:aws:states:::sqs:sendMessage': sqs.handler,
+        },
+      });
+      expect(result.status).toBe('SUCCEEDED');
+      expect(result.output).toMatchObject({ outcome: 'dead-lettered', error: errors.at(-1) });
+      expect(http.calls).toHaveLength(errors.length);
+      // Claimed, then released so that a replay from the dead-letter queue posts it.
+      expect(store.calls.map((c) => (c.arguments as { UpdateExpression: string }).UpdateExpression)).toEqual([
+        expect.stringContaining('ADD'),
+        'DELETE #sent :ids',
+      ]);
+      const sent = argsOf<{ QueueUrl: string; MessageBody: string }>(sqs.calls, 0);
+      expect(sent.QueueUrl).toBe(STORE.DeadLetterQueueUrl);
+      const dead = JSON.parse(sent.MessageBody) as { deadLetter: { reason: string }; body: string };
+      expect(dead.deadLetter.reason).toMatch(/retrying cannot help/);
+      expect(dead.body).toBe(RECORDS[0]?.body);
+    }
+  );
+
+  it('a replayed dead letter is unwrapped and posted as the original message', async () => {
+    const ssm = recorder(() => ({ Parameter: { Value: 'https://hooks.example.test/T/B/x' } }));
+    const http = recorder(() => ({ StatusCode: 200, StatusText: 'OK', Headers: {}, ResponseBody: 'ok' }));
+    const original = RECORDS[0] as (typeof RECORDS)[number];
+    const wrapped = [
+      { ...original, body: JSON.stringify({ deadLetter: { reason: 'r', error: 'e' }, body: original.body }) },
+    ];
+    const result = await runStateMachine(deliverWebhook(), wrapped, {
+      resources: { ...EMPTY_STORE, [SSM]: ssm.handler, [HTTP]: http.handler },
+    });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(argsOf<{ RequestBody: unknown }>(http.calls, 0).RequestBody).toEqual(
+      (JSON.parse(original.body) as { payload: unknown }).payload
     );
   });
 
