@@ -16,15 +16,13 @@
  *   (leading keys `action#…`) and the mute items of its destination; the four Slack methods through the
  *   connection.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as lambdaNodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -39,11 +37,10 @@ import {
 } from '../actions-schema.js';
 import { jsonStringSubstitution } from '../json-string-substitution.js';
 import { nagResourceName } from '../nag-resource-name.js';
-
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { type FunctionFiles, projectFunction, REPO_ROOT } from './project-function.js';
 
 /** The interactivity Lambda: its source in a checkout, its prebuilt bundle in the installed package. */
-export const INTERACTIVITY_FILES = {
+export const INTERACTIVITY_FILES: FunctionFiles = {
   source: path.join(REPO_ROOT, 'formatters', 'actions', 'handler.ts'),
   bundle: path.join(REPO_ROOT, 'actions-bundle'),
 };
@@ -192,30 +189,11 @@ export class SlackActions extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
       },
     } satisfies Partial<lambda.FunctionProps>;
-    // Installed from the package there is no TypeScript source: deploy the bundle `npm run build` made.
-    const prebuilt =
-      props.entry === undefined && !existsSync(INTERACTIVITY_FILES.source)
-        ? lambda.Code.fromAsset(INTERACTIVITY_FILES.bundle)
-        : undefined;
-    this.function = prebuilt
-      ? new lambda.Function(this, 'Function', { ...functionProps, code: prebuilt, handler: 'index.handler' })
-      : new lambdaNodejs.NodejsFunction(this, 'Function', {
-          ...functionProps,
-          entry: props.entry ?? INTERACTIVITY_FILES.source,
-          handler: 'handler',
-          projectRoot: REPO_ROOT,
-          depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-          bundling: {
-            format: lambdaNodejs.OutputFormat.ESM,
-            minify: true,
-            sourceMap: true,
-            mainFields: ['module', 'main'],
-            banner:
-              "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-            externalModules: ['@aws-sdk/*'],
-            forceDockerBundling: false,
-          },
-        });
+    this.function = projectFunction(this, 'Function', {
+      functionProps,
+      files: INTERACTIVITY_FILES,
+      ...(props.entry === undefined ? {} : { entry: props.entry }),
+    });
     this.signingSecret.grantRead(this.function);
     this.function.addToRolePolicy(
       new iam.PolicyStatement({

@@ -20,9 +20,8 @@
  *
  * The state machines are defined in files, so they get no automatic grants: every permission below is explicit.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ArnFormat, Aws, Duration, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -31,7 +30,6 @@ import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as lambdaNodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as pipes from 'aws-cdk-lib/aws-pipes';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -67,9 +65,8 @@ import {
 } from '../source-roles.js';
 import { sourceUsesExecutionData, templateUsesExecutionData } from '../template-data.js';
 import { MessageStore } from './message-store.js';
+import { type FunctionFiles, projectFunction, REPO_ROOT } from './project-function.js';
 import { SlackActions } from './slack-actions.js';
-
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Where the state machine definitions live (data only; `${Placeholders}` are filled by the construct). */
 export const STATE_MACHINE_FILES = {
@@ -83,7 +80,7 @@ export const STATE_MACHINE_FILES = {
  * installed package holds no TypeScript source but the bundle `npm run build` made (dist/formatter-bundle, with
  * its templates), which deploys as is: the user's app needs neither esbuild nor Docker.
  */
-export const FORMATTER_FILES = {
+export const FORMATTER_FILES: FunctionFiles = {
   source: path.join(REPO_ROOT, 'formatters', 'handler.ts'),
   bundle: path.join(REPO_ROOT, 'formatter-bundle'),
 } as const;
@@ -485,50 +482,21 @@ export class SlackNotifier extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
       },
     } satisfies Partial<lambda.FunctionProps>;
-    const prebuilt =
-      props.formatterCode ??
-      (props.formatterEntry === undefined && !existsSync(FORMATTER_FILES.source)
-        ? lambda.Code.fromAsset(FORMATTER_FILES.bundle)
-        : undefined);
-    this.formatter = prebuilt
-      ? new lambda.Function(this, 'Formatter', {
-          ...formatterProps,
-          code: prebuilt,
-          handler: 'index.handler',
-        })
-      : new lambdaNodejs.NodejsFunction(this, 'Formatter', {
-          ...formatterProps,
-          entry: props.formatterEntry ?? FORMATTER_FILES.source,
-          handler: 'handler',
-          projectRoot: REPO_ROOT,
-          depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-          bundling: {
-            format: lambdaNodejs.OutputFormat.ESM,
-            minify: true,
-            sourceMap: true,
-            mainFields: ['module', 'main'],
-            // Some CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
-            banner:
-              "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-            externalModules: ['@aws-sdk/*'],
-            forceDockerBundling: false,
-            // esbuild's size table on every synth is noise; warnings and errors still show.
-            logLevel: lambdaNodejs.LogLevel.WARNING,
-            commandHooks: {
-              beforeBundling: () => [],
-              beforeInstall: () => [],
-              // The JSONata templates are read from files at run time: ship them next to the bundle.
-              afterBundling: (inputDir: string, outputDir: string) => [
-                `if [ -d "${inputDir}/formatters/templates" ]; then cp -R "${inputDir}/formatters/templates" "${outputDir}/templates"; fi`,
-                // Custom templates (compiled above): the settings name them custom/<id>.
-                ...Object.entries(customTemplates).flatMap(([id, file]) => [
-                  `mkdir -p "${outputDir}/templates/custom"`,
-                  `cp "${path.resolve(file)}" "${outputDir}/templates/custom/${id}.jsonata"`,
-                ]),
-              ],
-            },
-          },
-        });
+    this.formatter = projectFunction(this, 'Formatter', {
+      functionProps: formatterProps,
+      files: FORMATTER_FILES,
+      ...(props.formatterEntry === undefined ? {} : { entry: props.formatterEntry }),
+      ...(props.formatterCode === undefined ? {} : { code: props.formatterCode }),
+      // The JSONata templates are read from files at run time: ship them next to the bundle.
+      afterBundling: (inputDir, outputDir) => [
+        `if [ -d "${inputDir}/formatters/templates" ]; then cp -R "${inputDir}/formatters/templates" "${outputDir}/templates"; fi`,
+        // Custom templates (compiled above): the settings name them custom/<id>.
+        ...Object.entries(customTemplates).flatMap(([id, file]) => [
+          `mkdir -p "${outputDir}/templates/custom"`,
+          `cp "${path.resolve(file)}" "${outputDir}/templates/custom/${id}.jsonata"`,
+        ]),
+      ],
+    });
     const central = props.central;
     if (!central) {
       // readHistory: after States.DataLimitExceeded the formatter reads the history itself.

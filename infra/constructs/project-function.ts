@@ -1,0 +1,85 @@
+/**
+ * A Lambda function of this project: bundled from its TypeScript source with the local esbuild in a checkout, or,
+ * installed from the package (no TypeScript source there), deployed from the bundle `npm run build` made. The
+ * formatter (constructs/slack-notifier.ts) and the interactivity endpoint (constructs/slack-actions.ts) are both
+ * built this way.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambdaNodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Construct } from 'constructs';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Where a function's code is: its TypeScript source in a checkout, its prebuilt bundle in the package. */
+export interface FunctionFiles {
+  readonly source: string;
+  readonly bundle: string;
+}
+
+export interface ProjectFunctionProps {
+  /** Everything but the code and the handler. */
+  readonly functionProps: Omit<lambda.FunctionProps, 'code' | 'handler'>;
+  readonly files: FunctionFiles;
+  /**
+   * Bundle this entry file instead of `files.source`.
+   * @default - `files.source`, or the prebuilt bundle when the source is not there
+   */
+  readonly entry?: string;
+  /**
+   * Code already bundled, deployed as is.
+   * @default - see `entry`
+   */
+  readonly code?: lambda.Code;
+  /**
+   * Shell commands run after bundling (e.g. to ship data files next to the bundle).
+   * @default - none
+   */
+  readonly afterBundling?: (inputDir: string, outputDir: string) => string[];
+}
+
+export function projectFunction(scope: Construct, id: string, props: ProjectFunctionProps): lambda.Function {
+  const prebuilt =
+    props.code ??
+    (props.entry === undefined && !existsSync(props.files.source)
+      ? lambda.Code.fromAsset(props.files.bundle)
+      : undefined);
+  if (prebuilt) {
+    return new lambda.Function(scope, id, {
+      ...props.functionProps,
+      code: prebuilt,
+      handler: 'index.handler',
+    });
+  }
+  const afterBundling = props.afterBundling;
+  return new lambdaNodejs.NodejsFunction(scope, id, {
+    ...props.functionProps,
+    entry: props.entry ?? props.files.source,
+    handler: 'handler',
+    projectRoot: REPO_ROOT,
+    depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+    bundling: {
+      format: lambdaNodejs.OutputFormat.ESM,
+      minify: true,
+      sourceMap: true,
+      mainFields: ['module', 'main'],
+      // Some CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
+      banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      externalModules: ['@aws-sdk/*'],
+      forceDockerBundling: false,
+      // esbuild's size table on every synth is noise; warnings and errors still show.
+      logLevel: lambdaNodejs.LogLevel.WARNING,
+      ...(afterBundling
+        ? {
+            commandHooks: {
+              beforeBundling: () => [],
+              beforeInstall: () => [],
+              afterBundling,
+            },
+          }
+        : {}),
+    },
+  });
+}
