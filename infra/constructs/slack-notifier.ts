@@ -64,6 +64,7 @@ import {
   withSourceCredentials,
 } from '../source-roles.js';
 import { sourceUsesExecutionData, templateUsesExecutionData } from '../template-data.js';
+import { watchedResources } from '../watched-resources.js';
 import { MessageStore } from './message-store.js';
 import { type FunctionFiles, projectFunction, REPO_ROOT } from './project-function.js';
 import { SlackActions } from './slack-actions.js';
@@ -350,28 +351,7 @@ export class SlackNotifier extends Construct {
     const destination = props.destination;
 
     // GetExecutionHistory works on executions: arn:…:execution:<state machine name>:<execution name>.
-    const watchedExecutions = [
-      ...arns.map((arn) => {
-        const parts = stack.splitArn(arn, ArnFormat.COLON_RESOURCE_NAME);
-        return stack.formatArn({
-          partition: parts.partition,
-          region: parts.region,
-          account: parts.account,
-          service: 'states',
-          resource: 'execution',
-          resourceName: `${parts.resourceName}:*`,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        });
-      }),
-      ...prefixes.map((prefix) =>
-        stack.formatArn({
-          service: 'states',
-          resource: 'execution',
-          resourceName: `${prefix}*`,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        })
-      ),
-    ];
+    const watchedExecutions = watchedResources(stack, arns, prefixes, 'execution');
     const readWatchedHistory = new iam.PolicyStatement({
       actions: ['states:GetExecutionHistory'],
       resources: watchedExecutions,
@@ -382,28 +362,7 @@ export class SlackNotifier extends Construct {
       resources: watchedExecutions,
     });
     // Map runs: arn:…:mapRun:<state machine name>/<label>:<uuid>.
-    const watchedMapRuns = [
-      ...arns.map((arn) => {
-        const parts = stack.splitArn(arn, ArnFormat.COLON_RESOURCE_NAME);
-        return stack.formatArn({
-          partition: parts.partition,
-          region: parts.region,
-          account: parts.account,
-          service: 'states',
-          resource: 'mapRun',
-          resourceName: `${parts.resourceName}/*`,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        });
-      }),
-      ...prefixes.map((prefix) =>
-        stack.formatArn({
-          service: 'states',
-          resource: 'mapRun',
-          resourceName: `${prefix}*`,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        })
-      ),
-    ];
+    const watchedMapRuns = watchedResources(stack, arns, prefixes, 'mapRun');
 
     // Queues
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {

@@ -25,6 +25,7 @@ import {
   notifierRoleName,
   readRoleName,
 } from '../source-roles.js';
+import { watchedResources } from '../watched-resources.js';
 import { FORWARDED_EVENT } from './central-bus.js';
 
 export interface SourceAccessProps {
@@ -129,31 +130,8 @@ export class SourceAccess extends Construct {
 
     // The watched resources of this account and region: executions (history, describe, redrive, stop), map runs
     // and state machines (tags).
-    const watched = (resource: 'execution' | 'mapRun' | 'stateMachine') => {
-      const suffix = { execution: ':*', mapRun: '/*', stateMachine: '' }[resource];
-      return [
-        ...arns.map((arn) => {
-          const parts = stack.splitArn(arn, ArnFormat.COLON_RESOURCE_NAME);
-          return stack.formatArn({
-            partition: parts.partition,
-            region: parts.region,
-            account: parts.account,
-            service: 'states',
-            resource,
-            resourceName: `${parts.resourceName}${suffix}`,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          });
-        }),
-        ...prefixes.map((prefix) =>
-          stack.formatArn({
-            service: 'states',
-            resource,
-            resourceName: `${prefix}*`,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          })
-        ),
-      ];
-    };
+    const watched = (resource: 'execution' | 'mapRun' | 'stateMachine') =>
+      watchedResources(stack, arns, prefixes, resource);
     const executions = watched('execution');
 
     // Only the named central roles, from the central account (and the organization, when there is one). The
