@@ -31,7 +31,7 @@ export const FAILURE_STATUSES: readonly string[] = ['FAILED', 'TIMED_OUT', 'ABOR
 export const METADATA_EVENT_TYPE = 'sfn_slack_notification';
 
 /** Epoch ms or ISO text from an event field; undefined when absent or unreadable. */
-function toMs(value: unknown): number | undefined {
+export function toMs(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (typeof value === 'string' && value !== '') {
     const parsed = /^\d+$/.test(value) ? Number(value) : Date.parse(value);

@@ -22,6 +22,7 @@ import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../cont
 import { isoDurationSeconds } from '../contract/message-store.js';
 import { ruleLetsIn } from '../contract/routes.js';
 import { ConfigError, type EnvironmentConfig, parseEnvironment, watched } from '../contract/settings.js';
+import { toMs } from '../formatters/lifecycle.js';
 import { VirtualClock } from './asl/index.js';
 import type { ClickRecord } from './interactivity.js';
 import { LocalPipeline } from './pipeline.js';
@@ -281,15 +282,6 @@ export function slackFault(fail: SlackFailure, count: number): Fault {
   }
 }
 
-function epochMs(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'string' && value !== '') {
-    const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-    return Number.isFinite(ms) ? ms : undefined;
-  }
-  return undefined;
-}
-
 /** The rule's filter, derived from the routes as the stack derives it (contract/routes.ts ruleLetsIn). */
 function ruleMatches(scenario: Scenario, event: StatusChangeEvent): boolean {
   const { environment } = scenario;
@@ -394,8 +386,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const first = scenario.steps.find(
     (s): s is Extract<ScenarioStep, { event: StatusChangeEvent }> => 'event' in s
   );
-  const firstMs =
-    epochMs(first?.event.time) ?? epochMs(first?.event.detail.startDate) ?? Date.UTC(2026, 0, 1);
+  const firstMs = toMs(first?.event.time) ?? toMs(first?.event.detail.startDate) ?? Date.UTC(2026, 0, 1);
   const start = firstMs - (first?.at ?? 0) * 1000;
   const clock = new VirtualClock(start);
   const histories = new Map<string, HistorySource>();

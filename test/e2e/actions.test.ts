@@ -6,25 +6,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FormatterInput, FormatterOutput } from '../../formatters/contract.js';
-import { handler } from '../../formatters/handler.js';
 import { parseScenario, runScenario, ScenarioError } from '../../local/scenario.js';
 import type { ConversationMessage } from '../../local/slack-server/index.js';
-import { repoRoot } from './helpers.js';
+import { quietFormatter, repoRoot } from './helpers.js';
 
 const dir = path.join(repoRoot, 'examples', 'scenarios');
 const CHANNEL = 'C0LOCAL001';
 const EXECUTION = 'arn:aws:states:eu-west-1:123456789012:execution:nightly-etl:nightly-2026-11-24T02-00-00Z';
-
-const quietFormatter = async (input: FormatterInput): Promise<FormatterOutput> => {
-  const write = process.stdout.write;
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  try {
-    return await handler(input);
-  } finally {
-    process.stdout.write = write;
-  }
-};
 
 async function run(raw: unknown) {
   const scenario = await parseScenario(raw, dir);

@@ -46,6 +46,17 @@ export function renamed(example: Example, name: string): Example {
   };
 }
 
+/** The formatter with its Lambda log lines (JSON on stdout) kept out of the test output. */
+export async function quietFormatter(input: FormatterInput): Promise<FormatterOutput> {
+  const write = process.stdout.write;
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  try {
+    return await handler(input);
+  } finally {
+    process.stdout.write = write;
+  }
+}
+
 /** A history source serving several executions by ARN. */
 export function historiesOf(list: readonly Example[]): HistorySource {
   const sources = new Map(list.map((e) => [e.event.detail.executionArn, recordedHistorySource(e.pages)]));

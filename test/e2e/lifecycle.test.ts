@@ -6,10 +6,9 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FormatterInput, FormatterOutput } from '../../contract/formatter.js';
-import { handler } from '../../formatters/handler.js';
 import { parseScenario, runScenario, type ScenarioReport } from '../../local/scenario.js';
 import type { ConversationMessage } from '../../local/slack-server/index.js';
-import { examples, harness, historiesOf, repoRoot } from './helpers.js';
+import { examples, harness, historiesOf, quietFormatter, repoRoot } from './helpers.js';
 
 const example = examples.failed();
 const running = {
@@ -19,17 +18,6 @@ const running = {
 
 const dir = path.join(repoRoot, 'examples', 'scenarios');
 const CHANNEL = 'C0LOCAL001';
-
-/** The formatter with its Lambda logs kept out of the test output. */
-const quietFormatter = async (input: FormatterInput): Promise<FormatterOutput> => {
-  const write = process.stdout.write;
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  try {
-    return await handler(input);
-  } finally {
-    process.stdout.write = write;
-  }
-};
 
 async function runWithRequests(raw: unknown): Promise<{ report: ScenarioReport; requests: string[] }> {
   const scenario = await parseScenario(raw, dir);

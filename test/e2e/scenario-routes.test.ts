@@ -1,21 +1,10 @@
 /** Scenarios route by the same rules as the deployed stack: routes, the event step's tags, per-destination dedup. */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FormatterInput, FormatterOutput } from '../../contract/formatter.js';
-import { handler } from '../../formatters/handler.js';
 import { parseScenario, runScenario, ScenarioError } from '../../local/scenario.js';
-import { repoRoot } from './helpers.js';
+import { quietFormatter, repoRoot } from './helpers.js';
 
 const dir = path.join(repoRoot, 'examples', 'scenarios');
-const quietFormatter = async (input: FormatterInput): Promise<FormatterOutput> => {
-  const write = process.stdout.write;
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  try {
-    return await handler(input);
-  } finally {
-    process.stdout.write = write;
-  }
-};
 
 // The redrive example's machine is nightly-etl (123456789012, eu-west-1).
 const environment = {

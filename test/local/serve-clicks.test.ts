@@ -3,29 +3,18 @@
  * clicks with a signed request through the local interactivity endpoint and actions machine.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FormatterInput, FormatterOutput } from '../../formatters/contract.js';
-import { handler } from '../../formatters/handler.js';
 import { LocalPipeline } from '../../local/pipeline.js';
 import { LOCAL_CLICK_USER } from '../../local/slack-server/page.js';
-import { examples, historiesOf } from '../e2e/helpers.js';
+import { examples, historiesOf, quietFormatter } from '../e2e/helpers.js';
 
 const example = examples.failed();
-const quiet = async (input: FormatterInput): Promise<FormatterOutput> => {
-  const write = process.stdout.write;
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  try {
-    return await handler(input);
-  } finally {
-    process.stdout.write = write;
-  }
-};
 const everyone = { users: [LOCAL_CLICK_USER], userGroups: [] };
 let pipeline: LocalPipeline;
 
 beforeAll(async () => {
   pipeline = await LocalPipeline.create({
     history: historiesOf([example]),
-    formatter: quiet,
+    formatter: quietFormatter,
     actions: {
       policy: { redrive: everyone, stop: everyone, mute: everyone },
       watched: [example.event.detail.stateMachineArn as string],
