@@ -3,6 +3,7 @@
  * infra/stacks/source-stack.ts, deployed everywhere by a StackSet):
  * - a rule on the default bus forwarding the watched status changes to the central bus (cross-account and
  *   cross-region), with the role EventBridge puts them with and a dead-letter queue for what it could not forward;
+ * - an alarm on that dead-letter queue, to the given topic or to one the construct creates (no alarm goes to nobody);
  * - the read role the central notifier and formatter assume to read a history (GetExecutionHistory,
  *   DescribeStateMachineForExecution, DescribeMapRun, ListTagsForResource on the watched state machines of this
  *   account and region only), trusted only by those two central roles;
@@ -11,9 +12,12 @@
  * Everything account- and region-specific comes from pseudo parameters, so one template serves every target.
  */
 import { ArnFormat, Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { nagResourceName } from '../nag-resource-name.js';
@@ -57,6 +61,11 @@ export interface SourceAccessProps {
    * @default false
    */
   readonly actions?: boolean;
+  /**
+   * Topic the forwarding dead-letter queue's alarm notifies.
+   * @default - a new topic (subscribe to it: its ARN is `alarmTopic`)
+   */
+  readonly alarmTopic?: sns.ITopic;
 }
 
 export class SourceAccess extends Construct {
@@ -64,6 +73,10 @@ export class SourceAccess extends Construct {
   public readonly forwardRole: iam.Role;
   /** Events EventBridge could not forward (after its retries). */
   public readonly deadLetterQueue: sqs.Queue;
+  /** Fires when an event waits in the dead-letter queue: a status change never reached the central bus. */
+  public readonly deadLetterAlarm: cloudwatch.Alarm;
+  /** The topic the alarm notifies: the one given, or the one created. */
+  public readonly alarmTopic: sns.ITopic;
   public readonly readRole: iam.Role;
   public readonly actionRole?: iam.Role;
 
@@ -94,6 +107,24 @@ export class SourceAccess extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterQueueNotEmptyAlarm', {
+      alarmDescription: `sfn-slack-notifier (${env}): EventBridge could not forward a Step Functions status change to the central bus (bus policy, bus deleted, throttling); the event waits 14 days in the forwarding dead-letter queue. Read its ERROR_CODE and ERROR_MESSAGE attributes, fix the cause, then sfn-slack renotify the execution.`,
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.alarmTopic =
+      props.alarmTopic ??
+      new sns.Topic(this, 'AlarmTopic', {
+        displayName: `sfn-slack-notifier (${env}) source alarms`,
+        enforceSSL: true,
+      });
+    this.deadLetterAlarm.addAlarmAction(new cloudwatchActions.SnsAction(this.alarmTopic));
     this.forwardRole = new iam.Role(this, 'ForwardRole', {
       description: `sfn-slack-notifier (${env}): EventBridge puts status changes on the central bus`,
       assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
@@ -210,6 +241,13 @@ export class SourceAccess extends Construct {
           });
         }
       }
+    }
+    if (this.alarmTopic instanceof sns.Topic) {
+      Validations.of(this.alarmTopic).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-SNS2',
+        reason:
+          'CloudWatch alarms cannot publish to a topic encrypted with the AWS managed key aws/sns; the alarm messages name the alarm and the queue only, never execution data or secrets.',
+      });
     }
     Validations.of(this.deadLetterQueue).acknowledge(
       {

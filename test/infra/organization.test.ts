@@ -8,11 +8,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.js';
 import { SlackNotifier } from '../../infra/constructs/slack-notifier.js';
+import { SourceAccess } from '../../infra/constructs/source-access.js';
 import { CENTRAL_ENVIRONMENT_ENV } from '../../infra/source-roles.js';
+import { ALARM_TOPIC_PARAMETER } from '../../infra/stacks/source-stack.js';
 import { cdkJsonContext, SKIP_BUNDLING, standInEntry } from './helpers.js';
 
 const outdirs: string[] = [];
@@ -230,7 +234,7 @@ describe('a central environment with an organization (cdk.json "org")', () => {
   });
 
   it('the source template deploys through a StackSet: no bootstrap parameter or rule, no assets, no action role', () => {
-    expect(source.Parameters).toBeUndefined();
+    expect(Object.keys(source.Parameters as Json)).toEqual([ALARM_TOPIC_PARAMETER]);
     expect(source.Rules).toBeUndefined();
     expect(ofType(source, 'AWS::CDK::Metadata')).toEqual([]);
     expect(ofType(source, 'AWS::Lambda::Function')).toEqual([]);
@@ -296,6 +300,96 @@ describe('a central environment with an organization (cdk.json "org")', () => {
     expect((formatter.Properties.Environment as { Variables: Json }).Variables[CENTRAL_ENVIRONMENT_ENV]).toBe(
       'org'
     );
+  });
+});
+
+/**
+ * The ARNs a source alarm notifies once deployed with `AlarmTopicName` = `topicName`: resolves the template's
+ * `Fn::If` on its conditions (only `Fn::Equals` of the parameter and a literal are used).
+ */
+function alarmActionsDeployed(template: Json, alarm: Json, topicName: string): string[] {
+  const conditions = template.Conditions as Record<string, { 'Fn::Equals': [unknown, unknown] }>;
+  const value = (v: unknown) => ((v as { Ref?: string }).Ref === ALARM_TOPIC_PARAMETER ? topicName : v);
+  const holds = (name: string) => {
+    const [a, b] = (conditions[name] as { 'Fn::Equals': [unknown, unknown] })['Fn::Equals'];
+    return value(a) === value(b);
+  };
+  const resolve = (v: unknown): string => {
+    const branch = (v as { 'Fn::If'?: [string, unknown, unknown] })['Fn::If'];
+    if (branch) return resolve(holds(branch[0]) ? branch[1] : branch[2]);
+    const join = (v as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+    if (join) return join[1].map(resolve).join(join[0]);
+    return text(value(v));
+  };
+  return list(alarm.AlarmActions).map(resolve);
+}
+
+describe('the source forwarding dead-letter queue alarm', () => {
+  const { source } = synth('org');
+
+  it('fires on one visible message in the forwarding dead-letter queue, within one 5-minute period', () => {
+    const alarm = only(source, 'AWS::CloudWatch::Alarm');
+    const [queueId] = ofType(source, 'AWS::SQS::Queue')[0] as [string, unknown];
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Period: 300,
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    expect(ofType(source, 'AWS::SQS::Queue')).toHaveLength(1);
+  });
+
+  it('with no AlarmTopicName, it notifies a TLS-only topic the stack creates; with one, that topic and no other', () => {
+    const alarm = only(source, 'AWS::CloudWatch::Alarm');
+    const [topicId] = ofType(source, 'AWS::SNS::Topic')[0] as [string, unknown];
+    expect(alarmActionsDeployed(source, alarm, '')).toEqual([`<Ref:${topicId}>`]);
+    expect(alarmActionsDeployed(source, alarm, 'ops-alarms')).toEqual([
+      'arn:<AWS::Partition>:sns:<AWS::Region>:<AWS::AccountId>:ops-alarms',
+    ]);
+    // The created topic and its policy exist only when no name is given.
+    const condition = (resources(source)[topicId] as { Condition?: string }).Condition ?? '';
+    expect(
+      alarmActionsDeployed(source, { AlarmActions: [{ 'Fn::If': [condition, 'created', 'given'] }] }, '')
+    ).toEqual(['created']);
+    const policies = Object.values(resources(source)).filter((r) => r.Type === 'AWS::SNS::TopicPolicy');
+    expect(policies).toHaveLength(1);
+    expect((policies[0] as { Condition?: string }).Condition).toBe(condition);
+    expect(JSON.stringify(policies[0]?.Properties)).toContain('"aws:SecureTransport":"false"');
+    const outputs = source.Outputs as Record<string, { Value: unknown; Condition?: string }>;
+    expect(outputs.AlarmTopicArn).toEqual({ Value: { Ref: topicId }, Condition: condition });
+  });
+
+  it('the SourceAccess construct notifies a given topic and creates none', () => {
+    const stack = new Stack(new App(), 'S');
+    const access = new SourceAccess(stack, 'Source', {
+      environmentName: 'org',
+      centralAccount: CENTRAL,
+      centralRegion: 'eu-west-1',
+      stateMachineNamePrefixes: ['etl-'],
+      statuses: ['FAILED'],
+      alarmTopic: sns.Topic.fromTopicArn(stack, 'Ops', 'arn:aws:sns:eu-west-1:111122223333:ops'),
+    });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmActions: ['arn:aws:sns:eu-west-1:111122223333:ops'],
+    });
+    expect(access.alarmTopic.topicArn).toBe('arn:aws:sns:eu-west-1:111122223333:ops');
+  });
+
+  it('refuses a topic name that is not one', () => {
+    const parameter = (source.Parameters as Record<string, { AllowedPattern: string; Default: string }>)[
+      ALARM_TOPIC_PARAMETER
+    ];
+    const pattern = new RegExp(parameter?.AllowedPattern ?? '');
+    expect(parameter?.Default).toBe('');
+    expect(pattern.test('aws-controltower-SecurityNotifications')).toBe(true);
+    expect(pattern.test('arn:aws:sns:eu-west-1:111122223333:ops')).toBe(false);
   });
 });
 
