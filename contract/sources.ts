@@ -118,6 +118,21 @@ function arnParts(arn: string): { region: string; account: string } {
 }
 
 /**
+ * Whether an event from this account and region reaches the central bus: its region has a forwarding rule (a
+ * source region) and the bus policy accepts its account (listed, or any account when an organization is set:
+ * membership cannot be checked here, the bus checks it with `aws:PrincipalOrgID`).
+ */
+export function forwardedFrom(
+  sources: SourcesConfig,
+  origin: { readonly account: string; readonly region: string }
+): boolean {
+  return (
+    sources.regions.includes(origin.region) &&
+    (sources.organizationId !== undefined || sources.accounts.includes(origin.account))
+  );
+}
+
+/**
  * Refuses a watched state machine ARN outside the sources: its events would never reach the central bus.
  * With an organization, any account may be a member, so only the region is checked.
  */

@@ -67,7 +67,9 @@ import { type TagStore, tagHandlers } from './stand-ins/tags.js';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const machinesDir = path.join(repoRoot, 'statemachines');
 
-const region = 'us-east-1';
+/** The region the local pipeline's state machines run in (a central environment's notifier region, locally). */
+export const LOCAL_REGION = 'us-east-1';
+const region = LOCAL_REGION;
 const account = '000000000000';
 const connectionArn = `arn:aws:events:${region}:${account}:connection/sfn-slack-local/00000000-0000-0000-0000-000000000000`;
 const formatterArn = `arn:aws:lambda:${region}:${account}:function:sfn-slack-formatter-local`;

@@ -13,6 +13,9 @@
  * - `{"at": 1200, "click": {"action": "redrive" | "stop" | "mute", "user": "U0ALICE", "message": 0}}`: a user clicks
  *   that button on the n-th parent message of the report (optional `"for": 3600 | 86400` for mute, and
  *   `"signature": "bad" | "stale" | "none"` for the refusals); needs `actions` in the environment.
+ * With `sources` in the environment (a central environment, docs/infra.md "Organization") the central bus takes
+ * only events of the sources' accounts and regions, the notifier reads each execution with its account's read
+ * role, and the report lists every read with the role it ran as (`sourceReads`).
  * The report is what the local Slack server holds (docs/local.md).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -22,16 +25,18 @@ import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../cont
 import { isoDurationSeconds } from '../contract/message-store.js';
 import { ruleLetsIn } from '../contract/routes.js';
 import { ConfigError, type EnvironmentConfig, parseEnvironment, watched } from '../contract/settings.js';
+import { forwardedFrom } from '../contract/sources.js';
 import { toMs } from '../formatters/lifecycle.js';
 import { VirtualClock } from './asl/index.js';
 import type { ClickRecord } from './interactivity.js';
-import { LocalPipeline } from './pipeline.js';
+import { LOCAL_REGION, LocalPipeline } from './pipeline.js';
 import { localRoutes } from './routes.js';
 import type { ClickSignature } from './slack-clicks.js';
 import type { ConversationMessage, Fault } from './slack-server/index.js';
 import { renderConversationPage } from './slack-server/page.js';
 import type { HistoryPage, HistorySource } from './stand-ins/history.js';
 import { recordedHistorySource } from './stand-ins/history.js';
+import type { SourceRead } from './stand-ins/source-roles.js';
 
 export const SLACK_FAILURES = [
   'lost_response',
@@ -87,12 +92,17 @@ export interface ScenarioReport {
   readonly actions?: Array<
     ClickRecord & { readonly at: number; readonly message: number; readonly ephemeral?: string }
   >;
+  /** With `sources`: every read of a source execution, oldest first, with the role it ran as and IAM's answer. */
+  readonly sourceReads?: SourceRead[];
 }
 
 /** A scenario file that cannot run; the message names the step and the fix. */
 export class ScenarioError extends Error {
   override readonly name = 'ScenarioError';
 }
+
+/** A scenario's environment name (a central scenario's read roles are `sfn-slack-scenario-read-<region>`). */
+export const SCENARIO_ENVIRONMENT = 'scenario';
 
 /** The channel a scenario posts to unless its environment names one (an ID, as Slack's read methods need). */
 export const SCENARIO_CHANNEL = 'C0LOCAL001';
@@ -177,6 +187,11 @@ export async function parseScenario(raw: unknown, baseDir: string): Promise<Scen
       );
     throw error;
   }
+  if (environment.sources && environment.region !== LOCAL_REGION) {
+    throw new ScenarioError(
+      `the scenario environment's region is ${environment.region}; the local pipeline runs the central notifier in ${LOCAL_REGION}: set "region": "${LOCAL_REGION}" (source regions go in sources.regions)`
+    );
+  }
   const steps: ScenarioStep[] = [];
   let last = 0;
   for (const [index, step] of rawSteps.entries()) {
@@ -193,6 +208,11 @@ export async function parseScenario(raw: unknown, baseDir: string): Promise<Scen
       if (step.history === undefined) throw new ScenarioError(`${where} has an event without its history`);
       const event = toEvent(await inlineOrFile(step.event, baseDir, `${where} event file`), where);
       const history = toPages(await inlineOrFile(step.history, baseDir, `${where} history file`), where);
+      if (environment.sources && (event.account === undefined || event.region === undefined)) {
+        throw new ScenarioError(
+          `${where}.event has no account or region; a central environment reads them from the event's envelope (EventBridge sets them to where the event came from): add "account" and "region"`
+        );
+      }
       const tags = step.tags;
       if (
         tags !== undefined &&
@@ -282,9 +302,14 @@ export function slackFault(fail: SlackFailure, count: number): Fault {
   }
 }
 
-/** The rule's filter, derived from the routes as the stack derives it (contract/routes.ts ruleLetsIn). */
+/**
+ * The rule's filter, derived from the routes as the stack derives it (contract/routes.ts ruleLetsIn); in a central
+ * environment, only after the central bus took the event (contract/sources.ts forwardedFrom).
+ */
 function ruleMatches(scenario: Scenario, event: StatusChangeEvent): boolean {
   const { environment } = scenario;
+  const origin = { account: event.account ?? '', region: event.region ?? '' };
+  if (environment.sources && !forwardedFrom(environment.sources, origin)) return false;
   const machine =
     event.detail.stateMachineArn ??
     event.detail.executionArn.replace(/:execution:([^:]+):.*$/, ':stateMachine:$1');
@@ -404,7 +429,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     formatter: options.formatter,
     clock,
     random: () => 0.5,
-    environment: 'scenario',
+    environment: SCENARIO_ENVIRONMENT,
+    central: environment.sources !== undefined,
     routes: routesOf(scenario),
     allowedChannels: environment.allowedChannels,
     mute: environment.mute,
@@ -462,8 +488,12 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     const lastDue = pipeline.scheduler.pending().at(-1)?.dueAt;
     if (lastDue !== undefined) await pipeline.advanceTo(lastDue);
     await pipeline.deliver();
-    const report = scenarioReport(pipeline);
-    return { report: environment.actions ? { ...report, actions: clicks } : report, pipeline, skipped };
+    const report: ScenarioReport = {
+      ...scenarioReport(pipeline),
+      ...(environment.actions ? { actions: clicks } : {}),
+      ...(environment.sources ? { sourceReads: [...pipeline.sourceReads] } : {}),
+    };
+    return { report, pipeline, skipped };
   } finally {
     if (!options.keepOpen) await pipeline.close();
   }
@@ -485,6 +515,16 @@ export function summarizeReport(report: ScenarioReport): string[] {
   });
   if (lines.length === 0) lines.push('no message was posted');
   lines.push(`dead-letter queue: ${report.deadLetters.length} message(s)`);
+  // A central environment: which role each source account's reads ran as.
+  const byRole = new Map<string, { allowed: number; refused: number }>();
+  for (const read of report.sourceReads ?? []) {
+    const counts = byRole.get(read.roleArn ?? '(no role)') ?? { allowed: 0, refused: 0 };
+    counts[read.allowed ? 'allowed' : 'refused'] += 1;
+    byRole.set(read.roleArn ?? '(no role)', counts);
+  }
+  for (const [role, { allowed, refused }] of byRole) {
+    lines.push(`read as ${role}: ${allowed} read(s)${refused > 0 ? `, ${refused} refused` : ''}`);
+  }
   return lines;
 }
 

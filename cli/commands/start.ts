@@ -288,7 +288,9 @@ export async function startScenario(options: StartOptions, io: StartIo): Promise
     );
     io.stdout(`${summarizeReport(run.report).join('\n')}\n`);
     if (run.skipped > 0)
-      io.stdout(`${run.skipped} event(s) not matched by the environment's rule (status or state machine)\n`);
+      io.stdout(
+        `${run.skipped} event(s) not matched by the environment's rule (status or state machine${run.report.sourceReads ? ', or not from a source account and region' : ''})\n`
+      );
     io.stdout(`HTML preview (messages, edits, threads): ${shownPath(html)}\n`);
     if (options.report) io.stdout(`Report: ${shownPath(path.resolve(options.report))}\n`);
     return run.report;

@@ -1,6 +1,7 @@
 /** cdk.json `environments.<name>.sources`: what a central environment accepts, and one line for each mistake. */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseEnvironment } from '../../infra/config.js';
+import { forwardedFrom, parseSources } from '../../infra/source-config.js';
 
 const central = {
   account: '444455556666',
@@ -110,5 +111,21 @@ describe('sources', () => {
     expect(config.routes[0]?.match.stateMachineArns).toEqual([
       'arn:aws:states:us-east-1:999999999999:stateMachine:etl',
     ]);
+  });
+});
+
+describe('forwardedFrom: what reaches the central bus', () => {
+  const listed = parseSources('s', { accounts: ['111122223333'], regions: ['eu-west-1'] });
+  const organization = parseSources('s', { organizationId: 'o-a1b2c3d4e5', regions: ['eu-west-1'] });
+
+  it('a listed account in a source region; not another account, not another region', () => {
+    expect(forwardedFrom(listed, { account: '111122223333', region: 'eu-west-1' })).toBe(true);
+    expect(forwardedFrom(listed, { account: '999900001111', region: 'eu-west-1' })).toBe(false);
+    expect(forwardedFrom(listed, { account: '111122223333', region: 'us-east-1' })).toBe(false);
+  });
+
+  it('with an organization any account of a source region (the bus checks membership), still no other region', () => {
+    expect(forwardedFrom(organization, { account: '999900001111', region: 'eu-west-1' })).toBe(true);
+    expect(forwardedFrom(organization, { account: '999900001111', region: 'us-east-1' })).toBe(false);
   });
 });
