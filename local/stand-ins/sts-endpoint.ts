@@ -3,15 +3,11 @@
  * environment's formatter reads a history in the execution's account with `fromTemporaryCredentials`
  * (formatters/source-client.ts). Each role gets its own access key id, so the local SFN endpoint can tell which
  * role signed a request (`roleOfAccessKey`). Pointing the SDK at it through `AWS_ENDPOINT_URL_STS` keeps the
- * formatter unchanged. Like the SFN endpoint, it keeps its port for the life of the process.
+ * formatter unchanged. Like the SFN endpoint, it keeps its port for the life of the process
+ * (local/stand-ins/process-endpoint.ts).
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type EndpointReply, processEndpoint } from './process-endpoint.js';
 
-let server: Server | undefined;
-let port = 0;
-let users = 0;
-let saved: string | undefined;
 const keys = new Map<string, string>();
 const ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@-]{1,64}$/;
 
@@ -29,27 +25,23 @@ function keyFor(roleArn: string): string {
 
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-function start(): Promise<void> {
-  const s = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
-      const roleArn = form.get('RoleArn') ?? '';
-      res.setHeader('content-type', 'text/xml');
-      if (form.get('Action') !== 'AssumeRole' || !ARN.test(roleArn)) {
-        res.writeHead(400);
-        res.end(
-          `<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>${xml(
-            `not served locally: ${form.get('Action')} ${roleArn}`
-          )}</Message></Error><RequestId>local</RequestId></ErrorResponse>`
-        );
-        return;
-      }
-      const [, partition, , , account, resource] = roleArn.split(':');
-      const session = form.get('RoleSessionName') ?? 'session';
-      res.writeHead(200);
-      res.end(`<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+function assumeRole(body: string): EndpointReply {
+  const form = new URLSearchParams(body);
+  const roleArn = form.get('RoleArn') ?? '';
+  const reply = (status: number, text: string) => ({ status, contentType: 'text/xml', body: text });
+  if (form.get('Action') !== 'AssumeRole' || !ARN.test(roleArn)) {
+    return reply(
+      400,
+      `<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>${xml(
+        `not served locally: ${form.get('Action')} ${roleArn}`
+      )}</Message></Error><RequestId>local</RequestId></ErrorResponse>`
+    );
+  }
+  const [, partition, , , account, resource] = roleArn.split(':');
+  const session = form.get('RoleSessionName') ?? 'session';
+  return reply(
+    200,
+    `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <AssumeRoleResult>
     <Credentials>
       <AccessKeyId>${keyFor(roleArn)}</AccessKeyId>
@@ -63,40 +55,19 @@ function start(): Promise<void> {
     </AssumedRoleUser>
   </AssumeRoleResult>
   <ResponseMetadata><RequestId>local</RequestId></ResponseMetadata>
-</AssumeRoleResponse>`);
-    });
-  });
-  return new Promise((resolve, reject) => {
-    s.once('error', reject);
-    s.listen(port, '127.0.0.1', () => {
-      server = s;
-      port = (s.address() as AddressInfo).port;
-      resolve();
-    });
-  });
+</AssumeRoleResponse>`
+  );
 }
+
+const endpoint = processEndpoint({
+  handle: ({ body }) => assumeRole(body),
+  env: (url) => ({ AWS_ENDPOINT_URL_STS: url }),
+});
 
 /**
  * Serves AssumeRole locally and points the SDK's STS clients at it (`AWS_ENDPOINT_URL_STS`).
  * @returns release: call it when done; the last release restores the environment
  */
-export async function serveStsLocally(): Promise<() => Promise<void>> {
-  users += 1;
-  if (!server) await start();
-  if (users === 1) {
-    server?.ref();
-    saved = process.env.AWS_ENDPOINT_URL_STS;
-  }
-  process.env.AWS_ENDPOINT_URL_STS = `http://127.0.0.1:${port}`;
-  let released = false;
-  return async () => {
-    if (released) return;
-    released = true;
-    users -= 1;
-    if (users > 0 || !server) return;
-    if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_STS;
-    else process.env.AWS_ENDPOINT_URL_STS = saved;
-    server.closeIdleConnections();
-    server.unref();
-  };
+export function serveStsLocally(): Promise<() => Promise<void>> {
+  return endpoint.acquire();
 }
