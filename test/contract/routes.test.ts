@@ -10,33 +10,9 @@ import {
   routesReadTags,
   TAG_KEYS,
 } from '../../contract/routes.js';
+import { deployedSettings, machineArn, ROUTES_ACCOUNT, route } from '../fixtures/routes.js';
 
-const ACCOUNT = '111122223333';
-const arn = (name: string) => `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:${name}`;
-
-function route(
-  name: string,
-  over: Omit<Partial<Route>, 'match'> & { match?: Partial<Route['match']> } = {}
-): Route {
-  const { match, ...rest } = over;
-  return {
-    name,
-    match: {
-      stateMachineArns: [],
-      stateMachineNamePrefixes: [],
-      tags: {},
-      accounts: [],
-      regions: [],
-      ...match,
-    },
-    statuses: ['FAILED', 'TIMED_OUT', 'ABORTED', 'SUCCEEDED'],
-    destination: { type: 'channel', channel: `#${name}` },
-    template: 'detailed',
-    stop: false,
-    tagOverrides: false,
-    ...rest,
-  };
-}
+const arn = machineArn;
 
 const data = route('data-alerts', {
   match: { stateMachineNamePrefixes: ['data-'] },
@@ -50,16 +26,8 @@ const quiet = route('etl-runs', {
 });
 const byTag = route('team-ml', { match: { stateMachineNamePrefixes: ['ml-'], tags: { team: 'ml' } } });
 
-const settings = (routes: Route[], allowedChannels?: string[]): DeployedSettings => ({
-  environment: 'prod',
-  destinationType: 'channel',
-  routes,
-  allowedChannels:
-    allowedChannels ??
-    routes.flatMap((r) => (r.destination.type === 'channel' ? [r.destination.channel] : [])),
-  readTags: routesReadTags(routes),
-  executionData: false,
-});
+const settings = (routes: Route[], allowedChannels?: string[]): DeployedSettings =>
+  deployedSettings(routes, allowedChannels ? { allowedChannels } : {});
 
 describe('explainRoutes', () => {
   it('matches by ARN and by name prefix, and says why', () => {
@@ -93,12 +61,12 @@ describe('explainRoutes', () => {
 
   it('matches accounts and regions from the event when a route lists them', () => {
     const r = route('eu', {
-      match: { stateMachineNamePrefixes: ['etl-'], accounts: [ACCOUNT], regions: ['eu-west-1'] },
+      match: { stateMachineNamePrefixes: ['etl-'], accounts: [ROUTES_ACCOUNT], regions: ['eu-west-1'] },
     });
     const subject = {
       stateMachineArn: arn('etl-a'),
       status: 'FAILED',
-      account: ACCOUNT,
+      account: ROUTES_ACCOUNT,
       region: 'eu-west-1',
     };
     expect(explainRoutes([r], subject)[0]?.matches).toBe(true);
@@ -218,7 +186,7 @@ describe('routesReadTags', () => {
 });
 
 describe('derivePattern', () => {
-  const scope = { partition: 'aws', account: ACCOUNT, region: 'eu-west-1' };
+  const scope = { partition: 'aws', account: ROUTES_ACCOUNT, region: 'eu-west-1' };
 
   it('is the union of the routes’ statuses, ARNs and prefixes, without ARNs a prefix already covers', () => {
     const covered = route('c', { match: { stateMachineArns: [arn('data-load'), arn('nightly')] } });
@@ -227,8 +195,8 @@ describe('derivePattern', () => {
       // payments-settle is under payments-, data-load under data-.
       stateMachineArn: [
         arn('nightly'),
-        { prefix: `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:data-` },
-        { prefix: `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:payments-` },
+        { prefix: `arn:aws:states:eu-west-1:${ROUTES_ACCOUNT}:stateMachine:data-` },
+        { prefix: `arn:aws:states:eu-west-1:${ROUTES_ACCOUNT}:stateMachine:payments-` },
       ],
     });
   });

@@ -1,31 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Route } from '../../contract/routes.js';
+import { machineArn, route } from '../fixtures/routes.js';
 import { grants, logicalId, statementsOfRole, synthNotifier } from './helpers.js';
 
-const ARN = (name: string) => `arn:aws:states:eu-west-1:111122223333:stateMachine:${name}`;
-const route = (
-  name: string,
-  over: Omit<Partial<Route>, 'match'> & { match?: Partial<Route['match']> }
-): Route => {
-  const { match, ...rest } = over;
-  return {
-    name,
-    match: {
-      stateMachineArns: [],
-      stateMachineNamePrefixes: [],
-      tags: {},
-      accounts: [],
-      regions: [],
-      ...match,
-    },
-    statuses: ['FAILED', 'TIMED_OUT', 'ABORTED'],
-    destination: { type: 'channel', channel: `#${name}` },
-    template: 'detailed',
-    stop: false,
-    tagOverrides: false,
-    ...rest,
-  };
-};
+const ARN = machineArn;
 
 const routes = [
   route('payments', { match: { stateMachineArns: [ARN('payments-settle')] }, stop: true }),

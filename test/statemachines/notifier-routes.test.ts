@@ -7,13 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  type DeployedSettings,
-  type Route,
-  routeDeliveries,
-  routesReadTags,
-  TAG_KEYS,
-} from '../../contract/routes.js';
+import { type DeployedSettings, type Route, routeDeliveries, TAG_KEYS } from '../../contract/routes.js';
 import { fillJsonValues } from '../../infra/json-values.js';
 import {
   type Clock,
@@ -23,6 +17,7 @@ import {
   type TaskInvocation,
 } from '../../local/asl/index.js';
 import { type TagStore, tagHandlers } from '../../local/stand-ins/tags.js';
+import { deployedSettings, machineArn, ROUTES_ACCOUNT, route } from '../fixtures/routes.js';
 import { repoRoot } from './asl-helpers.js';
 
 const R = {
@@ -34,33 +29,6 @@ const R = {
   tag: 'arn:aws:states:::aws-sdk:sfn:tagResource',
   untag: 'arn:aws:states:::aws-sdk:sfn:untagResource',
 };
-const ACCOUNT = '111122223333';
-const machineArn = (name: string) => `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:${name}`;
-
-function route(
-  name: string,
-  over: Omit<Partial<Route>, 'match'> & { match?: Partial<Route['match']> }
-): Route {
-  const { match, ...rest } = over;
-  return {
-    name,
-    match: {
-      stateMachineArns: [],
-      stateMachineNamePrefixes: [],
-      tags: {},
-      accounts: [],
-      regions: [],
-      ...match,
-    },
-    statuses: ['FAILED', 'TIMED_OUT', 'ABORTED', 'SUCCEEDED'],
-    destination: { type: 'channel', channel: `#${name}` },
-    template: 'detailed',
-    stop: false,
-    tagOverrides: false,
-    ...rest,
-  };
-}
-
 const ROUTES: Route[] = [
   route('payments', {
     match: { stateMachineArns: [machineArn('payments-settle')] },
@@ -84,15 +52,10 @@ const ROUTES: Route[] = [
 ];
 
 function settingsOf(routes: Route[], extra: Partial<DeployedSettings> = {}): DeployedSettings {
-  return {
-    environment: 'prod',
-    destinationType: 'channel',
-    routes,
+  return deployedSettings(routes, {
     allowedChannels: ['#payments', '#data-alerts', '#etl-runs', '#ops', '#data-oncall'],
-    readTags: routesReadTags(routes),
-    executionData: false,
     ...extra,
-  };
+  });
 }
 
 function definition(settings: DeployedSettings): string {
@@ -106,12 +69,12 @@ function definition(settings: DeployedSettings): string {
 function event(name: string, status: string, id = 'run-1') {
   return {
     id: `e-${name}-${status}-${id}`,
-    account: ACCOUNT,
+    account: ROUTES_ACCOUNT,
     region: 'eu-west-1',
     'detail-type': 'Step Functions Execution Status Change',
     source: 'aws.states',
     detail: {
-      executionArn: `arn:aws:states:eu-west-1:${ACCOUNT}:execution:${name}:${id}`,
+      executionArn: `arn:aws:states:eu-west-1:${ROUTES_ACCOUNT}:execution:${name}:${id}`,
       stateMachineArn: machineArn(name),
       name: id,
       status,
@@ -205,7 +168,7 @@ describe('MatchRoutes decides what contract/routes.ts decides', () => {
       const expected = routeDeliveries(settings, {
         stateMachineArn: machineArn(name),
         status,
-        account: ACCOUNT,
+        account: ROUTES_ACCOUNT,
         region: 'eu-west-1',
         tags,
       }).map(({ refused: _refused, ...d }) => ({
