@@ -33,7 +33,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as pipes from 'aws-cdk-lib/aws-pipes';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -65,6 +65,7 @@ import {
 } from '../source-roles.js';
 import { sourceUsesExecutionData, templateUsesExecutionData } from '../template-data.js';
 import { watchedResources } from '../watched-resources.js';
+import { alarmTopicOrCreate, queueNotEmptyAlarm } from './alarms.js';
 import { MessageStore } from './message-store.js';
 import { type FunctionFiles, projectFunction, REPO_ROOT } from './project-function.js';
 import { SlackActions } from './slack-actions.js';
@@ -795,28 +796,18 @@ export class SlackNotifier extends Construct {
     this.pipe.node.addDependency(pipeRole, deliveryPolicy);
 
     // Alarms
-    const deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterQueueNotEmptyAlarm', {
-      alarmDescription: `sfn-slack-notifier (${env}): a Slack message could not be delivered and waits in the dead-letter queue; fix the cause (see the delivery log group), then replay it with sfn-slack replay.`,
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    const eventDeadLetterAlarm = new cloudwatch.Alarm(this, 'EventDeadLetterQueueNotEmptyAlarm', {
-      alarmDescription: `sfn-slack-notifier (${env}): EventBridge could not start the notifier for a status change; the event waits in the event dead-letter queue.`,
-      metric: this.eventDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    const deadLetterAlarm = queueNotEmptyAlarm(
+      this,
+      'DeadLetterQueueNotEmptyAlarm',
+      this.deadLetterQueue,
+      `sfn-slack-notifier (${env}): a Slack message could not be delivered and waits in the dead-letter queue; fix the cause (see the delivery log group), then replay it with sfn-slack replay.`
+    );
+    const eventDeadLetterAlarm = queueNotEmptyAlarm(
+      this,
+      'EventDeadLetterQueueNotEmptyAlarm',
+      this.eventDeadLetterQueue,
+      `sfn-slack-notifier (${env}): EventBridge could not start the notifier for a status change; the event waits in the event dead-letter queue.`
+    );
     const notifierFailedAlarm = new cloudwatch.Alarm(this, 'NotifierFailedAlarm', {
       alarmDescription: `sfn-slack-notifier (${env}): a notifier execution failed or timed out, so a notification was not queued (even the message built from the event alone could not be); open the failed execution, fix the cause, then sfn-slack replay --notifier.`,
       metric: new cloudwatch.MathExpression({
@@ -847,12 +838,7 @@ export class SlackNotifier extends Construct {
     });
     this.alarms = [deadLetterAlarm, eventDeadLetterAlarm, notifierFailedAlarm, queueStalledAlarm];
     // No alarm goes to nobody: without a configured topic, one is created (subscribe to it; stack output).
-    this.alarmTopic =
-      props.alarmTopic ??
-      new sns.Topic(this, 'AlarmTopic', {
-        displayName: `sfn-slack-notifier (${env}) alarms`,
-        enforceSSL: true,
-      });
+    this.alarmTopic = alarmTopicOrCreate(this, props.alarmTopic, `sfn-slack-notifier (${env}) alarms`);
     const action = new cloudwatchActions.SnsAction(this.alarmTopic);
     for (const alarm of this.alarms) alarm.addAlarmAction(action);
 
@@ -1075,13 +1061,6 @@ export class SlackNotifier extends Construct {
       reason:
         'Replay role: states:RedriveExecution on the executions of the notifier state machine (sfn-slack replay --notifier); their names are not known in advance.',
     });
-    if (this.alarmTopic instanceof sns.Topic) {
-      Validations.of(this.alarmTopic).acknowledge({
-        id: 'AwsSolutions::AwsSolutions-SNS2',
-        reason:
-          'CloudWatch alarms cannot publish to a topic encrypted with the AWS managed key aws/sns; the alarm messages name alarms and resources only, never execution data or secrets.',
-      });
-    }
     if (this.botTokenSecret instanceof secretsmanager.Secret) {
       Validations.of(this.botTokenSecret).acknowledge({
         id: 'AwsSolutions::AwsSolutions-SMG4',

@@ -12,12 +12,12 @@
  * Everything account- and region-specific comes from pseudo parameters, so one template serves every target.
  */
 import { ArnFormat, Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { nagResourceName } from '../nag-resource-name.js';
@@ -30,6 +30,7 @@ import {
   readRoleName,
 } from '../source-roles.js';
 import { watchedResources } from '../watched-resources.js';
+import { alarmTopicOrCreate, queueNotEmptyAlarm } from './alarms.js';
 import { FORWARDED_EVENT } from './central-bus.js';
 
 export interface SourceAccessProps {
@@ -107,23 +108,13 @@ export class SourceAccess extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterQueueNotEmptyAlarm', {
-      alarmDescription: `sfn-slack-notifier (${env}): EventBridge could not forward a Step Functions status change to the central bus (bus policy, bus deleted, throttling); the event waits 14 days in the forwarding dead-letter queue. Read its ERROR_CODE and ERROR_MESSAGE attributes, fix the cause, then sfn-slack renotify the execution.`,
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.alarmTopic =
-      props.alarmTopic ??
-      new sns.Topic(this, 'AlarmTopic', {
-        displayName: `sfn-slack-notifier (${env}) source alarms`,
-        enforceSSL: true,
-      });
+    this.deadLetterAlarm = queueNotEmptyAlarm(
+      this,
+      'DeadLetterQueueNotEmptyAlarm',
+      this.deadLetterQueue,
+      `sfn-slack-notifier (${env}): EventBridge could not forward a Step Functions status change to the central bus (bus policy, bus deleted, throttling); the event waits 14 days in the forwarding dead-letter queue. Read its ERROR_CODE and ERROR_MESSAGE attributes, fix the cause, then sfn-slack renotify the execution.`
+    );
+    this.alarmTopic = alarmTopicOrCreate(this, props.alarmTopic, `sfn-slack-notifier (${env}) source alarms`);
     this.deadLetterAlarm.addAlarmAction(new cloudwatchActions.SnsAction(this.alarmTopic));
     this.forwardRole = new iam.Role(this, 'ForwardRole', {
       description: `sfn-slack-notifier (${env}): EventBridge puts status changes on the central bus`,
@@ -241,13 +232,6 @@ export class SourceAccess extends Construct {
           });
         }
       }
-    }
-    if (this.alarmTopic instanceof sns.Topic) {
-      Validations.of(this.alarmTopic).acknowledge({
-        id: 'AwsSolutions::AwsSolutions-SNS2',
-        reason:
-          'CloudWatch alarms cannot publish to a topic encrypted with the AWS managed key aws/sns; the alarm messages name the alarm and the queue only, never execution data or secrets.',
-      });
     }
     Validations.of(this.deadLetterQueue).acknowledge(
       {
