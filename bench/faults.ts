@@ -6,10 +6,11 @@
  */
 import type { FormatterOutput, StatusChangeEvent } from '../contract/formatter.js';
 import { StatesError } from '../local/asl/index.js';
+import { type Example, historiesOf, renamed } from '../local/examples.js';
 import { type Formatter, LocalPipeline } from '../local/pipeline.js';
 import { type SlackServer, startSlackServer } from '../local/slack-server/index.js';
 import type { HistorySource } from '../local/stand-ins/history.js';
-import { type Example, failedExample, historiesOf, renamed, SLACK_BURST } from './pipeline.js';
+import { failedExample, SLACK_BURST } from './pipeline.js';
 import { channelRates } from './rate-window.js';
 import { SimulationClock, seededRandom } from './sim-clock.js';
 

@@ -7,11 +7,12 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { historiesOf, ranIn } from '../local/examples.js';
 import { type Formatter, LocalPipeline } from '../local/pipeline.js';
 import { startSlackServer } from '../local/slack-server/index.js';
 import { repoRoot } from './bundle.js';
 import { prices } from './cost.js';
-import { type Example, failedExample, historiesOf, SLACK_BURST } from './pipeline.js';
+import { failedExample, SLACK_BURST } from './pipeline.js';
 import { deliveryCounts } from './rate-window.js';
 import type { Results } from './results.js';
 import { SimulationClock, seededRandom } from './sim-clock.js';
@@ -69,16 +70,6 @@ export interface OrganizationBurst {
   readonly wallNotifySeconds: number;
   /** First enqueue to the last message Slack received, simulated (Slack's 1 post/s per channel). */
   readonly simulatedDrainSeconds: number;
-}
-
-/** A copy of the example as if it ran in another account and region (every ARN and the envelope). */
-function ranIn(example: Example, account: string, region: string, name: string): Example {
-  const text = JSON.stringify(example)
-    .replaceAll(example.event.account ?? '', account)
-    .replaceAll(example.event.region ?? '', region);
-  const moved = JSON.parse(text) as Example;
-  const arn = moved.event.detail.executionArn.replace(/:[^:]+$/, `:${name}`);
-  return { ...moved, event: { ...moved.event, detail: { ...moved.event.detail, executionArn: arn, name } } };
 }
 
 export async function organizationBurst(

@@ -1,16 +1,8 @@
-/**
- * The local pipeline with the real state machine files (local/pipeline.ts): a burst across several channels
- * against the local Slack-compatible server with its rate limit on, and single notifications measured for the
- * cost model.
- */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../contract/formatter.js';
+import type { FormatterInput, FormatterOutput } from '../contract/formatter.js';
 import { VirtualClock } from '../local/asl/index.js';
+import { bundledExample, type Example, historiesOf, renamed } from '../local/examples.js';
 import { type Formatter, LocalPipeline } from '../local/pipeline.js';
 import { startSlackServer } from '../local/slack-server/index.js';
-import { type HistoryPage, type HistorySource, recordedHistorySource } from '../local/stand-ins/history.js';
-import { repoRoot } from './bundle.js';
 import { expressBilledGbSeconds } from './cost.js';
 import { assumptions } from './designs.js';
 import { type ChannelRate, channelRates, deliveryCounts } from './rate-window.js';
@@ -21,39 +13,8 @@ import { type Spread, spread } from './stats.js';
 export const SLACK_BURST = 3;
 const start = Date.UTC(2026, 10, 25, 3, 0);
 
-export interface Example {
-  readonly event: StatusChangeEvent;
-  readonly pages: HistoryPage[];
-}
-
-function readJson<T>(file: string): T {
-  return JSON.parse(readFileSync(path.join(repoRoot, file), 'utf8')) as T;
-}
-
 /** The bundled example (examples/nightly-etl-failed): 48 events, one page at the notifier's MaxResults 200. */
-export function failedExample(): Example {
-  return {
-    event: readJson('examples/nightly-etl-failed.event.json'),
-    pages: readJson('examples/nightly-etl-failed.history.json'),
-  };
-}
-
-export function renamed(example: Example, name: string): Example {
-  const arn = example.event.detail.executionArn.replace(/:[^:]+$/, `:${name}`);
-  return {
-    ...example,
-    event: { ...example.event, detail: { ...example.event.detail, executionArn: arn, name } },
-  };
-}
-
-export function historiesOf(list: readonly Example[]): HistorySource {
-  const sources = new Map(list.map((e) => [e.event.detail.executionArn, recordedHistorySource(e.pages)]));
-  return async (request) => {
-    const source = sources.get(request.executionArn);
-    if (!source) throw new Error(`no history for ${request.executionArn}`);
-    return source(request);
-  };
-}
+export const failedExample = (): Example => bundledExample('failed');
 
 /** The formatter Lambda's handler, its Powertools logs silenced (they would fill the benchmark's output). */
 export async function loadFormatter(): Promise<Formatter> {

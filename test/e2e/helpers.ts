@@ -1,50 +1,25 @@
-/** Shared setup for the end-to-end tests: the real state machine files, formatter, queue, Pipe and server. */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../../contract/formatter.js';
+import type { FormatterInput, FormatterOutput } from '../../contract/formatter.js';
 import { handler } from '../../formatters/handler.js';
 import { VirtualClock } from '../../local/asl/index.js';
+import { bundledExample, type Example, historiesOf, renamed } from '../../local/examples.js';
 import { LocalPipeline, type PipelineOptions } from '../../local/pipeline.js';
 import {
   type SlackServer,
   type SlackServerOptions,
   startSlackServer,
 } from '../../local/slack-server/index.js';
-import {
-  type HistoryPage,
-  type HistorySource,
-  recordedHistorySource,
-} from '../../local/stand-ins/history.js';
+import type { HistorySource } from '../../local/stand-ins/history.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-const readJson = <T>(file: string): T => JSON.parse(readFileSync(path.join(repoRoot, file), 'utf8')) as T;
-
-export interface Example {
-  readonly event: StatusChangeEvent;
-  readonly pages: HistoryPage[];
-}
+export { type Example, historiesOf, renamed };
 
 export const examples = {
-  failed: (): Example => ({
-    event: readJson('examples/nightly-etl-failed.event.json'),
-    pages: readJson('examples/nightly-etl-failed.history.json'),
-  }),
-  succeeded: (): Example => ({
-    event: readJson('examples/nightly-etl-succeeded.event.json'),
-    pages: readJson('examples/nightly-etl-succeeded.history.json'),
-  }),
+  failed: (): Example => bundledExample('failed'),
+  succeeded: (): Example => bundledExample('succeeded'),
 };
-
-/** The same execution under another name (a distinct ARN, so a distinct deduplication id). */
-export function renamed(example: Example, name: string): Example {
-  const arn = example.event.detail.executionArn.replace(/:[^:]+$/, `:${name}`);
-  return {
-    ...example,
-    event: { ...example.event, detail: { ...example.event.detail, executionArn: arn, name } },
-  };
-}
 
 /** The formatter with its Lambda log lines (JSON on stdout) kept out of the test output. */
 export async function quietFormatter(input: FormatterInput): Promise<FormatterOutput> {
@@ -55,16 +30,6 @@ export async function quietFormatter(input: FormatterInput): Promise<FormatterOu
   } finally {
     process.stdout.write = write;
   }
-}
-
-/** A history source serving several executions by ARN. */
-export function historiesOf(list: readonly Example[]): HistorySource {
-  const sources = new Map(list.map((e) => [e.event.detail.executionArn, recordedHistorySource(e.pages)]));
-  return async (request) => {
-    const source = sources.get(request.executionArn);
-    if (!source) throw new Error(`no history for ${request.executionArn}`);
-    return source(request);
-  };
 }
 
 export interface Harness {

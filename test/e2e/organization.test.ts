@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeliveryMessage } from '../../formatters/contract.js';
 import { readRoleArn } from '../../infra/source-roles.js';
+import { ranIn } from '../../local/examples.js';
 import { allText, type Example, examples, type Harness, harness, historiesOf } from './helpers.js';
 
 let h: Harness | undefined;
@@ -15,20 +16,12 @@ afterEach(async () => {
 });
 
 const ENVIRONMENT = 'org';
-const EXAMPLE_ACCOUNT = '123456789012';
-const EXAMPLE_REGION = 'eu-west-1';
 /** The local pipeline's notifier runs in us-east-1. */
 const NOTIFIER_REGION = 'us-east-1';
 
-/** The failed example as if it ran in another account and region (every ARN and the envelope rewritten). */
-function ranIn(account: string, region: string, name: string): Example {
-  const example = examples.failed();
-  const moved = JSON.parse(
-    JSON.stringify(example).replaceAll(EXAMPLE_ACCOUNT, account).replaceAll(EXAMPLE_REGION, region)
-  ) as Example;
-  const arn = moved.event.detail.executionArn.replace(/:[^:]+$/, `:${name}`);
-  return { ...moved, event: { ...moved.event, detail: { ...moved.event.detail, executionArn: arn, name } } };
-}
+/** The failed example as if it ran in another account and region. */
+const moved = (account: string, region: string, name: string): Example =>
+  ranIn(examples.failed(), account, region, name);
 
 const SOURCES = [
   ['111122223333', 'eu-west-1'],
@@ -40,7 +33,7 @@ const SOURCES = [
 describe('a central environment: two accounts, two regions', () => {
   it('reads each history with its own account and region role, links its region and queues where it ran', async () => {
     // Prepare
-    const runs = SOURCES.map(([account, region], i) => ranIn(account, region, `run-${i}`));
+    const runs = SOURCES.map(([account, region], i) => moved(account, region, `run-${i}`));
     h = await harness({
       history: historiesOf(runs),
       definition: async () => '{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}',
@@ -97,7 +90,7 @@ describe('a central environment: two accounts, two regions', () => {
   it("a source claiming another account's execution is read with its own role, refused, and still notified", async () => {
     // Prepare: account 7777… forwards an event naming an execution of account 1111…; EventBridge sets the
     // envelope's account to the sender, so the notifier assumes the sender's role.
-    const victim = ranIn('111122223333', NOTIFIER_REGION, 'victim-run');
+    const victim = moved('111122223333', NOTIFIER_REGION, 'victim-run');
     const forged = { ...victim, event: { ...victim.event, account: '777788889999' } };
     h = await harness({ history: historiesOf([victim]), environment: ENVIRONMENT, central: true });
     // Act
@@ -117,7 +110,7 @@ describe('a central environment: two accounts, two regions', () => {
 
   it("the formatter's own read of another region's execution also runs as the sender's role, and is refused", async () => {
     // Prepare: the execution ran in eu-west-1 (not the notifier's region), so the formatter reads it itself.
-    const victim = ranIn('111122223333', 'eu-west-1', 'victim-far');
+    const victim = moved('111122223333', 'eu-west-1', 'victim-far');
     const forged = { ...victim, event: { ...victim.event, account: '777788889999' } };
     h = await harness({ history: historiesOf([victim]), environment: ENVIRONMENT, central: true });
     // Act
