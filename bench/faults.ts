@@ -10,7 +10,7 @@ import { type Example, historiesOf, renamed } from '../local/examples.js';
 import { type Formatter, LocalPipeline } from '../local/pipeline.js';
 import { type SlackServer, startSlackServer } from '../local/slack-server/index.js';
 import type { HistorySource } from '../local/stand-ins/history.js';
-import { failedExample, SLACK_BURST } from './pipeline.js';
+import { deadLettered, failedExample, SLACK_BURST } from './pipeline.js';
 import { channelRates } from './rate-window.js';
 import { SimulationClock, seededRandom } from './sim-clock.js';
 
@@ -249,10 +249,7 @@ async function runScenario(name: FaultName, scenario: Scenario, seed: number): P
       delivered,
       lost,
       duplicated,
-      deadLettered: pipelines.reduce((n, p) => {
-        const c = p.deadLetterQueue.counts();
-        return n + c.visible + c.inFlight;
-      }, 0),
+      deadLettered: deadLettered(pipelines),
       orderKept,
       http429: server.requests.filter((r) => r.status === 429).length,
       slackPosts: server.requests.length,

@@ -12,7 +12,7 @@ import { type Formatter, LocalPipeline } from '../local/pipeline.js';
 import { startSlackServer } from '../local/slack-server/index.js';
 import { repoRoot } from './bundle.js';
 import { prices } from './cost.js';
-import { failedExample, SLACK_BURST } from './pipeline.js';
+import { deadLettered, failedExample, SLACK_BURST } from './pipeline.js';
 import { deliveryCounts } from './rate-window.js';
 import type { Results } from './results.js';
 import { SimulationClock, seededRandom } from './sim-clock.js';
@@ -149,10 +149,7 @@ export async function organizationBurst(
       delivered: counts.delivered,
       lost: counts.lost,
       duplicated: counts.duplicated + counts.unexpected,
-      deadLettered: pipelines.reduce((n, p) => {
-        const c = p.deadLetterQueue.counts();
-        return n + c.visible + c.inFlight;
-      }, 0),
+      deadLettered: deadLettered(pipelines),
       wrongRoleReads: reads.filter((read) => !read.allowed).length,
       readBySdkStates: new Set(reads.filter((r) => r.stateName === 'FetchHistory').map((r) => r.executionArn))
         .size,

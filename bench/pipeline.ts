@@ -16,6 +16,14 @@ const start = Date.UTC(2026, 10, 25, 3, 0);
 /** The bundled example (examples/nightly-etl-failed): 48 events, one page at the notifier's MaxResults 200. */
 export const failedExample = (): Example => bundledExample('failed');
 
+/** Messages the pipelines' dead-letter queues still hold (visible or in flight). */
+export function deadLettered(pipelines: readonly LocalPipeline[]): number {
+  return pipelines.reduce((n, p) => {
+    const c = p.deadLetterQueue.counts();
+    return n + c.visible + c.inFlight;
+  }, 0);
+}
+
 /** The formatter Lambda's handler, its Powertools logs silenced (they would fill the benchmark's output). */
 export async function loadFormatter(): Promise<Formatter> {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -128,10 +136,7 @@ export async function burst(
       delivered: counts.delivered,
       lost: counts.lost,
       duplicated: counts.duplicated + counts.unexpected,
-      deadLettered: pipelines.reduce((n, p) => {
-        const c = p.deadLetterQueue.counts();
-        return n + c.visible + c.inFlight;
-      }, 0),
+      deadLettered: deadLettered(pipelines),
       deliveryExecutions: deliveries.length,
       failedDeliveryExecutions: deliveries.filter((d) => d.result.status !== 'SUCCEEDED').length,
       http429: server.requests.filter((r) => r.status === 429).length,
