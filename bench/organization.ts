@@ -219,6 +219,8 @@ export function capacity(historyPages = 1): Capacity {
 export interface OrganizationCost {
   /** Monthly fixed cost of one notifier stack: its secrets and alarms. */
   readonly fixedPerStackMonth: number;
+  /** Monthly fixed cost of one source stack instance (central design): its forwarding dead-letter alarm. */
+  readonly fixedPerSourceStackMonth: number;
   /** Per 1,000 notifications, usage only (the measured single-notification design). */
   readonly usagePerThousand: number;
   /** Per 1,000, what the forward to the central bus adds. */
@@ -236,9 +238,10 @@ export interface OrganizationCost {
 /** Secrets per notifier stack: the bot token and the copy the EventBridge connection keeps. */
 const SECRETS_PER_STACK = 2;
 
-function alarmsPerStack(): number {
-  const source = readFileSync(path.join(repoRoot, 'infra', 'constructs', 'slack-notifier.ts'), 'utf8');
-  return (source.match(/new cloudwatch\.Alarm\(/g) ?? []).length;
+/** The alarms a construct file creates: `new cloudwatch.Alarm(` and the shared `queueNotEmptyAlarm(` helper. */
+export function alarmsIn(construct: 'slack-notifier' | 'source-access'): number {
+  const source = readFileSync(path.join(repoRoot, 'infra', 'constructs', `${construct}.ts`), 'utf8');
+  return (source.match(/new cloudwatch\.Alarm\(|\bqueueNotEmptyAlarm\(/g) ?? []).length;
 }
 
 /**
@@ -251,19 +254,26 @@ export function organizationCost(
   stacks: number,
   extraTransitions = 0
 ): OrganizationCost {
-  const fixedPerStackMonth = SECRETS_PER_STACK * prices.secretMonth + alarmsPerStack() * prices.alarmMonth;
+  const fixedPerStackMonth =
+    SECRETS_PER_STACK * prices.secretMonth + alarmsIn('slack-notifier') * prices.alarmMonth;
+  // A source stack's queue, rule and roles cost nothing idle; its alarm does, in every account and region.
+  const fixedPerSourceStackMonth = alarmsIn('source-access') * prices.alarmMonth;
   const forwardPerThousand = prices.eventToAnotherBus * 1000;
   const regionCheckPerThousand = Math.max(0, extraTransitions) * prices.standardTransition * 1000;
   const volumes = [10_000, 100_000, 1_000_000, 10_000_000];
   return {
     fixedPerStackMonth,
+    fixedPerSourceStackMonth,
     usagePerThousand,
     forwardPerThousand,
     regionCheckPerThousand,
     byVolume: volumes.map((n) => ({
       notificationsPerMonth: n,
       central:
-        usagePerThousand + forwardPerThousand + regionCheckPerThousand + (fixedPerStackMonth * 1000) / n,
+        usagePerThousand +
+        forwardPerThousand +
+        regionCheckPerThousand +
+        ((fixedPerStackMonth + fixedPerSourceStackMonth * stacks) * 1000) / n,
       perAccount: usagePerThousand + (fixedPerStackMonth * stacks * 1000) / n,
     })),
   };
@@ -338,7 +348,8 @@ lowers for new accounts.
 
 Cost per 1,000 notifications (\`bench/cost.ts\` prices): usage ${money(o.cost.usagePerThousand)} in one account; central adds the forward to the
 central bus, ${money(o.cost.forwardPerThousand)} (a custom event), and the region check's transitions, ${money(o.cost.regionCheckPerThousand)} at this burst's mix of regions. Each notifier stack also has ${money(o.cost.fixedPerStackMonth)} a month of fixed cost (two secrets and
-its alarms); one central stack against ${sources} per-account stacks:
+its alarms), and in the central design each source stack ${money(o.cost.fixedPerSourceStackMonth)} (its forwarding dead-letter alarm); one
+central stack with ${sources} source stacks against ${sources} per-account stacks:
 
 | Notifications a month | Central, per 1,000 | Per account and region, per 1,000 |
 | --- | --- | --- |

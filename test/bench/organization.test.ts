@@ -61,7 +61,7 @@ describe('capacity and cost on paper', () => {
         0.1 +
           cost.forwardPerThousand +
           cost.regionCheckPerThousand +
-          (cost.fixedPerStackMonth * 1000) / v.notificationsPerMonth,
+          ((cost.fixedPerStackMonth + cost.fixedPerSourceStackMonth * 120) * 1000) / v.notificationsPerMonth,
         10
       );
       expect(v.perAccount).toBeCloseTo(

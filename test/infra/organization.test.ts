@@ -12,6 +12,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { afterAll, describe, expect, it } from 'vitest';
+import { alarmsIn } from '../../bench/organization.js';
 import { buildApp } from '../../infra/build-app.js';
 import { SlackNotifier } from '../../infra/constructs/slack-notifier.js';
 import { SourceAccess } from '../../infra/constructs/source-access.js';
@@ -380,6 +381,12 @@ describe('the source forwarding dead-letter queue alarm', () => {
       AlarmActions: ['arn:aws:sns:eu-west-1:111122223333:ops'],
     });
     expect(access.alarmTopic.topicArn).toBe('arn:aws:sns:eu-west-1:111122223333:ops');
+  });
+
+  it('the bench prices as many alarms as the templates hold (central notifier and source stack)', () => {
+    const { central } = synth('org');
+    expect(ofType(source, 'AWS::CloudWatch::Alarm')).toHaveLength(alarmsIn('source-access'));
+    expect(ofType(central, 'AWS::CloudWatch::Alarm')).toHaveLength(alarmsIn('slack-notifier'));
   });
 
   it('refuses a topic name that is not one', () => {
