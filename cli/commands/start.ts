@@ -586,7 +586,7 @@ export function register(program: Command, io: Io = processIo()): void {
     )
     .option(
       '--scenario <file>',
-      'run a lifecycle scenario (events, duplicates, Slack faults, replays on a virtual clock; docs/local.md)'
+      'run a lifecycle scenario (events, duplicates, Slack faults, replays, clicks, a central environment’s sources, on a virtual clock; docs/local.md)'
     )
     .option('--report <file>', 'with --scenario: write what the local Slack server holds (JSON)')
     .option(
