@@ -134,7 +134,8 @@ export function withSourceCredentials(
 
 /** Adds the SourceRegion Choice and the ReadInSourceRegion Pass in front of the reading states. */
 function gateBySourceRegion(machine: { StartAt: string; States: States }, reading: readonly string[]): void {
-  // The routed notifier reads the history after routing (Triage → Describe); an older layout starts reading.
+  // The routed notifier reads the history after routing (Triage or SingleRoute → Describe); an older layout
+  // starts reading.
   const gateAt = machine.States.Triage ? 'Triage' : undefined;
   const first = gateAt ? (machine.States[gateAt]?.Default as string | undefined) : machine.StartAt;
   const start = first === undefined ? undefined : machine.States[first];
@@ -176,12 +177,24 @@ function gateBySourceRegion(machine: { StartAt: string; States: States }, readin
     },
   };
   if (gateAt) {
-    (machine.States[gateAt] as Record<string, unknown>).Default = SOURCE_REGION_STATE;
+    // Every way into the reads (one route or several, or a mute that could not be counted) passes the gate.
+    for (const state of Object.values(machine.States)) redirect(state, first, SOURCE_REGION_STATE);
     machine.States = { ...machine.States, ...gate };
     return;
   }
   machine.States = { ...gate, ...machine.States };
   machine.StartAt = SOURCE_REGION_STATE;
+}
+
+/** Points a state's transitions (Next, Default, its Choice rules' and catchers' Next) at `to` instead of `from`. */
+function redirect(state: Record<string, unknown>, from: string, to: string): void {
+  if (state.Next === from) state.Next = to;
+  if (state.Default === from) state.Default = to;
+  for (const key of ['Choices', 'Catch']) {
+    for (const rule of (state[key] ?? []) as Array<{ Next?: string }>) {
+      if (rule.Next === from) rule.Next = to;
+    }
+  }
 }
 
 /** A copy of `object` with `key` placed right after `after`, so the console shows it next to the Resource. */

@@ -36,8 +36,8 @@ describe('withSourceCredentials', () => {
 
   it('gives Credentials to every state that calls Step Functions about the execution, and to no other', () => {
     const reading = sourceReadingStates(file());
-    // The tag states too: in a central environment they run with the source role (which has no tag
-    // permission, so routes see unreadable tags and mute does not apply; docs/infra.md "Tags").
+    // The tag states too: in a central environment they run with the source account's read role, which may
+    // list tags (infra/constructs/source-access.ts), so routes read the tags of an execution of this region.
     expect(reading).toEqual(['Tags', 'CountHeld', 'RecheckMute', 'ResetHeld', 'Describe', 'FetchHistory']);
     for (const [name, state] of Object.entries(states)) {
       expect(state.Credentials, name).toEqual(
@@ -50,9 +50,9 @@ describe('withSourceCredentials', () => {
     const original = JSON.parse(file()) as { States: Record<string, Record<string, unknown>> };
     for (const [name, state] of Object.entries(original.States)) {
       const { Credentials: _, ...rest } = states[name] ?? {};
-      // Routing then goes to the region gate instead of straight to the reads.
-      if (name === 'Triage') expect(rest, name).toEqual({ ...state, Default: SOURCE_REGION_STATE });
-      else expect(rest, name).toEqual(state);
+      // Every way into the reads goes to the region gate instead: one route, several, a mute not counted.
+      const gated = JSON.parse(JSON.stringify(state).replaceAll('"Describe"', `"${SOURCE_REGION_STATE}"`));
+      expect(rest, name).toEqual(gated);
     }
     expect(Object.keys(states).filter((name) => !(name in original.States))).toEqual([
       SOURCE_REGION_STATE,
@@ -66,6 +66,13 @@ describe('withSourceCredentials', () => {
     const machine = JSON.parse(central) as { StartAt: string };
     expect(machine.StartAt).toBe('Settings');
     expect(states.Triage?.Default).toBe(SOURCE_REGION_STATE);
+    expect((states.SingleRoute as { Choices: Array<{ Next: string }> }).Choices[0]?.Next).toBe(
+      SOURCE_REGION_STATE
+    );
+    expect((states.CountHeld as { Catch: Array<{ Next: string }> }).Catch[0]?.Next).toBe(SOURCE_REGION_STATE);
+    expect(JSON.stringify(Object.entries(states).filter(([n]) => n !== SOURCE_REGION_STATE))).not.toContain(
+      '"Next":"Describe"'
+    );
     const gate = states[SOURCE_REGION_STATE] as { Choices: Array<{ Next: string }>; Default: string };
     expect(gate.Choices.map((c) => c.Next)).toEqual(['Describe']);
     expect(gate.Default).toBe(READ_IN_SOURCE_REGION_STATE);
@@ -194,8 +201,9 @@ describe('the central notifier on the local runner', () => {
     expect(payload.readHistory).toBe(true);
     expect(payload.pages).toBeUndefined();
     expect((payload.event as { region: string }).region).toBe('us-east-1');
-    // Routing (8), SourceRegion, ReadInSourceRegion, MorePages, Notify and its iteration (5).
-    expect(result.stateTransitions).toBe(17);
+    // Routing (Settings, Route, SingleRoute), SourceRegion, ReadInSourceRegion, MorePages, Notify and its
+    // iteration (RouteStart, FormatRoute, Enqueue).
+    expect(result.stateTransitions).toBe(10);
   });
 
   it("takes the partition from the notifier's own ARN, never from the event", async () => {
