@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DeployedSettings } from '../../contract/routes.js';
+import type { NotifierSettings } from '../../contract/formatter.js';
+import type { DeployedSettings, Route } from '../../contract/routes.js';
 import { fillJsonValues } from '../../infra/json-values.js';
 import {
   actionRoleName,
@@ -212,6 +213,96 @@ describe('the central notifier on the local runner', () => {
       'arn:aws-cn:states:cn-north-1:444455556666:stateMachine:notifier'
     );
     expect(roles.FetchHistory).toBe('arn:aws-cn:iam::111122223333:role/sfn-slack-org-read-cn-north-1');
+  });
+});
+
+describe('the central notifier reads tags with the source account read role (issue 15)', () => {
+  const route = (name: string, channel: string, over: Partial<Route>): Route => ({
+    name,
+    match: { stateMachineArns: [], stateMachineNamePrefixes: ['etl'], tags: {}, accounts: [], regions: [] },
+    statuses: ['FAILED'],
+    destination: { type: 'channel', channel },
+    template: 'detailed',
+    stop: false,
+    tagOverrides: false,
+    ...over,
+  });
+  const settings: DeployedSettings = {
+    environment: 'org',
+    destinationType: 'channel',
+    routes: [
+      route('data', 'C0DATA', {
+        match: {
+          stateMachineArns: [],
+          stateMachineNamePrefixes: ['etl'],
+          tags: { team: 'data' },
+          accounts: [],
+          regions: [],
+        },
+        stop: true,
+      }),
+      route('rest', 'C0REST', {}),
+    ],
+    allowedChannels: ['C0DATA', 'C0REST'],
+    readTags: true,
+    executionData: false,
+  };
+  const definition = substitute(
+    withSourceCredentials(fillJsonValues(file(), { Settings: settings }), 'org'),
+    {
+      FormatterFunctionArn: 'arn:aws:lambda:eu-west-1:444455556666:function:formatter',
+      QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/444455556666/notify.fifo',
+    }
+  );
+
+  it.each([
+    ['data', 'C0DATA'],
+    ['ml', 'C0REST'],
+  ])('routes an execution of a source account by its machine tag team=%s (to %s)', async (team, channel) => {
+    const calls: TaskInvocation[] = [];
+    const record = (answer: unknown) => async (task: TaskInvocation) => {
+      calls.push(task);
+      return answer;
+    };
+    const account = '111122223333';
+    const result = await runStateMachine(
+      definition,
+      {
+        'detail-type': 'Step Functions Execution Status Change',
+        source: 'aws.states',
+        account,
+        region: 'eu-west-1',
+        detail: {
+          executionArn: `arn:aws:states:eu-west-1:${account}:execution:etl:run-1`,
+          stateMachineArn: `arn:aws:states:eu-west-1:${account}:stateMachine:etl`,
+          name: 'run-1',
+          status: 'FAILED',
+        },
+      },
+      {
+        resources: {
+          'arn:aws:states:::aws-sdk:sfn:listTagsForResource': record({
+            Tags: [{ Key: 'team', Value: team }],
+          }),
+          'arn:aws:states:::aws-sdk:sfn:describeStateMachineForExecution': record({ Definition: '{}' }),
+          'arn:aws:states:::aws-sdk:sfn:getExecutionHistory': record({ Events: [] }),
+          'arn:aws:states:::lambda:invoke': record({
+            Payload: { kind: 'message', delivery: {}, messageGroupId: channel, deduplicationId: 'd' },
+          }),
+          'arn:aws:states:::sqs:sendMessage': record({ MessageId: 'm-1' }),
+        },
+        clock: new VirtualClock(),
+        stateMachineArn: 'arn:aws:states:eu-west-1:444455556666:stateMachine:notifier',
+      }
+    );
+    expect(result.status).toBe('SUCCEEDED');
+    const tags = calls.find((call) => call.stateName === 'Tags');
+    expect(tags?.arguments).toEqual({ ResourceArn: `arn:aws:states:eu-west-1:${account}:stateMachine:etl` });
+    expect(tags?.credentials?.roleArn).toBe(`arn:aws:iam::${account}:role/sfn-slack-org-read-eu-west-1`);
+    const formats = calls.filter((call) => call.stateName === 'FormatRoute');
+    expect(
+      formats.map((call) => (call.arguments as { Payload: { settings: NotifierSettings } }).Payload.settings)
+    ).toEqual([expect.objectContaining({ destination: { type: 'channel', channel } })]);
   });
 });
 
