@@ -41,7 +41,7 @@ export type Destination =
     };
 
 /**
- * The settings of one message: what the notifier's MatchRoutes state resolved for one destination
+ * The settings of one message: what the notifier's routing states resolved for one destination
  * (contract/routes.ts `RoutedDelivery`), passed to the formatter unchanged.
  */
 export interface NotifierSettings {
