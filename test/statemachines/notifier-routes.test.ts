@@ -128,7 +128,7 @@ interface Sent {
 
 async function notify(
   settings: DeployedSettings,
-  input: ReturnType<typeof event>,
+  input: ReturnType<typeof event> | Record<string, unknown>,
   options: { tags?: TagStore; clock?: Clock; listTags?: () => unknown } = {}
 ) {
   const sent: Sent[] = [];
