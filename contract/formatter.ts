@@ -179,4 +179,11 @@ export interface DeliveryMessage {
   readonly account?: string;
   /** The region the execution ran in (the event's, else the ARN's). @default - unknown */
   readonly region?: string;
+  /**
+   * The mention of this destination's "still running" banner (`runningLongerThan`): its route's mention (or the
+   * machine's `sfn-slack:mention` tag where the route allows overrides), set by the notifier on a RUNNING
+   * notification only. The delivery carries it into the check it schedules; without it the banner takes the
+   * environment's mention (the delivery's `MentionOnFailure`). @default - the environment's
+   */
+  readonly runningMention?: string;
 }

@@ -232,6 +232,39 @@ describe('every path through routing decides what contract/routes.ts decides, in
     expect(sentSome > 0).toBe(routes[0] !== elsewhere);
   });
 
+  it("gives each destination of a RUNNING notification its route's mention for the still-running banner", async () => {
+    const routes = [
+      route('a', { match: { stateMachineNamePrefixes: ['data-'] }, mention: '<@U0A>' }),
+      route('b', { match: { stateMachineNamePrefixes: ['data-'] }, mention: '<@U0B>', tagOverrides: true }),
+      route('c', { match: { stateMachineNamePrefixes: ['data-'] } }),
+    ];
+    const settings = settingsOf(routes, { checksRunning: true, readTags: true });
+    const tags = new Map([[machineArn('data-load'), { [TAG_KEYS.mention]: '<@U0OWNER>' }]]);
+    const running = await notify(settings, event('data-load', 'RUNNING'), { tags });
+    // The routes take FAILED and SUCCEEDED only: with runningLongerThan a RUNNING event still reaches each.
+    expect(
+      running.sent.map((s) => [s.group, (s.body as { runningMention?: string }).runningMention])
+    ).toEqual([
+      ['#a', '<@U0A>'],
+      ['#b', '<@U0OWNER>'],
+      ['#c', undefined],
+    ]);
+    // Only on RUNNING, and only with runningLongerThan.
+    const failed = await notify(settings, event('data-load', 'FAILED'), { tags });
+    expect(failed.sent.map((s) => (s.body as { runningMention?: string }).runningMention)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    const unchecked = await notify(
+      settingsOf(routes.map((r) => ({ ...r, statuses: ['RUNNING'] }))),
+      event('data-load', 'RUNNING'),
+      { tags }
+    );
+    expect(unchecked.sent).toHaveLength(3);
+    expect(unchecked.sent.every((s) => !('runningMention' in s.body))).toBe(true);
+  });
+
   it('sends a hand-made event (no status) to every route, up to stop, whichever path', async () => {
     const handMade = {
       ...event('other', 'FAILED'),
