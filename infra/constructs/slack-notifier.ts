@@ -600,7 +600,7 @@ export class SlackNotifier extends Construct {
         source: ['aws.states'],
         detailType: ['Step Functions Execution Status Change'],
         resources: events.Match.anythingButPrefix(notifierExecutionPrefix),
-        // The union of the routes (contract/routes.ts derivePattern); the notifier's MatchRoutes narrows it.
+        // The union of the routes (contract/routes.ts derivePattern); the notifier's routing states narrow it.
         detail: {
           ...derivePattern(routes, {
             partition: stack.partition,
