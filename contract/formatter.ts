@@ -122,6 +122,12 @@ export interface FormatterInput {
   /** Ask the formatter to read the whole history itself (after `States.DataLimitExceeded`). */
   readonly readHistory?: boolean;
   /**
+   * Ask only for the tags of the event's state machine (`event.detail.stateMachineArn`): a central notifier's
+   * execution of another region, which its SDK integrations cannot reach. The answer is `tags`; `settings` may
+   * then be left out.
+   */
+  readonly readTags?: boolean;
+  /**
    * The execution's state machine definition: the `Definition` member of the SDK integration's
    * `describeStateMachineForExecution` result (the ASL as a JSON string). Names what each Task state ran.
    * The notifier sends it only when it could be read and is at most 32,000 characters.
@@ -145,6 +151,11 @@ export type FormatterOutput =
       readonly messageGroupId: string;
       /** FIFO MessageDeduplicationId: SHA-256 hex of `executionArn|status|redriveCount`. */
       readonly deduplicationId: string;
+    }
+  | {
+      readonly kind: 'tags';
+      /** The state machine's tags in the SDK integration's shape (`Key`, `Value`), as the notifier's Tags state gets them. */
+      readonly Tags: readonly { readonly Key: string; readonly Value: string }[];
     };
 
 /** The body of one message on the FIFO queue, which the delivery state machine posts. */

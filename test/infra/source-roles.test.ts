@@ -19,6 +19,8 @@ import {
   SOURCE_REGION_STATE,
   sourceReadingStates,
   sourceRoleCredentials,
+  TAGS_IN_SOURCE_REGION_STATE,
+  TAGS_REGION_STATE,
   withSourceCredentials,
 } from '../../infra/source-roles.js';
 import { runStateMachine, substitute, type TaskInvocation, VirtualClock } from '../../local/asl/index.js';
@@ -51,13 +53,21 @@ describe('withSourceCredentials', () => {
     const original = JSON.parse(file()) as { States: Record<string, Record<string, unknown>> };
     for (const [name, state] of Object.entries(original.States)) {
       const { Credentials: _, ...rest } = states[name] ?? {};
-      // Every way into the reads goes to the region gate instead: one route, several, a mute not counted.
-      const gated = JSON.parse(JSON.stringify(state).replaceAll('"Describe"', `"${SOURCE_REGION_STATE}"`));
+      // Every way into the reads goes to the region gate instead: one route, several, a mute not counted; and
+      // every way into Tags to the tags' region gate.
+      const gated = JSON.parse(
+        JSON.stringify(state)
+          .replaceAll('"Next":"Describe"', `"Next":"${SOURCE_REGION_STATE}"`)
+          .replaceAll('"Default":"Describe"', `"Default":"${SOURCE_REGION_STATE}"`)
+          .replaceAll('"Next":"Tags"', `"Next":"${TAGS_REGION_STATE}"`)
+      );
       expect(rest, name).toEqual(gated);
     }
     expect(Object.keys(states).filter((name) => !(name in original.States))).toEqual([
       SOURCE_REGION_STATE,
       READ_IN_SOURCE_REGION_STATE,
+      TAGS_REGION_STATE,
+      TAGS_IN_SOURCE_REGION_STATE,
     ]);
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a definition placeholder, left for the construct to fill
     expect(central).toContain('${FormatterFunctionArn}');
@@ -256,54 +266,83 @@ describe('the central notifier reads tags with the source account read role (iss
   );
 
   it.each([
-    ['data', 'C0DATA'],
-    ['ml', 'C0REST'],
-  ])('routes an execution of a source account by its machine tag team=%s (to %s)', async (team, channel) => {
-    const calls: TaskInvocation[] = [];
-    const record = (answer: unknown) => async (task: TaskInvocation) => {
-      calls.push(task);
-      return answer;
-    };
-    const account = '111122223333';
-    const result = await runStateMachine(
-      definition,
-      {
-        'detail-type': 'Step Functions Execution Status Change',
-        source: 'aws.states',
-        account,
-        region: 'eu-west-1',
-        detail: {
-          executionArn: `arn:aws:states:eu-west-1:${account}:execution:etl:run-1`,
-          stateMachineArn: `arn:aws:states:eu-west-1:${account}:stateMachine:etl`,
-          name: 'run-1',
-          status: 'FAILED',
+    ['data', 'C0DATA', 'eu-west-1'],
+    ['ml', 'C0REST', 'eu-west-1'],
+    ['data', 'C0DATA', 'us-east-1'],
+    ['ml', 'C0REST', 'us-east-1'],
+  ])(
+    'routes an execution of a source account by its machine tag team=%s (to %s), run in %s',
+    async (team, channel, region) => {
+      const calls: TaskInvocation[] = [];
+      const tagList = [{ Key: 'team', Value: team }];
+      const record = (answer: (task: TaskInvocation) => unknown) => async (task: TaskInvocation) => {
+        calls.push(task);
+        return answer(task);
+      };
+      const account = '111122223333';
+      const machine = `arn:aws:states:${region}:${account}:stateMachine:etl`;
+      const result = await runStateMachine(
+        definition,
+        {
+          'detail-type': 'Step Functions Execution Status Change',
+          source: 'aws.states',
+          account,
+          region,
+          detail: {
+            executionArn: `arn:aws:states:${region}:${account}:execution:etl:run-1`,
+            stateMachineArn: machine,
+            name: 'run-1',
+            status: 'FAILED',
+          },
         },
-      },
-      {
-        resources: {
-          'arn:aws:states:::aws-sdk:sfn:listTagsForResource': record({
-            Tags: [{ Key: 'team', Value: team }],
-          }),
-          'arn:aws:states:::aws-sdk:sfn:describeStateMachineForExecution': record({ Definition: '{}' }),
-          'arn:aws:states:::aws-sdk:sfn:getExecutionHistory': record({ Events: [] }),
-          'arn:aws:states:::lambda:invoke': record({
-            Payload: { kind: 'message', delivery: {}, messageGroupId: channel, deduplicationId: 'd' },
-          }),
-          'arn:aws:states:::sqs:sendMessage': record({ MessageId: 'm-1' }),
-        },
-        clock: new VirtualClock(),
-        stateMachineArn: 'arn:aws:states:eu-west-1:444455556666:stateMachine:notifier',
+        {
+          resources: {
+            'arn:aws:states:::aws-sdk:sfn:listTagsForResource': record(() => ({ Tags: tagList })),
+            'arn:aws:states:::aws-sdk:sfn:describeStateMachineForExecution': record(() => ({
+              Definition: '{}',
+            })),
+            'arn:aws:states:::aws-sdk:sfn:getExecutionHistory': record(() => ({ Events: [] })),
+            // The formatter: the tags of a machine of another region (readTags), else a message.
+            'arn:aws:states:::lambda:invoke': record((task) =>
+              (task.arguments as { Payload: { readTags?: boolean } }).Payload.readTags
+                ? { Payload: { kind: 'tags', Tags: tagList } }
+                : {
+                    Payload: { kind: 'message', delivery: {}, messageGroupId: channel, deduplicationId: 'd' },
+                  }
+            ),
+            'arn:aws:states:::sqs:sendMessage': record(() => ({ MessageId: 'm-1' })),
+          },
+          clock: new VirtualClock(),
+          stateMachineArn: 'arn:aws:states:eu-west-1:444455556666:stateMachine:notifier',
+        }
+      );
+      expect(result.status).toBe('SUCCEEDED');
+      const role = `arn:aws:iam::${account}:role/sfn-slack-org-read-${region}`;
+      if (region === 'eu-west-1') {
+        // The notifier's own region: its Tags state, with the account's read role.
+        const tags = calls.find((call) => call.stateName === 'Tags');
+        expect(tags?.arguments).toEqual({ ResourceArn: machine });
+        expect(tags?.credentials?.roleArn).toBe(role);
+        expect(calls.some((call) => call.stateName === TAGS_IN_SOURCE_REGION_STATE)).toBe(false);
+      } else {
+        // Another region: no SDK call there; the formatter reads the tags (with the same role, in that region).
+        expect(calls.some((call) => call.stateName === 'Tags')).toBe(false);
+        const asked = calls.find((call) => call.stateName === TAGS_IN_SOURCE_REGION_STATE);
+        expect(asked).toBeDefined();
+        const { Payload: payload } = (asked as TaskInvocation).arguments as {
+          Payload: { readTags: boolean; event: Record<string, unknown> };
+        };
+        expect(payload.readTags).toBe(true);
+        expect(payload.event).toMatchObject({ account, region, detail: { stateMachineArn: machine } });
       }
-    );
-    expect(result.status).toBe('SUCCEEDED');
-    const tags = calls.find((call) => call.stateName === 'Tags');
-    expect(tags?.arguments).toEqual({ ResourceArn: `arn:aws:states:eu-west-1:${account}:stateMachine:etl` });
-    expect(tags?.credentials?.roleArn).toBe(`arn:aws:iam::${account}:role/sfn-slack-org-read-eu-west-1`);
-    const formats = calls.filter((call) => call.stateName === 'FormatRoute');
-    expect(
-      formats.map((call) => (call.arguments as { Payload: { settings: NotifierSettings } }).Payload.settings)
-    ).toEqual([expect.objectContaining({ destination: { type: 'channel', channel } })]);
-  });
+      const formats = calls.filter((call) => call.stateName === 'FormatRoute');
+      expect(
+        formats.map(
+          (call) => (call.arguments as { Payload: { settings: NotifierSettings } }).Payload.settings
+        )
+      ).toEqual([expect.objectContaining({ destination: { type: 'channel', channel } })]);
+    }
+  );
 });
 
 describe('the action role for the actions machine', () => {
