@@ -326,8 +326,8 @@ read with its own account's read role (${b.wrongRoleReads} reads with another ro
 The ${b.readBySdkStates} executions of the notifier's region (${b.notifierRegion}) were read by its SDK states (Describe, then one history
 page); Step Functions' SDK integrations cannot call another region, so the ${b.readByFormatter} others went straight to the formatter,
 which assumed the same role (a local STS endpoint) and read the history in the execution's region. The notifier took
-${b.meanNotifierTransitions.toFixed(2)} transitions a notification on average (6 in its region: the region check, Describe, FetchHistory,
-Format, Route, Enqueue; 5 elsewhere: the region check and the formatter's read replace Describe and FetchHistory). The local runner ran the
+${b.meanNotifierTransitions.toFixed(2)} transitions a notification on average (one route: 11 in its region, the single account's 10 and the
+region check; 10 elsewhere: ReadInSourceRegion and the formatter's read replace Describe and FetchHistory). The local runner ran the
 ${b.notifications} notifier executions in ${b.wallNotifySeconds.toFixed(1)} s here; Slack's one post a second per channel drained them in
 ${b.simulatedDrainSeconds.toFixed(0)} s of simulated time.
 
@@ -343,7 +343,7 @@ On AWS (default quotas, ../shared/reference/aws-facts.md §3.3 and the Step Func
 So the central notifier ingests about ${c.centralPerSecond.large} notifications a second before the central account's StartExecution
 quota throttles EventBridge (which retries, then the event dead-letter queue takes the event); each source account's
 own history quota is untouched by the others; a channel drains one message a second whatever the source. The
-transitions (5 or 6 a notification) also count against the central account's state-transition quota, which AWS
+transitions (10 or 11 a notification) also count against the central account's state-transition quota, which AWS
 lowers for new accounts.
 
 Cost per 1,000 notifications (\`bench/cost.ts\` prices): usage ${money(o.cost.usagePerThousand)} in one account; central adds the forward to the

@@ -27,8 +27,11 @@ export const limits = {
   heap25kMb: 64,
   /** 200 KB, counted as 200,000 bytes (the stricter reading). */
   bundleBytes: 200_000,
-  /** Routing in named steps (docs/infra.md "State transitions and cost"): 8 to route, 9 to read and send. */
-  notifierTransitions: 17,
+  /**
+   * One route without tags (docs/infra.md "State transitions and cost"): 3 to route (Settings, Route,
+   * SingleRoute), 7 to read and send.
+   */
+  notifierTransitions: 10,
 } as const;
 
 export function checkTargets(f: TargetFigures): TargetCheck[] {

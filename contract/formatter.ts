@@ -41,7 +41,7 @@ export type Destination =
     };
 
 /**
- * The settings of one message: what the notifier's MatchRoutes state resolved for one destination
+ * The settings of one message: what the notifier's routing states resolved for one destination
  * (contract/routes.ts `RoutedDelivery`), passed to the formatter unchanged.
  */
 export interface NotifierSettings {
@@ -122,6 +122,12 @@ export interface FormatterInput {
   /** Ask the formatter to read the whole history itself (after `States.DataLimitExceeded`). */
   readonly readHistory?: boolean;
   /**
+   * Ask only for the tags of the event's state machine (`event.detail.stateMachineArn`): a central notifier's
+   * execution of another region, which its SDK integrations cannot reach. The answer is `tags`; `settings` may
+   * then be left out.
+   */
+  readonly readTags?: boolean;
+  /**
    * The execution's state machine definition: the `Definition` member of the SDK integration's
    * `describeStateMachineForExecution` result (the ASL as a JSON string). Names what each Task state ran.
    * The notifier sends it only when it could be read and is at most 32,000 characters.
@@ -145,6 +151,11 @@ export type FormatterOutput =
       readonly messageGroupId: string;
       /** FIFO MessageDeduplicationId: SHA-256 hex of `executionArn|status|redriveCount`. */
       readonly deduplicationId: string;
+    }
+  | {
+      readonly kind: 'tags';
+      /** The state machine's tags in the SDK integration's shape (`Key`, `Value`), as the notifier's Tags state gets them. */
+      readonly Tags: readonly { readonly Key: string; readonly Value: string }[];
     };
 
 /** The body of one message on the FIFO queue, which the delivery state machine posts. */
@@ -179,4 +190,11 @@ export interface DeliveryMessage {
   readonly account?: string;
   /** The region the execution ran in (the event's, else the ARN's). @default - unknown */
   readonly region?: string;
+  /**
+   * The mention of this destination's "still running" banner (`runningLongerThan`): its route's mention (or the
+   * machine's `sfn-slack:mention` tag where the route allows overrides), set by the notifier on a RUNNING
+   * notification only. The delivery carries it into the check it schedules; without it the banner takes the
+   * environment's mention (the delivery's `MentionOnFailure`). @default - the environment's
+   */
+  readonly runningMention?: string;
 }

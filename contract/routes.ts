@@ -1,6 +1,6 @@
 /**
  * Routes: which executions go where. The same rules run in three places and must agree: the notifier state
- * machine (its MatchRoutes state, in JSONata), the local runner and `sfn-slack routes` (this module), and the
+ * machine (its Route, SingleRoute, TagRules, OpenRoutes and Destinations states, in JSONata), the local runner and `sfn-slack routes` (this module), and the
  * EventBridge rule (derived from the union of the routes below). Pure functions, no dependencies.
  */
 import { type ExecutionStatus, FAILING_STATUSES } from './statuses.js';
@@ -96,7 +96,7 @@ export interface RouteVerdict {
 
 /**
  * A matched route with what it resolved to (the channel and mention after tag overrides): exactly the settings
- * the formatter gets (contract/formatter.ts `NotifierSettings`), built by the notifier's MatchRoutes state.
+ * the formatter gets (contract/formatter.ts `NotifierSettings`), built by the notifier's routing states ($targets, $deliveries).
  */
 export interface RoutedDelivery {
   readonly environment: string;

@@ -482,6 +482,11 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
       sources
     );
   }
+  if (sources !== undefined && raw.mute === true) {
+    throw new ConfigError(
+      `${where} sets both sources and mute; mute in a central environment is not supported yet (the source accounts' read role may read tags but not write the sfn-slack:muted count, and sfn-slack mute tags the machine in its own account): remove mute (tag routes and sfn-slack:channel/mention overrides still work)`
+    );
+  }
   if (sources !== undefined && actions !== undefined) {
     throw new ConfigError(
       `${where} sets both sources and actions; Slack actions in a central environment are not supported yet: remove actions (or sources)`

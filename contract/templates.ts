@@ -7,10 +7,19 @@ export const DEFAULT_TEMPLATE: BuiltInTemplate = 'detailed';
 
 /**
  * A custom template as a route names it: a path to a `.jsonata` file, relative to cdk.json. At synth it is
- * compiled (errors fail the synth) and bundled with the formatter under `templates/custom/<id>.jsonata`; the
+ * compiled (errors fail the synth) and shipped in the formatter's layer as `custom/<id>.jsonata`; the
  * deployed settings carry `custom/<id>` so the formatter reads the bundled copy, never a path of the build host.
  */
 export const CUSTOM_TEMPLATE_PREFIX = 'custom/';
+
+/**
+ * The formatter's environment variable naming a folder it reads templates from before its own: the stack points
+ * it at the custom templates' layer (a layer's files are under `/opt` on Lambda), so `custom/<id>` resolves to
+ * `/opt/custom/<id>.jsonata` whether the formatter was bundled at synth or is the package's prebuilt one.
+ */
+export const TEMPLATES_DIR_ENV = 'SFN_SLACK_TEMPLATES_DIR';
+/** Where Lambda mounts a layer's files. */
+export const LAYER_DIR = '/opt';
 
 export function isBuiltInTemplate(name: string): name is BuiltInTemplate {
   return (BUILT_IN_TEMPLATES as readonly string[]).includes(name);

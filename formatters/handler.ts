@@ -85,6 +85,25 @@ export async function readHistoryFolded(
   return partial;
 }
 
+/**
+ * The tags of the event's state machine, in the SDK integration's shape: what a central notifier's Tags state
+ * would have read, for an execution of another region (its SDK integrations cannot call there). Read in the
+ * execution's account and region with its read role, as a history is; an error reaches the notifier, whose
+ * Catch treats the tags as unreadable.
+ */
+export async function readMachineTags(
+  event: StatusChangeEvent,
+  sfnClient?: SFNClient
+): Promise<Array<{ Key: string; Value: string }>> {
+  const resourceArn = event.detail.stateMachineArn;
+  if (typeof resourceArn !== 'string')
+    throw new TypeError('formatter input has no event.detail.stateMachineArn');
+  const client = sfnClient ?? (await sourceSfnClient(event)) ?? (await defaultSfnClient());
+  const { ListTagsForResourceCommand } = await loadSfnSdk();
+  const answer = await client.send(new ListTagsForResourceCommand({ resourceArn }));
+  return (answer.tags ?? []).map((tag) => ({ Key: tag.key ?? '', Value: tag.value ?? '' }));
+}
+
 /** SHA-256 hex of `executionArn|status|redriveCount`: the FIFO deduplication id. */
 export function deduplicationId(executionArn: string, status: string, redriveCount: number): string {
   return createHash('sha256').update(`${executionArn}|${status}|${redriveCount}`).digest('hex');
@@ -149,6 +168,7 @@ export function createHandler(options: HandlerOptions = {}): FormatterHandler {
   const logger = options.logger ?? defaultLogger;
   return async (input) => {
     const event = validate(input);
+    if (input.readTags) return { kind: 'tags', Tags: await readMachineTags(event, options.sfnClient) };
     const executionArn = event.detail.executionArn;
     const settings: Partial<NotifierSettings> = input.settings ?? {};
     logger.appendKeys({ executionArn, status: event.detail.status });

@@ -100,6 +100,10 @@ export function sourceReadingStates(definition: string): string[] {
 export const SOURCE_REGION_STATE = 'SourceRegion';
 /** The state that sends an execution of another region to the formatter, which reads its history there. */
 export const READ_IN_SOURCE_REGION_STATE = 'ReadInSourceRegion';
+/** The Choice in front of a central notifier's Tags state: tags of another region are read by the formatter. */
+export const TAGS_REGION_STATE = 'TagsRegion';
+/** The state that asks the formatter for the tags of a machine of another region. */
+export const TAGS_IN_SOURCE_REGION_STATE = 'TagsInSourceRegion';
 
 type States = Record<string, Record<string, unknown>>;
 
@@ -128,13 +132,17 @@ export function withSourceCredentials(
     const state = machine.States[name] as Record<string, unknown>;
     machine.States[name] = insertAfter(state, 'Resource', 'Credentials', credentials);
   }
-  if (kind === 'read') gateBySourceRegion(machine, states);
+  if (kind === 'read') {
+    gateBySourceRegion(machine, states);
+    if (machine.States.Tags) gateTagsBySourceRegion(machine);
+  }
   return `${JSON.stringify(machine, null, 2)}\n`;
 }
 
 /** Adds the SourceRegion Choice and the ReadInSourceRegion Pass in front of the reading states. */
 function gateBySourceRegion(machine: { StartAt: string; States: States }, reading: readonly string[]): void {
-  // The routed notifier reads the history after routing (Triage → Describe); an older layout starts reading.
+  // The routed notifier reads the history after routing (Triage or SingleRoute → Describe); an older layout
+  // starts reading.
   const gateAt = machine.States.Triage ? 'Triage' : undefined;
   const first = gateAt ? (machine.States[gateAt]?.Default as string | undefined) : machine.StartAt;
   const start = first === undefined ? undefined : machine.States[first];
@@ -161,7 +169,7 @@ function gateBySourceRegion(machine: { StartAt: string; States: States }, readin
         "Central environment: Step Functions' SDK integrations call only the notifier's own region. An execution of this region is read by the SDK states with its account's read role; one of another region goes to the formatter, which reads its history there with the same role.",
       Choices: [
         {
-          Condition: `{% $states.context.Execution.Input.region = $split($states.context.StateMachine.Id, ':')[3] %}`,
+          Condition: OWN_REGION,
           Next: first,
         },
       ],
@@ -176,12 +184,74 @@ function gateBySourceRegion(machine: { StartAt: string; States: States }, readin
     },
   };
   if (gateAt) {
-    (machine.States[gateAt] as Record<string, unknown>).Default = SOURCE_REGION_STATE;
+    // Every way into the reads (one route or several, or a mute that could not be counted) passes the gate.
+    for (const state of Object.values(machine.States)) redirect(state, first, SOURCE_REGION_STATE);
     machine.States = { ...machine.States, ...gate };
     return;
   }
   machine.States = { ...gate, ...machine.States };
   machine.StartAt = SOURCE_REGION_STATE;
+}
+
+/** The Condition of a central notifier's region gates: the execution ran in the notifier's own region. */
+const OWN_REGION = `{% $states.context.Execution.Input.region = $split($states.context.StateMachine.Id, ':')[3] %}`;
+
+/**
+ * Puts the TagsRegion Choice in front of the Tags state: a machine of the notifier's region is read by Tags as
+ * in a single account (with the read role); one of another region by the formatter (`readTags`, with the same
+ * role, in that region), whose answer carries the SDK shape, so the same assignments and catchers apply.
+ */
+function gateTagsBySourceRegion(machine: { States: States }): void {
+  const tags = machine.States.Tags as Record<string, unknown>;
+  const formatter = Object.values(machine.States).find(
+    (state) => state.Resource === 'arn:aws:states:::lambda:invoke'
+  );
+  if (!formatter)
+    throw new Error('the notifier must call the formatter (lambda:invoke) to read tags elsewhere');
+  for (const name of [TAGS_REGION_STATE, TAGS_IN_SOURCE_REGION_STATE]) {
+    if (machine.States[name]) throw new Error(`the notifier already has a state named ${name}`);
+  }
+  for (const state of Object.values(machine.States)) redirect(state, 'Tags', TAGS_REGION_STATE);
+  const assign = JSON.parse(
+    JSON.stringify(tags.Assign ?? {}).replaceAll('$states.result.', '$states.result.Payload.')
+  ) as Record<string, unknown>;
+  machine.States = {
+    ...machine.States,
+    [TAGS_REGION_STATE]: {
+      Type: 'Choice',
+      Comment:
+        "Central environment: the SDK integrations call only the notifier's own region. A machine of this region: Tags reads its tags with the account's read role; one of another region: the formatter reads them there with the same role.",
+      Choices: [{ Condition: OWN_REGION, Next: 'Tags' }],
+      Default: TAGS_IN_SOURCE_REGION_STATE,
+    },
+    [TAGS_IN_SOURCE_REGION_STATE]: {
+      Type: 'Task',
+      Comment:
+        "The machine's tags, read by the formatter in the execution's region (formatters/handler.ts readMachineTags), with the assignments and catchers of Tags.",
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Arguments: {
+        FunctionName: (formatter.Arguments as { FunctionName: unknown }).FunctionName,
+        Payload: "{% { 'readTags': true, 'event': $event } %}",
+      },
+      TimeoutSeconds: formatter.TimeoutSeconds,
+      Assign: assign,
+      Output: {},
+      Retry: formatter.Retry,
+      Catch: tags.Catch,
+      Next: tags.Next,
+    },
+  };
+}
+
+/** Points a state's transitions (Next, Default, its Choice rules' and catchers' Next) at `to` instead of `from`. */
+function redirect(state: Record<string, unknown>, from: string, to: string): void {
+  if (state.Next === from) state.Next = to;
+  if (state.Default === from) state.Default = to;
+  for (const key of ['Choices', 'Catch']) {
+    for (const rule of (state[key] ?? []) as Array<{ Next?: string }>) {
+      if (rule.Next === from) rule.Next = to;
+    }
+  }
 }
 
 /** A copy of `object` with `key` placed right after `after`, so the console shows it next to the Resource. */

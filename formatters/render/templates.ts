@@ -7,7 +7,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import jsonata from 'jsonata';
 
-import { BUILT_IN_TEMPLATES, CUSTOM_TEMPLATE_PREFIX, DEFAULT_TEMPLATE } from '../../contract/templates.js';
+import {
+  BUILT_IN_TEMPLATES,
+  CUSTOM_TEMPLATE_PREFIX,
+  DEFAULT_TEMPLATE,
+  TEMPLATES_DIR_ENV,
+} from '../../contract/templates.js';
 
 export { BUILT_IN_TEMPLATES, DEFAULT_TEMPLATE };
 
@@ -27,12 +32,12 @@ const cache = new Map<string, Expression>();
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /**
- * Where built-in templates may be: `SFN_SLACK_TEMPLATES_DIR`, the source tree (`formatters/templates`), or a
+ * Where built-in and custom templates may be: `SFN_SLACK_TEMPLATES_DIR` (the custom templates' layer), the source tree (`formatters/templates`), or a
  * `templates/` folder next to a bundled handler.
  */
 function builtInDirs(): string[] {
   const dirs = [path.resolve(here, '../templates'), path.resolve(here, 'templates')];
-  const fromEnv = process.env.SFN_SLACK_TEMPLATES_DIR;
+  const fromEnv = process.env[TEMPLATES_DIR_ENV];
   return fromEnv ? [fromEnv, ...dirs] : dirs;
 }
 

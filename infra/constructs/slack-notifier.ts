@@ -20,7 +20,8 @@
  *
  * The state machines are defined in files, so they get no automatic grants: every permission below is explicit.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ArnFormat, Aws, Duration, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -50,7 +51,12 @@ import {
   TAG_KEYS,
 } from '../../contract/routes.js';
 import { DEFAULT_STATUSES, type ExecutionStatus } from '../../contract/statuses.js';
-import { DEFAULT_TEMPLATE } from '../../contract/templates.js';
+import {
+  CUSTOM_TEMPLATE_PREFIX,
+  DEFAULT_TEMPLATE,
+  LAYER_DIR,
+  TEMPLATES_DIR_ENV,
+} from '../../contract/templates.js';
 import { ENV_NAME } from '../config.js';
 import { jsonStringSubstitution } from '../json-string-substitution.js';
 import { fillJsonValues } from '../json-values.js';
@@ -145,7 +151,8 @@ export interface SlackNotifierProps {
   readonly mute?: boolean;
   /**
    * Custom templates the routes name as `custom/<id>`: id → path of the `.jsonata` file. Each is compiled at
-   * synth (a syntax error fails the synth) and bundled with the formatter.
+   * synth (a syntax error fails the synth) and shipped in a layer of the formatter (so the package's prebuilt
+   * formatter, and `formatterCode`, get them too).
    * @default - none
    */
   readonly customTemplates?: Readonly<Record<string, string>>;
@@ -450,13 +457,21 @@ export class SlackNotifier extends Construct {
       // The JSONata templates are read from files at run time: ship them next to the bundle.
       afterBundling: (inputDir, outputDir) => [
         `if [ -d "${inputDir}/formatters/templates" ]; then cp -R "${inputDir}/formatters/templates" "${outputDir}/templates"; fi`,
-        // Custom templates (compiled above): the settings name them custom/<id>.
-        ...Object.entries(customTemplates).flatMap(([id, file]) => [
-          `mkdir -p "${outputDir}/templates/custom"`,
-          `cp "${path.resolve(file)}" "${outputDir}/templates/custom/${id}.jsonata"`,
-        ]),
       ],
     });
+    // Custom templates (compiled above) ride in a layer, not in the bundle: the package's prebuilt formatter (and
+    // any formatterCode) gets them too. The settings name them custom/<id>.
+    if (Object.keys(customTemplates).length > 0) {
+      this.formatter.addLayers(
+        new lambda.LayerVersion(this, 'CustomTemplates', {
+          description: `sfn-slack-notifier (${env}): the custom message templates the routes name`,
+          code: lambda.Code.fromAsset(stageCustomTemplates(customTemplates)),
+          compatibleRuntimes: [formatterProps.runtime],
+          compatibleArchitectures: [formatterProps.architecture],
+        })
+      );
+      this.formatter.addEnvironment(TEMPLATES_DIR_ENV, LAYER_DIR);
+    }
     const central = props.central;
     if (!central) {
       // readHistory: after States.DataLimitExceeded the formatter reads the history itself.
@@ -586,7 +601,7 @@ export class SlackNotifier extends Construct {
         source: ['aws.states'],
         detailType: ['Step Functions Execution Status Change'],
         resources: events.Match.anythingButPrefix(notifierExecutionPrefix),
-        // The union of the routes (contract/routes.ts derivePattern); the notifier's MatchRoutes narrows it.
+        // The union of the routes (contract/routes.ts derivePattern); the notifier's routing states narrow it.
         detail: {
           ...derivePattern(routes, {
             partition: stack.partition,
@@ -1124,6 +1139,20 @@ function shorthandRoute(props: SlackNotifierProps): Route {
     stop: false,
     tagOverrides: false,
   };
+}
+
+/**
+ * A folder holding `custom/<id>.jsonata` for each custom template: the custom templates layer's content (Lambda
+ * mounts it under /opt). CDK copies it into the cloud assembly, so a temporary folder is enough.
+ */
+function stageCustomTemplates(templates: Readonly<Record<string, string>>): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'sfn-slack-templates-'));
+  const folder = path.join(root, CUSTOM_TEMPLATE_PREFIX);
+  mkdirSync(folder, { recursive: true });
+  for (const [id, file] of Object.entries(templates)) {
+    writeFileSync(path.join(folder, `${id}.jsonata`), readFileSync(path.resolve(file), 'utf8'));
+  }
+  return root;
 }
 
 /** A custom template must compile at synth: a typo fails `cdk synth`, not every notification. */

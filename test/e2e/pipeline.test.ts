@@ -3,6 +3,7 @@
  * queue → local Pipe → statemachines/deliver.asl.json → HTTP → local Slack server.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { limits } from '../../bench/targets.js';
 import { validateBlocks } from '../../local/slack-server/index.js';
 import { unavailableHistorySource } from '../../local/stand-ins/history.js';
 import { allText, examples, type Harness, harness, historiesOf, renamed } from './helpers.js';
@@ -22,6 +23,22 @@ describe('one execution, one message', () => {
     const { notifier, delivery } = await h.pipeline.run(example.event);
     // Assess
     expect(notifier.status).toBe('SUCCEEDED');
+    // One route, one page: the bench's transition target, counted from the states this run entered.
+    const entered = notifier.events.filter((e) => e.type.endsWith('StateEntered')).map((e) => e.stateName);
+    expect(entered).toEqual([
+      'Settings',
+      'Route',
+      'SingleRoute',
+      'Describe',
+      'FetchHistory',
+      'MorePages',
+      'Notify',
+      'RouteStart',
+      'FormatRoute',
+      'Enqueue',
+    ]);
+    expect(notifier.stateTransitions).toBe(entered.length);
+    expect(notifier.stateTransitions).toBeLessThanOrEqual(limits.notifierTransitions);
     expect(delivery).toEqual({ delivered: 1, failed: 0 });
     const messages = h.slack.messages();
     expect(messages).toHaveLength(1);

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot } from './helpers.js';
+import { cdkJsonContext, repoRoot } from './helpers.js';
 
 const formatterEntry = path.join(repoRoot, 'formatters', 'handler.ts');
 const hasFormatter = existsSync(formatterEntry);
@@ -96,7 +96,18 @@ describe.skipIf(!hasFormatter)(
           : [];
         expect(templates.sort(), env).toEqual([`SfnSlackNotifier-${env}.template.json`, ...central]);
         // The formatter asset is a real esbuild bundle (ESM), with the templates next to it.
-        const assets = readdirSync(outdirOf(env)).filter((name) => name.startsWith('asset.'));
+        const all = readdirSync(outdirOf(env)).filter((name) => name.startsWith('asset.'));
+        // A custom template rides in its own layer asset (custom/<id>.jsonata), not in the bundle.
+        const layers = all.filter((asset) => !existsSync(path.join(outdirOf(env), asset, 'index.mjs')));
+        for (const layer of layers) {
+          expect(readdirSync(path.join(outdirOf(env), layer)), env).toEqual(['custom']);
+        }
+        const customRoutes = (
+          (cdkJsonContext().environments as Record<string, { routes?: Array<{ template?: string }> }>)[env]
+            ?.routes ?? []
+        ).filter((r) => r.template?.endsWith('.jsonata'));
+        expect(layers.length, env).toBe(customRoutes.length > 0 ? 1 : 0);
+        const assets = all.filter((asset) => !layers.includes(asset));
         expect(assets.length, env).toBeGreaterThan(0);
         for (const asset of assets) {
           const files = readdirSync(path.join(outdirOf(env), asset));

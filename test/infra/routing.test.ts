@@ -1,5 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { App } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it, vi } from 'vitest';
 import type { Route } from '../../contract/routes.js';
+import { LAYER_DIR, TEMPLATES_DIR_ENV } from '../../contract/templates.js';
+import { compileTemplate } from '../../formatters/render/templates.js';
 import { machineArn, route } from '../fixtures/routes.js';
 import { grants, logicalId, statementsOfRole, synthNotifier } from './helpers.js';
 
@@ -98,6 +104,48 @@ describe('custom templates', () => {
     ).toThrow(
       /^SlackNotifier: custom template test\/fixtures\/infra\/broken\.jsonata \(custom\/broken\) does not compile: .* at position \d+$/
     );
+  });
+
+  it('ride in a layer the formatter reads, so the prebuilt formatter of the installed package has them too', () => {
+    // formatterCode is prebuilt code, as the package's formatter is: no bundling step could copy a template in.
+    const synth = synthNotifier({
+      destination: { type: 'channel', channel: '#ops' },
+      routes: [route('x', { match: { stateMachineNamePrefixes: ['etl-'] }, template: 'custom/layered' })],
+      customTemplates: { layered: 'examples/templates/quiet.jsonata' },
+    });
+    const layers = synth.template.findResources('AWS::Lambda::LayerVersion');
+    expect(Object.keys(layers)).toHaveLength(1);
+    const [layerId, layer] = Object.entries(layers)[0] as [string, { Properties: Record<string, unknown> }];
+    expect(layer.Properties).toMatchObject({
+      CompatibleRuntimes: ['nodejs24.x'],
+      CompatibleArchitectures: ['arm64'],
+    });
+    synth.template.hasResourceProperties('AWS::Lambda::Function', {
+      Layers: [{ Ref: layerId }],
+      Environment: { Variables: Match.objectLike({ [TEMPLATES_DIR_ENV]: LAYER_DIR }) },
+    });
+    // The layer's asset holds custom/<id>.jsonata, where the formatter looks for the name the settings carry.
+    const key = (layer.Properties.Content as { S3Key: string }).S3Key;
+    const assembly = (synth.stack.node.root as App).synth();
+    const staged = path.join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`);
+    expect(existsSync(path.join(staged, 'custom', 'layered.jsonata'))).toBe(true);
+    expect(readFileSync(path.join(staged, 'custom', 'layered.jsonata'), 'utf8')).toBe(
+      readFileSync('examples/templates/quiet.jsonata', 'utf8')
+    );
+    vi.stubEnv(TEMPLATES_DIR_ENV, staged);
+    try {
+      expect(typeof compileTemplate('custom/layered').evaluate).toBe('function');
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('add no layer when no route names one', () => {
+    const synth = synthNotifier({
+      destination: { type: 'channel', channel: '#ops' },
+      stateMachineNamePrefixes: ['etl-'],
+    });
+    synth.template.resourceCountIs('AWS::Lambda::LayerVersion', 0);
   });
 
   it('that read the execution data make the notifier pass it', () => {

@@ -49,6 +49,28 @@ describe('sources', () => {
     );
   });
 
+  it('refuses mute in a central environment (the read role cannot write the count), in one line', () => {
+    const message = errorOf({ ...central, mute: true });
+    expect(message).toMatch(/sets both sources and mute; .*remove mute/);
+    expect(message).not.toContain('\n');
+  });
+
+  it('accepts tag routes and tag overrides in a central environment: tags are read with the source read role', () => {
+    const { stateMachineNamePrefixes: _, ...rest } = central;
+    const config = parseEnvironment('org', {
+      ...rest,
+      routes: [
+        {
+          name: 'data',
+          match: { stateMachineNamePrefixes: ['etl-'], tags: { team: 'data' } },
+          tagOverrides: true,
+        },
+      ],
+    });
+    expect(config.readTags).toBe(true);
+    expect(config.sources?.accounts).toEqual(['111122223333']);
+  });
+
   it('a single-account environment has no sources', () => {
     const { sources: _, ...single } = central;
     expect(parseEnvironment('dev', single).sources).toBeUndefined();

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DeployedSettings } from '../../contract/routes.js';
+import type { NotifierSettings } from '../../contract/formatter.js';
+import type { DeployedSettings, Route } from '../../contract/routes.js';
 import { fillJsonValues } from '../../infra/json-values.js';
 import {
   actionRoleName,
@@ -18,6 +19,8 @@ import {
   SOURCE_REGION_STATE,
   sourceReadingStates,
   sourceRoleCredentials,
+  TAGS_IN_SOURCE_REGION_STATE,
+  TAGS_REGION_STATE,
   withSourceCredentials,
 } from '../../infra/source-roles.js';
 import { runStateMachine, substitute, type TaskInvocation, VirtualClock } from '../../local/asl/index.js';
@@ -36,8 +39,8 @@ describe('withSourceCredentials', () => {
 
   it('gives Credentials to every state that calls Step Functions about the execution, and to no other', () => {
     const reading = sourceReadingStates(file());
-    // The tag states too: in a central environment they run with the source role (which has no tag
-    // permission, so routes see unreadable tags and mute does not apply; docs/infra.md "Tags").
+    // The tag states too: in a central environment they run with the source account's read role, which may
+    // list tags (infra/constructs/source-access.ts), so routes read the tags of an execution of this region.
     expect(reading).toEqual(['Tags', 'CountHeld', 'RecheckMute', 'ResetHeld', 'Describe', 'FetchHistory']);
     for (const [name, state] of Object.entries(states)) {
       expect(state.Credentials, name).toEqual(
@@ -50,13 +53,21 @@ describe('withSourceCredentials', () => {
     const original = JSON.parse(file()) as { States: Record<string, Record<string, unknown>> };
     for (const [name, state] of Object.entries(original.States)) {
       const { Credentials: _, ...rest } = states[name] ?? {};
-      // Routing then goes to the region gate instead of straight to the reads.
-      if (name === 'Triage') expect(rest, name).toEqual({ ...state, Default: SOURCE_REGION_STATE });
-      else expect(rest, name).toEqual(state);
+      // Every way into the reads goes to the region gate instead: one route, several, a mute not counted; and
+      // every way into Tags to the tags' region gate.
+      const gated = JSON.parse(
+        JSON.stringify(state)
+          .replaceAll('"Next":"Describe"', `"Next":"${SOURCE_REGION_STATE}"`)
+          .replaceAll('"Default":"Describe"', `"Default":"${SOURCE_REGION_STATE}"`)
+          .replaceAll('"Next":"Tags"', `"Next":"${TAGS_REGION_STATE}"`)
+      );
+      expect(rest, name).toEqual(gated);
     }
     expect(Object.keys(states).filter((name) => !(name in original.States))).toEqual([
       SOURCE_REGION_STATE,
       READ_IN_SOURCE_REGION_STATE,
+      TAGS_REGION_STATE,
+      TAGS_IN_SOURCE_REGION_STATE,
     ]);
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a definition placeholder, left for the construct to fill
     expect(central).toContain('${FormatterFunctionArn}');
@@ -66,6 +77,13 @@ describe('withSourceCredentials', () => {
     const machine = JSON.parse(central) as { StartAt: string };
     expect(machine.StartAt).toBe('Settings');
     expect(states.Triage?.Default).toBe(SOURCE_REGION_STATE);
+    expect((states.SingleRoute as { Choices: Array<{ Next: string }> }).Choices[0]?.Next).toBe(
+      SOURCE_REGION_STATE
+    );
+    expect((states.CountHeld as { Catch: Array<{ Next: string }> }).Catch[0]?.Next).toBe(SOURCE_REGION_STATE);
+    expect(JSON.stringify(Object.entries(states).filter(([n]) => n !== SOURCE_REGION_STATE))).not.toContain(
+      '"Next":"Describe"'
+    );
     const gate = states[SOURCE_REGION_STATE] as { Choices: Array<{ Next: string }>; Default: string };
     expect(gate.Choices.map((c) => c.Next)).toEqual(['Describe']);
     expect(gate.Default).toBe(READ_IN_SOURCE_REGION_STATE);
@@ -194,8 +212,9 @@ describe('the central notifier on the local runner', () => {
     expect(payload.readHistory).toBe(true);
     expect(payload.pages).toBeUndefined();
     expect((payload.event as { region: string }).region).toBe('us-east-1');
-    // Routing (8), SourceRegion, ReadInSourceRegion, MorePages, Notify and its iteration (5).
-    expect(result.stateTransitions).toBe(17);
+    // Routing (Settings, Route, SingleRoute), SourceRegion, ReadInSourceRegion, MorePages, Notify and its
+    // iteration (RouteStart, FormatRoute, Enqueue).
+    expect(result.stateTransitions).toBe(10);
   });
 
   it("takes the partition from the notifier's own ARN, never from the event", async () => {
@@ -205,6 +224,125 @@ describe('the central notifier on the local runner', () => {
     );
     expect(roles.FetchHistory).toBe('arn:aws-cn:iam::111122223333:role/sfn-slack-org-read-cn-north-1');
   });
+});
+
+describe('the central notifier reads tags with the source account read role (issue 15)', () => {
+  const route = (name: string, channel: string, over: Partial<Route>): Route => ({
+    name,
+    match: { stateMachineArns: [], stateMachineNamePrefixes: ['etl'], tags: {}, accounts: [], regions: [] },
+    statuses: ['FAILED'],
+    destination: { type: 'channel', channel },
+    template: 'detailed',
+    stop: false,
+    tagOverrides: false,
+    ...over,
+  });
+  const settings: DeployedSettings = {
+    environment: 'org',
+    destinationType: 'channel',
+    routes: [
+      route('data', 'C0DATA', {
+        match: {
+          stateMachineArns: [],
+          stateMachineNamePrefixes: ['etl'],
+          tags: { team: 'data' },
+          accounts: [],
+          regions: [],
+        },
+        stop: true,
+      }),
+      route('rest', 'C0REST', {}),
+    ],
+    allowedChannels: ['C0DATA', 'C0REST'],
+    readTags: true,
+    executionData: false,
+  };
+  const definition = substitute(
+    withSourceCredentials(fillJsonValues(file(), { Settings: settings }), 'org'),
+    {
+      FormatterFunctionArn: 'arn:aws:lambda:eu-west-1:444455556666:function:formatter',
+      QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/444455556666/notify.fifo',
+    }
+  );
+
+  it.each([
+    ['data', 'C0DATA', 'eu-west-1'],
+    ['ml', 'C0REST', 'eu-west-1'],
+    ['data', 'C0DATA', 'us-east-1'],
+    ['ml', 'C0REST', 'us-east-1'],
+  ])(
+    'routes an execution of a source account by its machine tag team=%s (to %s), run in %s',
+    async (team, channel, region) => {
+      const calls: TaskInvocation[] = [];
+      const tagList = [{ Key: 'team', Value: team }];
+      const record = (answer: (task: TaskInvocation) => unknown) => async (task: TaskInvocation) => {
+        calls.push(task);
+        return answer(task);
+      };
+      const account = '111122223333';
+      const machine = `arn:aws:states:${region}:${account}:stateMachine:etl`;
+      const result = await runStateMachine(
+        definition,
+        {
+          'detail-type': 'Step Functions Execution Status Change',
+          source: 'aws.states',
+          account,
+          region,
+          detail: {
+            executionArn: `arn:aws:states:${region}:${account}:execution:etl:run-1`,
+            stateMachineArn: machine,
+            name: 'run-1',
+            status: 'FAILED',
+          },
+        },
+        {
+          resources: {
+            'arn:aws:states:::aws-sdk:sfn:listTagsForResource': record(() => ({ Tags: tagList })),
+            'arn:aws:states:::aws-sdk:sfn:describeStateMachineForExecution': record(() => ({
+              Definition: '{}',
+            })),
+            'arn:aws:states:::aws-sdk:sfn:getExecutionHistory': record(() => ({ Events: [] })),
+            // The formatter: the tags of a machine of another region (readTags), else a message.
+            'arn:aws:states:::lambda:invoke': record((task) =>
+              (task.arguments as { Payload: { readTags?: boolean } }).Payload.readTags
+                ? { Payload: { kind: 'tags', Tags: tagList } }
+                : {
+                    Payload: { kind: 'message', delivery: {}, messageGroupId: channel, deduplicationId: 'd' },
+                  }
+            ),
+            'arn:aws:states:::sqs:sendMessage': record(() => ({ MessageId: 'm-1' })),
+          },
+          clock: new VirtualClock(),
+          stateMachineArn: 'arn:aws:states:eu-west-1:444455556666:stateMachine:notifier',
+        }
+      );
+      expect(result.status).toBe('SUCCEEDED');
+      const role = `arn:aws:iam::${account}:role/sfn-slack-org-read-${region}`;
+      if (region === 'eu-west-1') {
+        // The notifier's own region: its Tags state, with the account's read role.
+        const tags = calls.find((call) => call.stateName === 'Tags');
+        expect(tags?.arguments).toEqual({ ResourceArn: machine });
+        expect(tags?.credentials?.roleArn).toBe(role);
+        expect(calls.some((call) => call.stateName === TAGS_IN_SOURCE_REGION_STATE)).toBe(false);
+      } else {
+        // Another region: no SDK call there; the formatter reads the tags (with the same role, in that region).
+        expect(calls.some((call) => call.stateName === 'Tags')).toBe(false);
+        const asked = calls.find((call) => call.stateName === TAGS_IN_SOURCE_REGION_STATE);
+        expect(asked).toBeDefined();
+        const { Payload: payload } = (asked as TaskInvocation).arguments as {
+          Payload: { readTags: boolean; event: Record<string, unknown> };
+        };
+        expect(payload.readTags).toBe(true);
+        expect(payload.event).toMatchObject({ account, region, detail: { stateMachineArn: machine } });
+      }
+      const formats = calls.filter((call) => call.stateName === 'FormatRoute');
+      expect(
+        formats.map(
+          (call) => (call.arguments as { Payload: { settings: NotifierSettings } }).Payload.settings
+        )
+      ).toEqual([expect.objectContaining({ destination: { type: 'channel', channel } })]);
+    }
+  );
 });
 
 describe('the action role for the actions machine', () => {

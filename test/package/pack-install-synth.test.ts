@@ -67,7 +67,9 @@ const props: SlackNotifierProps = {
   environmentName: 'prod',
   stateMachineArns: ['arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl'],
   destination: { type: 'channel', channel: '#alerts' },
-  template: 'compact',
+  // A custom template of the user's, with the package's prebuilt formatter (no bundling in this app).
+  template: 'custom/quiet',
+  customTemplates: { quiet: 'quiet.jsonata' },
   actions: {
     policy: {
       redrive: { users: ['U0ALICE'], userGroups: [] },
@@ -148,6 +150,10 @@ beforeAll(async () => {
       .replace(': string', '')
   );
   writeFileSync(path.join(app, 'wrong.ts'), WRONG_APP);
+  writeFileSync(
+    path.join(app, 'quiet.jsonata'),
+    readFileSync(path.join(repoRoot, 'examples', 'templates', 'quiet.jsonata'), 'utf8')
+  );
   writeFileSync(
     path.join(app, 'tsconfig.json'),
     JSON.stringify({
@@ -235,6 +241,39 @@ describe('a CDK app that installed it', () => {
     const bundleFiles = readdirSync(path.join(outdir, formatter as string));
     expect(bundleFiles).toEqual(expect.arrayContaining(['index.mjs', 'templates']));
     expect(existsSync(path.join(app, 'node_modules', 'esbuild'))).toBe(false);
+
+    // The custom template rides in a layer the formatter reads (SFN_SLACK_TEMPLATES_DIR): run the prebuilt
+    // bundle with that folder and the settings the notifier sends.
+    const layer = assets.find((name) => existsSync(path.join(outdir, name, 'custom', 'quiet.jsonata')));
+    expect(layer).toBeDefined();
+    const bundle = path.join(app, 'node_modules', pkg.name, 'dist/formatter-bundle/index.mjs');
+    const input = {
+      event: {
+        detail: {
+          executionArn: 'arn:aws:states:eu-west-1:111122223333:execution:nightly-etl:run-1',
+          stateMachineArn: 'arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl',
+          name: 'run-1',
+          status: 'SUCCEEDED',
+          redriveCount: 0,
+        },
+      },
+      settings: {
+        environment: 'prod',
+        destination: { type: 'channel', channel: '#alerts' },
+        template: 'custom/quiet',
+      },
+      historyUnavailable: { error: 'Sfn.ExecutionDoesNotExistException', cause: 'gone' },
+    };
+    const script = `const { handler } = await import(${JSON.stringify(bundle)});
+process.stdout.write(JSON.stringify(await handler(${JSON.stringify(input)})));`;
+    const output = JSON.parse(
+      await run(process.execPath, ['--input-type=module', '-e', script], app, {
+        ...cleanEnv(),
+        SFN_SLACK_TEMPLATES_DIR: path.join(outdir, layer as string),
+      })
+    ) as { delivery: { payload: { blocks?: Array<{ type: string }> } } };
+    // quiet.jsonata's one context line, not the built-in templates' layout.
+    expect(output.delivery.payload.blocks?.map((b) => b.type)).toEqual(['context']);
   });
 
   it('runs the deployed formatter bundle: a message from the event when the history is unavailable', async () => {

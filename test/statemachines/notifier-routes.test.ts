@@ -1,5 +1,5 @@
 /**
- * Routing in statemachines/notifier.asl.json, run on the local runner: the definition's MatchRoutes decides
+ * Routing in statemachines/notifier.asl.json, run on the local runner: the definition's routing states decide
  * exactly what contract/routes.ts decides (the CLI's `routes` command and the local runner use that), reads
  * tags only when asked to, and a muted machine's notifications are held, counted and summed up in one message
  * per destination when the mute ends.
@@ -91,7 +91,7 @@ interface Sent {
 
 async function notify(
   settings: DeployedSettings,
-  input: ReturnType<typeof event>,
+  input: ReturnType<typeof event> | Record<string, unknown>,
   options: { tags?: TagStore; clock?: Clock; listTags?: () => unknown } = {}
 ) {
   const sent: Sent[] = [];
@@ -146,7 +146,101 @@ async function notify(
 /** What the definition queued, in contract/routes.ts RoutedDelivery terms. */
 const routed = (sent: Sent[]) => sent.map((s) => ({ group: s.group, ...JSON.parse(s.body.payload.text) }));
 
-describe('MatchRoutes decides what contract/routes.ts decides', () => {
+describe('every path through routing decides what contract/routes.ts decides, in its transitions', () => {
+  const payments = ROUTES[0] as Route;
+  const etlRuns = ROUTES[2] as Route;
+  const elsewhere = route('elsewhere', {
+    match: { stateMachineNamePrefixes: ['data-'], regions: ['us-east-1'] },
+  });
+  // One route without tags: Settings, Route, SingleRoute, then 7 to read and send (one page, one destination).
+  // Several routes: OpenRoutes, Destinations and Triage instead of SingleRoute. Tags: Tags and TagRules more.
+  const variants: Array<[string, Route[], number]> = [
+    ['one route (ARN)', [payments], 10],
+    ['one route (prefixes, SUCCEEDED only)', [etlRuns], 10],
+    ['one route in another region', [elsewhere], 10],
+    ['two routes, the first with stop', [payments, etlRuns], 12],
+    ['two routes to one channel', [etlRuns, { ...payments, destination: etlRuns.destination }], 12],
+    ['one route on tags', [ROUTES[1] as Route], 14],
+  ];
+  const machines = ['payments-settle', 'data-load', 'other'];
+  const statuses = ['FAILED', 'SUCCEEDED', 'RUNNING'];
+
+  it.each(variants)('%s', async (_, routes, oneDestination) => {
+    const settings = settingsOf(routes);
+    let sentSome = 0;
+    for (const name of machines) {
+      for (const status of statuses) {
+        const tags = { team: 'data' };
+        const { result, sent } = await notify(settings, event(name, status), {
+          tags: new Map([[machineArn(name), tags]]),
+        });
+        const expected = routeDeliveries(settings, {
+          stateMachineArn: machineArn(name),
+          status,
+          account: ROUTES_ACCOUNT,
+          region: 'eu-west-1',
+          tags,
+        }).map(({ refused: _refused, ...d }) => ({
+          group: (d.destination as { channel: string }).channel,
+          ...d,
+        }));
+        expect(routed(sent), `${name} ${status}`).toEqual(expected);
+        if (expected.length === 1) {
+          sentSome += 1;
+          expect(result.stateTransitions, `${name} ${status}`).toBe(oneDestination);
+        }
+      }
+    }
+    // Each variant sends somewhere, but the route of another region (eu-west-1 executions only here).
+    expect(sentSome > 0).toBe(routes[0] !== elsewhere);
+  });
+
+  it("gives each destination of a RUNNING notification its route's mention for the still-running banner", async () => {
+    const routes = [
+      route('a', { match: { stateMachineNamePrefixes: ['data-'] }, mention: '<@U0A>' }),
+      route('b', { match: { stateMachineNamePrefixes: ['data-'] }, mention: '<@U0B>', tagOverrides: true }),
+      route('c', { match: { stateMachineNamePrefixes: ['data-'] } }),
+    ];
+    const settings = settingsOf(routes, { checksRunning: true, readTags: true });
+    const tags = new Map([[machineArn('data-load'), { [TAG_KEYS.mention]: '<@U0OWNER>' }]]);
+    const running = await notify(settings, event('data-load', 'RUNNING'), { tags });
+    // The routes take FAILED and SUCCEEDED only: with runningLongerThan a RUNNING event still reaches each.
+    expect(
+      running.sent.map((s) => [s.group, (s.body as { runningMention?: string }).runningMention])
+    ).toEqual([
+      ['#a', '<@U0A>'],
+      ['#b', '<@U0OWNER>'],
+      ['#c', undefined],
+    ]);
+    // Only on RUNNING, and only with runningLongerThan.
+    const failed = await notify(settings, event('data-load', 'FAILED'), { tags });
+    expect(failed.sent.map((s) => (s.body as { runningMention?: string }).runningMention)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    const unchecked = await notify(
+      settingsOf(routes.map((r) => ({ ...r, statuses: ['RUNNING'] }))),
+      event('data-load', 'RUNNING'),
+      { tags }
+    );
+    expect(unchecked.sent).toHaveLength(3);
+    expect(unchecked.sent.every((s) => !('runningMention' in s.body))).toBe(true);
+  });
+
+  it('sends a hand-made event (no status) to every route, up to stop, whichever path', async () => {
+    const handMade = {
+      ...event('other', 'FAILED'),
+      detail: { executionArn: event('other', 'x').detail.executionArn },
+    };
+    for (const routes of [[elsewhere], [etlRuns, payments, elsewhere]]) {
+      const { sent } = await notify(settingsOf(routes), handMade);
+      expect(routed(sent).map((d) => d.route)).toEqual(routes.slice(0, 2).map((r) => r.name));
+    }
+  });
+});
+
+describe('routing with tags decides what contract/routes.ts decides', () => {
   const machines = ['payments-settle', 'payments-refund', 'data-load', 'batch-x', 'other'];
   const statuses = ['FAILED', 'SUCCEEDED', 'TIMED_OUT'];
   const tagSets: Record<string, string>[] = [

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { limits } from '../../bench/targets.js';
 import type { DeployedSettings, Route } from '../../contract/routes.js';
 import { deduplicationId } from '../../formatters/handler.js';
 import { eventTime, orderKey } from '../../formatters/lifecycle.js';
@@ -167,9 +168,29 @@ function expectEventOnly(outcome: Awaited<ReturnType<typeof run>>, why: string, 
   expect((outcome.result.output as { eventOnly: string }[])[0]?.eventOnly).toBe(why);
 }
 
+/** The states a run entered, in order (each one state transition: docs/local-runner.md "State transitions"). */
+function enteredStates(outcome: Awaited<ReturnType<typeof run>>): string[] {
+  return outcome.result.events.filter((e) => e.type.endsWith('StateEntered')).map((e) => e.stateName ?? '');
+}
+
 describe('notifier.asl.json on the local runner: the usual path', () => {
-  it('routes, describes, fetches one page, formats and enqueues in 17 state transitions', async () => {
+  it('routes, describes, fetches one page, formats and enqueues in 10 state transitions (the bench target)', async () => {
     const outcome = await run();
+    // One route without tags: SingleRoute decides, no routing state (docs/infra.md "State transitions and cost").
+    expect(enteredStates(outcome)).toEqual([
+      'Settings',
+      'Route',
+      'SingleRoute',
+      'Describe',
+      'FetchHistory',
+      'MorePages',
+      'Notify',
+      'RouteStart',
+      'FormatRoute',
+      'Enqueue',
+    ]);
+    expect(outcome.result.stateTransitions).toBe(enteredStates(outcome).length);
+    expect(outcome.result.stateTransitions).toBeLessThanOrEqual(limits.notifierTransitions);
     expect(outcome.result).toMatchObject({
       status: 'SUCCEEDED',
       output: [
@@ -180,8 +201,6 @@ describe('notifier.asl.json on the local runner: the usual path', () => {
           deduplicationId: MESSAGE.deduplicationId,
         },
       ],
-      // docs/infra.md "State transitions and cost".
-      stateTransitions: 17,
     });
     expect(outcome.describe.calls[0]?.arguments).toEqual({ ExecutionArn: EXECUTION_ARN });
     const payload = payloadOf(outcome.format.calls[0]);
@@ -219,9 +238,16 @@ describe('notifier.asl.json on the local runner: the usual path', () => {
     expect(payloadOf(outcome.format.calls[0]).partial).toBeUndefined();
     expect(payloadOf(outcome.format.calls[1])).toMatchObject({ partial: { seen: 1 } });
     expect(payloadOf(outcome.format.calls[1]).nextToken).toBeUndefined();
-    // Settings → … → Triage (8), Describe, FetchHistory, MorePages, Fold, FetchHistory, MorePages, Notify and its
-    // iteration (RouteStart, HowToFormat, FormatRoute, IsMessage, Enqueue).
-    expect(outcome.result.stateTransitions).toBe(20);
+    // Each further page: Fold, FetchHistory, MorePages.
+    expect(enteredStates(outcome).slice(3, 9)).toEqual([
+      'Describe',
+      'FetchHistory',
+      'MorePages',
+      'Fold',
+      'FetchHistory',
+      'MorePages',
+    ]);
+    expect(outcome.result.stateTransitions).toBe(13);
   });
 
   it('goes on without the definition when Describe fails or the definition is too large', async () => {
