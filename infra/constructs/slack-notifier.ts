@@ -54,7 +54,7 @@ import { DEFAULT_TEMPLATE } from '../../contract/templates.js';
 import { ENV_NAME } from '../config.js';
 import { jsonStringSubstitution } from '../json-string-substitution.js';
 import { fillJsonValues } from '../json-values.js';
-import { isoDurationSeconds, SLACK_API_METHODS } from '../message-store-schema.js';
+import { isoDurationSeconds, SLACK_API_METHODS, substitutionsUsedBy } from '../message-store-schema.js';
 import { nagResourceName } from '../nag-resource-name.js';
 import {
   CENTRAL_ENVIRONMENT_ENV,
@@ -417,6 +417,8 @@ export class SlackNotifier extends Construct {
       ...(props.storm === undefined
         ? {}
         : { stormThreshold: props.storm.threshold, stormWindowSeconds: props.storm.windowSeconds }),
+      // Webhook mode: a storm's digest posts are queued by one-time schedules.
+      digestSchedules: destination.type === 'webhook' && props.storm?.threshold !== 0,
     });
     // runningLongerThan schedules its check at the RUNNING event, shown or not.
     const ruleStatuses =
@@ -640,6 +642,7 @@ export class SlackNotifier extends Construct {
       logGroupName: `/aws/vendedlogs/states/sfn-slack-notifier-${env}-delivery`,
       retention,
     });
+    const webhookDefinition = readFileSync(STATE_MACHINE_FILES.deliverWebhook, 'utf8');
     this.deliverySubstitutions =
       destination.type === 'channel'
         ? {
@@ -661,10 +664,9 @@ export class SlackNotifier extends Construct {
         : {
             ConnectionArn: this.connection.connectionArn,
             WebhookParameterName: destination.parameterName,
-            // A webhook message cannot be edited: the store only keeps what was sent.
-            TableName: this.messageStore.substitutions.TableName as string,
-            DelayedAfterSeconds: this.messageStore.substitutions.DelayedAfterSeconds as string,
-            EndedRetentionSeconds: this.messageStore.substitutions.EndedRetentionSeconds as string,
+            // A webhook message cannot be edited: the store keeps what was sent, paces the webhook and collects
+            // a storm's digest (the same items and settings as the channel mode; only those the file uses).
+            ...substitutionsUsedBy(webhookDefinition, this.messageStore.substitutions),
             // A revoked, deleted or archived webhook goes straight to the dead-letter queue, with its reason.
             DeadLetterQueueUrl: this.deadLetterQueue.queueUrl,
           };
@@ -672,7 +674,7 @@ export class SlackNotifier extends Construct {
     this.deliveryStateMachine = new sfn.StateMachine(this, 'DeliveryStateMachine', {
       comment: `sfn-slack-notifier (${env}): queued message → Slack`,
       definitionBody: sfn.DefinitionBody.fromString(
-        readFileSync(webhook ? STATE_MACHINE_FILES.deliverWebhook : STATE_MACHINE_FILES.deliver, 'utf8')
+        webhook ? webhookDefinition : readFileSync(STATE_MACHINE_FILES.deliver, 'utf8')
       ),
       definitionSubstitutions: { ...this.deliverySubstitutions },
       stateMachineType: sfn.StateMachineType.EXPRESS,
@@ -718,7 +720,8 @@ export class SlackNotifier extends Construct {
     const deliveryStatements = [
       ...httpStatements,
       ...this.messageStore.deliveryStatements(),
-      // Fail fast to the dead-letter queue; channel mode also queues its storm-digest flushes.
+      // Fail fast to the dead-letter queue; channel mode also queues its storm-digest flushes (webhook mode's are
+      // sent by Scheduler with its own role).
       new iam.PolicyStatement({
         actions: ['sqs:SendMessage'],
         resources: webhook

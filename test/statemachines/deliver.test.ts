@@ -29,6 +29,10 @@ const settings = {
   StormThreshold: '5',
   StormWindowSeconds: '300',
   StormFlushSeconds: '10',
+  PaceSortKey: 'pace',
+  StormSortKeyPrefix: 'storm#',
+  WebhookStormFlushSeconds: '60',
+  WebhookDigestMaxChars: '36000',
 };
 const channel = JSON.parse(substitute(readAsl('deliver.asl.json'), settings)) as Definition;
 const webhook = JSON.parse(
@@ -397,10 +401,16 @@ describe('deliver-webhook.asl.json', () => {
   });
 
   it('any failure after the claim takes the id back, then fails with the original error', async () => {
-    for (const name of ['ReadWebhookUrl', 'Post', 'PostFallback']) {
+    for (const name of ['Post', 'PostFallback', 'StormCount', 'StormReset', 'StormAppend', 'MarkQueued']) {
       const catchers = state(webhook, name).Catch as Array<{ ErrorEquals: string[]; Next: string }>;
       expect(catchers.at(-1)).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'Release' });
     }
+    // Reading the URL and pacing come before a notification's post and a digest's: Undo tells them apart.
+    for (const name of ['ReadWebhookUrl', 'Pace', 'PaceBusy']) {
+      const catchers = state(webhook, name).Catch as Array<{ ErrorEquals: string[]; Next: string }>;
+      expect(catchers.at(-1)).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'Undo' });
+    }
+    expect(state(webhook, 'Undo').Default).toBe('Release');
     expect((state(webhook, 'Release').Arguments as Record<string, unknown>).UpdateExpression).toBe(
       'DELETE #sent :ids'
     );
