@@ -1,5 +1,6 @@
 /** The table (terminal and Markdown) and docs/performance.md, all from one Results object. */
 
+import { STORM_THRESHOLD } from '../contract/message-store.js';
 import { prices } from './cost.js';
 import { organizationDoc } from './organization.js';
 import { SLACK_BURST } from './pipeline.js';
@@ -228,7 +229,11 @@ waiting in a dead-letter queue; \`duplicated\` the extra accepted posts; \`maxPe
 channel's accepted posts a second after its first ${SLACK_BURST}; \`drainSeconds\` simulated time from the first event
 to the last request Slack saw (operator replays included). Poison messages held their group for
 ${Math.round(r.faultRun.poisonHoldSeconds)} s; the storm's channel showed ${r.faultRun.stormChannelMessages} messages (its executions
-listed in the digest's thread).
+listed in the digest's thread). \`webhookBaseline\` and \`webhookStorm\` deliver through an incoming webhook
+(statemachines/deliver-webhook.asl.json): a webhook message cannot be edited or threaded, so the storm's channel
+showed ${r.faultRun.webhookStormChannelMessages} posts, the first ${STORM_THRESHOLD} on their own and then digest posts at most one a
+minute, each listing the executions since the last. \`npm run bench:faults -- <fault> ...\` measures entries again
+without the rest of the bench.
 
 ${organizationDoc(r)}
 ## What is measured

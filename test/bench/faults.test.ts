@@ -34,10 +34,16 @@ const good: FaultEntry = {
 };
 type Entries = Partial<Record<FaultName, FaultEntry>>;
 const allGood = Object.fromEntries(FAULT_NAMES.map((n) => [n, good])) as Entries;
-const atLimits: { entries: Entries; poisonHoldSeconds: number; stormChannelMessages: number } = {
+const atLimits: {
+  entries: Entries;
+  poisonHoldSeconds: number;
+  stormChannelMessages: number;
+  webhookStormChannelMessages: number;
+} = {
   entries: allGood,
   poisonHoldSeconds: 60,
   stormChannelMessages: 10,
+  webhookStormChannelMessages: 10,
 };
 
 describe('fault targets', () => {
@@ -58,6 +64,12 @@ describe('fault targets', () => {
       ['poison-hold', { poisonHoldSeconds: 61 }],
       ['storm', { entries: { ...atLimits.entries, storm: { ...good, delivered: 499 } } }],
       ['storm', { stormChannelMessages: 11 }],
+      [
+        'webhook-baseline-429',
+        { entries: { ...atLimits.entries, webhookBaseline: { ...good, http429: 26 } } },
+      ],
+      ['webhook-storm', { entries: { ...atLimits.entries, webhookStorm: { ...good, delivered: 499 } } }],
+      ['webhook-storm', { webhookStormChannelMessages: 11 }],
     ];
     for (const [id, change] of over) {
       const missed = checkFaultTargets({ ...atLimits, ...change }).filter((t) => !t.pass);
@@ -66,13 +78,21 @@ describe('fault targets', () => {
   });
 
   it('fail when the matrix lacks entries', () => {
-    const { baseline: _b, storm: _s, ...rest } = atLimits.entries;
+    const { baseline: _b, storm: _s, webhookBaseline: _wb, webhookStorm: _ws, ...rest } = atLimits.entries;
     const missed = checkFaultTargets({
       entries: rest,
       poisonHoldSeconds: Number.NaN,
       stormChannelMessages: Number.NaN,
+      webhookStormChannelMessages: Number.NaN,
     }).filter((t) => !t.pass);
-    expect(missed.map((t) => t.id)).toEqual(['lost-duplicated', 'baseline-429', 'poison-hold', 'storm']);
+    expect(missed.map((t) => t.id)).toEqual([
+      'lost-duplicated',
+      'baseline-429',
+      'poison-hold',
+      'storm',
+      'webhook-baseline-429',
+      'webhook-storm',
+    ]);
   });
 });
 
@@ -83,6 +103,8 @@ describe('the fault matrix on the local pipeline (a small plan)', () => {
       'formatterThrows',
       'historyDeleted',
       'poisonMessages',
+      'webhookBaseline',
+      'webhookStorm',
     ]);
     for (const entry of Object.values(run.entries)) {
       expect(Object.keys(entry)).toEqual(FIELDS);
@@ -98,5 +120,16 @@ describe('the fault matrix on the local pipeline (a small plan)', () => {
     expect(run.entries.poisonMessages).toMatchObject({ delivered: 9, lost: 0, deadLettered: 3 });
     expect(run.poisonHoldSeconds).toBeGreaterThanOrEqual(0);
     expect(run.poisonHoldSeconds).toBeLessThanOrEqual(60);
+    // Webhook mode: every notification posted once; the storm's 6th of one state machine waits for the digest
+    // post a minute later (the first five went out on their own), so the channel shows six messages.
+    expect(run.entries.webhookBaseline).toMatchObject({
+      delivered: 9,
+      lost: 0,
+      duplicated: 0,
+      deadLettered: 0,
+    });
+    expect(run.entries.webhookStorm).toMatchObject({ delivered: 6, lost: 0, duplicated: 0, slackPosts: 6 });
+    expect(run.webhookStormChannelMessages).toBe(6);
+    expect(run.entries.webhookStorm?.drainSeconds).toBeGreaterThanOrEqual(60);
   }, 60_000);
 });
