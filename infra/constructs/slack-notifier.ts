@@ -642,6 +642,7 @@ export class SlackNotifier extends Construct {
       logGroupName: `/aws/vendedlogs/states/sfn-slack-notifier-${env}-delivery`,
       retention,
     });
+    const channelDefinition = readFileSync(STATE_MACHINE_FILES.deliver, 'utf8');
     const webhookDefinition = readFileSync(STATE_MACHINE_FILES.deliverWebhook, 'utf8');
     this.deliverySubstitutions =
       destination.type === 'channel'
@@ -652,7 +653,8 @@ export class SlackNotifier extends Construct {
               'SlackNotifier: mentionOnFailure',
               bannerMention(routes, props.mentionOnFailure)
             ),
-            ...this.messageStore.substitutions,
+            // The store's items and the lifecycle settings (those the file uses).
+            ...substitutionsUsedBy(channelDefinition, this.messageStore.substitutions),
             // Permanent refusals and poison records go straight to the dead-letter queue, with their reason.
             DeadLetterQueueUrl: this.deadLetterQueue.queueUrl,
             // A storm digest queues its flush behind the channel's messages.
@@ -673,9 +675,7 @@ export class SlackNotifier extends Construct {
     const webhook = destination.type === 'webhook';
     this.deliveryStateMachine = new sfn.StateMachine(this, 'DeliveryStateMachine', {
       comment: `sfn-slack-notifier (${env}): queued message → Slack`,
-      definitionBody: sfn.DefinitionBody.fromString(
-        webhook ? webhookDefinition : readFileSync(STATE_MACHINE_FILES.deliver, 'utf8')
-      ),
+      definitionBody: sfn.DefinitionBody.fromString(webhook ? webhookDefinition : channelDefinition),
       definitionSubstitutions: { ...this.deliverySubstitutions },
       stateMachineType: sfn.StateMachineType.EXPRESS,
       // Webhook mode: the URL is the secret and sits in the HTTP task's parameters, so no execution data in logs
