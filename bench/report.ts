@@ -235,6 +235,15 @@ showed ${r.faultRun.webhookStormChannelMessages} posts, the first ${STORM_THRESH
 minute, each listing the executions since the last. \`npm run bench:faults -- <fault> ...\` measures entries again
 without the rest of the bench.
 
+A drain about 360 s longer than the posts need means one delivery per channel waited out the queue's 6-minute
+visibility timeout. Runs before this one showed it (baseline, historyDeleted, formatterThrows, poisonMessages:
+408 s where about 48 s is the rate limit's): each channel's first delivery failed on its first store call with
+\`DynamoDB.TimeoutError\` (\`read ECONNRESET\`). The cause was the local wiring, not the delivery: the local store's
+SDK client reused a keep-alive socket that the in-process DynamoDB server had closed after 5 s idle (real time,
+while the 500 notifier executions ran before the first delivery). \`local/stand-ins/dynamodb.ts\` keeps idle sockets
+open now. On AWS the DynamoDB integration owns its connections; a store error the machine does not retry would
+still return that message to the queue for one visibility timeout, by design (retried, not lost).
+
 ${organizationDoc(r)}
 ## What is measured
 
