@@ -524,11 +524,14 @@ describe('deliver-webhook.asl.json: pacing and storm digests', () => {
     const postCatch = (state(webhook, 'Post').Catch as Array<{ ErrorEquals: string[]; Next: string }>)[0];
     expect(postCatch).toMatchObject({ ErrorEquals: ['States.Http.StatusCode.400'], Next: 'Pace' });
     const paced = state(webhook, 'Paced') as State & { Choices: Array<{ Next: string }> };
+    // Or, past the time budget, none of them.
     expect([...paced.Choices.map((c) => c.Next), paced.Default].sort()).toEqual([
+      'OutOfTime',
       'Post',
       'PostDigest',
       'PostFallback',
     ]);
+    expect(state(webhook, 'OutOfTime').Next).toBe('Undo');
   });
 
   it('counts per state machine in the webhook’s partition and digests past the threshold', async () => {
