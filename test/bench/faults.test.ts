@@ -5,6 +5,8 @@ import {
   type FaultEntry,
   type FaultName,
   faultMatrix,
+  faultNamesOf,
+  mergeFaultRun,
 } from '../../bench/faults.js';
 
 const FIELDS = [
@@ -132,4 +134,51 @@ describe('the fault matrix on the local pipeline (a small plan)', () => {
     expect(run.webhookStormChannelMessages).toBe(6);
     expect(run.entries.webhookStorm?.drainSeconds).toBeGreaterThanOrEqual(60);
   }, 60_000);
+});
+
+describe('npm run bench:faults', () => {
+  it('takes fault names from the command line (none: all) and refuses an unknown one with the list', () => {
+    expect(faultNamesOf([])).toEqual([...FAULT_NAMES]);
+    expect(faultNamesOf(['webhookStorm', 'baseline'])).toEqual(['webhookStorm', 'baseline']);
+    expect(() => faultNamesOf(['webhookStrom'])).toThrow(
+      /unknown fault webhookStrom: choose among baseline, /
+    );
+  });
+
+  it('merges the entries it ran into the last run and checks the targets over the merged matrix', () => {
+    const previous = {
+      date: 'then',
+      faults: { ...allGood, webhookStorm: { ...good, delivered: 499 } },
+      faultRun: {
+        plan: { notifications: 500, channels: 10, stormNotifications: 500, seed: 1 },
+        clock: 'simulated',
+        poisonHoldSeconds: 1,
+        stormChannelMessages: 6,
+        webhookStormChannelMessages: 12,
+      },
+    };
+    const run = {
+      plan: previous.faultRun.plan,
+      clock: 'simulated',
+      entries: { webhookStorm: good },
+      poisonHoldSeconds: Number.NaN,
+      stormChannelMessages: Number.NaN,
+      webhookStormChannelMessages: 10,
+    };
+    const merged = mergeFaultRun(previous, run);
+    expect(merged.date).toBe('then');
+    expect(merged.faults.webhookStorm).toEqual(good);
+    expect(merged.faults.baseline).toEqual(good);
+    // Figures of entries not run stay; the ones measured replace them.
+    expect(merged.faultRun).toMatchObject({
+      poisonHoldSeconds: 1,
+      stormChannelMessages: 6,
+      webhookStormChannelMessages: 10,
+    });
+    expect(merged.faultTargets.filter((t) => !t.pass)).toEqual([]);
+    expect(
+      mergeFaultRun(previous, { ...run, entries: {} }).faultTargets.find((t) => t.id === 'webhook-storm')
+        ?.pass
+    ).toBe(false);
+  });
 });
