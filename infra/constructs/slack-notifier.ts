@@ -244,7 +244,8 @@ export interface SlackNotifierProps {
   readonly formatterCode?: lambda.Code;
   /**
    * Storm digests: more than `threshold` new executions of one state machine in the channel within `windowSeconds`
-   * go into one digest message updated in place, each execution listed in its thread. `threshold` 0: off.
+   * go into one digest message updated in place, each execution listed in its thread (webhook mode: digest posts at
+   * most once a minute, each listing the executions since the last). `threshold` 0: off.
    * @default - threshold 5 within 300 seconds (message-store-schema.ts)
    */
   readonly storm?: { readonly threshold: number; readonly windowSeconds: number };
