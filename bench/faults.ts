@@ -30,6 +30,8 @@ export const FAULT_NAMES = [
   'channelNotFoundThenReplay',
   'poisonMessages',
   'storm',
+  'webhookBaseline',
+  'webhookStorm',
 ] as const;
 export type FaultName = (typeof FAULT_NAMES)[number];
 
@@ -68,6 +70,14 @@ export interface FaultPlan {
   readonly seed?: number;
 }
 
+/** As the issue tried it: 500 notifications over 10 channels; a storm of 500 failures in one channel. */
+export const FAULT_PLAN: Required<FaultPlan> = {
+  notifications: 500,
+  channels: 10,
+  stormNotifications: 500,
+  seed: 1,
+};
+
 const START = Date.UTC(2026, 10, 25, 3, 0);
 
 /** pageOver256KiB runs smaller: each notification's formatter reads a 240-event history over the local SDK endpoint. */
@@ -97,6 +107,8 @@ interface Scenario {
   readonly after?: (world: World) => Promise<void>;
   /** Sends an event again this long after the first. */
   readonly duplicateAfterMs?: number;
+  /** Each channel's pipeline delivers through an incoming webhook (deliver-webhook.asl.json). @default false */
+  readonly webhook?: boolean;
 }
 
 interface World {
@@ -156,7 +168,7 @@ async function runScenario(name: FaultName, scenario: Scenario, seed: number): P
           formatter,
           clock,
           random: seededRandom(seed * 1000 + i + 1),
-          slack: { kind: 'local', server },
+          slack: { kind: 'local', server, webhook: scenario.webhook === true },
           channel: id,
           environment: 'bench',
         })
@@ -191,7 +203,8 @@ async function runScenario(name: FaultName, scenario: Scenario, seed: number): P
       };
     }
     // Each event starts its own notifier execution when it arrives (they run concurrently, as on AWS); every
-    // Pipe polls its queue meanwhile: it drains, waits a second, and drains again until every event arrived.
+    // Pipe polls its queue meanwhile: it drains, waits a second, and drains again until every event arrived and
+    // no one-time schedule (a webhook storm digest's flush) is still to fire.
     const arrivals = notifications.flatMap((n) =>
       [n.at, ...(scenario.duplicateAfterMs === undefined ? [] : [n.at + scenario.duplicateAfterMs])].map(
         (at) => ({ n, at })
@@ -200,8 +213,9 @@ async function runScenario(name: FaultName, scenario: Scenario, seed: number): P
     let pending = arrivals.length;
     const poller = (p: LocalPipeline) => async () => {
       for (;;) {
+        p.scheduler.fireDue();
         await p.deliver();
-        if (pending === 0) {
+        if (pending === 0 && p.scheduler.nextDueAt() === undefined) {
           await p.deliver();
           return;
         }
@@ -440,6 +454,15 @@ function scenarios(plan: Required<FaultPlan>): Record<FaultName, Scenario> {
       // 500 failures of one state machine in 5 minutes, into one channel.
       spacingMs: Math.floor((5 * MINUTE) / plan.stormNotifications),
     },
+    // Webhook mode: no edit, no thread; pacing and the storm's periodic digest posts instead.
+    webhookBaseline: { notifications: n, channels: c, webhook: true },
+    webhookStorm: {
+      notifications: plan.stormNotifications,
+      channels: 1,
+      examples: (names) => names.map((name) => renamed(failedExample(), name)),
+      spacingMs: Math.floor((5 * MINUTE) / plan.stormNotifications),
+      webhook: true,
+    },
   };
 }
 
@@ -452,6 +475,8 @@ export interface FaultResults {
   readonly poisonHoldSeconds: number;
   /** Storm: the messages its channel shows (outside threads); the executions are listed in the digest's thread. */
   readonly stormChannelMessages: number;
+  /** Webhook storm: the posts its channel received (each a message: a webhook cannot thread). */
+  readonly webhookStormChannelMessages: number;
 }
 
 /** Runs the matrix (every fault, or `only` those). */
@@ -460,22 +485,19 @@ export async function faultMatrix(
   log: (line: string) => void = () => undefined,
   only?: readonly FaultName[]
 ): Promise<FaultResults> {
-  const full: Required<FaultPlan> = {
-    notifications: plan.notifications ?? 500,
-    channels: plan.channels ?? 10,
-    stormNotifications: plan.stormNotifications ?? 500,
-    seed: plan.seed ?? 1,
-  };
+  const full: Required<FaultPlan> = { ...FAULT_PLAN, ...plan };
   const all = scenarios(full);
   const entries: Partial<Record<FaultName, FaultEntry>> = {};
   let poisonHoldSeconds = Number.NaN;
   let stormChannelMessages = Number.NaN;
+  let webhookStormChannelMessages = Number.NaN;
   for (const name of only ?? FAULT_NAMES) {
     const t = performance.now();
     const measured = await runScenario(name, all[name], full.seed);
     entries[name] = measured.entry;
     if (name === 'poisonMessages') poisonHoldSeconds = measured.firstChannelFirstPostSeconds;
     if (name === 'storm') stormChannelMessages = measured.maxChannelMessages;
+    if (name === 'webhookStorm') webhookStormChannelMessages = measured.maxChannelMessages;
     log(`faults: ${name} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }
   return {
@@ -484,12 +506,20 @@ export async function faultMatrix(
     entries,
     poisonHoldSeconds,
     stormChannelMessages,
+    webhookStormChannelMessages,
   };
 }
 
 /** One of issue 10's targets, checked against the matrix. */
 export interface FaultTargetCheck {
-  readonly id: 'lost-duplicated' | 'baseline-429' | 'per-channel-rate' | 'poison-hold' | 'storm';
+  readonly id:
+    | 'lost-duplicated'
+    | 'baseline-429'
+    | 'per-channel-rate'
+    | 'poison-hold'
+    | 'storm'
+    | 'webhook-baseline-429'
+    | 'webhook-storm';
   readonly target: string;
   readonly figure: string;
   readonly pass: boolean;
@@ -504,15 +534,35 @@ export const faultLimits = {
 
 /** The targets over the entries present; an absent entry fails its target. */
 export function checkFaultTargets(
-  f: Pick<FaultResults, 'entries' | 'poisonHoldSeconds' | 'stormChannelMessages'>
+  f: Pick<
+    FaultResults,
+    'entries' | 'poisonHoldSeconds' | 'stormChannelMessages' | 'webhookStormChannelMessages'
+  >
 ): FaultTargetCheck[] {
   const entries = Object.entries(f.entries) as Array<[FaultName, FaultEntry]>;
   const lossy = entries.filter(([, e]) => e.lost > 0 || e.duplicated > 0);
-  const baseline = f.entries.baseline;
-  const share = baseline && baseline.slackPosts > 0 ? baseline.http429 / baseline.slackPosts : Number.NaN;
+  const share = (e: FaultEntry | undefined) =>
+    e && e.slackPosts > 0 ? e.http429 / e.slackPosts : Number.NaN;
   const fastest = entries.reduce((m, [, e]) => Math.max(m, e.maxPerChannelPerSecond), 0);
-  const storm = f.entries.storm;
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const baselineTarget = (name: 'baseline' | 'webhookBaseline') => {
+    const e = f.entries[name];
+    return {
+      target: `${name}: http429 ≤ ${pct(faultLimits.baseline429Share)} of slackPosts`,
+      figure: e ? `${e.http429} of ${e.slackPosts} (${pct(share(e))})` : 'not run',
+      pass: share(e) <= faultLimits.baseline429Share,
+    };
+  };
+  const stormTarget = (name: 'storm' | 'webhookStorm', inChannel: number, listed: string) => {
+    const e = f.entries[name];
+    return {
+      target: `${name}: ≤ ${faultLimits.stormPosts} messages in the channel, every execution listed`,
+      figure: e
+        ? `${inChannel} messages in the channel (${e.slackPosts} requests${listed}), ${e.delivered} of ${e.notifications} listed`
+        : 'not run',
+      pass: e !== undefined && inChannel <= faultLimits.stormPosts && e.delivered === e.notifications,
+    };
+  };
   return [
     {
       id: 'lost-duplicated',
@@ -523,12 +573,7 @@ export function checkFaultTargets(
           : lossy.map(([n, e]) => `${n}: ${e.lost} lost, ${e.duplicated} duplicated`).join('; '),
       pass: entries.length === FAULT_NAMES.length && lossy.length === 0,
     },
-    {
-      id: 'baseline-429',
-      target: `baseline: http429 ≤ ${pct(faultLimits.baseline429Share)} of slackPosts`,
-      figure: baseline ? `${baseline.http429} of ${baseline.slackPosts} (${pct(share)})` : 'not run',
-      pass: share <= faultLimits.baseline429Share,
-    },
+    { id: 'baseline-429', ...baselineTarget('baseline') },
     {
       id: 'per-channel-rate',
       target: `≤ ${faultLimits.perChannelPerSecond} post/s per channel sustained (after a burst of ${SLACK_BURST})`,
@@ -541,16 +586,41 @@ export function checkFaultTargets(
       figure: Number.isNaN(f.poisonHoldSeconds) ? 'not run' : `${Math.round(f.poisonHoldSeconds)} s`,
       pass: f.poisonHoldSeconds <= faultLimits.poisonHoldSeconds,
     },
+    { id: 'storm', ...stormTarget('storm', f.stormChannelMessages, ' with the thread replies') },
+    { id: 'webhook-baseline-429', ...baselineTarget('webhookBaseline') },
     {
-      id: 'storm',
-      target: `storm: ≤ ${faultLimits.stormPosts} messages in the channel, every execution listed`,
-      figure: storm
-        ? `${f.stormChannelMessages} messages in the channel (${storm.slackPosts} requests with the thread replies), ${storm.delivered} of ${storm.notifications} listed`
-        : 'not run',
-      pass:
-        storm !== undefined &&
-        f.stormChannelMessages <= faultLimits.stormPosts &&
-        storm.delivered === storm.notifications,
+      id: 'webhook-storm',
+      ...stormTarget('webhookStorm', f.webhookStormChannelMessages, ', 429s included; digests are posts'),
     },
   ];
+}
+
+/**
+ * The last full run with some entries measured again (`npm run bench:faults`): their entries and figures replace
+ * the old ones, the others stay, and the targets are checked over the merged matrix.
+ */
+export function mergeFaultRun<
+  T extends { faults: Partial<Record<FaultName, FaultEntry>>; faultRun: Omit<FaultResults, 'entries'> },
+>(previous: T, run: FaultResults): T & { faultTargets: FaultTargetCheck[] } {
+  const faults = { ...previous.faults, ...run.entries };
+  const old = previous.faultRun;
+  const keep = (measured: number, before: number | undefined) =>
+    Number.isNaN(measured) ? (before ?? Number.NaN) : measured;
+  const faultRun: Omit<FaultResults, 'entries'> = {
+    plan: run.plan,
+    clock: run.clock,
+    poisonHoldSeconds: keep(run.poisonHoldSeconds, old.poisonHoldSeconds),
+    stormChannelMessages: keep(run.stormChannelMessages, old.stormChannelMessages),
+    webhookStormChannelMessages: keep(run.webhookStormChannelMessages, old.webhookStormChannelMessages),
+  };
+  return { ...previous, faults, faultRun, faultTargets: checkFaultTargets({ entries: faults, ...faultRun }) };
+}
+
+/** The entries named on the command line (none: every entry); an unknown name is refused with the list. */
+export function faultNamesOf(args: readonly string[]): FaultName[] {
+  const unknown = args.filter((a) => !(FAULT_NAMES as readonly string[]).includes(a));
+  if (unknown.length > 0) {
+    throw new Error(`unknown fault ${unknown.join(', ')}: choose among ${FAULT_NAMES.join(', ')}`);
+  }
+  return args.length === 0 ? [...FAULT_NAMES] : (args as FaultName[]);
 }

@@ -1,5 +1,6 @@
 /** The table (terminal and Markdown) and docs/performance.md, all from one Results object. */
 
+import { STORM_THRESHOLD } from '../contract/message-store.js';
 import { prices } from './cost.js';
 import { organizationDoc } from './organization.js';
 import { SLACK_BURST } from './pipeline.js';
@@ -228,7 +229,20 @@ waiting in a dead-letter queue; \`duplicated\` the extra accepted posts; \`maxPe
 channel's accepted posts a second after its first ${SLACK_BURST}; \`drainSeconds\` simulated time from the first event
 to the last request Slack saw (operator replays included). Poison messages held their group for
 ${Math.round(r.faultRun.poisonHoldSeconds)} s; the storm's channel showed ${r.faultRun.stormChannelMessages} messages (its executions
-listed in the digest's thread).
+listed in the digest's thread). \`webhookBaseline\` and \`webhookStorm\` deliver through an incoming webhook
+(statemachines/deliver-webhook.asl.json): a webhook message cannot be edited or threaded, so the storm's channel
+showed ${r.faultRun.webhookStormChannelMessages} posts, the first ${STORM_THRESHOLD} on their own and then digest posts at most one a
+minute, each listing the executions since the last. \`npm run bench:faults -- <fault> ...\` measures entries again
+without the rest of the bench.
+
+A drain about 360 s longer than the posts need means one delivery per channel waited out the queue's 6-minute
+visibility timeout. Runs before this one showed it (baseline, historyDeleted, formatterThrows, poisonMessages:
+408 s where about 48 s is the rate limit's): each channel's first delivery failed on its first store call with
+\`DynamoDB.TimeoutError\` (\`read ECONNRESET\`). The cause was the local wiring, not the delivery: the local store's
+SDK client reused a keep-alive socket that the in-process DynamoDB server had closed after 5 s idle (real time,
+while the 500 notifier executions ran before the first delivery). \`local/stand-ins/dynamodb.ts\` keeps idle sockets
+open now. On AWS the DynamoDB integration owns its connections; a store error the machine does not retry would
+still return that message to the queue for one visibility timeout, by design (retried, not lost).
 
 ${organizationDoc(r)}
 ## What is measured

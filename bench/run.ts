@@ -16,7 +16,14 @@ import {
   notifierDesignUnderBurst,
   seedDesign,
 } from './designs.js';
-import { checkFaultTargets, FAULT_NAMES, type FaultEntry, type FaultName, faultMatrix } from './faults.js';
+import {
+  checkFaultTargets,
+  FAULT_NAMES,
+  FAULT_PLAN,
+  type FaultEntry,
+  type FaultName,
+  faultMatrix,
+} from './faults.js';
 import { benchFormatter } from './formatter.js';
 import { benchLifecycle } from './lifecycle.js';
 import { ORGANIZATION_PLAN, organizationBench } from './organization.js';
@@ -38,8 +45,7 @@ const plan = {
   burst: { notifications: 200, channels: 5, repeats: 5 },
   lifecycle: { executions: 50, seed: 1 },
   singleRuns: 15,
-  /** As the issue tried it: 500 notifications over 10 channels; a storm of 500 failures in one channel. */
-  faults: { notifications: 500, channels: 10, stormNotifications: 500, seed: 1 },
+  faults: FAULT_PLAN,
 };
 
 const began = performance.now();

@@ -92,7 +92,7 @@ export interface LifecycleSettings {
  */
 export const PACE_INTERVAL_MS = 1000;
 export const PACE_BURST = 3;
-/** The pacing item's sort key in a channel's partition. */
+/** The pacing item's sort key in a channel's partition (or the webhook's). */
 export const PACE_SORT_KEY = 'pace';
 
 /** Storm digests: more than STORM_THRESHOLD new executions of one state machine in a channel within the window. */
@@ -100,6 +100,19 @@ export const STORM_THRESHOLD = 5;
 export const STORM_WINDOW_SECONDS = 5 * 60;
 /** A digest's thread gets the executions appended since the last flush, at most this often. */
 export const STORM_FLUSH_SECONDS = 10;
+/** A storm's counting item is `<prefix><state machine ARN>`; its digest `<prefix><state machine ARN>#<window start>`. */
+export const STORM_SORT_KEY_PREFIX = 'storm#';
+/**
+ * Webhook mode: a webhook message cannot be edited or threaded, so a storm's digest is a new post listing the
+ * notifications since the last one, at most this often per state machine (a 5-minute storm: the first
+ * STORM_THRESHOLD posts, then about five digests).
+ */
+export const WEBHOOK_STORM_FLUSH_SECONDS = 60;
+/**
+ * Webhook mode: the listed notifications a digest post may carry, in characters. Slack truncates a message's
+ * text past 40,000 characters; the rest is room for the digest's header. A flush that does not fit is split.
+ */
+export const WEBHOOK_DIGEST_MAX_CHARS = 36_000;
 
 export function lifecycleSubstitutions(settings: LifecycleSettings): Record<string, string> {
   return {
@@ -116,5 +129,21 @@ export function lifecycleSubstitutions(settings: LifecycleSettings): Record<stri
     StormThreshold: String(settings.stormThreshold ?? STORM_THRESHOLD),
     StormWindowSeconds: String(settings.stormWindowSeconds ?? STORM_WINDOW_SECONDS),
     StormFlushSeconds: String(STORM_FLUSH_SECONDS),
+    PaceSortKey: PACE_SORT_KEY,
+    StormSortKeyPrefix: STORM_SORT_KEY_PREFIX,
+    WebhookStormFlushSeconds: String(WEBHOOK_STORM_FLUSH_SECONDS),
+    WebhookDigestMaxChars: String(WEBHOOK_DIGEST_MAX_CHARS),
   };
+}
+
+/**
+ * The substitutions whose `${Name}` placeholder the definition text holds: the webhook machine uses part of the
+ * store's settings, and a DefinitionSubstitutions entry no placeholder uses is a deploy-time mistake locally.
+ */
+export function substitutionsUsedBy(
+  definition: string,
+  substitutions: Readonly<Record<string, string>>
+): Record<string, string> {
+  const used = new Set([...definition.matchAll(/\$\{([^{}]+)\}/g)].map((m) => m[1]));
+  return Object.fromEntries(Object.entries(substitutions).filter(([name]) => used.has(name)));
 }

@@ -91,8 +91,9 @@ export interface EnvironmentConfig {
    */
   readonly runningLongerThan?: string;
   /**
-   * Storm digests (channel mode): more than `threshold` new executions of one state machine in the channel within
-   * `window` (ISO 8601) go into one digest message. `threshold` 0 turns digests off.
+   * Storm digests: more than `threshold` new executions of one state machine in the channel within `window`
+   * (ISO 8601) go into one digest message (webhook mode: digest posts, at most one a minute). `threshold` 0 turns
+   * digests off.
    * @default - threshold 5, window PT5M
    */
   readonly storm?: StormSettings;
@@ -492,7 +493,7 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
       `${where} sets both sources and actions; Slack actions in a central environment are not supported yet: remove actions (or sources)`
     );
   }
-  const storm = parseStorm(raw.storm, where, destination.type);
+  const storm = parseStorm(raw.storm, where);
   const customTemplates: Record<string, string> = {};
   const resolved = routes.map((route) => {
     if (!isTemplatePath(route.template)) return route;
@@ -531,7 +532,7 @@ export interface StormSettings {
 const STORM_WINDOW_MAX_SECONDS = 86_400;
 
 /** `{"threshold": 5, "window": "PT5M"}`, both optional; undefined when absent. */
-function parseStorm(raw: unknown, where: string, destinationType: string): StormSettings | undefined {
+function parseStorm(raw: unknown, where: string): StormSettings | undefined {
   if (raw === undefined) return undefined;
   const usage = 'use {"threshold": 5, "window": "PT5M"} (threshold 0 turns storm digests off)';
   if (!isRecord(raw) || Object.keys(raw).some((k) => k !== 'threshold' && k !== 'window')) {
@@ -548,11 +549,6 @@ function parseStorm(raw: unknown, where: string, destinationType: string): Storm
   if (windowSeconds === undefined || windowSeconds < 60 || windowSeconds > STORM_WINDOW_MAX_SECONDS) {
     throw new ConfigError(
       `${where}.storm.window is ${JSON.stringify(raw.window)}; use an ISO 8601 duration from PT1M to P1D, like "PT5M"`
-    );
-  }
-  if (destinationType !== 'channel' && threshold > 0) {
-    throw new ConfigError(
-      `${where}.storm needs a channel destination (a webhook message cannot be edited into a digest); remove it`
     );
   }
   return { threshold, windowSeconds };

@@ -4,8 +4,9 @@
  * Defines:
  * - a DynamoDB table (on-demand, AWS-managed encryption, point-in-time recovery, TTL on `expiresAt`) keyed by
  *   destination (`pk`) and execution ARN (`sk`) (infra/message-store-schema.ts);
- * - with `runningLongerThanSeconds`: an EventBridge Scheduler schedule group for the one-time "still running?"
- *   checks, and the role Scheduler assumes to send a check to the delivery queue.
+ * - with `runningLongerThanSeconds` (or `digestSchedules`): an EventBridge Scheduler schedule group for the
+ *   one-time "still running?" checks (and webhook storm-digest flushes), and the role Scheduler assumes to send
+ *   them to the delivery queue.
  *
  * `grantDelivery` writes every permission the delivery machine needs on these resources explicitly: the
  * machine is defined in a file, so nothing is granted automatically.
@@ -42,6 +43,12 @@ export interface MessageStoreProps {
   readonly stormThreshold?: number;
   /** @default STORM_WINDOW_SECONDS */
   readonly stormWindowSeconds?: number;
+  /**
+   * Create the schedule group and the Scheduler role for storm-digest flushes too (webhook mode: a digest there is a
+   * new post, queued by a one-time schedule).
+   * @default false
+   */
+  readonly digestSchedules?: boolean;
 }
 
 export class MessageStore extends Construct {
@@ -68,12 +75,13 @@ export class MessageStore extends Construct {
       // Deleting the stack must not forget what was sent: a redeploy would post every message again.
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    if (runningLongerThanSeconds > 0) {
+    if (runningLongerThanSeconds > 0 || props.digestSchedules === true) {
       this.scheduleGroup = new scheduler.ScheduleGroup(this, 'ScheduleGroup', {
         scheduleGroupName: `sfn-slack-notifier-${props.environmentName}`,
       });
       this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
-        description: 'EventBridge Scheduler sends runningLongerThan checks to the delivery queue',
+        description:
+          'EventBridge Scheduler sends runningLongerThan checks and storm-digest flushes to the delivery queue',
         assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
           conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
         }),

@@ -60,7 +60,7 @@ import {
 import { ENV_NAME } from '../config.js';
 import { jsonStringSubstitution } from '../json-string-substitution.js';
 import { fillJsonValues } from '../json-values.js';
-import { isoDurationSeconds, SLACK_API_METHODS } from '../message-store-schema.js';
+import { isoDurationSeconds, SLACK_API_METHODS, substitutionsUsedBy } from '../message-store-schema.js';
 import { nagResourceName } from '../nag-resource-name.js';
 import {
   CENTRAL_ENVIRONMENT_ENV,
@@ -252,7 +252,8 @@ export interface SlackNotifierProps {
   readonly formatterCode?: lambda.Code;
   /**
    * Storm digests: more than `threshold` new executions of one state machine in the channel within `windowSeconds`
-   * go into one digest message updated in place, each execution listed in its thread. `threshold` 0: off.
+   * go into one digest message updated in place, each execution listed in its thread (webhook mode: digest posts at
+   * most once a minute, each listing the executions since the last). `threshold` 0: off.
    * @default - threshold 5 within 300 seconds (message-store-schema.ts)
    */
   readonly storm?: { readonly threshold: number; readonly windowSeconds: number };
@@ -425,6 +426,8 @@ export class SlackNotifier extends Construct {
       ...(props.storm === undefined
         ? {}
         : { stormThreshold: props.storm.threshold, stormWindowSeconds: props.storm.windowSeconds }),
+      // Webhook mode: a storm's digest posts are queued by one-time schedules.
+      digestSchedules: destination.type === 'webhook' && props.storm?.threshold !== 0,
     });
     // runningLongerThan schedules its check at the RUNNING event, shown or not.
     const ruleStatuses =
@@ -656,6 +659,8 @@ export class SlackNotifier extends Construct {
       logGroupName: `/aws/vendedlogs/states/sfn-slack-notifier-${env}-delivery`,
       retention,
     });
+    const channelDefinition = readFileSync(STATE_MACHINE_FILES.deliver, 'utf8');
+    const webhookDefinition = readFileSync(STATE_MACHINE_FILES.deliverWebhook, 'utf8');
     this.deliverySubstitutions =
       destination.type === 'channel'
         ? {
@@ -665,7 +670,8 @@ export class SlackNotifier extends Construct {
               'SlackNotifier: mentionOnFailure',
               bannerMention(routes, props.mentionOnFailure)
             ),
-            ...this.messageStore.substitutions,
+            // The store's items and the lifecycle settings (those the file uses).
+            ...substitutionsUsedBy(channelDefinition, this.messageStore.substitutions),
             // Permanent refusals and poison records go straight to the dead-letter queue, with their reason.
             DeadLetterQueueUrl: this.deadLetterQueue.queueUrl,
             // A storm digest queues its flush behind the channel's messages.
@@ -677,19 +683,16 @@ export class SlackNotifier extends Construct {
         : {
             ConnectionArn: this.connection.connectionArn,
             WebhookParameterName: destination.parameterName,
-            // A webhook message cannot be edited: the store only keeps what was sent.
-            TableName: this.messageStore.substitutions.TableName as string,
-            DelayedAfterSeconds: this.messageStore.substitutions.DelayedAfterSeconds as string,
-            EndedRetentionSeconds: this.messageStore.substitutions.EndedRetentionSeconds as string,
+            // A webhook message cannot be edited: the store keeps what was sent, paces the webhook and collects
+            // a storm's digest (the same items and settings as the channel mode; only those the file uses).
+            ...substitutionsUsedBy(webhookDefinition, this.messageStore.substitutions),
             // A revoked, deleted or archived webhook goes straight to the dead-letter queue, with its reason.
             DeadLetterQueueUrl: this.deadLetterQueue.queueUrl,
           };
     const webhook = destination.type === 'webhook';
     this.deliveryStateMachine = new sfn.StateMachine(this, 'DeliveryStateMachine', {
       comment: `sfn-slack-notifier (${env}): queued message → Slack`,
-      definitionBody: sfn.DefinitionBody.fromString(
-        readFileSync(webhook ? STATE_MACHINE_FILES.deliverWebhook : STATE_MACHINE_FILES.deliver, 'utf8')
-      ),
+      definitionBody: sfn.DefinitionBody.fromString(webhook ? webhookDefinition : channelDefinition),
       definitionSubstitutions: { ...this.deliverySubstitutions },
       stateMachineType: sfn.StateMachineType.EXPRESS,
       // Webhook mode: the URL is the secret and sits in the HTTP task's parameters, so no execution data in logs
@@ -734,7 +737,8 @@ export class SlackNotifier extends Construct {
     const deliveryStatements = [
       ...httpStatements,
       ...this.messageStore.deliveryStatements(),
-      // Fail fast to the dead-letter queue; channel mode also queues its storm-digest flushes.
+      // Fail fast to the dead-letter queue; channel mode also queues its storm-digest flushes (webhook mode's are
+      // sent by Scheduler with its own role).
       new iam.PolicyStatement({
         actions: ['sqs:SendMessage'],
         resources: webhook

@@ -88,6 +88,11 @@ export async function startLocalDynamoDb(options: {
   readonly key: LocalTableKey;
 }): Promise<LocalDynamoDb> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  // Node closes a keep-alive socket idle for 5 s (real time) while the client may pick it for its next request:
+  // that request fails with ECONNRESET (`DynamoDB.TimeoutError`), a race of the local wiring that the service
+  // integration on AWS does not have (it retries its own connection errors). Idle sockets stay open instead;
+  // close() destroys the client's sockets first.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const client = new DynamoDBClient({

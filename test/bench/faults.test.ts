@@ -5,6 +5,8 @@ import {
   type FaultEntry,
   type FaultName,
   faultMatrix,
+  faultNamesOf,
+  mergeFaultRun,
 } from '../../bench/faults.js';
 
 const FIELDS = [
@@ -34,10 +36,16 @@ const good: FaultEntry = {
 };
 type Entries = Partial<Record<FaultName, FaultEntry>>;
 const allGood = Object.fromEntries(FAULT_NAMES.map((n) => [n, good])) as Entries;
-const atLimits: { entries: Entries; poisonHoldSeconds: number; stormChannelMessages: number } = {
+const atLimits: {
+  entries: Entries;
+  poisonHoldSeconds: number;
+  stormChannelMessages: number;
+  webhookStormChannelMessages: number;
+} = {
   entries: allGood,
   poisonHoldSeconds: 60,
   stormChannelMessages: 10,
+  webhookStormChannelMessages: 10,
 };
 
 describe('fault targets', () => {
@@ -58,6 +66,12 @@ describe('fault targets', () => {
       ['poison-hold', { poisonHoldSeconds: 61 }],
       ['storm', { entries: { ...atLimits.entries, storm: { ...good, delivered: 499 } } }],
       ['storm', { stormChannelMessages: 11 }],
+      [
+        'webhook-baseline-429',
+        { entries: { ...atLimits.entries, webhookBaseline: { ...good, http429: 26 } } },
+      ],
+      ['webhook-storm', { entries: { ...atLimits.entries, webhookStorm: { ...good, delivered: 499 } } }],
+      ['webhook-storm', { webhookStormChannelMessages: 11 }],
     ];
     for (const [id, change] of over) {
       const missed = checkFaultTargets({ ...atLimits, ...change }).filter((t) => !t.pass);
@@ -66,13 +80,21 @@ describe('fault targets', () => {
   });
 
   it('fail when the matrix lacks entries', () => {
-    const { baseline: _b, storm: _s, ...rest } = atLimits.entries;
+    const { baseline: _b, storm: _s, webhookBaseline: _wb, webhookStorm: _ws, ...rest } = atLimits.entries;
     const missed = checkFaultTargets({
       entries: rest,
       poisonHoldSeconds: Number.NaN,
       stormChannelMessages: Number.NaN,
+      webhookStormChannelMessages: Number.NaN,
     }).filter((t) => !t.pass);
-    expect(missed.map((t) => t.id)).toEqual(['lost-duplicated', 'baseline-429', 'poison-hold', 'storm']);
+    expect(missed.map((t) => t.id)).toEqual([
+      'lost-duplicated',
+      'baseline-429',
+      'poison-hold',
+      'storm',
+      'webhook-baseline-429',
+      'webhook-storm',
+    ]);
   });
 });
 
@@ -83,6 +105,8 @@ describe('the fault matrix on the local pipeline (a small plan)', () => {
       'formatterThrows',
       'historyDeleted',
       'poisonMessages',
+      'webhookBaseline',
+      'webhookStorm',
     ]);
     for (const entry of Object.values(run.entries)) {
       expect(Object.keys(entry)).toEqual(FIELDS);
@@ -98,5 +122,63 @@ describe('the fault matrix on the local pipeline (a small plan)', () => {
     expect(run.entries.poisonMessages).toMatchObject({ delivered: 9, lost: 0, deadLettered: 3 });
     expect(run.poisonHoldSeconds).toBeGreaterThanOrEqual(0);
     expect(run.poisonHoldSeconds).toBeLessThanOrEqual(60);
+    // Webhook mode: every notification posted once; the storm's 6th of one state machine waits for the digest
+    // post a minute later (the first five went out on their own), so the channel shows six messages.
+    expect(run.entries.webhookBaseline).toMatchObject({
+      delivered: 9,
+      lost: 0,
+      duplicated: 0,
+      deadLettered: 0,
+    });
+    expect(run.entries.webhookStorm).toMatchObject({ delivered: 6, lost: 0, duplicated: 0, slackPosts: 6 });
+    expect(run.webhookStormChannelMessages).toBe(6);
+    expect(run.entries.webhookStorm?.drainSeconds).toBeGreaterThanOrEqual(60);
   }, 60_000);
+});
+
+describe('npm run bench:faults', () => {
+  it('takes fault names from the command line (none: all) and refuses an unknown one with the list', () => {
+    expect(faultNamesOf([])).toEqual([...FAULT_NAMES]);
+    expect(faultNamesOf(['webhookStorm', 'baseline'])).toEqual(['webhookStorm', 'baseline']);
+    expect(() => faultNamesOf(['webhookStrom'])).toThrow(
+      /unknown fault webhookStrom: choose among baseline, /
+    );
+  });
+
+  it('merges the entries it ran into the last run and checks the targets over the merged matrix', () => {
+    const previous = {
+      date: 'then',
+      faults: { ...allGood, webhookStorm: { ...good, delivered: 499 } },
+      faultRun: {
+        plan: { notifications: 500, channels: 10, stormNotifications: 500, seed: 1 },
+        clock: 'simulated',
+        poisonHoldSeconds: 1,
+        stormChannelMessages: 6,
+        webhookStormChannelMessages: 12,
+      },
+    };
+    const run = {
+      plan: previous.faultRun.plan,
+      clock: 'simulated',
+      entries: { webhookStorm: good },
+      poisonHoldSeconds: Number.NaN,
+      stormChannelMessages: Number.NaN,
+      webhookStormChannelMessages: 10,
+    };
+    const merged = mergeFaultRun(previous, run);
+    expect(merged.date).toBe('then');
+    expect(merged.faults.webhookStorm).toEqual(good);
+    expect(merged.faults.baseline).toEqual(good);
+    // Figures of entries not run stay; the ones measured replace them.
+    expect(merged.faultRun).toMatchObject({
+      poisonHoldSeconds: 1,
+      stormChannelMessages: 6,
+      webhookStormChannelMessages: 10,
+    });
+    expect(merged.faultTargets.filter((t) => !t.pass)).toEqual([]);
+    expect(
+      mergeFaultRun(previous, { ...run, entries: {} }).faultTargets.find((t) => t.id === 'webhook-storm')
+        ?.pass
+    ).toBe(false);
+  });
 });

@@ -18,6 +18,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { register, watchListFromPattern } from '../../cli/commands/doctor.js';
+import { substitutionsUsedBy } from '../../contract/message-store.js';
 import { runStateMachine, substitute } from '../../local/asl/index.js';
 import { localStoreSubstitutions } from '../../local/pipeline.js';
 import { type SlackServer, startSlackServer } from '../../local/slack-server/index.js';
@@ -382,17 +383,21 @@ describe('sfn-slack doctor --send-test through the local Slack-compatible server
   beforeEach(async () => {
     slack = await startSlackServer({ channels: [{ id: 'C0LOCAL001', name: 'alerts' }] });
     // StartSyncExecution runs the real delivery definition locally, posting over real HTTP to the server.
-    const definition = substitute(readFileSync(deliverPath, 'utf8'), {
-      ConnectionArn: outputs.ConnectionArn,
-      MentionOnFailure: '',
-      ...localStoreSubstitutions(
-        outputs.QueueArn ?? 'arn:aws:sqs:eu-west-1:111122223333:q.fifo',
-        {},
-        {
-          allowedChannels: '#alerts,#nope',
-        }
-      ),
-    });
+    const text = readFileSync(deliverPath, 'utf8');
+    const definition = substitute(
+      text,
+      substitutionsUsedBy(text, {
+        ConnectionArn: outputs.ConnectionArn,
+        MentionOnFailure: '',
+        ...localStoreSubstitutions(
+          outputs.QueueArn ?? 'arn:aws:sqs:eu-west-1:111122223333:q.fifo',
+          {},
+          {
+            allowedChannels: '#alerts,#nope',
+          }
+        ),
+      })
+    );
     sfn.on(StartSyncExecutionCommand).callsFake(async (input: { input?: string }) => {
       const result = await runStateMachine(definition, JSON.parse(input.input ?? 'null'), {
         resources: {

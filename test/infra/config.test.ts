@@ -77,10 +77,12 @@ describe('parseEnvironment', () => {
     expect(errorOf(() => parseEnvironment('dev', { ...minimal, storm: { size: 3 } }))).toMatch(
       /storm is \{"size":3\}; use \{"threshold": 5, "window": "PT5M"\}/
     );
+    // Webhook mode collapses storms too (into digest posts).
     const webhook = { ...minimal, destination: { type: 'webhook' } };
-    expect(errorOf(() => parseEnvironment('dev', { ...webhook, storm: { threshold: 3 } }))).toMatch(
-      /storm needs a channel destination/
-    );
+    expect(parseEnvironment('dev', { ...webhook, storm: { threshold: 3 } }).storm).toEqual({
+      threshold: 3,
+      windowSeconds: 300,
+    });
   });
 
   it('defaults the webhook parameter to /{env}/SLACK_URL', () => {

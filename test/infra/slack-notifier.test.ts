@@ -218,6 +218,95 @@ describe('IAM: each grant scoped to what the machine calls', () => {
   });
 });
 
+describe('IAM: the webhook delivery machine, every grant written out', () => {
+  const { template, notifier } = webhook;
+  const statements = statementsOfRole(
+    template,
+    ref(webhook, notifier.deliveryStateMachine.role as IConstruct)
+  );
+  const store = notifier.messageStore;
+
+  it('has exactly these actions: the post, the store, the flush schedules, the dead-letter queue, the URL', () => {
+    // Besides the log-delivery actions CDK grants for the machine's logging configuration.
+    const granted = statements.flatMap(actions).filter((a) => !a.startsWith('logs:'));
+    expect([...new Set(granted)].sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+      'events:RetrieveConnectionCredentials',
+      'iam:PassRole',
+      'scheduler:CreateSchedule',
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+      'sqs:SendMessage',
+      'ssm:GetParameter',
+      'states:InvokeHTTPEndpoint',
+    ]);
+  });
+
+  it('the message store (claims, pacing, storm counts and digests): read and update on its table only', () => {
+    expect(grants(statements, 'dynamodb:UpdateItem')).toEqual([
+      expect.objectContaining({
+        Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        Resource: { 'Fn::GetAtt': [ref(webhook, store.table), 'Arn'] },
+      }),
+    ]);
+  });
+
+  it("storm digests: CreateSchedule only in the notifier's schedule group, PassRole only of the Scheduler role to Scheduler", () => {
+    expect(store.scheduleGroup).toBeDefined();
+    const [create, ...more] = grants(statements, 'scheduler:CreateSchedule');
+    expect(more).toEqual([]);
+    expect(create?.Resource).toBe(
+      `arn:aws:scheduler:eu-west-1:111122223333:schedule/${store.scheduleGroup?.scheduleGroupName}/*`
+    );
+    expect(grants(statements, 'iam:PassRole')).toEqual([
+      expect.objectContaining({
+        Resource: { 'Fn::GetAtt': [ref(webhook, store.schedulerRole as IConstruct), 'Arn'] },
+        Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    ]);
+    // The Scheduler role sends only to the delivery queue, and the queue policy lets it.
+    const schedulerStatements = statementsOfRole(template, ref(webhook, store.schedulerRole as IConstruct));
+    expect(schedulerStatements).toEqual([
+      expect.objectContaining({
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [ref(webhook, notifier.queue), 'Arn'] },
+      }),
+    ]);
+  });
+
+  it('sqs:SendMessage only to the dead-letter queue (the flushes are sent by Scheduler, not by the machine)', () => {
+    expect(grants(statements, 'sqs:SendMessage')).toEqual([
+      expect.objectContaining({
+        Resource: { 'Fn::GetAtt': [ref(webhook, notifier.deadLetterQueue), 'Arn'] },
+      }),
+    ]);
+  });
+
+  it('the connection: its credentials and its secret only', () => {
+    expect(grants(statements, 'events:RetrieveConnectionCredentials')[0]?.Resource).toEqual({
+      'Fn::GetAtt': [ref(webhook, notifier.connection), 'Arn'],
+    });
+    expect(grants(statements, 'secretsmanager:GetSecretValue')[0]?.Resource).toEqual({
+      'Fn::GetAtt': [ref(webhook, notifier.connection), 'SecretArn'],
+    });
+  });
+
+  it('storm digests off (threshold 0): no schedule group, no Scheduler grants', () => {
+    const quiet = synthNotifier({
+      stateMachineNamePrefixes: ['batch-'],
+      destination: { type: 'webhook', parameterName: '/test/SLACK_URL' },
+      storm: { threshold: 0, windowSeconds: 300 },
+    });
+    const quietStatements = statementsOfRole(
+      quiet.template,
+      ref(quiet, quiet.notifier.deliveryStateMachine.role as IConstruct)
+    );
+    quiet.template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 0);
+    expect(quietStatements.flatMap(actions).filter((a) => /^(scheduler|iam):/.test(a))).toEqual([]);
+  });
+});
+
 describe('webhook parameter with a customer managed key', () => {
   it('grants kms:Decrypt on that key, only through SSM', () => {
     const synth = synthNotifier((stack) => ({

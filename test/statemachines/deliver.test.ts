@@ -4,7 +4,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { DeliveryMessage } from '../../contract/formatter.js';
-import { type Definition, evaluate, readAsl, type State, state, substitute } from './asl-helpers.js';
+import { PACE_SORT_KEY, STORM_SORT_KEY_PREFIX } from '../../contract/message-store.js';
+import {
+  type Definition,
+  evaluate,
+  jsonataStrings,
+  readAsl,
+  type State,
+  state,
+  substitute,
+} from './asl-helpers.js';
 
 const CONNECTION_ARN = 'arn:aws:events:eu-west-1:111122223333:connection/slack/0000';
 const settings = {
@@ -29,6 +38,10 @@ const settings = {
   StormThreshold: '5',
   StormWindowSeconds: '300',
   StormFlushSeconds: '10',
+  PaceSortKey: 'pace',
+  StormSortKeyPrefix: 'storm#',
+  WebhookStormFlushSeconds: '60',
+  WebhookDigestMaxChars: '36000',
 };
 const channel = JSON.parse(substitute(readAsl('deliver.asl.json'), settings)) as Definition;
 const webhook = JSON.parse(
@@ -397,10 +410,16 @@ describe('deliver-webhook.asl.json', () => {
   });
 
   it('any failure after the claim takes the id back, then fails with the original error', async () => {
-    for (const name of ['ReadWebhookUrl', 'Post', 'PostFallback']) {
+    for (const name of ['Post', 'PostFallback', 'StormCount', 'StormReset', 'StormAppend', 'MarkQueued']) {
       const catchers = state(webhook, name).Catch as Array<{ ErrorEquals: string[]; Next: string }>;
       expect(catchers.at(-1)).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'Release' });
     }
+    // Reading the URL and pacing come before a notification's post and a digest's: Undo tells them apart.
+    for (const name of ['ReadWebhookUrl', 'Pace', 'PaceBusy']) {
+      const catchers = state(webhook, name).Catch as Array<{ ErrorEquals: string[]; Next: string }>;
+      expect(catchers.at(-1)).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'Undo' });
+    }
+    expect(state(webhook, 'Undo').Default).toBe('Release');
     expect((state(webhook, 'Release').Arguments as Record<string, unknown>).UpdateExpression).toBe(
       'DELETE #sent :ids'
     );
@@ -472,6 +491,134 @@ describe('deliver.asl.json: pacing and admission', () => {
     expect(await evaluate(args.MessageAttributes, { input: {} }, vars)).toEqual({
       reason: { DataType: 'String', StringValue: vars.reason },
       error: { DataType: 'String', StringValue: vars.deadError },
+    });
+  });
+});
+
+describe('deliver-webhook.asl.json: pacing and storm digests', () => {
+  const webhookConfig = (state(webhook, 'Read').Assign as { config: Record<string, string> }).config;
+
+  it('keeps every expression short enough to read in the console (at most 300 characters)', () => {
+    // The whole string, `{%` and `%}` included.
+    const long = jsonataStrings(webhook.States).filter(({ expression }) => `{%${expression}%}`.length > 300);
+    expect(long.map(({ at, expression }) => `${at}: ${expression.length + 4}`)).toEqual([]);
+  });
+
+  it('shares the channel mode’s store items: the pace item and the storm keys are the same literals', () => {
+    const channelText = readAsl('deliver.asl.json');
+    expect(webhookConfig.paceKey).toBe(PACE_SORT_KEY);
+    expect(webhookConfig.stormPrefix).toBe(STORM_SORT_KEY_PREFIX);
+    // deliver.asl.json writes them inline: the constants must say what it writes.
+    expect(channelText).toContain(`'sk': { 'S': '${PACE_SORT_KEY}' }`);
+    expect(channelText).toContain(`'sk': { 'S': '${STORM_SORT_KEY_PREFIX}' & $msg.stateMachineArn }`);
+    // Both modes read the same settings.
+    const channelConfig = (state(channel, 'Read').Assign as { config: Record<string, string> }).config;
+    for (const name of ['paceIntervalMs', 'paceBurst', 'stormThreshold', 'stormWindowSeconds']) {
+      expect(webhookConfig[name]).toBe(channelConfig[name]);
+    }
+  });
+
+  it('every post goes through the pace item first: the message, the fallback and each digest post', () => {
+    expect(state(webhook, 'ReadWebhookUrl').Next).toBe('Pace');
+    expect(state(webhook, 'PaceWait').Next).toBe('Paced');
+    const postCatch = (state(webhook, 'Post').Catch as Array<{ ErrorEquals: string[]; Next: string }>)[0];
+    expect(postCatch).toMatchObject({ ErrorEquals: ['States.Http.StatusCode.400'], Next: 'Pace' });
+    const paced = state(webhook, 'Paced') as State & { Choices: Array<{ Next: string }> };
+    // Or, past the time budget, none of them.
+    expect([...paced.Choices.map((c) => c.Next), paced.Default].sort()).toEqual([
+      'OutOfTime',
+      'Post',
+      'PostDigest',
+      'PostFallback',
+    ]);
+    expect(state(webhook, 'OutOfTime').Next).toBe('Undo');
+  });
+
+  it('counts per state machine in the webhook’s partition and digests past the threshold', async () => {
+    const candidate = state(webhook, 'StormCandidate') as State & {
+      Choices: Array<{ Assign: { stormKey: string } }>;
+    };
+    const msg = {
+      ...delivery,
+      stateMachineArn: 'arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl',
+    };
+    expect(
+      await evaluate(candidate.Choices[0]?.Assign.stormKey, { input: {} }, { msg, config: webhookConfig })
+    ).toEqual({
+      pk: { S: 'webhook' },
+      sk: { S: `${STORM_SORT_KEY_PREFIX}${msg.stateMachineArn}` },
+    });
+    expect(await routeWith(candidate, {}, { msg, config: webhookConfig })).toBe('StormCount');
+    expect(await routeWith(candidate, {}, { msg: delivery, config: webhookConfig })).toBe('ReadWebhookUrl');
+    const check = state(webhook, 'StormCheck');
+    expect(await routeWith(check, {}, { storm: { count: 5, since: '1' }, config: webhookConfig })).toBe(
+      'ReadWebhookUrl'
+    );
+    expect(
+      await routeWith(
+        check,
+        {},
+        { storm: { count: 6, since: '1' }, config: webhookConfig, stormKey: { sk: { S: 'storm#x' } } }
+      )
+    ).toBe('StormEntry');
+  });
+
+  it('schedules the flush a flush interval ahead, into the record’s message group, named after the record', async () => {
+    const args = state(webhook, 'ScheduleFlush').Arguments as Record<string, unknown> & {
+      Target: Record<string, unknown> & { SqsParameters: { MessageGroupId: string } };
+    };
+    const vars = {
+      record: records[0],
+      config: webhookConfig,
+      digestKey: { pk: { S: 'webhook' }, sk: { S: 'storm#arn:x#100' } },
+    };
+    expect(await evaluate(args.Name, { input: {} }, vars)).toBe('sfn-slack-flush-m-1');
+    const at = String(await evaluate(args.ScheduleExpression, { input: {} }, vars));
+    const due = Date.parse(`${/^at\((.+)\)$/.exec(at)?.[1]}Z`);
+    expect(due - Date.now()).toBeGreaterThan((Number(settings.WebhookStormFlushSeconds) - 2) * 1000);
+    expect(due - Date.now()).toBeLessThanOrEqual(Number(settings.WebhookStormFlushSeconds) * 1000);
+    expect(JSON.parse(String(await evaluate(args.Target.Input, { input: {} }, vars)))).toEqual({
+      check: 'stormFlush',
+      digest: 'storm#arn:x#100',
+      checkId: 'flush-m-1',
+    });
+    expect(await evaluate(args.Target.SqsParameters.MessageGroupId, { input: {} }, vars)).toBe('C0123456789');
+  });
+
+  it('puts the pending lines in as few posts as fit, each line once and in order', async () => {
+    const text = state(webhook, 'FlushText').Assign as Record<string, string>;
+    const lines = Array.from({ length: 10 }, (_, i) => `• line ${i} ${'x'.repeat(20)}`);
+    const chunksOf = async (max: number) =>
+      (await evaluate(
+        text.chunks,
+        { input: {} },
+        { lines, config: { digestMaxChars: String(max) } }
+      )) as string[];
+    expect(await chunksOf(100_000)).toEqual([lines.join('\n')]);
+    const small = await chunksOf(100);
+    expect(small.length).toBeGreaterThan(2);
+    expect(small.every((c) => c.length < 100)).toBe(true);
+    expect(small.join('\n')).toBe(lines.join('\n'));
+    // A line longer than the limit still goes out, alone.
+    expect(await chunksOf(10)).toEqual(lines);
+  });
+
+  it('a flush lists only what no digest posted yet, and counts what each post listed', async () => {
+    const item = {
+      entries: { L: ['a', 'b', 'c', 'd'].map((S) => ({ S: `• <u|${S}> x` })) },
+      posted: { N: '3' },
+    };
+    const first = state(webhook, 'FlushLines').Assign as Record<string, string>;
+    const all = await evaluate(first.all, { input: {} }, { item });
+    const done = await evaluate(first.done, { input: {} }, { item });
+    const pending = state(webhook, 'FlushPending').Assign as Record<string, string>;
+    expect(await evaluate(pending.lines, { input: {} }, { all, done })).toEqual(['• <u|d> x']);
+    const mark = state(webhook, 'MarkListed').Arguments as Record<string, unknown>;
+    expect(mark.UpdateExpression).toBe('ADD #posted :n');
+    expect(
+      await evaluate(mark.ExpressionAttributeValues, { input: {} }, { chunks: ['l1\nl2\nl3', 'l4'] })
+    ).toEqual({
+      ':n': { N: '3' },
     });
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { substitutionsUsedBy } from '../../../contract/message-store.js';
 import {
   type ResourceHandler,
   runStateMachine,
@@ -18,7 +19,8 @@ const HTTP = 'arn:aws:states:::http:invoke';
 const SSM = 'arn:aws:states:::aws-sdk:ssm:getParameter';
 
 function load(file: string, substitutions: Record<string, string>): string {
-  return substitute(readFileSync(path.join(repoRoot, 'statemachines', file), 'utf8'), substitutions);
+  const text = readFileSync(path.join(repoRoot, 'statemachines', file), 'utf8');
+  return substitute(text, substitutionsUsedBy(text, substitutions));
 }
 
 const CONNECTION = 'arn:aws:events:us-east-1:123456789012:connection/slack/abc';
@@ -36,10 +38,7 @@ const deliverWebhook = () =>
   load('deliver-webhook.asl.json', {
     ConnectionArn: CONNECTION,
     WebhookParameterName: '/test/SLACK_URL',
-    TableName: STORE.TableName as string,
-    DelayedAfterSeconds: STORE.DelayedAfterSeconds as string,
-    EndedRetentionSeconds: STORE.EndedRetentionSeconds as string,
-    DeadLetterQueueUrl: STORE.DeadLetterQueueUrl as string,
+    ...STORE,
   });
 /** The message store at the edge: an empty table that takes every write (the store runs for real in test/e2e). */
 const EMPTY_STORE: Record<string, ResourceHandler> = {
@@ -231,9 +230,10 @@ describe('statemachines/deliver-webhook.asl.json on the local runner', () => {
       expect(result.status).toBe('SUCCEEDED');
       expect(result.output).toMatchObject({ outcome: 'dead-lettered', error: errors.at(-1) });
       expect(http.calls).toHaveLength(errors.length);
-      // Claimed, then released so that a replay from the dead-letter queue posts it.
+      // Claimed, paced, then released so that a replay from the dead-letter queue posts it.
       expect(store.calls.map((c) => (c.arguments as { UpdateExpression: string }).UpdateExpression)).toEqual([
-        expect.stringContaining('ADD'),
+        expect.stringContaining('ADD #sent'),
+        ...errors.map(() => expect.stringContaining('SET #next')),
         'DELETE #sent :ids',
       ]);
       const sent = argsOf<{ QueueUrl: string; MessageBody: string }>(sqs.calls, 0);
