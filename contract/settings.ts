@@ -13,7 +13,7 @@ import {
   type Route,
   type RouteDestination,
   type RouteMatch,
-  routesReadTags,
+  readsTags,
 } from './routes.js';
 import { checkWatchedArnsInSources, parseSources, type SourcesConfig } from './sources.js';
 import { DEFAULT_STATUSES, EXECUTION_STATUSES, type ExecutionStatus } from './statuses.js';
@@ -72,7 +72,7 @@ export interface EnvironmentConfig {
   readonly mentionOnFailure?: string;
   /** `sfn-slack mute` works here: the notifier reads the `sfn-slack:mute-until` tag. @default false */
   readonly mute: boolean;
-  /** Whether the notifier reads the watched machine's tags (some route needs them, or mute is on). */
+  /** Whether the notifier reads the watched machine's tags (some route needs them, mute is on, or a Mute button). */
   readonly readTags: boolean;
   /** SNS topic for the alarms. @default - a topic the stack creates (stack output `AlarmTopicArn`) */
   readonly alarmTopicArn?: string;
@@ -503,7 +503,10 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
     routes: resolved,
     allowedChannels,
     mute: raw.mute === true,
-    readTags: routesReadTags(resolved) || raw.mute === true,
+    readTags: readsTags(resolved, {
+      mute: raw.mute === true,
+      actions: actions === undefined ? [] : enabledActions(actions.policy),
+    }),
     ...(alarmTopicArn === undefined ? {} : { alarmTopicArn }),
     logExecutionData: raw.logExecutionData === true,
     ...(defaults.mention === undefined ? {} : { mentionOnFailure: defaults.mention }),

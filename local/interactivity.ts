@@ -3,9 +3,10 @@
  * behind a localhost HTTP server) and `statemachines/actions.asl.json` on the local runner.
  *
  * Stand-ins at the AWS edge only: StartExecution runs the actions machine in process; RedriveExecution and
- * StopExecution are recorded (a redrive with a client token already used is the same redrive, as on AWS); the
- * replay guard, claims and mutes live in the pipeline's DynamoDB (dynalite) through the real SDK client; Slack is
- * the local Slack server through the pipeline's connection. Every AWS call a click causes is recorded.
+ * StopExecution are recorded (a redrive with a client token already used is the same redrive, as on AWS); a mute
+ * tags the watched machine in the pipeline's tag store, which the notifier reads; the replay guard and claims live
+ * in the pipeline's DynamoDB (dynalite) through the real SDK client; Slack is the local Slack server through the
+ * pipeline's connection. Every AWS call a click causes is recorded.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -31,6 +32,7 @@ import {
   StatesError,
   substitute,
 } from './asl/index.js';
+import { type TagStore, tagHandlers } from './stand-ins/tags.js';
 
 const machineFile = path.join(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -42,6 +44,7 @@ const machineFile = path.join(
 export const sfnActionResources = {
   redrive: 'arn:aws:states:::aws-sdk:sfn:redriveExecution',
   stop: 'arn:aws:states:::aws-sdk:sfn:stopExecution',
+  tag: 'arn:aws:states:::aws-sdk:sfn:tagResource',
 } as const;
 
 /** One AWS API call a click caused. */
@@ -71,8 +74,8 @@ export interface LocalActionsOptions {
   readonly policy: ActionsPolicy;
   /** Watched state machine ARNs, and ARN prefixes ending in `*`. */
   readonly watched: readonly string[];
-  /** The destination as configured (where mutes are kept). */
-  readonly destination: string;
+  /** The watched machines' tags, shared with the notifier (a Mute button sets `sfn-slack:mute-until` here). */
+  readonly tags: TagStore;
   readonly tableName: string;
   readonly dynamodb: DynamoDBClient;
   /** The DynamoDB task handlers (getItem, putItem, updateItem, deleteItem). */
@@ -113,7 +116,6 @@ export class LocalActions {
       Environment: jsonStringSubstitution('environment', options.environment),
       WatchedStateMachines: options.watched.join(','),
       ActionsPolicy: jsonStringSubstitution('policy', JSON.stringify(options.policy)),
-      Destination: jsonStringSubstitution('destination', options.destination),
       ClaimRetentionSeconds: String(CLAIM_RETENTION_SECONDS),
     });
   }
@@ -254,9 +256,15 @@ export class LocalActions {
         return handler(task);
       };
     }
+    const tags = tagHandlers(this.options.tags);
     return {
       ...recorded,
       [this.options.httpResource]: this.options.http,
+      [sfnActionResources.tag]: async (task) => {
+        const args = task.arguments as { ResourceArn: string };
+        this.calls.push({ api: 'StepFunctions.TagResource', target: args.ResourceArn });
+        return tags.tag(task);
+      },
       [sfnActionResources.redrive]: async (task) => {
         const args = task.arguments as { ExecutionArn: string; ClientToken?: string };
         this.calls.push({ api: 'StepFunctions.RedriveExecution', target: args.ExecutionArn });

@@ -12,9 +12,9 @@
  * automatically):
  * - Lambda: read the signing secret; put replay-guard items (leading key `slack-request` only); start the actions
  *   machine;
- * - actions machine: RedriveExecution and StopExecution on the watched machines' executions only; claim items
- *   (leading keys `action#…`) and the mute items of its destination; the four Slack methods through the
- *   connection.
+ * - actions machine: RedriveExecution and StopExecution on the watched machines' executions, and TagResource of the
+ *   `sfn-slack:mute-until` tag key only on the watched machines, each only when somebody may do that action; claim
+ *   items (leading keys `action#…`); the four Slack methods through the connection.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -27,10 +27,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { TAG_KEYS } from '../../contract/routes.js';
 import {
   ACTION_PARTITION_PREFIX,
   type ActionsPolicy,
   CLAIM_RETENTION_SECONDS,
+  enabledActions,
   INTERACTIVITY_ENV,
   REQUEST_PARTITION,
   SLACK_ACTION_METHODS,
@@ -56,12 +58,10 @@ export interface SlackActionsProps {
   readonly watchedStateMachines: readonly string[];
   /** The watched machines' executions (`…:execution:<name>:*`): all the machine may redrive or stop. */
   readonly watchedExecutions: readonly string[];
-  /** The message store's table (replay guard, claims, mutes). */
+  /** The message store's table (replay guard, claims). */
   readonly table: dynamodb.ITable;
   /** The connection holding the bot token. */
   readonly connection: events.Connection;
-  /** The destination as configured (the delivery's partition key): where mutes are kept. */
-  readonly destination: string;
   /**
    * The Slack app's signing secret.
    * @default - a new secret with a random placeholder value (`sfn-slack setup --signing-secret` writes it)
@@ -74,6 +74,38 @@ export interface SlackActionsProps {
   readonly entry?: string;
   /** @default logs.RetentionDays.THREE_MONTHS */
   readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * What acting on a watched execution takes, for the actions somebody may do only: RedriveExecution and
+ * StopExecution on the executions, and the `sfn-slack:mute-until` tag (no other key) on the state machines. The
+ * same statements go to the actions machine's role in a single-account environment and to the source accounts'
+ * act role in a central one.
+ */
+export function actionStatements(
+  policy: ActionsPolicy,
+  executions: readonly string[],
+  stateMachines: readonly string[]
+): iam.PolicyStatement[] {
+  const enabled = enabledActions(policy);
+  const executionActions = [
+    ...(enabled.includes('redrive') ? ['states:RedriveExecution'] : []),
+    ...(enabled.includes('stop') ? ['states:StopExecution'] : []),
+  ];
+  return [
+    ...(executionActions.length > 0
+      ? [new iam.PolicyStatement({ actions: executionActions, resources: [...executions] })]
+      : []),
+    ...(enabled.includes('mute')
+      ? [
+          new iam.PolicyStatement({
+            actions: ['states:TagResource'],
+            resources: [...stateMachines],
+            conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [TAG_KEYS.muteUntil] } },
+          }),
+        ]
+      : []),
+  ];
 }
 
 export class SlackActions extends Construct {
@@ -110,7 +142,6 @@ export class SlackActions extends Construct {
       Environment: jsonStringSubstitution('SlackActions: environmentName', env),
       WatchedStateMachines: props.watchedStateMachines.join(','),
       ActionsPolicy: jsonStringSubstitution('SlackActions: policy', JSON.stringify(props.policy)),
-      Destination: jsonStringSubstitution('SlackActions: destination', props.destination),
       ClaimRetentionSeconds: String(CLAIM_RETENTION_SECONDS),
     };
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
@@ -139,21 +170,13 @@ export class SlackActions extends Construct {
     const machinePolicy = new iam.Policy(this, 'StateMachinePolicy', {
       roles: [this.stateMachine.role],
       statements: [
-        new iam.PolicyStatement({
-          actions: ['states:RedriveExecution', 'states:StopExecution'],
-          resources: [...props.watchedExecutions],
-        }),
+        ...actionStatements(props.policy, props.watchedExecutions, props.watchedStateMachines),
         new iam.PolicyStatement({
           actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
           resources: [props.table.tableArn],
           conditions: {
             'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${ACTION_PARTITION_PREFIX}*`] },
           },
-        }),
-        new iam.PolicyStatement({
-          actions: ['dynamodb:UpdateItem'],
-          resources: [props.table.tableArn],
-          conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [props.destination] } },
         }),
         ...httpStatements,
         new iam.PolicyStatement({
@@ -211,10 +234,13 @@ export class SlackActions extends Construct {
     // Slack cannot sign AWS (SigV4) requests: the function authenticates each request by its Slack signature.
     this.functionUrl = this.function.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
 
-    this.acknowledgeNagFindings(machinePolicy, props.watchedExecutions);
+    this.acknowledgeNagFindings(machinePolicy, [
+      ...props.watchedExecutions,
+      ...props.watchedStateMachines.filter((arn) => arn.includes('*')),
+    ]);
   }
 
-  private acknowledgeNagFindings(machinePolicy: iam.Policy, watchedExecutions: readonly string[]): void {
+  private acknowledgeNagFindings(machinePolicy: iam.Policy, wildcards: readonly string[]): void {
     const role = this.function.role as iam.Role;
     Validations.of(role).acknowledge(
       {
@@ -233,11 +259,11 @@ export class SlackActions extends Construct {
       reason:
         'Actions state machine role: CloudWatch Logs log delivery and X-Ray actions support only Resource "*".',
     });
-    for (const resource of watchedExecutions) {
+    for (const resource of wildcards) {
       Validations.of(machinePolicy).acknowledge({
         id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this), resource)}]`,
         reason:
-          'states:RedriveExecution/StopExecution on the executions of one watched state machine (or name prefix): the execution named in a button is not known in advance; the machine also checks it.',
+          'states:RedriveExecution/StopExecution on the executions of one watched state machine, or TagResource (sfn-slack:mute-until only) on the machines of one watched name prefix: the execution or machine named in a button is not known in advance; the actions machine also checks it.',
       });
     }
     if (this.signingSecret instanceof secretsmanager.Secret) {

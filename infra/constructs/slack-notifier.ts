@@ -46,7 +46,7 @@ import {
   derivePattern,
   type Route,
   type RouteMatch,
-  routesReadTags,
+  readsTags,
   TAG_KEYS,
 } from '../../contract/routes.js';
 import { DEFAULT_STATUSES, type ExecutionStatus } from '../../contract/statuses.js';
@@ -484,16 +484,17 @@ export class SlackNotifier extends Construct {
     const routeChannels = routes.flatMap((r) =>
       r.destination.type === 'channel' ? [r.destination.channel] : []
     );
+    // The buttons the formatter shows; none without actions.
+    const shownActions = props.actions ? enabledActions(props.actions.policy) : [];
     this.settings = {
       environment: env,
       destinationType: destination.type,
       routes,
       allowedChannels: [...(props.allowedChannels ?? new Set(routeChannels))],
-      readTags: routesReadTags(routes) || props.mute === true,
+      readTags: readsTags(routes, { mute: props.mute === true, actions: shownActions }),
       executionData: passExecutionData,
       checksRunning: props.runningLongerThan !== undefined,
-      // The buttons the formatter shows; none without actions.
-      actions: props.actions ? enabledActions(props.actions.policy) : [],
+      actions: shownActions,
     };
     for (const value of [env, ...routeChannels, ...this.settings.allowedChannels]) {
       if (Token.isUnresolved(value)) {
@@ -944,7 +945,6 @@ export class SlackNotifier extends Construct {
         watchedExecutions,
         table: this.messageStore.table,
         connection: this.connection,
-        destination: destination.channel,
         ...(props.actions.signingSecret ? { signingSecret: props.actions.signingSecret } : {}),
         ...(props.actions.entry ? { entry: props.actions.entry } : {}),
         logRetention: retention,

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TAG_KEYS } from '../../contract/routes.js';
 import type { ActionsMachineInput } from '../../formatters/actions/interactivity.js';
 import { type ActionsPolicy, CLAIM_RETENTION_SECONDS } from '../../infra/actions-schema.js';
 import { jsonStringSubstitution } from '../../infra/json-string-substitution.js';
@@ -30,7 +31,6 @@ const definition = substitute(
     WatchedStateMachines:
       'arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl,arn:aws:states:eu-west-1:111122223333:stateMachine:etl-*',
     ActionsPolicy: jsonStringSubstitution('policy', JSON.stringify(policy)),
-    Destination: 'C0123456789',
     ClaimRetentionSeconds: String(CLAIM_RETENTION_SECONDS),
   }
 );
@@ -67,7 +67,7 @@ interface Call {
 
 async function run(
   machineInput: ActionsMachineInput,
-  options: { members?: string[]; redrive?: () => unknown } = {}
+  options: { members?: string[]; redrive?: () => unknown; tag?: () => unknown } = {}
 ) {
   const calls: Call[] = [];
   const record =
@@ -87,6 +87,7 @@ async function run(
     'arn:aws:states:::http:invoke': record('http', slack),
     [sfnActionResources.redrive]: record('redrive', async () => (options.redrive ? options.redrive() : {})),
     [sfnActionResources.stop]: record('stop', async () => ({})),
+    [sfnActionResources.tag]: record('tag', async () => (options.tag ? options.tag() : {})),
   };
   for (const [resource, handler] of Object.entries(store.handlers))
     resources[resource] = record(resource, handler);
@@ -176,18 +177,40 @@ describe('actions.asl.json', () => {
     expect(again.result.output).toMatchObject({ outcome: 'done' });
   });
 
-  it('mutes the state machine for its destination only, with the clicker and the end time', async () => {
-    const { result } = await run(input({ action: 'mute', muteSeconds: 3600 }));
+  it('mutes by the sfn-slack:mute-until tag on the watched machine (as sfn-slack mute does); the thread says who and until when', async () => {
+    const { result, calls } = await run(input({ action: 'mute', muteSeconds: 3600 }));
     expect(result.status).toBe('SUCCEEDED');
-    const items = await store.items();
-    const mute = items.find(
-      (i) =>
-        (i.sk as { S: string }).S === 'mute#arn:aws:states:eu-west-1:111122223333:stateMachine:etl-orders'
+    const tagged = calls.filter((c) => c.resource === 'tag');
+    expect(tagged.map((c) => c.args)).toEqual([
+      {
+        ResourceArn: 'arn:aws:states:eu-west-1:111122223333:stateMachine:etl-orders',
+        Tags: [{ Key: TAG_KEYS.muteUntil, Value: '2026-11-30T11:42:00.000Z' }],
+      },
+    ]);
+    // No store item: the tag is the only mute.
+    expect(calls.filter((c) => c.resource.includes('dynamodb'))).toEqual([]);
+    const reply = calls.find((c) => String(c.args.ApiEndpoint).endsWith('chat.postMessage'));
+    expect(reply?.args.RequestBody).toMatchObject({
+      text: ":mute: <@U0ALICE> muted this state machine's notifications for 1 h, until <!date^1796038920^{date_short_pretty} at {time}|2026-11-30T11:42:00.000Z>. They are counted and summed up when the mute ends.",
+    });
+    const update = calls.find((c) => String(c.args.ApiEndpoint).endsWith('chat.update'));
+    expect(JSON.stringify(update?.args.RequestBody)).toContain(
+      ':mute: Muted for 1 h by <@U0ALICE>, until <!date^1796038920^'
     );
-    expect(mute).toMatchObject({
-      pk: { S: 'C0123456789' },
-      mutedBy: { S: 'U0ALICE' },
-      muteUntil: { N: String(Date.UTC(2026, 10, 30, 11, 42) / 1000) },
+  });
+
+  it('a mute the tag cannot be written for tells the clicker why, and says nothing in the thread', async () => {
+    const { result, calls } = await run(input({ action: 'mute', muteSeconds: 86400 }), {
+      tag: () => {
+        throw new StatesError('Sfn.AccessDeniedException', 'not authorized to perform: states:TagResource');
+      },
+    });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'Actions.Sfn.AccessDeniedException' });
+    expect(slackMethods(calls)).toEqual(['chat.postEphemeral']);
+    const told = calls.find((c) => String(c.args.ApiEndpoint).endsWith('chat.postEphemeral'));
+    expect(told?.args.RequestBody).toMatchObject({
+      user: 'U0ALICE',
+      text: ':warning: Could not mute this run: Sfn.AccessDeniedException',
     });
   });
 

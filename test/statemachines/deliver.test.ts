@@ -80,7 +80,13 @@ describe('deliver.asl.json: the store decides', () => {
     expect(load.Resource).toBe('arn:aws:states:::dynamodb:getItem');
     const args = load.Arguments as Record<string, unknown>;
     expect(args.ConsistentRead).toBe(true);
-    expect(await evaluate(args.Key, { input: {} }, { msg: delivery, channel: 'C0123456789' })).toEqual({
+    expect(
+      await evaluate(
+        args.Key,
+        { input: {} },
+        { msg: delivery, channel: 'C0123456789', itemSk: delivery.executionArn }
+      )
+    ).toEqual({
       pk: { S: 'C0123456789' },
       sk: { S: delivery.executionArn },
     });
@@ -448,7 +454,7 @@ describe('deliver.asl.json: pacing and admission', () => {
   it.each([
     [{ valid: false, channel: 'C0123456789', msg: {} }, 'DeadLetter'],
     [{ valid: true, channel: 'C0999999999', msg: {} }, 'DeadLetter'],
-    [{ valid: true, channel: '#ops', msg: {} }, 'MuteApplies'],
+    [{ valid: true, channel: '#ops', msg: {} }, 'Load'],
     [{ valid: true, channel: 'C0123456789', msg: { check: 'stormFlush' } }, 'FlushRead'],
   ])('admits %j to %s', async (vars, next) => {
     expect(await routeWith(state(channel, 'Admit'), {}, { ...vars, config })).toBe(next);
@@ -472,6 +478,22 @@ describe('deliver.asl.json: pacing and admission', () => {
     expect(await evaluate(args.MessageAttributes, { input: {} }, vars)).toEqual({
       reason: { DataType: 'String', StringValue: vars.reason },
       error: { DataType: 'String', StringValue: vars.deadError },
+    });
+  });
+});
+
+describe('deliver.asl.json: a mute summary', () => {
+  const itemSk = (msg: unknown) =>
+    evaluate((state(channel, 'Inspect').Assign as Record<string, unknown>).itemSk, { input: {} }, { msg });
+
+  it('is stored under its own id, so a run with newer news shown cannot make it stale', async () => {
+    const summary = { status: 'MUTE_SUMMARY', executionArn: 'arn:x:execution:m:r1', deduplicationId: 'abc' };
+    expect(await itemSk(summary)).toBe('summary#abc');
+    expect(await itemSk({ ...summary, status: 'FAILED' })).toBe('arn:x:execution:m:r1');
+    const load = state(channel, 'Load').Arguments as Record<string, unknown>;
+    expect(await evaluate(load.Key, { input: {} }, { channel: 'C1', itemSk: 'summary#abc' })).toEqual({
+      pk: { S: 'C1' },
+      sk: { S: 'summary#abc' },
     });
   });
 });
