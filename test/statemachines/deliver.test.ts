@@ -4,7 +4,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { DeliveryMessage } from '../../contract/formatter.js';
-import { type Definition, evaluate, readAsl, type State, state, substitute } from './asl-helpers.js';
+import {
+  type Definition,
+  evaluate,
+  evaluateNested,
+  readAsl,
+  type State,
+  state,
+  substitute,
+} from './asl-helpers.js';
 
 const CONNECTION_ARN = 'arn:aws:events:eu-west-1:111122223333:connection/slack/0000';
 const settings = {
@@ -70,8 +78,11 @@ async function routeWith(choice: State, input: unknown, variables: Record<string
 }
 
 async function decide(msg: Record<string, unknown>, item: Record<string, unknown>): Promise<string> {
+  const inspect = state(channel, 'Inspect').Assign as Record<string, string>;
+  const isCheck = await evaluate(inspect.isCheck, { input: {} }, { msg });
+  const dedup = await evaluate(inspect.dedup, { input: {} }, { msg });
   const assign = state(channel, 'Decide').Assign as Record<string, string>;
-  return (await evaluate(assign.action, { input: {} }, { msg, stored: item })) as string;
+  return (await evaluate(assign.action, { input: {} }, { msg, stored: item, isCheck, dedup })) as string;
 }
 
 describe('deliver.asl.json: the store decides', () => {
@@ -94,7 +105,7 @@ describe('deliver.asl.json: the store decides', () => {
 
   it('turns a missing item into an empty record, and a stored one into plain values', async () => {
     const assign = state(channel, 'Load').Assign as Record<string, string>;
-    const empty = await evaluate(assign.stored, { input: {}, result: {} }, { msg: delivery });
+    const empty = await evaluateNested(assign.stored, { input: {}, result: {} }, { msg: delivery });
     expect(empty).toMatchObject({ ts: '', orderKey: '', sent: [], pending: '' });
     const item = {
       pk: { S: 'C0123456789' },
@@ -103,7 +114,11 @@ describe('deliver.asl.json: the store decides', () => {
       sent: { SS: ['x'] },
       pendingSince: { N: '17' },
     };
-    const read = await evaluate(assign.stored, { input: {}, result: { Item: item } }, { msg: delivery });
+    const read = await evaluateNested(
+      assign.stored,
+      { input: {}, result: { Item: item } },
+      { msg: delivery }
+    );
     expect(read).toMatchObject({ ts: '1.2', sent: ['x'], pendingSince: 17 });
   });
 
