@@ -76,12 +76,18 @@ export function enabledActions(policy: ActionsPolicy): ActionName[] {
   return ACTION_NAMES.filter((name) => policy[name].users.length + policy[name].userGroups.length > 0);
 }
 
+/** A central environment's watched name prefix, in every source account and region, as the actions see it. */
+export function watchedAnywhere(partition: string, namePrefix: string): string {
+  return `arn:${partition}:states:*:*:stateMachine:${namePrefix}*`;
+}
+
 /**
  * The watched machines as the actions see them: full state machine ARNs, and name prefixes as ARN prefixes
  * ending in `*`. A comma-separated list in the actions machine's definition, JSON in the Lambda's environment.
  */
 export function isWatchedStateMachine(stateMachineArn: string, watched: readonly string[]): boolean {
-  return watched.some((w) =>
-    w.endsWith('*') ? stateMachineArn.startsWith(w.slice(0, -1)) : stateMachineArn === w
-  );
+  // A central environment's name prefixes hold in every source account and region (watchedAnywhere).
+  const anywhere = stateMachineArn.replace(/^((?:[^:]*:){3})[^:]*:[^:]*:/, '$1*:*:');
+  const fits = (arn: string, w: string) => (w.endsWith('*') ? arn.startsWith(w.slice(0, -1)) : arn === w);
+  return watched.some((w) => fits(stateMachineArn, w) || fits(anywhere, w));
 }

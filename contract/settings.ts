@@ -482,11 +482,6 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
       sources
     );
   }
-  if (sources !== undefined && actions !== undefined) {
-    throw new ConfigError(
-      `${where} sets both sources and actions; Slack actions in a central environment are not supported yet: remove actions (or sources)`
-    );
-  }
   const storm = parseStorm(raw.storm, where, destination.type);
   const customTemplates: Record<string, string> = {};
   const resolved = routes.map((route) => {

@@ -456,6 +456,7 @@ export class LocalPipeline {
             },
             ...(options.actions.signingSecret ? { signingSecret: options.actions.signingSecret } : {}),
             ...(options.random ? { random: options.random } : {}),
+            ...(options.central ? { central: true } : {}),
           })
         : undefined;
     this.pipe = new LocalPipe({

@@ -39,6 +39,7 @@ import {
 } from '../actions-schema.js';
 import { jsonStringSubstitution } from '../json-string-substitution.js';
 import { nagResourceName } from '../nag-resource-name.js';
+import { actionRoleName, actionsRoleName, withSourceCredentials } from '../source-roles.js';
 import { type FunctionFiles, projectFunction, REPO_ROOT } from './project-function.js';
 
 /** The interactivity Lambda: its source in a checkout, its prebuilt bundle in the installed package. */
@@ -74,6 +75,21 @@ export interface SlackActionsProps {
   readonly entry?: string;
   /** @default logs.RetentionDays.THREE_MONTHS */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * A central environment: the watched executions run in the source accounts, so the machine acts through each
+   * execution's act role there (task `Credentials`, infra/source-roles.ts) and may assume only those roles; its
+   * own role is named `sfn-slack-<env>-actions`, the one principal the act roles trust.
+   * @default - a single-account environment: the machine acts with its own role
+   */
+  readonly central?: ActionSources;
+}
+
+/** Where a central environment's act roles are. */
+export interface ActionSources {
+  readonly accounts: readonly string[];
+  readonly regions: readonly string[];
+  /** With an organization, the member accounts are not known at synth: any account's act role of a region. */
+  readonly organizationId?: string;
 }
 
 /**
@@ -106,6 +122,23 @@ export function actionStatements(
         ]
       : []),
   ];
+}
+
+/** sts:AssumeRole on the act roles of the source accounts and regions, and nothing else of theirs. */
+function assumeActRoles(stack: Stack, env: string, central: ActionSources): iam.PolicyStatement {
+  const roleArn = (account: string, region: string) =>
+    stack.formatArn({
+      service: 'iam',
+      region: '',
+      account,
+      resource: 'role',
+      resourceName: actionRoleName(env, region),
+    });
+  const accounts = central.organizationId === undefined ? central.accounts : ['*'];
+  return new iam.PolicyStatement({
+    actions: ['sts:AssumeRole'],
+    resources: accounts.flatMap((account) => central.regions.map((region) => roleArn(account, region))),
+  });
 }
 
 export class SlackActions extends Construct {
@@ -143,10 +176,15 @@ export class SlackActions extends Construct {
       WatchedStateMachines: props.watchedStateMachines.join(','),
       ActionsPolicy: jsonStringSubstitution('SlackActions: policy', JSON.stringify(props.policy)),
       ClaimRetentionSeconds: String(CLAIM_RETENTION_SECONDS),
+      Central: props.central ? 'true' : 'false',
     };
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       comment: `sfn-slack-notifier (${env}): Redrive, Stop and Mute from Slack`,
-      definitionBody: sfn.DefinitionBody.fromString(readFileSync(ACTIONS_STATE_MACHINE_FILE, 'utf8')),
+      definitionBody: sfn.DefinitionBody.fromString(
+        props.central
+          ? withSourceCredentials(readFileSync(ACTIONS_STATE_MACHINE_FILE, 'utf8'), env, 'act')
+          : readFileSync(ACTIONS_STATE_MACHINE_FILE, 'utf8')
+      ),
       definitionSubstitutions: { ...this.substitutions },
       stateMachineType: sfn.StateMachineType.STANDARD,
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
@@ -170,7 +208,9 @@ export class SlackActions extends Construct {
     const machinePolicy = new iam.Policy(this, 'StateMachinePolicy', {
       roles: [this.stateMachine.role],
       statements: [
-        ...actionStatements(props.policy, props.watchedExecutions, props.watchedStateMachines),
+        ...(props.central
+          ? [assumeActRoles(stack, env, props.central)]
+          : actionStatements(props.policy, props.watchedExecutions, props.watchedStateMachines)),
         new iam.PolicyStatement({
           actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
           resources: [props.table.tableArn],
@@ -234,13 +274,23 @@ export class SlackActions extends Construct {
     // Slack cannot sign AWS (SigV4) requests: the function authenticates each request by its Slack signature.
     this.functionUrl = this.function.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
 
-    this.acknowledgeNagFindings(machinePolicy, [
-      ...props.watchedExecutions,
-      ...props.watchedStateMachines.filter((arn) => arn.includes('*')),
-    ]);
+    if (props.central) {
+      (this.stateMachine.role.node.defaultChild as iam.CfnRole).roleName = actionsRoleName(env);
+    }
+    this.acknowledgeNagFindings(
+      machinePolicy,
+      props.central
+        ? []
+        : [...props.watchedExecutions, ...props.watchedStateMachines.filter((arn) => arn.includes('*'))],
+      props.central?.organizationId === undefined ? [] : assumeActRoles(stack, env, props.central).resources
+    );
   }
 
-  private acknowledgeNagFindings(machinePolicy: iam.Policy, wildcards: readonly string[]): void {
+  private acknowledgeNagFindings(
+    machinePolicy: iam.Policy,
+    wildcards: readonly string[],
+    anyAccountRoles: readonly string[]
+  ): void {
     const role = this.function.role as iam.Role;
     Validations.of(role).acknowledge(
       {
@@ -264,6 +314,13 @@ export class SlackActions extends Construct {
         id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this), resource)}]`,
         reason:
           'states:RedriveExecution/StopExecution on the executions of one watched state machine, or TagResource (sfn-slack:mute-until only) on the machines of one watched name prefix: the execution or machine named in a button is not known in advance; the actions machine also checks it.',
+      });
+    }
+    for (const resource of anyAccountRoles) {
+      Validations.of(machinePolicy).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this), resource)}]`,
+        reason:
+          'sts:AssumeRole on the act role of one region in any account of the source organization: the member accounts are not known at synth; each act role trusts only this role.',
       });
     }
     if (this.signingSecret instanceof secretsmanager.Secret) {

@@ -38,7 +38,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import jsonata from 'jsonata';
-import { type ActionsPolicy, enabledActions } from '../../contract/actions.js';
+import { type ActionsPolicy, enabledActions, watchedAnywhere } from '../../contract/actions.js';
 import { QUEUE_DEFAULTS } from '../../contract/queue.js';
 import {
   bannerMention,
@@ -935,11 +935,13 @@ export class SlackNotifier extends Construct {
       this.actions = new SlackActions(this, 'Actions', {
         environmentName: env,
         policy: props.actions.policy,
+        // A central environment's name prefixes hold in every source account and region.
         watchedStateMachines: [
           ...arns,
-          ...prefixes.map(
-            (prefix) =>
-              `${stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: prefix, arnFormat: ArnFormat.COLON_RESOURCE_NAME })}*`
+          ...prefixes.map((prefix) =>
+            central
+              ? watchedAnywhere(stack.partition, prefix)
+              : `${stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: prefix, arnFormat: ArnFormat.COLON_RESOURCE_NAME })}*`
           ),
         ],
         watchedExecutions,
@@ -948,6 +950,15 @@ export class SlackNotifier extends Construct {
         ...(props.actions.signingSecret ? { signingSecret: props.actions.signingSecret } : {}),
         ...(props.actions.entry ? { entry: props.actions.entry } : {}),
         logRetention: retention,
+        ...(central
+          ? {
+              central: {
+                accounts: central.accounts,
+                regions: central.regions,
+                ...(central.organizationId === undefined ? {} : { organizationId: central.organizationId }),
+              },
+            }
+          : {}),
       });
     }
 

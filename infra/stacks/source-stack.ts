@@ -40,7 +40,7 @@ export class SourceStack extends Stack {
         : { organizationId: config.sources.organizationId }),
       // The union of the environment's routes (contract/settings.ts watched).
       ...watched(config),
-      actions: config.sources.actions,
+      ...(config.actions === undefined ? {} : { actions: config.actions.policy }),
     });
     new CfnOutput(this, 'ReadRoleArn', { value: this.access.readRole.roleArn });
     new CfnOutput(this, 'ForwardRuleArn', { value: this.access.rule.ruleArn });

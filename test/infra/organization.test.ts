@@ -301,7 +301,8 @@ describe('a central environment with an organization (cdk.json "org")', () => {
 
 describe('a central environment with an account list and actions', () => {
   const { central, source } = synth('teams', {
-    sources: { accounts: [LISTED, '777788889999'], regions: ['eu-west-1', 'us-east-1'], actions: true },
+    sources: { accounts: [LISTED, '777788889999'], regions: ['eu-west-1', 'us-east-1'] },
+    actions: { redrive: { users: ['U0ALICE'] }, stop: { users: ['U0ALICE'] }, mute: { users: ['U0ALICE'] } },
   });
 
   it('the bus accepts the listed accounts only: no organization statement, no "*" principal', () => {
@@ -334,12 +335,72 @@ describe('a central environment with an account list and actions', () => {
       policyOf(source, id)
         .flatMap((s) => list(s.Action))
         .sort()
-    ).toEqual(['states:DescribeExecution', 'states:RedriveExecution', 'states:StopExecution']);
+    ).toEqual(['states:RedriveExecution', 'states:StopExecution', 'states:TagResource']);
+    // Executions and machines of this account and region only; the tag write is the mute tag alone.
+    for (const statement of policyOf(source, id)) {
+      for (const arn of list(statement.Resource).map(text)) {
+        expect(arn).toMatch(
+          /^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:(execution|stateMachine):/
+        );
+      }
+      if (list(statement.Action).includes('states:TagResource')) {
+        expect(statement.Condition).toEqual({
+          'ForAllValues:StringEquals': { 'aws:TagKeys': ['sfn-slack:mute-until'] },
+        });
+      }
+    }
     // Without an organization the trust names the central roles alone.
     const [, read] = roleNamed(source, 'sfn-slack-teams-read-');
     expect(
       canAssume(read, { principalAccount: CENTRAL, principalArn: role('sfn-slack-teams-notifier') })
     ).toBe(true);
+  });
+});
+
+describe('the central actions machine', () => {
+  const { central } = synth('teams', {
+    sources: { accounts: [LISTED, '777788889999'], regions: ['eu-west-1', 'us-east-1'] },
+    actions: { redrive: { users: ['U0ALICE'] } },
+  });
+  const [id, actionsRole] = roleNamed(central, 'sfn-slack-teams-actions');
+  const statements = policyOf(central, id);
+
+  it('has the fixed role name the act roles trust, and may assume exactly the act role of each source account and region', () => {
+    expect(text(actionsRole.RoleName)).toBe('sfn-slack-teams-actions');
+    const assume = statements.filter((s) => list(s.Action).includes('sts:AssumeRole'));
+    expect(assume.flatMap((s) => list(s.Resource).map(text)).sort()).toEqual([
+      'arn:aws:iam::111122223333:role/sfn-slack-teams-act-eu-west-1',
+      'arn:aws:iam::111122223333:role/sfn-slack-teams-act-us-east-1',
+      'arn:aws:iam::777788889999:role/sfn-slack-teams-act-eu-west-1',
+      'arn:aws:iam::777788889999:role/sfn-slack-teams-act-us-east-1',
+    ]);
+  });
+
+  it('acts on no execution or machine with its own role: only through the act roles', () => {
+    const acts = statements
+      .flatMap((s) => list(s.Action))
+      .filter((a) => /^states:(Redrive|Stop|Tag)/.test(String(a)));
+    expect(acts).toEqual([]);
+  });
+
+  it('runs each act with the act role of the execution account and region (task Credentials)', () => {
+    const found = ofType(central, 'AWS::StepFunctions::StateMachine').find(([, r]) =>
+      text(r.Properties.DefinitionString).includes('redriveExecution')
+    );
+    const properties: Json = found?.[1].Properties ?? {};
+    const machine = text(properties.DefinitionString);
+    expect(machine).toContain('"Credentials"');
+    expect(machine).toContain(':role/sfn-slack-teams-act-');
+    expect((properties.DefinitionSubstitutions as Json).Central).toBe('true');
+  });
+
+  it('with only redrive enabled, the act role may redrive and nothing else', () => {
+    const { source } = synth('teams', {
+      sources: { accounts: [LISTED], regions: ['eu-west-1'] },
+      actions: { redrive: { users: ['U0ALICE'] } },
+    });
+    const [actId] = roleNamed(source, 'sfn-slack-teams-act-');
+    expect(policyOf(source, actId).flatMap((s) => list(s.Action))).toEqual(['states:RedriveExecution']);
   });
 });
 

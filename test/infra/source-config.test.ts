@@ -23,7 +23,7 @@ function errorOf(raw: unknown): string {
 const withSources = (sources: unknown) => ({ ...central, sources });
 
 describe('sources', () => {
-  it('parses accounts, organization, OUs and regions, with actions off by default', () => {
+  it('parses accounts, organization, OUs and regions', () => {
     const config = parseEnvironment(
       'org',
       withSources({
@@ -38,14 +38,15 @@ describe('sources', () => {
       organizationId: 'o-a1b2c3d4e5',
       organizationalUnitIds: ['ou-ab12-cdef3456'],
       regions: ['eu-west-1'],
-      actions: false,
     });
   });
 
-  it('refuses Slack actions in a central environment (not supported yet), in one line', () => {
-    expect(errorOf({ ...central, actions: { redrive: { users: ['U0ALICE'] } } })).toMatch(
-      /sets both sources and actions; .*remove actions/
-    );
+  it('takes Slack actions in a central environment: the source stack gets the act role from them', () => {
+    const config = parseEnvironment('org', { ...central, actions: { mute: { users: ['U0ALICE'] } } });
+    expect(config.sources).toBeDefined();
+    expect(config.actions?.policy.mute.users).toEqual(['U0ALICE']);
+    // Mute is shown, so the notifier reads the machines' tags (sfn-slack:mute-until).
+    expect(config.readTags).toBe(true);
   });
 
   it('a single-account environment has no sources', () => {
@@ -76,7 +77,7 @@ describe('sources', () => {
     ],
     [
       withSources({ accounts: ['111122223333'], regions: ['eu-west-1'], actions: 'yes' }),
-      'sources.actions is "yes"',
+      'sources.actions is not a sources setting: the source stack creates the act role when the environment sets "actions"',
     ],
     [
       withSources({ account: ['111122223333'], regions: ['eu-west-1'] }),

@@ -16,6 +16,7 @@ import { sfnActionResources } from '../../local/interactivity.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../local/stand-ins/dynamodb.js';
 import { repoRoot } from '../infra/helpers.js';
 
+const ACTIONS_MACHINE = 'arn:aws:states:eu-west-1:111122223333:stateMachine:sfn-slack-prod-actions';
 const CONNECTION = 'arn:aws:events:eu-west-1:111122223333:connection/slack/0000';
 const policy: ActionsPolicy = {
   redrive: { users: ['U0ALICE'], userGroups: ['S0ONCALL'] },
@@ -32,8 +33,10 @@ const definition = substitute(
       'arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl,arn:aws:states:eu-west-1:111122223333:stateMachine:etl-*',
     ActionsPolicy: jsonStringSubstitution('policy', JSON.stringify(policy)),
     ClaimRetentionSeconds: String(CLAIM_RETENTION_SECONDS),
+    Central: 'false',
   }
 );
+const central = definition.replace('"central": "false"', '"central": "true"');
 
 const input = (over: Partial<ActionsMachineInput> = {}): ActionsMachineInput => ({
   action: 'redrive',
@@ -67,7 +70,13 @@ interface Call {
 
 async function run(
   machineInput: ActionsMachineInput,
-  options: { members?: string[]; redrive?: () => unknown; tag?: () => unknown } = {}
+  options: {
+    members?: string[];
+    redrive?: () => unknown;
+    tag?: () => unknown;
+    machineArn?: string;
+    central?: boolean;
+  } = {}
 ) {
   const calls: Call[] = [];
   const record =
@@ -91,10 +100,11 @@ async function run(
   };
   for (const [resource, handler] of Object.entries(store.handlers))
     resources[resource] = record(resource, handler);
-  const result = await runStateMachine(definition, machineInput, {
+  const result = await runStateMachine(options.central ? central : definition, machineInput, {
     resources: resources as never,
     clock: new VirtualClock(Date.UTC(2026, 10, 30, 10, 42)),
     random: () => 0.5,
+    stateMachineArn: options.machineArn ?? ACTIONS_MACHINE,
   });
   return { result, calls };
 }
@@ -217,6 +227,62 @@ describe('actions.asl.json', () => {
   it('refuses a mute duration other than the two buttons', async () => {
     const { result } = await run(input({ action: 'mute', muteSeconds: 999_999 }));
     expect(result).toMatchObject({ status: 'FAILED', error: 'Actions.UnknownAction' });
+  });
+});
+
+describe('actions.asl.json: a central environment', () => {
+  it('takes a name prefix in every source account and region (`*`), and still refuses other names', async () => {
+    const anywhere = definition.replace(
+      'arn:aws:states:eu-west-1:111122223333:stateMachine:etl-*',
+      'arn:aws:states:*:*:stateMachine:etl-*'
+    );
+    const watched = {
+      ...input(),
+      executionArn: 'arn:aws:states:eu-west-1:777788889999:execution:etl-orders:run-9',
+    };
+    const ok = await runStateMachine(anywhere, watched, {
+      resources: {
+        'arn:aws:states:::http:invoke': async () => ({ StatusCode: 200, ResponseBody: { ok: true } }),
+        [sfnActionResources.redrive]: async () => ({}),
+        ...store.handlers,
+      } as never,
+      clock: new VirtualClock(Date.UTC(2026, 10, 30, 10, 42)),
+      stateMachineArn: ACTIONS_MACHINE,
+    });
+    expect(ok.output).toMatchObject({ outcome: 'done' });
+    const other = await runStateMachine(
+      anywhere,
+      { ...watched, executionArn: 'arn:aws:states:eu-west-1:777788889999:execution:payments:run-9' },
+      {
+        resources: {} as never,
+        clock: new VirtualClock(Date.UTC(2026, 10, 30, 10, 42)),
+        stateMachineArn: ACTIONS_MACHINE,
+      }
+    );
+    expect(other).toMatchObject({ status: 'FAILED', error: 'Actions.NotWatched' });
+    // Without the `*` pattern the same account's run is not watched.
+    const single = await run({
+      ...watched,
+      executionArn: 'arn:aws:states:eu-west-1:777788889999:execution:etl-orders:run-10',
+    });
+    expect(single.result).toMatchObject({ status: 'FAILED', error: 'Actions.NotWatched' });
+  });
+});
+
+describe('actions.asl.json: a run in another region (a central environment)', () => {
+  it('is refused before anything is claimed: the SDK integrations call only the machine own region; the clicker is told', async () => {
+    const machineArn = 'arn:aws:states:us-east-1:111122223333:stateMachine:sfn-slack-prod-actions';
+    const single = await run(input({ executionArn: `${input().executionArn}-single` }), { machineArn });
+    // A single-account environment watches its own region only: nothing to refuse there.
+    expect(single.result.output).toMatchObject({ outcome: 'done' });
+    const { result, calls } = await run(input(), { machineArn, central: true });
+    expect(result.output).toMatchObject({ outcome: 'other-region', action: 'redrive' });
+    expect(calls.map((c) => c.resource)).toEqual(['http']);
+    expect(calls[0]?.args.RequestBody).toEqual({
+      channel: 'C0123456789',
+      user: 'U0ALICE',
+      text: ":information_source: This run is in eu-west-1; Slack actions reach only runs in us-east-1. Nothing was done: use the Step Functions console of the run's region.",
+    });
   });
 });
 
