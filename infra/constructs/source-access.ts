@@ -17,6 +17,7 @@ import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { TAG_KEYS } from '../../contract/routes.js';
 import type { ActionsPolicy } from '../actions-schema.js';
 import { nagResourceName } from '../nag-resource-name.js';
 import {
@@ -61,6 +62,12 @@ export interface SourceAccessProps {
    * @default - no act role (the source accounts grant read access only)
    */
   readonly actions?: ActionsPolicy;
+  /**
+   * Mute works here (`sfn-slack mute`, or a Mute button): the read role may also write and remove the notifier's
+   * count of held notifications, the `sfn-slack:muted` tag, and no other tag key.
+   * @default false
+   */
+  readonly countMutes?: boolean;
 }
 
 export class SourceAccess extends Construct {
@@ -170,6 +177,16 @@ export class SourceAccess extends Construct {
         resources: watched('stateMachine'),
       })
     );
+
+    if (props.countMutes === true) {
+      this.readRole.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['states:TagResource', 'states:UntagResource'],
+          resources: watched('stateMachine'),
+          conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [TAG_KEYS.muted] } },
+        })
+      );
+    }
 
     if (props.actions !== undefined) {
       this.actionRole = new iam.Role(this, 'ActionRole', {

@@ -394,13 +394,30 @@ describe('the central actions machine', () => {
     expect((properties.DefinitionSubstitutions as Json).Central).toBe('true');
   });
 
-  it('with only redrive enabled, the act role may redrive and nothing else', () => {
+  it('with only redrive enabled, the act role may redrive and nothing else, and the read role writes no tag', () => {
     const { source } = synth('teams', {
       sources: { accounts: [LISTED], regions: ['eu-west-1'] },
       actions: { redrive: { users: ['U0ALICE'] } },
     });
     const [actId] = roleNamed(source, 'sfn-slack-teams-act-');
     expect(policyOf(source, actId).flatMap((s) => list(s.Action))).toEqual(['states:RedriveExecution']);
+    const [readId] = roleNamed(source, 'sfn-slack-teams-read-');
+    expect(policyOf(source, readId).flatMap((s) => list(s.Action))).not.toContain('states:TagResource');
+  });
+
+  it('with Mute, the read role may also keep the held count: the sfn-slack:muted tag key only', () => {
+    const { source } = synth('teams', {
+      sources: { accounts: [LISTED], regions: ['eu-west-1'] },
+      actions: { mute: { users: ['U0ALICE'] } },
+    });
+    const [readId] = roleNamed(source, 'sfn-slack-teams-read-');
+    const writes = policyOf(source, readId).filter((s) => list(s.Action).includes('states:TagResource'));
+    expect(writes.map((s) => [list(s.Action), s.Condition])).toEqual([
+      [
+        ['states:TagResource', 'states:UntagResource'],
+        { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['sfn-slack:muted'] } },
+      ],
+    ]);
   });
 });
 
