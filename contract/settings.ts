@@ -515,6 +515,16 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
   };
 }
 
+/**
+ * Whether a machine of this environment can be muted: `sfn-slack mute` (`"mute": true`) or a Mute button (somebody
+ * may mute). Both set the `sfn-slack:mute-until` tag, which the notifier then reads.
+ */
+export function mutable(config: Pick<EnvironmentConfig, 'mute' | 'actions'>): boolean {
+  return (
+    config.mute || (config.actions !== undefined && enabledActions(config.actions.policy).includes('mute'))
+  );
+}
+
 /** `environments.<name>.storm`, after validation. */
 export interface StormSettings {
   readonly threshold: number;

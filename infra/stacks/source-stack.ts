@@ -8,8 +8,7 @@
  */
 import { BootstraplessSynthesizer, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { enabledActions } from '../../contract/actions.js';
-import { watched } from '../../contract/settings.js';
+import { mutable, watched } from '../../contract/settings.js';
 import type { EnvironmentConfig } from '../config.js';
 import { SourceAccess } from '../constructs/source-access.js';
 
@@ -42,9 +41,7 @@ export class SourceStack extends Stack {
       // The union of the environment's routes (contract/settings.ts watched).
       ...watched(config),
       ...(config.actions === undefined ? {} : { actions: config.actions.policy }),
-      countMutes:
-        config.mute ||
-        (config.actions !== undefined && enabledActions(config.actions.policy).includes('mute')),
+      countMutes: mutable(config),
     });
     new CfnOutput(this, 'ReadRoleArn', { value: this.access.readRole.roleArn });
     new CfnOutput(this, 'ForwardRuleArn', { value: this.access.rule.ruleArn });
