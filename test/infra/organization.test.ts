@@ -421,6 +421,31 @@ describe('the central actions machine', () => {
   });
 });
 
+describe('actions in a central environment with an organization', () => {
+  const { central, source } = synth('org', { actions: { stop: { users: ['U0ALICE'] } } });
+
+  it('the act role trusts the central actions role only, from the organization', () => {
+    const [id, act] = roleNamed(source, 'sfn-slack-org-act-');
+    const assume = (principalArn: string, orgId?: string) =>
+      canAssume(act, { principalAccount: CENTRAL, principalArn, ...(orgId ? { orgId } : {}) });
+    expect(assume(role('sfn-slack-org-actions'), ORG)).toBe(true);
+    expect(assume(role('sfn-slack-org-actions'))).toBe(false);
+    expect(assume(role('sfn-slack-org-actions'), 'o-zzzzzzzzzz')).toBe(false);
+    expect(assume(role('sfn-slack-org-notifier'), ORG)).toBe(false);
+    expect(policyOf(source, id).flatMap((s) => list(s.Action))).toEqual(['states:StopExecution']);
+  });
+
+  it('the actions machine may assume the act role of each source region in any member account, nothing more', () => {
+    const [id] = roleNamed(central, 'sfn-slack-org-actions');
+    const assume = policyOf(central, id).filter((s) => list(s.Action).includes('sts:AssumeRole'));
+    const regions = (cdkJsonContext().environments as Record<string, { sources: { regions: string[] } }>).org
+      ?.sources.regions;
+    expect(assume.flatMap((s) => list(s.Resource).map(text)).sort()).toEqual(
+      (regions ?? []).map((r) => `arn:aws:iam::*:role/sfn-slack-org-act-${r}`).sort()
+    );
+  });
+});
+
 describe('the SlackNotifier construct in a central environment', () => {
   it('refuses central sources with no region or no account and no organization', () => {
     const build = (central: { accounts: string[]; regions: string[] }) => {
