@@ -14,7 +14,9 @@
  *   machine;
  * - actions machine: RedriveExecution and StopExecution on the watched machines' executions, and TagResource of the
  *   `sfn-slack:mute-until` tag key only on the watched machines, each only when somebody may do that action; claim
- *   items (leading keys `action#…`); the four Slack methods through the connection.
+ *   items (leading keys `action#…`); the four Slack methods through the connection. In a central environment the
+ *   Step Functions permissions move to the source accounts' act roles (infra/constructs/source-access.ts), and the
+ *   machine may only assume those (`central`).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
