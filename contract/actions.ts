@@ -24,13 +24,12 @@ export const SIGNATURE_TOLERANCE_SECONDS = 300;
  * Items the actions keep in the message store's table (infra/message-store-schema.ts), beside the messages:
  * - a request already answered: `pk` = `slack-request`, `sk` = SHA-256 of its signature (replay guard);
  * - an action claimed on an execution: `pk` = `action#<execution ARN>`, `sk` = `redrive#<redrive count>` or
- *   `stop#<redrive count>` (a double click acts once);
- * - a mute: `pk` = the destination as configured (the delivery's partition), `sk` = `mute#<state machine ARN>`,
- *   with `muteUntil` (epoch seconds) and `muted` (notifications skipped while muted).
+ *   `stop#<redrive count>` (a double click acts once).
+ * A mute is no item: the Mute buttons set the watched machine's `sfn-slack:mute-until` tag (contract/routes.ts
+ * TAG_KEYS), as `sfn-slack mute` does.
  */
 export const REQUEST_PARTITION = 'slack-request';
 export const ACTION_PARTITION_PREFIX = 'action#';
-export const MUTE_SORT_PREFIX = 'mute#';
 /** A request's replay-guard item outlives the signature window. */
 export const REQUEST_RETENTION_SECONDS = 2 * SIGNATURE_TOLERANCE_SECONDS;
 /** A claim outlives the 14 days in which an execution can be redriven. */
@@ -77,12 +76,18 @@ export function enabledActions(policy: ActionsPolicy): ActionName[] {
   return ACTION_NAMES.filter((name) => policy[name].users.length + policy[name].userGroups.length > 0);
 }
 
+/** A central environment's watched name prefix, in every source account and region, as the actions see it. */
+export function watchedAnywhere(partition: string, namePrefix: string): string {
+  return `arn:${partition}:states:*:*:stateMachine:${namePrefix}*`;
+}
+
 /**
  * The watched machines as the actions see them: full state machine ARNs, and name prefixes as ARN prefixes
  * ending in `*`. A comma-separated list in the actions machine's definition, JSON in the Lambda's environment.
  */
 export function isWatchedStateMachine(stateMachineArn: string, watched: readonly string[]): boolean {
-  return watched.some((w) =>
-    w.endsWith('*') ? stateMachineArn.startsWith(w.slice(0, -1)) : stateMachineArn === w
-  );
+  // A central environment's name prefixes hold in every source account and region (watchedAnywhere).
+  const anywhere = stateMachineArn.replace(/^((?:[^:]*:){3})[^:]*:[^:]*:/, '$1*:*:');
+  const fits = (arn: string, w: string) => (w.endsWith('*') ? arn.startsWith(w.slice(0, -1)) : arn === w);
+  return watched.some((w) => fits(stateMachineArn, w) || fits(anywhere, w));
 }

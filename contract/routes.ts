@@ -26,7 +26,7 @@ export interface DeployedSettings {
   readonly destinationType: 'channel' | 'webhook';
   readonly routes: readonly Route[];
   readonly allowedChannels: readonly string[];
-  /** Read the watched machine's tags (some route matches on tags or allows overrides, or mute is on). */
+  /** Read the watched machine's tags (readsTags: some route needs them, `mute` is on, or a Mute button is shown). */
   readonly readTags: boolean;
   /** Pass the execution's input and output to the formatter (a route's template reads them). */
   readonly executionData: boolean;
@@ -246,6 +246,17 @@ export function destinationKey(destination: RouteDestination): string {
 /** Whether the notifier must read the machine's tags: some route matches on tags or allows overrides. */
 export function routesReadTags(routes: readonly Route[]): boolean {
   return routes.some((r) => r.tagOverrides || Object.keys(r.match.tags).length > 0);
+}
+
+/**
+ * Whether the notifier reads the watched machine's tags: some route needs them, or a mute can be set, by
+ * `sfn-slack mute` (`mute`) or by a Mute button (`actions` includes `mute`): both set `sfn-slack:mute-until`.
+ */
+export function readsTags(
+  routes: readonly Route[],
+  options: { readonly mute?: boolean; readonly actions?: readonly string[] }
+): boolean {
+  return routesReadTags(routes) || options.mute === true || (options.actions ?? []).includes('mute');
 }
 
 /**

@@ -13,7 +13,7 @@ import {
   type Route,
   type RouteDestination,
   type RouteMatch,
-  routesReadTags,
+  readsTags,
 } from './routes.js';
 import { checkWatchedArnsInSources, parseSources, type SourcesConfig } from './sources.js';
 import { DEFAULT_STATUSES, EXECUTION_STATUSES, type ExecutionStatus } from './statuses.js';
@@ -72,7 +72,7 @@ export interface EnvironmentConfig {
   readonly mentionOnFailure?: string;
   /** `sfn-slack mute` works here: the notifier reads the `sfn-slack:mute-until` tag. @default false */
   readonly mute: boolean;
-  /** Whether the notifier reads the watched machine's tags (some route needs them, or mute is on). */
+  /** Whether the notifier reads the watched machine's tags (some route needs them, mute is on, or a Mute button). */
   readonly readTags: boolean;
   /** SNS topic for the alarms. @default - a topic the stack creates (stack output `AlarmTopicArn`) */
   readonly alarmTopicArn?: string;
@@ -483,16 +483,6 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
       sources
     );
   }
-  if (sources !== undefined && raw.mute === true) {
-    throw new ConfigError(
-      `${where} sets both sources and mute; mute in a central environment is not supported yet (the source accounts' read role may read tags but not write the sfn-slack:muted count, and sfn-slack mute tags the machine in its own account): remove mute (tag routes and sfn-slack:channel/mention overrides still work)`
-    );
-  }
-  if (sources !== undefined && actions !== undefined) {
-    throw new ConfigError(
-      `${where} sets both sources and actions; Slack actions in a central environment are not supported yet: remove actions (or sources)`
-    );
-  }
   const storm = parseStorm(raw.storm, where);
   const customTemplates: Record<string, string> = {};
   const resolved = routes.map((route) => {
@@ -509,7 +499,10 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
     routes: resolved,
     allowedChannels,
     mute: raw.mute === true,
-    readTags: routesReadTags(resolved) || raw.mute === true,
+    readTags: readsTags(resolved, {
+      mute: raw.mute === true,
+      actions: actions === undefined ? [] : enabledActions(actions.policy),
+    }),
     ...(alarmTopicArn === undefined ? {} : { alarmTopicArn }),
     logExecutionData: raw.logExecutionData === true,
     ...(defaults.mention === undefined ? {} : { mentionOnFailure: defaults.mention }),
@@ -521,6 +514,16 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
     customTemplates,
     warnings,
   };
+}
+
+/**
+ * Whether a machine of this environment can be muted: `sfn-slack mute` (`"mute": true`) or a Mute button (somebody
+ * may mute). Both set the `sfn-slack:mute-until` tag, which the notifier then reads.
+ */
+export function mutable(config: Pick<EnvironmentConfig, 'mute' | 'actions'>): boolean {
+  return (
+    config.mute || (config.actions !== undefined && enabledActions(config.actions.policy).includes('mute'))
+  );
 }
 
 /** `environments.<name>.storm`, after validation. */

@@ -18,11 +18,6 @@ export interface SourcesConfig {
   readonly organizationalUnitIds: readonly string[];
   /** Regions whose default buses forward to the central bus (at least one). */
   readonly regions: readonly string[];
-  /**
-   * The source stack also creates the role the actions machine assumes to redrive or stop an execution.
-   * @default false (the source accounts grant read access only)
-   */
-  readonly actions: boolean;
 }
 
 const ACCOUNT = /^\d{12}$/;
@@ -31,7 +26,7 @@ const OU_ID = /^ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$/;
 /** A region code: the source stack names its roles after it. */
 export const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
-const KNOWN_KEYS = ['accounts', 'organizationId', 'organizationalUnitIds', 'regions', 'actions'] as const;
+const KNOWN_KEYS = ['accounts', 'organizationId', 'organizationalUnitIds', 'regions'] as const;
 
 function list(where: string, value: unknown, pattern: RegExp, hint: string): string[] {
   if (value === undefined) return [];
@@ -60,6 +55,11 @@ export function parseSources(where: string, raw: unknown): SourcesConfig {
     );
   }
   const value = raw as Record<string, unknown>;
+  if (value.actions !== undefined) {
+    throw new ConfigError(
+      `${where}.actions is not a sources setting: the source stack creates the act role when the environment sets "actions" (who may do what); remove it`
+    );
+  }
   for (const key of Object.keys(value)) {
     if (!(KNOWN_KEYS as readonly string[]).includes(key)) {
       throw new ConfigError(`${where}.${key} is not a sources setting; use one of ${KNOWN_KEYS.join(', ')}`);
@@ -97,17 +97,11 @@ export function parseSources(where: string, raw: unknown): SourcesConfig {
       `${where}.regions is missing or empty; list the source regions, e.g. ["eu-west-1"]`
     );
   }
-  if (value.actions !== undefined && typeof value.actions !== 'boolean') {
-    throw new ConfigError(
-      `${where}.actions is ${JSON.stringify(value.actions)}; use true (source roles may redrive and stop) or false`
-    );
-  }
   return {
     accounts,
     ...(organizationId === undefined ? {} : { organizationId }),
     organizationalUnitIds,
     regions,
-    actions: value.actions === true,
   };
 }
 

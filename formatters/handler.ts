@@ -17,6 +17,7 @@ import type {
   StatusChangeEvent,
 } from '../contract/formatter.js';
 import { DEFAULT_TEMPLATE } from '../contract/templates.js';
+import { CENTRAL_ENVIRONMENT_ENV } from '../infra/source-roles.js';
 import { withActionButtons } from './actions/buttons.js';
 import { plainTextMessage, renderSummary } from './format.js';
 import { describeMapRuns } from './map-runs.js';
@@ -240,6 +241,8 @@ export function createHandler(options: HandlerOptions = {}): FormatterHandler {
         status,
         redriveCount,
         redriveStatus: event.detail.redriveStatus,
+        // A central environment acts only in its own region (the formatter's).
+        actsInRegion: process.env[CENTRAL_ENVIRONMENT_ENV] ? process.env.AWS_REGION : undefined,
       });
     }
     const dedup = deduplicationId(executionArn, status, redriveCount);

@@ -49,6 +49,16 @@ export function actionRoleName(environment: string, region: string): string {
   return `sfn-slack-${environment}-act-${region}`;
 }
 
+/** The act role an execution is redriven, stopped or its machine muted with (the actions machine's `Credentials`). */
+export function actionRoleArn(
+  partition: string,
+  account: string,
+  environment: string,
+  region: string
+): string {
+  return `arn:${partition}:iam::${account}:role/${actionRoleName(environment, region)}`;
+}
+
 /** The read role an execution's history is read with: what the notifier's `Credentials` evaluate to. */
 export function readRoleArn(partition: string, account: string, environment: string, region: string): string {
   return `arn:${partition}:iam::${account}:role/${readRoleName(environment, region)}`;
@@ -66,9 +76,12 @@ function roleNamePrefix(environment: string, kind: SourceRoleKind): string {
 }
 
 /**
- * The `Credentials` of a state that calls Step Functions about the watched execution: its account's source role,
- * built from the event (`account`, `region`) and the state machine's own partition. The role name prefix comes
- * from the validated environment name (letters, digits, `-`), so it cannot end the JSONata string it sits in.
+ * The `Credentials` of a state that calls Step Functions about the watched execution: its account's source role.
+ * The notifier (`read`) builds it from the event (`account`, `region`, set by EventBridge) and the state machine's
+ * own partition; the actions machine (`act`) from the execution ARN in its input (the button's, checked against
+ * the watched machines first), so the role is always the one of the account and region the execution runs in.
+ * The role name prefix comes from the validated environment name (letters, digits, `-`), so it cannot end the
+ * JSONata string it sits in.
  */
 export function sourceRoleCredentials(
   environment: string,
@@ -77,6 +90,11 @@ export function sourceRoleCredentials(
   const prefix = roleNamePrefix(environment, kind);
   if (!/^[A-Za-z0-9-]+$/.test(prefix)) {
     throw new Error(`source role prefix ${JSON.stringify(prefix)} must hold only letters, digits and "-"`);
+  }
+  if (kind === 'act') {
+    return {
+      RoleArn: `{% ( $p := $split($states.context.Execution.Input.executionArn, ':'); 'arn:' & $p[1] & ':iam::' & $p[4] & ':role/${prefix}' & $p[3] ) %}`,
+    };
   }
   return {
     RoleArn: `{% ( $e := $states.context.Execution.Input; $partition := $split($states.context.StateMachine.Id, ':')[1]; 'arn:' & $partition & ':iam::' & $e.account & ':role/${prefix}' & $e.region ) %}`,
@@ -110,8 +128,8 @@ type States = Record<string, Record<string, unknown>>;
 /**
  * A central environment's definition: every state that calls Step Functions about the watched execution runs
  * with the execution account's source role: the read role for the notifier, the action role (`act`) for the
- * actions machine, whose input must then be the event envelope too (`account`, `region`). Returns the definition
- * text (placeholders untouched), indented as the file is.
+ * actions machine (built from the execution ARN of its input). Returns the definition text (placeholders
+ * untouched), indented as the file is.
  *
  * For the notifier (`read`), Step Functions' SDK integrations cannot call another region, so the machine starts
  * with a Choice: an execution of the notifier's own region is read by the SDK states as in a single account; one

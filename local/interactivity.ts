@@ -3,9 +3,10 @@
  * behind a localhost HTTP server) and `statemachines/actions.asl.json` on the local runner.
  *
  * Stand-ins at the AWS edge only: StartExecution runs the actions machine in process; RedriveExecution and
- * StopExecution are recorded (a redrive with a client token already used is the same redrive, as on AWS); the
- * replay guard, claims and mutes live in the pipeline's DynamoDB (dynalite) through the real SDK client; Slack is
- * the local Slack server through the pipeline's connection. Every AWS call a click causes is recorded.
+ * StopExecution are recorded (a redrive with a client token already used is the same redrive, as on AWS); a mute
+ * tags the watched machine in the pipeline's tag store, which the notifier reads; the replay guard and claims live
+ * in the pipeline's DynamoDB (dynalite) through the real SDK client; Slack is the local Slack server through the
+ * pipeline's connection. Every AWS call a click causes is recorded.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ import {
 } from '../formatters/actions/interactivity.js';
 import { type ActionsPolicy, CLAIM_RETENTION_SECONDS } from '../infra/actions-schema.js';
 import { jsonStringSubstitution } from '../infra/json-string-substitution.js';
+import { withSourceCredentials } from '../infra/source-roles.js';
 import {
   type Clock,
   type ExecutionResult,
@@ -31,6 +33,8 @@ import {
   StatesError,
   substitute,
 } from './asl/index.js';
+import { actWithSourceRole, type SourceRead } from './stand-ins/source-roles.js';
+import { type TagStore, tagHandlers } from './stand-ins/tags.js';
 
 const machineFile = path.join(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -42,6 +46,7 @@ const machineFile = path.join(
 export const sfnActionResources = {
   redrive: 'arn:aws:states:::aws-sdk:sfn:redriveExecution',
   stop: 'arn:aws:states:::aws-sdk:sfn:stopExecution',
+  tag: 'arn:aws:states:::aws-sdk:sfn:tagResource',
 } as const;
 
 /** One AWS API call a click caused. */
@@ -71,8 +76,8 @@ export interface LocalActionsOptions {
   readonly policy: ActionsPolicy;
   /** Watched state machine ARNs, and ARN prefixes ending in `*`. */
   readonly watched: readonly string[];
-  /** The destination as configured (where mutes are kept). */
-  readonly destination: string;
+  /** The watched machines' tags, shared with the notifier (a Mute button sets `sfn-slack:mute-until` here). */
+  readonly tags: TagStore;
   readonly tableName: string;
   readonly dynamodb: DynamoDBClient;
   /** The DynamoDB task handlers (getItem, putItem, updateItem, deleteItem). */
@@ -86,6 +91,12 @@ export interface LocalActionsOptions {
   /** @default a random secret */
   readonly signingSecret?: string;
   readonly random?: () => number;
+  /**
+   * A central environment: the machine acts through each execution's act role (task `Credentials`), and the
+   * stand-in allows an act only with the act role of the execution's account and region, in this machine's
+   * region (us-east-1); every attempt is in `sourceActs`. @default false
+   */
+  readonly central?: boolean;
 }
 
 const region = 'us-east-1';
@@ -99,6 +110,8 @@ export class LocalActions {
   readonly clicks: ClickRecord[] = [];
   /** RedriveExecution / StopExecution calls, as the Step Functions stand-in received them. */
   readonly sfnCalls: Array<{ api: string; executionArn: string; clientToken?: string }> = [];
+  /** In a central environment, every act on a source account and the role it ran with, oldest first. */
+  readonly sourceActs: SourceRead[] = [];
   private readonly definition: string;
   private readonly redriveTokens = new Set<string>();
   private server: Server | undefined;
@@ -107,15 +120,18 @@ export class LocalActions {
 
   constructor(private readonly options: LocalActionsOptions) {
     this.signingSecret = options.signingSecret ?? randomUUID().replace(/-/g, '');
-    this.definition = substitute(readFileSync(machineFile, 'utf8'), {
+    const definition = substitute(readFileSync(machineFile, 'utf8'), {
       TableName: options.tableName,
       ConnectionArn: options.connectionArn,
       Environment: jsonStringSubstitution('environment', options.environment),
       WatchedStateMachines: options.watched.join(','),
       ActionsPolicy: jsonStringSubstitution('policy', JSON.stringify(options.policy)),
-      Destination: jsonStringSubstitution('destination', options.destination),
       ClaimRetentionSeconds: String(CLAIM_RETENTION_SECONDS),
+      Central: options.central ? 'true' : 'false',
     });
+    this.definition = options.central
+      ? withSourceCredentials(definition, options.environment, 'act')
+      : definition;
   }
 
   /** Serves the endpoint on 127.0.0.1 (ephemeral port); resolves with its URL. */
@@ -254,27 +270,50 @@ export class LocalActions {
         return handler(task);
       };
     }
+    const tags = tagHandlers(this.options.tags);
+    const acts = {
+      [sfnActionResources.redrive]: this.redriveHandler(),
+      [sfnActionResources.stop]: this.stopHandler(),
+      [sfnActionResources.tag]: (async (task) => {
+        const args = task.arguments as { ResourceArn: string };
+        this.calls.push({ api: 'StepFunctions.TagResource', target: args.ResourceArn });
+        return tags.tag(task);
+      }) satisfies ResourceHandler,
+    };
+    const environment = this.options.environment;
+    const record = (act: SourceRead) => this.sourceActs.push(act);
     return {
       ...recorded,
       [this.options.httpResource]: this.options.http,
-      [sfnActionResources.redrive]: async (task) => {
-        const args = task.arguments as { ExecutionArn: string; ClientToken?: string };
-        this.calls.push({ api: 'StepFunctions.RedriveExecution', target: args.ExecutionArn });
-        this.sfnCalls.push({
-          api: 'RedriveExecution',
-          executionArn: args.ExecutionArn,
-          ...(args.ClientToken ? { clientToken: args.ClientToken } : {}),
-        });
-        if (args.ClientToken) this.redriveTokens.add(args.ClientToken);
-        return { RedriveDate: new Date(this.options.clock.now()).toISOString() };
-      },
-      [sfnActionResources.stop]: async (task) => {
-        const args = task.arguments as { ExecutionArn: string };
-        if (!args.ExecutionArn) throw new StatesError('Sfn.ValidationException', 'ExecutionArn is required');
-        this.calls.push({ api: 'StepFunctions.StopExecution', target: args.ExecutionArn });
-        this.sfnCalls.push({ api: 'StopExecution', executionArn: args.ExecutionArn });
-        return { StopDate: new Date(this.options.clock.now()).toISOString() };
-      },
+      ...(this.options.central
+        ? Object.fromEntries(
+            Object.entries(acts).map(([r, h]) => [r, actWithSourceRole(h, environment, record)])
+          )
+        : acts),
+    };
+  }
+
+  private redriveHandler(): ResourceHandler {
+    return async (task) => {
+      const args = task.arguments as { ExecutionArn: string; ClientToken?: string };
+      this.calls.push({ api: 'StepFunctions.RedriveExecution', target: args.ExecutionArn });
+      this.sfnCalls.push({
+        api: 'RedriveExecution',
+        executionArn: args.ExecutionArn,
+        ...(args.ClientToken ? { clientToken: args.ClientToken } : {}),
+      });
+      if (args.ClientToken) this.redriveTokens.add(args.ClientToken);
+      return { RedriveDate: new Date(this.options.clock.now()).toISOString() };
+    };
+  }
+
+  private stopHandler(): ResourceHandler {
+    return async (task) => {
+      const args = task.arguments as { ExecutionArn: string };
+      if (!args.ExecutionArn) throw new StatesError('Sfn.ValidationException', 'ExecutionArn is required');
+      this.calls.push({ api: 'StepFunctions.StopExecution', target: args.ExecutionArn });
+      this.sfnCalls.push({ api: 'StopExecution', executionArn: args.ExecutionArn });
+      return { StopDate: new Date(this.options.clock.now()).toISOString() };
     };
   }
 

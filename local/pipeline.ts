@@ -19,7 +19,7 @@ import { type ActionsPolicy, enabledActions } from '../contract/actions.js';
 import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../contract/formatter.js';
 import { lifecycleSubstitutions, STORE_KEY } from '../contract/message-store.js';
 import { QUEUE_DEFAULTS } from '../contract/queue.js';
-import { bannerMention, type DeployedSettings, type Route, routesReadTags } from '../contract/routes.js';
+import { bannerMention, type DeployedSettings, type Route, readsTags } from '../contract/routes.js';
 import { EXECUTION_STATUSES } from '../contract/statuses.js';
 import { DEFAULT_TEMPLATE } from '../contract/templates.js';
 import { jsonStringSubstitution } from '../infra/json-string-substitution.js';
@@ -442,7 +442,7 @@ export class LocalPipeline {
             environment: options.environment ?? 'local',
             policy: options.actions.policy,
             watched: options.actions.watched,
-            destination: channel,
+            tags: this.tags,
             tableName,
             dynamodb: store.client,
             dynamodbHandlers: store.handlers,
@@ -458,6 +458,7 @@ export class LocalPipeline {
             },
             ...(options.actions.signingSecret ? { signingSecret: options.actions.signingSecret } : {}),
             ...(options.random ? { random: options.random } : {}),
+            ...(options.central ? { central: true } : {}),
           })
         : undefined;
     this.pipe = new LocalPipe({
@@ -646,15 +647,16 @@ function localSettings(options: PipelineOptions, webhookMode: boolean, channel: 
     },
   ];
   const channels = routes.flatMap((r) => (r.destination.type === 'channel' ? [r.destination.channel] : []));
+  const actions = options.actions && !webhookMode ? enabledActions(options.actions.policy) : [];
   return {
     environment: options.environment ?? 'local',
     destinationType: webhookMode ? 'webhook' : 'channel',
     routes,
     allowedChannels: [...(options.allowedChannels ?? new Set(channels))],
-    readTags: routesReadTags(routes) || options.mute === true,
+    readTags: readsTags(routes, { mute: options.mute === true, actions }),
     executionData: options.executionData === true,
     checksRunning: (options.lifecycle?.runningLongerThanSeconds ?? 0) > 0,
-    actions: options.actions && !webhookMode ? enabledActions(options.actions.policy) : [],
+    actions,
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * `sfn-slack mute`, `unmute` and `mutes`: hold a noisy state machine's notifications for a while, through its
- * `sfn-slack:mute-until` tag (contract/routes.ts TAG_KEYS). The notifier reads the tag (the environment has
- * `"mute": true`), counts what it holds on `sfn-slack:muted`, and posts one summary per destination when the
+ * `sfn-slack:mute-until` tag (contract/routes.ts TAG_KEYS), the tag the Mute buttons set too. The notifier reads
+ * the tag (the environment has `"mute": true`, or a Mute button), counts what it holds on `sfn-slack:muted`, and posts one summary per destination when the
  * mute ends. Nothing is dropped: every held notification is counted, and the count is posted.
  */
 import {
@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { Command } from 'commander';
 import { explainRoutes, TAG_KEYS } from '../../contract/routes.js';
-import type { EnvironmentConfig } from '../../contract/settings.js';
+import { type EnvironmentConfig, mutable } from '../../contract/settings.js';
 import { type AwsClients, createClients } from '../aws/clients.js';
 import { resolveAwsContext } from '../aws/context.js';
 import { aws } from '../aws/errors.js';
@@ -41,9 +41,9 @@ export function parseDuration(text: string): number | undefined {
 
 function muteConfig(options: MuteOptions): EnvironmentConfig {
   const config = readEnvironment(resolveEnv(options), options.cdkJson);
-  if (!config.mute) {
+  if (!mutable(config)) {
     throw new CliError(
-      `environment ${config.name} does not read the mute tag: set "mute": true for it in cdk.json and deploy, then mute`,
+      `environment ${config.name} does not read the mute tag: set "mute": true for it in cdk.json (or let somebody use the Mute button: actions.mute) and deploy, then mute`,
       ExitCode.badInput
     );
   }

@@ -3,7 +3,9 @@
  * - Redrive on a failed, timed-out or aborted execution that Step Functions still reports as redrivable (only
  *   Standard executions are notified at all);
  * - Stop, behind a confirm dialog, on a running one (start notices);
- * - Mute 1 h and Mute 24 h everywhere.
+ * - Mute 1 h and Mute 24 h everywhere;
+ * - none on a run of another region than a central environment's own: Step Functions' SDK integrations call only
+ *   the actions machine's region.
  * Each button's value names the execution and the redrive count the message shows; the interactivity endpoint
  * trusts neither without its own checks (formatters/actions/interactivity.ts).
  */
@@ -24,12 +26,19 @@ export interface ButtonContext {
   readonly redriveCount: number;
   /** The event's `redriveStatus` (REDRIVABLE, NOT_REDRIVABLE, …) when it has one. */
   readonly redriveStatus?: string | null | undefined;
+  /**
+   * A central environment's region, where its actions machine acts: a run of another region gets no button.
+   * @default - any region (a single-account environment watches its own region only)
+   */
+  readonly actsInRegion?: string | undefined;
 }
 
 const plain = (text: string): PlainTextElement => ({ type: 'plain_text', text, emoji: true });
 
 /** The buttons that apply to this news, in order; none when the environment enables no action. */
 export function actionButtons(context: ButtonContext): Button[] {
+  const region = context.executionArn.split(':')[3];
+  if (context.actsInRegion !== undefined && region !== context.actsInRegion) return [];
   const enabled = (name: ActionName) => context.actions.includes(name);
   const value = encodeButtonValue({ executionArn: context.executionArn, redriveCount: context.redriveCount });
   const buttons: Button[] = [];

@@ -12,9 +12,11 @@
  * automatically):
  * - Lambda: read the signing secret; put replay-guard items (leading key `slack-request` only); start the actions
  *   machine;
- * - actions machine: RedriveExecution and StopExecution on the watched machines' executions only; claim items
- *   (leading keys `action#…`) and the mute items of its destination; the four Slack methods through the
- *   connection.
+ * - actions machine: RedriveExecution and StopExecution on the watched machines' executions, and TagResource of the
+ *   `sfn-slack:mute-until` tag key only on the watched machines, each only when somebody may do that action; claim
+ *   items (leading keys `action#…`); the four Slack methods through the connection. In a central environment the
+ *   Step Functions permissions move to the source accounts' act roles (infra/constructs/source-access.ts), and the
+ *   machine may only assume those (`central`).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -27,16 +29,19 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { TAG_KEYS } from '../../contract/routes.js';
 import {
   ACTION_PARTITION_PREFIX,
   type ActionsPolicy,
   CLAIM_RETENTION_SECONDS,
+  enabledActions,
   INTERACTIVITY_ENV,
   REQUEST_PARTITION,
   SLACK_ACTION_METHODS,
 } from '../actions-schema.js';
 import { jsonStringSubstitution } from '../json-string-substitution.js';
 import { nagResourceName } from '../nag-resource-name.js';
+import { actionRoleName, actionsRoleName, withSourceCredentials } from '../source-roles.js';
 import { type FunctionFiles, projectFunction, REPO_ROOT } from './project-function.js';
 
 /** The interactivity Lambda: its source in a checkout, its prebuilt bundle in the installed package. */
@@ -56,12 +61,10 @@ export interface SlackActionsProps {
   readonly watchedStateMachines: readonly string[];
   /** The watched machines' executions (`…:execution:<name>:*`): all the machine may redrive or stop. */
   readonly watchedExecutions: readonly string[];
-  /** The message store's table (replay guard, claims, mutes). */
+  /** The message store's table (replay guard, claims). */
   readonly table: dynamodb.ITable;
   /** The connection holding the bot token. */
   readonly connection: events.Connection;
-  /** The destination as configured (the delivery's partition key): where mutes are kept. */
-  readonly destination: string;
   /**
    * The Slack app's signing secret.
    * @default - a new secret with a random placeholder value (`sfn-slack setup --signing-secret` writes it)
@@ -74,6 +77,70 @@ export interface SlackActionsProps {
   readonly entry?: string;
   /** @default logs.RetentionDays.THREE_MONTHS */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * A central environment: the watched executions run in the source accounts, so the machine acts through each
+   * execution's act role there (task `Credentials`, infra/source-roles.ts) and may assume only those roles; its
+   * own role is named `sfn-slack-<env>-actions`, the one principal the act roles trust.
+   * @default - a single-account environment: the machine acts with its own role
+   */
+  readonly central?: ActionSources;
+}
+
+/** Where a central environment's act roles are. */
+export interface ActionSources {
+  readonly accounts: readonly string[];
+  readonly regions: readonly string[];
+  /** With an organization, the member accounts are not known at synth: any account's act role of a region. */
+  readonly organizationId?: string;
+}
+
+/**
+ * What acting on a watched execution takes, for the actions somebody may do only: RedriveExecution and
+ * StopExecution on the executions, and the `sfn-slack:mute-until` tag (no other key) on the state machines. The
+ * same statements go to the actions machine's role in a single-account environment and to the source accounts'
+ * act role in a central one.
+ */
+export function actionStatements(
+  policy: ActionsPolicy,
+  executions: readonly string[],
+  stateMachines: readonly string[]
+): iam.PolicyStatement[] {
+  const enabled = enabledActions(policy);
+  const executionActions = [
+    ...(enabled.includes('redrive') ? ['states:RedriveExecution'] : []),
+    ...(enabled.includes('stop') ? ['states:StopExecution'] : []),
+  ];
+  return [
+    ...(executionActions.length > 0
+      ? [new iam.PolicyStatement({ actions: executionActions, resources: [...executions] })]
+      : []),
+    ...(enabled.includes('mute')
+      ? [
+          new iam.PolicyStatement({
+            actions: ['states:TagResource'],
+            resources: [...stateMachines],
+            conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [TAG_KEYS.muteUntil] } },
+          }),
+        ]
+      : []),
+  ];
+}
+
+/** sts:AssumeRole on the act roles of the source accounts and regions, and nothing else of theirs. */
+function assumeActRoles(stack: Stack, env: string, central: ActionSources): iam.PolicyStatement {
+  const roleArn = (account: string, region: string) =>
+    stack.formatArn({
+      service: 'iam',
+      region: '',
+      account,
+      resource: 'role',
+      resourceName: actionRoleName(env, region),
+    });
+  const accounts = central.organizationId === undefined ? central.accounts : ['*'];
+  return new iam.PolicyStatement({
+    actions: ['sts:AssumeRole'],
+    resources: accounts.flatMap((account) => central.regions.map((region) => roleArn(account, region))),
+  });
 }
 
 export class SlackActions extends Construct {
@@ -110,12 +177,16 @@ export class SlackActions extends Construct {
       Environment: jsonStringSubstitution('SlackActions: environmentName', env),
       WatchedStateMachines: props.watchedStateMachines.join(','),
       ActionsPolicy: jsonStringSubstitution('SlackActions: policy', JSON.stringify(props.policy)),
-      Destination: jsonStringSubstitution('SlackActions: destination', props.destination),
       ClaimRetentionSeconds: String(CLAIM_RETENTION_SECONDS),
+      Central: props.central ? 'true' : 'false',
     };
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       comment: `sfn-slack-notifier (${env}): Redrive, Stop and Mute from Slack`,
-      definitionBody: sfn.DefinitionBody.fromString(readFileSync(ACTIONS_STATE_MACHINE_FILE, 'utf8')),
+      definitionBody: sfn.DefinitionBody.fromString(
+        props.central
+          ? withSourceCredentials(readFileSync(ACTIONS_STATE_MACHINE_FILE, 'utf8'), env, 'act')
+          : readFileSync(ACTIONS_STATE_MACHINE_FILE, 'utf8')
+      ),
       definitionSubstitutions: { ...this.substitutions },
       stateMachineType: sfn.StateMachineType.STANDARD,
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
@@ -139,21 +210,15 @@ export class SlackActions extends Construct {
     const machinePolicy = new iam.Policy(this, 'StateMachinePolicy', {
       roles: [this.stateMachine.role],
       statements: [
-        new iam.PolicyStatement({
-          actions: ['states:RedriveExecution', 'states:StopExecution'],
-          resources: [...props.watchedExecutions],
-        }),
+        ...(props.central
+          ? [assumeActRoles(stack, env, props.central)]
+          : actionStatements(props.policy, props.watchedExecutions, props.watchedStateMachines)),
         new iam.PolicyStatement({
           actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
           resources: [props.table.tableArn],
           conditions: {
             'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${ACTION_PARTITION_PREFIX}*`] },
           },
-        }),
-        new iam.PolicyStatement({
-          actions: ['dynamodb:UpdateItem'],
-          resources: [props.table.tableArn],
-          conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [props.destination] } },
         }),
         ...httpStatements,
         new iam.PolicyStatement({
@@ -211,10 +276,23 @@ export class SlackActions extends Construct {
     // Slack cannot sign AWS (SigV4) requests: the function authenticates each request by its Slack signature.
     this.functionUrl = this.function.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
 
-    this.acknowledgeNagFindings(machinePolicy, props.watchedExecutions);
+    if (props.central) {
+      (this.stateMachine.role.node.defaultChild as iam.CfnRole).roleName = actionsRoleName(env);
+    }
+    this.acknowledgeNagFindings(
+      machinePolicy,
+      props.central
+        ? []
+        : [...props.watchedExecutions, ...props.watchedStateMachines.filter((arn) => arn.includes('*'))],
+      props.central?.organizationId === undefined ? [] : assumeActRoles(stack, env, props.central).resources
+    );
   }
 
-  private acknowledgeNagFindings(machinePolicy: iam.Policy, watchedExecutions: readonly string[]): void {
+  private acknowledgeNagFindings(
+    machinePolicy: iam.Policy,
+    wildcards: readonly string[],
+    anyAccountRoles: readonly string[]
+  ): void {
     const role = this.function.role as iam.Role;
     Validations.of(role).acknowledge(
       {
@@ -233,11 +311,18 @@ export class SlackActions extends Construct {
       reason:
         'Actions state machine role: CloudWatch Logs log delivery and X-Ray actions support only Resource "*".',
     });
-    for (const resource of watchedExecutions) {
+    for (const resource of wildcards) {
       Validations.of(machinePolicy).acknowledge({
         id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this), resource)}]`,
         reason:
-          'states:RedriveExecution/StopExecution on the executions of one watched state machine (or name prefix): the execution named in a button is not known in advance; the machine also checks it.',
+          'states:RedriveExecution/StopExecution on the executions of one watched state machine, or TagResource (sfn-slack:mute-until only) on the machines of one watched name prefix: the execution or machine named in a button is not known in advance; the actions machine also checks it.',
+      });
+    }
+    for (const resource of anyAccountRoles) {
+      Validations.of(machinePolicy).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this), resource)}]`,
+        reason:
+          'sts:AssumeRole on the act role of one region in any account of the source organization: the member accounts are not known at synth; each act role trusts only this role.',
       });
     }
     if (this.signingSecret instanceof secretsmanager.Secret) {

@@ -39,7 +39,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import jsonata from 'jsonata';
-import { type ActionsPolicy, enabledActions } from '../../contract/actions.js';
+import { type ActionsPolicy, enabledActions, watchedAnywhere } from '../../contract/actions.js';
 import { QUEUE_DEFAULTS } from '../../contract/queue.js';
 import {
   bannerMention,
@@ -47,7 +47,7 @@ import {
   derivePattern,
   type Route,
   type RouteMatch,
-  routesReadTags,
+  readsTags,
   TAG_KEYS,
 } from '../../contract/routes.js';
 import { DEFAULT_STATUSES, type ExecutionStatus } from '../../contract/statuses.js';
@@ -503,16 +503,17 @@ export class SlackNotifier extends Construct {
     const routeChannels = routes.flatMap((r) =>
       r.destination.type === 'channel' ? [r.destination.channel] : []
     );
+    // The buttons the formatter shows; none without actions.
+    const shownActions = props.actions ? enabledActions(props.actions.policy) : [];
     this.settings = {
       environment: env,
       destinationType: destination.type,
       routes,
       allowedChannels: [...(props.allowedChannels ?? new Set(routeChannels))],
-      readTags: routesReadTags(routes) || props.mute === true,
+      readTags: readsTags(routes, { mute: props.mute === true, actions: shownActions }),
       executionData: passExecutionData,
       checksRunning: props.runningLongerThan !== undefined,
-      // The buttons the formatter shows; none without actions.
-      actions: props.actions ? enabledActions(props.actions.policy) : [],
+      actions: shownActions,
     };
     for (const value of [env, ...routeChannels, ...this.settings.allowedChannels]) {
       if (Token.isUnresolved(value)) {
@@ -939,20 +940,30 @@ export class SlackNotifier extends Construct {
       this.actions = new SlackActions(this, 'Actions', {
         environmentName: env,
         policy: props.actions.policy,
+        // A central environment's name prefixes hold in every source account and region.
         watchedStateMachines: [
           ...arns,
-          ...prefixes.map(
-            (prefix) =>
-              `${stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: prefix, arnFormat: ArnFormat.COLON_RESOURCE_NAME })}*`
+          ...prefixes.map((prefix) =>
+            central
+              ? watchedAnywhere(stack.partition, prefix)
+              : `${stack.formatArn({ service: 'states', resource: 'stateMachine', resourceName: prefix, arnFormat: ArnFormat.COLON_RESOURCE_NAME })}*`
           ),
         ],
         watchedExecutions,
         table: this.messageStore.table,
         connection: this.connection,
-        destination: destination.channel,
         ...(props.actions.signingSecret ? { signingSecret: props.actions.signingSecret } : {}),
         ...(props.actions.entry ? { entry: props.actions.entry } : {}),
         logRetention: retention,
+        ...(central
+          ? {
+              central: {
+                accounts: central.accounts,
+                regions: central.regions,
+                ...(central.organizationId === undefined ? {} : { organizationId: central.organizationId }),
+              },
+            }
+          : {}),
       });
     }
 

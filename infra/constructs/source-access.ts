@@ -7,7 +7,8 @@
  * - the read role the central notifier and formatter assume to read a history (GetExecutionHistory,
  *   DescribeStateMachineForExecution, DescribeMapRun, ListTagsForResource on the watched state machines of this
  *   account and region only), trusted only by those two central roles;
- * - when actions are enabled, the role the central actions machine assumes to redrive or stop an execution.
+ * - when actions are enabled, the role the central actions machine assumes to act on an execution: redrive, stop,
+ *   or set the `sfn-slack:mute-until` tag on its state machine, each only when somebody may do that action.
  *
  * Everything account- and region-specific comes from pseudo parameters, so one template serves every target.
  */
@@ -20,6 +21,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { TAG_KEYS } from '../../contract/routes.js';
+import type { ActionsPolicy } from '../actions-schema.js';
 import { nagResourceName } from '../nag-resource-name.js';
 import {
   actionRoleName,
@@ -32,6 +35,7 @@ import {
 import { watchedResources } from '../watched-resources.js';
 import { alarmTopicOrCreate, queueNotEmptyAlarm } from './alarms.js';
 import { FORWARDED_EVENT } from './central-bus.js';
+import { actionStatements } from './slack-actions.js';
 
 export interface SourceAccessProps {
   /** The central environment's name (the roles and the bus are named after it). */
@@ -58,10 +62,17 @@ export interface SourceAccessProps {
   /** The statuses forwarded. */
   readonly statuses: readonly string[];
   /**
-   * Create the action role (RedriveExecution, StopExecution), trusted by the central actions machine's role.
+   * Who may do each Slack action: the act role is created, trusted by the central actions machine's role only,
+   * with the permissions of the actions somebody may do (infra/constructs/slack-actions.ts actionStatements).
+   * @default - no act role (the source accounts grant read access only)
+   */
+  readonly actions?: ActionsPolicy;
+  /**
+   * Mute works here (`sfn-slack mute`, or a Mute button): the read role may also write and remove the notifier's
+   * count of held notifications, the `sfn-slack:muted` tag, and no other tag key.
    * @default false
    */
-  readonly actions?: boolean;
+  readonly countMutes?: boolean;
   /**
    * Topic the forwarding dead-letter queue's alarm notifies.
    * @default - a new topic (subscribe to it: its ARN is `alarmTopic`)
@@ -189,19 +200,26 @@ export class SourceAccess extends Construct {
       })
     );
 
-    if (props.actions === true) {
+    if (props.countMutes === true) {
+      this.readRole.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['states:TagResource', 'states:UntagResource'],
+          resources: watched('stateMachine'),
+          conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [TAG_KEYS.muted] } },
+        })
+      );
+    }
+
+    if (props.actions !== undefined) {
       this.actionRole = new iam.Role(this, 'ActionRole', {
         roleName: actionRoleName(env, Aws.REGION),
-        description: `sfn-slack-notifier (${env}): the central actions machine redrives or stops watched executions here`,
+        description: `sfn-slack-notifier (${env}): the central actions machine redrives, stops or mutes watched executions here`,
         assumedBy: trustedBy([actionsRoleName(env)]),
         maxSessionDuration: Duration.hours(1),
       });
-      this.actionRole.addToPolicy(
-        new iam.PolicyStatement({
-          actions: ['states:RedriveExecution', 'states:StopExecution', 'states:DescribeExecution'],
-          resources: executions,
-        })
-      );
+      for (const statement of actionStatements(props.actions, executions, watched('stateMachine'))) {
+        this.actionRole.addToPolicy(statement);
+      }
     }
 
     this.acknowledgeNagFindings(executions, watched('mapRun'), watched('stateMachine'));
@@ -220,7 +238,10 @@ export class SourceAccess extends Construct {
         'Execution actions on the executions of one watched state machine (or name prefix) of this account and region: execution names are not known in advance.',
       ],
       [mapRuns, 'DescribeMapRun on the map runs of one watched state machine (or name prefix).'],
-      [machines, 'ListTagsForResource on the watched state machines of one name prefix.'],
+      [
+        machines,
+        'ListTagsForResource (read role), or TagResource of the sfn-slack:mute-until key only (act role), on the watched state machines of one name prefix.',
+      ],
     ];
     for (const role of roles) {
       for (const [resources, reason] of reasons) {

@@ -23,7 +23,7 @@ import {
 } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
-import { watched } from '../../contract/settings.js';
+import { mutable, watched } from '../../contract/settings.js';
 import type { EnvironmentConfig } from '../config.js';
 import { SourceAccess } from '../constructs/source-access.js';
 
@@ -60,7 +60,8 @@ export class SourceStack extends Stack {
         : { organizationId: config.sources.organizationId }),
       // The union of the environment's routes (contract/settings.ts watched).
       ...watched(config),
-      actions: config.sources.actions,
+      ...(config.actions === undefined ? {} : { actions: config.actions.policy }),
+      countMutes: mutable(config),
     });
     this.alarmTopicArn = this.alarmTopicFromParameter();
     new CfnOutput(this, 'ReadRoleArn', { value: this.access.readRole.roleArn });

@@ -4,9 +4,10 @@
  * made with the read role of that execution's own account and region (infra/source-roles.ts), in that region
  * (Step Functions' SDK integrations call only the state machine's own region). Any other read is refused the way
  * the aws-sdk integration reports an unmodeled service error (`Sfn.SfnException`), which the notifier catches
- * like any unreadable history. Every attempt is recorded.
+ * like any unreadable history. Every attempt is recorded. The same for the actions machine's acts (redrive, stop,
+ * the mute tag), with the act role of the execution's account and region (`actWithSourceRole`).
  */
-import { readRoleArn } from '../../infra/source-roles.js';
+import { actionRoleArn, readRoleArn, type SourceRoleKind } from '../../infra/source-roles.js';
 import { type ResourceHandler, StatesError, type TaskInvocation } from '../asl/index.js';
 
 /** One attempt to read an execution in a source account. */
@@ -31,16 +32,18 @@ export function checkSourceRead(
     readonly callerRegion: string;
   },
   environment: string,
-  action: string
+  action: string,
+  kind: SourceRoleKind = 'read'
 ): void {
   const [, partition = '', , region = '', account = ''] = read.executionArn.split(':');
+  const expected = (kind === 'read' ? readRoleArn : actionRoleArn)(partition, account, environment, region);
   if (read.callerRegion !== region) {
     throw new StatesError(
       'Sfn.SfnException',
       `cross-Region AWS SDK integration is not available: the caller is in ${read.callerRegion}, the execution in ${region}`
     );
   }
-  if (read.roleArn === undefined || read.roleArn !== readRoleArn(partition, account, environment, region)) {
+  if (read.roleArn === undefined || read.roleArn !== expected) {
     throw new StatesError(
       'Sfn.SfnException',
       `User: ${read.roleArn ?? 'the notifier role'} is not authorized to perform: states:${action} on resource: ${read.executionArn}`
@@ -69,6 +72,34 @@ export function readWithSourceRole(
         environment,
         task.resource.split(':').pop() ?? ''
       );
+    } catch (error) {
+      record({ stateName: task.stateName, executionArn, roleArn, allowed: false });
+      throw error;
+    }
+    record({ stateName: task.stateName, executionArn, roleArn, allowed: true });
+    return handler(task);
+  };
+}
+
+/**
+ * Wraps the handler of a task that acts on one execution (RedriveExecution, StopExecution) or tags its state
+ * machine (TagResource): allowed only with the act role of that account and region, in that region.
+ * @param record receives every attempt (`executionArn` holds the state machine ARN for a tag)
+ */
+export function actWithSourceRole(
+  handler: ResourceHandler,
+  environment: string,
+  record: (act: SourceRead) => void
+): ResourceHandler {
+  return async (task: TaskInvocation) => {
+    const args = task.arguments as { ExecutionArn?: unknown; ResourceArn?: unknown } | null;
+    const executionArn = String(args?.ExecutionArn ?? args?.ResourceArn ?? '');
+    const roleArn = task.credentials?.roleArn;
+    const machineArn = (task.context as { StateMachine?: { Id?: unknown } } | null)?.StateMachine?.Id;
+    const callerRegion = String(machineArn ?? '').split(':')[3] ?? '';
+    const action = task.resource.split(':').pop() ?? '';
+    try {
+      checkSourceRead({ executionArn, roleArn, callerRegion }, environment, action, 'act');
     } catch (error) {
       record({ stateName: task.stateName, executionArn, roleArn, allowed: false });
       throw error;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseEnvironment } from '../../contract/settings.js';
+import { ConfigError, mutable, parseEnvironment } from '../../contract/settings.js';
 
 const channel = { type: 'channel', channel: '#ops' };
 const dataRoute = {
@@ -155,5 +155,21 @@ describe('watched machines', () => {
     ).toMatch(
       /^cdk\.json context environments\.prod\.routes derive an EventBridge pattern of about \d+ characters, over its 2048-character quota; replace listed ARNs by name prefixes/
     );
+  });
+});
+
+describe('mutable: sfn-slack mute or a Mute button, one tag', () => {
+  const base = {
+    destination: { type: 'channel', channel: 'C0123456789' },
+    stateMachineNamePrefixes: ['etl-'],
+  };
+
+  it('is on with "mute": true, or when somebody may use the Mute button; the notifier then reads tags', () => {
+    const plain = parseEnvironment('a', base);
+    const cli = parseEnvironment('b', { ...base, mute: true });
+    const buttons = parseEnvironment('c', { ...base, actions: { mute: { users: ['U0ALICE'] } } });
+    const redriveOnly = parseEnvironment('d', { ...base, actions: { redrive: { users: ['U0ALICE'] } } });
+    expect([plain, cli, buttons, redriveOnly].map(mutable)).toEqual([false, true, true, false]);
+    expect([plain, cli, buttons, redriveOnly].map((c) => c.readTags)).toEqual([false, true, true, false]);
   });
 });

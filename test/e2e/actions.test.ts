@@ -1,11 +1,12 @@
 /**
  * Slack actions end to end on scenarios: the local Slack server clicks with signed requests, the interactivity
  * endpoint decides, the actions machine runs on the local runner, a Step Functions stand-in records
- * RedriveExecution and StopExecution, and the delivery machine honours mutes.
+ * RedriveExecution and StopExecution, and a Mute button sets the tag the notifier holds notifications by.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { TAG_KEYS } from '../../contract/routes.js';
 import { parseScenario, runScenario, ScenarioError } from '../../local/scenario.js';
 import type { ConversationMessage } from '../../local/slack-server/index.js';
 import { quietFormatter, repoRoot } from './helpers.js';
@@ -13,14 +14,16 @@ import { quietFormatter, repoRoot } from './helpers.js';
 const dir = path.join(repoRoot, 'examples', 'scenarios');
 const CHANNEL = 'C0LOCAL001';
 const EXECUTION = 'arn:aws:states:eu-west-1:123456789012:execution:nightly-etl:nightly-2026-11-24T02-00-00Z';
+const MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:nightly-etl';
 
 async function run(raw: unknown) {
   const scenario = await parseScenario(raw, dir);
   const result = await runScenario(scenario, { formatter: quietFormatter, keepOpen: true });
   const items = await result.pipeline.store.items();
   const sfnCalls = [...(result.pipeline.actions?.sfnCalls ?? [])];
+  const tags = new Map(result.pipeline.tags);
   await result.pipeline.close();
-  return { report: result.report, items, sfnCalls };
+  return { report: result.report, items, sfnCalls, tags };
 }
 
 const bundled = async () =>
@@ -136,27 +139,43 @@ describe('Slack actions on the local pipeline', () => {
     }
   });
 
-  it('stops a running run (confirm dialog on the button) and mutes its state machine: later news is skipped and counted', async () => {
+  it('stops a running run (confirm dialog on the button) and mutes its state machine by its tag: later news is held, counted and summed up when the mute ends', async () => {
     const raw = await bundled();
-    const { report, sfnCalls, items } = await run({
+    const { report, sfnCalls, tags } = await run({
       ...raw,
       steps: [
         raw.steps[0],
         { at: 60, click: { action: 'stop', user: 'U0ALICE', message: 0 } },
-        { at: 70, click: { action: 'mute', user: 'U0ALICE', message: 0, for: 86400 } },
+        { at: 70, click: { action: 'mute', user: 'U0ALICE', message: 0, for: 3600 } },
         raw.steps[1],
       ],
     });
     expect(sfnCalls).toEqual([{ api: 'StopExecution', executionArn: EXECUTION }]);
-    const [message] = report.channels[CHANNEL] ?? [];
+    const mute = report.actions?.[1];
+    expect(mute?.awsCalls.map((c) => c.api)).toEqual([
+      'DynamoDB.PutItem',
+      'StepFunctions.StartExecution',
+      'StepFunctions.TagResource',
+    ]);
+    expect(mute?.awsCalls[2]?.target).toBe(MACHINE);
+    const [message, summary, ...others] = report.channels[CHANNEL] ?? [];
+    expect(others).toEqual([]);
+    // The failure (at 1020 s, inside the hour) was held: the parent still shows the start, edited twice by the clicks.
     expect(message?.edits).toHaveLength(2);
-    expect(JSON.stringify(message?.edits[1]?.blocks)).toContain(':mute: Muted for 24 h by <@U0ALICE>');
+    expect(JSON.stringify(message?.edits[1]?.blocks)).toContain(
+      ':mute: Muted for 1 h by <@U0ALICE>, until <!date^'
+    );
     expect(message?.replies.map((r) => r.text)).toEqual([
       ':octagonal_sign: <@U0ALICE> stopped this run from Slack.',
-      ":mute: <@U0ALICE> muted this state machine's notifications here for 24 h.",
+      expect.stringMatching(
+        /^:mute: <@U0ALICE> muted this state machine's notifications for 1 h, until <!date\^\d+\^\{date_short_pretty\} at \{time\}\|[0-9T:.-]+Z>\. They are counted and summed up when the mute ends\.$/
+      ),
     ]);
-    const mute = items.find((i) => (i.sk as { S: string }).S.startsWith('mute#'));
-    expect(mute).toMatchObject({ pk: { S: CHANNEL }, mutedBy: { S: 'U0ALICE' }, muted: { N: '1' } });
+    // The tag the notifier reads, as sfn-slack mute sets it; the count is summed up and reset at the mute's end.
+    expect(tags.get(MACHINE)?.[TAG_KEYS.muteUntil]).toMatch(/^\d{4}-\d\d-\d\dT/);
+
+    expect(summary?.text).toMatch(/^nightly-etl was muted until .*: 1 notification held, not posted/);
+    expect(tags.get(MACHINE)?.[TAG_KEYS.muted]).toBeUndefined();
     const stopButton = JSON.stringify(report.channels[CHANNEL]?.[0]?.blocks);
     expect(stopButton).toContain('"confirm"');
   });

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeliveryMessage } from '../../formatters/contract.js';
-import { readRoleArn } from '../../infra/source-roles.js';
+import { actionRoleArn, readRoleArn } from '../../infra/source-roles.js';
 import { ranIn } from '../../local/examples.js';
 import { allText, type Example, examples, type Harness, harness, historiesOf } from './helpers.js';
 
@@ -143,5 +143,76 @@ describe('a central environment: two accounts, two regions', () => {
     const scheduled = notifier.events.filter((event) => event.type === 'TaskScheduled');
     expect(scheduled.length).toBeGreaterThan(0);
     expect(JSON.stringify(scheduled)).not.toContain('taskCredentials');
+  });
+});
+
+describe('Slack actions in a central environment', () => {
+  const policy = {
+    redrive: { users: ['U0ALICE'], userGroups: [] },
+    stop: { users: [], userGroups: [] },
+    mute: { users: ['U0ALICE'], userGroups: [] },
+  };
+
+  /** Notifies the run, then clicks a button of its message with a signed request, as Slack would. */
+  async function click(run: Example, actionId: string) {
+    if (!h?.pipeline.actions) throw new Error('no actions');
+    await h.pipeline.notify(run.event);
+    await h.pipeline.deliver();
+    const parent = h.slack.messages().at(-1);
+    const { clickBody, signedHeaders } = await import('../../local/slack-clicks.js');
+    const body = clickBody({
+      user: 'U0ALICE',
+      channel: 'C0ALERTS',
+      message: { ts: parent?.ts ?? '', blocks: parent?.blocks ?? [] },
+      button: {
+        action_id: actionId,
+        value: JSON.stringify({ e: run.event.detail.executionArn, r: 0 }),
+      },
+    });
+    const headers = signedHeaders(h.pipeline.actions.signingSecret, body, h.pipeline.clock.now());
+    return h.pipeline.actions.handle({ method: 'POST', headers, rawBody: body });
+  }
+
+  it("redrives and mutes a source account's run through that account's act role, in the notifier's region", async () => {
+    const run = moved('777788889999', NOTIFIER_REGION, 'run-act');
+    h = await harness({
+      history: historiesOf([run]),
+      definition: async () => '{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}',
+      environment: ENVIRONMENT,
+      central: true,
+      actions: { policy, watched: ['arn:aws:states:*:*:stateMachine:nightly-*'] },
+    });
+    const answer = await click(run, 'sfn-slack:redrive');
+    expect(answer.outcome).toBe('started');
+    expect(h.pipeline.actions?.lastMachine?.output).toMatchObject({ outcome: 'done' });
+    await click(run, 'sfn-slack:mute:3600');
+    const role = actionRoleArn('aws', '777788889999', ENVIRONMENT, NOTIFIER_REGION);
+    const machine = run.event.detail.executionArn.replace(/:execution:([^:]+):.*$/, ':stateMachine:$1');
+    expect(h.pipeline.actions?.sourceActs).toEqual([
+      { stateName: 'Redrive', executionArn: run.event.detail.executionArn, roleArn: role, allowed: true },
+      { stateName: 'Mute', executionArn: machine, roleArn: role, allowed: true },
+    ]);
+    expect(h.pipeline.actions?.sfnCalls.map((c) => [c.api, c.executionArn])).toEqual([
+      ['RedriveExecution', run.event.detail.executionArn],
+    ]);
+    expect(h.pipeline.tags.get(machine)?.['sfn-slack:mute-until']).toBeDefined();
+  });
+
+  it('refuses a run of another region with an ephemeral note, assuming no role and calling nothing', async () => {
+    const run = moved('777788889999', 'eu-west-1', 'run-far');
+    h = await harness({
+      history: historiesOf([run]),
+      definition: async () => '{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}',
+      environment: ENVIRONMENT,
+      central: true,
+      actions: { policy, watched: ['arn:aws:states:*:*:stateMachine:nightly-*'] },
+    });
+    await click(run, 'sfn-slack:redrive');
+    expect(h.pipeline.actions?.lastMachine?.output).toMatchObject({ outcome: 'other-region' });
+    expect(h.pipeline.actions?.sourceActs).toEqual([]);
+    expect(h.pipeline.actions?.sfnCalls).toEqual([]);
+    expect(h.slack.ephemerals.at(-1)?.text).toMatch(
+      /This run is in eu-west-1; Slack actions reach only runs in us-east-1/
+    );
   });
 });

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FormatterInput, FormatterOutput, NotifierSettings } from '../../contract/formatter.js';
 import { createHandler, createLogger, DEFAULT_SERVICE_NAME, handler } from '../../formatters/handler.js';
 import { slackLimitProblems } from '../../formatters/render/limits.js';
+import { CENTRAL_ENVIRONMENT_ENV } from '../../infra/source-roles.js';
 import { loadFixture } from './helpers/fixtures.js';
 import { slackRejections } from './helpers/slack-oracle.js';
 
@@ -286,5 +287,28 @@ describe('handler', () => {
 
   it('rejects an input without an execution ARN', async () => {
     await expect(handler({ settings: channel } as unknown as FormatterInput)).rejects.toThrow(/executionArn/);
+  });
+});
+
+describe('action buttons in a central environment', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it("shows them on a run of the formatter's own region only: the actions machine cannot act elsewhere", async () => {
+    const { page, event } = loadFixture('lambda-failure');
+    const region = String(event.detail.executionArn).split(':')[3] ?? '';
+    const settings = { ...channel, actions: ['mute'] };
+    const blocksOf = async () =>
+      JSON.stringify(message(await handler({ event, settings, pages: [page] })).delivery.payload.blocks);
+    vi.stubEnv(CENTRAL_ENVIRONMENT_ENV, 'org');
+    vi.stubEnv('AWS_REGION', region);
+    expect(await blocksOf()).toContain('sfn-slack:mute:3600');
+    vi.stubEnv('AWS_REGION', region === 'us-east-1' ? 'eu-west-1' : 'us-east-1');
+    expect(await blocksOf()).not.toContain('sfn-slack:');
+    vi.unstubAllEnvs();
+    vi.stubEnv('AWS_REGION', region === 'us-east-1' ? 'eu-west-1' : 'us-east-1');
+    // A single-account environment: shown whatever the region.
+    expect(await blocksOf()).toContain('sfn-slack:mute:3600');
   });
 });

@@ -402,7 +402,8 @@ describe('the source forwarding dead-letter queue alarm', () => {
 
 describe('a central environment with an account list and actions', () => {
   const { central, source } = synth('teams', {
-    sources: { accounts: [LISTED, '777788889999'], regions: ['eu-west-1', 'us-east-1'], actions: true },
+    sources: { accounts: [LISTED, '777788889999'], regions: ['eu-west-1', 'us-east-1'] },
+    actions: { redrive: { users: ['U0ALICE'] }, stop: { users: ['U0ALICE'] }, mute: { users: ['U0ALICE'] } },
   });
 
   it('the bus accepts the listed accounts only: no organization statement, no "*" principal', () => {
@@ -435,12 +436,114 @@ describe('a central environment with an account list and actions', () => {
       policyOf(source, id)
         .flatMap((s) => list(s.Action))
         .sort()
-    ).toEqual(['states:DescribeExecution', 'states:RedriveExecution', 'states:StopExecution']);
+    ).toEqual(['states:RedriveExecution', 'states:StopExecution', 'states:TagResource']);
+    // Executions and machines of this account and region only; the tag write is the mute tag alone.
+    for (const statement of policyOf(source, id)) {
+      for (const arn of list(statement.Resource).map(text)) {
+        expect(arn).toMatch(
+          /^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:(execution|stateMachine):/
+        );
+      }
+      if (list(statement.Action).includes('states:TagResource')) {
+        expect(statement.Condition).toEqual({
+          'ForAllValues:StringEquals': { 'aws:TagKeys': ['sfn-slack:mute-until'] },
+        });
+      }
+    }
     // Without an organization the trust names the central roles alone.
     const [, read] = roleNamed(source, 'sfn-slack-teams-read-');
     expect(
       canAssume(read, { principalAccount: CENTRAL, principalArn: role('sfn-slack-teams-notifier') })
     ).toBe(true);
+  });
+});
+
+describe('the central actions machine', () => {
+  const { central } = synth('teams', {
+    sources: { accounts: [LISTED, '777788889999'], regions: ['eu-west-1', 'us-east-1'] },
+    actions: { redrive: { users: ['U0ALICE'] } },
+  });
+  const [id, actionsRole] = roleNamed(central, 'sfn-slack-teams-actions');
+  const statements = policyOf(central, id);
+
+  it('has the fixed role name the act roles trust, and may assume exactly the act role of each source account and region', () => {
+    expect(text(actionsRole.RoleName)).toBe('sfn-slack-teams-actions');
+    const assume = statements.filter((s) => list(s.Action).includes('sts:AssumeRole'));
+    expect(assume.flatMap((s) => list(s.Resource).map(text)).sort()).toEqual([
+      'arn:aws:iam::111122223333:role/sfn-slack-teams-act-eu-west-1',
+      'arn:aws:iam::111122223333:role/sfn-slack-teams-act-us-east-1',
+      'arn:aws:iam::777788889999:role/sfn-slack-teams-act-eu-west-1',
+      'arn:aws:iam::777788889999:role/sfn-slack-teams-act-us-east-1',
+    ]);
+  });
+
+  it('acts on no execution or machine with its own role: only through the act roles', () => {
+    const acts = statements
+      .flatMap((s) => list(s.Action))
+      .filter((a) => /^states:(Redrive|Stop|Tag)/.test(String(a)));
+    expect(acts).toEqual([]);
+  });
+
+  it('runs each act with the act role of the execution account and region (task Credentials)', () => {
+    const found = ofType(central, 'AWS::StepFunctions::StateMachine').find(([, r]) =>
+      text(r.Properties.DefinitionString).includes('redriveExecution')
+    );
+    const properties: Json = found?.[1].Properties ?? {};
+    const machine = text(properties.DefinitionString);
+    expect(machine).toContain('"Credentials"');
+    expect(machine).toContain(':role/sfn-slack-teams-act-');
+    expect((properties.DefinitionSubstitutions as Json).Central).toBe('true');
+  });
+
+  it('with only redrive enabled, the act role may redrive and nothing else, and the read role writes no tag', () => {
+    const { source } = synth('teams', {
+      sources: { accounts: [LISTED], regions: ['eu-west-1'] },
+      actions: { redrive: { users: ['U0ALICE'] } },
+    });
+    const [actId] = roleNamed(source, 'sfn-slack-teams-act-');
+    expect(policyOf(source, actId).flatMap((s) => list(s.Action))).toEqual(['states:RedriveExecution']);
+    const [readId] = roleNamed(source, 'sfn-slack-teams-read-');
+    expect(policyOf(source, readId).flatMap((s) => list(s.Action))).not.toContain('states:TagResource');
+  });
+
+  it('with Mute, the read role may also keep the held count: the sfn-slack:muted tag key only', () => {
+    const { source } = synth('teams', {
+      sources: { accounts: [LISTED], regions: ['eu-west-1'] },
+      actions: { mute: { users: ['U0ALICE'] } },
+    });
+    const [readId] = roleNamed(source, 'sfn-slack-teams-read-');
+    const writes = policyOf(source, readId).filter((s) => list(s.Action).includes('states:TagResource'));
+    expect(writes.map((s) => [list(s.Action), s.Condition])).toEqual([
+      [
+        ['states:TagResource', 'states:UntagResource'],
+        { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['sfn-slack:muted'] } },
+      ],
+    ]);
+  });
+});
+
+describe('actions in a central environment with an organization', () => {
+  const { central, source } = synth('org', { actions: { stop: { users: ['U0ALICE'] } } });
+
+  it('the act role trusts the central actions role only, from the organization', () => {
+    const [id, act] = roleNamed(source, 'sfn-slack-org-act-');
+    const assume = (principalArn: string, orgId?: string) =>
+      canAssume(act, { principalAccount: CENTRAL, principalArn, ...(orgId ? { orgId } : {}) });
+    expect(assume(role('sfn-slack-org-actions'), ORG)).toBe(true);
+    expect(assume(role('sfn-slack-org-actions'))).toBe(false);
+    expect(assume(role('sfn-slack-org-actions'), 'o-zzzzzzzzzz')).toBe(false);
+    expect(assume(role('sfn-slack-org-notifier'), ORG)).toBe(false);
+    expect(policyOf(source, id).flatMap((s) => list(s.Action))).toEqual(['states:StopExecution']);
+  });
+
+  it('the actions machine may assume the act role of each source region in any member account, nothing more', () => {
+    const [id] = roleNamed(central, 'sfn-slack-org-actions');
+    const assume = policyOf(central, id).filter((s) => list(s.Action).includes('sts:AssumeRole'));
+    const regions = (cdkJsonContext().environments as Record<string, { sources: { regions: string[] } }>).org
+      ?.sources.regions;
+    expect(assume.flatMap((s) => list(s.Resource).map(text)).sort()).toEqual(
+      (regions ?? []).map((r) => `arn:aws:iam::*:role/sfn-slack-org-act-${r}`).sort()
+    );
   });
 });
 

@@ -27,6 +27,21 @@ const without = synthNotifier({
   stateMachineArns: ['arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl'],
   destination: { type: 'channel', channel: 'C0123456789' },
 });
+const muteOnly = synthNotifier({
+  stateMachineArns: ['arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl'],
+  stateMachineNamePrefixes: ['etl-'],
+  destination: { type: 'channel', channel: 'C0123456789' },
+  actions: {
+    policy: {
+      ...policy,
+      redrive: { users: [], userGroups: [] },
+      stop: { users: [], userGroups: [] },
+      mute: { users: ['U0ALICE'], userGroups: [] },
+    },
+    entry: standInEntry,
+  },
+});
+const muteOnlyRef = logicalId(muteOnly.stack, muteOnly.notifier.actions?.stateMachine.role as IConstruct);
 const a = synth.notifier.actions;
 if (!a) throw new Error('actions were not built');
 const ref = (construct: IConstruct) => logicalId(synth.stack, construct);
@@ -106,15 +121,29 @@ describe('actions state machine', () => {
     expect(synth.stack.resolve(sfnStatements[0]?.Resource)).toEqual(executions);
   });
 
-  it('writes only claim items and its own destination mute items in the table', () => {
+  it('writes only claim items in the table (a mute is a tag, not an item)', () => {
     const statements = machineStatements().filter((s) => actions(s).some((x) => x.startsWith('dynamodb:')));
     expect(statements.map((s) => [actions(s).sort(), s.Condition])).toEqual([
       [
         ['dynamodb:DeleteItem', 'dynamodb:PutItem'],
         { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['action#*'] } },
       ],
-      [['dynamodb:UpdateItem'], { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['C0123456789'] } }],
     ]);
+  });
+
+  it('with only Mute enabled: TagResource of the sfn-slack:mute-until key on the watched machines, no redrive or stop; the notifier reads tags', () => {
+    const statements = statementsOfRole(muteOnly.template, muteOnlyRef).filter((s) =>
+      actions(s).some((x) => x.startsWith('states:') && x !== 'states:InvokeHTTPEndpoint')
+    );
+    expect(statements.map((s) => [actions(s), s.Condition])).toEqual([
+      [['states:TagResource'], { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['sfn-slack:mute-until'] } }],
+    ]);
+    expect(muteOnly.stack.resolve(statements[0]?.Resource)).toEqual([
+      'arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl',
+      'arn:aws:states:eu-west-1:111122223333:stateMachine:etl-*',
+    ]);
+    expect(muteOnly.notifier.settings.readTags).toBe(true);
+    expect(synth.notifier.settings.readTags).toBe(false);
   });
 
   it('calls only the four Slack methods, through the connection', () => {

@@ -24,7 +24,7 @@ function errorOf(raw: unknown): string {
 const withSources = (sources: unknown) => ({ ...central, sources });
 
 describe('sources', () => {
-  it('parses accounts, organization, OUs and regions, with actions off by default', () => {
+  it('parses accounts, organization, OUs and regions', () => {
     const config = parseEnvironment(
       'org',
       withSources({
@@ -39,20 +39,21 @@ describe('sources', () => {
       organizationId: 'o-a1b2c3d4e5',
       organizationalUnitIds: ['ou-ab12-cdef3456'],
       regions: ['eu-west-1'],
-      actions: false,
     });
   });
 
-  it('refuses Slack actions in a central environment (not supported yet), in one line', () => {
-    expect(errorOf({ ...central, actions: { redrive: { users: ['U0ALICE'] } } })).toMatch(
-      /sets both sources and actions; .*remove actions/
-    );
+  it('takes Slack actions in a central environment: the source stack gets the act role from them', () => {
+    const config = parseEnvironment('org', { ...central, actions: { mute: { users: ['U0ALICE'] } } });
+    expect(config.sources).toBeDefined();
+    expect(config.actions?.policy.mute.users).toEqual(['U0ALICE']);
+    // Mute is shown, so the notifier reads the machines' tags (sfn-slack:mute-until).
+    expect(config.readTags).toBe(true);
   });
 
-  it('refuses mute in a central environment (the read role cannot write the count), in one line', () => {
-    const message = errorOf({ ...central, mute: true });
-    expect(message).toMatch(/sets both sources and mute; .*remove mute/);
-    expect(message).not.toContain('\n');
+  it('takes mute in a central environment: the notifier then reads tags with the source read role', () => {
+    const config = parseEnvironment('org', { ...central, mute: true });
+    expect(config.sources).toBeDefined();
+    expect(config.readTags).toBe(true);
   });
 
   it('accepts tag routes and tag overrides in a central environment: tags are read with the source read role', () => {
@@ -99,7 +100,7 @@ describe('sources', () => {
     ],
     [
       withSources({ accounts: ['111122223333'], regions: ['eu-west-1'], actions: 'yes' }),
-      'sources.actions is "yes"',
+      'sources.actions is not a sources setting: the source stack creates the act role when the environment sets "actions"',
     ],
     [
       withSources({ account: ['111122223333'], regions: ['eu-west-1'] }),

@@ -11,6 +11,7 @@ import type { NotifierSettings } from '../../contract/formatter.js';
 import type { DeployedSettings, Route } from '../../contract/routes.js';
 import { fillJsonValues } from '../../infra/json-values.js';
 import {
+  actionRoleArn,
   actionRoleName,
   READ_IN_SOURCE_REGION_STATE,
   readRoleArn,
@@ -24,6 +25,7 @@ import {
   withSourceCredentials,
 } from '../../infra/source-roles.js';
 import { runStateMachine, substitute, type TaskInvocation, VirtualClock } from '../../local/asl/index.js';
+import { evaluate } from '../statemachines/asl-helpers.js';
 import { repoRoot } from './helpers.js';
 
 const validateAsl = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => {
@@ -346,8 +348,17 @@ describe('the central notifier reads tags with the source account read role (iss
 });
 
 describe('the action role for the actions machine', () => {
-  it('builds the action role ARN the source stack creates when actions are enabled', () => {
-    expect(sourceRoleCredentials('org', 'act').RoleArn).toContain(":role/sfn-slack-org-act-' & $e.region");
+  it('builds the action role ARN the source stack creates when actions are enabled', async () => {
+    // Built from the execution ARN in the machine's input: its partition, account and region.
+    const roleArn = await evaluate(sourceRoleCredentials('org', 'act').RoleArn, {
+      context: {
+        Execution: {
+          Input: { executionArn: 'arn:aws-cn:states:cn-north-1:111122223333:execution:etl:run-1' },
+        },
+      },
+    });
+    expect(roleArn).toBe('arn:aws-cn:iam::111122223333:role/sfn-slack-org-act-cn-north-1');
+    expect(roleArn).toBe(actionRoleArn('aws-cn', '111122223333', 'org', 'cn-north-1'));
     const machine = JSON.stringify({
       QueryLanguage: 'JSONata',
       StartAt: 'Redrive',

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TAG_KEYS } from '../../contract/routes.js';
 import type { ActionsMachineInput } from '../../formatters/actions/interactivity.js';
 import { type ActionsPolicy, CLAIM_RETENTION_SECONDS } from '../../infra/actions-schema.js';
 import { jsonStringSubstitution } from '../../infra/json-string-substitution.js';
@@ -15,6 +16,7 @@ import { sfnActionResources } from '../../local/interactivity.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../local/stand-ins/dynamodb.js';
 import { repoRoot } from '../infra/helpers.js';
 
+const ACTIONS_MACHINE = 'arn:aws:states:eu-west-1:111122223333:stateMachine:sfn-slack-prod-actions';
 const CONNECTION = 'arn:aws:events:eu-west-1:111122223333:connection/slack/0000';
 const policy: ActionsPolicy = {
   redrive: { users: ['U0ALICE'], userGroups: ['S0ONCALL'] },
@@ -30,10 +32,11 @@ const definition = substitute(
     WatchedStateMachines:
       'arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl,arn:aws:states:eu-west-1:111122223333:stateMachine:etl-*',
     ActionsPolicy: jsonStringSubstitution('policy', JSON.stringify(policy)),
-    Destination: 'C0123456789',
     ClaimRetentionSeconds: String(CLAIM_RETENTION_SECONDS),
+    Central: 'false',
   }
 );
+const central = definition.replace('"central": "false"', '"central": "true"');
 
 const input = (over: Partial<ActionsMachineInput> = {}): ActionsMachineInput => ({
   action: 'redrive',
@@ -67,7 +70,13 @@ interface Call {
 
 async function run(
   machineInput: ActionsMachineInput,
-  options: { members?: string[]; redrive?: () => unknown } = {}
+  options: {
+    members?: string[];
+    redrive?: () => unknown;
+    tag?: () => unknown;
+    machineArn?: string;
+    central?: boolean;
+  } = {}
 ) {
   const calls: Call[] = [];
   const record =
@@ -87,13 +96,15 @@ async function run(
     'arn:aws:states:::http:invoke': record('http', slack),
     [sfnActionResources.redrive]: record('redrive', async () => (options.redrive ? options.redrive() : {})),
     [sfnActionResources.stop]: record('stop', async () => ({})),
+    [sfnActionResources.tag]: record('tag', async () => (options.tag ? options.tag() : {})),
   };
   for (const [resource, handler] of Object.entries(store.handlers))
     resources[resource] = record(resource, handler);
-  const result = await runStateMachine(definition, machineInput, {
+  const result = await runStateMachine(options.central ? central : definition, machineInput, {
     resources: resources as never,
     clock: new VirtualClock(Date.UTC(2026, 10, 30, 10, 42)),
     random: () => 0.5,
+    stateMachineArn: options.machineArn ?? ACTIONS_MACHINE,
   });
   return { result, calls };
 }
@@ -176,24 +187,102 @@ describe('actions.asl.json', () => {
     expect(again.result.output).toMatchObject({ outcome: 'done' });
   });
 
-  it('mutes the state machine for its destination only, with the clicker and the end time', async () => {
-    const { result } = await run(input({ action: 'mute', muteSeconds: 3600 }));
+  it('mutes by the sfn-slack:mute-until tag on the watched machine (as sfn-slack mute does); the thread says who and until when', async () => {
+    const { result, calls } = await run(input({ action: 'mute', muteSeconds: 3600 }));
     expect(result.status).toBe('SUCCEEDED');
-    const items = await store.items();
-    const mute = items.find(
-      (i) =>
-        (i.sk as { S: string }).S === 'mute#arn:aws:states:eu-west-1:111122223333:stateMachine:etl-orders'
+    const tagged = calls.filter((c) => c.resource === 'tag');
+    expect(tagged.map((c) => c.args)).toEqual([
+      {
+        ResourceArn: 'arn:aws:states:eu-west-1:111122223333:stateMachine:etl-orders',
+        Tags: [{ Key: TAG_KEYS.muteUntil, Value: '2026-11-30T11:42:00.000Z' }],
+      },
+    ]);
+    // No store item: the tag is the only mute.
+    expect(calls.filter((c) => c.resource.includes('dynamodb'))).toEqual([]);
+    const reply = calls.find((c) => String(c.args.ApiEndpoint).endsWith('chat.postMessage'));
+    expect(reply?.args.RequestBody).toMatchObject({
+      text: ":mute: <@U0ALICE> muted this state machine's notifications for 1 h, until <!date^1796038920^{date_short_pretty} at {time}|2026-11-30T11:42:00.000Z>. They are counted and summed up when the mute ends.",
+    });
+    const update = calls.find((c) => String(c.args.ApiEndpoint).endsWith('chat.update'));
+    expect(JSON.stringify(update?.args.RequestBody)).toContain(
+      ':mute: Muted for 1 h by <@U0ALICE>, until <!date^1796038920^'
     );
-    expect(mute).toMatchObject({
-      pk: { S: 'C0123456789' },
-      mutedBy: { S: 'U0ALICE' },
-      muteUntil: { N: String(Date.UTC(2026, 10, 30, 11, 42) / 1000) },
+  });
+
+  it('a mute the tag cannot be written for tells the clicker why, and says nothing in the thread', async () => {
+    const { result, calls } = await run(input({ action: 'mute', muteSeconds: 86400 }), {
+      tag: () => {
+        throw new StatesError('Sfn.AccessDeniedException', 'not authorized to perform: states:TagResource');
+      },
+    });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'Actions.Sfn.AccessDeniedException' });
+    expect(slackMethods(calls)).toEqual(['chat.postEphemeral']);
+    const told = calls.find((c) => String(c.args.ApiEndpoint).endsWith('chat.postEphemeral'));
+    expect(told?.args.RequestBody).toMatchObject({
+      user: 'U0ALICE',
+      text: ':warning: Could not mute this run: Sfn.AccessDeniedException',
     });
   });
 
   it('refuses a mute duration other than the two buttons', async () => {
     const { result } = await run(input({ action: 'mute', muteSeconds: 999_999 }));
     expect(result).toMatchObject({ status: 'FAILED', error: 'Actions.UnknownAction' });
+  });
+});
+
+describe('actions.asl.json: a central environment', () => {
+  it('takes a name prefix in every source account and region (`*`), and still refuses other names', async () => {
+    const anywhere = definition.replace(
+      'arn:aws:states:eu-west-1:111122223333:stateMachine:etl-*',
+      'arn:aws:states:*:*:stateMachine:etl-*'
+    );
+    const watched = {
+      ...input(),
+      executionArn: 'arn:aws:states:eu-west-1:777788889999:execution:etl-orders:run-9',
+    };
+    const ok = await runStateMachine(anywhere, watched, {
+      resources: {
+        'arn:aws:states:::http:invoke': async () => ({ StatusCode: 200, ResponseBody: { ok: true } }),
+        [sfnActionResources.redrive]: async () => ({}),
+        ...store.handlers,
+      } as never,
+      clock: new VirtualClock(Date.UTC(2026, 10, 30, 10, 42)),
+      stateMachineArn: ACTIONS_MACHINE,
+    });
+    expect(ok.output).toMatchObject({ outcome: 'done' });
+    const other = await runStateMachine(
+      anywhere,
+      { ...watched, executionArn: 'arn:aws:states:eu-west-1:777788889999:execution:payments:run-9' },
+      {
+        resources: {} as never,
+        clock: new VirtualClock(Date.UTC(2026, 10, 30, 10, 42)),
+        stateMachineArn: ACTIONS_MACHINE,
+      }
+    );
+    expect(other).toMatchObject({ status: 'FAILED', error: 'Actions.NotWatched' });
+    // Without the `*` pattern the same account's run is not watched.
+    const single = await run({
+      ...watched,
+      executionArn: 'arn:aws:states:eu-west-1:777788889999:execution:etl-orders:run-10',
+    });
+    expect(single.result).toMatchObject({ status: 'FAILED', error: 'Actions.NotWatched' });
+  });
+});
+
+describe('actions.asl.json: a run in another region (a central environment)', () => {
+  it('is refused before anything is claimed: the SDK integrations call only the machine own region; the clicker is told', async () => {
+    const machineArn = 'arn:aws:states:us-east-1:111122223333:stateMachine:sfn-slack-prod-actions';
+    const single = await run(input({ executionArn: `${input().executionArn}-single` }), { machineArn });
+    // A single-account environment watches its own region only: nothing to refuse there.
+    expect(single.result.output).toMatchObject({ outcome: 'done' });
+    const { result, calls } = await run(input(), { machineArn, central: true });
+    expect(result.output).toMatchObject({ outcome: 'other-region', action: 'redrive' });
+    expect(calls.map((c) => c.resource)).toEqual(['http']);
+    expect(calls[0]?.args.RequestBody).toEqual({
+      channel: 'C0123456789',
+      user: 'U0ALICE',
+      text: ":information_source: This run is in eu-west-1; Slack actions reach only runs in us-east-1. Nothing was done: use the Step Functions console of the run's region.",
+    });
   });
 });
 

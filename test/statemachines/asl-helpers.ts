@@ -94,3 +94,24 @@ export function successors(state: State): string[] {
   }
   return next;
 }
+
+/**
+ * Evaluates every `{% %}` string nested in a field (an object or array of them, as Arguments and Assign may be),
+ * as the runner does; plain values stay as they are.
+ */
+export async function evaluateNested(
+  field: unknown,
+  states: Record<string, unknown>,
+  variables: Record<string, unknown> = {}
+): Promise<unknown> {
+  if (typeof field === 'string')
+    return /^\{%[\s\S]*%\}$/.test(field) ? evaluate(field, states, variables) : field;
+  if (Array.isArray(field)) return Promise.all(field.map((item) => evaluateNested(item, states, variables)));
+  if (field !== null && typeof field === 'object') {
+    const entries = await Promise.all(
+      Object.entries(field).map(async ([k, v]) => [k, await evaluateNested(v, states, variables)] as const)
+    );
+    return Object.fromEntries(entries.filter(([, v]) => v !== undefined));
+  }
+  return field;
+}

@@ -8,6 +8,7 @@ import { PACE_SORT_KEY, STORM_SORT_KEY_PREFIX } from '../../contract/message-sto
 import {
   type Definition,
   evaluate,
+  evaluateNested,
   jsonataStrings,
   readAsl,
   type State,
@@ -83,8 +84,11 @@ async function routeWith(choice: State, input: unknown, variables: Record<string
 }
 
 async function decide(msg: Record<string, unknown>, item: Record<string, unknown>): Promise<string> {
+  const inspect = state(channel, 'Inspect').Assign as Record<string, string>;
+  const isCheck = await evaluate(inspect.isCheck, { input: {} }, { msg });
+  const dedup = await evaluate(inspect.dedup, { input: {} }, { msg });
   const assign = state(channel, 'Decide').Assign as Record<string, string>;
-  return (await evaluate(assign.action, { input: {} }, { msg, stored: item })) as string;
+  return (await evaluate(assign.action, { input: {} }, { msg, stored: item, isCheck, dedup })) as string;
 }
 
 describe('deliver.asl.json: the store decides', () => {
@@ -93,7 +97,13 @@ describe('deliver.asl.json: the store decides', () => {
     expect(load.Resource).toBe('arn:aws:states:::dynamodb:getItem');
     const args = load.Arguments as Record<string, unknown>;
     expect(args.ConsistentRead).toBe(true);
-    expect(await evaluate(args.Key, { input: {} }, { msg: delivery, channel: 'C0123456789' })).toEqual({
+    expect(
+      await evaluate(
+        args.Key,
+        { input: {} },
+        { msg: delivery, channel: 'C0123456789', itemSk: delivery.executionArn }
+      )
+    ).toEqual({
       pk: { S: 'C0123456789' },
       sk: { S: delivery.executionArn },
     });
@@ -101,7 +111,7 @@ describe('deliver.asl.json: the store decides', () => {
 
   it('turns a missing item into an empty record, and a stored one into plain values', async () => {
     const assign = state(channel, 'Load').Assign as Record<string, string>;
-    const empty = await evaluate(assign.stored, { input: {}, result: {} }, { msg: delivery });
+    const empty = await evaluateNested(assign.stored, { input: {}, result: {} }, { msg: delivery });
     expect(empty).toMatchObject({ ts: '', orderKey: '', sent: [], pending: '' });
     const item = {
       pk: { S: 'C0123456789' },
@@ -110,7 +120,11 @@ describe('deliver.asl.json: the store decides', () => {
       sent: { SS: ['x'] },
       pendingSince: { N: '17' },
     };
-    const read = await evaluate(assign.stored, { input: {}, result: { Item: item } }, { msg: delivery });
+    const read = await evaluateNested(
+      assign.stored,
+      { input: {}, result: { Item: item } },
+      { msg: delivery }
+    );
     expect(read).toMatchObject({ ts: '1.2', sent: ['x'], pendingSince: 17 });
   });
 
@@ -467,7 +481,7 @@ describe('deliver.asl.json: pacing and admission', () => {
   it.each([
     [{ valid: false, channel: 'C0123456789', msg: {} }, 'DeadLetter'],
     [{ valid: true, channel: 'C0999999999', msg: {} }, 'DeadLetter'],
-    [{ valid: true, channel: '#ops', msg: {} }, 'MuteApplies'],
+    [{ valid: true, channel: '#ops', msg: {} }, 'Load'],
     [{ valid: true, channel: 'C0123456789', msg: { check: 'stormFlush' } }, 'FlushRead'],
   ])('admits %j to %s', async (vars, next) => {
     expect(await routeWith(state(channel, 'Admit'), {}, { ...vars, config })).toBe(next);
@@ -619,6 +633,22 @@ describe('deliver-webhook.asl.json: pacing and storm digests', () => {
       await evaluate(mark.ExpressionAttributeValues, { input: {} }, { chunks: ['l1\nl2\nl3', 'l4'] })
     ).toEqual({
       ':n': { N: '3' },
+    });
+  });
+});
+
+describe('deliver.asl.json: a mute summary', () => {
+  const itemSk = (msg: unknown) =>
+    evaluate((state(channel, 'Inspect').Assign as Record<string, unknown>).itemSk, { input: {} }, { msg });
+
+  it('is stored under its own id, so a run with newer news shown cannot make it stale', async () => {
+    const summary = { status: 'MUTE_SUMMARY', executionArn: 'arn:x:execution:m:r1', deduplicationId: 'abc' };
+    expect(await itemSk(summary)).toBe('summary#abc');
+    expect(await itemSk({ ...summary, status: 'FAILED' })).toBe('arn:x:execution:m:r1');
+    const load = state(channel, 'Load').Arguments as Record<string, unknown>;
+    expect(await evaluate(load.Key, { input: {} }, { channel: 'C1', itemSk: 'summary#abc' })).toEqual({
+      pk: { S: 'C1' },
+      sk: { S: 'summary#abc' },
     });
   });
 });

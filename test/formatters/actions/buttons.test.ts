@@ -34,6 +34,16 @@ describe('action buttons', () => {
     });
   });
 
+  it('a central environment: none on a run of another region (its actions machine acts only in its own)', () => {
+    const base = { actions: all, executionArn, status: 'FAILED', redriveCount: 0 };
+    expect(actionButtons({ ...base, actsInRegion: 'us-east-1' })).toEqual([]);
+    expect(actionButtons({ ...base, actsInRegion: 'eu-west-1' }).map((b) => b.action_id)).toEqual([
+      'sfn-slack:redrive',
+      'sfn-slack:mute:3600',
+      'sfn-slack:mute:86400',
+    ]);
+  });
+
   it('only the actions the environment enables, and none without any', () => {
     expect(ids('FAILED', { actions: ['mute'] })).toEqual(['sfn-slack:mute:3600', 'sfn-slack:mute:86400']);
     expect(ids('FAILED', { actions: [] })).toEqual([]);
