@@ -1,6 +1,7 @@
 /** The table (terminal and Markdown) and docs/performance.md, all from one Results object. */
 
 import { prices } from './cost.js';
+import { endpointDoc } from './endpoint.js';
 import { organizationDoc } from './organization.js';
 import { SLACK_BURST } from './pipeline.js';
 import { faultMatrixLines } from './readme.js';
@@ -172,6 +173,10 @@ function whyMissed(t: TargetCheck, r: Results): string {
       return 'See the burst figures above and the delivery executions in bench/results.json.';
     case 'transitions':
       return 'As the local runner counts them for the bundled one-page example.';
+    case 'endpoint-cold':
+    case 'endpoint-warm':
+    case 'endpoint-refusal':
+      return 'See "Slack endpoint: the answer within 3 seconds" below.';
   }
 }
 
@@ -231,6 +236,7 @@ ${Math.round(r.faultRun.poisonHoldSeconds)} s; the storm's channel showed ${r.fa
 listed in the digest's thread).
 
 ${organizationDoc(r)}
+${endpointDoc(r)}
 ## What is measured
 
 - **Bundle**: \`formatters/handler.ts\` bundled with esbuild as \`infra/constructs/slack-notifier.ts\` has CDK's
@@ -290,6 +296,9 @@ retried at all.
 \`\`\`sh
 npm run bench
 \`\`\`
+
+\`npm run bench:endpoint\` runs only the Slack endpoint's section (under a minute) and merges it, with its targets,
+into \`bench/results.json\`, this page and the README table.
 
 It prints progress lines, then the table and the targets, and rewrites \`bench/results.json\` and this page. It takes
 under a minute on 2 cores. Builds go to \`node_modules/.cache/sfn-slack-bench/\`.

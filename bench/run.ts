@@ -16,6 +16,7 @@ import {
   notifierDesignUnderBurst,
   seedDesign,
 } from './designs.js';
+import { benchEndpoint, ENDPOINT_PLAN, endpointTargetFigures } from './endpoint.js';
 import { checkFaultTargets, FAULT_NAMES, type FaultEntry, type FaultName, faultMatrix } from './faults.js';
 import { benchFormatter } from './formatter.js';
 import { benchLifecycle } from './lifecycle.js';
@@ -25,7 +26,7 @@ import { withReadmePerformance } from './readme.js';
 import { performanceDoc, textTable } from './report.js';
 import type { BurstSummary, Results } from './results.js';
 import { spread } from './stats.js';
-import { checkTargets } from './targets.js';
+import { checkEndpointTargets, checkTargets } from './targets.js';
 
 const plan = {
   coldStartRuns: 15,
@@ -121,6 +122,7 @@ const organization = await organizationBench(
   },
   log
 );
+const endpoint = await benchEndpoint(ENDPOINT_PLAN, log);
 const results: Results = {
   date: new Date().toISOString(),
   node: process.version,
@@ -141,19 +143,23 @@ const results: Results = {
       seed: priced(seedDesign(measured)),
     },
   },
-  targets: checkTargets({
-    coldStartMs: formatter.coldStart.initMs.median,
-    time25kMs: size25k.timeMs.median,
-    heap25kMiB: size25k.peakHeapMiB,
-    bundleMinifiedBytes: formatter.bundle.minifiedBytes,
-    lost: burstSummary.lost + burstSummary.deadLettered + burstSummary.notifierFailed,
-    duplicated: burstSummary.duplicated,
-    notifierTransitions: one.notifierTransitions,
-  }),
+  targets: [
+    ...checkTargets({
+      coldStartMs: formatter.coldStart.initMs.median,
+      time25kMs: size25k.timeMs.median,
+      heap25kMiB: size25k.peakHeapMiB,
+      bundleMinifiedBytes: formatter.bundle.minifiedBytes,
+      lost: burstSummary.lost + burstSummary.deadLettered + burstSummary.notifierFailed,
+      duplicated: burstSummary.duplicated,
+      notifierTransitions: one.notifierTransitions,
+    }),
+    ...checkEndpointTargets(endpointTargetFigures(endpoint)),
+  ],
   faults,
   faultRun,
   faultTargets: checkFaultTargets(matrix),
   organization,
+  endpoint,
 };
 
 writeFileSync(path.join(repoRoot, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
