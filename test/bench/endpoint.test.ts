@@ -1,12 +1,19 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../../bench/bundle.js';
 import {
   ENDPOINT_ASSUMPTIONS,
   ENDPOINT_MEMORY_MB,
   endpointBudget,
+  endpointDoc,
+  endpointTargetFigures,
   lambdaCpuFactor,
   percentile,
   SLACK_ANSWER_LIMIT_MS,
 } from '../../bench/endpoint.js';
+import type { Results } from '../../bench/results.js';
+import { checkEndpointTargets } from '../../bench/targets.js';
 
 describe('the Slack endpoint budget', () => {
   it('scales local CPU by the memory share of one vCPU at 1,769 MB, never below 1', () => {
@@ -50,5 +57,34 @@ describe('percentile', () => {
 
   it('refuses no samples', () => {
     expect(() => percentile([], 99)).toThrow(/at least one sample/);
+  });
+});
+
+describe('the recorded run', () => {
+  const results = JSON.parse(readFileSync(path.join(repoRoot, 'bench', 'results.json'), 'utf8')) as Results;
+  const endpoint = results.endpoint;
+
+  it('bench/results.json holds the endpoint section: every refusal without an AWS call, one start per signed click', () => {
+    expect(endpoint?.refusalAwsCalls).toBe(0);
+    const plan = endpoint?.plan;
+    expect(endpoint?.awsCalls.startExecution).toBe(
+      (plan?.coldStartRuns ?? 0) + (plan?.warmUp ?? 0) + (plan?.clicks ?? 0)
+    );
+    expect(endpoint?.awsCalls.putItem).toBe(endpoint?.awsCalls.startExecution);
+  });
+
+  it('its targets are the ones checked from its figures, and its budget the one computed from them', () => {
+    if (!endpoint) throw new Error('bench/results.json has no endpoint section: run npm run bench:endpoint');
+    const checked = checkEndpointTargets(endpointTargetFigures(endpoint));
+    for (const check of checked) expect(results.targets).toContainEqual(check);
+    expect(endpoint.budget).toEqual(
+      endpointBudget({ coldCpuMs: endpoint.coldStart.cpuMs.median, warmP99Ms: endpoint.redrive.p99Ms })
+    );
+  });
+
+  it('docs/performance.md holds the section written from it', () => {
+    const doc = readFileSync(path.join(repoRoot, 'docs', 'performance.md'), 'utf8');
+    expect(endpointDoc(results).length).toBeGreaterThan(0);
+    expect(doc).toContain(endpointDoc(results));
   });
 });
