@@ -63,7 +63,7 @@ export const ENDPOINT_ASSUMPTIONS = {
   runtimeInit: {
     ms: 500,
     source:
-      'a new execution environment and the Node.js runtime, before the bundle is imported: AWS describes the phases (AWS Compute Blog, "Operating Lambda: Performance optimization – Part 1") but documents no figure; assumed',
+      'a new execution environment and the Node.js runtime, before the bundle is imported: AWS describes the phases (AWS Compute Blog, "Operating Lambda: Performance optimization – Part 1", https://aws.amazon.com/blogs/compute/operating-lambda-performance-optimization-part-1/) but documents no figure for them; assumed',
   },
   secretRead: {
     ms: 50,
@@ -73,7 +73,7 @@ export const ENDPOINT_ASSUMPTIONS = {
   putItem: {
     ms: 10,
     source:
-      'DynamoDB PutItem (replay guard): "single-digit millisecond performance at any scale" (Amazon DynamoDB product page, aws.amazon.com/dynamodb); assumed 10 ms',
+      'DynamoDB PutItem (replay guard): "single-digit millisecond performance at any scale" (AWS\'s product description of DynamoDB, https://aws.amazon.com/dynamodb/; a description, not an SLA); assumed 10 ms',
   },
   startExecution: {
     ms: 100,
@@ -82,7 +82,7 @@ export const ENDPOINT_ASSUMPTIONS = {
   cpuShare: {
     ms: 0,
     source:
-      'CPU: Lambda allocates CPU in proportion to memory, one vCPU at 1,769 MB (AWS Lambda Developer Guide, "Configure Lambda function memory"); the local figures are multiplied by 1,769 ÷ the function\'s memory',
+      'Lambda allocates CPU in proportion to memory: "At 1,769 MB, a function has the equivalent of one vCPU" (AWS Lambda Developer Guide, "Configure Lambda function memory", https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html); the local figures are multiplied by 1,769 ÷ the function\'s memory, as if the local run had had one whole core',
   },
 } as const satisfies Record<string, Assumption>;
 
@@ -451,7 +451,9 @@ export function endpointDoc(r: Results): string {
   return `## Slack endpoint: the answer within 3 seconds
 
 Slack shows the clicker an error when the interactivity request URL does not answer within ${SLACK_ANSWER_LIMIT_MS.toLocaleString('en-US')} ms ("you only
-have 3 seconds to respond", Slack's Bolt documentation, docs.slack.dev "Acknowledging requests"). Measured by
+have 3 seconds to respond", Slack's Bolt documentation, "Acknowledging requests",
+https://docs.slack.dev/tools/bolt-js/concepts/acknowledge; "Your app has to respond to the request within 3
+seconds", https://docs.slack.dev/tools/java-slack-sdk/guides/interactive-components). Measured by
 \`npm run bench:endpoint\` (\`bench/endpoint.ts\`, ${e.date}): the bundled interactivity Lambda
 (\`formatters/actions/handler.ts\`, ${e.bundle.minifiedBytes.toLocaleString('en-US')} B minified, bundled as the construct bundles it) in fresh \`node\`
 processes with the real AWS SDK clients: the replay guard's PutItem on dynalite, Secrets Manager and Step Functions
