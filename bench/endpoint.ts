@@ -390,13 +390,19 @@ export async function benchEndpoint(
       { cwd: repoRoot, env }
     );
     const accepted = plan.warmUp + plan.clicks;
+    const made = {
+      puts: putItems() - before.puts,
+      starts: aws.counts.startExecution - before.starts,
+      secrets: aws.counts.getSecretValue - before.secrets,
+    };
+    // Each signed click must have been guarded and started, or the timings are not of the Redrive path.
+    if (made.puts < accepted || made.starts < accepted || made.secrets < 1) {
+      throw new Error(
+        `the ${accepted} signed clicks made ${made.puts} PutItem, ${made.starts} StartExecution and ${made.secrets} GetSecretValue calls: each click must put and start once`
+      );
+    }
     // One secret read for the process, one put and one start per signed click: anything more came from a refusal.
-    const refusalAwsCalls =
-      putItems() -
-      before.puts -
-      accepted +
-      (aws.counts.startExecution - before.starts - accepted) +
-      (aws.counts.getSecretValue - before.secrets - 1);
+    const refusalAwsCalls = made.puts - accepted + (made.starts - accepted) + (made.secrets - 1);
     const redrive = {
       timeMs: spread(warm.result.clickMs),
       p99Ms: percentile(warm.result.clickMs, 99),
