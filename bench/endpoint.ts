@@ -8,12 +8,9 @@
  *   process each;
  * - warm: in one process, signed Redrive clicks one after another (each a new signature, so each passes the
  *   replay guard), then requests with a bad signature (401, no AWS call: counted at the endpoints).
- * The AWS side the local run cannot measure is added as stated assumptions (ENDPOINT_ASSUMPTIONS) in the budget.
+ * The AWS side the local run cannot measure is added as stated assumptions in the budget (bench/endpoint-budget.ts).
  */
-import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { actionId, encodeButtonValue } from '../formatters/actions/payload.js';
@@ -23,12 +20,19 @@ import { clickBody, signedHeaders } from '../local/slack-clicks.js';
 import { startLocalDynamoDb } from '../local/stand-ins/dynamodb.js';
 import { buildDir, bundle, repoRoot } from './bundle.js';
 import { RESULT_PREFIX, runChild } from './child.js';
+import {
+  type Assumption,
+  ENDPOINT_ASSUMPTIONS,
+  type EndpointBudget,
+  endpointBudget,
+  endpointMemoryMb,
+  percentile,
+  SLACK_ANSWER_LIMIT_MS,
+} from './endpoint-budget.js';
+import { startAwsStandIn } from './endpoint-stand-in.js';
 import type { Results } from './results.js';
 import { type Spread, spread } from './stats.js';
 import type { EndpointTargetFigures } from './targets.js';
-
-/** Slack's limit for answering an interactivity request. */
-export const SLACK_ANSWER_LIMIT_MS = 3_000;
 
 export interface EndpointPlan {
   /** Fresh processes for the cold start. */
@@ -40,86 +44,6 @@ export interface EndpointPlan {
 }
 
 export const ENDPOINT_PLAN: EndpointPlan = { coldStartRuns: 10, warmUp: 20, clicks: 300, refusals: 300 };
-
-/** The function's memory (infra/constructs/slack-actions.ts): Lambda gives CPU in proportion to it. */
-export const ENDPOINT_MEMORY_MB = 256;
-
-export interface Assumption {
-  readonly ms: number;
-  /** What the figure is, and where it comes from (or "not documented"). */
-  readonly source: string;
-}
-
-/**
- * What the local run cannot measure. Figures AWS does not document are assumptions, chosen on the generous
- * side, and say so.
- */
-export const ENDPOINT_ASSUMPTIONS = {
-  network: {
-    ms: 200,
-    source:
-      "Slack's servers → the function URL → Lambda and back, TLS included: not documented (no figure from Slack or AWS); assumed",
-  },
-  runtimeInit: {
-    ms: 500,
-    source:
-      'a new execution environment and the Node.js runtime, before the bundle is imported: AWS describes the phases (AWS Compute Blog, "Operating Lambda: Performance optimization – Part 1", https://aws.amazon.com/blogs/compute/operating-lambda-performance-optimization-part-1/) but documents no figure for them; assumed',
-  },
-  secretRead: {
-    ms: 50,
-    source:
-      'Secrets Manager GetSecretValue, first request of a container only (cached 5 minutes): not documented; assumed',
-  },
-  putItem: {
-    ms: 10,
-    source:
-      'DynamoDB PutItem (replay guard): "single-digit millisecond performance at any scale" (AWS\'s product description of DynamoDB, https://aws.amazon.com/dynamodb/; a description, not an SLA); assumed 10 ms',
-  },
-  startExecution: {
-    ms: 100,
-    source: 'Step Functions StartExecution (Standard): not documented; assumed',
-  },
-  cpuShare: {
-    ms: 0,
-    source:
-      'Lambda allocates CPU in proportion to memory: "At 1,769 MB, a function has the equivalent of one vCPU" (AWS Lambda Developer Guide, "Configure Lambda function memory", https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html); the local figures are multiplied by 1,769 ÷ the function\'s memory, as if the local run had had one whole core',
-  },
-} as const satisfies Record<string, Assumption>;
-
-/** Local CPU time → time on Lambda at `memoryMb` (the local figure assumed to have had one whole core). */
-export function lambdaCpuFactor(memoryMb: number): number {
-  return Math.max(1, 1_769 / memoryMb);
-}
-
-export interface EndpointBudget {
-  readonly cpuFactor: number;
-  /** Answer time on Lambda, warm: network + warm p99 × factor + PutItem + StartExecution. */
-  readonly warmMs: number;
-  /** Answer time on Lambda, cold: network + runtime start + local cold CPU × factor + secret + PutItem + StartExecution. */
-  readonly coldMs: number;
-  readonly limitMs: number;
-}
-
-/**
- * The figures against Slack's 3 s. Warm: the p99 wall time, which already includes the local endpoints' round
- * trips, so adding the assumed AWS latencies counts those calls twice (on the safe side). Cold: the CPU time of
- * import + first click (on a loaded machine the wall time is mostly waiting for a core, which scaled by the CPU
- * factor would count the wait several times over), plus the assumed latencies of its calls.
- */
-export function endpointBudget(
-  measured: { readonly coldCpuMs: number; readonly warmP99Ms: number },
-  memoryMb: number = ENDPOINT_MEMORY_MB,
-  a: typeof ENDPOINT_ASSUMPTIONS = ENDPOINT_ASSUMPTIONS
-): EndpointBudget {
-  const cpuFactor = lambdaCpuFactor(memoryMb);
-  const calls = a.putItem.ms + a.startExecution.ms;
-  return {
-    cpuFactor,
-    warmMs: a.network.ms + measured.warmP99Ms * cpuFactor + calls,
-    coldMs: a.network.ms + a.runtimeInit.ms + measured.coldCpuMs * cpuFactor + a.secretRead.ms + calls,
-    limitMs: SLACK_ANSWER_LIMIT_MS,
-  };
-}
 
 export interface EndpointResults {
   readonly date: string;
@@ -158,14 +82,6 @@ export interface EndpointResults {
   readonly budget: EndpointBudget;
 }
 
-/** The p-th percentile (nearest rank) of samples. */
-export function percentile(samples: readonly number[], p: number): number {
-  if (samples.length === 0) throw new Error('percentile() needs at least one sample');
-  const sorted = [...samples].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
-  return sorted[rank - 1] as number;
-}
-
 const region = 'us-east-1';
 const account = '000000000000';
 const watchedMachine = `arn:aws:states:${region}:${account}:stateMachine:bench-etl`;
@@ -199,60 +115,6 @@ function clickEvent(n: number, signature: 'good' | 'bad'): Record<string, unknow
     requestContext: { http: { method: 'POST', path: '/' } },
     body,
     isBase64Encoded: false,
-  };
-}
-
-/** Local Secrets Manager and Step Functions endpoints (AWS JSON protocols), counting what they answer. */
-async function startAwsStandIn(): Promise<{
-  url: string;
-  counts: { getSecretValue: number; startExecution: number };
-  close(): Promise<void>;
-}> {
-  const counts = { getSecretValue: 0, startExecution: 0 };
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const target = req.headers['x-amz-target'];
-      const reply = (status: number, type: string, json: unknown) => {
-        res.writeHead(status, { 'content-type': type });
-        res.end(JSON.stringify(json));
-      };
-      if (target === 'secretsmanager.GetSecretValue') {
-        counts.getSecretValue += 1;
-        reply(200, 'application/x-amz-json-1.1', {
-          ARN: secretArn,
-          Name: 'bench-signing-secret',
-          SecretString: secret,
-          VersionId: randomUUID(),
-          VersionStages: ['AWSCURRENT'],
-          CreatedDate: Date.now() / 1000,
-        });
-      } else if (target === 'AWSStepFunctions.StartExecution') {
-        counts.startExecution += 1;
-        const input = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { name?: string };
-        reply(200, 'application/x-amz-json-1.0', {
-          executionArn: `arn:aws:states:${region}:${account}:execution:sfn-slack-actions-bench:${input.name ?? randomUUID()}`,
-          startDate: Date.now() / 1000,
-        });
-      } else {
-        reply(400, 'application/x-amz-json-1.0', {
-          __type: 'UnknownOperationException',
-          message: `not stood in: ${String(target)}`,
-        });
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    counts,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
   };
 }
 
@@ -315,7 +177,7 @@ export async function benchEndpoint(
 
   const tableName = 'sfn-slack-bench-messages';
   const store = await startLocalDynamoDb({ tableName, key: STORE_KEY });
-  const aws = await startAwsStandIn();
+  const aws = await startAwsStandIn({ secret, secretArn, region, account });
   const putItems = () => store.requestCount() - 1; // the table's creation
   const env = {
     AWS_REGION: region,
@@ -427,7 +289,10 @@ export async function benchEndpoint(
         startExecution: aws.counts.startExecution,
       },
       assumptions: ENDPOINT_ASSUMPTIONS,
-      budget: endpointBudget({ coldCpuMs: coldStart.cpuMs.median, warmP99Ms: redrive.p99Ms }),
+      budget: endpointBudget(
+        { coldCpuMs: coldStart.cpuMs.median, warmP99Ms: redrive.p99Ms },
+        endpointMemoryMb()
+      ),
     };
   } finally {
     await aws.close();
@@ -478,7 +343,7 @@ processes with the real AWS SDK clients: the replay guard's PutItem on dynalite,
 | AWS calls made by the ${e.plan.refusals} refusals | ${e.refusalAwsCalls} |
 | calls the local endpoints received (all runs) | GetSecretValue ${e.awsCalls.getSecretValue}, PutItem ${e.awsCalls.putItem}, StartExecution ${e.awsCalls.startExecution} |
 
-The budget on AWS: the local figures × ${factor} (CPU at ${ENDPOINT_MEMORY_MB} MB) plus what the local run cannot measure:
+The budget on AWS: the local figures × ${factor} (CPU at ${b.memoryMb} MB) plus what the local run cannot measure:
 
 | Part | Assumed | Source |
 | --- | --- | --- |

@@ -2,16 +2,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../bench/bundle.js';
+import { endpointDoc, endpointTargetFigures } from '../../bench/endpoint.js';
 import {
   ENDPOINT_ASSUMPTIONS,
-  ENDPOINT_MEMORY_MB,
   endpointBudget,
-  endpointDoc,
-  endpointTargetFigures,
+  endpointMemoryMb,
   lambdaCpuFactor,
   percentile,
   SLACK_ANSWER_LIMIT_MS,
-} from '../../bench/endpoint.js';
+} from '../../bench/endpoint-budget.js';
 import type { Results } from '../../bench/results.js';
 import { checkEndpointTargets } from '../../bench/targets.js';
 
@@ -33,11 +32,18 @@ describe('the Slack endpoint budget', () => {
   });
 
   it("multiplies the local figures by the deployed memory's factor", () => {
-    const small = endpointBudget({ coldCpuMs: 100, warmP99Ms: 10 });
+    const small = endpointBudget({ coldCpuMs: 100, warmP99Ms: 10 }, 256);
     const whole = endpointBudget({ coldCpuMs: 100, warmP99Ms: 10 }, 1_769);
-    const factor = lambdaCpuFactor(ENDPOINT_MEMORY_MB);
+    const factor = lambdaCpuFactor(256);
     expect(small.warmMs - whole.warmMs).toBeCloseTo(10 * (factor - 1), 6);
     expect(small.coldMs - whole.coldMs).toBeCloseTo(100 * (factor - 1), 6);
+  });
+
+  it("reads the function's memory from the construct, and says so when it cannot", () => {
+    expect(endpointMemoryMb()).toBeGreaterThanOrEqual(128);
+    expect(() => endpointMemoryMb(path.join(repoRoot, 'package.json'))).toThrow(
+      /no memorySize for the interactivity function/
+    );
   });
 
   it('says where each assumed figure comes from, or that it is not documented', () => {
@@ -78,7 +84,10 @@ describe('the recorded run', () => {
     const checked = checkEndpointTargets(endpointTargetFigures(endpoint));
     for (const check of checked) expect(results.targets).toContainEqual(check);
     expect(endpoint.budget).toEqual(
-      endpointBudget({ coldCpuMs: endpoint.coldStart.cpuMs.median, warmP99Ms: endpoint.redrive.p99Ms })
+      endpointBudget(
+        { coldCpuMs: endpoint.coldStart.cpuMs.median, warmP99Ms: endpoint.redrive.p99Ms },
+        endpoint.budget.memoryMb
+      )
     );
   });
 
