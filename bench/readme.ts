@@ -22,6 +22,7 @@ export function readmePerformance(r: Results): string {
     `way: $${designs.seed.dollarsPerThousand.toFixed(4)}. The cold start is measured inside a fresh process (import`,
     'of the bundled handler + first invocation); docs/performance.md has every figure, its spread and the method.',
     '',
+    ...endpointLines(r),
     ...faultMatrixLines(r),
   ];
   return lines.join('\n');
@@ -59,4 +60,16 @@ export function withReadmePerformance(readme: string, r: Results): string {
     throw new Error(`README.md has no performance block: add the lines ${README_START} and ${README_END}`);
   }
   return `${readme.slice(0, start + README_START.length)}\n${readmePerformance(r)}\n${readme.slice(end)}`;
+}
+
+/** The Slack endpoint's answer against Slack's 3 s (bench/endpoint.ts), when the run has it. */
+export function endpointLines(r: Results): string[] {
+  const e = r.endpoint;
+  if (!e) return [];
+  return [
+    `Slack endpoint (\`npm run bench:endpoint\`): a signed Redrive click is answered in ${e.redrive.timeMs.median.toFixed(1)} ms warm (p99`,
+    `${e.redrive.p99Ms.toFixed(1)} ms), a cold start in ${e.coldStart.initMs.median.toFixed(0)} ms, locally; with the AWS side added as stated assumptions the`,
+    `budget is ${Math.round(e.budget.warmMs).toLocaleString('en-US')} ms warm and ${Math.round(e.budget.coldMs).toLocaleString('en-US')} ms cold of Slack's ${e.budget.limitMs.toLocaleString('en-US')} ms (docs/performance.md).`,
+    '',
+  ];
 }

@@ -2,6 +2,7 @@
 
 import { STORM_THRESHOLD } from '../contract/message-store.js';
 import { prices } from './cost.js';
+import { endpointDoc } from './endpoint.js';
 import { organizationDoc } from './organization.js';
 import { SLACK_BURST } from './pipeline.js';
 import { faultMatrixLines } from './readme.js';
@@ -173,6 +174,10 @@ function whyMissed(t: TargetCheck, r: Results): string {
       return 'See the burst figures above and the delivery executions in bench/results.json.';
     case 'transitions':
       return 'As the local runner counts them for the bundled one-page example.';
+    case 'endpoint-cold':
+    case 'endpoint-warm':
+    case 'endpoint-refusal':
+      return 'See "Slack endpoint: the answer within 3 seconds" below.';
   }
 }
 
@@ -245,6 +250,7 @@ open now. On AWS the DynamoDB integration owns its connections; a store error th
 still return that message to the queue for one visibility timeout, by design (retried, not lost).
 
 ${organizationDoc(r)}
+${endpointDoc(r)}
 ## What is measured
 
 - **Bundle**: \`formatters/handler.ts\` bundled with esbuild as \`infra/constructs/slack-notifier.ts\` has CDK's
@@ -304,6 +310,9 @@ retried at all.
 \`\`\`sh
 npm run bench
 \`\`\`
+
+\`npm run bench:endpoint\` runs only the Slack endpoint's section (under a minute) and merges it, with its targets,
+into \`bench/results.json\`, this page and the README table.
 
 It prints progress lines, then the table and the targets, and rewrites \`bench/results.json\` and this page. It takes
 under a minute on 2 cores. Builds go to \`node_modules/.cache/sfn-slack-bench/\`.

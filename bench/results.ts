@@ -1,6 +1,7 @@
 /** The shape of bench/results.json: the latest run, committed with the code it measured. */
 import type { Usage } from './cost.js';
 import type { Assumptions, Measured } from './designs.js';
+import type { EndpointResults } from './endpoint.js';
 import type { FaultEntry, FaultName, FaultResults, FaultTargetCheck } from './faults.js';
 import type { FormatterResults } from './formatter.js';
 import type { LifecycleResult } from './lifecycle.js';
@@ -72,4 +73,6 @@ export interface Results {
   readonly faultTargets: readonly FaultTargetCheck[];
   /** A central environment under a burst from many accounts (bench/organization.ts); absent in older runs. */
   readonly organization?: OrganizationResults;
+  /** The Slack interactivity endpoint's answer time (bench/endpoint.ts); absent in older runs. */
+  readonly endpoint?: EndpointResults;
 }

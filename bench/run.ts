@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: formatter size, cold start, speed and heap; the local pipeline under a burst; the cost per
- * notification beside the seed's design; the targets. Prints the table, writes bench/results.json and
- * docs/performance.md.
+ * notification beside the seed's design; the Slack endpoint's answer time (bench/endpoint.ts); the targets. Prints
+ * the table, writes bench/results.json, docs/performance.md and the README table.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +16,7 @@ import {
   notifierDesignUnderBurst,
   seedDesign,
 } from './designs.js';
+import { benchEndpoint, ENDPOINT_PLAN, endpointTargetFigures } from './endpoint.js';
 import {
   checkFaultTargets,
   FAULT_NAMES,
@@ -32,7 +33,7 @@ import { withReadmePerformance } from './readme.js';
 import { performanceDoc, textTable } from './report.js';
 import type { BurstSummary, Results } from './results.js';
 import { spread } from './stats.js';
-import { checkTargets } from './targets.js';
+import { checkEndpointTargets, checkTargets } from './targets.js';
 
 const plan = {
   coldStartRuns: 15,
@@ -127,6 +128,7 @@ const organization = await organizationBench(
   },
   log
 );
+const endpoint = await benchEndpoint(ENDPOINT_PLAN, log);
 const results: Results = {
   date: new Date().toISOString(),
   node: process.version,
@@ -155,11 +157,12 @@ const results: Results = {
     lost: burstSummary.lost + burstSummary.deadLettered + burstSummary.notifierFailed,
     duplicated: burstSummary.duplicated,
     notifierTransitions: one.notifierTransitions,
-  }),
+  }).concat(checkEndpointTargets(endpointTargetFigures(endpoint))),
   faults,
   faultRun,
   faultTargets: checkFaultTargets(matrix),
   organization,
+  endpoint,
 };
 
 writeFileSync(path.join(repoRoot, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

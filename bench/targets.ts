@@ -1,7 +1,14 @@
 /** The issue's targets, each checked against a figure of the run. */
 
 export interface TargetCheck {
-  readonly id: 'cold-start' | 'time-25k' | 'heap-25k' | 'bundle' | 'nothing-lost' | 'transitions';
+  readonly id:
+    | 'cold-start'
+    | 'time-25k'
+    | 'heap-25k'
+    | 'bundle'
+    | 'nothing-lost'
+    | 'transitions'
+    | EndpointTargetId;
   readonly target: string;
   readonly figure: string;
   readonly pass: boolean;
@@ -32,6 +39,9 @@ export const limits = {
    * SingleRoute), 7 to read and send.
    */
   notifierTransitions: 10,
+  /** Slack's 3 s, with room for what the local run cannot measure (bench/endpoint.ts budget). */
+  endpointColdMs: 1_000,
+  endpointWarmP99Ms: 300,
 } as const;
 
 export function checkTargets(f: TargetFigures): TargetCheck[] {
@@ -73,4 +83,49 @@ export function checkTargets(f: TargetFigures): TargetCheck[] {
       pass: f.notifierTransitions <= limits.notifierTransitions,
     },
   ];
+}
+
+export const ENDPOINT_TARGET_IDS = ['endpoint-cold', 'endpoint-warm', 'endpoint-refusal'] as const;
+export type EndpointTargetId = (typeof ENDPOINT_TARGET_IDS)[number];
+
+export interface EndpointTargetFigures {
+  /** Interactivity Lambda cold start median (import + first signed click), ms. */
+  readonly coldMs: number;
+  /** Warm signed Redrive click, p99, ms. */
+  readonly warmP99Ms: number;
+  /** AWS calls made while answering bad signatures. */
+  readonly refusalAwsCalls: number;
+}
+
+/** The interactivity endpoint's targets (issue "Act from Slack": answer within Slack's 3 s). */
+export function checkEndpointTargets(f: EndpointTargetFigures): TargetCheck[] {
+  return [
+    {
+      id: 'endpoint-cold',
+      target: `Slack endpoint cold start ≤ ${limits.endpointColdMs.toLocaleString('en-US')} ms (local init + first click)`,
+      figure: `${f.coldMs.toFixed(1)} ms`,
+      pass: f.coldMs <= limits.endpointColdMs,
+    },
+    {
+      id: 'endpoint-warm',
+      target: `Slack endpoint Redrive click p99 ≤ ${limits.endpointWarmP99Ms} ms warm`,
+      figure: `${f.warmP99Ms.toFixed(1)} ms`,
+      pass: f.warmP99Ms <= limits.endpointWarmP99Ms,
+    },
+    {
+      id: 'endpoint-refusal',
+      target: 'Slack endpoint bad signature: no AWS call',
+      figure: `${f.refusalAwsCalls} AWS calls`,
+      pass: f.refusalAwsCalls === 0,
+    },
+  ];
+}
+
+/** `targets` with the endpoint's checks replaced by `endpoint` (a run of `npm run bench:endpoint` alone). */
+export function withEndpointTargets(
+  targets: readonly TargetCheck[],
+  endpoint: readonly TargetCheck[]
+): TargetCheck[] {
+  const ids: readonly string[] = ENDPOINT_TARGET_IDS;
+  return [...targets.filter((t) => !ids.includes(t.id)), ...endpoint];
 }

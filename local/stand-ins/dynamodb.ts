@@ -41,6 +41,10 @@ export interface LocalTableKey {
 export interface LocalDynamoDb {
   readonly client: DynamoDBClient;
   readonly tableName: string;
+  /** The server's URL, for an SDK client in another process (`AWS_ENDPOINT_URL_DYNAMODB`). */
+  readonly endpoint: string;
+  /** Requests the server has received (table creation included): proves which paths made no DynamoDB call. */
+  requestCount(): number;
   /** Resource ARN → handler, for the runner's `resources`. */
   readonly handlers: Record<string, (task: { arguments: unknown }) => Promise<unknown>>;
   /** Every item of the table (for tests and reports). */
@@ -95,6 +99,10 @@ export async function startLocalDynamoDb(options: {
   server.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  let requests = 0;
+  server.on('request', () => {
+    requests += 1;
+  });
   const client = new DynamoDBClient({
     endpoint: `http://127.0.0.1:${port}`,
     region: 'us-east-1',
@@ -144,6 +152,8 @@ export async function startLocalDynamoDb(options: {
   return {
     client,
     tableName: options.tableName,
+    endpoint: `http://127.0.0.1:${port}`,
+    requestCount: () => requests,
     handlers,
     async items() {
       const out: Record<string, unknown>[] = [];

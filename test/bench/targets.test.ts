@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { checkTargets, type TargetFigures } from '../../bench/targets.js';
+import {
+  checkEndpointTargets,
+  checkTargets,
+  type EndpointTargetFigures,
+  type TargetFigures,
+  withEndpointTargets,
+} from '../../bench/targets.js';
 
 const atLimits: TargetFigures = {
   coldStartMs: 50,
@@ -34,5 +40,40 @@ describe('targets', () => {
   it('counts a lost notification as a miss', () => {
     const check = checkTargets({ ...atLimits, lost: 1 }).find((t) => t.id === 'nothing-lost');
     expect(check).toMatchObject({ pass: false, figure: '1 lost, 0 duplicated' });
+  });
+});
+
+const endpointAtLimits: EndpointTargetFigures = { coldMs: 1_000, warmP99Ms: 300, refusalAwsCalls: 0 };
+
+describe('the Slack endpoint targets', () => {
+  it('passes every target exactly at its limit', () => {
+    expect(checkEndpointTargets(endpointAtLimits).every((t) => t.pass)).toBe(true);
+  });
+
+  it('misses each target just over its limit', () => {
+    const over: Record<string, Partial<EndpointTargetFigures>> = {
+      'endpoint-cold': { coldMs: 1_000.1 },
+      'endpoint-warm': { warmP99Ms: 300.1 },
+      'endpoint-refusal': { refusalAwsCalls: 1 },
+    };
+    for (const [id, figures] of Object.entries(over)) {
+      const missed = checkEndpointTargets({ ...endpointAtLimits, ...figures }).filter((t) => !t.pass);
+      expect(missed.map((t) => t.id)).toEqual([id]);
+    }
+  });
+
+  it('replaces the endpoint checks of an earlier run and keeps the others', () => {
+    const earlier = [
+      ...checkTargets(atLimits),
+      ...checkEndpointTargets({ ...endpointAtLimits, coldMs: 2_000 }),
+    ];
+    const merged = withEndpointTargets(earlier, checkEndpointTargets(endpointAtLimits));
+    expect(merged.map((t) => t.id)).toEqual([
+      ...checkTargets(atLimits).map((t) => t.id),
+      'endpoint-cold',
+      'endpoint-warm',
+      'endpoint-refusal',
+    ]);
+    expect(merged.every((t) => t.pass)).toBe(true);
   });
 });

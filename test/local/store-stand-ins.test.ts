@@ -34,6 +34,24 @@ describe('DynamoDB stand-in (dynalite behind the real SDK client)', () => {
     expect(missing.Item).toBeUndefined();
   });
 
+  it('serves another process at its endpoint URL, and counts every request it receives', async () => {
+    const before = db.requestCount();
+    const response = await fetch(db.endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': 'DynamoDB_20120810.ListTables',
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=local/20261130/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=00',
+        'x-amz-date': '20261130T000000Z',
+      },
+      body: '{}',
+    });
+    expect(await response.json()).toMatchObject({ TableNames: ['messages'] });
+    await task(dynamoDbResources.getItem, { TableName: 'messages', Key });
+    expect(db.requestCount()).toBe(before + 2);
+  });
+
   it('a failed condition is DynamoDB.ConditionalCheckFailedException with the service-style cause', async () => {
     const claim = {
       TableName: 'messages',
