@@ -192,9 +192,10 @@ export interface DeliveryMessage {
   readonly region?: string;
   /**
    * The mention of this destination's "still running" banner (`runningLongerThan`): its route's mention (or the
-   * machine's `sfn-slack:mention` tag where the route allows overrides), set by the notifier on a RUNNING
-   * notification only. The delivery carries it into the check it schedules; without it the banner takes the
-   * environment's mention (the delivery's `MentionOnFailure`). @default - the environment's
+   * machine's `sfn-slack:mention` tag where the route allows overrides; empty when the route has none), set by the
+   * notifier on a RUNNING notification only. The delivery carries it into the check it schedules; a check without
+   * it (queued before this field existed) takes the environment's mention (the delivery's `MentionOnFailure`).
+   * @default - the environment's
    */
   readonly runningMention?: string;
 }

@@ -73,6 +73,48 @@ describe('scenarios route as the stack does', () => {
     expect(Object.keys(refused.report.channels).sort()).toEqual(['C0DATA0001', 'C0OPS00001']);
   });
 
+  it('the "still running" banner of each destination mentions its route’s people, not the environment’s', async () => {
+    const statuses = ['RUNNING', 'FAILED', 'TIMED_OUT', 'ABORTED', 'SUCCEEDED'];
+    const scenario = await parseScenario(
+      {
+        environment: {
+          ...environment,
+          mentionOnFailure: '<!subteam^S0ENVWIDE1>',
+          runningLongerThan: 'PT10M',
+          routes: [
+            {
+              name: 'data',
+              match: { stateMachineNamePrefixes: ['nightly-'] },
+              statuses,
+              destination: { channel: 'C0DATA0001' },
+              mention: '<@U0DATA0001>',
+            },
+            {
+              name: 'ops',
+              match: { stateMachineNamePrefixes: ['nightly-'] },
+              statuses,
+              mention: '<@U0OPS00001>',
+            },
+          ],
+        },
+        steps: [
+          { at: 0, event: 'redrive.running.event.json', history: 'redrive.started.history.json' },
+          { at: 1200, ...failed },
+        ],
+      },
+      dir
+    );
+    const { report } = await runScenario(scenario, { formatter: quietFormatter });
+    const banner = (channel: string) =>
+      (report.channels[channel]?.[0]?.replies ?? [])
+        .map((r) => r.text)
+        .find((t) => /Still running/.test(t ?? ''));
+    expect(banner('C0DATA0001')).toBe(':hourglass_flowing_sand: *Still running after 10 min* <@U0DATA0001>');
+    // Both destinations get their check (one schedule each, though they share the notification's id).
+    expect(banner('C0OPS00001')).toBe(':hourglass_flowing_sand: *Still running after 10 min* <@U0OPS00001>');
+    expect(JSON.stringify(report.channels)).not.toContain('S0ENVWIDE1');
+  });
+
   it('refuses tags that are not strings', async () => {
     await expect(
       parseScenario({ environment, steps: [{ at: 0, ...failed, tags: { team: 1 } }] }, dir)

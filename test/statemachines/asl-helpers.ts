@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import jsonata from 'jsonata';
+import { awsFunctions } from '../../local/asl/functions.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const statemachinesDir = path.join(repoRoot, 'statemachines');
@@ -64,6 +65,16 @@ export async function evaluate(
   if (match?.[1] === undefined) throw new Error(`not a JSONata field: ${field}`);
   const expression = jsonata(match[1]);
   expression.registerFunction('parse', (text: string) => JSON.parse(text), '<s:x>');
+  // Step Functions' $hash, as the local runner has it ($millis stays unbound: tests pin the time in the text).
+  const hash = awsFunctions({ clock: { now: () => 0, sleep: async () => {} }, random: Math.random }).find(
+    (f) => f.name === 'hash'
+  );
+  if (hash)
+    expression.registerFunction(
+      hash.name,
+      hash.implementation as (...args: unknown[]) => unknown,
+      hash.signature
+    );
   return expression.evaluate({}, { ...variables, states });
 }
 

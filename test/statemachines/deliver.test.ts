@@ -373,6 +373,11 @@ describe('deliver.asl.json: runningLongerThan and delays', () => {
     expect(await evaluate(at('2026-11-24T02:00:05Z'), { input: {} }, vars)).toBe('at(2026-11-24T04:00:00)');
     // A RUNNING delivered after the limit still gets its check, a minute on.
     expect(await evaluate(at('2026-11-24T05:00:00Z'), { input: {} }, vars)).toBe('at(2026-11-24T05:01:00)');
+    // One name per channel and id: the destinations of one notification share the id.
+    const name = await evaluate(args.Name, { input: {} }, vars);
+    const other = await evaluate(args.Name, { input: {} }, { ...vars, key: { pk: { S: 'C0OTHER0001' } } });
+    expect(name).toMatch(/^sfn-slack-[0-9a-f]{48}$/);
+    expect(other).not.toBe(name);
     const target = args.Target as Record<string, unknown>;
     const input = JSON.parse((await evaluate(target.Input, { input: {}, context }, vars)) as string);
     expect(input).toMatchObject({
@@ -380,6 +385,13 @@ describe('deliver.asl.json: runningLongerThan and delays', () => {
       channel: 'C0123456789',
       orderKey: delivery.orderKey,
     });
+    // The route's mention rides along for the banner (absent on notifications from before the field).
+    expect(input.mention).toBeUndefined();
+    const withMention = { ...vars, msg: { ...vars.msg, runningMention: '<@U0DATA0001>' } };
+    const mentioned = JSON.parse(
+      (await evaluate(target.Input, { input: {}, context }, withMention)) as string
+    );
+    expect(mentioned.mention).toBe('<@U0DATA0001>');
     expect(
       await evaluate(
         (target.SqsParameters as Record<string, unknown>).MessageGroupId,

@@ -210,7 +210,8 @@ describe('every path through routing decides what contract/routes.ts decides, in
     ).toEqual([
       ['#a', '<@U0A>'],
       ['#b', '<@U0OWNER>'],
-      ['#c', undefined],
+      // A route without a mention: no mention on its banner (not the environment's).
+      ['#c', ''],
     ]);
     // Only on RUNNING, and only with runningLongerThan.
     const failed = await notify(settings, event('data-load', 'FAILED'), { tags });
