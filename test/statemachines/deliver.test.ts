@@ -524,12 +524,6 @@ describe('deliver.asl.json: pacing and admission', () => {
 describe('deliver-webhook.asl.json: pacing and storm digests', () => {
   const webhookConfig = (state(webhook, 'Read').Assign as { config: Record<string, string> }).config;
 
-  it('keeps every expression short enough to read in the console (at most 300 characters)', () => {
-    // The whole string, `{%` and `%}` included.
-    const long = jsonataStrings(webhook.States).filter(({ expression }) => `{%${expression}%}`.length > 300);
-    expect(long.map(({ at, expression }) => `${at}: ${expression.length + 4}`)).toEqual([]);
-  });
-
   it('shares the channel mode’s store items: the pace item and the storm keys are the same literals', () => {
     const channelText = readAsl('deliver.asl.json');
     expect(webhookConfig.paceKey).toBe(PACE_SORT_KEY);
