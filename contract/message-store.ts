@@ -100,7 +100,16 @@ export const STORM_THRESHOLD = 5;
 export const STORM_WINDOW_SECONDS = 5 * 60;
 /** A digest's thread gets the executions appended since the last flush, at most this often. */
 export const STORM_FLUSH_SECONDS = 10;
-/** A storm's counting item is `<prefix><state machine ARN>`; its digest `<prefix><state machine ARN>#<window start>`. */
+/**
+ * The executions one digest lists. The storm's next ones start a new digest (`…#<window start>#<page>`, a new
+ * message): a digest item holds each line (up to about 1 KB with a long escaped name) and id, and DynamoDB items
+ * stop at 400 KB, so a storm that never pauses must not grow one item for ever.
+ */
+export const STORM_DIGEST_MAX_ENTRIES = 300;
+/**
+ * A storm's counting item is `<prefix><state machine ARN>`; its digests `<prefix><state machine ARN>#<window start>`,
+ * then `…#<window start>#<page>` past STORM_DIGEST_MAX_ENTRIES executions.
+ */
 export const STORM_SORT_KEY_PREFIX = 'storm#';
 /**
  * Webhook mode: a webhook message cannot be edited or threaded, so a storm's digest is a new post listing the
@@ -129,6 +138,7 @@ export function lifecycleSubstitutions(settings: LifecycleSettings): Record<stri
     StormThreshold: String(settings.stormThreshold ?? STORM_THRESHOLD),
     StormWindowSeconds: String(settings.stormWindowSeconds ?? STORM_WINDOW_SECONDS),
     StormFlushSeconds: String(STORM_FLUSH_SECONDS),
+    StormDigestMaxEntries: String(STORM_DIGEST_MAX_ENTRIES),
     PaceSortKey: PACE_SORT_KEY,
     StormSortKeyPrefix: STORM_SORT_KEY_PREFIX,
     WebhookStormFlushSeconds: String(WEBHOOK_STORM_FLUSH_SECONDS),

@@ -4,12 +4,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { DeliveryMessage } from '../../contract/formatter.js';
-import { PACE_SORT_KEY, STORM_SORT_KEY_PREFIX } from '../../contract/message-store.js';
+import {
+  PACE_SORT_KEY,
+  STORM_DIGEST_MAX_ENTRIES,
+  STORM_SORT_KEY_PREFIX,
+} from '../../contract/message-store.js';
 import {
   type Definition,
   evaluate,
   evaluateNested,
-  jsonataStrings,
   readAsl,
   type State,
   state,
@@ -43,6 +46,7 @@ const settings = {
   StormSortKeyPrefix: 'storm#',
   WebhookStormFlushSeconds: '60',
   WebhookDigestMaxChars: '36000',
+  StormDigestMaxEntries: String(STORM_DIGEST_MAX_ENTRIES),
 };
 const channel = JSON.parse(substitute(readAsl('deliver.asl.json'), settings)) as Definition;
 const webhook = JSON.parse(
@@ -656,5 +660,38 @@ describe('deliver.asl.json: a mute summary', () => {
       pk: { S: 'C1' },
       sk: { S: 'summary#abc' },
     });
+  });
+});
+
+describe.each([
+  ['deliver.asl.json', () => channel, 'C0123456789'],
+  ['deliver-webhook.asl.json', () => webhook, 'webhook'],
+] as const)('%s: a storm that never pauses', (_file, definition, partition) => {
+  const config = { stormThreshold: '5', digestMaxEntries: String(STORM_DIGEST_MAX_ENTRIES) };
+  const stormAfter = async (count: number) =>
+    evaluate(
+      (state(definition(), 'StormCount').Assign as Record<string, string>).storm,
+      { result: { Attributes: { count: { N: String(count) }, windowStart: { N: '100' } } } },
+      { config }
+    );
+  const digestSk = async (count: number) => {
+    const choice = state(definition(), 'StormCheck') as State & {
+      Choices: Array<{ Assign: { digestKey: string } }>;
+    };
+    const key = (await evaluate(
+      choice.Choices[0]?.Assign.digestKey,
+      { input: {} },
+      { storm: await stormAfter(count), stormKey: { sk: { S: 'storm#arn:x' } }, channel: partition }
+    )) as { pk: { S: string }; sk: { S: string } };
+    expect(key.pk.S).toBe(partition);
+    return key.sk.S;
+  };
+
+  it(`starts a new digest every ${STORM_DIGEST_MAX_ENTRIES} executions, so no digest item outgrows DynamoDB's 400 KB`, async () => {
+    // Executions 6 to 5 + MAX share the window's first digest; the next ones go to page 1, then 2.
+    expect(await digestSk(6)).toBe('storm#arn:x#100');
+    expect(await digestSk(5 + STORM_DIGEST_MAX_ENTRIES)).toBe('storm#arn:x#100');
+    expect(await digestSk(6 + STORM_DIGEST_MAX_ENTRIES)).toBe('storm#arn:x#100#1');
+    expect(await digestSk(6 + 2 * STORM_DIGEST_MAX_ENTRIES)).toBe('storm#arn:x#100#2');
   });
 });
