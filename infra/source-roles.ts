@@ -300,7 +300,10 @@ const LAMBDA_TRANSIENT = [
  * the call with the same act role in the run's region and answers in the SDK shape with the SDK's error names, so
  * the task keeps the SDK task's assignments, retriers, catchers and next state.
  */
-function gateActsBySourceRegion(machine: { States: States }, acting: readonly string[]): void {
+function gateActsBySourceRegion(
+  machine: { StartAt: string; States: States },
+  acting: readonly string[]
+): void {
   for (const name of acting) {
     const state = machine.States[name] as Record<string, unknown>;
     const api = String(state.Resource).split(':').pop() ?? '';
@@ -309,6 +312,7 @@ function gateActsBySourceRegion(machine: { States: States }, acting: readonly st
     for (const taken of [gate, task]) {
       if (machine.States[taken]) throw new Error(`the actions machine already has a state named ${taken}`);
     }
+    if (machine.StartAt === name) machine.StartAt = gate;
     for (const other of Object.values(machine.States)) redirect(other, name, gate);
     const retry = (state.Retry ?? []) as Array<Record<string, unknown>>;
     machine.States = {
@@ -342,7 +346,7 @@ function gateActsBySourceRegion(machine: { States: States }, acting: readonly st
           },
         ],
         ...(state.Catch === undefined ? {} : { Catch: state.Catch }),
-        Next: state.Next,
+        ...(state.End === true ? { End: true } : { Next: state.Next }),
       },
     };
   }
