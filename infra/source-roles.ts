@@ -154,12 +154,20 @@ type States = Record<string, Record<string, unknown>>;
  * with a Choice: an execution of the notifier's own region is read by the SDK states as in a single account; one
  * of another region goes straight to the formatter with `readHistory`, and the formatter reads the history in
  * that region with the same role (formatters/source-client.ts), after the same assignments the first reading
- * state makes when it fails (nothing known yet).
+ * state makes when it fails (nothing known yet). For the actions machine (`act`), Redrive and Stop are gated the
+ * same way, to the act-in-region function (gateActsBySourceRegion).
  */
 export function withSourceCredentials(
   definition: string,
   environment: string,
-  kind: SourceRoleKind = 'read'
+  kind: SourceRoleKind = 'read',
+  options: {
+    /**
+     * `act` only: gate Redrive and Stop by region, to the act-in-region function (a central environment with
+     * source regions besides its own). @default true
+     */
+    readonly gateOtherRegions?: boolean;
+  } = {}
 ): string {
   const machine = JSON.parse(definition) as { StartAt: string; States: States };
   const credentials = sourceRoleCredentials(environment, kind);
@@ -172,7 +180,7 @@ export function withSourceCredentials(
   if (kind === 'read') {
     gateBySourceRegion(machine, states);
     if (machine.States.Tags) gateTagsBySourceRegion(machine);
-  } else {
+  } else if (options.gateOtherRegions !== false) {
     gateActsBySourceRegion(machine, states);
   }
   return `${JSON.stringify(machine, null, 2)}\n`;

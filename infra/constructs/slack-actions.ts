@@ -23,7 +23,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -142,8 +142,13 @@ export function actionStatements(
   ];
 }
 
-/** sts:AssumeRole on the act roles of the source accounts and regions, and nothing else of theirs. */
-function assumeActRoles(stack: Stack, env: string, central: ActionSources): iam.PolicyStatement {
+/** sts:AssumeRole on the act roles of the source accounts and `regions`, and nothing else of theirs. */
+function assumeActRoles(
+  stack: Stack,
+  env: string,
+  central: ActionSources,
+  regions: readonly string[] = central.regions
+): iam.PolicyStatement {
   const roleArn = (account: string, region: string) =>
     stack.formatArn({
       service: 'iam',
@@ -155,7 +160,7 @@ function assumeActRoles(stack: Stack, env: string, central: ActionSources): iam.
   const accounts = central.organizationId === undefined ? central.accounts : ['*'];
   return new iam.PolicyStatement({
     actions: ['sts:AssumeRole'],
-    resources: accounts.flatMap((account) => central.regions.map((region) => roleArn(account, region))),
+    resources: accounts.flatMap((account) => regions.map((region) => roleArn(account, region))),
   });
 }
 
@@ -198,9 +203,14 @@ export class SlackActions extends Construct {
       ClaimRetentionSeconds: String(CLAIM_RETENTION_SECONDS),
       Central: props.central ? 'true' : 'false',
     };
-    this.actInRegionFunction = props.central
-      ? this.actInRegion(env, retention, assumeActRoles(stack, env, props.central))
-      : undefined;
+    // The source regions the machine cannot reach with its SDK integrations: all of them when its own is not known.
+    const otherRegions = Token.isUnresolved(stack.region)
+      ? (props.central?.regions ?? [])
+      : (props.central?.regions ?? []).filter((region) => region !== stack.region);
+    this.actInRegionFunction =
+      props.central && otherRegions.length > 0
+        ? this.actInRegion(env, retention, assumeActRoles(stack, env, props.central, otherRegions))
+        : undefined;
     if (this.actInRegionFunction) {
       this.substitutions = {
         ...this.substitutions,
@@ -211,7 +221,9 @@ export class SlackActions extends Construct {
       comment: `sfn-slack-notifier (${env}): Redrive, Stop and Mute from Slack`,
       definitionBody: sfn.DefinitionBody.fromString(
         props.central
-          ? withSourceCredentials(readFileSync(ACTIONS_STATE_MACHINE_FILE, 'utf8'), env, 'act')
+          ? withSourceCredentials(readFileSync(ACTIONS_STATE_MACHINE_FILE, 'utf8'), env, 'act', {
+              gateOtherRegions: this.actInRegionFunction !== undefined,
+            })
           : readFileSync(ACTIONS_STATE_MACHINE_FILE, 'utf8')
       ),
       definitionSubstitutions: { ...this.substitutions },

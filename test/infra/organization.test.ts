@@ -501,15 +501,13 @@ describe('the central actions machine', () => {
       ([, r]) => (r.Properties.Role as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt']?.[0] === fnRoleId
     )?.[0];
 
-    it('has its own role, with a fixed name, that may assume exactly the act roles and act on nothing itself', () => {
+    it('has its own role, with a fixed name, that may assume exactly the act roles of the regions besides the central one (eu-west-1), and act on nothing itself', () => {
       expect(fnId).toBeDefined();
       expect(text(fnRole.RoleName)).toBe('sfn-slack-teams-act-in-region');
       const own = policyOf(central, fnRoleId);
       const assume = own.filter((s) => list(s.Action).includes('sts:AssumeRole'));
       expect(assume.flatMap((s) => list(s.Resource).map(text)).sort()).toEqual([
-        'arn:aws:iam::111122223333:role/sfn-slack-teams-act-eu-west-1',
         'arn:aws:iam::111122223333:role/sfn-slack-teams-act-us-east-1',
-        'arn:aws:iam::777788889999:role/sfn-slack-teams-act-eu-west-1',
         'arn:aws:iam::777788889999:role/sfn-slack-teams-act-us-east-1',
       ]);
       // Besides assuming: X-Ray only.
@@ -569,6 +567,20 @@ describe('the central actions machine', () => {
     });
   });
 
+  it('with every source region the central one, there is no act-in-region function and no region gate', () => {
+    const { central: only } = synth('teams', {
+      sources: { accounts: [LISTED], regions: ['eu-west-1'] },
+      actions: { redrive: { users: ['U0ALICE'] } },
+    });
+    expect(() => roleNamed(only, 'sfn-slack-teams-act-in-region')).toThrow(/no role named/);
+    const machine = ofType(only, 'AWS::StepFunctions::StateMachine').find(([, r]) =>
+      text(r.Properties.DefinitionString).includes('redriveExecution')
+    );
+    expect(text(machine?.[1].Properties.DefinitionString)).not.toContain('InRegion');
+    const [id] = roleNamed(only, 'sfn-slack-teams-actions');
+    expect(policyOf(only, id).flatMap((s) => list(s.Action))).not.toContain('lambda:InvokeFunction');
+  });
+
   it('with only redrive enabled, the act role may redrive and nothing else, and the read role writes no tag', () => {
     const { source } = synth('teams', {
       sources: { accounts: [LISTED], regions: ['eu-west-1'] },
@@ -617,6 +629,20 @@ describe('actions in a central environment with an organization', () => {
       ?.sources.regions;
     expect(assume.flatMap((s) => list(s.Resource).map(text)).sort()).toEqual(
       (regions ?? []).map((r) => `arn:aws:iam::*:role/sfn-slack-org-act-${r}`).sort()
+    );
+  });
+
+  it('the act-in-region function may assume the act role of each other source region in any member account', () => {
+    const [id] = roleNamed(central, 'sfn-slack-org-act-in-region');
+    const assume = policyOf(central, id).filter((s) => list(s.Action).includes('sts:AssumeRole'));
+    const environment = (cdkJsonContext().environments as Record<string, Json>).org as {
+      region: string;
+      sources: { regions: string[] };
+    };
+    const others = environment.sources.regions.filter((r) => r !== environment.region);
+    expect(others.length).toBeGreaterThan(0);
+    expect(assume.flatMap((s) => list(s.Resource).map(text)).sort()).toEqual(
+      others.map((r) => `arn:aws:iam::*:role/sfn-slack-org-act-${r}`).sort()
     );
   });
 });
