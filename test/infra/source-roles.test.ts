@@ -422,7 +422,8 @@ describe('the actions machine of a central environment (kind act)', () => {
   });
 
   it("sends a run of the machine's own region to the SDK task, any other to the function", async () => {
-    const condition = String((states.RedriveRegion?.Choices as Array<{ Condition: string }>)[0]?.Condition);
+    const choices = (states.RedriveRegion?.Choices ?? []) as Array<{ Condition: string }>;
+    const condition = String(choices[0]?.Condition);
     const at = (region: string) =>
       evaluate(condition, {
         context: {

@@ -331,7 +331,7 @@ describe('actions.asl.json: a run in another region (a central environment)', ()
     expect(result).toMatchObject({ status: 'FAILED', error: 'Actions.Sfn.ExecutionNotRedrivable' });
     const names = calls.map((c) => c.resource.split(':').pop());
     expect(names).toEqual(['putItem', 'actInRegion', 'deleteItem', 'http']);
-    expect(String((calls[3]?.args.RequestBody as { text: string }).text)).toContain(
+    expect(String((calls[3]?.args.RequestBody as { text?: string } | undefined)?.text)).toContain(
       'Could not redrive this run: Sfn.ExecutionNotRedrivable'
     );
   });
