@@ -241,8 +241,8 @@ export function createHandler(options: HandlerOptions = {}): FormatterHandler {
         status,
         redriveCount,
         redriveStatus: event.detail.redriveStatus,
-        // A central environment acts only in its own region (the formatter's).
-        actsInRegion: process.env[CENTRAL_ENVIRONMENT_ENV] ? process.env.AWS_REGION : undefined,
+        // A central environment's mute holds only in its own region (the formatter's).
+        mutesInRegion: process.env[CENTRAL_ENVIRONMENT_ENV] ? process.env.AWS_REGION : undefined,
       });
     }
     const dedup = deduplicationId(executionArn, status, redriveCount);

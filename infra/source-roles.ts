@@ -34,6 +34,25 @@ export function actionsRoleName(environment: string): string {
   return `sfn-slack-${environment}-actions`;
 }
 
+/**
+ * A central environment's "act in region" function's role (formatters/actions/act-in-region.ts): the other
+ * principal the act roles trust, for runs outside the central region.
+ */
+export function actInRegionRoleName(environment: string): string {
+  return `sfn-slack-${environment}-act-in-region`;
+}
+
+/**
+ * The SDK calls of the actions machine that also reach a run of another source region, through the act-in-region
+ * function (`redriveExecution`, `stopExecution`: the SDK integrations' action names). The mute tag does not: the
+ * notifier cannot keep its count of held notifications there (docs/actions.md).
+ */
+export const ACTS_IN_OTHER_REGIONS = ['redriveExecution', 'stopExecution'] as const;
+export type ActInOtherRegion = (typeof ACTS_IN_OTHER_REGIONS)[number];
+
+/** The actions machine's placeholder for the act-in-region function's ARN (central environments only). */
+export const ACT_IN_REGION_PLACEHOLDER = 'ActInRegionFunctionArn';
+
 /** Everything before the region in a source account's read role name. */
 export function readRoleNamePrefix(environment: string): string {
   return `sfn-slack-${environment}-read-`;
@@ -135,12 +154,20 @@ type States = Record<string, Record<string, unknown>>;
  * with a Choice: an execution of the notifier's own region is read by the SDK states as in a single account; one
  * of another region goes straight to the formatter with `readHistory`, and the formatter reads the history in
  * that region with the same role (formatters/source-client.ts), after the same assignments the first reading
- * state makes when it fails (nothing known yet).
+ * state makes when it fails (nothing known yet). For the actions machine (`act`), Redrive and Stop are gated the
+ * same way, to the act-in-region function (gateActsBySourceRegion).
  */
 export function withSourceCredentials(
   definition: string,
   environment: string,
-  kind: SourceRoleKind = 'read'
+  kind: SourceRoleKind = 'read',
+  options: {
+    /**
+     * `act` only: gate Redrive and Stop by region, to the act-in-region function (a central environment with
+     * source regions besides its own). @default true
+     */
+    readonly gateOtherRegions?: boolean;
+  } = {}
 ): string {
   const machine = JSON.parse(definition) as { StartAt: string; States: States };
   const credentials = sourceRoleCredentials(environment, kind);
@@ -153,6 +180,8 @@ export function withSourceCredentials(
   if (kind === 'read') {
     gateBySourceRegion(machine, states);
     if (machine.States.Tags) gateTagsBySourceRegion(machine);
+  } else if (options.gateOtherRegions !== false) {
+    gateActsBySourceRegion(machine, states);
   }
   return `${JSON.stringify(machine, null, 2)}\n`;
 }
@@ -259,6 +288,76 @@ function gateTagsBySourceRegion(machine: { States: States }): void {
       Next: tags.Next,
     },
   };
+}
+
+/** The Condition of the actions machine's region gates: the execution in its input runs in the machine's region. */
+const ACT_OWN_REGION = `{% $split($states.context.Execution.Input.executionArn, ':')[3] = $split($states.context.StateMachine.Id, ':')[3] %}`;
+
+/** Transient errors of the Lambda service, retried as Step Functions recommends. */
+const LAMBDA_TRANSIENT = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
+
+/**
+ * Puts a Choice in front of each of the actions machine's Redrive and Stop tasks (ACTS_IN_OTHER_REGIONS): a run of
+ * the machine's own region goes to the SDK task as before (with the act role's `Credentials`); one of another
+ * region to `<State>InRegion`, which invokes the act-in-region function with the same Arguments. The function makes
+ * the call with the same act role in the run's region and answers in the SDK shape with the SDK's error names, so
+ * the task keeps the SDK task's assignments, retriers, catchers and next state.
+ */
+function gateActsBySourceRegion(
+  machine: { StartAt: string; States: States },
+  acting: readonly string[]
+): void {
+  for (const name of acting) {
+    const state = machine.States[name] as Record<string, unknown>;
+    const api = String(state.Resource).split(':').pop() ?? '';
+    if (!(ACTS_IN_OTHER_REGIONS as readonly string[]).includes(api)) continue;
+    const [gate, task] = [`${name}Region`, `${name}InRegion`];
+    for (const taken of [gate, task]) {
+      if (machine.States[taken]) throw new Error(`the actions machine already has a state named ${taken}`);
+    }
+    if (machine.StartAt === name) machine.StartAt = gate;
+    for (const other of Object.values(machine.States)) redirect(other, name, gate);
+    const retry = (state.Retry ?? []) as Array<Record<string, unknown>>;
+    machine.States = {
+      ...machine.States,
+      [gate]: {
+        Type: 'Choice',
+        Comment: `Central environment: the SDK integrations call only this machine's region. A run of this region: ${name} acts with the account's act role; one of another region: the act-in-region function acts there with the same role.`,
+        Choices: [{ Condition: ACT_OWN_REGION, Next: name }],
+        Default: task,
+      },
+      [task]: {
+        Type: 'Task',
+        Comment: `${name} for a run of another region: the act-in-region function (formatters/actions/act-in-region.ts) makes the same call with the act role of the run's account and region, there, and answers as the SDK task would.`,
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Arguments: {
+          FunctionName: `\${${ACT_IN_REGION_PLACEHOLDER}}`,
+          Payload: { api, arguments: state.Arguments },
+        },
+        TimeoutSeconds: 30,
+        Output: '{% $states.result.Payload %}',
+        ...(state.Assign === undefined ? {} : { Assign: state.Assign }),
+        Retry: [
+          ...retry,
+          {
+            ErrorEquals: LAMBDA_TRANSIENT,
+            IntervalSeconds: 1,
+            BackoffRate: 2,
+            MaxAttempts: 3,
+            MaxDelaySeconds: 10,
+            JitterStrategy: 'FULL',
+          },
+        ],
+        ...(state.Catch === undefined ? {} : { Catch: state.Catch }),
+        ...(state.End === true ? { End: true } : { Next: state.Next }),
+      },
+    };
+  }
 }
 
 /** Points a state's transitions (Next, Default, its Choice rules' and catchers' Next) at `to` instead of `from`. */

@@ -6,7 +6,11 @@
  * StopExecution are recorded (a redrive with a client token already used is the same redrive, as on AWS); a mute
  * tags the watched machine in the pipeline's tag store, which the notifier reads; the replay guard and claims live
  * in the pipeline's DynamoDB (dynalite) through the real SDK client; Slack is the local Slack server through the
- * pipeline's connection. Every AWS call a click causes is recorded.
+ * pipeline's connection. Every AWS call a click causes is recorded. In a central environment, a run of another
+ * region than the machine's is redriven or stopped by the act-in-region function's own logic
+ * (formatters/actions/act-in-region.ts), run in process behind `lambda:invoke`, with a Step Functions stand-in that
+ * records the role and region of each client it is given and allows only the act role of the run's account, in
+ * the run's region.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -15,7 +19,14 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { StartExecutionCommand, type StartExecutionCommandInput } from '@aws-sdk/client-sfn';
+import {
+  RedriveExecutionCommand,
+  type SFNClient,
+  StartExecutionCommand,
+  type StartExecutionCommandInput,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { type ActTarget, actInRegion } from '../formatters/actions/act-in-region.js';
 import {
   handleInteraction,
   type IncomingRequest,
@@ -24,7 +35,7 @@ import {
 } from '../formatters/actions/interactivity.js';
 import { type ActionsPolicy, CLAIM_RETENTION_SECONDS } from '../infra/actions-schema.js';
 import { jsonStringSubstitution } from '../infra/json-string-substitution.js';
-import { withSourceCredentials } from '../infra/source-roles.js';
+import { ACT_IN_REGION_PLACEHOLDER, withSourceCredentials } from '../infra/source-roles.js';
 import {
   type Clock,
   type ExecutionResult,
@@ -33,7 +44,7 @@ import {
   StatesError,
   substitute,
 } from './asl/index.js';
-import { actWithSourceRole, type SourceRead } from './stand-ins/source-roles.js';
+import { actWithSourceRole, checkSourceRead, type SourceRead } from './stand-ins/source-roles.js';
 import { type TagStore, tagHandlers } from './stand-ins/tags.js';
 
 const machineFile = path.join(
@@ -102,6 +113,9 @@ export interface LocalActionsOptions {
 const region = 'us-east-1';
 const account = '000000000000';
 const stateMachineArn = `arn:aws:states:${region}:${account}:stateMachine:sfn-slack-actions-local`;
+/** The act-in-region function of a central environment, run in process. */
+const actInRegionFunctionArn = `arn:aws:lambda:${region}:${account}:function:sfn-slack-act-in-region-local`;
+const lambdaInvoke = 'arn:aws:states:::lambda:invoke';
 
 /** The endpoint, the actions machine and the Step Functions stand-in. */
 export class LocalActions {
@@ -120,18 +134,21 @@ export class LocalActions {
 
   constructor(private readonly options: LocalActionsOptions) {
     this.signingSecret = options.signingSecret ?? randomUUID().replace(/-/g, '');
-    const definition = substitute(readFileSync(machineFile, 'utf8'), {
-      TableName: options.tableName,
-      ConnectionArn: options.connectionArn,
-      Environment: jsonStringSubstitution('environment', options.environment),
-      WatchedStateMachines: options.watched.join(','),
-      ActionsPolicy: jsonStringSubstitution('policy', JSON.stringify(options.policy)),
-      ClaimRetentionSeconds: String(CLAIM_RETENTION_SECONDS),
-      Central: options.central ? 'true' : 'false',
-    });
-    this.definition = options.central
-      ? withSourceCredentials(definition, options.environment, 'act')
-      : definition;
+    const file = readFileSync(machineFile, 'utf8');
+    // A central environment's definition is the construct's: act role Credentials and the region gates.
+    this.definition = substitute(
+      options.central ? withSourceCredentials(file, options.environment, 'act') : file,
+      {
+        TableName: options.tableName,
+        ConnectionArn: options.connectionArn,
+        Environment: jsonStringSubstitution('environment', options.environment),
+        WatchedStateMachines: options.watched.join(','),
+        ActionsPolicy: jsonStringSubstitution('policy', JSON.stringify(options.policy)),
+        ClaimRetentionSeconds: String(CLAIM_RETENTION_SECONDS),
+        Central: options.central ? 'true' : 'false',
+        ...(options.central ? { [ACT_IN_REGION_PLACEHOLDER]: actInRegionFunctionArn } : {}),
+      }
+    );
   }
 
   /** Serves the endpoint on 127.0.0.1 (ephemeral port); resolves with its URL. */
@@ -286,35 +303,104 @@ export class LocalActions {
       ...recorded,
       [this.options.httpResource]: this.options.http,
       ...(this.options.central
-        ? Object.fromEntries(
-            Object.entries(acts).map(([r, h]) => [r, actWithSourceRole(h, environment, record)])
-          )
+        ? {
+            ...Object.fromEntries(
+              Object.entries(acts).map(([r, h]) => [r, actWithSourceRole(h, environment, record)])
+            ),
+            [lambdaInvoke]: this.actInRegionHandler(),
+          }
         : acts),
     };
   }
 
-  private redriveHandler(): ResourceHandler {
+  /**
+   * `lambda:invoke` of the act-in-region function: its logic in process, answering like the optimized Lambda
+   * integration (a thrown error fails the task with its name, as Lambda reports a function error).
+   */
+  private actInRegionHandler(): ResourceHandler {
     return async (task) => {
-      const args = task.arguments as { ExecutionArn: string; ClientToken?: string };
-      this.calls.push({ api: 'StepFunctions.RedriveExecution', target: args.ExecutionArn });
-      this.sfnCalls.push({
-        api: 'RedriveExecution',
-        executionArn: args.ExecutionArn,
-        ...(args.ClientToken ? { clientToken: args.ClientToken } : {}),
-      });
-      if (args.ClientToken) this.redriveTokens.add(args.ClientToken);
-      return { RedriveDate: new Date(this.options.clock.now()).toISOString() };
+      const args = task.arguments as { FunctionName?: unknown; Payload?: unknown };
+      if (args.FunctionName !== actInRegionFunctionArn) {
+        throw new StatesError(
+          'Lambda.ResourceNotFoundException',
+          `Function not found: ${String(args.FunctionName)}`
+        );
+      }
+      this.calls.push({ api: 'Lambda.Invoke', target: actInRegionFunctionArn });
+      const payload = JSON.parse(JSON.stringify(args.Payload ?? {})) as unknown;
+      const answer = await actInRegion(payload, this.options.environment, (target) =>
+        this.sourceSfnClient(target, task.stateName)
+      );
+      return { Payload: JSON.parse(JSON.stringify(answer)), StatusCode: 200, ExecutedVersion: '$LATEST' };
     };
   }
 
-  private stopHandler(): ResourceHandler {
-    return async (task) => {
-      const args = task.arguments as { ExecutionArn: string };
-      if (!args.ExecutionArn) throw new StatesError('Sfn.ValidationException', 'ExecutionArn is required');
-      this.calls.push({ api: 'StepFunctions.StopExecution', target: args.ExecutionArn });
-      this.sfnCalls.push({ api: 'StopExecution', executionArn: args.ExecutionArn });
-      return { StopDate: new Date(this.options.clock.now()).toISOString() };
+  /**
+   * The Step Functions stand-in the act-in-region logic is given: a client of one role and region. It allows a
+   * call only with the act role of the execution's account and region, in that region (as the source accounts'
+   * IAM and Step Functions' regional endpoints do), and records every attempt in `sourceActs`.
+   */
+  private sourceSfnClient(target: ActTarget, stateName: string): Pick<SFNClient, 'send'> {
+    const send = async (command: unknown) => {
+      const input = (command as { input: { executionArn?: string } }).input;
+      const executionArn = input.executionArn ?? '';
+      const api = command instanceof RedriveExecutionCommand ? 'RedriveExecution' : 'StopExecution';
+      try {
+        checkSourceRead(
+          { executionArn, roleArn: target.roleArn, callerRegion: target.region },
+          this.options.environment,
+          api,
+          'act'
+        );
+      } catch (error) {
+        this.sourceActs.push({ stateName, executionArn, roleArn: target.roleArn, allowed: false });
+        // As the SDK reports IAM's refusal.
+        throw Object.assign(new Error((error as Error).message), { name: 'AccessDeniedException' });
+      }
+      this.sourceActs.push({ stateName, executionArn, roleArn: target.roleArn, allowed: true });
+      if (command instanceof RedriveExecutionCommand) {
+        const { clientToken } = command.input;
+        const out = this.recordRedrive({
+          ExecutionArn: executionArn,
+          ...(clientToken ? { ClientToken: clientToken } : {}),
+        });
+        return { redriveDate: new Date(out.RedriveDate) };
+      }
+      if (command instanceof StopExecutionCommand) {
+        return { stopDate: new Date(this.recordStop({ ExecutionArn: executionArn }).StopDate) };
+      }
+      throw new Error('only RedriveExecution and StopExecution are stood in');
     };
+    return { send } as unknown as Pick<SFNClient, 'send'>;
+  }
+
+  private redriveHandler(): ResourceHandler {
+    return async (task) =>
+      this.recordRedrive(task.arguments as { ExecutionArn: string; ClientToken?: string });
+  }
+
+  /** One RedriveExecution, as the stand-in receives it. */
+  private recordRedrive(args: { ExecutionArn: string; ClientToken?: string }): { RedriveDate: string } {
+    this.calls.push({ api: 'StepFunctions.RedriveExecution', target: args.ExecutionArn });
+    this.sfnCalls.push({
+      api: 'RedriveExecution',
+      executionArn: args.ExecutionArn,
+      ...(args.ClientToken ? { clientToken: args.ClientToken } : {}),
+    });
+    if (args.ClientToken) this.redriveTokens.add(args.ClientToken);
+    return { RedriveDate: new Date(this.options.clock.now()).toISOString() };
+  }
+
+  private stopHandler(): ResourceHandler {
+    return async (task) => this.recordStop(task.arguments as { ExecutionArn: string });
+  }
+
+  /** One StopExecution, as the stand-in receives it. */
+  private recordStop(args: { ExecutionArn: string }): { StopDate: string } {
+    if (!args.ExecutionArn) throw new StatesError('Sfn.ValidationException', 'ExecutionArn is required');
+    this.calls.push({ api: 'StepFunctions.StopExecution', target: args.ExecutionArn });
+    this.sfnCalls.push({ api: 'StopExecution', executionArn: args.ExecutionArn });
+    return { StopDate: new Date(this.options.clock.now()).toISOString() };
   }
 
   async close(): Promise<void> {

@@ -5,8 +5,8 @@
  *   repository, so every module finds its data files where it does in a checkout:
  * - the data files those modules read at run time, copied beside them: statemachines/*.asl.json (the construct
  *   and the local runner), formatters/templates (the formatter), examples/ (`sfn-slack start`);
- * - dist/formatter-bundle and dist/actions-bundle: the formatter and interactivity Lambdas bundled once here, so the
- *   constructs deploy them from the package
+ * - dist/formatter-bundle, dist/actions-bundle and dist/act-in-region-bundle: the formatter, interactivity and
+ *   act-in-region Lambdas bundled once here, so the constructs deploy them from the package
  *   without esbuild or Docker in the user's app.
  */
 import { spawnSync } from 'node:child_process';
@@ -48,7 +48,14 @@ const actionsDir = path.join(dist, 'actions-bundle');
 mkdirSync(actionsDir, { recursive: true });
 cpSync(path.dirname(actions.file), actionsDir, { recursive: true });
 
+// A central environment's act-in-region Lambda (constructs/slack-actions.ts), likewise.
+const actInRegion = await bundle('formatters/actions/act-in-region-handler.ts', 'package-act-in-region');
+const actInRegionDir = path.join(dist, 'act-in-region-bundle');
+mkdirSync(actInRegionDir, { recursive: true });
+cpSync(path.dirname(actInRegion.file), actInRegionDir, { recursive: true });
+
 process.stdout.write(
   `build: dist/ written (formatter bundle ${(formatter.minifiedBytes / 1000).toFixed(1)} KB, ` +
-    `interactivity bundle ${(actions.minifiedBytes / 1000).toFixed(1)} KB)\n`
+    `interactivity bundle ${(actions.minifiedBytes / 1000).toFixed(1)} KB, ` +
+    `act-in-region bundle ${(actInRegion.minifiedBytes / 1000).toFixed(1)} KB)\n`
 );

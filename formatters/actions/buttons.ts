@@ -4,8 +4,9 @@
  *   Standard executions are notified at all);
  * - Stop, behind a confirm dialog, on a running one (start notices);
  * - Mute 1 h and Mute 24 h everywhere;
- * - none on a run of another region than a central environment's own: Step Functions' SDK integrations call only
- *   the actions machine's region.
+ * - in a central environment, no Mute button on a run of another region than the central one: the notifier keeps
+ *   its count of held notifications only there (Redrive and Stop reach other regions through the act-in-region
+ *   function).
  * Each button's value names the execution and the redrive count the message shows; the interactivity endpoint
  * trusts neither without its own checks (formatters/actions/interactivity.ts).
  */
@@ -27,18 +28,16 @@ export interface ButtonContext {
   /** The event's `redriveStatus` (REDRIVABLE, NOT_REDRIVABLE, …) when it has one. */
   readonly redriveStatus?: string | null | undefined;
   /**
-   * A central environment's region, where its actions machine acts: a run of another region gets no button.
+   * A central environment's region, the only one where a mute holds: a run of another region gets no Mute button.
    * @default - any region (a single-account environment watches its own region only)
    */
-  readonly actsInRegion?: string | undefined;
+  readonly mutesInRegion?: string | undefined;
 }
 
 const plain = (text: string): PlainTextElement => ({ type: 'plain_text', text, emoji: true });
 
 /** The buttons that apply to this news, in order; none when the environment enables no action. */
 export function actionButtons(context: ButtonContext): Button[] {
-  const region = context.executionArn.split(':')[3];
-  if (context.actsInRegion !== undefined && region !== context.actsInRegion) return [];
   const enabled = (name: ActionName) => context.actions.includes(name);
   const value = encodeButtonValue({ executionArn: context.executionArn, redriveCount: context.redriveCount });
   const buttons: Button[] = [];
@@ -71,7 +70,9 @@ export function actionButtons(context: ButtonContext): Button[] {
       },
     });
   }
-  if (enabled('mute')) {
+  const region = context.executionArn.split(':')[3];
+  const mutable = context.mutesInRegion === undefined || region === context.mutesInRegion;
+  if (enabled('mute') && mutable) {
     for (const seconds of MUTE_SECONDS) {
       buttons.push({
         type: 'button',

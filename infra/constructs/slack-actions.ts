@@ -16,11 +16,14 @@
  *   `sfn-slack:mute-until` tag key only on the watched machines, each only when somebody may do that action; claim
  *   items (leading keys `action#…`); the four Slack methods through the connection. In a central environment the
  *   Step Functions permissions move to the source accounts' act roles (infra/constructs/source-access.ts), and the
- *   machine may only assume those (`central`).
+ *   machine may only assume those (`central`). For a run of another source region (the SDK integrations call only
+ *   the machine's own region), the machine invokes the act-in-region function (lambda:InvokeFunction on it only),
+ *   whose role, named `sfn-slack-<env>-act-in-region`, may only assume the same act roles; the interactivity
+ *   function never may.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -41,13 +44,26 @@ import {
 } from '../actions-schema.js';
 import { jsonStringSubstitution } from '../json-string-substitution.js';
 import { nagResourceName } from '../nag-resource-name.js';
-import { actionRoleName, actionsRoleName, withSourceCredentials } from '../source-roles.js';
+import {
+  ACT_IN_REGION_PLACEHOLDER,
+  actInRegionRoleName,
+  actionRoleName,
+  actionsRoleName,
+  CENTRAL_ENVIRONMENT_ENV,
+  withSourceCredentials,
+} from '../source-roles.js';
 import { type FunctionFiles, projectFunction, REPO_ROOT } from './project-function.js';
 
 /** The interactivity Lambda: its source in a checkout, its prebuilt bundle in the installed package. */
 export const INTERACTIVITY_FILES: FunctionFiles = {
   source: path.join(REPO_ROOT, 'formatters', 'actions', 'handler.ts'),
   bundle: path.join(REPO_ROOT, 'actions-bundle'),
+};
+
+/** The act-in-region Lambda of a central environment: its source in a checkout, its prebuilt bundle in the package. */
+export const ACT_IN_REGION_FILES: FunctionFiles = {
+  source: path.join(REPO_ROOT, 'formatters', 'actions', 'act-in-region-handler.ts'),
+  bundle: path.join(REPO_ROOT, 'act-in-region-bundle'),
 };
 
 /** The actions machine's definition (data only; `${Placeholders}` are filled here). */
@@ -126,8 +142,13 @@ export function actionStatements(
   ];
 }
 
-/** sts:AssumeRole on the act roles of the source accounts and regions, and nothing else of theirs. */
-function assumeActRoles(stack: Stack, env: string, central: ActionSources): iam.PolicyStatement {
+/** sts:AssumeRole on the act roles of the source accounts and `regions`, and nothing else of theirs. */
+function assumeActRoles(
+  stack: Stack,
+  env: string,
+  central: ActionSources,
+  regions: readonly string[] = central.regions
+): iam.PolicyStatement {
   const roleArn = (account: string, region: string) =>
     stack.formatArn({
       service: 'iam',
@@ -139,7 +160,7 @@ function assumeActRoles(stack: Stack, env: string, central: ActionSources): iam.
   const accounts = central.organizationId === undefined ? central.accounts : ['*'];
   return new iam.PolicyStatement({
     actions: ['sts:AssumeRole'],
-    resources: accounts.flatMap((account) => central.regions.map((region) => roleArn(account, region))),
+    resources: accounts.flatMap((account) => regions.map((region) => roleArn(account, region))),
   });
 }
 
@@ -149,6 +170,8 @@ export class SlackActions extends Construct {
   public readonly functionUrl: lambda.FunctionUrl;
   public readonly signingSecret: secretsmanager.ISecret;
   public readonly stateMachine: sfn.StateMachine;
+  /** A central environment's act-in-region function (runs of the other source regions); undefined otherwise. */
+  public readonly actInRegionFunction: lambda.Function | undefined;
   public readonly logGroup: logs.LogGroup;
   /** The DefinitionSubstitutions passed to the actions machine. */
   public readonly substitutions: Readonly<Record<string, string>>;
@@ -180,11 +203,27 @@ export class SlackActions extends Construct {
       ClaimRetentionSeconds: String(CLAIM_RETENTION_SECONDS),
       Central: props.central ? 'true' : 'false',
     };
+    // The source regions the machine cannot reach with its SDK integrations: all of them when its own is not known.
+    const otherRegions = Token.isUnresolved(stack.region)
+      ? (props.central?.regions ?? [])
+      : (props.central?.regions ?? []).filter((region) => region !== stack.region);
+    this.actInRegionFunction =
+      props.central && otherRegions.length > 0
+        ? this.actInRegion(env, retention, assumeActRoles(stack, env, props.central, otherRegions))
+        : undefined;
+    if (this.actInRegionFunction) {
+      this.substitutions = {
+        ...this.substitutions,
+        [ACT_IN_REGION_PLACEHOLDER]: this.actInRegionFunction.functionArn,
+      };
+    }
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       comment: `sfn-slack-notifier (${env}): Redrive, Stop and Mute from Slack`,
       definitionBody: sfn.DefinitionBody.fromString(
         props.central
-          ? withSourceCredentials(readFileSync(ACTIONS_STATE_MACHINE_FILE, 'utf8'), env, 'act')
+          ? withSourceCredentials(readFileSync(ACTIONS_STATE_MACHINE_FILE, 'utf8'), env, 'act', {
+              gateOtherRegions: this.actInRegionFunction !== undefined,
+            })
           : readFileSync(ACTIONS_STATE_MACHINE_FILE, 'utf8')
       ),
       definitionSubstitutions: { ...this.substitutions },
@@ -220,6 +259,14 @@ export class SlackActions extends Construct {
             'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${ACTION_PARTITION_PREFIX}*`] },
           },
         }),
+        ...(this.actInRegionFunction
+          ? [
+              new iam.PolicyStatement({
+                actions: ['lambda:InvokeFunction'],
+                resources: [this.actInRegionFunction.functionArn],
+              }),
+            ]
+          : []),
         ...httpStatements,
         new iam.PolicyStatement({
           actions: ['events:RetrieveConnectionCredentials'],
@@ -286,6 +333,67 @@ export class SlackActions extends Construct {
         : [...props.watchedExecutions, ...props.watchedStateMachines.filter((arn) => arn.includes('*'))],
       props.central?.organizationId === undefined ? [] : assumeActRoles(stack, env, props.central).resources
     );
+  }
+
+  /**
+   * The act-in-region function: its own role (a fixed name, trusted by the act roles) may assume the act roles and
+   * write its logs and traces, nothing else; the actions machine is its only caller.
+   */
+  private actInRegion(
+    env: string,
+    retention: logs.RetentionDays,
+    assumeActRoles: iam.PolicyStatement
+  ): lambda.Function {
+    const role = new iam.Role(this, 'ActInRegionRole', {
+      roleName: actInRegionRoleName(env),
+      description: `sfn-slack-notifier (${env}): redrives or stops runs of the other source regions through their act roles`,
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      managedPolicies: [
+        iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole'),
+      ],
+    });
+    role.addToPolicy(assumeActRoles);
+    const fn = projectFunction(this, 'ActInRegion', {
+      functionProps: {
+        description: `sfn-slack-notifier (${env}): Redrive and Stop from Slack for runs of the other source regions`,
+        runtime: lambda.Runtime.NODEJS_24_X,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: 256,
+        // One AssumeRole and one Step Functions call; the machine's task times out at 30 s.
+        timeout: Duration.seconds(20),
+        role,
+        tracing: lambda.Tracing.ACTIVE,
+        logGroup: new logs.LogGroup(this, 'ActInRegionLogGroup', { retention }),
+        loggingFormat: lambda.LoggingFormat.JSON,
+        environment: { [CENTRAL_ENVIRONMENT_ENV]: env, NODE_OPTIONS: '--enable-source-maps' },
+      },
+      files: ACT_IN_REGION_FILES,
+    });
+    Validations.of(role).acknowledge(
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason:
+          'Act-in-region function role: the AWS managed basic execution policy only lets the function write its CloudWatch logs.',
+      },
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Act-in-region function role: X-Ray PutTraceSegments/PutTelemetryRecords support only Resource "*".',
+      }
+    );
+    for (const resource of assumeActRoles.resources.filter((arn) => arn.includes('*'))) {
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this), resource)}]`,
+        reason:
+          'sts:AssumeRole on the act role of one region in any account of the source organization: the member accounts are not known at synth; each act role trusts only the actions and act-in-region roles.',
+      });
+    }
+    Validations.of(fn).acknowledge({
+      id: 'Serverless::Serverless-LambdaDLQ',
+      reason:
+        'The act-in-region function is invoked synchronously by the actions machine, which retries and reports its errors; a Lambda DLQ only applies to asynchronous invocations.',
+    });
+    return fn;
   }
 
   private acknowledgeNagFindings(

@@ -25,6 +25,7 @@ import { TAG_KEYS } from '../../contract/routes.js';
 import type { ActionsPolicy } from '../actions-schema.js';
 import { nagResourceName } from '../nag-resource-name.js';
 import {
+  actInRegionRoleName,
   actionRoleName,
   actionsRoleName,
   centralBusName,
@@ -214,7 +215,8 @@ export class SourceAccess extends Construct {
       this.actionRole = new iam.Role(this, 'ActionRole', {
         roleName: actionRoleName(env, Aws.REGION),
         description: `sfn-slack-notifier (${env}): the central actions machine redrives, stops or mutes watched executions here`,
-        assumedBy: trustedBy([actionsRoleName(env)]),
+        // The actions machine in the central region; the act-in-region function for runs of other regions.
+        assumedBy: trustedBy([actionsRoleName(env), actInRegionRoleName(env)]),
         maxSessionDuration: Duration.hours(1),
       });
       for (const statement of actionStatements(props.actions, executions, watched('stateMachine'))) {

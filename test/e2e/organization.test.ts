@@ -3,6 +3,7 @@
  * read with their own account's read role (task Credentials, refused otherwise as the source account's IAM
  * would), linked to their own region's console, and queued with their account and region for routing.
  */
+import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeliveryMessage } from '../../formatters/contract.js';
 import { actionRoleArn, readRoleArn } from '../../infra/source-roles.js';
@@ -198,7 +199,7 @@ describe('Slack actions in a central environment', () => {
     expect(h.pipeline.tags.get(machine)?.['sfn-slack:mute-until']).toBeDefined();
   });
 
-  it('refuses a run of another region with an ephemeral note, assuming no role and calling nothing', async () => {
+  it("redrives a run of another region once (double click) through the act-in-region function, with that account's act role in that region", async () => {
     const run = moved('777788889999', 'eu-west-1', 'run-far');
     h = await harness({
       history: historiesOf([run]),
@@ -207,12 +208,62 @@ describe('Slack actions in a central environment', () => {
       central: true,
       actions: { policy, watched: ['arn:aws:states:*:*:stateMachine:nightly-*'] },
     });
-    await click(run, 'sfn-slack:redrive');
+    const first = await click(run, 'sfn-slack:redrive');
+    expect(first.outcome).toBe('started');
+    expect(h.pipeline.actions?.lastMachine?.output).toMatchObject({ outcome: 'done' });
+    const calls = h.pipeline.actions?.lastCalls.map((c) => c.api);
+    expect(calls).toContain('Lambda.Invoke');
+    const second = await click(run, 'sfn-slack:redrive');
+    expect(second.outcome).toBe('started');
+    expect(h.pipeline.actions?.lastMachine?.output).toMatchObject({ outcome: 'duplicate' });
+    const executionArn = run.event.detail.executionArn;
+    // One act, with the act role of the run's own account and region, made in that region.
+    expect(h.pipeline.actions?.sourceActs).toEqual([
+      {
+        stateName: 'RedriveInRegion',
+        executionArn,
+        roleArn: actionRoleArn('aws', '777788889999', ENVIRONMENT, 'eu-west-1'),
+        allowed: true,
+      },
+    ]);
+    expect(h.pipeline.actions?.sfnCalls).toEqual([
+      {
+        api: 'RedriveExecution',
+        executionArn,
+        clientToken: createHash('sha256').update(`${executionArn}#0`).digest('hex'),
+      },
+    ]);
+    // The parent is edited as for a run of the central region: the Redrive button gone, who did it.
+    const [parent] = h.slack.conversations().C0ALERTS ?? [];
+    expect(JSON.stringify(parent?.blocks)).toContain('sfn-slack:redrive');
+    const edited = parent?.edits.at(-1);
+    expect(JSON.stringify(edited?.blocks)).not.toContain('sfn-slack:redrive');
+    expect(JSON.stringify(edited?.blocks)).toContain('Redriven by <@U0ALICE>');
+    expect(parent?.replies.map((r) => r.text)).toContainEqual(
+      ':repeat: <@U0ALICE> redrove this run from Slack (redrive 1).'
+    );
+  });
+
+  it('shows no Mute button on a run of another region, and refuses a forged mute there with an ephemeral note', async () => {
+    const run = moved('777788889999', 'eu-west-1', 'run-far-mute');
+    h = await harness({
+      history: historiesOf([run]),
+      definition: async () => '{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}',
+      environment: ENVIRONMENT,
+      central: true,
+      actions: { policy, watched: ['arn:aws:states:*:*:stateMachine:nightly-*'] },
+    });
+    await click(run, 'sfn-slack:mute:3600');
+    const parent = h.slack.messages().at(-1);
+    expect(JSON.stringify(parent?.blocks)).toContain('sfn-slack:redrive');
+    expect(JSON.stringify(parent?.blocks)).not.toContain('sfn-slack:mute');
     expect(h.pipeline.actions?.lastMachine?.output).toMatchObject({ outcome: 'other-region' });
     expect(h.pipeline.actions?.sourceActs).toEqual([]);
-    expect(h.pipeline.actions?.sfnCalls).toEqual([]);
+    expect(
+      h.pipeline.tags.get(run.event.detail.executionArn.replace(/:execution:([^:]+):.*$/, ':stateMachine:$1'))
+    ).toBeUndefined();
     expect(h.slack.ephemerals.at(-1)?.text).toMatch(
-      /This run is in eu-west-1; Slack actions reach only runs in us-east-1/
+      /This run is in eu-west-1; muting from Slack reaches only machines in us-east-1/
     );
   });
 });

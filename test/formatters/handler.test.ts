@@ -295,17 +295,22 @@ describe('action buttons in a central environment', () => {
     vi.unstubAllEnvs();
   });
 
-  it("shows them on a run of the formatter's own region only: the actions machine cannot act elsewhere", async () => {
+  it("shows Redrive on a run of any region, Mute only on one of the formatter's own region (a mute holds only there)", async () => {
     const { page, event } = loadFixture('lambda-failure');
     const region = String(event.detail.executionArn).split(':')[3] ?? '';
-    const settings = { ...channel, actions: ['mute'] };
+    const settings = { ...channel, actions: ['redrive', 'mute'] };
+    const redrivable = { ...event, detail: { ...event.detail, redriveStatus: 'REDRIVABLE' } };
     const blocksOf = async () =>
-      JSON.stringify(message(await handler({ event, settings, pages: [page] })).delivery.payload.blocks);
+      JSON.stringify(
+        message(await handler({ event: redrivable, settings, pages: [page] })).delivery.payload.blocks
+      );
     vi.stubEnv(CENTRAL_ENVIRONMENT_ENV, 'org');
     vi.stubEnv('AWS_REGION', region);
     expect(await blocksOf()).toContain('sfn-slack:mute:3600');
+    expect(await blocksOf()).toContain('sfn-slack:redrive');
     vi.stubEnv('AWS_REGION', region === 'us-east-1' ? 'eu-west-1' : 'us-east-1');
-    expect(await blocksOf()).not.toContain('sfn-slack:');
+    expect(await blocksOf()).toContain('sfn-slack:redrive');
+    expect(await blocksOf()).not.toContain('sfn-slack:mute');
     vi.unstubAllEnvs();
     vi.stubEnv('AWS_REGION', region === 'us-east-1' ? 'eu-west-1' : 'us-east-1');
     // A single-account environment: shown whatever the region.

@@ -459,7 +459,7 @@ describe('a central environment with an account list and actions', () => {
 });
 
 describe('the central actions machine', () => {
-  const { central } = synth('teams', {
+  const { central, source } = synth('teams', {
     sources: { accounts: [LISTED, '777788889999'], regions: ['eu-west-1', 'us-east-1'] },
     actions: { redrive: { users: ['U0ALICE'] } },
   });
@@ -493,6 +493,92 @@ describe('the central actions machine', () => {
     expect(machine).toContain('"Credentials"');
     expect(machine).toContain(':role/sfn-slack-teams-act-');
     expect((properties.DefinitionSubstitutions as Json).Central).toBe('true');
+  });
+
+  describe('runs of the other source regions: the act-in-region function', () => {
+    const [fnRoleId, fnRole] = roleNamed(central, 'sfn-slack-teams-act-in-region');
+    const fnId = ofType(central, 'AWS::Lambda::Function').find(
+      ([, r]) => (r.Properties.Role as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt']?.[0] === fnRoleId
+    )?.[0];
+
+    it('has its own role, with a fixed name, that may assume exactly the act roles of the regions besides the central one (eu-west-1), and act on nothing itself', () => {
+      expect(fnId).toBeDefined();
+      expect(text(fnRole.RoleName)).toBe('sfn-slack-teams-act-in-region');
+      const own = policyOf(central, fnRoleId);
+      const assume = own.filter((s) => list(s.Action).includes('sts:AssumeRole'));
+      expect(assume.flatMap((s) => list(s.Resource).map(text)).sort()).toEqual([
+        'arn:aws:iam::111122223333:role/sfn-slack-teams-act-us-east-1',
+        'arn:aws:iam::777788889999:role/sfn-slack-teams-act-us-east-1',
+      ]);
+      // Besides assuming: X-Ray only.
+      expect(
+        own
+          .flatMap((s) => list(s.Action).map(String))
+          .filter((a) => a !== 'sts:AssumeRole' && !a.startsWith('xray:'))
+      ).toEqual([]);
+    });
+
+    it('the actions machine may invoke that function only; the interactivity function may assume no role', () => {
+      const invoke = statements.filter((s) => list(s.Action).includes('lambda:InvokeFunction'));
+      expect(invoke.map((s) => [list(s.Action), list(s.Resource)])).toEqual([
+        [['lambda:InvokeFunction'], [{ 'Fn::GetAtt': [fnId, 'Arn'] }]],
+      ]);
+      const interactivity = ofType(central, 'AWS::Lambda::Function').find(([, r]) =>
+        String(r.Properties.Description).includes('interactivity')
+      );
+      const interactivityRole = ((interactivity?.[1].Properties.Role ?? {}) as { 'Fn::GetAtt'?: string[] })[
+        'Fn::GetAtt'
+      ]?.[0];
+      const actions = policyOf(central, String(interactivityRole)).flatMap((s) => list(s.Action));
+      expect(actions.length).toBeGreaterThan(0);
+      expect(actions).not.toContain('sts:AssumeRole');
+      expect(actions).not.toContain('lambda:InvokeFunction');
+    });
+
+    it('the machine invokes it for Redrive and Stop of another region, with the name rule of the function settings', () => {
+      const found = ofType(central, 'AWS::StepFunctions::StateMachine').find(([, r]) =>
+        text(r.Properties.DefinitionString).includes('redriveExecution')
+      );
+      const properties: Json = found?.[1].Properties ?? {};
+      const machine = text(properties.DefinitionString);
+      expect(machine).toContain('"RedriveInRegion"');
+      expect(machine).toContain('"StopInRegion"');
+      expect(machine).not.toContain('"MuteInRegion"');
+      expect((properties.DefinitionSubstitutions as Json).ActInRegionFunctionArn).toEqual({
+        'Fn::GetAtt': [fnId, 'Arn'],
+      });
+      const fn = resources(central)[String(fnId)]?.Properties ?? {};
+      expect((fn.Environment as { Variables: Json }).Variables[CENTRAL_ENVIRONMENT_ENV]).toBe('teams');
+    });
+
+    it('the act roles trust it beside the actions machine, and no other central role', () => {
+      const [, act] = roleNamed(source, 'sfn-slack-teams-act-');
+      const assume = (name: string) =>
+        canAssume(act, { principalAccount: CENTRAL, principalArn: role(name) });
+      expect(assume('sfn-slack-teams-act-in-region')).toBe(true);
+      expect(assume('sfn-slack-teams-actions')).toBe(true);
+      expect(assume('sfn-slack-teams-formatter')).toBe(false);
+      expect(
+        canAssume(act, {
+          principalAccount: OTHER,
+          principalArn: `arn:aws:iam::${OTHER}:role/sfn-slack-teams-act-in-region`,
+        })
+      ).toBe(false);
+    });
+  });
+
+  it('with every source region the central one, there is no act-in-region function and no region gate', () => {
+    const { central: only } = synth('teams', {
+      sources: { accounts: [LISTED], regions: ['eu-west-1'] },
+      actions: { redrive: { users: ['U0ALICE'] } },
+    });
+    expect(() => roleNamed(only, 'sfn-slack-teams-act-in-region')).toThrow(/no role named/);
+    const machine = ofType(only, 'AWS::StepFunctions::StateMachine').find(([, r]) =>
+      text(r.Properties.DefinitionString).includes('redriveExecution')
+    );
+    expect(text(machine?.[1].Properties.DefinitionString)).not.toContain('InRegion');
+    const [id] = roleNamed(only, 'sfn-slack-teams-actions');
+    expect(policyOf(only, id).flatMap((s) => list(s.Action))).not.toContain('lambda:InvokeFunction');
   });
 
   it('with only redrive enabled, the act role may redrive and nothing else, and the read role writes no tag', () => {
@@ -543,6 +629,20 @@ describe('actions in a central environment with an organization', () => {
       ?.sources.regions;
     expect(assume.flatMap((s) => list(s.Resource).map(text)).sort()).toEqual(
       (regions ?? []).map((r) => `arn:aws:iam::*:role/sfn-slack-org-act-${r}`).sort()
+    );
+  });
+
+  it('the act-in-region function may assume the act role of each other source region in any member account', () => {
+    const [id] = roleNamed(central, 'sfn-slack-org-act-in-region');
+    const assume = policyOf(central, id).filter((s) => list(s.Action).includes('sts:AssumeRole'));
+    const environment = (cdkJsonContext().environments as Record<string, Json>).org as {
+      region: string;
+      sources: { regions: string[] };
+    };
+    const others = environment.sources.regions.filter((r) => r !== environment.region);
+    expect(others.length).toBeGreaterThan(0);
+    expect(assume.flatMap((s) => list(s.Resource).map(text)).sort()).toEqual(
+      others.map((r) => `arn:aws:iam::*:role/sfn-slack-org-act-${r}`).sort()
     );
   });
 });

@@ -11,6 +11,8 @@ import type { NotifierSettings } from '../../contract/formatter.js';
 import type { DeployedSettings, Route } from '../../contract/routes.js';
 import { fillJsonValues } from '../../infra/json-values.js';
 import {
+  ACT_IN_REGION_PLACEHOLDER,
+  ACTS_IN_OTHER_REGIONS,
   actionRoleArn,
   actionRoleName,
   READ_IN_SOURCE_REGION_STATE,
@@ -369,5 +371,72 @@ describe('the action role for the actions machine', () => {
     const states = JSON.parse(withSourceCredentials(machine, 'org', 'act')).States;
     expect(states.Redrive.Credentials).toEqual(sourceRoleCredentials('org', 'act'));
     expect(actionRoleName('org', 'eu-west-1')).toBe('sfn-slack-org-act-eu-west-1');
+  });
+});
+
+describe('the actions machine of a central environment (kind act)', () => {
+  const actions = readFileSync(path.join(repoRoot, 'statemachines', 'actions.asl.json'), 'utf8');
+  const definition = JSON.parse(withSourceCredentials(actions, 'org', 'act')) as {
+    StartAt: string;
+    States: Record<string, Record<string, unknown>>;
+  };
+  const states = definition.States;
+
+  it('passes asl-validator', () => {
+    const result = validateAsl(structuredClone(definition));
+    expect(result.errorsText('\n')).toBe('');
+    expect(result.isValid).toBe(true);
+  });
+
+  it('gates Redrive and Stop by region (ACTS_IN_OTHER_REGIONS), never Mute', () => {
+    expect(ACTS_IN_OTHER_REGIONS).toEqual(['redriveExecution', 'stopExecution']);
+    for (const [name, claim] of [
+      ['Redrive', 'ClaimRedrive'],
+      ['Stop', 'ClaimStop'],
+    ] as const) {
+      expect(states[claim]?.Next).toBe(`${name}Region`);
+      expect(states[`${name}Region`]).toMatchObject({
+        Type: 'Choice',
+        Choices: [{ Next: name }],
+        Default: `${name}InRegion`,
+      });
+      const task = states[`${name}InRegion`] ?? {};
+      const sdk = states[name] ?? {};
+      expect(task).toMatchObject({
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Arguments: {
+          FunctionName: `\${${ACT_IN_REGION_PLACEHOLDER}}`,
+          Payload: { api: String(sdk.Resource).split(':').pop(), arguments: sdk.Arguments },
+        },
+        Output: '{% $states.result.Payload %}',
+        Assign: sdk.Assign,
+        Catch: sdk.Catch,
+        Next: sdk.Next,
+      });
+      // The SDK task's retriers first (its Sfn.* names, which the function keeps), then Lambda's own.
+      expect((task.Retry as unknown[]).slice(0, (sdk.Retry as unknown[]).length)).toEqual(sdk.Retry);
+      expect(task.Credentials).toBeUndefined();
+      expect(sdk.Credentials).toEqual(sourceRoleCredentials('org', 'act'));
+    }
+    expect(Object.keys(states).filter((n) => n.startsWith('Mute'))).toEqual(['Mute']);
+  });
+
+  it("sends a run of the machine's own region to the SDK task, any other to the function", async () => {
+    const choices = (states.RedriveRegion?.Choices ?? []) as Array<{ Condition: string }>;
+    const condition = String(choices[0]?.Condition);
+    const at = (region: string) =>
+      evaluate(condition, {
+        context: {
+          Execution: { Input: { executionArn: `arn:aws:states:${region}:111122223333:execution:etl:run-1` } },
+          StateMachine: { Id: 'arn:aws:states:us-east-1:444455556666:stateMachine:sfn-slack-org-actions' },
+        },
+      });
+    expect(await at('us-east-1')).toBe(true);
+    expect(await at('eu-west-1')).toBe(false);
+  });
+
+  it('the single-account definition is untouched: no gate, no function', () => {
+    expect(actions).not.toContain('InRegion');
+    expect(actions).not.toContain(ACT_IN_REGION_PLACEHOLDER);
   });
 });

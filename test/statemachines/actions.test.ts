@@ -3,6 +3,7 @@
  * not reach: a forged input refused by the machine itself, authorization through a user group, a redrive that
  * Step Functions refuses (the claim is released, the clicker told).
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import type { ActionsMachineInput } from '../../formatters/actions/interactivity
 import { type ActionsPolicy, CLAIM_RETENTION_SECONDS } from '../../infra/actions-schema.js';
 import { jsonStringSubstitution } from '../../infra/json-string-substitution.js';
 import { STORE_KEY } from '../../infra/message-store-schema.js';
+import { ACT_IN_REGION_PLACEHOLDER, withSourceCredentials } from '../../infra/source-roles.js';
 import { runStateMachine, StatesError, substitute, VirtualClock } from '../../local/asl/index.js';
 import { sfnActionResources } from '../../local/interactivity.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../local/stand-ins/dynamodb.js';
@@ -36,7 +38,12 @@ const definition = substitute(
     Central: 'false',
   }
 );
-const central = definition.replace('"central": "false"', '"central": "true"');
+const ACT_IN_REGION = 'arn:aws:lambda:eu-west-1:111122223333:function:act-in-region';
+/** A central environment's definition as the construct deploys it: act role Credentials, Redrive and Stop gated by region. */
+const central = substitute(
+  withSourceCredentials(definition.replace('"central": "false"', '"central": "true"'), 'prod', 'act'),
+  { [ACT_IN_REGION_PLACEHOLDER]: ACT_IN_REGION }
+);
 
 const input = (over: Partial<ActionsMachineInput> = {}): ActionsMachineInput => ({
   action: 'redrive',
@@ -76,6 +83,7 @@ async function run(
     tag?: () => unknown;
     machineArn?: string;
     central?: boolean;
+    actInRegion?: () => unknown;
   } = {}
 ) {
   const calls: Call[] = [];
@@ -97,6 +105,10 @@ async function run(
     [sfnActionResources.redrive]: record('redrive', async () => (options.redrive ? options.redrive() : {})),
     [sfnActionResources.stop]: record('stop', async () => ({})),
     [sfnActionResources.tag]: record('tag', async () => (options.tag ? options.tag() : {})),
+    'arn:aws:states:::lambda:invoke': record('actInRegion', async () => ({
+      Payload: options.actInRegion ? options.actInRegion() : { RedriveDate: '2026-11-30T10:42:00.000Z' },
+      StatusCode: 200,
+    })),
   };
   for (const [resource, handler] of Object.entries(store.handlers))
     resources[resource] = record(resource, handler);
@@ -270,19 +282,68 @@ describe('actions.asl.json: a central environment', () => {
 });
 
 describe('actions.asl.json: a run in another region (a central environment)', () => {
-  it('is refused before anything is claimed: the SDK integrations call only the machine own region; the clicker is told', async () => {
-    const machineArn = 'arn:aws:states:us-east-1:111122223333:stateMachine:sfn-slack-prod-actions';
-    const single = await run(input({ executionArn: `${input().executionArn}-single` }), { machineArn });
-    // A single-account environment watches its own region only: nothing to refuse there.
-    expect(single.result.output).toMatchObject({ outcome: 'done' });
-    const { result, calls } = await run(input(), { machineArn, central: true });
-    expect(result.output).toMatchObject({ outcome: 'other-region', action: 'redrive' });
+  const machineArn = 'arn:aws:states:us-east-1:111122223333:stateMachine:sfn-slack-prod-actions';
+  const entered = (result: { events: Array<{ type: string; stateName?: string }> }) =>
+    result.events.filter((e) => e.type.endsWith('StateEntered')).map((e) => e.stateName);
+
+  it('a mute is refused before anything is claimed: the notifier holds notifications only in its own region', async () => {
+    const { result, calls } = await run(
+      input({ action: 'mute', muteSeconds: 3600, executionArn: `${input().executionArn}-mute` }),
+      { machineArn, central: true }
+    );
+    expect(result.output).toMatchObject({ outcome: 'other-region', action: 'mute' });
     expect(calls.map((c) => c.resource)).toEqual(['http']);
     expect(calls[0]?.args.RequestBody).toEqual({
       channel: 'C0123456789',
       user: 'U0ALICE',
-      text: ":information_source: This run is in eu-west-1; Slack actions reach only runs in us-east-1. Nothing was done: use the Step Functions console of the run's region.",
+      text: ':information_source: This run is in eu-west-1; muting from Slack reaches only machines in us-east-1, where the notifier holds their notifications. Nothing was done.',
     });
+  });
+
+  it("a redrive is claimed, then made by the act-in-region function with the SDK task's arguments and client token", async () => {
+    const executionArn = `${input().executionArn}-far`;
+    const { result, calls } = await run(input({ executionArn }), { machineArn, central: true });
+    expect(result.output).toMatchObject({ outcome: 'done', action: 'redrive' });
+    const names = calls.map((c) => c.resource.split(':').pop());
+    expect(names).toEqual(['putItem', 'actInRegion', 'http', 'http']);
+    expect(calls[1]?.args).toEqual({
+      FunctionName: ACT_IN_REGION,
+      Payload: {
+        api: 'redriveExecution',
+        arguments: {
+          ExecutionArn: executionArn,
+          ClientToken: createHash('sha256').update(`${executionArn}#0`).digest('hex'),
+        },
+      },
+    });
+    expect(entered(result)).toContain('RedriveInRegion');
+  });
+
+  it("the function's Sfn.* error takes the SDK task's catcher: the claim is released and the clicker told", async () => {
+    const executionArn = `${input().executionArn}-refused`;
+    const { result, calls } = await run(input({ executionArn }), {
+      machineArn,
+      central: true,
+      actInRegion: () => {
+        throw new StatesError('Sfn.ExecutionNotRedrivable', 'not redrivable');
+      },
+    });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'Actions.Sfn.ExecutionNotRedrivable' });
+    const names = calls.map((c) => c.resource.split(':').pop());
+    expect(names).toEqual(['putItem', 'actInRegion', 'deleteItem', 'http']);
+    expect(String((calls[3]?.args.RequestBody as { text?: string } | undefined)?.text)).toContain(
+      'Could not redrive this run: Sfn.ExecutionNotRedrivable'
+    );
+  });
+
+  it("a run of the machine's own region takes the SDK task with the act role, past one Choice only", async () => {
+    const own = await run(input({ executionArn: `${input().executionArn}-own` }), { central: true });
+    expect(own.result.output).toMatchObject({ outcome: 'done' });
+    expect(own.calls.map((c) => c.resource.split(':').pop())).toEqual(['putItem', 'redrive', 'http', 'http']);
+    const single = await run(input({ executionArn: `${input().executionArn}-single` }));
+    expect(entered(own.result).filter((name) => !entered(single.result).includes(name))).toEqual([
+      'RedriveRegion',
+    ]);
   });
 });
 

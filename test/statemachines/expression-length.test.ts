@@ -4,6 +4,7 @@
  * name its intermediate values with `Assign`, or take a smaller state of its own.
  */
 import { describe, expect, it } from 'vitest';
+import { withSourceCredentials } from '../../infra/source-roles.js';
 import { aslFiles, type Definition, readAsl, type State } from './asl-helpers.js';
 
 /** The limit, in characters of the whole string (`{% … %}` included). */
@@ -73,6 +74,16 @@ describe('expression length', () => {
       expect(describeAll(file, longExpressions(definition, MAX_EXPRESSION))).toEqual([]);
     });
   }
+
+  it(`actions.asl.json as a central environment deploys it (act role Credentials, region gates): at most ${MAX_EXPRESSION} characters`, () => {
+    const definition = JSON.parse(
+      withSourceCredentials(readAsl('actions.asl.json'), 'org', 'act')
+    ) as Definition;
+    expect(Object.keys(definition.States)).toContain('RedriveInRegion');
+    expect(describeAll('actions.asl.json (central)', longExpressions(definition, MAX_EXPRESSION))).toEqual(
+      []
+    );
+  });
 
   it('names the state and field of a long expression, inside a Map and a Parallel too, and skips Comments', () => {
     const long = `{% ${'$x & '.repeat(80)}1 %}`;

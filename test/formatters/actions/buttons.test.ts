@@ -34,10 +34,12 @@ describe('action buttons', () => {
     });
   });
 
-  it('a central environment: none on a run of another region (its actions machine acts only in its own)', () => {
+  it('a central environment: no Mute on a run of another region (a mute holds only in the central one), Redrive still', () => {
     const base = { actions: all, executionArn, status: 'FAILED', redriveCount: 0 };
-    expect(actionButtons({ ...base, actsInRegion: 'us-east-1' })).toEqual([]);
-    expect(actionButtons({ ...base, actsInRegion: 'eu-west-1' }).map((b) => b.action_id)).toEqual([
+    expect(actionButtons({ ...base, mutesInRegion: 'us-east-1' }).map((b) => b.action_id)).toEqual([
+      'sfn-slack:redrive',
+    ]);
+    expect(actionButtons({ ...base, mutesInRegion: 'eu-west-1' }).map((b) => b.action_id)).toEqual([
       'sfn-slack:redrive',
       'sfn-slack:mute:3600',
       'sfn-slack:mute:86400',
