@@ -3,7 +3,8 @@
  * behind a localhost HTTP server) and `statemachines/actions.asl.json` on the local runner.
  *
  * Stand-ins at the AWS edge only: StartExecution runs the actions machine in process; RedriveExecution and
- * StopExecution are recorded (a redrive with a client token already used is the same redrive, as on AWS); a mute
+ * StopExecution are recorded, every call with its client token (AWS would treat a repeated token as the same redrive;
+ * the stand-in counts each call, so a test sees that the claim alone keeps a double click to one call); a mute
  * tags the watched machine in the pipeline's tag store, which the notifier reads; the replay guard and claims live
  * in the pipeline's DynamoDB (dynalite) through the real SDK client; Slack is the local Slack server through the
  * pipeline's connection. Every AWS call a click causes is recorded. In a central environment, a run of another
@@ -127,7 +128,6 @@ export class LocalActions {
   /** In a central environment, every act on a source account and the role it ran with, oldest first. */
   readonly sourceActs: SourceRead[] = [];
   private readonly definition: string;
-  private readonly redriveTokens = new Set<string>();
   private server: Server | undefined;
   private calls: AwsCall[] = [];
   private running: Promise<ExecutionResult> | undefined;
@@ -387,7 +387,6 @@ export class LocalActions {
       executionArn: args.ExecutionArn,
       ...(args.ClientToken ? { clientToken: args.ClientToken } : {}),
     });
-    if (args.ClientToken) this.redriveTokens.add(args.ClientToken);
     return { RedriveDate: new Date(this.options.clock.now()).toISOString() };
   }
 
