@@ -20,7 +20,8 @@
  *
  * The state machines are defined in files, so they get no automatic grants: every permission below is explicit.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ArnFormat, Aws, Duration, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
@@ -1161,12 +1162,16 @@ function shorthandRoute(props: SlackNotifierProps): Route {
  * mounts it under /opt). CDK copies it into the cloud assembly, so a temporary folder is enough.
  */
 function stageCustomTemplates(templates: Readonly<Record<string, string>>): string {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'sfn-slack-templates-'));
+  const files = Object.entries(templates)
+    .map(([id, file]) => [`${id}.jsonata`, readFileSync(path.resolve(file), 'utf8')] as const)
+    .sort(([a], [b]) => a.localeCompare(b));
+  // Named after the content, not a fresh temporary name: every synth (and test run) of the same templates reuses
+  // one folder instead of leaving a new one behind.
+  const digest = createHash('sha256').update(JSON.stringify(files)).digest('hex').slice(0, 16);
+  const root = path.join(os.tmpdir(), `sfn-slack-templates-${digest}`);
   const folder = path.join(root, CUSTOM_TEMPLATE_PREFIX);
   mkdirSync(folder, { recursive: true });
-  for (const [id, file] of Object.entries(templates)) {
-    writeFileSync(path.join(folder, `${id}.jsonata`), readFileSync(path.resolve(file), 'utf8'));
-  }
+  for (const [name, text] of files) writeFileSync(path.join(folder, name), text);
   return root;
 }
 
