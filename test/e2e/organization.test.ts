@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { TAG_KEYS } from '../../contract/routes.js';
 import type { DeliveryMessage } from '../../formatters/contract.js';
 import { actionRoleArn, readRoleArn } from '../../infra/source-roles.js';
 import { ranIn } from '../../local/examples.js';
@@ -186,6 +187,7 @@ describe('Slack actions in a central environment', () => {
     const answer = await click(run, 'sfn-slack:redrive');
     expect(answer.outcome).toBe('started');
     expect(h.pipeline.actions?.lastMachine?.output).toMatchObject({ outcome: 'done' });
+    const clickedAt = h.clock.now();
     await click(run, 'sfn-slack:mute:3600');
     const role = actionRoleArn('aws', '777788889999', ENVIRONMENT, NOTIFIER_REGION);
     const machine = run.event.detail.executionArn.replace(/:execution:([^:]+):.*$/, ':stateMachine:$1');
@@ -196,7 +198,10 @@ describe('Slack actions in a central environment', () => {
     expect(h.pipeline.actions?.sfnCalls.map((c) => [c.api, c.executionArn])).toEqual([
       ['RedriveExecution', run.event.detail.executionArn],
     ]);
-    expect(h.pipeline.tags.get(machine)?.['sfn-slack:mute-until']).toBeDefined();
+    // An hour from the click (the actions machine runs on the same virtual clock, within seconds of it).
+    const until = Date.parse(h.pipeline.tags.get(machine)?.[TAG_KEYS.muteUntil] ?? '');
+    expect(until - clickedAt).toBeGreaterThanOrEqual(3600_000);
+    expect(until - clickedAt).toBeLessThan(3600_000 + 60_000);
   });
 
   it("redrives a run of another region once (double click) through the act-in-region function, with that account's act role in that region", async () => {

@@ -8,6 +8,7 @@ import {
   PACE_SORT_KEY,
   STORM_DIGEST_MAX_ENTRIES,
   STORM_SORT_KEY_PREFIX,
+  STORM_THRESHOLD,
 } from '../../contract/message-store.js';
 import {
   type Definition,
@@ -667,7 +668,10 @@ describe.each([
   ['deliver.asl.json', () => channel, 'C0123456789'],
   ['deliver-webhook.asl.json', () => webhook, 'webhook'],
 ] as const)('%s: a storm that never pauses', (_file, definition, partition) => {
-  const config = { stormThreshold: '5', digestMaxEntries: String(STORM_DIGEST_MAX_ENTRIES) };
+  const config = {
+    stormThreshold: String(STORM_THRESHOLD),
+    digestMaxEntries: String(STORM_DIGEST_MAX_ENTRIES),
+  };
   const stormAfter = async (count: number) =>
     evaluate(
       (state(definition(), 'StormCount').Assign as Record<string, string>).storm,
@@ -688,10 +692,11 @@ describe.each([
   };
 
   it(`starts a new digest every ${STORM_DIGEST_MAX_ENTRIES} executions, so no digest item outgrows DynamoDB's 400 KB`, async () => {
-    // Executions 6 to 5 + MAX share the window's first digest; the next ones go to page 1, then 2.
-    expect(await digestSk(6)).toBe('storm#arn:x#100');
-    expect(await digestSk(5 + STORM_DIGEST_MAX_ENTRIES)).toBe('storm#arn:x#100');
-    expect(await digestSk(6 + STORM_DIGEST_MAX_ENTRIES)).toBe('storm#arn:x#100#1');
-    expect(await digestSk(6 + 2 * STORM_DIGEST_MAX_ENTRIES)).toBe('storm#arn:x#100#2');
+    // Executions past the threshold share the window's first digest up to MAX; the next go to page 1, then 2.
+    const first = STORM_THRESHOLD + 1;
+    expect(await digestSk(first)).toBe('storm#arn:x#100');
+    expect(await digestSk(first - 1 + STORM_DIGEST_MAX_ENTRIES)).toBe('storm#arn:x#100');
+    expect(await digestSk(first + STORM_DIGEST_MAX_ENTRIES)).toBe('storm#arn:x#100#1');
+    expect(await digestSk(first + 2 * STORM_DIGEST_MAX_ENTRIES)).toBe('storm#arn:x#100#2');
   });
 });
