@@ -75,15 +75,22 @@ describe('expression length', () => {
     });
   }
 
-  it(`actions.asl.json as a central environment deploys it (act role Credentials, region gates): at most ${MAX_EXPRESSION} characters`, () => {
-    const definition = JSON.parse(
-      withSourceCredentials(readAsl('actions.asl.json'), 'org', 'act')
-    ) as Definition;
-    expect(Object.keys(definition.States)).toContain('RedriveInRegion');
-    expect(describeAll('actions.asl.json (central)', longExpressions(definition, MAX_EXPRESSION))).toEqual(
-      []
-    );
-  });
+  it.each([
+    ['actions.asl.json', 'act', 'RedriveInRegion'],
+    ['notifier.asl.json', 'read', 'TagsInSourceRegion'],
+  ] as const)(
+    `%s as a central environment deploys it (role Credentials, region gates): at most ${MAX_EXPRESSION} characters`,
+    (file, kind, added) => {
+      const definition = JSON.parse(withSourceCredentials(readAsl(file), 'org', kind)) as Definition;
+      const names = (states: Record<string, State>): string[] =>
+        Object.entries(states).flatMap(([name, state]) => [
+          name,
+          ...names((state.ItemProcessor as { States?: Record<string, State> } | undefined)?.States ?? {}),
+        ]);
+      expect(names(definition.States)).toContain(added);
+      expect(describeAll(`${file} (central)`, longExpressions(definition, MAX_EXPRESSION))).toEqual([]);
+    }
+  );
 
   it('names the state and field of a long expression, inside a Map and a Parallel too, and skips Comments', () => {
     const long = `{% ${'$x & '.repeat(80)}1 %}`;
