@@ -19,7 +19,8 @@ export default defineConfig({
      * per file cost each file a reload of aws-cdk-lib, the AWS SDK, jsonata and the sources, most of the suite's
      * CPU. Forks, not threads: the local pipeline redirects `process.stdout.write`, and CDK's bundling hands
      * process.stderr to a child. test/process-state.ts puts back what a file changed (environment, spies,
-     * timers, SDK client mocks) before the next file runs.
+     * timers, SDK client mocks) before the next file runs; a file that needs modules loaded afresh resets them
+     * itself (vi.resetModules).
      */
     pool: 'forks',
     poolOptions: { forks: { isolate: false } },
@@ -27,11 +28,12 @@ export default defineConfig({
     maxWorkers: workers,
     minWorkers: 1,
     // Test output carries test results only: the formatter's Powertools logger is silenced (tests that check
-    // what it logs set their own level), and Node 20 makes the AWS SDK print a support notice in every worker
-    // (the README says so once).
+    // what it logs set their own level), Node 20 makes the AWS SDK print a support notice in every worker (the
+    // README says so once), and aws-cdk-lib warns of deprecated APIs on standard error (cdk synth shows them).
     env: {
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      JSII_DEPRECATED: 'quiet',
     },
     coverage: { include: ['formatters/**'], reporter: ['text-summary'] },
   },

@@ -16,6 +16,7 @@ import {
   PARAMETER_NAME,
   SNS_TOPIC_ARN,
 } from '../contract/settings.js';
+import { EXECUTION_STATUSES } from '../contract/statuses.js';
 import { BUILT_IN_TEMPLATES, isBuiltInTemplate } from '../contract/templates.js';
 import { templateUsesExecutionData } from './template-data.js';
 
@@ -38,8 +39,8 @@ export const SETTING_CONDITIONS = {
 } as const;
 
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}$/;
-/** Statuses a parameter may name: the end statuses (a start notice changes the store's settings: regenerate). */
-const PARAMETER_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED', 'SUCCEEDED'] as const;
+/** Statuses a parameter may name: all but RUNNING (start notices change the store's settings: regenerate). */
+const PARAMETER_STATUSES = EXECUTION_STATUSES.filter((status) => status !== 'RUNNING');
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 interface Resource {

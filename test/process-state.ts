@@ -2,9 +2,9 @@
  * Setup file (vitest.config.ts): test files share their worker process (`isolate: false`), so each file leaves
  * the process as it found it. After a file: its environment variables are put back, its spies and stubbed
  * globals restored, real timers back, an AWS SDK client class it mocked with aws-sdk-client-mock
- * (`mockClient(SFNClient)` stubs the class's `send`) real again, and the project's own modules forgotten, so
- * the next file evaluates them afresh (a module reads the environment when loaded: the formatter's logger its
- * level). The dependencies (aws-cdk-lib, the AWS SDK, jsonata) stay loaded: that is the saving.
+ * (`mockClient(SFNClient)` stubs the class's `send`) real again. Modules stay loaded for the next file: that is
+ * the saving. A file that loads a module under a changed environment (the formatter's logger reads its level
+ * when loaded) calls `vi.resetModules()` before and after, as test/cli/start-logs.test.ts does.
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -51,5 +51,4 @@ afterAll(() => {
       | undefined;
     send?.restore?.();
   }
-  vi.resetModules();
 });
