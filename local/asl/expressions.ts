@@ -48,21 +48,39 @@ function findRootReference(node: unknown, relative: boolean): string | undefined
   return undefined;
 }
 
-/** Parses every JSONata expression once, at load time, so syntax errors fail before the execution starts. */
-export function checkExpression(text: string, where: string): void {
-  let ast: unknown;
+/** What checking an expression found: nothing, a parse error, or a reference to the implicit root input. */
+type Check = { parseError: string } | { root: string } | undefined;
+/**
+ * Checks by expression text, for the life of the process: the same definitions are loaded again and again (each
+ * local pipeline, test and bench run), and parsing their expressions was most of the time a load took.
+ */
+const checked = new Map<string, Check>();
+
+function check(text: string): Check {
+  if (checked.has(text)) return checked.get(text);
+  let result: Check;
   try {
-    ast = jsonata(text).ast();
+    const root = findRootReference(jsonata(text).ast(), false);
+    result = root ? { root } : undefined;
   } catch (error) {
     const e = error as { code?: string; message: string };
+    result = { parseError: `${e.code ?? ''} ${e.message}`.trim() };
+  }
+  checked.set(text, result);
+  return result;
+}
+
+/** Parses every JSONata expression once, at load time, so syntax errors fail before the execution starts. */
+export function checkExpression(text: string, where: string): void {
+  const result = check(text);
+  if (result && 'parseError' in result) {
     throw new AslDefinitionError(
-      `${where}: the JSONata expression '${text}' does not parse: ${e.code ?? ''} ${e.message}`.trim()
+      `${where}: the JSONata expression '${text}' does not parse: ${result.parseError}`.trim()
     );
   }
-  const root = findRootReference(ast, false);
-  if (root)
+  if (result)
     throw new AslDefinitionError(
-      `${where}: the JSONata expression '${text}' references the implicit root input (${root}); ` +
+      `${where}: the JSONata expression '${text}' references the implicit root input (${result.root}); ` +
         'Step Functions has none: start from $states.input or a variable'
     );
 }
