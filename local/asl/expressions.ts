@@ -133,11 +133,37 @@ function toJson(value: unknown, fail: (why: string) => never): unknown {
   return fail(`returned a value of type ${typeof value}, which is not JSON`);
 }
 
+/**
+ * Compiled expressions, shared by the executions that use the same clock and random source: their AWS functions
+ * read only those, and a compiled expression keeps no state between evaluations. A pipeline runs many executions
+ * on one clock; compiling each expression again for each of them was much of its time.
+ */
+const compiledFor = new WeakMap<
+  FunctionOptions['clock'],
+  Map<FunctionOptions['random'], Map<string, jsonata.Expression>>
+>();
+
+function compiledCache(options: FunctionOptions): Map<string, jsonata.Expression> {
+  let byRandom = compiledFor.get(options.clock);
+  if (!byRandom) {
+    byRandom = new Map();
+    compiledFor.set(options.clock, byRandom);
+  }
+  let cache = byRandom.get(options.random);
+  if (!cache) {
+    cache = new Map();
+    byRandom.set(options.random, cache);
+  }
+  return cache;
+}
+
 /** Compiles and evaluates `{% %}` templates with the AWS function set; one per execution. */
 export class ExpressionEngine {
-  private readonly cache = new Map<string, jsonata.Expression>();
+  private readonly cache: Map<string, jsonata.Expression>;
 
-  constructor(private readonly functionOptions: FunctionOptions) {}
+  constructor(private readonly functionOptions: FunctionOptions) {
+    this.cache = compiledCache(functionOptions);
+  }
 
   private compile(text: string): jsonata.Expression {
     let expr = this.cache.get(text);
