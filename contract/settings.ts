@@ -129,12 +129,12 @@ export interface ActionsConfig {
 
 const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
 const NAME_PREFIX = /^[A-Za-z0-9_-]{1,80}$/;
-const CHANNEL = /^(#[a-z0-9][a-z0-9._-]{0,79}|[CGD][A-Z0-9]{8,})$/;
-const MENTION = /^<(@[UW][A-Z0-9]+|!subteam\^[A-Z0-9]+|!here|!channel|!everyone)>$/;
+export const CHANNEL = /^(#[a-z0-9][a-z0-9._-]{0,79}|[CGD][A-Z0-9]{8,})$/;
+export const MENTION = /^<(@[UW][A-Z0-9]+|!subteam\^[A-Z0-9]+|!here|!channel|!everyone)>$/;
 const TEMPLATE = /^[a-z][a-z0-9-]{0,63}$/;
-const PARAMETER_NAME = /^\/[A-Za-z0-9_.\-/]{1,1010}$/;
+export const PARAMETER_NAME = /^\/[A-Za-z0-9_.\-/]{1,1010}$/;
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
-const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+export const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]{1,128}$/;
 /** An environment name: it becomes part of stack, log group and parameter names. */
 export const ENV_NAME = /^[A-Za-z][A-Za-z0-9-]{0,31}$/;

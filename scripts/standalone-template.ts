@@ -9,9 +9,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { zipSync } from 'fflate';
+import { loadEnvironments } from '../contract/settings.js';
 import { buildApp } from '../infra/build-app.js';
 import { notifierStackName } from '../infra/stacks/notifier-stack.js';
+import { addSettingParameters, type CfnTemplate } from '../infra/standalone-parameters.js';
 import { StandaloneSynthesizer } from '../infra/standalone-synthesizer.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,16 +26,48 @@ export interface StandaloneTemplate {
   readonly assets: readonly string[];
 }
 
-/** Writes `<out>/<stack name>.template.json` and `<out>/assets/<hash>.zip` for the environment `env`. */
-export function writeStandaloneTemplate(env: string, out: string): StandaloneTemplate {
-  const context = (JSON.parse(readFileSync(path.join(root, 'cdk.json'), 'utf8')) as { context: object })
-    .context;
+export interface StandaloneOptions {
+  /** The cdk.json context to read the environment from. @default - this repository's cdk.json */
+  readonly context?: { readonly environments: Record<string, Record<string, unknown>> };
+  /** The formatter's code. @default - the formatter bundled with esbuild (tests of the template alone skip that) */
+  readonly formatterCode?: () => lambda.Code;
+}
+
+/**
+ * Writes `<out>/<stack name>.template.json` and `<out>/assets/<hash>.zip` for the environment `env`: its settings
+ * are template parameters (infra/standalone-parameters.ts), their defaults what cdk.json says.
+ */
+export function writeStandaloneTemplate(
+  env: string,
+  out: string,
+  options: StandaloneOptions = {}
+): StandaloneTemplate {
+  const context =
+    options.context ??
+    (
+      JSON.parse(readFileSync(path.join(root, 'cdk.json'), 'utf8')) as {
+        context: { environments: Record<string, Record<string, unknown>> };
+      }
+    ).context;
+  const raw = context.environments[env];
+  const [config] = loadEnvironments(context.environments, env);
+  if (!raw || !config) throw new Error(`template: there is no environment "${env}" in cdk.json`);
+  // Synthesized with a topic of its own, which the AlarmTopicArn parameter replaces when given.
+  const { alarmTopicArn: _topic, ...withoutTopic } = raw;
   const cdkOut = path.join(tmpdir(), `sfn-slack-standalone-${process.pid}-${Date.now()}`);
   const synthesizers: StandaloneSynthesizer[] = [];
   try {
     const app = buildApp(
-      { outdir: cdkOut, context: { ...context, env } },
       {
+        outdir: cdkOut,
+        context: {
+          ...context,
+          environments: { ...context.environments, [env]: withoutTopic },
+          env,
+        },
+      },
+      {
+        ...(options.formatterCode === undefined ? {} : { formatterCode: options.formatterCode }),
         synthesizer: () => {
           const synthesizer = new StandaloneSynthesizer();
           synthesizers.push(synthesizer);
@@ -45,7 +80,9 @@ export function writeStandaloneTemplate(env: string, out: string): StandaloneTem
     const stack = assembly.getStackByName(stackName);
     mkdirSync(path.join(out, 'assets'), { recursive: true });
     const template = path.join(out, `${stackName}.template.json`);
-    writeFileSync(template, `${JSON.stringify(stack.template, null, 1)}\n`);
+    const body = stack.template as CfnTemplate;
+    addSettingParameters(body, config, !('routes' in raw));
+    writeFileSync(template, `${JSON.stringify(body, null, 1)}\n`);
     const assets = synthesizers.flatMap((synthesizer) =>
       synthesizer.fileAssets.map((asset) => {
         const source = path.join(cdkOut, asset.fileName ?? '');

@@ -48,21 +48,39 @@ function findRootReference(node: unknown, relative: boolean): string | undefined
   return undefined;
 }
 
-/** Parses every JSONata expression once, at load time, so syntax errors fail before the execution starts. */
-export function checkExpression(text: string, where: string): void {
-  let ast: unknown;
+/** What checking an expression found: nothing, a parse error, or a reference to the implicit root input. */
+type Check = { parseError: string } | { root: string } | undefined;
+/**
+ * Checks by expression text, for the life of the process: the same definitions are loaded again and again (each
+ * local pipeline, test and bench run), and parsing their expressions was most of the time a load took.
+ */
+const checked = new Map<string, Check>();
+
+function check(text: string): Check {
+  if (checked.has(text)) return checked.get(text);
+  let result: Check;
   try {
-    ast = jsonata(text).ast();
+    const root = findRootReference(jsonata(text).ast(), false);
+    result = root ? { root } : undefined;
   } catch (error) {
     const e = error as { code?: string; message: string };
+    result = { parseError: `${e.code ?? ''} ${e.message}`.trim() };
+  }
+  checked.set(text, result);
+  return result;
+}
+
+/** Parses every JSONata expression once, at load time, so syntax errors fail before the execution starts. */
+export function checkExpression(text: string, where: string): void {
+  const result = check(text);
+  if (result && 'parseError' in result) {
     throw new AslDefinitionError(
-      `${where}: the JSONata expression '${text}' does not parse: ${e.code ?? ''} ${e.message}`.trim()
+      `${where}: the JSONata expression '${text}' does not parse: ${result.parseError}`.trim()
     );
   }
-  const root = findRootReference(ast, false);
-  if (root)
+  if (result)
     throw new AslDefinitionError(
-      `${where}: the JSONata expression '${text}' references the implicit root input (${root}); ` +
+      `${where}: the JSONata expression '${text}' references the implicit root input (${result.root}); ` +
         'Step Functions has none: start from $states.input or a variable'
     );
 }
@@ -115,11 +133,37 @@ function toJson(value: unknown, fail: (why: string) => never): unknown {
   return fail(`returned a value of type ${typeof value}, which is not JSON`);
 }
 
+/**
+ * Compiled expressions, shared by the executions that use the same clock and random source: their AWS functions
+ * read only those, and a compiled expression keeps no state between evaluations. A pipeline runs many executions
+ * on one clock; compiling each expression again for each of them was much of its time.
+ */
+const compiledFor = new WeakMap<
+  FunctionOptions['clock'],
+  Map<FunctionOptions['random'], Map<string, jsonata.Expression>>
+>();
+
+function compiledCache(options: FunctionOptions): Map<string, jsonata.Expression> {
+  let byRandom = compiledFor.get(options.clock);
+  if (!byRandom) {
+    byRandom = new Map();
+    compiledFor.set(options.clock, byRandom);
+  }
+  let cache = byRandom.get(options.random);
+  if (!cache) {
+    cache = new Map();
+    byRandom.set(options.random, cache);
+  }
+  return cache;
+}
+
 /** Compiles and evaluates `{% %}` templates with the AWS function set; one per execution. */
 export class ExpressionEngine {
-  private readonly cache = new Map<string, jsonata.Expression>();
+  private readonly cache: Map<string, jsonata.Expression>;
 
-  constructor(private readonly functionOptions: FunctionOptions) {}
+  constructor(private readonly functionOptions: FunctionOptions) {
+    this.cache = compiledCache(functionOptions);
+  }
 
   private compile(text: string): jsonata.Expression {
     let expr = this.cache.get(text);

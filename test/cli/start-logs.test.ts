@@ -6,10 +6,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 
-// The suite silences the logger (vitest.config.ts); this file needs it to log, before the formatter is loaded.
+// The suite silences the logger (vitest.config.ts); this file needs it to log, before the formatter is loaded: a
+// fresh copy of the project's modules (the worker may have loaded them silenced), forgotten again afterwards so the
+// next file's formatter is silent (test/process-state.ts puts the variable back).
+vi.resetModules();
 process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+afterAll(() => vi.resetModules());
 const { startCommand } = await import('../../cli/commands/start.js');
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-start-logs-'));

@@ -1,15 +1,13 @@
 /** `sfn-slack start --scenario <file> [--report <file>]`: the report's exact shape, the HTML page, clear errors. */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startScenario } from '../../cli/commands/start.js';
 import { CliError } from '../../cli/errors.js';
+import { runCli } from '../cli/helpers.js';
 import { repoRoot } from './helpers.js';
 
-const run = promisify(execFile);
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'sfn-slack-scenario-'));
@@ -89,14 +87,8 @@ describe('start --scenario', () => {
   });
 
   it('the command line: --report needs --scenario; a missing file exits 2 with one line', async () => {
-    const cli = async (args: string[]) => {
-      try {
-        await run(process.execPath, ['bin/sfn-slack.js', ...args], { cwd: repoRoot });
-        return { code: 0, stderr: '' };
-      } catch (error) {
-        return error as { code: number; stderr: string };
-      }
-    };
+    // In process (cli/main.ts, as the binary runs it): exit codes at the process boundary are test/cli/exit-codes.test.ts's.
+    const cli = (args: string[]) => runCli(args);
     expect(await cli(['start', '--report', 'r.json'])).toMatchObject({
       code: 2,
       stderr: 'sfn-slack: --report needs --scenario <file>\n',

@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FormatterOutput, NotifierSettings } from '../../contract/formatter.js';
 import { loadFixture } from './helpers/fixtures.js';
 
@@ -97,6 +97,8 @@ beforeEach(() => {
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', undefined);
   vi.stubEnv('POWERTOOLS_SERVICE_NAME', undefined);
 });
+// Each test loaded the formatter with its own environment: the next file loads it afresh, silenced.
+afterAll(() => vi.resetModules());
 afterEach(async () => {
   vi.restoreAllMocks();
   vi.unstubAllEnvs();

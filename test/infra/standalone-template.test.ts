@@ -3,14 +3,24 @@
  * are parameters (no bootstrap), the asset zip it writes holds the bundled formatter with its templates, and
  * that bundle runs.
  */
+
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { unzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SETTING_CONDITIONS, SETTING_PARAMETERS } from '../../infra/standalone-parameters.js';
 import { ASSET_PARAMETERS } from '../../infra/standalone-synthesizer.js';
 import { writeStandaloneTemplate } from '../../scripts/standalone-template.js';
+import { standInCode } from './helpers.js';
+
+// asl-validator ships CommonJS without type declarations (as in test/statemachines/definitions.test.ts).
+const validateAsl = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => {
+  isValid: boolean;
+  errorsText: (separator?: string) => string;
+};
 
 const out = mkdtempSync(path.join(tmpdir(), 'sfn-slack-standalone-test-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -22,6 +32,11 @@ const template = JSON.parse(readFileSync(templateFile, 'utf8')) as {
   Parameters: Record<string, { Type: string; Default?: string }>;
   Rules?: unknown;
   Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+};
+type Template = typeof template & {
+  Conditions?: Record<string, unknown>;
+  Resources: Record<string, { Type: string; Condition?: string; Properties: Record<string, unknown> }>;
+  Outputs: Record<string, { Value: unknown }>;
 };
 
 function quietly<T>(run: () => T): T {
@@ -35,14 +50,29 @@ function quietly<T>(run: () => T): T {
 }
 
 describe('npm run template -- --env prod', () => {
-  it('writes a template whose only parameters are where the assets are: no CDK bootstrap needed', () => {
+  it('takes where the assets are and the settings as parameters, the settings defaulting to cdk.json: no CDK bootstrap needed', () => {
     expect(path.basename(templateFile)).toBe('SfnSlackNotifier-prod.template.json');
-    expect(Object.keys(template.Parameters).sort()).toEqual([
-      ASSET_PARAMETERS.bucket,
-      ASSET_PARAMETERS.prefix,
-    ]);
+    // prod: a webhook environment written with the shorthand keys, its alarms to a topic of its own.
+    expect(Object.keys(template.Parameters).sort()).toEqual(
+      [
+        ASSET_PARAMETERS.bucket,
+        ASSET_PARAMETERS.prefix,
+        SETTING_PARAMETERS.statuses,
+        SETTING_PARAMETERS.mention,
+        SETTING_PARAMETERS.template,
+        SETTING_PARAMETERS.webhookParameterName,
+        SETTING_PARAMETERS.alarmTopicArn,
+      ].sort()
+    );
     expect(template.Parameters[ASSET_PARAMETERS.prefix]?.Default).toBe('');
     expect(template.Rules).toBeUndefined();
+    expect(defaults(template as Template)).toEqual({
+      Statuses: 'FAILED,TIMED_OUT,ABORTED,SUCCEEDED',
+      MentionOnFailure: '<!subteam^S0123ABCD>',
+      Template: 'detailed',
+      WebhookParameterName: '/prod/SLACK_URL',
+      AlarmTopicArn: 'arn:aws:sns:eu-west-1:111122223333:ops-alarms',
+    });
   });
 
   it('points the formatter Lambda at <AssetsPrefix><hash>.zip in AssetsBucket, the zip it wrote', () => {
@@ -87,5 +117,196 @@ describe('npm run template -- --env prod', () => {
     expect(output.delivery.payload.text).toContain('nightly-etl');
     // Blocks come from a JSONata template: the templates were found next to the bundle.
     expect(output.delivery.payload.blocks?.length ?? 0).toBeGreaterThan(0);
+  });
+});
+
+/** The parameters' defaults, the asset parameters aside. */
+function defaults(t: Template): Record<string, string | undefined> {
+  return Object.fromEntries(
+    Object.entries(t.Parameters)
+      .filter(([name]) => !Object.values(ASSET_PARAMETERS).includes(name as never))
+      .map(([name, p]) => [name, p.Default])
+  );
+}
+
+/**
+ * What CloudFormation makes of a value for these parameter values: Ref (parameters; a resource stays a marker),
+ * Fn::Join, Fn::Split, Fn::If over the template's conditions (Fn::Equals, Fn::Not).
+ */
+function resolve(t: Template, values: Record<string, string>, node: unknown): unknown {
+  const condition = (name: string): boolean => {
+    const evaluate = (c: unknown): boolean => {
+      const o = c as Record<string, unknown[]>;
+      if (o['Fn::Equals'])
+        return resolve(t, values, o['Fn::Equals'][0]) === resolve(t, values, o['Fn::Equals'][1]);
+      if (o['Fn::Not']) return !evaluate(o['Fn::Not'][0]);
+      throw new Error(`unexpected condition ${JSON.stringify(c)}`);
+    };
+    return evaluate(t.Conditions?.[name]);
+  };
+  if (Array.isArray(node)) return node.map((item) => resolve(t, values, item));
+  if (node === null || typeof node !== 'object') return node;
+  const o = node as Record<string, unknown>;
+  if (typeof o.Ref === 'string') {
+    if (o.Ref in t.Parameters) return values[o.Ref] ?? t.Parameters[o.Ref]?.Default;
+    return `<${o.Ref}>`;
+  }
+  if (o['Fn::Join']) {
+    const [separator, list] = o['Fn::Join'] as [string, unknown];
+    return (resolve(t, values, list) as unknown[]).join(separator);
+  }
+  if (o['Fn::Split']) {
+    const [separator, text] = o['Fn::Split'] as [string, unknown];
+    return String(resolve(t, values, text)).split(separator);
+  }
+  if (o['Fn::If']) {
+    const [name, yes, no] = o['Fn::If'] as [string, unknown, unknown];
+    return resolve(t, values, condition(name) ? yes : no);
+  }
+  return Object.fromEntries(Object.entries(o).map(([key, value]) => [key, resolve(t, values, value)]));
+}
+
+/** A state machine's definition as deployed: its DefinitionSubstitutions applied as the text replacement they are. */
+function deployedDefinition(
+  t: Template,
+  machine: { Properties: Record<string, unknown> },
+  values: Record<string, string>
+) {
+  const substitutions = resolve(t, values, machine.Properties.DefinitionSubstitutions) as Record<
+    string,
+    string
+  >;
+  const text = (machine.Properties.DefinitionString as string).replace(
+    /\$\{([A-Za-z]+)\}/g,
+    (whole, name: string) => substitutions[name] ?? whole
+  );
+  return JSON.parse(text) as { States: Record<string, { Assign?: { settings?: DeployedSettings } }> };
+}
+interface DeployedSettings {
+  routes: Array<{
+    statuses: string[];
+    mention: string | null;
+    template: string;
+    destination: { channel?: string };
+  }>;
+  allowedChannels: string[];
+}
+const machines = (t: Template) =>
+  Object.values(t.Resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine');
+const settingsOf = (t: Template, values: Record<string, string>) => {
+  const notifier = machines(t).find((m) => JSON.stringify(m.Properties).includes('FormatterFunctionArn'));
+  return deployedDefinition(t, notifier as { Properties: Record<string, unknown> }, values).States.Settings
+    ?.Assign?.settings as DeployedSettings;
+};
+
+describe('the settings parameters reach the resources', () => {
+  const prod = template as Template;
+
+  it('statuses, mention and template: into the notifier Settings state (a valid definition) and the rule', () => {
+    const asWritten = settingsOf(prod, {});
+    expect(asWritten.routes[0]).toMatchObject({
+      statuses: ['FAILED', 'TIMED_OUT', 'ABORTED', 'SUCCEEDED'],
+      mention: '<!subteam^S0123ABCD>',
+      template: 'detailed',
+    });
+    const changed = { Statuses: 'FAILED,TIMED_OUT', MentionOnFailure: '', Template: 'compact' };
+    expect(settingsOf(prod, changed).routes[0]).toMatchObject({
+      statuses: ['FAILED', 'TIMED_OUT'],
+      mention: null,
+      template: 'compact',
+    });
+    for (const machine of machines(prod)) {
+      const result = validateAsl(deployedDefinition(prod, machine, changed));
+      expect(result.errorsText('\n')).toBe('');
+      expect(result.isValid).toBe(true);
+    }
+    const rule = Object.values(prod.Resources).find((r) => r.Type === 'AWS::Events::Rule');
+    expect(resolve(prod, changed, rule?.Properties.EventPattern)).toMatchObject({
+      detail: { status: ['FAILED', 'TIMED_OUT'] },
+    });
+  });
+
+  it('the webhook parameter: the delivery reads it and may read only it', () => {
+    const values = { WebhookParameterName: '/team/slack-url' };
+    const resolved = JSON.stringify(resolve(prod, values, prod.Resources));
+    expect(resolved).toContain('"WebhookParameterName":"/team/slack-url"');
+    expect(resolved).toContain(':ssm:eu-west-1:111122223333:parameter/team/slack-url"');
+    expect(resolved).not.toContain('/prod/SLACK_URL');
+    expect(resolve(prod, values, prod.Outputs.WebhookParameterName?.Value)).toBe('/team/slack-url');
+  });
+
+  it('an alarm topic ARN replaces the topic the stack would create; empty creates it', () => {
+    const topics = Object.entries(prod.Resources).filter(([, r]) => r.Type.startsWith('AWS::SNS::'));
+    expect(topics.length).toBeGreaterThan(0);
+    for (const [, topic] of topics) expect(topic.Condition).toBe(SETTING_CONDITIONS.createAlarmTopic);
+    const alarms = Object.values(prod.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) {
+      expect(resolve(prod, {}, alarm.Properties.AlarmActions)).toEqual([
+        'arn:aws:sns:eu-west-1:111122223333:ops-alarms',
+      ]);
+      expect(resolve(prod, { AlarmTopicArn: '' }, alarm.Properties.AlarmActions)).toEqual([
+        `<${topics.find(([, r]) => r.Type === 'AWS::SNS::Topic')?.[0]}>`,
+      ]);
+    }
+  });
+
+  it('a channel environment: the channel reaches the route, the allowed channels and the delivery; the bot token secret is created unless given', () => {
+    const dir = path.join(out, 'channel');
+    const { template: file } = writeStandaloneTemplate('ops', dir, {
+      context: {
+        environments: {
+          ops: {
+            stateMachineNamePrefixes: ['etl-'],
+            destination: { type: 'channel', channel: '#ops-alerts' },
+            statuses: ['FAILED'],
+          },
+        },
+      },
+      formatterCode: standInCode,
+    });
+    const ops = JSON.parse(readFileSync(file, 'utf8')) as Template;
+    expect(defaults(ops)).toEqual({
+      Statuses: 'FAILED',
+      MentionOnFailure: '',
+      Template: 'detailed',
+      SlackChannel: '#ops-alerts',
+      BotTokenSecretArn: '',
+      AlarmTopicArn: '',
+    });
+    const values = { SlackChannel: 'C0123ABCD', MentionOnFailure: '<!here>' };
+    const settings = settingsOf(ops, values);
+    expect(settings.routes[0]).toMatchObject({ destination: { channel: 'C0123ABCD' }, mention: '<!here>' });
+    expect(settings.allowedChannels).toEqual(['C0123ABCD']);
+    const delivery = machines(ops).find((m) => JSON.stringify(m.Properties).includes('AllowedChannels'));
+    expect(resolve(ops, values, delivery?.Properties.DefinitionSubstitutions)).toMatchObject({
+      AllowedChannels: 'C0123ABCD',
+      MentionOnFailure: '<!here>',
+    });
+    const secret = Object.entries(ops.Resources).find(([, r]) => r.Type === 'AWS::SecretsManager::Secret');
+    expect(secret?.[1].Condition).toBe(SETTING_CONDITIONS.createBotTokenSecret);
+    const given = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:slack-bot-AbCdEf';
+    const connection = Object.values(ops.Resources).find((r) => r.Type === 'AWS::Events::Connection');
+    expect(JSON.stringify(resolve(ops, { BotTokenSecretArn: given }, connection?.Properties))).toContain(
+      `{{resolve:secretsmanager:${given}:SecretString:::}}`
+    );
+    expect(JSON.stringify(resolve(ops, {}, connection?.Properties))).toContain(
+      `{{resolve:secretsmanager:<${secret?.[0]}>:SecretString:::}}`
+    );
+  });
+
+  it('refuses values that could break out of the definition: each parameter has a pattern or a list', () => {
+    for (const [name, parameter] of Object.entries(prod.Parameters)) {
+      if (name === ASSET_PARAMETERS.bucket || name === ASSET_PARAMETERS.prefix) continue;
+      const p = parameter as { AllowedPattern?: string; AllowedValues?: string[] };
+      expect(p.AllowedPattern ?? p.AllowedValues, name).toBeDefined();
+      if (p.AllowedPattern) {
+        const pattern = new RegExp(p.AllowedPattern);
+        expect(pattern.test(parameter.Default ?? ''), name).toBe(true);
+        for (const bad of ['"', `$${'{x}'}`, '{% 1 %}', 'a\\b']) {
+          expect(pattern.test(bad), `${name} ${bad}`).toBe(false);
+        }
+      }
+    }
   });
 });

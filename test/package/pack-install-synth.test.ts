@@ -3,13 +3,15 @@
  * in a temporary folder outside the repository, `import { SlackNotifier } from 'sfn-slack-notifier'` type-checked
  * and synthesized, and `npx sfn-slack` run from the installed package.
  *
- * Offline-friendly: the app's aws-cdk-lib and constructs are this repository's (`file:` links, as the user's own
- * would be), and the package's dependencies come from the npm cache that `npm ci` filled (`--prefer-offline`;
- * the registry only for what the cache lacks).
+ * Installed as a user installs it, peers and all, with no `--legacy-peer-deps`: the app depends on the exact
+ * aws-cdk-lib and constructs versions this repository has installed (real packages, not links), so npm resolves
+ * the package's peer ranges against them. Everything comes from the npm cache that `npm ci` filled
+ * (`--prefer-offline`; the registry only for what the cache lacks).
  */
 import { spawn } from 'node:child_process';
 import {
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -24,10 +26,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const work = mkdtempSync(path.join(tmpdir(), 'sfn-slack-package-'));
 const app = path.join(work, 'app');
-const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
-  name: string;
-  version: string;
-};
+type PackageJson = { name: string; version: string };
+const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as PackageJson;
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** An environment without AWS settings, so nothing here can reach an account. */
@@ -121,7 +121,13 @@ beforeAll(async () => {
   const packed = await run('npm', ['pack', '--pack-destination', work, '--silent'], repoRoot);
   tarball = path.join(work, packed.trim().split('\n').at(-1) ?? '');
   mkdirSync(app);
-  const link = (name: string) => `file:${path.join(repoRoot, 'node_modules', name)}`;
+  /** The version this repository installed: the one `npm ci` put in the npm cache. */
+  const installed = (name: string) =>
+    (
+      JSON.parse(
+        readFileSync(path.join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')
+      ) as PackageJson
+    ).version;
   writeFileSync(
     path.join(app, 'package.json'),
     JSON.stringify({
@@ -130,18 +136,13 @@ beforeAll(async () => {
       type: 'module',
       dependencies: {
         [pkg.name]: `file:${tarball}`,
-        'aws-cdk-lib': link('aws-cdk-lib'),
-        constructs: link('constructs'),
+        'aws-cdk-lib': installed('aws-cdk-lib'),
+        constructs: installed('constructs'),
       },
     })
   );
-  // --legacy-peer-deps: the peers are the app's own (the links above); npm's peer placement does not handle
-  // linked packages (arborist fails on them).
-  await run(
-    'npm',
-    ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--legacy-peer-deps'],
-    app
-  );
+  // No --legacy-peer-deps: npm checks the package's peer ranges against the app's aws-cdk-lib and constructs.
+  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], app);
   writeFileSync(path.join(app, 'app.ts'), USER_APP);
   writeFileSync(
     path.join(app, 'app.mjs'),
@@ -203,6 +204,23 @@ describe(`the ${pkg.name} tarball`, () => {
 });
 
 describe('a CDK app that installed it', () => {
+  it("installed it without --legacy-peer-deps: one aws-cdk-lib and one constructs, the app's own, serve as its peers", () => {
+    for (const peer of ['aws-cdk-lib', 'constructs']) {
+      const own = path.join(app, 'node_modules', peer);
+      expect(lstatSync(own).isSymbolicLink(), peer).toBe(false);
+      expect(existsSync(path.join(own, 'package.json')), peer).toBe(true);
+      expect(existsSync(path.join(app, 'node_modules', pkg.name, 'node_modules', peer)), peer).toBe(false);
+    }
+    // No second copy anywhere in the tree.
+    const lock = JSON.parse(readFileSync(path.join(app, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, unknown>;
+    };
+    const copies = Object.keys(lock.packages).filter((key) =>
+      /node_modules\/(aws-cdk-lib|constructs)$/.test(key)
+    );
+    expect(copies.sort()).toEqual(['node_modules/aws-cdk-lib', 'node_modules/constructs']);
+  });
+
   it('type-checks against the package’s declarations, which refuse a wrong prop', async () => {
     const tsc = path.join(repoRoot, 'node_modules/typescript/bin/tsc');
     const result = await exec(process.execPath, [tsc, '-p', app], app);
