@@ -16,7 +16,7 @@ import {
   type SFNClientConfig,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { ACTS_IN_OTHER_REGIONS, type ActInOtherRegion, actionRoleArn } from '../../infra/source-roles.js';
+import { ACTS_IN_OTHER_REGIONS, type ActInOtherRegion, actionRoleArn } from '../../contract/sources.js';
 
 /** What the machine sends: the SDK task's API name and its Arguments, evaluated. */
 export interface ActInRegionRequest {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StatusChangeEvent } from '../../formatters/contract.js';
 import { sourceAccess, sourceSfnClient } from '../../formatters/source-client.js';
-import { CENTRAL_ENVIRONMENT_ENV } from '../../infra/source-roles.js';
+import { CENTRAL_ENVIRONMENT_ENV } from '../../contract/sources.js';
 
 const event = (envelope: Partial<StatusChangeEvent>, arn: string): StatusChangeEvent => ({
   ...envelope,

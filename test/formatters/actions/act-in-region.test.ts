@@ -13,7 +13,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { actClientConfig, actTarget } from '../../../formatters/actions/act-in-region.js';
 import { handler } from '../../../formatters/actions/act-in-region-handler.js';
-import { CENTRAL_ENVIRONMENT_ENV } from '../../../infra/source-roles.js';
+import { CENTRAL_ENVIRONMENT_ENV } from '../../../contract/sources.js';
 
 const EXECUTION = 'arn:aws:states:eu-west-2:777788889999:execution:nightly-etl:run-7';
 const TOKEN = 'a'.repeat(64);
