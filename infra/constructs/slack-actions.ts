@@ -164,6 +164,19 @@ function assumeActRoles(
   });
 }
 
+/**
+ * The regions whose act roles the actions machine's SDK tasks (Redrive, Stop, Mute, with task `Credentials`) run
+ * with. SDK integrations call only the machine's own region, and runs of the other source regions go to the
+ * act-in-region function, so a stack of a known source region needs that region's act roles only. When synth does
+ * not know the stack's region (an environment-agnostic stack), any source region may be the machine's own, so all
+ * of them stay. A stack outside the source regions keeps them all too: its SDK tasks act on no watched run (the
+ * watched machines are all in source regions), and an sts:AssumeRole statement with no resource is no valid policy.
+ */
+function sdkTaskRegions(stack: Stack, central: ActionSources): readonly string[] {
+  if (Token.isUnresolved(stack.region) || !central.regions.includes(stack.region)) return central.regions;
+  return [stack.region];
+}
+
 export class SlackActions extends Construct {
   public readonly function: lambda.Function;
   /** Slack's interactivity request URL. */
@@ -250,7 +263,7 @@ export class SlackActions extends Construct {
       roles: [this.stateMachine.role],
       statements: [
         ...(props.central
-          ? [assumeActRoles(stack, env, props.central)]
+          ? [assumeActRoles(stack, env, props.central, sdkTaskRegions(stack, props.central))]
           : actionStatements(props.policy, props.watchedExecutions, props.watchedStateMachines)),
         new iam.PolicyStatement({
           actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],

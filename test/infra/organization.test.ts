@@ -466,14 +466,27 @@ describe('the central actions machine', () => {
   const [id, actionsRole] = roleNamed(central, 'sfn-slack-teams-actions');
   const statements = policyOf(central, id);
 
-  it('has the fixed role name the act roles trust, and may assume exactly the act role of each source account and region', () => {
+  it('has the fixed role name the act roles trust, and may assume only the central region’s act role of each source account', () => {
     expect(text(actionsRole.RoleName)).toBe('sfn-slack-teams-actions');
     const assume = statements.filter((s) => list(s.Action).includes('sts:AssumeRole'));
+    // Its SDK tasks reach only its own region (eu-west-1); us-east-1 runs go through the act-in-region function.
     expect(assume.flatMap((s) => list(s.Resource).map(text)).sort()).toEqual([
       'arn:aws:iam::111122223333:role/sfn-slack-teams-act-eu-west-1',
-      'arn:aws:iam::111122223333:role/sfn-slack-teams-act-us-east-1',
       'arn:aws:iam::777788889999:role/sfn-slack-teams-act-eu-west-1',
-      'arn:aws:iam::777788889999:role/sfn-slack-teams-act-us-east-1',
+    ]);
+  });
+
+  it('keeps every source region’s act role when its own region is no source region (its SDK tasks act on no watched run)', () => {
+    const elsewhere = synth('apart', {
+      region: 'us-west-2',
+      sources: { accounts: [LISTED], regions: ['eu-west-1', 'us-east-1'] },
+      actions: { redrive: { users: ['U0ALICE'] } },
+    }).central;
+    const [apartId] = roleNamed(elsewhere, 'sfn-slack-apart-actions');
+    const assume = policyOf(elsewhere, apartId).filter((s) => list(s.Action).includes('sts:AssumeRole'));
+    expect(assume.flatMap((s) => list(s.Resource).map(text)).sort()).toEqual([
+      'arn:aws:iam::111122223333:role/sfn-slack-apart-act-eu-west-1',
+      'arn:aws:iam::111122223333:role/sfn-slack-apart-act-us-east-1',
     ]);
   });
 
@@ -622,14 +635,17 @@ describe('actions in a central environment with an organization', () => {
     expect(policyOf(source, id).flatMap((s) => list(s.Action))).toEqual(['states:StopExecution']);
   });
 
-  it('the actions machine may assume the act role of each source region in any member account, nothing more', () => {
+  it('the actions machine may assume the central region’s act role in any member account, nothing more', () => {
     const [id] = roleNamed(central, 'sfn-slack-org-actions');
     const assume = policyOf(central, id).filter((s) => list(s.Action).includes('sts:AssumeRole'));
-    const regions = (cdkJsonContext().environments as Record<string, { sources: { regions: string[] } }>).org
-      ?.sources.regions;
-    expect(assume.flatMap((s) => list(s.Resource).map(text)).sort()).toEqual(
-      (regions ?? []).map((r) => `arn:aws:iam::*:role/sfn-slack-org-act-${r}`).sort()
-    );
+    const environment = (cdkJsonContext().environments as Record<string, Json>).org as {
+      region: string;
+      sources: { regions: string[] };
+    };
+    expect(environment.sources.regions).toContain(environment.region);
+    expect(assume.flatMap((s) => list(s.Resource).map(text))).toEqual([
+      `arn:aws:iam::*:role/sfn-slack-org-act-${environment.region}`,
+    ]);
   });
 
   it('the act-in-region function may assume the act role of each other source region in any member account', () => {
