@@ -174,7 +174,10 @@ export function formatterRoleName(environment: string): string {
   return `sfn-slack-${environment}-formatter`;
 }
 
-/** The central actions machine's role (issue "actions"): the only principal the action role trusts. */
+/**
+ * The central actions machine's role (issue "actions"): one of the two principals the act roles trust, with the
+ * act-in-region function's role (actInRegionRoleName).
+ */
 export function actionsRoleName(environment: string): string {
   return `sfn-slack-${environment}-actions`;
 }

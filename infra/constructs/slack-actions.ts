@@ -96,7 +96,8 @@ export interface SlackActionsProps {
   /**
    * A central environment: the watched executions run in the source accounts, so the machine acts through each
    * execution's act role there (task `Credentials`, infra/source-roles.ts) and may assume only those roles; its
-   * own role is named `sfn-slack-<env>-actions`, the one principal the act roles trust.
+   * own role is named `sfn-slack-<env>-actions`, which the act roles trust (with the act-in-region function's
+   * role, `sfn-slack-<env>-act-in-region`, and no other principal).
    * @default - a single-account environment: the machine acts with its own role
    */
   readonly central?: ActionSources;

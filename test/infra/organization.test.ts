@@ -424,11 +424,14 @@ describe('a central environment with an account list and actions', () => {
     ]);
   });
 
-  it('with actions, an action role redrives and stops, trusted by the central actions role only', () => {
+  it('with actions, an action role redrives and stops, trusted by the central actions and act-in-region roles only', () => {
     const [id, act] = roleNamed(source, 'sfn-slack-teams-act-');
     expect(canAssume(act, { principalAccount: CENTRAL, principalArn: role('sfn-slack-teams-actions') })).toBe(
       true
     );
+    expect(
+      canAssume(act, { principalAccount: CENTRAL, principalArn: role('sfn-slack-teams-act-in-region') })
+    ).toBe(true);
     expect(
       canAssume(act, { principalAccount: CENTRAL, principalArn: role('sfn-slack-teams-notifier') })
     ).toBe(false);
