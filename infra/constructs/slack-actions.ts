@@ -143,26 +143,43 @@ export function actionStatements(
   ];
 }
 
-/** sts:AssumeRole on the act roles of the source accounts and `regions`, and nothing else of theirs. */
+/**
+ * sts:AssumeRole on the act roles of the source accounts and `regions`, and nothing else of theirs. With an
+ * organization the member accounts are not known at synth, so the role ARNs name any account and
+ * `aws:ResourceOrgID` holds them to the organization's accounts (AWS's data perimeter guidance lists AssumeRole
+ * among the STS APIs an identity policy's resource perimeter applies to without further consideration); accounts
+ * listed besides it keep their own ARNs, without the condition, as they need not be members.
+ */
 function assumeActRoles(
   stack: Stack,
   env: string,
   central: ActionSources,
   regions: readonly string[] = central.regions
-): iam.PolicyStatement {
-  const roleArn = (account: string, region: string) =>
-    stack.formatArn({
-      service: 'iam',
-      region: '',
-      account,
-      resource: 'role',
-      resourceName: actionRoleName(env, region),
-    });
-  const accounts = central.organizationId === undefined ? central.accounts : ['*'];
-  return new iam.PolicyStatement({
-    actions: ['sts:AssumeRole'],
-    resources: accounts.flatMap((account) => regions.map((region) => roleArn(account, region))),
-  });
+): iam.PolicyStatement[] {
+  const roleArns = (account: string) =>
+    regions.map((region) =>
+      stack.formatArn({
+        service: 'iam',
+        region: '',
+        account,
+        resource: 'role',
+        resourceName: actionRoleName(env, region),
+      })
+    );
+  const listed = central.accounts.flatMap(roleArns);
+  if (central.organizationId === undefined) {
+    return [new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: listed })];
+  }
+  return [
+    new iam.PolicyStatement({
+      actions: ['sts:AssumeRole'],
+      resources: roleArns('*'),
+      conditions: { StringEquals: { 'aws:ResourceOrgID': central.organizationId } },
+    }),
+    ...(listed.length > 0
+      ? [new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: listed })]
+      : []),
+  ];
 }
 
 /**
@@ -264,7 +281,7 @@ export class SlackActions extends Construct {
       roles: [this.stateMachine.role],
       statements: [
         ...(props.central
-          ? [assumeActRoles(stack, env, props.central, sdkTaskRegions(stack, props.central))]
+          ? assumeActRoles(stack, env, props.central, sdkTaskRegions(stack, props.central))
           : actionStatements(props.policy, props.watchedExecutions, props.watchedStateMachines)),
         new iam.PolicyStatement({
           actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
@@ -345,7 +362,11 @@ export class SlackActions extends Construct {
       props.central
         ? []
         : [...props.watchedExecutions, ...props.watchedStateMachines.filter((arn) => arn.includes('*'))],
-      props.central?.organizationId === undefined ? [] : assumeActRoles(stack, env, props.central).resources
+      props.central?.organizationId === undefined
+        ? []
+        : assumeActRoles(stack, env, props.central, sdkTaskRegions(stack, props.central)).flatMap(
+            (statement) => statement.resources
+          )
     );
   }
 
@@ -356,7 +377,7 @@ export class SlackActions extends Construct {
   private actInRegion(
     env: string,
     retention: logs.RetentionDays,
-    assumeActRoles: iam.PolicyStatement
+    assumeActRoles: readonly iam.PolicyStatement[]
   ): lambda.Function {
     const role = new iam.Role(this, 'ActInRegionRole', {
       roleName: actInRegionRoleName(env),
@@ -366,7 +387,7 @@ export class SlackActions extends Construct {
         iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole'),
       ],
     });
-    role.addToPolicy(assumeActRoles);
+    for (const statement of assumeActRoles) role.addToPolicy(statement);
     const fn = projectFunction(this, 'ActInRegion', {
       functionProps: {
         description: `sfn-slack-notifier (${env}): Redrive and Stop from Slack for runs of the other source regions`,
@@ -395,7 +416,8 @@ export class SlackActions extends Construct {
           'Act-in-region function role: X-Ray PutTraceSegments/PutTelemetryRecords support only Resource "*".',
       }
     );
-    for (const resource of assumeActRoles.resources.filter((arn) => arn.includes('*'))) {
+    const resources = assumeActRoles.flatMap((statement) => statement.resources);
+    for (const resource of resources.filter((arn) => arn.includes('*'))) {
       Validations.of(role).acknowledge({
         id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this), resource)}]`,
         reason:

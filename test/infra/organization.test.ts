@@ -624,6 +624,23 @@ describe('the central actions machine', () => {
   });
 });
 
+/**
+ * The sts:AssumeRole grants of a role's policy: the any-account ARNs, which must carry `aws:ResourceOrgID` = the
+ * organization, and the listed accounts' ARNs, which carry no condition.
+ */
+function assumeGrants(template: Json, id: string): { anyMember: string[]; listed: string[] } {
+  const assume = policyOf(template, id).filter((s) => list(s.Action).includes('sts:AssumeRole'));
+  const inOrg = (s: Statement) =>
+    JSON.stringify(s.Condition) === JSON.stringify({ StringEquals: { 'aws:ResourceOrgID': ORG } });
+  const resources = (statements: Statement[]) => statements.flatMap((s) => list(s.Resource).map(text)).sort();
+  const anyMember = resources(assume.filter(inOrg));
+  const listed = resources(assume.filter((s) => s.Condition === undefined));
+  expect(anyMember.length + listed.length).toBe(resources(assume).length);
+  expect(anyMember.every((arn) => arn.startsWith('arn:aws:iam::*:'))).toBe(true);
+  expect(listed.some((arn) => arn.includes('::*:'))).toBe(false);
+  return { anyMember, listed };
+}
+
 describe('actions in a central environment with an organization', () => {
   const { central, source } = synth('org', { actions: { stop: { users: ['U0ALICE'] } } });
 
@@ -638,31 +655,35 @@ describe('actions in a central environment with an organization', () => {
     expect(policyOf(source, id).flatMap((s) => list(s.Action))).toEqual(['states:StopExecution']);
   });
 
-  it('the actions machine may assume the central region’s act role in any member account, nothing more', () => {
+  it('the actions machine may assume the central region’s act role in any member account (aws:ResourceOrgID) and the listed accounts, nothing more', () => {
     const [id] = roleNamed(central, 'sfn-slack-org-actions');
-    const assume = policyOf(central, id).filter((s) => list(s.Action).includes('sts:AssumeRole'));
     const environment = (cdkJsonContext().environments as Record<string, Json>).org as {
       region: string;
-      sources: { regions: string[] };
+      sources: { accounts: string[]; regions: string[] };
     };
     expect(environment.sources.regions).toContain(environment.region);
-    expect(assume.flatMap((s) => list(s.Resource).map(text))).toEqual([
-      `arn:aws:iam::*:role/sfn-slack-org-act-${environment.region}`,
-    ]);
+    expect(assumeGrants(central, id)).toEqual({
+      anyMember: [`arn:aws:iam::*:role/sfn-slack-org-act-${environment.region}`],
+      listed: environment.sources.accounts
+        .map((account) => `arn:aws:iam::${account}:role/sfn-slack-org-act-${environment.region}`)
+        .sort(),
+    });
   });
 
-  it('the act-in-region function may assume the act role of each other source region in any member account', () => {
+  it('the act-in-region function may assume the act role of each other source region in any member account (aws:ResourceOrgID) and the listed accounts', () => {
     const [id] = roleNamed(central, 'sfn-slack-org-act-in-region');
-    const assume = policyOf(central, id).filter((s) => list(s.Action).includes('sts:AssumeRole'));
     const environment = (cdkJsonContext().environments as Record<string, Json>).org as {
       region: string;
-      sources: { regions: string[] };
+      sources: { accounts: string[]; regions: string[] };
     };
     const others = environment.sources.regions.filter((r) => r !== environment.region);
     expect(others.length).toBeGreaterThan(0);
-    expect(assume.flatMap((s) => list(s.Resource).map(text)).sort()).toEqual(
-      others.map((r) => `arn:aws:iam::*:role/sfn-slack-org-act-${r}`).sort()
-    );
+    expect(assumeGrants(central, id)).toEqual({
+      anyMember: others.map((r) => `arn:aws:iam::*:role/sfn-slack-org-act-${r}`).sort(),
+      listed: environment.sources.accounts
+        .flatMap((account) => others.map((r) => `arn:aws:iam::${account}:role/sfn-slack-org-act-${r}`))
+        .sort(),
+    });
   });
 });
 
