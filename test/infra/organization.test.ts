@@ -644,13 +644,15 @@ function assumeGrants(template: Json, id: string): { anyMember: string[]; listed
 describe('actions in a central environment with an organization', () => {
   const { central, source } = synth('org', { actions: { stop: { users: ['U0ALICE'] } } });
 
-  it('the act role trusts the central actions role only, from the organization', () => {
+  it('the act role trusts the central actions and act-in-region roles only, from the organization', () => {
     const [id, act] = roleNamed(source, 'sfn-slack-org-act-');
     const assume = (principalArn: string, orgId?: string) =>
       canAssume(act, { principalAccount: CENTRAL, principalArn, ...(orgId ? { orgId } : {}) });
     expect(assume(role('sfn-slack-org-actions'), ORG)).toBe(true);
     expect(assume(role('sfn-slack-org-actions'))).toBe(false);
     expect(assume(role('sfn-slack-org-actions'), 'o-zzzzzzzzzz')).toBe(false);
+    expect(assume(role('sfn-slack-org-act-in-region'), ORG)).toBe(true);
+    expect(assume(role('sfn-slack-org-act-in-region'))).toBe(false);
     expect(assume(role('sfn-slack-org-notifier'), ORG)).toBe(false);
     expect(policyOf(source, id).flatMap((s) => list(s.Action))).toEqual(['states:StopExecution']);
   });
