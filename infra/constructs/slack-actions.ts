@@ -462,11 +462,11 @@ export class SlackActions extends Construct {
           'states:RedriveExecution/StopExecution on the executions of one watched state machine, or TagResource (sfn-slack:mute-until only) on the machines of one watched name prefix: the execution or machine named in a button is not known in advance; the actions machine also checks it.',
       });
     }
-    for (const resource of anyAccountRoles) {
+    for (const resource of anyAccountRoles.filter((arn) => arn.includes('*'))) {
       Validations.of(machinePolicy).acknowledge({
         id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this), resource)}]`,
         reason:
-          'sts:AssumeRole on the act role of one region in any account of the source organization: the member accounts are not known at synth; each act role trusts only this role.',
+          'sts:AssumeRole on the act role of one region in any account of the source organization (aws:ResourceOrgID): the member accounts are not known at synth; each act role trusts only the actions and act-in-region roles.',
       });
     }
     if (this.signingSecret instanceof secretsmanager.Secret) {
