@@ -16,8 +16,8 @@ import type {
   SlackMessage,
   StatusChangeEvent,
 } from '../contract/formatter.js';
+import { CENTRAL_ENVIRONMENT_ENV } from '../contract/sources.js';
 import { DEFAULT_TEMPLATE } from '../contract/templates.js';
-import { CENTRAL_ENVIRONMENT_ENV } from '../infra/source-roles.js';
 import { withActionButtons } from './actions/buttons.js';
 import { plainTextMessage, renderSummary } from './format.js';
 import { describeMapRuns } from './map-runs.js';

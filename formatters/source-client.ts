@@ -5,7 +5,7 @@
  * formatter's own role reads the history.
  */
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { CENTRAL_ENVIRONMENT_ENV, readRoleArn } from '../infra/source-roles.js';
+import { CENTRAL_ENVIRONMENT_ENV, readRoleArn } from '../contract/sources.js';
 import type { StatusChangeEvent } from './contract.js';
 
 /** Where and as whom an execution's history is read. */

@@ -7,81 +7,31 @@
  * notifier builds the role ARN of an execution from the event's `account` and `region`, which EventBridge sets
  * (a sender cannot claim another account), so a source can only ever make the notifier read its own histories.
  */
+import {
+  ACT_IN_REGION_PLACEHOLDER,
+  ACTS_IN_OTHER_REGIONS,
+  actionRoleName,
+  readRoleNamePrefix,
+} from '../contract/sources.js';
 
-/**
- * The formatter's environment variable holding the central environment's name: set, the formatter reads a
- * history with the execution account's read role (formatters/source-client.ts).
- */
-export const CENTRAL_ENVIRONMENT_ENV = 'SFN_SLACK_CENTRAL_ENVIRONMENT';
-
-/** The central event bus of an environment. */
-export function centralBusName(environment: string): string {
-  return `sfn-slack-notifier-${environment}`;
-}
-
-/** The central notifier state machine's role (a fixed name, so the source stack can trust it before deploy). */
-export function notifierRoleName(environment: string): string {
-  return `sfn-slack-${environment}-notifier`;
-}
-
-/** The formatter's role: it reads a history itself when a page is too large for Step Functions. */
-export function formatterRoleName(environment: string): string {
-  return `sfn-slack-${environment}-formatter`;
-}
-
-/** The central actions machine's role (issue "actions"): the only principal the action role trusts. */
-export function actionsRoleName(environment: string): string {
-  return `sfn-slack-${environment}-actions`;
-}
-
-/**
- * A central environment's "act in region" function's role (formatters/actions/act-in-region.ts): the other
- * principal the act roles trust, for runs outside the central region.
- */
-export function actInRegionRoleName(environment: string): string {
-  return `sfn-slack-${environment}-act-in-region`;
-}
-
-/**
- * The SDK calls of the actions machine that also reach a run of another source region, through the act-in-region
- * function (`redriveExecution`, `stopExecution`: the SDK integrations' action names). The mute tag does not: the
- * notifier cannot keep its count of held notifications there (docs/actions.md).
- */
-export const ACTS_IN_OTHER_REGIONS = ['redriveExecution', 'stopExecution'] as const;
-export type ActInOtherRegion = (typeof ACTS_IN_OTHER_REGIONS)[number];
-
-/** The actions machine's placeholder for the act-in-region function's ARN (central environments only). */
-export const ACT_IN_REGION_PLACEHOLDER = 'ActInRegionFunctionArn';
-
-/** Everything before the region in a source account's read role name. */
-export function readRoleNamePrefix(environment: string): string {
-  return `sfn-slack-${environment}-read-`;
-}
-
-/** The read-only role the source stack creates in each source account and region. */
-export function readRoleName(environment: string, region: string): string {
-  return `${readRoleNamePrefix(environment)}${region}`;
-}
-
-/** The role that may redrive and stop executions (only when actions are enabled). */
-export function actionRoleName(environment: string, region: string): string {
-  return `sfn-slack-${environment}-act-${region}`;
-}
-
-/** The act role an execution is redriven, stopped or its machine muted with (the actions machine's `Credentials`). */
-export function actionRoleArn(
-  partition: string,
-  account: string,
-  environment: string,
-  region: string
-): string {
-  return `arn:${partition}:iam::${account}:role/${actionRoleName(environment, region)}`;
-}
-
-/** The read role an execution's history is read with: what the notifier's `Credentials` evaluate to. */
-export function readRoleArn(partition: string, account: string, environment: string, region: string): string {
-  return `arn:${partition}:iam::${account}:role/${readRoleName(environment, region)}`;
-}
+// The names themselves live in contract/sources.ts (the formatters use them too and never import infra/);
+// re-exported here for the constructs, the local runner and the tests.
+export {
+  ACT_IN_REGION_PLACEHOLDER,
+  ACTS_IN_OTHER_REGIONS,
+  type ActInOtherRegion,
+  actInRegionRoleName,
+  actionRoleArn,
+  actionRoleName,
+  actionsRoleName,
+  CENTRAL_ENVIRONMENT_ENV,
+  centralBusName,
+  formatterRoleName,
+  notifierRoleName,
+  readRoleArn,
+  readRoleName,
+  readRoleNamePrefix,
+} from '../contract/sources.js';
 
 /** Task resources that read the watched execution in its own account (every Step Functions SDK call). */
 const SOURCE_RESOURCE = /^arn:aws:states:::aws-sdk:sfn:/;

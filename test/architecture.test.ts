@@ -26,6 +26,22 @@ function importsOf(source: string): string[] {
 
 const tsFiles = (dir: string) => filesUnder(dir).filter((file) => /\.(ts|mts|js|mjs)$/.test(file));
 
+/** Whether a relative import of `file` (a path from the repository root) resolves into top-level `dir`. */
+function resolvesInto(file: string, specifier: string, dir: string): boolean {
+  if (!specifier.startsWith('.')) return false;
+  const target = path.relative(repoRoot, path.resolve(path.dirname(path.join(repoRoot, file)), specifier));
+  return target === dir || target.startsWith(`${dir}${path.sep}`);
+}
+
+/** `<file> imports <specifier>` for every import of a file under `from` that resolves into `into`. */
+function importsInto(from: string, into: string): string[] {
+  return tsFiles(from).flatMap((file) =>
+    importsOf(readFileSync(path.join(repoRoot, file), 'utf8'))
+      .filter((specifier) => resolvesInto(file, specifier, into))
+      .map((specifier) => `${file} imports ${specifier}`)
+  );
+}
+
 describe('architecture', () => {
   it('the import scanner sees static, type-only, dynamic and require imports', () => {
     const source = [
@@ -89,19 +105,18 @@ describe('architecture', () => {
   });
 
   it('infra/ never imports from formatters/ (it only points NodejsFunction at the entry file)', () => {
-    const offenders = tsFiles('infra').flatMap((file) =>
-      importsOf(readFileSync(path.join(repoRoot, file), 'utf8'))
-        .filter((specifier) => {
-          if (!specifier.startsWith('.')) return false;
-          const target = path.relative(
-            repoRoot,
-            path.resolve(path.dirname(path.join(repoRoot, file)), specifier)
-          );
-          return target === 'formatters' || target.startsWith(`formatters${path.sep}`);
-        })
-        .map((specifier) => `${file} imports ${specifier}`)
-    );
-    expect(offenders).toEqual([]);
+    expect(importsInto('infra', 'formatters')).toEqual([]);
+  });
+
+  it('formatters/ never imports from infra/ (names both sides agree on live in contract/)', () => {
+    expect(tsFiles('formatters').length).toBeGreaterThan(5);
+    expect(importsInto('formatters', 'infra')).toEqual([]);
+  });
+
+  it('the cross-directory check sees a relative import that climbs into another directory', () => {
+    expect(resolvesInto('formatters/actions/x.ts', '../../infra/source-roles.js', 'infra')).toBe(true);
+    expect(resolvesInto('formatters/handler.ts', '../contract/sources.js', 'infra')).toBe(false);
+    expect(resolvesInto('formatters/handler.ts', './infra/x.js', 'infra')).toBe(false);
   });
 
   it('statemachines/ holds only .asl.json data files', () => {

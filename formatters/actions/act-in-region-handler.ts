@@ -5,7 +5,7 @@
  */
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import { CENTRAL_ENVIRONMENT_ENV } from '../../infra/source-roles.js';
+import { CENTRAL_ENVIRONMENT_ENV } from '../../contract/sources.js';
 import { type ActInRegionAnswer, type ActTarget, actClientConfig, actInRegion } from './act-in-region.js';
 
 const clients = new Map<string, SFNClient>();

@@ -4,7 +4,7 @@
  * its Redrive or Stop task (infra/source-roles.ts adds that branch). This is its logic: the same call the SDK task
  * would make, with the act role of the execution's account and region (the name rule of the task `Credentials`),
  * through a client in the execution's region, answered in the SDK integration's shape and failing with the
- * integration's error names (`Sfn.<Exception>`), so the machine's retriers, catchers and later states apply
+ * integration's error names (`Sfn.<Name>Exception`, `Sfn.SfnException`), so the machine's retriers, catchers and later states apply
  * unchanged.
  *
  * Mute is not here: the notifier cannot keep its count of held notifications in another region, so the Mute
@@ -16,7 +16,8 @@ import {
   type SFNClientConfig,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { ACTS_IN_OTHER_REGIONS, type ActInOtherRegion, actionRoleArn } from '../../infra/source-roles.js';
+import { sfnIntegrationErrorName } from '../../contract/sfn-errors.js';
+import { ACTS_IN_OTHER_REGIONS, type ActInOtherRegion, actionRoleArn } from '../../contract/sources.js';
 
 /** What the machine sends: the SDK task's API name and its Arguments, evaluated. */
 export interface ActInRegionRequest {
@@ -85,8 +86,8 @@ export function parseRequest(payload: unknown): ActInRegionRequest {
 
 /**
  * Makes the call with the execution's act role in its region.
- * @throws ActInRegionError `Sfn.<Exception>` for an error of the call (e.g. `Sfn.ExecutionNotRedrivable`),
- *   as the SDK integration names it; `ActInRegion.InvalidRequest` for a payload the machine never sends
+ * @throws ActInRegionError `Sfn.<Name>Exception` or `Sfn.SfnException` for an error of the call (e.g.
+ *   `Sfn.ExecutionNotRedrivableException`), as the SDK integration names it; `ActInRegion.InvalidRequest` for a payload the machine never sends
  */
 export async function actInRegion(
   payload: unknown,
@@ -123,11 +124,14 @@ function isoDate(date: Date | undefined): string {
   return (date ?? new Date()).toISOString();
 }
 
-/** An SDK error renamed as the SDK integration names it: `Sfn.` and the exception's name. */
+/**
+ * An SDK error renamed as the SDK integration names it (contract/sfn-errors.ts): a modelled exception
+ * `Sfn.<Name>Exception`, anything else (throttling, access denied, a network error) `Sfn.SfnException`.
+ */
 export function asIntegrationError(caught: unknown): ActInRegionError {
-  const name = caught instanceof Error && /^[A-Za-z.]+$/.test(caught.name) ? caught.name : 'SfnException';
+  const name = sfnIntegrationErrorName(caught instanceof Error ? caught.name : '');
   const message = caught instanceof Error ? caught.message : String(caught);
-  return new ActInRegionError(`Sfn.${name}`, message);
+  return new ActInRegionError(name, message);
 }
 
 /** A client's settings for a target: its region, and credentials of its act role (assumed when first used). */

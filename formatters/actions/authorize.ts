@@ -3,7 +3,7 @@
  * at once; a user who is not listed can only be allowed through a listed group, which the actions machine checks
  * with usergroups.users.list (the bot token lives in the EventBridge connection, not in this Lambda). Nobody else.
  */
-import { type ActionName, type ActionsPolicy, isWatchedStateMachine } from '../../infra/actions-schema.js';
+import { type ActionName, type ActionsPolicy, isWatchedStateMachine } from '../../contract/actions.js';
 import type { ActionRequest } from './payload.js';
 
 export type Decision =

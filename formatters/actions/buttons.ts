@@ -11,7 +11,7 @@
  * trusts neither without its own checks (formatters/actions/interactivity.ts).
  */
 import type { Button, PlainTextElement } from '@slack/types';
-import { ACTIONS_BLOCK_ID, type ActionName, MUTE_SECONDS } from '../../infra/actions-schema.js';
+import { ACTIONS_BLOCK_ID, type ActionName, MUTE_SECONDS } from '../../contract/actions.js';
 import type { SlackMessage } from '../contract.js';
 import { FAILURE_STATUSES } from '../lifecycle.js';
 import { actionId, encodeButtonValue } from './payload.js';

@@ -1,6 +1,6 @@
 /**
  * The interactivity Lambda behind the function URL (Slack's interactivity request URL). Thin: it reads its
- * settings from the environment the construct sets (infra/actions-schema.ts INTERACTIVITY_ENV), caches the signing
+ * settings from the environment the construct sets (contract/actions.ts INTERACTIVITY_ENV), caches the signing
  * secret, and hands each request to interactivity.ts. Logs carry the outcome only: never the body, a header or
  * the secret.
  */
@@ -8,7 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
-import { type ActionsPolicy, INTERACTIVITY_ENV } from '../../infra/actions-schema.js';
+import { type ActionsPolicy, INTERACTIVITY_ENV } from '../../contract/actions.js';
 import { handleInteraction, type InteractivityConfig, type InteractivityDeps } from './interactivity.js';
 
 /** How long an ephemeral answer may take: the whole request must be answered within Slack's 3 seconds. */

@@ -15,11 +15,7 @@
 import { createHash } from 'node:crypto';
 import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import {
-  type ActionsPolicy,
-  REQUEST_PARTITION,
-  REQUEST_RETENTION_SECONDS,
-} from '../../infra/actions-schema.js';
+import { type ActionsPolicy, REQUEST_PARTITION, REQUEST_RETENTION_SECONDS } from '../../contract/actions.js';
 import { authorize, refusalText } from './authorize.js';
 import { type ActionRequest, PayloadError, parseInteraction } from './payload.js';
 import { checkTimestamp, verifySlackSignature } from './signature.js';

@@ -4,7 +4,7 @@
  * request came from Slack, not that the button was ours (anyone in the workspace can post a message with a
  * button carrying any value).
  */
-import { ACTION_ID_PREFIX, ACTION_NAMES, type ActionName, MUTE_SECONDS } from '../../infra/actions-schema.js';
+import { ACTION_ID_PREFIX, ACTION_NAMES, type ActionName, MUTE_SECONDS } from '../../contract/actions.js';
 
 /** A Standard execution ARN; its state machine is the part before the execution name. */
 const EXECUTION_ARN =

@@ -4,7 +4,7 @@
  * the timestamp is within five minutes of now and the signature matches, compared in constant time.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { SIGNATURE_TOLERANCE_SECONDS } from '../../infra/actions-schema.js';
+import { SIGNATURE_TOLERANCE_SECONDS } from '../../contract/actions.js';
 
 export type SignatureRefusal = 'missing' | 'stale' | 'mismatch';
 

@@ -96,7 +96,8 @@ export interface SlackActionsProps {
   /**
    * A central environment: the watched executions run in the source accounts, so the machine acts through each
    * execution's act role there (task `Credentials`, infra/source-roles.ts) and may assume only those roles; its
-   * own role is named `sfn-slack-<env>-actions`, the one principal the act roles trust.
+   * own role is named `sfn-slack-<env>-actions`, which the act roles trust (with the act-in-region function's
+   * role, `sfn-slack-<env>-act-in-region`, and no other principal).
    * @default - a single-account environment: the machine acts with its own role
    */
   readonly central?: ActionSources;
@@ -142,26 +143,56 @@ export function actionStatements(
   ];
 }
 
-/** sts:AssumeRole on the act roles of the source accounts and `regions`, and nothing else of theirs. */
+/**
+ * sts:AssumeRole on the act roles of the source accounts and `regions`, and nothing else of theirs. With an
+ * organization the member accounts are not known at synth, so the role ARNs name any account and
+ * `aws:ResourceOrgID` holds them to the organization's accounts (AWS's data perimeter guidance lists AssumeRole
+ * among the STS APIs an identity policy's resource perimeter applies to without further consideration); accounts
+ * listed besides it keep their own ARNs, without the condition, as they need not be members.
+ */
 function assumeActRoles(
   stack: Stack,
   env: string,
   central: ActionSources,
   regions: readonly string[] = central.regions
-): iam.PolicyStatement {
-  const roleArn = (account: string, region: string) =>
-    stack.formatArn({
-      service: 'iam',
-      region: '',
-      account,
-      resource: 'role',
-      resourceName: actionRoleName(env, region),
-    });
-  const accounts = central.organizationId === undefined ? central.accounts : ['*'];
-  return new iam.PolicyStatement({
-    actions: ['sts:AssumeRole'],
-    resources: accounts.flatMap((account) => regions.map((region) => roleArn(account, region))),
-  });
+): iam.PolicyStatement[] {
+  const roleArns = (account: string) =>
+    regions.map((region) =>
+      stack.formatArn({
+        service: 'iam',
+        region: '',
+        account,
+        resource: 'role',
+        resourceName: actionRoleName(env, region),
+      })
+    );
+  const listed = central.accounts.flatMap(roleArns);
+  if (central.organizationId === undefined) {
+    return [new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: listed })];
+  }
+  return [
+    new iam.PolicyStatement({
+      actions: ['sts:AssumeRole'],
+      resources: roleArns('*'),
+      conditions: { StringEquals: { 'aws:ResourceOrgID': central.organizationId } },
+    }),
+    ...(listed.length > 0
+      ? [new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: listed })]
+      : []),
+  ];
+}
+
+/**
+ * The regions whose act roles the actions machine's SDK tasks (Redrive, Stop, Mute, with task `Credentials`) run
+ * with. SDK integrations call only the machine's own region, and runs of the other source regions go to the
+ * act-in-region function, so a stack of a known source region needs that region's act roles only. When synth does
+ * not know the stack's region (an environment-agnostic stack), any source region may be the machine's own, so all
+ * of them stay. A stack outside the source regions keeps them all too: its SDK tasks act on no watched run (the
+ * watched machines are all in source regions), and an sts:AssumeRole statement with no resource is no valid policy.
+ */
+function sdkTaskRegions(stack: Stack, central: ActionSources): readonly string[] {
+  if (Token.isUnresolved(stack.region) || !central.regions.includes(stack.region)) return central.regions;
+  return [stack.region];
 }
 
 export class SlackActions extends Construct {
@@ -250,7 +281,7 @@ export class SlackActions extends Construct {
       roles: [this.stateMachine.role],
       statements: [
         ...(props.central
-          ? [assumeActRoles(stack, env, props.central)]
+          ? assumeActRoles(stack, env, props.central, sdkTaskRegions(stack, props.central))
           : actionStatements(props.policy, props.watchedExecutions, props.watchedStateMachines)),
         new iam.PolicyStatement({
           actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
@@ -331,7 +362,11 @@ export class SlackActions extends Construct {
       props.central
         ? []
         : [...props.watchedExecutions, ...props.watchedStateMachines.filter((arn) => arn.includes('*'))],
-      props.central?.organizationId === undefined ? [] : assumeActRoles(stack, env, props.central).resources
+      props.central?.organizationId === undefined
+        ? []
+        : assumeActRoles(stack, env, props.central, sdkTaskRegions(stack, props.central)).flatMap(
+            (statement) => statement.resources
+          )
     );
   }
 
@@ -342,7 +377,7 @@ export class SlackActions extends Construct {
   private actInRegion(
     env: string,
     retention: logs.RetentionDays,
-    assumeActRoles: iam.PolicyStatement
+    assumeActRoles: readonly iam.PolicyStatement[]
   ): lambda.Function {
     const role = new iam.Role(this, 'ActInRegionRole', {
       roleName: actInRegionRoleName(env),
@@ -352,7 +387,7 @@ export class SlackActions extends Construct {
         iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole'),
       ],
     });
-    role.addToPolicy(assumeActRoles);
+    for (const statement of assumeActRoles) role.addToPolicy(statement);
     const fn = projectFunction(this, 'ActInRegion', {
       functionProps: {
         description: `sfn-slack-notifier (${env}): Redrive and Stop from Slack for runs of the other source regions`,
@@ -381,7 +416,8 @@ export class SlackActions extends Construct {
           'Act-in-region function role: X-Ray PutTraceSegments/PutTelemetryRecords support only Resource "*".',
       }
     );
-    for (const resource of assumeActRoles.resources.filter((arn) => arn.includes('*'))) {
+    const resources = assumeActRoles.flatMap((statement) => statement.resources);
+    for (const resource of resources.filter((arn) => arn.includes('*'))) {
       Validations.of(role).acknowledge({
         id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this), resource)}]`,
         reason:
@@ -426,11 +462,11 @@ export class SlackActions extends Construct {
           'states:RedriveExecution/StopExecution on the executions of one watched state machine, or TagResource (sfn-slack:mute-until only) on the machines of one watched name prefix: the execution or machine named in a button is not known in advance; the actions machine also checks it.',
       });
     }
-    for (const resource of anyAccountRoles) {
+    for (const resource of anyAccountRoles.filter((arn) => arn.includes('*'))) {
       Validations.of(machinePolicy).acknowledge({
         id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this), resource)}]`,
         reason:
-          'sts:AssumeRole on the act role of one region in any account of the source organization: the member accounts are not known at synth; each act role trusts only this role.',
+          'sts:AssumeRole on the act role of one region in any account of the source organization (aws:ResourceOrgID): the member accounts are not known at synth; each act role trusts only the actions and act-in-region roles.',
       });
     }
     if (this.signingSecret instanceof secretsmanager.Secret) {

@@ -63,7 +63,8 @@ export interface SourceAccessProps {
   /** The statuses forwarded. */
   readonly statuses: readonly string[];
   /**
-   * Who may do each Slack action: the act role is created, trusted by the central actions machine's role only,
+   * Who may do each Slack action: the act role is created, trusted by the central actions machine's role and the
+   * act-in-region function's role only (runs of the central region and of the other regions),
    * with the permissions of the actions somebody may do (infra/constructs/slack-actions.ts actionStatements).
    * @default - no act role (the source accounts grant read access only)
    */

@@ -6,6 +6,7 @@
  *
  * It keeps its port for the life of the process (local/stand-ins/process-endpoint.ts says why).
  */
+import { SFN_MODELLED_ERRORS } from '../../contract/sfn-errors.js';
 import { StatesError } from '../asl/index.js';
 import type { HistorySource } from './history.js';
 import { type EndpointReply, type EndpointRequest, processEndpoint } from './process-endpoint.js';
@@ -35,9 +36,8 @@ function signer(authorization: string | undefined): { accessKeyId?: string; regi
 /** SDK error codes are the exception names without `Sfn.` (and without `Exception` where the model has none). */
 function errorType(name: string): string {
   const bare = name.replace(/^Sfn\./, '');
-  const modeled = ['ExecutionDoesNotExist', 'InvalidArn', 'InvalidToken'];
   const stripped = bare.replace(/Exception$/, '');
-  return modeled.includes(stripped) ? stripped : bare;
+  return (SFN_MODELLED_ERRORS as readonly string[]).includes(stripped) ? stripped : bare;
 }
 
 async function getExecutionHistory({ headers, body }: EndpointRequest): Promise<EndpointReply> {

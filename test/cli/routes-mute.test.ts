@@ -53,6 +53,14 @@ writeFileSync(
           ],
         },
         quiet: { destination: { type: 'channel', channel: '#ops' }, stateMachineNamePrefixes: ['etl-'] },
+        org: {
+          account: '111122223333',
+          region: 'eu-west-1',
+          destination: { type: 'channel', channel: '#ops' },
+          mute: true,
+          stateMachineNamePrefixes: ['etl-'],
+          sources: { accounts: ['111122223333', '444455556666'], regions: ['eu-west-1', 'eu-west-2'] },
+        },
       },
     },
   })
@@ -117,7 +125,7 @@ describe('sfn-slack routes', () => {
       runCommand((p) => registerRoutes(p), ['routes', '--cdk-json', cdkJson, ...args], captureIo());
     expect(await run(['--env', 'staging', '--state-machine', 'x-y'])).toEqual({
       exitCode: 2,
-      error: 'environment "staging" is not in cdk.json; use one of prod, quiet',
+      error: 'environment "staging" is not in cdk.json; use one of prod, quiet, org',
     });
     expect((await run(['--env', 'prod', '--state-machine', 'data-x', '--status', 'BROKEN'])).error).toBe(
       '--status BROKEN: use one of FAILED, TIMED_OUT, ABORTED, SUCCEEDED, RUNNING, PENDING_REDRIVE'
@@ -215,5 +223,23 @@ describe('sfn-slack mute, unmute, mutes (through the sfn-slack:mute-until tag)',
       '--for later: use a duration like 30m, 2h or 1d'
     );
     expect(sfn.commandCalls(TagResourceCommand)).toHaveLength(0);
+  });
+
+  it('in a central environment, refuses a machine of another region than the notifier’s, which is never held', async () => {
+    const run = (machine: string) =>
+      runCommand(
+        registerMute,
+        ['mute', machine, '--for', '2h', '--env', 'org', '--cdk-json', cdkJson],
+        captureIo('', now)
+      );
+    const elsewhere = 'arn:aws:states:eu-west-2:444455556666:stateMachine:etl-nightly';
+    expect((await run(elsewhere)).error).toBe(
+      "etl-nightly runs in eu-west-2, but org's notifier holds mutes only for machines of its own region eu-west-1: its notifications would still be posted; to quiet it, narrow its route's statuses in cdk.json"
+    );
+    expect(sfn.commandCalls(TagResourceCommand)).toHaveLength(0);
+    // Another account of the notifier's region is held: muted as usual.
+    const here = 'arn:aws:states:eu-west-1:444455556666:stateMachine:etl-nightly';
+    expect((await run(here)).exitCode).toBe(0);
+    expect(sfn.commandCalls(TagResourceCommand).map((c) => c.args[0].input.resourceArn)).toEqual([here]);
   });
 });

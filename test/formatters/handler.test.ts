@@ -6,9 +6,9 @@ import { GetExecutionHistoryCommand, ListTagsForResourceCommand, SFNClient } fro
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FormatterInput, FormatterOutput, NotifierSettings } from '../../contract/formatter.js';
+import { CENTRAL_ENVIRONMENT_ENV } from '../../contract/sources.js';
 import { createHandler, createLogger, DEFAULT_SERVICE_NAME, handler } from '../../formatters/handler.js';
 import { slackLimitProblems } from '../../formatters/render/limits.js';
-import { CENTRAL_ENVIRONMENT_ENV } from '../../infra/source-roles.js';
 import { loadFixture } from './helpers/fixtures.js';
 import { slackRejections } from './helpers/slack-oracle.js';
 

@@ -3,9 +3,9 @@
  * account and region, with that account's read role; in a single-account environment it keeps its own client.
  */
 import { describe, expect, it } from 'vitest';
+import { CENTRAL_ENVIRONMENT_ENV } from '../../contract/sources.js';
 import type { StatusChangeEvent } from '../../formatters/contract.js';
 import { sourceAccess, sourceSfnClient } from '../../formatters/source-client.js';
-import { CENTRAL_ENVIRONMENT_ENV } from '../../infra/source-roles.js';
 
 const event = (envelope: Partial<StatusChangeEvent>, arn: string): StatusChangeEvent => ({
   ...envelope,

@@ -424,11 +424,14 @@ describe('a central environment with an account list and actions', () => {
     ]);
   });
 
-  it('with actions, an action role redrives and stops, trusted by the central actions role only', () => {
+  it('with actions, an action role redrives and stops, trusted by the central actions and act-in-region roles only', () => {
     const [id, act] = roleNamed(source, 'sfn-slack-teams-act-');
     expect(canAssume(act, { principalAccount: CENTRAL, principalArn: role('sfn-slack-teams-actions') })).toBe(
       true
     );
+    expect(
+      canAssume(act, { principalAccount: CENTRAL, principalArn: role('sfn-slack-teams-act-in-region') })
+    ).toBe(true);
     expect(
       canAssume(act, { principalAccount: CENTRAL, principalArn: role('sfn-slack-teams-notifier') })
     ).toBe(false);
@@ -466,14 +469,27 @@ describe('the central actions machine', () => {
   const [id, actionsRole] = roleNamed(central, 'sfn-slack-teams-actions');
   const statements = policyOf(central, id);
 
-  it('has the fixed role name the act roles trust, and may assume exactly the act role of each source account and region', () => {
+  it('has the fixed role name the act roles trust, and may assume only the central region’s act role of each source account', () => {
     expect(text(actionsRole.RoleName)).toBe('sfn-slack-teams-actions');
     const assume = statements.filter((s) => list(s.Action).includes('sts:AssumeRole'));
+    // Its SDK tasks reach only its own region (eu-west-1); us-east-1 runs go through the act-in-region function.
     expect(assume.flatMap((s) => list(s.Resource).map(text)).sort()).toEqual([
       'arn:aws:iam::111122223333:role/sfn-slack-teams-act-eu-west-1',
-      'arn:aws:iam::111122223333:role/sfn-slack-teams-act-us-east-1',
       'arn:aws:iam::777788889999:role/sfn-slack-teams-act-eu-west-1',
-      'arn:aws:iam::777788889999:role/sfn-slack-teams-act-us-east-1',
+    ]);
+  });
+
+  it('keeps every source region’s act role when its own region is no source region (its SDK tasks act on no watched run)', () => {
+    const elsewhere = synth('apart', {
+      region: 'us-west-2',
+      sources: { accounts: [LISTED], regions: ['eu-west-1', 'us-east-1'] },
+      actions: { redrive: { users: ['U0ALICE'] } },
+    }).central;
+    const [apartId] = roleNamed(elsewhere, 'sfn-slack-apart-actions');
+    const assume = policyOf(elsewhere, apartId).filter((s) => list(s.Action).includes('sts:AssumeRole'));
+    expect(assume.flatMap((s) => list(s.Resource).map(text)).sort()).toEqual([
+      'arn:aws:iam::111122223333:role/sfn-slack-apart-act-eu-west-1',
+      'arn:aws:iam::111122223333:role/sfn-slack-apart-act-us-east-1',
     ]);
   });
 
@@ -608,42 +624,68 @@ describe('the central actions machine', () => {
   });
 });
 
+/**
+ * The sts:AssumeRole grants of a role's policy: the any-account ARNs, which must carry `aws:ResourceOrgID` = the
+ * organization, and the listed accounts' ARNs, which carry no condition.
+ */
+function assumeGrants(template: Json, id: string): { anyMember: string[]; listed: string[] } {
+  const assume = policyOf(template, id).filter((s) => list(s.Action).includes('sts:AssumeRole'));
+  const inOrg = (s: Statement) =>
+    JSON.stringify(s.Condition) === JSON.stringify({ StringEquals: { 'aws:ResourceOrgID': ORG } });
+  const resources = (statements: Statement[]) => statements.flatMap((s) => list(s.Resource).map(text)).sort();
+  const anyMember = resources(assume.filter(inOrg));
+  const listed = resources(assume.filter((s) => s.Condition === undefined));
+  expect(anyMember.length + listed.length).toBe(resources(assume).length);
+  expect(anyMember.every((arn) => arn.startsWith('arn:aws:iam::*:'))).toBe(true);
+  expect(listed.some((arn) => arn.includes('::*:'))).toBe(false);
+  return { anyMember, listed };
+}
+
 describe('actions in a central environment with an organization', () => {
   const { central, source } = synth('org', { actions: { stop: { users: ['U0ALICE'] } } });
 
-  it('the act role trusts the central actions role only, from the organization', () => {
+  it('the act role trusts the central actions and act-in-region roles only, from the organization', () => {
     const [id, act] = roleNamed(source, 'sfn-slack-org-act-');
     const assume = (principalArn: string, orgId?: string) =>
       canAssume(act, { principalAccount: CENTRAL, principalArn, ...(orgId ? { orgId } : {}) });
     expect(assume(role('sfn-slack-org-actions'), ORG)).toBe(true);
     expect(assume(role('sfn-slack-org-actions'))).toBe(false);
     expect(assume(role('sfn-slack-org-actions'), 'o-zzzzzzzzzz')).toBe(false);
+    expect(assume(role('sfn-slack-org-act-in-region'), ORG)).toBe(true);
+    expect(assume(role('sfn-slack-org-act-in-region'))).toBe(false);
     expect(assume(role('sfn-slack-org-notifier'), ORG)).toBe(false);
     expect(policyOf(source, id).flatMap((s) => list(s.Action))).toEqual(['states:StopExecution']);
   });
 
-  it('the actions machine may assume the act role of each source region in any member account, nothing more', () => {
+  it('the actions machine may assume the central region’s act role in any member account (aws:ResourceOrgID) and the listed accounts, nothing more', () => {
     const [id] = roleNamed(central, 'sfn-slack-org-actions');
-    const assume = policyOf(central, id).filter((s) => list(s.Action).includes('sts:AssumeRole'));
-    const regions = (cdkJsonContext().environments as Record<string, { sources: { regions: string[] } }>).org
-      ?.sources.regions;
-    expect(assume.flatMap((s) => list(s.Resource).map(text)).sort()).toEqual(
-      (regions ?? []).map((r) => `arn:aws:iam::*:role/sfn-slack-org-act-${r}`).sort()
-    );
-  });
-
-  it('the act-in-region function may assume the act role of each other source region in any member account', () => {
-    const [id] = roleNamed(central, 'sfn-slack-org-act-in-region');
-    const assume = policyOf(central, id).filter((s) => list(s.Action).includes('sts:AssumeRole'));
     const environment = (cdkJsonContext().environments as Record<string, Json>).org as {
       region: string;
-      sources: { regions: string[] };
+      sources: { accounts: string[]; regions: string[] };
+    };
+    expect(environment.sources.regions).toContain(environment.region);
+    expect(assumeGrants(central, id)).toEqual({
+      anyMember: [`arn:aws:iam::*:role/sfn-slack-org-act-${environment.region}`],
+      listed: environment.sources.accounts
+        .map((account) => `arn:aws:iam::${account}:role/sfn-slack-org-act-${environment.region}`)
+        .sort(),
+    });
+  });
+
+  it('the act-in-region function may assume the act role of each other source region in any member account (aws:ResourceOrgID) and the listed accounts', () => {
+    const [id] = roleNamed(central, 'sfn-slack-org-act-in-region');
+    const environment = (cdkJsonContext().environments as Record<string, Json>).org as {
+      region: string;
+      sources: { accounts: string[]; regions: string[] };
     };
     const others = environment.sources.regions.filter((r) => r !== environment.region);
     expect(others.length).toBeGreaterThan(0);
-    expect(assume.flatMap((s) => list(s.Resource).map(text)).sort()).toEqual(
-      others.map((r) => `arn:aws:iam::*:role/sfn-slack-org-act-${r}`).sort()
-    );
+    expect(assumeGrants(central, id)).toEqual({
+      anyMember: others.map((r) => `arn:aws:iam::*:role/sfn-slack-org-act-${r}`).sort(),
+      listed: environment.sources.accounts
+        .flatMap((account) => others.map((r) => `arn:aws:iam::${account}:role/sfn-slack-org-act-${r}`))
+        .sort(),
+    });
   });
 });
 

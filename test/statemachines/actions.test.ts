@@ -176,6 +176,19 @@ describe('actions.asl.json', () => {
     expect(calls.some((c) => c.resource === 'stop')).toBe(false);
   });
 
+  it('retries a throttled redrive (Sfn.SfnException, the name of every unmodelled error) and then redrives', async () => {
+    let attempts = 0;
+    const { result, calls } = await run(input({ executionArn: `${input().executionArn}-throttled` }), {
+      redrive: () => {
+        attempts += 1;
+        if (attempts < 3) throw new StatesError('Sfn.SfnException', 'Rate exceeded');
+        return { RedriveDate: '2026-11-30T10:42:05.000Z' };
+      },
+    });
+    expect(result.output).toMatchObject({ outcome: 'done' });
+    expect(calls.filter((c) => c.resource === 'redrive')).toHaveLength(3);
+  });
+
   it('releases the claim and tells the clicker when Step Functions refuses the redrive, so it can be tried again', async () => {
     const executionArn = 'arn:aws:states:eu-west-1:111122223333:execution:etl-orders:run-9';
     const refused = await run(input({ executionArn }), {
@@ -325,14 +338,17 @@ describe('actions.asl.json: a run in another region (a central environment)', ()
       machineArn,
       central: true,
       actInRegion: () => {
-        throw new StatesError('Sfn.ExecutionNotRedrivable', 'not redrivable');
+        throw new StatesError('Sfn.ExecutionNotRedrivableException', 'not redrivable');
       },
     });
-    expect(result).toMatchObject({ status: 'FAILED', error: 'Actions.Sfn.ExecutionNotRedrivable' });
+    expect(result).toMatchObject({
+      status: 'FAILED',
+      error: 'Actions.Sfn.ExecutionNotRedrivableException',
+    });
     const names = calls.map((c) => c.resource.split(':').pop());
     expect(names).toEqual(['putItem', 'actInRegion', 'deleteItem', 'http']);
     expect(String((calls[3]?.args.RequestBody as { text?: string } | undefined)?.text)).toContain(
-      'Could not redrive this run: Sfn.ExecutionNotRedrivable'
+      'Could not redrive this run: Sfn.ExecutionNotRedrivableException'
     );
   });
 

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import jsonata from 'jsonata';
 import { describe, expect, it } from 'vitest';
+import { SFN_INTEGRATION_ERRORS } from '../../contract/sfn-errors.js';
 import { aslFiles, type Definition, jsonataStrings, readAsl, successors } from './asl-helpers.js';
 
 // asl-validator ships CommonJS without type declarations: load it with require and give it its documented shape.
@@ -9,6 +10,13 @@ const validateAsl = createRequire(import.meta.url)('asl-validator') as (definiti
   errorsText: (separator?: string) => string;
 };
 
+/** The `Sfn.*` error names in a definition's text that the Step Functions aws-sdk integration never raises. */
+function unraisedSfnErrors(text: string): string[] {
+  return [...text.matchAll(/\bSfn\.[A-Za-z]+/g)]
+    .map(([name]) => name)
+    .filter((name) => !SFN_INTEGRATION_ERRORS.includes(name));
+}
+
 describe('statemachines/', () => {
   it('holds the four definitions the constructs load', () => {
     expect(aslFiles()).toEqual([
@@ -16,6 +24,15 @@ describe('statemachines/', () => {
       'deliver-webhook.asl.json',
       'deliver.asl.json',
       'notifier.asl.json',
+    ]);
+  });
+
+  it('the Sfn.* name check refuses names the aws-sdk integration never raises', () => {
+    expect(unraisedSfnErrors('"ErrorEquals": ["Sfn.ThrottlingException", "Sfn.SfnException"]')).toEqual([
+      'Sfn.ThrottlingException',
+    ]);
+    expect(unraisedSfnErrors('"Sfn.ExecutionNotRedrivable", "Sfn.InvalidTokenException"')).toEqual([
+      'Sfn.ExecutionNotRedrivable',
     ]);
   });
 
@@ -29,6 +46,10 @@ describe('statemachines/', () => {
 describe.each(aslFiles())('%s', (file) => {
   const text = readAsl(file);
   const definition = JSON.parse(text) as Definition;
+
+  it('names only Sfn.* errors the aws-sdk integration raises (modelled Sfn.<Name>Exception, else Sfn.SfnException)', () => {
+    expect(unraisedSfnErrors(text)).toEqual([]);
+  });
 
   it('passes asl-validator', () => {
     const result = validateAsl(structuredClone(definition));

@@ -5,15 +5,18 @@
  */
 import {
   ExecutionNotRedrivable,
+  KmsThrottlingException,
   RedriveExecutionCommand,
   SFNClient,
+  SFNServiceException,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { actClientConfig, actTarget } from '../../../formatters/actions/act-in-region.js';
+import { SFN_INTEGRATION_ERRORS } from '../../../contract/sfn-errors.js';
+import { CENTRAL_ENVIRONMENT_ENV } from '../../../contract/sources.js';
+import { actClientConfig, actTarget, asIntegrationError } from '../../../formatters/actions/act-in-region.js';
 import { handler } from '../../../formatters/actions/act-in-region-handler.js';
-import { CENTRAL_ENVIRONMENT_ENV } from '../../../infra/source-roles.js';
 
 const EXECUTION = 'arn:aws:states:eu-west-2:777788889999:execution:nightly-etl:run-7';
 const TOKEN = 'a'.repeat(64);
@@ -100,17 +103,48 @@ describe('the act-in-region handler', () => {
   });
 
   it("fails with the SDK integration's error name, which the machine's catchers and retriers see", async () => {
+    const call = () =>
+      handler({ api: 'redriveExecution', arguments: { ExecutionArn: EXECUTION, ClientToken: TOKEN } });
     sfn
       .on(RedriveExecutionCommand)
       .rejects(new ExecutionNotRedrivable({ message: 'not redrivable', $metadata: {} }));
-    await expect(
-      handler({ api: 'redriveExecution', arguments: { ExecutionArn: EXECUTION, ClientToken: TOKEN } })
-    ).rejects.toMatchObject({ name: 'Sfn.ExecutionNotRedrivable', message: 'not redrivable' });
-    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-    sfn.on(RedriveExecutionCommand).rejects(throttled);
-    await expect(
-      handler({ api: 'redriveExecution', arguments: { ExecutionArn: EXECUTION, ClientToken: TOKEN } })
-    ).rejects.toMatchObject({ name: 'Sfn.ThrottlingException' });
+    await expect(call()).rejects.toMatchObject({
+      name: 'Sfn.ExecutionNotRedrivableException',
+      message: 'not redrivable',
+    });
+    sfn
+      .on(RedriveExecutionCommand)
+      .rejects(new KmsThrottlingException({ message: 'kms throttled', $metadata: {} }));
+    await expect(call()).rejects.toMatchObject({ name: 'Sfn.KmsThrottlingException' });
+    // Errors the model does not define: what the SDK makes of a throttled or denied call, a network error.
+    for (const unmodelled of [
+      new SFNServiceException({
+        name: 'ThrottlingException',
+        $fault: 'client',
+        message: 'Rate exceeded',
+        $metadata: {},
+      }),
+      new SFNServiceException({
+        name: 'AccessDeniedException',
+        $fault: 'client',
+        message: 'denied',
+        $metadata: {},
+      }),
+      Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }),
+    ]) {
+      sfn.on(RedriveExecutionCommand).rejects(unmodelled);
+      await expect(call()).rejects.toMatchObject({ name: 'Sfn.SfnException', message: unmodelled.message });
+    }
+  });
+
+  it('raises only names the integration raises, so the state machine files name the same', () => {
+    for (const caught of [
+      new ExecutionNotRedrivable({ message: '', $metadata: {} }),
+      new Error('x'),
+      'a string',
+    ]) {
+      expect(SFN_INTEGRATION_ERRORS).toContain(asIntegrationError(caught).name);
+    }
   });
 
   it.each([
