@@ -13,8 +13,6 @@ export const TAG_KEYS = {
   mention: 'sfn-slack:mention',
   /** ISO 8601 time until which this machine's notifications are held and counted (`sfn-slack mute`). */
   muteUntil: 'sfn-slack:mute-until',
-  /** How many notifications were held while muted; the notifier keeps it, the summary resets it. */
-  muted: 'sfn-slack:muted',
 } as const;
 
 /**

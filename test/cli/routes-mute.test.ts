@@ -182,7 +182,6 @@ describe('sfn-slack mute, unmute, mutes (through the sfn-slack:mute-until tag)',
     sfn.on(ListTagsForResourceCommand, { resourceArn: ARN('data-load') }).resolves({
       tags: [
         { key: 'sfn-slack:mute-until', value: '2026-11-25T06:00:00Z' },
-        { key: 'sfn-slack:muted', value: '4' },
         { key: 'team', value: 'data' },
       ],
     });
@@ -193,7 +192,7 @@ describe('sfn-slack mute, unmute, mutes (through the sfn-slack:mute-until tag)',
     expect(
       (await runCommand(registerMute, ['mutes', '--env', 'prod', '--cdk-json', cdkJson], io)).exitCode
     ).toBe(0);
-    expect(io.out()).toBe('data-load muted until 2026-11-25T06:00:00Z, 4 held (routes: none for FAILED)\n');
+    expect(io.out()).toBe('data-load muted until 2026-11-25T06:00:00Z (routes: none for FAILED)\n');
     // The unrelated machine is not watched: its tags are not read.
     expect(sfn.commandCalls(ListTagsForResourceCommand).map((c) => c.args[0].input.resourceArn)).toEqual([
       ARN('data-load'),
