@@ -140,11 +140,12 @@ export const MENTION = new RegExp(`^<(${PERSON_MENTION}|!here|!channel|!everyone
 export const TAG_MENTION = new RegExp(`^<(${PERSON_MENTION})>$`);
 
 /**
- * TAG_MENTION as a JSONata regex literal inside a JSON string of the notifier definition (its MentionPattern
- * substitution): DefinitionSubstitutions are plain text, so the backslashes are JSON-escaped.
+ * TAG_MENTION's source for the notifier definition's MentionPattern substitution, which sits inside a JSONata regex
+ * literal (`/${MentionPattern}/`, so the file parses before substitution too). DefinitionSubstitutions are plain
+ * text inside a JSON string, so the backslashes are JSON-escaped.
  */
 export function tagMentionSubstitution(): string {
-  return JSON.stringify(`/${TAG_MENTION.source}/`).slice(1, -1);
+  return JSON.stringify(TAG_MENTION.source).slice(1, -1);
 }
 const TEMPLATE = /^[a-z][a-z0-9-]{0,63}$/;
 const PARAMETER_NAME = /^\/[A-Za-z0-9_.\-/]{1,1010}$/;

@@ -7,9 +7,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MUTE_PARTITION_PREFIX, muteSubstitutions, STORE_KEY } from '../../contract/message-store.js';
+import { MUTE_PARTITION_PREFIX, STORE_KEY } from '../../contract/message-store.js';
 import { type DeployedSettings, type Route, routeDeliveries, TAG_KEYS } from '../../contract/routes.js';
-import { tagMentionSubstitution } from '../../contract/settings.js';
 import { fillJsonValues } from '../../infra/json-values.js';
 import {
   type Clock,
@@ -21,7 +20,7 @@ import {
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../local/stand-ins/dynamodb.js';
 import { type TagStore, tagHandlers } from '../../local/stand-ins/tags.js';
 import { deployedSettings, machineArn, ROUTES_ACCOUNT, route } from '../fixtures/routes.js';
-import { repoRoot } from './asl-helpers.js';
+import { notifierStoreSubstitutions, repoRoot } from './asl-helpers.js';
 
 const R = {
   history: 'arn:aws:states:::aws-sdk:sfn:getExecutionHistory',
@@ -66,9 +65,7 @@ function definition(settings: DeployedSettings): string {
   return substitute(fillJsonValues(text, { Settings: settings }), {
     FormatterFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:formatter',
     QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/notify.fifo',
-    TableName: TABLE,
-    MentionPattern: tagMentionSubstitution(),
-    ...muteSubstitutions(),
+    ...notifierStoreSubstitutions(TABLE),
   });
 }
 
