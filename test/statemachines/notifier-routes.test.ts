@@ -147,6 +147,8 @@ async function notify(
       ...options.dynamodb,
     },
     ...(options.clock ? { clock: options.clock } : {}),
+    // The notifier runs in eu-west-1, the region of the test's events unless one says otherwise.
+    stateMachineArn: `arn:aws:states:eu-west-1:${ROUTES_ACCOUNT}:stateMachine:notifier`,
   });
   return { result, sent, tagReads: calls.length };
 }
@@ -509,6 +511,37 @@ describe('mute through the sfn-slack:mute-until tag, counted in the message stor
     const { sent } = await first;
     expect(sent).toHaveLength(2);
     expect(sent[0]?.body.payload.text).toContain(': 1 notification held, not posted');
+  });
+
+  it('a machine of another region (its tags read by the formatter): counted, summed up once at the end it was muted to', async () => {
+    const clock = new GatedClock();
+    const until = new Date(clock.current + 2 * 3600_000).toISOString();
+    const store: TagStore = new Map([[machineArn('data-far'), { [TAG_KEYS.muteUntil]: until }]]);
+    let reads = 0;
+    const far = (id: string) => ({ ...event('data-far', 'FAILED', id), region: 'us-east-1' });
+    const options = {
+      tags: store,
+      clock,
+      dynamodb: db.handlers,
+      // The two runs' reads stand for the formatter's (TagsInSourceRegion); RecheckMute's SDK call cannot reach the
+      // machine's region.
+      listTags: () => {
+        reads += 1;
+        if (reads > 2) throw new StatesError('Sfn.ResourceNotFoundException', 'not here');
+        return { Tags: [{ Key: TAG_KEYS.muteUntil, Value: until }] };
+      },
+    };
+    const first = notify(settings, far('f1'), options);
+    await until_(() => clock.holding === 1);
+    const second = await notify(settings, far('f2'), options);
+    expect(second.sent).toEqual([]);
+    // One wait, to the mute's end (no 15-minute looks that could not read the tag anyway); a failed look then
+    // keeps that end rather than posting early.
+    clock.wake();
+    const { sent } = await first;
+    expect(clock.current).toBe(Date.parse(until));
+    expect(sent.map((s) => s.group)).toEqual(['#data-alerts', '#ops']);
+    expect(sent[0]?.body.payload.text).toContain(': 2 notifications held, not posted');
   });
 
   it('a mute that already ended changes nothing', async () => {
