@@ -41,7 +41,7 @@ describe('notifier.asl.json: settings', () => {
     // Never pasted into an expression, but for the tag mention's pattern (contract/settings.ts TAG_MENTION, a
     // constant, never a setting): JSONata builds a regex only from a literal.
     for (const { at, expression } of jsonataStrings(definition)) {
-      expect(expression.replace('/${MentionPattern}/', ''), at).not.toContain('${');
+      expect(expression.replace(`/${'$'}{MentionPattern}/`, ''), at).not.toContain('${');
     }
   });
 
