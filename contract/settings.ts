@@ -135,18 +135,12 @@ const PERSON_MENTION = '@[UW][A-Z0-9]+|!subteam\\^[A-Z0-9]+';
 export const MENTION = new RegExp(`^<(${PERSON_MENTION}|!here|!channel|!everyone)>$`);
 /**
  * A mention the `sfn-slack:mention` tag may set: a user or a user group only. Whoever may tag a watched machine is
- * not trusted to notify a whole channel; any other value is ignored as if the tag were absent.
+ * not trusted to notify a whole channel; any other value is ignored as if the tag were absent. Its source is the
+ * notifier's MentionPattern substitution, inside a JSONata regex literal (`/${MentionPattern}/`: the file parses
+ * before substitution too), JSON-escaped like every substitution (infra/json-string-substitution.ts).
  */
 export const TAG_MENTION = new RegExp(`^<(${PERSON_MENTION})>$`);
 
-/**
- * TAG_MENTION's source for the notifier definition's MentionPattern substitution, which sits inside a JSONata regex
- * literal (`/${MentionPattern}/`, so the file parses before substitution too). DefinitionSubstitutions are plain
- * text inside a JSON string, so the backslashes are JSON-escaped.
- */
-export function tagMentionSubstitution(): string {
-  return JSON.stringify(TAG_MENTION.source).slice(1, -1);
-}
 const TEMPLATE = /^[a-z][a-z0-9-]{0,63}$/;
 const PARAMETER_NAME = /^\/[A-Za-z0-9_.\-/]{1,1010}$/;
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;

@@ -20,7 +20,7 @@ import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../cont
 import { lifecycleSubstitutions, muteSubstitutions, STORE_KEY } from '../contract/message-store.js';
 import { QUEUE_DEFAULTS } from '../contract/queue.js';
 import { bannerMention, type DeployedSettings, type Route, readsTags } from '../contract/routes.js';
-import { tagMentionSubstitution } from '../contract/settings.js';
+import { TAG_MENTION } from '../contract/settings.js';
 import { EXECUTION_STATUSES } from '../contract/statuses.js';
 import { DEFAULT_TEMPLATE } from '../contract/templates.js';
 import { jsonStringSubstitution } from '../infra/json-string-substitution.js';
@@ -391,7 +391,7 @@ export class LocalPipeline {
       FormatterFunctionArn: formatterArn,
       QueueUrl: this.queue.url,
       MentionOnFailure: bannerMention(this.settings.routes, options.mentionOnFailure),
-      MentionPattern: tagMentionSubstitution(),
+      MentionPattern: TAG_MENTION.source,
       ...muteSubstitutions(),
       ...localStoreSubstitutions(this.queue.arn, options.lifecycle, {
         allowedChannels: webhookMode ? '' : allowedChannelsOf(this.settings),

@@ -49,7 +49,7 @@ import {
   type RouteMatch,
   readsTags,
 } from '../../contract/routes.js';
-import { tagMentionSubstitution } from '../../contract/settings.js';
+import { TAG_MENTION } from '../../contract/settings.js';
 import { DEFAULT_STATUSES, type ExecutionStatus } from '../../contract/statuses.js';
 import {
   CUSTOM_TEMPLATE_PREFIX,
@@ -533,7 +533,7 @@ export class SlackNotifier extends Construct {
     this.notifierSubstitutions = substitutionsUsedBy(notifierDefinition, {
       FormatterFunctionArn: this.formatter.functionArn,
       QueueUrl: this.queue.queueUrl,
-      MentionPattern: tagMentionSubstitution(),
+      MentionPattern: jsonStringSubstitution('MentionPattern', TAG_MENTION.source),
       ...this.messageStore.muteSubstitutions,
     });
     this.notifierStateMachine = new sfn.StateMachine(this, 'NotifierStateMachine', {
