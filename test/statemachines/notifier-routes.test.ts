@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MUTE_PARTITION_PREFIX, STORE_KEY } from '../../contract/message-store.js';
 import { type DeployedSettings, type Route, routeDeliveries, TAG_KEYS } from '../../contract/routes.js';
 import { fillJsonValues } from '../../infra/json-values.js';
+import { withSourceCredentials } from '../../infra/source-roles.js';
 import {
   type Clock,
   runStateMachine,
@@ -542,6 +543,80 @@ describe('mute through the sfn-slack:mute-until tag, counted in the message stor
     expect(clock.current).toBe(Date.parse(until));
     expect(sent.map((s) => s.group)).toEqual(['#data-alerts', '#ops']);
     expect(sent[0]?.body.payload.text).toContain(': 2 notifications held, not posted');
+  });
+
+  it('a central environment: a machine of another region is held and counted centrally, its tag read by the formatter', async () => {
+    const central = substitute(
+      withSourceCredentials(
+        fillJsonValues(readFileSync(path.join(repoRoot, 'statemachines', 'notifier.asl.json'), 'utf8'), {
+          Settings: settings,
+        }),
+        'org'
+      ),
+      {
+        FormatterFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:formatter',
+        QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/notify.fifo',
+        ...notifierStoreSubstitutions(TABLE),
+      }
+    );
+    const clock = new GatedClock();
+    const until = new Date(clock.current + 3600_000).toISOString();
+    const arn = 'arn:aws:states:us-east-1:444455556666:stateMachine:data-west';
+    const sent: Sent[] = [];
+    const sdkCalls: string[] = [];
+    const run = (id: string) =>
+      runStateMachine(
+        central,
+        {
+          ...event('data-west', 'FAILED', id),
+          account: '444455556666',
+          region: 'us-east-1',
+          detail: { ...event('data-west', 'FAILED', id).detail, stateMachineArn: arn },
+        },
+        {
+          clock,
+          stateMachineArn: `arn:aws:states:eu-west-1:${ROUTES_ACCOUNT}:stateMachine:notifier`,
+          resources: {
+            // Only the formatter reads tags in another region; an SDK call would reach the central region only.
+            [R.lambda]: async (task) => {
+              const payload = (task.arguments as { Payload: { readTags?: boolean } }).Payload;
+              if (!payload.readTags) throw new Error('a held notification must not be formatted');
+              return { Payload: { kind: 'tags', Tags: [{ Key: TAG_KEYS.muteUntil, Value: until }] } };
+            },
+            [R.listTags]: async (task) => {
+              sdkCalls.push(task.stateName);
+              throw new StatesError('Sfn.ResourceNotFoundException', 'no such state machine in this region');
+            },
+            [R.sqs]: async (task) => {
+              const a = task.arguments as {
+                MessageBody: string;
+                MessageGroupId: string;
+                MessageDeduplicationId: string;
+              };
+              sent.push({
+                group: a.MessageGroupId,
+                dedup: a.MessageDeduplicationId,
+                body: JSON.parse(a.MessageBody),
+              });
+              return { MessageId: `m-${sent.length}` };
+            },
+            ...db.handlers,
+          },
+        }
+      );
+    const first = run('w1');
+    await until_(() => clock.holding === 1);
+    const others = await Promise.all([run('w2'), run('w3')]);
+    expect(others.map((o) => o.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(sent).toEqual([]);
+    clock.wake();
+    expect((await first).status).toBe('SUCCEEDED');
+    expect(clock.current).toBe(Date.parse(until));
+    expect(sent.map((s) => s.group)).toEqual(['#data-alerts', '#ops']);
+    expect(sent[0]?.body.payload.text).toContain('data-west was muted until');
+    expect(sent[0]?.body.payload.text).toContain(': 3 notifications held, not posted');
+    // The one SDK look (RecheckMute) failed in the central region; the hold kept the end it was muted to.
+    expect(sdkCalls).toEqual(['RecheckMute']);
   });
 
   it('a mute that already ended changes nothing', async () => {
