@@ -123,6 +123,24 @@ export const WEBHOOK_STORM_FLUSH_SECONDS = 60;
  */
 export const WEBHOOK_DIGEST_MAX_CHARS = 36_000;
 
+/**
+ * Mute holds (the notifier): the notifications a mute holds are counted on one item per watched state machine and
+ * mute, partition `<MUTE_PARTITION_PREFIX><state machine ARN>`, sort key the `sfn-slack:mute-until` tag value
+ * (a new or longer mute starts a new count). `held` is added to atomically; `summarized` is set once, by the run
+ * that posts the summary. The notifier role may touch only partitions with this prefix (dynamodb:LeadingKeys).
+ */
+export const MUTE_PARTITION_PREFIX = 'mute#';
+/** A mute's count item is kept this long after the mute's end (the summary is claimed right at the end). */
+export const MUTE_RETENTION_SECONDS = DAY;
+
+/** The notifier definition's substitutions for the mute count (besides TableName). */
+export function muteSubstitutions(): Record<string, string> {
+  return {
+    MutePartitionPrefix: MUTE_PARTITION_PREFIX,
+    MuteRetentionSeconds: String(MUTE_RETENTION_SECONDS),
+  };
+}
+
 export function lifecycleSubstitutions(settings: LifecycleSettings): Record<string, string> {
   return {
     StartNotices: String(settings.startNotices),

@@ -9,12 +9,10 @@ import { type ExecutionStatus, FAILING_STATUSES } from './statuses.js';
 export const TAG_KEYS = {
   /** A channel for this machine's messages; honoured only by routes with `tagOverrides` and in `allowedChannels`. */
   channel: 'sfn-slack:channel',
-  /** A mention for this machine's failures; honoured only by routes with `tagOverrides`. */
+  /** A mention for this machine's failures; honoured only by routes with `tagOverrides`, and only a user or user group (contract/settings.ts TAG_MENTION). */
   mention: 'sfn-slack:mention',
   /** ISO 8601 time until which this machine's notifications are held and counted (`sfn-slack mute`). */
   muteUntil: 'sfn-slack:mute-until',
-  /** How many notifications were held while muted; the notifier keeps it, the summary resets it. */
-  muted: 'sfn-slack:muted',
 } as const;
 
 /**

@@ -130,7 +130,17 @@ export interface ActionsConfig {
 const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
 const NAME_PREFIX = /^[A-Za-z0-9_-]{1,80}$/;
 export const CHANNEL = /^(#[a-z0-9][a-z0-9._-]{0,79}|[CGD][A-Z0-9]{8,})$/;
-export const MENTION = /^<(@[UW][A-Z0-9]+|!subteam\^[A-Z0-9]+|!here|!channel|!everyone)>$/;
+const PERSON_MENTION = '@[UW][A-Z0-9]+|!subteam\\^[A-Z0-9]+';
+/** A Slack mention cdk.json may set: a user, a user group, or @here/@channel/@everyone (the formatter checks it too). */
+export const MENTION = new RegExp(`^<(${PERSON_MENTION}|!here|!channel|!everyone)>$`);
+/**
+ * A mention the `sfn-slack:mention` tag may set: a user or a user group only. Whoever may tag a watched machine is
+ * not trusted to notify a whole channel; any other value is ignored as if the tag were absent. Its source is the
+ * notifier's MentionPattern substitution, inside a JSONata regex literal (`/${MentionPattern}/`: the file parses
+ * before substitution too), JSON-escaped like every substitution (infra/json-string-substitution.ts).
+ */
+export const TAG_MENTION = new RegExp(`^<(${PERSON_MENTION})>$`);
+
 const TEMPLATE = /^[a-z][a-z0-9-]{0,63}$/;
 export const PARAMETER_NAME = /^\/[A-Za-z0-9_.\-/]{1,1010}$/;
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;

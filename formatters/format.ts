@@ -4,6 +4,7 @@
  */
 import type { FormattedMessage, NotifierSettings, StatusChangeEvent } from '../contract/formatter.js';
 import { enforceSlackLimits } from './render/limits.js';
+import { safeMention } from './render/mention.js';
 import { checkTemplateOutput } from './render/template-output.js';
 import { DEFAULT_TEMPLATE, evaluateTemplate } from './render/templates.js';
 import { buildTemplateInput, plainTime } from './render/view.js';
@@ -80,7 +81,7 @@ export async function renderSummary(
   const template = settings.template ?? DEFAULT_TEMPLATE;
   const input = buildTemplateInput(summary, {
     ...(settings.environment === undefined ? {} : { environment: settings.environment }),
-    ...(settings.mentionOnFailure === undefined ? {} : { mentionOnFailure: settings.mentionOnFailure }),
+    ...mentionOf(settings),
     ...(consoleRegion === undefined ? {} : { consoleRegion }),
     template,
   });
@@ -99,7 +100,7 @@ export function plainTextMessage(
 ): FormattedMessage {
   const input = buildTemplateInput(summary, {
     ...(settings.environment === undefined ? {} : { environment: settings.environment }),
-    ...(settings.mentionOnFailure === undefined ? {} : { mentionOnFailure: settings.mentionOnFailure }),
+    ...mentionOf(settings),
   });
   const { view, context } = input;
   const x = input.summary.execution;
@@ -118,4 +119,10 @@ export function plainTextMessage(
   if (x.executionArn) lines.push(x.executionArn);
   if (context.consoleUrl) lines.push(context.consoleUrl);
   return enforceSlackLimits({ text: lines.join('\n') }, view.notificationText);
+}
+
+/** The settings' failure mention, when it is one (a forged or malformed value is dropped, never printed). */
+function mentionOf(settings: Partial<NotifierSettings>): { mentionOnFailure?: string } {
+  const mention = safeMention(settings.mentionOnFailure);
+  return mention === undefined ? {} : { mentionOnFailure: mention };
 }

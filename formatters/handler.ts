@@ -23,6 +23,7 @@ import { plainTextMessage, renderSummary } from './format.js';
 import { describeMapRuns } from './map-runs.js';
 import { eventOnlyMessage } from './render/event-only.js';
 import { lifecycleFields } from './render/lifecycle-fields.js';
+import { safeMention } from './render/mention.js';
 import { TemplateError } from './render/templates.js';
 import { sourceSfnClient } from './source-client.js';
 import { foldPages, summarize } from './summarize/index.js';
@@ -253,7 +254,11 @@ export function createHandler(options: HandlerOptions = {}): FormatterHandler {
       executionArn,
       status,
       deduplicationId: dedup,
-      ...lifecycleFields(event, summary, { status, redriveCount, mention: settings.mentionOnFailure }),
+      ...lifecycleFields(event, summary, {
+        status,
+        redriveCount,
+        mention: safeMention(settings.mentionOnFailure),
+      }),
       // Where the execution ran, for routes by account and region (issue "Routing").
       ...(summary.execution.account ? { account: summary.execution.account } : {}),
       ...(summary.execution.region ? { region: summary.execution.region } : {}),

@@ -17,9 +17,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ActionsPolicy, enabledActions } from '../contract/actions.js';
 import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../contract/formatter.js';
-import { lifecycleSubstitutions, STORE_KEY } from '../contract/message-store.js';
+import { lifecycleSubstitutions, muteSubstitutions, STORE_KEY } from '../contract/message-store.js';
 import { QUEUE_DEFAULTS } from '../contract/queue.js';
 import { bannerMention, type DeployedSettings, type Route, readsTags } from '../contract/routes.js';
+import { TAG_MENTION } from '../contract/settings.js';
 import { EXECUTION_STATUSES } from '../contract/statuses.js';
 import { DEFAULT_TEMPLATE } from '../contract/templates.js';
 import { jsonStringSubstitution } from '../infra/json-string-substitution.js';
@@ -390,6 +391,8 @@ export class LocalPipeline {
       FormatterFunctionArn: formatterArn,
       QueueUrl: this.queue.url,
       MentionOnFailure: bannerMention(this.settings.routes, options.mentionOnFailure),
+      MentionPattern: TAG_MENTION.source,
+      ...muteSubstitutions(),
       ...localStoreSubstitutions(this.queue.arn, options.lifecycle, {
         allowedChannels: webhookMode ? '' : allowedChannelsOf(this.settings),
         queueUrl: this.queue.url,
@@ -419,8 +422,8 @@ export class LocalPipeline {
       }),
       [resources.sqs]: sqsSendMessageHandler([this.queue]),
       [resources.listTags]: tags.list,
-      [resources.tag]: tags.tag,
-      [resources.untag]: tags.untag,
+      // The mute count and its summary claim (the same table the delivery uses).
+      ...store.handlers,
     };
     this.deliverResources = {
       [resources.http]: httpInvokeHandler({

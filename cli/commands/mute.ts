@@ -1,7 +1,7 @@
 /**
  * `sfn-slack mute`, `unmute` and `mutes`: hold a noisy state machine's notifications for a while, through its
  * `sfn-slack:mute-until` tag (contract/routes.ts TAG_KEYS), the tag the Mute buttons set too. The notifier reads
- * the tag (the environment has `"mute": true`, or a Mute button), counts what it holds on `sfn-slack:muted`, and posts one summary per destination when the
+ * the tag (the environment has `"mute": true`, or a Mute button), counts what it holds in the message store, and posts one summary per destination when the
  * mute ends. Nothing is dropped: every held notification is counted, and the count is posted.
  */
 import {
@@ -83,20 +83,6 @@ function watched(config: EnvironmentConfig, arn: string): boolean {
   });
 }
 
-/**
- * A central environment's notifier holds only machines of its own region (docs/infra.md, "`mute` works with
- * `sources`"): one of another region is never held, so tagging it would report a mute that does not happen. Kept
- * apart so it can be lifted once the notifier holds mutes in every source region.
- */
-export function refuseUnheldRegion(config: EnvironmentConfig, arn: string): void {
-  const region = arn.split(':')[3];
-  if (config.sources === undefined || config.region === undefined || region === config.region) return;
-  throw new CliError(
-    `${arn.split(':')[6]} runs in ${region}, but ${config.name}'s notifier holds mutes only for machines of its own region ${config.region}: its notifications would still be posted; to quiet it, narrow its route's statuses in cdk.json`,
-    ExitCode.badInput
-  );
-}
-
 export async function runMute(
   machine: string,
   options: MuteOptions,
@@ -113,7 +99,6 @@ export async function runMute(
       ExitCode.badInput
     );
   const arn = watchedArn(config, machine);
-  refuseUnheldRegion(config, arn);
   const until = new Date(io.now().getTime() + ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
   await aws(`tag ${arn}`, () =>
     clients.sfn.send(
@@ -159,12 +144,11 @@ export async function runMutes(options: MuteOptions, io: Io, clients: AwsClients
     );
     const value = (key: string) => tags?.find((t) => t.key === key)?.value;
     const until = value(TAG_KEYS.muteUntil);
-    const held = value(TAG_KEYS.muted);
     if (until === undefined || !(Date.parse(until) > now)) continue;
     count += 1;
     const routes = explainRoutes(config.routes, { stateMachineArn: arn, status: 'FAILED' });
     io.stdout.write(
-      `${arn.split(':')[6]} muted until ${until}, ${held ?? 0} held (routes: ${
+      `${arn.split(':')[6]} muted until ${until} (routes: ${
         routes
           .filter((r) => r.matches)
           .map((r) => r.route.name)
@@ -213,10 +197,10 @@ export function register(program: Command, io: Io = processIo(), makeClients = c
   );
   const mutes = program
     .command('mutes')
-    .summary('list the muted state machines of an environment and what they hold')
+    .summary('list the muted state machines of an environment')
     .description(
       'Lists the state machines the environment’s routes watch whose sfn-slack:mute-until tag is in the future, ' +
-        'with the end of the mute and how many notifications it holds (the sfn-slack:muted tag).'
+        'with the end of the mute (the count of held notifications is in the message store; the summary gives it).'
     );
   common(mutes, ['sfn-slack mutes --env prod']).action(async (options: MuteOptions) => {
     await runMutes(options, io, await clients(options));

@@ -10,6 +10,7 @@
 import type { SlackMessage } from '../../contract/formatter.js';
 import { executionConsoleUrl } from './console-url.js';
 import { escapeText } from './escape.js';
+import { safeMention } from './mention.js';
 
 /** Statuses whose message carries the configured mention. */
 const FAILING = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
@@ -45,7 +46,7 @@ export function eventOnlyMessage(event: unknown, settings: EventOnlySettings, wh
     const name = str(field(detail, 'name')) ?? arn.split(':').at(-1);
     const error = str(field(detail, 'error'));
     const cause = str(field(detail, 'cause'));
-    const mention = str(settings?.mentionOnFailure);
+    const mention = safeMention(settings?.mentionOnFailure);
     const environment = str(settings?.environment) ?? '';
     const lines = [
       `${FAILING.has(status) && mention ? `${mention} ` : ''}${escapeText(cut(machine ?? '', 80))} ${escapeText(

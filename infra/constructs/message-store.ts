@@ -17,7 +17,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { lifecycleSubstitutions, STORE_KEY, STORE_TTL_ATTRIBUTE } from '../message-store-schema.js';
+import {
+  lifecycleSubstitutions,
+  MUTE_PARTITION_PREFIX,
+  muteSubstitutions,
+  STORE_KEY,
+  STORE_TTL_ATTRIBUTE,
+} from '../message-store-schema.js';
 
 export interface MessageStoreProps {
   /** Environment name, part of the schedule group name. */
@@ -113,6 +119,23 @@ export class MessageStore extends Construct {
       resource: 'schedule',
       resourceName: `${this.scheduleGroup.scheduleGroupName}/*`,
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+  }
+
+  /** The notifier definition's substitutions for the mute count: the table and the count items' keys. */
+  get muteSubstitutions(): Record<string, string> {
+    return { TableName: this.table.tableName, ...muteSubstitutions() };
+  }
+
+  /**
+   * The notifier's only access to the store: the atomic mute count and the summary claim (UpdateItem), on the mute
+   * partitions only (dynamodb:LeadingKeys), never a channel's message items.
+   */
+  muteCountStatement(): iam.PolicyStatement {
+    return new iam.PolicyStatement({
+      actions: ['dynamodb:UpdateItem'],
+      resources: [this.table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${MUTE_PARTITION_PREFIX}*`] } },
     });
   }
 

@@ -49,8 +49,8 @@ import {
   type Route,
   type RouteMatch,
   readsTags,
-  TAG_KEYS,
 } from '../../contract/routes.js';
+import { TAG_MENTION } from '../../contract/settings.js';
 import { DEFAULT_STATUSES, type ExecutionStatus } from '../../contract/statuses.js';
 import {
   CUSTOM_TEMPLATE_PREFIX,
@@ -531,10 +531,12 @@ export class SlackNotifier extends Construct {
     } catch (error) {
       throw new Error(`SlackNotifier: ${(error as Error).message}`);
     }
-    this.notifierSubstitutions = {
+    this.notifierSubstitutions = substitutionsUsedBy(notifierDefinition, {
       FormatterFunctionArn: this.formatter.functionArn,
       QueueUrl: this.queue.queueUrl,
-    };
+      MentionPattern: jsonStringSubstitution('MentionPattern', TAG_MENTION.source),
+      ...this.messageStore.muteSubstitutions,
+    });
     this.notifierStateMachine = new sfn.StateMachine(this, 'NotifierStateMachine', {
       comment: `sfn-slack-notifier (${env}): routes → history → formatter → FIFO queue, one message per destination`,
       // A central environment's notifier reads each execution with its account's read role (task Credentials).
@@ -576,14 +578,10 @@ export class SlackNotifier extends Construct {
           resources: [...this.watchedStateMachines],
         })
       );
-      // The mute count is the only tag the notifier writes (and removes).
-      this.notifierStateMachine.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['states:TagResource', 'states:UntagResource'],
-          resources: [...this.watchedStateMachines],
-          conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [TAG_KEYS.muted] } },
-        })
-      );
+    }
+    if (this.settings.readTags) {
+      // A muted machine's held notifications are counted in the store (atomic ADD), not on a tag.
+      this.notifierStateMachine.addToRolePolicy(this.messageStore.muteCountStatement());
     }
     this.notifierStateMachine.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.formatter.functionArn] })
@@ -1069,7 +1067,7 @@ export class SlackNotifier extends Construct {
       Validations.of(this.notifierStateMachine.role).acknowledge({
         id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this), resource)}]`,
         reason:
-          'states:ListTagsForResource, and states:TagResource/UntagResource limited by aws:TagKeys to sfn-slack:muted, on the state machines of one watched name prefix: their names are not known in advance.',
+          'states:ListTagsForResource on the state machines of one watched name prefix: their names are not known in advance.',
       });
     }
     for (const resource of watchedMapRuns) {

@@ -21,7 +21,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { TAG_KEYS } from '../../contract/routes.js';
 import type { ActionsPolicy } from '../actions-schema.js';
 import { nagResourceName } from '../nag-resource-name.js';
 import {
@@ -69,12 +68,6 @@ export interface SourceAccessProps {
    * @default - no act role (the source accounts grant read access only)
    */
   readonly actions?: ActionsPolicy;
-  /**
-   * Mute works here (`sfn-slack mute`, or a Mute button): the read role may also write and remove the notifier's
-   * count of held notifications, the `sfn-slack:muted` tag, and no other tag key.
-   * @default false
-   */
-  readonly countMutes?: boolean;
   /**
    * Topic the forwarding dead-letter queue's alarm notifies.
    * @default - a new topic (subscribe to it: its ARN is `alarmTopic`)
@@ -201,16 +194,6 @@ export class SourceAccess extends Construct {
         resources: watched('stateMachine'),
       })
     );
-
-    if (props.countMutes === true) {
-      this.readRole.addToPolicy(
-        new iam.PolicyStatement({
-          actions: ['states:TagResource', 'states:UntagResource'],
-          resources: watched('stateMachine'),
-          conditions: { 'ForAllValues:StringEquals': { 'aws:TagKeys': [TAG_KEYS.muted] } },
-        })
-      );
-    }
 
     if (props.actions !== undefined) {
       this.actionRole = new iam.Role(this, 'ActionRole', {

@@ -23,7 +23,7 @@ import {
 } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
-import { mutable, watched } from '../../contract/settings.js';
+import { watched } from '../../contract/settings.js';
 import type { EnvironmentConfig } from '../config.js';
 import { SourceAccess } from '../constructs/source-access.js';
 
@@ -61,7 +61,6 @@ export class SourceStack extends Stack {
       // The union of the environment's routes (contract/settings.ts watched).
       ...watched(config),
       ...(config.actions === undefined ? {} : { actions: config.actions.policy }),
-      countMutes: mutable(config),
     });
     this.alarmTopicArn = this.alarmTopicFromParameter();
     new CfnOutput(this, 'ReadRoleArn', { value: this.access.readRole.roleArn });

@@ -115,6 +115,30 @@ describe('scenarios route as the stack does', () => {
     expect(JSON.stringify(report.channels)).not.toContain('S0ENVWIDE1');
   });
 
+  it.each(['<!everyone>', '<https://evil.example|x>', '@here'])(
+    'a mention tag %s (not a user or user group) reaches no message: the route posts without it',
+    async (mention) => {
+      const tags = { team: 'data', 'sfn-slack:mention': mention };
+      const { report } = await runScenario(
+        await parseScenario({ environment, steps: [{ at: 0, ...failed, tags }] }, dir),
+        { formatter: quietFormatter }
+      );
+      expect(report.channels.C0DATA0001).toHaveLength(1);
+      const posted = JSON.stringify(report.channels);
+      for (const forged of ['everyone', 'evil.example', '@here']) expect(posted).not.toContain(forged);
+    }
+  );
+
+  it.each(['<@U0ABC>', '<!subteam^S0ABC>'])('a mention tag %s leads the failure message', async (mention) => {
+    const tags = { team: 'data', 'sfn-slack:mention': mention };
+    const { report } = await runScenario(
+      await parseScenario({ environment, steps: [{ at: 0, ...failed, tags }] }, dir),
+      { formatter: quietFormatter }
+    );
+    expect(JSON.stringify(report.channels.C0DATA0001)).toContain(mention);
+    expect(JSON.stringify(report.channels.C0OPS00001)).not.toContain(mention);
+  });
+
   it('refuses tags that are not strings', async () => {
     await expect(
       parseScenario({ environment, steps: [{ at: 0, ...failed, tags: { team: 1 } }] }, dir)

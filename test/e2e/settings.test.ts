@@ -15,11 +15,13 @@ afterEach(async () => {
 });
 
 describe('settings with JSON and JSONata special characters', () => {
-  it('a channel, mention and environment with " \\ and \' run end to end and arrive unchanged', async () => {
+  it('a channel and environment with " \\ and \' (and a mention) run end to end and arrive unchanged', async () => {
     // Prepare: a channel whose name needs escaping (the local server accepts any name it knows).
     const channel = 'ops "eu" \\ it\'s';
     const environment = 'prod "blue" \\ it\'s';
-    const mention = '<!subteam^S0123|on-call "a" \\ \'b\'>';
+    // A mention cannot carry such characters: the formatter prints only one matching contract/settings.ts MENTION
+    // (test/formatters/mention.test.ts), so this one is a plain user-group mention.
+    const mention = '<!subteam^S0123>';
     const example = examples.failed();
     h = await harness({ history: historiesOf([example]), channel, environment, mentionOnFailure: mention });
     h.slack.addChannel({ id: 'C0ODDNAME', name: channel });

@@ -44,14 +44,14 @@ describe('the EventBridge rule derived from the routes', () => {
 });
 
 describe('tags', () => {
-  it('are read (and the mute count written) only when a route needs them or mute is on', () => {
+  it('are read (and the mute count kept in the store) only when a route needs them or mute is on', () => {
     const without = synthNotifier({
       destination: { type: 'channel', channel: '#ops' },
       routes: [routes[0] as Route],
     });
     expect(without.notifier.settings.readTags).toBe(false);
     expect(grants(notifierRoleStatements(without), 'states:ListTagsForResource')).toEqual([]);
-    expect(grants(notifierRoleStatements(without), 'states:TagResource')).toEqual([]);
+    expect(grants(notifierRoleStatements(without), 'dynamodb:UpdateItem')).toEqual([]);
 
     const withTags = synthNotifier({ destination: { type: 'channel', channel: '#ops' }, routes });
     expect(withTags.notifier.settings.readTags).toBe(true);
@@ -62,12 +62,18 @@ describe('tags', () => {
     expect(JSON.stringify(list[0]?.Resource)).toContain('stateMachine:payments-settle');
     expect(JSON.stringify(list[0]?.Resource)).toContain('stateMachine:data-*');
     expect(list[0]?.Resource).not.toContain('*');
-    const tag = grants(statements, 'states:TagResource');
-    expect(tag).toHaveLength(1);
-    expect(tag[0]?.Condition).toEqual({
-      'ForAllValues:StringEquals': { 'aws:TagKeys': ['sfn-slack:muted'] },
-    });
-    expect(grants(statements, 'states:UntagResource')[0]?.Condition).toEqual(tag[0]?.Condition);
+    // The notifier writes no tag: the held count is an atomic ADD in the message store.
+    expect(grants(statements, 'states:TagResource')).toEqual([]);
+    expect(grants(statements, 'states:UntagResource')).toEqual([]);
+    const count = grants(statements, 'dynamodb:UpdateItem');
+    expect(count.map((s) => [s.Action, s.Condition])).toEqual([
+      ['dynamodb:UpdateItem', { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['mute#*'] } }],
+    ]);
+    const table = logicalId(withTags.stack, withTags.notifier.messageStore.table);
+    expect(count[0]?.Resource).toEqual({ 'Fn::GetAtt': [table, 'Arn'] });
+    expect(
+      statements.flatMap((s) => [s.Action].flat()).filter((a) => String(a).startsWith('dynamodb:'))
+    ).toEqual(['dynamodb:UpdateItem']);
 
     const mute = synthNotifier({
       destination: { type: 'channel', channel: '#ops' },
@@ -75,6 +81,7 @@ describe('tags', () => {
       mute: true,
     });
     expect(grants(notifierRoleStatements(mute), 'states:ListTagsForResource')).toHaveLength(1);
+    expect(grants(notifierRoleStatements(mute), 'dynamodb:UpdateItem')).toHaveLength(1);
   });
 });
 

@@ -545,8 +545,16 @@ describe('state machines', () => {
   it('passes the configured settings to the notifier as one JSON value, the shorthand as one route', () => {
     expect(Object.keys(channel.notifier.notifierSubstitutions).sort()).toEqual([
       'FormatterFunctionArn',
+      'MentionPattern',
+      'MutePartitionPrefix',
+      'MuteRetentionSeconds',
       'QueueUrl',
+      'TableName',
     ]);
+    // The tag mention's pattern is contract/settings.ts TAG_MENTION, JSON-escaped for its place in a JSON string.
+    const pattern = JSON.parse(`"${channel.notifier.notifierSubstitutions.MentionPattern}"`) as string;
+    expect(new RegExp(pattern).test('<!subteam^S0ABC>')).toBe(true);
+    expect(new RegExp(pattern).test('<!everyone>')).toBe(false);
     expect(channel.notifier.settings).toMatchObject({
       environment: 'test',
       destinationType: 'channel',

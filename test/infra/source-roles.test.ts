@@ -27,7 +27,7 @@ import {
   withSourceCredentials,
 } from '../../infra/source-roles.js';
 import { runStateMachine, substitute, type TaskInvocation, VirtualClock } from '../../local/asl/index.js';
-import { evaluate } from '../statemachines/asl-helpers.js';
+import { evaluate, notifierStoreSubstitutions } from '../statemachines/asl-helpers.js';
 import { repoRoot } from './helpers.js';
 
 const validateAsl = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => {
@@ -45,7 +45,8 @@ describe('withSourceCredentials', () => {
     const reading = sourceReadingStates(file());
     // The tag states too: in a central environment they run with the source account's read role, which may
     // list tags (infra/constructs/source-access.ts), so routes read the tags of an execution of this region.
-    expect(reading).toEqual(['Tags', 'CountHeld', 'RecheckMute', 'ResetHeld', 'Describe', 'FetchHistory']);
+    // The mute count is in the central store (DynamoDB), never with a source role.
+    expect(reading).toEqual(['Tags', 'RecheckMute', 'Describe', 'FetchHistory']);
     for (const [name, state] of Object.entries(states)) {
       expect(state.Credentials, name).toEqual(
         reading.includes(name) ? readRoleCredentials('org') : undefined
@@ -146,6 +147,7 @@ describe('the central notifier on the local runner', () => {
     {
       FormatterFunctionArn: 'arn:aws:lambda:eu-west-1:444455556666:function:formatter',
       QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/444455556666/notify.fifo',
+      ...notifierStoreSubstitutions('store'),
     }
   );
 
@@ -266,6 +268,7 @@ describe('the central notifier reads tags with the source account read role (iss
     {
       FormatterFunctionArn: 'arn:aws:lambda:eu-west-1:444455556666:function:formatter',
       QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/444455556666/notify.fifo',
+      ...notifierStoreSubstitutions('store'),
     }
   );
 

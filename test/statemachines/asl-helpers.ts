@@ -2,10 +2,22 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import jsonata from 'jsonata';
+import { muteSubstitutions } from '../../contract/message-store.js';
+import { TAG_MENTION } from '../../contract/settings.js';
+import { jsonStringSubstitution } from '../../infra/json-string-substitution.js';
 import { awsFunctions } from '../../local/asl/functions.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const statemachinesDir = path.join(repoRoot, 'statemachines');
+
+/** The notifier's substitutions besides its resource ARNs: the store's mute count and the tag mention pattern. */
+export function notifierStoreSubstitutions(tableName: string): Record<string, string> {
+  return {
+    TableName: tableName,
+    MentionPattern: jsonStringSubstitution('MentionPattern', TAG_MENTION.source),
+    ...muteSubstitutions(),
+  };
+}
 
 export type State = Record<string, unknown> & { Type: string };
 export interface Definition {

@@ -6,9 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MUTE_PARTITION_PREFIX, STORE_KEY } from '../../contract/message-store.js';
 import { type DeployedSettings, type Route, routeDeliveries, TAG_KEYS } from '../../contract/routes.js';
 import { fillJsonValues } from '../../infra/json-values.js';
+import { withSourceCredentials } from '../../infra/source-roles.js';
 import {
   type Clock,
   runStateMachine,
@@ -16,9 +18,10 @@ import {
   substitute,
   type TaskInvocation,
 } from '../../local/asl/index.js';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../../local/stand-ins/dynamodb.js';
 import { type TagStore, tagHandlers } from '../../local/stand-ins/tags.js';
 import { deployedSettings, machineArn, ROUTES_ACCOUNT, route } from '../fixtures/routes.js';
-import { repoRoot } from './asl-helpers.js';
+import { notifierStoreSubstitutions, repoRoot } from './asl-helpers.js';
 
 const R = {
   history: 'arn:aws:states:::aws-sdk:sfn:getExecutionHistory',
@@ -26,9 +29,9 @@ const R = {
   lambda: 'arn:aws:states:::lambda:invoke',
   sqs: 'arn:aws:states:::sqs:sendMessage',
   listTags: 'arn:aws:states:::aws-sdk:sfn:listTagsForResource',
-  tag: 'arn:aws:states:::aws-sdk:sfn:tagResource',
-  untag: 'arn:aws:states:::aws-sdk:sfn:untagResource',
+  updateItem: 'arn:aws:states:::dynamodb:updateItem',
 };
+const TABLE = 'sfn-slack-store';
 const ROUTES: Route[] = [
   route('payments', {
     match: { stateMachineArns: [machineArn('payments-settle')] },
@@ -63,6 +66,7 @@ function definition(settings: DeployedSettings): string {
   return substitute(fillJsonValues(text, { Settings: settings }), {
     FormatterFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:formatter',
     QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/notify.fifo',
+    ...notifierStoreSubstitutions(TABLE),
   });
 }
 
@@ -92,7 +96,13 @@ interface Sent {
 async function notify(
   settings: DeployedSettings,
   input: ReturnType<typeof event> | Record<string, unknown>,
-  options: { tags?: TagStore; clock?: Clock; listTags?: () => unknown } = {}
+  options: {
+    tags?: TagStore;
+    clock?: Clock;
+    listTags?: () => unknown;
+    /** The message store's task handlers (dynalite). @default none: a store call fails */
+    dynamodb?: LocalDynamoDb['handlers'];
+  } = {}
 ) {
   const sent: Sent[] = [];
   const calls: TaskInvocation[] = [];
@@ -135,10 +145,11 @@ async function notify(
         calls.push(task);
         return options.listTags ? options.listTags() : tags.list(task);
       },
-      [R.tag]: tags.tag,
-      [R.untag]: tags.untag,
+      ...options.dynamodb,
     },
     ...(options.clock ? { clock: options.clock } : {}),
+    // The notifier runs in eu-west-1, the region of the test's events unless one says otherwise.
+    stateMachineArn: `arn:aws:states:eu-west-1:${ROUTES_ACCOUNT}:stateMachine:notifier`,
   });
   return { result, sent, tagReads: calls.length };
 }
@@ -355,41 +366,60 @@ class GatedClock implements Clock {
   }
 }
 
-async function until(condition: () => boolean): Promise<void> {
+async function until_(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 1000 && !condition(); i++) await new Promise((r) => setImmediate(r));
   if (!condition()) throw new Error('condition not reached');
 }
 
-describe('mute through the sfn-slack:mute-until tag', () => {
+describe('mute through the sfn-slack:mute-until tag, counted in the message store (dynalite)', () => {
   const routes = [
     route('data-alerts', { match: { stateMachineNamePrefixes: ['data-'] } }),
     route('ops', { match: { stateMachineNamePrefixes: ['data-'] } }),
   ];
   const settings = settingsOf(routes, { readTags: true });
+  let db: LocalDynamoDb;
+  beforeAll(async () => {
+    db = await startLocalDynamoDb({ tableName: TABLE, key: STORE_KEY });
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+  /** The mute's count item, its attributes unwrapped ({ N: '3' } -> 3). */
+  const muteItem = async (name: string, until: string) => {
+    const items = (await db.items()) as Record<string, { S?: string; N?: string }>[];
+    const item = items.find(
+      (i) => i.pk?.S === `${MUTE_PARTITION_PREFIX}${machineArn(name)}` && i.sk?.S === until
+    );
+    return item
+      ? Object.fromEntries(Object.entries(item).map(([k, v]) => [k, v.N === undefined ? v.S : Number(v.N)]))
+      : undefined;
+  };
 
   it('holds and counts the notifications, then sums them up in one message per destination when the mute ends', async () => {
     const clock = new GatedClock();
     const muteEnd = clock.current + 2 * 3600_000;
-    const store: TagStore = new Map([
-      [machineArn('data-load'), { [TAG_KEYS.muteUntil]: new Date(muteEnd).toISOString() }],
-    ]);
+    const until = new Date(muteEnd).toISOString();
+    const store: TagStore = new Map([[machineArn('data-load'), { [TAG_KEYS.muteUntil]: until }]]);
+    const options = { tags: store, clock, dynamodb: db.handlers };
     // The first held notification waits for the end of the mute...
-    const first = notify(settings, event('data-load', 'FAILED', 'r1'), { tags: store, clock });
-    await until(() => clock.holding === 1);
-    expect(store.get(machineArn('data-load'))?.[TAG_KEYS.muted]).toBe('1');
+    const first = notify(settings, event('data-load', 'FAILED', 'r1'), options);
+    await until_(() => clock.holding === 1);
+    expect((await muteItem('data-load', until))?.held).toBe(1);
     // ...the others are counted and end at once, posting nothing.
     for (const id of ['r2', 'r3']) {
-      const other = await notify(settings, event('data-load', 'SUCCEEDED', id), { tags: store, clock });
+      const other = await notify(settings, event('data-load', 'SUCCEEDED', id), options);
       expect(other.result.status).toBe('SUCCEEDED');
       expect(other.sent).toEqual([]);
     }
-    expect(store.get(machineArn('data-load'))?.[TAG_KEYS.muted]).toBe('3');
+    expect((await muteItem('data-load', until))?.held).toBe(3);
+    // No tag is written: the count lives in the store only.
+    expect(Object.keys(store.get(machineArn('data-load')) ?? {})).toEqual([TAG_KEYS.muteUntil]);
     // It looks again every 15 minutes until the mute ends: 8 looks for 2 hours.
     let looks = 0;
     while (clock.holding > 0) {
       clock.wake();
       looks += 1;
-      await until(() => clock.holding > 0 || looks >= 8);
+      await until_(() => clock.holding > 0 || looks >= 8);
     }
     const { result, sent } = await first;
     expect(result.status).toBe('SUCCEEDED');
@@ -398,34 +428,195 @@ describe('mute through the sfn-slack:mute-until tag', () => {
     for (const s of sent) {
       expect(s.body.status).toBe('MUTE_SUMMARY');
       expect(s.body.payload.text).toBe(
-        `data-load was muted until ${new Date(muteEnd).toISOString()}: 3 notifications held, not posted (prod). Its executions are in the Step Functions console.`
+        `data-load was muted until ${until}: 3 notifications held, not posted (prod). Its executions are in the Step Functions console.`
       );
     }
     // One summary per destination, never twice: the same deduplication id for both groups (scoped per group).
     expect(new Set(sent.map((s) => s.dedup)).size).toBe(1);
-    // The count starts again; the next notification goes out as usual.
-    expect(store.get(machineArn('data-load'))?.[TAG_KEYS.muted]).toBeUndefined();
-    const after = await notify(settings, event('data-load', 'FAILED', 'r4'), { tags: store, clock });
+    expect((await muteItem('data-load', until))?.summarized).toBeTypeOf('number');
+    // The next notification goes out as usual.
+    const after = await notify(settings, event('data-load', 'FAILED', 'r4'), options);
     expect(after.sent.map((s) => s.group)).toEqual(['#data-alerts', '#ops']);
+  });
+
+  it('a storm of parallel runs for one muted machine: the count equals the runs, exactly one summary is queued', async () => {
+    const clock = new GatedClock();
+    const until = new Date(clock.current + 3600_000).toISOString();
+    const store: TagStore = new Map([[machineArn('data-storm'), { [TAG_KEYS.muteUntil]: until }]]);
+    const options = { tags: store, clock, dynamodb: db.handlers };
+    const runs = Array.from({ length: 8 }, (_, i) =>
+      notify(settings, event('data-storm', 'FAILED', `s${i}`), options)
+    );
+    // Every run reads the tags before any writes: with a read-add-write count they would all have seen 0.
+    await until_(() => clock.holding === 1);
+    for (let i = 0; i < 200 && ((await muteItem('data-storm', until))?.held as number) < 8; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect((await muteItem('data-storm', until))?.held).toBe(8);
+    expect(clock.holding).toBe(1);
+    while (clock.holding > 0) {
+      clock.wake();
+      await until_(() => true);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const results = await Promise.all(runs);
+    expect(results.every((r) => r.result.status === 'SUCCEEDED')).toBe(true);
+    const summaries = results.flatMap((r) => r.sent);
+    expect(summaries.map((s) => s.group)).toEqual(['#data-alerts', '#ops']);
+    expect(summaries[0]?.body.payload.text).toContain(': 8 notifications held, not posted');
+  });
+
+  it('a second claimer (a retried or duplicate summarizer) posts nothing; its id would be the same anyway', async () => {
+    const clock = new GatedClock();
+    const until = new Date(clock.current + 3600_000).toISOString();
+    const store: TagStore = new Map([[machineArn('data-twice'), { [TAG_KEYS.muteUntil]: until }]]);
+    const options = { tags: store, clock, dynamodb: db.handlers };
+    const first = notify(settings, event('data-twice', 'FAILED', 't1'), options);
+    await until_(() => clock.holding === 1);
+    // The item as a first summarizer whose summary was already claimed leaves it.
+    await db.handlers[R.updateItem]?.({
+      arguments: {
+        TableName: TABLE,
+        Key: { pk: { S: `${MUTE_PARTITION_PREFIX}${machineArn('data-twice')}` }, sk: { S: until } },
+        UpdateExpression: 'SET summarized = :t',
+        ExpressionAttributeValues: { ':t': { N: '1' } },
+      },
+    });
+    while (clock.holding > 0) {
+      clock.wake();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const { result, sent } = await first;
+    expect(result.status).toBe('SUCCEEDED');
+    expect(sent).toEqual([]);
   });
 
   it('sfn-slack unmute (the tag removed) ends the hold at the next look, with the summary', async () => {
     const clock = new GatedClock();
     const store: TagStore = new Map([
       [
-        machineArn('data-load'),
+        machineArn('data-unmute'),
         { [TAG_KEYS.muteUntil]: new Date(clock.current + 24 * 3600_000).toISOString() },
       ],
     ]);
-    const first = notify(settings, event('data-load', 'FAILED', 'r1'), { tags: store, clock });
-    await until(() => clock.holding === 1);
-    const tags = { ...store.get(machineArn('data-load')) };
+    const first = notify(settings, event('data-unmute', 'FAILED', 'r1'), {
+      tags: store,
+      clock,
+      dynamodb: db.handlers,
+    });
+    await until_(() => clock.holding === 1);
+    const tags = { ...store.get(machineArn('data-unmute')) };
     delete tags[TAG_KEYS.muteUntil];
-    store.set(machineArn('data-load'), tags);
+    store.set(machineArn('data-unmute'), tags);
     clock.wake();
     const { sent } = await first;
     expect(sent).toHaveLength(2);
     expect(sent[0]?.body.payload.text).toContain(': 1 notification held, not posted');
+  });
+
+  it('a machine of another region (its tags read by the formatter): counted, summed up once at the end it was muted to', async () => {
+    const clock = new GatedClock();
+    const until = new Date(clock.current + 2 * 3600_000).toISOString();
+    const store: TagStore = new Map([[machineArn('data-far'), { [TAG_KEYS.muteUntil]: until }]]);
+    let reads = 0;
+    const far = (id: string) => ({ ...event('data-far', 'FAILED', id), region: 'us-east-1' });
+    const options = {
+      tags: store,
+      clock,
+      dynamodb: db.handlers,
+      // The two runs' reads stand for the formatter's (TagsInSourceRegion); RecheckMute's SDK call cannot reach the
+      // machine's region.
+      listTags: () => {
+        reads += 1;
+        if (reads > 2) throw new StatesError('Sfn.ResourceNotFoundException', 'not here');
+        return { Tags: [{ Key: TAG_KEYS.muteUntil, Value: until }] };
+      },
+    };
+    const first = notify(settings, far('f1'), options);
+    await until_(() => clock.holding === 1);
+    const second = await notify(settings, far('f2'), options);
+    expect(second.sent).toEqual([]);
+    // One wait, to the mute's end (no 15-minute looks that could not read the tag anyway); a failed look then
+    // keeps that end rather than posting early.
+    clock.wake();
+    const { sent } = await first;
+    expect(clock.current).toBe(Date.parse(until));
+    expect(sent.map((s) => s.group)).toEqual(['#data-alerts', '#ops']);
+    expect(sent[0]?.body.payload.text).toContain(': 2 notifications held, not posted');
+  });
+
+  it('a central environment: a machine of another region is held and counted centrally, its tag read by the formatter', async () => {
+    const central = substitute(
+      withSourceCredentials(
+        fillJsonValues(readFileSync(path.join(repoRoot, 'statemachines', 'notifier.asl.json'), 'utf8'), {
+          Settings: settings,
+        }),
+        'org'
+      ),
+      {
+        FormatterFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:formatter',
+        QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/notify.fifo',
+        ...notifierStoreSubstitutions(TABLE),
+      }
+    );
+    const clock = new GatedClock();
+    const until = new Date(clock.current + 3600_000).toISOString();
+    const arn = 'arn:aws:states:us-east-1:444455556666:stateMachine:data-west';
+    const sent: Sent[] = [];
+    const sdkCalls: string[] = [];
+    const run = (id: string) =>
+      runStateMachine(
+        central,
+        {
+          ...event('data-west', 'FAILED', id),
+          account: '444455556666',
+          region: 'us-east-1',
+          detail: { ...event('data-west', 'FAILED', id).detail, stateMachineArn: arn },
+        },
+        {
+          clock,
+          stateMachineArn: `arn:aws:states:eu-west-1:${ROUTES_ACCOUNT}:stateMachine:notifier`,
+          resources: {
+            // Only the formatter reads tags in another region; an SDK call would reach the central region only.
+            [R.lambda]: async (task) => {
+              const payload = (task.arguments as { Payload: { readTags?: boolean } }).Payload;
+              if (!payload.readTags) throw new Error('a held notification must not be formatted');
+              return { Payload: { kind: 'tags', Tags: [{ Key: TAG_KEYS.muteUntil, Value: until }] } };
+            },
+            [R.listTags]: async (task) => {
+              sdkCalls.push(task.stateName);
+              throw new StatesError('Sfn.ResourceNotFoundException', 'no such state machine in this region');
+            },
+            [R.sqs]: async (task) => {
+              const a = task.arguments as {
+                MessageBody: string;
+                MessageGroupId: string;
+                MessageDeduplicationId: string;
+              };
+              sent.push({
+                group: a.MessageGroupId,
+                dedup: a.MessageDeduplicationId,
+                body: JSON.parse(a.MessageBody),
+              });
+              return { MessageId: `m-${sent.length}` };
+            },
+            ...db.handlers,
+          },
+        }
+      );
+    const first = run('w1');
+    await until_(() => clock.holding === 1);
+    const others = await Promise.all([run('w2'), run('w3')]);
+    expect(others.map((o) => o.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(sent).toEqual([]);
+    clock.wake();
+    expect((await first).status).toBe('SUCCEEDED');
+    expect(clock.current).toBe(Date.parse(until));
+    expect(sent.map((s) => s.group)).toEqual(['#data-alerts', '#ops']);
+    expect(sent[0]?.body.payload.text).toContain('data-west was muted until');
+    expect(sent[0]?.body.payload.text).toContain(': 3 notifications held, not posted');
+    // The one SDK look (RecheckMute) failed in the central region; the hold kept the end it was muted to.
+    expect(sdkCalls).toEqual(['RecheckMute']);
   });
 
   it('a mute that already ended changes nothing', async () => {
@@ -442,26 +633,50 @@ describe('mute through the sfn-slack:mute-until tag', () => {
     const store: TagStore = new Map([
       [machineArn('data-load'), { [TAG_KEYS.muteUntil]: new Date(clock.current + 3600_000).toISOString() }],
     ]);
-    const sentAnyway = await runStateMachine(definition(settings), event('data-load', 'FAILED'), {
-      clock,
-      resources: {
-        [R.history]: async () => ({ Events: [] }),
-        [R.describe]: async () => ({ Definition: '{}' }),
-        [R.lambda]: async () => ({
-          Payload: {
-            kind: 'message',
-            delivery: { payload: { text: 't' }, fallback: { text: 't' } },
-            deduplicationId: 'd',
-          },
-        }),
-        [R.sqs]: async () => ({ MessageId: 'm' }),
-        [R.listTags]: tagHandlers(store).list,
-        [R.tag]: async () => {
-          throw new StatesError('Sfn.AccessDeniedException', 'denied');
-        },
+    const denied = {
+      [R.updateItem]: async () => {
+        throw new StatesError('DynamoDB.AmazonDynamoDBException', 'not authorized');
       },
+    };
+    const { result, sent } = await notify(settings, event('data-load', 'FAILED'), {
+      tags: store,
+      clock,
+      dynamodb: denied,
     });
-    expect(sentAnyway.status).toBe('SUCCEEDED');
-    expect((sentAnyway.output as unknown[]).length).toBe(2);
+    expect(result.status).toBe('SUCCEEDED');
+    expect(sent.map((s) => s.body.status)).toEqual(['FAILED', 'FAILED']);
+  });
+});
+
+describe('the sfn-slack:mention tag is honoured only as a user or user-group mention (TAG_MENTION)', () => {
+  const routes = [route('ops', { match: { stateMachineNamePrefixes: ['data-'] }, tagOverrides: true })];
+  const settings = settingsOf(routes, { readTags: true });
+  it.each([
+    '<!everyone>',
+    '<!here>',
+    '<!channel>',
+    '<https://evil.example|x>',
+    '@here',
+    '<@U0ABC> <!everyone>',
+  ])('%s is ignored as if absent', async (mention) => {
+    const tags = new Map([[machineArn('data-load'), { [TAG_KEYS.mention]: mention }]]);
+    const failed = await notify(settings, event('data-load', 'FAILED'), { tags });
+    const running = await notify(settings, event('data-load', 'RUNNING'), { tags });
+    expect(failed.sent).toHaveLength(1);
+    for (const s of [...failed.sent, ...running.sent]) {
+      const body = JSON.stringify(s.body);
+      expect(body).not.toContain('everyone');
+      expect(body).not.toContain('evil.example');
+      expect(body).not.toContain('@here');
+      expect(body).not.toContain('!here');
+      expect(body).not.toContain('!channel');
+    }
+    expect(routed(failed.sent)[0]).not.toHaveProperty('mentionOnFailure');
+  });
+
+  it.each(['<@U0ABC>', '<!subteam^S0ABC>'])('%s is the failure mention', async (mention) => {
+    const tags = new Map([[machineArn('data-load'), { [TAG_KEYS.mention]: mention }]]);
+    const { sent } = await notify(settings, event('data-load', 'FAILED'), { tags });
+    expect(routed(sent)[0]).toMatchObject({ mentionOnFailure: mention });
   });
 });

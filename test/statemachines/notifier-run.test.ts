@@ -20,7 +20,7 @@ import {
   type TaskInvocation,
   VirtualClock,
 } from '../../local/asl/index.js';
-import { type Definition, repoRoot } from './asl-helpers.js';
+import { type Definition, notifierStoreSubstitutions, repoRoot } from './asl-helpers.js';
 
 const HISTORY = 'arn:aws:states:::aws-sdk:sfn:getExecutionHistory';
 const DESCRIBE = 'arn:aws:states:::aws-sdk:sfn:describeStateMachineForExecution';
@@ -53,6 +53,7 @@ function notifier(overrides: Partial<DeployedSettings> = {}): string {
   return substitute(fillJsonValues(text(), { Settings: settings }), {
     FormatterFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:formatter',
     QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/notify.fifo',
+    ...notifierStoreSubstitutions('store'),
   });
 }
 

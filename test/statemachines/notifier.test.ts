@@ -26,12 +26,23 @@ const errorsOf = (s: State | undefined, key: 'Retry' | 'Catch') =>
   ((s?.[key] ?? []) as Array<{ ErrorEquals: string[]; Next?: string }>).map((r) => [r.ErrorEquals, r.Next]);
 
 describe('notifier.asl.json: settings', () => {
-  it('has three placeholders: resource names as substitutions, and the settings as one JSON value', () => {
-    expect([...placeholders(text)].sort()).toEqual(['FormatterFunctionArn', 'QueueUrl', 'Settings']);
+  it('has its placeholders: resource names and store keys as substitutions, the settings as one JSON value', () => {
+    expect([...placeholders(text)].sort()).toEqual([
+      'FormatterFunctionArn',
+      'MentionPattern',
+      'MutePartitionPrefix',
+      'MuteRetentionSeconds',
+      'QueueUrl',
+      'Settings',
+      'TableName',
+    ]);
     const settings = definition.States.Settings as State;
     expect((settings.Assign as Record<string, unknown>).settings).toBe(SETTINGS_PLACEHOLDER);
-    // Never pasted into an expression: no {% %} holds a placeholder.
-    for (const { at, expression } of jsonataStrings(definition)) expect(expression, at).not.toContain('${');
+    // Never pasted into an expression, but for the tag mention's pattern (contract/settings.ts TAG_MENTION, a
+    // constant, never a setting): JSONata builds a regex only from a literal.
+    for (const { at, expression } of jsonataStrings(definition)) {
+      expect(expression.replace(`/${'$'}{MentionPattern}/`, ''), at).not.toContain('${');
+    }
   });
 
   it('assigns the settings once, in the first state (no copies on each path out of Describe)', () => {
