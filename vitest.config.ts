@@ -34,6 +34,10 @@ export default defineConfig({
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       JSII_DEPRECATED: 'quiet',
+      // aws-cdk-lib checks every synthesized template against CloudFormation's rules (a WebAssembly engine built
+      // afresh per synth: a ninth of the suite's CPU) and only warns. In-process synths skip it; the real
+      // `cdk synth` of test/infra/cdk-synth.test.ts (an environment without CDK_* variables) still runs it.
+      CDK_VALIDATION: 'false',
     },
     coverage: { include: ['formatters/**'], reporter: ['text-summary'] },
   },
