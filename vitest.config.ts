@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import SlowFirstSequencer from './test/sequencer.js';
 
 /**
  * Every core works: vitest's default is one worker fewer than the cores, which is one worker on the two-core
@@ -25,6 +26,7 @@ export default defineConfig({
     pool: 'forks',
     poolOptions: { forks: { isolate: false } },
     setupFiles: ['test/process-state.ts'],
+    sequence: { sequencer: SlowFirstSequencer },
     maxWorkers: workers,
     minWorkers: 1,
     // Test output carries test results only: the formatter's Powertools logger is silenced (tests that check
