@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { limits } from '../../bench/targets.js';
 import { validateBlocks } from '../../local/slack-server/index.js';
 import { unavailableHistorySource } from '../../local/stand-ins/history.js';
+import { ONE_ROUTE_ONE_PAGE } from '../fixtures/notifier-paths.js';
 import { allText, examples, type Harness, harness, historiesOf, renamed } from './helpers.js';
 
 let h: Harness | undefined;
@@ -25,18 +26,7 @@ describe('one execution, one message', () => {
     expect(notifier.status).toBe('SUCCEEDED');
     // One route, one page: the bench's transition target, counted from the states this run entered.
     const entered = notifier.events.filter((e) => e.type.endsWith('StateEntered')).map((e) => e.stateName);
-    expect(entered).toEqual([
-      'Settings',
-      'Route',
-      'SingleRoute',
-      'Describe',
-      'FetchHistory',
-      'MorePages',
-      'Notify',
-      'RouteStart',
-      'FormatRoute',
-      'Enqueue',
-    ]);
+    expect(entered).toEqual([...ONE_ROUTE_ONE_PAGE]);
     expect(notifier.stateTransitions).toBe(entered.length);
     expect(notifier.stateTransitions).toBeLessThanOrEqual(limits.notifierTransitions);
     expect(delivery).toEqual({ delivered: 1, failed: 0 });

@@ -20,6 +20,7 @@ import {
   type TaskInvocation,
   VirtualClock,
 } from '../../local/asl/index.js';
+import { ONE_ROUTE_ONE_PAGE } from '../fixtures/notifier-paths.js';
 import { type Definition, notifierStoreSubstitutions, repoRoot } from './asl-helpers.js';
 
 const HISTORY = 'arn:aws:states:::aws-sdk:sfn:getExecutionHistory';
@@ -178,18 +179,7 @@ describe('notifier.asl.json on the local runner: the usual path', () => {
   it('routes, describes, fetches one page, formats and enqueues in 10 state transitions (the bench target)', async () => {
     const outcome = await run();
     // One route without tags: SingleRoute decides, no routing state (docs/infra.md "State transitions and cost").
-    expect(enteredStates(outcome)).toEqual([
-      'Settings',
-      'Route',
-      'SingleRoute',
-      'Describe',
-      'FetchHistory',
-      'MorePages',
-      'Notify',
-      'RouteStart',
-      'FormatRoute',
-      'Enqueue',
-    ]);
+    expect(enteredStates(outcome)).toEqual([...ONE_ROUTE_ONE_PAGE]);
     expect(outcome.result.stateTransitions).toBe(enteredStates(outcome).length);
     expect(outcome.result.stateTransitions).toBeLessThanOrEqual(limits.notifierTransitions);
     expect(outcome.result).toMatchObject({
