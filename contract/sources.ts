@@ -192,10 +192,10 @@ export function actInRegionRoleName(environment: string): string {
 
 /**
  * The SDK calls of the actions machine that also reach a run of another source region, through the act-in-region
- * function (`redriveExecution`, `stopExecution`: the SDK integrations' action names). The mute tag does not: the
- * notifier cannot keep its count of held notifications there (docs/actions.md).
+ * function (the SDK integrations' action names): redrive, stop, and the mute tag on the run's machine (the notifier
+ * reads that tag in every region and keeps the held count centrally, docs/actions.md).
  */
-export const ACTS_IN_OTHER_REGIONS = ['redriveExecution', 'stopExecution'] as const;
+export const ACTS_IN_OTHER_REGIONS = ['redriveExecution', 'stopExecution', 'tagResource'] as const;
 export type ActInOtherRegion = (typeof ACTS_IN_OTHER_REGIONS)[number];
 
 /** The actions machine's placeholder for the act-in-region function's ARN (central environments only). */

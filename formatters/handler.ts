@@ -16,7 +16,6 @@ import type {
   SlackMessage,
   StatusChangeEvent,
 } from '../contract/formatter.js';
-import { CENTRAL_ENVIRONMENT_ENV } from '../contract/sources.js';
 import { DEFAULT_TEMPLATE } from '../contract/templates.js';
 import { withActionButtons } from './actions/buttons.js';
 import { plainTextMessage, renderSummary } from './format.js';
@@ -242,8 +241,6 @@ export function createHandler(options: HandlerOptions = {}): FormatterHandler {
         status,
         redriveCount,
         redriveStatus: event.detail.redriveStatus,
-        // A central environment's mute holds only in its own region (the formatter's).
-        mutesInRegion: process.env[CENTRAL_ENVIRONMENT_ENV] ? process.env.AWS_REGION : undefined,
       });
     }
     const dedup = deduplicationId(executionArn, status, redriveCount);

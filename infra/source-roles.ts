@@ -104,8 +104,8 @@ type States = Record<string, Record<string, unknown>>;
  * with a Choice: an execution of the notifier's own region is read by the SDK states as in a single account; one
  * of another region goes straight to the formatter with `readHistory`, and the formatter reads the history in
  * that region with the same role (formatters/source-client.ts), after the same assignments the first reading
- * state makes when it fails (nothing known yet). For the actions machine (`act`), Redrive and Stop are gated the
- * same way, to the act-in-region function (gateActsBySourceRegion).
+ * state makes when it fails (nothing known yet). For the actions machine (`act`), Redrive, Stop and Mute are gated
+ * the same way, to the act-in-region function (gateActsBySourceRegion).
  */
 export function withSourceCredentials(
   definition: string,
@@ -113,7 +113,7 @@ export function withSourceCredentials(
   kind: SourceRoleKind = 'read',
   options: {
     /**
-     * `act` only: gate Redrive and Stop by region, to the act-in-region function (a central environment with
+     * `act` only: gate Redrive, Stop and Mute by region, to the act-in-region function (a central environment with
      * source regions besides its own). @default true
      */
     readonly gateOtherRegions?: boolean;
@@ -243,6 +243,9 @@ function gateTagsBySourceRegion(machine: { States: States }): void {
 /** The Condition of the actions machine's region gates: the execution in its input runs in the machine's region. */
 const ACT_OWN_REGION = `{% $split($states.context.Execution.Input.executionArn, ':')[3] = $split($states.context.StateMachine.Id, ':')[3] %}`;
 
+/** The execution ARN of the actions machine's input: the run whose account and region are acted in. */
+const RUN_ACTED_ON = '{% $states.context.Execution.Input.executionArn %}';
+
 /** Transient errors of the Lambda service, retried as Step Functions recommends. */
 const LAMBDA_TRANSIENT = [
   'Lambda.ServiceException',
@@ -252,7 +255,7 @@ const LAMBDA_TRANSIENT = [
 ];
 
 /**
- * Puts a Choice in front of each of the actions machine's Redrive and Stop tasks (ACTS_IN_OTHER_REGIONS): a run of
+ * Puts a Choice in front of each of the actions machine's Redrive, Stop and Mute tasks (ACTS_IN_OTHER_REGIONS): a run of
  * the machine's own region goes to the SDK task as before (with the act role's `Credentials`); one of another
  * region to `<State>InRegion`, which invokes the act-in-region function with the same Arguments. The function makes
  * the call with the same act role in the run's region and answers in the SDK shape with the SDK's error names, so
@@ -287,7 +290,8 @@ function gateActsBySourceRegion(
         Resource: 'arn:aws:states:::lambda:invoke',
         Arguments: {
           FunctionName: `\${${ACT_IN_REGION_PLACEHOLDER}}`,
-          Payload: { api, arguments: state.Arguments },
+          // The run acted on, as the act role's `Credentials` read it: a tag names only the machine.
+          Payload: { api, executionArn: RUN_ACTED_ON, arguments: state.Arguments },
         },
         TimeoutSeconds: 30,
         Output: '{% $states.result.Payload %}',

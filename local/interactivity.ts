@@ -8,7 +8,7 @@
  * tags the watched machine in the pipeline's tag store, which the notifier reads; the replay guard and claims live
  * in the pipeline's DynamoDB (dynalite) through the real SDK client; Slack is the local Slack server through the
  * pipeline's connection. Every AWS call a click causes is recorded. In a central environment, a run of another
- * region than the machine's is redriven or stopped by the act-in-region function's own logic
+ * region than the machine's is redriven, stopped or muted (its machine tagged) by the act-in-region function's own logic
  * (formatters/actions/act-in-region.ts), run in process behind `lambda:invoke`, with a Step Functions stand-in that
  * records the role and region of each client it is given and allows only the act role of the run's account, in
  * the run's region.
@@ -26,6 +26,7 @@ import {
   StartExecutionCommand,
   type StartExecutionCommandInput,
   StopExecutionCommand,
+  TagResourceCommand,
 } from '@aws-sdk/client-sfn';
 import { type ActTarget, actInRegion } from '../formatters/actions/act-in-region.js';
 import {
@@ -145,7 +146,6 @@ export class LocalActions {
         WatchedStateMachines: options.watched.join(','),
         ActionsPolicy: jsonStringSubstitution('policy', JSON.stringify(options.policy)),
         ClaimRetentionSeconds: String(CLAIM_RETENTION_SECONDS),
-        Central: options.central ? 'true' : 'false',
         ...(options.central ? { [ACT_IN_REGION_PLACEHOLDER]: actInRegionFunctionArn } : {}),
       }
     );
@@ -342,9 +342,15 @@ export class LocalActions {
    */
   private sourceSfnClient(target: ActTarget, stateName: string): Pick<SFNClient, 'send'> {
     const send = async (command: unknown) => {
-      const input = (command as { input: { executionArn?: string } }).input;
-      const executionArn = input.executionArn ?? '';
-      const api = command instanceof RedriveExecutionCommand ? 'RedriveExecution' : 'StopExecution';
+      const input = (command as { input: { executionArn?: string; resourceArn?: string } }).input;
+      // A tag names the machine, whose ARN holds the same account and region the role check reads.
+      const executionArn = input.executionArn ?? input.resourceArn ?? '';
+      const api =
+        command instanceof RedriveExecutionCommand
+          ? 'RedriveExecution'
+          : command instanceof StopExecutionCommand
+            ? 'StopExecution'
+            : 'TagResource';
       try {
         checkSourceRead(
           { executionArn, roleArn: target.roleArn, callerRegion: target.region },
@@ -369,7 +375,15 @@ export class LocalActions {
       if (command instanceof StopExecutionCommand) {
         return { stopDate: new Date(this.recordStop({ ExecutionArn: executionArn }).StopDate) };
       }
-      throw new Error('only RedriveExecution and StopExecution are stood in');
+      if (command instanceof TagResourceCommand) {
+        const { resourceArn, tags = [] } = command.input;
+        this.calls.push({ api: 'StepFunctions.TagResource', target: resourceArn ?? '' });
+        await tagHandlers(this.options.tags).tag({
+          arguments: { ResourceArn: resourceArn, Tags: tags.map((t) => ({ Key: t.key, Value: t.value })) },
+        });
+        return {};
+      }
+      throw new Error('only RedriveExecution, StopExecution and TagResource are stood in');
     };
     return { send } as unknown as Pick<SFNClient, 'send'>;
   }

@@ -58,6 +58,7 @@ import {
   serveHistoryToSdk,
   setSdkReadCheck,
   setServedHistory,
+  setServedTags,
 } from './stand-ins/sfn-endpoint.js';
 import { checkSourceRead, readWithSourceRole, type SourceRead } from './stand-ins/source-roles.js';
 import { sqsSendMessageHandler } from './stand-ins/sqs.js';
@@ -514,6 +515,7 @@ export class LocalPipeline {
   async notify(event: StatusChangeEvent): Promise<ExecutionResult> {
     if (this.releaseSdkHistory) {
       setServedHistory(this.options.history);
+      setServedTags(this.tags);
       // The formatter's own reads (readHistory) answer to the source accounts' IAM in a central environment.
       setSdkReadCheck(this.options.central ? (caller) => this.checkFormatterRead(caller) : undefined);
     }
@@ -616,7 +618,7 @@ export class LocalPipeline {
       checkSourceRead(
         { executionArn: caller.executionArn, roleArn, callerRegion: caller.region ?? '' },
         this.options.environment ?? 'local',
-        'GetExecutionHistory'
+        caller.action
       );
     } catch (error) {
       this.sourceReads.push({ ...read, allowed: false });

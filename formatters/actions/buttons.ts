@@ -27,11 +27,6 @@ export interface ButtonContext {
   readonly redriveCount: number;
   /** The event's `redriveStatus` (REDRIVABLE, NOT_REDRIVABLE, …) when it has one. */
   readonly redriveStatus?: string | null | undefined;
-  /**
-   * A central environment's region, the only one where a mute holds: a run of another region gets no Mute button.
-   * @default - any region (a single-account environment watches its own region only)
-   */
-  readonly mutesInRegion?: string | undefined;
 }
 
 const plain = (text: string): PlainTextElement => ({ type: 'plain_text', text, emoji: true });
@@ -70,9 +65,7 @@ export function actionButtons(context: ButtonContext): Button[] {
       },
     });
   }
-  const region = context.executionArn.split(':')[3];
-  const mutable = context.mutesInRegion === undefined || region === context.mutesInRegion;
-  if (enabled('mute') && mutable) {
+  if (enabled('mute')) {
     for (const seconds of MUTE_SECONDS) {
       buttons.push({
         type: 'button',

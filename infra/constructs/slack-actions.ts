@@ -232,7 +232,6 @@ export class SlackActions extends Construct {
       WatchedStateMachines: props.watchedStateMachines.join(','),
       ActionsPolicy: jsonStringSubstitution('SlackActions: policy', JSON.stringify(props.policy)),
       ClaimRetentionSeconds: String(CLAIM_RETENTION_SECONDS),
-      Central: props.central ? 'true' : 'false',
     };
     // The source regions the machine cannot reach with its SDK integrations: all of them when its own is not known.
     const otherRegions = Token.isUnresolved(stack.region)

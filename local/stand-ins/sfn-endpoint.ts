@@ -1,8 +1,9 @@
 /**
  * A local Step Functions API endpoint that answers `GetExecutionHistory` (AWS JSON 1.0 protocol) from a
- * history source, for code that calls the real SDK itself: the formatter reads the whole history with
- * `@aws-sdk/client-sfn` when a page was too large for Step Functions (`readHistory`). Pointing the SDK at it
- * through `AWS_ENDPOINT_URL_SFN` keeps that code unchanged.
+ * history source, and `ListTagsForResource` from the pipeline's tag store, for code that calls the real SDK
+ * itself: the formatter reads the whole history with `@aws-sdk/client-sfn` when a page was too large for Step
+ * Functions (`readHistory`), and a central environment's formatter reads the tags of a machine of another region
+ * (`readTags`). Pointing the SDK at it through `AWS_ENDPOINT_URL_SFN` keeps that code unchanged.
  *
  * It keeps its port for the life of the process (local/stand-ins/process-endpoint.ts says why).
  */
@@ -10,12 +11,17 @@ import { SFN_MODELLED_ERRORS } from '../../contract/sfn-errors.js';
 import { StatesError } from '../asl/index.js';
 import type { HistorySource } from './history.js';
 import { type EndpointReply, type EndpointRequest, processEndpoint } from './process-endpoint.js';
+import type { TagStore } from './tags.js';
 
 let source: HistorySource | undefined;
+let tagStore: TagStore | undefined;
 
 /** Who made a read: the access key id and region of the request's signature. */
 export interface SdkCaller {
+  /** The ARN read: the execution's, or for `ListTagsForResource` the state machine's (same account and region). */
   readonly executionArn: string;
+  /** The API called, e.g. `GetExecutionHistory`. */
+  readonly action: string;
   readonly accessKeyId: string | undefined;
   readonly region: string | undefined;
 }
@@ -40,14 +46,15 @@ function errorType(name: string): string {
   return (SFN_MODELLED_ERRORS as readonly string[]).includes(stripped) ? stripped : bare;
 }
 
-async function getExecutionHistory({ headers, body }: EndpointRequest): Promise<EndpointReply> {
+async function serveSfnCall({ headers, body }: EndpointRequest): Promise<EndpointReply> {
   const reply = (status: number, json: unknown) => ({
     status,
     contentType: 'application/x-amz-json-1.0',
     body: JSON.stringify(json),
   });
   const target = headers['x-amz-target'];
-  if (target !== 'AWSStepFunctions.GetExecutionHistory' || !source) {
+  const tags = target === 'AWSStepFunctions.ListTagsForResource' ? tagStore : undefined;
+  if ((target !== 'AWSStepFunctions.GetExecutionHistory' || !source) && !tags) {
     return reply(400, {
       __type: 'UnknownOperationException',
       message: `not served locally: ${String(target)}`,
@@ -59,10 +66,11 @@ async function getExecutionHistory({ headers, body }: EndpointRequest): Promise<
   } catch {
     return reply(400, { __type: 'SerializationException', message: 'invalid JSON' });
   }
-  const executionArn = String(request.executionArn);
+  const executionArn = String(tags ? request.resourceArn : request.executionArn);
   try {
     const { accessKeyId, region } = signer(headers.authorization);
-    readCheck?.({ executionArn, accessKeyId, region });
+    const action = String(target).replace(/^AWSStepFunctions\./, '');
+    readCheck?.({ executionArn, action, accessKeyId, region });
   } catch (error) {
     const name = error instanceof StatesError ? error.error : 'AccessDeniedException';
     const message = error instanceof StatesError ? (error.cause ?? name) : String(error);
@@ -71,6 +79,11 @@ async function getExecutionHistory({ headers, body }: EndpointRequest): Promise<
       message,
     });
   }
+  if (tags) {
+    const found = Object.entries(tags.get(executionArn) ?? {});
+    return reply(200, { tags: found.map(([key, value]) => ({ key, value })) });
+  }
+  if (!source) return reply(400, { __type: 'UnknownOperationException', message: 'no history served' });
   try {
     const page = await source({
       executionArn,
@@ -90,12 +103,13 @@ async function getExecutionHistory({ headers, body }: EndpointRequest): Promise<
 }
 
 const endpoint = processEndpoint({
-  handle: getExecutionHistory,
+  handle: serveSfnCall,
   env: (url) => ({ AWS_ENDPOINT_URL_SFN: url }),
   // Placeholders so the SDK does not go looking for real credentials.
   defaults: { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: 'us-east-1' },
   onIdle: () => {
     source = undefined;
+    tagStore = undefined;
   },
 });
 
@@ -108,6 +122,11 @@ const endpoint = processEndpoint({
 export function serveHistoryToSdk(history: HistorySource): Promise<() => Promise<void>> {
   source = history;
   return endpoint.acquire();
+}
+
+/** Makes `tags` the store `ListTagsForResource` answers from (the most recent pipeline to run wins). */
+export function setServedTags(tags: TagStore): void {
+  tagStore = tags;
 }
 
 /** Makes `history` the one the endpoint serves (the most recent pipeline to run wins). */

@@ -506,7 +506,8 @@ describe('the central actions machine', () => {
     const machine = text(properties.DefinitionString);
     expect(machine).toContain('"Credentials"');
     expect(machine).toContain(':role/sfn-slack-teams-act-');
-    expect((properties.DefinitionSubstitutions as Json).Central).toBe('true');
+    // The file's single-account behaviour needs no central setting: the gates are added at synth.
+    expect((properties.DefinitionSubstitutions as Json).Central).toBeUndefined();
   });
 
   describe('runs of the other source regions: the act-in-region function', () => {
@@ -549,7 +550,7 @@ describe('the central actions machine', () => {
       expect(actions).not.toContain('lambda:InvokeFunction');
     });
 
-    it('the machine invokes it for Redrive and Stop of another region, with the name rule of the function settings', () => {
+    it('the machine invokes it for Redrive, Stop and Mute of another region, with the name rule of the function settings', () => {
       const found = ofType(central, 'AWS::StepFunctions::StateMachine').find(([, r]) =>
         text(r.Properties.DefinitionString).includes('redriveExecution')
       );
@@ -557,7 +558,7 @@ describe('the central actions machine', () => {
       const machine = text(properties.DefinitionString);
       expect(machine).toContain('"RedriveInRegion"');
       expect(machine).toContain('"StopInRegion"');
-      expect(machine).not.toContain('"MuteInRegion"');
+      expect(machine).toContain('"MuteInRegion"');
       expect((properties.DefinitionSubstitutions as Json).ActInRegionFunctionArn).toEqual({
         'Fn::GetAtt': [fnId, 'Arn'],
       });
@@ -604,6 +605,24 @@ describe('the central actions machine', () => {
     expect(policyOf(source, actId).flatMap((s) => list(s.Action))).toEqual(['states:RedriveExecution']);
     const [readId] = roleNamed(source, 'sfn-slack-teams-read-');
     expect(policyOf(source, readId).flatMap((s) => list(s.Action))).not.toContain('states:TagResource');
+  });
+
+  it('with only Mute enabled, the act role may write the mute tag key on the watched machines and nothing else', () => {
+    const { source } = synth('teams', {
+      sources: { accounts: [LISTED], regions: ['eu-west-1'] },
+      actions: { mute: { users: ['U0ALICE'] } },
+    });
+    const [actId] = roleNamed(source, 'sfn-slack-teams-act-');
+    const statements = policyOf(source, actId);
+    expect(statements.flatMap((s) => list(s.Action))).toEqual(['states:TagResource']);
+    for (const statement of statements) {
+      expect(statement.Condition).toEqual({
+        'ForAllValues:StringEquals': { 'aws:TagKeys': ['sfn-slack:mute-until'] },
+      });
+      for (const arn of list(statement.Resource).map(text)) {
+        expect(arn).toMatch(/^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:/);
+      }
+    }
   });
 
   it('with Mute, the read role still only reads: the held count is kept in the central message store', () => {

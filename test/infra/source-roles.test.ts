@@ -391,13 +391,19 @@ describe('the actions machine of a central environment (kind act)', () => {
     expect(result.isValid).toBe(true);
   });
 
-  it('gates Redrive and Stop by region (ACTS_IN_OTHER_REGIONS), never Mute', () => {
-    expect(ACTS_IN_OTHER_REGIONS).toEqual(['redriveExecution', 'stopExecution']);
+  it('gates Redrive, Stop and Mute by region (ACTS_IN_OTHER_REGIONS)', () => {
+    expect(ACTS_IN_OTHER_REGIONS).toEqual(['redriveExecution', 'stopExecution', 'tagResource']);
+    // Mute is entered from the Act Choice's mute rule, the others from their claims.
+    const muteRule = ((states.Act?.Choices ?? []) as Array<{ Condition: string; Next: string }>).find((c) =>
+      c.Condition.includes("'mute'")
+    );
+    expect(muteRule?.Next).toBe('MuteRegion');
     for (const [name, claim] of [
       ['Redrive', 'ClaimRedrive'],
       ['Stop', 'ClaimStop'],
+      ['Mute', undefined],
     ] as const) {
-      expect(states[claim]?.Next).toBe(`${name}Region`);
+      if (claim) expect(states[claim]?.Next).toBe(`${name}Region`);
       expect(states[`${name}Region`]).toMatchObject({
         Type: 'Choice',
         Choices: [{ Next: name }],
@@ -409,7 +415,11 @@ describe('the actions machine of a central environment (kind act)', () => {
         Resource: 'arn:aws:states:::lambda:invoke',
         Arguments: {
           FunctionName: `\${${ACT_IN_REGION_PLACEHOLDER}}`,
-          Payload: { api: String(sdk.Resource).split(':').pop(), arguments: sdk.Arguments },
+          Payload: {
+            api: String(sdk.Resource).split(':').pop(),
+            executionArn: '{% $states.context.Execution.Input.executionArn %}',
+            arguments: sdk.Arguments,
+          },
         },
         Output: '{% $states.result.Payload %}',
         Assign: sdk.Assign,
@@ -421,7 +431,11 @@ describe('the actions machine of a central environment (kind act)', () => {
       expect(task.Credentials).toBeUndefined();
       expect(sdk.Credentials).toEqual(sourceRoleCredentials('org', 'act'));
     }
-    expect(Object.keys(states).filter((n) => n.startsWith('Mute'))).toEqual(['Mute']);
+    expect(Object.keys(states).filter((n) => n.startsWith('Mute'))).toEqual([
+      'Mute',
+      'MuteRegion',
+      'MuteInRegion',
+    ]);
   });
 
   it("sends a run of the machine's own region to the SDK task, any other to the function", async () => {

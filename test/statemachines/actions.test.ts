@@ -35,15 +35,13 @@ const definition = substitute(
       'arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl,arn:aws:states:eu-west-1:111122223333:stateMachine:etl-*',
     ActionsPolicy: jsonStringSubstitution('policy', JSON.stringify(policy)),
     ClaimRetentionSeconds: String(CLAIM_RETENTION_SECONDS),
-    Central: 'false',
   }
 );
 const ACT_IN_REGION = 'arn:aws:lambda:eu-west-1:111122223333:function:act-in-region';
-/** A central environment's definition as the construct deploys it: act role Credentials, Redrive and Stop gated by region. */
-const central = substitute(
-  withSourceCredentials(definition.replace('"central": "false"', '"central": "true"'), 'prod', 'act'),
-  { [ACT_IN_REGION_PLACEHOLDER]: ACT_IN_REGION }
-);
+/** A central environment's definition as the construct deploys it: act role Credentials, Redrive, Stop and Mute gated by region. */
+const central = substitute(withSourceCredentials(definition, 'prod', 'act'), {
+  [ACT_IN_REGION_PLACEHOLDER]: ACT_IN_REGION,
+});
 
 const input = (over: Partial<ActionsMachineInput> = {}): ActionsMachineInput => ({
   action: 'redrive',
@@ -299,18 +297,47 @@ describe('actions.asl.json: a run in another region (a central environment)', ()
   const entered = (result: { events: Array<{ type: string; stateName?: string }> }) =>
     result.events.filter((e) => e.type.endsWith('StateEntered')).map((e) => e.stateName);
 
-  it('a mute is refused before anything is claimed: the notifier holds notifications only in its own region', async () => {
-    const { result, calls } = await run(
-      input({ action: 'mute', muteSeconds: 3600, executionArn: `${input().executionArn}-mute` }),
-      { machineArn, central: true }
-    );
-    expect(result.output).toMatchObject({ outcome: 'other-region', action: 'mute' });
-    expect(calls.map((c) => c.resource)).toEqual(['http']);
-    expect(calls[0]?.args.RequestBody).toEqual({
-      channel: 'C0123456789',
-      user: 'U0ALICE',
-      text: ':information_source: This run is in eu-west-1; muting from Slack reaches only machines in us-east-1, where the notifier holds their notifications. Nothing was done.',
+  it("a mute is made by the act-in-region function: only the mute tag, on the run's own machine, an hour from the click", async () => {
+    const executionArn = `${input().executionArn}-mute`;
+    const { result, calls } = await run(input({ action: 'mute', muteSeconds: 3600, executionArn }), {
+      machineArn,
+      central: true,
+      actInRegion: () => ({}),
     });
+    expect(result.output).toMatchObject({ outcome: 'done', action: 'mute' });
+    const names = calls.map((c) => c.resource.split(':').pop());
+    expect(names).toEqual(['actInRegion', 'http', 'http']);
+    expect(calls[0]?.args).toEqual({
+      FunctionName: ACT_IN_REGION,
+      Payload: {
+        api: 'tagResource',
+        executionArn,
+        arguments: {
+          ResourceArn: 'arn:aws:states:eu-west-1:111122223333:stateMachine:etl-orders',
+          Tags: [{ Key: TAG_KEYS.muteUntil, Value: '2026-11-30T11:42:00.000Z' }],
+        },
+      },
+    });
+    expect(entered(result)).toEqual(expect.arrayContaining(['MuteRegion', 'MuteInRegion']));
+    expect(entered(result)).not.toContain('Mute');
+  });
+
+  it("the function's error on a mute takes the Mute task's catcher: the clicker is told", async () => {
+    const { result, calls } = await run(
+      input({ action: 'mute', muteSeconds: 86400, executionArn: `${input().executionArn}-mute-refused` }),
+      {
+        machineArn,
+        central: true,
+        actInRegion: () => {
+          throw new StatesError('Sfn.ResourceNotFoundException', 'no such machine');
+        },
+      }
+    );
+    expect(result.status).toBe('FAILED');
+    const last = calls.at(-1);
+    expect(String((last?.args.RequestBody as { text?: string } | undefined)?.text)).toContain(
+      'Sfn.ResourceNotFoundException'
+    );
   });
 
   it("a redrive is claimed, then made by the act-in-region function with the SDK task's arguments and client token", async () => {
@@ -323,6 +350,7 @@ describe('actions.asl.json: a run in another region (a central environment)', ()
       FunctionName: ACT_IN_REGION,
       Payload: {
         api: 'redriveExecution',
+        executionArn,
         arguments: {
           ExecutionArn: executionArn,
           ClientToken: createHash('sha256').update(`${executionArn}#0`).digest('hex'),

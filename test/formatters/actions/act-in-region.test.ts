@@ -1,18 +1,21 @@
 /**
- * The act-in-region function: for a run of a central environment's other region, the Redrive or Stop the SDK task
- * would make, with the act role of the run's account and region, through a client in that region, answered in the
+ * The act-in-region function: for a run of a central environment's other region, the Redrive, Stop or mute tag the
+ * SDK task would make, with the act role of the run's account and region, through a client in that region, answered in the
  * SDK shape and failing with the SDK integration's error names. Step Functions is mocked at the SDK edge.
  */
 import {
   ExecutionNotRedrivable,
   KmsThrottlingException,
   RedriveExecutionCommand,
+  ResourceNotFound,
   SFNClient,
   SFNServiceException,
   StopExecutionCommand,
+  TagResourceCommand,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { TAG_KEYS } from '../../../contract/routes.js';
 import { SFN_INTEGRATION_ERRORS } from '../../../contract/sfn-errors.js';
 import { CENTRAL_ENVIRONMENT_ENV } from '../../../contract/sources.js';
 import { actClientConfig, actTarget, asIntegrationError } from '../../../formatters/actions/act-in-region.js';
@@ -20,6 +23,15 @@ import { handler } from '../../../formatters/actions/act-in-region-handler.js';
 
 const EXECUTION = 'arn:aws:states:eu-west-2:777788889999:execution:nightly-etl:run-7';
 const TOKEN = 'a'.repeat(64);
+const MACHINE = 'arn:aws:states:eu-west-2:777788889999:stateMachine:nightly-etl';
+const UNTIL = '2026-11-30T11:42:00.000Z';
+/** The mute as the actions machine's MuteInRegion sends it. */
+const mute = (over: { executionArn?: unknown; arguments?: Record<string, unknown> } = {}) => ({
+  api: 'tagResource',
+  executionArn: EXECUTION,
+  ...over,
+  arguments: over.arguments ?? { ResourceArn: MACHINE, Tags: [{ Key: TAG_KEYS.muteUntil, Value: UNTIL }] },
+});
 const sfn = mockClient(SFNClient);
 
 beforeEach(() => {
@@ -102,6 +114,114 @@ describe('the act-in-region handler', () => {
     expect(await regionOfCall(2)).toBe('ap-southeast-2');
   });
 
+  it("tags the run's machine with the mute end alone, with the act role of the run's account and region, there", async () => {
+    sfn.on(TagResourceCommand).resolves({});
+    expect(await handler(mute())).toEqual({});
+    expect(sfn.commandCalls(TagResourceCommand).map((c) => c.args[0].input)).toEqual([
+      { resourceArn: MACHINE, tags: [{ key: TAG_KEYS.muteUntil, value: UNTIL }] },
+    ]);
+    expect(await regionOfCall(0)).toBe('eu-west-2');
+    // The same act role's client as a redrive of that run (one per role).
+    sfn.on(StopExecutionCommand).resolves({ stopDate: new Date(UNTIL) });
+    await handler({ api: 'stopExecution', arguments: { ExecutionArn: EXECUTION } });
+    expect(sfn.call(1).thisValue).toBe(sfn.call(0).thisValue);
+  });
+
+  it("fails a tag with the SDK integration's error name", async () => {
+    sfn.on(TagResourceCommand).rejects(new ResourceNotFound({ message: 'no machine', $metadata: {} }));
+    await expect(handler(mute())).rejects.toMatchObject({
+      name: 'Sfn.ResourceNotFoundException',
+      message: 'no machine',
+    });
+    sfn.on(TagResourceCommand).rejects(
+      new SFNServiceException({
+        name: 'AccessDeniedException',
+        $fault: 'client',
+        message: 'denied',
+        $metadata: {},
+      })
+    );
+    await expect(handler(mute())).rejects.toMatchObject({ name: 'Sfn.SfnException' });
+  });
+
+  it.each([
+    ['no run', mute({ executionArn: undefined })],
+    ['a machine ARN as the run', mute({ executionArn: MACHINE })],
+    [
+      'another machine',
+      mute({ arguments: { ResourceArn: `${MACHINE}-2`, Tags: [{ Key: TAG_KEYS.muteUntil, Value: UNTIL }] } }),
+    ],
+    [
+      'the machine in another region',
+      mute({
+        arguments: {
+          ResourceArn: MACHINE.replace('eu-west-2', 'eu-west-1'),
+          Tags: [{ Key: TAG_KEYS.muteUntil, Value: UNTIL }],
+        },
+      }),
+    ],
+    [
+      'the machine in another account',
+      mute({
+        arguments: {
+          ResourceArn: MACHINE.replace('777788889999', '111122223333'),
+          Tags: [{ Key: TAG_KEYS.muteUntil, Value: UNTIL }],
+        },
+      }),
+    ],
+    [
+      'another key',
+      mute({ arguments: { ResourceArn: MACHINE, Tags: [{ Key: 'sfn-slack:channel', Value: UNTIL }] } }),
+    ],
+    [
+      'a second tag',
+      mute({
+        arguments: {
+          ResourceArn: MACHINE,
+          Tags: [
+            { Key: TAG_KEYS.muteUntil, Value: UNTIL },
+            { Key: 'owner', Value: 'x' },
+          ],
+        },
+      }),
+    ],
+    ['no tag', mute({ arguments: { ResourceArn: MACHINE, Tags: [] } })],
+    [
+      'a value that is no time',
+      mute({ arguments: { ResourceArn: MACHINE, Tags: [{ Key: TAG_KEYS.muteUntil, Value: 'tomorrow' }] } }),
+    ],
+    [
+      'an impossible date',
+      mute({
+        arguments: {
+          ResourceArn: MACHINE,
+          Tags: [{ Key: TAG_KEYS.muteUntil, Value: '2026-02-30T11:42:00Z' }],
+        },
+      }),
+    ],
+    [
+      'a non-string value',
+      mute({ arguments: { ResourceArn: MACHINE, Tags: [{ Key: TAG_KEYS.muteUntil, Value: 1 }] } }),
+    ],
+    [
+      'an extra field in the tag',
+      mute({ arguments: { ResourceArn: MACHINE, Tags: [{ Key: TAG_KEYS.muteUntil, Value: UNTIL, x: 1 }] } }),
+    ],
+    [
+      'an extra argument',
+      mute({
+        arguments: {
+          ResourceArn: MACHINE,
+          Tags: [{ Key: TAG_KEYS.muteUntil, Value: UNTIL }],
+          TagKeys: ['x'],
+        },
+      }),
+    ],
+  ])('refuses a mute with %s, calling nothing', async (_case, request) => {
+    await expect(handler(request)).rejects.toMatchObject({ name: 'ActInRegion.InvalidRequest' });
+    expect(sfn.calls()).toEqual([]);
+  });
+
   it("fails with the SDK integration's error name, which the machine's catchers and retriers see", async () => {
     const call = () =>
       handler({ api: 'redriveExecution', arguments: { ExecutionArn: EXECUTION, ClientToken: TOKEN } });
@@ -148,7 +268,14 @@ describe('the act-in-region handler', () => {
   });
 
   it.each([
-    [{ api: 'tagResource', arguments: { ResourceArn: EXECUTION } }],
+    [{ api: 'untagResource', executionArn: EXECUTION, arguments: { ResourceArn: MACHINE } }],
+    [
+      {
+        api: 'stopExecution',
+        executionArn: EXECUTION.replace('run-7', 'run-8'),
+        arguments: { ExecutionArn: EXECUTION },
+      },
+    ],
     [{ api: 'startExecution', arguments: { ExecutionArn: EXECUTION } }],
     [{ api: 'redriveExecution', arguments: { ExecutionArn: EXECUTION, ClientToken: 7 } }],
     [

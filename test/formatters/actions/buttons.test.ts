@@ -34,18 +34,6 @@ describe('action buttons', () => {
     });
   });
 
-  it('a central environment: no Mute on a run of another region (a mute holds only in the central one), Redrive still', () => {
-    const base = { actions: all, executionArn, status: 'FAILED', redriveCount: 0 };
-    expect(actionButtons({ ...base, mutesInRegion: 'us-east-1' }).map((b) => b.action_id)).toEqual([
-      'sfn-slack:redrive',
-    ]);
-    expect(actionButtons({ ...base, mutesInRegion: 'eu-west-1' }).map((b) => b.action_id)).toEqual([
-      'sfn-slack:redrive',
-      'sfn-slack:mute:3600',
-      'sfn-slack:mute:86400',
-    ]);
-  });
-
   it('only the actions the environment enables, and none without any', () => {
     expect(ids('FAILED', { actions: ['mute'] })).toEqual(['sfn-slack:mute:3600', 'sfn-slack:mute:86400']);
     expect(ids('FAILED', { actions: [] })).toEqual([]);
