@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { historyUnavailableInput } from '../fixtures/formatter-input.js';
 import { cdkJsonContext, repoRoot } from './helpers.js';
 
 const formatterEntry = path.join(repoRoot, 'formatters', 'handler.ts');
@@ -131,21 +132,10 @@ describe.skipIf(!hasFormatter)(
       const first = outdirOf(environments[0] as string);
       const asset = formatterAsset(environments[0] as string);
       expect(asset).toBeDefined();
-      const input = {
-        event: {
-          detail: {
-            executionArn: 'arn:aws:states:eu-west-1:111122223333:execution:nightly-etl:run-1',
-            stateMachineArn: 'arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl',
-            name: 'run-1',
-            status: 'FAILED',
-            startDate: 1763604000000,
-            stopDate: 1763604060000,
-            redriveCount: 0,
-          },
-        },
+      const input = historyUnavailableInput({
+        detail: { startDate: 1763604000000, stopDate: 1763604060000 },
         settings: { environment: 'test', destination: { type: 'channel', channel: 'C0123456789' } },
-        historyUnavailable: { error: 'Sfn.ExecutionDoesNotExistException', cause: 'gone' },
-      };
+      });
       const bundle = path.join(first, asset as string, 'index.mjs');
       const script = `const { handler } = await import(${JSON.stringify(bundle)});
 process.stdout.write('\\nRESULT ' + JSON.stringify(await handler(${JSON.stringify(input)})));`;

@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SETTING_CONDITIONS, SETTING_PARAMETERS } from '../../infra/standalone-parameters.js';
 import { ASSET_PARAMETERS } from '../../infra/standalone-synthesizer.js';
 import { writeStandaloneTemplate } from '../../scripts/standalone-template.js';
+import { historyUnavailableInput } from '../fixtures/formatter-input.js';
 import { standInCode } from './helpers.js';
 
 // asl-validator ships CommonJS without type declarations (as in test/statemachines/definitions.test.ts).
@@ -100,19 +101,7 @@ describe('npm run template -- --env prod', () => {
         input: unknown
       ) => Promise<{ kind: string; delivery: { payload: { text: string; blocks?: [] } } }>;
     };
-    const output = await handler({
-      event: {
-        detail: {
-          executionArn: 'arn:aws:states:eu-west-1:111122223333:execution:nightly-etl:run-1',
-          stateMachineArn: 'arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl',
-          name: 'run-1',
-          status: 'FAILED',
-          redriveCount: 0,
-        },
-      },
-      settings: { environment: 'prod', destination: { type: 'channel', channel: '#alerts' } },
-      historyUnavailable: { error: 'Sfn.ExecutionDoesNotExistException', cause: 'gone' },
-    });
+    const output = await handler(historyUnavailableInput());
     expect(output.kind).toBe('message');
     expect(output.delivery.payload.text).toContain('nightly-etl');
     // Blocks come from a JSONata template: the templates were found next to the bundle.

@@ -22,6 +22,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { historyUnavailableInput } from '../fixtures/formatter-input.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const work = mkdtempSync(path.join(tmpdir(), 'sfn-slack-package-'));
@@ -56,6 +57,17 @@ async function run(
     );
   }
   return result.stdout;
+}
+
+/** Runs an installed formatter bundle's handler on one input in a process of its own (the user's app); its answer. */
+async function runBundle(
+  bundle: string,
+  input: unknown,
+  env: NodeJS.ProcessEnv = cleanEnv()
+): Promise<unknown> {
+  const script = `const { handler } = await import(${JSON.stringify(bundle)});
+process.stdout.write(JSON.stringify(await handler(${JSON.stringify(input)})));`;
+  return JSON.parse(await run(process.execPath, ['--input-type=module', '-e', script], app, env));
 }
 
 const USER_APP = `import { App, Stack } from 'aws-cdk-lib';
@@ -266,53 +278,25 @@ describe('a CDK app that installed it', () => {
     const layer = assets.find((name) => existsSync(path.join(outdir, name, 'custom', 'quiet.jsonata')));
     expect(layer).toBeDefined();
     const bundle = path.join(app, 'node_modules', pkg.name, 'dist/formatter-bundle/index.mjs');
-    const input = {
-      event: {
-        detail: {
-          executionArn: 'arn:aws:states:eu-west-1:111122223333:execution:nightly-etl:run-1',
-          stateMachineArn: 'arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl',
-          name: 'run-1',
-          status: 'SUCCEEDED',
-          redriveCount: 0,
-        },
-      },
+    const input = historyUnavailableInput({
+      status: 'SUCCEEDED',
       settings: {
         environment: 'prod',
         destination: { type: 'channel', channel: '#alerts' },
         template: 'custom/quiet',
       },
-      historyUnavailable: { error: 'Sfn.ExecutionDoesNotExistException', cause: 'gone' },
-    };
-    const script = `const { handler } = await import(${JSON.stringify(bundle)});
-process.stdout.write(JSON.stringify(await handler(${JSON.stringify(input)})));`;
-    const output = JSON.parse(
-      await run(process.execPath, ['--input-type=module', '-e', script], app, {
-        ...cleanEnv(),
-        SFN_SLACK_TEMPLATES_DIR: path.join(outdir, layer as string),
-      })
-    ) as { delivery: { payload: { blocks?: Array<{ type: string }> } } };
+    });
+    const output = (await runBundle(bundle, input, {
+      ...cleanEnv(),
+      SFN_SLACK_TEMPLATES_DIR: path.join(outdir, layer as string),
+    })) as { delivery: { payload: { blocks?: Array<{ type: string }> } } };
     // quiet.jsonata's one context line, not the built-in templates' layout.
     expect(output.delivery.payload.blocks?.map((b) => b.type)).toEqual(['context']);
   });
 
   it('runs the deployed formatter bundle: a message from the event when the history is unavailable', async () => {
     const bundle = path.join(app, 'node_modules', pkg.name, 'dist/formatter-bundle/index.mjs');
-    const input = {
-      event: {
-        detail: {
-          executionArn: 'arn:aws:states:eu-west-1:111122223333:execution:nightly-etl:run-1',
-          stateMachineArn: 'arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl',
-          name: 'run-1',
-          status: 'FAILED',
-          redriveCount: 0,
-        },
-      },
-      settings: { environment: 'prod', destination: { type: 'channel', channel: '#alerts' } },
-      historyUnavailable: { error: 'Sfn.ExecutionDoesNotExistException', cause: 'gone' },
-    };
-    const script = `const { handler } = await import(${JSON.stringify(bundle)});
-process.stdout.write(JSON.stringify(await handler(${JSON.stringify(input)})));`;
-    const output = JSON.parse(await run(process.execPath, ['--input-type=module', '-e', script], app)) as {
+    const output = (await runBundle(bundle, historyUnavailableInput())) as {
       kind: string;
       delivery: { payload: { text: string; blocks?: unknown[] } };
     };
