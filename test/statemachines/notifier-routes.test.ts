@@ -93,6 +93,19 @@ interface Sent {
   body: { payload: { text: string; channel?: string }; status: string };
 }
 
+/** The SQS stand-in: each queued message, with its group and deduplication id, into `sent`. */
+const enqueueInto =
+  (sent: Sent[]) =>
+  async (task: TaskInvocation): Promise<{ MessageId: string }> => {
+    const a = task.arguments as {
+      MessageBody: string;
+      MessageGroupId: string;
+      MessageDeduplicationId: string;
+    };
+    sent.push({ group: a.MessageGroupId, dedup: a.MessageDeduplicationId, body: JSON.parse(a.MessageBody) });
+    return { MessageId: `m-${sent.length}` };
+  };
+
 async function notify(
   settings: DeployedSettings,
   input: ReturnType<typeof event> | Record<string, unknown>,
@@ -128,19 +141,7 @@ async function notify(
           StatusCode: 200,
         };
       },
-      [R.sqs]: async (task) => {
-        const a = task.arguments as {
-          MessageBody: string;
-          MessageGroupId: string;
-          MessageDeduplicationId: string;
-        };
-        sent.push({
-          group: a.MessageGroupId,
-          dedup: a.MessageDeduplicationId,
-          body: JSON.parse(a.MessageBody),
-        });
-        return { MessageId: `m-${sent.length}` };
-      },
+      [R.sqs]: enqueueInto(sent),
       [R.listTags]: async (task) => {
         calls.push(task);
         return options.listTags ? options.listTags() : tags.list(task);
@@ -587,19 +588,7 @@ describe('mute through the sfn-slack:mute-until tag, counted in the message stor
               sdkCalls.push(task.stateName);
               throw new StatesError('Sfn.ResourceNotFoundException', 'no such state machine in this region');
             },
-            [R.sqs]: async (task) => {
-              const a = task.arguments as {
-                MessageBody: string;
-                MessageGroupId: string;
-                MessageDeduplicationId: string;
-              };
-              sent.push({
-                group: a.MessageGroupId,
-                dedup: a.MessageDeduplicationId,
-                body: JSON.parse(a.MessageBody),
-              });
-              return { MessageId: `m-${sent.length}` };
-            },
+            [R.sqs]: enqueueInto(sent),
             ...db.handlers,
           },
         }
