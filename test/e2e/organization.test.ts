@@ -155,6 +155,16 @@ describe('Slack actions in a central environment', () => {
     mute: { users: ['U0ALICE'], userGroups: [] },
   };
 
+  /** The central pipeline with Slack actions, serving these runs' histories. */
+  const centralWithActions = (runs: Example[]) =>
+    harness({
+      history: historiesOf(runs),
+      definition: async () => '{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}',
+      environment: ENVIRONMENT,
+      central: true,
+      actions: { policy, watched: ['arn:aws:states:*:*:stateMachine:nightly-*'] },
+    });
+
   /** Notifies the run, then clicks a button of its message with a signed request, as Slack would. */
   async function click(run: Example, actionId: string) {
     if (!h?.pipeline.actions) throw new Error('no actions');
@@ -177,13 +187,7 @@ describe('Slack actions in a central environment', () => {
 
   it("redrives and mutes a source account's run through that account's act role, in the notifier's region", async () => {
     const run = moved('777788889999', NOTIFIER_REGION, 'run-act');
-    h = await harness({
-      history: historiesOf([run]),
-      definition: async () => '{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}',
-      environment: ENVIRONMENT,
-      central: true,
-      actions: { policy, watched: ['arn:aws:states:*:*:stateMachine:nightly-*'] },
-    });
+    h = await centralWithActions([run]);
     const answer = await click(run, 'sfn-slack:redrive');
     expect(answer.outcome).toBe('started');
     expect(h.pipeline.actions?.lastMachine?.output).toMatchObject({ outcome: 'done' });
@@ -206,13 +210,7 @@ describe('Slack actions in a central environment', () => {
 
   it("redrives a run of another region once (double click) through the act-in-region function, with that account's act role in that region", async () => {
     const run = moved('777788889999', 'eu-west-1', 'run-far');
-    h = await harness({
-      history: historiesOf([run]),
-      definition: async () => '{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}',
-      environment: ENVIRONMENT,
-      central: true,
-      actions: { policy, watched: ['arn:aws:states:*:*:stateMachine:nightly-*'] },
-    });
+    h = await centralWithActions([run]);
     const first = await click(run, 'sfn-slack:redrive');
     expect(first.outcome).toBe('started');
     expect(h.pipeline.actions?.lastMachine?.output).toMatchObject({ outcome: 'done' });
@@ -252,13 +250,7 @@ describe('Slack actions in a central environment', () => {
   it("mutes the machine of a run of another region through the act-in-region function, with that account's act role in that region: its next failure is held", async () => {
     const run = moved('777788889999', 'eu-west-1', 'run-far-mute');
     const next = moved('777788889999', 'eu-west-1', 'run-far-next');
-    h = await harness({
-      history: historiesOf([run, next]),
-      definition: async () => '{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}',
-      environment: ENVIRONMENT,
-      central: true,
-      actions: { policy, watched: ['arn:aws:states:*:*:stateMachine:nightly-*'] },
-    });
+    h = await centralWithActions([run, next]);
     await h.pipeline.notify(run.event);
     await h.pipeline.deliver();
     // The Mute buttons are shown on a run of another region too.
