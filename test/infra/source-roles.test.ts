@@ -36,6 +36,13 @@ const validateAsl = createRequire(import.meta.url)('asl-validator') as (definiti
 };
 
 const file = () => readFileSync(path.join(repoRoot, 'statemachines', 'notifier.asl.json'), 'utf8');
+/** The notifier as the central environment `org` deploys it, with these settings. */
+const centralNotifier = (settings: DeployedSettings) =>
+  substitute(withSourceCredentials(fillJsonValues(file(), { Settings: settings }), 'org'), {
+    FormatterFunctionArn: 'arn:aws:lambda:eu-west-1:444455556666:function:formatter',
+    QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/444455556666/notify.fifo',
+    ...notifierStoreSubstitutions('store'),
+  });
 
 describe('withSourceCredentials', () => {
   const central = withSourceCredentials(file(), 'org');
@@ -142,14 +149,7 @@ describe('the central notifier on the local runner', () => {
     readTags: false,
     executionData: false,
   };
-  const definition = substitute(
-    withSourceCredentials(fillJsonValues(file(), { Settings: settings }), 'org'),
-    {
-      FormatterFunctionArn: 'arn:aws:lambda:eu-west-1:444455556666:function:formatter',
-      QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/444455556666/notify.fifo',
-      ...notifierStoreSubstitutions('store'),
-    }
-  );
+  const definition = centralNotifier(settings);
 
   const eventFrom = (account: string, region: string, partition = 'aws') => ({
     'detail-type': 'Step Functions Execution Status Change',
@@ -263,14 +263,7 @@ describe('the central notifier reads tags with the source account read role (iss
     readTags: true,
     executionData: false,
   };
-  const definition = substitute(
-    withSourceCredentials(fillJsonValues(file(), { Settings: settings }), 'org'),
-    {
-      FormatterFunctionArn: 'arn:aws:lambda:eu-west-1:444455556666:function:formatter',
-      QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/444455556666/notify.fifo',
-      ...notifierStoreSubstitutions('store'),
-    }
-  );
+  const definition = centralNotifier(settings);
 
   it.each([
     ['data', 'C0DATA', 'eu-west-1'],
