@@ -15,7 +15,13 @@ import {
   type RouteMatch,
   readsTags,
 } from './routes.js';
-import { checkWatchedArnsInSources, parseSources, type SourcesConfig } from './sources.js';
+import {
+  ACCOUNT_ID,
+  checkWatchedArnsInSources,
+  parseSources,
+  REGION,
+  type SourcesConfig,
+} from './sources.js';
 import { DEFAULT_STATUSES, EXECUTION_STATUSES, type ExecutionStatus } from './statuses.js';
 import { BUILT_IN_TEMPLATES, DEFAULT_TEMPLATE, isBuiltInTemplate, isTemplatePath } from './templates.js';
 
@@ -349,15 +355,10 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
   const account = optionalString(
     `${where}.account`,
     raw.account,
-    /^\d{12}$/,
+    ACCOUNT_ID,
     'use a 12-digit AWS account ID'
   );
-  const region = optionalString(
-    `${where}.region`,
-    raw.region,
-    /^[a-z]{2}(-[a-z]+)+-\d$/,
-    'use a region code like "eu-west-1"'
-  );
+  const region = optionalString(`${where}.region`, raw.region, REGION, 'use a region code like "eu-west-1"');
   const destination = parseDestination(`${where}.destination`, name, raw.destination);
   const sources = raw.sources === undefined ? undefined : parseSources(`${where}.sources`, raw.sources);
   if (sources !== undefined && (account === undefined || region === undefined)) {
@@ -684,15 +685,10 @@ function parseMatch(where: string, value: Record<string, unknown>, context: Matc
   const accounts = stringList(
     `${where}.accounts`,
     value.accounts,
-    /^\d{12}$/,
+    ACCOUNT_ID,
     'use 12-digit AWS account IDs'
   );
-  const regions = stringList(
-    `${where}.regions`,
-    value.regions,
-    /^[a-z]{2}(-[a-z]+)+-\d$/,
-    'use region codes like "eu-west-1"'
-  );
+  const regions = stringList(`${where}.regions`, value.regions, REGION, 'use region codes like "eu-west-1"');
   return { stateMachineArns, stateMachineNamePrefixes, tags, accounts, regions };
 }
 

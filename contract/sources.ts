@@ -20,7 +20,8 @@ export interface SourcesConfig {
   readonly regions: readonly string[];
 }
 
-const ACCOUNT = /^\d{12}$/;
+/** A 12-digit AWS account ID. */
+export const ACCOUNT_ID = /^\d{12}$/;
 const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 const OU_ID = /^ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$/;
 /** A region code: the source stack names its roles after it. */
@@ -65,7 +66,7 @@ export function parseSources(where: string, raw: unknown): SourcesConfig {
       throw new ConfigError(`${where}.${key} is not a sources setting; use one of ${KNOWN_KEYS.join(', ')}`);
     }
   }
-  const accounts = list(`${where}.accounts`, value.accounts, ACCOUNT, 'use 12-digit AWS account IDs');
+  const accounts = list(`${where}.accounts`, value.accounts, ACCOUNT_ID, 'use 12-digit AWS account IDs');
   let organizationId: string | undefined;
   if (value.organizationId !== undefined) {
     if (typeof value.organizationId !== 'string' || !ORGANIZATION_ID.test(value.organizationId)) {

@@ -5,7 +5,7 @@
  * formatter's own role reads the history.
  */
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { CENTRAL_ENVIRONMENT_ENV, readRoleArn } from '../contract/sources.js';
+import { ACCOUNT_ID, CENTRAL_ENVIRONMENT_ENV, REGION, readRoleArn } from '../contract/sources.js';
 import type { StatusChangeEvent } from './contract.js';
 
 /** Where and as whom an execution's history is read. */
@@ -22,10 +22,10 @@ export interface SourceAccess {
 export function sourceAccess(event: StatusChangeEvent, environment: string): SourceAccess {
   const partition = event.detail.executionArn.split(':')[1] ?? '';
   const { account, region } = event;
-  if (typeof account !== 'string' || !/^\d{12}$/.test(account)) {
+  if (typeof account !== 'string' || !ACCOUNT_ID.test(account)) {
     throw new Error('the event names no source account to read the history in');
   }
-  if (typeof region !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+  if (typeof region !== 'string' || !REGION.test(region)) {
     throw new Error('the event names no source region to read the history in');
   }
   if (!/^aws[a-z-]*$/.test(partition)) throw new Error('the execution ARN names no partition');
