@@ -67,6 +67,15 @@ export function substitute(text: string, values: Record<string, string>): string
  * Evaluates one `{% … %}` field the way Step Functions does: `$states` bound, and the functions AWS adds to
  * JSONata 2.0.6 that these definitions use (`$parse`).
  */
+/** Step Functions' $hash, as the local runner has it ($millis stays unbound: tests pin the time in the text). */
+const HASH = (() => {
+  const hash = awsFunctions({ clock: { now: () => 0, sleep: async () => {} }, random: Math.random }).find(
+    (f) => f.name === 'hash'
+  );
+  if (!hash) throw new Error('the local runner has no $hash');
+  return hash;
+})();
+
 export async function evaluate(
   field: unknown,
   states: Record<string, unknown>,
@@ -77,16 +86,11 @@ export async function evaluate(
   if (match?.[1] === undefined) throw new Error(`not a JSONata field: ${field}`);
   const expression = jsonata(match[1]);
   expression.registerFunction('parse', (text: string) => JSON.parse(text), '<s:x>');
-  // Step Functions' $hash, as the local runner has it ($millis stays unbound: tests pin the time in the text).
-  const hash = awsFunctions({ clock: { now: () => 0, sleep: async () => {} }, random: Math.random }).find(
-    (f) => f.name === 'hash'
+  expression.registerFunction(
+    HASH.name,
+    HASH.implementation as (...args: unknown[]) => unknown,
+    HASH.signature
   );
-  if (hash)
-    expression.registerFunction(
-      hash.name,
-      hash.implementation as (...args: unknown[]) => unknown,
-      hash.signature
-    );
   return expression.evaluate({}, { ...variables, states });
 }
 
