@@ -17,9 +17,26 @@ export interface ServiceErrorStyle {
   readonly causeFormat: 'optimized' | 'aws-sdk';
   /** The name AWS reports for an error code the integration has no own exception for. */
   readonly genericException: string;
-  /** Error codes reported under `genericException`. */
-  readonly genericCodes: readonly string[];
+  /**
+   * The error codes the integration raises under their own name; every other code (throttling, validation, access
+   * denied, a client's own timeout) is reported under `genericException`.
+   */
+  readonly ownCodes: readonly string[];
 }
+
+/**
+ * The optimized DynamoDB integration names an error after the AWS SDK for Java v1 exception class
+ * (contract/aws-errors.ts); these are the classes a table call can raise.
+ */
+const DYNAMODB_JAVA_EXCEPTION_CLASSES = [
+  'ConditionalCheckFailedException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceededException',
+  'InternalServerErrorException',
+  'ResourceNotFoundException',
+  'ItemCollectionSizeLimitExceededException',
+  'TransactionConflictException',
+] as const;
 
 /** `arn:aws:states:::dynamodb:*` */
 export const DYNAMODB_OPTIMIZED: ServiceErrorStyle = {
@@ -27,7 +44,7 @@ export const DYNAMODB_OPTIMIZED: ServiceErrorStyle = {
   serviceName: 'AmazonDynamoDBv2',
   causeFormat: 'optimized',
   genericException: 'AmazonDynamoDBException',
-  genericCodes: ['ValidationException'],
+  ownCodes: DYNAMODB_JAVA_EXCEPTION_CLASSES,
 };
 
 /** `arn:aws:states:::aws-sdk:dynamodb:*` */
@@ -36,7 +53,7 @@ export const DYNAMODB_AWS_SDK: ServiceErrorStyle = {
   serviceName: 'DynamoDb',
   causeFormat: 'aws-sdk',
   genericException: 'DynamoDbException',
-  genericCodes: ['ValidationException'],
+  ownCodes: DYNAMODB_JAVA_EXCEPTION_CLASSES,
 };
 
 export interface ServiceFailure {
@@ -53,7 +70,7 @@ export interface ServiceFailure {
 /** The StatesError a task fails with when its service answers with an error, named and worded as AWS does. */
 export function serviceTaskError(style: ServiceErrorStyle, failure: ServiceFailure): StatesError {
   const { code, message, statusCode = 400, requestId = 'local' } = failure;
-  const name = style.genericCodes.includes(code) ? style.genericException : code;
+  const name = style.ownCodes.includes(code) ? code : style.genericException;
   const cause =
     style.causeFormat === 'optimized'
       ? `${message} (Service: ${style.serviceName}; Status Code: ${statusCode}; Error Code: ${code}; Request ID: ${requestId}; Proxy: null)`

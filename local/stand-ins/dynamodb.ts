@@ -23,7 +23,7 @@ import {
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { StatesError } from '../asl/index.js';
+import { DYNAMODB_OPTIMIZED, type StatesError, serviceTaskError } from '../asl/index.js';
 
 export const dynamoDbResources = {
   getItem: 'arn:aws:states:::dynamodb:getItem',
@@ -77,13 +77,12 @@ function toStatesError(error: unknown): StatesError {
     $metadata?: { httpStatusCode?: number; requestId?: string };
   };
   const code = e.name ?? 'UnknownError';
-  const status = e.$metadata?.httpStatusCode ?? 400;
-  const requestId = e.$metadata?.requestId ?? 'local';
-  const name = code === 'ValidationException' ? 'AmazonDynamoDBException' : code;
-  return new StatesError(
-    `DynamoDB.${name}`,
-    `${e.message ?? code} (Service: AmazonDynamoDBv2; Status Code: ${status}; Error Code: ${code}; Request ID: ${requestId}; Proxy: null)`
-  );
+  return serviceTaskError(DYNAMODB_OPTIMIZED, {
+    code,
+    message: e.message ?? code,
+    statusCode: e.$metadata?.httpStatusCode ?? 400,
+    requestId: e.$metadata?.requestId ?? 'local',
+  });
 }
 
 /** Starts dynalite on an ephemeral localhost port and creates the table (on-demand, as deployed). */

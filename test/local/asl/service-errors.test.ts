@@ -34,6 +34,17 @@ describe('service errors named as AWS names them', () => {
     ).toBe('DynamoDB.ConditionalCheckFailedException');
   });
 
+  it('a code without its own Java exception class (throttling, access denied) is the generic exception', () => {
+    for (const code of ['ThrottlingException', 'AccessDeniedException']) {
+      expect(serviceTaskError(DYNAMODB_OPTIMIZED, { code, message: 'm' }).error).toBe(
+        'DynamoDB.AmazonDynamoDBException'
+      );
+    }
+    expect(
+      serviceTaskError(DYNAMODB_OPTIMIZED, { code: 'RequestLimitExceededException', message: 'm' }).error
+    ).toBe('DynamoDB.RequestLimitExceededException');
+  });
+
   it('a ValidationException comes out under the generic exception name, in both styles', () => {
     const failure = { code: 'ValidationException', message: 'bad', requestId: 'r' };
     expect(serviceTaskError(DYNAMODB_OPTIMIZED, failure).error).toBe('DynamoDB.AmazonDynamoDBException');
@@ -46,7 +57,12 @@ describe('service errors named as AWS names them', () => {
   });
 
   it('reads the code, status and request id of an AWS SDK v3 error; leaves other errors alone', () => {
-    const style: ServiceErrorStyle = { ...DYNAMODB_AWS_SDK, errorPrefix: 'SQS', serviceName: 'Sqs' };
+    const style: ServiceErrorStyle = {
+      ...DYNAMODB_AWS_SDK,
+      errorPrefix: 'SQS',
+      serviceName: 'Sqs',
+      ownCodes: ['QueueDoesNotExist'],
+    };
     const sdkError = new QueueDoesNotExist({
       message: 'The specified queue does not exist.',
       $metadata: { httpStatusCode: 400, requestId: 'req-1' },
