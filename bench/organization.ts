@@ -238,10 +238,17 @@ export interface OrganizationCost {
 /** Secrets per notifier stack: the bot token and the copy the EventBridge connection keeps. */
 const SECRETS_PER_STACK = 2;
 
-/** The alarms a construct file creates: `new cloudwatch.Alarm(` and the shared `queueNotEmptyAlarm(` helper. */
+/**
+ * The alarms a construct file creates: `new cloudwatch.Alarm(` and the shared helpers of alarms.ts
+ * (`queueNotEmptyAlarm(`, `executionsFailedAlarm(`, `queueStalledAlarm(`).
+ */
 export function alarmsIn(construct: 'slack-notifier' | 'source-access'): number {
   const source = readFileSync(path.join(repoRoot, 'infra', 'constructs', `${construct}.ts`), 'utf8');
-  return (source.match(/new cloudwatch\.Alarm\(|\bqueueNotEmptyAlarm\(/g) ?? []).length;
+  return (
+    source.match(
+      /new cloudwatch\.Alarm\(|\b(queueNotEmptyAlarm|executionsFailedAlarm|queueStalledAlarm)\(/g
+    ) ?? []
+  ).length;
 }
 
 /**

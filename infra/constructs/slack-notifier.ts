@@ -25,7 +25,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ArnFormat, Aws, Duration, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
@@ -41,6 +41,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import jsonata from 'jsonata';
 import { type ActionsPolicy, enabledActions, watchedAnywhere } from '../../contract/actions.js';
+import { DEFAULT_STALLED_QUEUE_AGE_SECONDS, DELIVERY_FAILURES_THRESHOLD } from '../../contract/alarms.js';
 import { QUEUE_DEFAULTS } from '../../contract/queue.js';
 import {
   bannerMention,
@@ -72,7 +73,12 @@ import {
 } from '../source-roles.js';
 import { sourceUsesExecutionData, templateUsesExecutionData } from '../template-data.js';
 import { watchedResources } from '../watched-resources.js';
-import { alarmTopicOrCreate, queueNotEmptyAlarm } from './alarms.js';
+import {
+  alarmTopicOrCreate,
+  executionsFailedAlarm,
+  queueNotEmptyAlarm,
+  queueStalledAlarm,
+} from './alarms.js';
 import { MessageStore } from './message-store.js';
 import { type FunctionFiles, projectFunction, REPO_ROOT } from './project-function.js';
 import { SlackActions } from './slack-actions.js';
@@ -191,7 +197,7 @@ export interface SlackNotifierProps {
   readonly alarmTopic?: sns.ITopic;
   /**
    * How old the oldest queued message may get before the stalled-queue alarm fires.
-   * @default Duration.minutes(15)
+   * @default Duration.minutes(5) (contract/alarms.ts)
    */
   readonly stalledQueueAge?: Duration;
   /**
@@ -814,48 +820,53 @@ export class SlackNotifier extends Construct {
     });
     this.pipe.node.addDependency(pipeRole, deliveryPolicy);
 
-    // Alarms
+    // Alarms (infra/constructs/alarms.ts; thresholds in contract/alarms.ts): each description says what to do.
     const deadLetterAlarm = queueNotEmptyAlarm(
       this,
       'DeadLetterQueueNotEmptyAlarm',
       this.deadLetterQueue,
-      `sfn-slack-notifier (${env}): a Slack message could not be delivered and waits in the dead-letter queue; fix the cause (see the delivery log group), then replay it with sfn-slack replay.`
+      `sfn-slack-notifier (${env}): a Slack message could not be delivered and waits in the dead-letter queue (its reason is the message attribute "reason"). Read the delivery log group: invalid_auth/token_revoked -> run sfn-slack setup again; channel_not_found/not_in_channel/is_archived -> fix the channel or invite the bot. Then sfn-slack replay --env ${env} (as the replay role).`
     );
     const eventDeadLetterAlarm = queueNotEmptyAlarm(
       this,
       'EventDeadLetterQueueNotEmptyAlarm',
       this.eventDeadLetterQueue,
-      `sfn-slack-notifier (${env}): EventBridge could not start the notifier for a status change; the event waits in the event dead-letter queue.`
+      `sfn-slack-notifier (${env}): EventBridge could not start the notifier for a status change; the event waits in the event dead-letter queue (14 days). Check the notifier state machine (deleted, its role, throttling), then sfn-slack renotify posts for an execution again.`
     );
-    const notifierFailedAlarm = new cloudwatch.Alarm(this, 'NotifierFailedAlarm', {
-      alarmDescription: `sfn-slack-notifier (${env}): a notifier execution failed or timed out, so a notification was not queued (even the message built from the event alone could not be); open the failed execution, fix the cause, then sfn-slack replay --notifier.`,
-      metric: new cloudwatch.MathExpression({
-        expression: 'failed + timedOut',
-        usingMetrics: {
-          failed: this.notifierStateMachine.metricFailed({ statistic: cloudwatch.Stats.SUM }),
-          timedOut: this.notifierStateMachine.metricTimedOut({ statistic: cloudwatch.Stats.SUM }),
-        },
+    const notifierFailedAlarm = executionsFailedAlarm(
+      this,
+      'NotifierFailedAlarm',
+      this.notifierStateMachine,
+      {
         label: 'notifier executions failed or timed out',
-        period: Duration.minutes(5),
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    const stalledAge = props.stalledQueueAge ?? Duration.minutes(15);
-    const queueStalledAlarm = new cloudwatch.Alarm(this, 'QueueStalledAlarm', {
-      alarmDescription: `sfn-slack-notifier (${env}): the oldest message in the delivery queue is older than ${stalledAge.toHumanString()}: a channel is stalled (Slack down or rate-limiting, a message retrying). Read the delivery log group; sfn-slack replay --dry-run lists the dead letters.`,
-      metric: this.queue.metricApproximateAgeOfOldestMessage({
-        period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: stalledAge.toSeconds(),
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.alarms = [deadLetterAlarm, eventDeadLetterAlarm, notifierFailedAlarm, queueStalledAlarm];
+        description: `sfn-slack-notifier (${env}): a notifier execution failed or timed out, so a notification was not queued (even the message built from the event alone could not be). Open the failed execution, fix the cause (usually the queue: its policy, its key), then sfn-slack replay --env ${env} --notifier (within 14 days).`,
+      }
+    );
+    const deliveryFailedAlarm = executionsFailedAlarm(
+      this,
+      'DeliveryFailedAlarm',
+      this.deliveryStateMachine,
+      {
+        label: 'delivery executions failed or timed out',
+        threshold: DELIVERY_FAILURES_THRESHOLD,
+        description: `sfn-slack-notifier (${env}): a delivery execution failed or timed out after its own retries, so a message went back to the queue and its channel waits (Slack down or rate-limiting, the message store throttled or unreachable). Read the delivery log group (/aws/vendedlogs/states/sfn-slack-notifier-${env}-delivery) for the error; the message is retried, then dead-lettered (DeadLetterQueueNotEmptyAlarm). Check https://status.slack.com and the message store table's throttling metrics.`,
+      }
+    );
+    const stalledAge = props.stalledQueueAge ?? Duration.seconds(DEFAULT_STALLED_QUEUE_AGE_SECONDS);
+    const queueStalled = queueStalledAlarm(
+      this,
+      'QueueStalledAlarm',
+      this.queue,
+      stalledAge,
+      `sfn-slack-notifier (${env}): the oldest message in the delivery queue is older than ${stalledAge.toHumanString()}: a channel is stalled (Slack down or rate-limiting, a message retrying and holding its channel). Read the delivery log group for the failing call; sfn-slack replay --env ${env} --dry-run lists what already reached the dead-letter queue.`
+    );
+    this.alarms = [
+      deadLetterAlarm,
+      eventDeadLetterAlarm,
+      notifierFailedAlarm,
+      queueStalled,
+      deliveryFailedAlarm,
+    ];
     // No alarm goes to nobody: without a configured topic, one is created (subscribe to it; stack output).
     this.alarmTopic = alarmTopicOrCreate(this, props.alarmTopic, `sfn-slack-notifier (${env}) alarms`);
     const action = new cloudwatchActions.SnsAction(this.alarmTopic);

@@ -634,9 +634,9 @@ describe('connection and secrets', () => {
 });
 
 describe('alarms', () => {
-  it('DLQs not empty, notifier failed or timed out, queue stalled: each to the configured topic', () => {
+  it('DLQs not empty, notifier or delivery failed or timed out, queue stalled: each to the configured topic', () => {
     const alarms = Object.values(channel.template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(4);
+    expect(alarms).toHaveLength(5);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual(['arn:aws:sns:eu-west-1:111122223333:ops-alarms']);
     }
@@ -647,7 +647,7 @@ describe('alarms', () => {
     webhook.template.resourceCountIs('AWS::SNS::Topic', 1);
     const topic = { Ref: ref(webhook, webhook.notifier.alarmTopic) };
     const alarms = Object.values(webhook.template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(4);
+    expect(alarms).toHaveLength(5);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([topic]);
     webhook.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
@@ -658,12 +658,12 @@ describe('alarms', () => {
     });
   });
 
-  it('each alarm watches its own resource: the FIFO DLQ, the event DLQ, the notifier, the queue', () => {
+  it('each alarm watches its own resource: the FIFO DLQ, the event DLQ, the notifier, the queue, the delivery', () => {
     const { template, notifier } = channel;
     const alarms = template.toJSON().Resources as Record<string, { Properties: Record<string, unknown> }>;
     const propsOf = (alarm: IConstruct | undefined) =>
       alarm ? alarms[ref(channel, alarm)]?.Properties : undefined;
-    const [deadLetter, eventDeadLetter, notifierFailed, stalled] = notifier.alarms;
+    const [deadLetter, eventDeadLetter, notifierFailed, stalled, deliveryFailed] = notifier.alarms;
     const queueName = (queue: IConstruct) => ({ 'Fn::GetAtt': [ref(channel, queue), 'QueueName'] });
     expect(propsOf(deadLetter)).toMatchObject({
       MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -690,15 +690,47 @@ describe('alarms', () => {
       ['ExecutionsFailed', [machine]],
       ['ExecutionsTimedOut', [machine]],
     ]);
+    const delivery = { Name: 'StateMachineArn', Value: { Ref: ref(channel, notifier.deliveryStateMachine) } };
+    const deliveryMetrics = propsOf(deliveryFailed)?.Metrics as typeof metrics;
+    expect(deliveryMetrics.find((m) => m.Expression)?.Expression).toBe('failed + timedOut');
+    expect(
+      deliveryMetrics
+        .filter((m) => m.MetricStat)
+        .map((m) => [m.MetricStat?.Metric.MetricName, m.MetricStat?.Metric.Dimensions])
+        .sort()
+    ).toEqual([
+      ['ExecutionsFailed', [delivery]],
+      ['ExecutionsTimedOut', [delivery]],
+    ]);
+    expect(propsOf(deliveryFailed)).toMatchObject({
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    // Someone is told within 5 minutes: the stalled-queue alarm at 5 minutes by default, one 5-minute period each.
     expect(propsOf(stalled)).toMatchObject({
       MetricName: 'ApproximateAgeOfOldestMessage',
       Dimensions: [{ Name: 'QueueName', Value: queueName(notifier.queue) }],
-      Threshold: 900,
+      Threshold: 300,
       ComparisonOperator: 'GreaterThanThreshold',
       Statistic: 'Maximum',
     });
     for (const alarm of notifier.alarms) {
       expect(propsOf(alarm)).toMatchObject({ EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+      const metrics = (propsOf(alarm)?.Metrics ?? []) as Array<{ MetricStat?: { Period: number } }>;
+      const periods = propsOf(alarm)?.Period
+        ? [propsOf(alarm)?.Period]
+        : metrics.map((m) => m.MetricStat?.Period);
+      expect(new Set(periods.filter((p) => p !== undefined))).toEqual(new Set([300]));
+    }
+  });
+
+  it('each description says what to do next (a command or a place to look), naming the environment', () => {
+    const { template } = channel;
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    for (const alarm of alarms) {
+      const description = alarm.Properties.AlarmDescription as string;
+      expect(description).toContain('(test)');
+      expect(description).toMatch(/sfn-slack (replay|renotify|setup)|log group|open the failed execution/i);
     }
   });
 
@@ -707,14 +739,14 @@ describe('alarms', () => {
     const { template, notifier, stack } = synthNotifier({
       stateMachineArns: [NIGHTLY],
       destination: { type: 'channel', channel: 'C0123456789' },
-      stalledQueueAge: Duration.minutes(5),
+      stalledQueueAge: Duration.minutes(10),
     });
     const stalled = notifier.alarms[3] as IConstruct;
     expect(
       (template.toJSON().Resources as Record<string, { Properties: { Threshold: number } }>)[
         logicalId(stack, stalled)
       ]?.Properties.Threshold
-    ).toBe(300);
+    ).toBe(600);
   });
 });
 
