@@ -109,6 +109,20 @@ export interface EnvironmentConfig {
    */
   readonly actions?: ActionsConfig;
   /**
+   * Who may assume the replay role (`sfn-slack replay`): IAM role or user ARNs of the environment's account,
+   * `*` allowed (IAM Identity Center's generated role names: `…:role/aws-reserved/sso.amazonaws.com/` + `*`).
+   * @default - principals tagged `sfn-slack:replay` = the environment name (REPLAY_PRINCIPAL_TAG): nobody until
+   *   an administrator tags one
+   */
+  readonly replayPrincipals?: readonly string[];
+  /**
+   * Customer managed KMS keys the watched state machines are encrypted with: the roles that read their history
+   * and definition or stop them get `kms:Decrypt` on these keys through Step Functions only
+   * (`kms:ViaService` = `states.<region>.amazonaws.com`).
+   * @default - none (watched machines use AWS owned keys)
+   */
+  readonly kmsKeyArns?: readonly string[];
+  /**
    * A central environment: the accounts and regions whose status changes are forwarded to this environment's
    * event bus (contract/sources.ts). Requires `account` and `region`.
    * @default - a single-account environment (the rule on the default bus of its own account and region)
@@ -131,7 +145,25 @@ export interface ActionsConfig {
    * @default - the stack creates one; `sfn-slack setup --signing-secret` writes it
    */
   readonly signingSecretName?: string;
+  /**
+   * The Slack workspace (`team_id`, `T…`; `E…` for an Enterprise Grid organization) whose clicks are accepted.
+   * @default - any workspace the app is installed in (synth warns)
+   */
+  readonly teamId?: string;
+  /**
+   * The Slack app (`api_app_id`, `A…`) whose clicks are accepted.
+   * @default - any app that holds the signing secret (synth warns)
+   */
+  readonly appId?: string;
 }
+
+/** The principal tag that lets a role or user assume the replay role when `replayPrincipals` is not set. */
+export const REPLAY_PRINCIPAL_TAG = 'sfn-slack:replay';
+/** An IAM role or user ARN, `*` allowed in the path and name (aws:PrincipalArn, matched with ArnLike). */
+export const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):(role|user)\/[A-Za-z0-9+=,.@_/*-]{1,512}$/;
+/** A Slack workspace or Enterprise Grid organization ID, and an app ID. */
+export const SLACK_TEAM = /^[TE][A-Z0-9]{2,20}$/;
+export const SLACK_APP = /^A[A-Z0-9]{2,20}$/;
 
 const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
 const NAME_PREFIX = /^[A-Za-z0-9_-]{1,80}$/;
@@ -151,7 +183,7 @@ const TEMPLATE = /^[a-z][a-z0-9-]{0,63}$/;
 export const PARAMETER_NAME = /^\/[A-Za-z0-9_.\-/]{1,1010}$/;
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 export const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]{1,128}$/;
+export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):key\/[A-Za-z0-9-]{1,128}$/;
 /** An environment name: it becomes part of stack, log group and parameter names. */
 export const ENV_NAME = /^[A-Za-z][A-Za-z0-9-]{0,31}$/;
 
@@ -174,6 +206,8 @@ const KNOWN_KEYS = [
   'actions',
   'sources',
   'storm',
+  'replayPrincipals',
+  'kmsKeyArns',
 ] as const;
 
 const SLACK_USER = /^[UW][A-Z0-9]{2,20}$/;
@@ -295,9 +329,9 @@ function parseActions(where: string, value: unknown, destination: DestinationCon
     );
   }
   for (const key of Object.keys(value)) {
-    if (!([...ACTION_NAMES, 'signingSecretName'] as string[]).includes(key)) {
+    if (!([...ACTION_NAMES, 'signingSecretName', 'teamId', 'appId'] as string[]).includes(key)) {
       throw new ConfigError(
-        `${where}.${key} is not an actions setting; use ${ACTION_NAMES.join(', ')}, signingSecretName`
+        `${where}.${key} is not an actions setting; use ${ACTION_NAMES.join(', ')}, signingSecretName, teamId, appId`
       );
     }
   }
@@ -334,7 +368,65 @@ function parseActions(where: string, value: unknown, destination: DestinationCon
     SECRET_NAME,
     'use the name of an existing Secrets Manager secret, or remove the key to let the stack create one'
   );
-  return signingSecretName === undefined ? { policy } : { policy, signingSecretName };
+  const teamId = optionalString(
+    `${where}.teamId`,
+    value.teamId,
+    SLACK_TEAM,
+    'use the Slack workspace ID the app is installed in, like "T0123ABCD" (an Enterprise Grid organization: "E0123ABCD")'
+  );
+  const appId = optionalString(
+    `${where}.appId`,
+    value.appId,
+    SLACK_APP,
+    'use the Slack app ID from Basic Information → App Credentials, like "A0123ABCD"'
+  );
+  return {
+    policy,
+    ...(signingSecretName === undefined ? {} : { signingSecretName }),
+    ...(teamId === undefined ? {} : { teamId }),
+    ...(appId === undefined ? {} : { appId }),
+  };
+}
+
+/** `replayPrincipals`: role or user ARNs of the environment's account (when it is known). */
+function parseReplayPrincipals(where: string, value: unknown, account: string | undefined): string[] {
+  const principals = stringList(
+    where,
+    value,
+    IAM_PRINCIPAL_ARN,
+    'use IAM role or user ARNs like "arn:aws:iam::111122223333:role/ops-oncall" (* allowed in the name)'
+  );
+  for (const [index, arn] of principals.entries()) {
+    const owner = IAM_PRINCIPAL_ARN.exec(arn)?.[1];
+    if (account !== undefined && owner !== account) {
+      throw new ConfigError(
+        `${where}[${index}] is in account ${owner}, not the environment's ${account}; the replay role trusts its own account's principals only`
+      );
+    }
+  }
+  return principals;
+}
+
+/**
+ * `kmsKeyArns`: key ARNs (not aliases: a grant on an alias ARN does not cover the key) in the environment's
+ * region or, for a central environment, a source region.
+ */
+function parseKmsKeyArns(where: string, value: unknown, regions: readonly string[] | undefined): string[] {
+  const keys = stringList(
+    where,
+    value,
+    KMS_KEY_ARN,
+    'use KMS key ARNs like "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" (not an alias)'
+  );
+  for (const [index, arn] of keys.entries()) {
+    const keyRegion = KMS_KEY_ARN.exec(arn)?.[1] as string;
+    if (regions !== undefined && !regions.includes(keyRegion)) {
+      throw new ConfigError(
+        `${where}[${index}] is a key of ${keyRegion}, where this environment watches no state machine (${regions.join(', ')}); a state machine's key is in its own region`
+      );
+    }
+  }
+  return keys;
 }
 
 /** Validates one environment's raw context value. */
@@ -495,6 +587,23 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
     );
   }
   const storm = parseStorm(raw.storm, where);
+  const replayPrincipals =
+    raw.replayPrincipals === undefined
+      ? undefined
+      : parseReplayPrincipals(`${where}.replayPrincipals`, raw.replayPrincipals, account);
+  const kmsKeyArns =
+    raw.kmsKeyArns === undefined
+      ? undefined
+      : parseKmsKeyArns(
+          `${where}.kmsKeyArns`,
+          raw.kmsKeyArns,
+          sources !== undefined ? sources.regions : region === undefined ? undefined : [region]
+        );
+  if (actions !== undefined && (actions.teamId === undefined || actions.appId === undefined)) {
+    warnings.push(
+      `${where}.actions has no ${actions.teamId === undefined ? 'teamId' : 'appId'}: clicks are checked by signature only, so any workspace the app is installed in (or any app sharing the signing secret) can press the buttons; set teamId and appId (docs/actions.md)`
+    );
+  }
   const customTemplates: Record<string, string> = {};
   const resolved = routes.map((route) => {
     if (!isTemplatePath(route.template)) return route;
@@ -522,6 +631,8 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
     ...(sources === undefined ? {} : { sources }),
     ...(typeof runningLongerThan === 'string' ? { runningLongerThan } : {}),
     ...(storm === undefined ? {} : { storm }),
+    ...(replayPrincipals === undefined || replayPrincipals.length === 0 ? {} : { replayPrincipals }),
+    ...(kmsKeyArns === undefined || kmsKeyArns.length === 0 ? {} : { kmsKeyArns }),
     customTemplates,
     warnings,
   };

@@ -81,6 +81,7 @@ import {
 } from './alarms.js';
 import { MessageStore } from './message-store.js';
 import { type FunctionFiles, projectFunction, REPO_ROOT } from './project-function.js';
+import { createReplayRole } from './replay-role.js';
 import { SlackActions } from './slack-actions.js';
 
 /** Where the state machine definitions live (data only; `${Placeholders}` are filled by the construct). */
@@ -257,6 +258,11 @@ export interface SlackNotifierProps {
    * @default - see `formatterEntry`
    */
   readonly formatterCode?: lambda.Code;
+  /**
+   * IAM role or user ARNs (this account; `*` allowed) that may assume the replay role.
+   * @default - principals tagged `sfn-slack:replay` = the environment name
+   */
+  readonly replayPrincipals?: readonly string[];
   /**
    * Storm digests: more than `threshold` new executions of one state machine in the channel within `windowSeconds`
    * go into one digest message updated in place, each execution listed in its thread (webhook mode: digest posts at
@@ -874,50 +880,14 @@ export class SlackNotifier extends Construct {
 
     // ── Least exposure: only the notifier, the replay role and the scheduler role may send to the delivery queue ──
     // `sfn-slack replay` runs a message move task with the caller's permissions, so it must run as this role
-    // (docs/cli.md: a profile with role_arn = the stack output ReplayRoleArn).
-    this.replayRole = new iam.Role(this, 'ReplayRole', {
-      description: `sfn-slack-notifier (${env}): sfn-slack replay moves dead letters back to the queue and redrives failed notifier executions`,
-      assumedBy: new iam.AccountPrincipal(stack.account),
-      maxSessionDuration: Duration.hours(1),
+    // (docs/cli.md: a profile with role_arn = the stack output ReplayRoleArn). Who may assume it: replay-role.ts.
+    this.replayRole = createReplayRole(this, {
+      environmentName: env,
+      queue: this.queue,
+      deadLetterQueue: this.deadLetterQueue,
+      notifierStateMachine: this.notifierStateMachine,
+      ...(props.replayPrincipals === undefined ? {} : { principals: props.replayPrincipals }),
     });
-    this.replayRole.addToPolicy(
-      new iam.PolicyStatement({
-        actions: [
-          'sqs:StartMessageMoveTask',
-          'sqs:ListMessageMoveTasks',
-          'sqs:CancelMessageMoveTask',
-          'sqs:ReceiveMessage',
-          'sqs:DeleteMessage',
-          'sqs:GetQueueAttributes',
-        ],
-        resources: [this.deadLetterQueue.queueArn],
-      })
-    );
-    this.replayRole.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes'],
-        resources: [this.queue.queueArn],
-      })
-    );
-    this.replayRole.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ['states:ListExecutions'],
-        resources: [this.notifierStateMachine.stateMachineArn],
-      })
-    );
-    this.replayRole.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ['states:RedriveExecution'],
-        resources: [
-          stack.formatArn({
-            service: 'states',
-            resource: 'execution',
-            resourceName: `${this.notifierStateMachine.stateMachineName}:*`,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        ],
-      })
-    );
     // The runningLongerThan checks are sent by EventBridge Scheduler as the message store's scheduler role.
     // The delivery queues storm-digest flushes behind its channel's messages.
     const senders = [
@@ -1088,19 +1058,6 @@ export class SlackNotifier extends Construct {
           'states:DescribeMapRun on the Map runs of one watched state machine (or name prefix): Map run ARNs hold a label and a UUID not known in advance.',
       });
     }
-    Validations.of(this.replayRole).acknowledge({
-      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(
-        Stack.of(this),
-        Stack.of(this).formatArn({
-          service: 'states',
-          resource: 'execution',
-          resourceName: `${this.notifierStateMachine.stateMachineName}:*`,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        })
-      )}]`,
-      reason:
-        'Replay role: states:RedriveExecution on the executions of the notifier state machine (sfn-slack replay --notifier); their names are not known in advance.',
-    });
     if (this.botTokenSecret instanceof secretsmanager.Secret) {
       Validations.of(this.botTokenSecret).acknowledge({
         id: 'AwsSolutions::AwsSolutions-SMG4',

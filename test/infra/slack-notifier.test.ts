@@ -777,7 +777,7 @@ describe('least exposure', () => {
     expect(statements.some((st) => st.Effect === 'Allow')).toBe(false);
   });
 
-  it('the replay role: move tasks from the DLQ, send to the queue, redrive the notifier; nothing else', () => {
+  it('the replay role: its stack, move tasks from the DLQ, send to the queue, redrive the notifier; nothing else', () => {
     const { template, notifier } = channel;
     const statements = statementsOfRole(template, ref(channel, notifier.replayRole));
     const dlq = { 'Fn::GetAtt': [ref(channel, notifier.deadLetterQueue), 'Arn'] };
@@ -790,9 +790,8 @@ describe('least exposure', () => {
     const all = statements.flatMap((st) => actions(st)).sort();
     expect(all).toEqual(
       [
-        'sqs:CancelMessageMoveTask',
+        'cloudformation:DescribeStacks',
         'sqs:DeleteMessage',
-        'sqs:GetQueueAttributes',
         'sqs:GetQueueAttributes',
         'sqs:ListMessageMoveTasks',
         'sqs:ReceiveMessage',
@@ -802,11 +801,13 @@ describe('least exposure', () => {
         'states:RedriveExecution',
       ].sort()
     );
+    // Trusted by the account only for principals tagged sfn-slack:replay = the environment (test/infra/replay-role.test.ts).
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [
           Match.objectLike({
             Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+            Condition: { StringEquals: { 'aws:PrincipalTag/sfn-slack:replay': 'test' } },
           }),
         ],
       },
