@@ -42,6 +42,7 @@ import {
   REQUEST_PARTITION,
   SLACK_ACTION_METHODS,
 } from '../actions-schema.js';
+import { assumeSourceRoles } from '../assume-source-roles.js';
 import { jsonStringSubstitution } from '../json-string-substitution.js';
 import { nagResourceName } from '../nag-resource-name.js';
 import {
@@ -143,43 +144,14 @@ export function actionStatements(
   ];
 }
 
-/**
- * sts:AssumeRole on the act roles of the source accounts and `regions`, and nothing else of theirs. With an
- * organization the member accounts are not known at synth, so the role ARNs name any account and
- * `aws:ResourceOrgID` holds them to the organization's accounts (AWS's data perimeter guidance lists AssumeRole
- * among the STS APIs an identity policy's resource perimeter applies to without further consideration); accounts
- * listed besides it keep their own ARNs, without the condition, as they need not be members.
- */
+/** sts:AssumeRole on the act roles of the source accounts and `regions`, and nothing else of theirs. */
 function assumeActRoles(
   stack: Stack,
   env: string,
   central: ActionSources,
   regions: readonly string[] = central.regions
 ): iam.PolicyStatement[] {
-  const roleArns = (account: string) =>
-    regions.map((region) =>
-      stack.formatArn({
-        service: 'iam',
-        region: '',
-        account,
-        resource: 'role',
-        resourceName: actionRoleName(env, region),
-      })
-    );
-  const listed = central.accounts.flatMap(roleArns);
-  if (central.organizationId === undefined) {
-    return [new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: listed })];
-  }
-  return [
-    new iam.PolicyStatement({
-      actions: ['sts:AssumeRole'],
-      resources: roleArns('*'),
-      conditions: { StringEquals: { 'aws:ResourceOrgID': central.organizationId } },
-    }),
-    ...(listed.length > 0
-      ? [new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: listed })]
-      : []),
-  ];
+  return assumeSourceRoles(stack, central, regions, (region) => actionRoleName(env, region));
 }
 
 /**

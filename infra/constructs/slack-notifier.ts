@@ -59,6 +59,7 @@ import {
   LAYER_DIR,
   TEMPLATES_DIR_ENV,
 } from '../../contract/templates.js';
+import { assumeSourceRoles, sourceRoleArns } from '../assume-source-roles.js';
 import { ENV_NAME } from '../config.js';
 import { jsonStringSubstitution } from '../json-string-substitution.js';
 import { fillJsonValues } from '../json-values.js';
@@ -967,22 +968,18 @@ export class SlackNotifier extends Construct {
     notifierRole.roleName = notifierRoleName(env);
     const formatterRole = this.formatter.role?.node.defaultChild as iam.CfnRole;
     formatterRole.roleName = formatterRoleName(env);
-    const roleArn = (account: string, region: string) =>
-      stack.formatArn({
-        service: 'iam',
-        region: '',
-        account,
-        resource: 'role',
-        resourceName: readRoleName(env, region),
-      });
-    // With an organization the accounts are not known at synth: the role name (per region) is the scope, and
-    // each account's trust policy decides (it exists only where the StackSet deployed the source stack).
+    // Listed accounts by ARN; with an organization any account's role of that name, held to the organization's
+    // accounts by aws:ResourceOrgID (infra/assume-source-roles.ts; each role's trust decides too).
+    const assumeReadRoles = assumeSourceRoles(stack, central, central.regions, (region) =>
+      readRoleName(env, region)
+    );
     const readRoles = central.organizationId
-      ? central.regions.map((region) => roleArn('*', region))
-      : central.accounts.flatMap((account) => central.regions.map((region) => roleArn(account, region)));
-    const assumeReadRoles = new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: readRoles });
-    this.notifierStateMachine.addToRolePolicy(assumeReadRoles);
-    this.formatter.addToRolePolicy(assumeReadRoles);
+      ? sourceRoleArns(stack, '*', central.regions, (region) => readRoleName(env, region))
+      : [];
+    for (const statement of assumeReadRoles) {
+      this.notifierStateMachine.addToRolePolicy(statement);
+      this.formatter.addToRolePolicy(statement);
+    }
     this.formatter.addEnvironment(CENTRAL_ENVIRONMENT_ENV, env);
     if (central.organizationId) {
       for (const role of [this.notifierStateMachine.role, this.formatter.role as iam.IRole]) {
@@ -990,7 +987,7 @@ export class SlackNotifier extends Construct {
           Validations.of(role).acknowledge({
             id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(stack, resource)}]`,
             reason:
-              'sts:AssumeRole on the notifier read role of one region in any account of the source organization: the member accounts are not known at synth; each role trusts only this role.',
+              'sts:AssumeRole on the notifier read role of one region in any account of the source organization (aws:ResourceOrgID): the member accounts are not known at synth; each role trusts only this role.',
           });
         }
       }

@@ -244,17 +244,27 @@ describe('a central environment with an organization (cdk.json "org")', () => {
     );
   });
 
-  it('the notifier and formatter may assume only the read roles, and read nothing with their own', () => {
+  it('the notifier and formatter may assume only the read roles, of member accounts (aws:ResourceOrgID) or listed ones, and read nothing with their own', () => {
     const notifierRole = roleNamed(central, 'sfn-slack-org-notifier');
     const formatterRole = roleNamed(central, 'sfn-slack-org-formatter');
+    const environment = (cdkJsonContext().environments as Record<string, Json>).org as {
+      sources: { accounts: string[]; regions: string[] };
+    };
     for (const [id] of [notifierRole, formatterRole]) {
       const statements = policyOf(central, id);
-      const assume = statements.filter((s) => list(s.Action).includes('sts:AssumeRole'));
-      expect(assume.flatMap((s) => list(s.Resource).map(text)).sort()).toEqual([
-        'arn:aws:iam::*:role/sfn-slack-org-read-ap-southeast-2',
-        'arn:aws:iam::*:role/sfn-slack-org-read-eu-west-1',
-        'arn:aws:iam::*:role/sfn-slack-org-read-us-east-1',
-      ]);
+      // Every `*`-account grant carries aws:ResourceOrgID = the organization; listed accounts by their ARN.
+      expect(assumeGrants(central, id)).toEqual({
+        anyMember: [
+          'arn:aws:iam::*:role/sfn-slack-org-read-ap-southeast-2',
+          'arn:aws:iam::*:role/sfn-slack-org-read-eu-west-1',
+          'arn:aws:iam::*:role/sfn-slack-org-read-us-east-1',
+        ],
+        listed: environment.sources.accounts
+          .flatMap((account) =>
+            environment.sources.regions.map((r) => `arn:aws:iam::${account}:role/sfn-slack-org-read-${r}`)
+          )
+          .sort(),
+      });
       const reads = statements
         .flatMap((s) => list(s.Action))
         .filter((a) => /^states:(Get|Describe)/.test(String(a)));

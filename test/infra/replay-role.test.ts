@@ -269,7 +269,7 @@ describe('sfn-slack replay works with the role, and the role allows nothing it d
     sfn.on(RedriveExecutionCommand).resolves({ redriveDate: new Date() });
     const result = await runCommand(register, ['replay', '--env', ENV, ...args], captureIo());
     expect(result).toEqual({ exitCode: 0 });
-    const named = (service: string, calls: ReturnType<typeof sqs.calls>) =>
+    const named = (service: string, calls: ReadonlyArray<{ args: readonly unknown[] }>) =>
       calls.map((call) => {
         const command = call.args[0] as { constructor: { name: string }; input: Json };
         return [`${service}:${command.constructor.name.replace(/Command$/, '')}`, command.input] as const;
