@@ -69,6 +69,10 @@ export const INTERACTIVITY_ENV = {
   /** JSON: the ActionsPolicy. */
   policy: 'ACTIONS_POLICY',
   environment: 'SFN_SLACK_ENVIRONMENT',
+  /** The Slack workspace ID whose clicks are accepted (settings actions.teamId); unset: any. */
+  teamId: 'SLACK_TEAM_ID',
+  /** The Slack app ID whose clicks are accepted (settings actions.appId); unset: any. */
+  appId: 'SLACK_APP_ID',
 } as const;
 
 /** The actions somebody may do: the buttons worth showing. */

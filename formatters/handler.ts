@@ -241,6 +241,8 @@ export function createHandler(options: HandlerOptions = {}): FormatterHandler {
         status,
         redriveCount,
         redriveStatus: event.detail.redriveStatus,
+        account: event.account,
+        region: event.region,
       });
     }
     const dedup = deduplicationId(executionArn, status, redriveCount);

@@ -25,6 +25,8 @@ export interface ClickOptions {
   readonly responseUrl?: string;
   /** @default 'T0LOCAL' */
   readonly team?: string;
+  /** The app the click is sent to (`api_app_id`). @default 'A0LOCAL' */
+  readonly app?: string;
 }
 
 /** The form body of a click (`payload=<JSON>`). */
@@ -34,7 +36,7 @@ export function clickBody(options: ClickOptions): string {
     type: 'block_actions',
     team: { id: team, domain: 'local' },
     user: { id: options.user, username: options.user.toLowerCase(), team_id: team },
-    api_app_id: 'A0LOCAL',
+    api_app_id: options.app ?? 'A0LOCAL',
     container: {
       type: 'message',
       message_ts: options.message.ts,

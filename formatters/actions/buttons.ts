@@ -7,14 +7,16 @@
  * - in a central environment, no Mute button on a run of another region than the central one: the notifier keeps
  *   its count of held notifications only there (Redrive and Stop reach other regions through the act-in-region
  *   function).
- * Each button's value names the execution and the redrive count the message shows; the interactivity endpoint
- * trusts neither without its own checks (formatters/actions/interactivity.ts).
+ * Each button's value names the execution and the redrive count the message shows, and the account and region of
+ * the event the message was made from; the interactivity endpoint trusts none of them without its own checks
+ * (formatters/actions/interactivity.ts). An event whose account or region is not its execution's gets no buttons.
  */
 import type { Button, PlainTextElement } from '@slack/types';
 import { ACTIONS_BLOCK_ID, type ActionName, MUTE_SECONDS } from '../../contract/actions.js';
+import { ACCOUNT_ID, REGION } from '../../contract/sources.js';
 import type { SlackMessage } from '../contract.js';
 import { FAILURE_STATUSES } from '../lifecycle.js';
-import { actionId, encodeButtonValue } from './payload.js';
+import { actionId, encodeButtonValue, executionOrigin } from './payload.js';
 
 /** Slack's block limit per message. */
 const MAX_BLOCKS = 50;
@@ -27,6 +29,9 @@ export interface ButtonContext {
   readonly redriveCount: number;
   /** The event's `redriveStatus` (REDRIVABLE, NOT_REDRIVABLE, …) when it has one. */
   readonly redriveStatus?: string | null | undefined;
+  /** The event's `account` and `region` (EventBridge's envelope), recorded in the buttons' value. */
+  readonly account?: string | undefined;
+  readonly region?: string | undefined;
 }
 
 const plain = (text: string): PlainTextElement => ({ type: 'plain_text', text, emoji: true });
@@ -34,7 +39,21 @@ const plain = (text: string): PlainTextElement => ({ type: 'plain_text', text, e
 /** The buttons that apply to this news, in order; none when the environment enables no action. */
 export function actionButtons(context: ButtonContext): Button[] {
   const enabled = (name: ActionName) => context.actions.includes(name);
-  const value = encodeButtonValue({ executionArn: context.executionArn, redriveCount: context.redriveCount });
+  const envelope =
+    typeof context.account === 'string' &&
+    ACCOUNT_ID.test(context.account) &&
+    typeof context.region === 'string' &&
+    REGION.test(context.region)
+      ? { account: context.account, region: context.region }
+      : undefined;
+  const origin = executionOrigin(context.executionArn);
+  // Nobody acts across accounts: a message about another account's or region's execution carries no button.
+  if (envelope && (origin?.account !== envelope.account || origin?.region !== envelope.region)) return [];
+  const value = encodeButtonValue({
+    executionArn: context.executionArn,
+    redriveCount: context.redriveCount,
+    ...(envelope ?? {}),
+  });
   const buttons: Button[] = [];
   const redrivable =
     context.redriveStatus === undefined ||

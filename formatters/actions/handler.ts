@@ -30,6 +30,8 @@ export function configFromEnv(): InteractivityConfig {
     tableName: required(INTERACTIVITY_ENV.tableName),
     watched: JSON.parse(required(INTERACTIVITY_ENV.watched)) as string[],
     policy: JSON.parse(required(INTERACTIVITY_ENV.policy)) as ActionsPolicy,
+    ...(process.env[INTERACTIVITY_ENV.teamId] ? { teamId: process.env[INTERACTIVITY_ENV.teamId] } : {}),
+    ...(process.env[INTERACTIVITY_ENV.appId] ? { appId: process.env[INTERACTIVITY_ENV.appId] } : {}),
   };
 }
 

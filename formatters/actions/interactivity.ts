@@ -7,9 +7,12 @@
  * 1. method, headers, timestamp within 5 minutes (no secret needed) → 401;
  * 2. signature, HMAC-SHA256 compared in constant time (the signing secret is read once and cached) → 401;
  * 3. replay: the signature is remembered with a conditional put in the message store (TTL) → 401 when seen;
+ * 3b. workspace and app: the payload's `team_id` and `api_app_id` must be the configured ones (when configured)
+ *    → 403, before the replay guard's AWS call (the payload is parsed first: 400 for what is not one);
  * 4. payload: only this app's buttons, strict shapes → 400, or 200 and nothing for other genuine payloads;
- * 5. authorization: a watched machine's execution, a listed user (or a listed group, checked by the machine)
- *    → 200 with an ephemeral "not allowed" and nothing else;
+ * 5. authorization: the execution of the account and region of the event its message came from, a watched
+ *    machine's execution, a listed user (or a listed group, checked by the machine) → 200 with an ephemeral
+ *    refusal and nothing else;
  * 6. StartExecution of the actions machine (named after the request, so a retried start is the same run).
  */
 import { createHash } from 'node:crypto';
@@ -29,6 +32,16 @@ export interface InteractivityConfig {
   /** Watched state machine ARNs, and ARN prefixes ending in `*`. */
   readonly watched: readonly string[];
   readonly policy: ActionsPolicy;
+  /**
+   * The Slack workspace (`team_id`) whose clicks are accepted.
+   * @default - any (settings warn)
+   */
+  readonly teamId?: string;
+  /**
+   * The Slack app (`api_app_id`) whose clicks are accepted.
+   * @default - any app holding the signing secret (settings warn)
+   */
+  readonly appId?: string;
 }
 
 export interface InteractivityDeps {
@@ -55,6 +68,9 @@ export type Outcome =
   | 'ignored'
   | 'not-allowed'
   | 'not-watched'
+  | 'wrong-source'
+  | 'wrong-team'
+  | 'wrong-app'
   | 'method-not-allowed'
   | 'missing-signature'
   | 'stale'
@@ -116,6 +132,10 @@ export async function handleInteraction(
     throw error;
   }
   if (parsed.kind === 'ping') return answer(200, 'ping', JSON.stringify({ ok: true }));
+  // Signed with our secret, but from another workspace the app is installed in, or another app sharing the secret:
+  // refused before any AWS call.
+  if (config.teamId !== undefined && parsed.origin.teamId !== config.teamId) return answer(403, 'wrong-team');
+  if (config.appId !== undefined && parsed.origin.appId !== config.appId) return answer(403, 'wrong-app');
 
   // A signed request is accepted once: the same signature again is a replay, whoever sends it.
   const requestKey = sha256(signature);

@@ -5,6 +5,7 @@
  * button carrying any value).
  */
 import { ACTION_ID_PREFIX, ACTION_NAMES, type ActionName, MUTE_SECONDS } from '../../contract/actions.js';
+import { ACCOUNT_ID, REGION } from '../../contract/sources.js';
 
 /** A Standard execution ARN; its state machine is the part before the execution name. */
 const EXECUTION_ARN =
@@ -16,14 +17,34 @@ const RESPONSE_URL = /^https:\/\/hooks\.slack\.com\/actions\/[A-Za-z0-9/_-]{1,30
 /** A Slack message posted as the parent: passed to the machine only when small (it edits the buttons away). */
 const MAX_MESSAGE_CHARS = 100_000;
 
-/** A button's value: which execution, at which redrive count the message was rendered. */
+/**
+ * A button's value: which execution, at which redrive count the message was rendered, and the account and region
+ * of the event the message was made from (EventBridge's envelope): the endpoint and the actions machine refuse a
+ * click whose execution is not of that account and region. Values rendered before the envelope was recorded have
+ * no `a`/`g` and are checked as before (watched machine, allowed user).
+ */
 export interface ButtonValue {
   readonly executionArn: string;
   readonly redriveCount: number;
+  /** The event's `account`. */
+  readonly account?: string;
+  /** The event's `region`. */
+  readonly region?: string;
 }
 
 export function encodeButtonValue(value: ButtonValue): string {
-  return JSON.stringify({ e: value.executionArn, r: value.redriveCount });
+  return JSON.stringify({
+    e: value.executionArn,
+    r: value.redriveCount,
+    ...(value.account === undefined ? {} : { a: value.account }),
+    ...(value.region === undefined ? {} : { g: value.region }),
+  });
+}
+
+/** The account and region of an execution ARN (undefined when it is not one). */
+export function executionOrigin(executionArn: string): { account: string; region: string } | undefined {
+  const m = EXECUTION_ARN.exec(executionArn);
+  return m ? { account: m[3] as string, region: m[2] as string } : undefined;
 }
 
 /** The click, as the Lambda hands it to the actions machine. */
@@ -36,6 +57,11 @@ export interface ActionRequest {
   readonly muteSeconds?: number;
   readonly userId: string;
   readonly teamId: string;
+  /** The Slack app the click was sent to (`api_app_id`). */
+  readonly appId: string;
+  /** The account and region of the event the message came from (button value), when it records them. */
+  readonly sourceAccount?: string;
+  readonly sourceRegion?: string;
   readonly channelId: string;
   /** The parent message the button is on. */
   readonly messageTs: string;
@@ -48,11 +74,17 @@ export interface ActionRequest {
 /** The signed health check `sfn-slack doctor` sends (Slack never sends this type). */
 export const PING_TYPE = 'sfn_slack_ping';
 
+/** Which workspace and app a payload is from (`team.id`, else `user.team_id`; `api_app_id`); '' when absent. */
+export interface PayloadOrigin {
+  readonly teamId: string;
+  readonly appId: string;
+}
+
 export type ParsedPayload =
-  | { readonly kind: 'action'; readonly request: ActionRequest }
+  | { readonly kind: 'action'; readonly request: ActionRequest; readonly origin: PayloadOrigin }
   | { readonly kind: 'ping' }
   /** A genuine Slack request that is not one of this app's buttons: acknowledged, nothing done. */
-  | { readonly kind: 'ignored'; readonly reason: string };
+  | { readonly kind: 'ignored'; readonly reason: string; readonly origin: PayloadOrigin };
 
 /** A body that is not a payload at all. */
 export class PayloadError extends Error {
@@ -83,6 +115,13 @@ function parseButtonValue(value: unknown): ButtonValue | undefined {
   if (!isRecord(parsed) || typeof parsed.e !== 'string' || !Number.isInteger(parsed.r)) return undefined;
   const redriveCount = parsed.r as number;
   if (redriveCount < 0 || redriveCount > 999_999 || !stateMachineOf(parsed.e)) return undefined;
+  // The event's account and region: both or neither, each well formed.
+  if ((parsed.a === undefined) !== (parsed.g === undefined)) return undefined;
+  if (parsed.a !== undefined) {
+    if (typeof parsed.a !== 'string' || !ACCOUNT_ID.test(parsed.a)) return undefined;
+    if (typeof parsed.g !== 'string' || !REGION.test(parsed.g)) return undefined;
+    return { executionArn: parsed.e, redriveCount, account: parsed.a, region: parsed.g };
+  }
   return { executionArn: parsed.e, redriveCount };
 }
 
@@ -125,16 +164,23 @@ export function parseInteraction(rawBody: string): ParsedPayload {
   }
   if (!isRecord(payload)) throw new PayloadError('the payload is not an object');
   if (payload.type === PING_TYPE) return { kind: 'ping' };
-  if (payload.type !== 'block_actions') return { kind: 'ignored', reason: `type ${String(payload.type)}` };
-  const actions = Array.isArray(payload.actions) ? payload.actions : [];
-  const clicked = actions[0];
-  if (actions.length !== 1 || !isRecord(clicked)) return { kind: 'ignored', reason: 'not one action' };
-  const kind = parseActionId(clicked.action_id);
-  if (!kind) return { kind: 'ignored', reason: 'not a sfn-slack button' };
-  const value = parseButtonValue(clicked.value);
-  if (!value) throw new PayloadError('the button value is not an execution of this app');
   const user = isRecord(payload.user) ? payload.user : {};
   const team = isRecord(payload.team) ? payload.team : {};
+  const origin: PayloadOrigin = {
+    teamId: id(team.id) ?? id(user.team_id) ?? '',
+    appId: id(payload.api_app_id) ?? '',
+  };
+  if (payload.type !== 'block_actions') {
+    return { kind: 'ignored', reason: `type ${String(payload.type)}`, origin };
+  }
+  const actions = Array.isArray(payload.actions) ? payload.actions : [];
+  const clicked = actions[0];
+  if (actions.length !== 1 || !isRecord(clicked))
+    return { kind: 'ignored', reason: 'not one action', origin };
+  const kind = parseActionId(clicked.action_id);
+  if (!kind) return { kind: 'ignored', reason: 'not a sfn-slack button', origin };
+  const value = parseButtonValue(clicked.value);
+  if (!value) throw new PayloadError('the button value is not an execution of this app');
   const channel = isRecord(payload.channel) ? payload.channel : {};
   const container = isRecord(payload.container) ? payload.container : {};
   const userId = id(user.id);
@@ -153,6 +199,7 @@ export function parseInteraction(rawBody: string): ParsedPayload {
       : undefined;
   return {
     kind: 'action',
+    origin,
     request: {
       action: kind.action,
       executionArn: value.executionArn,
@@ -160,7 +207,9 @@ export function parseInteraction(rawBody: string): ParsedPayload {
       redriveCount: value.redriveCount,
       ...(kind.muteSeconds === undefined ? {} : { muteSeconds: kind.muteSeconds }),
       userId,
-      teamId: id(team.id) ?? id(user.team_id) ?? '',
+      teamId: origin.teamId,
+      appId: origin.appId,
+      ...(value.account === undefined ? {} : { sourceAccount: value.account, sourceRegion: value.region }),
       channelId,
       messageTs,
       ...(message ? { message } : {}),

@@ -95,6 +95,22 @@ export interface SlackActionsProps {
   /** @default logs.RetentionDays.THREE_MONTHS */
   readonly logRetention?: logs.RetentionDays;
   /**
+   * Keep execution data (the click, the clicked message, a failure's cause) in the actions machine's log group.
+   * Off by default: every state's event is logged (level ALL) without its data.
+   * @default false
+   */
+  readonly logExecutionData?: boolean;
+  /**
+   * The Slack workspace (`team_id`) whose clicks are accepted.
+   * @default - any workspace the app is installed in
+   */
+  readonly teamId?: string;
+  /**
+   * The Slack app (`api_app_id`) whose clicks are accepted.
+   * @default - any app that holds the signing secret
+   */
+  readonly appId?: string;
+  /**
    * A central environment: the watched executions run in the source accounts, so the machine acts through each
    * execution's act role there (task `Credentials`, infra/source-roles.ts) and may assume only those roles; its
    * own role is named `sfn-slack-<env>-actions`, which the act roles trust (with the act-in-region function's
@@ -230,24 +246,31 @@ export class SlackActions extends Construct {
       ),
       definitionSubstitutions: { ...this.substitutions },
       stateMachineType: sfn.StateMachineType.STANDARD,
-      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      // Every state's event, without the click, the message or a cause unless asked (logExecutionData).
+      logs: {
+        destination: this.logGroup,
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: props.logExecutionData ?? false,
+      },
       tracingEnabled: true,
     });
-    const httpStatements = [...new Set(SLACK_ACTION_METHODS.map((m) => m.method))].map(
-      (method) =>
-        new iam.PolicyStatement({
-          actions: ['states:InvokeHTTPEndpoint'],
-          resources: [this.stateMachine.stateMachineArn],
-          conditions: {
-            StringEquals: {
-              'states:HTTPMethod': method,
-              'states:HTTPEndpoint': SLACK_ACTION_METHODS.filter((m) => m.method === method).map(
-                (m) => m.url
-              ),
-            },
-          },
-        })
-    );
+    // POST methods match their exact URL. A GET call carries its arguments as query parameters, and whether the
+    // checked endpoint includes the query string is not documented, so GET endpoints match with StringLike and a
+    // trailing `*`, as AWS's examples do (../shared/reference/aws-facts.md §10.3).
+    const httpStatements = [...new Set(SLACK_ACTION_METHODS.map((m) => m.method))].map((method) => {
+      const urls = SLACK_ACTION_METHODS.filter((m) => m.method === method).map((m) => m.url);
+      return new iam.PolicyStatement({
+        actions: ['states:InvokeHTTPEndpoint'],
+        resources: [this.stateMachine.stateMachineArn],
+        conditions:
+          method === 'GET'
+            ? {
+                StringEquals: { 'states:HTTPMethod': method },
+                StringLike: { 'states:HTTPEndpoint': urls.map((url) => `${url}*`) },
+              }
+            : { StringEquals: { 'states:HTTPMethod': method, 'states:HTTPEndpoint': urls } },
+      });
+    });
     const machinePolicy = new iam.Policy(this, 'StateMachinePolicy', {
       roles: [this.stateMachine.role],
       statements: [
@@ -300,6 +323,8 @@ export class SlackActions extends Construct {
         [INTERACTIVITY_ENV.watched]: stack.toJsonString([...props.watchedStateMachines]),
         [INTERACTIVITY_ENV.policy]: JSON.stringify(props.policy),
         [INTERACTIVITY_ENV.environment]: env,
+        ...(props.teamId === undefined ? {} : { [INTERACTIVITY_ENV.teamId]: props.teamId }),
+        ...(props.appId === undefined ? {} : { [INTERACTIVITY_ENV.appId]: props.appId }),
         NODE_OPTIONS: '--enable-source-maps',
       },
     } satisfies Partial<lambda.FunctionProps>;

@@ -287,6 +287,16 @@ export interface SlackNotifierActions {
    * @default - formatters/actions/handler.ts of this project
    */
   readonly entry?: string;
+  /**
+   * The Slack workspace (`team_id`) whose clicks are accepted.
+   * @default - any workspace the app is installed in
+   */
+  readonly teamId?: string;
+  /**
+   * The Slack app (`api_app_id`) whose clicks are accepted.
+   * @default - any app that holds the signing secret
+   */
+  readonly appId?: string;
 }
 
 /** Where a central environment's events come from. */
@@ -935,6 +945,9 @@ export class SlackNotifier extends Construct {
         connection: this.connection,
         ...(props.actions.signingSecret ? { signingSecret: props.actions.signingSecret } : {}),
         ...(props.actions.entry ? { entry: props.actions.entry } : {}),
+        ...(props.actions.teamId ? { teamId: props.actions.teamId } : {}),
+        ...(props.actions.appId ? { appId: props.actions.appId } : {}),
+        logExecutionData: props.logExecutionData ?? false,
         logRetention: retention,
         ...(central
           ? {

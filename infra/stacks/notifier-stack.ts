@@ -114,6 +114,8 @@ export class NotifierStack extends Stack {
         : {
             actions: {
               policy: config.actions.policy,
+              ...(config.actions.teamId === undefined ? {} : { teamId: config.actions.teamId }),
+              ...(config.actions.appId === undefined ? {} : { appId: config.actions.appId }),
               ...(config.actions.signingSecretName === undefined
                 ? {}
                 : {

@@ -1,6 +1,5 @@
 /** SlackActions: the function URL, the signing secret, the actions machine, and least privilege on each. */
 import { readFileSync } from 'node:fs';
-import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -21,7 +20,7 @@ const synth = synthNotifier({
   stateMachineArns: ['arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl'],
   stateMachineNamePrefixes: ['etl-'],
   destination: { type: 'channel', channel: 'C0123456789' },
-  actions: { policy, entry: standInEntry },
+  actions: { policy, entry: standInEntry, teamId: 'T0123TEAM', appId: 'A0123APP' },
 });
 const without = synthNotifier({
   stateMachineArns: ['arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl'],
@@ -72,6 +71,13 @@ describe('interactivity endpoint', () => {
         'arn:aws:states:eu-west-1:111122223333:stateMachine:etl-*',
       ])
     );
+    // The workspace and app the clicks must come from (formatters/actions/handler.ts reads them).
+    expect(variables[INTERACTIVITY_ENV.teamId]).toBe('T0123TEAM');
+    expect(variables[INTERACTIVITY_ENV.appId]).toBe('A0123APP');
+    const unpinned = Object.values(muteOnly.template.findResources('AWS::Lambda::Function')).find(
+      (f) => f.Properties.Environment?.Variables?.[INTERACTIVITY_ENV.policy] !== undefined
+    );
+    expect(unpinned?.Properties.Environment.Variables).not.toHaveProperty(INTERACTIVITY_ENV.teamId);
   });
 
   it('may read only its signing secret, put only replay-guard items, start only the actions machine', () => {
@@ -96,11 +102,30 @@ describe('interactivity endpoint', () => {
 });
 
 describe('actions state machine', () => {
-  it('is Standard, logs everything, traces, and is the file itself with its placeholders filled', () => {
-    synth.template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+  it('is Standard, logs every state without execution data by default, traces, and is the file itself with its placeholders filled', () => {
+    const actionsMachine = (synthesized: typeof synth) => {
+      const machine = synthesized.notifier.actions?.stateMachine as IConstruct;
+      const all = synthesized.template.toJSON().Resources as Record<
+        string,
+        { Properties: Record<string, unknown> }
+      >;
+      return all[logicalId(synthesized.stack, machine)];
+    };
+    expect(actionsMachine(synth)?.Properties).toMatchObject({
       StateMachineType: 'STANDARD',
       TracingConfiguration: { Enabled: true },
-      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: true }),
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+    });
+    // The click, the clicked message and a cause are kept only when the environment asks (logExecutionData).
+    const debugging = synthNotifier({
+      stateMachineArns: ['arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl'],
+      destination: { type: 'channel', channel: 'C0123456789' },
+      actions: { policy, entry: standInEntry },
+      logExecutionData: true,
+    });
+    expect(actionsMachine(debugging)?.Properties.LoggingConfiguration).toMatchObject({
+      Level: 'ALL',
+      IncludeExecutionData: true,
     });
     const text = readFileSync(ACTIONS_STATE_MACHINE_FILE, 'utf8');
     const placeholders = new Set([...text.matchAll(/\$\{([A-Za-z]+)\}/g)].map((m) => m[1]));
@@ -146,16 +171,24 @@ describe('actions state machine', () => {
     expect(synth.notifier.settings.readTags).toBe(false);
   });
 
-  it('calls only the four Slack methods, through the connection', () => {
+  it('calls only the four Slack methods, through the connection: POST by exact URL, GET (query parameters) with StringLike and a trailing *', () => {
     const http = grants(machineStatements(), 'states:InvokeHTTPEndpoint');
     const endpoints = http.flatMap((s) => {
-      const condition = s.Condition as { StringEquals: Record<string, string | string[]> };
-      const list = condition.StringEquals['states:HTTPEndpoint'];
-      return (Array.isArray(list) ? list : [list]).map(
-        (url) => `${condition.StringEquals['states:HTTPMethod']} ${url}`
-      );
+      const condition = s.Condition as Record<string, Record<string, string | string[]>>;
+      const method = condition.StringEquals?.['states:HTTPMethod'] as string;
+      const exact = condition.StringEquals?.['states:HTTPEndpoint'];
+      const like = condition.StringLike?.['states:HTTPEndpoint'];
+      const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+      return [
+        ...list(exact).map((url) => `${method} ${url}`),
+        ...list(like).map((url) => `${method} like ${url}`),
+      ];
     });
-    expect(endpoints.sort()).toEqual(SLACK_ACTION_METHODS.map((m) => `${m.method} ${m.url}`).sort());
+    expect(endpoints.sort()).toEqual(
+      SLACK_ACTION_METHODS.map((m) =>
+        m.method === 'GET' ? `GET like ${m.url}*` : `${m.method} ${m.url}`
+      ).sort()
+    );
     expect(grants(machineStatements(), 'events:RetrieveConnectionCredentials')).toHaveLength(1);
   });
 

@@ -50,6 +50,7 @@ const input = (over: Partial<ActionsMachineInput> = {}): ActionsMachineInput => 
   redriveCount: 0,
   userId: 'U0ALICE',
   teamId: 'T0LOCAL',
+  appId: 'A0LOCAL',
   channelId: 'C0123456789',
   messageTs: '1700000000.000100',
   message: {

@@ -69,4 +69,31 @@ describe('authorize', () => {
       ).toEqual({ kind: 'refused', reason: 'not-watched' });
     }
   });
+
+  it("refuses a click whose execution is not of the account and region of its message's event, for a listed user too", () => {
+    const executionArn = 'arn:aws:states:eu-west-1:111122223333:execution:nightly-etl:run-1';
+    const click = {
+      action: 'redrive' as const,
+      userId: 'U0ALICE',
+      stateMachineArn: machine('nightly-etl'),
+      executionArn,
+    };
+    expect(
+      authorize({ ...click, sourceAccount: '111122223333', sourceRegion: 'eu-west-1' }, policy, watched)
+    ).toEqual({
+      kind: 'allowed',
+    });
+    for (const [sourceAccount, sourceRegion] of [
+      ['444455556666', 'eu-west-1'],
+      ['111122223333', 'us-east-1'],
+      ['111122223333', undefined],
+    ]) {
+      expect(authorize({ ...click, sourceAccount, sourceRegion }, policy, watched)).toEqual({
+        kind: 'refused',
+        reason: 'wrong-source',
+      });
+    }
+    // Values rendered before the envelope was recorded: checked as before.
+    expect(authorize(click, policy, watched)).toEqual({ kind: 'allowed' });
+  });
 });

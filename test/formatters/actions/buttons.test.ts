@@ -71,4 +71,20 @@ describe('action buttons', () => {
       request: { action: 'redrive', executionArn, redriveCount: 2 },
     });
   });
+
+  it("records the event's account and region in the value, and shows no button for another account's or region's execution", () => {
+    const context = { actions: all, executionArn, status: 'FAILED', redriveCount: 0 };
+    const [redrive] = actionButtons({ ...context, account: '111122223333', region: 'eu-west-1' });
+    expect(JSON.parse(redrive?.value ?? '{}')).toEqual({
+      e: executionArn,
+      r: 0,
+      a: '111122223333',
+      g: 'eu-west-1',
+    });
+    expect(actionButtons({ ...context, account: '444455556666', region: 'eu-west-1' })).toEqual([]);
+    expect(actionButtons({ ...context, account: '111122223333', region: 'us-east-1' })).toEqual([]);
+    // No (or no valid) envelope: the value names the execution alone, as before.
+    const [plain] = actionButtons({ ...context, account: 'x', region: undefined });
+    expect(JSON.parse(plain?.value ?? '{}')).toEqual({ e: executionArn, r: 0 });
+  });
 });

@@ -69,16 +69,30 @@ beforeEach(() => {
 
 let clickCount = 0;
 function click(
-  options: { user?: string; execution?: string; action?: 'redrive' | 'stop'; signature?: ClickSignature } = {}
+  options: {
+    user?: string;
+    execution?: string;
+    action?: 'redrive' | 'stop';
+    signature?: ClickSignature;
+    team?: string;
+    app?: string;
+    source?: { account: string; region: string };
+  } = {}
 ) {
   clickCount += 1;
   const body = clickBody({
+    ...(options.team ? { team: options.team } : {}),
+    ...(options.app ? { app: options.app } : {}),
     user: options.user ?? 'U0ALICE',
     channel: 'C0123456789',
     message: { ts: `1700000000.${String(clickCount).padStart(6, '0')}`, text: 'failed', blocks: [] },
     button: {
       action_id: actionId(options.action ?? 'redrive'),
-      value: encodeButtonValue({ executionArn: options.execution ?? executionArn, redriveCount: 0 }),
+      value: encodeButtonValue({
+        executionArn: options.execution ?? executionArn,
+        redriveCount: 0,
+        ...(options.source ?? {}),
+      }),
     },
     responseUrl: 'https://hooks.slack.com/actions/T0LOCAL/1/abc',
   });
@@ -179,5 +193,67 @@ describe('the interactivity endpoint', () => {
     );
     expect(junk).toMatchObject({ status: 400, outcome: 'bad-payload' });
     expect(sfnCalls()).toBe(0);
+  });
+
+  describe('pinned to one workspace and one app (actions.teamId, actions.appId)', () => {
+    const pinned: InteractivityConfig = { ...config, teamId: 'T0LOCAL', appId: 'A0LOCAL' };
+
+    it('accepts a click from the configured workspace and app', async () => {
+      expect(await handleInteraction(click(), pinned, deps)).toMatchObject({
+        status: 200,
+        outcome: 'started',
+      });
+    });
+
+    it('refuses a genuinely signed click from another workspace with 403, before any AWS call but the secret', async () => {
+      const result = await handleInteraction(click({ team: 'T0OTHER' }), pinned, deps);
+      expect(result).toMatchObject({ status: 403, outcome: 'wrong-team' });
+      expect(dynamoCalls).not.toHaveBeenCalled();
+      expect(sfnCalls()).toBe(0);
+      expect(responses).toEqual([]);
+    });
+
+    it('refuses a click sent to another app (sharing the signing secret) with 403, before any AWS call', async () => {
+      const result = await handleInteraction(click({ app: 'A0OTHER' }), pinned, deps);
+      expect(result).toMatchObject({ status: 403, outcome: 'wrong-app' });
+      expect(dynamoCalls).not.toHaveBeenCalled();
+      expect(sfnCalls()).toBe(0);
+    });
+
+    it('still refuses forged, stale and replayed requests first', async () => {
+      expect(
+        (await handleInteraction(click({ team: 'T0OTHER', signature: 'bad' }), pinned, deps)).outcome
+      ).toBe('bad-signature');
+      expect((await handleInteraction(click({ signature: 'stale' }), pinned, deps)).outcome).toBe('stale');
+      const request = click();
+      expect((await handleInteraction(request, pinned, deps)).outcome).toBe('started');
+      expect((await handleInteraction(request, pinned, deps)).outcome).toBe('replayed');
+      expect(sfnCalls()).toBe(1);
+    });
+
+    it('without teamId and appId, any workspace is accepted (the settings warn)', async () => {
+      expect(
+        (await handleInteraction(click({ team: 'T0OTHER', app: 'A0OTHER' }), config, deps)).outcome
+      ).toBe('started');
+    });
+  });
+
+  it("refuses a button whose execution is not of its message's event account and region: ephemeral, nothing started", async () => {
+    const foreign = await handleInteraction(
+      click({ source: { account: '444455556666', region: 'eu-west-1' } }),
+      config,
+      deps
+    );
+    expect(foreign).toMatchObject({ status: 200, outcome: 'wrong-source' });
+    expect(sfnCalls()).toBe(0);
+    expect(responses[0]?.body.text).toContain('another account or region');
+    const own = await handleInteraction(
+      click({ source: { account: '111122223333', region: 'eu-west-1' } }),
+      config,
+      deps
+    );
+    expect(own.outcome).toBe('started');
+    const input = JSON.parse(sfnMock.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? '{}');
+    expect(input).toMatchObject({ sourceAccount: '111122223333', sourceRegion: 'eu-west-1' });
   });
 });

@@ -24,6 +24,7 @@ describe('interactivity payloads', () => {
     const parsed = parseInteraction(click());
     expect(parsed).toEqual({
       kind: 'action',
+      origin: { teamId: 'T0LOCAL', appId: 'A0LOCAL' },
       request: {
         action: 'redrive',
         executionArn,
@@ -31,6 +32,7 @@ describe('interactivity payloads', () => {
         redriveCount: 0,
         userId: 'U0ALICE',
         teamId: 'T0LOCAL',
+        appId: 'A0LOCAL',
         channelId: 'C0123456789',
         messageTs: '1700000000.000100',
         message: { text: 'nightly-etl failed', blocks: [{ type: 'section' }] },
@@ -46,7 +48,32 @@ describe('interactivity payloads', () => {
     expect(parseInteraction(click({ button: { action_id: 'sfn-slack:mute:999999', value } }))).toEqual({
       kind: 'ignored',
       reason: 'not a sfn-slack button',
+      origin: { teamId: 'T0LOCAL', appId: 'A0LOCAL' },
     });
+  });
+
+  it("reads the event's account and region from the value; both or neither, well formed", () => {
+    const value = encodeButtonValue({
+      executionArn,
+      redriveCount: 0,
+      account: '111122223333',
+      region: 'eu-west-1',
+    });
+    const parsed = parseInteraction(click({ button: { action_id: actionId('redrive'), value } }));
+    expect(parsed.kind === 'action' && parsed.request).toMatchObject({
+      sourceAccount: '111122223333',
+      sourceRegion: 'eu-west-1',
+    });
+    for (const forged of [
+      JSON.stringify({ e: executionArn, r: 0, a: '111122223333' }),
+      JSON.stringify({ e: executionArn, r: 0, g: 'eu-west-1' }),
+      JSON.stringify({ e: executionArn, r: 0, a: '1111', g: 'eu-west-1' }),
+      JSON.stringify({ e: executionArn, r: 0, a: '111122223333', g: 'eu-west-1; drop' }),
+    ]) {
+      expect(() =>
+        parseInteraction(click({ button: { action_id: actionId('redrive'), value: forged } }))
+      ).toThrow(PayloadError);
+    }
   });
 
   it('ignores other apps buttons and other payload types, without failing', () => {
