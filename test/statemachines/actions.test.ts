@@ -83,6 +83,10 @@ async function run(
     machineArn?: string;
     central?: boolean;
     actInRegion?: () => unknown;
+    /** usergroups.users.list's answer body (or a throw) instead of `members`. */
+    listMembers?: () => unknown;
+    /** The claim's PutItem, instead of the table's. */
+    claim?: () => unknown;
   } = {}
 ) {
   const calls: Call[] = [];
@@ -95,7 +99,9 @@ async function run(
   const slack = async (task: { arguments: unknown }) => {
     const args = task.arguments as { ApiEndpoint: string };
     const body = args.ApiEndpoint.endsWith('usergroups.users.list')
-      ? { ok: true, users: options.members ?? [] }
+      ? options.listMembers
+        ? options.listMembers()
+        : { ok: true, users: options.members ?? [] }
       : { ok: true, ts: '1700000000.000200' };
     return { StatusCode: 200, ResponseBody: body };
   };
@@ -111,6 +117,12 @@ async function run(
   };
   for (const [resource, handler] of Object.entries(store.handlers))
     resources[resource] = record(resource, handler);
+  if (options.claim) {
+    const claim = options.claim;
+    resources['arn:aws:states:::dynamodb:putItem'] = record('arn:aws:states:::dynamodb:putItem', async () =>
+      claim()
+    );
+  }
   const result = await runStateMachine(options.central ? central : definition, machineInput, {
     resources: resources as never,
     clock: new VirtualClock(Date.UTC(2026, 10, 30, 10, 42)),
@@ -167,6 +179,89 @@ describe('actions.asl.json', () => {
     expect(result.output).toMatchObject({ outcome: 'not-allowed' });
     expect(slackMethods(calls)).toEqual(['usergroups.users.list', 'chat.postEphemeral']);
     expect(calls.some((c) => c.resource === 'redrive' || c.resource.includes('dynamodb'))).toBe(false);
+  });
+
+  it('tells a group member whose membership Slack would not list that it could not be checked (ok:false), and acts on nothing', async () => {
+    const { result, calls } = await run(input({ userId: 'U0BOB' }), {
+      listMembers: () => ({ ok: false, error: 'missing_scope' }),
+    });
+    expect(result.output).toMatchObject({ outcome: 'not-allowed' });
+    const told = calls.find((c) => String(c.args.ApiEndpoint).endsWith('chat.postEphemeral'));
+    expect(told?.args.RequestBody).toMatchObject({
+      user: 'U0BOB',
+      text: expect.stringContaining('Could not check your user group membership to redrive'),
+    });
+    expect(calls.some((c) => c.resource === 'redrive' || c.resource.includes('dynamodb'))).toBe(false);
+  });
+
+  it('answers the clicker when the membership check fails outright (Slack 5xx after the retries), instead of failing silently', async () => {
+    let attempts = 0;
+    const { result, calls } = await run(input({ userId: 'U0BOB' }), {
+      listMembers: () => {
+        attempts += 1;
+        throw new StatesError('States.Http.StatusCode.503', 'Service Unavailable');
+      },
+    });
+    expect(attempts).toBe(4);
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output).toMatchObject({ outcome: 'not-allowed' });
+    expect(slackMethods(calls).at(-1)).toBe('chat.postEphemeral');
+    const told = calls.find((c) => String(c.args.ApiEndpoint).endsWith('chat.postEphemeral'));
+    expect(told?.args.RequestBody).toMatchObject({ text: expect.stringContaining('Try again') });
+  });
+
+  it("refuses an execution of another account or region than the message's event, before any call", async () => {
+    const executionArn = 'arn:aws:states:eu-west-1:111122223333:execution:etl-orders:run-src';
+    for (const [sourceAccount, sourceRegion] of [
+      ['444455556666', 'eu-west-1'],
+      ['111122223333', 'us-east-1'],
+    ]) {
+      const { result, calls } = await run(input({ executionArn, sourceAccount, sourceRegion }));
+      expect(result).toMatchObject({ status: 'FAILED', error: 'Actions.NotWatched' });
+      expect(calls).toEqual([]);
+    }
+    const own = await run(input({ executionArn, sourceAccount: '111122223333', sourceRegion: 'eu-west-1' }));
+    expect(own.result.output).toMatchObject({ outcome: 'done' });
+  });
+
+  it('a claim that fails other than by a second click (a timeout) is released and the clicker told; nothing is redriven', async () => {
+    const { result, calls } = await run(input({ executionArn: `${input().executionArn}-claim` }), {
+      claim: () => {
+        throw new StatesError('States.Timeout', 'Task timed out');
+      },
+    });
+    expect(result).toMatchObject({ status: 'FAILED' });
+    expect(calls.some((c) => c.resource === 'redrive')).toBe(false);
+    expect(calls.some((c) => c.resource.endsWith('dynamodb:deleteItem'))).toBe(true);
+    const told = calls.find((c) => String(c.args.ApiEndpoint).endsWith('chat.postEphemeral'));
+    expect(told?.args.RequestBody).toMatchObject({ text: expect.stringContaining('States.Timeout') });
+  });
+
+  it('bounds every task with TimeoutSeconds (SDK and DynamoDB calls, Slack calls) and keeps to 26 states', () => {
+    const asl = JSON.parse(
+      readFileSync(path.join(repoRoot, 'statemachines', 'actions.asl.json'), 'utf8')
+    ) as {
+      States: Record<string, Record<string, unknown>>;
+    };
+    const all: Array<[string, Record<string, unknown>]> = [];
+    const visit = (states: Record<string, Record<string, unknown>>) => {
+      for (const [name, state] of Object.entries(states)) {
+        all.push([name, state]);
+        const inner = (
+          state.ItemProcessor as { States?: Record<string, Record<string, unknown>> } | undefined
+        )?.States;
+        if (inner) visit(inner);
+      }
+    };
+    visit(asl.States);
+    expect(all.length).toBeLessThanOrEqual(26);
+    const tasks = all.filter(([, state]) => state.Type === 'Task');
+    expect(tasks.length).toBeGreaterThan(5);
+    for (const [name, state] of tasks) {
+      const timeout = state.TimeoutSeconds as number;
+      const limit = String(state.Resource).includes('http:invoke') ? 15 : 10;
+      expect({ name, bounded: timeout > 0 && timeout <= limit }).toEqual({ name, bounded: true });
+    }
   });
 
   it('refuses an action nobody may do (stop) without asking anyone', async () => {
