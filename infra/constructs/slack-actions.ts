@@ -53,6 +53,7 @@ import {
   CENTRAL_ENVIRONMENT_ENV,
   withSourceCredentials,
 } from '../source-roles.js';
+import { watchedKeyStatements } from '../watched-keys.js';
 import { type FunctionFiles, projectFunction, REPO_ROOT } from './project-function.js';
 
 /** The interactivity Lambda: its source in a checkout, its prebuilt bundle in the installed package. */
@@ -100,6 +101,12 @@ export interface SlackActionsProps {
    * @default false
    */
   readonly logExecutionData?: boolean;
+  /**
+   * Customer managed KMS keys of the watched machines: kms:Decrypt through Step Functions for the machine's role
+   * (a single-account environment; a central one acts with the source accounts' act roles, which get it there).
+   * @default - none
+   */
+  readonly kmsKeyArns?: readonly string[];
   /**
    * The Slack workspace (`team_id`) whose clicks are accepted.
    * @default - any workspace the app is installed in
@@ -276,7 +283,10 @@ export class SlackActions extends Construct {
       statements: [
         ...(props.central
           ? assumeActRoles(stack, env, props.central, sdkTaskRegions(stack, props.central))
-          : actionStatements(props.policy, props.watchedExecutions, props.watchedStateMachines)),
+          : [
+              ...actionStatements(props.policy, props.watchedExecutions, props.watchedStateMachines),
+              ...watchedKeyStatements(props.kmsKeyArns ?? []),
+            ]),
         new iam.PolicyStatement({
           actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
           resources: [props.table.tableArn],

@@ -73,6 +73,7 @@ import {
   withSourceCredentials,
 } from '../source-roles.js';
 import { sourceUsesExecutionData, templateUsesExecutionData } from '../template-data.js';
+import { watchedKeyStatements } from '../watched-keys.js';
 import { watchedResources } from '../watched-resources.js';
 import {
   alarmTopicOrCreate,
@@ -259,6 +260,13 @@ export interface SlackNotifierProps {
    * @default - see `formatterEntry`
    */
   readonly formatterCode?: lambda.Code;
+  /**
+   * Customer managed KMS keys the watched state machines are encrypted with: the notifier, formatter and actions
+   * roles (a central environment: the source stack's read and act roles) get `kms:Decrypt` on them through Step
+   * Functions only (`kms:ViaService`).
+   * @default - none
+   */
+  readonly watchedKmsKeyArns?: readonly string[];
   /**
    * IAM role or user ARNs (this account; `*` allowed) that may assume the replay role.
    * @default - principals tagged `sfn-slack:replay` = the environment name
@@ -922,6 +930,15 @@ export class SlackNotifier extends Construct {
       })
     );
 
+    // Watched machines encrypted with a customer managed key: the roles that read them decrypt through Step
+    // Functions only (infra/watched-keys.ts). A central environment reads with the source accounts' roles instead.
+    if (!central) {
+      for (const statement of watchedKeyStatements(props.watchedKmsKeyArns ?? [])) {
+        this.notifierStateMachine.addToRolePolicy(statement);
+        this.formatter.addToRolePolicy(statement);
+      }
+    }
+
     if (props.actions) {
       if (destination.type !== 'channel') {
         throw new Error(
@@ -948,6 +965,7 @@ export class SlackNotifier extends Construct {
         ...(props.actions.teamId ? { teamId: props.actions.teamId } : {}),
         ...(props.actions.appId ? { appId: props.actions.appId } : {}),
         logExecutionData: props.logExecutionData ?? false,
+        ...(props.watchedKmsKeyArns ? { kmsKeyArns: props.watchedKmsKeyArns } : {}),
         logRetention: retention,
         ...(central
           ? {

@@ -32,6 +32,7 @@ import {
   notifierRoleName,
   readRoleName,
 } from '../source-roles.js';
+import { watchedKeyStatements } from '../watched-keys.js';
 import { watchedResources } from '../watched-resources.js';
 import { alarmTopicOrCreate, queueNotEmptyAlarm } from './alarms.js';
 import { FORWARDED_EVENT } from './central-bus.js';
@@ -68,6 +69,12 @@ export interface SourceAccessProps {
    * @default - no act role (the source accounts grant read access only)
    */
   readonly actions?: ActionsPolicy;
+  /**
+   * Customer managed KMS keys of the watched machines: the read and act roles may kms:Decrypt them through this
+   * region's Step Functions only.
+   * @default - none
+   */
+  readonly kmsKeyArns?: readonly string[];
   /**
    * Topic the forwarding dead-letter queue's alarm notifies.
    * @default - a new topic (subscribe to it: its ARN is `alarmTopic`)
@@ -206,6 +213,12 @@ export class SourceAccess extends Construct {
       for (const statement of actionStatements(props.actions, executions, watched('stateMachine'))) {
         this.actionRole.addToPolicy(statement);
       }
+    }
+    // Watched machines encrypted with a customer managed key (infra/watched-keys.ts): this region's Step Functions
+    // decrypts their history, definition and stop with the caller's permissions.
+    for (const statement of watchedKeyStatements(props.kmsKeyArns ?? [], true)) {
+      this.readRole.addToPolicy(statement);
+      this.actionRole?.addToPolicy(statement);
     }
 
     this.acknowledgeNagFindings(executions, watched('mapRun'), watched('stateMachine'));

@@ -106,6 +106,7 @@ export class NotifierStack extends Stack {
       ...(config.runningLongerThan === undefined ? {} : { runningLongerThan: config.runningLongerThan }),
       ...(config.storm === undefined ? {} : { storm: config.storm }),
       ...(config.replayPrincipals === undefined ? {} : { replayPrincipals: config.replayPrincipals }),
+      ...(config.kmsKeyArns === undefined ? {} : { watchedKmsKeyArns: config.kmsKeyArns }),
       ...(config.alarmTopicArn === undefined
         ? {}
         : { alarmTopic: sns.Topic.fromTopicArn(this, 'AlarmTopic', config.alarmTopicArn) }),

@@ -61,6 +61,7 @@ export class SourceStack extends Stack {
       // The union of the environment's routes (contract/settings.ts watched).
       ...watched(config),
       ...(config.actions === undefined ? {} : { actions: config.actions.policy }),
+      ...(config.kmsKeyArns === undefined ? {} : { kmsKeyArns: config.kmsKeyArns }),
     });
     this.alarmTopicArn = this.alarmTopicFromParameter();
     new CfnOutput(this, 'ReadRoleArn', { value: this.access.readRole.roleArn });
