@@ -103,6 +103,9 @@ export interface LocalActionsOptions {
   readonly respond: InteractivityDeps['respond'];
   /** @default a random secret */
   readonly signingSecret?: string;
+  /** The workspace and app clicks must come from, as settings actions.teamId/appId. @default - any */
+  readonly teamId?: string;
+  readonly appId?: string;
   readonly random?: () => number;
   /**
    * A central environment: the machine acts through each execution's act role (task `Credentials`), and the
@@ -194,6 +197,8 @@ export class LocalActions {
         tableName: this.options.tableName,
         watched: this.options.watched,
         policy: this.options.policy,
+        ...(this.options.teamId === undefined ? {} : { teamId: this.options.teamId }),
+        ...(this.options.appId === undefined ? {} : { appId: this.options.appId }),
       },
       {
         signingSecret: async () => this.signingSecret,

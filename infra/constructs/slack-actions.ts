@@ -43,6 +43,7 @@ import {
   SLACK_ACTION_METHODS,
 } from '../actions-schema.js';
 import { assumeSourceRoles } from '../assume-source-roles.js';
+import { invokeHttpStatements } from '../http-task-permissions.js';
 import { jsonStringSubstitution } from '../json-string-substitution.js';
 import { nagResourceName } from '../nag-resource-name.js';
 import {
@@ -261,23 +262,8 @@ export class SlackActions extends Construct {
       },
       tracingEnabled: true,
     });
-    // POST methods match their exact URL. A GET call carries its arguments as query parameters, and whether the
-    // checked endpoint includes the query string is not documented, so GET endpoints match with StringLike and a
-    // trailing `*`, as AWS's examples do (../shared/reference/aws-facts.md §10.3).
-    const httpStatements = [...new Set(SLACK_ACTION_METHODS.map((m) => m.method))].map((method) => {
-      const urls = SLACK_ACTION_METHODS.filter((m) => m.method === method).map((m) => m.url);
-      return new iam.PolicyStatement({
-        actions: ['states:InvokeHTTPEndpoint'],
-        resources: [this.stateMachine.stateMachineArn],
-        conditions:
-          method === 'GET'
-            ? {
-                StringEquals: { 'states:HTTPMethod': method },
-                StringLike: { 'states:HTTPEndpoint': urls.map((url) => `${url}*`) },
-              }
-            : { StringEquals: { 'states:HTTPMethod': method, 'states:HTTPEndpoint': urls } },
-      });
-    });
+    // POST by exact URL, GET (query parameters) with StringLike and a trailing * (infra/http-task-permissions.ts).
+    const httpStatements = invokeHttpStatements(this.stateMachine.stateMachineArn, SLACK_ACTION_METHODS);
     const machinePolicy = new iam.Policy(this, 'StateMachinePolicy', {
       roles: [this.stateMachine.role],
       statements: [

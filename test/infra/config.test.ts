@@ -105,7 +105,7 @@ describe('parseEnvironment', () => {
     ],
     [
       { ...minimal, channel: '#alerts' },
-      'cdk.json context environments.dev.channel is not a setting; use one of account, region, stateMachineArns, stateMachineNamePrefixes, statuses, destination, mentionOnFailure, template, routes, allowedChannels, mute, alarmTopicArn, logExecutionData, replyBroadcast, runningLongerThan, actions, sources, storm',
+      'cdk.json context environments.dev.channel is not a setting; use one of account, region, stateMachineArns, stateMachineNamePrefixes, statuses, destination, mentionOnFailure, template, routes, allowedChannels, mute, alarmTopicArn, logExecutionData, replyBroadcast, runningLongerThan, actions, sources, storm, replayPrincipals, kmsKeyArns',
     ],
     [
       { stateMachineNamePrefixes: ['etl-'] },
@@ -207,6 +207,34 @@ describe('actions', () => {
     });
   });
 
+  it('reads the workspace and app the clicks must come from; warns when either is missing; refuses a malformed one', () => {
+    const pinned = parseEnvironment('dev', {
+      ...channel,
+      actions: { redrive: { users: ['U0ALICE'] }, teamId: 'T0123TEAM', appId: 'A0123APP' },
+    });
+    expect(pinned.actions).toMatchObject({ teamId: 'T0123TEAM', appId: 'A0123APP' });
+    expect(pinned.warnings).toEqual([]);
+    const open = parseEnvironment('dev', { ...channel, actions: { redrive: { users: ['U0ALICE'] } } });
+    expect(open.warnings).toEqual([
+      expect.stringContaining('actions has no teamId: clicks are checked by signature only'),
+    ]);
+    expect(
+      errorOf(() =>
+        parseEnvironment('dev', {
+          ...channel,
+          actions: { redrive: { users: ['U0ALICE'] }, teamId: 'workspace' },
+        })
+      )
+    ).toMatch(
+      /^cdk\.json context environments\.dev\.actions\.teamId is "workspace"; use the Slack workspace ID/
+    );
+    expect(
+      errorOf(() =>
+        parseEnvironment('dev', { ...channel, actions: { redrive: { users: ['U0ALICE'] }, appId: 'T0123' } })
+      )
+    ).toMatch(/actions\.appId is "T0123"; use the Slack app ID/);
+  });
+
   it('refuses with one line naming the key: a webhook, nobody allowed, a bad ID, an unknown action', () => {
     const where = 'cdk.json context environments.dev.actions';
     expect(
@@ -228,6 +256,8 @@ describe('actions', () => {
     ).toBe(`${where}.stop.users[0] is "alice"; use Slack user IDs like "U0123ABCD"`);
     expect(
       errorOf(() => parseEnvironment('dev', { ...channel, actions: { delete: { users: ['U0ALICE'] } } }))
-    ).toBe(`${where}.delete is not an actions setting; use redrive, stop, mute, signingSecretName`);
+    ).toBe(
+      `${where}.delete is not an actions setting; use redrive, stop, mute, signingSecretName, teamId, appId`
+    );
   });
 });

@@ -1,0 +1,34 @@
+/**
+ * `states:InvokeHTTPEndpoint` for a state machine's HTTP Tasks, one statement per HTTP method. POST calls match
+ * their exact URL (`StringEquals`). A GET call carries its arguments as query parameters, and whether the checked
+ * `states:HTTPEndpoint` includes the query string is not documented, so GET URLs match with `StringLike` and a
+ * trailing `*`, as AWS's examples do ("Call HTTPS APIs in Step Functions workflows";
+ * ../shared/reference/aws-facts.md §10.3). The actions machine uses it; the delivery machine's GET calls
+ * (conversations.history, conversations.replies) need the same.
+ */
+import * as iam from 'aws-cdk-lib/aws-iam';
+
+export interface HttpCall {
+  readonly url: string;
+  readonly method: string;
+}
+
+export function invokeHttpStatements(
+  stateMachineArn: string,
+  calls: readonly HttpCall[]
+): iam.PolicyStatement[] {
+  return [...new Set(calls.map((c) => c.method))].map((method) => {
+    const urls = calls.filter((c) => c.method === method).map((c) => c.url);
+    return new iam.PolicyStatement({
+      actions: ['states:InvokeHTTPEndpoint'],
+      resources: [stateMachineArn],
+      conditions:
+        method === 'GET'
+          ? {
+              StringEquals: { 'states:HTTPMethod': method },
+              StringLike: { 'states:HTTPEndpoint': urls.map((url) => `${url}*`) },
+            }
+          : { StringEquals: { 'states:HTTPMethod': method, 'states:HTTPEndpoint': urls } },
+    });
+  });
+}
