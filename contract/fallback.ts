@@ -45,7 +45,9 @@ export function fallbackSettings(
 ): FallbackSettings {
   const first = settings.routes[0];
   if (!first) throw new Error('the notifier needs at least one route');
-  const destinations: Record<string, FallbackDestination> = { [ANY_STATUS]: destinationOf(first.destination) };
+  const destinations: Record<string, FallbackDestination> = {
+    [ANY_STATUS]: destinationOf(first.destination),
+  };
   for (const status of EXECUTION_STATUSES) {
     const route =
       settings.routes.find((r) => r.statuses.includes(status)) ??

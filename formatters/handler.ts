@@ -16,17 +16,17 @@ import type {
   SlackMessage,
   StatusChangeEvent,
 } from '../contract/formatter.js';
+import { MESSAGE_STORE_TABLE_ENV } from '../contract/message-store.js';
 import { DEFAULT_TEMPLATE } from '../contract/templates.js';
 import { withActionButtons } from './actions/buttons.js';
 import { plainTextMessage, renderSummary } from './format.js';
 import { describeMapRuns } from './map-runs.js';
+import type { MuteStore } from './mute.js';
+import { type NotifyHandler, createNotifyHandler as notifyHandler } from './notify.js';
 import { eventOnlyMessage } from './render/event-only.js';
 import { lifecycleFields } from './render/lifecycle-fields.js';
 import { safeMention } from './render/mention.js';
 import { TemplateError } from './render/templates.js';
-import { MESSAGE_STORE_TABLE_ENV } from '../contract/message-store.js';
-import type { MuteStore } from './mute.js';
-import { createNotifyHandler as notifyHandler, type NotifyHandler } from './notify.js';
 import { sourceSfnClient } from './source-client.js';
 import { foldPages, summarize } from './summarize/index.js';
 

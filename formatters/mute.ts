@@ -23,7 +23,12 @@ const keyOf = (machine: string, tag: string) => ({
 });
 
 /** Adds one held notification to the mute's count; returns the count after it. */
-export async function countHeld(store: MuteStore, machine: string, tag: string, untilMs: number): Promise<number> {
+export async function countHeld(
+  store: MuteStore,
+  machine: string,
+  tag: string,
+  untilMs: number
+): Promise<number> {
   const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
   const answer = await store.client.send(
     new UpdateCommand({

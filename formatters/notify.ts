@@ -153,7 +153,10 @@ export function queueEntries(
   logger?: Logger
 ): QueueEntry[] {
   if (messages.length > QUEUE_BATCH_MAX) {
-    logger?.warn('more destinations than one batch takes', { destinations: messages.length, sent: QUEUE_BATCH_MAX });
+    logger?.warn('more destinations than one batch takes', {
+      destinations: messages.length,
+      sent: QUEUE_BATCH_MAX,
+    });
   }
   const bodies = messages.slice(0, QUEUE_BATCH_MAX).map((m) => ({ ...m, body: JSON.stringify(m.message) }));
   const total = () => bodies.reduce((n, b) => n + Buffer.byteLength(b.body), 0);
@@ -163,7 +166,10 @@ export function queueEntries(
     if (payload.blocks === undefined) break;
     const textOnly: DeliveryMessage = {
       ...largest.message,
-      payload: { ...fallback, ...(payload.unfurl_links === undefined ? {} : { unfurl_links: payload.unfurl_links }) },
+      payload: {
+        ...fallback,
+        ...(payload.unfurl_links === undefined ? {} : { unfurl_links: payload.unfurl_links }),
+      },
     };
     largest.message = textOnly;
     largest.body = JSON.stringify(textOnly);
@@ -261,7 +267,8 @@ export function createNotifyHandler(options: NotifyOptions): NotifyHandler {
     if (store) {
       try {
         const claimed = await claimSummary(store, hold, at);
-        if (claimed === undefined) return { action: 'none', reason: 'the mute summary was claimed by another run' };
+        if (claimed === undefined)
+          return { action: 'none', reason: 'the mute summary was claimed by another run' };
         held = claimed;
       } catch (error) {
         // Sent anyway with the count this run knows: its deduplication id names the mute, so a copy is dropped.

@@ -19,7 +19,10 @@ export function tagMap(answer: unknown): Record<string, string> {
 }
 
 /** The tags of `stateMachineArn`, read with `client` (the execution account's read role in a central environment). */
-export async function readMachineTags(client: SFNClient, stateMachineArn: string): Promise<Record<string, string>> {
+export async function readMachineTags(
+  client: SFNClient,
+  stateMachineArn: string
+): Promise<Record<string, string>> {
   const { ListTagsForResourceCommand } = await import('@aws-sdk/client-sfn');
   return tagMap(await client.send(new ListTagsForResourceCommand({ resourceArn: stateMachineArn })));
 }
