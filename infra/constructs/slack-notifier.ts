@@ -50,7 +50,6 @@ import {
   type RouteMatch,
   readsTags,
 } from '../../contract/routes.js';
-import { TAG_MENTION } from '../../contract/settings.js';
 import { DEFAULT_STATUSES, type ExecutionStatus } from '../../contract/statuses.js';
 import {
   CUSTOM_TEMPLATE_PREFIX,
@@ -60,16 +59,8 @@ import {
 } from '../../contract/templates.js';
 import { ENV_NAME } from '../config.js';
 import { jsonStringSubstitution } from '../json-string-substitution.js';
-import { fillJsonValues } from '../json-values.js';
 import { isoDurationSeconds, SLACK_API_METHODS, substitutionsUsedBy } from '../message-store-schema.js';
 import { nagResourceName } from '../nag-resource-name.js';
-import {
-  CENTRAL_ENVIRONMENT_ENV,
-  formatterRoleName,
-  notifierRoleName,
-  readRoleName,
-  withSourceCredentials,
-} from '../source-roles.js';
 import { sourceUsesExecutionData, templateUsesExecutionData } from '../template-data.js';
 import { watchedResources } from '../watched-resources.js';
 import { alarmTopicOrCreate, queueNotEmptyAlarm } from './alarms.js';
