@@ -32,7 +32,7 @@ import {
   TAG_KEYS,
 } from '../contract/routes.js';
 import { TAG_MENTION } from '../contract/settings.js';
-import { EXECUTION_STATUSES } from '../contract/statuses.js';
+import type { ExecutionStatus } from '../contract/statuses.js';
 import { claimSummary, countHeld, type MuteStore, summaryMessages, summaryText } from './mute.js';
 import { foldPages } from './summarize/index.js';
 import { readMachineTags } from './tags.js';
@@ -101,7 +101,7 @@ export function deliveriesFor(
     if (options.handMade) {
       r = {
         ...r,
-        statuses: [...EXECUTION_STATUSES],
+        statuses: [subject.status as ExecutionStatus],
         match: { stateMachineArns: [], stateMachineNamePrefixes: [], tags: {}, accounts: [], regions: [] },
       };
     }

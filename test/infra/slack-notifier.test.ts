@@ -61,7 +61,10 @@ describe('IAM: each grant scoped to what the machine calls', () => {
       'sqs:SendMessage',
       'states:GetExecutionHistory',
     ]);
-    const formatterStatements = statementsOfRole(template, ref(channel, notifier.formatter.role as IConstruct));
+    const formatterStatements = statementsOfRole(
+      template,
+      ref(channel, notifier.formatter.role as IConstruct)
+    );
     const [statement, ...others] = grants(formatterStatements, 'states:DescribeStateMachineForExecution');
     expect(others).toEqual([]);
     expect(statement?.Resource).toEqual(WATCHED_EXECUTIONS);

@@ -172,7 +172,9 @@ function deployedDefinition(
       string,
       {
         Arguments?: { Payload?: { settings?: DeployedSettings } };
-        Output?: { fallback?: { destinations: Record<string, { group: string; pin: object; mention?: unknown }> } };
+        Output?: {
+          fallback?: { destinations: Record<string, { group: string; pin: object; mention?: unknown }> };
+        };
       }
     >;
   };
@@ -196,8 +198,8 @@ const settingsOf = (t: Template, values: Record<string, string>) => {
 /** The event-only fallback's destinations (contract/fallback.ts), as deployed. */
 const fallbacksOf = (t: Template, values: Record<string, string>) => {
   const notifier = machines(t).find((m) => JSON.stringify(m.Properties).includes('FormatterFunctionArn'));
-  return deployedDefinition(t, notifier as { Properties: Record<string, unknown> }, values).States.FallbackFacts
-    ?.Output?.fallback?.destinations;
+  return deployedDefinition(t, notifier as { Properties: Record<string, unknown> }, values).States
+    .FallbackFacts?.Output?.fallback?.destinations;
 };
 
 describe('the settings parameters reach the resources', () => {

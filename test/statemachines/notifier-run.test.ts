@@ -110,19 +110,28 @@ async function run(options: Run = {}) {
   const batch = recorder(options.batch ?? accepted);
   const sqs = recorder(options.sqs ?? (() => ({ MessageId: 'm-1' })));
   const sizes: number[] = [];
-  const result = await runStateMachine(options.definition ?? notifierDefinition(SETTINGS), options.event ?? EVENT, {
-    resources: { [HISTORY]: history.handler, [LAMBDA]: format.handler, [BATCH]: batch.handler, [SQS]: sqs.handler },
-    clock: options.clock ?? new VirtualClock(),
-    onEvent: (e) => {
-      const details = Object.values(e).find((v) => typeof v === 'object' && v !== null) as
-        | { input?: string; output?: string; parameters?: string }
-        | undefined;
-      for (const key of ['input', 'output', 'parameters'] as const) {
-        const value = details?.[key];
-        if (typeof value === 'string') sizes.push(Buffer.byteLength(value));
-      }
-    },
-  });
+  const result = await runStateMachine(
+    options.definition ?? notifierDefinition(SETTINGS),
+    options.event ?? EVENT,
+    {
+      resources: {
+        [HISTORY]: history.handler,
+        [LAMBDA]: format.handler,
+        [BATCH]: batch.handler,
+        [SQS]: sqs.handler,
+      },
+      clock: options.clock ?? new VirtualClock(),
+      onEvent: (e) => {
+        const details = Object.values(e).find((v) => typeof v === 'object' && v !== null) as
+          | { input?: string; output?: string; parameters?: string }
+          | undefined;
+        for (const key of ['input', 'output', 'parameters'] as const) {
+          const value = details?.[key];
+          if (typeof value === 'string') sizes.push(Buffer.byteLength(value));
+        }
+      },
+    }
+  );
   return { result, history, format, batch, sqs, sizes };
 }
 
@@ -146,8 +155,16 @@ interface Fallback {
 }
 function fallbackOf(outcome: Awaited<ReturnType<typeof run>>): Fallback {
   const call = outcome.sqs.calls.at(-1);
-  const args = call?.arguments as { MessageBody: string; MessageGroupId: string; MessageDeduplicationId: string };
-  return { group: args.MessageGroupId, dedup: args.MessageDeduplicationId, body: JSON.parse(args.MessageBody) };
+  const args = call?.arguments as {
+    MessageBody: string;
+    MessageGroupId: string;
+    MessageDeduplicationId: string;
+  };
+  return {
+    group: args.MessageGroupId,
+    dedup: args.MessageDeduplicationId,
+    body: JSON.parse(args.MessageBody),
+  };
 }
 
 /** The run queued exactly one event-only message, saying `why`. */
@@ -304,7 +321,9 @@ describe('notifier.asl.json: degrade, never drop (the event-only fallback, no La
       },
     });
     expectFallback(slow, 'the formatter failed (States.Timeout)');
-    const huge = await run({ format: () => ({ Payload: { action: 'send', entries: ['x'.repeat(300 * KIB)] } }) });
+    const huge = await run({
+      format: () => ({ Payload: { action: 'send', entries: ['x'.repeat(300 * KIB)] } }),
+    });
     expectFallback(huge, 'a payload passed the 256 KiB Step Functions limit');
     const odd = await run({ format: () => ({ Payload: { kind: 'message' } }) });
     expectFallback(odd, 'the formatter answered no decision');
@@ -359,7 +378,10 @@ describe('notifier.asl.json: degrade, never drop (the event-only fallback, no La
     });
     expect(fallbackOf(toWebhook).group).toBe('webhook');
     expect(fallbackOf(toWebhook).body.payload.channel).toBeUndefined();
-    const unknown = await run({ format: failing, event: { ...EVENT, detail: { ...EVENT.detail, status: 'NEW' } } });
+    const unknown = await run({
+      format: failing,
+      event: { ...EVENT, detail: { ...EVENT.detail, status: 'NEW' } },
+    });
     expect(fallbackOf(unknown).group).toBe('C0TEST');
     expect(fallbackOf(unknown).body.payload.text.split('\n')[0]).toBe('etl new (test)');
   });
@@ -412,7 +434,12 @@ describe('notifier.asl.json: limits', () => {
     // An EventBridge event is at most 256 KiB: this one is 240,000 characters of cause, input and output.
     const worst = {
       ...EVENT,
-      detail: { ...EVENT.detail, cause: 'c'.repeat(80_000), input: 'i'.repeat(80_000), output: 'o'.repeat(80_000) },
+      detail: {
+        ...EVENT.detail,
+        cause: 'c'.repeat(80_000),
+        input: 'i'.repeat(80_000),
+        output: 'o'.repeat(80_000),
+      },
     };
     const outcome = await run({
       event: worst,
@@ -429,7 +456,12 @@ describe('notifier.asl.json: limits', () => {
     const worst = (name: string): number => {
       const s = definition.States[name] as unknown as {
         TimeoutSeconds: number;
-        Retry?: Array<{ IntervalSeconds: number; BackoffRate: number; MaxAttempts: number; MaxDelaySeconds: number }>;
+        Retry?: Array<{
+          IntervalSeconds: number;
+          BackoffRate: number;
+          MaxAttempts: number;
+          MaxDelaySeconds: number;
+        }>;
       };
       let seconds = s.TimeoutSeconds;
       for (const r of s.Retry ?? []) {

@@ -15,10 +15,17 @@ const errorsOf = (s: State | undefined, key: 'Retry' | 'Catch') =>
 
 describe('notifier.asl.json: settings', () => {
   it('has resource names as substitutions, the settings and the fallback table as JSON values', () => {
-    expect([...placeholders(text)].sort()).toEqual(['Fallback', 'FormatterFunctionArn', 'QueueUrl', 'Settings']);
+    expect([...placeholders(text)].sort()).toEqual([
+      'Fallback',
+      'FormatterFunctionArn',
+      'QueueUrl',
+      'Settings',
+    ]);
     const payload = (states.Format?.Arguments as { Payload: Record<string, unknown> }).Payload;
     expect(payload.settings).toBe(['$', '{Settings}'].join(''));
-    expect((states.FallbackFacts?.Output as { fallback: unknown }).fallback).toBe(['$', '{Fallback}'].join(''));
+    expect((states.FallbackFacts?.Output as { fallback: unknown }).fallback).toBe(
+      ['$', '{Fallback}'].join('')
+    );
     for (const { at, expression } of jsonataStrings(definition)) expect(expression, at).not.toContain('${');
   });
 
@@ -51,7 +58,10 @@ describe('notifier.asl.json: degrade, never drop', () => {
 
   it('sends every failure of Format or Enqueue to the fallback; the history’s to the formatter', () => {
     for (const name of ['Format', 'Enqueue']) {
-      expect(errorsOf(states[name], 'Catch').every(([, next]) => next === 'FallbackFacts'), name).toBe(true);
+      expect(
+        errorsOf(states[name], 'Catch').every(([, next]) => next === 'FallbackFacts'),
+        name
+      ).toBe(true);
     }
     expect(errorsOf(states.FetchHistory, 'Catch').map(([, next]) => next)).toEqual(['Format', 'Format']);
     // The last resort has no Catch: it retries, then the execution fails and the NotifierFailed alarm fires.
