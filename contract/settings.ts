@@ -116,11 +116,21 @@ export interface EnvironmentConfig {
   readonly sources?: SourcesConfig;
   /** Custom template files the routes name (relative to cdk.json), by the id the formatter knows them as. */
   readonly customTemplates: Readonly<Record<string, string>>;
+  /**
+   * The notifier state machine's type: `express` for millions of notifications a month (no redrive of a
+   * notification, its runs seen through the log group only, 5 minutes at most, no mute holds: docs/infra.md).
+   * @default 'standard'
+   */
+  readonly notifierType: NotifierType;
   /** Things that are allowed but probably not meant, each one line with the reason. */
   readonly warnings: readonly string[];
 }
 
 export { ConfigError };
+
+/** The notifier state machine's types (`notifierType`). */
+export const NOTIFIER_TYPES = ['standard', 'express'] as const;
+export type NotifierType = (typeof NOTIFIER_TYPES)[number];
 
 /** `environments.<name>.actions`. */
 export interface ActionsConfig {
@@ -174,6 +184,7 @@ const KNOWN_KEYS = [
   'actions',
   'sources',
   'storm',
+  'notifierType',
 ] as const;
 
 const SLACK_USER = /^[UW][A-Z0-9]{2,20}$/;
@@ -495,6 +506,17 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
     );
   }
   const storm = parseStorm(raw.storm, where);
+  const notifierType = raw.notifierType ?? 'standard';
+  if (!(NOTIFIER_TYPES as readonly unknown[]).includes(notifierType)) {
+    throw new ConfigError(
+      `${where}.notifierType is ${JSON.stringify(raw.notifierType)}; use "standard" (the default) or "express"`
+    );
+  }
+  if (notifierType === 'express' && (raw.mute === true || (actions && enabledActions(actions.policy).includes('mute')))) {
+    throw new ConfigError(
+      `${where}.notifierType "express" cannot hold a muted machine's notifications (an Express run lasts 5 minutes at most); remove "mute" and the Mute action, or use "standard"`
+    );
+  }
   const customTemplates: Record<string, string> = {};
   const resolved = routes.map((route) => {
     if (!isTemplatePath(route.template)) return route;
@@ -523,6 +545,7 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
     ...(typeof runningLongerThan === 'string' ? { runningLongerThan } : {}),
     ...(storm === undefined ? {} : { storm }),
     customTemplates,
+    notifierType: notifierType as NotifierType,
     warnings,
   };
 }

@@ -26,6 +26,7 @@ import type { Construct } from 'constructs';
 import { fallbackSettings } from '../../contract/fallback.js';
 import { MESSAGE_STORE_TABLE_ENV } from '../../contract/message-store.js';
 import type { DeployedSettings } from '../../contract/routes.js';
+import type { NotifierType } from '../../contract/settings.js';
 import { fillJsonValues } from '../json-values.js';
 import { substitutionsUsedBy } from '../message-store-schema.js';
 import { nagResourceName } from '../nag-resource-name.js';
@@ -43,7 +44,7 @@ import { REPO_ROOT } from './project-function.js';
 export const NOTIFIER_DEFINITION_FILE = path.join(REPO_ROOT, 'statemachines', 'notifier.asl.json');
 
 /** Standard (the default: redrive, a console view of each run, mute holds) or Express (high volume). */
-export type NotifierType = 'standard' | 'express';
+export type { NotifierType } from '../../contract/settings.js';
 
 /** An Express execution runs for 5 minutes at most: its definition's timeout. */
 export const EXPRESS_TIMEOUT_SECONDS = 300;
