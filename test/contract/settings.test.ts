@@ -175,14 +175,20 @@ describe('mutable: sfn-slack mute or a Mute button, one tag', () => {
 });
 
 describe('notifierType: a Standard notifier, or an Express one for high volume', () => {
-  const base = { destination: { type: 'channel', channel: 'C0123456789' }, stateMachineNamePrefixes: ['etl-'] };
+  const base = {
+    destination: { type: 'channel', channel: 'C0123456789' },
+    stateMachineNamePrefixes: ['etl-'],
+  };
 
   it('is standard by default and takes "express"', () => {
     expect(parseEnvironment('a', base).notifierType).toBe('standard');
     expect(parseEnvironment('a', { ...base, notifierType: 'express' }).notifierType).toBe('express');
     expect(
-      parseEnvironment('a', { ...base, notifierType: 'express', actions: { redrive: { users: ['U0ALICE'] } } })
-        .notifierType
+      parseEnvironment('a', {
+        ...base,
+        notifierType: 'express',
+        actions: { redrive: { users: ['U0ALICE'] } },
+      }).notifierType
     ).toBe('express');
   });
 

@@ -48,7 +48,10 @@ describe('notifierType', () => {
     // The same states; only the timeout and the settings' holdsMutes differ.
     const same = JSON.parse(express.DefinitionString);
     delete same.States.Format.Arguments.Payload.settings.holdsMutes;
-    expect({ ...same, TimeoutSeconds: 0 }).toEqual({ ...JSON.parse(standard.DefinitionString), TimeoutSeconds: 0 });
+    expect({ ...same, TimeoutSeconds: 0 }).toEqual({
+      ...JSON.parse(standard.DefinitionString),
+      TimeoutSeconds: 0,
+    });
     // Its runs are seen through the logs only: every state, without the watched execution's data by default.
     expect(express.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
     // No mute holds: no store grant, no table for the formatter.
