@@ -4,8 +4,9 @@
  * `deliver-webhook.asl.json`) for each queued message, posting to the local Slack server or, when asked, to real
  * Slack. The definitions run as written; only their `${Placeholders}` are filled with local values.
  *
- * Stand-ins: getExecutionHistory → a history source; lambda:invoke → the formatter handler in process;
- * sqs:sendMessage → the local FIFO queue; the Pipe → `LocalPipe`; http:invoke → a real HTTP request with the
+ * Stand-ins: getExecutionHistory → a history source; lambda:invoke → the formatter's decision in process
+ * (formatters/notify.ts, reading the rest of the history, the definition and the tags through a local SFN endpoint,
+ * the mute counts in dynalite); sqs:sendMessageBatch and sqs:sendMessage → the local FIFO queue; the Pipe → `LocalPipe`; http:invoke → a real HTTP request with the
  * connection's credential injected; ssm:getParameter → the webhook URL.
  *
  * Defaults as deployed: the queue's (contract/queue.ts), the routes and settings in the shape the stack writes
@@ -113,7 +114,10 @@ export type Formatter = (input: FormatterInput) => Promise<FormatterOutput>;
 export interface PipelineOptions {
   /** Answers GetExecutionHistory for the notifier. */
   readonly history: HistorySource;
-  /** The formatter Lambda's handler, run in process. */
+  /**
+   * Formats one destination's message (formatters/handler.ts `formatMessage`), run in process: the formatter
+   * Lambda's decision (formatters/notify.ts: routes, tags, mute, the batch) calls it once per destination.
+   */
   readonly formatter: Formatter;
   /** @default { kind: 'local' } */
   readonly slack?: SlackTarget;
