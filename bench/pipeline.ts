@@ -1,4 +1,3 @@
-import type { FormatterInput, FormatterOutput } from '../contract/formatter.js';
 import { VirtualClock } from '../local/asl/index.js';
 import { bundledExample, type Example, historiesOf, renamed } from '../local/examples.js';
 import { type Formatter, LocalPipeline } from '../local/pipeline.js';

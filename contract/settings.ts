@@ -512,7 +512,10 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
       `${where}.notifierType is ${JSON.stringify(raw.notifierType)}; use "standard" (the default) or "express"`
     );
   }
-  if (notifierType === 'express' && (raw.mute === true || (actions && enabledActions(actions.policy).includes('mute')))) {
+  if (
+    notifierType === 'express' &&
+    (raw.mute === true || (actions && enabledActions(actions.policy).includes('mute')))
+  ) {
     throw new ConfigError(
       `${where}.notifierType "express" cannot hold a muted machine's notifications (an Express run lasts 5 minutes at most); remove "mute" and the Mute action, or use "standard"`
     );

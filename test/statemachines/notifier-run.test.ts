@@ -135,8 +135,10 @@ async function run(options: Run = {}) {
   return { result, history, format, batch, sqs, sizes };
 }
 
-const payloadOf = (call: TaskInvocation | undefined) =>
-  (call?.arguments as { Payload: Record<string, unknown> }).Payload;
+function payloadOf(call: TaskInvocation | undefined): Record<string, unknown> {
+  if (!call) throw new Error('expected a call that did not happen');
+  return (call.arguments as { Payload: Record<string, unknown> }).Payload;
+}
 const entered = (outcome: Awaited<ReturnType<typeof run>>) =>
   outcome.result.events.filter((e) => e.type.endsWith('StateEntered')).map((e) => e.stateName ?? '');
 
@@ -216,7 +218,7 @@ describe('notifier.asl.json on the local runner: the decision is the path taken'
     const outcome = await run({ format: () => send(['C0TEST', 'C0OPS', 'webhook']) });
     expect(outcome.result.stateTransitions).toBe(4);
     expect(outcome.batch.calls).toHaveLength(1);
-    expect((outcome.batch.calls[0]?.arguments as { Entries: unknown[] }).Entries).toHaveLength(3);
+    expect(outcome.batch.calls[0]?.arguments).toMatchObject({ Entries: [{}, {}, {}] });
   });
 
   it('none: ends at NoMessage, nothing queued', async () => {

@@ -21,11 +21,8 @@ describe('notifier.asl.json: settings', () => {
       'QueueUrl',
       'Settings',
     ]);
-    const payload = (states.Format?.Arguments as { Payload: Record<string, unknown> }).Payload;
-    expect(payload.settings).toBe(['$', '{Settings}'].join(''));
-    expect((states.FallbackFacts?.Output as { fallback: unknown }).fallback).toBe(
-      ['$', '{Fallback}'].join('')
-    );
+    expect(states.Format?.Arguments).toMatchObject({ Payload: { settings: ['$', '{Settings}'].join('') } });
+    expect(states.FallbackFacts?.Output).toEqual({ fallback: ['$', '{Fallback}'].join('') });
     for (const { at, expression } of jsonataStrings(definition)) expect(expression, at).not.toContain('${');
   });
 
