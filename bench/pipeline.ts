@@ -1,4 +1,3 @@
-import type { FormatterInput, FormatterOutput } from '../contract/formatter.js';
 import { VirtualClock } from '../local/asl/index.js';
 import { bundledExample, type Example, historiesOf, renamed } from '../local/examples.js';
 import { type Formatter, LocalPipeline } from '../local/pipeline.js';
@@ -27,8 +26,8 @@ export function deadLettered(pipelines: readonly LocalPipeline[]): number {
 /** The formatter Lambda's handler, its Powertools logs silenced (they would fill the benchmark's output). */
 export async function loadFormatter(): Promise<Formatter> {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  const { handler } = await import('../formatters/handler.js');
-  return handler as (input: FormatterInput) => Promise<FormatterOutput>;
+  const { formatMessage } = await import('../formatters/handler.js');
+  return formatMessage;
 }
 
 export interface BurstResult {

@@ -35,10 +35,10 @@ export const limits = {
   /** 200 KB, counted as 200,000 bytes (the stricter reading). */
   bundleBytes: 200_000,
   /**
-   * One route without tags (docs/infra.md "State transitions and cost"): 3 to route (Settings, Route,
-   * SingleRoute), 7 to read and send.
+   * One page, one route (docs/infra.md "State transitions and cost"): FetchHistory, Format, Decide, Enqueue; the
+   * formatter routes and reads the rest in code.
    */
-  notifierTransitions: 10,
+  notifierTransitions: 4,
   /** Slack's 3 s, with room for what the local run cannot measure (bench/endpoint.ts budget). */
   endpointColdMs: 1_000,
   endpointWarmP99Ms: 300,

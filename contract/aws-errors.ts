@@ -70,6 +70,20 @@ export const SQS_ERRORS = {
   client: { name: 'SQS.SdkClientException', source: 'rec:sqs.json' },
 } as const satisfies Record<string, ErrorNameSource>;
 
+const SEND_MESSAGE_BATCH =
+  'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatch.html';
+
+/**
+ * The aws-sdk integration for SQS (`arn:aws:states:::aws-sdk:sqs:sendMessageBatch`, the notifier's Enqueue):
+ * `Sqs.` + the API reference's error name (AWS_SDK_NAMING: the service name as the SDK spells it, the exception
+ * with its `Exception` suffix); `Sqs.SqsException` is the SDK's base exception, what a code the model does not
+ * define (an internal error) arrives as. RequestThrottled is listed under SendMessageBatch's errors.
+ */
+export const SQS_SDK_ERRORS = {
+  service: { name: 'Sqs.SqsException', source: AWS_SDK_NAMING },
+  throttled: { name: 'Sqs.RequestThrottledException', source: `${AWS_SDK_NAMING}; ${SEND_MESSAGE_BATCH}` },
+} as const satisfies Record<string, ErrorNameSource>;
+
 /**
  * The aws-sdk integration for EventBridge Scheduler (`arn:aws:states:::aws-sdk:scheduler:*`): `Scheduler.` + the
  * API reference's error name (AWS_SDK_NAMING); CreateSchedule's errors are listed on its API page, and throttling
@@ -100,6 +114,7 @@ export const ERROR_NAME_SOURCES: readonly ErrorNameSource[] = [
   ...Object.values(DYNAMODB_ERRORS),
   ...Object.values(LAMBDA_ERRORS),
   ...Object.values(SQS_ERRORS),
+  ...Object.values(SQS_SDK_ERRORS),
   ...Object.values(SCHEDULER_ERRORS_BY_KEY),
   ...SFN_ERRORS,
 ];

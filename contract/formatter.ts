@@ -1,13 +1,15 @@
 /**
- * The formatter Lambda's contract: what the notifier state machine (statemachines/notifier.asl.json) sends it,
- * what it answers, and the message that travels on the FIFO queue to the delivery state machine
- * (statemachines/deliver.asl.json). The local runner, the CDK construct and the tests all speak this contract.
+ * The formatter Lambda's contract: what the notifier state machine (statemachines/notifier.asl.json) sends it
+ * (NotifyInput), what it decides (NotifyDecision), how one destination's message is formatted (FormatterInput,
+ * FormatterOutput), and the message that travels on the FIFO queue to the delivery state machine
+ * (DeliveryMessage). The local runner, the CDK construct and the tests all speak this contract.
  *
- * Member names are camelCase here because the notifier builds the payload itself in JSONata; the history
- * pages inside keep whatever casing they arrived with (the SDK integration capitalizes member names).
+ * Member names are camelCase, but for the queue entries (SendMessageBatch's, as the aws-sdk integration takes
+ * them); history pages keep whatever casing they arrived with (the SDK integration capitalizes member names).
  */
 
 import type { Block, KnownBlock } from '@slack/types';
+import type { DeployedSettings } from './routes.js';
 
 /**
  * A Slack Block Kit block (`@slack/types`): a known block, or any block with a `type` (what a message read
@@ -102,11 +104,13 @@ export interface StatusChangeDetail {
 }
 
 /**
- * What the notifier sends the formatter. Three cases:
- * - `pages` with no `nextToken`: the whole (rest of the) history; the answer is a `message`.
+ * One destination's message to format (formatters/handler.ts createHandler; the notifier's decision,
+ * formatters/notify.ts, calls it once per destination with the folded history). Three cases:
+ * - `pages` (or a `partial` fold state) with no `nextToken`: the whole (rest of the) history; the answer is a
+ *   `message`.
  * - `pages` with `nextToken`: more pages follow; the answer is a `partial` to send back with the next pages.
- * - `historyUnavailable` or `readHistory`: no pages (the history could not be read, or a page was too large
- *   for Step Functions and the formatter must read the history itself with `@aws-sdk/client-sfn`).
+ * - `historyUnavailable` or `readHistory`: no pages (the history could not be read, or the formatter must read
+ *   the history itself with `@aws-sdk/client-sfn`).
  */
 export interface FormatterInput {
   readonly event: StatusChangeEvent;
@@ -122,15 +126,8 @@ export interface FormatterInput {
   /** Ask the formatter to read the whole history itself (after `States.DataLimitExceeded`). */
   readonly readHistory?: boolean;
   /**
-   * Ask only for the tags of the event's state machine (`event.detail.stateMachineArn`): a central notifier's
-   * execution of another region, which its SDK integrations cannot reach. The answer is `tags`; `settings` may
-   * then be left out.
-   */
-  readonly readTags?: boolean;
-  /**
    * The execution's state machine definition: the `Definition` member of the SDK integration's
    * `describeStateMachineForExecution` result (the ASL as a JSON string). Names what each Task state ran.
-   * The notifier sends it only when it could be read and is at most 32,000 characters.
    * @default - unknown: the notification goes out without it
    */
   readonly definition?: string;
@@ -151,12 +148,67 @@ export type FormatterOutput =
       readonly messageGroupId: string;
       /** FIFO MessageDeduplicationId: SHA-256 hex of `executionArn|status|redriveCount`. */
       readonly deduplicationId: string;
-    }
-  | {
-      readonly kind: 'tags';
-      /** The state machine's tags in the SDK integration's shape (`Key`, `Value`), as the notifier's Tags state gets them. */
-      readonly Tags: readonly { readonly Key: string; readonly Value: string }[];
     };
+
+/**
+ * What the notifier's Format state sends the formatter Lambda (formatters/notify.ts): the deployed settings,
+ * the event (its texts cut) and what the previous state gave.
+ */
+export interface NotifyInput {
+  /** The deployed settings (contract/routes.ts), written into the definition at synth. */
+  readonly settings: DeployedSettings;
+  readonly event: StatusChangeEvent;
+  /**
+   * The previous state's output: FetchHistory's `{ page }` (the first page, SDK-integration shape, absent when it
+   * was too large to pass), `{ historyUnavailable }`, or a `hold` decision being re-checked after its wait.
+   */
+  readonly last?: {
+    readonly page?: unknown;
+    readonly historyUnavailable?: { readonly error: string; readonly cause?: string };
+    readonly mute?: MuteHold;
+  };
+}
+
+/** A mute being held: what the formatter needs to look again and to send the summary. */
+export interface MuteHold {
+  /** The muted state machine. */
+  readonly machine: string;
+  /** The `sfn-slack:mute-until` value the count item is keyed by. */
+  readonly tag: string;
+  /** The end this hold last knew (epoch ms): kept when the tag cannot be read again. */
+  readonly until: number;
+  /** Where the summary goes: the destinations the held notification was routed to. */
+  readonly destinations: readonly { readonly group: string; readonly channel?: string }[];
+}
+
+/** One SendMessageBatch entry (the aws-sdk integration's member names). */
+export interface QueueEntry {
+  readonly Id: string;
+  /** A `DeliveryMessage` as JSON. */
+  readonly MessageBody: string;
+  readonly MessageGroupId: string;
+  readonly MessageDeduplicationId: string;
+}
+
+/** The formatter's decision: the notifier's Decide state takes the path named by `action`. */
+export type NotifyDecision =
+  | { readonly action: 'send'; readonly reason: string; readonly entries: readonly QueueEntry[] }
+  | {
+      readonly action: 'hold';
+      readonly reason: string;
+      /** When the notifier looks again (ISO 8601): the mute's end, or 15 minutes on. */
+      readonly wakeAt: string;
+      readonly mute: MuteHold;
+    }
+  | { readonly action: 'none'; readonly reason: string };
+
+/** SendMessageBatch takes at most 10 entries. */
+export const QUEUE_BATCH_MAX = 10;
+/**
+ * The bytes of message bodies one decision may carry: the decision is a state's data, which Step Functions caps
+ * at 256 KiB; the rest is room for the entries' other members and the reason.
+ */
+export const QUEUE_BATCH_BUDGET_BYTES = 200 * 1024;
 
 /** The body of one message on the FIFO queue, which the delivery state machine posts. */
 export interface DeliveryMessage {

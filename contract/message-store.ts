@@ -175,3 +175,8 @@ export function substitutionsUsedBy(
   const used = new Set([...definition.matchAll(/\$\{([^{}]+)\}/g)].map((m) => m[1]));
   return Object.fromEntries(Object.entries(substitutions).filter(([name]) => used.has(name)));
 }
+
+/** The formatter Lambda's environment variable naming the message store table (the mute counts live there). */
+export const MESSAGE_STORE_TABLE_ENV = 'SFN_SLACK_MESSAGE_TABLE';
+/** How long a held notification waits before the formatter reads the mute tag again. */
+export const MUTE_RECHECK_SECONDS = 15 * 60;

@@ -16,8 +16,8 @@ export const TAG_KEYS = {
 } as const;
 
 /**
- * The settings the notifier runs with: one JSON value written into notifier.asl.json at deploy (its Settings
- * state), never pasted into an expression.
+ * The settings the notifier runs with: one JSON value written into notifier.asl.json at deploy (the Format
+ * state's payload, for formatters/notify.ts), never pasted into an expression.
  */
 export interface DeployedSettings {
   readonly environment: string;
@@ -35,6 +35,11 @@ export interface DeployedSettings {
   readonly checksRunning?: boolean;
   /** The Slack actions whose buttons the formatter adds (`redrive`, `stop`, `mute`), channel routes only. @default [] */
   readonly actions?: readonly string[];
+  /**
+   * A muted machine's notifications are held (the `sfn-slack:mute-until` tag): false for an Express notifier, which
+   * cannot wait for a mute's end (5 minutes at most), so the formatter ignores the tag there. @default true
+   */
+  readonly holdsMutes?: boolean;
 }
 
 /** Where one route's messages go. A channel route posts with the environment's bot token. */

@@ -130,11 +130,21 @@ export interface EnvironmentConfig {
   readonly sources?: SourcesConfig;
   /** Custom template files the routes name (relative to cdk.json), by the id the formatter knows them as. */
   readonly customTemplates: Readonly<Record<string, string>>;
+  /**
+   * The notifier state machine's type: `express` for millions of notifications a month (no redrive of a
+   * notification, its runs seen through the log group only, 5 minutes at most, no mute holds: docs/infra.md).
+   * @default 'standard'
+   */
+  readonly notifierType: NotifierType;
   /** Things that are allowed but probably not meant, each one line with the reason. */
   readonly warnings: readonly string[];
 }
 
 export { ConfigError };
+
+/** The notifier state machine's types (`notifierType`). */
+export const NOTIFIER_TYPES = ['standard', 'express'] as const;
+export type NotifierType = (typeof NOTIFIER_TYPES)[number];
 
 /** `environments.<name>.actions`. */
 export interface ActionsConfig {
@@ -208,6 +218,7 @@ const KNOWN_KEYS = [
   'storm',
   'replayPrincipals',
   'kmsKeyArns',
+  'notifierType',
 ] as const;
 
 const SLACK_USER = /^[UW][A-Z0-9]{2,20}$/;
@@ -604,6 +615,20 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
       `${where}.actions has no ${actions.teamId === undefined ? 'teamId' : 'appId'}: clicks are checked by signature only, so any workspace the app is installed in (or any app sharing the signing secret) can press the buttons; set teamId and appId (docs/actions.md)`
     );
   }
+  const notifierType = raw.notifierType ?? 'standard';
+  if (!(NOTIFIER_TYPES as readonly unknown[]).includes(notifierType)) {
+    throw new ConfigError(
+      `${where}.notifierType is ${JSON.stringify(raw.notifierType)}; use "standard" (the default) or "express"`
+    );
+  }
+  if (
+    notifierType === 'express' &&
+    (raw.mute === true || (actions && enabledActions(actions.policy).includes('mute')))
+  ) {
+    throw new ConfigError(
+      `${where}.notifierType "express" cannot hold a muted machine's notifications (an Express run lasts 5 minutes at most); remove "mute" and the Mute action, or use "standard"`
+    );
+  }
   const customTemplates: Record<string, string> = {};
   const resolved = routes.map((route) => {
     if (!isTemplatePath(route.template)) return route;
@@ -634,6 +659,7 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
     ...(replayPrincipals === undefined || replayPrincipals.length === 0 ? {} : { replayPrincipals }),
     ...(kmsKeyArns === undefined || kmsKeyArns.length === 0 ? {} : { kmsKeyArns }),
     customTemplates,
+    notifierType: notifierType as NotifierType,
     warnings,
   };
 }

@@ -1,7 +1,7 @@
 /**
- * The formatter Lambda: the notifier state machine's Format step. Thin on purpose: it reads the input
- * (contract.ts), folds history pages (or reads the history itself when asked), renders the message and
- * answers with what goes on the FIFO queue. All the logic is in summarize/ and render/.
+ * The formatter Lambda: the notifier state machine's Format step. `handler` decides (formatters/notify.ts:
+ * history, tags, routes, mute, the queue entries); `createHandler` formats one destination's message from
+ * history pages or a fold state. Thin on purpose: the logic is in notify.ts, summarize/ and render/.
  *
  * Logs carry ids, statuses and counts only: never the bot token, the webhook URL, or message content.
  */
@@ -16,10 +16,13 @@ import type {
   SlackMessage,
   StatusChangeEvent,
 } from '../contract/formatter.js';
+import { MESSAGE_STORE_TABLE_ENV } from '../contract/message-store.js';
 import { DEFAULT_TEMPLATE } from '../contract/templates.js';
 import { withActionButtons } from './actions/buttons.js';
 import { plainTextMessage, renderSummary } from './format.js';
 import { describeMapRuns } from './map-runs.js';
+import type { MuteStore } from './mute.js';
+import { type NotifyHandler, createNotifyHandler as notifyHandler } from './notify.js';
 import { eventOnlyMessage } from './render/event-only.js';
 import { lifecycleFields } from './render/lifecycle-fields.js';
 import { safeMention } from './render/mention.js';
@@ -86,25 +89,6 @@ export async function readHistoryFolded(
   return partial;
 }
 
-/**
- * The tags of the event's state machine, in the SDK integration's shape: what a central notifier's Tags state
- * would have read, for an execution of another region (its SDK integrations cannot call there). Read in the
- * execution's account and region with its read role, as a history is; an error reaches the notifier, whose
- * Catch treats the tags as unreadable.
- */
-export async function readMachineTags(
-  event: StatusChangeEvent,
-  sfnClient?: SFNClient
-): Promise<Array<{ Key: string; Value: string }>> {
-  const resourceArn = event.detail.stateMachineArn;
-  if (typeof resourceArn !== 'string')
-    throw new TypeError('formatter input has no event.detail.stateMachineArn');
-  const client = sfnClient ?? (await sourceSfnClient(event)) ?? (await defaultSfnClient());
-  const { ListTagsForResourceCommand } = await loadSfnSdk();
-  const answer = await client.send(new ListTagsForResourceCommand({ resourceArn }));
-  return (answer.tags ?? []).map((tag) => ({ Key: tag.key ?? '', Value: tag.value ?? '' }));
-}
-
 /** SHA-256 hex of `executionArn|status|redriveCount`: the FIFO deduplication id. */
 export function deduplicationId(executionArn: string, status: string, redriveCount: number): string {
   return createHash('sha256').update(`${executionArn}|${status}|${redriveCount}`).digest('hex');
@@ -169,7 +153,6 @@ export function createHandler(options: HandlerOptions = {}): FormatterHandler {
   const logger = options.logger ?? defaultLogger;
   return async (input) => {
     const event = validate(input);
-    if (input.readTags) return { kind: 'tags', Tags: await readMachineTags(event, options.sfnClient) };
     const executionArn = event.detail.executionArn;
     const settings: Partial<NotifierSettings> = input.settings ?? {};
     logger.appendKeys({ executionArn, status: event.detail.status });
@@ -277,5 +260,53 @@ export function createHandler(options: HandlerOptions = {}): FormatterHandler {
   };
 }
 
-/** The Lambda entry point (`formatters/handler.handler`): a handler with the defaults. */
-export const handler: FormatterHandler = createHandler();
+/** One destination's message with the defaults: what the notifier's decision formats each destination with. */
+export const formatMessage: FormatterHandler = createHandler();
+
+let defaultStore: Promise<MuteStore | undefined> | undefined;
+
+/** The message store the mute counts live in: the table the stack names in the environment, if any. */
+function muteStoreFromEnvironment(env: NodeJS.ProcessEnv = process.env): Promise<MuteStore | undefined> {
+  defaultStore ??= (async () => {
+    const tableName = env[MESSAGE_STORE_TABLE_ENV];
+    if (!tableName) return undefined;
+    const [{ DynamoDBClient }, { DynamoDBDocumentClient }] = await Promise.all([
+      import('@aws-sdk/client-dynamodb'),
+      import('@aws-sdk/lib-dynamodb'),
+    ]);
+    return { client: DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 5 })), tableName };
+  })();
+  return defaultStore;
+}
+
+/** What the notifier's decision is built with; everything has a default fit for Lambda. */
+export interface NotifyHandlerOptions extends HandlerOptions {
+  /** Formats each destination's message. @default - createHandler with these options */
+  readonly format?: FormatterHandler;
+  /**
+   * The message store of the mute counts.
+   * @default - the table named by `SFN_SLACK_MESSAGE_TABLE`, with the default DynamoDB client; none when unset
+   */
+  readonly store?: () => Promise<MuteStore | undefined>;
+  /** @default Date.now */
+  readonly now?: () => number;
+}
+
+/**
+ * The notifier's Format step (formatters/notify.ts): the client reading each execution is the source account's
+ * read role in a central environment (formatters/source-client.ts), else `sfnClient` or the process's.
+ */
+export function createNotifyHandler(options: NotifyHandlerOptions = {}): NotifyHandler {
+  const logger = options.logger ?? defaultLogger;
+  return notifyHandler({
+    format: options.format ?? createHandler(options),
+    sfnClient: async (event) =>
+      options.sfnClient ?? (await sourceSfnClient(event)) ?? (await defaultSfnClient()),
+    store: options.store ?? (() => muteStoreFromEnvironment()),
+    logger,
+    ...(options.now ? { now: options.now } : {}),
+  });
+}
+
+/** The Lambda entry point (`formatters/handler.handler`): the notifier's decision with the defaults. */
+export const handler: NotifyHandler = createNotifyHandler();

@@ -66,7 +66,8 @@ export function sourceRoleCredentials(
     };
   }
   return {
-    RoleArn: `{% ( $e := $states.context.Execution.Input; $partition := $split($states.context.StateMachine.Id, ':')[1]; 'arn:' & $partition & ':iam::' & $e.account & ':role/${prefix}' & $e.region ) %}`,
+    // `$p`, not `$partition`: a name Step Functions' own functions or variables may take is never shadowed.
+    RoleArn: `{% ( $e := $states.context.Execution.Input; $p := $split($states.context.StateMachine.Id, ':')[1]; 'arn:' & $p & ':iam::' & $e.account & ':role/${prefix}' & $e.region ) %}`,
   };
 }
 
@@ -83,14 +84,8 @@ export function sourceReadingStates(definition: string): string[] {
     .map(([name]) => name);
 }
 
-/** The state a central notifier starts with: executions of another region skip the SDK reads. */
+/** The state a central notifier starts with: only an execution of its own region and account is read by FetchHistory. */
 export const SOURCE_REGION_STATE = 'SourceRegion';
-/** The state that sends an execution of another region to the formatter, which reads its history there. */
-export const READ_IN_SOURCE_REGION_STATE = 'ReadInSourceRegion';
-/** The Choice in front of a central notifier's Tags state: tags of another region are read by the formatter. */
-export const TAGS_REGION_STATE = 'TagsRegion';
-/** The state that asks the formatter for the tags of a machine of another region. */
-export const TAGS_IN_SOURCE_REGION_STATE = 'TagsInSourceRegion';
 
 type States = Record<string, Record<string, unknown>>;
 
@@ -101,10 +96,9 @@ type States = Record<string, Record<string, unknown>>;
  * untouched), indented as the file is.
  *
  * For the notifier (`read`), Step Functions' SDK integrations cannot call another region, so the machine starts
- * with a Choice: an execution of the notifier's own region is read by the SDK states as in a single account; one
- * of another region goes straight to the formatter with `readHistory`, and the formatter reads the history in
- * that region with the same role (formatters/source-client.ts), after the same assignments the first reading
- * state makes when it fails (nothing known yet). For the actions machine (`act`), Redrive, Stop and Mute are gated
+ * with a Choice (gateBySourceRegion): an execution of the notifier's own region (and of the event's account) is
+ * read by FetchHistory as in a single account; any other goes straight to the formatter, which reads it in its
+ * region with the same role (formatters/source-client.ts), or refuses it. For the actions machine (`act`), Redrive, Stop and Mute are gated
  * the same way, to the act-in-region function (gateActsBySourceRegion).
  */
 export function withSourceCredentials(
@@ -129,116 +123,48 @@ export function withSourceCredentials(
   }
   if (kind === 'read') {
     gateBySourceRegion(machine, states);
-    if (machine.States.Tags) gateTagsBySourceRegion(machine);
   } else if (options.gateOtherRegions !== false) {
     gateActsBySourceRegion(machine, states);
   }
   return `${JSON.stringify(machine, null, 2)}\n`;
 }
 
-/** Adds the SourceRegion Choice and the ReadInSourceRegion Pass in front of the reading states. */
+/**
+ * Puts the SourceRegion Choice in front of the notifier's first state (FetchHistory, its only SDK read): an
+ * execution of the notifier's own region whose ARN names the event's account is read there with the account's
+ * read role; any other goes straight to the state after the reads (Format) with nothing read, where the formatter
+ * reads an execution of another region in that region with the same role (formatters/source-client.ts), and
+ * refuses one whose ARN names another account than the event's (formatters/notify.ts), reading nothing.
+ */
 function gateBySourceRegion(machine: { StartAt: string; States: States }, reading: readonly string[]): void {
-  // The routed notifier reads the history after routing (Triage or SingleRoute → Describe); an older layout
-  // starts reading.
-  const gateAt = machine.States.Triage ? 'Triage' : undefined;
-  const first = gateAt ? (machine.States[gateAt]?.Default as string | undefined) : machine.StartAt;
-  const start = first === undefined ? undefined : machine.States[first];
-  if (first === undefined || !start || !reading.includes(first)) {
-    throw new Error(`the notifier must read the execution in ${first ?? machine.StartAt} before formatting`);
+  const first = machine.StartAt;
+  if (!reading.includes(first)) {
+    throw new Error(`the notifier must read the execution in ${first} before formatting`);
   }
-  // Where the reads lead: the first state after the chain of reading states.
   let after: string | undefined = first;
   while (after !== undefined && reading.includes(after)) {
     after = machine.States[after]?.Next as string | undefined;
   }
-  const catchers = (start.Catch ?? []) as Array<{ ErrorEquals: string[]; Assign?: unknown }>;
-  const nothingKnown = catchers.find((c) => c.ErrorEquals.includes('States.ALL'))?.Assign;
-  if (after === undefined || (!gateAt && nothingKnown === undefined)) {
-    throw new Error(`${first} must lead to a state after the reads and catch States.ALL with an Assign`);
+  if (after === undefined) throw new Error(`${first} must lead to a state after the reads`);
+  if (machine.States[SOURCE_REGION_STATE]) {
+    throw new Error(`the notifier already has a state named ${SOURCE_REGION_STATE}`);
   }
-  for (const name of [SOURCE_REGION_STATE, READ_IN_SOURCE_REGION_STATE]) {
-    if (machine.States[name]) throw new Error(`the notifier already has a state named ${name}`);
-  }
-  const gate = {
+  machine.States = {
     [SOURCE_REGION_STATE]: {
       Type: 'Choice',
       Comment:
-        "Central environment: Step Functions' SDK integrations call only the notifier's own region. An execution of this region is read by the SDK states with its account's read role; one of another region goes to the formatter, which reads its history there with the same role.",
-      Choices: [
-        {
-          Condition: OWN_REGION,
-          Next: first,
-        },
-      ],
-      Default: READ_IN_SOURCE_REGION_STATE,
+        "Central environment: Step Functions' SDK integrations call only the notifier's own region. An execution of this region and of the event's account is read by FetchHistory with that account's read role; one of another region goes to the formatter, which reads it there with the same role, and one whose ARN names another account than the event's is refused by the formatter, unread.",
+      Choices: [{ Condition: OWN_REGION_AND_ACCOUNT, Next: first }],
+      Default: after,
+      Output: {},
     },
-    [READ_IN_SOURCE_REGION_STATE]: {
-      Type: 'Pass',
-      Comment: `The execution ran in another region: nothing read yet, and the formatter reads the history itself.`,
-      ...(nothingKnown === undefined ? {} : { Assign: nothingKnown }),
-      Output: { readHistory: true },
-      Next: after,
-    },
+    ...machine.States,
   };
-  if (gateAt) {
-    // Every way into the reads (one route or several, or a mute that could not be counted) passes the gate.
-    for (const state of Object.values(machine.States)) redirect(state, first, SOURCE_REGION_STATE);
-    machine.States = { ...machine.States, ...gate };
-    return;
-  }
-  machine.States = { ...gate, ...machine.States };
   machine.StartAt = SOURCE_REGION_STATE;
 }
 
-/** The Condition of a central notifier's region gates: the execution ran in the notifier's own region. */
-const OWN_REGION = `{% $states.context.Execution.Input.region = $split($states.context.StateMachine.Id, ':')[3] %}`;
-
-/**
- * Puts the TagsRegion Choice in front of the Tags state: a machine of the notifier's region is read by Tags as
- * in a single account (with the read role); one of another region by the formatter (`readTags`, with the same
- * role, in that region), whose answer carries the SDK shape, so the same assignments and catchers apply.
- */
-function gateTagsBySourceRegion(machine: { States: States }): void {
-  const tags = machine.States.Tags as Record<string, unknown>;
-  const formatter = Object.values(machine.States).find(
-    (state) => state.Resource === 'arn:aws:states:::lambda:invoke'
-  );
-  if (!formatter)
-    throw new Error('the notifier must call the formatter (lambda:invoke) to read tags elsewhere');
-  for (const name of [TAGS_REGION_STATE, TAGS_IN_SOURCE_REGION_STATE]) {
-    if (machine.States[name]) throw new Error(`the notifier already has a state named ${name}`);
-  }
-  for (const state of Object.values(machine.States)) redirect(state, 'Tags', TAGS_REGION_STATE);
-  const assign = JSON.parse(
-    JSON.stringify(tags.Assign ?? {}).replaceAll('$states.result.', '$states.result.Payload.')
-  ) as Record<string, unknown>;
-  machine.States = {
-    ...machine.States,
-    [TAGS_REGION_STATE]: {
-      Type: 'Choice',
-      Comment:
-        "Central environment: the SDK integrations call only the notifier's own region. A machine of this region: Tags reads its tags with the account's read role; one of another region: the formatter reads them there with the same role.",
-      Choices: [{ Condition: OWN_REGION, Next: 'Tags' }],
-      Default: TAGS_IN_SOURCE_REGION_STATE,
-    },
-    [TAGS_IN_SOURCE_REGION_STATE]: {
-      Type: 'Task',
-      Comment:
-        "The machine's tags, read by the formatter in the execution's region (formatters/handler.ts readMachineTags), with the assignments and catchers of Tags.",
-      Resource: 'arn:aws:states:::lambda:invoke',
-      Arguments: {
-        FunctionName: (formatter.Arguments as { FunctionName: unknown }).FunctionName,
-        Payload: "{% { 'readTags': true, 'event': $event } %}",
-      },
-      TimeoutSeconds: formatter.TimeoutSeconds,
-      Assign: assign,
-      Output: {},
-      Retry: formatter.Retry,
-      Catch: tags.Catch,
-      Next: tags.Next,
-    },
-  };
-}
+/** The Condition of a central notifier's gate: the execution ran in the notifier's region and the event's account. */
+const OWN_REGION_AND_ACCOUNT = `{% ( $e := $states.context.Execution.Input; $e.region = $split($states.context.StateMachine.Id, ':')[3] and $e.account = $split($e.detail.executionArn, ':')[4] ) %}`;
 
 /** The Condition of the actions machine's region gates: the execution in its input runs in the machine's region. */
 const ACT_OWN_REGION = `{% $split($states.context.Execution.Input.executionArn, ':')[3] = $split($states.context.StateMachine.Id, ':')[3] %}`;

@@ -16,7 +16,7 @@ import {
   PARAMETER_NAME,
   SNS_TOPIC_ARN,
 } from '../contract/settings.js';
-import { EXECUTION_STATUSES } from '../contract/statuses.js';
+import { EXECUTION_STATUSES, FAILING_STATUSES } from '../contract/statuses.js';
 import { BUILT_IN_TEMPLATES, isBuiltInTemplate } from '../contract/templates.js';
 import { templateUsesExecutionData } from './template-data.js';
 
@@ -168,10 +168,23 @@ export function addSettingParameters(
   }
   const definition = JSON.parse(notifier.Properties.DefinitionString as string) as {
     States: {
-      Settings: { Assign: { settings: { routes: Array<Record<string, Json>>; allowedChannels: string[] } } };
+      Format: {
+        Arguments: {
+          Payload: { settings: { routes: Array<Record<string, Json>>; allowedChannels: string[] } };
+        };
+      };
+      FallbackFacts: {
+        Output: {
+          fallback: {
+            destinations: Record<string, { group: string; pin: { channel?: string }; mention?: Json }>;
+          };
+        };
+      };
     };
   };
-  const settings = definition.States.Settings.Assign.settings;
+  // The settings the formatter gets, and the event-only fallback's destinations (contract/fallback.ts).
+  const settings = definition.States.Format.Arguments.Payload.settings;
+  const fallbacks = Object.entries(definition.States.FallbackFacts.Output.fallback.destinations);
   const notifierSubstitutions = notifier.Properties.DefinitionSubstitutions as Record<string, Json>;
   const deliverySubstitutions = delivery.Properties.DefinitionSubstitutions as Record<string, Json>;
   const route = settings.routes[0];
@@ -223,6 +236,11 @@ export function addSettingParameters(
       },
     };
     route.mention = rawPlaceholder(SETTING_PARAMETERS.mention);
+    for (const [status, fallback] of fallbacks) {
+      if ((FAILING_STATUSES as readonly string[]).includes(status)) {
+        fallback.mention = rawPlaceholder(SETTING_PARAMETERS.mention);
+      }
+    }
     notifierSubstitutions[SETTING_PARAMETERS.mention] = {
       'Fn::If': [
         SETTING_CONDITIONS.hasMention,
@@ -263,6 +281,10 @@ export function addSettingParameters(
       const placeholder = `\${${SETTING_PARAMETERS.channel}}`;
       route.destination = { type: 'channel', channel: placeholder };
       settings.allowedChannels = settings.allowedChannels.map((c) => (c === channel ? placeholder : c));
+      for (const [, fallback] of fallbacks) {
+        if (fallback.group === channel) fallback.group = placeholder;
+        if (fallback.pin.channel === channel) fallback.pin = { channel: placeholder };
+      }
       notifierSubstitutions[SETTING_PARAMETERS.channel] = ref(SETTING_PARAMETERS.channel);
       const list = deliverySubstitutions.AllowedChannels;
       if (typeof list === 'string') {

@@ -4,8 +4,9 @@
  * `deliver-webhook.asl.json`) for each queued message, posting to the local Slack server or, when asked, to real
  * Slack. The definitions run as written; only their `${Placeholders}` are filled with local values.
  *
- * Stand-ins: getExecutionHistory → a history source; lambda:invoke → the formatter handler in process;
- * sqs:sendMessage → the local FIFO queue; the Pipe → `LocalPipe`; http:invoke → a real HTTP request with the
+ * Stand-ins: getExecutionHistory → a history source; lambda:invoke → the formatter's decision in process
+ * (formatters/notify.ts, reading the rest of the history, the definition and the tags through a local SFN endpoint,
+ * the mute counts in dynalite); sqs:sendMessageBatch and sqs:sendMessage → the local FIFO queue; the Pipe → `LocalPipe`; http:invoke → a real HTTP request with the
  * connection's credential injected; ssm:getParameter → the webhook URL.
  *
  * Defaults as deployed: the queue's (contract/queue.ts), the routes and settings in the shape the stack writes
@@ -15,7 +16,9 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type ActionsPolicy, enabledActions } from '../contract/actions.js';
+import { fallbackSettings } from '../contract/fallback.js';
 import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../contract/formatter.js';
 import { lifecycleSubstitutions, muteSubstitutions, STORE_KEY } from '../contract/message-store.js';
 import { QUEUE_DEFAULTS } from '../contract/queue.js';
@@ -23,6 +26,7 @@ import { bannerMention, type DeployedSettings, type Route, readsTags } from '../
 import { TAG_MENTION } from '../contract/settings.js';
 import { EXECUTION_STATUSES } from '../contract/statuses.js';
 import { DEFAULT_TEMPLATE } from '../contract/templates.js';
+import { createNotifyHandler } from '../formatters/handler.js';
 import { jsonStringSubstitution } from '../infra/json-string-substitution.js';
 import { fillJsonValues } from '../infra/json-values.js';
 import { CENTRAL_ENVIRONMENT_ENV, withSourceCredentials } from '../infra/source-roles.js';
@@ -47,7 +51,7 @@ import {
 import { FifoQueue } from './queue/index.js';
 import { type SlackServer, startSlackServer } from './slack-server/index.js';
 import { renderReceivedPage } from './slack-server/page.js';
-import { type DefinitionSource, describeStateMachineForExecutionHandler } from './stand-ins/describe.js';
+import type { DefinitionSource } from './stand-ins/describe.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from './stand-ins/dynamodb.js';
 import { getExecutionHistoryHandler, type HistorySource } from './stand-ins/history.js';
 import { httpInvokeHandler, type LocalConnection } from './stand-ins/http-invoke.js';
@@ -57,14 +61,15 @@ import {
   type SdkCaller,
   serveHistoryToSdk,
   setSdkReadCheck,
+  setServedDefinitions,
   setServedHistory,
   setServedTags,
 } from './stand-ins/sfn-endpoint.js';
 import { checkSourceRead, readWithSourceRole, type SourceRead } from './stand-ins/source-roles.js';
-import { sqsSendMessageHandler } from './stand-ins/sqs.js';
+import { sqsSendMessageBatchHandler, sqsSendMessageHandler } from './stand-ins/sqs.js';
 import { ssmGetParameterHandler } from './stand-ins/ssm.js';
 import { roleOfAccessKey, serveStsLocally } from './stand-ins/sts-endpoint.js';
-import { type TagStore, tagHandlers } from './stand-ins/tags.js';
+import type { TagStore } from './stand-ins/tags.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const machinesDir = path.join(repoRoot, 'statemachines');
@@ -86,6 +91,7 @@ export const resources = {
   history: 'arn:aws:states:::aws-sdk:sfn:getExecutionHistory',
   lambda: 'arn:aws:states:::lambda:invoke',
   sqs: 'arn:aws:states:::sqs:sendMessage',
+  sqsBatch: 'arn:aws:states:::aws-sdk:sqs:sendMessageBatch',
   http: 'arn:aws:states:::http:invoke',
   ssm: 'arn:aws:states:::aws-sdk:ssm:getParameter',
   describe: 'arn:aws:states:::aws-sdk:sfn:describeStateMachineForExecution',
@@ -108,7 +114,10 @@ export type Formatter = (input: FormatterInput) => Promise<FormatterOutput>;
 export interface PipelineOptions {
   /** Answers GetExecutionHistory for the notifier. */
   readonly history: HistorySource;
-  /** The formatter Lambda's handler, run in process. */
+  /**
+   * Formats one destination's message (formatters/handler.ts `formatMessage`), run in process: the formatter
+   * Lambda's decision (formatters/notify.ts: routes, tags, mute, the batch) calls it once per destination.
+   */
   readonly formatter: Formatter;
   /** @default { kind: 'local' } */
   readonly slack?: SlackTarget;
@@ -401,7 +410,10 @@ export class LocalPipeline {
       }),
     };
     const environment = this.settings.environment;
-    const notifier = readMachine('notifier.asl.json', settings, { Settings: this.settings });
+    const notifier = readMachine('notifier.asl.json', settings, {
+      Settings: this.settings,
+      Fallback: fallbackSettings(this.settings),
+    });
     this.notifierDefinition = options.central ? withSourceCredentials(notifier, environment) : notifier;
     // In a central environment the source account's IAM decides which role may read an execution.
     const fromSource = (handler: ResourceHandler): ResourceHandler =>
@@ -414,17 +426,21 @@ export class LocalPipeline {
     );
 
     this.tags = options.tags ?? new Map();
-    const tags = tagHandlers(this.tags);
+    // The formatter Lambda in process: it decides (formatters/notify.ts) and formats each destination's message
+    // with `options.formatter`; it reads the rest of the history, the definition and the tags through the local SFN
+    // endpoint (with the source read role in a central environment) and counts mutes in the local store.
+    const documents = DynamoDBDocumentClient.from(store.client);
+    const decide = createNotifyHandler({
+      format: options.formatter,
+      store: async () => ({ client: documents, tableName }),
+      now: () => this.clock.now(),
+    });
     this.notifierResources = {
       [resources.history]: fromSource(getExecutionHistoryHandler(options.history)),
-      [resources.describe]: fromSource(describeStateMachineForExecutionHandler(options.definition)),
-      [resources.lambda]: lambdaInvokeHandler({
-        [formatterArn]: options.formatter as (p: never) => Promise<unknown>,
-      }),
+      [resources.lambda]: lambdaInvokeHandler({ [formatterArn]: decide as (p: never) => Promise<unknown> }),
+      [resources.sqsBatch]: sqsSendMessageBatchHandler([this.queue]),
+      // The event-only fallback.
       [resources.sqs]: sqsSendMessageHandler([this.queue]),
-      [resources.listTags]: tags.list,
-      // The mute count and its summary claim (the same table the delivery uses).
-      ...store.handlers,
     };
     this.deliverResources = {
       [resources.http]: httpInvokeHandler({
@@ -516,6 +532,7 @@ export class LocalPipeline {
     if (this.releaseSdkHistory) {
       setServedHistory(this.options.history);
       setServedTags(this.tags);
+      setServedDefinitions(this.options.definition);
       // The formatter's own reads (readHistory) answer to the source accounts' IAM in a central environment.
       setSdkReadCheck(this.options.central ? (caller) => this.checkFormatterRead(caller) : undefined);
     }

@@ -12,7 +12,7 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { type Command, Option } from 'commander';
 import type { DeliveryMessage, SlackMessage, StatusChangeEvent } from '../../contract/formatter.js';
 import { BUILT_IN_TEMPLATES, DEFAULT_TEMPLATE } from '../../contract/templates.js';
-import { handler } from '../../formatters/handler.js';
+import { formatMessage } from '../../formatters/handler.js';
 import { type Clock, type ExecutionResult, RealClock } from '../../local/asl/index.js';
 import { InvalidSettingError, LocalPipeline, type SlackTarget } from '../../local/pipeline.js';
 import { localRoutes } from '../../local/routes.js';
@@ -280,7 +280,7 @@ export async function startScenario(options: StartOptions, io: StartIo): Promise
       (line) => progress.line(line),
       () =>
         runScenarioFile(scenarioFile, {
-          formatter: handler,
+          formatter: formatMessage,
           html,
           ...(options.report ? { report: options.report } : {}),
           log: (line) => progress.line(line),
@@ -395,7 +395,7 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
       const everyone = { users: [LOCAL_CLICK_USER], userGroups: [] };
       pipeline = await LocalPipeline.create({
         history,
-        formatter: handler,
+        formatter: formatMessage,
         ...(options.actions && !slack
           ? {
               channel: 'C0LOCAL001',

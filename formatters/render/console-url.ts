@@ -4,27 +4,9 @@
  * points to another partition's console, and a partition whose console is not known gets no link (the
  * message still names the ARN).
  */
-interface ConsoleHost {
-  /** Host name after the region: `{region}.{host}` when `regional`, `{host}` otherwise. */
-  readonly host: string;
-  readonly regional: boolean;
-}
+import { CONSOLE_HOSTS } from '../../contract/console.js';
 
-/**
- * Commercial, China and GovCloud hosts are those seen in use. The isolated partitions and the European
- * Sovereign Cloud get `console.{dnsSuffix}` from the partition's DNS suffix (the AWS SDK's partition data):
- * unverified, since their consoles are not public.
- */
-export const CONSOLE_HOSTS: Readonly<Record<string, ConsoleHost>> = {
-  aws: { host: 'console.aws.amazon.com', regional: true },
-  'aws-cn': { host: 'console.amazonaws.cn', regional: true },
-  'aws-us-gov': { host: 'console.amazonaws-us-gov.com', regional: true },
-  'aws-iso': { host: 'console.c2s.ic.gov', regional: false },
-  'aws-iso-b': { host: 'console.sc2s.sgov.gov', regional: false },
-  'aws-iso-e': { host: 'console.cloud.adc-e.uk', regional: false },
-  'aws-iso-f': { host: 'console.csp.hci.ic.gov', regional: false },
-  'aws-eusc': { host: 'console.amazonaws.eu', regional: false },
-};
+export { CONSOLE_HOSTS };
 
 /** Characters an ARN never has legitimately are percent-encoded, so the URL cannot break a link. */
 function safe(text: string): string {

@@ -1,8 +1,8 @@
 /**
  * The message built from the EventBridge event alone, when the details cannot be had: the history is
- * unreadable, the formatter failed, a payload passed a limit, the notifier ran out of time. The notifier state
- * machine builds the same text in JSONata (statemachines/notifier.asl.json, EventOnlyFacts/EventOnlyMessage;
- * a test keeps the two equal); the formatter uses it when even its plain-text summary cannot be built.
+ * unreadable, the formatter failed, a payload passed a limit. The formatter uses it when even its plain-text
+ * summary cannot be built; when the formatter itself cannot run, the notifier state machine builds a similar
+ * event-only text in JSONata (statemachines/notifier.asl.json, Fallback*: test/statemachines/notifier-run.test.ts).
  *
  * At most 4,000 characters whatever the input: each field is cut before it is escaped (an escaped `&` takes 5).
  * Total on purpose: any input (missing fields, wrong types, a non-object) gives a message, never an error.

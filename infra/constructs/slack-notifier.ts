@@ -51,7 +51,6 @@ import {
   type RouteMatch,
   readsTags,
 } from '../../contract/routes.js';
-import { TAG_MENTION } from '../../contract/settings.js';
 import { DEFAULT_STATUSES, type ExecutionStatus } from '../../contract/statuses.js';
 import {
   CUSTOM_TEMPLATE_PREFIX,
@@ -59,19 +58,10 @@ import {
   LAYER_DIR,
   TEMPLATES_DIR_ENV,
 } from '../../contract/templates.js';
-import { assumeSourceRoles, sourceRoleArns } from '../assume-source-roles.js';
 import { ENV_NAME } from '../config.js';
 import { jsonStringSubstitution } from '../json-string-substitution.js';
-import { fillJsonValues } from '../json-values.js';
 import { isoDurationSeconds, SLACK_API_METHODS, substitutionsUsedBy } from '../message-store-schema.js';
 import { nagResourceName } from '../nag-resource-name.js';
-import {
-  CENTRAL_ENVIRONMENT_ENV,
-  formatterRoleName,
-  notifierRoleName,
-  readRoleName,
-  withSourceCredentials,
-} from '../source-roles.js';
 import { sourceUsesExecutionData, templateUsesExecutionData } from '../template-data.js';
 import { watchedKeyStatements } from '../watched-keys.js';
 import { watchedResources } from '../watched-resources.js';
@@ -82,6 +72,7 @@ import {
   queueStalledAlarm,
 } from './alarms.js';
 import { MessageStore } from './message-store.js';
+import { NotifierMachine, type NotifierType } from './notifier-machine.js';
 import { type FunctionFiles, projectFunction, REPO_ROOT } from './project-function.js';
 import { createReplayRole } from './replay-role.js';
 import { SlackActions } from './slack-actions.js';
@@ -279,6 +270,13 @@ export interface SlackNotifierProps {
    * @default - threshold 5 within 300 seconds (message-store-schema.ts)
    */
   readonly storm?: { readonly threshold: number; readonly windowSeconds: number };
+  /**
+   * The notifier state machine's type. `express` costs far less at millions of notifications a month, but a
+   * notification cannot be redriven, its run is seen through the log group only, it lasts 5 minutes at most, and
+   * it cannot hold a muted machine's notifications (`mute` and the Mute button are refused): docs/infra.md.
+   * @default 'standard'
+   */
+  readonly notifierType?: NotifierType;
 }
 
 /** The `actions` prop. */
@@ -367,6 +365,8 @@ export class SlackNotifier extends Construct {
   public readonly deliverySubstitutions: Readonly<Record<string, string>>;
   /** Redrive, Stop and Mute from Slack (with `actions`). */
   public readonly actions?: SlackActions;
+  /** The notifier state machine's type. */
+  public readonly notifierType: NotifierType;
 
   constructor(scope: Construct, id: string, props: SlackNotifierProps) {
     super(scope, id);
@@ -393,15 +393,6 @@ export class SlackNotifier extends Construct {
 
     // GetExecutionHistory works on executions: arn:…:execution:<state machine name>:<execution name>.
     const watchedExecutions = watchedResources(stack, arns, prefixes, 'execution');
-    const readWatchedHistory = new iam.PolicyStatement({
-      actions: ['states:GetExecutionHistory'],
-      resources: watchedExecutions,
-    });
-    // DescribeStateMachineForExecution is authorized on the execution, like GetExecutionHistory.
-    const describeWatchedExecutions = new iam.PolicyStatement({
-      actions: ['states:DescribeStateMachineForExecution'],
-      resources: watchedExecutions,
-    });
     // Map runs: arn:…:mapRun:<state machine name>/<label>:<uuid>.
     const watchedMapRuns = watchedResources(stack, arns, prefixes, 'mapRun');
 
@@ -509,21 +500,13 @@ export class SlackNotifier extends Construct {
     }
     const central = props.central;
     if (!central) {
-      // readHistory: after States.DataLimitExceeded the formatter reads the history itself.
-      this.formatter.addToRolePolicy(readWatchedHistory);
       // A Distributed Map failure shows its items succeeded, failed and pending (DescribeMapRun).
       this.formatter.addToRolePolicy(
         new iam.PolicyStatement({ actions: ['states:DescribeMapRun'], resources: watchedMapRuns })
       );
     }
 
-    // Notifier state machine
-    this.notifierLogGroup = new logs.LogGroup(this, 'NotifierLogGroup', {
-      logGroupName: `/aws/vendedlogs/states/sfn-slack-notifier-${env}-notifier`,
-      retention,
-    });
-    // The settings are one JSON value written into the definition's Settings state (infra/json-values.ts), never
-    // text inside a JSONata expression. They must be known at synth time.
+    // Notifier state machine (constructs/notifier-machine.ts): its settings must be known at synth time.
     const passExecutionData =
       props.passExecutionData ??
       routes.some((r) =>
@@ -537,6 +520,17 @@ export class SlackNotifier extends Construct {
     );
     // The buttons the formatter shows; none without actions.
     const shownActions = props.actions ? enabledActions(props.actions.policy) : [];
+    const notifierType = props.notifierType ?? 'standard';
+    if (notifierType !== 'standard' && notifierType !== 'express') {
+      throw new Error(
+        `SlackNotifier: notifierType ${JSON.stringify(notifierType)} must be "standard" or "express"`
+      );
+    }
+    if (notifierType === 'express' && (props.mute === true || shownActions.includes('mute'))) {
+      throw new Error(
+        'SlackNotifier: notifierType "express" cannot hold a muted machine\'s notifications (an Express run lasts 5 minutes at most); remove mute and the Mute button, or use "standard"'
+      );
+    }
     this.settings = {
       environment: env,
       destinationType: destination.type,
@@ -546,6 +540,7 @@ export class SlackNotifier extends Construct {
       executionData: passExecutionData,
       checksRunning: props.runningLongerThan !== undefined,
       actions: shownActions,
+      ...(notifierType === 'express' ? { holdsMutes: false } : {}),
     };
     for (const value of [env, ...routeChannels, ...this.settings.allowedChannels]) {
       if (Token.isUnresolved(value)) {
@@ -554,72 +549,33 @@ export class SlackNotifier extends Construct {
         );
       }
     }
-    let notifierDefinition: string;
-    try {
-      notifierDefinition = fillJsonValues(readFileSync(STATE_MACHINE_FILES.notifier, 'utf8'), {
-        Settings: this.settings,
-      });
-    } catch (error) {
-      throw new Error(`SlackNotifier: ${(error as Error).message}`);
-    }
-    this.notifierSubstitutions = substitutionsUsedBy(notifierDefinition, {
-      FormatterFunctionArn: this.formatter.functionArn,
-      QueueUrl: this.queue.queueUrl,
-      MentionPattern: jsonStringSubstitution('MentionPattern', TAG_MENTION.source),
-      ...this.messageStore.muteSubstitutions,
+    const notifier = new NotifierMachine(this, {
+      environmentName: env,
+      settings: this.settings,
+      formatter: this.formatter,
+      queue: this.queue,
+      messageStore: this.messageStore,
+      watchedExecutions,
+      watchedArns: arns,
+      watchedPrefixes: prefixes,
+      notifierType,
+      logRetention: retention,
+      logExecutionData,
+      ...(central
+        ? {
+            central: {
+              accounts: central.accounts,
+              regions: central.regions,
+              ...(central.organizationId === undefined ? {} : { organizationId: central.organizationId }),
+            },
+          }
+        : {}),
     });
-    this.notifierStateMachine = new sfn.StateMachine(this, 'NotifierStateMachine', {
-      comment: `sfn-slack-notifier (${env}): routes → history → formatter → FIFO queue, one message per destination`,
-      // A central environment's notifier reads each execution with its account's read role (task Credentials).
-      definitionBody: sfn.DefinitionBody.fromString(
-        central ? withSourceCredentials(notifierDefinition, env) : notifierDefinition
-      ),
-      definitionSubstitutions: { ...this.notifierSubstitutions },
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      // Every state's event, but the watched execution's data only when asked for (logExecutionData).
-      logs: {
-        destination: this.notifierLogGroup,
-        level: sfn.LogLevel.ALL,
-        includeExecutionData: logExecutionData,
-      },
-      tracingEnabled: true,
-    });
-    if (central) {
-      this.readFromSources(env, central);
-    } else {
-      this.notifierStateMachine.addToRolePolicy(readWatchedHistory);
-      this.notifierStateMachine.addToRolePolicy(describeWatchedExecutions);
-    }
-    if (this.settings.readTags && !central) {
-      // Tags live on the state machine: arn:…:stateMachine:<name>.
-      this.watchedStateMachines = [
-        ...arns,
-        ...prefixes.map((prefix) =>
-          stack.formatArn({
-            service: 'states',
-            resource: 'stateMachine',
-            resourceName: `${prefix}*`,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          })
-        ),
-      ];
-      this.notifierStateMachine.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['states:ListTagsForResource'],
-          resources: [...this.watchedStateMachines],
-        })
-      );
-    }
-    if (this.settings.readTags) {
-      // A muted machine's held notifications are counted in the store (atomic ADD), not on a tag.
-      this.notifierStateMachine.addToRolePolicy(this.messageStore.muteCountStatement());
-    }
-    this.notifierStateMachine.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.formatter.functionArn] })
-    );
-    this.notifierStateMachine.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] })
-    );
+    this.notifierStateMachine = notifier.stateMachine;
+    this.notifierLogGroup = notifier.logGroup;
+    this.notifierSubstitutions = notifier.substitutions;
+    this.watchedStateMachines = notifier.watchedStateMachines;
+    this.notifierType = notifierType;
 
     // Rule: the watched machines, but never the notifier's own executions (it would notify about itself forever).
     const notifierExecutionPrefix = stack.formatArn({
@@ -979,61 +935,14 @@ export class SlackNotifier extends Construct {
       });
     }
 
-    this.acknowledgeNagFindings(central ? [] : watchedExecutions, central ? [] : watchedMapRuns, webhook);
-  }
-
-  /**
-   * A central environment: the notifier and the formatter may assume the read roles of the source accounts and
-   * regions only (and the source roles trust exactly these two role names); the formatter learns the environment name
-   * from its environment variables (formatters/source-client.ts).
-   */
-  private readFromSources(env: string, central: CentralSources): void {
-    const stack = Stack.of(this);
-    if (
-      central.regions.length === 0 ||
-      (central.accounts.length === 0 && central.organizationId === undefined)
-    ) {
-      throw new Error('SlackNotifier: central needs regions, and accounts and/or organizationId');
-    }
-    const notifierRole = this.notifierStateMachine.role.node.defaultChild as iam.CfnRole;
-    notifierRole.roleName = notifierRoleName(env);
-    const formatterRole = this.formatter.role?.node.defaultChild as iam.CfnRole;
-    formatterRole.roleName = formatterRoleName(env);
-    // Listed accounts by ARN; with an organization any account's role of that name, held to the organization's
-    // accounts by aws:ResourceOrgID (infra/assume-source-roles.ts; each role's trust decides too).
-    const assumeReadRoles = assumeSourceRoles(stack, central, central.regions, (region) =>
-      readRoleName(env, region)
-    );
-    const readRoles = central.organizationId
-      ? sourceRoleArns(stack, '*', central.regions, (region) => readRoleName(env, region))
-      : [];
-    for (const statement of assumeReadRoles) {
-      this.notifierStateMachine.addToRolePolicy(statement);
-      this.formatter.addToRolePolicy(statement);
-    }
-    this.formatter.addEnvironment(CENTRAL_ENVIRONMENT_ENV, env);
-    if (central.organizationId) {
-      for (const role of [this.notifierStateMachine.role, this.formatter.role as iam.IRole]) {
-        for (const resource of readRoles) {
-          Validations.of(role).acknowledge({
-            id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(stack, resource)}]`,
-            reason:
-              'sts:AssumeRole on the notifier read role of one region in any account of the source organization (aws:ResourceOrgID): the member accounts are not known at synth; each role trusts only this role.',
-          });
-        }
-      }
-    }
+    this.acknowledgeNagFindings(central ? [] : watchedMapRuns, webhook);
   }
 
   /**
    * cdk-nag findings that are intended, each on the one resource it concerns and with the reason (docs/infra.md
    * lists them too). Acknowledgements are metadata: they change nothing without cdk-nag.
    */
-  private acknowledgeNagFindings(
-    watchedExecutions: readonly string[],
-    watchedMapRuns: readonly string[],
-    webhook: boolean
-  ): void {
+  private acknowledgeNagFindings(watchedMapRuns: readonly string[], webhook: boolean): void {
     const formatterRole = this.formatter.role as iam.Role;
     Validations.of(formatterRole).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
@@ -1046,10 +955,6 @@ export class SlackNotifier extends Construct {
         'Formatter role: X-Ray PutTraceSegments/PutTelemetryRecords support only Resource "*".',
       ],
       [
-        this.notifierStateMachine.role,
-        'Notifier state machine role: CloudWatch Logs log delivery (logs:CreateLogDelivery, ...) and X-Ray actions support only Resource "*".',
-      ],
-      [
         this.deliveryStateMachine.role,
         webhook
           ? 'Delivery state machine role: CloudWatch Logs log delivery actions support only Resource "*".'
@@ -1059,26 +964,7 @@ export class SlackNotifier extends Construct {
     for (const [role, reason] of wildcardReasons) {
       Validations.of(role).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason });
     }
-    // GetExecutionHistory takes an execution ARN: watching a state machine means all of its executions.
-    for (const resource of watchedExecutions) {
-      for (const role of [formatterRole, this.notifierStateMachine.role]) {
-        Validations.of(role).acknowledge({
-          id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this), resource)}]`,
-          reason:
-            'states:GetExecutionHistory on the executions of one watched state machine (or name prefix): the execution names are not known in advance.',
-        });
-      }
-    }
-    // Tags are on the state machine: a name prefix is a wildcard on its state machines.
-    for (const resource of this.watchedStateMachines.filter(
-      (arn) => arn.endsWith('*') || Token.isUnresolved(arn)
-    )) {
-      Validations.of(this.notifierStateMachine.role).acknowledge({
-        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this), resource)}]`,
-        reason:
-          'states:ListTagsForResource on the state machines of one watched name prefix: their names are not known in advance.',
-      });
-    }
+    // The notifier role's and the formatter's reads of the watched executions: constructs/notifier-machine.ts.
     for (const resource of watchedMapRuns) {
       Validations.of(formatterRole).acknowledge({
         id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this), resource)}]`,

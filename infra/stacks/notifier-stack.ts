@@ -83,6 +83,7 @@ export class NotifierStack extends Stack {
       routes: config.routes,
       allowedChannels: config.allowedChannels,
       mute: config.mute,
+      notifierType: config.notifierType,
       // Paths in cdk.json are relative to it: the directory cdk synth runs in.
       customTemplates: Object.fromEntries(
         Object.entries(config.customTemplates).map(([id, file]) => [id, path.resolve(file)])

@@ -9,12 +9,15 @@
  */
 import { SFN_MODELLED_ERRORS } from '../../contract/sfn-errors.js';
 import { StatesError } from '../asl/index.js';
+import type { DefinitionSource } from './describe.js';
 import type { HistorySource } from './history.js';
 import { type EndpointReply, type EndpointRequest, processEndpoint } from './process-endpoint.js';
 import type { TagStore } from './tags.js';
 
 let source: HistorySource | undefined;
 let tagStore: TagStore | undefined;
+/** Answers DescribeStateMachineForExecution (the formatter's read of the definition); none: unknown. */
+let definitions: DefinitionSource | undefined;
 
 /** Who made a read: the access key id and region of the request's signature. */
 export interface SdkCaller {
@@ -54,7 +57,8 @@ async function serveSfnCall({ headers, body }: EndpointRequest): Promise<Endpoin
   });
   const target = headers['x-amz-target'];
   const tags = target === 'AWSStepFunctions.ListTagsForResource' ? tagStore : undefined;
-  if ((target !== 'AWSStepFunctions.GetExecutionHistory' || !source) && !tags) {
+  const describe = target === 'AWSStepFunctions.DescribeStateMachineForExecution';
+  if ((target !== 'AWSStepFunctions.GetExecutionHistory' || !source) && !tags && !describe) {
     return reply(400, {
       __type: 'UnknownOperationException',
       message: `not served locally: ${String(target)}`,
@@ -77,6 +81,23 @@ async function serveSfnCall({ headers, body }: EndpointRequest): Promise<Endpoin
     return reply(400, {
       __type: name === 'Sfn.SfnException' ? 'AccessDeniedException' : errorType(name),
       message,
+    });
+  }
+  if (describe) {
+    const definition = await definitions?.(executionArn);
+    if (definition === undefined) {
+      return reply(400, {
+        __type: 'ExecutionDoesNotExist',
+        message: `Execution Does Not Exist: '${executionArn}'`,
+      });
+    }
+    const parts = executionArn.split(':');
+    return reply(200, {
+      stateMachineArn: [...parts.slice(0, 5), 'stateMachine', parts[6] ?? ''].join(':'),
+      name: parts[6] ?? '',
+      definition,
+      roleArn: `arn:aws:iam::${parts[4] ?? ''}:role/local`,
+      updateDate: 0,
     });
   }
   if (tags) {
@@ -110,6 +131,7 @@ const endpoint = processEndpoint({
   onIdle: () => {
     source = undefined;
     tagStore = undefined;
+    definitions = undefined;
   },
 });
 
@@ -127,6 +149,11 @@ export function serveHistoryToSdk(history: HistorySource): Promise<() => Promise
 /** Makes `tags` the store `ListTagsForResource` answers from (the most recent pipeline to run wins). */
 export function setServedTags(tags: TagStore): void {
   tagStore = tags;
+}
+
+/** Makes `source` answer DescribeStateMachineForExecution (the most recent pipeline to run wins). */
+export function setServedDefinitions(source: DefinitionSource | undefined): void {
+  definitions = source;
 }
 
 /** Makes `history` the one the endpoint serves (the most recent pipeline to run wins). */

@@ -31,11 +31,12 @@ describe('the organization burst', () => {
       deadLettered: 0,
       notifierFailed: 0,
       wrongRoleReads: 0,
-      // us-east-1 (the notifier's region): Describe + FetchHistory; eu-west-1: one formatter read.
-      readsPerNotification: 1.5,
+      // us-east-1 (the notifier's region): FetchHistory + the formatter's definition read; eu-west-1: the
+      // formatter's history and definition reads.
+      readsPerNotification: 2,
       readBySdkStates: 2,
-      readByFormatter: 2,
-      maxReadsPerAccount: 3,
+      readByFormatter: 4,
+      maxReadsPerAccount: 4,
     });
     expect(burst.notifierTransitions.median).toBeGreaterThan(0);
   });

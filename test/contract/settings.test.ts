@@ -173,3 +173,33 @@ describe('mutable: sfn-slack mute or a Mute button, one tag', () => {
     expect([plain, cli, buttons, redriveOnly].map((c) => c.readTags)).toEqual([false, true, true, false]);
   });
 });
+
+describe('notifierType: a Standard notifier, or an Express one for high volume', () => {
+  const base = {
+    destination: { type: 'channel', channel: 'C0123456789' },
+    stateMachineNamePrefixes: ['etl-'],
+  };
+
+  it('is standard by default and takes "express"', () => {
+    expect(parseEnvironment('a', base).notifierType).toBe('standard');
+    expect(parseEnvironment('a', { ...base, notifierType: 'express' }).notifierType).toBe('express');
+    expect(
+      parseEnvironment('a', {
+        ...base,
+        notifierType: 'express',
+        actions: { redrive: { users: ['U0ALICE'] } },
+      }).notifierType
+    ).toBe('express');
+  });
+
+  it('refuses another value, and mute or the Mute button with express, in one line', () => {
+    expect(errorOf({ ...base, notifierType: 'EXPRESS' })).toBe(
+      'cdk.json context environments.prod.notifierType is "EXPRESS"; use "standard" (the default) or "express"'
+    );
+    for (const muting of [{ mute: true }, { actions: { mute: { users: ['U0ALICE'] } } }]) {
+      expect(errorOf({ ...base, notifierType: 'express', ...muting })).toMatch(
+        /notifierType "express" cannot hold a muted machine's notifications/
+      );
+    }
+  });
+});

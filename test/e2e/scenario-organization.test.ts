@@ -90,10 +90,11 @@ describe('the two-account, two-region scenario', () => {
         allowed: true,
       });
     }
-    // The notifier's own region (us-east-1 locally) is read by its SDK tasks; another region by the formatter.
+    // The notifier's own region (us-east-1 locally): the first page by FetchHistory, the definition by the
+    // formatter; another region: both by the formatter.
     for (const execution of sourced) {
       expect(reads.filter((read) => read.executionArn === execution).map((read) => read.stateName)).toEqual(
-        execution.includes(':us-east-1:') ? ['Describe', 'FetchHistory'] : ['formatter']
+        execution.includes(':us-east-1:') ? ['FetchHistory', 'formatter'] : ['formatter', 'formatter']
       );
     }
     expect(out).toContain(

@@ -129,7 +129,7 @@ describe('createHandler: SFN client', () => {
     const local = await fakeSfn(apiEvents('retries-then-success'));
     servers.push(local);
     vi.stubEnv('AWS_ENDPOINT_URL_SFN', local.url);
-    const { handler } = await import('../../formatters/handler.js');
+    const { formatMessage: handler } = await import('../../formatters/handler.js');
     const out = await handler({ event, settings, readHistory: true });
     expect(local.requests).toHaveLength(2);
     expect(local.requests.every((r) => r.target === 'AWSStepFunctions.GetExecutionHistory')).toBe(true);
@@ -140,7 +140,7 @@ describe('createHandler: SFN client', () => {
 describe('logger: configured by the environment', () => {
   it('POWERTOOLS_SERVICE_NAME names the service', async () => {
     vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'orders-notifier');
-    const { handler } = await import('../../formatters/handler.js');
+    const { formatMessage: handler } = await import('../../formatters/handler.js');
     const logs = captureLogs();
     const { page, event } = loadFixture('success');
     await handler({ event, settings, pages: [page] });
@@ -150,7 +150,7 @@ describe('logger: configured by the environment', () => {
 
   it('POWERTOOLS_LOG_LEVEL decides what is logged', async () => {
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'WARN');
-    const { handler } = await import('../../formatters/handler.js');
+    const { formatMessage: handler } = await import('../../formatters/handler.js');
     const logs = captureLogs();
     const { page, event } = loadFixture('lambda-failure');
     await handler({ event, settings: { ...settings, template: '/nonexistent/t.jsonata' }, pages: [page] });
@@ -159,7 +159,7 @@ describe('logger: configured by the environment', () => {
   });
 
   it('with neither set: INFO, service sfn-slack-notifier', async () => {
-    const { handler, DEFAULT_SERVICE_NAME } = await import('../../formatters/handler.js');
+    const { formatMessage: handler, DEFAULT_SERVICE_NAME } = await import('../../formatters/handler.js');
     const logs = captureLogs();
     const { page, event } = loadFixture('success');
     await handler({ event, settings, pages: [page] });

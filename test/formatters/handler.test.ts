@@ -2,12 +2,17 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { GetExecutionHistoryCommand, ListTagsForResourceCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FormatterInput, FormatterOutput, NotifierSettings } from '../../contract/formatter.js';
 import { CENTRAL_ENVIRONMENT_ENV } from '../../contract/sources.js';
-import { createHandler, createLogger, DEFAULT_SERVICE_NAME, handler } from '../../formatters/handler.js';
+import {
+  createHandler,
+  createLogger,
+  DEFAULT_SERVICE_NAME,
+  formatMessage as handler,
+} from '../../formatters/handler.js';
 import { slackLimitProblems } from '../../formatters/render/limits.js';
 import { loadFixture } from './helpers/fixtures.js';
 import { slackRejections } from './helpers/slack-oracle.js';
@@ -43,33 +48,6 @@ describe('handler', () => {
     expect(out.delivery.fallback.text).toContain('at Transform');
     expect(slackRejections(out.delivery.fallback)).toEqual([]);
     expect(out.delivery).toMatchObject({ status: 'FAILED', executionArn: event.detail.executionArn });
-  });
-
-  it("readTags: answers the state machine's tags in the SDK integration's shape, nothing else", async () => {
-    const { event } = loadFixture('success');
-    sfn.on(ListTagsForResourceCommand, { resourceArn: event.detail.stateMachineArn }).resolves({
-      tags: [
-        { key: 'team', value: 'data' },
-        { key: 'sfn-slack:channel', value: '#data' },
-      ],
-    });
-    const out = await handler({ event, readTags: true } as unknown as FormatterInput);
-    expect(out).toEqual({
-      kind: 'tags',
-      Tags: [
-        { Key: 'team', Value: 'data' },
-        { Key: 'sfn-slack:channel', Value: '#data' },
-      ],
-    });
-    expect(sfn.commandCalls(GetExecutionHistoryCommand)).toHaveLength(0);
-  });
-
-  it('readTags: an error reaches the notifier (its Catch treats the tags as unreadable)', async () => {
-    const { event } = loadFixture('success');
-    sfn.on(ListTagsForResourceCommand).rejects(new Error('AccessDeniedException'));
-    await expect(handler({ event, readTags: true } as unknown as FormatterInput)).rejects.toThrow(
-      'AccessDeniedException'
-    );
   });
 
   it('webhook destination groups as "webhook" and carries no channel', async () => {

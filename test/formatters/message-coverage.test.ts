@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { NotifierSettings, SlackMessage, StatusChangeEvent } from '../../contract/formatter.js';
 import { formatExecution, plainTextMessage } from '../../formatters/format.js';
-import { handler } from '../../formatters/handler.js';
+import { formatMessage as handler } from '../../formatters/handler.js';
 import { slackLimitProblems } from '../../formatters/render/limits.js';
 import { loadFixture } from './helpers/fixtures.js';
 import { ACCOUNT, executionArn, HistoryBuilder, REGION } from './helpers/history-builder.js';

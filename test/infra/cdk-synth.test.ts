@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { historyUnavailableInput } from '../fixtures/formatter-input.js';
+import { firstMessage, historyUnavailableInput } from '../fixtures/formatter-input.js';
 import { cdkJsonContext, repoRoot } from './helpers.js';
 
 const formatterEntry = path.join(repoRoot, 'formatters', 'handler.ts');
@@ -148,15 +148,11 @@ process.stdout.write('\\nRESULT ' + JSON.stringify(await handler(${JSON.stringif
       expect(result.status, result.stderr).toBe(0);
       // The handler's own JSON log lines come first; the answer is the line marked RESULT.
       const answer = result.stdout.split('\n').find((line) => line.startsWith('RESULT '));
-      const output = JSON.parse(answer?.slice('RESULT '.length) ?? 'null') as {
-        kind: string;
-        deduplicationId: string;
-        delivery: { payload: { blocks?: unknown[] } };
-      };
-      expect(output.kind).toBe('message');
-      expect(output.deduplicationId).toMatch(/^[0-9a-f]{64}$/);
+      const output = firstMessage(JSON.parse(answer?.slice('RESULT '.length) ?? 'null'));
+      expect(output?.action).toBe('send');
+      expect(output?.deduplicationId).toMatch(/^[0-9a-f]{64}$/);
       // Blocks come from the JSONata template: proof the templates were shipped next to the bundle.
-      expect(output.delivery.payload.blocks?.length ?? 0).toBeGreaterThan(0);
+      expect(output?.delivery.payload.blocks?.length ?? 0).toBeGreaterThan(0);
     }, 60_000);
   }
 );

@@ -1,19 +1,19 @@
 import { Lazy } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import type { FormatterInput } from '../../contract/formatter.js';
+import type { NotifyInput } from '../../contract/formatter.js';
+import { deliveriesFor } from '../../formatters/notify.js';
 import { type ResourceHandler, runStateMachine, StatesError, substitute } from '../../local/asl/index.js';
 import { synthNotifier } from './helpers.js';
 
 // The notifier's deploy-time settings (environment, routes: template, channel, mention) are one JSON value the
-// construct writes into the definition's Settings state; resource names travel through DefinitionSubstitutions,
+// construct writes into the definition's Format state; resource names travel through DefinitionSubstitutions,
 // which are plain text replacement. These tests take what the construct writes into the template, substitute it
 // with the local runner's substitute() (the same plain replacement CloudFormation does), run the definition on
 // the local runner and check what the formatter gets.
 
 const HISTORY = 'arn:aws:states:::aws-sdk:sfn:getExecutionHistory';
-const DESCRIBE = 'arn:aws:states:::aws-sdk:sfn:describeStateMachineForExecution';
 const LAMBDA = 'arn:aws:states:::lambda:invoke';
-const SQS = 'arn:aws:states:::sqs:sendMessage';
+const BATCH = 'arn:aws:states:::aws-sdk:sqs:sendMessageBatch';
 const WATCHED = 'arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl';
 
 // Quotes of both kinds, a backslash, and JSONata syntax: each one broke the definition when the settings were
@@ -42,7 +42,7 @@ function deployedNotifier(props: Parameters<typeof synthNotifier>[0]): {
 async function runDeployed(
   deployed: ReturnType<typeof deployedNotifier>,
   history: ResourceHandler
-): Promise<FormatterInput> {
+): Promise<NotifyInput> {
   // The function ARN and queue URL are CloudFormation references; give them deployed-looking values.
   const substitutions = Object.fromEntries(
     Object.entries(deployed.substitutions).map(([name, value]) => [
@@ -50,12 +50,11 @@ async function runDeployed(
       typeof value === 'string' ? value : `resolved-${name}`,
     ])
   );
-  const payloads: FormatterInput[] = [];
-  const message = {
-    kind: 'message',
-    delivery: { payload: { text: 'x' }, fallback: { text: 'x' } },
-    messageGroupId: 'g',
-    deduplicationId: 'd',
+  const payloads: NotifyInput[] = [];
+  const decision = {
+    action: 'send',
+    reason: 'routes: default',
+    entries: [{ Id: 'm0', MessageBody: '{}', MessageGroupId: 'g', MessageDeduplicationId: 'd' }],
   };
   const result = await runStateMachine(
     substitute(deployed.definition, substitutions),
@@ -71,18 +70,28 @@ async function runDeployed(
     {
       resources: {
         [HISTORY]: history,
-        [DESCRIBE]: async () => ({ Definition: '{}' }),
         [LAMBDA]: async (task) => {
-          payloads.push((task.arguments as { Payload: FormatterInput }).Payload);
-          return { Payload: message, StatusCode: 200 };
+          payloads.push((task.arguments as { Payload: NotifyInput }).Payload);
+          return { Payload: decision, StatusCode: 200 };
         },
-        [SQS]: async () => ({ MessageId: 'm-1' }),
+        [BATCH]: async () => ({ Successful: [{ Id: 'm0' }], Failed: [] }),
       },
     }
   );
   expect(result.status).toBe('SUCCEEDED');
   expect(payloads).toHaveLength(1);
-  return payloads[0] as FormatterInput;
+  return payloads[0] as NotifyInput;
+}
+
+/** The settings the formatter formats the one destination's message with (formatters/notify.ts). */
+function formattedWith(payload: NotifyInput) {
+  const [delivery, ...others] = deliveriesFor(
+    payload.settings,
+    { stateMachineArn: WATCHED, status: 'FAILED' },
+    { handMade: false, tagsRead: true }
+  );
+  expect(others).toEqual([]);
+  return delivery?.settings;
 }
 
 describe('notifier settings with quotes and backslashes', () => {
@@ -101,8 +110,8 @@ describe('notifier settings with quotes and backslashes', () => {
     mentionOnFailure: MENTION,
   };
 
-  it('are written into the Settings state as JSON data, not into any expression', () => {
-    const settings = JSON.parse(deployed.definition).States.Settings.Assign.settings;
+  it('are written into the Format state as JSON data, not into any expression', () => {
+    const settings = JSON.parse(deployed.definition).States.Format.Arguments.Payload.settings;
     expect(settings.environment).toBe('prod-blue');
     expect(settings.routes[0]).toMatchObject({ destination: { channel: CHANNEL }, mention: MENTION });
     expect(deployed.definition).not.toContain(`'${CHANNEL}'`);
@@ -110,15 +119,16 @@ describe('notifier settings with quotes and backslashes', () => {
 
   it('reach the formatter exactly as configured when the history is read', async () => {
     const payload = await runDeployed(deployed, async () => ({ Events: [] }));
-    expect(payload.settings).toEqual(expected);
+    expect(payload.last?.page).toEqual({ Events: [] });
+    expect(formattedWith(payload)).toEqual(expected);
   });
 
   it('reach the formatter exactly as configured when the history is unavailable (the catcher path)', async () => {
     const payload = await runDeployed(deployed, async () => {
       throw new StatesError('Sfn.ExecutionDoesNotExistException', 'Execution Does Not Exist');
     });
-    expect(payload.historyUnavailable?.error).toBe('Sfn.ExecutionDoesNotExistException');
-    expect(payload.settings).toEqual(expected);
+    expect(payload.last?.historyUnavailable?.error).toBe('Sfn.ExecutionDoesNotExistException');
+    expect(formattedWith(payload)).toEqual(expected);
   });
 });
 

@@ -290,15 +290,12 @@ describe('a central environment with an organization (cdk.json "org")', () => {
       StartAt: string;
       States: Record<string, { Credentials?: { RoleArn: string } }>;
     };
-    // Executions of other regions go to the formatter: SDK integrations call only the notifier's region.
-    expect((definition.States.Triage as { Default?: string }).Default).toBe('SourceRegion');
+    // Executions of other regions (or naming another account) go to the formatter: SDK integrations call only
+    // the notifier's region.
+    expect(definition.StartAt).toBe('SourceRegion');
+    expect((definition.States.SourceRegion as { Default?: string }).Default).toBe('Format');
     const withCredentials = Object.entries(definition.States).filter(([, s]) => s.Credentials);
-    expect(withCredentials.map(([name]) => name)).toEqual([
-      'Tags',
-      'RecheckMute',
-      'Describe',
-      'FetchHistory',
-    ]);
+    expect(withCredentials.map(([name]) => name)).toEqual(['FetchHistory']);
     expect(withCredentials[0]?.[1].Credentials?.RoleArn).toContain(':role/sfn-slack-org-read-');
     const rule = only(central, 'AWS::Events::Rule');
     expect(text(rule.EventBusName)).toMatch(/^<Ref:CentralBus/);

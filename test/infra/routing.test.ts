@@ -21,6 +21,11 @@ function notifierRoleStatements(synth: ReturnType<typeof synthNotifier>) {
   return statementsOfRole(synth.template, logicalId(synth.stack, synth.notifier.notifierStateMachine.role));
 }
 
+/** The formatter decides routes, tags and mutes (formatters/notify.ts): it holds those grants. */
+function formatterRoleStatements(synth: ReturnType<typeof synthNotifier>) {
+  return statementsOfRole(synth.template, logicalId(synth.stack, synth.notifier.formatter.role as never));
+}
+
 describe('the EventBridge rule derived from the routes', () => {
   const synth = synthNotifier({ destination: { type: 'channel', channel: '#ops' }, routes });
 
@@ -44,25 +49,29 @@ describe('the EventBridge rule derived from the routes', () => {
 });
 
 describe('tags', () => {
-  it('are read (and the mute count kept in the store) only when a route needs them or mute is on', () => {
+  it('are read by the formatter (and the mute count kept in the store) only when a route needs them or mute is on', () => {
     const without = synthNotifier({
       destination: { type: 'channel', channel: '#ops' },
       routes: [routes[0] as Route],
     });
     expect(without.notifier.settings.readTags).toBe(false);
-    expect(grants(notifierRoleStatements(without), 'states:ListTagsForResource')).toEqual([]);
-    expect(grants(notifierRoleStatements(without), 'dynamodb:UpdateItem')).toEqual([]);
+    expect(grants(formatterRoleStatements(without), 'states:ListTagsForResource')).toEqual([]);
+    expect(grants(formatterRoleStatements(without), 'dynamodb:UpdateItem')).toEqual([]);
 
     const withTags = synthNotifier({ destination: { type: 'channel', channel: '#ops' }, routes });
     expect(withTags.notifier.settings.readTags).toBe(true);
-    const statements = notifierRoleStatements(withTags);
+    const statements = formatterRoleStatements(withTags);
     const list = grants(statements, 'states:ListTagsForResource');
     expect(list).toHaveLength(1);
     // Scoped to the watched state machines, not '*'.
     expect(JSON.stringify(list[0]?.Resource)).toContain('stateMachine:payments-settle');
     expect(JSON.stringify(list[0]?.Resource)).toContain('stateMachine:data-*');
     expect(list[0]?.Resource).not.toContain('*');
-    // The notifier writes no tag: the held count is an atomic ADD in the message store.
+    // The notifier role reads no tag and touches no store item: the formatter decides.
+    for (const action of ['states:ListTagsForResource', 'dynamodb:UpdateItem']) {
+      expect(grants(notifierRoleStatements(withTags), action)).toEqual([]);
+    }
+    // The formatter writes no tag: the held count is an atomic ADD in the message store.
     expect(grants(statements, 'states:TagResource')).toEqual([]);
     expect(grants(statements, 'states:UntagResource')).toEqual([]);
     const count = grants(statements, 'dynamodb:UpdateItem');
@@ -80,8 +89,8 @@ describe('tags', () => {
       routes: [routes[0] as Route],
       mute: true,
     });
-    expect(grants(notifierRoleStatements(mute), 'states:ListTagsForResource')).toHaveLength(1);
-    expect(grants(notifierRoleStatements(mute), 'dynamodb:UpdateItem')).toHaveLength(1);
+    expect(grants(formatterRoleStatements(mute), 'states:ListTagsForResource')).toHaveLength(1);
+    expect(grants(formatterRoleStatements(mute), 'dynamodb:UpdateItem')).toHaveLength(1);
   });
 });
 

@@ -52,10 +52,21 @@ describe('IAM: each grant scoped to what the machine calls', () => {
     expect(statement?.Resource).toEqual(WATCHED_EXECUTIONS);
   });
 
-  it('notifier: DescribeStateMachineForExecution only on executions of the watched machines', () => {
-    const [statement, ...others] = grants(notifierStatements, 'states:DescribeStateMachineForExecution');
+  it('notifier: reads only the first history page; the formatter reads the rest, the definition and the tags', () => {
+    const notifierActions = notifierStatements
+      .flatMap(actions)
+      .filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'));
+    expect(notifierActions.sort()).toEqual([
+      'lambda:InvokeFunction',
+      'sqs:SendMessage',
+      'states:GetExecutionHistory',
+    ]);
+    const formatterStatements = statementsOfRole(
+      template,
+      ref(channel, notifier.formatter.role as IConstruct)
+    );
+    const [statement, ...others] = grants(formatterStatements, 'states:DescribeStateMachineForExecution');
     expect(others).toEqual([]);
-    expect(statement?.Action).toBe('states:DescribeStateMachineForExecution');
     expect(statement?.Resource).toEqual(WATCHED_EXECUTIONS);
   });
 
@@ -525,17 +536,20 @@ describe('state machines', () => {
       ] as const) {
         const properties = byType(type);
         const text = readAsl(file.split('/').pop() as string);
-        // Settings is written as JSON by the construct (infra/json-values.ts), not substituted by CloudFormation.
+        // Settings and Fallback are written as JSON by the construct (infra/json-values.ts), not substituted by
+        // CloudFormation.
         expect(Object.keys(properties.DefinitionSubstitutions).sort()).toEqual(
-          [...placeholders(text)].filter((name) => name !== 'Settings').sort()
+          [...placeholders(text)].filter((name) => name !== 'Settings' && name !== 'Fallback').sort()
         );
         // The definition deployed is the file itself, inline (so diffs show it); the notifier's with its settings
         // written as JSON into its Settings state.
         if (type === 'EXPRESS') expect(properties.DefinitionString).toBe(text);
         else {
           const deployed = JSON.parse(properties.DefinitionString);
-          expect(deployed.States.Settings.Assign.settings.environment).toBe('test');
-          deployed.States.Settings.Assign.settings = ['$', '{Settings}'].join('');
+          expect(deployed.States.Format.Arguments.Payload.settings.environment).toBe('test');
+          expect(deployed.States.FallbackFacts.Output.fallback.environment).toBe('test');
+          deployed.States.Format.Arguments.Payload.settings = ['$', '{Settings}'].join('');
+          deployed.States.FallbackFacts.Output.fallback = ['$', '{Fallback}'].join('');
           expect(deployed).toEqual(JSON.parse(text));
         }
       }
@@ -543,18 +557,11 @@ describe('state machines', () => {
   );
 
   it('passes the configured settings to the notifier as one JSON value, the shorthand as one route', () => {
+    // Resource names only: the settings and the fallback table are JSON values in the definition.
     expect(Object.keys(channel.notifier.notifierSubstitutions).sort()).toEqual([
       'FormatterFunctionArn',
-      'MentionPattern',
-      'MutePartitionPrefix',
-      'MuteRetentionSeconds',
       'QueueUrl',
-      'TableName',
     ]);
-    // The tag mention's pattern is contract/settings.ts TAG_MENTION, JSON-escaped for its place in a JSON string.
-    const pattern = JSON.parse(`"${channel.notifier.notifierSubstitutions.MentionPattern}"`) as string;
-    expect(new RegExp(pattern).test('<!subteam^S0ABC>')).toBe(true);
-    expect(new RegExp(pattern).test('<!everyone>')).toBe(false);
     expect(channel.notifier.settings).toMatchObject({
       environment: 'test',
       destinationType: 'channel',

@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SETTING_CONDITIONS, SETTING_PARAMETERS } from '../../infra/standalone-parameters.js';
 import { ASSET_PARAMETERS } from '../../infra/standalone-synthesizer.js';
 import { writeStandaloneTemplate } from '../../scripts/standalone-template.js';
-import { historyUnavailableInput } from '../fixtures/formatter-input.js';
+import { firstMessage, historyUnavailableInput } from '../fixtures/formatter-input.js';
 import { standInCode } from './helpers.js';
 
 // asl-validator ships CommonJS without type declarations (as in test/statemachines/definitions.test.ts).
@@ -97,15 +97,13 @@ describe('npm run template -- --env prod', () => {
       writeFileSync(path.join(dir, name), content);
     }
     const { handler } = (await import(pathToFileURL(path.join(dir, 'index.mjs')).href)) as {
-      handler: (
-        input: unknown
-      ) => Promise<{ kind: string; delivery: { payload: { text: string; blocks?: [] } } }>;
+      handler: (input: unknown) => Promise<unknown>;
     };
-    const output = await handler(historyUnavailableInput());
-    expect(output.kind).toBe('message');
-    expect(output.delivery.payload.text).toContain('nightly-etl');
+    const output = firstMessage(await handler(historyUnavailableInput()));
+    expect(output?.action).toBe('send');
+    expect(output?.delivery.payload.text).toContain('nightly-etl');
     // Blocks come from a JSONata template: the templates were found next to the bundle.
-    expect(output.delivery.payload.blocks?.length ?? 0).toBeGreaterThan(0);
+    expect(output?.delivery.payload.blocks?.length ?? 0).toBeGreaterThan(0);
   });
 });
 
@@ -169,7 +167,17 @@ function deployedDefinition(
     /\$\{([A-Za-z]+)\}/g,
     (whole, name: string) => substitutions[name] ?? whole
   );
-  return JSON.parse(text) as { States: Record<string, { Assign?: { settings?: DeployedSettings } }> };
+  return JSON.parse(text) as {
+    States: Record<
+      string,
+      {
+        Arguments?: { Payload?: { settings?: DeployedSettings } };
+        Output?: {
+          fallback?: { destinations: Record<string, { group: string; pin: object; mention?: unknown }> };
+        };
+      }
+    >;
+  };
 }
 interface DeployedSettings {
   routes: Array<{
@@ -184,14 +192,20 @@ const machines = (t: Template) =>
   Object.values(t.Resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine');
 const settingsOf = (t: Template, values: Record<string, string>) => {
   const notifier = machines(t).find((m) => JSON.stringify(m.Properties).includes('FormatterFunctionArn'));
-  return deployedDefinition(t, notifier as { Properties: Record<string, unknown> }, values).States.Settings
-    ?.Assign?.settings as DeployedSettings;
+  return deployedDefinition(t, notifier as { Properties: Record<string, unknown> }, values).States.Format
+    ?.Arguments?.Payload?.settings as DeployedSettings;
+};
+/** The event-only fallback's destinations (contract/fallback.ts), as deployed. */
+const fallbacksOf = (t: Template, values: Record<string, string>) => {
+  const notifier = machines(t).find((m) => JSON.stringify(m.Properties).includes('FormatterFunctionArn'));
+  return deployedDefinition(t, notifier as { Properties: Record<string, unknown> }, values).States
+    .FallbackFacts?.Output?.fallback?.destinations;
 };
 
 describe('the settings parameters reach the resources', () => {
   const prod = template as Template;
 
-  it('statuses, mention and template: into the notifier Settings state (a valid definition) and the rule', () => {
+  it('statuses, mention and template: into the notifier settings (a valid definition), its fallback and the rule', () => {
     const asWritten = settingsOf(prod, {});
     expect(asWritten.routes[0]).toMatchObject({
       statuses: ['FAILED', 'TIMED_OUT', 'ABORTED', 'SUCCEEDED'],
@@ -204,6 +218,9 @@ describe('the settings parameters reach the resources', () => {
       mention: null,
       template: 'compact',
     });
+    expect(fallbacksOf(prod, {})?.FAILED?.mention).toBe('<!subteam^S0123ABCD>');
+    expect(fallbacksOf(prod, changed)?.FAILED?.mention).toBeNull();
+    expect(fallbacksOf(prod, changed)?.SUCCEEDED?.mention).toBeUndefined();
     for (const machine of machines(prod)) {
       const result = validateAsl(deployedDefinition(prod, machine, changed));
       expect(result.errorsText('\n')).toBe('');
@@ -267,6 +284,11 @@ describe('the settings parameters reach the resources', () => {
     const settings = settingsOf(ops, values);
     expect(settings.routes[0]).toMatchObject({ destination: { channel: 'C0123ABCD' }, mention: '<!here>' });
     expect(settings.allowedChannels).toEqual(['C0123ABCD']);
+    expect(fallbacksOf(ops, values)?.FAILED).toEqual({
+      group: 'C0123ABCD',
+      pin: { channel: 'C0123ABCD' },
+      mention: '<!here>',
+    });
     const delivery = machines(ops).find((m) => JSON.stringify(m.Properties).includes('AllowedChannels'));
     expect(resolve(ops, values, delivery?.Properties.DefinitionSubstitutions)).toMatchObject({
       AllowedChannels: 'C0123ABCD',

@@ -22,7 +22,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { historyUnavailableInput } from '../fixtures/formatter-input.js';
+import { firstMessage, historyUnavailableInput } from '../fixtures/formatter-input.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const work = mkdtempSync(path.join(tmpdir(), 'sfn-slack-package-'));
@@ -286,23 +286,22 @@ describe('a CDK app that installed it', () => {
         template: 'custom/quiet',
       },
     });
-    const output = (await runBundle(bundle, input, {
-      ...cleanEnv(),
-      SFN_SLACK_TEMPLATES_DIR: path.join(outdir, layer as string),
-    })) as { delivery: { payload: { blocks?: Array<{ type: string }> } } };
+    const output = firstMessage(
+      await runBundle(bundle, input, {
+        ...cleanEnv(),
+        SFN_SLACK_TEMPLATES_DIR: path.join(outdir, layer as string),
+      })
+    );
     // quiet.jsonata's one context line, not the built-in templates' layout.
-    expect(output.delivery.payload.blocks?.map((b) => b.type)).toEqual(['context']);
+    expect(output?.delivery.payload.blocks?.map((b) => b.type)).toEqual(['context']);
   });
 
   it('runs the deployed formatter bundle: a message from the event when the history is unavailable', async () => {
     const bundle = path.join(app, 'node_modules', pkg.name, 'dist/formatter-bundle/index.mjs');
-    const output = (await runBundle(bundle, historyUnavailableInput())) as {
-      kind: string;
-      delivery: { payload: { text: string; blocks?: unknown[] } };
-    };
-    expect(output.kind).toBe('message');
-    expect(output.delivery.payload.text).toContain('nightly-etl');
-    expect(output.delivery.payload.blocks?.length ?? 0).toBeGreaterThan(0);
+    const output = firstMessage(await runBundle(bundle, historyUnavailableInput()));
+    expect(output?.action).toBe('send');
+    expect(output?.delivery.payload.text).toContain('nightly-etl');
+    expect(output?.delivery.payload.blocks?.length ?? 0).toBeGreaterThan(0);
   });
 
   it('has the sfn-slack command: npx sfn-slack runs the compiled CLI on the packaged example', async () => {

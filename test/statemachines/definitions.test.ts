@@ -38,7 +38,7 @@ describe('statemachines/', () => {
 
   it('asl-validator rejects a broken definition (so the checks below can fail)', () => {
     const broken = JSON.parse(readAsl('notifier.asl.json')) as Definition;
-    delete (broken.States as Record<string, unknown>).Describe;
+    delete (broken.States as Record<string, unknown>).Decide;
     expect(validateAsl(broken).isValid).toBe(false);
   });
 });

@@ -77,7 +77,7 @@ describe('expression length', () => {
 
   it.each([
     ['actions.asl.json', 'act', 'RedriveInRegion'],
-    ['notifier.asl.json', 'read', 'TagsInSourceRegion'],
+    ['notifier.asl.json', 'read', 'SourceRegion'],
   ] as const)(
     `%s as a central environment deploys it (role Credentials, region gates): at most ${MAX_EXPRESSION} characters`,
     (file, kind, added) => {

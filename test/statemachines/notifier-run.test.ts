@@ -1,38 +1,33 @@
 /**
- * statemachines/notifier.asl.json run on the local runner, with recording handlers at the AWS edge: every
- * failure after the event arrives ends in a queued message (the formatted one, or one built from the event
- * alone), and every state's data stays under 256 KiB.
+ * statemachines/notifier.asl.json run on the local runner, with recording handlers at the AWS edge: the path each
+ * decision takes, its transitions, and every failure after the event arrives ending in a queued message (the
+ * formatted ones, or the event-only fallback built without the Lambda), every state's data under 256 KiB.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { limits } from '../../bench/targets.js';
 import type { DeployedSettings, Route } from '../../contract/routes.js';
-import { deduplicationId } from '../../formatters/handler.js';
 import { eventTime, orderKey } from '../../formatters/lifecycle.js';
-import { eventOnlyMessage } from '../../formatters/render/event-only.js';
-import { fillJsonValues } from '../../infra/json-values.js';
+import { withSourceCredentials } from '../../infra/source-roles.js';
 import {
   type ResourceHandler,
   runStateMachine,
   StatesError,
-  substitute,
   type TaskInvocation,
   VirtualClock,
 } from '../../local/asl/index.js';
+import { notifierDefinition, notifierFile } from '../fixtures/notifier-definition.js';
 import { ONE_ROUTE_ONE_PAGE } from '../fixtures/notifier-paths.js';
-import { type Definition, notifierStoreSubstitutions, repoRoot } from './asl-helpers.js';
+import type { Definition } from './asl-helpers.js';
 
 const HISTORY = 'arn:aws:states:::aws-sdk:sfn:getExecutionHistory';
-const DESCRIBE = 'arn:aws:states:::aws-sdk:sfn:describeStateMachineForExecution';
 const LAMBDA = 'arn:aws:states:::lambda:invoke';
+const BATCH = 'arn:aws:states:::aws-sdk:sqs:sendMessageBatch';
 const SQS = 'arn:aws:states:::sqs:sendMessage';
 const KIB = 1024;
 
-const text = () => readFileSync(path.join(repoRoot, 'statemachines', 'notifier.asl.json'), 'utf8');
 const ROUTE: Route = {
   name: 'default',
-  // Every machine (as a local run's default route): these tests are about degrading, not routing.
   match: { stateMachineArns: [], stateMachineNamePrefixes: [], tags: {}, accounts: [], regions: [] },
   statuses: ['FAILED', 'TIMED_OUT', 'ABORTED', 'SUCCEEDED', 'RUNNING'],
   destination: { type: 'channel', channel: 'C0TEST' },
@@ -41,27 +36,22 @@ const ROUTE: Route = {
   stop: false,
   tagOverrides: false,
 };
-function notifier(overrides: Partial<DeployedSettings> = {}): string {
-  const settings: DeployedSettings = {
-    environment: 'test',
-    destinationType: 'channel',
-    routes: [ROUTE],
-    allowedChannels: ['C0TEST'],
-    readTags: false,
-    executionData: false,
-    ...overrides,
-  };
-  return substitute(fillJsonValues(text(), { Settings: settings }), {
-    FormatterFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:formatter',
-    QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/notify.fifo',
-    ...notifierStoreSubstitutions('store'),
-  });
-}
+const SETTINGS: DeployedSettings = {
+  environment: 'test',
+  destinationType: 'channel',
+  routes: [ROUTE, { ...ROUTE, name: 'ok', statuses: ['SUCCEEDED'], destination: { type: 'webhook' } }],
+  allowedChannels: ['C0TEST'],
+  readTags: false,
+  executionData: false,
+};
 
 const EXECUTION_ARN = 'arn:aws:states:us-east-1:123456789012:execution:etl:run-1';
 const EVENT = {
   version: '0',
   id: 'e-1',
+  account: '123456789012',
+  region: 'us-east-1',
+  time: '2026-03-01T10:00:00Z',
   'detail-type': 'Step Functions Execution Status Change',
   source: 'aws.states',
   detail: {
@@ -76,313 +66,329 @@ const EVENT = {
     output: null,
   },
 };
-const SETTINGS = { environment: 'test', mentionOnFailure: '<!here>' };
+const dedup = (arn: string, status: string, redrives: number) =>
+  createHash('sha256').update(`${arn}|${status}|${redrives}`).digest('hex');
 
-function recorder(answer: (task: TaskInvocation, call: number) => unknown): {
-  handler: ResourceHandler;
-  calls: TaskInvocation[];
-} {
-  const calls: TaskInvocation[] = [];
-  return {
-    calls,
-    handler: async (task) => {
-      calls.push(task);
-      return answer(task, calls.length);
-    },
-  };
-}
-
-const MESSAGE = {
-  kind: 'message',
-  delivery: {
-    payload: { channel: 'C0TEST', text: 'hi' },
-    fallback: { channel: 'C0TEST', text: 'hi' },
-    executionArn: EXECUTION_ARN,
-    status: 'FAILED',
-    deduplicationId: deduplicationId(EXECUTION_ARN, 'FAILED', 0),
-  },
-  messageGroupId: 'C0TEST',
-  deduplicationId: deduplicationId(EXECUTION_ARN, 'FAILED', 0),
-};
-const formatted = () => ({ Payload: MESSAGE, StatusCode: 200, ExecutedVersion: '$LATEST' });
+const entry = (group: string, i = 0) => ({
+  Id: `m${i}`,
+  MessageBody: JSON.stringify({ payload: { text: `to ${group}` }, fallback: { text: 'x' } }),
+  MessageGroupId: group,
+  MessageDeduplicationId: dedup(EXECUTION_ARN, 'FAILED', 0),
+});
+const send = (groups = ['C0TEST']) => ({
+  Payload: { action: 'send', reason: 'routes: default', entries: groups.map((g, i) => entry(g, i)) },
+  StatusCode: 200,
+});
 const onePage = () => ({ Events: [{ Id: 1, Type: 'ExecutionStarted' }] });
-const describeOk = () => ({ Definition: '{"StartAt":"A","States":{}}' });
+const accepted = (task: TaskInvocation) => ({
+  Successful: (task.arguments as { Entries: Array<{ Id: string }> }).Entries.map((e) => ({ Id: e.Id })),
+  Failed: [],
+});
 
 interface Run {
   history?: (task: TaskInvocation, call: number) => unknown;
-  describe?: (task: TaskInvocation, call: number) => unknown;
   format?: (task: TaskInvocation, call: number) => unknown;
+  batch?: (task: TaskInvocation, call: number) => unknown;
   sqs?: (task: TaskInvocation, call: number) => unknown;
   event?: unknown;
   clock?: VirtualClock;
   definition?: string;
 }
 
+function recorder(answer: (task: TaskInvocation, call: number) => unknown) {
+  const calls: TaskInvocation[] = [];
+  const handler: ResourceHandler = async (task) => {
+    calls.push(task);
+    return answer(task, calls.length);
+  };
+  return { calls, handler };
+}
+
 async function run(options: Run = {}) {
   const history = recorder(options.history ?? onePage);
-  const describeCalls = recorder(options.describe ?? describeOk);
-  const format = recorder(options.format ?? formatted);
+  const format = recorder(options.format ?? (() => send()));
+  const batch = recorder(options.batch ?? accepted);
   const sqs = recorder(options.sqs ?? (() => ({ MessageId: 'm-1' })));
   const sizes: number[] = [];
-  const result = await runStateMachine(options.definition ?? notifier(), options.event ?? EVENT, {
-    resources: {
-      [HISTORY]: history.handler,
-      [DESCRIBE]: describeCalls.handler,
-      [LAMBDA]: format.handler,
-      [SQS]: sqs.handler,
-    },
-    clock: options.clock ?? new VirtualClock(),
-    onEvent: (e) => {
-      const details = Object.values(e).find((v) => typeof v === 'object' && v !== null) as
-        | { input?: string; output?: string; parameters?: string }
-        | undefined;
-      for (const key of ['input', 'output', 'parameters'] as const) {
-        const value = details?.[key];
-        if (typeof value === 'string') sizes.push(Buffer.byteLength(value));
-      }
-    },
-  });
-  return { result, history, describe: describeCalls, format, sqs, sizes };
-}
-
-/** The call's arguments; fails the test when there was no such call. */
-function argsOf<T>(call: TaskInvocation | undefined): T {
-  if (!call) throw new Error('expected a call that did not happen');
-  return call.arguments as T;
-}
-const payloadOf = (call: TaskInvocation | undefined) =>
-  argsOf<{ Payload: Record<string, unknown> }>(call).Payload;
-const bodyOf = (call: TaskInvocation | undefined) =>
-  JSON.parse(argsOf<{ MessageBody: string }>(call).MessageBody) as {
-    payload: { text: string; channel?: string; blocks?: unknown };
-    fallback: { text: string };
-    deduplicationId: string;
-  };
-
-/** Expects one event-only message queued for `why`, equal to what formatters/render/event-only.ts builds. */
-function expectEventOnly(outcome: Awaited<ReturnType<typeof run>>, why: string, event: unknown = EVENT) {
-  expect(outcome.result.status).toBe('SUCCEEDED');
-  expect(outcome.sqs.calls.at(-1)?.stateName).toBe('EnqueueEventOnly');
-  const body = bodyOf(outcome.sqs.calls.at(-1));
-  expect(body.payload.text).toBe(eventOnlyMessage(event, SETTINGS, why).text);
-  expect(body.payload.blocks).toBeUndefined();
-  expect(body.fallback.text).toBe(body.payload.text);
-  expect((outcome.result.output as { eventOnly: string }[])[0]?.eventOnly).toBe(why);
-}
-
-/** The states a run entered, in order (each one state transition: docs/local-runner.md "State transitions"). */
-function enteredStates(outcome: Awaited<ReturnType<typeof run>>): string[] {
-  return outcome.result.events.filter((e) => e.type.endsWith('StateEntered')).map((e) => e.stateName ?? '');
-}
-
-describe('notifier.asl.json on the local runner: the usual path', () => {
-  it('routes, describes, fetches one page, formats and enqueues in 10 state transitions (the bench target)', async () => {
-    const outcome = await run();
-    // One route without tags: SingleRoute decides, no routing state (docs/infra.md "State transitions and cost").
-    expect(enteredStates(outcome)).toEqual([...ONE_ROUTE_ONE_PAGE]);
-    expect(outcome.result.stateTransitions).toBe(enteredStates(outcome).length);
-    expect(outcome.result.stateTransitions).toBeLessThanOrEqual(limits.notifierTransitions);
-    expect(outcome.result).toMatchObject({
-      status: 'SUCCEEDED',
-      output: [
-        {
-          route: 'default',
-          messageId: 'm-1',
-          messageGroupId: 'C0TEST',
-          deduplicationId: MESSAGE.deduplicationId,
-        },
-      ],
-    });
-    expect(outcome.describe.calls[0]?.arguments).toEqual({ ExecutionArn: EXECUTION_ARN });
-    const payload = payloadOf(outcome.format.calls[0]);
-    expect(payload.definition).toBe('{"StartAt":"A","States":{}}');
-    expect(payload.pages).toEqual([onePage()]);
-    expect((payload.event as { detail: Record<string, unknown> }).detail.input).toBeUndefined();
-    expect(outcome.sqs.calls[0]?.stateName).toBe('Enqueue');
-    expect(bodyOf(outcome.sqs.calls[0])).toEqual(MESSAGE.delivery);
-  });
-
-  it('passes the execution input (cut to 8,192 characters) when the stack says the template uses it', async () => {
-    const outcome = await run({ definition: notifier({ executionData: true }) });
-    const detail = (payloadOf(outcome.format.calls[0]).event as { detail: Record<string, unknown> }).detail;
-    expect(detail.input).toHaveLength(8192);
-    expect(detail.output).toBeNull();
-  });
-
-  it('loops FetchHistory → Format with the fold state and token kept in variables', async () => {
-    const outcome = await run({
-      history: (task) =>
-        (task.arguments as { NextToken?: string }).NextToken === 't2'
-          ? { Events: [{ Id: 2 }] }
-          : { Events: [{ Id: 1 }], NextToken: 't2' },
-      format: (task) => ({
-        Payload: payloadOf(task).nextToken ? { kind: 'partial', partial: { seen: 1 } } : MESSAGE,
-        StatusCode: 200,
-      }),
-    });
-    expect(outcome.result.status).toBe('SUCCEEDED');
-    expect(outcome.history.calls.map((c) => (c.arguments as { NextToken?: string }).NextToken)).toEqual([
-      undefined,
-      't2',
-    ]);
-    expect(payloadOf(outcome.format.calls[0])).toMatchObject({ nextToken: 't2' });
-    expect(payloadOf(outcome.format.calls[0]).partial).toBeUndefined();
-    expect(payloadOf(outcome.format.calls[1])).toMatchObject({ partial: { seen: 1 } });
-    expect(payloadOf(outcome.format.calls[1]).nextToken).toBeUndefined();
-    // Each further page: Fold, FetchHistory, MorePages.
-    expect(enteredStates(outcome).slice(3, 9)).toEqual([
-      'Describe',
-      'FetchHistory',
-      'MorePages',
-      'Fold',
-      'FetchHistory',
-      'MorePages',
-    ]);
-    expect(outcome.result.stateTransitions).toBe(13);
-  });
-
-  it('goes on without the definition when Describe fails or the definition is too large', async () => {
-    for (const describe of [
-      () => {
-        throw new StatesError(
-          'Sfn.SfnException',
-          'User is not authorized to perform DescribeStateMachineForExecution'
-        );
+  const result = await runStateMachine(
+    options.definition ?? notifierDefinition(SETTINGS),
+    options.event ?? EVENT,
+    {
+      resources: {
+        [HISTORY]: history.handler,
+        [LAMBDA]: format.handler,
+        [BATCH]: batch.handler,
+        [SQS]: sqs.handler,
       },
-      () => ({ Definition: 'd'.repeat(40_000) }),
-      () => ({ Definition: 'd'.repeat(300 * KIB) }),
-    ]) {
-      const outcome = await run({ describe });
-      expect(outcome.result.status).toBe('SUCCEEDED');
-      expect(payloadOf(outcome.format.calls[0]).definition).toBeUndefined();
-      expect(outcome.sqs.calls[0]?.stateName).toBe('Enqueue');
+      clock: options.clock ?? new VirtualClock(),
+      onEvent: (e) => {
+        const details = Object.values(e).find((v) => typeof v === 'object' && v !== null) as
+          | { input?: string; output?: string; parameters?: string }
+          | undefined;
+        for (const key of ['input', 'output', 'parameters'] as const) {
+          const value = details?.[key];
+          if (typeof value === 'string') sizes.push(Buffer.byteLength(value));
+        }
+      },
     }
+  );
+  return { result, history, format, batch, sqs, sizes };
+}
+
+function payloadOf(call: TaskInvocation | undefined): Record<string, unknown> {
+  if (!call) throw new Error('expected a call that did not happen');
+  return (call.arguments as { Payload: Record<string, unknown> }).Payload;
+}
+const entered = (outcome: Awaited<ReturnType<typeof run>>) =>
+  outcome.result.events.filter((e) => e.type.endsWith('StateEntered')).map((e) => e.stateName ?? '');
+
+interface Fallback {
+  group: string;
+  dedup: string;
+  body: {
+    payload: { text: string; channel?: string; blocks?: unknown; unfurl_links?: boolean };
+    fallback: { text: string };
+    executionArn: string;
+    status: string;
+    deduplicationId: string;
+    orderKey: string;
+    reply: { text: string; failure: boolean };
+  };
+}
+function fallbackOf(outcome: Awaited<ReturnType<typeof run>>): Fallback {
+  const call = outcome.sqs.calls.at(-1);
+  const args = call?.arguments as {
+    MessageBody: string;
+    MessageGroupId: string;
+    MessageDeduplicationId: string;
+  };
+  return {
+    group: args.MessageGroupId,
+    dedup: args.MessageDeduplicationId,
+    body: JSON.parse(args.MessageBody),
+  };
+}
+
+/** The run queued exactly one event-only message, saying `why`. */
+function expectFallback(outcome: Awaited<ReturnType<typeof run>>, why: string): Fallback {
+  expect(outcome.result.status).toBe('SUCCEEDED');
+  expect(outcome.sqs.calls).toHaveLength(1);
+  expect(outcome.result.output).toMatchObject({ fallback: why });
+  const fallback = fallbackOf(outcome);
+  expect(fallback.body.payload.text).toContain(`Details are missing: ${why}.`);
+  expect(fallback.body.payload.blocks).toBeUndefined();
+  expect(fallback.body.fallback.text).toBe(fallback.body.payload.text);
+  return fallback;
+}
+
+describe('notifier.asl.json: a small machine', () => {
+  it('has at most 12 states, a central environment’s included', () => {
+    const single = JSON.parse(notifierFile()) as Definition;
+    const central = JSON.parse(withSourceCredentials(notifierFile(), 'org')) as Definition;
+    expect(Object.keys(single.States)).toHaveLength(10);
+    expect(Object.keys(central.States)).toHaveLength(11);
+    expect(Object.keys(central.States).length).toBeLessThanOrEqual(12);
   });
 });
 
-describe('notifier.asl.json on the local runner: history problems reach the formatter', () => {
-  it('asks the formatter to read the history itself when a page is over 96,000 characters or 256 KiB', async () => {
-    for (const size of [100_000, 300 * KIB]) {
-      const outcome = await run({ history: () => ({ Events: [{ Id: 1, Cause: 'c'.repeat(size) }] }) });
-      expect(outcome.result.status).toBe('SUCCEEDED');
-      expect(payloadOf(outcome.format.calls[0])).toMatchObject({ readHistory: true });
-      expect(payloadOf(outcome.format.calls[0]).pages).toBeUndefined();
-    }
+describe('notifier.asl.json on the local runner: the decision is the path taken', () => {
+  it('one page, one route: FetchHistory, Format, Decide, Enqueue, 4 transitions (the bench target)', async () => {
+    const outcome = await run();
+    expect(entered(outcome)).toEqual([...ONE_ROUTE_ONE_PAGE]);
+    expect(outcome.result.stateTransitions).toBe(4);
+    expect(outcome.result.stateTransitions).toBeLessThanOrEqual(limits.notifierTransitions);
+    expect(outcome.result).toMatchObject({ status: 'SUCCEEDED', output: { queued: ['m0'] } });
+    expect(outcome.history.calls[0]?.arguments).toEqual({
+      ExecutionArn: EXECUTION_ARN,
+      MaxResults: 100,
+      IncludeExecutionData: false,
+    });
+    const payload = payloadOf(outcome.format.calls[0]);
+    expect(payload.settings).toEqual(SETTINGS);
+    expect(payload.last).toEqual({ page: onePage() });
+    // The event's texts cut so the payload fits; whether input reaches a template is the formatter's decision.
+    expect(((payload.event as { detail: { input: string } }).detail.input as string).length).toBe(4096);
+    expect(outcome.batch.calls[0]?.arguments).toEqual({
+      QueueUrl: expect.stringContaining('notify.fifo'),
+      Entries: [entry('C0TEST')],
+    });
   });
 
-  it('retries throttling (Sfn.SfnException), then passes the error on when the history stays unreadable', async () => {
+  it('several destinations: all in one SendMessageBatch, still 4 transitions', async () => {
+    const outcome = await run({ format: () => send(['C0TEST', 'C0OPS', 'webhook']) });
+    expect(outcome.result.stateTransitions).toBe(4);
+    expect(outcome.batch.calls).toHaveLength(1);
+    expect(outcome.batch.calls[0]?.arguments).toMatchObject({ Entries: [{}, {}, {}] });
+  });
+
+  it('none: ends at NoMessage, nothing queued', async () => {
+    const outcome = await run({ format: () => ({ Payload: { action: 'none', reason: 'no route' } }) });
+    expect(entered(outcome)).toEqual(['FetchHistory', 'Format', 'Decide', 'NoMessage']);
+    expect(outcome.batch.calls).toEqual([]);
+    expect(outcome.sqs.calls).toEqual([]);
+  });
+
+  it('hold: waits until the time the formatter gives, asks again with the hold, then sends the summary', async () => {
+    const clock = new VirtualClock(Date.UTC(2026, 0, 1, 12));
+    const mute = { machine: 'm', tag: 't', until: 0, destinations: [{ group: 'C0TEST', channel: 'C0TEST' }] };
+    const wakes: number[] = [];
+    const outcome = await run({
+      clock,
+      format: (task, call) => {
+        wakes.push(clock.now());
+        if (call < 3) {
+          const wakeAt = new Date(clock.now() + 15 * 60_000).toISOString();
+          return { Payload: { action: 'hold', reason: 'muted', wakeAt, mute } };
+        }
+        expect(payloadOf(task).last).toMatchObject({ action: 'hold', mute });
+        return send();
+      },
+    });
+    expect(outcome.result.status).toBe('SUCCEEDED');
+    expect(wakes.map((t) => (t - (wakes[0] as number)) / 60_000)).toEqual([0, 15, 30]);
+    // FetchHistory, then (Format, Decide, HoldWhileMuted) twice, then Format, Decide, Enqueue.
+    expect(outcome.result.stateTransitions).toBe(10);
+    expect(outcome.history.calls).toHaveLength(1);
+  });
+});
+
+describe('notifier.asl.json: history problems reach the formatter', () => {
+  it('passes no page whose UTF-8 size could pass 160 KiB (multibyte text too): the formatter reads it itself', async () => {
+    // 60,000 three-byte characters: 180,000 bytes, under 96,000 characters' worth of anything the old cap counted.
+    for (const cause of ['€'.repeat(60_000), 'c'.repeat(300 * KIB)]) {
+      const outcome = await run({ history: () => ({ Events: [{ Id: 1, Cause: cause }] }) });
+      expect(outcome.result.status).toBe('SUCCEEDED');
+      expect(payloadOf(outcome.format.calls[0]).last).toEqual({});
+    }
+    const small = await run({ history: () => ({ Events: [{ Id: 1, Cause: '€'.repeat(40_000) }] }) });
+    expect(payloadOf(small.format.calls[0]).last).toHaveProperty('page');
+  });
+
+  it('retries throttling, then tells the formatter why the history is missing', async () => {
     const outcome = await run({
       history: () => {
         throw new StatesError('Sfn.SfnException', 'Rate exceeded');
       },
     });
-    expect(outcome.history.calls).toHaveLength(5);
-    expect(payloadOf(outcome.format.calls[0]).historyUnavailable).toEqual({
-      error: 'Sfn.SfnException',
-      cause: 'Rate exceeded',
+    expect(outcome.history.calls).toHaveLength(3);
+    expect(payloadOf(outcome.format.calls[0]).last).toEqual({
+      historyUnavailable: { error: 'Sfn.SfnException', cause: 'Rate exceeded' },
     });
-    const deleted = await run({
-      history: () => {
-        throw new StatesError('Sfn.ExecutionDoesNotExistException', 'Execution Does Not Exist');
-      },
-    });
-    expect(deleted.history.calls).toHaveLength(1);
-    expect(deleted.sqs.calls[0]?.stateName).toBe('Enqueue');
+    expect(outcome.batch.calls).toHaveLength(1);
   });
 });
 
-describe('notifier.asl.json on the local runner: degrade, never drop', () => {
-  it('queues the event-only message when the formatter throws', async () => {
+describe('notifier.asl.json: degrade, never drop (the event-only fallback, no Lambda)', () => {
+  it('the formatter throws: the event-only message, escaped, with the formatter’s deduplication id', async () => {
     const outcome = await run({
       format: () => {
         throw new TypeError('Cannot read properties of undefined');
       },
     });
     expect(outcome.format.calls).toHaveLength(1);
-    expectEventOnly(outcome, 'the formatter failed (TypeError)');
-    const body = bodyOf(outcome.sqs.calls[0]);
-    // The same deduplication id as the formatted message: never both within the queue's window.
-    expect(body.deduplicationId).toBe(MESSAGE.deduplicationId);
-    expect(body.payload.channel).toBe('C0TEST');
-    expect(body.payload.text).toContain('boom &lt;!channel&gt; &amp; co');
-    expect(body.payload.text).toContain('<!here> etl failed (test)');
-    expect(body.payload.text).toContain(
+    const fallback = expectFallback(outcome, 'the formatter failed (TypeError)');
+    expect(fallback.dedup).toBe(dedup(EXECUTION_ARN, 'FAILED', 0));
+    expect(fallback.body.deduplicationId).toBe(fallback.dedup);
+    expect(fallback.group).toBe('C0TEST');
+    expect(fallback.body.payload.channel).toBe('C0TEST');
+    expect(fallback.body.payload.unfurl_links).toBe(false);
+    const text = fallback.body.payload.text;
+    expect(text.split('\n')[0]).toBe('<!here> etl failed (test)');
+    expect(text).toContain('Error: States.TaskFailed');
+    expect(text).toContain('Cause: boom &lt;!channel&gt; &amp; co');
+    expect(text).toContain(
       `https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/${EXECUTION_ARN}`
     );
+    expect(fallback.body.orderKey).toBe(orderKey(0, 'FAILED', eventTime(EVENT)));
+    expect(fallback.body.reply).toEqual({ text: 'etl failed (details are missing)', failure: true });
   });
 
-  it('retries a throttled formatter, then queues the event-only message', async () => {
+  it('a throttled formatter is retried, then the fallback', async () => {
     const outcome = await run({
       format: () => {
         throw new StatesError('Lambda.TooManyRequestsException', 'Rate Exceeded.');
       },
     });
-    expect(outcome.format.calls).toHaveLength(4);
-    expectEventOnly(outcome, 'the formatter failed (Lambda.TooManyRequestsException)');
+    expect(outcome.format.calls).toHaveLength(2);
+    expectFallback(outcome, 'the formatter failed (Lambda.TooManyRequestsException)');
   });
 
-  it('queues the event-only message when the formatter times out', async () => {
+  it('a formatter that times out, or answers over 256 KiB, or answers no decision: the fallback', async () => {
     const clock = new VirtualClock();
-    const outcome = await run({
+    const slow = await run({
       clock,
       format: async () => {
         await clock.sleep(70_000);
-        return formatted();
+        return send();
       },
     });
-    expectEventOnly(outcome, 'the formatter failed (States.Timeout)');
-  });
-
-  it('tries once more from the history when the answer is over 256 KiB, then gives up on the details', async () => {
-    const huge = { ...MESSAGE, delivery: { ...MESSAGE.delivery, payload: { text: 'x'.repeat(300 * KIB) } } };
-    const outcome = await run({ format: () => ({ Payload: huge, StatusCode: 200 }) });
-    expect(outcome.format.calls).toHaveLength(2);
-    expect(payloadOf(outcome.format.calls[1])).toMatchObject({ readHistory: true });
-    expectEventOnly(outcome, 'a payload passed the 256 KiB Step Functions limit');
-  });
-
-  it('queues the event-only message for an answer it cannot route', async () => {
-    const outcome = await run({ format: () => ({ Payload: { kind: 'nonsense' }, StatusCode: 200 }) });
-    expectEventOnly(outcome, 'the formatter answered neither a message nor a partial to continue from');
-  });
-
-  it('stops paging near its deadline and queues the event-only message', async () => {
-    const clock = new VirtualClock();
-    const outcome = await run({
-      clock,
-      history: async (task) => {
-        await clock.sleep(15_000);
-        const n = Number((task.arguments as { NextToken?: string }).NextToken ?? 0) + 1;
-        return { Events: [{ Id: n }], NextToken: String(n) };
-      },
-      format: () => ({ Payload: { kind: 'partial', partial: {} }, StatusCode: 200 }),
+    expectFallback(slow, 'the formatter failed (States.Timeout)');
+    const huge = await run({
+      format: () => ({ Payload: { action: 'send', entries: ['x'.repeat(300 * KIB)] } }),
     });
-    expectEventOnly(outcome, "the history was too long to read within the notifier's time budget");
-    expect(outcome.history.calls.length).toBe(40);
+    expectFallback(huge, 'a payload passed the 256 KiB Step Functions limit');
+    const odd = await run({ format: () => ({ Payload: { kind: 'message' } }) });
+    expectFallback(odd, 'the formatter answered no decision');
   });
 
-  it('replaces a formatted message the queue refuses with the event-only message', async () => {
-    const outcome = await run({
-      sqs: (task) => {
-        if (task.stateName === 'Enqueue') throw new StatesError('SQS.InvalidMessageContentsException', 'bad');
-        return { MessageId: 'm-2' };
+  it('the queue refuses the batch, or some of its entries (HTTP 200 with Failed): the fallback', async () => {
+    const refused = await run({
+      batch: () => {
+        throw new StatesError('Sqs.SqsException', 'Access to the resource is denied');
       },
     });
-    expect(outcome.sqs.calls.map((c) => c.stateName)).toEqual(['Enqueue', 'EnqueueEventOnly']);
-    expectEventOnly(outcome, 'the queue refused the formatted message (SQS.InvalidMessageContentsException)');
+    expect(refused.batch.calls).toHaveLength(3);
+    expectFallback(refused, 'the queue refused the formatted messages (Sqs.SqsException)');
+    const partial = await run({
+      format: () => send(['C0TEST', 'C0OPS']),
+      batch: () => ({
+        Successful: [{ Id: 'm0' }],
+        Failed: [{ Id: 'm1', SenderFault: false, Code: 'InternalError', Message: 'x' }],
+      }),
+    });
+    expectFallback(partial, 'the queue refused the formatted messages (States.QueryEvaluationError)');
   });
 
-  it('fails (and alarms) only when even the event-only message cannot be queued', async () => {
+  it('fails (and alarms) only when even the fallback cannot be queued', async () => {
     const outcome = await run({
+      format: () => {
+        throw new Error('boom');
+      },
       sqs: () => {
         throw new StatesError('SQS.AmazonSQSException', 'Access to the resource is denied');
       },
     });
     expect(outcome.result).toMatchObject({ status: 'FAILED', error: 'SQS.AmazonSQSException' });
-    expect(outcome.sqs.calls.filter((c) => c.stateName === 'EnqueueEventOnly')).toHaveLength(6);
+    expect(outcome.sqs.calls).toHaveLength(4);
   });
 
-  it('builds the same text as formatters/render/event-only.ts for odd events, escaped and bounded', async () => {
+  it('goes where contract/fallback.ts says: the first route taking the status, its mention for a failure only', async () => {
+    const failing = () => {
+      throw new Error('boom');
+    };
+    const succeeded = await run({
+      format: failing,
+      event: { ...EVENT, detail: { ...EVENT.detail, status: 'SUCCEEDED' } },
+    });
+    expect(fallbackOf(succeeded).group).toBe('C0TEST');
+    expect(fallbackOf(succeeded).body.payload.text.split('\n')[0]).toBe('etl succeeded (test)');
+    const webhookFirst = notifierDefinition({ ...SETTINGS, routes: [...SETTINGS.routes].reverse() });
+    const toWebhook = await run({
+      definition: webhookFirst,
+      format: failing,
+      event: { ...EVENT, detail: { ...EVENT.detail, status: 'SUCCEEDED' } },
+    });
+    expect(fallbackOf(toWebhook).group).toBe('webhook');
+    expect(fallbackOf(toWebhook).body.payload.channel).toBeUndefined();
+    const unknown = await run({
+      format: failing,
+      event: { ...EVENT, detail: { ...EVENT.detail, status: 'NEW' } },
+    });
+    expect(fallbackOf(unknown).group).toBe('C0TEST');
+    expect(fallbackOf(unknown).body.payload.text.split('\n')[0]).toBe('etl new (test)');
+  });
+
+  it('escapes and bounds every event text, for odd and hostile events', async () => {
     const odd = [
       { detail: { executionArn: EXECUTION_ARN, status: 'TIMED_OUT' } },
       { detail: { executionArn: 'not-an-arn', status: 42, name: ['x'], error: 7, cause: { a: 1 } } },
@@ -390,9 +396,7 @@ describe('notifier.asl.json on the local runner: degrade, never drop', () => {
       { nothing: true },
       {
         detail: {
-          executionArn: 'arn:aws-cn:states:cn-north-1:123456789012:execution:<b>&:r',
-          stateMachineArn: 'arn:aws-cn:states:cn-north-1:123456789012:stateMachine:<b>&',
-          name: 'n'.repeat(500),
+          executionArn: 'arn:aws-cn:states:cn-north-1:123456789012:execution:<b>&:r<@U1>',
           status: 'SUCCEEDED',
           error: '<@U123>',
           cause: '&'.repeat(5000),
@@ -409,44 +413,26 @@ describe('notifier.asl.json on the local runner: degrade, never drop', () => {
           throw new Error('boom');
         },
       });
-      expectEventOnly(outcome, 'the formatter failed (Error)', event);
-      const body = bodyOf(outcome.sqs.calls.at(-1));
-      expect(body.payload.text.length).toBeLessThanOrEqual(4000);
-      expect(body.payload.text).not.toMatch(/<(?!!here>|https:)/);
+      const text = expectFallback(outcome, 'the formatter failed (Error)').body.payload.text;
+      expect(text.length).toBeLessThanOrEqual(4000);
+      // Only the configured mention and the link are Slack syntax.
+      expect(text).not.toMatch(/<(?!!here>)/);
+      expect(text).not.toMatch(/&(?!amp;|lt;|gt;)/);
     }
-  });
-});
-
-describe('notifier.asl.json: the event-only message in the lifecycle', () => {
-  it('carries the order key the formatter would (formatters/lifecycle.ts), so the delivery never takes it for stale news', async () => {
-    const events = [
-      { ...EVENT, time: '2026-03-01T10:00:00Z', detail: { ...EVENT.detail, redriveCount: 3 } },
-      { ...EVENT, detail: { ...EVENT.detail, status: 'TIMED_OUT', stopDate: 1_767_225_600_000 } },
-      {
-        ...EVENT,
-        detail: { ...EVENT.detail, status: 'RUNNING', startDate: 1_767_225_600_000, redriveCount: 2 },
+    const cn = await run({
+      event: odd[4],
+      format: () => {
+        throw new Error('boom');
       },
-    ];
-    for (const event of events) {
-      const outcome = await run({
-        event,
-        format: () => {
-          throw new Error('boom');
-        },
-      });
-      const body = bodyOf(outcome.sqs.calls.at(-1)) as unknown as Record<string, unknown>;
-      const detail = event.detail as { status: string; redriveCount: number };
-      expect(body.orderKey).toBe(orderKey(detail.redriveCount, detail.status, eventTime(event)));
-      expect(body.reply).toEqual({
-        text: expect.stringContaining('details are missing'),
-        failure: detail.status !== 'RUNNING',
-      });
-    }
+    });
+    expect(fallbackOf(cn).body.payload.text).toContain(
+      'https://cn-north-1.console.amazonaws.cn/states/home?region=cn-north-1#/v2/executions/details/arn:aws-cn:states:cn-north-1:123456789012:execution:%3Cb%3E%26:r%3C%40U1%3E'
+    );
   });
 });
 
 describe('notifier.asl.json: limits', () => {
-  it('keeps every state input, output and task parameters under 256 KiB with a margin at the worst sizes', async () => {
+  it('keeps every state input, output and task parameters under 256 KiB at the worst sizes', async () => {
     // An EventBridge event is at most 256 KiB: this one is 240,000 characters of cause, input and output.
     const worst = {
       ...EVENT,
@@ -459,33 +445,18 @@ describe('notifier.asl.json: limits', () => {
     };
     const outcome = await run({
       event: worst,
-      definition: notifier({ executionData: true }),
-      describe: () => ({ Definition: 'd'.repeat(32_000) }),
-      history: (task) =>
-        (task.arguments as { NextToken?: string }).NextToken
-          ? { Events: [{ Id: 2, Cause: 'p'.repeat(95_000) }] }
-          : { Events: [{ Id: 1, Cause: 'p'.repeat(95_000) }], NextToken: 't' },
-      format: (task) => ({
-        Payload: payloadOf(task).nextToken
-          ? { kind: 'partial', partial: { fold: 'f'.repeat(64 * KIB) } }
-          : MESSAGE,
-        StatusCode: 200,
-      }),
+      history: () => ({ Events: [{ Id: 1, Cause: 'p'.repeat(54_000) }] }),
+      format: () => send(Array.from({ length: 10 }, (_, i) => `C${i}`)),
     });
     expect(outcome.result).toMatchObject({ status: 'SUCCEEDED' });
-    expect(outcome.sqs.calls[0]?.stateName).toBe('Enqueue');
-    // The largest is Format's payload: page + fold state + definition + event, each at its bound.
-    expect(Math.max(...outcome.sizes)).toBeGreaterThan(200 * KIB);
     expect(Math.max(...outcome.sizes)).toBeLessThan(240 * KIB);
   });
 
-  it('fits the worst case of one more loop and the event-only path between the deadline and the timeout', () => {
-    const definition = JSON.parse(text()) as Definition;
+  it('the worst path without a mute fits 5 minutes (an Express notifier) and leaves the rest of the timeout to holds', () => {
+    const definition = JSON.parse(notifierFile()) as Definition;
     /** Longest a task can take: every attempt to its TimeoutSeconds, every backoff at its cap. */
     const worst = (name: string): number => {
-      const inner = (definition.States.Notify as unknown as { ItemProcessor: Definition }).ItemProcessor
-        .States;
-      const s = (definition.States[name] ?? inner[name]) as unknown as {
+      const s = definition.States[name] as unknown as {
         TimeoutSeconds: number;
         Retry?: Array<{
           IntervalSeconds: number;
@@ -502,21 +473,9 @@ describe('notifier.asl.json: limits', () => {
       }
       return seconds;
     };
-    const choices = (definition.States.MorePages as unknown as { Choices: Array<{ Condition: string }> })
-      .Choices;
-    const routeCondition = choices[0]?.Condition ?? '';
-    const deadlineMs = Number(/< (\d+) %\}$/.exec(routeCondition)?.[1]);
-    expect(deadlineMs).toBe(600_000);
-    // After the last check: Fold, FetchHistory, FormatRoute twice (overflow), Enqueue refused, then the
-    // event-only message. Within 30 minutes, so a notifier that is not holding a muted notification ends well
-    // before its timeout (8 days, for the longest mute).
-    const after =
-      worst('Fold') +
-      worst('FetchHistory') +
-      2 * worst('FormatRoute') +
-      worst('Enqueue') +
-      worst('EnqueueEventOnly');
-    expect(deadlineMs / 1000 + after).toBeLessThan(1800);
+    const path = worst('FetchHistory') + worst('Format') + worst('Enqueue') + worst('EnqueueFallback');
+    expect(path).toBeLessThan(300);
+    // A Standard notifier holds a muted notification up to the longest mute (7 days) and a day more.
     expect(definition.TimeoutSeconds).toBe(8 * 24 * 3600);
   });
 });
