@@ -27,4 +27,6 @@ const results: Results = {
   targets: [...previous.targets.filter((t) => t.id !== check.id), check],
 };
 writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
-log(`wrote bench/results.json (formatter.vsJsonParse): ${check.target}: ${check.figure} ${check.pass ? 'pass' : 'FAIL'}`);
+log(
+  `wrote bench/results.json (formatter.vsJsonParse): ${check.target}: ${check.figure} ${check.pass ? 'pass' : 'FAIL'}`
+);

@@ -174,6 +174,8 @@ function whyMissed(t: TargetCheck, r: Results): string {
       return 'See the burst figures above and the delivery executions in bench/results.json.';
     case 'transitions':
       return 'As the local runner counts them for the bundled one-page example.';
+    case 'vs-json-parse':
+      return 'The handler (parse the payload, format, serialize the answer) in CPU time over JSON.parse of the same payload, medians in one process (`npm run bench:formatter`).';
     case 'endpoint-cold':
     case 'endpoint-warm':
     case 'endpoint-refusal':

@@ -22,7 +22,11 @@ export interface VsJsonParse {
 
 export const VS_JSON_PARSE_SIZES = [1_000, 5_000, 25_000] as const;
 
-const settings = { environment: 'bench', template: DEFAULT_TEMPLATE, destination: { type: 'channel', channel: '#alerts' } };
+const settings = {
+  environment: 'bench',
+  template: DEFAULT_TEMPLATE,
+  destination: { type: 'channel', channel: '#alerts' },
+};
 
 /**
  * The child: argv = handler bundle, history bundle, events, runs. `process.cpuUsage` counts the process's
@@ -70,7 +74,14 @@ export async function benchVsJsonParse(
   const results: VsJsonParse[] = [];
   for (const events of options.sizes ?? VS_JSON_PARSE_SIZES) {
     const run = await runChild<Omit<VsJsonParse, 'ratio'>>(
-      ['--expose-gc', script, handlerBundle.file, historyBundle.file, String(events), String(options.runs ?? 15)],
+      [
+        '--expose-gc',
+        script,
+        handlerBundle.file,
+        historyBundle.file,
+        String(events),
+        String(options.runs ?? 15),
+      ],
       // Logs as deployed (INFO): writing them is part of the handler's time.
       { cwd: repoRoot, env: { NODE_OPTIONS: '', POWERTOOLS_LOG_LEVEL: 'INFO', AWS_REGION: 'us-east-1' } }
     );

@@ -69,6 +69,10 @@ interface Node {
   failedChild?: string;
   /** `failureCount` when this state was entered: failures recorded after it happened while it ran. */
   failSeq?: number;
+  /** True once its work succeeded (TaskSucceeded, …): its end, if not seen, was not a failure. */
+  ok?: boolean;
+  /** The Map item index of the iteration this state runs in (set on states directly inside a Map). */
+  iteration?: number;
 }
 
 /** The fold's state between batches: plain JSON, bounded. */
@@ -89,6 +93,8 @@ export interface FoldState {
   eventCount: number;
   unknownEventTypes: Record<string, number>;
   incomplete: boolean;
+  /** What ExecutionStarted said: when, and which version or alias of the state machine ran. */
+  started?: { ms?: number; versionArn?: string; aliasArn?: string };
   /** Highest event id folded; events at or below it are duplicates. */
   lastEventId: number;
   nextHandle: number;
@@ -152,6 +158,8 @@ const FAILED_OUTCOMES = new Set<StepOutcome>(['failed', 'timed_out']);
 /** A step is slow when it took at least this factor of its state's average, and at least SLOW_MIN_MS. */
 const SLOW_FACTOR = 5;
 const SLOW_MIN_MS = 10_000;
+/** The longest loop (in states) whose rounds are folded together into one entry per state. */
+const MAX_CYCLE = 8;
 
 /** A step that simply succeeded: first attempt, nothing handled, not slow, not part of an earlier run. */
 function isPlain(step: StepSummary): boolean {
@@ -175,6 +183,8 @@ export class Folder {
   private readonly links = new Map<number, [number, LinkKind]>();
   private readonly statsByName = new Map<string, StateStats>();
   private readonly omittedNames = new Set<string>();
+  /** MapIterationStarted event id → the item's index, until the iteration's first state is entered. */
+  private readonly iterationIndex = new Map<number, number>();
 
   constructor(state: FoldState = emptyFoldState()) {
     this.state = state;
@@ -210,8 +220,12 @@ export class Folder {
     };
   }
 
-  /** Closes what is still open (status decides how) and returns the state's summary parts. */
-  finish(): FoldState {
+  /**
+   * Closes what is still open (status decides how) and returns the state's summary parts. `cut`: the history
+   * read stops before its end, so a state still open may have ended in the part not read (`unknown`), unless
+   * its success is in the part read.
+   */
+  finish(cut = false): FoldState {
     const status = this.state.execution.status;
     const outcome: StepOutcome =
       status === 'TIMED_OUT'
@@ -235,7 +249,15 @@ export class Folder {
       for (const node of open) this.stopRetry(node);
     }
     for (const node of open) {
-      this.close(node, outcome === 'failed' && !node.pending ? 'aborted' : outcome, undefined);
+      const how: StepOutcome =
+        node.ok && !node.pending
+          ? 'succeeded'
+          : cut && outcome !== 'running'
+            ? 'unknown'
+            : outcome === 'failed' && !node.pending
+              ? 'aborted'
+              : outcome;
+      this.close(node, how, undefined);
     }
     return this.state;
   }
@@ -272,12 +294,20 @@ export class Folder {
       return;
     }
     switch (type) {
-      case 'ExecutionStarted':
+      case 'ExecutionStarted': {
         // The first state's previousEventId may point here: a link to no node, so it resolves to top level.
         this.link(event.id, 0, 'exit');
         this.state.execution.startMs ??= event.timestampMs;
+        const d = event.details;
+        this.state.started ??= {
+          ...(event.timestampMs === undefined ? {} : { ms: event.timestampMs }),
+          ...(typeof d.stateMachineVersionArn === 'string' ? { versionArn: d.stateMachineVersionArn } : {}),
+          ...(typeof d.stateMachineAliasArn === 'string' ? { aliasArn: d.stateMachineAliasArn } : {}),
+        };
+        if (typeof d.startedBy === 'string') this.state.execution.parentExecutionArn ??= d.startedBy;
         if (this.state.execution.status === 'UNKNOWN') this.state.execution.status = 'RUNNING';
         return;
+      }
       case 'ExecutionRedriven': {
         const count = event.details.redriveCount;
         this.state.execution.redriveCount =
@@ -448,6 +478,12 @@ export class Folder {
       failSeq: this.state.failureCount,
     };
     if (branch !== undefined) node.branch = branch;
+    if (sibling?.iteration !== undefined) node.iteration = sibling.iteration;
+    else if (parent?.s.type === 'Map' && found?.kind === 'start') {
+      const index = this.iterationIndex.get(event.previousEventId);
+      if (index !== undefined) node.iteration = index;
+      this.iterationIndex.delete(event.previousEventId);
+    }
     if (parent) node.parent = parent.h;
     else {
       if (this.state.steps.length >= LIMITS.maxSteps) this.dropListedStep();
@@ -503,6 +539,7 @@ export class Folder {
 
   private quiet(event: HistoryEvent): void {
     const node = this.relink(event);
+    if (node && event.type.endsWith('Succeeded')) node.ok = true;
     if (node?.s.resource?.kind !== 'states') return;
     const arn = childExecutionArn(event.details);
     if (arn && !node.s.resource.arn) node.s.resource = { ...node.s.resource, arn };
@@ -585,6 +622,10 @@ export class Folder {
         break;
       case 'MapIterationStarted':
         map.iterations.started += 1;
+        if (typeof event.details.index === 'number') {
+          if (this.iterationIndex.size >= LIMITS.maxLinks) this.iterationIndex.clear();
+          this.iterationIndex.set(event.id, event.details.index);
+        }
         break;
       case 'MapIterationSucceeded':
         map.iterations.succeeded += 1;
@@ -763,11 +804,13 @@ export class Folder {
       const outcome: StepOutcome =
         status === 'TIMED_OUT'
           ? 'timed_out'
-          : open.pending
-            ? open.pending.kind === 'timed_out'
-              ? 'timed_out'
-              : 'failed'
-            : 'aborted';
+          : open.ok && !open.pending
+            ? 'succeeded'
+            : open.pending
+              ? open.pending.kind === 'timed_out'
+                ? 'timed_out'
+                : 'failed'
+              : 'aborted';
       this.close(open, outcome, event.timestampMs);
     }
   }
@@ -827,6 +870,7 @@ export class Folder {
 
   private close(node: Node, outcome: StepOutcome, atMs: number | undefined): void {
     node.closed = true;
+    delete node.ok;
     const s = node.s;
     s.outcome = outcome;
     if (atMs !== undefined) s.endMs = atMs;
@@ -900,9 +944,10 @@ export class Folder {
   }
 
   /**
-   * Keeps the step list telling how the run went when it is long: a step that simply succeeded, in a row of
-   * such steps, joins an earlier entry of the same state in that row (a polling loop becomes `Poll ×312`).
-   * Failed, retried, caught, slow and redriven steps stay apart and end a row.
+   * Keeps the step list telling how the run went when it is long: when the last steps that simply succeeded
+   * repeat the round of states just before them (a loop `Poll → Wait → IsDone`, or one state again and
+   * again), they join that round's entries (`Poll ×312`, `Wait ×312`, …), so the list still reads in run
+   * order. Failed, retried, caught, slow and redriven steps stay apart and end a loop.
    */
   private collapse(index: number, stats: StateStats | undefined): void {
     const steps = this.state.steps;
@@ -914,19 +959,39 @@ export class Folder {
       if (step.durationMs >= SLOW_MIN_MS && step.durationMs >= SLOW_FACTOR * average) step.slow = true;
     }
     if (!isPlain(step)) return;
-    for (let j = index - 1; j >= 0; j--) {
-      const earlier = steps[j];
-      if (!earlier || !isPlain(earlier)) return;
-      if (earlier.name !== step.name || earlier.type !== step.type) continue;
-      const repeat = earlier.repeat ?? { count: 1, totalMs: earlier.durationMs ?? 0 };
-      repeat.count += step.repeat?.count ?? 1;
-      repeat.totalMs += step.repeat?.totalMs ?? step.durationMs ?? 0;
-      earlier.repeat = repeat;
-      earlier.durationMs = repeat.totalMs;
-      if (step.endMs !== undefined) earlier.endMs = step.endMs;
-      steps.pop();
+    // The shortest cycle the last entries repeat: the `k` entries before them, same states in the same order.
+    for (let k = 1; k <= MAX_CYCLE && 2 * k <= steps.length; k++) {
+      if (!this.repeatsCycle(steps.length, k)) continue;
+      for (let i = 0; i < k; i++) {
+        const earlier = steps[steps.length - 2 * k + i] as StepSummary;
+        const later = steps[steps.length - k + i] as StepSummary;
+        const repeat = earlier.repeat ?? { count: 1, totalMs: earlier.durationMs ?? 0 };
+        repeat.count += later.repeat?.count ?? 1;
+        repeat.totalMs += later.repeat?.totalMs ?? later.durationMs ?? 0;
+        earlier.repeat = repeat;
+        earlier.durationMs = repeat.totalMs;
+        if (later.endMs !== undefined) earlier.endMs = later.endMs;
+      }
+      steps.length -= k;
       return;
     }
+  }
+
+  /**
+   * True when the `k` entries ending at `end` repeat the `k` before them: plain, the same states in the same
+   * order, each run the same number of times (so the folded entries still read in run order).
+   */
+  private repeatsCycle(end: number, k: number): boolean {
+    const steps = this.state.steps;
+    for (let i = end - k; i < end; i++) {
+      const later = steps[i];
+      const earlier = steps[i - k];
+      if (!later || !earlier || !isPlain(later) || !isPlain(earlier)) return false;
+      if (later.name !== earlier.name || later.type !== earlier.type) return false;
+      if (k > 1 && (later.repeat?.count ?? 1) !== (steps[end - k]?.repeat?.count ?? 1)) return false;
+      if (k > 1 && (earlier.repeat?.count ?? 1) !== (steps[end - 2 * k]?.repeat?.count ?? 1)) return false;
+    }
+    return true;
   }
 
   /**
@@ -979,8 +1044,20 @@ export class Folder {
       ...(run > 0 ? { run } : {}),
       ...(node.s.resource ? { resource: node.s.resource } : {}),
       ...(pending.atMs === undefined ? {} : { atMs: pending.atMs }),
+      stateType: node.s.type,
+      ...this.iterationOf(node),
     };
     this.state.failures.push(detail);
+  }
+
+  /** The Map item index of the innermost iteration `node` runs in, when known. */
+  private iterationOf(node: Node): { iteration?: number } {
+    let current: Node | undefined = node;
+    while (current) {
+      if (current.iteration !== undefined) return { iteration: current.iteration };
+      current = this.parentOf(current);
+    }
+    return {};
   }
 
   private stats(name: string, type: string): StateStats | undefined {

@@ -5,6 +5,8 @@
  * events' inputs, outputs and parameters do not stay in memory.
  */
 
+import { startedByArn } from './parent.js';
+
 /** One history event reduced to what the fold reads. */
 export interface HistoryEvent {
   readonly id: number;
@@ -86,6 +88,8 @@ const KEPT_DETAIL_KEYS = new Set([
   'location',
   'parameters',
   'output',
+  'stateMachineAliasArn',
+  'stateMachineVersionArn',
 ]);
 
 function camel(key: string): string {
@@ -159,6 +163,11 @@ export function normalizeEvent(raw: unknown, executionData = true): HistoryEvent
   for (const [key, value] of Object.entries(raw)) {
     if (key.endsWith('EventDetails') && isRecord(value)) {
       details = reduceDetails(value, executionData);
+      if (executionData && type === 'ExecutionStarted') {
+        // Of the execution's input, only whom it was started by (a child execution's parent).
+        const parent = startedByArn(pick(value, 'input'));
+        if (parent) details.startedBy = parent;
+      }
       break;
     }
   }
