@@ -216,7 +216,11 @@ function readParsed(parsed: UnknownRecord, summary: MutableCause): void {
       summary.stack = stack.lines;
       if (stack.truncated) summary.stackTruncated = true;
     }
-    if (Object.keys(parsed).some((key) => !LAMBDA_KEYS.has(key))) summary.hasMore = true;
+    if (Object.keys(parsed).some((key) => !LAMBDA_KEYS.has(key))) {
+      summary.hasMore = true;
+      const rest = restOf(parsed, LAMBDA_KEYS);
+      if (rest) summary.rest = rest;
+    }
     return;
   }
   // Another shape: read the usual names, and say the raw text holds more.
@@ -236,6 +240,76 @@ function readParsed(parsed: UnknownRecord, summary: MutableCause): void {
   if (typeof error === 'string') summary.errorType = cut(error, 256);
   const message = stringOf(pick(parsed, 'cause') ?? pick(parsed, 'message'));
   if (message !== undefined) summary.errorMessage = cut(message, MAX_FIELD_CHARS);
+  if (summary.errorType !== undefined || summary.errorMessage !== undefined) {
+    const rest = restOf(parsed, JSON_READ_KEYS);
+    if (rest) summary.rest = rest;
+  }
+}
+
+/** Members a plain JSON cause is read for (either casing). */
+const JSON_READ_KEYS = new Set(['error', 'Error', 'cause', 'Cause', 'message', 'Message']);
+/** Characters of the members not read out that are kept to show. */
+const MAX_REST_CHARS = 1_000;
+
+/** The members of `parsed` not in `read`, as JSON (cut), or undefined when there are none. */
+function restOf(parsed: UnknownRecord, read: ReadonlySet<string>): string | undefined {
+  const rest = Object.entries(parsed).filter(([key]) => !read.has(key));
+  if (rest.length === 0) return undefined;
+  return cut(JSON.stringify(Object.fromEntries(rest), null, 1), MAX_REST_CHARS);
+}
+
+/** Step Functions keeps at most this many characters of a cause; a longer one arrives cut. */
+export const SOURCE_CAUSE_CHARS = 32_768;
+
+/** A JSON string literal's value read from `text` at `key` (`"key": "…"`), unescaped; cut JSON is fine. */
+function stringMember(text: string, key: string): string | undefined {
+  // Up to the closing quote, or as far as the text goes when it was cut inside the string.
+  const match = new RegExp(`"${key}"\\s*:\\s*"((?:[^"\\\\]|\\\\.){0,${MAX_FIELD_CHARS}})`).exec(text);
+  if (!match) return undefined;
+  try {
+    // A cut inside a \uXXXX escape leaves it unreadable: the escape goes.
+    return JSON.parse(`"${(match[1] ?? '').replace(/\\u[0-9a-fA-F]{0,3}$/, '')}"`) as string;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The first string entries of an array member (`"key": ["…", "…"`) of a cut JSON text. */
+function arrayHead(text: string, key: string): string[] | undefined {
+  const at = new RegExp(`"${key}"\\s*:\\s*\\[`).exec(text);
+  if (!at) return undefined;
+  const items: string[] = [];
+  const item = /\s*"((?:[^"\\]|\\.)*)"\s*,?/y;
+  item.lastIndex = at.index + at[0].length;
+  for (let m = item.exec(text); m && items.length <= STACK_LINES; m = item.exec(text)) {
+    try {
+      items.push(JSON.parse(`"${m[1]}"`) as string);
+    } catch {
+      break;
+    }
+  }
+  return items.length > 0 ? items : undefined;
+}
+
+/**
+ * A JSON cause cut by Step Functions no longer parses: what a Lambda error says first (its type and message,
+ * then its stack) is read from the text.
+ */
+function readCutJson(causeText: string, summary: MutableCause): void {
+  const errorType = stringMember(causeText, 'errorType');
+  const errorMessage = stringMember(causeText, 'errorMessage');
+  if (errorType === undefined && errorMessage === undefined) {
+    summary.kind = 'text';
+    return;
+  }
+  summary.kind = 'lambda';
+  if (errorType !== undefined) summary.errorType = cut(errorType, 256);
+  if (errorMessage !== undefined) summary.errorMessage = cut(errorMessage, MAX_FIELD_CHARS);
+  const stack = stackLines(arrayHead(causeText, 'stackTrace') ?? arrayHead(causeText, 'trace'));
+  if (stack) {
+    summary.stack = stack.lines;
+    summary.stackTruncated = true;
+  }
 }
 
 /**
@@ -261,7 +335,9 @@ export function summarizeCause(cause: unknown, maxChars: number = MAX_CAUSE_CHAR
     truncated: causeText.length > maxChars,
     length: causeText.length,
   };
+  if (causeText.length >= SOURCE_CAUSE_CHARS) summary.cutAtSource = true;
   if (isRecord(parsed)) readParsed(parsed, summary);
+  else if (summary.cutAtSource && causeText.trimStart().startsWith('{')) readCutJson(causeText, summary);
   else summary.kind = 'text';
   return summary;
 }
