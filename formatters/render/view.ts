@@ -6,6 +6,7 @@
  */
 
 import { DEFAULT_TEMPLATE } from '../../contract/templates.js';
+import { foldRepeatedLines, foldRepeatedText } from '../repeated-lines.js';
 import type {
   CauseSummary,
   ExecutionSummary,
@@ -15,7 +16,6 @@ import type {
 } from '../summarize/types.js';
 import { executionConsoleUrl, lambdaLogsConsoleUrl } from './console-url.js';
 import { codeSpan, escapeDeep, escapeText, mrkdwnName } from './escape.js';
-import { foldRepeatedLines, foldRepeatedText } from './repeated-lines.js';
 import { formatDuration, isoUtc, slackDate, truncateMrkdwn } from './text.js';
 
 export const STATUS_EMOJI: Readonly<Record<string, string>> = {
@@ -320,7 +320,7 @@ function causeBlock(cause: CauseSummary | undefined): string | undefined {
     if (cause.rest) return block(cause.rest);
     return cutNote ? block(cutNote.replace('; its head:\n', '')) : undefined;
   }
-  const raw = foldRepeatedText(cause.truncated ? `${cause.text}…` : cause.text);
+  const raw = foldRepeatedText(cause.truncated ? `${cause.text}…` : cause.text, cause.truncated);
   return block(`${cutNote}${raw}`);
 }
 

@@ -1,4 +1,5 @@
 import { cutText } from '../cut.js';
+import { foldRepeatedLines } from '../repeated-lines.js';
 import { isRecord, pick, type UnknownRecord } from './normalize.js';
 import { readServiceCause } from './service-causes.js';
 import type { CauseSummary } from './types.js';
@@ -24,6 +25,8 @@ function stringOf(value: unknown): string | undefined {
 /** Stack lines kept from a Lambda error, and the characters kept of each. */
 const STACK_LINES = 5;
 const STACK_LINE_CHARS = 200;
+/** Stack lines read before repeated ones are folded (a recursion's frames repeat far beyond this). */
+const STACK_LINES_READ = 200;
 /** Longest `detail` line read out of a service's failure description. */
 const MAX_DETAIL_CHARS = 800;
 /** Containers named in an ECS detail line. */
@@ -40,26 +43,29 @@ function text(value: unknown, max: number): string | undefined {
 }
 
 /** The first lines of a stack trace given as an array (entries may hold several lines) or a string. */
-function stackLines(value: unknown): { lines: string[]; truncated: boolean } | undefined {
+function stackLines(value: unknown, fold = false): { lines: string[]; truncated: boolean } | undefined {
   const entries = Array.isArray(value) ? value : typeof value === 'string' ? [value] : undefined;
   if (!entries) return undefined;
-  const lines: string[] = [];
-  let truncated = false;
+  const read: string[] = [];
+  let more = false;
   for (const entry of entries) {
     const entryText = typeof entry === 'string' ? entry : stringOf(entry);
     if (entryText === undefined) continue;
     for (const line of entryText.split('\n')) {
       // Python's header line says nothing the frames do not.
       if (line.trim() === '' || line.trim() === 'Traceback (most recent call last):') continue;
-      if (lines.length >= STACK_LINES) {
-        truncated = true;
+      if (read.length >= (fold ? STACK_LINES_READ : STACK_LINES)) {
+        more = true;
         break;
       }
-      lines.push(cut(line.trimEnd(), STACK_LINE_CHARS));
+      read.push(cut(line.trimEnd(), STACK_LINE_CHARS));
     }
-    if (truncated) break;
+    if (more) break;
   }
-  return lines.length > 0 ? { lines, truncated } : undefined;
+  // A cause cut for its size is mostly a deep recursion's frames: each run is kept once with its count.
+  const folded = fold ? foldRepeatedLines(read, more) : read;
+  const lines = folded.slice(0, STACK_LINES);
+  return lines.length > 0 ? { lines, truncated: more || folded.length > lines.length } : undefined;
 }
 
 /** `a · b · c`, cut to the detail bound. */
@@ -281,7 +287,7 @@ function arrayHead(text: string, key: string): string[] | undefined {
   const items: string[] = [];
   const item = /\s*"((?:[^"\\]|\\.)*)"\s*,?/y;
   item.lastIndex = at.index + at[0].length;
-  for (let m = item.exec(text); m && items.length <= STACK_LINES; m = item.exec(text)) {
+  for (let m = item.exec(text); m && items.length <= STACK_LINES_READ; m = item.exec(text)) {
     try {
       items.push(JSON.parse(`"${m[1]}"`) as string);
     } catch {
@@ -305,7 +311,7 @@ function readCutJson(causeText: string, summary: MutableCause): void {
   summary.kind = 'lambda';
   if (errorType !== undefined) summary.errorType = cut(errorType, 256);
   if (errorMessage !== undefined) summary.errorMessage = cut(errorMessage, MAX_FIELD_CHARS);
-  const stack = stackLines(arrayHead(causeText, 'stackTrace') ?? arrayHead(causeText, 'trace'));
+  const stack = stackLines(arrayHead(causeText, 'stackTrace') ?? arrayHead(causeText, 'trace'), true);
   if (stack) {
     summary.stack = stack.lines;
     summary.stackTruncated = true;

@@ -11,8 +11,11 @@ function sameGroup(lines: readonly string[], a: number, b: number, period: numbe
   return true;
 }
 
-/** `lines` with each run of repeated lines (or groups of lines) kept once, followed by how often it ran. */
-export function foldRepeatedLines(lines: readonly string[]): string[] {
+/**
+ * `lines` with each run of repeated lines (or groups of lines) kept once, followed by how often it ran. `cut`:
+ * the lines stop before the text did, so a run that reaches the end ran at least that often.
+ */
+export function foldRepeatedLines(lines: readonly string[], cut = false): string[] {
   const out: string[] = [];
   let i = 0;
   while (i < lines.length) {
@@ -27,7 +30,8 @@ export function foldRepeatedLines(lines: readonly string[]): string[] {
       }
       if (repeats < MIN_REPEATS) continue;
       out.push(...lines.slice(i, i + period));
-      out.push(`  … the ${period === 1 ? 'line' : `${period} lines`} above ×${repeats}`);
+      const atLeast = cut && i + repeats * period + period > lines.length ? ' or more' : '';
+      out.push(`  … the ${period === 1 ? 'line' : `${period} lines`} above ×${repeats}${atLeast}`);
       i += repeats * period;
       folded = true;
       break;
@@ -41,7 +45,7 @@ export function foldRepeatedLines(lines: readonly string[]): string[] {
 }
 
 /** `text` with its repeated lines folded (see foldRepeatedLines). */
-export function foldRepeatedText(text: string): string {
+export function foldRepeatedText(text: string, cut = false): string {
   const lines = text.split('\n');
-  return lines.length < MIN_REPEATS ? text : foldRepeatedLines(lines).join('\n');
+  return lines.length < MIN_REPEATS ? text : foldRepeatedLines(lines, cut).join('\n');
 }
