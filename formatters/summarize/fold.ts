@@ -31,8 +31,8 @@ export const LIMITS = {
   maxFailures: 5,
   /** Cause characters on a listed step (the failures list keeps more). */
   stepCauseChars: 500,
-  /** Links (event id → node) kept; older events are rarely pointed at. */
-  maxLinks: 4_000,
+  /** Links (event id → node) kept, for the newest event ids; older events are rarely pointed at. */
+  maxLinks: 4_096,
   /** Links carried in a serialized partial. */
   maxPartialLinks: 300,
   /** Nodes tracked before closed, unreferenced ones are dropped. */
@@ -176,11 +176,81 @@ function emptyCounts(): IterationCounts {
   return { started: 0, succeeded: 0, failed: 0, aborted: 0 };
 }
 
+const KINDS: readonly LinkKind[] = ['in', 'exit', 'start'];
+
+/**
+ * Event id → (node handle, kind) for the newest events: a ring indexed by id (history ids are consecutive),
+ * so linking an event allocates nothing and an old link is simply overwritten by the id `size` later.
+ */
+class LinkRing {
+  private readonly ids: Float64Array;
+  private readonly handlesOf: Float64Array;
+  private readonly kinds: Uint8Array;
+
+  constructor(private readonly size: number) {
+    this.ids = new Float64Array(size).fill(-1);
+    this.handlesOf = new Float64Array(size);
+    this.kinds = new Uint8Array(size);
+  }
+
+  private slot(id: number): number {
+    return Number.isSafeInteger(id) && id >= 0 ? id % this.size : -1;
+  }
+
+  set(id: number, h: number, kind: LinkKind): void {
+    const slot = this.slot(id);
+    if (slot < 0) return;
+    this.ids[slot] = id;
+    this.handlesOf[slot] = h;
+    this.kinds[slot] = kind === 'in' ? 0 : kind === 'exit' ? 1 : 2;
+  }
+
+  has(id: number): boolean {
+    const slot = this.slot(id);
+    return slot >= 0 && this.ids[slot] === id;
+  }
+
+  /** The handle linked to `id` (call `has` first). */
+  handle(id: number): number {
+    return this.handlesOf[this.slot(id)] ?? 0;
+  }
+
+  kind(id: number): LinkKind {
+    return KINDS[this.kinds[this.slot(id)] ?? 0] ?? 'in';
+  }
+
+  /** Every link, oldest event first. */
+  entries(): [number, number, LinkKind][] {
+    const out: [number, number, LinkKind][] = [];
+    for (let slot = 0; slot < this.size; slot++) {
+      const id = this.ids[slot] ?? -1;
+      if (id >= 0) out.push([id, this.handlesOf[slot] ?? 0, KINDS[this.kinds[slot] ?? 0] ?? 'in']);
+    }
+    return out.sort((a, b) => a[0] - b[0]);
+  }
+
+  handles(): number[] {
+    const out: number[] = [];
+    for (let slot = 0; slot < this.size; slot++)
+      if ((this.ids[slot] ?? -1) >= 0) out.push(this.handlesOf[slot] ?? 0);
+    return out;
+  }
+
+  /** Drops the links whose handle `drop` says no longer matters. */
+  deleteWhere(drop: (h: number) => boolean): void {
+    for (let slot = 0; slot < this.size; slot++) {
+      if ((this.ids[slot] ?? -1) >= 0 && drop(this.handlesOf[slot] ?? 0)) this.ids[slot] = -1;
+    }
+  }
+}
+
 /** The mutable fold over one FoldState, with in-memory indexes rebuilt from it. */
 export class Folder {
   readonly state: FoldState;
   private readonly nodes = new Map<number, Node>();
-  private readonly links = new Map<number, [number, LinkKind]>();
+  /** The nodes not closed yet, in the order they were entered (few at a time, however long the history). */
+  private readonly openNodes = new Set<Node>();
+  private readonly links = new LinkRing(LIMITS.maxLinks);
   private readonly statsByName = new Map<string, StateStats>();
   private readonly omittedNames = new Set<string>();
   /** MapIterationStarted event id → the item's index, until the iteration's first state is entered. */
@@ -188,8 +258,11 @@ export class Folder {
 
   constructor(state: FoldState = emptyFoldState()) {
     this.state = state;
-    for (const node of state.nodes) this.nodes.set(node.h, node);
-    for (const [id, h, kind] of state.links) this.links.set(id, [h, kind]);
+    for (const node of state.nodes) {
+      this.nodes.set(node.h, node);
+      if (!node.closed) this.openNodes.add(node);
+    }
+    for (const [id, h, kind] of state.links) this.links.set(id, h, kind);
     for (const stats of state.states) this.statsByName.set(`${stats.type}\u0000${stats.name}`, stats);
   }
 
@@ -211,12 +284,12 @@ export class Folder {
 
   /** The fold state to carry to the next call: bounded (open nodes, recent links). */
   snapshot(): FoldState {
-    const links = [...this.links.entries()].slice(-LIMITS.maxPartialLinks);
-    const keep = this.liveHandles(links.map(([, [h]]) => h));
+    const links = this.links.entries().slice(-LIMITS.maxPartialLinks);
+    const keep = this.liveHandles(links.map(([, h]) => h));
     return {
       ...this.state,
       nodes: [...this.nodes.values()].filter((n) => keep.has(n.h)),
-      links: links.map(([id, [h, kind]]) => [id, h, kind]),
+      links,
     };
   }
 
@@ -238,7 +311,7 @@ export class Folder {
               ? 'succeeded'
               : 'running';
     // Innermost first, so children close before their containers.
-    const open = [...this.nodes.values()].filter((n) => !n.closed).sort((a, b) => b.h - a.h);
+    const open = [...this.openNodes].sort((a, b) => b.h - a.h);
     if (status === 'ABORTED') {
       // Aborted by the event's word, the history not there yet: stopped where it was, retries not failures.
       const where = open[0];
@@ -383,22 +456,18 @@ export class Folder {
   }
 
   private link(id: number, h: number, kind: LinkKind): void {
-    this.links.set(id, [h, kind]);
-    if (this.links.size > LIMITS.maxLinks) {
-      const oldest = this.links.keys().next();
-      if (!oldest.done) this.links.delete(oldest.value);
-    }
+    this.links.set(id, h, kind);
   }
 
   private lookup(event: HistoryEvent): { node: Node; kind: LinkKind } | undefined {
-    const found = this.links.get(event.previousEventId);
-    if (!found) {
-      if (event.previousEventId > 0) this.state.incomplete = true;
+    const id = event.previousEventId;
+    if (!this.links.has(id)) {
+      if (id > 0) this.state.incomplete = true;
       return undefined;
     }
     // Handle 0 is the execution itself (ExecutionStarted): top level.
-    const node = this.nodes.get(found[0]);
-    return node ? { node, kind: found[1] } : undefined;
+    const node = this.nodes.get(this.links.handle(id));
+    return node ? { node, kind: this.links.kind(id) } : undefined;
   }
 
   private relink(event: HistoryEvent): Node | undefined {
@@ -417,8 +486,8 @@ export class Folder {
 
   private latestOpen(type?: string): Node | undefined {
     let latest: Node | undefined;
-    for (const node of this.nodes.values()) {
-      if (!node.closed && (type === undefined || node.s.type === type)) latest = node;
+    for (const node of this.openNodes) {
+      if (type === undefined || node.s.type === type) latest = node;
     }
     return latest;
   }
@@ -491,6 +560,7 @@ export class Folder {
       this.state.steps.push(s);
     }
     this.nodes.set(h, node);
+    this.openNodes.add(node);
     this.link(event.id, h, 'in');
     const stats = this.stats(name, type);
     if (stats) stats.entered += 1;
@@ -722,10 +792,9 @@ export class Folder {
     atMs: number | undefined,
     branch?: number
   ): void {
-    const inside = [...this.nodes.values()]
+    const inside = [...this.openNodes]
       .filter(
         (n) =>
-          !n.closed &&
           n.h !== container.h &&
           (branch === undefined ? this.isInside(n, container.h) : this.branchIn(n, container.h) === branch)
       )
@@ -800,7 +869,7 @@ export class Folder {
       }
     }
     if (error !== undefined) this.attributeExecutionError(error, cause);
-    for (const open of [...this.nodes.values()].filter((n) => !n.closed).sort((a, b) => b.h - a.h)) {
+    for (const open of [...this.openNodes].sort((a, b) => b.h - a.h)) {
       const outcome: StepOutcome =
         status === 'TIMED_OUT'
           ? 'timed_out'
@@ -823,7 +892,7 @@ export class Folder {
   private stopped(event: HistoryEvent): void {
     const node = this.owner(event);
     if (node) this.link(event.id, node.h, 'in');
-    const open = [...this.nodes.values()].filter((n) => !n.closed).sort((a, b) => b.h - a.h);
+    const open = [...this.openNodes].sort((a, b) => b.h - a.h);
     // The innermost state running (or the one just aborted) names where the run stopped.
     const where = open[0] ?? node;
     if (where) {
@@ -870,6 +939,7 @@ export class Folder {
 
   private close(node: Node, outcome: StepOutcome, atMs: number | undefined): void {
     node.closed = true;
+    this.openNodes.delete(node);
     delete node.ok;
     const s = node.s;
     s.outcome = outcome;
@@ -1099,7 +1169,7 @@ export class Folder {
         node = this.parentOf(node);
       }
     };
-    for (const node of this.nodes.values()) if (!node.closed) add(node.h);
+    for (const node of this.openNodes) add(node.h);
     for (const h of linked) add(h);
     return keep;
   }
@@ -1107,9 +1177,9 @@ export class Folder {
   /** Drops closed nodes no link points at, so memory stays bounded on long histories. */
   private collect(): void {
     if (this.nodes.size <= LIMITS.maxNodes) return;
-    const keep = this.liveHandles([...this.links.values()].map(([h]) => h));
+    const keep = this.liveHandles(this.links.handles());
     for (const h of [...this.nodes.keys()]) if (!keep.has(h)) this.nodes.delete(h);
-    for (const [id, [h]] of [...this.links.entries()]) if (!this.nodes.has(h)) this.links.delete(id);
+    this.links.deleteWhere((h) => !this.nodes.has(h));
   }
 }
 

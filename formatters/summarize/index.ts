@@ -35,13 +35,22 @@ export const MAX_SUMMARY_BYTES = 60_000;
  * false drops task parameters and outputs, as a history read with `includeExecutionData: false` has none.
  */
 export function collectEvents(pages: readonly unknown[], executionData = true): HistoryEvent[] {
-  const byId = new Map<number, HistoryEvent>();
+  const events: HistoryEvent[] = [];
+  // Pages read forward come in id order without overlap: then nothing needs deduplicating or sorting.
+  let ordered = true;
+  let last = Number.NEGATIVE_INFINITY;
   for (const page of pages) {
     for (const raw of pageEvents(page)) {
       const event = normalizeEvent(raw, executionData);
-      if (event && !byId.has(event.id)) byId.set(event.id, event);
+      if (!event) continue;
+      if (event.id <= last) ordered = false;
+      last = event.id;
+      events.push(event);
     }
   }
+  if (ordered) return events;
+  const byId = new Map<number, HistoryEvent>();
+  for (const event of events) if (!byId.has(event.id)) byId.set(event.id, event);
   return [...byId.values()].sort((a, b) => a.id - b.id);
 }
 

@@ -24,10 +24,18 @@ export function isRecord(value: unknown): value is UnknownRecord {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** PascalCase of the (few, constant) member names read; a cache, since every event's members are read. */
+const PASCAL = new Map<string, string>();
+
 /** Reads `key` in camelCase or PascalCase. */
 export function pick(record: UnknownRecord, key: string): unknown {
-  if (key in record) return record[key];
-  const pascal = key.charAt(0).toUpperCase() + key.slice(1);
+  const value = record[key];
+  if (value !== undefined || key in record) return value;
+  let pascal = PASCAL.get(key);
+  if (pascal === undefined) {
+    pascal = key.charAt(0).toUpperCase() + key.slice(1);
+    if (PASCAL.size < 1_000) PASCAL.set(key, pascal);
+  }
   return record[pascal];
 }
 
@@ -93,6 +101,9 @@ const KEPT_DETAIL_KEYS = new Set([
 ]);
 
 function camel(key: string): string {
+  const first = key.charCodeAt(0);
+  // Already camelCase (the API's shape): no new string.
+  if (first < 65 || first > 90) return key;
   return key.charAt(0).toLowerCase() + key.slice(1);
 }
 
@@ -102,9 +113,11 @@ function camel(key: string): string {
  */
 function reduceDetails(raw: UnknownRecord, executionData: boolean): UnknownRecord {
   const details: UnknownRecord = {};
-  for (const [key, value] of Object.entries(raw)) {
+  for (const key in raw) {
+    if (!Object.hasOwn(raw, key)) continue;
     const k = camel(key);
     if (!KEPT_DETAIL_KEYS.has(k)) continue;
+    const value = raw[key];
     if (k === 'parameters' || k === 'output') {
       if (!executionData) continue;
       const names = resourceNames(value);
@@ -148,6 +161,9 @@ function resourceNames(value: unknown): UnknownRecord | undefined {
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
+/** The details of an event that has none (shared: the fold only reads them). */
+const NO_DETAILS: UnknownRecord = Object.freeze({}) as UnknownRecord;
+
 /**
  * One raw event (either casing) to a HistoryEvent, or undefined when it has no usable id or type.
  * `executionData` false leaves out task parameters and outputs (as `includeExecutionData: false` does).
@@ -159,9 +175,11 @@ export function normalizeEvent(raw: unknown, executionData = true): HistoryEvent
   if (id === undefined || typeof type !== 'string') return undefined;
   const previousEventId = toNumber(pick(raw, 'previousEventId')) ?? 0;
   const timestampMs = parseTimestamp(pick(raw, 'timestamp'));
-  let details: UnknownRecord = {};
-  for (const [key, value] of Object.entries(raw)) {
-    if (key.endsWith('EventDetails') && isRecord(value)) {
+  let details: UnknownRecord = NO_DETAILS;
+  for (const key in raw) {
+    if (!key.endsWith('EventDetails') || !Object.hasOwn(raw, key)) continue;
+    const value = raw[key];
+    if (isRecord(value)) {
       details = reduceDetails(value, executionData);
       if (executionData && type === 'ExecutionStarted') {
         // Of the execution's input, only whom it was started by (a child execution's parent).
