@@ -125,7 +125,10 @@ export function emptyFoldState(): FoldState {
   };
 }
 
-const STATE_TYPES = ['Task', 'Pass', 'Choice', 'Wait', 'Map', 'Parallel', 'Succeed', 'Fail'];
+/** `<Type>StateEntered` → the state's type. */
+const STATE_ENTERED = new Map(
+  ['Task', 'Pass', 'Choice', 'Wait', 'Map', 'Parallel', 'Succeed', 'Fail'].map((t) => [`${t}StateEntered`, t])
+);
 const ATTEMPT_START = new Set(['TaskScheduled', 'LambdaFunctionScheduled', 'ActivityScheduled']);
 const ATTEMPT_FAILED = new Set([
   'TaskFailed',
@@ -251,7 +254,8 @@ export class Folder {
   /** The nodes not closed yet, in the order they were entered (few at a time, however long the history). */
   private readonly openNodes = new Set<Node>();
   private readonly links = new LinkRing(LIMITS.maxLinks);
-  private readonly statsByName = new Map<string, StateStats>();
+  /** State type → state name → its aggregate. */
+  private readonly statsByType = new Map<string, Map<string, StateStats>>();
   private readonly omittedNames = new Set<string>();
   /** MapIterationStarted event id → the item's index, until the iteration's first state is entered. */
   private readonly iterationIndex = new Map<number, number>();
@@ -263,23 +267,26 @@ export class Folder {
       if (!node.closed) this.openNodes.add(node);
     }
     for (const [id, h, kind] of state.links) this.links.set(id, h, kind);
-    for (const stats of state.states) this.statsByName.set(`${stats.type}\u0000${stats.name}`, stats);
+    for (const stats of state.states) this.statsMap(stats.type).set(stats.name, stats);
   }
 
   /** Folds events sorted by id. Events already folded (id ≤ last) are skipped as duplicates. */
-  add(events: readonly HistoryEvent[]): void {
-    for (const event of events) {
-      if (event.id <= this.state.lastEventId) {
-        // An older event after newer ones: pages came out of order across calls.
-        if (!this.links.has(event.id) && event.id !== this.state.lastEventId) this.state.incomplete = true;
-        continue;
-      }
-      this.state.lastEventId = event.id;
-      this.state.eventCount += 1;
-      this.fold(event);
-      if (this.state.eventCount % 1_000 === 0) this.collect();
-    }
+  add(events: Iterable<HistoryEvent>): void {
+    for (const event of events) this.addOne(event);
     this.collect();
+  }
+
+  /** Folds one event (in id order); call `add([])` after the last one to bound the state. */
+  addOne(event: HistoryEvent): void {
+    if (event.id <= this.state.lastEventId) {
+      // An older event after newer ones: pages came out of order across calls.
+      if (!this.links.has(event.id) && event.id !== this.state.lastEventId) this.state.incomplete = true;
+      return;
+    }
+    this.state.lastEventId = event.id;
+    this.state.eventCount += 1;
+    this.fold(event);
+    if (this.state.eventCount % 1_000 === 0) this.collect();
   }
 
   /** The fold state to carry to the next call: bounded (open nodes, recent links). */
@@ -337,7 +344,7 @@ export class Folder {
 
   private fold(event: HistoryEvent): void {
     const { type } = event;
-    const stateType = STATE_TYPES.find((t) => type === `${t}StateEntered`);
+    const stateType = STATE_ENTERED.get(type);
     if (stateType) {
       this.enter(event, stateType);
       return;
@@ -1130,11 +1137,21 @@ export class Folder {
     return {};
   }
 
+  private statsMap(type: string): Map<string, StateStats> {
+    let byName = this.statsByType.get(type);
+    if (!byName) {
+      byName = new Map();
+      this.statsByType.set(type, byName);
+    }
+    return byName;
+  }
+
   private stats(name: string, type: string): StateStats | undefined {
-    const key = `${type}\u0000${name}`;
-    let stats = this.statsByName.get(key);
+    const byName = this.statsMap(type);
+    let stats = byName.get(name);
     if (stats) return stats;
     if (this.state.states.length >= LIMITS.maxStates) {
+      const key = `${type}\u0000${name}`;
       // Counted once per name within a call (the set is bounded and not carried between calls).
       if (!this.omittedNames.has(key) && this.omittedNames.size < 10_000) {
         this.omittedNames.add(key);
@@ -1154,7 +1171,7 @@ export class Folder {
       retries: 0,
       totalDurationMs: 0,
     };
-    this.statsByName.set(key, stats);
+    byName.set(name, stats);
     this.state.states.push(stats);
     return stats;
   }

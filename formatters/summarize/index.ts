@@ -54,6 +54,56 @@ export function collectEvents(pages: readonly unknown[], executionData = true): 
   return [...byId.values()].sort((a, b) => a.id - b.id);
 }
 
+/** What the fold saw of the pages: how many events, and the first and the last. */
+interface Seen {
+  readonly length: number;
+  readonly first?: HistoryEvent;
+  readonly last?: HistoryEvent;
+}
+
+/** True when the pages' events come in increasing id order, read without normalizing them. */
+function inIdOrder(pages: readonly unknown[]): boolean {
+  let last = Number.NEGATIVE_INFINITY;
+  for (const page of pages) {
+    for (const raw of pageEvents(page)) {
+      if (!isRecord(raw)) continue;
+      const id = raw.id ?? raw.Id;
+      if (typeof id !== 'number' || id <= last) return false;
+      last = id;
+    }
+  }
+  return true;
+}
+
+/**
+ * Folds the pages' events into `folder`. Pages read forward (the usual case) are folded as they are read,
+ * so the normalized events never all live at once; others are deduplicated and sorted first.
+ */
+function foldInto(folder: Folder, pages: readonly unknown[], executionData: boolean): Seen {
+  if (!inIdOrder(pages)) {
+    const events = collectEvents(pages, executionData);
+    folder.add(events);
+    const first = events[0];
+    const last = events[events.length - 1];
+    return { length: events.length, ...(first ? { first } : {}), ...(last ? { last } : {}) };
+  }
+  let length = 0;
+  let first: HistoryEvent | undefined;
+  let last: HistoryEvent | undefined;
+  for (const page of pages) {
+    for (const raw of pageEvents(page)) {
+      const event = normalizeEvent(raw, executionData);
+      if (!event) continue;
+      first ??= event;
+      last = event;
+      length += 1;
+      folder.addOne(event);
+    }
+  }
+  folder.add([]);
+  return { length, ...(first ? { first } : {}), ...(last ? { last } : {}) };
+}
+
 /** Reads a fold state handed back by a previous call; anything unrecognizable starts afresh. */
 export function reviveFoldState(partial: unknown): FoldState {
   if (isRecord(partial) && partial.v === 1 && Array.isArray(partial.nodes) && Array.isArray(partial.links)) {
@@ -96,8 +146,7 @@ export function summarize(options: SummarizeOptions): ExecutionSummary {
   let folder = new Folder(
     options.partial === undefined ? emptyFoldState() : reviveFoldState(options.partial)
   );
-  const events = collectEvents(pages, options.executionData ?? true);
-  folder.add(events);
+  const events = foldInto(folder, pages, options.executionData ?? true);
   const mismatch = options.event ? historyMismatch(folder.state, pages, options.event) : undefined;
   if (mismatch) {
     // Another execution's history says nothing true about this one: the event alone speaks.
@@ -184,9 +233,8 @@ export function summarize(options: SummarizeOptions): ExecutionSummary {
 }
 
 /** The part of a history that is missing from the pages read, when one is. */
-function cutOf(pages: readonly unknown[], events: readonly HistoryEvent[]): ExecutionSummary['historyCut'] {
-  const first = events[0];
-  const last = events[events.length - 1];
+function cutOf(pages: readonly unknown[], events: Seen): ExecutionSummary['historyCut'] {
+  const { first, last } = events;
   if (!first || !last) return undefined;
   // Every page but the last of a history has a nextToken: when all of them have one, a page is missing.
   const withToken = pages.filter((page) => {

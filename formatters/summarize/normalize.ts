@@ -141,6 +141,14 @@ const RESOURCE_NAME_KEYS = [
   'Name',
 ];
 
+/** Each resource-naming member, camelCase or PascalCase → its PascalCase name. */
+const RESOURCE_NAMES = new Map(
+  RESOURCE_NAME_KEYS.flatMap((key) => [
+    [key, key],
+    [key.charAt(0).toLowerCase() + key.slice(1), key],
+  ])
+);
+
 /** From task parameters or output (a JSON string or an object), the few members that name a resource. */
 function resourceNames(value: unknown): UnknownRecord | undefined {
   let parsed: unknown = value;
@@ -153,12 +161,18 @@ function resourceNames(value: unknown): UnknownRecord | undefined {
     }
   }
   if (!isRecord(parsed)) return undefined;
-  const out: UnknownRecord = {};
-  for (const key of RESOURCE_NAME_KEYS) {
-    const v = pick(parsed, camel(key));
-    if (typeof v === 'string' && v.length <= 2048) out[key] = v;
+  // One pass over the members (a task's parameters may have many), each name in either casing.
+  let out: UnknownRecord | undefined;
+  for (const key in parsed) {
+    const name = RESOURCE_NAMES.get(key);
+    if (name === undefined || !Object.hasOwn(parsed, key)) continue;
+    const v = parsed[key];
+    if (typeof v !== 'string' || v.length > 2048) continue;
+    out ??= {};
+    // The camelCase member wins over the PascalCase one, as `pick` reads them.
+    if (key !== name || out[name] === undefined) out[name] = v;
   }
-  return Object.keys(out).length > 0 ? out : undefined;
+  return out;
 }
 
 /** The details of an event that has none (shared: the fold only reads them). */
@@ -170,11 +184,12 @@ const NO_DETAILS: UnknownRecord = Object.freeze({}) as UnknownRecord;
  */
 export function normalizeEvent(raw: unknown, executionData = true): HistoryEvent | undefined {
   if (!isRecord(raw)) return undefined;
-  const id = toNumber(pick(raw, 'id'));
-  const type = pick(raw, 'type');
+  // The API's camelCase first (read directly), then the aws-sdk integration's PascalCase.
+  const id = toNumber(raw.id ?? raw.Id);
+  const type = raw.type ?? raw.Type;
   if (id === undefined || typeof type !== 'string') return undefined;
-  const previousEventId = toNumber(pick(raw, 'previousEventId')) ?? 0;
-  const timestampMs = parseTimestamp(pick(raw, 'timestamp'));
+  const previousEventId = toNumber(raw.previousEventId ?? raw.PreviousEventId) ?? 0;
+  const timestampMs = parseTimestamp(raw.timestamp ?? raw.Timestamp);
   let details: UnknownRecord = NO_DETAILS;
   for (const key in raw) {
     if (!key.endsWith('EventDetails') || !Object.hasOwn(raw, key)) continue;
