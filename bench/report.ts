@@ -314,7 +314,11 @@ npm run bench
 \`\`\`
 
 \`npm run bench:endpoint\` runs only the Slack endpoint's section (under a minute) and merges it, with its targets,
-into \`bench/results.json\`, this page and the README table.
+into \`bench/results.json\`, this page and the README table. \`npm run bench:formatter\` measures only the formatter
+against \`JSON.parse\` (\`formatter.vsJsonParse\`: the handler's CPU time to parse its payload, format and serialize
+the answer, over \`JSON.parse\` of the same payload, at about 1,000, 5,000 and 25,000 events, in blocks that
+alternate and each start after a full collection) and merges it and its target (≤ 8) into \`bench/results.json\`;
+\`--dir <path>\` bundles into another directory inside the repository.
 
 It prints progress lines, then the table and the targets, and rewrites \`bench/results.json\` and this page. It takes
 under a minute on 2 cores. Builds go to \`node_modules/.cache/sfn-slack-bench/\`.
