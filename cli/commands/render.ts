@@ -15,6 +15,7 @@ import {
   checkOneStdinInput,
   historyPages,
   historyProblem,
+  inputLabel,
   readDefinitionFile,
   readJsonFile,
   statusChangeEventOf,
@@ -111,7 +112,7 @@ export function historyInputProblem(
   const events = pages.reduce<number>((n, page) => n + pageEvents(page).length, 0);
   if (haveEvent && events === 0) {
     warn(
-      `${file === undefined ? 'no history given' : `the history ${file} has no events`}: this is the message the notifier posts from the event alone`
+      `${file === undefined ? 'no history given' : `${inputLabel('history', file)} has no events`}: this is the message the notifier posts from the event alone`
     );
     return undefined;
   }
