@@ -21,9 +21,12 @@ export interface Bundle {
   readonly gzipBytes: number;
 }
 
-/** Bundles `entry` (relative to the repo root) into `buildDir/<name>/index.mjs`. */
-export async function bundle(entry: string, name: string): Promise<Bundle> {
-  const outDir = path.join(buildDir, name);
+/**
+ * Bundles `entry` (relative to the repo root) into `<dir>/<name>/index.mjs` (@default dir `buildDir`). The
+ * directory must be inside the repository, so `@aws-sdk/*` resolves from its node_modules.
+ */
+export async function bundle(entry: string, name: string, dir: string = buildDir): Promise<Bundle> {
+  const outDir = path.join(dir, name);
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, 'index.mjs');

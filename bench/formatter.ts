@@ -11,6 +11,7 @@ import { RESULT_PREFIX, runChild } from './child.js';
 import { parseGcLines, peakBetweenExplicitGcs } from './gc-trace.js';
 import { generatedHistory } from './histories.js';
 import { type Spread, spread } from './stats.js';
+import { benchVsJsonParse, type VsJsonParse } from './vs-json-parse.js';
 
 const settings = { environment: 'bench', template: DEFAULT_TEMPLATE };
 
@@ -90,6 +91,8 @@ export interface FormatterResults {
   readonly sdkImportedStatically: boolean;
   readonly coldStart: ColdStart;
   readonly sizes: readonly SizeResult[];
+  /** End-to-end handler CPU over JSON.parse of the same payload, per size (bench/vs-json-parse.ts). */
+  readonly vsJsonParse?: readonly VsJsonParse[];
 }
 
 export interface FormatterPlan {
@@ -174,11 +177,13 @@ export async function benchFormatter(
       `formatter: ${run.result.eventCount} events ${timeMs.median.toFixed(2)} ms, peak heap ${heap.peakMb.toFixed(1)} MiB`
     );
   }
+  const vsJsonParse = await benchVsJsonParse(log);
   const handlerSource = readFileSync(path.join(repoRoot, 'formatters', 'handler.ts'), 'utf8');
   return {
     bundle: { minifiedBytes: handlerBundle.minifiedBytes, gzipBytes: handlerBundle.gzipBytes },
     sdkImportedStatically: /^import (?!type )[^;]*from '@aws-sdk\/client-sfn';/m.test(handlerSource),
     coldStart,
     sizes,
+    vsJsonParse,
   };
 }

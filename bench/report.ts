@@ -174,6 +174,8 @@ function whyMissed(t: TargetCheck, r: Results): string {
       return 'See the burst figures above and the delivery executions in bench/results.json.';
     case 'transitions':
       return 'As the local runner counts them for the bundled one-page example.';
+    case 'vs-json-parse':
+      return 'The handler (parse the payload, format, serialize the answer) in CPU time over JSON.parse of the same payload, medians in one process (`npm run bench:formatter`).';
     case 'endpoint-cold':
     case 'endpoint-warm':
     case 'endpoint-refusal':
@@ -312,7 +314,11 @@ npm run bench
 \`\`\`
 
 \`npm run bench:endpoint\` runs only the Slack endpoint's section (under a minute) and merges it, with its targets,
-into \`bench/results.json\`, this page and the README table.
+into \`bench/results.json\`, this page and the README table. \`npm run bench:formatter\` measures only the formatter
+against \`JSON.parse\` (\`formatter.vsJsonParse\`: the handler's CPU time to parse its payload, format and serialize
+the answer, over \`JSON.parse\` of the same payload, at about 1,000, 5,000 and 25,000 events, in blocks that
+alternate and each start after a full collection) and merges it and its target (≤ 8) into \`bench/results.json\`;
+\`--dir <path>\` bundles into another directory inside the repository.
 
 It prints progress lines, then the table and the targets, and rewrites \`bench/results.json\` and this page. It takes
 under a minute on 2 cores. Builds go to \`node_modules/.cache/sfn-slack-bench/\`.

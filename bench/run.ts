@@ -33,7 +33,7 @@ import { withReadmePerformance } from './readme.js';
 import { performanceDoc, textTable } from './report.js';
 import type { BurstSummary, Results } from './results.js';
 import { spread } from './stats.js';
-import { checkEndpointTargets, checkTargets } from './targets.js';
+import { checkEndpointTargets, checkTargets, checkVsJsonParse } from './targets.js';
 
 const plan = {
   coldStartRuns: 15,
@@ -157,7 +157,9 @@ const results: Results = {
     lost: burstSummary.lost + burstSummary.deadLettered + burstSummary.notifierFailed,
     duplicated: burstSummary.duplicated,
     notifierTransitions: one.notifierTransitions,
-  }).concat(checkEndpointTargets(endpointTargetFigures(endpoint))),
+  })
+    .concat(formatter.vsJsonParse ? [checkVsJsonParse(formatter.vsJsonParse)] : [])
+    .concat(checkEndpointTargets(endpointTargetFigures(endpoint))),
   faults,
   faultRun,
   faultTargets: checkFaultTargets(matrix),

@@ -8,6 +8,7 @@ export interface TargetCheck {
     | 'bundle'
     | 'nothing-lost'
     | 'transitions'
+    | 'vs-json-parse'
     | EndpointTargetId;
   readonly target: string;
   readonly figure: string;
@@ -42,7 +43,22 @@ export const limits = {
   /** Slack's 3 s, with room for what the local run cannot measure (bench/endpoint.ts budget). */
   endpointColdMs: 1_000,
   endpointWarmP99Ms: 300,
+  /** The handler's CPU time over JSON.parse of the same payload, at every size (issue 22). */
+  vsJsonParseRatio: 8,
 } as const;
+
+/** The formatter's end-to-end CPU time over JSON.parse of its payload: at most `limits.vsJsonParseRatio`. */
+export function checkVsJsonParse(
+  sizes: readonly { readonly events: number; readonly ratio: number }[]
+): TargetCheck {
+  const worst = Math.max(...sizes.map((s) => s.ratio));
+  return {
+    id: 'vs-json-parse',
+    target: `formatter ≤ ${limits.vsJsonParseRatio}× JSON.parse of its payload`,
+    figure: sizes.map((s) => `${s.events.toLocaleString('en-US')} events ×${s.ratio.toFixed(1)}`).join(', '),
+    pass: sizes.length > 0 && worst <= limits.vsJsonParseRatio,
+  };
+}
 
 export function checkTargets(f: TargetFigures): TargetCheck[] {
   return [

@@ -17,6 +17,11 @@ function isLowSurrogate(code: number): boolean {
 export function cutText(text: string, max: number): string {
   if (text.length <= max) return text;
   if (max <= 0) return '';
+  const before = text.charCodeAt(max - 1);
+  const after = text.charCodeAt(max);
+  // Between two characters below U+0300 (no combining mark, joiner, surrogate or regional indicator) there
+  // is always a grapheme boundary, except inside CR LF: most cuts are decided without segmenting.
+  if (before < 0x300 && after < 0x300 && !(before === 13 && after === 10)) return text.slice(0, max);
   let start = Math.max(0, max - WINDOW);
   if (start > 0 && isLowSurrogate(text.charCodeAt(start))) start -= 1;
   let end = start;

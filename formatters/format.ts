@@ -7,7 +7,7 @@ import { enforceSlackLimits } from './render/limits.js';
 import { safeMention } from './render/mention.js';
 import { checkTemplateOutput } from './render/template-output.js';
 import { DEFAULT_TEMPLATE, evaluateTemplate } from './render/templates.js';
-import { buildTemplateInput, plainTime } from './render/view.js';
+import { buildTemplateInput, plainTime, type TemplateInput } from './render/view.js';
 import { summarize } from './summarize/index.js';
 import type { ExecutionSummary } from './summarize/types.js';
 
@@ -79,12 +79,8 @@ export async function renderSummary(
   warn: (warning: string) => void = () => undefined
 ): Promise<FormattedMessage> {
   const template = settings.template ?? DEFAULT_TEMPLATE;
-  const input = buildTemplateInput(summary, {
-    ...(settings.environment === undefined ? {} : { environment: settings.environment }),
-    ...mentionOf(settings),
-    ...(consoleRegion === undefined ? {} : { consoleRegion }),
-    template,
-  });
+  const built = templateInputOf(summary, settings, consoleRegion);
+  const input: TemplateInput = { ...built, context: { ...built.context, template } };
   const output = await evaluateTemplate(template, input);
   checkTemplateOutput(template, output);
   return enforceSlackLimits(output, input.view.notificationText, (w) => warn(`template '${template}': ${w}`));
@@ -98,10 +94,7 @@ export function plainTextMessage(
   summary: ExecutionSummary,
   settings: Partial<NotifierSettings>
 ): FormattedMessage {
-  const input = buildTemplateInput(summary, {
-    ...(settings.environment === undefined ? {} : { environment: settings.environment }),
-    ...mentionOf(settings),
-  });
+  const input = templateInputOf(summary, settings, undefined);
   const { view, context } = input;
   const x = input.summary.execution;
   const lines = [
@@ -119,6 +112,34 @@ export function plainTextMessage(
   if (x.executionArn) lines.push(x.executionArn);
   if (context.consoleUrl) lines.push(context.consoleUrl);
   return enforceSlackLimits({ text: lines.join('\n') }, view.notificationText);
+}
+
+/**
+ * The last template input built, kept for one more use: the handler builds the plain-text fallback and the
+ * template's message from the same summary, one after the other, and the input is the costly part of both.
+ */
+let lastInput: { summary: ExecutionSummary; key: string; input: TemplateInput } | undefined;
+
+/** The template input for `summary` (context without a template name), built once for two uses in a row. */
+function templateInputOf(
+  summary: ExecutionSummary,
+  settings: Partial<NotifierSettings>,
+  consoleRegion: string | undefined
+): TemplateInput {
+  const mention = mentionOf(settings);
+  const key = [settings.environment ?? '', mention.mentionOnFailure ?? '', consoleRegion ?? ''].join(
+    '\u0000'
+  );
+  const reuse = lastInput;
+  lastInput = undefined;
+  if (reuse && reuse.summary === summary && reuse.key === key) return reuse.input;
+  const input = buildTemplateInput(summary, {
+    ...(settings.environment === undefined ? {} : { environment: settings.environment }),
+    ...mention,
+    ...(consoleRegion === undefined ? {} : { consoleRegion }),
+  });
+  lastInput = { summary, key, input };
+  return input;
 }
 
 /** The settings' failure mention, when it is one (a forged or malformed value is dropped, never printed). */

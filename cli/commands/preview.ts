@@ -29,12 +29,12 @@ import { CliError, ExitCode } from '../errors.js';
 import {
   checkOneStdinInput,
   historyPages,
-  historyProblem,
   readDefinitionFile,
   readJsonFile,
   STANDARD_STREAM,
   statusChangeEventOf,
 } from '../read-input.js';
+import { historyInputProblem } from './render.js';
 import { statusChangeEvent } from './renotify.js';
 
 export interface PreviewOptions extends EnvOptions {
@@ -167,7 +167,11 @@ export async function runPreview(options: PreviewOptions, io: Io, sfn?: SFNClien
     }
   }
   if (options.builderUrl) io.stderr.write(`Block Kit Builder: ${blockKitBuilderUrl(message)}\n`);
-  const problem = options.history ? historyProblem(pages, options.history) : undefined;
+  const problem = options.history
+    ? historyInputProblem(pages, options.history, event !== undefined, (warning) =>
+        io.stderr.write(`sfn-slack: note: ${warning}\n`)
+      )
+    : undefined;
   if (problem) throw new CliError(problem, ExitCode.badInput);
   return message;
 }

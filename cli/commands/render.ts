@@ -6,6 +6,7 @@ import { type Command, Option } from 'commander';
 import type { SlackMessage } from '../../contract/formatter.js';
 import { BUILT_IN_TEMPLATES, DEFAULT_TEMPLATE } from '../../contract/templates.js';
 import { formatExecution, TemplateError } from '../../formatters/format.js';
+import { pageEvents } from '../../formatters/summarize/normalize.js';
 import { renderTerminal } from '../../preview/terminal.js';
 import { envOf, type Io, processIo, useColor } from '../aws/io.js';
 import { applyConvention, type OutputFormat } from '../convention.js';
@@ -14,6 +15,7 @@ import {
   checkOneStdinInput,
   historyPages,
   historyProblem,
+  inputLabel,
   readDefinitionFile,
   readJsonFile,
   statusChangeEventOf,
@@ -56,9 +58,9 @@ export async function renderMessage(
   warn: (warning: string) => void = () => undefined,
   stdin: NodeJS.ReadableStream = process.stdin
 ): Promise<{ message: SlackMessage; problem?: string }> {
-  if (options.history === undefined) {
+  if (options.history === undefined && options.event === undefined) {
     throw new CliError(
-      'render needs --history <file>: save one with `aws stepfunctions get-execution-history --execution-arn ARN > history.json`',
+      'render needs --history <file> (and/or --event <file>): save one with `aws stepfunctions get-execution-history --execution-arn ARN > history.json`',
       ExitCode.badInput
     );
   }
@@ -67,11 +69,14 @@ export async function renderMessage(
     '--event': options.event,
     '--definition': options.definition,
   });
-  const pages = historyPages(await readJsonFile(options.history, 'history', stdin), options.history);
-  const problem = historyProblem(pages, options.history);
+  const pages =
+    options.history === undefined
+      ? []
+      : historyPages(await readJsonFile(options.history, 'history', stdin), options.history);
   const event = options.event
     ? statusChangeEventOf(await readJsonFile(options.event, 'event', stdin), options.event)
     : undefined;
+  const problem = historyInputProblem(pages, options.history, event !== undefined, warn);
   const definition = options.definition ? await readDefinitionFile(options.definition, stdin) : undefined;
   try {
     const environment = options.env ?? options.environment;
@@ -94,6 +99,26 @@ export async function renderMessage(
   }
 }
 
+/**
+ * What is wrong with the history given, for exit 2. A history with no events beside an event is not wrong: the
+ * notifier posts the message built from the event alone for it, and that is what is shown (`warn` says so).
+ */
+export function historyInputProblem(
+  pages: readonly unknown[],
+  file: string | undefined,
+  haveEvent: boolean,
+  warn: (warning: string) => void
+): string | undefined {
+  const events = pages.reduce<number>((n, page) => n + pageEvents(page).length, 0);
+  if (haveEvent && events === 0) {
+    warn(
+      `${file === undefined ? 'no history given' : `${inputLabel('history', file)} has no events`}: this is the message the notifier posts from the event alone`
+    );
+    return undefined;
+  }
+  return file === undefined ? undefined : historyProblem(pages, file);
+}
+
 export function register(program: Command, io: Io = processIo()): void {
   const command = program
     .command('render')
@@ -105,7 +130,10 @@ export function register(program: Command, io: Io = processIo()): void {
         'Save a history with `aws stepfunctions get-execution-history --execution-arn ARN ' +
         '--no-include-execution-data > history.json`.'
     )
-    .option('--history <file>', 'GetExecutionHistory output (JSON; - for standard input); required')
+    .option(
+      '--history <file>',
+      'GetExecutionHistory output (JSON; - for standard input); without it (or with no events) --event alone gives the message the notifier posts from the event'
+    )
     .option(
       '--event <file>',
       'EventBridge "Step Functions Execution Status Change" event (JSON; - for standard input)'

@@ -6,6 +6,7 @@
  */
 
 import { DEFAULT_TEMPLATE } from '../../contract/templates.js';
+import { foldRepeatedLines, foldRepeatedText } from '../repeated-lines.js';
 import type {
   CauseSummary,
   ExecutionSummary,
@@ -44,6 +45,7 @@ export const OUTCOME_EMOJI: Readonly<Record<string, string>> = {
   timed_out: ':hourglass:',
   aborted: ':octagonal_sign:',
   running: ':arrows_counterclockwise:',
+  unknown: ':grey_question:',
 };
 
 /** A step or failure that ended an earlier run of the execution, which was then redriven: history, not red. */
@@ -60,6 +62,7 @@ const OUTCOME_LABEL: Readonly<Record<string, string>> = {
   timed_out: 'timed out',
   aborted: 'aborted',
   running: 'running',
+  unknown: 'end not in the history read',
 };
 
 const FAILING = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
@@ -72,6 +75,8 @@ const MAX_STEP_CHUNKS = 6;
 const CAUSE_CHARS = 1_500;
 /** Handled errors (caught, or retried and recovered) listed one a line; the rest are counted. */
 const MAX_HANDLED_LINES = 4;
+/** Characters of a service's reason in the notification text (the push preview shows about one line). */
+const NOTIFICATION_REASON_CHARS = 150;
 /** Characters of the readable cause shown on a handled error's line. */
 const HANDLED_CAUSE_CHARS = 200;
 
@@ -133,6 +138,25 @@ export interface FailureView extends FailureDetail {
   readonly handled: boolean;
   /** One mrkdwn line: title and the cause read out, cut. */
   readonly line: string;
+  /**
+   * For a failure that ended the run in a Fail state a Catch led to: the error that Catch caught, which is
+   * what explains it (`after *Validate* failed with \`OutOfStock\` — …`), mrkdwn. Absent otherwise.
+   */
+  readonly caughtBefore?: string;
+  /** The child execution that failed (a `startExecution` Task): a link named by it, mrkdwn. */
+  readonly childLink?: string;
+}
+
+/** The execution that started this one (a parent execution), for a field or a line. */
+export interface ParentView {
+  /** The parent's execution ARN. */
+  readonly executionArn: string;
+  /** `machine › name`, for mrkdwn, shown literally. */
+  readonly name: string;
+  /** Its page in the console (the same partition's console), when known. */
+  readonly url?: string;
+  /** mrkdwn: `<url|machine › name>`, or the name alone without a URL. */
+  readonly link: string;
 }
 
 export interface TemplateInput {
@@ -204,8 +228,14 @@ export interface TemplateInput {
      * again (the rest show as `N other retries`). For a template that shows `handled` just above it.
      */
     readonly extrasAfterHandled?: string;
-    /** One line saying the history was not available and why, or absent. */
+    /**
+     * What to know about the history behind the message, one line each, or absent: it was not available
+     * (and why), it was another execution's (the message then shows the event alone), or only part of it
+     * was read.
+     */
     readonly historyNote?: string;
+    /** The execution that started this one, when its input names it. */
+    readonly parent?: ParentView;
     /** Where it ran: `account 123456789012 · eu-west-1`, plus the partition when not `aws`; or absent. */
     readonly location?: string;
   };
@@ -218,8 +248,24 @@ function plural(n: number, one: string, many = `${one}s`): string {
 function causeLine(cause: CauseSummary | undefined): string | undefined {
   if (!cause) return undefined;
   if (cause.detail) return cause.detail;
-  if (cause.errorType && cause.errorMessage) return `${cause.errorType}: ${cause.errorMessage}`;
+  if (cause.errorType && cause.errorMessage) return withType(cause.errorType, cause.errorMessage);
   return cause.errorMessage ?? cause.errorType;
+}
+
+/** `type: message`, unless the message already starts with its type (a child's cause read out does). */
+function withType(type: string, message: string): string {
+  return message === type || message.startsWith(`${type}:`) ? message : `${type}: ${message}`;
+}
+
+/** ` (iteration N)` for a failure inside a Map iteration, else nothing. */
+function iterationOf(failure: FailureDetail): string {
+  return failure.iteration === undefined ? '' : ` (iteration ${failure.iteration})`;
+}
+
+/** The last segment of an execution ARN (its name), or the ARN. */
+function executionNameOf(arn: string): string {
+  const parts = arn.split(':');
+  return parts.length >= 8 ? `${parts[6]} › ${parts.slice(7).join(':')}` : arn;
 }
 
 /** The cause in one line: read out of it, or its first non-empty line when it is plain text. Raw text. */
@@ -262,14 +308,20 @@ export function codeBlockText(text: string): string {
  */
 function causeBlock(cause: CauseSummary | undefined): string | undefined {
   if (!cause) return undefined;
+  // Step Functions cut it: say so before its head (the rest is gone anyway).
+  const cutNote = cause.cutAtSource ? 'cause cut by Step Functions at 32,768 characters; its head:\n' : '';
+  const block = (text: string) => codeBlockText(truncateMrkdwn(codeBlockText(text), CAUSE_CHARS));
   if (cause.stack && cause.stack.length > 0) {
-    const stack = `${cause.stack.join('\n')}${cause.stackTruncated ? '\n…' : ''}`;
-    return codeBlockText(truncateMrkdwn(codeBlockText(stack), CAUSE_CHARS));
+    const stack = `${foldRepeatedLines(cause.stack).join('\n')}${cause.stackTruncated ? '\n…' : ''}`;
+    return block(`${cutNote}${stack}`);
   }
-  const read = causeLine(cause) !== undefined;
-  if (read && !cause.hasMore) return undefined;
-  const raw = cause.truncated ? `${cause.text}…` : cause.text;
-  return codeBlockText(truncateMrkdwn(codeBlockText(raw), CAUSE_CHARS));
+  if (causeLine(cause) !== undefined) {
+    // What was read is on the readable line: only the members not read are worth a block, never the JSON again.
+    if (cause.rest) return block(cause.rest);
+    return cutNote ? block(cutNote.replace('; its head:\n', '')) : undefined;
+  }
+  const raw = foldRepeatedText(cause.truncated ? `${cause.text}…` : cause.text, cause.truncated);
+  return block(`${cutNote}${raw}`);
 }
 
 function retriesText(n: number): string {
@@ -463,6 +515,15 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
     ...(raw.execution.startMs === undefined ? {} : { startMs: raw.execution.startMs }),
     ...(raw.execution.stopMs === undefined ? {} : { endMs: raw.execution.stopMs + LOG_WINDOW_PAD_MS }),
   };
+  /** The error a Catch caught last before `fatal` (the Catch that led to its Fail state), as a line. */
+  const caughtBeforeOf = (fatal: FailureDetail): string | undefined => {
+    const caught = summary.failures
+      .filter((f) => f.handling === 'caught' && f.seq < fatal.seq && f.error)
+      .sort((a, b) => b.seq - a.seq)[0];
+    if (!caught?.error) return undefined;
+    const why = literalLine(reasonText(caught.cause), HANDLED_CAUSE_CHARS);
+    return `after ${whereOf(caught)}${iterationOf(caught)} failed with ${codeSpan(caught.error)}${why ? ` — ${why}` : ''}`;
+  };
   const logsUrlOf = (failure: FailureDetail | undefined): string | undefined => {
     const resource = failure?.resource;
     if (resource?.kind !== 'lambda' || failure?.handling !== 'fatal') return undefined;
@@ -478,16 +539,31 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
       logWindow
     );
   };
-  const failures: FailureView[] = ordered.map(({ failure, earlier, rawChildArn, index }) => {
+  const whereOf = (failure: FailureDetail): string => {
     const whereRaw = failure.topLevelState ? `${failure.topLevelState} › ${failure.state}` : failure.state;
     // Bold, or a code span (never bold around it) when the name holds a formatting character.
-    const where = mrkdwnName(whereRaw);
+    return mrkdwnName(whereRaw);
+  };
+  const failures: FailureView[] = ordered.map(({ failure, earlier, rawChildArn, index }) => {
+    const where = whereOf(failure);
     const error = failure.error ? codeSpan(failure.error) : '';
     const childUrl = childUrlOf(rawChildArn);
     const logsUrl = logsUrlOf(raw.failures[index]);
     const parsed = literalLine(causeLine(failure.cause), CAUSE_CHARS);
     const reason = literalLine(reasonText(failure.cause), REASON_CHARS);
     const short = literalLine(reasonText(failure.cause), HANDLED_CAUSE_CHARS);
+    const rawFailure = raw.failures[index];
+    const childArn = rawFailure?.cause?.childExecutionArn ?? rawFailure?.resource?.arn;
+    const childLinkUrl = childUrlOf(childArn);
+    const childName = childArn ? escapeText(executionNameOf(childArn)) : undefined;
+    const childLink =
+      failure.handling === 'fatal' && childName
+        ? childLinkUrl
+          ? `child execution <${childLinkUrl}|${childName.replace(/[|>]/g, ' ')}>`
+          : `child execution ${codeSpan(childName)}`
+        : undefined;
+    const caughtBefore =
+      failure.handling === 'fatal' && failure.stateType === 'Fail' ? caughtBeforeOf(failure) : undefined;
     const causeText = causeBlock(failure.cause);
     const retried = failure.handling === 'retried';
     const retries = earlier.length + (retried ? 1 : 0);
@@ -526,6 +602,8 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
     } else {
       title = `:warning: ${where} failed and was retried (${retriesText(retries)})${error ? `: ${error}` : ''}`;
     }
+    // Which item of a Map it failed for, after what the line has always said.
+    title = `${title}${iterationOf(failure)}`;
     const line = short ? `${title} — ${short}` : title;
     return {
       ...failure,
@@ -541,6 +619,8 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
       ...(reason ? { reason } : {}),
       ...(childUrl ? { childExecutionUrl: childUrl } : {}),
       ...(logsUrl ? { logsUrl } : {}),
+      ...(caughtBefore ? { caughtBefore } : {}),
+      ...(childLink ? { childLink } : {}),
       retries,
       recovered,
       handled: failure.handling === 'caught' || failure.handling === 'retried',
@@ -582,10 +662,43 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
   const unknown = Object.keys(summary.unknownEventTypes).length;
   if (unknown > 0) extras.push(`${unknown} unknown event type${unknown === 1 ? '' : 's'}`);
   afterHandled.push(...extras.slice(firstShared));
-  const historyNote = summary.historyUnavailable
-    ? `:information_source: Execution details were unavailable (${summary.historyUnavailable.error}${
+  const notes: string[] = [];
+  if (summary.historyUnavailable) {
+    notes.push(
+      `:information_source: Execution details were unavailable (${summary.historyUnavailable.error}${
         summary.historyUnavailable.cause ? `: ${summary.historyUnavailable.cause}` : ''
       }).`
+    );
+  }
+  if (summary.historyMismatch) {
+    notes.push(
+      `:warning: The history given is not this execution's (${summary.historyMismatch.reason}): its ${plural(
+        summary.historyMismatch.events,
+        'event'
+      )} were left out, and this message shows what the event says.`
+    );
+  }
+  const cut = summary.historyCut;
+  if (cut) {
+    notes.push(
+      cut.missing === 'end'
+        ? `:warning: Only part of the history was read: it stops at event ${cut.lastEventId ?? '?'} (a page with a nextToken had no next page); steps whose end is not in that part are marked _end not in the history read_.`
+        : `:warning: Only part of the history was read: the events before ${cut.firstEventId ?? '?'} are missing, so earlier steps are not listed.`
+    );
+  }
+  const historyNote = notes.length > 0 ? notes.join('\n') : undefined;
+  const parentArn = raw.execution.parentExecutionArn;
+  const parent: ParentView | undefined = parentArn
+    ? (() => {
+        const name = mrkdwnName(escapeText(executionNameOf(parentArn)), false);
+        const url = executionConsoleUrl(parentArn, region);
+        return {
+          executionArn: escapeText(parentArn),
+          name,
+          ...(url ? { url } : {}),
+          link: url ? `<${url}|${name.replace(/[|>]/g, ' ')}>` : name,
+        };
+      })()
     : undefined;
   const place = [
     execution.account ? `account ${execution.account}` : undefined,
@@ -601,6 +714,16 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
   const endedIn = endedInView(summary);
   const errorSpan = failing && execution.error ? codeSpan(execution.error) : undefined;
   const where = failing ? endedInPlain(summary) : '';
+  // The push preview names the reason a service gave (a `.sync` job's), which its generic error does not.
+  const fatalView = failures.find((f) => f.handling === 'fatal');
+  const serviceCause = fatalView ? fatalView.cause : execution.cause;
+  const serviceReason =
+    failing && serviceCause?.detail ? literalLine(serviceCause.detail, NOTIFICATION_REASON_CHARS) : undefined;
+  // A child stopped with no error nor cause: whoever started it is the only clue.
+  const stoppedBy =
+    status === 'ABORTED' && !execution.error && !execution.cause && parent
+      ? ` (started by ${parent.name})`
+      : '';
   return {
     summary,
     context: {
@@ -620,7 +743,9 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
       ...(endedIn ? { endedIn } : {}),
       earlierRuns,
       headerText: plainStatus,
-      notificationText: `${statusEmoji} ${plainStatus}${where}${errorSpan ? `: ${errorSpan}` : ''}`,
+      notificationText: `${statusEmoji} ${plainStatus}${where}${errorSpan ? `: ${errorSpan}` : ''}${
+        serviceReason ? ` — ${serviceReason}` : ''
+      }${stoppedBy}`,
       ...(start ? { start } : {}),
       ...(end ? { end } : {}),
       duration: running ? '' : formatDuration(execution.durationMs),
@@ -639,6 +764,7 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
       ...(extras.length > 0 ? { extras: extras.join(' · ') } : {}),
       ...(afterHandled.length > 0 ? { extrasAfterHandled: afterHandled.join(' · ') } : {}),
       ...(historyNote ? { historyNote } : {}),
+      ...(parent ? { parent } : {}),
       ...(location ? { location } : {}),
     },
   };

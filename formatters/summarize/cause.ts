@@ -1,4 +1,5 @@
 import { cutText } from '../cut.js';
+import { foldRepeatedLines } from '../repeated-lines.js';
 import { isRecord, pick, type UnknownRecord } from './normalize.js';
 import { readServiceCause } from './service-causes.js';
 import type { CauseSummary } from './types.js';
@@ -24,6 +25,8 @@ function stringOf(value: unknown): string | undefined {
 /** Stack lines kept from a Lambda error, and the characters kept of each. */
 const STACK_LINES = 5;
 const STACK_LINE_CHARS = 200;
+/** Stack lines read before repeated ones are folded (a recursion's frames repeat far beyond this). */
+const STACK_LINES_READ = 200;
 /** Longest `detail` line read out of a service's failure description. */
 const MAX_DETAIL_CHARS = 800;
 /** Containers named in an ECS detail line. */
@@ -40,26 +43,29 @@ function text(value: unknown, max: number): string | undefined {
 }
 
 /** The first lines of a stack trace given as an array (entries may hold several lines) or a string. */
-function stackLines(value: unknown): { lines: string[]; truncated: boolean } | undefined {
+function stackLines(value: unknown, fold = false): { lines: string[]; truncated: boolean } | undefined {
   const entries = Array.isArray(value) ? value : typeof value === 'string' ? [value] : undefined;
   if (!entries) return undefined;
-  const lines: string[] = [];
-  let truncated = false;
+  const read: string[] = [];
+  let more = false;
   for (const entry of entries) {
     const entryText = typeof entry === 'string' ? entry : stringOf(entry);
     if (entryText === undefined) continue;
     for (const line of entryText.split('\n')) {
       // Python's header line says nothing the frames do not.
       if (line.trim() === '' || line.trim() === 'Traceback (most recent call last):') continue;
-      if (lines.length >= STACK_LINES) {
-        truncated = true;
+      if (read.length >= (fold ? STACK_LINES_READ : STACK_LINES)) {
+        more = true;
         break;
       }
-      lines.push(cut(line.trimEnd(), STACK_LINE_CHARS));
+      read.push(cut(line.trimEnd(), STACK_LINE_CHARS));
     }
-    if (truncated) break;
+    if (more) break;
   }
-  return lines.length > 0 ? { lines, truncated } : undefined;
+  // A cause cut for its size is mostly a deep recursion's frames: each run is kept once with its count.
+  const folded = fold ? foldRepeatedLines(read, more) : read;
+  const lines = folded.slice(0, STACK_LINES);
+  return lines.length > 0 ? { lines, truncated: more || folded.length > lines.length } : undefined;
 }
 
 /** `a · b · c`, cut to the detail bound. */
@@ -216,7 +222,11 @@ function readParsed(parsed: UnknownRecord, summary: MutableCause): void {
       summary.stack = stack.lines;
       if (stack.truncated) summary.stackTruncated = true;
     }
-    if (Object.keys(parsed).some((key) => !LAMBDA_KEYS.has(key))) summary.hasMore = true;
+    if (Object.keys(parsed).some((key) => !LAMBDA_KEYS.has(key))) {
+      summary.hasMore = true;
+      const rest = restOf(parsed, LAMBDA_KEYS);
+      if (rest) summary.rest = rest;
+    }
     return;
   }
   // Another shape: read the usual names, and say the raw text holds more.
@@ -236,6 +246,76 @@ function readParsed(parsed: UnknownRecord, summary: MutableCause): void {
   if (typeof error === 'string') summary.errorType = cut(error, 256);
   const message = stringOf(pick(parsed, 'cause') ?? pick(parsed, 'message'));
   if (message !== undefined) summary.errorMessage = cut(message, MAX_FIELD_CHARS);
+  if (summary.errorType !== undefined || summary.errorMessage !== undefined) {
+    const rest = restOf(parsed, JSON_READ_KEYS);
+    if (rest) summary.rest = rest;
+  }
+}
+
+/** Members a plain JSON cause is read for (either casing). */
+const JSON_READ_KEYS = new Set(['error', 'Error', 'cause', 'Cause', 'message', 'Message']);
+/** Characters of the members not read out that are kept to show. */
+const MAX_REST_CHARS = 1_000;
+
+/** The members of `parsed` not in `read`, as JSON (cut), or undefined when there are none. */
+function restOf(parsed: UnknownRecord, read: ReadonlySet<string>): string | undefined {
+  const rest = Object.entries(parsed).filter(([key]) => !read.has(key));
+  if (rest.length === 0) return undefined;
+  return cut(JSON.stringify(Object.fromEntries(rest), null, 1), MAX_REST_CHARS);
+}
+
+/** Step Functions keeps at most this many characters of a cause; a longer one arrives cut. */
+export const SOURCE_CAUSE_CHARS = 32_768;
+
+/** A JSON string literal's value read from `text` at `key` (`"key": "…"`), unescaped; cut JSON is fine. */
+function stringMember(text: string, key: string): string | undefined {
+  // Up to the closing quote, or as far as the text goes when it was cut inside the string.
+  const match = new RegExp(`"${key}"\\s*:\\s*"((?:[^"\\\\]|\\\\.){0,${MAX_FIELD_CHARS}})`).exec(text);
+  if (!match) return undefined;
+  try {
+    // A cut inside a \uXXXX escape leaves it unreadable: the escape goes.
+    return JSON.parse(`"${(match[1] ?? '').replace(/\\u[0-9a-fA-F]{0,3}$/, '')}"`) as string;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The first string entries of an array member (`"key": ["…", "…"`) of a cut JSON text. */
+function arrayHead(text: string, key: string): string[] | undefined {
+  const at = new RegExp(`"${key}"\\s*:\\s*\\[`).exec(text);
+  if (!at) return undefined;
+  const items: string[] = [];
+  const item = /\s*"((?:[^"\\]|\\.)*)"\s*,?/y;
+  item.lastIndex = at.index + at[0].length;
+  for (let m = item.exec(text); m && items.length <= STACK_LINES_READ; m = item.exec(text)) {
+    try {
+      items.push(JSON.parse(`"${m[1]}"`) as string);
+    } catch {
+      break;
+    }
+  }
+  return items.length > 0 ? items : undefined;
+}
+
+/**
+ * A JSON cause cut by Step Functions no longer parses: what a Lambda error says first (its type and message,
+ * then its stack) is read from the text.
+ */
+function readCutJson(causeText: string, summary: MutableCause): void {
+  const errorType = stringMember(causeText, 'errorType');
+  const errorMessage = stringMember(causeText, 'errorMessage');
+  if (errorType === undefined && errorMessage === undefined) {
+    summary.kind = 'text';
+    return;
+  }
+  summary.kind = 'lambda';
+  if (errorType !== undefined) summary.errorType = cut(errorType, 256);
+  if (errorMessage !== undefined) summary.errorMessage = cut(errorMessage, MAX_FIELD_CHARS);
+  const stack = stackLines(arrayHead(causeText, 'stackTrace') ?? arrayHead(causeText, 'trace'), true);
+  if (stack) {
+    summary.stack = stack.lines;
+    summary.stackTruncated = true;
+  }
 }
 
 /**
@@ -261,7 +341,9 @@ export function summarizeCause(cause: unknown, maxChars: number = MAX_CAUSE_CHAR
     truncated: causeText.length > maxChars,
     length: causeText.length,
   };
+  if (causeText.length >= SOURCE_CAUSE_CHARS) summary.cutAtSource = true;
   if (isRecord(parsed)) readParsed(parsed, summary);
+  else if (summary.cutAtSource && causeText.trimStart().startsWith('{')) readCutJson(causeText, summary);
   else summary.kind = 'text';
   return summary;
 }

@@ -31,8 +31,8 @@ export const LIMITS = {
   maxFailures: 5,
   /** Cause characters on a listed step (the failures list keeps more). */
   stepCauseChars: 500,
-  /** Links (event id → node) kept; older events are rarely pointed at. */
-  maxLinks: 4_000,
+  /** Links (event id → node) kept, for the newest event ids; older events are rarely pointed at. */
+  maxLinks: 4_096,
   /** Links carried in a serialized partial. */
   maxPartialLinks: 300,
   /** Nodes tracked before closed, unreferenced ones are dropped. */
@@ -69,6 +69,10 @@ interface Node {
   failedChild?: string;
   /** `failureCount` when this state was entered: failures recorded after it happened while it ran. */
   failSeq?: number;
+  /** True once its work succeeded (TaskSucceeded, …): its end, if not seen, was not a failure. */
+  ok?: boolean;
+  /** The Map item index of the iteration this state runs in (set on states directly inside a Map). */
+  iteration?: number;
 }
 
 /** The fold's state between batches: plain JSON, bounded. */
@@ -89,6 +93,8 @@ export interface FoldState {
   eventCount: number;
   unknownEventTypes: Record<string, number>;
   incomplete: boolean;
+  /** What ExecutionStarted said: when, and which version or alias of the state machine ran. */
+  started?: { ms?: number; versionArn?: string; aliasArn?: string };
   /** Highest event id folded; events at or below it are duplicates. */
   lastEventId: number;
   nextHandle: number;
@@ -119,7 +125,10 @@ export function emptyFoldState(): FoldState {
   };
 }
 
-const STATE_TYPES = ['Task', 'Pass', 'Choice', 'Wait', 'Map', 'Parallel', 'Succeed', 'Fail'];
+/** `<Type>StateEntered` → the state's type. */
+const STATE_ENTERED = new Map(
+  ['Task', 'Pass', 'Choice', 'Wait', 'Map', 'Parallel', 'Succeed', 'Fail'].map((t) => [`${t}StateEntered`, t])
+);
 const ATTEMPT_START = new Set(['TaskScheduled', 'LambdaFunctionScheduled', 'ActivityScheduled']);
 const ATTEMPT_FAILED = new Set([
   'TaskFailed',
@@ -152,6 +161,8 @@ const FAILED_OUTCOMES = new Set<StepOutcome>(['failed', 'timed_out']);
 /** A step is slow when it took at least this factor of its state's average, and at least SLOW_MIN_MS. */
 const SLOW_FACTOR = 5;
 const SLOW_MIN_MS = 10_000;
+/** The longest loop (in states) whose rounds are folded together into one entry per state. */
+const MAX_CYCLE = 8;
 
 /** A step that simply succeeded: first attempt, nothing handled, not slow, not part of an earlier run. */
 function isPlain(step: StepSummary): boolean {
@@ -168,50 +179,133 @@ function emptyCounts(): IterationCounts {
   return { started: 0, succeeded: 0, failed: 0, aborted: 0 };
 }
 
+const KINDS: readonly LinkKind[] = ['in', 'exit', 'start'];
+
+/**
+ * Event id → (node handle, kind) for the newest events: a ring indexed by id (history ids are consecutive),
+ * so linking an event allocates nothing and an old link is simply overwritten by the id `size` later.
+ */
+class LinkRing {
+  private readonly ids: Float64Array;
+  private readonly handlesOf: Float64Array;
+  private readonly kinds: Uint8Array;
+
+  constructor(private readonly size: number) {
+    this.ids = new Float64Array(size).fill(-1);
+    this.handlesOf = new Float64Array(size);
+    this.kinds = new Uint8Array(size);
+  }
+
+  private slot(id: number): number {
+    return Number.isSafeInteger(id) && id >= 0 ? id % this.size : -1;
+  }
+
+  set(id: number, h: number, kind: LinkKind): void {
+    const slot = this.slot(id);
+    if (slot < 0) return;
+    this.ids[slot] = id;
+    this.handlesOf[slot] = h;
+    this.kinds[slot] = kind === 'in' ? 0 : kind === 'exit' ? 1 : 2;
+  }
+
+  has(id: number): boolean {
+    const slot = this.slot(id);
+    return slot >= 0 && this.ids[slot] === id;
+  }
+
+  /** The handle linked to `id` (call `has` first). */
+  handle(id: number): number {
+    return this.handlesOf[this.slot(id)] ?? 0;
+  }
+
+  kind(id: number): LinkKind {
+    return KINDS[this.kinds[this.slot(id)] ?? 0] ?? 'in';
+  }
+
+  /** Every link, oldest event first. */
+  entries(): [number, number, LinkKind][] {
+    const out: [number, number, LinkKind][] = [];
+    for (let slot = 0; slot < this.size; slot++) {
+      const id = this.ids[slot] ?? -1;
+      if (id >= 0) out.push([id, this.handlesOf[slot] ?? 0, KINDS[this.kinds[slot] ?? 0] ?? 'in']);
+    }
+    return out.sort((a, b) => a[0] - b[0]);
+  }
+
+  handles(): number[] {
+    const out: number[] = [];
+    for (let slot = 0; slot < this.size; slot++)
+      if ((this.ids[slot] ?? -1) >= 0) out.push(this.handlesOf[slot] ?? 0);
+    return out;
+  }
+
+  /** Drops the links whose handle `drop` says no longer matters. */
+  deleteWhere(drop: (h: number) => boolean): void {
+    for (let slot = 0; slot < this.size; slot++) {
+      if ((this.ids[slot] ?? -1) >= 0 && drop(this.handlesOf[slot] ?? 0)) this.ids[slot] = -1;
+    }
+  }
+}
+
 /** The mutable fold over one FoldState, with in-memory indexes rebuilt from it. */
 export class Folder {
   readonly state: FoldState;
   private readonly nodes = new Map<number, Node>();
-  private readonly links = new Map<number, [number, LinkKind]>();
-  private readonly statsByName = new Map<string, StateStats>();
+  /** The nodes not closed yet, in the order they were entered (few at a time, however long the history). */
+  private readonly openNodes = new Set<Node>();
+  private readonly links = new LinkRing(LIMITS.maxLinks);
+  /** State type → state name → its aggregate. */
+  private readonly statsByType = new Map<string, Map<string, StateStats>>();
   private readonly omittedNames = new Set<string>();
+  /** MapIterationStarted event id → the item's index, until the iteration's first state is entered. */
+  private readonly iterationIndex = new Map<number, number>();
 
   constructor(state: FoldState = emptyFoldState()) {
     this.state = state;
-    for (const node of state.nodes) this.nodes.set(node.h, node);
-    for (const [id, h, kind] of state.links) this.links.set(id, [h, kind]);
-    for (const stats of state.states) this.statsByName.set(`${stats.type}\u0000${stats.name}`, stats);
+    for (const node of state.nodes) {
+      this.nodes.set(node.h, node);
+      if (!node.closed) this.openNodes.add(node);
+    }
+    for (const [id, h, kind] of state.links) this.links.set(id, h, kind);
+    for (const stats of state.states) this.statsMap(stats.type).set(stats.name, stats);
   }
 
   /** Folds events sorted by id. Events already folded (id ≤ last) are skipped as duplicates. */
-  add(events: readonly HistoryEvent[]): void {
-    for (const event of events) {
-      if (event.id <= this.state.lastEventId) {
-        // An older event after newer ones: pages came out of order across calls.
-        if (!this.links.has(event.id) && event.id !== this.state.lastEventId) this.state.incomplete = true;
-        continue;
-      }
-      this.state.lastEventId = event.id;
-      this.state.eventCount += 1;
-      this.fold(event);
-      if (this.state.eventCount % 1_000 === 0) this.collect();
-    }
+  add(events: Iterable<HistoryEvent>): void {
+    for (const event of events) this.addOne(event);
     this.collect();
+  }
+
+  /** Folds one event (in id order); call `add([])` after the last one to bound the state. */
+  addOne(event: HistoryEvent): void {
+    if (event.id <= this.state.lastEventId) {
+      // An older event after newer ones: pages came out of order across calls.
+      if (!this.links.has(event.id) && event.id !== this.state.lastEventId) this.state.incomplete = true;
+      return;
+    }
+    this.state.lastEventId = event.id;
+    this.state.eventCount += 1;
+    this.fold(event);
+    if (this.state.eventCount % 1_000 === 0) this.collect();
   }
 
   /** The fold state to carry to the next call: bounded (open nodes, recent links). */
   snapshot(): FoldState {
-    const links = [...this.links.entries()].slice(-LIMITS.maxPartialLinks);
-    const keep = this.liveHandles(links.map(([, [h]]) => h));
+    const links = this.links.entries().slice(-LIMITS.maxPartialLinks);
+    const keep = this.liveHandles(links.map(([, h]) => h));
     return {
       ...this.state,
       nodes: [...this.nodes.values()].filter((n) => keep.has(n.h)),
-      links: links.map(([id, [h, kind]]) => [id, h, kind]),
+      links,
     };
   }
 
-  /** Closes what is still open (status decides how) and returns the state's summary parts. */
-  finish(): FoldState {
+  /**
+   * Closes what is still open (status decides how) and returns the state's summary parts. `cut`: the history
+   * read stops before its end, so a state still open may have ended in the part not read (`unknown`), unless
+   * its success is in the part read.
+   */
+  finish(cut = false): FoldState {
     const status = this.state.execution.status;
     const outcome: StepOutcome =
       status === 'TIMED_OUT'
@@ -224,7 +318,7 @@ export class Folder {
               ? 'succeeded'
               : 'running';
     // Innermost first, so children close before their containers.
-    const open = [...this.nodes.values()].filter((n) => !n.closed).sort((a, b) => b.h - a.h);
+    const open = [...this.openNodes].sort((a, b) => b.h - a.h);
     if (status === 'ABORTED') {
       // Aborted by the event's word, the history not there yet: stopped where it was, retries not failures.
       const where = open[0];
@@ -235,14 +329,22 @@ export class Folder {
       for (const node of open) this.stopRetry(node);
     }
     for (const node of open) {
-      this.close(node, outcome === 'failed' && !node.pending ? 'aborted' : outcome, undefined);
+      const how: StepOutcome =
+        node.ok && !node.pending
+          ? 'succeeded'
+          : cut && outcome !== 'running'
+            ? 'unknown'
+            : outcome === 'failed' && !node.pending
+              ? 'aborted'
+              : outcome;
+      this.close(node, how, undefined);
     }
     return this.state;
   }
 
   private fold(event: HistoryEvent): void {
     const { type } = event;
-    const stateType = STATE_TYPES.find((t) => type === `${t}StateEntered`);
+    const stateType = STATE_ENTERED.get(type);
     if (stateType) {
       this.enter(event, stateType);
       return;
@@ -272,12 +374,20 @@ export class Folder {
       return;
     }
     switch (type) {
-      case 'ExecutionStarted':
+      case 'ExecutionStarted': {
         // The first state's previousEventId may point here: a link to no node, so it resolves to top level.
         this.link(event.id, 0, 'exit');
         this.state.execution.startMs ??= event.timestampMs;
+        const d = event.details;
+        this.state.started ??= {
+          ...(event.timestampMs === undefined ? {} : { ms: event.timestampMs }),
+          ...(typeof d.stateMachineVersionArn === 'string' ? { versionArn: d.stateMachineVersionArn } : {}),
+          ...(typeof d.stateMachineAliasArn === 'string' ? { aliasArn: d.stateMachineAliasArn } : {}),
+        };
+        if (typeof d.startedBy === 'string') this.state.execution.parentExecutionArn ??= d.startedBy;
         if (this.state.execution.status === 'UNKNOWN') this.state.execution.status = 'RUNNING';
         return;
+      }
       case 'ExecutionRedriven': {
         const count = event.details.redriveCount;
         this.state.execution.redriveCount =
@@ -353,22 +463,18 @@ export class Folder {
   }
 
   private link(id: number, h: number, kind: LinkKind): void {
-    this.links.set(id, [h, kind]);
-    if (this.links.size > LIMITS.maxLinks) {
-      const oldest = this.links.keys().next();
-      if (!oldest.done) this.links.delete(oldest.value);
-    }
+    this.links.set(id, h, kind);
   }
 
   private lookup(event: HistoryEvent): { node: Node; kind: LinkKind } | undefined {
-    const found = this.links.get(event.previousEventId);
-    if (!found) {
-      if (event.previousEventId > 0) this.state.incomplete = true;
+    const id = event.previousEventId;
+    if (!this.links.has(id)) {
+      if (id > 0) this.state.incomplete = true;
       return undefined;
     }
     // Handle 0 is the execution itself (ExecutionStarted): top level.
-    const node = this.nodes.get(found[0]);
-    return node ? { node, kind: found[1] } : undefined;
+    const node = this.nodes.get(this.links.handle(id));
+    return node ? { node, kind: this.links.kind(id) } : undefined;
   }
 
   private relink(event: HistoryEvent): Node | undefined {
@@ -387,8 +493,8 @@ export class Folder {
 
   private latestOpen(type?: string): Node | undefined {
     let latest: Node | undefined;
-    for (const node of this.nodes.values()) {
-      if (!node.closed && (type === undefined || node.s.type === type)) latest = node;
+    for (const node of this.openNodes) {
+      if (type === undefined || node.s.type === type) latest = node;
     }
     return latest;
   }
@@ -448,6 +554,12 @@ export class Folder {
       failSeq: this.state.failureCount,
     };
     if (branch !== undefined) node.branch = branch;
+    if (sibling?.iteration !== undefined) node.iteration = sibling.iteration;
+    else if (parent?.s.type === 'Map' && found?.kind === 'start') {
+      const index = this.iterationIndex.get(event.previousEventId);
+      if (index !== undefined) node.iteration = index;
+      this.iterationIndex.delete(event.previousEventId);
+    }
     if (parent) node.parent = parent.h;
     else {
       if (this.state.steps.length >= LIMITS.maxSteps) this.dropListedStep();
@@ -455,6 +567,7 @@ export class Folder {
       this.state.steps.push(s);
     }
     this.nodes.set(h, node);
+    this.openNodes.add(node);
     this.link(event.id, h, 'in');
     const stats = this.stats(name, type);
     if (stats) stats.entered += 1;
@@ -503,6 +616,7 @@ export class Folder {
 
   private quiet(event: HistoryEvent): void {
     const node = this.relink(event);
+    if (node && event.type.endsWith('Succeeded')) node.ok = true;
     if (node?.s.resource?.kind !== 'states') return;
     const arn = childExecutionArn(event.details);
     if (arn && !node.s.resource.arn) node.s.resource = { ...node.s.resource, arn };
@@ -585,6 +699,10 @@ export class Folder {
         break;
       case 'MapIterationStarted':
         map.iterations.started += 1;
+        if (typeof event.details.index === 'number') {
+          if (this.iterationIndex.size >= LIMITS.maxLinks) this.iterationIndex.clear();
+          this.iterationIndex.set(event.id, event.details.index);
+        }
         break;
       case 'MapIterationSucceeded':
         map.iterations.succeeded += 1;
@@ -681,10 +799,9 @@ export class Folder {
     atMs: number | undefined,
     branch?: number
   ): void {
-    const inside = [...this.nodes.values()]
+    const inside = [...this.openNodes]
       .filter(
         (n) =>
-          !n.closed &&
           n.h !== container.h &&
           (branch === undefined ? this.isInside(n, container.h) : this.branchIn(n, container.h) === branch)
       )
@@ -759,15 +876,17 @@ export class Folder {
       }
     }
     if (error !== undefined) this.attributeExecutionError(error, cause);
-    for (const open of [...this.nodes.values()].filter((n) => !n.closed).sort((a, b) => b.h - a.h)) {
+    for (const open of [...this.openNodes].sort((a, b) => b.h - a.h)) {
       const outcome: StepOutcome =
         status === 'TIMED_OUT'
           ? 'timed_out'
-          : open.pending
-            ? open.pending.kind === 'timed_out'
-              ? 'timed_out'
-              : 'failed'
-            : 'aborted';
+          : open.ok && !open.pending
+            ? 'succeeded'
+            : open.pending
+              ? open.pending.kind === 'timed_out'
+                ? 'timed_out'
+                : 'failed'
+              : 'aborted';
       this.close(open, outcome, event.timestampMs);
     }
   }
@@ -780,7 +899,7 @@ export class Folder {
   private stopped(event: HistoryEvent): void {
     const node = this.owner(event);
     if (node) this.link(event.id, node.h, 'in');
-    const open = [...this.nodes.values()].filter((n) => !n.closed).sort((a, b) => b.h - a.h);
+    const open = [...this.openNodes].sort((a, b) => b.h - a.h);
     // The innermost state running (or the one just aborted) names where the run stopped.
     const where = open[0] ?? node;
     if (where) {
@@ -827,6 +946,8 @@ export class Folder {
 
   private close(node: Node, outcome: StepOutcome, atMs: number | undefined): void {
     node.closed = true;
+    this.openNodes.delete(node);
+    delete node.ok;
     const s = node.s;
     s.outcome = outcome;
     if (atMs !== undefined) s.endMs = atMs;
@@ -900,9 +1021,10 @@ export class Folder {
   }
 
   /**
-   * Keeps the step list telling how the run went when it is long: a step that simply succeeded, in a row of
-   * such steps, joins an earlier entry of the same state in that row (a polling loop becomes `Poll ×312`).
-   * Failed, retried, caught, slow and redriven steps stay apart and end a row.
+   * Keeps the step list telling how the run went when it is long: when the last steps that simply succeeded
+   * repeat the round of states just before them (a loop `Poll → Wait → IsDone`, or one state again and
+   * again), they join that round's entries (`Poll ×312`, `Wait ×312`, …), so the list still reads in run
+   * order. Failed, retried, caught, slow and redriven steps stay apart and end a loop.
    */
   private collapse(index: number, stats: StateStats | undefined): void {
     const steps = this.state.steps;
@@ -914,19 +1036,39 @@ export class Folder {
       if (step.durationMs >= SLOW_MIN_MS && step.durationMs >= SLOW_FACTOR * average) step.slow = true;
     }
     if (!isPlain(step)) return;
-    for (let j = index - 1; j >= 0; j--) {
-      const earlier = steps[j];
-      if (!earlier || !isPlain(earlier)) return;
-      if (earlier.name !== step.name || earlier.type !== step.type) continue;
-      const repeat = earlier.repeat ?? { count: 1, totalMs: earlier.durationMs ?? 0 };
-      repeat.count += step.repeat?.count ?? 1;
-      repeat.totalMs += step.repeat?.totalMs ?? step.durationMs ?? 0;
-      earlier.repeat = repeat;
-      earlier.durationMs = repeat.totalMs;
-      if (step.endMs !== undefined) earlier.endMs = step.endMs;
-      steps.pop();
+    // The shortest cycle the last entries repeat: the `k` entries before them, same states in the same order.
+    for (let k = 1; k <= MAX_CYCLE && 2 * k <= steps.length; k++) {
+      if (!this.repeatsCycle(steps.length, k)) continue;
+      for (let i = 0; i < k; i++) {
+        const earlier = steps[steps.length - 2 * k + i] as StepSummary;
+        const later = steps[steps.length - k + i] as StepSummary;
+        const repeat = earlier.repeat ?? { count: 1, totalMs: earlier.durationMs ?? 0 };
+        repeat.count += later.repeat?.count ?? 1;
+        repeat.totalMs += later.repeat?.totalMs ?? later.durationMs ?? 0;
+        earlier.repeat = repeat;
+        earlier.durationMs = repeat.totalMs;
+        if (later.endMs !== undefined) earlier.endMs = later.endMs;
+      }
+      steps.length -= k;
       return;
     }
+  }
+
+  /**
+   * True when the `k` entries ending at `end` repeat the `k` before them: plain, the same states in the same
+   * order, each run the same number of times (so the folded entries still read in run order).
+   */
+  private repeatsCycle(end: number, k: number): boolean {
+    const steps = this.state.steps;
+    for (let i = end - k; i < end; i++) {
+      const later = steps[i];
+      const earlier = steps[i - k];
+      if (!later || !earlier || !isPlain(later) || !isPlain(earlier)) return false;
+      if (later.name !== earlier.name || later.type !== earlier.type) return false;
+      if (k > 1 && (later.repeat?.count ?? 1) !== (steps[end - k]?.repeat?.count ?? 1)) return false;
+      if (k > 1 && (earlier.repeat?.count ?? 1) !== (steps[end - 2 * k]?.repeat?.count ?? 1)) return false;
+    }
+    return true;
   }
 
   /**
@@ -979,15 +1121,37 @@ export class Folder {
       ...(run > 0 ? { run } : {}),
       ...(node.s.resource ? { resource: node.s.resource } : {}),
       ...(pending.atMs === undefined ? {} : { atMs: pending.atMs }),
+      stateType: node.s.type,
+      ...this.iterationOf(node),
     };
     this.state.failures.push(detail);
   }
 
+  /** The Map item index of the innermost iteration `node` runs in, when known. */
+  private iterationOf(node: Node): { iteration?: number } {
+    let current: Node | undefined = node;
+    while (current) {
+      if (current.iteration !== undefined) return { iteration: current.iteration };
+      current = this.parentOf(current);
+    }
+    return {};
+  }
+
+  private statsMap(type: string): Map<string, StateStats> {
+    let byName = this.statsByType.get(type);
+    if (!byName) {
+      byName = new Map();
+      this.statsByType.set(type, byName);
+    }
+    return byName;
+  }
+
   private stats(name: string, type: string): StateStats | undefined {
-    const key = `${type}\u0000${name}`;
-    let stats = this.statsByName.get(key);
+    const byName = this.statsMap(type);
+    let stats = byName.get(name);
     if (stats) return stats;
     if (this.state.states.length >= LIMITS.maxStates) {
+      const key = `${type}\u0000${name}`;
       // Counted once per name within a call (the set is bounded and not carried between calls).
       if (!this.omittedNames.has(key) && this.omittedNames.size < 10_000) {
         this.omittedNames.add(key);
@@ -1007,7 +1171,7 @@ export class Folder {
       retries: 0,
       totalDurationMs: 0,
     };
-    this.statsByName.set(key, stats);
+    byName.set(name, stats);
     this.state.states.push(stats);
     return stats;
   }
@@ -1022,7 +1186,7 @@ export class Folder {
         node = this.parentOf(node);
       }
     };
-    for (const node of this.nodes.values()) if (!node.closed) add(node.h);
+    for (const node of this.openNodes) add(node.h);
     for (const h of linked) add(h);
     return keep;
   }
@@ -1030,9 +1194,9 @@ export class Folder {
   /** Drops closed nodes no link points at, so memory stays bounded on long histories. */
   private collect(): void {
     if (this.nodes.size <= LIMITS.maxNodes) return;
-    const keep = this.liveHandles([...this.links.values()].map(([h]) => h));
+    const keep = this.liveHandles(this.links.handles());
     for (const h of [...this.nodes.keys()]) if (!keep.has(h)) this.nodes.delete(h);
-    for (const [id, [h]] of [...this.links.entries()]) if (!this.nodes.has(h)) this.links.delete(id);
+    this.links.deleteWhere((h) => !this.nodes.has(h));
   }
 }
 

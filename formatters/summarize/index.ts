@@ -11,7 +11,15 @@ import { cutText } from '../cut.js';
 import { boundedError, summarizeCause } from './cause.js';
 import { mergeResource, taskResources } from './definition.js';
 import { emptyFoldState, Folder, type FoldState } from './fold.js';
-import { type HistoryEvent, isRecord, normalizeEvent, pageEvents, parseTimestamp } from './normalize.js';
+import {
+  type HistoryEvent,
+  isRecord,
+  normalizeEvent,
+  pageEvents,
+  parseTimestamp,
+  pickString,
+} from './normalize.js';
+import { startedByArn } from './parent.js';
 import type { ExecutionInfo, ExecutionSummary, StepSummary } from './types.js';
 
 export type { FoldState } from './fold.js';
@@ -27,14 +35,73 @@ export const MAX_SUMMARY_BYTES = 60_000;
  * false drops task parameters and outputs, as a history read with `includeExecutionData: false` has none.
  */
 export function collectEvents(pages: readonly unknown[], executionData = true): HistoryEvent[] {
-  const byId = new Map<number, HistoryEvent>();
+  const events: HistoryEvent[] = [];
+  // Pages read forward come in id order without overlap: then nothing needs deduplicating or sorting.
+  let ordered = true;
+  let last = Number.NEGATIVE_INFINITY;
   for (const page of pages) {
     for (const raw of pageEvents(page)) {
       const event = normalizeEvent(raw, executionData);
-      if (event && !byId.has(event.id)) byId.set(event.id, event);
+      if (!event) continue;
+      if (event.id <= last) ordered = false;
+      last = event.id;
+      events.push(event);
     }
   }
+  if (ordered) return events;
+  const byId = new Map<number, HistoryEvent>();
+  for (const event of events) if (!byId.has(event.id)) byId.set(event.id, event);
   return [...byId.values()].sort((a, b) => a.id - b.id);
+}
+
+/** What the fold saw of the pages: how many events, and the first and the last. */
+interface Seen {
+  readonly length: number;
+  readonly first?: HistoryEvent;
+  readonly last?: HistoryEvent;
+}
+
+/** True when the pages' events come in increasing id order, read without normalizing them. */
+function inIdOrder(pages: readonly unknown[]): boolean {
+  let last = Number.NEGATIVE_INFINITY;
+  for (const page of pages) {
+    for (const raw of pageEvents(page)) {
+      if (!isRecord(raw)) continue;
+      const id = raw.id ?? raw.Id;
+      if (typeof id !== 'number' || id <= last) return false;
+      last = id;
+    }
+  }
+  return true;
+}
+
+/**
+ * Folds the pages' events into `folder`. Pages read forward (the usual case) are folded as they are read,
+ * so the normalized events never all live at once; others are deduplicated and sorted first.
+ */
+function foldInto(folder: Folder, pages: readonly unknown[], executionData: boolean): Seen {
+  if (!inIdOrder(pages)) {
+    const events = collectEvents(pages, executionData);
+    folder.add(events);
+    const first = events[0];
+    const last = events[events.length - 1];
+    return { length: events.length, ...(first ? { first } : {}), ...(last ? { last } : {}) };
+  }
+  let length = 0;
+  let first: HistoryEvent | undefined;
+  let last: HistoryEvent | undefined;
+  for (const page of pages) {
+    for (const raw of pageEvents(page)) {
+      const event = normalizeEvent(raw, executionData);
+      if (!event) continue;
+      first ??= event;
+      last = event;
+      length += 1;
+      folder.addOne(event);
+    }
+  }
+  folder.add([]);
+  return { length, ...(first ? { first } : {}), ...(last ? { last } : {}) };
 }
 
 /** Reads a fold state handed back by a previous call; anything unrecognizable starts afresh. */
@@ -75,12 +142,20 @@ export interface SummarizeOptions {
 
 /** The whole reduction: pages (+ partial) + event → a bounded ExecutionSummary. */
 export function summarize(options: SummarizeOptions): ExecutionSummary {
-  const folder = new Folder(
+  const pages = options.pages ?? [];
+  let folder = new Folder(
     options.partial === undefined ? emptyFoldState() : reviveFoldState(options.partial)
   );
-  folder.add(collectEvents(options.pages ?? [], options.executionData ?? true));
+  const events = foldInto(folder, pages, options.executionData ?? true);
+  const mismatch = options.event ? historyMismatch(folder.state, pages, options.event) : undefined;
+  if (mismatch) {
+    // Another execution's history says nothing true about this one: the event alone speaks.
+    folder = new Folder(emptyFoldState());
+  }
+  const historyCut =
+    mismatch === undefined && options.partial === undefined ? cutOf(pages, events) : undefined;
   if (options.event) applyEvent(folder.state.execution, options.event);
-  const state = folder.finish();
+  const state = folder.finish(historyCut?.missing === 'end');
   const execution = state.execution;
   let failures = state.failures;
   if (execution.status === 'RUNNING') {
@@ -141,6 +216,8 @@ export function summarize(options: SummarizeOptions): ExecutionSummary {
     eventCount: state.eventCount,
     unknownEventTypes: state.unknownEventTypes,
     incomplete: state.incomplete,
+    ...(mismatch ? { historyMismatch: { reason: mismatch, events: events.length } } : {}),
+    ...(historyCut ? { historyCut } : {}),
     ...(options.historyUnavailable
       ? {
           historyUnavailable: {
@@ -153,6 +230,86 @@ export function summarize(options: SummarizeOptions): ExecutionSummary {
       : {}),
   };
   return fitSummary(summary);
+}
+
+/** The part of a history that is missing from the pages read, when one is. */
+function cutOf(pages: readonly unknown[], events: Seen): ExecutionSummary['historyCut'] {
+  const { first, last } = events;
+  if (!first || !last) return undefined;
+  // Every page but the last of a history has a nextToken: when all of them have one, a page is missing.
+  const withToken = pages.filter((page) => {
+    const token = isRecord(page) ? pickString(page, 'nextToken') : undefined;
+    return token !== undefined && token !== '';
+  }).length;
+  const startSeen = first.type === 'ExecutionStarted' || first.id === 1;
+  if (withToken > 0 && withToken >= pages.length) {
+    // Forward pages stop before the end; pages read newest first stop before the start.
+    return startSeen
+      ? { missing: 'end', lastEventId: last.id }
+      : { missing: 'start', firstEventId: first.id };
+  }
+  return startSeen ? undefined : { missing: 'start', firstEventId: first.id };
+}
+
+/** `arn:partition:states:region:account:stateMachine:name`, from a state machine, version, alias or execution ARN. */
+function machineOf(arn: string | undefined): string | undefined {
+  if (!arn) return undefined;
+  const parts = arn.split(':');
+  if (parts[0] !== 'arn' || parts.length < 7) return undefined;
+  if (parts[5] !== 'stateMachine' && parts[5] !== 'execution') return undefined;
+  return [...parts.slice(0, 5), 'stateMachine', parts[6]].join(':');
+}
+
+/** Start times of one execution, read from the event (ms) and the history (ms, from seconds with a fraction). */
+const START_TOLERANCE_MS = 1_000;
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+/**
+ * Why the history is not the event's execution, or undefined when nothing says so. A history carries no
+ * execution ARN of its own (a saved page may: `executionArn`), but its ExecutionStarted says when it started
+ * and which state machine version or alias ran.
+ */
+function historyMismatch(
+  state: FoldState,
+  pages: readonly unknown[],
+  event: StatusChangeEvent
+): string | undefined {
+  const detail = event.detail;
+  if (!isRecord(detail)) return undefined;
+  const eventArn = typeof detail.executionArn === 'string' ? detail.executionArn : undefined;
+  for (const page of pages) {
+    const arn = isRecord(page) ? pickString(page, 'executionArn') : undefined;
+    if (arn && eventArn && arn !== eventArn) return `the history is of execution ${arn}`;
+  }
+  const started = state.started;
+  if (!started) return undefined;
+  const eventStart = parseTimestamp(detail.startDate);
+  if (
+    started.ms !== undefined &&
+    eventStart !== undefined &&
+    Math.abs(started.ms - eventStart) > START_TOLERANCE_MS
+  ) {
+    return `the history's execution started at ${iso(started.ms)}, the event's at ${iso(eventStart)}`;
+  }
+  const eventMachine =
+    machineOf(typeof detail.stateMachineArn === 'string' ? detail.stateMachineArn : undefined) ??
+    machineOf(eventArn);
+  for (const ran of [started.versionArn, started.aliasArn]) {
+    const machine = machineOf(ran);
+    if (ran && machine && eventMachine && machine !== eventMachine) {
+      return `the history ran ${ran}, the event is of ${eventMachine}`;
+    }
+  }
+  for (const key of ['stateMachineVersionArn', 'stateMachineAliasArn'] as const) {
+    const said = detail[key];
+    const ran = key === 'stateMachineVersionArn' ? started.versionArn : started.aliasArn;
+    if (typeof said === 'string' && ran && said !== ran)
+      return `the history ran ${ran}, the event's execution ${said}`;
+  }
+  return undefined;
 }
 
 /**
@@ -187,6 +344,8 @@ function applyEvent(execution: ExecutionInfo, event: StatusChangeEvent): void {
   if (redriveDate !== undefined) execution.redriveDateMs = redriveDate;
   if (typeof event.account === 'string') execution.account = event.account;
   if (typeof event.region === 'string') execution.region = event.region;
+  const parent = startedByArn(detail.input);
+  if (parent) execution.parentExecutionArn = parent;
 }
 
 /** Partition, region, account and names from the ARNs (`arn:{partition}:states:{region}:{account}:...`). */

@@ -5,6 +5,8 @@
  * events' inputs, outputs and parameters do not stay in memory.
  */
 
+import { startedByArn } from './parent.js';
+
 /** One history event reduced to what the fold reads. */
 export interface HistoryEvent {
   readonly id: number;
@@ -22,10 +24,18 @@ export function isRecord(value: unknown): value is UnknownRecord {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** PascalCase of the (few, constant) member names read; a cache, since every event's members are read. */
+const PASCAL = new Map<string, string>();
+
 /** Reads `key` in camelCase or PascalCase. */
 export function pick(record: UnknownRecord, key: string): unknown {
-  if (key in record) return record[key];
-  const pascal = key.charAt(0).toUpperCase() + key.slice(1);
+  const value = record[key];
+  if (value !== undefined || key in record) return value;
+  let pascal = PASCAL.get(key);
+  if (pascal === undefined) {
+    pascal = key.charAt(0).toUpperCase() + key.slice(1);
+    if (PASCAL.size < 1_000) PASCAL.set(key, pascal);
+  }
   return record[pascal];
 }
 
@@ -86,9 +96,14 @@ const KEPT_DETAIL_KEYS = new Set([
   'location',
   'parameters',
   'output',
+  'stateMachineAliasArn',
+  'stateMachineVersionArn',
 ]);
 
 function camel(key: string): string {
+  const first = key.charCodeAt(0);
+  // Already camelCase (the API's shape): no new string.
+  if (first < 65 || first > 90) return key;
   return key.charAt(0).toLowerCase() + key.slice(1);
 }
 
@@ -98,9 +113,11 @@ function camel(key: string): string {
  */
 function reduceDetails(raw: UnknownRecord, executionData: boolean): UnknownRecord {
   const details: UnknownRecord = {};
-  for (const [key, value] of Object.entries(raw)) {
+  for (const key in raw) {
+    if (!Object.hasOwn(raw, key)) continue;
     const k = camel(key);
     if (!KEPT_DETAIL_KEYS.has(k)) continue;
+    const value = raw[key];
     if (k === 'parameters' || k === 'output') {
       if (!executionData) continue;
       const names = resourceNames(value);
@@ -124,6 +141,14 @@ const RESOURCE_NAME_KEYS = [
   'Name',
 ];
 
+/** Each resource-naming member, camelCase or PascalCase → its PascalCase name. */
+const RESOURCE_NAMES = new Map(
+  RESOURCE_NAME_KEYS.flatMap((key) => [
+    [key, key],
+    [key.charAt(0).toLowerCase() + key.slice(1), key],
+  ])
+);
+
 /** From task parameters or output (a JSON string or an object), the few members that name a resource. */
 function resourceNames(value: unknown): UnknownRecord | undefined {
   let parsed: unknown = value;
@@ -136,13 +161,22 @@ function resourceNames(value: unknown): UnknownRecord | undefined {
     }
   }
   if (!isRecord(parsed)) return undefined;
-  const out: UnknownRecord = {};
-  for (const key of RESOURCE_NAME_KEYS) {
-    const v = pick(parsed, camel(key));
-    if (typeof v === 'string' && v.length <= 2048) out[key] = v;
+  // One pass over the members (a task's parameters may have many), each name in either casing.
+  let out: UnknownRecord | undefined;
+  for (const key in parsed) {
+    const name = RESOURCE_NAMES.get(key);
+    if (name === undefined || !Object.hasOwn(parsed, key)) continue;
+    const v = parsed[key];
+    if (typeof v !== 'string' || v.length > 2048) continue;
+    out ??= {};
+    // The camelCase member wins over the PascalCase one, as `pick` reads them.
+    if (key !== name || out[name] === undefined) out[name] = v;
   }
-  return Object.keys(out).length > 0 ? out : undefined;
+  return out;
 }
+
+/** The details of an event that has none (shared: the fold only reads them). */
+const NO_DETAILS: UnknownRecord = Object.freeze({}) as UnknownRecord;
 
 /**
  * One raw event (either casing) to a HistoryEvent, or undefined when it has no usable id or type.
@@ -150,15 +184,23 @@ function resourceNames(value: unknown): UnknownRecord | undefined {
  */
 export function normalizeEvent(raw: unknown, executionData = true): HistoryEvent | undefined {
   if (!isRecord(raw)) return undefined;
-  const id = toNumber(pick(raw, 'id'));
-  const type = pick(raw, 'type');
+  // The API's camelCase first (read directly), then the aws-sdk integration's PascalCase.
+  const id = toNumber(raw.id ?? raw.Id);
+  const type = raw.type ?? raw.Type;
   if (id === undefined || typeof type !== 'string') return undefined;
-  const previousEventId = toNumber(pick(raw, 'previousEventId')) ?? 0;
-  const timestampMs = parseTimestamp(pick(raw, 'timestamp'));
-  let details: UnknownRecord = {};
-  for (const [key, value] of Object.entries(raw)) {
-    if (key.endsWith('EventDetails') && isRecord(value)) {
+  const previousEventId = toNumber(raw.previousEventId ?? raw.PreviousEventId) ?? 0;
+  const timestampMs = parseTimestamp(raw.timestamp ?? raw.Timestamp);
+  let details: UnknownRecord = NO_DETAILS;
+  for (const key in raw) {
+    if (!key.endsWith('EventDetails') || !Object.hasOwn(raw, key)) continue;
+    const value = raw[key];
+    if (isRecord(value)) {
       details = reduceDetails(value, executionData);
+      if (executionData && type === 'ExecutionStarted') {
+        // Of the execution's input, only whom it was started by (a child execution's parent).
+        const parent = startedByArn(pick(value, 'input'));
+        if (parent) details.startedBy = parent;
+      }
       break;
     }
   }

@@ -9,8 +9,11 @@ import type { ExecutionStatus as ReportedStatus } from '../../contract/statuses.
 /** Execution status as Step Functions reports it (contract/statuses.ts), or UNKNOWN when nothing says. */
 export type ExecutionStatus = ReportedStatus | 'UNKNOWN';
 
-/** How one state ended. `caught` = it failed and a Catch handled it (the run went on). */
-export type StepOutcome = 'succeeded' | 'failed' | 'caught' | 'timed_out' | 'aborted' | 'running';
+/**
+ * How one state ended. `caught` = it failed and a Catch handled it (the run went on). `unknown` = its end is
+ * in a part of the history that was not read (the pages stop at a `nextToken`).
+ */
+export type StepOutcome = 'succeeded' | 'failed' | 'caught' | 'timed_out' | 'aborted' | 'running' | 'unknown';
 
 /** A cause string, bounded, and what could be read out of it when it is JSON. */
 export interface CauseSummary {
@@ -61,6 +64,16 @@ export interface CauseSummary {
    * beyond the known ones): the raw text is then worth showing.
    */
   readonly hasMore?: boolean;
+  /**
+   * The members of a JSON cause that were not read out (re-serialized, bounded), when there are any: what is
+   * worth showing beside the readable line without repeating it.
+   */
+  readonly rest?: string;
+  /**
+   * True when the cause was cut before it reached the history (Step Functions keeps 32,768 characters): a JSON
+   * cause then does not parse, and what could be read was read from its text.
+   */
+  readonly cutAtSource?: boolean;
 }
 
 /** What a Task ran. */
@@ -172,6 +185,10 @@ export interface FailureDetail {
   readonly attempt: number;
   readonly resource?: StepResource;
   readonly atMs?: number;
+  /** The state's type (Task, Fail, Map, ...). */
+  readonly stateType?: string;
+  /** The Map iteration (the item's index) it failed in, for a state inside a Map (the innermost Map). */
+  readonly iteration?: number;
 }
 
 export interface ExecutionInfo {
@@ -190,6 +207,11 @@ export interface ExecutionInfo {
   account?: string;
   region?: string;
   partition?: string;
+  /**
+   * The execution that started this one (`AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID` in its input, read from
+   * the event's `detail.input` or the history's ExecutionStarted).
+   */
+  parentExecutionArn?: string;
 }
 
 export interface ExecutionSummary {
@@ -223,4 +245,19 @@ export interface ExecutionSummary {
   readonly incomplete: boolean;
   /** Set when the history could not be read: why. The summary then comes from the event alone. */
   readonly historyUnavailable?: { readonly error: string; readonly cause?: string };
+  /**
+   * Set when the history given is not the event's execution (another start time, state machine, version or
+   * alias, or execution ARN): why, and how many events it had. The summary then comes from the event alone.
+   */
+  readonly historyMismatch?: { readonly reason: string; readonly events: number };
+  /**
+   * Set when the pages read are only part of the history: they stop at a `nextToken` (`missing: 'end'`, the
+   * events after `lastEventId` are missing) or do not start at the first event (`missing: 'start'`, the events
+   * before `firstEventId`). Steps whose end is not in the part read are `unknown`.
+   */
+  readonly historyCut?: {
+    readonly missing: 'start' | 'end';
+    readonly firstEventId?: number;
+    readonly lastEventId?: number;
+  };
 }

@@ -72,6 +72,20 @@ describe('sfn-slack preview from files', () => {
     expect(message.blocks?.length).toBeGreaterThan(3);
   });
 
+  it('an event with an empty history previews the event-only message, exit 0, saying so', async () => {
+    const empty = path.join(dir, 'empty.json');
+    writeFileSync(empty, '{"events": []}');
+    const io = captureIo();
+    const result = await runCommand(
+      register,
+      ['preview', '--history', empty, '--event', EVENT, '--json', '--no-html'],
+      io
+    );
+    expect(result).toEqual({ exitCode: 0 });
+    expect((JSON.parse(io.out()) as SlackMessage).text).toContain('orders-etl failed');
+    expect(io.err()).toContain('the message the notifier posts from the event alone');
+  });
+
   it.each([
     [
       [],

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderCommand } from '../../cli/commands/render.js';
+import { renderCommand, renderMessage } from '../../cli/commands/render.js';
 import { CliError } from '../../cli/errors.js';
 import { slackLimitProblems } from '../../formatters/render/limits.js';
 import { fixturesDir } from '../formatters/helpers/fixtures.js';
@@ -94,6 +94,24 @@ describe('sfn-slack render', () => {
       renderCommand({ history, event: write('ev.json', '{"detail": {}}') }),
       /not a Step Functions status-change event/
     );
+  });
+
+  it('an event whose history is empty (or not given) shows the event-only message the notifier posts, not an error', async () => {
+    const empty = write('empty-history.json', '{"events": []}');
+    for (const historyFile of [empty, undefined]) {
+      const warnings: string[] = [];
+      const message = JSON.parse(
+        await renderCommand(
+          { ...(historyFile ? { history: historyFile } : {}), event, template: 'compact' },
+          (w) => warnings.push(w)
+        )
+      );
+      expect(slackRejections(message)).toEqual([]);
+      expect(message.text).toContain('etl-nightly failed');
+      expect(warnings.join('\n')).toContain('the message the notifier posts from the event alone');
+    }
+    // Without an event there is nothing to show: still a problem.
+    expect((await renderMessage({ history: empty })).problem).toMatch(/has no events/);
   });
 
   it('a template that fails to compile names the template and the JSONata error', async () => {

@@ -145,8 +145,24 @@ describe('preview extras', () => {
 });
 
 describe('histories with nothing to read', () => {
+  it('no events beside an event: render and preview print the event-only message the notifier posts, exit 0, saying so', async () => {
+    for (const command of ['render', 'preview']) {
+      const { code, out, err } = await run(
+        [command, '--history', '-', '--event', EVENT, '--no-html'].filter(
+          (arg) => command === 'preview' || arg !== '--no-html'
+        ),
+        { stdin: '{"events": []}' }
+      );
+      expect(code, command).toBe(0);
+      expect(out, command).toContain('orders-etl failed');
+      expect(err.trim().split('\n'), command).toHaveLength(1);
+      expect(err, command).toMatch(
+        /^sfn-slack: \S+: the history on standard input has no events: this is the message the notifier posts from the event alone/
+      );
+    }
+  });
+
   it.each([
-    ['no events', '{"events": []}', /has no events, so the message shows only the event: save it with/],
     [
       'junk',
       '{"events": [{"foo": 1}, {"bar": 2}]}',
