@@ -81,3 +81,20 @@ export function environmentListed(name: string, cdkJson = 'cdk.json'): boolean {
     return false;
   }
 }
+
+/**
+ * The `region` an environment declares in cdk.json, or undefined (no cdk.json, no such environment, no region):
+ * the region's second place in the order of precedence (cli/aws/context.ts). Read without validating the rest,
+ * so a construct user's own cdk.json is simply not consulted.
+ */
+export function environmentRegion(name: string, cdkJson = 'cdk.json'): string | undefined {
+  try {
+    const environments = (
+      JSON.parse(readFileSync(cdkJson, 'utf8')) as { context?: { environments?: Record<string, unknown> } }
+    ).context?.environments;
+    const region = (environments?.[name] as { region?: unknown } | undefined)?.region;
+    return typeof region === 'string' && region !== '' ? region : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -74,6 +74,7 @@ import { sourceUsesExecutionData, templateUsesExecutionData } from '../template-
 import { watchedResources } from '../watched-resources.js';
 import { alarmTopicOrCreate, queueNotEmptyAlarm } from './alarms.js';
 import { MessageStore } from './message-store.js';
+import { OperatorDescriptor } from './operator-descriptor.js';
 import { type FunctionFiles, projectFunction, REPO_ROOT } from './project-function.js';
 import { SlackActions } from './slack-actions.js';
 
@@ -967,6 +968,8 @@ export class SlackNotifier extends Construct {
     }
 
     this.acknowledgeNagFindings(central ? [] : watchedExecutions, central ? [] : watchedMapRuns, webhook);
+    // What the sfn-slack commands need to find this notifier in any stack (constructs/operator-descriptor.ts).
+    new OperatorDescriptor(this, 'OperatorDescriptor');
   }
 
   /**
