@@ -90,6 +90,7 @@ export function register(program: Command, io: Io = processIo(), makeClients = c
   applyConvention(command, {
     env: 'stack',
     aws: 'always',
+    regionFrom: ['environment'],
     output: 'text',
     outputHelp: 'text (default) the checklist, json one document {env, stackName, ok, checks}',
     examples: ['sfn-slack doctor --env prod', 'sfn-slack doctor --env dev --send-test --channel C0123456789'],

@@ -54,6 +54,7 @@ export function register(program: Command, io: Io = processIo(), makeClients = c
   applyConvention(command, {
     env: 'stack',
     aws: 'always',
+    regionFrom: ['arn', 'environment'],
     output: 'text',
     outputHelp: 'text (default) for a person, json one document: the event and the notifier execution',
     examples: [

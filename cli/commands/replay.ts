@@ -80,6 +80,7 @@ export function register(program: Command, io: Io = processIo(), makeClients = c
   applyConvention(command, {
     env: 'stack',
     aws: 'always',
+    regionFrom: ['environment'],
     output: 'text',
     outputHelp: 'text (default) progress for a person, json one document: what moved or would move',
     examples: [

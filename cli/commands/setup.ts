@@ -73,6 +73,7 @@ export function register(program: Command, io: Io = processIo(), makeClients = c
   applyConvention(command, {
     env: 'stack',
     aws: 'always',
+    regionFrom: ['environment'],
     output: 'text',
     outputHelp: 'text (default) for a person, json one document: where the credential was stored',
     examples: ['sfn-slack setup --env prod < token.txt', 'pbpaste | sfn-slack setup --env dev --webhook'],

@@ -597,6 +597,7 @@ export function register(program: Command, io: Io = processIo()): void {
   applyConvention(command, {
     env: 'display',
     aws: 'with-arn',
+    regionFrom: ['arn'],
     output: 'text',
     outputHelp:
       'text (default) the delivered message as it reads in Slack, json {message, deliveredTo, fallback, htmlPath}',

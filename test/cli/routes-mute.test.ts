@@ -215,7 +215,7 @@ describe('sfn-slack mute, unmute, mutes (through the sfn-slack:mute-until tag)',
       `${ARN('unrelated')} is not watched by any route of prod: muting it would change nothing`
     );
     expect((await run(['mute', 'etl-a', '--for', '2h', '--env', 'quiet'])).error).toBe(
-      'environment quiet does not read the mute tag: set "mute": true for it in cdk.json (or let somebody use the Mute button: actions.mute) and deploy, then mute'
+      'environment quiet does not read the mute tag: set "mute": true for it in cdk.json (a SlackNotifier: the mute prop), or let somebody use the Mute button (actions.mute), and deploy, then mute'
     );
     expect((await run(['mute', 'data-load', '--for', '8d', '--env', 'prod'])).error).toContain('at most 7d');
     expect((await run(['mute', 'data-load', '--for', 'later', '--env', 'prod'])).error).toBe(
