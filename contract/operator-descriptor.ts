@@ -7,9 +7,10 @@
  * Pure definitions: the construct writes this shape, the CLI (cli/aws/stack.ts) reads it back with
  * `parseDescriptor`.
  */
-import { ENV_NAME } from './settings.js';
+
 import { OUTPUT_NAMES, type OutputName } from './outputs.js';
 import type { DeployedSettings } from './routes.js';
+import { ENV_NAME } from './settings.js';
 
 /** Bumped when a field changes meaning; the CLI refuses a schema it does not know, saying which. */
 export const DESCRIPTOR_SCHEMA = 1;

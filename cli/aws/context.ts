@@ -22,7 +22,9 @@ export type RegionSource =
   | '--region'
   | 'the ARN'
   | 'cdk.json'
-  | 'AWS_REGION' | 'AWS_DEFAULT_REGION' | 'the profile';
+  | 'AWS_REGION'
+  | 'AWS_DEFAULT_REGION'
+  | 'the profile';
 
 export interface AwsContext extends AwsOptions {
   readonly regionSource?: RegionSource;

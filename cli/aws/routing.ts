@@ -25,7 +25,6 @@ export interface Routing {
   readonly source: string;
 }
 
-
 export function routingOfConfig(config: EnvironmentConfig, cdkJson = 'cdk.json'): Routing {
   return {
     name: config.name,

@@ -228,7 +228,9 @@ async function descriptorsIn(cloudFormation: CloudFormationClient, name: string)
   let nextToken: string | undefined;
   do {
     const page = await cloudFormation
-      .send(new ListStackResourcesCommand({ StackName: name, ...(nextToken ? { NextToken: nextToken } : {}) }))
+      .send(
+        new ListStackResourcesCommand({ StackName: name, ...(nextToken ? { NextToken: nextToken } : {}) })
+      )
       .catch((error: unknown) => {
         throw toCliError(error, `list the resources of ${name}`);
       });

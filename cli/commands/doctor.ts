@@ -41,13 +41,7 @@ import {
   targetName,
   targetRegion,
 } from '../aws/options.js';
-import {
-  REQUIRED_OUTPUTS,
-  readStack,
-  type StackInfo,
-  stackName,
-  targetLabel,
-} from '../aws/stack.js';
+import { REQUIRED_OUTPUTS, readStack, type StackInfo, stackName, targetLabel } from '../aws/stack.js';
 import { applyConvention, type OutputFormat } from '../convention.js';
 import { CliError, ExitCode } from '../errors.js';
 import { webhookParameterName } from './setup.js';
@@ -271,9 +265,7 @@ async function checkMachine(
   record({
     ok: problems.length === 0,
     title: `${label} state machine ${machine.name ?? stateMachineArn} is an active ${type} state machine`,
-    ...(problems.length
-      ? { detail: `${problems.join('; ')}: ${stack.redeploy}` }
-      : {}),
+    ...(problems.length ? { detail: `${problems.join('; ')}: ${stack.redeploy}` } : {}),
   });
   return machine;
 }

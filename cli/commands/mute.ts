@@ -215,7 +215,11 @@ export function register(program: Command, io: Io = processIo(), makeClients = c
       'Lists the state machines the environment’s routes watch whose sfn-slack:mute-until tag is in the future, ' +
         'with the end of the mute (the count of held notifications is in the message store; the summary gives it).'
     );
-  common(mutes, ['sfn-slack mutes --env prod', 'sfn-slack mutes --notifier-name prod'], ['environment']).action(async (options: MuteOptions) => {
+  common(
+    mutes,
+    ['sfn-slack mutes --env prod', 'sfn-slack mutes --notifier-name prod'],
+    ['environment']
+  ).action(async (options: MuteOptions) => {
     await runMutes(options, io, await clients(options));
   });
 }

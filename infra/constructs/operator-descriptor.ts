@@ -15,8 +15,8 @@ import { Construct } from 'constructs';
 import { ACTIONS_OUTPUTS } from '../../contract/actions.js';
 import {
   DESCRIPTOR_SCHEMA,
-  descriptorParameterName,
   type OperatorDescriptor as Descriptor,
+  descriptorParameterName,
 } from '../../contract/operator-descriptor.js';
 import type { OutputName } from '../../contract/outputs.js';
 import type { SlackNotifier } from './slack-notifier.js';
