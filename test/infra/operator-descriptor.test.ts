@@ -121,7 +121,8 @@ describe('the SlackNotifier in a user’s own stack carries what the commands ne
       operatorPolicy?.Properties?.PolicyDocument as { Statement: { Action: string[]; Resource: unknown }[] }
     ).Statement;
     expect(statements).toHaveLength(1);
-    expect(statements[0]?.Action.every((a) => /^ssm:(Describe|Get)/.test(a))).toBe(true);
+    expect((statements[0]?.Action ?? []).every((a) => /^ssm:(Describe|Get)/.test(a))).toBe(true);
+    expect(statements[0]?.Action.length).toBeGreaterThan(0);
     // arn:…:parameter + the parameter's Ref (its name, which starts with "/").
     expect(JSON.stringify(statements[0]?.Resource)).toContain(`{"Ref":"${parameterId}"}`);
     expect(parameterId).not.toBe('');
