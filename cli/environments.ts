@@ -5,7 +5,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, type EnvironmentConfig, parseEnvironment } from '../contract/settings.js';
+import { suggestion } from '../contract/suggest.js';
 import { CliError, ExitCode } from './errors.js';
+import { jsonErrorOffset, lineAndColumn } from './read-input.js';
 
 /** @param cdkJson path of cdk.json (@default ./cdk.json) */
 export function readEnvironment(name: string, cdkJson = 'cdk.json'): EnvironmentConfig {
@@ -22,12 +24,12 @@ export function readEnvironment(name: string, cdkJson = 'cdk.json'): Environment
   try {
     environments = (JSON.parse(text) as { context?: { environments?: unknown } }).context?.environments;
   } catch (error) {
-    throw new CliError(`${cdkJson} is not valid JSON: ${(error as Error).message}`, ExitCode.badInput);
+    throw new CliError(cdkJsonSyntaxError(cdkJson, text), ExitCode.badInput, { cause: error });
   }
   if (typeof environments !== 'object' || environments === null || !(name in environments)) {
     const known = typeof environments === 'object' && environments !== null ? Object.keys(environments) : [];
     throw new CliError(
-      `environment "${name}" is not in ${path.basename(cdkJson)}${known.length > 0 ? `; use one of ${known.join(', ')}` : ''}`,
+      `environment "${name}" is not in ${path.basename(cdkJson)}${known.length > 0 ? `: ${suggestion(name, known)}` : ''}`,
       ExitCode.badInput
     );
   }
@@ -97,4 +99,10 @@ export function environmentRegion(name: string, cdkJson = 'cdk.json'): string | 
   } catch {
     return undefined;
   }
+}
+
+/** A cdk.json that is not JSON, located by line and column as the input files are (cli/read-input.ts). */
+export function cdkJsonSyntaxError(cdkJson: string, text: string): string {
+  const { line, column } = lineAndColumn(text, jsonErrorOffset(text));
+  return `${cdkJson} is not valid JSON at line ${line}, column ${column}: fix it there`;
 }

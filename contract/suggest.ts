@@ -45,24 +45,3 @@ export function suggestion(word: string, known: readonly string[]): string {
   const near = closest(word, known);
   return near !== undefined ? `did you mean ${near}?` : `use one of ${known.join(', ')}`;
 }
-
-/**
- * JSON.parse with the error located by line and column (`cdk.json:3:15: …`), not by character position.
- */
-export function parseJsonText(text: string, file: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    const message = (error as Error).message;
-    const position = /at position (\d+)/.exec(message)?.[1];
-    const at = position === undefined ? text.length : Number(position);
-    const before = text.slice(0, at).split('\n');
-    const line = before.length;
-    const column = (before.at(-1)?.length ?? 0) + 1;
-    const what = message
-      .replace(/\s*\(line \d+ column \d+\)/, '')
-      .replace(/\s*in JSON at position \d+/, '')
-      .replace(/^JSON\.parse: /, '');
-    throw new SyntaxError(`${file}:${line}:${column}: ${what} (fix the JSON there)`);
-  }
-}
