@@ -17,7 +17,4 @@ export const SLOW_TESTS = [
   'test/cli/streams.test.ts',
 ];
 
-export default mergeConfig(
-  base,
-  defineConfig({ test: { exclude: [...SLOW_TESTS, 'node_modules/**'] } })
-);
+export default mergeConfig(base, defineConfig({ test: { exclude: [...SLOW_TESTS, 'node_modules/**'] } }));
