@@ -13,7 +13,7 @@ import { type Command, Option } from 'commander';
 import type { DeliveryMessage, SlackMessage, StatusChangeEvent } from '../../contract/formatter.js';
 import { BUILT_IN_TEMPLATES, DEFAULT_TEMPLATE } from '../../contract/templates.js';
 import { handler } from '../../formatters/handler.js';
-import { type Clock, type ExecutionResult, RealClock } from '../../local/asl/index.js';
+import { type Clock, type ExecutionResult, RealClock, VirtualClock } from '../../local/asl/index.js';
 import { InvalidSettingError, LocalPipeline, type SlackTarget } from '../../local/pipeline.js';
 import { localRoutes } from '../../local/routes.js';
 import {
@@ -216,6 +216,20 @@ export function deliveryFailure(result: Pick<ExecutionResult, 'error' | 'cause'>
     return `Slack could not be reached (${result.cause ?? 'connection failed'})`;
   if (error === 'States.Timeout') return 'Slack did not answer in time';
   return `${error}${result.cause ? `: ${result.cause}` : ''}`;
+}
+
+/**
+ * Where a recorded run's local replay starts its clock: one second after the run ended (its stopDate, else its
+ * start, else the event's time), so the delivery is on time as it was then; `now` when the event has no date.
+ */
+export function recordedRunClockStart(event: StatusChangeEvent, now: Date = new Date()): number {
+  const d = event.detail as { stopDate?: unknown; startDate?: unknown };
+  const at = (value: unknown) =>
+    typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  for (const candidate of [at(d.stopDate), at(d.startDate), at(event.time)]) {
+    if (Number.isFinite(candidate)) return candidate + 1000;
+  }
+  return now.getTime();
 }
 
 /** A retry the pipeline reports: the one kind of progress line that explains a slow run in the user's terms. */
@@ -477,6 +491,10 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
                 : {}),
             }
           : {}),
+        // A recorded run (the bundled example, your files) is delivered as it would have been: a moment after it
+        // ended, on its own clock, so the message is not labelled "Delayed" because the recording is old. A live
+        // execution runs on today's clock: if it ended long ago, "Delayed" is the truth.
+        ...(!slack && !live ? { clock: new VirtualClock(recordedRunClockStart(event)) } : {}),
         ...(live ? { sdkHistory: 'aws' as const } : {}),
         log: (line) => progress.line(line),
         ...(options.verbose ? { logSteps: true } : {}),
