@@ -14,6 +14,7 @@ import type { DeliveryMessage, SlackMessage, StatusChangeEvent } from '../../con
 import { BUILT_IN_TEMPLATES, DEFAULT_TEMPLATE } from '../../contract/templates.js';
 import { handler } from '../../formatters/handler.js';
 import { type Clock, type ExecutionResult, RealClock, VirtualClock } from '../../local/asl/index.js';
+import { scenarioFile } from '../../local/examples.js';
 import { InvalidSettingError, LocalPipeline, type SlackTarget } from '../../local/pipeline.js';
 import { localRoutes } from '../../local/routes.js';
 import {
@@ -291,7 +292,7 @@ function shownPath(file: string): string {
 
 /** `start --scenario`: the scenario's logic is in local/scenario.ts; this maps its errors and prints the summary. */
 export async function startScenario(options: StartOptions, io: StartIo): Promise<ScenarioReport> {
-  const scenarioFile = options.scenario as string;
+  const scenarioPath = scenarioFile(options.scenario as string);
   const clash = (['history', 'event', 'executionArn', 'slack', 'serve'] as const).filter(
     (key) => options[key] !== undefined && options[key] !== false
   );
@@ -319,7 +320,7 @@ export async function startScenario(options: StartOptions, io: StartIo): Promise
     const run = await withLambdaLogs(
       (line) => progress.line(line),
       () =>
-        runScenarioFile(scenarioFile, {
+        runScenarioFile(scenarioPath, {
           formatter: handler,
           html,
           ...(options.report ? { report: options.report } : {}),
