@@ -22,9 +22,17 @@ export interface CommandConvention {
    */
   readonly env: 'stack' | 'display';
   /**
-   * `always`: every run calls AWS; `with-arn`: only with `--execution-arn`; `never`: no `--region`/`--profile`.
+   * `always`: every run calls AWS; `with-arn`: only with `--execution-arn`; `with-target`: only with `--stack` or
+   * `--notifier-name` (the settings are then read from the deployed notifier, not cdk.json); `never`: no
+   * `--region`/`--profile`.
    */
-  readonly aws: 'always' | 'with-arn' | 'never';
+  readonly aws: 'always' | 'with-arn' | 'with-target' | 'never';
+  /**
+   * Where the region comes from before the AWS defaults, in order: `arn` the ARN the command works on,
+   * `environment` the `region` of the `--env` environment in cdk.json (cli/aws/context.ts applies the same order).
+   * @default []
+   */
+  readonly regionFrom?: readonly ('arn' | 'environment')[];
   /** What `--output` prints when not given. */
   readonly output: OutputFormat;
   /** What each format prints, for the help. */
@@ -43,15 +51,35 @@ export function conventionOf(command: Command): CommandConvention | undefined {
 /** The options the convention adds, as plain data (the convention test compares every command against it). */
 export const SHARED_OPTIONS = {
   env: { flags: '-e, --env <name>', envVar: 'SFN_SLACK_ENV' },
+  stack: { flags: '--stack <name>' },
+  notifierName: { flags: '--notifier-name <name>' },
   region: { flags: '--region <region>' },
   profile: { flags: '--profile <name>' },
   output: { flags: '--output <format>' },
 } as const;
 
 const ENV_HELP: Record<CommandConvention['env'], string> = {
-  stack: 'environment: the stack SfnSlackNotifier-<name> (cdk deploy -c env=<name>)',
+  stack:
+    'environment: the stack SfnSlackNotifier-<name> (cdk deploy -c env=<name>); a SlackNotifier in a stack of your own: --notifier-name or --stack',
   display: 'environment name shown in the message',
 };
+
+const REGION_FROM_HELP = {
+  arn: 'the ARN’s region',
+  environment: 'the environment’s region in cdk.json',
+} as const;
+
+/** The region option's help: exactly the order cli/aws/context.ts resolves it in. */
+export function regionHelp(convention: Pick<CommandConvention, 'aws' | 'regionFrom'>): string {
+  const when =
+    convention.aws === 'with-arn'
+      ? ' for --execution-arn'
+      : convention.aws === 'with-target'
+        ? ' for --stack/--notifier-name'
+        : '';
+  const first = (convention.regionFrom ?? []).map((source) => REGION_FROM_HELP[source]);
+  return `AWS region${when} (default: ${[...first, 'AWS_REGION', 'AWS_DEFAULT_REGION', 'the profile’s region'].join(', then ')})`;
+}
 
 /**
  * Adds the shared options (after the command's own, so `--help` lists those first) and the examples, and
@@ -61,15 +89,30 @@ export function applyConvention(command: Command, convention: CommandConvention)
   command.addOption(
     new Option(SHARED_OPTIONS.env.flags, ENV_HELP[convention.env]).env(SHARED_OPTIONS.env.envVar)
   );
-  if (convention.aws !== 'never') {
-    const when = convention.aws === 'with-arn' ? ' for --execution-arn' : '';
+  if (convention.env === 'stack') {
     command
       .addOption(
         new Option(
-          SHARED_OPTIONS.region.flags,
-          `AWS region${when} (default: the ARN’s region, AWS_REGION, AWS_DEFAULT_REGION, the profile’s region)`
-        )
+          SHARED_OPTIONS.notifierName.flags,
+          'a SlackNotifier by its environmentName, in any stack: reads its descriptor parameter /sfn-slack-notifier/<name>/descriptor'
+        ).conflicts(['stack'])
       )
+      .addOption(
+        new Option(
+          SHARED_OPTIONS.stack.flags,
+          'the CloudFormation stack that holds the notifier (its outputs, or the descriptor of its one SlackNotifier)'
+        )
+      );
+  }
+  if (convention.aws !== 'never') {
+    const when =
+      convention.aws === 'with-arn'
+        ? ' for --execution-arn'
+        : convention.aws === 'with-target'
+          ? ' for --stack/--notifier-name'
+          : '';
+    command
+      .addOption(new Option(SHARED_OPTIONS.region.flags, regionHelp(convention)))
       .addOption(
         new Option(
           SHARED_OPTIONS.profile.flags,

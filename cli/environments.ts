@@ -5,7 +5,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, type EnvironmentConfig, parseEnvironment } from '../contract/settings.js';
+import { suggestion } from '../contract/suggest.js';
 import { CliError, ExitCode } from './errors.js';
+import { jsonErrorOffset, lineAndColumn } from './read-input.js';
 
 /** @param cdkJson path of cdk.json (@default ./cdk.json) */
 export function readEnvironment(name: string, cdkJson = 'cdk.json'): EnvironmentConfig {
@@ -22,12 +24,12 @@ export function readEnvironment(name: string, cdkJson = 'cdk.json'): Environment
   try {
     environments = (JSON.parse(text) as { context?: { environments?: unknown } }).context?.environments;
   } catch (error) {
-    throw new CliError(`${cdkJson} is not valid JSON: ${(error as Error).message}`, ExitCode.badInput);
+    throw new CliError(cdkJsonSyntaxError(cdkJson, text), ExitCode.badInput, { cause: error });
   }
   if (typeof environments !== 'object' || environments === null || !(name in environments)) {
     const known = typeof environments === 'object' && environments !== null ? Object.keys(environments) : [];
     throw new CliError(
-      `environment "${name}" is not in ${path.basename(cdkJson)}${known.length > 0 ? `; use one of ${known.join(', ')}` : ''}`,
+      `environment "${name}" is not in ${path.basename(cdkJson)}${known.length > 0 ? `: ${suggestion(name, known)}` : ''}`,
       ExitCode.badInput
     );
   }
@@ -80,4 +82,27 @@ export function environmentListed(name: string, cdkJson = 'cdk.json'): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The `region` an environment declares in cdk.json, or undefined (no cdk.json, no such environment, no region):
+ * the region's second place in the order of precedence (cli/aws/context.ts). Read without validating the rest,
+ * so a construct user's own cdk.json is simply not consulted.
+ */
+export function environmentRegion(name: string, cdkJson = 'cdk.json'): string | undefined {
+  try {
+    const environments = (
+      JSON.parse(readFileSync(cdkJson, 'utf8')) as { context?: { environments?: Record<string, unknown> } }
+    ).context?.environments;
+    const region = (environments?.[name] as { region?: unknown } | undefined)?.region;
+    return typeof region === 'string' && region !== '' ? region : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A cdk.json that is not JSON, located by line and column as the input files are (cli/read-input.ts). */
+export function cdkJsonSyntaxError(cdkJson: string, text: string): string {
+  const { line, column } = lineAndColumn(text, jsonErrorOffset(text));
+  return `${cdkJson} is not valid JSON at line ${line}, column ${column}: fix it there`;
 }

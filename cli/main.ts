@@ -22,6 +22,11 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       io.stderr.write(`sfn-slack: ${error.message}\n`);
       return error.exitCode;
     }
+    // An optional dependency of the local runner is not installed (local/stand-ins/dynamodb.ts): a setup problem.
+    if (error instanceof Error && error.name === 'MissingLocalDependency') {
+      io.stderr.write(`sfn-slack: ${oneLine(error.message)}\n`);
+      return ExitCode.badInput;
+    }
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`sfn-slack: unexpected error: ${oneLine(message)}\n`);
     return ExitCode.failed;

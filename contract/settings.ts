@@ -23,6 +23,7 @@ import {
   type SourcesConfig,
 } from './sources.js';
 import { DEFAULT_STATUSES, EXECUTION_STATUSES, type ExecutionStatus } from './statuses.js';
+import { suggestion } from './suggest.js';
 import { BUILT_IN_TEMPLATES, DEFAULT_TEMPLATE, isBuiltInTemplate, isTemplatePath } from './templates.js';
 
 export type DestinationConfig =
@@ -197,7 +198,8 @@ export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):key\/[A-Za
 /** An environment name: it becomes part of stack, log group and parameter names. */
 export const ENV_NAME = /^[A-Za-z][A-Za-z0-9-]{0,31}$/;
 
-const KNOWN_KEYS = [
+/** Every key an environment of cdk.json may have (README.md lists them all: test/docs.test.ts). */
+export const KNOWN_KEYS = [
   'account',
   'region',
   'stateMachineArns',
@@ -451,7 +453,7 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
   if (!isRecord(raw)) throw new ConfigError(`${where} must be an object with the environment's settings`);
   for (const key of Object.keys(raw)) {
     if (!(KNOWN_KEYS as readonly string[]).includes(key)) {
-      throw new ConfigError(`${where}.${key} is not a setting; use one of ${KNOWN_KEYS.join(', ')}`);
+      throw new ConfigError(`${where}.${key} is not a setting: ${suggestion(key, KNOWN_KEYS)}`);
     }
   }
   const warnings: string[] = [];
@@ -937,7 +939,7 @@ export function loadEnvironments(environments: unknown, selected?: unknown): Env
   if (selected === undefined) return names.map((name) => parseEnvironment(name, environments[name]));
   if (typeof selected !== 'string' || !names.includes(selected)) {
     throw new ConfigError(
-      `-c env=${String(selected)} is not configured; use one of ${names.join(', ')} or add it under "environments" in cdk.json`
+      `-c env=${String(selected)} is not configured: ${typeof selected === 'string' ? suggestion(selected, names) : `use one of ${names.join(', ')}`} (or add it under "environments" in cdk.json)`
     );
   }
   return [parseEnvironment(selected, environments[selected])];

@@ -9,6 +9,8 @@
  * routes' channels, mentions, statuses and templates as written (they are per route) and gets the connection and
  * alarm parameters only. Pure: works on the template JSON, no aws-cdk-lib.
  */
+
+import { DESCRIPTOR_PARAMETER_PREFIX } from '../contract/operator-descriptor.js';
 import {
   CHANNEL,
   type EnvironmentConfig,
@@ -60,6 +62,25 @@ export interface CfnTemplate {
 /** A JavaScript pattern as CloudFormation's AllowedPattern (same syntax for these), optionally also empty. */
 const allowed = (pattern: RegExp, orEmpty = false) => (orEmpty ? `^$|${pattern.source}` : pattern.source);
 const ref = (name: string): Json => ({ Ref: name });
+
+/**
+ * The operator descriptor (infra/constructs/operator-descriptor.ts) holds the settings as one JSON text, which the
+ * parameters below cannot reach into: it would tell `routes` and `mute` the synth-time values, not the deployed
+ * ones. A standalone stack is an `SfnSlackNotifier-<env>` stack: the commands find it by `--env` and its outputs,
+ * which the parameters do rewrite, so the descriptor goes.
+ */
+function dropOperatorDescriptor(template: CfnTemplate): void {
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    const name = resource.Properties?.Name;
+    if (
+      resource.Type === 'AWS::SSM::Parameter' &&
+      typeof name === 'string' &&
+      name.startsWith(DESCRIPTOR_PARAMETER_PREFIX)
+    ) {
+      delete template.Resources[id];
+    }
+  }
+}
 
 /** The JSON tree with each value `replace` answers for replaced (its children are not visited then). */
 function rewrite(node: Json, replace: (value: Json) => Json | undefined): Json {
@@ -162,6 +183,7 @@ export function addSettingParameters(
   shorthand: boolean
 ): void {
   const parameters: Record<string, Record<string, Json>> = {};
+  dropOperatorDescriptor(template);
   const { notifier, delivery } = stateMachines(template);
   if (!notifier?.Properties || !delivery?.Properties) {
     throw new Error('standalone template: the notifier and delivery state machines were not found');

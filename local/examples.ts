@@ -2,7 +2,7 @@
  * The bundled example executions (examples/nightly-etl-*.json, in a checkout): the event and history pages that
  * `npm start` runs, and what the end-to-end tests and the bench build their runs from.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StatusChangeEvent } from '../contract/formatter.js';
@@ -54,4 +54,28 @@ export function historiesOf(list: readonly Example[]): HistorySource {
     if (!source) throw new Error(`no history for ${request.executionArn}`);
     return source(request);
   };
+}
+
+/** The scenarios bundled with the package (examples/scenarios/<name>.scenario.json), by name. */
+export function bundledScenarios(): string[] {
+  try {
+    return readdirSync(path.join(examplesDir, 'scenarios'))
+      .filter((file) => file.endsWith('.scenario.json'))
+      .map((file) => file.replace(/\.scenario\.json$/, ''))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * A `--scenario` argument as a file: a path that exists, else a bundled scenario's name (so `npx sfn-slack start
+ * --scenario fail-redrive-succeed` works from an install, where examples/ is inside the package); else the
+ * argument as given (reading it reports the missing file).
+ */
+export function scenarioFile(argument: string): string {
+  if (existsSync(argument)) return argument;
+  const name = path.basename(argument).replace(/\.scenario\.json$/, '');
+  const bundled = path.join(examplesDir, 'scenarios', `${name}.scenario.json`);
+  return existsSync(bundled) ? bundled : argument;
 }

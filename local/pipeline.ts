@@ -33,6 +33,7 @@ import { CENTRAL_ENVIRONMENT_ENV, withSourceCredentials } from '../infra/source-
 import {
   type Clock,
   type ExecutionResult,
+  type HistoryEvent,
   type ResourceHandler,
   type RetryNotice,
   runStateMachine,
@@ -163,6 +164,8 @@ export interface PipelineOptions {
   readonly httpTimeoutMs?: number;
   /** Progress and outcome lines; never secrets. */
   readonly log?: (line: string) => void;
+  /** Also log each state each execution enters (`start --verbose`). @default false */
+  readonly logSteps?: boolean;
   /**
    * Where the formatter's own history reads (`readHistory`, after a page over 256 KiB) go: `'local'` serves
    * `history` on a local SFN endpoint; `'aws'` leaves the SDK to the environment (for a live execution).
@@ -575,10 +578,22 @@ export class LocalPipeline {
   }
 
   /** A progress line for each retry inside an execution: what failed, which retry, when the next attempt is. */
-  private retryProgress(machine: string): { onRetry?: (retry: RetryNotice) => void } {
+  private retryProgress(machine: string): {
+    onRetry?: (retry: RetryNotice) => void;
+    onEvent?: (event: HistoryEvent) => void;
+  } {
     const log = this.options.log;
     if (!log) return {};
     return {
+      ...(this.options.logSteps
+        ? {
+            onEvent: (event: HistoryEvent) => {
+              if (event.type.endsWith('StateEntered')) {
+                log(`${machine}: ${event.stateName ?? '?'} (${event.type.replace(/StateEntered$/, '')})`);
+              }
+            },
+          }
+        : {}),
       onRetry: (r) =>
         log(
           `${machine}: ${r.stateName} failed with ${r.error}; retry ${r.attempt} of ${r.maxAttempts} in ${formatSeconds(

@@ -340,6 +340,8 @@ export interface ScenarioRun {
 export interface RunScenarioOptions {
   readonly formatter: (input: FormatterInput) => Promise<FormatterOutput>;
   readonly log?: (line: string) => void;
+  /** Also log each state each execution enters (`start --verbose`). @default false */
+  readonly logSteps?: boolean;
   /** Keep the pipeline open (its Slack server serves the page); the caller closes it. @default false */
   readonly keepOpen?: boolean;
 }
@@ -449,6 +451,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
           }),
     },
     ...(options.log ? { log: options.log } : {}),
+    ...(options.logSteps ? { logSteps: true } : {}),
     ...(environment.actions && destination.type === 'channel'
       ? { actions: { policy: environment.actions.policy, watched: scenarioWatched(scenario) } }
       : {}),
@@ -500,9 +503,9 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
 }
 
 export interface ScenarioFileOptions extends RunScenarioOptions {
-  /** Where to write the report JSON. @default - not written */
+  /** Where to write the report JSON; `-`: not written, the caller prints it. @default - not written */
   readonly report?: string;
-  /** Where to write the HTML page of the messages, their edits and threads. */
+  /** Where to write the HTML page of the messages, their edits and threads; `-`: not written, returned as `page`. */
   readonly html: string;
 }
 
@@ -529,14 +532,20 @@ export function summarizeReport(report: ScenarioReport): string[] {
 }
 
 /** `sfn-slack start --scenario <file> [--report <file>]`: runs the file, writes the report and the HTML page. */
-export async function runScenarioFile(file: string, options: ScenarioFileOptions): Promise<ScenarioRun> {
+export async function runScenarioFile(
+  file: string,
+  options: ScenarioFileOptions
+): Promise<ScenarioRun & { readonly page: string }> {
   const scenario = await readScenario(file);
   const run = await runScenario(scenario, options);
-  await mkdir(path.dirname(options.html), { recursive: true });
-  await writeFile(options.html, renderConversationPage(run.report.channels), 'utf8');
-  if (options.report) {
+  const page = renderConversationPage(run.report.channels);
+  if (options.html !== '-') {
+    await mkdir(path.dirname(options.html), { recursive: true });
+    await writeFile(options.html, page, 'utf8');
+  }
+  if (options.report && options.report !== '-') {
     await mkdir(path.dirname(path.resolve(options.report)), { recursive: true });
     await writeFile(options.report, `${JSON.stringify(run.report, null, 2)}\n`, 'utf8');
   }
-  return run;
+  return { ...run, page };
 }

@@ -11,13 +11,25 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { zipSync } from 'fflate';
-import { loadEnvironments } from '../contract/settings.js';
+import { cdkJsonSyntaxError } from '../cli/environments.js';
+import { ConfigError, loadEnvironments } from '../contract/settings.js';
 import { buildApp } from '../infra/build-app.js';
 import { notifierStackName } from '../infra/stacks/notifier-stack.js';
 import { addSettingParameters, type CfnTemplate } from '../infra/standalone-parameters.js';
 import { StandaloneSynthesizer } from '../infra/standalone-synthesizer.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** cdk.json's context; a syntax error is one line with its line and column. */
+function readCdkJsonContext(file: string): { environments: Record<string, Record<string, unknown>> } {
+  const text = readFileSync(file, 'utf8');
+  try {
+    return (JSON.parse(text) as { context: { environments: Record<string, Record<string, unknown>> } })
+      .context;
+  } catch {
+    throw new ConfigError(cdkJsonSyntaxError('cdk.json', text));
+  }
+}
 
 export interface StandaloneTemplate {
   /** The template file. */
@@ -42,13 +54,7 @@ export function writeStandaloneTemplate(
   out: string,
   options: StandaloneOptions = {}
 ): StandaloneTemplate {
-  const context =
-    options.context ??
-    (
-      JSON.parse(readFileSync(path.join(root, 'cdk.json'), 'utf8')) as {
-        context: { environments: Record<string, Record<string, unknown>> };
-      }
-    ).context;
+  const context = options.context ?? readCdkJsonContext(path.join(root, 'cdk.json'));
   const raw = context.environments[env];
   const [config] = loadEnvironments(context.environments, env);
   if (!raw || !config) throw new Error(`template: there is no environment "${env}" in cdk.json`);
@@ -116,18 +122,69 @@ function filesOf(dir: string, prefix = ''): Record<string, Uint8Array> {
   return files;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({
-    options: { env: { type: 'string', short: 'e' }, out: { type: 'string', default: 'standalone' } },
-  });
-  if (!values.env) {
-    process.stderr.write('template: pass --env <name> (an environment of cdk.json)\n');
-    process.exit(2);
+export const TEMPLATE_HELP = `Usage: npm run template -- --env <name> [--out <dir>]
+
+Writes a CloudFormation template for one environment of cdk.json, with its settings as parameters, and the
+assets it needs (the formatter Lambda as a .zip), for deploying without the CDK (docs/infra.md, "Deploy without
+the CDK").
+
+Options:
+  -e, --env <name>  the environment in cdk.json (required)
+  --out <dir>       where to write the template and assets/ (default: standalone)
+  -h, --help        print this help
+`;
+
+/**
+ * The command line: `--help` prints the help; every mistake (an unknown option, a missing or unknown `--env`, a
+ * wrong setting) is one line and exit 2, not a stack trace. Returns the exit code.
+ */
+export function runTemplateCli(
+  args: readonly string[],
+  io: { stdout: (text: string) => void; stderr: (text: string) => void },
+  write: typeof writeStandaloneTemplate = writeStandaloneTemplate
+): number {
+  let values: { env?: string; out: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      options: {
+        env: { type: 'string', short: 'e' },
+        out: { type: 'string', default: 'standalone' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }) as { values: { env?: string; out: string; help?: boolean } });
+  } catch (error) {
+    io.stderr(`template: ${(error as Error).message.split('\n')[0]}: see npm run template -- --help\n`);
+    return 2;
   }
-  const { template, assets } = writeStandaloneTemplate(values.env, path.resolve(values.out));
-  process.stdout.write(
-    `Template: ${path.relative(process.cwd(), template)}\n` +
-      assets.map((asset) => `Asset:    ${path.relative(process.cwd(), asset)}\n`).join('') +
-      'Upload the assets to a bucket in the target region, then deploy (docs/infra.md, "Deploy without the CDK").\n'
-  );
+  if (values.help) {
+    io.stdout(TEMPLATE_HELP);
+    return 0;
+  }
+  if (!values.env) {
+    io.stderr('template: pass --env <name> (an environment of cdk.json)\n');
+    return 2;
+  }
+  try {
+    const { template, assets } = write(values.env, path.resolve(values.out));
+    io.stdout(
+      `Template: ${path.relative(process.cwd(), template)}\n` +
+        assets.map((asset) => `Asset:    ${path.relative(process.cwd(), asset)}\n`).join('') +
+        'Upload the assets to a bucket in the target region, then deploy (docs/infra.md, "Deploy without the CDK").\n'
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr(`template: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = runTemplateCli(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  });
 }

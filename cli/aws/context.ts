@@ -4,8 +4,9 @@
  *
  * - profile: `--profile`, then `AWS_PROFILE`; a named profile must exist in the shared config or credentials
  *   file (`AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`, default `~/.aws/config` and `~/.aws/credentials`);
- * - region: `--region`, then the region of the ARN the command works on, then `AWS_REGION`, then
- *   `AWS_DEFAULT_REGION`, then the profile's `region` in the config file.
+ * - region: `--region`, then the region of the ARN the command works on, then the `region` the environment
+ *   (`--env`) declares in cdk.json, then `AWS_REGION`, then `AWS_DEFAULT_REGION`, then the profile's `region` in
+ *   the config file. Each command's `--region` help states the part of this order it uses (cli/convention.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -17,7 +18,13 @@ import type { AwsOptions } from './clients.js';
 export type Environment = Readonly<Record<string, string | undefined>>;
 
 /** Where the region came from, for messages. */
-export type RegionSource = '--region' | 'the ARN' | 'AWS_REGION' | 'AWS_DEFAULT_REGION' | 'the profile';
+export type RegionSource =
+  | '--region'
+  | 'the ARN'
+  | 'cdk.json'
+  | 'AWS_REGION'
+  | 'AWS_DEFAULT_REGION'
+  | 'the profile';
 
 export interface AwsContext extends AwsOptions {
   readonly regionSource?: RegionSource;
@@ -70,12 +77,14 @@ export async function readSharedProfiles(env: Environment): Promise<SharedProfil
 
 /**
  * The profile and region a command's AWS calls use, or a CliError saying which setting is missing and how to
- * give it. `arn` is the resource the command works on, when it has one.
+ * give it. `arn` is the resource the command works on, when it has one; `environmentRegion` the region the
+ * environment declares in cdk.json (cli/environments.ts environmentRegion), when it declares one.
  */
 export async function resolveAwsContext(
   options: AwsOptions,
   env: Environment,
-  arn?: string
+  arn?: string,
+  environmentRegion?: string
 ): Promise<AwsContext> {
   const profile = nonEmpty(options.profile) ?? nonEmpty(env.AWS_PROFILE);
   const shared = await readSharedProfiles(env);
@@ -96,6 +105,7 @@ export async function resolveAwsContext(
   const candidates: [string | undefined, RegionSource][] = [
     [nonEmpty(options.region), '--region'],
     [fromArn, 'the ARN'],
+    [nonEmpty(environmentRegion), 'cdk.json'],
     [nonEmpty(env.AWS_REGION), 'AWS_REGION'],
     [nonEmpty(env.AWS_DEFAULT_REGION), 'AWS_DEFAULT_REGION'],
     [fromProfile, 'the profile'],

@@ -34,8 +34,14 @@ import { type AwsClients, createClients } from '../aws/clients.js';
 import { resolveAwsContext } from '../aws/context.js';
 import { toCliError } from '../aws/errors.js';
 import { envOf, type Io, processIo } from '../aws/io.js';
-import { type EnvOptions, resolveEnv } from '../aws/options.js';
-import { REQUIRED_OUTPUTS, readStack, type StackInfo, stackName } from '../aws/stack.js';
+import {
+  type EnvOptions,
+  type NotifierTarget,
+  resolveTarget,
+  targetName,
+  targetRegion,
+} from '../aws/options.js';
+import { REQUIRED_OUTPUTS, readStack, type StackInfo, stackName, targetLabel } from '../aws/stack.js';
 import { applyConvention, type OutputFormat } from '../convention.js';
 import { CliError, ExitCode } from '../errors.js';
 import { webhookParameterName } from './setup.js';
@@ -78,18 +84,21 @@ export function register(program: Command, io: Io = processIo(), makeClients = c
   applyConvention(command, {
     env: 'stack',
     aws: 'always',
+    regionFrom: ['environment'],
     output: 'text',
     outputHelp: 'text (default) the checklist, json one document {env, stackName, ok, checks}',
     examples: ['sfn-slack doctor --env prod', 'sfn-slack doctor --env dev --send-test --channel C0123456789'],
   }).action(async (options: DoctorOptions & { output: OutputFormat }) => {
-    resolveEnv(options);
-    const clients = makeClients(await resolveAwsContext(options, envOf(io)));
+    resolveTarget(options);
+    const clients = makeClients(
+      await resolveAwsContext(options, envOf(io), undefined, targetRegion(options))
+    );
     await runDoctor({ ...options, json: options.json === true || options.output === 'json' }, io, clients);
   });
 }
 
 export async function runDoctor(options: DoctorOptions, io: Io, clients: AwsClients): Promise<Check[]> {
-  const env = resolveEnv(options);
+  const target = resolveTarget(options);
   const checks: Check[] = [];
   // With --json, standard output carries one JSON document and nothing else.
   const print = (text: string): void => {
@@ -99,9 +108,10 @@ export async function runDoctor(options: DoctorOptions, io: Io, clients: AwsClie
     checks.push(check);
     print(`${check.ok ? '✓' : '✗'} ${check.title}${check.detail ? `\n    ${check.detail}` : ''}\n`);
   };
-  print(`Checking environment ${env} (stack ${stackName(env)})\n\n`);
+  print(`Checking ${targetLabel(target)}\n\n`);
 
-  const stack = await checkStack(env, clients, record);
+  const stack = await checkStack(target, clients, record);
+  const env = stack?.env ?? targetName(target);
   if (stack) {
     await step(record, 'Slack credential', () => checkCredential(stack, clients, record));
     await step(record, 'State machines', () => checkStateMachines(stack, clients, record));
@@ -118,7 +128,12 @@ export async function runDoctor(options: DoctorOptions, io: Io, clients: AwsClie
   const failed = checks.filter((check) => !check.ok).length;
   print(`\n${failed === 0 ? 'All checks passed.' : `${failed} check(s) failed.`}\n`);
   if (options.json) {
-    const report = { env, stackName: stackName(env), ok: failed === 0, checks };
+    const report = {
+      env,
+      stackName: stack?.stackName ?? (target.kind === 'env' ? stackName(target.env) : undefined),
+      ok: failed === 0,
+      checks,
+    };
     io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   }
   if (failed > 0) {
@@ -142,16 +157,20 @@ async function step(record: (check: Check) => void, title: string, run: () => Pr
 }
 
 async function checkStack(
-  env: string,
+  target: NotifierTarget,
   clients: AwsClients,
   record: (check: Check) => void
 ): Promise<StackInfo | undefined> {
   let stack: StackInfo;
   try {
-    stack = await readStack(clients.cloudFormation, env);
+    stack = await readStack(clients, target);
   } catch (error) {
-    if (error instanceof CliError && error.message.startsWith('stack ')) {
-      record({ ok: false, title: `Stack ${stackName(env)} deployed`, detail: error.message });
+    if (error instanceof CliError && /^(stack |no notifier descriptor )/.test(error.message)) {
+      const title =
+        target.kind === 'env'
+          ? `Stack ${stackName(target.env)} deployed`
+          : `${capitalized(targetLabel(target))} deployed`;
+      record({ ok: false, title, detail: error.message });
       return undefined;
     }
     throw error;
@@ -161,7 +180,7 @@ async function checkStack(
   record({
     ok: healthy,
     title: `Stack ${stack.stackName} deployed (${status})`,
-    ...(healthy ? {} : { detail: `fix the failed deployment, then redeploy: npx cdk deploy -c env=${env}` }),
+    ...(healthy ? {} : { detail: `fix the failed deployment, then ${stack.redeploy}` }),
   });
   const missing: string[] = REQUIRED_OUTPUTS.filter((name) => !stack.outputs[name]);
   if (!stack.outputs.BotTokenSecretArn && !stack.outputs.WebhookParameterName) {
@@ -173,7 +192,7 @@ async function checkStack(
     ...(missing.length === 0
       ? {}
       : {
-          detail: `missing ${missing.join(', ')}: redeploy with this version, npx cdk deploy -c env=${env}`,
+          detail: `missing ${missing.join(', ')}: ${stack.redeploy} (this version of sfn-slack-notifier)`,
         }),
   });
   return stack;
@@ -192,7 +211,7 @@ async function checkCredential(stack: StackInfo, clients: AwsClients, record: (c
       ...(state === 'AUTHORIZED'
         ? {}
         : {
-            detail: `it is ${state}${connection.StateReason ? ` (${connection.StateReason})` : ''}: store the Slack credential with \`sfn-slack setup --env ${stack.env}${stack.outputs.BotTokenSecretArn ? '' : ' --webhook'}\``,
+            detail: `it is ${state}${connection.StateReason ? ` (${connection.StateReason})` : ''}: store the Slack credential with \`sfn-slack setup ${stack.flag}${stack.outputs.BotTokenSecretArn ? '' : ' --webhook'}\``,
           }),
     });
   }
@@ -207,7 +226,7 @@ async function checkCredential(stack: StackInfo, clients: AwsClients, record: (c
       record({
         ok: false,
         title: `Webhook parameter ${name} exists`,
-        detail: `store the webhook URL: sfn-slack setup --env ${stack.env} --webhook < url.txt`,
+        detail: `store the webhook URL: sfn-slack setup ${stack.flag} --webhook < url.txt`,
       });
     }
   }
@@ -224,7 +243,7 @@ async function checkStateMachines(stack: StackInfo, clients: AwsClients, record:
       ...(readsHistory && notifier.roleArn
         ? { detail: notifier.roleArn }
         : {
-            detail: `its definition has no GetExecutionHistory step: redeploy with npx cdk deploy -c env=${stack.env}`,
+            detail: `its definition has no GetExecutionHistory step: ${stack.redeploy}`,
           }),
     });
   }
@@ -246,9 +265,7 @@ async function checkMachine(
   record({
     ok: problems.length === 0,
     title: `${label} state machine ${machine.name ?? stateMachineArn} is an active ${type} state machine`,
-    ...(problems.length
-      ? { detail: `${problems.join('; ')}: redeploy with npx cdk deploy -c env=${stack.env}` }
-      : {}),
+    ...(problems.length ? { detail: `${problems.join('; ')}: ${stack.redeploy}` } : {}),
   });
   return machine;
 }
@@ -334,7 +351,7 @@ async function checkWatched(stack: StackInfo, clients: AwsClients, record: (chec
         : {
             detail: !enabled
               ? `it is ${described.State}: enable it (aws events enable-rule --name ${name}) or redeploy`
-              : `its targets (${Targets.map((t) => t.Arn).join(', ') || 'none'}) do not include the notifier: redeploy with npx cdk deploy -c env=${stack.env}`,
+              : `its targets (${Targets.map((t) => t.Arn).join(', ') || 'none'}) do not include the notifier: ${stack.redeploy}`,
           }),
     });
     const list = watchListFromPattern(described.EventPattern);
@@ -409,7 +426,7 @@ async function checkDeadLetterQueue(stack: StackInfo, clients: AwsClients, recor
     ...(depth === 0
       ? {}
       : {
-          detail: `notifications failed to post: look with \`sfn-slack replay --env ${stack.env} --dry-run\`, fix the cause, then \`sfn-slack replay --env ${stack.env}\``,
+          detail: `notifications failed to post: look with \`sfn-slack replay ${stack.flag} --dry-run\`, fix the cause, then \`sfn-slack replay ${stack.flag}\``,
         }),
   });
 }
@@ -447,7 +464,7 @@ async function checkInteractivity(stack: StackInfo, clients: AwsClients, record:
           detail:
             unsigned === 0
               ? `${url} did not answer within 3 s: check the function's logs, then redeploy`
-              : `it answered ${unsigned}: the endpoint must check Slack signatures; redeploy with npx cdk deploy -c env=${stack.env}`,
+              : `it answered ${unsigned}: the endpoint must check Slack signatures; ${stack.redeploy}`,
         }),
   });
   const secretArn = stack.outputs[ACTIONS_OUTPUTS.signingSecretArn];
@@ -459,7 +476,7 @@ async function checkInteractivity(stack: StackInfo, clients: AwsClients, record:
     record({
       ok: false,
       title: 'Slack signing secret is stored',
-      detail: `the secret still holds the placeholder the stack created: run sfn-slack setup --env ${stack.env} --signing-secret`,
+      detail: `the secret still holds the placeholder the stack created: run sfn-slack setup ${stack.flag} --signing-secret`,
     });
     return;
   }
@@ -541,7 +558,7 @@ async function sendTest(
     record({
       ok: false,
       title: 'Test message posted',
-      detail: `chat.postMessage needs a channel: pass --channel <id or #name> with --send-test, or redeploy (npx cdk deploy -c env=${stack.env}) so the stack has the SlackChannel output`,
+      detail: `chat.postMessage needs a channel: pass --channel <id or #name> with --send-test, or ${stack.redeploy} so the stack has the SlackChannel output`,
     });
     return;
   }
@@ -579,4 +596,8 @@ function parseOutput(text: string | undefined): { outcome?: string; error?: stri
   } catch {
     return {};
   }
+}
+
+function capitalized(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }

@@ -12,14 +12,13 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { Command } from 'commander';
 import { explainRoutes, TAG_KEYS } from '../../contract/routes.js';
-import { type EnvironmentConfig, mutable } from '../../contract/settings.js';
 import { type AwsClients, createClients } from '../aws/clients.js';
 import { resolveAwsContext } from '../aws/context.js';
 import { aws } from '../aws/errors.js';
 import { envOf, type Io, processIo } from '../aws/io.js';
-import { type EnvOptions, resolveEnv } from '../aws/options.js';
+import { type EnvOptions, resolveTarget, targetRegion } from '../aws/options.js';
+import { type Routing, readRouting } from '../aws/routing.js';
 import { applyConvention } from '../convention.js';
-import { readEnvironment } from '../environments.js';
 import { CliError, ExitCode } from '../errors.js';
 
 /** The longest mute: the notifier holding the first notification runs at most 8 days (its TimeoutSeconds). */
@@ -39,11 +38,11 @@ export function parseDuration(text: string): number | undefined {
   return ms > 0 ? ms : undefined;
 }
 
-function muteConfig(options: MuteOptions): EnvironmentConfig {
-  const config = readEnvironment(resolveEnv(options), options.cdkJson);
-  if (!mutable(config)) {
+async function muteConfig(options: MuteOptions, clients: AwsClients): Promise<Routing> {
+  const config = await readRouting(resolveTarget(options), async () => clients, options.cdkJson);
+  if (!config.mutable) {
     throw new CliError(
-      `environment ${config.name} does not read the mute tag: set "mute": true for it in cdk.json (or let somebody use the Mute button: actions.mute) and deploy, then mute`,
+      `environment ${config.name} does not read the mute tag: set "mute": true for it in cdk.json (a SlackNotifier: the mute prop), or let somebody use the Mute button (actions.mute), and deploy, then mute`,
       ExitCode.badInput
     );
   }
@@ -51,12 +50,12 @@ function muteConfig(options: MuteOptions): EnvironmentConfig {
 }
 
 /** The machine's ARN, checked to be one the environment watches. */
-function watchedArn(config: EnvironmentConfig, nameOrArn: string): string {
+function watchedArn(config: Routing, nameOrArn: string): string {
   let arn = nameOrArn;
   if (!nameOrArn.startsWith('arn:')) {
     if (config.account === undefined || config.region === undefined) {
       throw new CliError(
-        `environment ${config.name} has no account and region in cdk.json: pass the state machine's ARN instead of its name`,
+        `environment ${config.name} has no account and region in ${config.source}: pass the state machine's ARN instead of its name`,
         ExitCode.badInput
       );
     }
@@ -74,7 +73,7 @@ function watchedArn(config: EnvironmentConfig, nameOrArn: string): string {
   return arn;
 }
 
-function watched(config: EnvironmentConfig, arn: string): boolean {
+function watched(config: Pick<Routing, 'routes'>, arn: string): boolean {
   // Whatever the status or tags: does some route name this machine?
   return config.routes.some((route) => {
     const m = route.match;
@@ -89,7 +88,7 @@ export async function runMute(
   io: Io,
   clients: AwsClients
 ): Promise<void> {
-  const config = muteConfig(options);
+  const config = await muteConfig(options, clients);
   const ms = parseDuration(options.for ?? '');
   if (ms === undefined)
     throw new CliError(`--for ${options.for ?? ''}: use a duration like 30m, 2h or 1d`, ExitCode.badInput);
@@ -116,7 +115,7 @@ export async function runUnmute(
   io: Io,
   clients: AwsClients
 ): Promise<void> {
-  const config = muteConfig(options);
+  const config = await muteConfig(options, clients);
   const arn = watchedArn(config, machine);
   await aws(`untag ${arn}`, () =>
     clients.sfn.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: [TAG_KEYS.muteUntil] }))
@@ -125,7 +124,7 @@ export async function runUnmute(
 }
 
 export async function runMutes(options: MuteOptions, io: Io, clients: AwsClients): Promise<void> {
-  const config = muteConfig(options);
+  const config = await muteConfig(options, clients);
   const machines: string[] = [];
   let nextToken: string | undefined;
   do {
@@ -160,15 +159,29 @@ export async function runMutes(options: MuteOptions, io: Io, clients: AwsClients
 }
 
 export function register(program: Command, io: Io = processIo(), makeClients = createClients): void {
-  const common = (command: Command, examples: string[]) =>
+  const common = (
+    command: Command,
+    examples: string[],
+    regionFrom: readonly ('arn' | 'environment')[] = ['arn', 'environment']
+  ) =>
     applyConvention(command.option('--cdk-json <path>', 'the cdk.json with the environment', 'cdk.json'), {
       env: 'stack',
       aws: 'always',
+      regionFrom,
       output: 'text',
       outputHelp: 'text (default) one line per machine',
       examples,
     });
-  const clients = async (options: MuteOptions) => makeClients(await resolveAwsContext(options, envOf(io)));
+  // The region: --region, then the state machine ARN's, then the environment's in cdk.json, then AWS's defaults.
+  const clients = async (options: MuteOptions, machine?: string) =>
+    makeClients(
+      await resolveAwsContext(
+        options,
+        envOf(io),
+        machine?.startsWith('arn:') ? machine : undefined,
+        targetRegion(options)
+      )
+    );
   const mute = program
     .command('mute <state-machine>')
     .summary('hold a state machine’s notifications for a while; they are summed up when the mute ends')
@@ -180,7 +193,7 @@ export function register(program: Command, io: Io = processIo(), makeClients = c
     .option('--for <duration>', 'how long: 30m, 2h, 1d (at most 7d; required)');
   common(mute, ['sfn-slack mute nightly-etl --for 2h --env prod']).action(
     async (machine: string, options: MuteOptions) => {
-      await runMute(machine, options, io, await clients(options));
+      await runMute(machine, options, io, await clients(options, machine));
     }
   );
   const unmute = program
@@ -192,7 +205,7 @@ export function register(program: Command, io: Io = processIo(), makeClients = c
     );
   common(unmute, ['sfn-slack unmute nightly-etl --env prod']).action(
     async (machine: string, options: MuteOptions) => {
-      await runUnmute(machine, options, io, await clients(options));
+      await runUnmute(machine, options, io, await clients(options, machine));
     }
   );
   const mutes = program
@@ -202,7 +215,11 @@ export function register(program: Command, io: Io = processIo(), makeClients = c
       'Lists the state machines the environment’s routes watch whose sfn-slack:mute-until tag is in the future, ' +
         'with the end of the mute (the count of held notifications is in the message store; the summary gives it).'
     );
-  common(mutes, ['sfn-slack mutes --env prod']).action(async (options: MuteOptions) => {
+  common(
+    mutes,
+    ['sfn-slack mutes --env prod', 'sfn-slack mutes --notifier-name prod'],
+    ['environment']
+  ).action(async (options: MuteOptions) => {
     await runMutes(options, io, await clients(options));
   });
 }

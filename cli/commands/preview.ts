@@ -94,6 +94,7 @@ export function register(program: Command, io: Io = processIo(), makeClients = c
   applyConvention(command, {
     env: 'display',
     aws: 'with-arn',
+    regionFrom: ['arn'],
     output: 'text',
     outputHelp: 'text (default) the message as it reads in Slack, json the message JSON',
     examples: [

@@ -17,7 +17,7 @@ import { type AwsClients, createClients } from '../aws/clients.js';
 import { resolveAwsContext } from '../aws/context.js';
 import { aws, toCliError } from '../aws/errors.js';
 import { envOf, type Io, processIo } from '../aws/io.js';
-import { type EnvOptions, resolveEnv } from '../aws/options.js';
+import { type EnvOptions, resolveTarget, targetName, targetRegion } from '../aws/options.js';
 import { readStack, requireOutput } from '../aws/stack.js';
 import { applyConvention, type OutputFormat } from '../convention.js';
 import { CliError, ExitCode } from '../errors.js';
@@ -54,6 +54,7 @@ export function register(program: Command, io: Io = processIo(), makeClients = c
   applyConvention(command, {
     env: 'stack',
     aws: 'always',
+    regionFrom: ['arn', 'environment'],
     output: 'text',
     outputHelp: 'text (default) for a person, json one document: the event and the notifier execution',
     examples: [
@@ -63,7 +64,7 @@ export function register(program: Command, io: Io = processIo(), makeClients = c
         '    --execution-arn arn:aws:states:eu-west-1:111122223333:execution:etl:run-42',
     ],
   }).action(async (options: RenotifyOptions & { output: OutputFormat }) => {
-    const env = resolveEnv(options);
+    const env = targetName(resolveTarget(options));
     if (options.executionArn === undefined) {
       throw new CliError(
         'renotify needs --execution-arn <arn>: the watched execution to notify about',
@@ -71,7 +72,9 @@ export function register(program: Command, io: Io = processIo(), makeClients = c
       );
     }
     // The execution's region, unless --region says otherwise: the notifier of a region watches that region.
-    const clients = makeClients(await resolveAwsContext(options, envOf(io), options.executionArn));
+    const clients = makeClients(
+      await resolveAwsContext(options, envOf(io), options.executionArn, targetRegion(options))
+    );
     const output = outputIo(io, options.output);
     await runRenotify(options, output.io, clients);
     output.finish({ command: 'renotify', env });
@@ -79,7 +82,8 @@ export function register(program: Command, io: Io = processIo(), makeClients = c
 }
 
 export async function runRenotify(options: RenotifyOptions, io: Io, clients: AwsClients): Promise<void> {
-  const env = resolveEnv(options);
+  const target = resolveTarget(options);
+  const env = targetName(target);
   const executionArn = options.executionArn ?? '';
   if (!isExecutionArn(executionArn)) {
     throw new CliError(
@@ -112,7 +116,7 @@ export async function runRenotify(options: RenotifyOptions, io: Io, clients: Aws
     );
     return;
   }
-  const stack = await readStack(clients.cloudFormation, env);
+  const stack = await readStack(clients, target);
   const notifierArn = requireOutput(stack, 'NotifierStateMachineArn');
   try {
     const started = await clients.sfn.send(

@@ -38,7 +38,7 @@ import { type AwsClients, createClients } from '../aws/clients.js';
 import { resolveAwsContext } from '../aws/context.js';
 import { aws, toCliError } from '../aws/errors.js';
 import { envOf, type Io, processIo } from '../aws/io.js';
-import { type EnvOptions, resolveEnv } from '../aws/options.js';
+import { type EnvOptions, resolveTarget, targetName, targetRegion } from '../aws/options.js';
 import { readStack, requireOutput, type StackInfo } from '../aws/stack.js';
 import { applyConvention, type OutputFormat } from '../convention.js';
 import { CliError, ExitCode } from '../errors.js';
@@ -80,6 +80,7 @@ export function register(program: Command, io: Io = processIo(), makeClients = c
   applyConvention(command, {
     env: 'stack',
     aws: 'always',
+    regionFrom: ['environment'],
     output: 'text',
     outputHelp: 'text (default) progress for a person, json one document: what moved or would move',
     examples: [
@@ -87,8 +88,10 @@ export function register(program: Command, io: Io = processIo(), makeClients = c
       'sfn-slack replay --env prod               # move it back to delivery',
     ],
   }).action(async (options: ReplayOptions & { output: OutputFormat }) => {
-    const env = resolveEnv(options);
-    const clients = makeClients(await resolveAwsContext(options, envOf(io)));
+    const env = targetName(resolveTarget(options));
+    const clients = makeClients(
+      await resolveAwsContext(options, envOf(io), undefined, targetRegion(options))
+    );
     const output = outputIo(io, options.output);
     await runReplay(options, output.io, clients);
     output.finish({ command: 'replay', env });
@@ -96,8 +99,7 @@ export function register(program: Command, io: Io = processIo(), makeClients = c
 }
 
 export async function runReplay(options: ReplayOptions, io: Io, clients: AwsClients): Promise<void> {
-  const env = resolveEnv(options);
-  const stack = await readStack(clients.cloudFormation, env);
+  const stack = await readStack(clients, resolveTarget(options));
   if (options.notifier) {
     await redriveNotifier(stack, options, io, clients.sfn);
   } else if (options.dryRun) {
@@ -152,7 +154,7 @@ async function peekDeadLetterQueue(stack: StackInfo, io: Io, clients: AwsClients
         (reason ? `    dead-lettered at once: ${reason}\n` : '')
     );
   }
-  io.stdout.write(`\nRun without --dry-run to move them: sfn-slack replay --env ${stack.env}\n`);
+  io.stdout.write(`\nRun without --dry-run to move them: sfn-slack replay ${stack.flag}\n`);
   report(io, {
     dryRun: true,
     depth,
@@ -216,7 +218,7 @@ async function moveDeadLetterQueue(
     unlisted = task ? 0 : unlisted + 1;
     if (unlisted >= MAX_UNLISTED_POLLS) {
       throw new CliError(
-        `the move task started on the dead-letter queue of ${stack.env} is not listed by ListMessageMoveTasks after ${unlisted} polls; check it in the SQS console (queue ${dlqUrl}), then run \`sfn-slack replay --env ${stack.env} --dry-run\``,
+        `the move task started on the dead-letter queue of ${stack.env} is not listed by ListMessageMoveTasks after ${unlisted} polls; check it in the SQS console (queue ${dlqUrl}), then run \`sfn-slack replay ${stack.flag} --dry-run\``,
         ExitCode.failed
       );
     }
@@ -232,7 +234,7 @@ async function moveDeadLetterQueue(
     }
     if (task?.Status === 'FAILED' || task?.Status === 'CANCELLED') {
       throw new CliError(
-        `the move task ${task.Status.toLowerCase()} after ${moved}/${total}${task.FailureReason ? `: ${task.FailureReason}` : ''}; run \`sfn-slack replay --env ${stack.env}\` again to move the rest`,
+        `the move task ${task.Status.toLowerCase()} after ${moved}/${total}${task.FailureReason ? `: ${task.FailureReason}` : ''}; run \`sfn-slack replay ${stack.flag}\` again to move the rest`,
         ExitCode.failed
       );
     }

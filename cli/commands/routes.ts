@@ -1,12 +1,16 @@
 /**
  * `sfn-slack routes`: which routes of an environment take a state machine's notification, and why, by the same
- * rules the deployed notifier applies (contract/routes.ts). Reads cdk.json; needs no AWS account.
+ * rules the deployed notifier applies (contract/routes.ts). Reads cdk.json with `--env` (no AWS account needed), or
+ * a deployed notifier's descriptor with `--stack` / `--notifier-name` (cli/aws/routing.ts).
  */
 import type { Command } from 'commander';
 import { explainRoutes, routeDeliveries } from '../../contract/routes.js';
 import { EXECUTION_STATUSES, type ExecutionStatus, isExecutionStatus } from '../../contract/statuses.js';
-import { type Io, processIo } from '../aws/io.js';
-import { resolveEnv } from '../aws/options.js';
+import { createClients } from '../aws/clients.js';
+import { resolveAwsContext } from '../aws/context.js';
+import { envOf, type Io, processIo } from '../aws/io.js';
+import { type EnvOptions, resolveTarget } from '../aws/options.js';
+import { type Routing, readRouting, routingOfConfig } from '../aws/routing.js';
 import { applyConvention } from '../convention.js';
 import { parseTags, readEnvironment, stateMachineArnOf } from '../environments.js';
 import { CliError, ExitCode } from '../errors.js';
@@ -24,8 +28,8 @@ export interface RoutesOptions {
   readonly output?: 'text' | 'json';
 }
 
-export function routesCommand(options: RoutesOptions): string {
-  const config = readEnvironment(options.env, options.cdkJson);
+export function routesCommand(options: RoutesOptions, routing?: Routing): string {
+  const config = routing ?? routingOfConfig(readEnvironment(options.env, options.cdkJson), options.cdkJson);
   const status = options.status ?? 'FAILED';
   if (!isExecutionStatus(status)) {
     throw new CliError(`--status ${status}: use one of ${EXECUTION_STATUSES.join(', ')}`, ExitCode.badInput);
@@ -34,9 +38,14 @@ export function routesCommand(options: RoutesOptions): string {
   const arn = stateMachineArnOf(options.stateMachine, config);
   const [, , , region, account] = arn.split(':');
   const subject = { stateMachineArn: arn, status: status as ExecutionStatus, account, region, tags };
-  const verdicts = explainRoutes(config.routes, subject);
+  const verdicts = explainRoutes(config.routes, subject, config.checksRunning === true);
   const deliveries = routeDeliveries(
-    { environment: config.name, routes: config.routes, allowedChannels: config.allowedChannels },
+    {
+      environment: config.name,
+      routes: config.routes,
+      allowedChannels: config.allowedChannels,
+      ...(config.checksRunning === undefined ? {} : { checksRunning: config.checksRunning }),
+    },
     subject
   );
   if (options.output === 'json') {
@@ -77,14 +86,15 @@ export function routesCommand(options: RoutesOptions): string {
   return lines.join('\n');
 }
 
-export function register(program: Command, io: Io = processIo()): void {
+export function register(program: Command, io: Io = processIo(), makeClients = createClients): void {
   const command = program
     .command('routes')
     .summary('explain which routes take a state machine’s notifications, and why')
     .description(
       'Which routes of an environment (cdk.json) match a state machine with a status and tags, why the others do ' +
         'not, and the messages that would go out: channel, template and mention. The same rules as the deployed ' +
-        'notifier. Needs no AWS account.'
+        'notifier. With --env it reads cdk.json and needs no AWS account; with --stack or --notifier-name it reads ' +
+        'the deployed notifier’s descriptor (ssm:GetParameter, read only).'
     )
     .option(
       '--state-machine <name|arn>',
@@ -95,18 +105,30 @@ export function register(program: Command, io: Io = processIo()): void {
     .option('--cdk-json <path>', 'the cdk.json to read', 'cdk.json');
   applyConvention(command, {
     env: 'stack',
-    aws: 'never',
+    aws: 'with-target',
     output: 'text',
     outputHelp:
       'text (default) the reasoning for a person, json {stateMachineArn, status, tags, routes, deliveries}',
-    examples: ['sfn-slack routes -e prod --state-machine data-load --tags team=data'],
+    examples: [
+      'sfn-slack routes -e prod --state-machine data-load --tags team=data',
+      'sfn-slack routes --notifier-name prod --state-machine data-load',
+    ],
   }).action(
-    (options: Omit<RoutesOptions, 'env' | 'stateMachine'> & { env?: string; stateMachine?: string }) => {
+    async (
+      options: Omit<RoutesOptions, 'env' | 'stateMachine'> &
+        EnvOptions & { env?: string; stateMachine?: string }
+    ) => {
       if (options.stateMachine === undefined) {
         throw new CliError('routes needs --state-machine <name or ARN>', ExitCode.badInput);
       }
+      const target = resolveTarget(options);
+      const routing = await readRouting(
+        target,
+        async () => makeClients(await resolveAwsContext(options, envOf(io))),
+        options.cdkJson
+      );
       io.stdout.write(
-        `${routesCommand({ ...options, env: resolveEnv(options), stateMachine: options.stateMachine })}\n`
+        `${routesCommand({ ...options, env: routing.name, stateMachine: options.stateMachine }, routing)}\n`
       );
     }
   );

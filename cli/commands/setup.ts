@@ -18,7 +18,14 @@ import { type AwsClients, createClients } from '../aws/clients.js';
 import { resolveAwsContext } from '../aws/context.js';
 import { aws } from '../aws/errors.js';
 import { envOf, type Io, processIo, readAll } from '../aws/io.js';
-import { type EnvOptions, resolveEnv } from '../aws/options.js';
+import {
+  type EnvOptions,
+  type NotifierTarget,
+  resolveTarget,
+  targetFlag,
+  targetName,
+  targetRegion,
+} from '../aws/options.js';
 import { readStack, requireOutput, type StackInfo, stackName } from '../aws/stack.js';
 import { applyConvention, type OutputFormat } from '../convention.js';
 import { CliError, ExitCode } from '../errors.js';
@@ -66,20 +73,25 @@ export function register(program: Command, io: Io = processIo(), makeClients = c
   applyConvention(command, {
     env: 'stack',
     aws: 'always',
+    regionFrom: ['environment'],
     output: 'text',
     outputHelp: 'text (default) for a person, json one document: where the credential was stored',
     examples: ['sfn-slack setup --env prod < token.txt', 'pbpaste | sfn-slack setup --env dev --webhook'],
   }).action(async (options: SetupOptions & { output: OutputFormat }) => {
-    const env = resolveEnv(options);
-    const clients = makeClients(await resolveAwsContext(options, envOf(io)));
+    const target = resolveTarget(options);
+    const clients = makeClients(
+      await resolveAwsContext(options, envOf(io), undefined, targetRegion(options))
+    );
     const output = outputIo(io, options.output);
     await runSetup(options, output.io, clients);
-    output.finish({ command: 'setup', env });
+    output.finish({ command: 'setup', env: targetName(target) });
   });
 }
 
 export async function runSetup(options: SetupOptions, io: Io, clients: AwsClients): Promise<void> {
-  const env = resolveEnv(options);
+  const target = resolveTarget(options);
+  const env = targetName(target);
+  const flag = targetFlag(target);
   if (options.webhook && options.signingSecret) {
     throw new CliError(
       '--webhook and --signing-secret store different things: give one of them',
@@ -87,14 +99,14 @@ export async function runSetup(options: SetupOptions, io: Io, clients: AwsClient
     );
   }
   if (options.signingSecret) {
-    await storeSigningSecret(env, io, clients);
+    await storeSigningSecret(target, io, clients);
     return;
   }
   const what = options.webhook ? 'webhook URL' : 'bot token';
   const secret = (await readSecret(io, what)).trim();
   if (secret === '') {
     throw new CliError(
-      `no ${what} on standard input: pipe it in, e.g. \`sfn-slack setup --env ${env}${options.webhook ? ' --webhook' : ''} < file\``,
+      `no ${what} on standard input: pipe it in, e.g. \`sfn-slack setup ${flag}${options.webhook ? ' --webhook' : ''} < file\``,
       ExitCode.badInput
     );
   }
@@ -107,7 +119,7 @@ export async function runSetup(options: SetupOptions, io: Io, clients: AwsClient
         ExitCode.badInput
       );
     }
-    const { name, keyArn } = await webhookParameterOf(env, clients, io);
+    const { name, keyArn } = await webhookParameterOf(target, clients, io);
     await aws(`store the webhook URL in SSM parameter ${name}`, () =>
       clients.ssm.send(
         new PutParameterCommand({
@@ -131,10 +143,10 @@ export async function runSetup(options: SetupOptions, io: Io, clients: AwsClient
       ExitCode.badInput
     );
   }
-  const stack = await readStack(clients.cloudFormation, env);
+  const stack = await readStack(clients, target);
   if (!stack.outputs.BotTokenSecretArn && stack.outputs.WebhookParameterName) {
     throw new CliError(
-      `environment ${env} is deployed for an incoming webhook: run \`sfn-slack setup --env ${env} --webhook\` instead`,
+      `environment ${env} is deployed for an incoming webhook: run \`sfn-slack setup ${flag} --webhook\` instead`,
       ExitCode.badInput
     );
   }
@@ -167,16 +179,18 @@ export async function runSetup(options: SetupOptions, io: Io, clients: AwsClient
   io.stdout.write(
     `✓ Stored the bot token in ${secretArn}\n` +
       `✓ Updated connection ${connectionName} (state: ${described.ConnectionState ?? 'unknown'})\n` +
-      `Check the environment with: sfn-slack doctor --env ${env} --send-test\n`
+      `Check the environment with: sfn-slack doctor ${flag} --send-test\n`
   );
 }
 
 /** `--signing-secret`: the value goes to the secret the interactivity function reads (cached up to 5 minutes). */
-async function storeSigningSecret(env: string, io: Io, clients: AwsClients): Promise<void> {
+async function storeSigningSecret(target: NotifierTarget, io: Io, clients: AwsClients): Promise<void> {
+  const env = targetName(target);
+  const flag = targetFlag(target);
   const secret = (await readSecret(io, 'signing secret')).trim();
   if (secret === '') {
     throw new CliError(
-      `no signing secret on standard input: pipe it in, e.g. \`sfn-slack setup --env ${env} --signing-secret < file\``,
+      `no signing secret on standard input: pipe it in, e.g. \`sfn-slack setup ${flag} --signing-secret < file\``,
       ExitCode.badInput
     );
   }
@@ -186,7 +200,7 @@ async function storeSigningSecret(env: string, io: Io, clients: AwsClients): Pro
       ExitCode.badInput
     );
   }
-  const stack = await readStack(clients.cloudFormation, env);
+  const stack = await readStack(clients, target);
   if (!stack.outputs[ACTIONS_OUTPUTS.signingSecretArn]) {
     throw new CliError(
       `environment ${env} has no Slack actions: add "actions" to environments.${env} in cdk.json and deploy, then run this again`,
@@ -200,7 +214,7 @@ async function storeSigningSecret(env: string, io: Io, clients: AwsClients): Pro
   io.stdout.write(
     `✓ Stored the signing secret in ${secretArn}\n` +
       `Interactivity request URL for the Slack app: ${stack.outputs[ACTIONS_OUTPUTS.interactivityUrl] ?? '(see the stack output InteractivityUrl)'}\n` +
-      `Check it with: sfn-slack doctor --env ${env}\n`
+      `Check it with: sfn-slack doctor ${flag}\n`
   );
 }
 
@@ -211,15 +225,19 @@ async function storeSigningSecret(env: string, io: Io, clients: AwsClients): Pro
  * default `/{env}/SLACK_URL`. Other errors reading the stack (no credentials, access denied) stop the command.
  */
 async function webhookParameterOf(
-  env: string,
+  target: NotifierTarget,
   clients: AwsClients,
   io: Io
 ): Promise<{ name: string; keyArn?: string }> {
+  const env = targetName(target);
   let stack: StackInfo;
   try {
-    stack = await readStack(clients.cloudFormation, env);
+    stack = await readStack(clients, target);
   } catch (error) {
-    if (!(error instanceof CliError && error.message.startsWith(`stack ${stackName(env)} not found`)))
+    if (
+      target.kind !== 'env' ||
+      !(error instanceof CliError && error.message.startsWith(`stack ${stackName(env)} not found`))
+    )
       throw error;
     io.stderr.write(
       `Stack ${stackName(env)} is not deployed: using the default parameter ${webhookParameterName(env)}.\n`

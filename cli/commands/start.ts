@@ -13,7 +13,8 @@ import { type Command, Option } from 'commander';
 import type { DeliveryMessage, SlackMessage, StatusChangeEvent } from '../../contract/formatter.js';
 import { BUILT_IN_TEMPLATES, DEFAULT_TEMPLATE } from '../../contract/templates.js';
 import { formatMessage } from '../../formatters/handler.js';
-import { type Clock, type ExecutionResult, RealClock } from '../../local/asl/index.js';
+import { type Clock, type ExecutionResult, RealClock, VirtualClock } from '../../local/asl/index.js';
+import { scenarioFile } from '../../local/examples.js';
 import { InvalidSettingError, LocalPipeline, type SlackTarget } from '../../local/pipeline.js';
 import { localRoutes } from '../../local/routes.js';
 import {
@@ -218,7 +219,29 @@ export function deliveryFailure(result: Pick<ExecutionResult, 'error' | 'cause'>
   return `${error}${result.cause ? `: ${result.cause}` : ''}`;
 }
 
-/** Shows progress lines only once the run has taken more than a moment. */
+/**
+ * Where a recorded run's local replay starts its clock: one second after the run ended (its stopDate, else its
+ * start, else the event's time), so the delivery is on time as it was then; `now` when the event has no date.
+ */
+export function recordedRunClockStart(event: StatusChangeEvent, now: Date = new Date()): number {
+  const d = event.detail as { stopDate?: unknown; startDate?: unknown };
+  const at = (value: unknown) =>
+    typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  for (const candidate of [at(d.stopDate), at(d.startDate), at(event.time)]) {
+    if (Number.isFinite(candidate)) return candidate + 1000;
+  }
+  return now.getTime();
+}
+
+/** A retry the pipeline reports: the one kind of progress line that explains a slow run in the user's terms. */
+const RETRY_LINE = /: \S+ failed with \S+; retry \d+ of \d+ in /;
+
+/**
+ * Progress on standard error. With `--verbose`, every line as it happens: each state each execution enters, each
+ * outcome, retry and formatter log line. Without it, only what the command is doing and the retries a slow run
+ * waits for, and only once the run has taken more than a moment: no internal lines (the formatter's JSON logs,
+ * execution outcomes).
+ */
 function progressReporter(io: StartIo, verbose: boolean) {
   const held: string[] = [];
   let showing = verbose;
@@ -227,10 +250,16 @@ function progressReporter(io: StartIo, verbose: boolean) {
     for (const line of held.splice(0)) io.stderr(`${line}\n`);
   }, io.progressAfterMs ?? 800);
   timer.unref();
+  const show = (text: string) => {
+    if (showing) io.stderr(`${text}\n`);
+    else held.push(text);
+  };
   return {
+    /** The command's own words (what it is doing): shown as progress. */
+    say: show,
+    /** A line from inside the pipeline: with --verbose, or a retry. */
     line(text: string) {
-      if (showing) io.stderr(`${text}\n`);
-      else held.push(text);
+      if (verbose || RETRY_LINE.test(text)) show(text);
     },
     stop() {
       clearTimeout(timer);
@@ -263,7 +292,7 @@ function shownPath(file: string): string {
 
 /** `start --scenario`: the scenario's logic is in local/scenario.ts; this maps its errors and prints the summary. */
 export async function startScenario(options: StartOptions, io: StartIo): Promise<ScenarioReport> {
-  const scenarioFile = options.scenario as string;
+  const scenarioPath = scenarioFile(options.scenario as string);
   const clash = (['history', 'event', 'executionArn', 'slack', 'serve'] as const).filter(
     (key) => options[key] !== undefined && options[key] !== false
   );
@@ -273,26 +302,50 @@ export async function startScenario(options: StartOptions, io: StartIo): Promise
       ExitCode.badInput
     );
   }
+  // One document on standard output at most: the page (--out -), the report (--report -) or, with --output json,
+  // the report; the summary then goes to standard error.
+  const toStdout = [options.out === STANDARD_STREAM, options.report === STANDARD_STREAM].filter(Boolean);
+  if (toStdout.length > 1) {
+    throw new CliError(
+      '--out - and --report - would both write to standard output: give one of them a file',
+      ExitCode.badInput
+    );
+  }
   const progress = progressReporter(io, options.verbose ?? false);
-  const html = path.resolve(options.out ?? path.join('.sfn-slack', 'preview.html'));
+  const html =
+    options.out === STANDARD_STREAM
+      ? STANDARD_STREAM
+      : path.resolve(options.out ?? path.join('.sfn-slack', 'preview.html'));
   try {
     const run = await withLambdaLogs(
       (line) => progress.line(line),
       () =>
-        runScenarioFile(scenarioFile, {
+        runScenarioFile(scenarioPath, {
           formatter: formatMessage,
           html,
           ...(options.report ? { report: options.report } : {}),
           log: (line) => progress.line(line),
+          ...(options.verbose ? { logSteps: true } : {}),
         })
     );
-    io.stdout(`${summarizeReport(run.report).join('\n')}\n`);
+    const report = `${JSON.stringify(run.report, null, 2)}\n`;
+    const document =
+      options.out === STANDARD_STREAM
+        ? run.page
+        : options.report === STANDARD_STREAM || options.output === 'json'
+          ? report
+          : undefined;
+    const say = document === undefined ? io.stdout : io.stderr;
+    say(`${summarizeReport(run.report).join('\n')}\n`);
     if (run.skipped > 0)
-      io.stdout(
+      say(
         `${run.skipped} event(s) not matched by the environment's rule (status or state machine${run.report.sourceReads ? ', or not from a source account and region' : ''})\n`
       );
-    io.stdout(`HTML preview (messages, edits, threads): ${shownPath(html)}\n`);
-    if (options.report) io.stdout(`Report: ${shownPath(path.resolve(options.report))}\n`);
+    if (html !== STANDARD_STREAM) say(`HTML preview (messages, edits, threads): ${shownPath(html)}\n`);
+    if (options.report && options.report !== STANDARD_STREAM) {
+      say(`Report: ${shownPath(path.resolve(options.report))}\n`);
+    }
+    if (document !== undefined) io.stdout(document);
     return run.report;
   } catch (error) {
     if (error instanceof ScenarioError) throw new CliError(error.message, ExitCode.badInput);
@@ -333,7 +386,7 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
           ExitCode.aws
         );
       }
-      progress.line(`reading the execution from AWS (${region})…`);
+      progress.say(`reading the execution from AWS (${region})…`);
       // The in-process formatter builds its own SFN client (a history page over 256 KiB) from the environment.
       process.env.AWS_REGION = region;
       if (aws.profile) process.env.AWS_PROFILE = aws.profile;
@@ -384,7 +437,7 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
       event.detail.stateMachineArn ??
       event.detail.executionArn.replace(/:execution:([^:]+):.*$/, ':stateMachine:$1');
     const tags = parseTags(options.tags);
-    progress.line(
+    progress.say(
       `running the notifier locally for ${event.detail.name ?? event.detail.executionArn} (${event.detail.status})…`
     );
     let pipeline: LocalPipeline;
@@ -439,8 +492,13 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
                 : {}),
             }
           : {}),
+        // A recorded run (the bundled example, your files) is delivered as it would have been: a moment after it
+        // ended, on its own clock, so the message is not labelled "Delayed" because the recording is old. A live
+        // execution runs on today's clock: if it ended long ago, "Delayed" is the truth.
+        ...(!slack && !live ? { clock: new VirtualClock(recordedRunClockStart(event)) } : {}),
         ...(live ? { sdkHistory: 'aws' as const } : {}),
         log: (line) => progress.line(line),
+        ...(options.verbose ? { logSteps: true } : {}),
       });
     } catch (error) {
       if (error instanceof InvalidSettingError) throw new CliError(error.message, ExitCode.badInput);
@@ -465,8 +523,17 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
       const lastDelivery = pipeline.deliveries.at(-1);
       if (!lastDelivery && config) {
         const name = machineArn.split(':')[6] ?? machineArn;
+        // The same question routes answers: the run's full ARN (its account and region, which the environment's
+        // may not be), its status, its tags and the same cdk.json.
+        const routesCommandLine = [
+          `sfn-slack routes -e ${config.name} --state-machine ${machineArn} --status ${event.detail.status}`,
+          ...(options.tags ?? []).map((tag) => `--tags ${tag}`),
+          ...(options.cdkJson !== undefined && options.cdkJson !== 'cdk.json'
+            ? [`--cdk-json ${options.cdkJson}`]
+            : []),
+        ].join(' ');
         throw new CliError(
-          `no route of ${config.name} takes ${name} (${event.detail.status}), or it is muted: nothing is posted; \`sfn-slack routes -e ${config.name} --state-machine ${name} --status ${event.detail.status}\` says why`,
+          `no route of ${config.name} takes ${name} (${event.detail.status}), or it is muted: nothing is posted; \`${routesCommandLine}\` says why`,
           ExitCode.failed
         );
       }
@@ -588,7 +655,10 @@ export function register(program: Command, io: Io = processIo()): void {
       '--scenario <file>',
       'run a lifecycle scenario (events, duplicates, Slack faults, replays, clicks, a central environment’s sources, on a virtual clock; docs/local.md)'
     )
-    .option('--report <file>', 'with --scenario: write what the local Slack server holds (JSON)')
+    .option(
+      '--report <file>',
+      'with --scenario: write what the local Slack server holds (JSON), - for standard output'
+    )
     .option(
       '--actions',
       'show the Redrive, Stop and Mute buttons; with --serve they work in the page (local user U0LOCAL, local endpoint)',
@@ -597,9 +667,10 @@ export function register(program: Command, io: Io = processIo()): void {
   applyConvention(command, {
     env: 'display',
     aws: 'with-arn',
+    regionFrom: ['arn'],
     output: 'text',
     outputHelp:
-      'text (default) the delivered message as it reads in Slack, json {message, deliveredTo, fallback, htmlPath}',
+      'text (default) the delivered message as it reads in Slack, json {message, deliveredTo, fallback, htmlPath}; with --scenario, json is the report (channels, deadLetters) and the summary goes to standard error',
     examples: [
       'sfn-slack start --history h.json --event e.json -e prod',
       'sfn-slack start --profile prod \\\n' +

@@ -3,6 +3,7 @@
  * Functions status changes to it (infra/stacks/source-stack.ts); its resource policy lets only those sources put
  * events, and only status changes.
  */
+import { Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -47,29 +48,40 @@ export class CentralBus extends Construct {
       'events:source': FORWARDED_EVENT.source,
       'events:detail-type': FORWARDED_EVENT.detailType,
     };
+    // The policy is the bus's own Policy property (AWS::Events::EventBus), not EventBus.addToResourcePolicy: that
+    // creates AWS::Events::EventBusPolicy resources, whose CDK class reads its deprecated `principal` property on
+    // every synth and prints a deprecation warning. The resource is the bus's ARN formatted from its (literal) name:
+    // a reference to the bus itself inside its own properties would be a cycle.
+    const busArn = Stack.of(this).formatArn({
+      service: 'events',
+      resource: 'event-bus',
+      resourceName: centralBusName(props.environmentName),
+    });
+    const statements: iam.PolicyStatement[] = [];
     if (accounts.length > 0) {
-      this.eventBus.addToResourcePolicy(
+      statements.push(
         new iam.PolicyStatement({
           sid: 'SourceAccountsPutStatusChanges',
           principals: accounts.map((account) => new iam.AccountPrincipal(account)),
           actions: ['events:PutEvents'],
-          resources: [this.eventBus.eventBusArn],
+          resources: [busArn],
           conditions: { StringEquals: onlyStatusChanges },
         })
       );
     }
     if (props.organizationId !== undefined) {
-      this.eventBus.addToResourcePolicy(
+      statements.push(
         new iam.PolicyStatement({
           sid: 'SourceOrganizationPutsStatusChanges',
           principals: [new iam.AnyPrincipal()],
           actions: ['events:PutEvents'],
-          resources: [this.eventBus.eventBusArn],
+          resources: [busArn],
           conditions: {
             StringEquals: { 'aws:PrincipalOrgID': props.organizationId, ...onlyStatusChanges },
           },
         })
       );
     }
+    (this.eventBus.node.defaultChild as events.CfnEventBus).policy = new iam.PolicyDocument({ statements });
   }
 }

@@ -73,6 +73,7 @@ import {
 } from './alarms.js';
 import { MessageStore } from './message-store.js';
 import { NotifierMachine, type NotifierType } from './notifier-machine.js';
+import { OperatorDescriptor } from './operator-descriptor.js';
 import { type FunctionFiles, projectFunction, REPO_ROOT } from './project-function.js';
 import { createReplayRole } from './replay-role.js';
 import { SlackActions } from './slack-actions.js';
@@ -936,6 +937,8 @@ export class SlackNotifier extends Construct {
     }
 
     this.acknowledgeNagFindings(central ? [] : watchedMapRuns, webhook);
+    // What the sfn-slack commands need to find this notifier in any stack (constructs/operator-descriptor.ts).
+    new OperatorDescriptor(this, 'OperatorDescriptor');
   }
 
   /**

@@ -9,10 +9,10 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { ACTIONS_OUTPUTS } from '../../contract/actions.js';
 import type { OutputName } from '../../contract/outputs.js';
 import type { EnvironmentConfig } from '../config.js';
 import { CentralBus } from '../constructs/central-bus.js';
+import { operatorOutputs } from '../constructs/operator-descriptor.js';
 import { type SlackDestination, SlackNotifier } from '../constructs/slack-notifier.js';
 
 export interface NotifierStackProps extends StackProps {
@@ -146,38 +146,7 @@ export class NotifierStack extends Stack {
         'Deployment targets and regions of the source stack StackSet'
       );
     }
-    this.output('NotifierStateMachineArn', n.notifierStateMachine.stateMachineArn);
-    this.output('DeliveryStateMachineArn', n.deliveryStateMachine.stateMachineArn);
-    this.output('QueueUrl', n.queue.queueUrl);
-    this.output('QueueArn', n.queue.queueArn);
-    this.output('DeadLetterQueueUrl', n.deadLetterQueue.queueUrl);
-    this.output('DeadLetterQueueArn', n.deadLetterQueue.queueArn);
-    this.output('ConnectionArn', n.connection.connectionArn);
-    this.output('ConnectionName', n.connection.connectionName);
-    this.output('FormatterFunctionName', n.formatter.functionName);
-    // The configured topic, or the one created so that no alarm goes to nobody: subscribe to it.
-    this.output('AlarmTopicArn', n.alarmTopic.topicArn);
-    // sfn-slack replay runs as this role: the queue accepts messages only from it and the notifier.
-    this.output('ReplayRoleArn', n.replayRole.roleArn);
-    if (n.botTokenSecret) {
-      this.output('BotTokenSecretArn', n.botTokenSecret.secretArn);
-    }
-    // `sfn-slack doctor --send-test` posts here unless given --channel.
-    if (n.slackChannel !== undefined) {
-      this.output('SlackChannel', n.slackChannel);
-    }
-    // Slack app manifest: settings.interactivity.request_url (docs/infra.md); `setup` and `doctor` use the rest.
-    if (n.actions) {
-      this.output(ACTIONS_OUTPUTS.interactivityUrl, n.actions.functionUrl.url);
-      this.output(ACTIONS_OUTPUTS.signingSecretArn, n.actions.signingSecret.secretArn);
-      this.output(ACTIONS_OUTPUTS.stateMachineArn, n.actions.stateMachine.stateMachineArn);
-    }
-    if (n.webhookParameterName !== undefined) {
-      this.output('WebhookParameterName', n.webhookParameterName);
-    }
-    // `sfn-slack setup --webhook` encrypts the parameter with this key.
-    if (n.webhookParameterKey !== undefined) {
-      this.output('WebhookParameterKeyArn', n.webhookParameterKey.keyArn);
-    }
+    // The outputs the commands look a stack up by: the same map as the notifier's descriptor parameter.
+    for (const [name, value] of Object.entries(operatorOutputs(n))) this.output(name as OutputName, value);
   }
 }

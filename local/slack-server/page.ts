@@ -99,7 +99,57 @@ function versions(m: ConversationMessage): { ts: string; text?: string; blocks?:
   ];
 }
 
-const frame = (label: string, message: { text?: string; blocks?: unknown[] }, height: string): string => {
+/** Characters a line of the preview holds before it wraps, at the page's width (a generous guess: taller is fine). */
+const CHARS_PER_LINE = 80;
+
+/**
+ * The height a message's frame needs to show it whole, in rem: the page's sandbox allows no script that could
+ * measure it, so it is counted from the message: the preview's title, sender and folded fallback text, then each
+ * block's lines (text wrapped at CHARS_PER_LINE). A frame a little too tall shows some white; one too short would
+ * hide the message in a scrolling box.
+ */
+export function frameHeightRem(message: { text?: string; blocks?: unknown[] }): number {
+  const lines = (text: string) =>
+    text.split('\n').reduce((sum, line) => sum + Math.max(1, Math.ceil(line.length / CHARS_PER_LINE)), 0);
+  const textOf = (value: unknown): string =>
+    typeof value === 'string'
+      ? value
+      : value && typeof value === 'object' && typeof (value as { text?: unknown }).text === 'string'
+        ? ((value as { text: string }).text as string)
+        : '';
+  let rem = 9; // title, sender, the folded fallback text, margins
+  const blocks = (message.blocks ?? []) as Array<Record<string, unknown>>;
+  if (blocks.length === 0) rem += 1.5 * lines(message.text ?? '');
+  for (const block of blocks) {
+    switch (block.type) {
+      case 'header':
+        rem += 2.5;
+        break;
+      case 'section': {
+        const fields = Array.isArray(block.fields) ? block.fields : [];
+        rem += 1.5 * lines(textOf(block.text)) + 1.5 * Math.ceil(fields.length / 2) * 2 + 1;
+        break;
+      }
+      case 'context': {
+        const elements = Array.isArray(block.elements) ? block.elements : [];
+        rem += 1.3 * lines(elements.map(textOf).join(' ')) + 0.5;
+        break;
+      }
+      case 'actions':
+        rem += 3;
+        break;
+      default:
+        rem += 2;
+    }
+  }
+  return Math.ceil(rem);
+}
+
+const frame = (
+  label: string,
+  message: { text?: string; blocks?: unknown[] },
+  height = `${frameHeightRem(message)}rem`
+): string => {
   const doc = renderHtml(
     {
       text: message.text ?? '',
@@ -125,17 +175,17 @@ export function renderConversationPage(
         .slice(0, -1)
         .map(
           (v, i) =>
-            `<li>${i === 0 ? 'posted' : `edit ${i}`} · ts ${escapeHtml(v.ts)}${frame(`version ${i}`, v, '16rem')}</li>`
+            `<li>${i === 0 ? 'posted' : `edit ${i}`} · ts ${escapeHtml(v.ts)}${frame(`version ${i}`, v)}</li>`
         )
         .join('');
       const replies = m.replies
         .map(
           (r) =>
-            `<li>${r.reply_broadcast ? '<b>also sent to the channel</b> · ' : ''}ts ${escapeHtml(r.ts)}${frame(`reply ${r.ts}`, r, '6rem')}</li>`
+            `<li>${r.reply_broadcast ? '<b>also sent to the channel</b> · ' : ''}ts ${escapeHtml(r.ts)}${frame(`reply ${r.ts}`, r)}</li>`
         )
         .join('');
       return `<section><h2>${escapeHtml(channel)} <small>ts ${escapeHtml(m.ts)} · ${m.edits.length} edit(s) · ${m.replies.length} repl${m.replies.length === 1 ? 'y' : 'ies'}</small></h2>
-${frame(`message ${m.ts}`, currentVersion ?? {}, '28rem')}
+${frame(`message ${m.ts}`, currentVersion ?? {})}
 ${earlier ? `<details><summary>Earlier versions (${all.length - 1})</summary><ol>${earlier}</ol></details>` : ''}
 ${replies ? `<h3>Thread</h3><ol class="thread">${replies}</ol>` : ''}
 </section>`;

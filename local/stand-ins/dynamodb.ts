@@ -22,7 +22,6 @@ import {
   UpdateItemCommand,
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { DYNAMODB_OPTIMIZED, type StatesError, serviceTaskError } from '../asl/index.js';
 
 export const dynamoDbResources = {
@@ -85,11 +84,38 @@ function toStatesError(error: unknown): StatesError {
   });
 }
 
+/**
+ * dynalite, loaded when the local pipeline first needs it. It is an optional peer dependency of the package: a CDK
+ * app that installs sfn-slack-notifier for the construct does not get it (nor its native LevelDB module); the
+ * local runner (`sfn-slack start`) asks for it by name.
+ */
+export async function loadDynalite(
+  load: () => Promise<{ default: typeof import('dynalite').default }> = () => import('dynalite')
+): Promise<typeof import('dynalite').default> {
+  try {
+    return (await load()).default;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+      throw new MissingLocalDependency(
+        'the local pipeline keeps its message store in dynalite, which is not installed: run `npm i -D dynalite@^4` in this project (the construct itself does not need it)'
+      );
+    }
+    throw error;
+  }
+}
+
+/** An optional dependency the local runner needs is missing; the CLI prints the message as one line, exit 2. */
+export class MissingLocalDependency extends Error {
+  override readonly name = 'MissingLocalDependency';
+}
+
 /** Starts dynalite on an ephemeral localhost port and creates the table (on-demand, as deployed). */
 export async function startLocalDynamoDb(options: {
   readonly tableName: string;
   readonly key: LocalTableKey;
 }): Promise<LocalDynamoDb> {
+  const dynalite = await loadDynalite();
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   // Node closes a keep-alive socket idle for 5 s (real time) while the client may pick it for its next request:
   // that request fails with ECONNRESET (`DynamoDB.TimeoutError`), a race of the local wiring that the service

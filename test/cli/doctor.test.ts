@@ -331,7 +331,7 @@ describe('sfn-slack doctor', () => {
     const io = captureIo();
     expect((await runCommand(register, ['doctor', '--env', 'dev', '--send-test'], io)).exitCode).toBe(1);
     expect(io.out()).toContain(
-      '✗ Test message posted\n    chat.postMessage needs a channel: pass --channel <id or #name> with --send-test, or redeploy (npx cdk deploy -c env=dev) so the stack has the SlackChannel output'
+      '✗ Test message posted\n    chat.postMessage needs a channel: pass --channel <id or #name> with --send-test, or redeploy it with `npx cdk deploy -c env=dev` so the stack has the SlackChannel output'
     );
     expect(sfn.commandCalls(StartSyncExecutionCommand)).toHaveLength(0);
   });

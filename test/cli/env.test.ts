@@ -54,7 +54,8 @@ describe.each(commands)('sfn-slack %s --env', (name, register, args) => {
     const result = await runCommand(register, [name, ...args], captureIo('xoxb-1-2-abc'));
     expect(result).toEqual({
       exitCode: 2,
-      error: 'no environment given: pass --env <name> or set SFN_SLACK_ENV',
+      error:
+        'no environment given: pass --env <name> or set SFN_SLACK_ENV (a SlackNotifier in your own stack: --notifier-name <environmentName> or --stack <name>)',
     });
     expect(calls()).toBe(0);
   });

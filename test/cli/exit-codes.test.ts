@@ -75,7 +75,7 @@ describe('sfn-slack exit codes', () => {
     ]);
     expect(noEnv.code).toBe(2);
     expect(ownLines(noEnv.stderr)).toEqual([
-      'sfn-slack: no environment given: pass --env <name> or set SFN_SLACK_ENV',
+      'sfn-slack: no environment given: pass --env <name> or set SFN_SLACK_ENV (a SlackNotifier in your own stack: --notifier-name <environmentName> or --stack <name>)',
     ]);
     expect(setup.code).toBe(2);
     expect(ownLines(setup.stderr)).toEqual([

@@ -125,7 +125,7 @@ describe('sfn-slack routes', () => {
       runCommand((p) => registerRoutes(p), ['routes', '--cdk-json', cdkJson, ...args], captureIo());
     expect(await run(['--env', 'staging', '--state-machine', 'x-y'])).toEqual({
       exitCode: 2,
-      error: 'environment "staging" is not in cdk.json; use one of prod, quiet, org',
+      error: 'environment "staging" is not in cdk.json: use one of prod, quiet, org',
     });
     expect((await run(['--env', 'prod', '--state-machine', 'data-x', '--status', 'BROKEN'])).error).toBe(
       '--status BROKEN: use one of FAILED, TIMED_OUT, ABORTED, SUCCEEDED, RUNNING, PENDING_REDRIVE'
@@ -215,7 +215,7 @@ describe('sfn-slack mute, unmute, mutes (through the sfn-slack:mute-until tag)',
       `${ARN('unrelated')} is not watched by any route of prod: muting it would change nothing`
     );
     expect((await run(['mute', 'etl-a', '--for', '2h', '--env', 'quiet'])).error).toBe(
-      'environment quiet does not read the mute tag: set "mute": true for it in cdk.json (or let somebody use the Mute button: actions.mute) and deploy, then mute'
+      'environment quiet does not read the mute tag: set "mute": true for it in cdk.json (a SlackNotifier: the mute prop), or let somebody use the Mute button (actions.mute), and deploy, then mute'
     );
     expect((await run(['mute', 'data-load', '--for', '8d', '--env', 'prod'])).error).toContain('at most 7d');
     expect((await run(['mute', 'data-load', '--for', 'later', '--env', 'prod'])).error).toBe(
@@ -239,5 +239,25 @@ describe('sfn-slack mute, unmute, mutes (through the sfn-slack:mute-until tag)',
       elsewhere,
       here,
     ]);
+  });
+});
+
+describe('cdk.json mistakes, one line each', () => {
+  it('suggests the environment meant, and locates a JSON syntax error by line and column', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const pathModule = await import('node:path');
+    const { readEnvironment } = await import('../../cli/environments.js');
+    const dir = mkdtempSync(pathModule.join(tmpdir(), 'sfn-slack-cdkjson-'));
+    const good = pathModule.join(dir, 'good.json');
+    writeFileSync(good, JSON.stringify({ context: { environments: { prod: {}, dev: {} } } }));
+    expect(() => readEnvironment('prdo', good)).toThrow(
+      'environment "prdo" is not in good.json: did you mean prod?'
+    );
+    const bad = pathModule.join(dir, 'bad.json');
+    writeFileSync(bad, '{\n  "context": {\n    "environments": {,}\n  }\n}\n');
+    expect(() => readEnvironment('prod', bad)).toThrow(
+      `${bad} is not valid JSON at line 3, column 22: fix it there`
+    );
   });
 });

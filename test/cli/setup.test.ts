@@ -124,7 +124,8 @@ describe('sfn-slack setup (bot token)', () => {
       const missing = await runCommand(register, ['setup'], captureIo(TOKEN));
       expect(missing).toEqual({
         exitCode: 2,
-        error: 'no environment given: pass --env <name> or set SFN_SLACK_ENV',
+        error:
+          'no environment given: pass --env <name> or set SFN_SLACK_ENV (a SlackNotifier in your own stack: --notifier-name <environmentName> or --stack <name>)',
       });
 
       process.env.SFN_SLACK_ENV = 'dev';

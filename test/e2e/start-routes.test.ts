@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartIo, startCommand } from '../../cli/commands/start.js';
 import { CliError } from '../../cli/errors.js';
+import { runCli } from '../cli/helpers.js';
 
 let dir = '';
 let cdkJson = '';
@@ -87,9 +88,18 @@ describe('start --env', () => {
       io().io
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CliError);
-    expect((error as CliError).message).toBe(
-      'no route of elsewhere takes nightly-etl (FAILED), or it is muted: nothing is posted; `sfn-slack routes -e elsewhere --state-machine nightly-etl --status FAILED` says why'
+    const message = (error as CliError).message;
+    const suggested = /`(sfn-slack routes [^`]+)`/.exec(message)?.[1] ?? '';
+    expect(message).toBe(
+      `no route of elsewhere takes nightly-etl (FAILED), or it is muted: nothing is posted; \`${suggested}\` says why`
     );
     expect((error as CliError).exitCode).toBe(1);
+    // The command it suggests asks the same question (the run's ARN, status and cdk.json) and gives the same answer.
+    expect(suggested).toBe(
+      `sfn-slack routes -e elsewhere --state-machine arn:aws:states:eu-west-1:123456789012:stateMachine:nightly-etl --status FAILED --cdk-json ${cdkJson}`
+    );
+    const routes = await runCli(suggested.split(' ').slice(1));
+    expect(routes.code).toBe(0);
+    expect(routes.stdout).toContain('no message: no route takes it');
   });
 });

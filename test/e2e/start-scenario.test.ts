@@ -98,3 +98,67 @@ describe('start --scenario', () => {
     expect(missing.stderr).toBe('sfn-slack: the scenario file nope.json was not found: check the path\n');
   });
 });
+
+describe('start --scenario: the stream conventions', () => {
+  const streams = () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    return {
+      out,
+      err,
+      io: {
+        stdout: (t: string) => out.push(t),
+        stderr: (t: string) => err.push(t),
+        env: {},
+        progressAfterMs: 60_000,
+      },
+    };
+  };
+
+  it('--output json: the report alone on standard output, the summary on standard error', async () => {
+    const { out, err, io: sink } = streams();
+    await startScenario({ scenario: example, out: path.join(dir, 'json.html'), output: 'json' }, sink);
+    const report = JSON.parse(out.join('')) as Record<string, unknown>;
+    expect(Object.keys(report).sort()).toEqual(['channels', 'deadLetters']);
+    expect(err.join('')).toContain('C0LOCAL001: 1 message(s), 4 edit(s), 3 thread replies');
+  });
+
+  it('--report - and --out - write to standard output, never a file named "-"', async () => {
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const report = streams();
+      await startScenario({ scenario: example, out: path.join(dir, 'r.html'), report: '-' }, report.io);
+      expect(Object.keys(JSON.parse(report.out.join('')) as object).sort()).toEqual([
+        'channels',
+        'deadLetters',
+      ]);
+      const page = streams();
+      await startScenario({ scenario: example, out: '-' }, page.io);
+      expect(page.out.join('')).toMatch(/^<!doctype html>/i);
+      expect(page.err.join('')).toContain('C0LOCAL001: 1 message(s)');
+      const { existsSync } = await import('node:fs');
+      expect(existsSync(path.join(dir, '-'))).toBe(false);
+      await expect(startScenario({ scenario: example, out: '-', report: '-' }, streams().io)).rejects.toThrow(
+        '--out - and --report - would both write to standard output'
+      );
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it('prints no internal lines without --verbose; --verbose prints each state entered', async () => {
+    const quiet = streams();
+    await startScenario(
+      { scenario: example, out: path.join(dir, 'q.html') },
+      { ...quiet.io, progressAfterMs: 0 }
+    );
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(quiet.err.join('')).not.toMatch(/notifier (FAILED|SUCCEEDED)|"level"|formatter:/);
+    const verbose = streams();
+    await startScenario({ scenario: example, out: path.join(dir, 'v.html'), verbose: true }, verbose.io);
+    const lines = verbose.err.join('');
+    expect(lines).toMatch(/^notifier: Settings \(Pass\)$/m);
+    expect(lines).toMatch(/^delivery: \w+ \(Task\)$/m);
+  });
+});

@@ -7,7 +7,12 @@ import { promisify } from 'node:util';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundledExample, type StartIo, startCommand } from '../../cli/commands/start.js';
+import {
+  bundledExample,
+  recordedRunClockStart,
+  type StartIo,
+  startCommand,
+} from '../../cli/commands/start.js';
 import { CliError, ExitCode } from '../../cli/errors.js';
 import { runCli } from '../cli/helpers.js';
 import { examples, repoRoot } from './helpers.js';
@@ -75,6 +80,17 @@ describe('startCommand', () => {
     expect(html).toContain('RefreshAggregates');
     // Fast run: no progress lines.
     expect(err).toEqual([]);
+  });
+
+  it('delivers a recorded run on its own clock: the weeks-old example is not labelled Delayed', async () => {
+    const { io: streams, out } = io();
+    const { message } = await startCommand({ out: path.join(dir, 'on-time.html'), output: 'json' }, streams);
+    expect(JSON.stringify(message)).not.toMatch(/Delayed/i);
+    expect(out.join('')).not.toMatch(/Delayed/i);
+    expect(recordedRunClockStart({ detail: { stopDate: 1000 } } as never)).toBe(2000);
+    expect(recordedRunClockStart({ time: '2026-11-24T02:16:55Z', detail: {} } as never)).toBe(
+      Date.parse('2026-11-24T02:16:55Z') + 1000
+    );
   });
 
   it('shows progress lines on stderr once the run takes longer than the threshold', async () => {

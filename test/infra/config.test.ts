@@ -106,7 +106,7 @@ describe('parseEnvironment', () => {
     ],
     [
       { ...minimal, channel: '#alerts' },
-      'cdk.json context environments.dev.channel is not a setting; use one of account, region, stateMachineArns, stateMachineNamePrefixes, statuses, destination, mentionOnFailure, template, routes, allowedChannels, mute, alarmTopicArn, logExecutionData, replyBroadcast, runningLongerThan, actions, sources, storm, replayPrincipals, kmsKeyArns, notifierType',
+      'cdk.json context environments.dev.channel is not a setting: use one of account, region, stateMachineArns, stateMachineNamePrefixes, statuses, destination, mentionOnFailure, template, routes, allowedChannels, mute, alarmTopicArn, logExecutionData, replyBroadcast, runningLongerThan, actions, sources, storm, replayPrincipals, kmsKeyArns, notifierType',
     ],
     [
       { stateMachineNamePrefixes: ['etl-'] },
@@ -167,9 +167,30 @@ describe('loadEnvironments', () => {
     ]);
   });
 
+  it('suggests the closest environment and key for a typo, as the command line does', () => {
+    expect(errorOf(() => loadEnvironments(context.environments, 'prdo'))).toBe(
+      '-c env=prdo is not configured: did you mean prod? (or add it under "environments" in cdk.json)'
+    );
+    expect(
+      errorOf(() =>
+        loadEnvironments(
+          {
+            dev: {
+              ...(context.environments as Record<string, object>).dev,
+              stateMachineArn: [],
+            },
+          },
+          'dev'
+        )
+      )
+    ).toBe(
+      'cdk.json context environments.dev.stateMachineArn is not a setting: did you mean stateMachineArns?'
+    );
+  });
+
   it('says which environments exist when the selected one does not', () => {
     expect(errorOf(() => loadEnvironments(context.environments, 'qa'))).toBe(
-      '-c env=qa is not configured; use one of dev, prod, org or add it under "environments" in cdk.json'
+      '-c env=qa is not configured: use one of dev, prod, org (or add it under "environments" in cdk.json)'
     );
   });
 

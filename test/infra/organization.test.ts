@@ -128,8 +128,13 @@ function allows(statement: Statement, action: string, request: Request): boolean
   return true;
 }
 
+/** The bus's policy statements: its own Policy property (no AWS::Events::EventBusPolicy resources). */
 function busStatements(template: Json): Statement[] {
-  return ofType(template, 'AWS::Events::EventBusPolicy').map(([, r]) => r.Properties.Statement as Statement);
+  expect(ofType(template, 'AWS::Events::EventBusPolicy')).toEqual([]);
+  return ofType(template, 'AWS::Events::EventBus').flatMap(
+    ([, r]) =>
+      ((r.Properties.Policy as { Statement?: Statement[] } | undefined)?.Statement ?? []) as Statement[]
+  );
 }
 const canPut = (template: Json, request: Request) =>
   busStatements(template).some((s) => allows(s, 'events:PutEvents', request));

@@ -13,7 +13,7 @@ import { unzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SETTING_CONDITIONS, SETTING_PARAMETERS } from '../../infra/standalone-parameters.js';
 import { ASSET_PARAMETERS } from '../../infra/standalone-synthesizer.js';
-import { writeStandaloneTemplate } from '../../scripts/standalone-template.js';
+import { runTemplateCli, TEMPLATE_HELP, writeStandaloneTemplate } from '../../scripts/standalone-template.js';
 import { firstMessage, historyUnavailableInput } from '../fixtures/formatter-input.js';
 import { standInCode } from './helpers.js';
 
@@ -319,5 +319,47 @@ describe('the settings parameters reach the resources', () => {
         }
       }
     }
+  });
+});
+
+describe('npm run template: its command line', () => {
+  const run = (args: string[]) => {
+    let stdout = '';
+    let stderr = '';
+    const code = runTemplateCli(args, {
+      stdout: (text) => {
+        stdout += text;
+      },
+      stderr: (text) => {
+        stderr += text;
+      },
+    });
+    return { code, stdout, stderr };
+  };
+
+  it('prints its help for --help, exit 0', () => {
+    const { code, stdout, stderr } = run(['--help']);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).toBe(TEMPLATE_HELP);
+    expect(stdout).toMatch(/^Usage: npm run template -- --env <name>/);
+  });
+
+  it('answers a wrong --env, a missing one and an unknown option with one line, exit 2', () => {
+    const wrong = run(['--env', 'prdo']);
+    expect(wrong).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'template: -c env=prdo is not configured: did you mean prod? (or add it under "environments" in cdk.json)\n',
+    });
+    expect(run([])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'template: pass --env <name> (an environment of cdk.json)\n',
+    });
+    const unknown = run(['--zz']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe("template: Unknown option '--zz': see npm run template -- --help\n");
   });
 });

@@ -54,3 +54,37 @@ describe("the server's page", () => {
     expect(page).not.toMatch(/\bold\b/);
   });
 });
+
+describe('the conversation page: each message at its height', () => {
+  const heights = (page: string) =>
+    [...page.matchAll(/<iframe sandbox title="([^"]+)" style="height:(\d+)rem"/g)].map(
+      (match) => [match[1], Number(match[2])] as const
+    );
+
+  it('sizes a thread reply by its content, not a small fixed frame', async () => {
+    const { renderConversationPage, frameHeightRem } = await import('../../local/slack-server/page.js');
+    const long = Array.from({ length: 12 }, (_, i) => `step ${i}: ${'x'.repeat(120)}`).join('\n');
+    const page = renderConversationPage({
+      C0LOCAL001: [
+        {
+          ts: '1.000',
+          text: 'parent',
+          blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'parent' } }],
+          edits: [],
+          replies: [
+            { ts: '2.000', text: 'short reply' },
+            { ts: '3.000', text: long },
+          ],
+        },
+      ] as never,
+    });
+    const byTitle = new Map(heights(page));
+    const short = byTitle.get('reply 2.000') ?? 0;
+    const tall = byTitle.get('reply 3.000') ?? 0;
+    // The long reply: 12 lines each wrapping once, at least 22 lines more than the short one (each height rounded up).
+    expect(tall).toBeGreaterThanOrEqual(short + 22 * 1.5);
+    expect(tall).toBe(frameHeightRem({ text: long }));
+    // A one-line reply still shows the preview's title and sender whole.
+    expect(short).toBeGreaterThanOrEqual(10);
+  });
+});

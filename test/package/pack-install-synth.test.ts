@@ -193,6 +193,7 @@ describe(`the ${pkg.name} tarball`, () => {
     for (const expected of [
       'package.json',
       'README.md',
+      'LICENSE',
       'bin/sfn-slack.js',
       'dist/infra/index.js',
       'dist/infra/index.d.ts',
@@ -231,6 +232,11 @@ describe('a CDK app that installed it', () => {
       /node_modules\/(aws-cdk-lib|constructs)$/.test(key)
     );
     expect(copies.sort()).toEqual(['node_modules/aws-cdk-lib', 'node_modules/constructs']);
+  });
+
+  it('did not get dynalite (or its native LevelDB module): only the local runner needs it, an optional peer', () => {
+    expect(existsSync(path.join(app, 'node_modules', 'dynalite'))).toBe(false);
+    expect(existsSync(path.join(app, 'node_modules', 'classic-level'))).toBe(false);
   });
 
   it('type-checks against the package’s declarations, which refuse a wrong prop', async () => {
@@ -273,6 +279,14 @@ describe('a CDK app that installed it', () => {
     expect(bundleFiles).toEqual(expect.arrayContaining(['index.mjs', 'templates']));
     expect(existsSync(path.join(app, 'node_modules', 'esbuild'))).toBe(false);
 
+    // What the operator commands need of a SlackNotifier in a stack of the user's (docs/infra.md): its descriptor.
+    const descriptor = resources.find(
+      (resource) =>
+        resource.Type === 'AWS::SSM::Parameter' &&
+        resource.Properties.Name === '/sfn-slack-notifier/prod/descriptor'
+    );
+    expect(descriptor?.Properties.Type).toBe('String');
+
     // The custom template rides in a layer the formatter reads (SFN_SLACK_TEMPLATES_DIR): run the prebuilt
     // bundle with that folder and the settings the notifier sends.
     const layer = assets.find((name) => existsSync(path.join(outdir, name, 'custom', 'quiet.jsonata')));
@@ -306,6 +320,15 @@ describe('a CDK app that installed it', () => {
 
   it('has the sfn-slack command: npx sfn-slack runs the compiled CLI on the packaged example', async () => {
     expect((await run('npx', ['--no-install', 'sfn-slack', '--version'], app)).trim()).toBe(pkg.version);
+    // Without dynalite the local pipeline says, in one line, what to install.
+    const without = await exec('npx', ['--no-install', 'sfn-slack', 'start'], app);
+    expect(without.status).toBe(2);
+    expect(without.stderr.trim()).toMatch(/^sfn-slack: .*dynalite.*npm i -D dynalite@\^4/);
+    await run(
+      'npm',
+      ['install', '-D', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', 'dynalite@^4'],
+      app
+    );
     const out = await run(
       'npx',
       ['--no-install', 'sfn-slack', 'start', '--out', path.join(work, 'start.html')],

@@ -39,7 +39,7 @@ describe('readStack', () => {
     await expect(readStack(client, 'qa')).rejects.toMatchObject({
       exitCode: 3,
       message:
-        'stack SfnSlackNotifier-qa not found in this account and region: deploy it with `npx cdk deploy -c env=qa` (or pass the right --region/--profile)',
+        'stack SfnSlackNotifier-qa not found in this account and region: deploy it with `npx cdk deploy -c env=qa` (or pass the right --region/--profile; a SlackNotifier in a stack of your own: pass --notifier-name <environmentName> or --stack <name>)',
     });
   });
 
@@ -63,14 +63,17 @@ describe('readStack', () => {
 
 describe('output names', () => {
   it('are exactly the CfnOutputs the stack defines', () => {
-    const source = readFileSync(
-      path.resolve(import.meta.dirname, '../../../infra/stacks/notifier-stack.ts'),
-      'utf8'
-    );
+    const read = (file: string) => readFileSync(path.resolve(import.meta.dirname, '../../..', file), 'utf8');
+    // The stack writes the central outputs itself and every other from operatorOutputs, the map the notifier's
+    // descriptor parameter holds too.
+    const stackSource = read('infra/stacks/notifier-stack.ts');
+    const outputsSource = read('infra/constructs/operator-descriptor.ts');
     const defined = [
-      ...[...source.matchAll(/this\.output\(\s*'([A-Za-z]+)'/g)].map((match) => match[1]),
+      ...[...stackSource.matchAll(/this\.output\(\s*'([A-Za-z]+)'/g)].map((match) => match[1]),
+      ...[...outputsSource.matchAll(/^\s+([A-Z][A-Za-z]+): n\./gm)].map((match) => match[1]),
+      ...[...outputsSource.matchAll(/outputs\.([A-Z][A-Za-z]+) =/g)].map((match) => match[1]),
       // The Slack-actions outputs are named once, in contract/actions.ts.
-      ...[...source.matchAll(/this\.output\(ACTIONS_OUTPUTS\.([A-Za-z]+)/g)].map(
+      ...[...outputsSource.matchAll(/outputs\[ACTIONS_OUTPUTS\.([A-Za-z]+)\]/g)].map(
         (match) => ACTIONS_OUTPUTS[match[1] as keyof typeof ACTIONS_OUTPUTS]
       ),
     ];
