@@ -18,6 +18,7 @@ import type {
 } from '../contract/formatter.js';
 import { DEFAULT_TEMPLATE } from '../contract/templates.js';
 import { withActionButtons } from './actions/buttons.js';
+import { type RunContextOptions, readRunContext } from './context/read.js';
 import { plainTextMessage, renderSummary } from './format.js';
 import { describeMapRuns } from './map-runs.js';
 import { eventOnlyMessage } from './render/event-only.js';
@@ -154,6 +155,20 @@ export interface HandlerOptions {
    * @default - a Powertools Logger configured by `POWERTOOLS_SERVICE_NAME` / `POWERTOOLS_LOG_LEVEL`
    */
   readonly logger?: Logger;
+  /**
+   * "Is this normal?" (formatters/context/): read the machine's recent runs with the same client as the
+   * history; `false` leaves it out.
+   * @default - read, within CONTEXT_BUDGET_MS, cached per machine for CONTEXT_CACHE_MS
+   */
+  readonly runContext?: false | Omit<RunContextOptions, 'onError'>;
+}
+
+/** The state machine of the event's execution (the event names it; else derived from the execution ARN). */
+function stateMachineArnOf(event: StatusChangeEvent): string {
+  return (
+    event.detail.stateMachineArn ??
+    event.detail.executionArn.replace(/:execution:([^:]+):[^:]+$/, ':stateMachine:$1')
+  );
 }
 
 /** The formatter handler's signature (the notifier's Format step calls it with the contract's input). */
@@ -204,13 +219,36 @@ export function createHandler(options: HandlerOptions = {}): FormatterHandler {
       return { kind: 'partial', partial: next };
     }
 
-    const summary = summarize({
+    const folded = summarize({
       pages,
       event,
       ...(partial === undefined ? {} : { partial }),
       ...(historyUnavailable ? { historyUnavailable } : {}),
       ...(typeof input.definition === 'string' ? { definition: input.definition } : {}),
     });
+    let summary = folded;
+    if (options.runContext !== false && summary.execution.status !== 'RUNNING') {
+      // Optional: any failure leaves it out (logged once per failed read), and the message goes on.
+      const runContext = await readRunContext(
+        options.sfnClient ??
+          (await sourceSfnClient(event).catch(() => undefined)) ??
+          (await defaultSfnClient()),
+        {
+          stateMachineArn: stateMachineArnOf(event),
+          executionArn,
+          status: summary.execution.status,
+          startDate: summary.execution.startMs ?? event.detail.startDate,
+          stopDate: summary.execution.stopMs ?? event.detail.stopDate,
+          ...(summary.execution.error ? { error: summary.execution.error } : {}),
+          ...(summary.failedState ? { failedState: summary.failedState } : {}),
+        },
+        {
+          ...(options.runContext ?? {}),
+          onError: (error) => logger.warn('run context unavailable', { error }),
+        }
+      );
+      if (runContext) summary = { ...summary, runContext };
+    }
     const mapRunErrors = await describeMapRuns(
       summary,
       async () => options.sfnClient ?? (await defaultSfnClient())

@@ -49,6 +49,7 @@ import { type SlackServer, startSlackServer } from './slack-server/index.js';
 import { renderReceivedPage } from './slack-server/page.js';
 import { type DefinitionSource, describeStateMachineForExecutionHandler } from './stand-ins/describe.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from './stand-ins/dynamodb.js';
+import { ExecutionRegistry } from './stand-ins/executions.js';
 import { getExecutionHistoryHandler, type HistorySource } from './stand-ins/history.js';
 import { httpInvokeHandler, type LocalConnection } from './stand-ins/http-invoke.js';
 import { lambdaInvokeHandler } from './stand-ins/lambda.js';
@@ -57,6 +58,7 @@ import {
   type SdkCaller,
   serveHistoryToSdk,
   setSdkReadCheck,
+  setServedExecutions,
   setServedHistory,
   setServedTags,
 } from './stand-ins/sfn-endpoint.js';
@@ -316,6 +318,8 @@ export class LocalPipeline {
   readonly settings: DeployedSettings;
   /** The watched machines' tags (`sfn-slack mute` locally: set `sfn-slack:mute-until` here). */
   readonly tags: TagStore;
+  /** The executions the events spoke of: what ListExecutions and DescribeExecution answer (issue 24). */
+  readonly executions = new ExecutionRegistry();
   /** EventBridge Scheduler one-time schedules (runningLongerThan), on this pipeline's clock. */
   readonly scheduler: LocalScheduler;
   /** In a central environment, every read of a watched execution and the role it ran with, oldest first. */
@@ -513,9 +517,12 @@ export class LocalPipeline {
 
   /** Runs the notifier state machine for one EventBridge event (what the rule's target does). */
   async notify(event: StatusChangeEvent): Promise<ExecutionResult> {
+    // The execution exists on AWS by the time its status change is sent.
+    this.executions.record(event);
     if (this.releaseSdkHistory) {
       setServedHistory(this.options.history);
       setServedTags(this.tags);
+      setServedExecutions(this.executions);
       // The formatter's own reads (readHistory) answer to the source accounts' IAM in a central environment.
       setSdkReadCheck(this.options.central ? (caller) => this.checkFormatterRead(caller) : undefined);
     }

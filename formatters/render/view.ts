@@ -6,6 +6,7 @@
  */
 
 import { DEFAULT_TEMPLATE } from '../../contract/templates.js';
+import { type RunContextView, runContextView } from '../context/view.js';
 import type {
   CauseSummary,
   ExecutionSummary,
@@ -208,6 +209,8 @@ export interface TemplateInput {
     readonly historyNote?: string;
     /** Where it ran: `account 123456789012 · eu-west-1`, plus the partition when not `aws`; or absent. */
     readonly location?: string;
+    /** "Is this normal?": the duration against the usual, the streak, the same error as before; or absent. */
+    readonly runContext?: RunContextView;
   };
 }
 
@@ -599,6 +602,16 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
   // A run still going has no end, whatever the history already says.
   const end = running ? undefined : slackDate(execution.stopMs);
   const endedIn = endedInView(summary);
+  // Built from the raw context: it escapes and links itself.
+  const runContext = raw.runContext
+    ? runContextView(raw.runContext, {
+        failing,
+        ...((raw.execution.stopMs ?? raw.execution.startMs) === undefined
+          ? {}
+          : { referenceMs: raw.execution.stopMs ?? raw.execution.startMs }),
+        ...(region === undefined ? {} : { consoleRegion: region }),
+      })
+    : undefined;
   const errorSpan = failing && execution.error ? codeSpan(execution.error) : undefined;
   const where = failing ? endedInPlain(summary) : '';
   return {
@@ -640,6 +653,7 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
       ...(afterHandled.length > 0 ? { extrasAfterHandled: afterHandled.join(' · ') } : {}),
       ...(historyNote ? { historyNote } : {}),
       ...(location ? { location } : {}),
+      ...(runContext ? { runContext } : {}),
     },
   };
 }

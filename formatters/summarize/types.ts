@@ -5,6 +5,7 @@
  */
 
 import type { ExecutionStatus as ReportedStatus } from '../../contract/statuses.js';
+import type { RunContext } from '../context/types.js';
 
 /** Execution status as Step Functions reports it (contract/statuses.ts), or UNKNOWN when nothing says. */
 export type ExecutionStatus = ReportedStatus | 'UNKNOWN';
@@ -223,4 +224,6 @@ export interface ExecutionSummary {
   readonly incomplete: boolean;
   /** Set when the history could not be read: why. The summary then comes from the event alone. */
   readonly historyUnavailable?: { readonly error: string; readonly cause?: string };
+  /** How this run compares with the machine's recent runs (formatters/context/), when it was read. */
+  readonly runContext?: RunContext;
 }
