@@ -158,9 +158,19 @@ export interface HandlerOptions {
   /**
    * "Is this normal?" (formatters/context/): read the machine's recent runs with the same client as the
    * history; `false` leaves it out.
-   * @default - read, within CONTEXT_BUDGET_MS, cached per machine for CONTEXT_CACHE_MS
+   * @default - read (with an injected client, in Lambda, or at `AWS_ENDPOINT_URL_SFN`), within
+   *   CONTEXT_BUDGET_MS, cached per machine for CONTEXT_CACHE_MS
    */
   readonly runContext?: false | Omit<RunContextOptions, 'onError'>;
+}
+
+/**
+ * Whether this handler reads the run context: with an injected client, in Lambda, or where an SFN endpoint is
+ * set (the local pipeline); a bare process (a test calling the handler directly) never calls AWS for it.
+ */
+function readsRunContext(options: HandlerOptions, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (options.runContext === false) return false;
+  return Boolean(options.sfnClient || env.AWS_LAMBDA_FUNCTION_NAME || env.AWS_ENDPOINT_URL_SFN);
 }
 
 /** The state machine of the event's execution (the event names it; else derived from the execution ARN). */
@@ -227,7 +237,7 @@ export function createHandler(options: HandlerOptions = {}): FormatterHandler {
       ...(typeof input.definition === 'string' ? { definition: input.definition } : {}),
     });
     let summary = folded;
-    if (options.runContext !== false && summary.execution.status !== 'RUNNING') {
+    if (readsRunContext(options) && summary.execution.status !== 'RUNNING') {
       // Optional: any failure leaves it out (logged once per failed read), and the message goes on.
       const runContext = await readRunContext(
         options.sfnClient ??
