@@ -6,7 +6,7 @@
 import {
   type CurrentRun,
   type EarlierFailure,
-  FAILING_STATUSES,
+  FAILING,
   FAST_FACTOR,
   type RunContext,
   type RunRecord,
@@ -62,13 +62,13 @@ function streakOf(
   earlier: readonly RunRecord[],
   complete: boolean
 ): RunContext['streak'] {
-  const failing = FAILING_STATUSES.has(current.status);
+  const failing = FAILING.has(current.status);
   if (!failing && current.status !== 'SUCCEEDED') return undefined;
   // The runs before this one with the same outcome (failing or not), up to the first that differs.
   let same = 0;
   let other: RunRecord | undefined;
   for (const run of earlier) {
-    if (FAILING_STATUSES.has(run.status) === failing) same += 1;
+    if (FAILING.has(run.status) === failing) same += 1;
     else {
       other = run;
       break;
@@ -97,7 +97,7 @@ function streakOf(
   // A success after failures: how many in a row.
   let count = 0;
   for (const run of earlier) {
-    if (FAILING_STATUSES.has(run.status)) count += 1;
+    if (FAILING.has(run.status)) count += 1;
     else break;
   }
   return { kind: 'recovered', count, atLeast: count === earlier.length && !complete };
@@ -109,7 +109,7 @@ function stop(run: { readonly stopMs?: number }): { stopMs?: number } {
 
 /** The latest earlier failure among `earlier`: the one DescribeExecution should be asked about. */
 export function latestEarlierFailure(current: CurrentRun, runs: readonly RunRecord[]): RunRecord | undefined {
-  if (!FAILING_STATUSES.has(current.status)) return undefined;
+  if (!FAILING.has(current.status)) return undefined;
   return earlierRuns(current, runs).find((r) => r.status === 'FAILED' || r.status === 'TIMED_OUT');
 }
 

@@ -3,6 +3,8 @@
  * ride on the summary through Step Functions and into a template. Times are epoch milliseconds.
  */
 
+import { FAILING_STATUSES } from '../../contract/statuses.js';
+
 /** Successful runs the usual duration is the median of, at most. */
 export const USUAL_MAX_SAMPLES = 20;
 /** Successful runs needed before anything is said about the usual duration. */
@@ -74,4 +76,5 @@ export interface RunContext {
   };
 }
 
-export const FAILING_STATUSES: ReadonlySet<string> = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
+/** The statuses that count as a failure in a streak (contract/statuses.ts). */
+export const FAILING: ReadonlySet<string> = new Set<string>(FAILING_STATUSES);

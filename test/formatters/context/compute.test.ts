@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { computeRunContext, earlierRuns, median } from '../../../formatters/context/compute.js';
 import { failureFromTail } from '../../../formatters/context/read.js';
 import type { CurrentRun, RunRecord } from '../../../formatters/context/types.js';
-import { runHistory } from '../helpers/run-history.js';
+import { runHistory } from '../../../local/run-history.js';
 
 const MIN = 60_000;
 const DAY = 86_400_000;

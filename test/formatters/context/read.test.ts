@@ -13,7 +13,7 @@ import { ExecutionRegistry } from '../../../local/stand-ins/executions.js';
 import type { HistorySource } from '../../../local/stand-ins/history.js';
 import { recordedHistorySource } from '../../../local/stand-ins/history.js';
 import { serveHistoryToSdk, setServedExecutions } from '../../../local/stand-ins/sfn-endpoint.js';
-import { runHistory } from '../helpers/run-history.js';
+import { runHistory } from '../../../local/run-history.js';
 
 const MIN = 60_000;
 const DAY = 86_400_000;

@@ -1,6 +1,7 @@
 /**
- * A small history for one run (API shape, epoch-second timestamps): Extract, then Load, succeeding or failing in
- * `failIn` with `error`. Enough for the run context's tail read and for scenarios of many runs.
+ * A small GetExecutionHistory (API shape, epoch-second timestamps) for one run: Extract, then Load, succeeding or
+ * failing in `failIn` with `error`. For scenarios of many runs (examples/scenarios/is-this-normal, made by
+ * scripts/is-this-normal-scenario.ts) and the run context's tests.
  */
 export interface RunHistoryOptions {
   readonly startMs: number;
