@@ -4,6 +4,7 @@
  * Dependency-free: infra, formatters, local, cli and bench import it.
  */
 import { ACTION_NAMES, type ActionName, type ActionsPolicy, enabledActions } from './actions.js';
+import { type DigestPlan, digestPlans, parseDigest } from './digest.js';
 import { ConfigError } from './errors.js';
 import { isoDurationSeconds, STORM_THRESHOLD } from './message-store.js';
 import {
@@ -116,6 +117,11 @@ export interface EnvironmentConfig {
   readonly sources?: SourcesConfig;
   /** Custom template files the routes name (relative to cdk.json), by the id the formatter knows them as. */
   readonly customTemplates: Readonly<Record<string, string>>;
+  /**
+   * Daily digests, one per destination (`digest` on the environment or a route, contract/digest.ts).
+   * @default [] (off)
+   */
+  readonly digests: readonly DigestPlan[];
   /** Things that are allowed but probably not meant, each one line with the reason. */
   readonly warnings: readonly string[];
 }
@@ -174,6 +180,7 @@ const KNOWN_KEYS = [
   'actions',
   'sources',
   'storm',
+  'digest',
 ] as const;
 
 const SLACK_USER = /^[UW][A-Z0-9]{2,20}$/;
@@ -188,6 +195,7 @@ const ROUTE_KEYS = [
   'template',
   'stop',
   'tagOverrides',
+  'digest',
 ];
 const MATCH_KEYS = ['stateMachineArns', 'stateMachineNamePrefixes', 'tags', 'accounts', 'regions'];
 /** A shorter prefix catches machines nobody meant (a one-letter prefix watches a third of an account). */
@@ -495,6 +503,15 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
     );
   }
   const storm = parseStorm(raw.storm, where);
+  const environmentDigest = raw.digest === undefined ? undefined : parseDigest(`${where}.digest`, raw.digest);
+  const routeDigests = Array.isArray(raw.routes)
+    ? raw.routes.map((route, index) =>
+        isRecord(route) && route.digest !== undefined
+          ? parseDigest(`${where}.routes[${index}].digest`, route.digest)
+          : undefined
+      )
+    : [];
+  const digests = digestPlans(routes, environmentDigest, routeDigests);
   const customTemplates: Record<string, string> = {};
   const resolved = routes.map((route) => {
     if (!isTemplatePath(route.template)) return route;
@@ -523,6 +540,7 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
     ...(typeof runningLongerThan === 'string' ? { runningLongerThan } : {}),
     ...(storm === undefined ? {} : { storm }),
     customTemplates,
+    digests,
     warnings,
   };
 }

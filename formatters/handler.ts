@@ -19,6 +19,7 @@ import type {
 import { DEFAULT_TEMPLATE } from '../contract/templates.js';
 import { withActionButtons } from './actions/buttons.js';
 import { type RunContextOptions, readRunContext } from './context/read.js';
+import { digestOperation } from './digest/operation.js';
 import { plainTextMessage, renderSummary } from './format.js';
 import { describeMapRuns } from './map-runs.js';
 import { eventOnlyMessage } from './render/event-only.js';
@@ -193,6 +194,19 @@ export type FormatterHandler = (input: FormatterInput) => Promise<FormatterOutpu
 export function createHandler(options: HandlerOptions = {}): FormatterHandler {
   const logger = options.logger ?? defaultLogger;
   return async (input) => {
+    if (input?.digest) {
+      // The daily digest (statemachines/digest.asl.json): formatters/digest/ does the work.
+      const digest = input.digest;
+      const answer = await digestOperation(digest, options.sfnClient ?? (await defaultSfnClient()), {
+        warn: (warning) =>
+          logger.warn('template output fixed', { template: digest.template ?? 'digest', warning }),
+      });
+      logger.info('digest', {
+        destination: answer.kind === 'message' ? answer.messageGroupId : undefined,
+        kind: answer.kind,
+      });
+      return answer;
+    }
     const event = validate(input);
     if (input.readTags) return { kind: 'tags', Tags: await readMachineTags(event, options.sfnClient) };
     const executionArn = event.detail.executionArn;

@@ -127,6 +127,22 @@ export class ExecutionRegistry {
     };
   }
 
+  /** ListStateMachines: the machines of the executions recorded (names and ARNs), by name. */
+  listStateMachines(_request: Record<string, unknown>): { ok: unknown } | { error: ApiError } {
+    const machines = [...new Set([...this.runs.values()].map((r) => r.stateMachineArn))].sort();
+    this.calls.push({ api: 'ListStateMachines' });
+    return {
+      ok: {
+        stateMachines: machines.map((arn) => ({
+          stateMachineArn: arn,
+          name: arn.split(':').at(-1),
+          type: 'STANDARD',
+          creationDate: 0,
+        })),
+      },
+    };
+  }
+
   /** DescribeExecution (without input and output: the formatter never asks for them). */
   describeExecution(request: Record<string, unknown>): { ok: unknown } | { error: ApiError } {
     const refused = this.refused('DescribeExecution');

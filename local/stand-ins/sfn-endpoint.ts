@@ -20,10 +20,11 @@ let registry: ExecutionRegistry | undefined;
 
 /** The registry's APIs (the run context's and the digest's reads): action → answer. */
 const REGISTRY_ACTIONS: Readonly<
-  Record<string, keyof Pick<ExecutionRegistry, 'listExecutions' | 'describeExecution'>>
+  Record<string, keyof Pick<ExecutionRegistry, 'listExecutions' | 'describeExecution' | 'listStateMachines'>>
 > = {
   'AWSStepFunctions.ListExecutions': 'listExecutions',
   'AWSStepFunctions.DescribeExecution': 'describeExecution',
+  'AWSStepFunctions.ListStateMachines': 'listStateMachines',
 };
 
 /** Who made a read: the access key id and region of the request's signature. */
@@ -74,7 +75,7 @@ async function serveSfnCall({ headers, body }: EndpointRequest): Promise<Endpoin
     try {
       // A central environment's reads answer to the source account's IAM, as the history's do.
       const { accessKeyId, region } = signer(headers.authorization);
-      const arn = String(request.executionArn ?? request.stateMachineArn);
+      const arn = String(request.executionArn ?? request.stateMachineArn ?? '');
       readCheck?.({
         executionArn: arn,
         action: String(target).replace(/^AWSStepFunctions\./, ''),
