@@ -141,3 +141,16 @@ export interface DigestRequest {
   /** The template (`digest`, or a custom file id). @default 'digest' */
   readonly template?: string;
 }
+
+/** What a plan's schedule sends the digest machine (the machine adds `until`, its start). */
+export function digestRequest(environment: string, plan: DigestPlan, mute: boolean): DigestRequest {
+  return {
+    environment,
+    destination: plan.destination,
+    timeZone: plan.digest.timeZone,
+    quiet: plan.digest.quiet,
+    stateMachineArns: plan.stateMachineArns,
+    stateMachineNamePrefixes: plan.stateMachineNamePrefixes,
+    ...(mute ? { mute: true } : {}),
+  };
+}

@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ActionsPolicy, enabledActions } from '../contract/actions.js';
+import type { DigestRequest } from '../contract/digest.js';
 import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../contract/formatter.js';
 import { lifecycleSubstitutions, muteSubstitutions, STORE_KEY } from '../contract/message-store.js';
 import { QUEUE_DEFAULTS } from '../contract/queue.js';
@@ -327,6 +328,8 @@ export class LocalPipeline {
   /** Results of every delivery execution, oldest first. */
   readonly deliveries: { records: SqsRecord[]; result: ExecutionResult }[] = [];
   private readonly notifierDefinition: string;
+  /** statemachines/digest.asl.json with this pipeline's formatter and queue (issue 24). */
+  private readonly digestDefinition: string;
   private readonly deliverDefinition: string;
   private readonly notifierResources: Record<string, ResourceHandler>;
   private readonly deliverResources: Record<string, ResourceHandler>;
@@ -412,6 +415,7 @@ export class LocalPipeline {
       options.central
         ? readWithSourceRole(handler, environment, (read) => this.sourceReads.push(read))
         : handler;
+    this.digestDefinition = readMachine('digest.asl.json', settings);
     this.deliverDefinition = readMachine(
       webhookMode ? 'deliver-webhook.asl.json' : 'deliver.asl.json',
       settings
@@ -538,6 +542,33 @@ export class LocalPipeline {
     });
     this.options.log?.(
       `notifier ${event.detail.status} ${event.detail.name ?? event.detail.executionArn}: ${result.status}${
+        result.error ? ` (${result.error})` : ''
+      }`
+    );
+    return result;
+  }
+
+  /**
+   * Runs the daily digest machine for one destination, as its schedule would (issue 24): the formatter reads what
+   * this pipeline's executions hold through the local SFN endpoint; the digest is queued for the delivery.
+   */
+  async digest(request: DigestRequest): Promise<ExecutionResult> {
+    if (this.releaseSdkHistory) {
+      setServedHistory(this.options.history);
+      setServedTags(this.tags);
+      setServedExecutions(this.executions);
+    }
+    const name = randomUUID();
+    const result = await runStateMachine(this.digestDefinition, request, {
+      resources: this.notifierResources,
+      clock: this.clock,
+      stateMachineArn: `arn:aws:states:${region}:${account}:stateMachine:sfn-slack-digest-local`,
+      executionArn: `arn:aws:states:${region}:${account}:execution:sfn-slack-digest-local:${name}`,
+      name,
+      ...(this.options.random ? { random: this.options.random } : {}),
+    });
+    this.options.log?.(
+      `digest ${request.destination.type === 'channel' ? request.destination.channel : 'webhook'}: ${result.status}${
         result.error ? ` (${result.error})` : ''
       }`
     );

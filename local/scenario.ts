@@ -16,6 +16,8 @@
  * - `{"at": 3600, "sfn": {"fail": "throttled" | "denied", "api": "ListExecutions" | "DescribeExecution"}}`: the
  *   formatter's calls to that API are refused until the next event step has been notified (the run context,
  *   issue 24, is then left out; the message still goes out).
+ * - `{"at": 86400, "digest": true}`: the daily digest of each destination the environment's `digest` settings
+ *   give one (statemachines/digest.asl.json on the local runner), over the 24 hours before the step.
  * Every event step's execution is also what ListExecutions and DescribeExecution answer from then on.
  * With `sources` in the environment (a central environment, docs/infra.md "Organization") the central bus takes
  * only events of the sources' accounts and regions, the notifier reads each execution with its account's read
@@ -25,10 +27,17 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ACTION_NAMES, type ActionName, MUTE_SECONDS } from '../contract/actions.js';
+import { digestRequest } from '../contract/digest.js';
 import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../contract/formatter.js';
 import { isoDurationSeconds } from '../contract/message-store.js';
 import { ruleLetsIn } from '../contract/routes.js';
-import { ConfigError, type EnvironmentConfig, parseEnvironment, watched } from '../contract/settings.js';
+import {
+  ConfigError,
+  type EnvironmentConfig,
+  mutable,
+  parseEnvironment,
+  watched,
+} from '../contract/settings.js';
 import { forwardedFrom } from '../contract/sources.js';
 import { CONTEXT_CACHE_MS, clearRunContextCache } from '../formatters/context/read.js';
 import { toMs } from '../formatters/lifecycle.js';
@@ -67,7 +76,9 @@ export type ScenarioStep =
   | { readonly at: number; readonly replayDeadLetters: true }
   | { readonly at: number; readonly click: ScenarioClick }
   /** The formatter's next reads of that API (until the next event step is notified) are refused. */
-  | { readonly at: number; readonly sfn: { readonly fail: Refusal; readonly api: RefusableApi } };
+  | { readonly at: number; readonly sfn: { readonly fail: Refusal; readonly api: RefusableApi } }
+  /** The daily digest of every destination that has one, as their schedules would start it now. */
+  | { readonly at: number; readonly digest: true };
 
 /** A click step: a user presses a button on a parent message. */
 export interface ScenarioClick {
@@ -253,6 +264,13 @@ export async function parseScenario(raw: unknown, baseDir: string): Promise<Scen
       steps.push({ at, replayDeadLetters: true });
     } else if (step.click !== undefined) {
       steps.push({ at, click: parseClick(step.click, where, environment) });
+    } else if (step.digest === true) {
+      if (environment.digests.length === 0) {
+        throw new ScenarioError(
+          `${where}.digest needs "digest" in the scenario environment (or on a route), like {"at": "09:00", "timeZone": "Europe/Berlin"}`
+        );
+      }
+      steps.push({ at, digest: true });
     } else if (step.sfn !== undefined) {
       const sfn = step.sfn as Record<string, unknown>;
       if (!isRecord(sfn) || !REFUSALS.includes(sfn.fail as Refusal)) {
@@ -264,7 +282,7 @@ export async function parseScenario(raw: unknown, baseDir: string): Promise<Scen
       steps.push({ at, sfn: { fail: sfn.fail as Refusal, api: sfn.api as RefusableApi } });
     } else {
       throw new ScenarioError(
-        `${where} must have one of event (+ history), duplicate, slack, replayDeadLetters, click, sfn`
+        `${where} must have one of event (+ history), duplicate, slack, replayDeadLetters, click, sfn, digest`
       );
     }
   }
@@ -506,6 +524,14 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
         clicks.push(await runClick(pipeline, step.click, step.at));
       } else if ('sfn' in step) {
         pipeline.executions.refuse(step.sfn.api, step.sfn.fail);
+      } else if ('digest' in step) {
+        for (const plan of environment.digests) {
+          const request = digestRequest(SCENARIO_ENVIRONMENT, plan, mutable(environment));
+          // Watching every machine (no machines named): the digest sums up every machine too.
+          await pipeline.digest(
+            scenario.watchAll ? { ...request, stateMachineArns: [], stateMachineNamePrefixes: [''] } : request
+          );
+        }
       } else {
         await pipeline.redriveDeadLetters();
       }

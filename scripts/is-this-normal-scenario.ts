@@ -1,7 +1,9 @@
 /**
  * Writes examples/scenarios/is-this-normal.scenario.json: two weeks of nightly runs of `nightly-orders` and a few
  * of `weekly-report`, each with its small history inline (local/run-history.ts), so the run context (issue 24)
- * has something to compare with. `npx tsx scripts/is-this-normal-scenario.ts` rewrites it.
+ * has something to compare with; and examples/scenarios/digest-day.scenario.json: the same runs plus a day of
+ * hourly `hourly-sync` runs, routed to two channels, each with its daily digest at 09:00 Berlin time.
+ * `npx tsx scripts/is-this-normal-scenario.ts` rewrites both.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,6 +23,7 @@ interface Run {
   readonly minutes: number;
   readonly status: 'SUCCEEDED' | 'FAILED';
   readonly hour?: number;
+  readonly minute?: number;
 }
 
 const runs: Run[] = [
@@ -49,9 +52,11 @@ const runs: Run[] = [
 ];
 
 function step(run: Run) {
-  const startMs = T0 + run.night * DAY + ((run.hour ?? 2) - 2) * 3_600_000;
+  const startMs = T0 + run.night * DAY + ((run.hour ?? 2) - 2) * 3_600_000 + (run.minute ?? 0) * MIN;
   const stopMs = startMs + run.minutes * MIN;
-  const name = `${run.machine}-2026-11-${String(run.night + 1).padStart(2, '0')}`;
+  const name = `${run.machine}-2026-11-${String(run.night + 1).padStart(2, '0')}${
+    run.machine === 'hourly-sync' ? `T${String(run.hour).padStart(2, '0')}` : ''
+  }`;
   const executionArn = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${run.machine}:${name}`;
   const failed = run.status === 'FAILED';
   const error = 'States.TaskFailed';
@@ -83,20 +88,58 @@ function step(run: Run) {
   };
 }
 
-const steps: unknown[] = [];
-const ordered = runs.map(step).sort((a, b) => a.at - b.at);
-for (const s of ordered) {
-  if (s.event.detail.name === 'nightly-orders-2026-11-13') {
-    steps.push({ at: s.at - 1, sfn: { fail: 'throttled', api: 'ListExecutions' } });
+function scenario(all: readonly Run[], extra: readonly { at: number }[]) {
+  const steps: { at: number }[] = [];
+  const ordered = all.map(step).sort((a, b) => a.at - b.at);
+  for (const s of ordered) {
+    if (s.event.detail.name === 'nightly-orders-2026-11-13') {
+      steps.push({ at: s.at - 1, sfn: { fail: 'throttled', api: 'ListExecutions' } } as { at: number });
+    }
+    steps.push(s);
   }
-  steps.push(s);
+  const first = ordered[0]?.at ?? 0;
+  return [...steps, ...extra].sort((a, b) => a.at - b.at).map((s) => ({ ...s, at: s.at - first }));
 }
-const first = ordered[0]?.at ?? 0;
-const shifted = steps.map((s) => ({ ...(s as { at: number }), at: (s as { at: number }).at - first }));
 
-const out = path.join(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../examples/scenarios/is-this-normal.scenario.json'
+const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '../examples/scenarios');
+const normal = scenario(runs, []);
+writeFileSync(
+  path.join(dir, 'is-this-normal.scenario.json'),
+  `${JSON.stringify({ environment: {}, steps: normal }, null, 2)}\n`
 );
-writeFileSync(out, `${JSON.stringify({ environment: {}, steps: shifted }, null, 2)}\n`);
-console.log(`wrote ${path.relative(process.cwd(), out)}: ${shifted.length} steps`);
+
+// The digest's day: 2026-11-12 09:00 Berlin (08:00 UTC) back to the day before; hourly-sync runs every hour of it.
+const hourly: Run[] = Array.from({ length: 24 }, (_, i) => ({
+  machine: 'hourly-sync',
+  night: 10 + Math.floor((i + 9) / 24),
+  hour: (i + 9) % 24,
+  minute: 10,
+  minutes: 4,
+  status: i === 20 ? ('FAILED' as const) : ('SUCCEEDED' as const),
+}));
+const digestAt = (Date.UTC(2026, 10, 12, 8, 0) - T0) / 1000;
+const day = scenario(
+  [...runs.filter((r) => r.night <= 11), ...hourly],
+  [{ at: digestAt, digest: true } as { at: number }]
+);
+const environment = {
+  destination: { type: 'channel', channel: 'C0OPS00001' },
+  digest: { at: '09:00', timeZone: 'Europe/Berlin' },
+  routes: [
+    {
+      name: 'data',
+      match: { stateMachineNamePrefixes: ['nightly-', 'hourly-'] },
+      destination: { channel: 'C0DATA0001' },
+    },
+    {
+      name: 'reports',
+      match: { stateMachineNamePrefixes: ['weekly-'] },
+      destination: { channel: 'C0REPORTS1' },
+    },
+  ],
+};
+writeFileSync(
+  path.join(dir, 'digest-day.scenario.json'),
+  `${JSON.stringify({ environment, steps: day }, null, 2)}\n`
+);
+console.log(`wrote is-this-normal (${normal.length} steps) and digest-day (${day.length} steps)`);
