@@ -41,6 +41,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import jsonata from 'jsonata';
 import { type ActionsPolicy, enabledActions, watchedAnywhere } from '../../contract/actions.js';
+import type { DigestPlan } from '../../contract/digest.js';
 import { QUEUE_DEFAULTS } from '../../contract/queue.js';
 import {
   bannerMention,
@@ -73,6 +74,7 @@ import {
 import { sourceUsesExecutionData, templateUsesExecutionData } from '../template-data.js';
 import { watchedResources } from '../watched-resources.js';
 import { alarmTopicOrCreate, queueNotEmptyAlarm } from './alarms.js';
+import { DailyDigest } from './digest.js';
 import { MessageStore } from './message-store.js';
 import { type FunctionFiles, projectFunction, REPO_ROOT } from './project-function.js';
 import { SlackActions } from './slack-actions.js';
@@ -258,6 +260,11 @@ export interface SlackNotifierProps {
    * @default - threshold 5 within 300 seconds (message-store-schema.ts)
    */
   readonly storm?: { readonly threshold: number; readonly windowSeconds: number };
+  /**
+   * Daily digests, one per destination (contract/digest.ts, from the environment's and routes' `digest`).
+   * @default [] (no digest)
+   */
+  readonly digests?: readonly DigestPlan[];
 }
 
 /** The `actions` prop. */
@@ -963,6 +970,23 @@ export class SlackNotifier extends Construct {
               },
             }
           : {}),
+      });
+    }
+
+    // "Is this normal?" (issue 24): the run context's reads, and the daily digests (infra/constructs/digest.ts).
+    // Not in a central environment yet: its machines are read with the source accounts' roles.
+    if (!central) {
+      new DailyDigest(this, 'DailyDigest', {
+        environmentName: env,
+        plans: props.digests ?? [],
+        formatter: this.formatter,
+        queue: this.queue,
+        watchedStateMachines: watchedResources(stack, arns, prefixes, 'stateMachine'),
+        watchedExecutions,
+        mute:
+          props.mute === true ||
+          (props.actions !== undefined && enabledActions(props.actions.policy).includes('mute')),
+        logRetention: retention,
       });
     }
 

@@ -105,6 +105,7 @@ export class NotifierStack extends Stack {
       replyBroadcast: config.replyBroadcast,
       ...(config.runningLongerThan === undefined ? {} : { runningLongerThan: config.runningLongerThan }),
       ...(config.storm === undefined ? {} : { storm: config.storm }),
+      ...(config.digests.length === 0 ? {} : { digests: config.digests }),
       ...(config.alarmTopicArn === undefined
         ? {}
         : { alarmTopic: sns.Topic.fromTopicArn(this, 'AlarmTopic', config.alarmTopicArn) }),

@@ -23,7 +23,7 @@ beforeAll(async () => {
 }, 60_000);
 
 function digestOf(channel: string) {
-  const digests = (report.channels[channel] ?? []).filter((m) => m.text.startsWith('Daily digest'));
+  const digests = (report.channels[channel] ?? []).filter((m) => (m.text ?? '').startsWith('Daily digest'));
   expect(digests).toHaveLength(1);
   return digests[0] as NonNullable<(typeof digests)[number]>;
 }
