@@ -219,7 +219,6 @@ export function register(program: Command, io: Io = processIo(), makeClients = c
     output: 'text',
     outputHelp: 'text (default) each digest as it reads in Slack, json {command, env, hours, digests}',
     examples: [
-      'sfn-slack digest --env prod',
       'sfn-slack digest --env prod --since 7d --output json',
       'sfn-slack digest --scenario examples/scenarios/digest-day.scenario.json',
     ],
