@@ -9,11 +9,11 @@ import type { StatusChangeEvent } from '../../../contract/formatter.js';
 import { clearRunContextCache, readRunContext } from '../../../formatters/context/read.js';
 import { renderSummary } from '../../../formatters/format.js';
 import { summarize } from '../../../formatters/summarize/index.js';
+import { runHistory } from '../../../local/run-history.js';
 import { ExecutionRegistry } from '../../../local/stand-ins/executions.js';
 import type { HistorySource } from '../../../local/stand-ins/history.js';
 import { recordedHistorySource } from '../../../local/stand-ins/history.js';
 import { serveHistoryToSdk, setServedExecutions } from '../../../local/stand-ins/sfn-endpoint.js';
-import { runHistory } from '../../../local/run-history.js';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
