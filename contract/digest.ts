@@ -3,7 +3,6 @@
  * up; the schedule's cron expression; the message's deduplication id. Shared by the settings parser, the stack
  * (infra/constructs/digest.ts), the formatter's `digest` operation and the CLI.
  */
-import { createHash } from 'node:crypto';
 import { ConfigError } from './errors.js';
 import type { Route, RouteDestination } from './routes.js';
 
@@ -119,9 +118,9 @@ export function digestCron(at: string): string {
   return `cron(${minutes} ${hours} * * ? *)`;
 }
 
-/** SHA-256 hex of `digest|environment|destination|day`: one digest per destination and day on the FIFO queue. */
-export function digestDeduplicationId(environment: string, destination: string, day: string): string {
-  return createHash('sha256').update(`digest|${environment}|${destination}|${day}`).digest('hex');
+/** What the digest's FIFO deduplication id is the SHA-256 hex of: one digest per destination and day. */
+export function digestDeduplicationKey(environment: string, destination: string, day: string): string {
+  return `digest|${environment}|${destination}|${day}`;
 }
 
 /** What the schedule sends the digest state machine, and the machine the formatter's `digest` operation. */

@@ -16,6 +16,7 @@ import type {
   SlackMessage,
   StatusChangeEvent,
 } from '../contract/formatter.js';
+import { CENTRAL_ENVIRONMENT_ENV } from '../contract/sources.js';
 import { DEFAULT_TEMPLATE } from '../contract/templates.js';
 import { withActionButtons } from './actions/buttons.js';
 import { type RunContextOptions, readRunContext } from './context/read.js';
@@ -171,6 +172,8 @@ export interface HandlerOptions {
  */
 function readsRunContext(options: HandlerOptions, env: NodeJS.ProcessEnv = process.env): boolean {
   if (options.runContext === false) return false;
+  // A central environment reads with the source accounts' read roles, which do not have ListExecutions yet.
+  if (env[CENTRAL_ENVIRONMENT_ENV]) return false;
   return Boolean(options.sfnClient || env.AWS_LAMBDA_FUNCTION_NAME || env.AWS_ENDPOINT_URL_SFN);
 }
 

@@ -3,12 +3,13 @@
  * template (users can change it, like the others) within Slack's limits, and answers the message for the FIFO
  * queue, with its own deduplication id per destination and day; or `skip` on a quiet day with `quiet: "skip"`.
  */
+import { createHash } from 'node:crypto';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import {
   DIGEST_WINDOW_HOURS,
   type DigestRequest,
   destinationKey,
-  digestDeduplicationId,
+  digestDeduplicationKey,
 } from '../../contract/digest.js';
 import type { DeliveryMessage, FormatterOutput } from '../../contract/formatter.js';
 import { DIGEST_TEMPLATE } from '../../contract/templates.js';
@@ -20,6 +21,13 @@ import { summarizeDigest } from './compute.js';
 import { type DigestReadStats, readDigestMachines } from './read.js';
 import type { DigestMachine, DigestSummary } from './types.js';
 import { buildDigestInput } from './view.js';
+
+/** SHA-256 hex of `digest|environment|destination|day`: one digest per destination and day on the FIFO queue. */
+export function digestDeduplicationId(environment: string, destination: string, day: string): string {
+  return createHash('sha256')
+    .update(digestDeduplicationKey(environment, destination, day))
+    .digest('hex');
+}
 
 /** The calendar day of `ms` in `timeZone`, `YYYY-MM-DD`: the digest's day, for its deduplication id. */
 export function localDay(ms: number, timeZone: string): string {

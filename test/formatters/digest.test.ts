@@ -6,11 +6,16 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DigestRequest } from '../../contract/digest.js';
-import { digestCron, digestDeduplicationId, digestPlans, parseDigest } from '../../contract/digest.js';
+import { digestCron, digestPlans, parseDigest } from '../../contract/digest.js';
 import type { FormatterOutput, StatusChangeEvent } from '../../contract/formatter.js';
 import { parseEnvironment } from '../../contract/settings.js';
 import { summarizeDigest } from '../../formatters/digest/compute.js';
-import { digestOperation, localDay, renderDigest } from '../../formatters/digest/operation.js';
+import {
+  digestDeduplicationId,
+  digestOperation,
+  localDay,
+  renderDigest,
+} from '../../formatters/digest/operation.js';
 import type { DigestMachine } from '../../formatters/digest/types.js';
 import { ExecutionRegistry } from '../../local/stand-ins/executions.js';
 import { recordedHistorySource } from '../../local/stand-ins/history.js';
@@ -54,10 +59,12 @@ const request: DigestRequest = {
 
 let registry: ExecutionRegistry;
 let release: () => Promise<void>;
-const client = new SFNClient({ maxAttempts: 1 });
+let client: SFNClient;
 
 beforeAll(async () => {
   release = await serveHistoryToSdk(recordedHistorySource([{ events: [] }]));
+  // Made after the endpoint is served: a client reads AWS_ENDPOINT_URL_SFN when it is created.
+  client = new SFNClient({ maxAttempts: 1 });
 });
 afterAll(async () => {
   setServedExecutions(undefined);

@@ -45,6 +45,7 @@ describe('parseEnvironment', () => {
       readTags: false,
       logExecutionData: false,
       customTemplates: {},
+      digests: [],
       warnings: [],
       replyBroadcast: true,
     });
@@ -105,7 +106,7 @@ describe('parseEnvironment', () => {
     ],
     [
       { ...minimal, channel: '#alerts' },
-      'cdk.json context environments.dev.channel is not a setting; use one of account, region, stateMachineArns, stateMachineNamePrefixes, statuses, destination, mentionOnFailure, template, routes, allowedChannels, mute, alarmTopicArn, logExecutionData, replyBroadcast, runningLongerThan, actions, sources, storm',
+      'cdk.json context environments.dev.channel is not a setting; use one of account, region, stateMachineArns, stateMachineNamePrefixes, statuses, destination, mentionOnFailure, template, routes, allowedChannels, mute, alarmTopicArn, logExecutionData, replyBroadcast, runningLongerThan, actions, sources, storm, digest',
     ],
     [
       { stateMachineNamePrefixes: ['etl-'] },
