@@ -5,6 +5,7 @@ import type { EndpointResults } from './endpoint.js';
 import type { FaultEntry, FaultName, FaultResults, FaultTargetCheck } from './faults.js';
 import type { FormatterResults } from './formatter.js';
 import type { LifecycleResult } from './lifecycle.js';
+import type { NormalResults } from './normal.js';
 import type { OrganizationResults } from './organization.js';
 import type { BurstResult, SingleResult } from './pipeline.js';
 import type { Spread } from './stats.js';
@@ -75,4 +76,6 @@ export interface Results {
   readonly organization?: OrganizationResults;
   /** The Slack interactivity endpoint's answer time (bench/endpoint.ts); absent in older runs. */
   readonly endpoint?: EndpointResults;
+  /** The run context's API calls per notification and the daily digest's cost (bench/normal.ts); absent in older runs. */
+  readonly normal?: NormalResults;
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { type Io, processIo } from './aws/io.js';
+import { register as registerDigest } from './commands/digest.js';
 import { register as registerDoctor } from './commands/doctor.js';
 import { register as registerMute } from './commands/mute.js';
 import { register as registerPreview } from './commands/preview.js';
@@ -36,6 +37,7 @@ export function buildProgram(io: Io = processIo()): Command {
   registerStart(program, io);
   registerRoutes(program, io);
   registerMute(program, io);
+  registerDigest(program, io);
   for (const command of program.commands) {
     command.configureOutput({
       outputError: (text, write) => write(`${commanderErrorLine(text, command.name())}\n`),

@@ -9,6 +9,7 @@
  */
 
 import type { Block, KnownBlock } from '@slack/types';
+import type { DigestRequest } from './digest.js';
 import type { DeployedSettings } from './routes.js';
 
 /**
@@ -131,6 +132,11 @@ export interface FormatterInput {
    * @default - unknown: the notification goes out without it
    */
   readonly definition?: string;
+  /**
+   * The daily digest (issue 24; statemachines/digest.asl.json sends only this): the answer is the digest's
+   * `message` for the queue, or `skip` on a quiet day with `quiet: "skip"`. `event` and `settings` are absent then.
+   */
+  readonly digest?: DigestRequest;
 }
 
 /** The formatter's answer. */
@@ -148,6 +154,11 @@ export type FormatterOutput =
       readonly messageGroupId: string;
       /** FIFO MessageDeduplicationId: SHA-256 hex of `executionArn|status|redriveCount`. */
       readonly deduplicationId: string;
+    }
+  | {
+      /** The digest has nothing to post (a quiet day with `quiet: "skip"`). */
+      readonly kind: 'skip';
+      readonly reason: string;
     };
 
 /**

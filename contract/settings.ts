@@ -4,6 +4,7 @@
  * Dependency-free: infra, formatters, local, cli and bench import it.
  */
 import { ACTION_NAMES, type ActionName, type ActionsPolicy, enabledActions } from './actions.js';
+import { type DigestPlan, digestPlans, parseDigest } from './digest.js';
 import { ConfigError } from './errors.js';
 import { isoDurationSeconds, STORM_THRESHOLD } from './message-store.js';
 import {
@@ -137,6 +138,11 @@ export interface EnvironmentConfig {
    * @default 'standard'
    */
   readonly notifierType: NotifierType;
+  /**
+   * Daily digests, one per destination (`digest` on the environment or a route, contract/digest.ts).
+   * @default [] (off)
+   */
+  readonly digests: readonly DigestPlan[];
   /** Things that are allowed but probably not meant, each one line with the reason. */
   readonly warnings: readonly string[];
 }
@@ -221,6 +227,7 @@ export const KNOWN_KEYS = [
   'replayPrincipals',
   'kmsKeyArns',
   'notifierType',
+  'digest',
 ] as const;
 
 const SLACK_USER = /^[UW][A-Z0-9]{2,20}$/;
@@ -235,6 +242,7 @@ const ROUTE_KEYS = [
   'template',
   'stop',
   'tagOverrides',
+  'digest',
 ];
 const MATCH_KEYS = ['stateMachineArns', 'stateMachineNamePrefixes', 'tags', 'accounts', 'regions'];
 /** A shorter prefix catches machines nobody meant (a one-letter prefix watches a third of an account). */
@@ -631,6 +639,15 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
       `${where}.notifierType "express" cannot hold a muted machine's notifications (an Express run lasts 5 minutes at most); remove "mute" and the Mute action, or use "standard"`
     );
   }
+  const environmentDigest = raw.digest === undefined ? undefined : parseDigest(`${where}.digest`, raw.digest);
+  const routeDigests = Array.isArray(raw.routes)
+    ? raw.routes.map((route, index) =>
+        isRecord(route) && route.digest !== undefined
+          ? parseDigest(`${where}.routes[${index}].digest`, route.digest)
+          : undefined
+      )
+    : [];
+  const digests = digestPlans(routes, environmentDigest, routeDigests);
   const customTemplates: Record<string, string> = {};
   const resolved = routes.map((route) => {
     if (!isTemplatePath(route.template)) return route;
@@ -662,6 +679,7 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
     ...(kmsKeyArns === undefined || kmsKeyArns.length === 0 ? {} : { kmsKeyArns }),
     customTemplates,
     notifierType: notifierType as NotifierType,
+    digests,
     warnings,
   };
 }

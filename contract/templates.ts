@@ -2,6 +2,9 @@
 export const BUILT_IN_TEMPLATES = ['detailed', 'compact'] as const;
 export type BuiltInTemplate = (typeof BUILT_IN_TEMPLATES)[number];
 
+/** The daily digest's template (formatters/templates/digest.jsonata); its input is not an execution's. */
+export const DIGEST_TEMPLATE = 'digest';
+
 /** The template used when neither the environment nor the route names one. */
 export const DEFAULT_TEMPLATE: BuiltInTemplate = 'detailed';
 

@@ -13,12 +13,17 @@ import type {
   FormatterInput,
   FormatterOutput,
   NotifierSettings,
+  NotifyDecision,
+  NotifyInput,
   SlackMessage,
   StatusChangeEvent,
 } from '../contract/formatter.js';
 import { MESSAGE_STORE_TABLE_ENV } from '../contract/message-store.js';
+import { CENTRAL_ENVIRONMENT_ENV } from '../contract/sources.js';
 import { DEFAULT_TEMPLATE } from '../contract/templates.js';
 import { withActionButtons } from './actions/buttons.js';
+import { type RunContextOptions, readRunContext } from './context/read.js';
+import { digestOperation } from './digest/operation.js';
 import { plainTextMessage, renderSummary } from './format.js';
 import { describeMapRuns } from './map-runs.js';
 import type { MuteStore } from './mute.js';
@@ -138,6 +143,32 @@ export interface HandlerOptions {
    * @default - a Powertools Logger configured by `POWERTOOLS_SERVICE_NAME` / `POWERTOOLS_LOG_LEVEL`
    */
   readonly logger?: Logger;
+  /**
+   * "Is this normal?" (formatters/context/): read the machine's recent runs with the same client as the
+   * history; `false` leaves it out.
+   * @default - read (with an injected client, in Lambda, or at `AWS_ENDPOINT_URL_SFN`), within
+   *   CONTEXT_BUDGET_MS, cached per machine for CONTEXT_CACHE_MS
+   */
+  readonly runContext?: false | Omit<RunContextOptions, 'onError'>;
+}
+
+/**
+ * Whether this handler reads the run context: with an injected client, in Lambda, or where an SFN endpoint is
+ * set (the local pipeline); a bare process (a test calling the handler directly) never calls AWS for it.
+ */
+function readsRunContext(options: HandlerOptions, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (options.runContext === false) return false;
+  // A central environment reads with the source accounts' read roles, which do not have ListExecutions yet.
+  if (env[CENTRAL_ENVIRONMENT_ENV]) return false;
+  return Boolean(options.sfnClient || env.AWS_LAMBDA_FUNCTION_NAME || env.AWS_ENDPOINT_URL_SFN);
+}
+
+/** The state machine of the event's execution (the event names it; else derived from the execution ARN). */
+function stateMachineArnOf(event: StatusChangeEvent): string {
+  return (
+    event.detail.stateMachineArn ??
+    event.detail.executionArn.replace(/:execution:([^:]+):[^:]+$/, ':stateMachine:$1')
+  );
 }
 
 /** The formatter handler's signature (the notifier's Format step calls it with the contract's input). */
@@ -152,6 +183,19 @@ export type FormatterHandler = (input: FormatterInput) => Promise<FormatterOutpu
 export function createHandler(options: HandlerOptions = {}): FormatterHandler {
   const logger = options.logger ?? defaultLogger;
   return async (input) => {
+    if (input?.digest) {
+      // The daily digest (statemachines/digest.asl.json): formatters/digest/ does the work.
+      const digest = input.digest;
+      const answer = await digestOperation(digest, options.sfnClient ?? (await defaultSfnClient()), {
+        warn: (warning) =>
+          logger.warn('template output fixed', { template: digest.template ?? 'digest', warning }),
+      });
+      logger.info('digest', {
+        destination: answer.kind === 'message' ? answer.messageGroupId : undefined,
+        kind: answer.kind,
+      });
+      return answer;
+    }
     const event = validate(input);
     const executionArn = event.detail.executionArn;
     const settings: Partial<NotifierSettings> = input.settings ?? {};
@@ -187,13 +231,36 @@ export function createHandler(options: HandlerOptions = {}): FormatterHandler {
       return { kind: 'partial', partial: next };
     }
 
-    const summary = summarize({
+    const folded = summarize({
       pages,
       event,
       ...(partial === undefined ? {} : { partial }),
       ...(historyUnavailable ? { historyUnavailable } : {}),
       ...(typeof input.definition === 'string' ? { definition: input.definition } : {}),
     });
+    let summary = folded;
+    if (readsRunContext(options) && summary.execution.status !== 'RUNNING') {
+      // Optional: any failure leaves it out (logged once per failed read), and the message goes on.
+      const runContext = await readRunContext(
+        options.sfnClient ??
+          (await sourceSfnClient(event).catch(() => undefined)) ??
+          (await defaultSfnClient()),
+        {
+          stateMachineArn: stateMachineArnOf(event),
+          executionArn,
+          status: summary.execution.status,
+          startDate: summary.execution.startMs ?? event.detail.startDate,
+          stopDate: summary.execution.stopMs ?? event.detail.stopDate,
+          ...(summary.execution.error ? { error: summary.execution.error } : {}),
+          ...(summary.failedState ? { failedState: summary.failedState } : {}),
+        },
+        {
+          ...(options.runContext ?? {}),
+          onError: (error) => logger.warn('run context unavailable', { error }),
+        }
+      );
+      if (runContext) summary = { ...summary, runContext };
+    }
     const mapRunErrors = await describeMapRuns(
       summary,
       async () => options.sfnClient ?? (await defaultSfnClient())
@@ -308,5 +375,15 @@ export function createNotifyHandler(options: NotifyHandlerOptions = {}): NotifyH
   });
 }
 
-/** The Lambda entry point (`formatters/handler.handler`): the notifier's decision with the defaults. */
-export const handler: NotifyHandler = createNotifyHandler();
+const notify: NotifyHandler = createNotifyHandler();
+
+/**
+ * The Lambda entry point (`formatters/handler.handler`): the notifier's decision with the defaults, or the daily
+ * digest when the digest machine (statemachines/digest.asl.json) asks for one.
+ */
+export async function handler(
+  input: NotifyInput | FormatterInput
+): Promise<NotifyDecision | FormatterOutput> {
+  if ('digest' in input && input.digest) return formatMessage(input);
+  return notify(input as NotifyInput);
+}

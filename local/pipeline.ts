@@ -18,6 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type ActionsPolicy, enabledActions } from '../contract/actions.js';
+import type { DigestRequest } from '../contract/digest.js';
 import { fallbackSettings } from '../contract/fallback.js';
 import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../contract/formatter.js';
 import { lifecycleSubstitutions, muteSubstitutions, STORE_KEY } from '../contract/message-store.js';
@@ -54,6 +55,7 @@ import { type SlackServer, startSlackServer } from './slack-server/index.js';
 import { renderReceivedPage } from './slack-server/page.js';
 import type { DefinitionSource } from './stand-ins/describe.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from './stand-ins/dynamodb.js';
+import { ExecutionRegistry } from './stand-ins/executions.js';
 import { getExecutionHistoryHandler, type HistorySource } from './stand-ins/history.js';
 import { httpInvokeHandler, type LocalConnection } from './stand-ins/http-invoke.js';
 import { lambdaInvokeHandler } from './stand-ins/lambda.js';
@@ -63,6 +65,7 @@ import {
   serveHistoryToSdk,
   setSdkReadCheck,
   setServedDefinitions,
+  setServedExecutions,
   setServedHistory,
   setServedTags,
 } from './stand-ins/sfn-endpoint.js';
@@ -328,6 +331,8 @@ export class LocalPipeline {
   readonly settings: DeployedSettings;
   /** The watched machines' tags (`sfn-slack mute` locally: set `sfn-slack:mute-until` here). */
   readonly tags: TagStore;
+  /** The executions the events spoke of: what ListExecutions and DescribeExecution answer (issue 24). */
+  readonly executions = new ExecutionRegistry();
   /** EventBridge Scheduler one-time schedules (runningLongerThan), on this pipeline's clock. */
   readonly scheduler: LocalScheduler;
   /** In a central environment, every read of a watched execution and the role it ran with, oldest first. */
@@ -335,6 +340,8 @@ export class LocalPipeline {
   /** Results of every delivery execution, oldest first. */
   readonly deliveries: { records: SqsRecord[]; result: ExecutionResult }[] = [];
   private readonly notifierDefinition: string;
+  /** statemachines/digest.asl.json with this pipeline's formatter and queue (issue 24). */
+  private readonly digestDefinition: string;
   private readonly deliverDefinition: string;
   private readonly notifierResources: Record<string, ResourceHandler>;
   private readonly deliverResources: Record<string, ResourceHandler>;
@@ -423,6 +430,7 @@ export class LocalPipeline {
       options.central
         ? readWithSourceRole(handler, environment, (read) => this.sourceReads.push(read))
         : handler;
+    this.digestDefinition = readMachine('digest.asl.json', settings);
     this.deliverDefinition = readMachine(
       webhookMode ? 'deliver-webhook.asl.json' : 'deliver.asl.json',
       settings
@@ -532,10 +540,13 @@ export class LocalPipeline {
 
   /** Runs the notifier state machine for one EventBridge event (what the rule's target does). */
   async notify(event: StatusChangeEvent): Promise<ExecutionResult> {
+    // The execution exists on AWS by the time its status change is sent.
+    this.executions.record(event);
     if (this.releaseSdkHistory) {
       setServedHistory(this.options.history);
       setServedTags(this.tags);
       setServedDefinitions(this.options.definition);
+      setServedExecutions(this.executions);
       // The formatter's own reads (readHistory) answer to the source accounts' IAM in a central environment.
       setSdkReadCheck(this.options.central ? (caller) => this.checkFormatterRead(caller) : undefined);
     }
@@ -551,6 +562,33 @@ export class LocalPipeline {
     });
     this.options.log?.(
       `notifier ${event.detail.status} ${event.detail.name ?? event.detail.executionArn}: ${result.status}${
+        result.error ? ` (${result.error})` : ''
+      }`
+    );
+    return result;
+  }
+
+  /**
+   * Runs the daily digest machine for one destination, as its schedule would (issue 24): the formatter reads what
+   * this pipeline's executions hold through the local SFN endpoint; the digest is queued for the delivery.
+   */
+  async digest(request: DigestRequest): Promise<ExecutionResult> {
+    if (this.releaseSdkHistory) {
+      setServedHistory(this.options.history);
+      setServedTags(this.tags);
+      setServedExecutions(this.executions);
+    }
+    const name = randomUUID();
+    const result = await runStateMachine(this.digestDefinition, request, {
+      resources: this.notifierResources,
+      clock: this.clock,
+      stateMachineArn: `arn:aws:states:${region}:${account}:stateMachine:sfn-slack-digest-local`,
+      executionArn: `arn:aws:states:${region}:${account}:execution:sfn-slack-digest-local:${name}`,
+      name,
+      ...(this.options.random ? { random: this.options.random } : {}),
+    });
+    this.options.log?.(
+      `digest ${request.destination.type === 'channel' ? request.destination.channel : 'webhook'}: ${result.status}${
         result.error ? ` (${result.error})` : ''
       }`
     );

@@ -13,6 +13,12 @@
  * - `{"at": 1200, "click": {"action": "redrive" | "stop" | "mute", "user": "U0ALICE", "message": 0}}`: a user clicks
  *   that button on the n-th parent message of the report (optional `"for": 3600 | 86400` for mute, and
  *   `"signature": "bad" | "stale" | "none"` for the refusals); needs `actions` in the environment.
+ * - `{"at": 3600, "sfn": {"fail": "throttled" | "denied", "api": "ListExecutions" | "DescribeExecution"}}`: the
+ *   formatter's calls to that API are refused until the next event step has been notified (the run context,
+ *   issue 24, is then left out; the message still goes out).
+ * - `{"at": 86400, "digest": true}`: the daily digest of each destination the environment's `digest` settings
+ *   give one (statemachines/digest.asl.json on the local runner), over the 24 hours before the step.
+ * Every event step's execution is also what ListExecutions and DescribeExecution answer from then on.
  * With `sources` in the environment (a central environment, docs/infra.md "Organization") the central bus takes
  * only events of the sources' accounts and regions, the notifier reads each execution with its account's read
  * role, and the report lists every read with the role it ran as (`sourceReads`).
@@ -21,11 +27,19 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ACTION_NAMES, type ActionName, MUTE_SECONDS } from '../contract/actions.js';
+import { digestRequest } from '../contract/digest.js';
 import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../contract/formatter.js';
 import { isoDurationSeconds } from '../contract/message-store.js';
 import { ruleLetsIn } from '../contract/routes.js';
-import { ConfigError, type EnvironmentConfig, parseEnvironment, watched } from '../contract/settings.js';
+import {
+  ConfigError,
+  type EnvironmentConfig,
+  mutable,
+  parseEnvironment,
+  watched,
+} from '../contract/settings.js';
 import { forwardedFrom } from '../contract/sources.js';
+import { CONTEXT_CACHE_MS, clearRunContextCache } from '../formatters/context/read.js';
 import { toMs } from '../formatters/lifecycle.js';
 import { VirtualClock } from './asl/index.js';
 import type { ClickRecord } from './interactivity.js';
@@ -34,6 +48,7 @@ import { localRoutes } from './routes.js';
 import type { ClickSignature } from './slack-clicks.js';
 import type { ConversationMessage, Fault } from './slack-server/index.js';
 import { renderConversationPage } from './slack-server/page.js';
+import { REFUSABLE_APIS, REFUSALS, type RefusableApi, type Refusal } from './stand-ins/executions.js';
 import type { HistoryPage, HistorySource } from './stand-ins/history.js';
 import { recordedHistorySource } from './stand-ins/history.js';
 import type { SourceRead } from './stand-ins/source-roles.js';
@@ -59,7 +74,11 @@ export type ScenarioStep =
   | { readonly at: number; readonly duplicate: number }
   | { readonly at: number; readonly slack: { readonly fail: SlackFailure; readonly count: number } }
   | { readonly at: number; readonly replayDeadLetters: true }
-  | { readonly at: number; readonly click: ScenarioClick };
+  | { readonly at: number; readonly click: ScenarioClick }
+  /** The formatter's next reads of that API (until the next event step is notified) are refused. */
+  | { readonly at: number; readonly sfn: { readonly fail: Refusal; readonly api: RefusableApi } }
+  /** The daily digest of every destination that has one, as their schedules would start it now. */
+  | { readonly at: number; readonly digest: true };
 
 /** A click step: a user presses a button on a parent message. */
 export interface ScenarioClick {
@@ -245,9 +264,25 @@ export async function parseScenario(raw: unknown, baseDir: string): Promise<Scen
       steps.push({ at, replayDeadLetters: true });
     } else if (step.click !== undefined) {
       steps.push({ at, click: parseClick(step.click, where, environment) });
+    } else if (step.digest === true) {
+      if (environment.digests.length === 0) {
+        throw new ScenarioError(
+          `${where}.digest needs "digest" in the scenario environment (or on a route), like {"at": "09:00", "timeZone": "Europe/Berlin"}`
+        );
+      }
+      steps.push({ at, digest: true });
+    } else if (step.sfn !== undefined) {
+      const sfn = step.sfn as Record<string, unknown>;
+      if (!isRecord(sfn) || !REFUSALS.includes(sfn.fail as Refusal)) {
+        throw new ScenarioError(`${where}.sfn.fail must be one of ${REFUSALS.join(', ')}`);
+      }
+      if (!REFUSABLE_APIS.includes(sfn.api as RefusableApi)) {
+        throw new ScenarioError(`${where}.sfn.api must be one of ${REFUSABLE_APIS.join(', ')}`);
+      }
+      steps.push({ at, sfn: { fail: sfn.fail as Refusal, api: sfn.api as RefusableApi } });
     } else {
       throw new ScenarioError(
-        `${where} must have one of event (+ history), duplicate, slack, replayDeadLetters, click`
+        `${where} must have one of event (+ history), duplicate, slack, replayDeadLetters, click, sfn, digest`
       );
     }
   }
@@ -460,10 +495,17 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const clicks: NonNullable<ScenarioReport['actions']> = [];
   try {
     const events: StatusChangeEvent[] = [];
+    // The formatter keeps each machine's recent runs for a minute of real time; the virtual clock moves hours
+    // between steps in no time, so the scenario lets the cache go whenever its clock moved past that.
+    clearRunContextCache();
+    let lastAt = 0;
     for (const step of scenario.steps) {
       await pipeline.advanceTo(start + step.at * 1000);
+      if ((step.at - lastAt) * 1000 > CONTEXT_CACHE_MS) clearRunContextCache();
+      lastAt = step.at;
       if ('event' in step) {
         events.push(step.event);
+        pipeline.executions.record(step.event);
         histories.set(step.event.detail.executionArn, recordedHistorySource(step.history));
         if (step.tags) {
           const machine =
@@ -473,6 +515,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
         }
         if (ruleMatches(scenario, step.event)) await pipeline.notify(step.event);
         else skipped += 1;
+        pipeline.executions.clearFaults();
       } else if ('duplicate' in step) {
         const original = scenario.steps[step.duplicate];
         if (original && 'event' in original && ruleMatches(scenario, original.event)) {
@@ -482,6 +525,16 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
         pipeline.slack?.injectFault(slackFault(step.slack.fail, step.slack.count));
       } else if ('click' in step) {
         clicks.push(await runClick(pipeline, step.click, step.at));
+      } else if ('sfn' in step) {
+        pipeline.executions.refuse(step.sfn.api, step.sfn.fail);
+      } else if ('digest' in step) {
+        for (const plan of environment.digests) {
+          const request = digestRequest(SCENARIO_ENVIRONMENT, plan, mutable(environment));
+          // Watching every machine (no machines named): the digest sums up every machine too.
+          await pipeline.digest(
+            scenario.watchAll ? { ...request, stateMachineArns: [], stateMachineNamePrefixes: [''] } : request
+          );
+        }
       } else {
         await pipeline.redriveDeadLetters();
       }

@@ -11,6 +11,7 @@ import {
   BUILT_IN_TEMPLATES,
   CUSTOM_TEMPLATE_PREFIX,
   DEFAULT_TEMPLATE,
+  DIGEST_TEMPLATE,
   TEMPLATES_DIR_ENV,
 } from '../../contract/templates.js';
 
@@ -44,7 +45,7 @@ function builtInDirs(): string[] {
 function readTemplate(name: string): { source: string; label: string } {
   // A custom template the stack bundled (templates/custom/<id>.jsonata), or a built-in one.
   const bundled = name.startsWith(CUSTOM_TEMPLATE_PREFIX) && /^custom\/[a-z0-9-]{1,64}$/.test(name);
-  if ((BUILT_IN_TEMPLATES as readonly string[]).includes(name) || bundled) {
+  if ((BUILT_IN_TEMPLATES as readonly string[]).includes(name) || name === DIGEST_TEMPLATE || bundled) {
     for (const dir of builtInDirs()) {
       try {
         return { source: readFileSync(path.join(dir, `${name}.jsonata`), 'utf8'), label: name };

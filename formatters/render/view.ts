@@ -6,6 +6,7 @@
  */
 
 import { DEFAULT_TEMPLATE } from '../../contract/templates.js';
+import { type RunContextView, runContextView } from '../context/view.js';
 import { foldRepeatedLines, foldRepeatedText } from '../repeated-lines.js';
 import type {
   CauseSummary,
@@ -238,6 +239,8 @@ export interface TemplateInput {
     readonly parent?: ParentView;
     /** Where it ran: `account 123456789012 · eu-west-1`, plus the partition when not `aws`; or absent. */
     readonly location?: string;
+    /** "Is this normal?": the duration against the usual, the streak, the same error as before; or absent. */
+    readonly runContext?: RunContextView;
   };
 }
 
@@ -712,6 +715,16 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
   // A run still going has no end, whatever the history already says.
   const end = running ? undefined : slackDate(execution.stopMs);
   const endedIn = endedInView(summary);
+  // Built from the raw context: it escapes and links itself.
+  const runContext = raw.runContext
+    ? runContextView(raw.runContext, {
+        failing,
+        ...((raw.execution.stopMs ?? raw.execution.startMs) === undefined
+          ? {}
+          : { referenceMs: raw.execution.stopMs ?? raw.execution.startMs }),
+        ...(region === undefined ? {} : { consoleRegion: region }),
+      })
+    : undefined;
   const errorSpan = failing && execution.error ? codeSpan(execution.error) : undefined;
   const where = failing ? endedInPlain(summary) : '';
   // The push preview names the reason a service gave (a `.sync` job's), which its generic error does not.
@@ -766,6 +779,7 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
       ...(historyNote ? { historyNote } : {}),
       ...(parent ? { parent } : {}),
       ...(location ? { location } : {}),
+      ...(runContext ? { runContext } : {}),
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 
 import type { ExecutionStatus as ReportedStatus } from '../../contract/statuses.js';
+import type { RunContext } from '../context/types.js';
 
 /** Execution status as Step Functions reports it (contract/statuses.ts), or UNKNOWN when nothing says. */
 export type ExecutionStatus = ReportedStatus | 'UNKNOWN';
@@ -260,4 +261,6 @@ export interface ExecutionSummary {
     readonly firstEventId?: number;
     readonly lastEventId?: number;
   };
+  /** How this run compares with the machine's recent runs (formatters/context/), when it was read. */
+  readonly runContext?: RunContext;
 }

@@ -42,6 +42,7 @@ import { Construct } from 'constructs';
 import jsonata from 'jsonata';
 import { type ActionsPolicy, enabledActions, watchedAnywhere } from '../../contract/actions.js';
 import { DEFAULT_STALLED_QUEUE_AGE_SECONDS, DELIVERY_FAILURES_THRESHOLD } from '../../contract/alarms.js';
+import type { DigestPlan } from '../../contract/digest.js';
 import { QUEUE_DEFAULTS } from '../../contract/queue.js';
 import {
   bannerMention,
@@ -71,6 +72,7 @@ import {
   queueNotEmptyAlarm,
   queueStalledAlarm,
 } from './alarms.js';
+import { DailyDigest } from './digest.js';
 import { MessageStore } from './message-store.js';
 import { NotifierMachine, type NotifierType } from './notifier-machine.js';
 import { OperatorDescriptor } from './operator-descriptor.js';
@@ -278,6 +280,11 @@ export interface SlackNotifierProps {
    * @default 'standard'
    */
   readonly notifierType?: NotifierType;
+  /**
+   * Daily digests, one per destination (contract/digest.ts, from the environment's and routes' `digest`).
+   * @default [] (no digest)
+   */
+  readonly digests?: readonly DigestPlan[];
 }
 
 /** The `actions` prop. */
@@ -933,6 +940,23 @@ export class SlackNotifier extends Construct {
               },
             }
           : {}),
+      });
+    }
+
+    // "Is this normal?" (issue 24): the run context's reads, and the daily digests (infra/constructs/digest.ts).
+    // Not in a central environment yet: its machines are read with the source accounts' roles.
+    if (!central) {
+      new DailyDigest(this, 'DailyDigest', {
+        environmentName: env,
+        plans: props.digests ?? [],
+        formatter: this.formatter,
+        queue: this.queue,
+        watchedStateMachines: watchedResources(stack, arns, prefixes, 'stateMachine'),
+        watchedExecutions,
+        mute:
+          props.mute === true ||
+          (props.actions !== undefined && enabledActions(props.actions.policy).includes('mute')),
+        logRetention: retention,
       });
     }
 

@@ -108,6 +108,7 @@ export class NotifierStack extends Stack {
       ...(config.storm === undefined ? {} : { storm: config.storm }),
       ...(config.replayPrincipals === undefined ? {} : { replayPrincipals: config.replayPrincipals }),
       ...(config.kmsKeyArns === undefined ? {} : { watchedKmsKeyArns: config.kmsKeyArns }),
+      ...(config.digests.length === 0 ? {} : { digests: config.digests }),
       ...(config.alarmTopicArn === undefined
         ? {}
         : { alarmTopic: sns.Topic.fromTopicArn(this, 'AlarmTopic', config.alarmTopicArn) }),

@@ -10,6 +10,7 @@
 import { SFN_MODELLED_ERRORS } from '../../contract/sfn-errors.js';
 import { StatesError } from '../asl/index.js';
 import type { DefinitionSource } from './describe.js';
+import type { ExecutionRegistry } from './executions.js';
 import type { HistorySource } from './history.js';
 import { type EndpointReply, type EndpointRequest, processEndpoint } from './process-endpoint.js';
 import type { TagStore } from './tags.js';
@@ -18,6 +19,16 @@ let source: HistorySource | undefined;
 let tagStore: TagStore | undefined;
 /** Answers DescribeStateMachineForExecution (the formatter's read of the definition); none: unknown. */
 let definitions: DefinitionSource | undefined;
+let registry: ExecutionRegistry | undefined;
+
+/** The registry's APIs (the run context's and the digest's reads): action → answer. */
+const REGISTRY_ACTIONS: Readonly<
+  Record<string, keyof Pick<ExecutionRegistry, 'listExecutions' | 'describeExecution' | 'listStateMachines'>>
+> = {
+  'AWSStepFunctions.ListExecutions': 'listExecutions',
+  'AWSStepFunctions.DescribeExecution': 'describeExecution',
+  'AWSStepFunctions.ListStateMachines': 'listStateMachines',
+};
 
 /** Who made a read: the access key id and region of the request's signature. */
 export interface SdkCaller {
@@ -56,6 +67,31 @@ async function serveSfnCall({ headers, body }: EndpointRequest): Promise<Endpoin
     body: JSON.stringify(json),
   });
   const target = headers['x-amz-target'];
+  const registryAction = registry ? REGISTRY_ACTIONS[String(target)] : undefined;
+  if (registry && registryAction) {
+    let request: Record<string, unknown>;
+    try {
+      request = JSON.parse(body) as Record<string, unknown>;
+    } catch {
+      return reply(400, { __type: 'SerializationException', message: 'invalid JSON' });
+    }
+    try {
+      // A central environment's reads answer to the source account's IAM, as the history's do.
+      const { accessKeyId, region } = signer(headers.authorization);
+      const arn = String(request.executionArn ?? request.stateMachineArn ?? '');
+      readCheck?.({
+        executionArn: arn,
+        action: String(target).replace(/^AWSStepFunctions\./, ''),
+        accessKeyId,
+        region,
+      });
+    } catch (error) {
+      const message = error instanceof StatesError ? (error.cause ?? error.error) : String(error);
+      return reply(400, { __type: 'AccessDeniedException', message });
+    }
+    const answer = registry[registryAction](request);
+    return 'ok' in answer ? reply(200, answer.ok) : reply(400, answer.error);
+  }
   const tags = target === 'AWSStepFunctions.ListTagsForResource' ? tagStore : undefined;
   const describe = target === 'AWSStepFunctions.DescribeStateMachineForExecution';
   if ((target !== 'AWSStepFunctions.GetExecutionHistory' || !source) && !tags && !describe) {
@@ -132,6 +168,7 @@ const endpoint = processEndpoint({
     source = undefined;
     tagStore = undefined;
     definitions = undefined;
+    registry = undefined;
   },
 });
 
@@ -159,4 +196,9 @@ export function setServedDefinitions(source: DefinitionSource | undefined): void
 /** Makes `history` the one the endpoint serves (the most recent pipeline to run wins). */
 export function setServedHistory(history: HistorySource): void {
   source = history;
+}
+
+/** Makes `executions` the registry ListExecutions and DescribeExecution answer from (the latest pipeline wins). */
+export function setServedExecutions(executions: ExecutionRegistry | undefined): void {
+  registry = executions;
 }

@@ -31,6 +31,7 @@ function typo(long: string): string {
 it('registers the commands the docs describe', () => {
   expect(commands.map((command) => command.name()).sort()).toEqual(
     [
+      'digest',
       'doctor',
       'mute',
       'mutes',

@@ -88,8 +88,12 @@ function captureLogs(): Record<string, unknown>[] {
 }
 
 const servers: FakeSfn[] = [];
-beforeEach(() => {
+beforeEach(async () => {
   vi.resetModules();
+  // The run context's ListExecutions goes here (refused at once) unless a test points elsewhere: never to AWS.
+  const refusing = await fakeSfn([]);
+  servers.push(refusing);
+  vi.stubEnv('AWS_ENDPOINT_URL_SFN', refusing.url);
   vi.stubEnv('AWS_REGION', 'eu-west-1');
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
@@ -115,9 +119,13 @@ describe('createHandler: SFN client', () => {
     vi.stubEnv('AWS_ENDPOINT_URL_SFN', envEndpoint.url);
     const { createHandler } = await import('../../formatters/handler.js');
     const sfnClient = new SFNClient({ region: 'eu-west-1', endpoint: injected.url, maxAttempts: 1 });
+    captureLogs(); // the run context's warning (refused here) stays out of the test output
     const handle = createHandler({ sfnClient });
     const out = await handle({ event, settings, readHistory: true });
-    expect(injected.requests.map((r) => r.nextToken)).toEqual([undefined, 'p2']);
+    const history = injected.requests.filter((r) => r.target === 'AWSStepFunctions.GetExecutionHistory');
+    expect(history.map((r) => r.nextToken)).toEqual([undefined, 'p2']);
+    // The run context is read with the same client as the history (issue 24).
+    expect(injected.requests.map((r) => r.target)).toContain('AWSStepFunctions.ListExecutions');
     expect(envEndpoint.requests).toEqual([]);
     expect(text(out)).toContain('3 attempts');
     expect(text(out)).not.toContain('details were unavailable');
@@ -130,9 +138,13 @@ describe('createHandler: SFN client', () => {
     servers.push(local);
     vi.stubEnv('AWS_ENDPOINT_URL_SFN', local.url);
     const { formatMessage: handler } = await import('../../formatters/handler.js');
+    captureLogs(); // the run context's warning (refused here) stays out of the test output
     const out = await handler({ event, settings, readHistory: true });
-    expect(local.requests).toHaveLength(2);
-    expect(local.requests.every((r) => r.target === 'AWSStepFunctions.GetExecutionHistory')).toBe(true);
+    expect(local.requests.map((r) => r.target)).toEqual([
+      'AWSStepFunctions.GetExecutionHistory',
+      'AWSStepFunctions.GetExecutionHistory',
+      'AWSStepFunctions.ListExecutions', // the run context (issue 24), refused here: the message goes out without
+    ]);
     expect(text(out)).toContain('3 attempts');
   });
 });
@@ -155,7 +167,11 @@ describe('logger: configured by the environment', () => {
     const { page, event } = loadFixture('lambda-failure');
     await handler({ event, settings: { ...settings, template: '/nonexistent/t.jsonata' }, pages: [page] });
     // The template's failure is a warning (the plain-text message still goes out); the INFO lines are not logged.
-    expect(logs.map((l) => [l.level, l.message])).toEqual([['WARN', 'template failed, sending plain text']]);
+    // The run context, refused by the endpoint, is the other warning (issue 24).
+    expect(logs.map((l) => [l.level, l.message])).toEqual([
+      ['WARN', 'run context unavailable'],
+      ['WARN', 'template failed, sending plain text'],
+    ]);
   });
 
   it('with neither set: INFO, service sfn-slack-notifier', async () => {
@@ -174,8 +190,11 @@ describe('logger: configured by the environment', () => {
     const { createHandler, createLogger } = await import('../../formatters/handler.js');
     const logger = createLogger();
     const info = vi.spyOn(logger, 'info').mockImplementation(() => undefined);
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
     const { page, event } = loadFixture('success');
     await createHandler({ logger })({ event, settings, pages: [page] });
     expect(info).toHaveBeenCalledWith('formatted', expect.objectContaining({ steps: 4 }));
+    // The run context, refused by this test's endpoint, is warned about on the same logger.
+    expect(warn).toHaveBeenCalledWith('run context unavailable', { error: 'UnknownOperationException' });
   });
 });

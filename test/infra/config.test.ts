@@ -46,6 +46,7 @@ describe('parseEnvironment', () => {
       logExecutionData: false,
       customTemplates: {},
       notifierType: 'standard',
+      digests: [],
       warnings: [],
       replyBroadcast: true,
     });
@@ -106,7 +107,7 @@ describe('parseEnvironment', () => {
     ],
     [
       { ...minimal, channel: '#alerts' },
-      'cdk.json context environments.dev.channel is not a setting: use one of account, region, stateMachineArns, stateMachineNamePrefixes, statuses, destination, mentionOnFailure, template, routes, allowedChannels, mute, alarmTopicArn, logExecutionData, replyBroadcast, runningLongerThan, actions, sources, storm, replayPrincipals, kmsKeyArns, notifierType',
+      'cdk.json context environments.dev.channel is not a setting: use one of account, region, stateMachineArns, stateMachineNamePrefixes, statuses, destination, mentionOnFailure, template, routes, allowedChannels, mute, alarmTopicArn, logExecutionData, replyBroadcast, runningLongerThan, actions, sources, storm, replayPrincipals, kmsKeyArns, notifierType, digest',
     ],
     [
       { stateMachineNamePrefixes: ['etl-'] },
