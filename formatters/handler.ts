@@ -375,15 +375,21 @@ export function createNotifyHandler(options: NotifyHandlerOptions = {}): NotifyH
   });
 }
 
-const notify: NotifyHandler = createNotifyHandler();
+/** The formatter function's two operations: the notifier's decision, or the daily digest. */
+export type FormatterEntry = (
+  input: NotifyInput | FormatterInput
+) => Promise<NotifyDecision | FormatterOutput>;
 
 /**
- * The Lambda entry point (`formatters/handler.handler`): the notifier's decision with the defaults, or the daily
- * digest when the digest machine (statemachines/digest.asl.json) asks for one.
+ * One function for both callers of the formatter Lambda: the digest machine (statemachines/digest.asl.json) asks
+ * with `digest`, which `format` answers; the notifier's Format step with a NotifyInput, which `notify` decides.
  */
-export async function handler(
-  input: NotifyInput | FormatterInput
-): Promise<NotifyDecision | FormatterOutput> {
-  if ('digest' in input && input.digest) return formatMessage(input);
-  return notify(input as NotifyInput);
+export function formatterEntry(notify: NotifyHandler, format: FormatterHandler): FormatterEntry {
+  return async (input) => {
+    if ('digest' in input && input.digest) return format(input);
+    return notify(input as NotifyInput);
+  };
 }
+
+/** The Lambda entry point (`formatters/handler.handler`), with the defaults. */
+export const handler: FormatterEntry = formatterEntry(createNotifyHandler(), formatMessage);

@@ -27,7 +27,7 @@ import { bannerMention, type DeployedSettings, type Route, readsTags } from '../
 import { TAG_MENTION } from '../contract/settings.js';
 import { EXECUTION_STATUSES } from '../contract/statuses.js';
 import { DEFAULT_TEMPLATE } from '../contract/templates.js';
-import { createNotifyHandler } from '../formatters/handler.js';
+import { createNotifyHandler, formatterEntry } from '../formatters/handler.js';
 import { jsonStringSubstitution } from '../infra/json-string-substitution.js';
 import { fillJsonValues } from '../infra/json-values.js';
 import { CENTRAL_ENVIRONMENT_ENV, withSourceCredentials } from '../infra/source-roles.js';
@@ -448,7 +448,9 @@ export class LocalPipeline {
     });
     this.notifierResources = {
       [resources.history]: fromSource(getExecutionHistoryHandler(options.history)),
-      [resources.lambda]: lambdaInvokeHandler({ [formatterArn]: decide as (p: never) => Promise<unknown> }),
+      [resources.lambda]: lambdaInvokeHandler({
+        [formatterArn]: formatterEntry(decide, options.formatter) as (p: never) => Promise<unknown>,
+      }),
       [resources.sqsBatch]: sqsSendMessageBatchHandler([this.queue]),
       // The event-only fallback.
       [resources.sqs]: sqsSendMessageHandler([this.queue]),

@@ -158,7 +158,7 @@ describe('start --scenario: the stream conventions', () => {
     const verbose = streams();
     await startScenario({ scenario: example, out: path.join(dir, 'v.html'), verbose: true }, verbose.io);
     const lines = verbose.err.join('');
-    expect(lines).toMatch(/^notifier: Settings \(Pass\)$/m);
+    expect(lines).toMatch(/^notifier: FetchHistory \(Task\)$/m);
     expect(lines).toMatch(/^delivery: \w+ \(Task\)$/m);
   });
 });
