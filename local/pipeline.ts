@@ -1,10 +1,11 @@
 /**
  * The whole notifier, locally: an EventBridge status-change event runs `statemachines/notifier.asl.json`
- * (history → formatter → FIFO queue), and the local Pipe runs `statemachines/deliver.asl.json` (or
- * `deliver-webhook.asl.json`) for each queued message, posting to the local Slack server or, when asked, to real
- * Slack. The definitions run as written; only their `${Placeholders}` are filled with local values.
+ * (history → formatter → FIFO queue), and the local Pipe runs `statemachines/deliver.asl.json` (both transports)
+ * for each queued message, posting to the local Slack server or, when asked, to real Slack. The definitions run
+ * as written; only their `${Placeholders}` are filled with local values.
  *
- * Stand-ins: getExecutionHistory → a history source; lambda:invoke → the formatter handler in process;
+ * Stand-ins: getExecutionHistory → a history source; lambda:invoke → the formatter and delivery handlers in
+ * process (the delivery's store client on dynalite, its clock the pipeline's);
  * sqs:sendMessage → the local FIFO queue; the Pipe → `LocalPipe`; http:invoke → a real HTTP request with the
  * connection's credential injected; ssm:getParameter → the webhook URL.
  *
@@ -15,7 +16,9 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { type ActionsPolicy, enabledActions } from '../contract/actions.js';
+import { deliveryConfig } from '../contract/delivery.js';
 import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../contract/formatter.js';
 import { lifecycleSubstitutions, muteSubstitutions, STORE_KEY } from '../contract/message-store.js';
 import { QUEUE_DEFAULTS } from '../contract/queue.js';
@@ -23,6 +26,8 @@ import { bannerMention, type DeployedSettings, type Route, readsTags } from '../
 import { TAG_MENTION } from '../contract/settings.js';
 import { EXECUTION_STATUSES } from '../contract/statuses.js';
 import { DEFAULT_TEMPLATE } from '../contract/templates.js';
+import { deliveryHandler, storeClient } from '../formatters/delivery/handler.js';
+import { DeliveryStore } from '../formatters/delivery/store.js';
 import { jsonStringSubstitution } from '../infra/json-string-substitution.js';
 import { fillJsonValues } from '../infra/json-values.js';
 import { CENTRAL_ENVIRONMENT_ENV, withSourceCredentials } from '../infra/source-roles.js';
@@ -75,6 +80,7 @@ const region = LOCAL_REGION;
 const account = '000000000000';
 const connectionArn = `arn:aws:events:${region}:${account}:connection/sfn-slack-local/00000000-0000-0000-0000-000000000000`;
 const formatterArn = `arn:aws:lambda:${region}:${account}:function:sfn-slack-formatter-local`;
+const deliveryFunctionArn = `arn:aws:lambda:${region}:${account}:function:sfn-slack-delivery-local`;
 const webhookParameterName = '/local/SLACK_URL';
 const tableName = 'sfn-slack-local-messages';
 const scheduleGroupName = 'sfn-slack-local';
@@ -408,10 +414,39 @@ export class LocalPipeline {
       options.central
         ? readWithSourceRole(handler, environment, (read) => this.sourceReads.push(read))
         : handler;
-    this.deliverDefinition = readMachine(
-      webhookMode ? 'deliver-webhook.asl.json' : 'deliver.asl.json',
-      settings
-    );
+    this.deliverDefinition = readMachine('deliver.asl.json', {
+      ...settings,
+      DeliveryFunctionArn: deliveryFunctionArn,
+    });
+    const lifecycle = options.lifecycle ?? {};
+    const delivery = deliveryHandler({
+      deps: {
+        config: deliveryConfig({
+          tableName,
+          transport: webhookMode ? 'webhook' : 'channel',
+          allowedChannels: webhookMode ? [] : allowedChannelsOf(this.settings).split(','),
+          startNotices: lifecycle.startNotices ?? false,
+          replyBroadcast: lifecycle.replyBroadcast ?? true,
+          runningLongerThanSeconds: lifecycle.runningLongerThanSeconds ?? 0,
+          mention: settings.MentionOnFailure ?? '',
+          ...(lifecycle.stormThreshold === undefined ? {} : { stormThreshold: lifecycle.stormThreshold }),
+          ...(lifecycle.stormWindowSeconds === undefined
+            ? {}
+            : { stormWindowSeconds: lifecycle.stormWindowSeconds }),
+          queueArn: this.queue.arn,
+          scheduleGroup: scheduleGroupName,
+          schedulerRoleArn,
+        }),
+        store: new DeliveryStore(storeClient(store.client), tableName),
+        now: () => this.clock.now(),
+        random: options.random ?? Math.random,
+      },
+      // Quiet unless asked (POWERTOOLS_LOG_LEVEL): the CLI prints its own progress lines.
+      logger: new Logger({
+        serviceName: 'sfn-slack-delivery-local',
+        logLevel: (process.env.POWERTOOLS_LOG_LEVEL as 'INFO' | undefined) ?? 'SILENT',
+      }),
+    });
 
     this.tags = options.tags ?? new Map();
     const tags = tagHandlers(this.tags);
@@ -434,6 +469,9 @@ export class LocalPipeline {
         ...(log ? { log } : {}),
       }),
       [resources.ssm]: ssmGetParameterHandler(parameters, region),
+      [resources.lambda]: lambdaInvokeHandler({
+        [deliveryFunctionArn]: delivery as (p: never) => Promise<unknown>,
+      }),
       // The delivery sends poison records to the dead-letter queue itself (and storm flushes to its own queue).
       [resources.sqs]: sqsSendMessageHandler([this.deadLetterQueue, this.queue]),
       ...store.handlers,
