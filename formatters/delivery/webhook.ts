@@ -14,7 +14,14 @@ import {
   toDigestItem,
   withBlocks,
 } from './compose.js';
-import { type Decision, type DeliveryContext, readAnswer } from './decision.js';
+import {
+  type Decision,
+  type DeliveryContext,
+  RATELIMITED_RETRIES,
+  rateLimitedWait,
+  readAnswer,
+  type SlackAnswer,
+} from './decision.js';
 import { deadLetter, done, failed, nowSeconds, OUT_OF_TIME, outOfTime, pacePost, type Run } from './run.js';
 import { flushSchedule } from './schedule.js';
 import { appendToDigest, markListed, stormDigestKey, takeFlush, unqueueFlush } from './storm.js';
@@ -180,6 +187,24 @@ async function digestPost(
   };
 }
 
+/**
+ * A webhook post that failed on the way (5xx, socket, timeout) is posted again after a backoff, up to
+ * RATELIMITED_RETRIES times: a webhook cannot be read back, so this is the retry the HTTP Task would make.
+ */
+function repost(run: Run, ctx: DeliveryContext, answer: SlackAnswer): Decision | undefined {
+  if (answer.kind !== 'failed' || !answer.lost || ctx.rateAttempt >= RATELIMITED_RETRIES || !ctx.request) {
+    return undefined;
+  }
+  if (outOfTime(run)) return undefined;
+  return {
+    action: 'Post',
+    reason: `the webhook post failed (${answer.error}): posted again after a backoff`,
+    waitSeconds: rateLimitedWait(ctx.rateAttempt, run.random),
+    request: ctx.request,
+    context: { ...ctx, rateAttempt: ctx.rateAttempt + 1 },
+  };
+}
+
 export async function recordWebhook(
   run: Run,
   news: News,
@@ -187,6 +212,8 @@ export async function recordWebhook(
   raw: unknown
 ): Promise<Decision> {
   const answer = readAnswer(raw);
+  const again = ctx.phase === 'schedule' ? undefined : repost(run, ctx, answer);
+  if (again) return again;
   if (ctx.phase === 'schedule') {
     // The flush could not be scheduled: clear the mark and take the claim back, so the retry asks again.
     const error = answer.kind === 'failed' ? answer.error : 'Scheduler.Unknown';
@@ -247,6 +274,8 @@ export async function recordWebhookFlush(
   raw: unknown
 ): Promise<Decision> {
   const answer = readAnswer(raw);
+  const again = repost(run, ctx, answer);
+  if (again) return again;
   const state = ctx.digest;
   if (answer.kind === 'failed') {
     if (answer.error === BAD_REQUEST || GONE.test(answer.error)) {
