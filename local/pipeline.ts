@@ -52,6 +52,7 @@ import {
 import { FifoQueue } from './queue/index.js';
 import { type SlackServer, startSlackServer } from './slack-server/index.js';
 import { renderReceivedPage } from './slack-server/page.js';
+import { localDeliveryFunction } from './stand-ins/delivery-function.js';
 import { type DefinitionSource, describeStateMachineForExecutionHandler } from './stand-ins/describe.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from './stand-ins/dynamodb.js';
 import { getExecutionHistoryHandler, type HistorySource } from './stand-ins/history.js';
@@ -419,33 +420,27 @@ export class LocalPipeline {
       DeliveryFunctionArn: deliveryFunctionArn,
     });
     const lifecycle = options.lifecycle ?? {};
-    const delivery = deliveryHandler({
-      deps: {
-        config: deliveryConfig({
-          tableName,
-          transport: webhookMode ? 'webhook' : 'channel',
-          allowedChannels: webhookMode ? [] : allowedChannelsOf(this.settings).split(','),
-          startNotices: lifecycle.startNotices ?? false,
-          replyBroadcast: lifecycle.replyBroadcast ?? true,
-          runningLongerThanSeconds: lifecycle.runningLongerThanSeconds ?? 0,
-          mention: settings.MentionOnFailure ?? '',
-          ...(lifecycle.stormThreshold === undefined ? {} : { stormThreshold: lifecycle.stormThreshold }),
-          ...(lifecycle.stormWindowSeconds === undefined
-            ? {}
-            : { stormWindowSeconds: lifecycle.stormWindowSeconds }),
-          queueArn: this.queue.arn,
-          scheduleGroup: scheduleGroupName,
-          schedulerRoleArn,
-        }),
-        store: new DeliveryStore(storeClient(store.client), tableName),
-        now: () => this.clock.now(),
-        random: options.random ?? Math.random,
+    const delivery = localDeliveryFunction({
+      arn: deliveryFunctionArn,
+      dynamodb: store.client,
+      config: {
+        tableName,
+        transport: webhookMode ? 'webhook' : 'channel',
+        allowedChannels: webhookMode ? [] : allowedChannelsOf(this.settings).split(','),
+        startNotices: lifecycle.startNotices ?? false,
+        replyBroadcast: lifecycle.replyBroadcast ?? true,
+        runningLongerThanSeconds: lifecycle.runningLongerThanSeconds ?? 0,
+        mention: settings.MentionOnFailure ?? '',
+        ...(lifecycle.stormThreshold === undefined ? {} : { stormThreshold: lifecycle.stormThreshold }),
+        ...(lifecycle.stormWindowSeconds === undefined
+          ? {}
+          : { stormWindowSeconds: lifecycle.stormWindowSeconds }),
+        queueArn: this.queue.arn,
+        scheduleGroup: scheduleGroupName,
+        schedulerRoleArn,
       },
-      // Quiet unless asked (POWERTOOLS_LOG_LEVEL): the CLI prints its own progress lines.
-      logger: new Logger({
-        serviceName: 'sfn-slack-delivery-local',
-        logLevel: (process.env.POWERTOOLS_LOG_LEVEL as 'INFO' | undefined) ?? 'SILENT',
-      }),
+      now: () => this.clock.now(),
+      ...(options.random ? { random: options.random } : {}),
     });
 
     this.tags = options.tags ?? new Map();
@@ -469,9 +464,8 @@ export class LocalPipeline {
         ...(log ? { log } : {}),
       }),
       [resources.ssm]: ssmGetParameterHandler(parameters, region),
-      [resources.lambda]: lambdaInvokeHandler({
-        [deliveryFunctionArn]: delivery as (p: never) => Promise<unknown>,
-      }),
+      // The delivery function, in process on the same store and clock.
+      ...delivery.resources,
       // The delivery sends poison records to the dead-letter queue itself (and storm flushes to its own queue).
       [resources.sqs]: sqsSendMessageHandler([this.deadLetterQueue, this.queue]),
       ...store.handlers,
