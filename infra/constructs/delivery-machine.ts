@@ -103,7 +103,7 @@ export class DeliveryMachine extends Construct {
         runtime: lambda.Runtime.NODEJS_24_X,
         architecture: lambda.Architecture.ARM_64,
         memorySize: 256,
-        // Below the definition's 10 s task timeout: the store's calls time out after 2 s and are retried.
+        // The definition's task timeout (8 s, retried): the store's calls time out after 2 s and are retried.
         timeout: Duration.seconds(8),
         logGroup: functionLogGroup,
         loggingFormat: lambda.LoggingFormat.JSON,

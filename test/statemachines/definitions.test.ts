@@ -19,11 +19,7 @@ function unraisedSfnErrors(text: string): string[] {
 
 describe('statemachines/', () => {
   it('holds the three definitions the constructs load', () => {
-    expect(aslFiles()).toEqual([
-      'actions.asl.json',
-      'deliver.asl.json',
-      'notifier.asl.json',
-    ]);
+    expect(aslFiles()).toEqual(['actions.asl.json', 'deliver.asl.json', 'notifier.asl.json']);
   });
 
   it('the Sfn.* name check refuses names the aws-sdk integration never raises', () => {

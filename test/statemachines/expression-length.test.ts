@@ -60,11 +60,7 @@ const describeAll = (file: string, found: readonly LongExpression[]) =>
 
 describe('expression length', () => {
   it('checks all three machines', () => {
-    expect(FILES).toEqual([
-      'actions.asl.json',
-      'deliver.asl.json',
-      'notifier.asl.json',
-    ]);
+    expect(FILES).toEqual(['actions.asl.json', 'deliver.asl.json', 'notifier.asl.json']);
   });
 
   for (const file of FILES) {
