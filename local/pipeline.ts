@@ -16,9 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { type ActionsPolicy, enabledActions } from '../contract/actions.js';
-import { deliveryConfig } from '../contract/delivery.js';
 import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../contract/formatter.js';
 import { lifecycleSubstitutions, muteSubstitutions, STORE_KEY } from '../contract/message-store.js';
 import { QUEUE_DEFAULTS } from '../contract/queue.js';
@@ -26,8 +24,6 @@ import { bannerMention, type DeployedSettings, type Route, readsTags } from '../
 import { TAG_MENTION } from '../contract/settings.js';
 import { EXECUTION_STATUSES } from '../contract/statuses.js';
 import { DEFAULT_TEMPLATE } from '../contract/templates.js';
-import { deliveryHandler, storeClient } from '../formatters/delivery/handler.js';
-import { DeliveryStore } from '../formatters/delivery/store.js';
 import { jsonStringSubstitution } from '../infra/json-string-substitution.js';
 import { fillJsonValues } from '../infra/json-values.js';
 import { CENTRAL_ENVIRONMENT_ENV, withSourceCredentials } from '../infra/source-roles.js';

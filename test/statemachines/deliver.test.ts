@@ -89,7 +89,12 @@ async function world(
     },
   });
   const answers = [...(options.answers ?? [])];
-  const calls: Record<string, TaskInvocation[]> = { http: [], sqs: [], ssm: [], schedule: [] };
+  const calls = {
+    http: [] as TaskInvocation[],
+    sqs: [] as TaskInvocation[],
+    ssm: [] as TaskInvocation[],
+    schedule: [] as TaskInvocation[],
+  };
   let ts = 0;
   const run = (records: unknown[], scheduler?: () => unknown) =>
     runStateMachine(definition, records, {
@@ -98,7 +103,7 @@ async function world(
       resources: {
         ...fn.resources,
         [HTTP]: async (task) => {
-          calls.http?.push(task);
+          calls.http.push(task);
           const next = answers.shift();
           if (next instanceof StatesError) throw next;
           ts += 1;
@@ -106,15 +111,15 @@ async function world(
           return { StatusCode: 200, StatusText: 'OK', Headers: {}, ResponseBody: body };
         },
         [SQS]: async (task) => {
-          calls.sqs?.push(task);
+          calls.sqs.push(task);
           return { MessageId: 'm-1' };
         },
         [SSM]: async (task) => {
-          calls.ssm?.push(task);
+          calls.ssm.push(task);
           return { Parameter: { Value: HOOK } };
         },
         [SCHEDULE]: async (task) => {
-          calls.schedule?.push(task);
+          calls.schedule.push(task);
           return scheduler ? scheduler() : { ScheduleArn: 'arn:aws:scheduler:::schedule/x' };
         },
       },
@@ -151,8 +156,14 @@ const path_ = (result: ExecutionResult) =>
   result.events
     .filter((e) => e.type.endsWith('StateEntered'))
     .map((e) => (e.details as { name: string }).name);
+/** The arguments of call `i`; fails the test when there was no such call. */
+function argsOf(calls: TaskInvocation[], i: number): unknown {
+  const call = calls[i];
+  if (!call) throw new Error(`expected a call #${i}, got ${calls.length}`);
+  return call.arguments;
+}
 const bodyOf = (task: TaskInvocation | undefined) =>
-  (task?.arguments as { RequestBody?: Record<string, unknown> }).RequestBody;
+  ((task?.arguments ?? {}) as { RequestBody?: Record<string, unknown> }).RequestBody;
 
 describe('the definition', () => {
   it('is small: at most 15 states, no variable used as a return address, every Choice reads the decision', () => {
@@ -179,13 +190,13 @@ describe('channel mode', () => {
     expect(path_(result)).toEqual(['Decide', 'Action', 'Post', 'Record', 'Action', 'Done']);
     expect(result.stateTransitions).toBeLessThanOrEqual(8);
     expect(w.calls.http).toHaveLength(1);
-    const args = w.calls.http?.[0]?.arguments as Record<string, unknown>;
+    const args = argsOf(w.calls.http, 0) as Record<string, unknown>;
     expect(args).toMatchObject({
       ApiEndpoint: 'https://slack.com/api/chat.postMessage',
       Method: 'POST',
       Authentication: { ConnectionArn: CONNECTION },
     });
-    expect(bodyOf(w.calls.http?.[0])).toMatchObject({
+    expect(bodyOf(w.calls.http[0])).toMatchObject({
       channel: 'C0TEST',
       text: 'etl failed',
       unfurl_links: false,
@@ -204,7 +215,7 @@ describe('channel mode', () => {
     const w = await world();
     const result = await w.run(record(news({ payload: { channel: 'C0TEST', text: 'event only' } })));
     expect(result.status).toBe('SUCCEEDED');
-    expect(bodyOf(w.calls.http?.[0])).not.toHaveProperty('blocks');
+    expect(bodyOf(w.calls.http[0])).not.toHaveProperty('blocks');
     expect(w.calls.http).toHaveLength(1);
   });
 
@@ -226,15 +237,15 @@ describe('channel mode', () => {
     expect(result.status).toBe('SUCCEEDED');
     expect(path_(result)).toContain('Pace');
     expect(w.calls.http).toHaveLength(2);
-    expect(bodyOf(w.calls.http?.[1])).toEqual(bodyOf(w.calls.http?.[0]));
+    expect(bodyOf(w.calls.http[1])).toEqual(bodyOf(w.calls.http[0]));
   });
 
   it('invalid_blocks: the plain-text fallback, without blocks, once; refused again: the dead-letter queue', async () => {
     const w = await world({ answers: [{ ok: false, error: 'invalid_blocks' }] });
     const result = await w.run(record(news()));
     expect(result.status).toBe('SUCCEEDED');
-    expect(bodyOf(w.calls.http?.[1])).toMatchObject({ text: 'etl failed (plain)' });
-    expect(bodyOf(w.calls.http?.[1])).not.toHaveProperty('blocks');
+    expect(bodyOf(w.calls.http[1])).toMatchObject({ text: 'etl failed (plain)' });
+    expect(bodyOf(w.calls.http[1])).not.toHaveProperty('blocks');
     const twice = await world({
       answers: [
         { ok: false, error: 'invalid_blocks' },
@@ -252,7 +263,7 @@ describe('channel mode', () => {
     const result = await w.run(record(body));
     expect(result.status).toBe('SUCCEEDED');
     expect(result.output).toMatchObject({ outcome: 'dead-lettered', error: 'Slack.channel_not_found' });
-    const sent = w.calls.sqs?.[0]?.arguments as Record<string, unknown>;
+    const sent = argsOf(w.calls.sqs, 0) as Record<string, unknown>;
     expect(sent.QueueUrl).toMatch(/notify-dlq\.fifo$/);
     expect(sent.MessageGroupId).toBe('C0TEST');
     expect(sent.MessageDeduplicationId).toBe('sqs-1');
@@ -289,7 +300,7 @@ describe('channel mode', () => {
     const result = await w.run(record(news()));
     expect(result.status).toBe('SUCCEEDED');
     expect(path_(result)).toContain('LookUp');
-    const lookup = w.calls.http?.[1]?.arguments as {
+    const lookup = argsOf(w.calls.http, 1) as {
       ApiEndpoint: string;
       Method: string;
       QueryParameters: Record<string, string>;
@@ -326,10 +337,10 @@ describe('channel mode', () => {
       'Action',
       'Done',
     ]);
-    expect((w2.calls.http?.[1]?.arguments as { ApiEndpoint: string }).ApiEndpoint).toBe(
+    expect((argsOf(w2.calls.http, 1) as { ApiEndpoint: string }).ApiEndpoint).toBe(
       'https://slack.com/api/chat.update'
     );
-    expect(bodyOf(w2.calls.http?.[2])).toMatchObject({
+    expect(bodyOf(w2.calls.http[2])).toMatchObject({
       thread_ts: '1.1',
       text: 'failed in *Load*',
       reply_broadcast: true,
@@ -374,7 +385,7 @@ describe('channel mode', () => {
       'chat.postMessage',
     ]);
     expect(calls[1]?.RequestBody).toMatchObject({ text: long, blocks: [] });
-    expect((calls[2]?.RequestBody.text as string).length).toBeLessThanOrEqual(3000);
+    expect(String(calls[2]?.RequestBody.text).length).toBeLessThanOrEqual(3000);
     expect(calls[3]?.RequestBody).toMatchObject({ thread_ts: '1.1', text: 'failed in *Load*' });
   });
 
@@ -400,7 +411,7 @@ describe('channel mode', () => {
       'Done',
     ]);
     expect(w.calls.sqs).toEqual([]);
-    const schedule = w.calls.schedule?.[0]?.arguments as { GroupName: string; Target: { Input: string } };
+    const schedule = argsOf(w.calls.schedule, 0) as { GroupName: string; Target: { Input: string } };
     expect(schedule.GroupName).toBe('sfn-slack-test');
     expect(JSON.parse(schedule.Target.Input)).toMatchObject({
       check: 'runningLongerThan',
@@ -424,11 +435,11 @@ describe('webhook mode (the same definition)', () => {
       'Action',
       'Done',
     ]);
-    expect(w.calls.ssm?.[0]?.arguments as Record<string, unknown>).toEqual({
+    expect(argsOf(w.calls.ssm, 0) as Record<string, unknown>).toEqual({
       Name: '/test/SLACK_URL',
       WithDecryption: true,
     });
-    expect((w.calls.http?.[0]?.arguments as { ApiEndpoint: string }).ApiEndpoint).toBe(HOOK);
+    expect((argsOf(w.calls.http, 0) as { ApiEndpoint: string }).ApiEndpoint).toBe(HOOK);
     // The URL never appears in what the function was given or returned.
     const lambdaEvents = result.events.filter(
       (e) => e.type.startsWith('Task') && JSON.stringify(e.details).includes('Payload')
@@ -446,11 +457,11 @@ describe('webhook mode (the same definition)', () => {
     });
     const result = await w.run(record(news({ payload: { text: 'etl failed' } })));
     expect(result.output).toMatchObject({ outcome: 'dead-lettered', error: 'States.Http.StatusCode.404' });
-    expect(bodyOf(w.calls.http?.[1])).toMatchObject({ text: 'etl failed (plain)' });
+    expect(bodyOf(w.calls.http[1])).toMatchObject({ text: 'etl failed (plain)' });
     // Taken back: the replay posts.
     const replay = await w.run(
       record(
-        JSON.parse(JSON.stringify((w.calls.sqs?.[0]?.arguments as { MessageBody: string }).MessageBody)),
+        JSON.parse(JSON.stringify((argsOf(w.calls.sqs, 0) as { MessageBody: string }).MessageBody)),
         'sqs-2'
       )
     );
