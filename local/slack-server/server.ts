@@ -112,6 +112,8 @@ export interface ClickAnswer {
 export interface RequestRecord {
   readonly method: string;
   readonly path: string;
+  /** The channel the call named (a Web API call's `channel`, a webhook's own channel), when it named one. */
+  readonly channel?: string;
   readonly status: number;
   /** The Slack error code, `ok`, or the fault/rate-limit reason. */
   readonly outcome: string;
@@ -291,6 +293,8 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
   const limiter = new RateLimiter(clock, options.rateLimit);
   const received: ReceivedMessage[] = [];
   const requests: RequestRecord[] = [];
+  /** The channel each request named, for its record (read where the body is parsed). */
+  const requestChannel = new WeakMap<IncomingMessage, string>();
   const faults: { fault: Fault; left: number }[] = [];
   let tsCounter = 0;
   const ephemerals: EphemeralMessage[] = [];
@@ -391,6 +395,7 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
     } catch {
       return fail('invalid_json');
     }
+    if (typeof body.channel === 'string') requestChannel.set(req, body.channel);
     if (typeof body.channel !== 'string' || body.channel === '') return fail('channel_not_found');
     const channel = findChannel(body.channel);
     if (!channel) return fail('channel_not_found');
@@ -498,6 +503,7 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
         return fail('invalid_json');
       }
     }
+    if (typeof args.channel === 'string') requestChannel.set(req, args.channel);
     if (name === 'usergroups.users.list') {
       const members = typeof args.usergroup === 'string' ? userGroups.get(args.usergroup) : undefined;
       return members ? { status: 200, json: { ok: true, users: [...members] } } : fail('no_such_subteam');
@@ -594,6 +600,7 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
     if (fault?.error) return { status: fault.status ?? 400, text: fault.error };
     const channelId = webhooks.get(path);
     if (channelId === undefined) return { status: 404, text: 'no_service' };
+    requestChannel.set(req, channelId);
     const channel = channels.get(channelId);
     if (!channel) return { status: 404, text: 'channel_not_found' };
     if (channel.archived) return { status: 410, text: 'channel_is_archived' };
@@ -639,7 +646,8 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
     const record = (path: string, status: number, outcome: string): void => {
-      requests.push({ method, path, status, outcome, at: clock.now() });
+      const channel = requestChannel.get(req);
+      requests.push({ method, path, ...(channel ? { channel } : {}), status, outcome, at: clock.now() });
     };
 
     if (method === 'GET' && url.pathname === '/') {
