@@ -154,6 +154,12 @@ export interface SlackServerOptions {
   /** @default [{ id: 'C0LOCAL001', name: 'alerts' }] */
   readonly channels?: readonly LocalChannel[];
   readonly rateLimit?: RateLimit;
+  /**
+   * chat.update's limit, per workspace (Slack's Tier 3: about 50 a minute, short bursts tolerated); past it the
+   * call answers HTTP 429 `ratelimited` with `Retry-After`.
+   * @default { burst: 20, perSecond: 50 / 60 }
+   */
+  readonly updateRateLimit?: RateLimit;
   /** @default the system clock */
   readonly clock?: TimeSource;
   /**
@@ -291,6 +297,7 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
   for (const c of options.channels ?? [{ id: 'C0LOCAL001', name: 'alerts' }]) channels.set(c.id, c);
   const webhooks = new Map<string, string>(); // path → channel ID
   const limiter = new RateLimiter(clock, options.rateLimit);
+  const updateLimiter = new RateLimiter(clock, options.updateRateLimit ?? { burst: 20, perSecond: 50 / 60 });
   const received: ReceivedMessage[] = [];
   const requests: RequestRecord[] = [];
   /** The channel each request named, for its record (read where the body is parsed). */
@@ -517,6 +524,15 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
       return { status: 200, json: { ok: true, message_ts: nextTs() } };
     }
     if (name === 'chat.update') {
+      // Tier 3: one workspace-wide bucket (this server is one workspace).
+      const wait = updateLimiter.take('workspace');
+      if (wait > 0) {
+        return {
+          status: 429,
+          json: { ok: false, error: 'ratelimited' },
+          headers: { 'retry-after': String(wait) },
+        };
+      }
       if (channel.archived) return fail('is_archived');
       const message = received.find((m) => m.channel === channel.id && m.ts === args.ts);
       if (!message) return fail('message_not_found');
