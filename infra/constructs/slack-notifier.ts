@@ -10,7 +10,7 @@
  *   Powertools environment, log retention);
  * - the FIFO queue and its FIFO dead-letter queue (SQS-managed encryption, TLS only, DLQ kept 14 days);
  * - an EventBridge Pipe (batch size 1, REQUEST_RESPONSE) to the delivery state machine (EXPRESS,
- *   statemachines/deliver.asl.json or deliver-webhook.asl.json) with its own log group;
+ *   statemachines/deliver.asl.json, both transports; constructs/delivery-machine.ts) with its own log group;
  * - the EventBridge connection that holds the Slack credential;
  * - alarms: dead-letter queues not empty, a stalled queue (age of its oldest message), notifier executions failed
  *   or timed out; to the given topic, or to one the construct creates so no alarm goes to nobody;
