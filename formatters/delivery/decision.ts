@@ -120,11 +120,24 @@ export type SlackAnswer =
       readonly text: string;
     }
   /** The HTTP Task failed: `States.Http.StatusCode.<NNN>`, `States.Http.Socket`, `States.Timeout`… */
-  | { readonly kind: 'failed'; readonly error: string; readonly lost: boolean };
+  | {
+      readonly kind: 'failed';
+      readonly error: string;
+      readonly lost: boolean;
+      /** The failure's cause as Step Functions gave it (passed on to the execution's failure). */
+      readonly cause: string;
+    };
 
 export function readAnswer(answer: unknown): SlackAnswer {
   const a = (answer ?? {}) as Record<string, unknown>;
-  if (typeof a.Error === 'string') return { kind: 'failed', error: a.Error, lost: LOST_ANSWER.test(a.Error) };
+  if (typeof a.Error === 'string') {
+    return {
+      kind: 'failed',
+      error: a.Error,
+      lost: LOST_ANSWER.test(a.Error),
+      cause: typeof a.Cause === 'string' ? a.Cause : '',
+    };
+  }
   let body: unknown = a.body;
   const text = typeof body === 'string' ? body : '';
   if (typeof body === 'string') {

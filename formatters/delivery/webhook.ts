@@ -263,7 +263,11 @@ export async function recordWebhook(
   return released(
     run,
     news,
-    failed(answer.error, 'the webhook post failed; the message goes back to the queue')
+    // The HTTP Task's own cause is kept: it says what Slack answered.
+    failed(
+      answer.error,
+      answer.cause !== '' ? answer.cause : 'the webhook post failed; the message goes back to the queue'
+    )
   );
 }
 
