@@ -107,7 +107,7 @@ interface Scenario {
   readonly after?: (world: World) => Promise<void>;
   /** Sends an event again this long after the first. */
   readonly duplicateAfterMs?: number;
-  /** Each channel's pipeline delivers through an incoming webhook (deliver-webhook.asl.json). @default false */
+  /** Each channel's pipeline delivers through an incoming webhook (the webhook transport of deliver.asl.json). @default false */
   readonly webhook?: boolean;
 }
 

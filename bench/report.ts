@@ -237,7 +237,7 @@ channel's accepted posts a second after its first ${SLACK_BURST}; \`drainSeconds
 to the last request Slack saw (operator replays included). Poison messages held their group for
 ${Math.round(r.faultRun.poisonHoldSeconds)} s; the storm's channel showed ${r.faultRun.stormChannelMessages} messages (its executions
 listed in the digest's thread). \`webhookBaseline\` and \`webhookStorm\` deliver through an incoming webhook
-(statemachines/deliver-webhook.asl.json): a webhook message cannot be edited or threaded, so the storm's channel
+(statemachines/deliver.asl.json, webhook transport): a webhook message cannot be edited or threaded, so the storm's channel
 showed ${r.faultRun.webhookStormChannelMessages} posts, the first ${STORM_THRESHOLD} on their own and then digest posts at most one a
 minute, each listing the executions since the last. \`npm run bench:faults -- <fault> ...\` measures entries again
 without the rest of the bench.

@@ -101,6 +101,16 @@ export const SCHEDULER_ERRORS_BY_KEY = {
   accessDenied: { name: 'Scheduler.AccessDeniedException', source: `${AWS_SDK_NAMING}; ${SCHEDULER_ERRORS}` },
 } as const satisfies Record<string, ErrorNameSource>;
 
+/**
+ * Errors the project's own Lambda functions raise on purpose: a Lambda Task fails with the function's `errorType`
+ * (the thrown error's `name`) as its error name (LAMBDA_NODE_ERRORS; ERROR_HANDLING "Lambda function errors").
+ */
+const LAMBDA_NODE_ERRORS = 'https://docs.aws.amazon.com/lambda/latest/dg/nodejs-exceptions.html';
+export const FUNCTION_ERRORS = {
+  /** The delivery function's message store did not answer after the SDK's retries (formatters/delivery). */
+  storeUnavailable: { name: 'Delivery.StoreUnavailable', source: LAMBDA_NODE_ERRORS },
+} as const satisfies Record<string, ErrorNameSource>;
+
 /** Every `Sfn.*` name the aws-sdk Step Functions integration raises (contract/sfn-errors.ts; rec:sfn-sdk.json). */
 export const SFN_ERRORS: readonly ErrorNameSource[] = SFN_INTEGRATION_ERRORS.map((name) => ({
   name,
@@ -116,6 +126,7 @@ export const ERROR_NAME_SOURCES: readonly ErrorNameSource[] = [
   ...Object.values(SQS_ERRORS),
   ...Object.values(SQS_SDK_ERRORS),
   ...Object.values(SCHEDULER_ERRORS_BY_KEY),
+  ...Object.values(FUNCTION_ERRORS),
   ...SFN_ERRORS,
 ];
 

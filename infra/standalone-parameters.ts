@@ -10,6 +10,7 @@
  * alarm parameters only. Pure: works on the template JSON, no aws-cdk-lib.
  */
 
+import { DELIVERY_CONFIG_ENV } from '../contract/delivery.js';
 import { DESCRIPTOR_PARAMETER_PREFIX } from '../contract/operator-descriptor.js';
 import {
   CHANNEL,
@@ -170,6 +171,46 @@ function stateMachines(template: CfnTemplate): { notifier?: Resource; delivery?:
   };
 }
 
+/**
+ * The delivery function's configuration (contract/delivery.ts), JSON text in an environment variable that
+ * CloudFormation joins from literals and references. `splice` replaces the first match of `pattern` in a literal
+ * part with the parts `replacement` makes of the matched text (literal text and parameter references).
+ */
+function deliveryConfigVariable(template: CfnTemplate): {
+  splice(pattern: RegExp, replacement: (match: string) => Json[]): void;
+} {
+  const fn = resourcesOf(template, 'AWS::Lambda::Function').find(
+    (r) =>
+      (r.Properties?.Environment as { Variables?: Record<string, Json> } | undefined)?.Variables?.[
+        DELIVERY_CONFIG_ENV
+      ] !== undefined
+  );
+  const variables = (fn?.Properties?.Environment as { Variables: Record<string, Json> } | undefined)
+    ?.Variables;
+  return {
+    splice(pattern, replacement) {
+      if (!variables) return;
+      const value = variables[DELIVERY_CONFIG_ENV] as Json;
+      const parts: Json[] =
+        typeof value === 'string'
+          ? [value]
+          : ((value as { 'Fn::Join': [string, Json[]] })['Fn::Join'][1] ?? []);
+      const i = parts.findIndex((part) => typeof part === 'string' && pattern.test(part));
+      if (i < 0) return;
+      const text = parts[i] as string;
+      const match = pattern.exec(text) as RegExpExecArray;
+      parts.splice(
+        i,
+        1,
+        text.slice(0, match.index),
+        ...replacement(match[0]),
+        text.slice(match.index + match[0].length)
+      );
+      variables[DELIVERY_CONFIG_ENV] = { 'Fn::Join': ['', parts.filter((part) => part !== '')] };
+    },
+  };
+}
+
 /** A placeholder written into a definition where a whole JSON value (not a string) is substituted. */
 const rawPlaceholder = (name: string) => `@@sfn-slack-raw:${name}@@`;
 
@@ -208,7 +249,6 @@ export function addSettingParameters(
   const settings = definition.States.Format.Arguments.Payload.settings;
   const fallbacks = Object.entries(definition.States.FallbackFacts.Output.fallback.destinations);
   const notifierSubstitutions = notifier.Properties.DefinitionSubstitutions as Record<string, Json>;
-  const deliverySubstitutions = delivery.Properties.DefinitionSubstitutions as Record<string, Json>;
   const route = settings.routes[0];
   const destination = config.destination;
 
@@ -270,8 +310,12 @@ export function addSettingParameters(
         'null',
       ],
     };
-    if ('MentionOnFailure' in deliverySubstitutions)
-      deliverySubstitutions.MentionOnFailure = ref(SETTING_PARAMETERS.mention);
+    // The delivery function's "still running" mention (channel mode).
+    deliveryConfigVariable(template).splice(/"mention":"[^"]*"/, () => [
+      '"mention":"',
+      ref(SETTING_PARAMETERS.mention),
+      '"',
+    ]);
     // Template: a built-in one, when every built-in template needs the same execution data as the one written.
     const template_ = configRoute?.template ?? '';
     const dataAgrees = BUILT_IN_TEMPLATES.every(
@@ -308,15 +352,14 @@ export function addSettingParameters(
         if (fallback.pin.channel === channel) fallback.pin = { channel: placeholder };
       }
       notifierSubstitutions[SETTING_PARAMETERS.channel] = ref(SETTING_PARAMETERS.channel);
-      const list = deliverySubstitutions.AllowedChannels;
-      if (typeof list === 'string') {
-        deliverySubstitutions.AllowedChannels = {
-          'Fn::Join': [
-            ',',
-            list.split(',').map((c) => (c === channel ? ref(SETTING_PARAMETERS.channel) : c)),
-          ],
-        };
-      }
+      // The delivery function's allow-list.
+      deliveryConfigVariable(template).splice(/"allowedChannels":\[[^\]]*\]/, (list) => {
+        const quoted = JSON.stringify(channel);
+        const at = list.indexOf(quoted);
+        return at < 0
+          ? [list]
+          : [list.slice(0, at + 1), ref(SETTING_PARAMETERS.channel), list.slice(at + quoted.length - 1)];
+      });
     }
   }
   notifier.Properties.DefinitionString = JSON.stringify(definition, null, 2).replace(

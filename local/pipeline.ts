@@ -1,12 +1,13 @@
 /**
  * The whole notifier, locally: an EventBridge status-change event runs `statemachines/notifier.asl.json`
- * (history → formatter → FIFO queue), and the local Pipe runs `statemachines/deliver.asl.json` (or
- * `deliver-webhook.asl.json`) for each queued message, posting to the local Slack server or, when asked, to real
- * Slack. The definitions run as written; only their `${Placeholders}` are filled with local values.
+ * (history → formatter → FIFO queue), and the local Pipe runs `statemachines/deliver.asl.json` (both transports)
+ * for each queued message, posting to the local Slack server or, when asked, to real Slack. The definitions run
+ * as written; only their `${Placeholders}` are filled with local values.
  *
- * Stand-ins: getExecutionHistory → a history source; lambda:invoke → the formatter's decision in process
- * (formatters/notify.ts, reading the rest of the history, the definition and the tags through a local SFN endpoint,
- * the mute counts in dynalite); sqs:sendMessageBatch and sqs:sendMessage → the local FIFO queue; the Pipe → `LocalPipe`; http:invoke → a real HTTP request with the
+    this.digestDefinition = readMachine('digest.asl.json', settings);
+ * Stand-ins: getExecutionHistory → a history source; lambda:invoke → the formatter and delivery handlers in
+ * process (the delivery's store client on dynalite, its clock the pipeline's);
+ * sqs:sendMessage → the local FIFO queue; the Pipe → `LocalPipe`; http:invoke → a real HTTP request with the
  * connection's credential injected; ssm:getParameter → the webhook URL.
  *
  * Defaults as deployed: the queue's (contract/queue.ts), the routes and settings in the shape the stack writes
@@ -53,6 +54,7 @@ import {
 import { FifoQueue } from './queue/index.js';
 import { type SlackServer, startSlackServer } from './slack-server/index.js';
 import { renderReceivedPage } from './slack-server/page.js';
+import { localDeliveryFunction } from './stand-ins/delivery-function.js';
 import type { DefinitionSource } from './stand-ins/describe.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from './stand-ins/dynamodb.js';
 import { ExecutionRegistry } from './stand-ins/executions.js';
@@ -84,6 +86,7 @@ const region = LOCAL_REGION;
 const account = '000000000000';
 const connectionArn = `arn:aws:events:${region}:${account}:connection/sfn-slack-local/00000000-0000-0000-0000-000000000000`;
 const formatterArn = `arn:aws:lambda:${region}:${account}:function:sfn-slack-formatter-local`;
+const deliveryFunctionArn = `arn:aws:lambda:${region}:${account}:function:sfn-slack-delivery-local`;
 const webhookParameterName = '/local/SLACK_URL';
 const tableName = 'sfn-slack-local-messages';
 const scheduleGroupName = 'sfn-slack-local';
@@ -431,10 +434,33 @@ export class LocalPipeline {
         ? readWithSourceRole(handler, environment, (read) => this.sourceReads.push(read))
         : handler;
     this.digestDefinition = readMachine('digest.asl.json', settings);
-    this.deliverDefinition = readMachine(
-      webhookMode ? 'deliver-webhook.asl.json' : 'deliver.asl.json',
-      settings
-    );
+    this.deliverDefinition = readMachine('deliver.asl.json', {
+      ...settings,
+      DeliveryFunctionArn: deliveryFunctionArn,
+    });
+    const lifecycle = options.lifecycle ?? {};
+    const delivery = localDeliveryFunction({
+      arn: deliveryFunctionArn,
+      dynamodb: store.client,
+      config: {
+        tableName,
+        transport: webhookMode ? 'webhook' : 'channel',
+        allowedChannels: webhookMode ? [] : allowedChannelsOf(this.settings).split(','),
+        startNotices: lifecycle.startNotices ?? false,
+        replyBroadcast: lifecycle.replyBroadcast ?? true,
+        runningLongerThanSeconds: lifecycle.runningLongerThanSeconds ?? 0,
+        mention: settings.MentionOnFailure ?? '',
+        ...(lifecycle.stormThreshold === undefined ? {} : { stormThreshold: lifecycle.stormThreshold }),
+        ...(lifecycle.stormWindowSeconds === undefined
+          ? {}
+          : { stormWindowSeconds: lifecycle.stormWindowSeconds }),
+        queueArn: this.queue.arn,
+        scheduleGroup: scheduleGroupName,
+        schedulerRoleArn,
+      },
+      now: () => this.clock.now(),
+      ...(options.random ? { random: options.random } : {}),
+    });
 
     this.tags = options.tags ?? new Map();
     // The formatter Lambda in process: it decides (formatters/notify.ts) and formats each destination's message
@@ -463,6 +489,8 @@ export class LocalPipeline {
         ...(log ? { log } : {}),
       }),
       [resources.ssm]: ssmGetParameterHandler(parameters, region),
+      // The delivery function, in process on the same store and clock.
+      ...delivery.resources,
       // The delivery sends poison records to the dead-letter queue itself (and storm flushes to its own queue).
       [resources.sqs]: sqsSendMessageHandler([this.deadLetterQueue, this.queue]),
       ...store.handlers,

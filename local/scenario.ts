@@ -46,7 +46,7 @@ import type { ClickRecord } from './interactivity.js';
 import { LOCAL_REGION, LocalPipeline } from './pipeline.js';
 import { localRoutes } from './routes.js';
 import type { ClickSignature } from './slack-clicks.js';
-import type { ConversationMessage, Fault } from './slack-server/index.js';
+import type { ConversationMessage, Fault, RequestRecord } from './slack-server/index.js';
 import { renderConversationPage } from './slack-server/page.js';
 import { REFUSABLE_APIS, REFUSALS, type RefusableApi, type Refusal } from './stand-ins/executions.js';
 import type { HistoryPage, HistorySource } from './stand-ins/history.js';
@@ -113,6 +113,40 @@ export interface ScenarioReport {
   >;
   /** With `sources`: every read of a source execution, oldest first, with the role it ran as and IAM's answer. */
   readonly sourceReads?: SourceRead[];
+  /**
+   * Every Slack call the local Slack server received, in order: the Web API method (or `webhook`), the channel
+   * it named, and its answer (`ok`, else the `error`: a Slack error, an HTTP status, a fault).
+   */
+  readonly slackCalls: SlackCall[];
+}
+
+export interface SlackCall {
+  readonly method: string;
+  readonly channel?: string;
+  readonly ok: boolean;
+  readonly error?: string;
+}
+
+/** The Slack server's request log as the report shows it (Web API and webhook calls only). */
+export function slackCalls(requests: readonly RequestRecord[]): SlackCall[] {
+  const calls: SlackCall[] = [];
+  for (const r of requests) {
+    if (!r.path.startsWith('/api/') && !r.path.startsWith('/services/')) continue;
+    // A fault that loses the answer after Slack handled the call: the caller saw no answer.
+    if (r.outcome === 'fault: answer lost after handling' && calls.length > 0) {
+      const last = calls.pop() as SlackCall;
+      calls.push({ ...last, ok: false, error: 'answer lost (fault)' });
+      continue;
+    }
+    const ok = r.status === 200 && r.outcome === 'ok';
+    calls.push({
+      method: r.path.startsWith('/api/') ? r.path.slice('/api/'.length) : 'webhook',
+      ...(r.channel ? { channel: r.channel } : {}),
+      ok,
+      ...(ok ? {} : { error: r.status === 200 || r.status === 0 ? r.outcome : `${r.status} ${r.outcome}` }),
+    });
+  }
+  return calls;
 }
 
 /** A scenario file that cannot run; the message names the step and the fix. */
@@ -390,7 +424,11 @@ export function scenarioReport(pipeline: LocalPipeline): ScenarioReport {
       return body;
     }
   });
-  const report: ScenarioReport = { channels: pipeline.slack?.conversations() ?? {}, deadLetters };
+  const report: ScenarioReport = {
+    channels: pipeline.slack?.conversations() ?? {},
+    deadLetters,
+    slackCalls: slackCalls(pipeline.slack?.requests ?? []),
+  };
   return report;
 }
 

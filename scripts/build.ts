@@ -5,7 +5,7 @@
  *   repository, so every module finds its data files where it does in a checkout:
  * - the data files those modules read at run time, copied beside them: statemachines/*.asl.json (the construct
  *   and the local runner), formatters/templates (the formatter), examples/ (`sfn-slack start`);
- * - dist/formatter-bundle, dist/actions-bundle and dist/act-in-region-bundle: the formatter, interactivity and
+ * - dist/formatter-bundle, dist/delivery-bundle, dist/actions-bundle and dist/act-in-region-bundle: the formatter, delivery, interactivity and
  *   act-in-region Lambdas bundled once here, so the constructs deploy them from the package
  *   without esbuild or Docker in the user's app.
  */
@@ -54,8 +54,15 @@ const actInRegionDir = path.join(dist, 'act-in-region-bundle');
 mkdirSync(actInRegionDir, { recursive: true });
 cpSync(path.dirname(actInRegion.file), actInRegionDir, { recursive: true });
 
+// The delivery Lambda (constructs/delivery-machine.ts), likewise.
+const delivery = await bundle('formatters/delivery/handler.ts', 'package-delivery');
+const deliveryDir = path.join(dist, 'delivery-bundle');
+mkdirSync(deliveryDir, { recursive: true });
+cpSync(path.dirname(delivery.file), deliveryDir, { recursive: true });
+
 process.stdout.write(
   `build: dist/ written (formatter bundle ${(formatter.minifiedBytes / 1000).toFixed(1)} KB, ` +
+    `delivery bundle ${(delivery.minifiedBytes / 1000).toFixed(1)} KB, ` +
     `interactivity bundle ${(actions.minifiedBytes / 1000).toFixed(1)} KB, ` +
     `act-in-region bundle ${(actInRegion.minifiedBytes / 1000).toFixed(1)} KB)\n`
 );

@@ -10,7 +10,7 @@
  *   Powertools environment, log retention);
  * - the FIFO queue and its FIFO dead-letter queue (SQS-managed encryption, TLS only, DLQ kept 14 days);
  * - an EventBridge Pipe (batch size 1, REQUEST_RESPONSE) to the delivery state machine (EXPRESS,
- *   statemachines/deliver.asl.json or deliver-webhook.asl.json) with its own log group;
+ *   statemachines/deliver.asl.json, both transports; constructs/delivery-machine.ts) with its own log group;
  * - the EventBridge connection that holds the Slack credential;
  * - alarms: dead-letter queues not empty, a stalled queue (age of its oldest message), notifier executions failed
  *   or timed out; to the given topic, or to one the construct creates so no alarm goes to nobody;
@@ -24,7 +24,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ArnFormat, Aws, Duration, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -33,11 +33,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as pipes from 'aws-cdk-lib/aws-pipes';
+import type * as pipes from 'aws-cdk-lib/aws-pipes';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import jsonata from 'jsonata';
 import { type ActionsPolicy, enabledActions, watchedAnywhere } from '../../contract/actions.js';
@@ -60,8 +60,7 @@ import {
   TEMPLATES_DIR_ENV,
 } from '../../contract/templates.js';
 import { ENV_NAME } from '../config.js';
-import { jsonStringSubstitution } from '../json-string-substitution.js';
-import { isoDurationSeconds, SLACK_API_METHODS, substitutionsUsedBy } from '../message-store-schema.js';
+import { isoDurationSeconds } from '../message-store-schema.js';
 import { nagResourceName } from '../nag-resource-name.js';
 import { sourceUsesExecutionData, templateUsesExecutionData } from '../template-data.js';
 import { watchedKeyStatements } from '../watched-keys.js';
@@ -72,6 +71,7 @@ import {
   queueNotEmptyAlarm,
   queueStalledAlarm,
 } from './alarms.js';
+import { DeliveryMachine, SLACK_WEBHOOK_ENDPOINT } from './delivery-machine.js';
 import { DailyDigest } from './digest.js';
 import { MessageStore } from './message-store.js';
 import { NotifierMachine, type NotifierType } from './notifier-machine.js';
@@ -84,7 +84,6 @@ import { SlackActions } from './slack-actions.js';
 export const STATE_MACHINE_FILES = {
   notifier: path.join(REPO_ROOT, 'statemachines', 'notifier.asl.json'),
   deliver: path.join(REPO_ROOT, 'statemachines', 'deliver.asl.json'),
-  deliverWebhook: path.join(REPO_ROOT, 'statemachines', 'deliver-webhook.asl.json'),
 } as const;
 
 /**
@@ -100,7 +99,7 @@ export const FORMATTER_FILES: FunctionFiles = {
 /** The Slack Web API method the channel mode posts to (and the only endpoint its role may call). */
 export const SLACK_POST_MESSAGE_URL = 'https://slack.com/api/chat.postMessage';
 /** Incoming webhooks live under this root; the webhook mode's role may call nothing else. */
-export const SLACK_WEBHOOK_URL_PATTERN = 'https://hooks.slack.com/*';
+export const SLACK_WEBHOOK_URL_PATTERN = SLACK_WEBHOOK_ENDPOINT;
 
 /** Where messages go. */
 export type SlackDestination =
@@ -334,6 +333,8 @@ export class SlackNotifier extends Construct {
   public readonly notifierStateMachine: sfn.StateMachine;
   /** EXPRESS state machine started by the Pipe: queue message → Slack. */
   public readonly deliveryStateMachine: sfn.StateMachine;
+  /** The delivery function: the machine's Decide and Record steps (formatters/delivery/handler.ts). */
+  public readonly deliveryFunction: lambda.Function;
   /** Bundled from source in a checkout (NodejsFunction), from the package's prebuilt bundle when installed. */
   public readonly formatter: lambda.Function;
   public readonly queue: sqs.Queue;
@@ -649,165 +650,40 @@ export class SlackNotifier extends Construct {
       });
     }
 
-    // Delivery state machine
-    this.deliveryLogGroup = new logs.LogGroup(this, 'DeliveryLogGroup', {
-      logGroupName: `/aws/vendedlogs/states/sfn-slack-notifier-${env}-delivery`,
-      retention,
-    });
-    const channelDefinition = readFileSync(STATE_MACHINE_FILES.deliver, 'utf8');
-    const webhookDefinition = readFileSync(STATE_MACHINE_FILES.deliverWebhook, 'utf8');
-    this.deliverySubstitutions =
-      destination.type === 'channel'
-        ? {
-            ConnectionArn: this.connection.connectionArn,
-            // The "still running" banner's mention: the environment's (routes may each have their own).
-            MentionOnFailure: jsonStringSubstitution(
-              'SlackNotifier: mentionOnFailure',
-              bannerMention(routes, props.mentionOnFailure)
-            ),
-            // The store's items and the lifecycle settings (those the file uses).
-            ...substitutionsUsedBy(channelDefinition, this.messageStore.substitutions),
-            // Permanent refusals and poison records go straight to the dead-letter queue, with their reason.
-            DeadLetterQueueUrl: this.deadLetterQueue.queueUrl,
-            // A storm digest queues its flush behind the channel's messages.
-            QueueUrl: this.queue.queueUrl,
-            // Defence in depth: whatever a body says, the delivery posts only where the environment routes.
-            // (every route's channel, and those a tag may choose).
-            AllowedChannels: [...new Set([...routeChannels, ...this.settings.allowedChannels])].join(','),
-          }
-        : {
-            ConnectionArn: this.connection.connectionArn,
-            WebhookParameterName: destination.parameterName,
-            // A webhook message cannot be edited: the store keeps what was sent, paces the webhook and collects
-            // a storm's digest (the same items and settings as the channel mode; only those the file uses).
-            ...substitutionsUsedBy(webhookDefinition, this.messageStore.substitutions),
-            // A revoked, deleted or archived webhook goes straight to the dead-letter queue, with its reason.
-            DeadLetterQueueUrl: this.deadLetterQueue.queueUrl,
-          };
-    const webhook = destination.type === 'webhook';
-    this.deliveryStateMachine = new sfn.StateMachine(this, 'DeliveryStateMachine', {
-      comment: `sfn-slack-notifier (${env}): queued message → Slack`,
-      definitionBody: sfn.DefinitionBody.fromString(webhook ? webhookDefinition : channelDefinition),
-      definitionSubstitutions: { ...this.deliverySubstitutions },
-      stateMachineType: sfn.StateMachineType.EXPRESS,
-      // Webhook mode: the URL is the secret and sits in the HTTP task's parameters, so no execution data in logs
-      // and no traces.
-      logs: webhook
-        ? { destination: this.deliveryLogGroup, level: sfn.LogLevel.ERROR, includeExecutionData: false }
-        : {
-            destination: this.deliveryLogGroup,
-            level: sfn.LogLevel.ALL,
-            includeExecutionData: logExecutionData,
-          },
-      tracingEnabled: !webhook,
-    });
-    // A separate policy: a statement naming the machine's own ARN in its default policy would be a cycle.
-    // One statement per HTTP method: the Slack methods the channel mode calls (message-store-schema.ts).
-    const httpStatements = webhook
-      ? [
-          new iam.PolicyStatement({
-            actions: ['states:InvokeHTTPEndpoint'],
-            resources: [this.deliveryStateMachine.stateMachineArn],
-            conditions: {
-              StringEquals: { 'states:HTTPMethod': 'POST' },
-              StringLike: { 'states:HTTPEndpoint': SLACK_WEBHOOK_URL_PATTERN },
+    // Delivery: the state machine, the function that decides, the Pipe (constructs/delivery-machine.ts).
+    const delivery = new DeliveryMachine(this, 'Delivery', {
+      environmentName: env,
+      queue: this.queue,
+      deadLetterQueue: this.deadLetterQueue,
+      connection: this.connection,
+      store: this.messageStore,
+      destination:
+        destination.type === 'channel'
+          ? {
+              type: 'channel',
+              // Defence in depth: whatever a body says, the delivery posts only where the environment routes
+              // (every route's channel, and those a tag may choose).
+              allowedChannels: [...new Set([...routeChannels, ...this.settings.allowedChannels])],
+            }
+          : {
+              type: 'webhook',
+              parameterName: destination.parameterName,
+              ...(destination.parameterKey ? { parameterKey: destination.parameterKey } : {}),
             },
-          }),
-        ]
-      : [...new Set(SLACK_API_METHODS.map((m) => m.method))].map(
-          (method) =>
-            new iam.PolicyStatement({
-              actions: ['states:InvokeHTTPEndpoint'],
-              resources: [this.deliveryStateMachine.stateMachineArn],
-              conditions: {
-                StringEquals: {
-                  'states:HTTPMethod': method,
-                  'states:HTTPEndpoint': SLACK_API_METHODS.filter((m) => m.method === method).map(
-                    (m) => m.url
-                  ),
-                },
-              },
-            })
-        );
-    const deliveryStatements = [
-      ...httpStatements,
-      ...this.messageStore.deliveryStatements(),
-      // Fail fast to the dead-letter queue; channel mode also queues its storm-digest flushes (webhook mode's are
-      // sent by Scheduler with its own role).
-      new iam.PolicyStatement({
-        actions: ['sqs:SendMessage'],
-        resources: webhook
-          ? [this.deadLetterQueue.queueArn]
-          : [this.deadLetterQueue.queueArn, this.queue.queueArn],
-      }),
-      new iam.PolicyStatement({
-        actions: ['events:RetrieveConnectionCredentials'],
-        resources: [this.connection.connectionArn],
-      }),
-      new iam.PolicyStatement({
-        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-        resources: [this.connection.connectionSecretArn],
-      }),
-    ];
-    if (webhook) {
-      deliveryStatements.push(
-        new iam.PolicyStatement({
-          actions: ['ssm:GetParameter'],
-          resources: [
-            stack.formatArn({
-              service: 'ssm',
-              resource: 'parameter',
-              resourceName: destination.parameterName.replace(/^\//, ''),
-            }),
-          ],
-        })
-      );
-      if (destination.parameterKey) {
-        deliveryStatements.push(
-          new iam.PolicyStatement({
-            actions: ['kms:Decrypt'],
-            resources: [destination.parameterKey.keyArn],
-            conditions: { StringEquals: { 'kms:ViaService': `ssm.${stack.region}.${stack.urlSuffix}` } },
-          })
-        );
-      }
-    }
-    const deliveryPolicy = new iam.Policy(this, 'DeliveryPolicy', {
-      statements: deliveryStatements,
-      roles: [this.deliveryStateMachine.role],
+      startNotices: notifiedStatuses.includes('RUNNING'),
+      ...(props.replyBroadcast === undefined ? {} : { replyBroadcast: props.replyBroadcast }),
+      runningLongerThanSeconds,
+      // The "still running" banner's mention: the environment's (routes may each have their own).
+      mention: bannerMention(routes, props.mentionOnFailure),
+      ...(props.storm === undefined ? {} : { storm: props.storm }),
+      logRetention: retention,
+      logExecutionData,
     });
-    const schedules = this.messageStore.schedulesArn();
-    if (schedules) {
-      Validations.of(deliveryPolicy).acknowledge({
-        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this), schedules)}]`,
-        reason:
-          "scheduler:CreateSchedule in the notifier's own schedule group: each runningLongerThan check is a one-time schedule named after its execution, unknown in advance.",
-      });
-    }
-
-    // Pipe: REQUEST_RESPONSE waits for the Express execution, so a failed delivery returns the message to the
-    // queue and, after maxReceiveCount tries, the redrive policy moves it to the dead-letter queue.
-    const pipeRole = new iam.Role(this, 'PipeRole', {
-      assumedBy: new iam.ServicePrincipal('pipes.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-      }),
-    });
-    this.queue.grantConsumeMessages(pipeRole);
-    pipeRole.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ['states:StartSyncExecution'],
-        resources: [this.deliveryStateMachine.stateMachineArn],
-      })
-    );
-    this.pipe = new pipes.CfnPipe(this, 'Pipe', {
-      description: `sfn-slack-notifier (${env}): FIFO queue → delivery state machine`,
-      roleArn: pipeRole.roleArn,
-      source: this.queue.queueArn,
-      sourceParameters: { sqsQueueParameters: { batchSize: 1 } },
-      target: this.deliveryStateMachine.stateMachineArn,
-      targetParameters: { stepFunctionStateMachineParameters: { invocationType: 'REQUEST_RESPONSE' } },
-    });
-    this.pipe.node.addDependency(pipeRole, deliveryPolicy);
+    this.deliveryStateMachine = delivery.stateMachine;
+    this.deliveryFunction = delivery.function;
+    this.deliveryLogGroup = delivery.logGroup;
+    this.deliverySubstitutions = delivery.substitutions;
+    this.pipe = delivery.pipe;
 
     // Alarms (infra/constructs/alarms.ts; thresholds in contract/alarms.ts): each description says what to do.
     const deadLetterAlarm = queueNotEmptyAlarm(
@@ -960,7 +836,7 @@ export class SlackNotifier extends Construct {
       });
     }
 
-    this.acknowledgeNagFindings(central ? [] : watchedMapRuns, webhook);
+    this.acknowledgeNagFindings(central ? [] : watchedMapRuns);
     // What the sfn-slack commands need to find this notifier in any stack (constructs/operator-descriptor.ts).
     new OperatorDescriptor(this, 'OperatorDescriptor');
   }
@@ -969,7 +845,7 @@ export class SlackNotifier extends Construct {
    * cdk-nag findings that are intended, each on the one resource it concerns and with the reason (docs/infra.md
    * lists them too). Acknowledgements are metadata: they change nothing without cdk-nag.
    */
-  private acknowledgeNagFindings(watchedMapRuns: readonly string[], webhook: boolean): void {
+  private acknowledgeNagFindings(watchedMapRuns: readonly string[]): void {
     const formatterRole = this.formatter.role as iam.Role;
     Validations.of(formatterRole).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
@@ -980,12 +856,6 @@ export class SlackNotifier extends Construct {
       [
         formatterRole,
         'Formatter role: X-Ray PutTraceSegments/PutTelemetryRecords support only Resource "*".',
-      ],
-      [
-        this.deliveryStateMachine.role,
-        webhook
-          ? 'Delivery state machine role: CloudWatch Logs log delivery actions support only Resource "*".'
-          : 'Delivery state machine role: CloudWatch Logs log delivery and X-Ray actions support only Resource "*".',
       ],
     ];
     for (const [role, reason] of wildcardReasons) {
@@ -1028,15 +898,6 @@ export class SlackNotifier extends Construct {
       reason:
         'The formatter is invoked synchronously by the notifier state machine (Retry, then a failed execution and its alarm); a Lambda DLQ only applies to asynchronous invocations.',
     });
-    if (webhook) {
-      const reason =
-        'Webhook mode: the webhook URL is the secret and is a parameter of the HTTP task, so the delivery machine logs only errors without execution data and does not trace (docs/infra.md).';
-      Validations.of(this.deliveryStateMachine).acknowledge(
-        { id: 'AwsSolutions::AwsSolutions-SF1', reason },
-        { id: 'AwsSolutions::AwsSolutions-SF2', reason },
-        { id: 'Serverless::Serverless-StepFunctionStateMachineXray', reason }
-      );
-    }
   }
 }
 

@@ -112,6 +112,8 @@ export interface ClickAnswer {
 export interface RequestRecord {
   readonly method: string;
   readonly path: string;
+  /** The channel the call named (a Web API call's `channel`, a webhook's own channel), when it named one. */
+  readonly channel?: string;
   readonly status: number;
   /** The Slack error code, `ok`, or the fault/rate-limit reason. */
   readonly outcome: string;
@@ -152,6 +154,12 @@ export interface SlackServerOptions {
   /** @default [{ id: 'C0LOCAL001', name: 'alerts' }] */
   readonly channels?: readonly LocalChannel[];
   readonly rateLimit?: RateLimit;
+  /**
+   * chat.update's limit, per workspace (Slack's Tier 3: about 50 a minute, short bursts tolerated); past it the
+   * call answers HTTP 429 `ratelimited` with `Retry-After`.
+   * @default { burst: 20, perSecond: 50 / 60 }
+   */
+  readonly updateRateLimit?: RateLimit;
   /** @default the system clock */
   readonly clock?: TimeSource;
   /**
@@ -289,8 +297,11 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
   for (const c of options.channels ?? [{ id: 'C0LOCAL001', name: 'alerts' }]) channels.set(c.id, c);
   const webhooks = new Map<string, string>(); // path → channel ID
   const limiter = new RateLimiter(clock, options.rateLimit);
+  const updateLimiter = new RateLimiter(clock, options.updateRateLimit ?? { burst: 20, perSecond: 50 / 60 });
   const received: ReceivedMessage[] = [];
   const requests: RequestRecord[] = [];
+  /** The channel each request named, for its record (read where the body is parsed). */
+  const requestChannel = new WeakMap<IncomingMessage, string>();
   const faults: { fault: Fault; left: number }[] = [];
   let tsCounter = 0;
   const ephemerals: EphemeralMessage[] = [];
@@ -391,6 +402,7 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
     } catch {
       return fail('invalid_json');
     }
+    if (typeof body.channel === 'string') requestChannel.set(req, body.channel);
     if (typeof body.channel !== 'string' || body.channel === '') return fail('channel_not_found');
     const channel = findChannel(body.channel);
     if (!channel) return fail('channel_not_found');
@@ -498,6 +510,7 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
         return fail('invalid_json');
       }
     }
+    if (typeof args.channel === 'string') requestChannel.set(req, args.channel);
     if (name === 'usergroups.users.list') {
       const members = typeof args.usergroup === 'string' ? userGroups.get(args.usergroup) : undefined;
       return members ? { status: 200, json: { ok: true, users: [...members] } } : fail('no_such_subteam');
@@ -511,6 +524,15 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
       return { status: 200, json: { ok: true, message_ts: nextTs() } };
     }
     if (name === 'chat.update') {
+      // Tier 3: one workspace-wide bucket (this server is one workspace).
+      const wait = updateLimiter.take('workspace');
+      if (wait > 0) {
+        return {
+          status: 429,
+          json: { ok: false, error: 'ratelimited' },
+          headers: { 'retry-after': String(wait) },
+        };
+      }
       if (channel.archived) return fail('is_archived');
       const message = received.find((m) => m.channel === channel.id && m.ts === args.ts);
       if (!message) return fail('message_not_found');
@@ -594,6 +616,7 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
     if (fault?.error) return { status: fault.status ?? 400, text: fault.error };
     const channelId = webhooks.get(path);
     if (channelId === undefined) return { status: 404, text: 'no_service' };
+    requestChannel.set(req, channelId);
     const channel = channels.get(channelId);
     if (!channel) return { status: 404, text: 'channel_not_found' };
     if (channel.archived) return { status: 410, text: 'channel_is_archived' };
@@ -639,7 +662,8 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
     const record = (path: string, status: number, outcome: string): void => {
-      requests.push({ method, path, status, outcome, at: clock.now() });
+      const channel = requestChannel.get(req);
+      requests.push({ method, path, ...(channel ? { channel } : {}), status, outcome, at: clock.now() });
     };
 
     if (method === 'GET' && url.pathname === '/') {

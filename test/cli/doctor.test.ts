@@ -18,10 +18,12 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { register, watchListFromPattern } from '../../cli/commands/doctor.js';
-import { substitutionsUsedBy } from '../../contract/message-store.js';
-import { runStateMachine, substitute } from '../../local/asl/index.js';
+import { STORE_KEY, substitutionsUsedBy } from '../../contract/message-store.js';
+import { runStateMachine, substitute, VirtualClock } from '../../local/asl/index.js';
 import { localStoreSubstitutions } from '../../local/pipeline.js';
 import { type SlackServer, startSlackServer } from '../../local/slack-server/index.js';
+import { localDeliveryFunction } from '../../local/stand-ins/delivery-function.js';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../../local/stand-ins/dynamodb.js';
 import { httpInvokeHandler } from '../../local/stand-ins/http-invoke.js';
 import {
   ACCOUNT,
@@ -380,14 +382,35 @@ describe('sfn-slack doctor --send-test through the local Slack-compatible server
   const deliverPath = path.join(repoRoot, 'statemachines/deliver.asl.json');
   let slack: SlackServer;
 
+  let store: LocalDynamoDb;
+  const DELIVERY_FUNCTION = 'arn:aws:lambda:eu-west-1:111122223333:function:sfn-slack-delivery-dev';
+
   beforeEach(async () => {
     slack = await startSlackServer({ channels: [{ id: 'C0LOCAL001', name: 'alerts' }] });
+    store = await startLocalDynamoDb({ tableName: 'sfn-slack-dev-messages', key: STORE_KEY });
+    // One clock for the runner and the function: the delivery's time budget counts from the execution's start.
+    const clock = new VirtualClock(Date.now());
+    const delivery = localDeliveryFunction({
+      now: () => clock.now(),
+      arn: DELIVERY_FUNCTION,
+      dynamodb: store.client,
+      config: {
+        tableName: store.tableName,
+        transport: 'channel',
+        allowedChannels: ['#alerts', '#nope'],
+        queueArn: outputs.QueueArn ?? 'arn:aws:sqs:eu-west-1:111122223333:q.fifo',
+        scheduleGroup: '',
+        schedulerRoleArn: '',
+      },
+    });
     // StartSyncExecution runs the real delivery definition locally, posting over real HTTP to the server.
     const text = readFileSync(deliverPath, 'utf8');
     const definition = substitute(
       text,
       substitutionsUsedBy(text, {
         ConnectionArn: outputs.ConnectionArn,
+        DeliveryFunctionArn: DELIVERY_FUNCTION,
+        WebhookParameterName: 'unused',
         MentionOnFailure: '',
         ...localStoreSubstitutions(
           outputs.QueueArn ?? 'arn:aws:sqs:eu-west-1:111122223333:q.fifo',
@@ -400,10 +423,10 @@ describe('sfn-slack doctor --send-test through the local Slack-compatible server
     );
     sfn.on(StartSyncExecutionCommand).callsFake(async (input: { input?: string }) => {
       const result = await runStateMachine(definition, JSON.parse(input.input ?? 'null'), {
+        clock,
         resources: {
-          // The message store at the edge: an empty table that takes every write.
-          'arn:aws:states:::dynamodb:getItem': async () => ({}),
-          'arn:aws:states:::dynamodb:updateItem': async () => ({}),
+          // The delivery function, in process, its store on dynalite.
+          ...delivery.resources,
           // The dead-letter queue at the edge.
           'arn:aws:states:::sqs:sendMessage': async () => ({ MessageId: 'dead-1' }),
           'arn:aws:states:::http:invoke': httpInvokeHandler({
@@ -426,7 +449,10 @@ describe('sfn-slack doctor --send-test through the local Slack-compatible server
       };
     });
   });
-  afterEach(async () => slack.close());
+  afterEach(async () => {
+    await slack.close();
+    await store.close();
+  });
 
   it('posts the test message to the channel', async () => {
     const io = captureIo();

@@ -189,7 +189,7 @@ describe('poison records fail fast', () => {
   });
 });
 
-describe('webhook mode (statemachines/deliver-webhook.asl.json)', () => {
+describe('webhook mode (the webhook transport of statemachines/deliver.asl.json)', () => {
   it('reads the URL from the SSM stand-in and posts once through the incoming webhook', async () => {
     const example = examples.failed();
     h = await harness({ history: historiesOf([example]), webhook: true });

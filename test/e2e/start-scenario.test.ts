@@ -25,6 +25,44 @@ const io = () => {
   };
 };
 
+describe('start --scenario: slackCalls', () => {
+  const bundled = [
+    'fail-redrive-succeed.scenario.json',
+    'long-running.scenario.json',
+    'redrive-from-slack.scenario.json',
+    'organization.scenario.json',
+  ];
+  it.each(bundled)(
+    '%s: every Slack call in order with its method, channel and answer; none refused',
+    async (file) => {
+      const report = path.join(dir, `${file}.report.json`);
+      const { io: sink } = io();
+      await startScenario(
+        {
+          scenario: path.join(repoRoot, 'examples', 'scenarios', file),
+          report,
+          out: path.join(dir, `${file}.html`),
+        },
+        sink
+      );
+      const { slackCalls } = JSON.parse(await readFile(report, 'utf8')) as {
+        slackCalls: Array<{ method: string; channel?: string; ok: boolean; error?: string }>;
+      };
+      expect(slackCalls.length).toBeGreaterThan(0);
+      // fail-redrive-succeed loses one answer on purpose (a "slack" fault step): that call, and nothing else.
+      const injected =
+        file === 'fail-redrive-succeed.scenario.json'
+          ? [expect.objectContaining({ error: 'answer lost (fault)' })]
+          : [];
+      expect(slackCalls.filter((c) => !c.ok)).toEqual(injected);
+      for (const call of slackCalls) {
+        expect(call.method).toMatch(/^(chat\.|conversations\.|usergroups\.|webhook$)/);
+        expect(typeof call.channel).toBe('string');
+      }
+    }
+  );
+});
+
 describe('start --scenario', () => {
   it('writes the report in the documented shape and an HTML page with the edits and the thread', async () => {
     const report = path.join(dir, 'report.json');
@@ -32,7 +70,7 @@ describe('start --scenario', () => {
     const { out, io: sink } = io();
     await startScenario({ scenario: example, report, out: html }, sink);
     const written = JSON.parse(await readFile(report, 'utf8')) as Record<string, unknown>;
-    expect(Object.keys(written).sort()).toEqual(['channels', 'deadLetters']);
+    expect(Object.keys(written).sort()).toEqual(['channels', 'deadLetters', 'slackCalls']);
     const [message] = (written.channels as Record<string, Array<Record<string, unknown>>>).C0LOCAL001 ?? [];
     expect(Object.keys(message ?? {}).sort()).toEqual([
       'blocks',

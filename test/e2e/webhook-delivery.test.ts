@@ -1,5 +1,5 @@
 /**
- * Webhook mode end to end through the real files (statemachines/deliver-webhook.asl.json on the local runner, the
+ * Webhook mode end to end through the real files (statemachines/deliver.asl.json, webhook transport, on the local runner, the
  * message store on dynalite, the Scheduler stand-in, the local Slack server's incoming webhook and rate limit):
  * each webhook is paced, and a storm collapses into periodic digest posts (a webhook message cannot be edited or
  * threaded).

@@ -2,7 +2,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { ENDED_RETENTION_SECONDS, STORE_KEY, STORE_TTL_ATTRIBUTE } from '../../infra/message-store-schema.js';
+import { DELIVERY_CONFIG_ENV, type DeliveryConfig } from '../../contract/delivery.js';
+import { STORE_KEY, STORE_TTL_ATTRIBUTE } from '../../infra/message-store-schema.js';
 import { actions, grants, logicalId, statementsOfRole, synthNotifier } from './helpers.js';
 
 const watched = { stateMachineArns: ['arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl'] };
@@ -16,6 +17,20 @@ const longRuns = synthNotifier({
 const ref = (synth: typeof plain, construct: IConstruct) => logicalId(synth.stack, construct);
 const deliveryStatements = (synth: typeof plain) =>
   statementsOfRole(synth.template, ref(synth, synth.notifier.deliveryStateMachine.role as IConstruct));
+const functionStatements = (synth: typeof plain) =>
+  statementsOfRole(synth.template, ref(synth, synth.notifier.deliveryFunction.role as IConstruct));
+/** The delivery function's configuration as deployed (tokens as placeholders). */
+function configOf(synth: typeof plain): DeliveryConfig {
+  const fn = Object.values(synth.template.findResources('AWS::Lambda::Function')).find(
+    (r) => r.Properties.Environment?.Variables?.[DELIVERY_CONFIG_ENV] !== undefined
+  );
+  const value = fn?.Properties.Environment.Variables[DELIVERY_CONFIG_ENV];
+  const text =
+    typeof value === 'string'
+      ? value
+      : (value['Fn::Join'][1] as unknown[]).map((part) => (typeof part === 'string' ? part : 'REF')).join('');
+  return JSON.parse(text) as DeliveryConfig;
+}
 
 describe('message store table', () => {
   it('is on-demand, encrypted, with point-in-time recovery and TTL, keyed by destination + execution, and kept on delete', () => {
@@ -34,8 +49,13 @@ describe('message store table', () => {
     });
   });
 
-  it('delivery: only GetItem and UpdateItem, on this table only', () => {
-    const statements = deliveryStatements(plain).filter((s) =>
+  it('delivery: only the delivery function touches the store, GetItem and UpdateItem on this table only', () => {
+    expect(
+      deliveryStatements(plain)
+        .flatMap(actions)
+        .filter((a) => a.startsWith('dynamodb:'))
+    ).toEqual([]);
+    const statements = functionStatements(plain).filter((s) =>
       actions(s).some((a) => a.startsWith('dynamodb:'))
     );
     expect(statements).toHaveLength(1);
@@ -45,24 +65,20 @@ describe('message store table', () => {
     });
   });
 
-  it('passes the table and the lifecycle settings to the delivery definition', () => {
-    expect(plain.notifier.deliverySubstitutions).toMatchObject({
-      StartNotices: 'false',
-      ReplyBroadcast: 'true',
-      RunningLongerThanSeconds: '0',
-      EndedRetentionSeconds: String(ENDED_RETENTION_SECONDS),
+  it('passes the table and the lifecycle settings to the delivery function', () => {
+    expect(configOf(plain)).toMatchObject({
+      tableName: 'REF',
+      startNotices: false,
+      replyBroadcast: true,
+      runningLongerThanSeconds: 0,
     });
-    expect(longRuns.notifier.deliverySubstitutions).toMatchObject({
-      ReplyBroadcast: 'false',
-      RunningLongerThanSeconds: '7200',
-      RunningLongerThanText: '2 h',
-    });
+    expect(configOf(longRuns)).toMatchObject({ replyBroadcast: false, runningLongerThanSeconds: 7200 });
     const withStart = synthNotifier({
       ...watched,
       destination: { type: 'channel', channel: 'C0123456789' },
       statuses: ['RUNNING', 'FAILED'],
     });
-    expect(withStart.notifier.deliverySubstitutions.StartNotices).toBe('true');
+    expect(configOf(withStart).startNotices).toBe(true);
   });
 
   it('the queue deduplicates by content too (EventBridge Scheduler sends without a deduplication id)', () => {

@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
+import { DELIVERY_CONFIG_ENV, type DeliveryConfig } from '../../contract/delivery.js';
 import { SLACK_POST_MESSAGE_URL, STATE_MACHINE_FILES } from '../../infra/constructs/slack-notifier.js';
 import { placeholders, readAsl } from '../statemachines/asl-helpers.js';
 import { actions, grants, logicalId, statementsOfRole, synthNotifier } from './helpers.js';
@@ -25,6 +26,19 @@ const webhook = synthNotifier({
 const KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/0a1b2c3d-0000-4000-8000-000000000000';
 
 const ref = (synth: typeof channel, construct: IConstruct) => logicalId(synth.stack, construct);
+/** The delivery function's configuration as deployed (its environment variable, tokens resolved to references). */
+function deliveryConfigOf(synth: typeof channel): DeliveryConfig {
+  const fn = Object.values(synth.template.findResources('AWS::Lambda::Function')).find(
+    (resource) => resource.Properties.Environment?.Variables?.[DELIVERY_CONFIG_ENV] !== undefined
+  );
+  const value = fn?.Properties.Environment.Variables[DELIVERY_CONFIG_ENV];
+  // Fn::Join of literal text and references: the references stand as placeholders.
+  const text =
+    typeof value === 'string'
+      ? value
+      : (value['Fn::Join'][1] as unknown[]).map((part) => (typeof part === 'string' ? part : 'REF')).join('');
+  return JSON.parse(text) as DeliveryConfig;
+}
 const WATCHED_EXECUTIONS = [
   'arn:aws:states:eu-west-1:111122223333:execution:nightly-etl:*',
   'arn:aws:states:eu-west-1:111122223333:execution:etl-*',
@@ -101,11 +115,12 @@ describe('IAM: each grant scoped to what the machine calls', () => {
         },
       },
       {
-        StringEquals: {
-          'states:HTTPMethod': 'GET',
+        // The look-ups carry query parameters, which the endpoint AWS checks includes.
+        StringEquals: { 'states:HTTPMethod': 'GET' },
+        StringLike: {
           'states:HTTPEndpoint': [
-            'https://slack.com/api/conversations.history',
-            'https://slack.com/api/conversations.replies',
+            'https://slack.com/api/conversations.history*',
+            'https://slack.com/api/conversations.replies*',
           ],
         },
       },
@@ -141,11 +156,13 @@ describe('IAM: each grant scoped to what the machine calls', () => {
     ]);
   });
 
-  it('delivery: the dead-letter queue URL and the environment’s channel are written into the definition', () => {
+  it('delivery: the dead-letter queue URL goes into the definition, the environment’s channel into the function', () => {
     const subs = notifier.deliverySubstitutions;
-    expect(subs.AllowedChannels).toBe('C0123456789');
+    const config = deliveryConfigOf(channel);
+    expect(config.allowedChannels).toEqual(['C0123456789']);
+    expect(config.transport).toBe('channel');
     // Storm digests at their defaults.
-    expect([subs.StormThreshold, subs.StormWindowSeconds]).toEqual(['5', '300']);
+    expect([config.stormThreshold, config.stormWindowSeconds]).toEqual([5, 300]);
     expect(channel.stack.resolve(subs.DeadLetterQueueUrl)).toEqual({
       Ref: ref(channel, notifier.deadLetterQueue),
     });
@@ -157,11 +174,11 @@ describe('IAM: each grant scoped to what the machine calls', () => {
       destination: { type: 'channel', channel: '#ops' },
       storm: { threshold: 0, windowSeconds: 600 },
     });
-    const subs = stormy.notifier.deliverySubstitutions;
-    expect([subs.StormThreshold, subs.StormWindowSeconds, subs.AllowedChannels]).toEqual([
-      '0',
-      '600',
-      '#ops',
+    const config = deliveryConfigOf(stormy);
+    expect([config.stormThreshold, config.stormWindowSeconds, config.allowedChannels]).toEqual([
+      0,
+      600,
+      ['#ops'],
     ]);
   });
 
@@ -241,10 +258,9 @@ describe('IAM: the webhook delivery machine, every grant written out', () => {
     // Besides the log-delivery actions CDK grants for the machine's logging configuration.
     const granted = statements.flatMap(actions).filter((a) => !a.startsWith('logs:'));
     expect([...new Set(granted)].sort()).toEqual([
-      'dynamodb:GetItem',
-      'dynamodb:UpdateItem',
       'events:RetrieveConnectionCredentials',
       'iam:PassRole',
+      'lambda:InvokeFunction',
       'scheduler:CreateSchedule',
       'secretsmanager:DescribeSecret',
       'secretsmanager:GetSecretValue',
@@ -254,8 +270,14 @@ describe('IAM: the webhook delivery machine, every grant written out', () => {
     ]);
   });
 
-  it('the message store (claims, pacing, storm counts and digests): read and update on its table only', () => {
-    expect(grants(statements, 'dynamodb:UpdateItem')).toEqual([
+  it('the message store (claims, pacing, storm counts and digests): the delivery function reads and updates its table only; the machine not at all', () => {
+    expect(statements.flatMap(actions).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+    const functionStatements = statementsOfRole(
+      template,
+      ref(webhook, notifier.deliveryFunction.role as IConstruct)
+    );
+    expect(functionStatements.flatMap(actions).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(grants(functionStatements, 'dynamodb:UpdateItem')).toEqual([
       expect.objectContaining({
         Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
         Resource: { 'Fn::GetAtt': [ref(webhook, store.table), 'Arn'] },
@@ -523,7 +545,7 @@ describe('state machines', () => {
 
   it.each([
     ['channel', channel, STATE_MACHINE_FILES.deliver],
-    ['webhook', webhook, STATE_MACHINE_FILES.deliverWebhook],
+    ['webhook', webhook, STATE_MACHINE_FILES.deliver],
   ] as const)(
     '%s mode: the placeholders of each file equal the substitutions passed, both ways',
     (_, synth, deliverFile) => {
@@ -588,7 +610,7 @@ describe('state machines', () => {
 });
 
 describe('formatter Lambda', () => {
-  it('arm64, Node.js 24, 60 s, JSON logs to a retained group, X-Ray, Powertools environment', () => {
+  it('arm64, Node.js 24, 60 s, JSON logs to a retained group, X-Ray, Powertools environment (the delivery function too, its own group)', () => {
     channel.template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
@@ -604,8 +626,15 @@ describe('formatter Lambda', () => {
         }),
       },
     });
+    channel.template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Timeout: 8,
+      LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }),
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'sfn-slack-delivery' }) },
+    });
     const groups = Object.values(channel.template.findResources('AWS::Logs::LogGroup'));
-    expect(groups).toHaveLength(3);
+    expect(groups).toHaveLength(4);
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(90);
   });
 });

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { unzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DELIVERY_CONFIG_ENV } from '../../contract/delivery.js';
 import { SETTING_CONDITIONS, SETTING_PARAMETERS } from '../../infra/standalone-parameters.js';
 import { ASSET_PARAMETERS } from '../../infra/standalone-synthesizer.js';
 import { runTemplateCli, TEMPLATE_HELP, writeStandaloneTemplate } from '../../scripts/standalone-template.js';
@@ -76,14 +77,19 @@ describe('npm run template -- --env prod', () => {
     });
   });
 
-  it('points the formatter Lambda at <AssetsPrefix><hash>.zip in AssetsBucket, the zip it wrote', () => {
+  it('points the formatter and delivery Lambdas at <AssetsPrefix><hash>.zip in AssetsBucket, the zips it wrote', () => {
     const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
     const code = functions.map((f) => f.Properties.Code as { S3Bucket: unknown; S3Key: unknown });
-    expect(code).toHaveLength(1);
-    expect(code[0]?.S3Bucket).toEqual({ Ref: ASSET_PARAMETERS.bucket });
-    const zip = path.basename(assets[0] ?? '');
-    expect(assets).toHaveLength(1);
-    expect(code[0]?.S3Key).toEqual({ 'Fn::Join': ['', [{ Ref: ASSET_PARAMETERS.prefix }, zip]] });
+    expect(code).toHaveLength(2);
+    expect(assets).toHaveLength(2);
+    for (const c of code) expect(c.S3Bucket).toEqual({ Ref: ASSET_PARAMETERS.bucket });
+    expect(code.map((c) => JSON.stringify(c.S3Key)).sort()).toEqual(
+      assets
+        .map((a) =>
+          JSON.stringify({ 'Fn::Join': ['', [{ Ref: ASSET_PARAMETERS.prefix }, path.basename(a)]] })
+        )
+        .sort()
+    );
   });
 
   it('zips the bundled formatter with its templates, and the bundle runs', async () => {
@@ -289,10 +295,21 @@ describe('the settings parameters reach the resources', () => {
       pin: { channel: 'C0123ABCD' },
       mention: '<!here>',
     });
-    const delivery = machines(ops).find((m) => JSON.stringify(m.Properties).includes('AllowedChannels'));
-    expect(resolve(ops, values, delivery?.Properties.DefinitionSubstitutions)).toMatchObject({
-      AllowedChannels: 'C0123ABCD',
-      MentionOnFailure: '<!here>',
+    const delivery = Object.values(ops.Resources).find(
+      (r) => r.Type === 'AWS::Lambda::Function' && JSON.stringify(r.Properties).includes(DELIVERY_CONFIG_ENV)
+    );
+    const configValue = resolve(
+      ops,
+      values,
+      (
+        (delivery ?? { Properties: { Environment: {} } }).Properties.Environment as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables[DELIVERY_CONFIG_ENV]
+    );
+    expect(JSON.parse(configValue as string)).toMatchObject({
+      allowedChannels: ['C0123ABCD'],
+      mention: '<!here>',
     });
     const secret = Object.entries(ops.Resources).find(([, r]) => r.Type === 'AWS::SecretsManager::Secret');
     expect(secret?.[1].Condition).toBe(SETTING_CONDITIONS.createBotTokenSecret);

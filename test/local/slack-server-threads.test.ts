@@ -53,6 +53,24 @@ async function read(
 const metadata = { event_type: 'sfn_slack_notification', event_payload: { dedup: 'abc' } };
 
 describe('chat.update', () => {
+  it('is limited per workspace (Tier 3, about 50 a minute): past the burst, 429 ratelimited until the bucket refills', async () => {
+    const s = await start();
+    const parent = await call(s, 'chat.postMessage', { channel: '#alerts', text: 'running' });
+    const answers: unknown[] = [];
+    for (let i = 0; i < 21; i += 1) {
+      answers.push(
+        (await call(s, 'chat.update', { channel: 'C0ALERTS01', ts: parent.ts, text: `v${i}` })).ok
+      );
+    }
+    expect(answers.filter((ok) => ok === true)).toHaveLength(20);
+    expect(answers.at(-1)).toBe(false);
+    expect(s.requests.at(-1)).toMatchObject({ status: 429, outcome: 'ratelimited', channel: 'C0ALERTS01' });
+    time += 1_300;
+    expect(
+      await call(s, 'chat.update', { channel: 'C0ALERTS01', ts: parent.ts, text: 'later' })
+    ).toMatchObject({ ok: true });
+  });
+
   it('keeps each version in order; the current content is the last one', async () => {
     const s = await start();
     const parent = await call(s, 'chat.postMessage', { channel: '#alerts', text: 'running' });

@@ -205,6 +205,7 @@ describe(`the ${pkg.name} tarball`, () => {
       'dist/formatter-bundle/index.mjs',
       'dist/formatter-bundle/templates/compact.jsonata',
       'dist/actions-bundle/index.mjs',
+      'dist/delivery-bundle/index.mjs',
       'dist/act-in-region-bundle/index.mjs',
       'dist/statemachines/actions.asl.json',
       'dist/examples/nightly-etl-failed.history.json',

@@ -18,10 +18,9 @@ function unraisedSfnErrors(text: string): string[] {
 }
 
 describe('statemachines/', () => {
-  it('holds the five definitions the constructs load', () => {
+  it('holds the four definitions the constructs load', () => {
     expect(aslFiles()).toEqual([
       'actions.asl.json',
-      'deliver-webhook.asl.json',
       'deliver.asl.json',
       'digest.asl.json',
       'notifier.asl.json',
