@@ -44,6 +44,8 @@ export interface LocalDynamoDb {
   readonly endpoint: string;
   /** Requests the server has received (table creation included): proves which paths made no DynamoDB call. */
   requestCount(): number;
+  /** Requests by operation (`GetItem`, `UpdateItem`, …, from the `x-amz-target` header): what a path costs. */
+  requestsByOperation(): Readonly<Record<string, number>>;
   /** Resource ARN → handler, for the runner's `resources`. */
   readonly handlers: Record<string, (task: { arguments: unknown }) => Promise<unknown>>;
   /** Every item of the table (for tests and reports). */
@@ -125,8 +127,11 @@ export async function startLocalDynamoDb(options: {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   let requests = 0;
-  server.on('request', () => {
+  const byOperation: Record<string, number> = {};
+  server.on('request', (request: { headers: Record<string, string | string[] | undefined> }) => {
     requests += 1;
+    const target = String(request.headers['x-amz-target'] ?? '').replace(/^DynamoDB_\d+\./, '');
+    if (target) byOperation[target] = (byOperation[target] ?? 0) + 1;
   });
   const client = new DynamoDBClient({
     endpoint: `http://127.0.0.1:${port}`,
@@ -179,6 +184,7 @@ export async function startLocalDynamoDb(options: {
     tableName: options.tableName,
     endpoint: `http://127.0.0.1:${port}`,
     requestCount: () => requests,
+    requestsByOperation: () => ({ ...byOperation }),
     handlers,
     async items() {
       const out: Record<string, unknown>[] = [];

@@ -157,7 +157,7 @@ describe('start --scenario: the stream conventions', () => {
     const { out, err, io: sink } = streams();
     await startScenario({ scenario: example, out: path.join(dir, 'json.html'), output: 'json' }, sink);
     const report = JSON.parse(out.join('')) as Record<string, unknown>;
-    expect(Object.keys(report).sort()).toEqual(['channels', 'deadLetters']);
+    expect(Object.keys(report).sort()).toEqual(['channels', 'deadLetters', 'slackCalls']);
     expect(err.join('')).toContain('C0LOCAL001: 1 message(s), 4 edit(s), 3 thread replies');
   });
 
@@ -170,6 +170,7 @@ describe('start --scenario: the stream conventions', () => {
       expect(Object.keys(JSON.parse(report.out.join('')) as object).sort()).toEqual([
         'channels',
         'deadLetters',
+        'slackCalls',
       ]);
       const page = streams();
       await startScenario({ scenario: example, out: '-' }, page.io);
