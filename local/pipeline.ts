@@ -28,6 +28,7 @@ import { bannerMention, type DeployedSettings, type Route, readsTags } from '../
 import { TAG_MENTION } from '../contract/settings.js';
 import { EXECUTION_STATUSES } from '../contract/statuses.js';
 import { DEFAULT_TEMPLATE } from '../contract/templates.js';
+import { RATELIMITED_RETRIES } from '../formatters/delivery/decision.js';
 import { createNotifyHandler, formatterEntry } from '../formatters/handler.js';
 import { jsonStringSubstitution } from '../infra/json-string-substitution.js';
 import { fillJsonValues } from '../infra/json-values.js';
@@ -652,16 +653,23 @@ export class LocalPipeline {
   } {
     const log = this.options.log;
     if (!log) return {};
+    const logSteps = this.options.logSteps === true;
     return {
-      ...(this.options.logSteps
-        ? {
-            onEvent: (event: HistoryEvent) => {
-              if (event.type.endsWith('StateEntered')) {
-                log(`${machine}: ${event.stateName ?? '?'} (${event.type.replace(/StateEntered$/, '')})`);
-              }
-            },
-          }
-        : {}),
+      onEvent: (event: HistoryEvent) => {
+        if (logSteps && event.type.endsWith('StateEntered')) {
+          log(`${machine}: ${event.stateName ?? '?'} (${event.type.replace(/StateEntered$/, '')})`);
+        }
+        // A resend the delivery function decides (a webhook post failed on the way, Slack's ratelimited on
+        // HTTP 200): announced like the HTTP Task's own retries.
+        const resend = event.type === 'TaskSucceeded' ? decidedResend(event.details?.output) : undefined;
+        if (resend) {
+          log(
+            `${machine}: Post failed with ${resend.error}; retry ${resend.attempt} of ${RATELIMITED_RETRIES} in ${formatSeconds(
+              resend.waitSeconds * 1000
+            )} (at ${clockTime(this.clock.now() + resend.waitSeconds * 1000)})`
+          );
+        }
+      },
       onRetry: (r) =>
         log(
           `${machine}: ${r.stateName} failed with ${r.error}; retry ${r.attempt} of ${r.maxAttempts} in ${formatSeconds(
@@ -788,4 +796,25 @@ function localChannels(options: PipelineOptions): { id: string; name: string }[]
       ? { id: ref, name: index === 0 ? 'alerts' : ref.toLowerCase() }
       : { id: `C0LOCAL${String(index + 1).padStart(3, '0')}`, name: ref.replace(/^#/, '') }
   );
+}
+
+/** The delivery function's decision in a task result, when it resends after a failure (its backoff counter). */
+function decidedResend(
+  output: unknown
+): { readonly error: string; readonly attempt: number; readonly waitSeconds: number } | undefined {
+  if (typeof output !== 'string') return undefined;
+  let decision: { reason?: unknown; waitSeconds?: unknown; context?: { rateAttempt?: unknown } } | undefined;
+  try {
+    decision = (JSON.parse(output) as { Payload?: typeof decision }).Payload;
+  } catch {
+    return undefined;
+  }
+  const attempt = decision?.context?.rateAttempt;
+  const waitSeconds = decision?.waitSeconds;
+  if (typeof attempt !== 'number' || attempt < 1 || typeof waitSeconds !== 'number' || waitSeconds <= 0) {
+    return undefined;
+  }
+  // The reason names what failed in parentheses (formatters/delivery: "the webhook post failed (States.Http…)").
+  const error = /\(([^()\s]+)\)/.exec(String(decision?.reason ?? ''))?.[1] ?? 'an error';
+  return { error, attempt, waitSeconds };
 }
