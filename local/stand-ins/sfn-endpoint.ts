@@ -169,6 +169,7 @@ const endpoint = processEndpoint({
     tagStore = undefined;
     definitions = undefined;
     registry = undefined;
+    readCheck = undefined;
   },
 });
 

@@ -19,7 +19,11 @@ import {
 import type { DigestMachine } from '../../formatters/digest/types.js';
 import { ExecutionRegistry } from '../../local/stand-ins/executions.js';
 import { recordedHistorySource } from '../../local/stand-ins/history.js';
-import { serveHistoryToSdk, setServedExecutions } from '../../local/stand-ins/sfn-endpoint.js';
+import {
+  serveHistoryToSdk,
+  setSdkReadCheck,
+  setServedExecutions,
+} from '../../local/stand-ins/sfn-endpoint.js';
 import { slackRejections } from './helpers/slack-oracle.js';
 
 const MIN = 60_000;
@@ -73,6 +77,8 @@ afterAll(async () => {
 beforeEach(() => {
   registry = new ExecutionRegistry();
   setServedExecutions(registry);
+  // Reads answer to no source account's IAM here, whatever a central pipeline run before in this process set.
+  setSdkReadCheck(undefined);
 });
 
 function message(out: FormatterOutput) {

@@ -13,7 +13,11 @@ import { runHistory } from '../../../local/run-history.js';
 import { ExecutionRegistry } from '../../../local/stand-ins/executions.js';
 import type { HistorySource } from '../../../local/stand-ins/history.js';
 import { recordedHistorySource } from '../../../local/stand-ins/history.js';
-import { serveHistoryToSdk, setServedExecutions } from '../../../local/stand-ins/sfn-endpoint.js';
+import {
+  serveHistoryToSdk,
+  setSdkReadCheck,
+  setServedExecutions,
+} from '../../../local/stand-ins/sfn-endpoint.js';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -71,6 +75,8 @@ beforeEach(() => {
   histories.clear();
   registry = new ExecutionRegistry();
   setServedExecutions(registry);
+  // Reads answer to no source account's IAM here, whatever a central pipeline run before in this process set.
+  setSdkReadCheck(undefined);
 });
 
 function request(e: StatusChangeEvent, extra: { error?: string; failedState?: string } = {}) {
