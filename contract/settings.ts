@@ -6,9 +6,11 @@
 import { ACTION_NAMES, type ActionName, type ActionsPolicy, enabledActions } from './actions.js';
 import { type DigestPlan, digestPlans, parseDigest } from './digest.js';
 import { ConfigError } from './errors.js';
+import { QUEUE_BATCH_MAX } from './formatter.js';
 import { isoDurationSeconds, STORM_THRESHOLD } from './message-store.js';
 import {
   derivePattern,
+  destinationKey,
   EVENT_PATTERN_LIMIT,
   patternSize,
   type Route,
@@ -648,6 +650,13 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
       )
     : [];
   const digests = digestPlans(routes, environmentDigest, routeDigests);
+  // One notification queues every destination's message in one SendMessageBatch (formatters/notify.ts).
+  const destinations = new Set(routes.map((route) => destinationKey(route.destination)));
+  if (destinations.size > QUEUE_BATCH_MAX) {
+    throw new ConfigError(
+      `${where}.routes name ${destinations.size} destinations; at most ${QUEUE_BATCH_MAX} (the notifier queues one notification's messages in one SQS batch): route some of them to a shared channel, or split the environment`
+    );
+  }
   const customTemplates: Record<string, string> = {};
   const resolved = routes.map((route) => {
     if (!isTemplatePath(route.template)) return route;

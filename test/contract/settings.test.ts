@@ -23,6 +23,19 @@ function errorOf(raw: unknown, name = 'prod'): string {
 }
 
 describe('routes in cdk.json', () => {
+  it('takes at most 10 destinations, the most one SQS batch queues; an 11th is refused at synth', () => {
+    const routes = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        name: `r${i}`,
+        match: { stateMachineNamePrefixes: [`p${i}-`] },
+        destination: { channel: `#c${i}` },
+      }));
+    expect(parseEnvironment('prod', { destination: channel, routes: routes(10) }).routes).toHaveLength(10);
+    expect(errorOf({ destination: channel, routes: routes(11) })).toMatch(
+      /environments\.prod\.routes name 11 destinations; at most 10 /
+    );
+  });
+
   it('fills each route from the environment’s defaults (statuses, template, mention, destination)', () => {
     const config = parseEnvironment('prod', {
       destination: channel,
