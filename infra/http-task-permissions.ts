@@ -3,8 +3,8 @@
  * their exact URL (`StringEquals`). A GET call carries its arguments as query parameters, and whether the checked
  * `states:HTTPEndpoint` includes the query string is not documented, so GET URLs match with `StringLike` and a
  * trailing `*`, as AWS's examples do ("Call HTTPS APIs in Step Functions workflows";
- * ../shared/reference/aws-facts.md §10.3). The actions machine uses it; the delivery machine's GET calls
- * (conversations.history, conversations.replies) need the same.
+ * ../shared/reference/aws-facts.md §10.3). The actions machine and the delivery machine (channel mode) use it:
+ * their GET look-ups (conversations.history, conversations.replies, usergroups.users.list) match this way.
  */
 import * as iam from 'aws-cdk-lib/aws-iam';
 

@@ -25,6 +25,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { DELIVERY_CONFIG_ENV, deliveryConfig } from '../../contract/delivery.js';
+import { invokeHttpStatements } from '../http-task-permissions.js';
 import { SLACK_API_METHODS } from '../message-store-schema.js';
 import { nagResourceName } from '../nag-resource-name.js';
 import type { MessageStore } from './message-store.js';
@@ -168,19 +169,8 @@ export class DeliveryMachine extends Construct {
       });
     const statements = webhook
       ? [http('POST', 'StringLike', [SLACK_WEBHOOK_ENDPOINT])]
-      : [
-          http(
-            'POST',
-            'StringEquals',
-            SLACK_API_METHODS.filter((m) => m.method === 'POST').map((m) => m.url)
-          ),
-          // The look-ups carry query parameters: the endpoint then includes them (AWS's examples use StringLike).
-          http(
-            'GET',
-            'StringLike',
-            SLACK_API_METHODS.filter((m) => m.method === 'GET').map((m) => `${m.url}*`)
-          ),
-        ];
+      : // POST to the exact URLs; the GET look-ups carry query parameters, so StringLike with a trailing `*`.
+        invokeHttpStatements(machine, SLACK_API_METHODS);
     statements.push(
       new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.function.functionArn] }),
       // Fail fast to the dead-letter queue; channel mode also queues its storm-digest flushes.
