@@ -276,7 +276,16 @@ describe('IAM: the webhook delivery machine, every grant written out', () => {
       template,
       ref(webhook, notifier.deliveryFunction.role as IConstruct)
     );
-    expect(functionStatements.flatMap(actions).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    // The table's two calls, and X-Ray's trace writes (Resource "*", the only form X-Ray takes).
+    expect(functionStatements.flatMap(actions).sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
+    ]);
+    expect(grants(functionStatements, 'xray:PutTraceSegments')).toEqual([
+      expect.objectContaining({ Resource: '*' }),
+    ]);
     expect(grants(functionStatements, 'dynamodb:UpdateItem')).toEqual([
       expect.objectContaining({
         Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],

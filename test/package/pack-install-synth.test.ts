@@ -268,8 +268,8 @@ describe('a CDK app that installed it', () => {
       (resource) =>
         resource.Type === 'AWS::Lambda::Function' && resource.Properties.Handler === 'index.handler'
     );
-    // The formatter and the interactivity endpoint, both from the package's bundles.
-    expect(functions).toHaveLength(2);
+    // The formatter, the delivery function and the interactivity endpoint, all from the package's bundles.
+    expect(functions).toHaveLength(3);
     for (const fn of functions) expect(fn.Properties.Runtime).toBe('nodejs24.x');
 
     // The asset is the package's bundle with its templates, as built: no esbuild or Docker in this app.
