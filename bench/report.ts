@@ -268,8 +268,8 @@ ${markdownTable(
 Durations cannot be measured locally. ${run.durationBasis} Assumed: a Slack round trip ${a.slackLatencyMs} ms, a
 GetExecutionHistory page ${a.historyPageLatencyMs} ms (the formatter's own page reads included), an SQS send
 ${a.sqsSendLatencyMs} ms, the delivery function ${a.deliveryFunctionMs} ms per invocation, Lambda's overhead ${a.lambdaOverheadMs} ms, any other AWS call
-${a.awsCallMs} ms. The Standard transitions are most of the \`onePage\` figure; the storm's extra is the pacing waits (Express
-duration) and its growing digest item (DynamoDB write units). Not included: CloudWatch Logs, the pollers' empty
+${a.awsCallMs} ms. The Standard transitions are most of the \`onePage\` figure; the storm's extra is its growing storm item
+(DynamoDB write units) and the pacing waits (Express duration). Not included: CloudWatch Logs, the pollers' empty
 receives, EventBridge Scheduler.
 `;
 }
