@@ -407,6 +407,9 @@ retried at all.
 npm run bench
 \`\`\`
 
+\`npm run bench:cost\` runs only the cost figures (the single notifications, the designs priced from them and the
+cost scenarios, under a minute) and merges them, with their targets, into \`bench/results.json\`, this page and the
+README table; \`npm run bench:organization\` then prices the central environment with them.
 \`npm run bench:endpoint\` runs only the Slack endpoint's section (under a minute) and merges it, with its targets,
 into \`bench/results.json\`, this page and the README table. \`npm run bench:formatter\` measures only the formatter
 against \`JSON.parse\` (\`formatter.vsJsonParse\`: the handler's CPU time to parse its payload, format and serialize
