@@ -75,6 +75,9 @@ export interface CostScenario {
   readonly dynamoDbRequests: Readonly<Record<string, number>>;
   /** HTTP calls to Slack (http:invoke tasks). */
   readonly slackCalls: number;
+  /** Run totals that say the run was clean: failed delivery executions (retried by the Pipe), dead letters. */
+  readonly failedDeliveryExecutions: number;
+  readonly deadLettered: number;
   /** Billed durations the GB-seconds came from, per execution, ms. */
   readonly durationsMs: Readonly<Record<string, number>>;
   readonly usage: Usage;
@@ -132,6 +135,8 @@ export interface Tally {
   readonly dynamoDbSized: number;
   /** Requests the local Slack server received. */
   readonly slackRequests: number;
+  /** Messages left in the dead-letter queue (a clean run leaves none). */
+  readonly deadLettered: number;
   /** The formatter's in-process time per notifier execution, ms. */
   readonly formatterMs: readonly number[];
   /** GetExecutionHistory pages served (the notifier's FetchHistory and the formatter's own reads). */
@@ -233,6 +238,7 @@ export async function measure(
       dynamoDbUnits: { ...dynamoDbUnits },
       dynamoDbSized,
       slackRequests: (pipeline.slack?.requests.length ?? 0) - slackBefore,
+      deadLettered: pipeline.deadLetterQueue.counts().visible + pipeline.deadLetterQueue.counts().inFlight,
       formatterMs,
       historyPages,
     };
@@ -303,6 +309,8 @@ export function priceTally(
     pipesRequests: usage.pipesRequests,
     dynamoDbRequests: Object.fromEntries(Object.entries(tally.dynamoDb).map(([k, n]) => [k, per(n)])),
     slackCalls: per(tasks(deliveryEvents, 'http').length),
+    failedDeliveryExecutions: tally.deliveries.filter((d) => d.status !== 'SUCCEEDED').length,
+    deadLettered: tally.deadLettered,
     durationsMs: { formatter: round(formatterMsEach), expressDelivery: round(meanExpressMs) },
     usage,
     dollarsPerThousand: dollarsPerThousand(usage),

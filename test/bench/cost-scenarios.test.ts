@@ -46,6 +46,7 @@ describe('bench/cost-scenarios.ts: onePage on the local pipeline', () => {
     expect(tally.receives).toBe(tally.deliveries.length);
     expect(tally.deletes).toBe(1);
     expect(entry.pipesRequests).toBe(tally.deliveries.length);
+    expect(entry).toMatchObject({ failedDeliveryExecutions: 0, deadLettered: 0 });
 
     expect(entry.dollarsPerThousand).toBeCloseTo(dollarsPerThousand(entry.usage), 12);
     // More than the transitions alone: every other service is priced in.
