@@ -455,8 +455,9 @@ export async function costScenarios(
     assumptions: costAssumptions,
     durationBasis:
       'Express and Lambda durations: the simulated time of each execution (Waits on the virtual clock) plus the ' +
-      'assumed latencies (Slack round trip, delivery function, AWS calls); the formatter: its in-process time ' +
-      'measured in this run plus the assumed Lambda overhead. Express billed in 64 MB × 100 ms steps.',
+      'assumed latencies (Slack round trip, delivery function, AWS calls); the formatter: the in-process time of ' +
+      'its message formatting measured in this run, a page latency for each history page it reads itself, and the ' +
+      'assumed Lambda overhead. Express billed in 64 MB × 100 ms steps, Lambda per 1 ms.',
     scenarios: { onePage: one.entry, runningThenUpdate: update, history25k: big, storm500: storm },
     expressNotifier: { onePage: expressNotifierOf(one.tally, one.entry) },
   };
