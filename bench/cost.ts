@@ -28,6 +28,10 @@ export const prices = {
    * event ($1.00 per million, 64 KiB chunks); the Step Functions status change on the source's default bus is free.
    */
   eventToAnotherBus: 1 / 1_000_000,
+  /** DynamoDB on-demand: per write request unit (1 KB), $0.625 per million. */
+  dynamoDbWriteUnit: 0.625 / 1_000_000,
+  /** DynamoDB on-demand: per read request unit (4 KB strongly consistent), $0.125 per million. */
+  dynamoDbReadUnit: 0.125 / 1_000_000,
   /** Secrets Manager: per secret per month ($0.40). */
   secretMonth: 0.4,
   /** CloudWatch: per standard-resolution metric alarm per month ($0.10). */
@@ -48,6 +52,9 @@ export interface Usage {
   readonly sqsFifoRequests: number;
   readonly sqsStandardRequests: number;
   readonly pipesRequests: number;
+  /** DynamoDB request units (absent: the design makes no DynamoDB call in this figure). */
+  readonly dynamoDbReadUnits?: number;
+  readonly dynamoDbWriteUnits?: number;
 }
 
 export function dollarsPerThousand(usage: Usage): number {
@@ -60,7 +67,9 @@ export function dollarsPerThousand(usage: Usage): number {
     usage.lambdaX86GbSeconds * prices.lambdaX86GbSecond +
     usage.sqsFifoRequests * prices.sqsFifoRequest +
     usage.sqsStandardRequests * prices.sqsStandardRequest +
-    usage.pipesRequests * prices.pipesRequest;
+    usage.pipesRequests * prices.pipesRequest +
+    (usage.dynamoDbReadUnits ?? 0) * prices.dynamoDbReadUnit +
+    (usage.dynamoDbWriteUnits ?? 0) * prices.dynamoDbWriteUnit;
   return perNotification * 1000;
 }
 

@@ -5,7 +5,15 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expressBilledGbSeconds, lambdaBilledGbSeconds, requestChunks, type Usage } from './cost.js';
+import { repoRoot } from './bundle.js';
+import {
+  dollarsPerThousand,
+  expressBilledGbSeconds,
+  lambdaBilledGbSeconds,
+  requestChunks,
+  type Usage,
+} from './cost.js';
+import type { SingleResult } from './pipeline.js';
 
 export interface Assumptions {
   /** Round trip of one HTTPS call to Slack from AWS (chat.postMessage or a webhook), ms. */
@@ -128,6 +136,43 @@ export function notifierDesignUnderBurst(
     durationsMs: {
       ...base.durationsMs,
       express: ((burst.expressBilledGbSeconds / burst.deliveryExecutions) * 1000) / (64 / 1024),
+    },
+  };
+}
+
+/**
+ * The floor, on paper (issue 20): the same features with no Standard transitions and nothing but the requests each
+ * service needs, about $0.006 per 1,000 notifications. An estimate to compare against, not a measured figure.
+ */
+export const FLOOR_ON_PAPER_PER_THOUSAND = 0.006;
+
+export type PricedDesign = DesignCost & { readonly dollarsPerThousand: number };
+
+/**
+ * The single notifications' figures as `Measured`, and this design (alone and under the burst) and the seed's,
+ * priced: what `npm run bench` and `npm run bench:cost` record under `cost`.
+ */
+export function pricedDesigns(
+  one: SingleResult,
+  burst: Parameters<typeof notifierDesignUnderBurst>[1]
+): { measured: Measured; designs: Record<'notifier' | 'notifierUnderBurst' | 'seed', PricedDesign> } {
+  const measured: Measured = {
+    notifierTransitions: one.notifierTransitions,
+    deliveryExecutions: one.deliveryExecutions,
+    deliveryMs: one.deliveryMs.median,
+    formatterInvocations: one.formatterInvocations,
+    formatterMs: one.formatterMs.median,
+    formatterMemoryMb: formatterMemoryMb(path.join(repoRoot, 'infra', 'constructs', 'slack-notifier.ts')),
+    messageBytes: one.messageBytes,
+    historyEvents: one.historyEvents,
+  };
+  const priced = (d: DesignCost): PricedDesign => ({ ...d, dollarsPerThousand: dollarsPerThousand(d.usage) });
+  return {
+    measured,
+    designs: {
+      notifier: priced(notifierDesign(measured)),
+      notifierUnderBurst: priced(notifierDesignUnderBurst(measured, burst)),
+      seed: priced(seedDesign(measured)),
     },
   };
 }

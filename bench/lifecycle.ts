@@ -14,15 +14,14 @@ import { runScenario, SCENARIO_CHANNEL } from '../local/scenario.js';
 import type { ConversationMessage } from '../local/slack-server/index.js';
 import type { HistoryPage } from '../local/stand-ins/history.js';
 import { repoRoot } from './bundle.js';
+import { prices } from './cost.js';
 import { seededRandom } from './sim-clock.js';
 
-/** DynamoDB on-demand list prices (us-east-1, read on the date below). */
+/** DynamoDB on-demand list prices, from bench/cost.ts (one price list, one date). */
 export const dynamoDbPrices = {
-  date: '2026-11-25',
-  /** Per write request unit (1 KB), $0.625 per million. */
-  writeRequestUnit: 0.625 / 1_000_000,
-  /** Per read request unit (4 KB strongly consistent), $0.125 per million. */
-  readRequestUnit: 0.125 / 1_000_000,
+  date: prices.date,
+  writeRequestUnit: prices.dynamoDbWriteUnit,
+  readRequestUnit: prices.dynamoDbReadUnit,
 } as const;
 
 export interface LifecycleResult {

@@ -330,11 +330,12 @@ Measured: ${b.notifications} executions from ${b.accounts} accounts × ${b.regio
 and go through the local pipeline as a central environment (\`bench/organization.ts\`, ${b.channels} channels): delivered
 ${b.delivered}, lost ${b.lost}, duplicated ${b.duplicated}, dead-lettered ${b.deadLettered}, notifier failures ${b.notifierFailed}. Every history was
 read with its own account's read role (${b.wrongRoleReads} reads with another role; at most ${b.maxReadsPerAccount} reads from one account).
-The ${b.readBySdkStates} executions of the notifier's region (${b.notifierRegion}) were read by its SDK states (Describe, then one history
-page); Step Functions' SDK integrations cannot call another region, so the ${b.readByFormatter} others went straight to the formatter,
-which assumed the same role (a local STS endpoint) and read the history in the execution's region. The notifier took
-${b.meanNotifierTransitions.toFixed(2)} transitions a notification on average (one route: 11 in its region, the single account's 10 and the
-region check; 10 elsewhere: ReadInSourceRegion and the formatter's read replace Describe and FetchHistory). The local runner ran the
+The ${b.readBySdkStates} executions of the notifier's region (${b.notifierRegion}) had their first history page read by its
+FetchHistory state; Step Functions' SDK integrations cannot call another region, so the others went straight to the
+formatter, which assumed the same role (a local STS endpoint) and read the history in the execution's region; the
+formatter read something (history, definition, tags) of ${b.readByFormatter} executions itself. The notifier took
+${b.meanNotifierTransitions.toFixed(2)} transitions a notification on average (one route: 5 in its region, SourceRegion then
+FetchHistory, Format, Decide, Enqueue; 4 elsewhere: SourceRegion, Format, Decide, Enqueue). The local runner ran the
 ${b.notifications} notifier executions in ${b.wallNotifySeconds.toFixed(1)} s here; Slack's one post a second per channel drained them in
 ${b.simulatedDrainSeconds.toFixed(0)} s of simulated time.
 

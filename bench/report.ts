@@ -2,6 +2,8 @@
 
 import { STORM_THRESHOLD } from '../contract/message-store.js';
 import { prices } from './cost.js';
+import { COST_SCENARIOS } from './cost-scenarios.js';
+import { FLOOR_ON_PAPER_PER_THOUSAND } from './designs.js';
 import { endpointDoc } from './endpoint.js';
 import { organizationDoc } from './organization.js';
 import { SLACK_BURST } from './pipeline.js';
@@ -180,8 +182,99 @@ function whyMissed(t: TargetCheck, r: Results): string {
     case 'endpoint-warm':
     case 'endpoint-refusal':
       return 'See "Slack endpoint: the answer within 3 seconds" below.';
+    case 'cost-one-page-dollars':
+    case 'cost-25k-transitions':
+    case 'cost-express-dollars':
+    case 'cost-delivery-transitions':
+      return 'See "Cost per notification, counted from runs" below.';
   }
 }
+
+/** Issue 20's cost scenarios beside the seed design and the floor on paper (absent from runs before it). */
+function costScenariosDoc(r: Results): string {
+  const c = r.cost;
+  const s = c.scenarios;
+  const run = c.scenarioRun;
+  if (!s || !run || !c.expressNotifier) return '';
+  const a = run.assumptions;
+  const rows = COST_SCENARIOS.map((name) => {
+    const e = s[name];
+    const dynamo = Object.entries(e.dynamoDbRequests)
+      .map(([op, n]) => `${op} ${round2(n)}`)
+      .join(', ');
+    return [
+      `\`${name}\``,
+      e.description,
+      round2(e.notifierTransitions),
+      `${round2(e.deliveryExecutions)} (${round2(e.deliveryTransitions)})`,
+      round2(e.lambdaInvocations),
+      `${round2(e.sqsRequests)} / ${round2(e.pipesRequests)}`,
+      dynamo || '-',
+      dollars(e.dollarsPerThousand),
+    ];
+  });
+  const express = c.expressNotifier.onePage;
+  return `## Cost per notification, counted from runs
+
+Each scenario runs the real \`statemachines/notifier.asl.json\` and \`deliver.asl.json\` on the local pipeline
+(\`bench/cost-scenarios.ts\`, \`npm run bench:cost\`); nothing below is a constant. Transitions are the state-entered
+events in the executions' histories; Lambda invocations the \`lambda:invoke\` tasks (the formatter and the delivery
+function, retries included); SQS requests the tasks' sends plus the Pipe's receives and deletes (64 KiB chunks);
+one Pipes request per delivery execution; DynamoDB requests as the local server counted them, billed in the
+request units it reported for each (\`ReturnConsumedCapacity\`: the larger of the item before and after). Figures
+are per notification (one execution's news: \`runningThenUpdate\` is two events, \`storm500\` is averaged over its
+500), priced per 1,000 with \`bench/cost.ts\` (${run.prices.region}, read on ${run.prices.date}).
+
+${markdownTable(
+  [
+    'Scenario',
+    'What',
+    'Notifier transitions',
+    'Delivery executions (transitions)',
+    'Lambda invocations',
+    'SQS / Pipes requests',
+    'DynamoDB requests',
+    '$ per 1,000',
+  ],
+  rows
+)}
+
+${markdownTable(
+  ['Design', '$ per 1,000 notifications', 'What it is'],
+  [
+    [
+      'this design, `onePage` (Standard notifier)',
+      dollars(s.onePage.dollarsPerThousand),
+      `${round2(s.onePage.notifierTransitions)} transitions (${dollars(s.onePage.notifierTransitions * prices.standardTransition * 1000)}) and everything else measured above`,
+    ],
+    [
+      'this design, `onePage`, `notifierType: "express"`',
+      dollars(express.dollarsPerThousand),
+      `the same definition billed as Express: one request and ${express.notifierMs} ms (64 MB, 100 ms steps), the rest as above`,
+    ],
+    [
+      'seed design (two Lambda functions and a queue)',
+      dollars(c.designs.seed.dollarsPerThousand),
+      'no execution to open, redrive or replay; no message store (see "What is measured")',
+    ],
+    [
+      'floor, on paper',
+      `about ${dollars(FLOOR_ON_PAPER_PER_THOUSAND)}`,
+      'issue 20: the same features with no Standard transitions (an estimate, not measured)',
+    ],
+  ]
+)}
+
+Durations cannot be measured locally. ${run.durationBasis} Assumed: a Slack round trip ${a.slackLatencyMs} ms, a
+GetExecutionHistory page ${a.historyPageLatencyMs} ms (the formatter's own page reads included), an SQS send
+${a.sqsSendLatencyMs} ms, the delivery function ${a.deliveryFunctionMs} ms per invocation, Lambda's overhead ${a.lambdaOverheadMs} ms, any other AWS call
+${a.awsCallMs} ms. The Standard transitions are most of the \`onePage\` figure; the storm's extra is its growing storm item
+(DynamoDB write units) and the pacing waits (Express duration). Not included: CloudWatch Logs, the pollers' empty
+receives, EventBridge Scheduler.
+`;
+}
+
+const round2 = (n: number) => String(Math.round(n * 100) / 100);
 
 function transitionShare(r: Results): string {
   const d = r.cost.designs.notifier;
@@ -251,6 +344,7 @@ while the 500 notifier executions ran before the first delivery). \`local/stand-
 open now. On AWS the DynamoDB integration owns its connections; a store error the machine does not retry would
 still return that message to the queue for one visibility timeout, by design (retried, not lost).
 
+${costScenariosDoc(r)}
 ${organizationDoc(r)}
 ${endpointDoc(r)}
 ## What is measured
@@ -313,6 +407,9 @@ retried at all.
 npm run bench
 \`\`\`
 
+\`npm run bench:cost\` runs only the cost figures (the single notifications, the designs priced from them and the
+cost scenarios, under a minute) and merges them, with their targets, into \`bench/results.json\`, this page and the
+README table; \`npm run bench:organization\` then prices the central environment with them.
 \`npm run bench:endpoint\` runs only the Slack endpoint's section (under a minute) and merges it, with its targets,
 into \`bench/results.json\`, this page and the README table. \`npm run bench:formatter\` measures only the formatter
 against \`JSON.parse\` (\`formatter.vsJsonParse\`: the handler's CPU time to parse its payload, format and serialize

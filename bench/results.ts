@@ -1,5 +1,6 @@
 /** The shape of bench/results.json: the latest run, committed with the code it measured. */
 import type { Usage } from './cost.js';
+import type { CostScenarios } from './cost-scenarios.js';
 import type { Assumptions, Measured } from './designs.js';
 import type { EndpointResults } from './endpoint.js';
 import type { FaultEntry, FaultName, FaultResults, FaultTargetCheck } from './faults.js';
@@ -25,6 +26,11 @@ export interface CostResult {
       }
     >
   >;
+  /** Issue 20: onePage, runningThenUpdate, history25k, storm500, counted from local runs (bench/cost-scenarios.ts). */
+  readonly scenarios?: CostScenarios['scenarios'];
+  readonly expressNotifier?: CostScenarios['expressNotifier'];
+  /** The prices, assumptions and duration basis the scenarios were priced with. */
+  readonly scenarioRun?: Pick<CostScenarios, 'prices' | 'assumptions' | 'durationBasis'>;
 }
 
 export interface BurstSummary {

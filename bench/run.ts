@@ -7,15 +7,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './bundle.js';
-import { dollarsPerThousand, prices } from './cost.js';
-import {
-  assumptions,
-  formatterMemoryMb,
-  type Measured,
-  notifierDesign,
-  notifierDesignUnderBurst,
-  seedDesign,
-} from './designs.js';
+import { prices } from './cost.js';
+import { costScenarios } from './cost-scenarios.js';
+import { assumptions, pricedDesigns } from './designs.js';
 import { benchEndpoint, ENDPOINT_PLAN, endpointTargetFigures } from './endpoint.js';
 import {
   checkFaultTargets,
@@ -33,7 +27,13 @@ import { withReadmePerformance } from './readme.js';
 import { performanceDoc, textTable } from './report.js';
 import type { BurstSummary, Results } from './results.js';
 import { spread } from './stats.js';
-import { checkEndpointTargets, checkTargets, checkVsJsonParse } from './targets.js';
+import {
+  checkCostTargets,
+  checkEndpointTargets,
+  checkTargets,
+  checkVsJsonParse,
+  withCostTargets,
+} from './targets.js';
 
 const plan = {
   coldStartRuns: 15,
@@ -98,22 +98,10 @@ for (const name of FAULT_NAMES) {
 }
 const faults = faultEntries as Record<FaultName, FaultEntry>;
 const lifecycle = await benchLifecycle(handler, plan.lifecycle, log);
+const scenarios = await costScenarios(handler, log);
 
 log('cost: this design and the seed design');
-const measured: Measured = {
-  notifierTransitions: one.notifierTransitions,
-  deliveryExecutions: one.deliveryExecutions,
-  deliveryMs: one.deliveryMs.median,
-  formatterInvocations: one.formatterInvocations,
-  formatterMs: one.formatterMs.median,
-  formatterMemoryMb: formatterMemoryMb(path.join(repoRoot, 'infra', 'constructs', 'slack-notifier.ts')),
-  messageBytes: one.messageBytes,
-  historyEvents: one.historyEvents,
-};
-const priced = (d: ReturnType<typeof notifierDesign>) => ({
-  ...d,
-  dollarsPerThousand: dollarsPerThousand(d.usage),
-});
+const { measured, designs } = pricedDesigns(one, first);
 
 const size25k = formatter.sizes.find((s) => s.requestedEvents === 25_000);
 if (!size25k) throw new Error('the plan must include 25,000 events');
@@ -123,7 +111,7 @@ const organization = await organizationBench(
   handler,
   ORGANIZATION_PLAN,
   {
-    usagePerThousand: priced(notifierDesign(measured)).dollarsPerThousand,
+    usagePerThousand: designs.notifier.dollarsPerThousand,
     notifierTransitions: measured.notifierTransitions,
   },
   log
@@ -143,23 +131,29 @@ const results: Results = {
     prices: { date: prices.date, region: prices.region },
     assumptions,
     measured,
-    designs: {
-      notifier: priced(notifierDesign(measured)),
-      notifierUnderBurst: priced(notifierDesignUnderBurst(measured, first)),
-      seed: priced(seedDesign(measured)),
+    designs,
+    scenarios: scenarios.scenarios,
+    expressNotifier: scenarios.expressNotifier,
+    scenarioRun: {
+      prices: scenarios.prices,
+      assumptions: scenarios.assumptions,
+      durationBasis: scenarios.durationBasis,
     },
   },
-  targets: checkTargets({
-    coldStartMs: formatter.coldStart.initMs.median,
-    time25kMs: size25k.timeMs.median,
-    heap25kMiB: size25k.peakHeapMiB,
-    bundleMinifiedBytes: formatter.bundle.minifiedBytes,
-    lost: burstSummary.lost + burstSummary.deadLettered + burstSummary.notifierFailed,
-    duplicated: burstSummary.duplicated,
-    notifierTransitions: one.notifierTransitions,
-  })
-    .concat(formatter.vsJsonParse ? [checkVsJsonParse(formatter.vsJsonParse)] : [])
-    .concat(checkEndpointTargets(endpointTargetFigures(endpoint))),
+  targets: withCostTargets(
+    checkTargets({
+      coldStartMs: formatter.coldStart.initMs.median,
+      time25kMs: size25k.timeMs.median,
+      heap25kMiB: size25k.peakHeapMiB,
+      bundleMinifiedBytes: formatter.bundle.minifiedBytes,
+      lost: burstSummary.lost + burstSummary.deadLettered + burstSummary.notifierFailed,
+      duplicated: burstSummary.duplicated,
+      notifierTransitions: one.notifierTransitions,
+    })
+      .concat(formatter.vsJsonParse ? [checkVsJsonParse(formatter.vsJsonParse)] : [])
+      .concat(checkEndpointTargets(endpointTargetFigures(endpoint))),
+    checkCostTargets(scenarios)
+  ),
   faults,
   faultRun,
   faultTargets: checkFaultTargets(matrix),

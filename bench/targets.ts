@@ -1,4 +1,5 @@
 /** The issue's targets, each checked against a figure of the run. */
+import type { CostScenarios } from './cost-scenarios.js';
 
 export interface TargetCheck {
   readonly id:
@@ -9,7 +10,8 @@ export interface TargetCheck {
     | 'nothing-lost'
     | 'transitions'
     | 'vs-json-parse'
-    | EndpointTargetId;
+    | EndpointTargetId
+    | CostTargetId;
   readonly target: string;
   readonly figure: string;
   readonly pass: boolean;
@@ -45,7 +47,70 @@ export const limits = {
   endpointWarmP99Ms: 300,
   /** The handler's CPU time over JSON.parse of the same payload, at every size (issue 22). */
   vsJsonParseRatio: 8,
+  /** Issue 20: a one-page, one-route notification, Standard notifier, everything priced, per 1,000. */
+  onePageDollarsPerThousand: 0.11,
+  /** Issue 20: a 25,000-event history (the formatter reads the pages after the first itself). */
+  history25kTransitions: 8,
+  /** Issue 20: the one-page notification with `notifierType: "express"`, per 1,000. */
+  expressDollarsPerThousand: 0.01,
+  /** Issue 20: a normal post (decide, post, record), delivery state transitions. */
+  deliveryTransitions: 8,
 } as const;
+
+export const COST_TARGET_IDS = [
+  'cost-one-page-dollars',
+  'cost-25k-transitions',
+  'cost-express-dollars',
+  'cost-delivery-transitions',
+] as const;
+export type CostTargetId = (typeof COST_TARGET_IDS)[number];
+
+/** Issue 20's cost targets, checked against the cost scenarios measured on the local pipeline. */
+export function checkCostTargets(c: Pick<CostScenarios, 'scenarios' | 'expressNotifier'>): TargetCheck[] {
+  const one = c.scenarios.onePage;
+  const big = c.scenarios.history25k;
+  const express = c.expressNotifier.onePage.dollarsPerThousand;
+  const perPost = one.deliveryTransitions / Math.max(1, one.deliveryExecutions);
+  return [
+    checkTransitions(one.notifierTransitions),
+    {
+      id: 'cost-one-page-dollars',
+      target: `onePage ≤ $${limits.onePageDollarsPerThousand} per 1,000 (Standard notifier)`,
+      figure: `$${one.dollarsPerThousand.toFixed(4)}`,
+      pass: one.dollarsPerThousand <= limits.onePageDollarsPerThousand,
+    },
+    {
+      id: 'cost-25k-transitions',
+      target: `history25k ≤ ${limits.history25kTransitions} notifier transitions`,
+      figure: `${big.notifierTransitions}`,
+      pass: big.notifierTransitions <= limits.history25kTransitions,
+    },
+    {
+      id: 'cost-express-dollars',
+      target: `Express notifier onePage ≤ $${limits.expressDollarsPerThousand} per 1,000`,
+      figure: `$${express.toFixed(4)}`,
+      pass: express <= limits.expressDollarsPerThousand,
+    },
+    {
+      id: 'cost-delivery-transitions',
+      target: `a normal post ≤ ${limits.deliveryTransitions} delivery transitions`,
+      figure: `${perPost}`,
+      pass: perPost <= limits.deliveryTransitions,
+    },
+  ];
+}
+
+/**
+ * `targets` with the cost checks (and the one-page transitions, which the cost scenarios count too) replaced by
+ * `cost` (a run of `npm run bench:cost` alone, or the full bench).
+ */
+export function withCostTargets(
+  targets: readonly TargetCheck[],
+  cost: readonly TargetCheck[]
+): TargetCheck[] {
+  const ids: readonly string[] = [...COST_TARGET_IDS, 'transitions'];
+  return [...targets.filter((t) => !ids.includes(t.id)), ...cost];
+}
 
 /** The formatter's end-to-end CPU time over JSON.parse of its payload: at most `limits.vsJsonParseRatio`. */
 export function checkVsJsonParse(
@@ -92,13 +157,18 @@ export function checkTargets(f: TargetFigures): TargetCheck[] {
       figure: `${f.lost} lost, ${f.duplicated} duplicated`,
       pass: f.lost === 0 && f.duplicated === 0,
     },
-    {
-      id: 'transitions',
-      target: `≤ ${limits.notifierTransitions} notifier transitions, one-page history`,
-      figure: `${f.notifierTransitions}`,
-      pass: f.notifierTransitions <= limits.notifierTransitions,
-    },
+    checkTransitions(f.notifierTransitions),
   ];
+}
+
+/** One page, one route: the notifier's Standard state transitions. */
+export function checkTransitions(notifierTransitions: number): TargetCheck {
+  return {
+    id: 'transitions',
+    target: `≤ ${limits.notifierTransitions} notifier transitions, one-page history`,
+    figure: `${notifierTransitions}`,
+    pass: notifierTransitions <= limits.notifierTransitions,
+  };
 }
 
 export const ENDPOINT_TARGET_IDS = ['endpoint-cold', 'endpoint-warm', 'endpoint-refusal'] as const;
