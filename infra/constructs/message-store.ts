@@ -138,26 +138,4 @@ export class MessageStore extends Construct {
       conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${MUTE_PARTITION_PREFIX}*`] } },
     });
   }
-
-  /** The statements the delivery machine needs: read and write its items; create schedules; pass the role. */
-  deliveryStatements(): iam.PolicyStatement[] {
-    const statements = [
-      new iam.PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-        resources: [this.table.tableArn],
-      }),
-    ];
-    const schedules = this.schedulesArn();
-    if (schedules && this.schedulerRole) {
-      statements.push(
-        new iam.PolicyStatement({ actions: ['scheduler:CreateSchedule'], resources: [schedules] }),
-        new iam.PolicyStatement({
-          actions: ['iam:PassRole'],
-          resources: [this.schedulerRole.roleArn],
-          conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
-        })
-      );
-    }
-    return statements;
-  }
 }
