@@ -36,6 +36,7 @@ import {
   readAnswer,
   type SlackAnswer,
   type SlackRequest,
+  startContext,
   UNAVAILABLE_ERRORS,
 } from './decision.js';
 import {
@@ -70,16 +71,7 @@ const executionOf = (news: News): string =>
 
 const withoutSent = ({ sent: _sent, ...rest }: StoredItem): DeliveryContext['stored'] => rest;
 
-const freshContext = (stored: StoredItem): DeliveryContext => ({
-  phase: 'parent',
-  stored: withoutSent(stored),
-  fallback: 0,
-  attempt: 0,
-  rateAttempt: 0,
-  since: 0,
-  lookingFor: '',
-  broadcast: false,
-});
+const freshContext = (stored: StoredItem): DeliveryContext => startContext('parent', withoutSent(stored));
 
 /** What the channel must show for this news, given what it shows now. */
 function compose(run: Run, news: News, stored: DeliveryContext['stored']) {

@@ -54,6 +54,34 @@ export interface DeliveryContext {
   };
 }
 
+/** An execution's item before anything is stored: what a webhook post or a digest flush starts from. */
+const NOTHING_STORED: DeliveryContext['stored'] = {
+  channelId: '',
+  ts: '',
+  status: '',
+  orderKey: '',
+  pending: '',
+  pendingSince: 0,
+  payload: '',
+};
+
+/** The context a delivery starts a phase with: nothing tried yet, no look-up, no fallback. */
+export function startContext(
+  phase: DeliveryContext['phase'],
+  stored: DeliveryContext['stored'] = NOTHING_STORED
+): DeliveryContext {
+  return {
+    phase,
+    stored,
+    fallback: 0,
+    attempt: 0,
+    rateAttempt: 0,
+    since: 0,
+    lookingFor: '',
+    broadcast: false,
+  };
+}
+
 export interface Decision {
   readonly action: DeliveryAction;
   /** Why, in a few words (logged with the action). */

@@ -7,7 +7,13 @@ import { EDIT_PACE_BURST, EDIT_PACE_INTERVAL_MS, EDIT_PACE_KEY } from '../../con
 import { STORM_FLUSH_SECONDS } from '../../contract/message-store.js';
 import type { Admitted } from './admit.js';
 import { chunked, digestHeader, latestLines, toDigestItem } from './compose.js';
-import { type Decision, type DeliveryContext, PERMANENT_ERRORS, readAnswer } from './decision.js';
+import {
+  type Decision,
+  type DeliveryContext,
+  PERMANENT_ERRORS,
+  readAnswer,
+  startContext,
+} from './decision.js';
 import {
   deadLetter,
   done,
@@ -28,32 +34,12 @@ export const DIGEST_REPLY_LINES = 40;
 /** Slack truncates a message past 40,000 characters. */
 const REPLY_MAX_CHARS = 38_000;
 
-const emptyStored = {
-  channelId: '',
-  ts: '',
-  status: '',
-  orderKey: '',
-  pending: '',
-  pendingSince: 0,
-  payload: '',
-};
-
 function context(
   flush: Flush,
   phase: DeliveryContext['phase'],
   digest: NonNullable<DeliveryContext['digest']>
 ): DeliveryContext {
-  return {
-    phase,
-    stored: emptyStored,
-    fallback: 0,
-    attempt: 0,
-    rateAttempt: 0,
-    since: 0,
-    lookingFor: '',
-    broadcast: false,
-    digest: { ...digest, sk: digest.sk || flush.digest },
-  };
+  return { ...startContext(phase), digest: { ...digest, sk: digest.sk || flush.digest } };
 }
 
 export async function decideFlush(run: Run, flush: Flush): Promise<Decision> {

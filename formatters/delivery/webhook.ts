@@ -21,6 +21,7 @@ import {
   rateLimitedWait,
   readAnswer,
   type SlackAnswer,
+  startContext,
 } from './decision.js';
 import { deadLetter, done, failed, nowSeconds, OUT_OF_TIME, outOfTime, pacePost, type Run } from './run.js';
 import { flushSchedule } from './schedule.js';
@@ -33,26 +34,6 @@ const PARTITION = 'webhook';
 /** A revoked or deleted webhook, an archived channel: retrying cannot help. */
 const GONE = /^States\.Http\.StatusCode\.(403|404|410)$/;
 const BAD_REQUEST = 'States.Http.StatusCode.400';
-
-const emptyStored = {
-  channelId: '',
-  ts: '',
-  status: '',
-  orderKey: '',
-  pending: '',
-  pendingSince: 0,
-  payload: '',
-};
-const baseContext = (phase: DeliveryContext['phase']): DeliveryContext => ({
-  phase,
-  stored: emptyStored,
-  fallback: 0,
-  attempt: 0,
-  rateAttempt: 0,
-  since: 0,
-  lookingFor: '',
-  broadcast: false,
-});
 
 const keyOf = (news: News) => ({ pk: PARTITION, sk: news.message.executionArn });
 
@@ -98,7 +79,7 @@ export async function decideWebhook(run: Run, news: News): Promise<Decision> {
           reason: 'listed in the storm digest; its post is scheduled in a minute',
           waitSeconds: 0,
           schedule: flushSchedule(run, sk),
-          context: { ...baseContext('schedule'), digest: { sk, ts: '', channel: PARTITION, listed: 0 } },
+          context: { ...startContext('schedule'), digest: { sk, ts: '', channel: PARTITION, listed: 0 } },
           outcome: { outcome: 'digested', status: m.status },
         };
       }
@@ -139,7 +120,7 @@ async function post(run: Run, news: News, fallback: number): Promise<Decision> {
         : 'a post through the webhook',
     waitSeconds: wait,
     request,
-    context: { ...baseContext('webhook'), fallback, request },
+    context: { ...startContext('webhook'), fallback, request },
   };
 }
 
@@ -180,7 +161,7 @@ async function digestPost(
     waitSeconds: wait,
     request,
     context: {
-      ...baseContext('digest'),
+      ...startContext('digest'),
       request,
       digest: { sk: flush.digest, ts: String(start), channel: PARTITION, listed: listed + chunk.length },
     },
