@@ -69,16 +69,17 @@ const REGION_FROM_HELP = {
   environment: 'the environment’s region in cdk.json',
 } as const;
 
+/** When a command calls AWS at all, as the region and profile options' help says it. */
+function awsWhen(convention: Pick<CommandConvention, 'aws'>): string {
+  if (convention.aws === 'with-arn') return ' for --execution-arn';
+  if (convention.aws === 'with-target') return ' for --stack/--notifier-name';
+  return '';
+}
+
 /** The region option's help: exactly the order cli/aws/context.ts resolves it in. */
 export function regionHelp(convention: Pick<CommandConvention, 'aws' | 'regionFrom'>): string {
-  const when =
-    convention.aws === 'with-arn'
-      ? ' for --execution-arn'
-      : convention.aws === 'with-target'
-        ? ' for --stack/--notifier-name'
-        : '';
   const first = (convention.regionFrom ?? []).map((source) => REGION_FROM_HELP[source]);
-  return `AWS region${when} (default: ${[...first, 'AWS_REGION', 'AWS_DEFAULT_REGION', 'the profile’s region'].join(', then ')})`;
+  return `AWS region${awsWhen(convention)} (default: ${[...first, 'AWS_REGION', 'AWS_DEFAULT_REGION', 'the profile’s region'].join(', then ')})`;
 }
 
 /**
@@ -105,18 +106,12 @@ export function applyConvention(command: Command, convention: CommandConvention)
       );
   }
   if (convention.aws !== 'never') {
-    const when =
-      convention.aws === 'with-arn'
-        ? ' for --execution-arn'
-        : convention.aws === 'with-target'
-          ? ' for --stack/--notifier-name'
-          : '';
     command
       .addOption(new Option(SHARED_OPTIONS.region.flags, regionHelp(convention)))
       .addOption(
         new Option(
           SHARED_OPTIONS.profile.flags,
-          `AWS profile${when} of ~/.aws/config (default: AWS_PROFILE, then the SDK’s default credentials)`
+          `AWS profile${awsWhen(convention)} of ~/.aws/config (default: AWS_PROFILE, then the SDK’s default credentials)`
         )
       );
   }
