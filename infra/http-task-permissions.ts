@@ -6,6 +6,7 @@
  * ../shared/reference/aws-facts.md §10.3). The actions machine and the delivery machine (channel mode) use it:
  * their GET look-ups (conversations.history, conversations.replies, usergroups.users.list) match this way.
  */
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 
 export interface HttpCall {
@@ -31,4 +32,21 @@ export function invokeHttpStatements(
           : { StringEquals: { 'states:HTTPMethod': method, 'states:HTTPEndpoint': urls } },
     });
   });
+}
+
+/**
+ * What an HTTP Task needs of its EventBridge connection: the credentials it injects, read from the connection's
+ * own secret and nothing else.
+ */
+export function connectionStatements(connection: events.IConnection): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      actions: ['events:RetrieveConnectionCredentials'],
+      resources: [connection.connectionArn],
+    }),
+    new iam.PolicyStatement({
+      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      resources: [connection.connectionSecretArn],
+    }),
+  ];
 }

@@ -13,6 +13,7 @@ import {
   PERMANENT_ERRORS,
   readAnswer,
   startContext,
+  UNAVAILABLE_ERRORS,
 } from './decision.js';
 import {
   deadLetter,
@@ -127,17 +128,7 @@ export async function recordFlush(
   }
   if (!answer.ok) {
     // A digest that cannot be edited still gets its thread replies.
-    if (
-      ctx.phase === 'digestEdit' &&
-      ![
-        'ratelimited',
-        'rate_limited',
-        'internal_error',
-        'fatal_error',
-        'service_unavailable',
-        'request_timeout',
-      ].includes(answer.error)
-    ) {
+    if (ctx.phase === 'digestEdit' && !UNAVAILABLE_ERRORS.includes(answer.error)) {
       return nextChunk(run, flush, state);
     }
     if (PERMANENT_ERRORS.includes(answer.error)) {

@@ -25,7 +25,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { DELIVERY_CONFIG_ENV, deliveryConfig } from '../../contract/delivery.js';
-import { invokeHttpStatements } from '../http-task-permissions.js';
+import { connectionStatements, invokeHttpStatements } from '../http-task-permissions.js';
 import { SLACK_API_METHODS } from '../message-store-schema.js';
 import { nagResourceName } from '../nag-resource-name.js';
 import type { MessageStore } from './message-store.js';
@@ -181,14 +181,7 @@ export class DeliveryMachine extends Construct {
           ? [props.deadLetterQueue.queueArn]
           : [props.deadLetterQueue.queueArn, props.queue.queueArn],
       }),
-      new iam.PolicyStatement({
-        actions: ['events:RetrieveConnectionCredentials'],
-        resources: [props.connection.connectionArn],
-      }),
-      new iam.PolicyStatement({
-        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-        resources: [props.connection.connectionSecretArn],
-      })
+      ...connectionStatements(props.connection)
     );
     const schedules = store.schedulesArn();
     if (schedules && store.schedulerRole) {

@@ -43,7 +43,7 @@ import {
   SLACK_ACTION_METHODS,
 } from '../actions-schema.js';
 import { assumeSourceRoles } from '../assume-source-roles.js';
-import { invokeHttpStatements } from '../http-task-permissions.js';
+import { connectionStatements, invokeHttpStatements } from '../http-task-permissions.js';
 import { jsonStringSubstitution } from '../json-string-substitution.js';
 import { nagResourceName } from '../nag-resource-name.js';
 import {
@@ -289,14 +289,7 @@ export class SlackActions extends Construct {
             ]
           : []),
         ...httpStatements,
-        new iam.PolicyStatement({
-          actions: ['events:RetrieveConnectionCredentials'],
-          resources: [props.connection.connectionArn],
-        }),
-        new iam.PolicyStatement({
-          actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-          resources: [props.connection.connectionSecretArn],
-        }),
+        ...connectionStatements(props.connection),
       ],
     });
 
