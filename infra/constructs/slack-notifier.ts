@@ -508,6 +508,12 @@ export class SlackNotifier extends Construct {
       this.formatter.addEnvironment(TEMPLATES_DIR_ENV, LAYER_DIR);
     }
     const central = props.central;
+    // The source accounts and regions the notifier and the actions read and act in (the bus stays here).
+    const sources = central && {
+      accounts: central.accounts,
+      regions: central.regions,
+      ...(central.organizationId === undefined ? {} : { organizationId: central.organizationId }),
+    };
     if (!central) {
       // A Distributed Map failure shows its items succeeded, failed and pending (DescribeMapRun).
       this.formatter.addToRolePolicy(
@@ -570,15 +576,7 @@ export class SlackNotifier extends Construct {
       notifierType,
       logRetention: retention,
       logExecutionData,
-      ...(central
-        ? {
-            central: {
-              accounts: central.accounts,
-              regions: central.regions,
-              ...(central.organizationId === undefined ? {} : { organizationId: central.organizationId }),
-            },
-          }
-        : {}),
+      ...(sources ? { central: sources } : {}),
     });
     this.notifierStateMachine = notifier.stateMachine;
     this.notifierLogGroup = notifier.logGroup;
@@ -807,15 +805,7 @@ export class SlackNotifier extends Construct {
         logExecutionData: props.logExecutionData ?? false,
         ...(props.watchedKmsKeyArns ? { kmsKeyArns: props.watchedKmsKeyArns } : {}),
         logRetention: retention,
-        ...(central
-          ? {
-              central: {
-                accounts: central.accounts,
-                regions: central.regions,
-                ...(central.organizationId === undefined ? {} : { organizationId: central.organizationId }),
-              },
-            }
-          : {}),
+        ...(sources ? { central: sources } : {}),
       });
     }
 
