@@ -36,6 +36,28 @@ export interface LocalTableKey {
   readonly sort?: string;
 }
 
+/** Creates an on-demand table with this key (string attributes), as the stack deploys the store. */
+export async function createLocalTable(
+  client: DynamoDBClient,
+  tableName: string,
+  { partition, sort }: LocalTableKey
+): Promise<void> {
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: partition, AttributeType: 'S' },
+        ...(sort ? [{ AttributeName: sort, AttributeType: 'S' as const }] : []),
+      ],
+      KeySchema: [
+        { AttributeName: partition, KeyType: 'HASH' },
+        ...(sort ? [{ AttributeName: sort, KeyType: 'RANGE' as const }] : []),
+      ],
+    })
+  );
+}
+
 /** A local DynamoDB endpoint with one table, and the task handlers that use it. */
 export interface LocalDynamoDb {
   readonly client: DynamoDBClient;
@@ -140,21 +162,7 @@ export async function startLocalDynamoDb(options: {
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 1,
   });
-  const { partition, sort } = options.key;
-  await client.send(
-    new CreateTableCommand({
-      TableName: options.tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: partition, AttributeType: 'S' },
-        ...(sort ? [{ AttributeName: sort, AttributeType: 'S' as const }] : []),
-      ],
-      KeySchema: [
-        { AttributeName: partition, KeyType: 'HASH' },
-        ...(sort ? [{ AttributeName: sort, KeyType: 'RANGE' as const }] : []),
-      ],
-    })
-  );
+  await createLocalTable(client, options.tableName, options.key);
 
   const call = async (send: () => Promise<object>): Promise<unknown> => {
     let response: object;

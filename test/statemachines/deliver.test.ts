@@ -18,7 +18,7 @@ import {
   VirtualClock,
 } from '../../local/asl/index.js';
 import { localDeliveryFunction } from '../../local/stand-ins/delivery-function.js';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../local/stand-ins/dynamodb.js';
+import { createLocalTable, type LocalDynamoDb, startLocalDynamoDb } from '../../local/stand-ins/dynamodb.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const TEXT = readFileSync(path.join(repoRoot, 'statemachines', 'deliver.asl.json'), 'utf8');
@@ -57,21 +57,7 @@ async function world(
 ) {
   table += 1;
   const tableName = `deliver-${table}`;
-  const { CreateTableCommand } = await import('@aws-sdk/client-dynamodb');
-  await store.client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    })
-  );
+  await createLocalTable(store.client, tableName, STORE_KEY);
   const clock = new VirtualClock(Date.UTC(2026, 11, 7, 12));
   const fn = localDeliveryFunction({
     arn: FUNCTION,

@@ -2,7 +2,6 @@
  * The delivery function's decision modules on their own: reading the record (pure), composing what the channel
  * shows (pure), and the store's conditional updates on dynalite (pacing, claims, storm counting and listing).
  */
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveryConfig } from '../../../contract/delivery.js';
 import { PACE_BURST, PACE_INTERVAL_MS, STORE_KEY } from '../../../contract/message-store.js';
@@ -20,7 +19,11 @@ import type { Run } from '../../../formatters/delivery/run.js';
 import { pacePost } from '../../../formatters/delivery/run.js';
 import { DeliveryStore } from '../../../formatters/delivery/store.js';
 import { appendToDigest, stormDigestKey } from '../../../formatters/delivery/storm.js';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../../local/stand-ins/dynamodb.js';
+import {
+  createLocalTable,
+  type LocalDynamoDb,
+  startLocalDynamoDb,
+} from '../../../local/stand-ins/dynamodb.js';
 
 const rec = (body: unknown) => ({
   messageId: 'm-1',
@@ -109,20 +112,7 @@ describe('the store on dynalite', () => {
   ): Promise<Run> {
     n += 1;
     const tableName = `decisions-${n}`;
-    await db.client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-      })
-    );
+    await createLocalTable(db.client, tableName, STORE_KEY);
     return {
       config: deliveryConfig({
         tableName,
