@@ -6,6 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { IConstruct } from 'constructs';
+import { DELIVERY_CONFIG_ENV, type DeliveryConfig } from '../../contract/delivery.js';
 import { SlackNotifier, type SlackNotifierProps } from '../../infra/constructs/slack-notifier.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -92,4 +93,20 @@ export function logicalId(stack: Stack, construct: IConstruct): string {
   if (!CfnResource.isCfnResource(child))
     throw new Error(`${construct.node.path} has no CloudFormation resource`);
   return stack.getLogicalId(child);
+}
+
+/**
+ * The delivery function's configuration as deployed: its environment variable, where an Fn::Join of literal text
+ * and references leaves each reference as the placeholder `REF`.
+ */
+export function deliveryConfigOf(template: Template): DeliveryConfig {
+  const fn = Object.values(template.findResources('AWS::Lambda::Function')).find(
+    (resource) => resource.Properties.Environment?.Variables?.[DELIVERY_CONFIG_ENV] !== undefined
+  );
+  const value = fn?.Properties.Environment.Variables[DELIVERY_CONFIG_ENV];
+  const text =
+    typeof value === 'string'
+      ? value
+      : (value['Fn::Join'][1] as unknown[]).map((part) => (typeof part === 'string' ? part : 'REF')).join('');
+  return JSON.parse(text) as DeliveryConfig;
 }

@@ -2,9 +2,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { DELIVERY_CONFIG_ENV, type DeliveryConfig } from '../../contract/delivery.js';
 import { STORE_KEY, STORE_TTL_ATTRIBUTE } from '../../infra/message-store-schema.js';
-import { actions, grants, logicalId, statementsOfRole, synthNotifier } from './helpers.js';
+import { actions, deliveryConfigOf, grants, logicalId, statementsOfRole, synthNotifier } from './helpers.js';
 
 const watched = { stateMachineArns: ['arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl'] };
 const plain = synthNotifier({ ...watched, destination: { type: 'channel', channel: 'C0123456789' } });
@@ -19,19 +18,6 @@ const deliveryStatements = (synth: typeof plain) =>
   statementsOfRole(synth.template, ref(synth, synth.notifier.deliveryStateMachine.role as IConstruct));
 const functionStatements = (synth: typeof plain) =>
   statementsOfRole(synth.template, ref(synth, synth.notifier.deliveryFunction.role as IConstruct));
-/** The delivery function's configuration as deployed (tokens as placeholders). */
-function configOf(synth: typeof plain): DeliveryConfig {
-  const fn = Object.values(synth.template.findResources('AWS::Lambda::Function')).find(
-    (r) => r.Properties.Environment?.Variables?.[DELIVERY_CONFIG_ENV] !== undefined
-  );
-  const value = fn?.Properties.Environment.Variables[DELIVERY_CONFIG_ENV];
-  const text =
-    typeof value === 'string'
-      ? value
-      : (value['Fn::Join'][1] as unknown[]).map((part) => (typeof part === 'string' ? part : 'REF')).join('');
-  return JSON.parse(text) as DeliveryConfig;
-}
-
 describe('message store table', () => {
   it('is on-demand, encrypted, with point-in-time recovery and TTL, keyed by destination + execution, and kept on delete', () => {
     plain.template.hasResource('AWS::DynamoDB::Table', {
@@ -66,19 +52,22 @@ describe('message store table', () => {
   });
 
   it('passes the table and the lifecycle settings to the delivery function', () => {
-    expect(configOf(plain)).toMatchObject({
+    expect(deliveryConfigOf(plain.template)).toMatchObject({
       tableName: 'REF',
       startNotices: false,
       replyBroadcast: true,
       runningLongerThanSeconds: 0,
     });
-    expect(configOf(longRuns)).toMatchObject({ replyBroadcast: false, runningLongerThanSeconds: 7200 });
+    expect(deliveryConfigOf(longRuns.template)).toMatchObject({
+      replyBroadcast: false,
+      runningLongerThanSeconds: 7200,
+    });
     const withStart = synthNotifier({
       ...watched,
       destination: { type: 'channel', channel: 'C0123456789' },
       statuses: ['RUNNING', 'FAILED'],
     });
-    expect(configOf(withStart).startNotices).toBe(true);
+    expect(deliveryConfigOf(withStart.template).startNotices).toBe(true);
   });
 
   it('the queue deduplicates by content too (EventBridge Scheduler sends without a deduplication id)', () => {

@@ -2,10 +2,9 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { DELIVERY_CONFIG_ENV, type DeliveryConfig } from '../../contract/delivery.js';
 import { SLACK_POST_MESSAGE_URL, STATE_MACHINE_FILES } from '../../infra/constructs/slack-notifier.js';
 import { placeholders, readAsl } from '../statemachines/asl-helpers.js';
-import { actions, grants, logicalId, statementsOfRole, synthNotifier } from './helpers.js';
+import { actions, deliveryConfigOf, grants, logicalId, statementsOfRole, synthNotifier } from './helpers.js';
 
 const NIGHTLY = 'arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl';
 // Synthesized once per mode for the whole file (synthesis is the slow part).
@@ -26,19 +25,6 @@ const webhook = synthNotifier({
 const KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/0a1b2c3d-0000-4000-8000-000000000000';
 
 const ref = (synth: typeof channel, construct: IConstruct) => logicalId(synth.stack, construct);
-/** The delivery function's configuration as deployed (its environment variable, tokens resolved to references). */
-function deliveryConfigOf(synth: typeof channel): DeliveryConfig {
-  const fn = Object.values(synth.template.findResources('AWS::Lambda::Function')).find(
-    (resource) => resource.Properties.Environment?.Variables?.[DELIVERY_CONFIG_ENV] !== undefined
-  );
-  const value = fn?.Properties.Environment.Variables[DELIVERY_CONFIG_ENV];
-  // Fn::Join of literal text and references: the references stand as placeholders.
-  const text =
-    typeof value === 'string'
-      ? value
-      : (value['Fn::Join'][1] as unknown[]).map((part) => (typeof part === 'string' ? part : 'REF')).join('');
-  return JSON.parse(text) as DeliveryConfig;
-}
 const WATCHED_EXECUTIONS = [
   'arn:aws:states:eu-west-1:111122223333:execution:nightly-etl:*',
   'arn:aws:states:eu-west-1:111122223333:execution:etl-*',
@@ -158,7 +144,7 @@ describe('IAM: each grant scoped to what the machine calls', () => {
 
   it('delivery: the dead-letter queue URL goes into the definition, the environment’s channel into the function', () => {
     const subs = notifier.deliverySubstitutions;
-    const config = deliveryConfigOf(channel);
+    const config = deliveryConfigOf(channel.template);
     expect(config.allowedChannels).toEqual(['C0123456789']);
     expect(config.transport).toBe('channel');
     // Storm digests at their defaults.
@@ -174,7 +160,7 @@ describe('IAM: each grant scoped to what the machine calls', () => {
       destination: { type: 'channel', channel: '#ops' },
       storm: { threshold: 0, windowSeconds: 600 },
     });
-    const config = deliveryConfigOf(stormy);
+    const config = deliveryConfigOf(stormy.template);
     expect([config.stormThreshold, config.stormWindowSeconds, config.allowedChannels]).toEqual([
       0,
       600,
