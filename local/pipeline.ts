@@ -28,7 +28,7 @@ import { bannerMention, type DeployedSettings, type Route, readsTags } from '../
 import { TAG_MENTION } from '../contract/settings.js';
 import { EXECUTION_STATUSES } from '../contract/statuses.js';
 import { DEFAULT_TEMPLATE } from '../contract/templates.js';
-import { RATELIMITED_RETRIES } from '../formatters/delivery/decision.js';
+import { type Decision, RATELIMITED_RETRIES } from '../formatters/delivery/decision.js';
 import { createNotifyHandler, formatterEntry } from '../formatters/handler.js';
 import { jsonStringSubstitution } from '../infra/json-string-substitution.js';
 import { fillJsonValues } from '../infra/json-values.js';
@@ -664,7 +664,7 @@ export class LocalPipeline {
         const resend = event.type === 'TaskSucceeded' ? decidedResend(event.details?.output) : undefined;
         if (resend) {
           log(
-            `${machine}: Post failed with ${resend.error}; retry ${resend.attempt} of ${RATELIMITED_RETRIES} in ${formatSeconds(
+            `${machine}: ${resend.action} failed with ${resend.error}; retry ${resend.attempt} of ${RATELIMITED_RETRIES} in ${formatSeconds(
               resend.waitSeconds * 1000
             )} (at ${clockTime(this.clock.now() + resend.waitSeconds * 1000)})`
           );
@@ -798,23 +798,24 @@ function localChannels(options: PipelineOptions): { id: string; name: string }[]
   );
 }
 
-/** The delivery function's decision in a task result, when it resends after a failure (its backoff counter). */
+/** The delivery function's decision in a task result, when it resends a request after a failure. */
 function decidedResend(
   output: unknown
-): { readonly error: string; readonly attempt: number; readonly waitSeconds: number } | undefined {
+):
+  | {
+      readonly action: string;
+      readonly error: string;
+      readonly attempt: number;
+      readonly waitSeconds: number;
+    }
+  | undefined {
   if (typeof output !== 'string') return undefined;
-  let decision: { reason?: unknown; waitSeconds?: unknown; context?: { rateAttempt?: unknown } } | undefined;
+  let decision: Partial<Decision> | undefined;
   try {
-    decision = (JSON.parse(output) as { Payload?: typeof decision }).Payload;
+    decision = (JSON.parse(output) as { Payload?: Partial<Decision> }).Payload;
   } catch {
     return undefined;
   }
-  const attempt = decision?.context?.rateAttempt;
-  const waitSeconds = decision?.waitSeconds;
-  if (typeof attempt !== 'number' || attempt < 1 || typeof waitSeconds !== 'number' || waitSeconds <= 0) {
-    return undefined;
-  }
-  // The reason names what failed in parentheses (formatters/delivery: "the webhook post failed (States.Http…)").
-  const error = /\(([^()\s]+)\)/.exec(String(decision?.reason ?? ''))?.[1] ?? 'an error';
-  return { error, attempt, waitSeconds };
+  if (!decision?.resend || decision.action === undefined) return undefined;
+  return { action: decision.action, ...decision.resend, waitSeconds: decision.waitSeconds ?? 0 };
 }

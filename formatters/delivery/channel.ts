@@ -409,16 +409,16 @@ function retryRateLimited(run: Run, context: DeliveryContext, error: string): De
   }
   if (outOfTime(run)) return OUT_OF_TIME;
   const action = context.request.method === 'chat.update' ? 'Edit' : 'Post';
-  return ask(
-    action,
-    `Slack answered ${error}: the same request after a backoff`,
-    rateLimitedWait(context.rateAttempt, run.random),
-    context.request,
-    {
-      ...context,
-      rateAttempt: context.rateAttempt + 1,
-    }
-  );
+  return {
+    ...ask(
+      action,
+      `Slack answered ${error}: the same request after a backoff`,
+      rateLimitedWait(context.rateAttempt, run.random),
+      context.request,
+      { ...context, rateAttempt: context.rateAttempt + 1 }
+    ),
+    resend: { error, attempt: context.rateAttempt + 1 },
+  };
 }
 
 /** Slack refused: the dead-letter queue for a permanent error, else back to the queue. */

@@ -99,6 +99,11 @@ export interface Decision {
   /** Done, Duplicate, Stale: the execution's output. */
   readonly outcome?: Record<string, unknown>;
   readonly context?: DeliveryContext;
+  /**
+   * The same request again after a backoff the function decided (Slack's `ratelimited` on HTTP 200, a webhook post
+   * failed on the way): what failed, and which of RATELIMITED_RETRIES this is.
+   */
+  readonly resend?: { readonly error: string; readonly attempt: number };
 }
 
 /** Slack asks to try again later. */

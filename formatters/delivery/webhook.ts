@@ -183,6 +183,7 @@ function repost(run: Run, ctx: DeliveryContext, answer: SlackAnswer): Decision |
     waitSeconds: rateLimitedWait(ctx.rateAttempt, run.random),
     request: ctx.request,
     context: { ...ctx, rateAttempt: ctx.rateAttempt + 1 },
+    resend: { error: answer.error, attempt: ctx.rateAttempt + 1 },
   };
 }
 
