@@ -799,9 +799,7 @@ function localChannels(options: PipelineOptions): { id: string; name: string }[]
 }
 
 /** The delivery function's decision in a task result, when it resends a request after a failure. */
-function decidedResend(
-  output: unknown
-):
+function decidedResend(output: unknown):
   | {
       readonly action: string;
       readonly error: string;
