@@ -3,10 +3,11 @@
  * decision takes, its transitions, and every failure after the event arrives ending in a queued message (the
  * formatted ones, or the event-only fallback built without the Lambda), every state's data under 256 KiB.
  */
-import { createHash } from 'node:crypto';
+
 import { describe, expect, it } from 'vitest';
 import { limits } from '../../bench/targets.js';
 import type { DeployedSettings, Route } from '../../contract/routes.js';
+import { deduplicationId } from '../../formatters/handler.js';
 import { eventTime, orderKey } from '../../formatters/lifecycle.js';
 import { withSourceCredentials } from '../../infra/source-roles.js';
 import {
@@ -66,8 +67,8 @@ const EVENT = {
     output: null,
   },
 };
-const dedup = (arn: string, status: string, redrives: number) =>
-  createHash('sha256').update(`${arn}|${status}|${redrives}`).digest('hex');
+// The formatter's rule: the fallback without a Lambda must queue under the same id.
+const dedup = deduplicationId;
 
 const entry = (group: string, i = 0) => ({
   Id: `m${i}`,
