@@ -20,7 +20,9 @@ const coldStartChild = `
 import { readFileSync } from 'node:fs';
 const input = JSON.parse(readFileSync(process.argv[3], 'utf8'));
 const t0 = process.hrtime.bigint();
-const { handler } = await import(process.argv[2]);
+// One destination's message (formatMessage): the Lambda entry's notifier decision around it also reads tags and
+// the definition from AWS, which a bare process cannot reach.
+const { formatMessage: handler } = await import(process.argv[2]);
 const t1 = process.hrtime.bigint();
 const output = await handler(input);
 const t2 = process.hrtime.bigint();

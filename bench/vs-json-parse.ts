@@ -34,7 +34,9 @@ const settings = {
  * over `runs` blocks.
  */
 const child = `
-const { handler } = await import(process.argv[2]);
+// One destination's message (formatMessage): the Lambda entry's notifier decision around it also reads tags and
+// the definition from AWS, which a bare process cannot reach.
+const { formatMessage: handler } = await import(process.argv[2]);
 const { generatedHistory } = await import(process.argv[3]);
 const size = Number(process.argv[4]);
 const runs = Number(process.argv[5]);
