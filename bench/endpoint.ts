@@ -13,7 +13,7 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { actionId, encodeButtonValue } from '../formatters/actions/payload.js';
+import { actionId, encodeButtonValue } from '../contract/buttons.js';
 import { type ActionsPolicy, INTERACTIVITY_ENV } from '../infra/actions-schema.js';
 import { STORE_KEY } from '../infra/message-store-schema.js';
 import { clickBody, signedHeaders } from '../local/slack-clicks.js';

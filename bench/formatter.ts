@@ -89,7 +89,7 @@ export interface SizeResult {
 
 export interface FormatterResults {
   readonly bundle: { readonly minifiedBytes: number; readonly gzipBytes: number };
-  /** Whether formatters/handler.ts imports the SFN client statically (so every cold start loads it). */
+  /** Whether formatters/formatter/handler.ts imports the SFN client statically (so every cold start loads it). */
   readonly sdkImportedStatically: boolean;
   readonly coldStart: ColdStart;
   readonly sizes: readonly SizeResult[];
@@ -106,8 +106,8 @@ export async function benchFormatter(
   plan: FormatterPlan,
   log: (line: string) => void
 ): Promise<FormatterResults> {
-  log('formatter: bundling formatters/handler.ts (esbuild, ESM, minified, @aws-sdk/* external)');
-  const handlerBundle: Bundle = await bundle('formatters/handler.ts', 'handler');
+  log('formatter: bundling formatters/formatter/handler.ts (esbuild, ESM, minified, @aws-sdk/* external)');
+  const handlerBundle: Bundle = await bundle('formatters/formatter/handler.ts', 'handler');
   const formatBundle = await bundle('bench/format-entry.ts', 'format');
   const coldScript = path.join(buildDir, 'cold-start.mjs');
   const formatScript = path.join(buildDir, 'format-size.mjs');

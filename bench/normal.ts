@@ -7,8 +7,8 @@
  */
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { type DigestRequest, digestRequest } from '../contract/digest.js';
-import { clearRunContextCache, readRunContext } from '../formatters/context/read.js';
-import { digestOperation } from '../formatters/digest/operation.js';
+import { clearRunContextCache, readRunContext } from '../formatters/formatter/context/read.js';
+import { digestOperation } from '../formatters/formatter/digest/operation.js';
 import { runHistory } from '../local/run-history.js';
 import { ExecutionRegistry } from '../local/stand-ins/executions.js';
 import type { HistorySource } from '../local/stand-ins/history.js';

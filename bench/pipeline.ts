@@ -26,7 +26,7 @@ export function deadLettered(pipelines: readonly LocalPipeline[]): number {
 /** The formatter Lambda's handler, its Powertools logs silenced (they would fill the benchmark's output). */
 export async function loadFormatter(): Promise<Formatter> {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  const { formatMessage } = await import('../formatters/handler.js');
+  const { formatMessage } = await import('../formatters/formatter/handler.js');
   return formatMessage;
 }
 

@@ -162,7 +162,7 @@ function whyMissed(t: TargetCheck, r: Results): string {
   switch (t.id) {
     case 'cold-start': {
       const sdk = r.formatter.sdkImportedStatically
-        ? ` \`formatters/handler.ts\` imports it at the top although it only needs it after \`States.DataLimitExceeded\` (\`readHistory\`); importing the SFN client lazily inside \`readHistoryFolded\` would take most of that off the cold start (a change in the formatter, not made here).`
+        ? ` \`formatters/formatter/handler.ts\` imports it at the top although it only needs it after \`States.DataLimitExceeded\` (\`readHistory\`); importing the SFN client lazily inside \`readHistoryFolded\` would take most of that off the cold start (a change in the formatter, not made here).`
         : '';
       return `Importing the bundle takes ${cs.importMs.median.toFixed(1)} ms, of which loading \`@aws-sdk/client-sfn\` alone takes ${cs.sdkImportMs.median.toFixed(1)} ms in a fresh process.${sdk} The first invocation (reading and compiling the template, formatting a 10-event history) adds ${cs.firstInvokeMs.median.toFixed(1)} ms. On Lambda the runtime's own start-up comes on top, with less CPU (see below).`;
     }
@@ -349,7 +349,7 @@ ${organizationDoc(r)}
 ${endpointDoc(r)}
 ## What is measured
 
-- **Bundle**: \`formatters/handler.ts\` bundled with esbuild as \`infra/constructs/slack-notifier.ts\` has CDK's
+- **Bundle**: \`formatters/formatter/handler.ts\` bundled with esbuild as \`infra/constructs/slack-notifier.ts\` has CDK's
   NodejsFunction bundle it (ESM, minified, source map in a separate file, \`@aws-sdk/*\` external as the Node.js 24
   runtime provides it, the \`createRequire\` banner); the size of \`index.mjs\` and of its gzip -9.
 - **Cold start**: a fresh \`node\` process (plain Node, no TypeScript loader) with the deployed environment

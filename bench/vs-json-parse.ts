@@ -74,7 +74,7 @@ export async function benchVsJsonParse(
   options: { readonly runs?: number; readonly dir?: string; readonly sizes?: readonly number[] } = {}
 ): Promise<VsJsonParse[]> {
   const dir = options.dir ?? buildDir;
-  const handlerBundle = await bundle('formatters/handler.ts', 'vs-json-handler', dir);
+  const handlerBundle = await bundle('formatters/formatter/handler.ts', 'vs-json-handler', dir);
   const historyBundle = await bundle('bench/format-entry.ts', 'vs-json-history', dir);
   const script = path.join(dir, 'vs-json-parse.mjs');
   writeFileSync(script, child);

@@ -6,8 +6,8 @@
 
 import { readFile } from 'node:fs/promises';
 import type { StatusChangeEvent } from '../contract/formatter.js';
-import { definitionText } from '../formatters/summarize/definition.js';
-import { isHistoryPage, pageEvents } from '../formatters/summarize/normalize.js';
+import { definitionText } from '../formatters/formatter/summarize/definition.js';
+import { isHistoryPage, pageEvents } from '../formatters/formatter/summarize/normalize.js';
 import { readAll } from './aws/io.js';
 import { CliError, ExitCode } from './errors.js';
 

@@ -1,5 +1,5 @@
 /**
- * Console hosts per partition: the formatter's links (formatters/render/console-url.ts) and the notifier's
+ * Console hosts per partition: the formatter's links (formatters/formatter/render/console-url.ts) and the notifier's
  * event-only fallback (its link host, written into the definition at synth: contract/fallback.ts) read this one
  * table. AWS documents no console URL format (see docs/formatter.md, "Console links").
  */

@@ -10,7 +10,7 @@
  */
 import { CONSOLE_HOSTS, type ConsoleHost } from './console.js';
 import { type DeployedSettings, destinationKey, type RouteDestination } from './routes.js';
-import { EXECUTION_STATUSES, FAILING_STATUSES } from './statuses.js';
+import { EXECUTION_STATUSES, isFailingStatus } from './statuses.js';
 
 /** One fallback destination: its FIFO message group, the channel pinned on the body, the failure mention. */
 export interface FallbackDestination {
@@ -54,7 +54,7 @@ export function fallbackSettings(
       // runningLongerThan: a RUNNING event reaches every route of its machine, whatever its statuses.
       (status === 'RUNNING' && settings.checksRunning ? first : undefined);
     if (!route) continue;
-    const failing = (FAILING_STATUSES as readonly string[]).includes(status);
+    const failing = isFailingStatus(status);
     destinations[status] = destinationOf(route.destination, failing ? route.mention : undefined);
   }
   return { environment: settings.environment, destinations, consoleHosts: CONSOLE_HOSTS };

@@ -54,7 +54,7 @@ export interface NotifierSettings {
   readonly route?: string;
   /**
    * The Slack actions the environment enables (`redrive`, `stop`, `mute`): their buttons are added where they
-   * can succeed (formatters/actions/buttons.ts). Channel destinations only.
+   * can succeed (formatters/formatter/buttons.ts). Channel destinations only.
    * @default - no buttons
    */
   readonly actions?: readonly string[];
@@ -105,8 +105,8 @@ export interface StatusChangeDetail {
 }
 
 /**
- * One destination's message to format (formatters/handler.ts createHandler; the notifier's decision,
- * formatters/notify.ts, calls it once per destination with the folded history). Three cases:
+ * One destination's message to format (formatters/formatter/handler.ts createHandler; the notifier's decision,
+ * formatters/formatter/notify.ts, calls it once per destination with the folded history). Three cases:
  * - `pages` (or a `partial` fold state) with no `nextToken`: the whole (rest of the) history; the answer is a
  *   `message`.
  * - `pages` with `nextToken`: more pages follow; the answer is a `partial` to send back with the next pages.
@@ -162,7 +162,7 @@ export type FormatterOutput =
     };
 
 /**
- * What the notifier's Format state sends the formatter Lambda (formatters/notify.ts): the deployed settings,
+ * What the notifier's Format state sends the formatter Lambda (formatters/formatter/notify.ts): the deployed settings,
  * the event (its texts cut) and what the previous state gave.
  */
 export interface NotifyInput {
@@ -231,7 +231,7 @@ export interface DeliveryMessage {
   readonly status: string;
   readonly deduplicationId: string;
   /**
-   * The lifecycle fields the delivery state machine keeps one message per execution with (formatters/lifecycle.ts).
+   * The lifecycle fields the delivery state machine keeps one message per execution with (formatters/formatter/lifecycle.ts).
    * Optional so a message queued by an older formatter still delivers (as a new parent, never deduplicated by
    * the store beyond its id).
    */

@@ -3,7 +3,7 @@
  * machine (its Route, SingleRoute, TagRules, OpenRoutes and Destinations states, in JSONata), the local runner and `sfn-slack routes` (this module), and the
  * EventBridge rule (derived from the union of the routes below). Pure functions, no dependencies.
  */
-import { type ExecutionStatus, FAILING_STATUSES } from './statuses.js';
+import { type ExecutionStatus, isFailingStatus } from './statuses.js';
 
 /** Tags on a watched state machine that the notifier reads (only when some route needs them). */
 export const TAG_KEYS = {
@@ -17,7 +17,7 @@ export const TAG_KEYS = {
 
 /**
  * The settings the notifier runs with: one JSON value written into notifier.asl.json at deploy (the Format
- * state's payload, for formatters/notify.ts), never pasted into an expression.
+ * state's payload, for formatters/formatter/notify.ts), never pasted into an expression.
  */
 export interface DeployedSettings {
   readonly environment: string;
@@ -220,7 +220,7 @@ export function routeDeliveries(
     const key = destinationKey(destination);
     if (seen.has(key)) continue;
     seen.add(key);
-    const failing = (FAILING_STATUSES as readonly string[]).includes(subject.status);
+    const failing = isFailingStatus(subject.status);
     out.push({
       environment,
       route: route.name,

@@ -650,7 +650,7 @@ export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig 
       )
     : [];
   const digests = digestPlans(routes, environmentDigest, routeDigests);
-  // One notification queues every destination's message in one SendMessageBatch (formatters/notify.ts).
+  // One notification queues every destination's message in one SendMessageBatch (formatters/formatter/notify.ts).
   const destinations = new Set(routes.map((route) => destinationKey(route.destination)));
   if (destinations.size > QUEUE_BATCH_MAX) {
     throw new ConfigError(

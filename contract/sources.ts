@@ -156,7 +156,7 @@ export function checkWatchedArnsInSources(
 
 /**
  * The formatter's environment variable holding the central environment's name: set, the formatter reads a
- * history with the execution account's read role (formatters/source-client.ts).
+ * history with the execution account's read role (formatters/formatter/source-client.ts).
  */
 export const CENTRAL_ENVIRONMENT_ENV = 'SFN_SLACK_CENTRAL_ENVIRONMENT';
 
@@ -184,7 +184,7 @@ export function actionsRoleName(environment: string): string {
 }
 
 /**
- * A central environment's "act in region" function's role (formatters/actions/act-in-region.ts): the other
+ * A central environment's "act in region" function's role (formatters/act-in-region/act-in-region.ts): the other
  * principal the act roles trust, for runs outside the central region.
  */
 export function actInRegionRoleName(environment: string): string {

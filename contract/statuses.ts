@@ -15,6 +15,11 @@ export const DEFAULT_STATUSES: readonly ExecutionStatus[] = ['FAILED', 'TIMED_OU
 /** The statuses that carry a route's mention (a success pings nobody). */
 export const FAILING_STATUSES: readonly ExecutionStatus[] = ['FAILED', 'TIMED_OUT', 'ABORTED'];
 
+/** Whether a status reports a failure (mentions, redrive buttons, thread replies shown in the channel). */
+export function isFailingStatus(status: string): boolean {
+  return (FAILING_STATUSES as readonly string[]).includes(status);
+}
+
 export function isExecutionStatus(value: unknown): value is ExecutionStatus {
   return typeof value === 'string' && (EXECUTION_STATUSES as readonly string[]).includes(value);
 }

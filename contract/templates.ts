@@ -1,8 +1,8 @@
-/** The message templates that ship with the formatter (formatters/templates/<name>.jsonata). */
+/** The message templates that ship with the formatter (formatters/formatter/templates/<name>.jsonata). */
 export const BUILT_IN_TEMPLATES = ['detailed', 'compact'] as const;
 export type BuiltInTemplate = (typeof BUILT_IN_TEMPLATES)[number];
 
-/** The daily digest's template (formatters/templates/digest.jsonata); its input is not an execution's. */
+/** The daily digest's template (formatters/formatter/templates/digest.jsonata); its input is not an execution's. */
 export const DIGEST_TEMPLATE = 'digest';
 
 /** The template used when neither the environment nor the route names one. */

@@ -12,7 +12,7 @@ import { SourceStack, sourceStackName } from './stacks/source-stack.js';
 export interface BuildAppOptions {
   /**
    * The formatter Lambda's entry file.
-   * @default - formatters/handler.ts of this project
+   * @default - formatters/formatter/handler.ts of this project
    */
   readonly formatterEntry?: string;
   /**

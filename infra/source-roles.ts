@@ -98,7 +98,7 @@ type States = Record<string, Record<string, unknown>>;
  * For the notifier (`read`), Step Functions' SDK integrations cannot call another region, so the machine starts
  * with a Choice (gateBySourceRegion): an execution of the notifier's own region (and of the event's account) is
  * read by FetchHistory as in a single account; any other goes straight to the formatter, which reads it in its
- * region with the same role (formatters/source-client.ts), or refuses it. For the actions machine (`act`), Redrive, Stop and Mute are gated
+ * region with the same role (formatters/formatter/source-client.ts), or refuses it. For the actions machine (`act`), Redrive, Stop and Mute are gated
  * the same way, to the act-in-region function (gateActsBySourceRegion).
  */
 export function withSourceCredentials(
@@ -133,8 +133,8 @@ export function withSourceCredentials(
  * Puts the SourceRegion Choice in front of the notifier's first state (FetchHistory, its only SDK read): an
  * execution of the notifier's own region whose ARN names the event's account is read there with the account's
  * read role; any other goes straight to the state after the reads (Format) with nothing read, where the formatter
- * reads an execution of another region in that region with the same role (formatters/source-client.ts), and
- * refuses one whose ARN names another account than the event's (formatters/notify.ts), reading nothing.
+ * reads an execution of another region in that region with the same role (formatters/formatter/source-client.ts), and
+ * refuses one whose ARN names another account than the event's (formatters/formatter/notify.ts), reading nothing.
  */
 function gateBySourceRegion(machine: { StartAt: string; States: States }, reading: readonly string[]): void {
   const first = machine.StartAt;
@@ -212,7 +212,7 @@ function gateActsBySourceRegion(
       },
       [task]: {
         Type: 'Task',
-        Comment: `${name} for a run of another region: the act-in-region function (formatters/actions/act-in-region.ts) makes the same call with the act role of the run's account and region, there, and answers as the SDK task would.`,
+        Comment: `${name} for a run of another region: the act-in-region function (formatters/act-in-region/act-in-region.ts) makes the same call with the act role of the run's account and region, there, and answers as the SDK task would.`,
         Resource: 'arn:aws:states:::lambda:invoke',
         Arguments: {
           FunctionName: `\${${ACT_IN_REGION_PLACEHOLDER}}`,

@@ -9,7 +9,7 @@
  * in the pipeline's DynamoDB (dynalite) through the real SDK client; Slack is the local Slack server through the
  * pipeline's connection. Every AWS call a click causes is recorded. In a central environment, a run of another
  * region than the machine's is redriven, stopped or muted (its machine tagged) by the act-in-region function's own logic
- * (formatters/actions/act-in-region.ts), run in process behind `lambda:invoke`, with a Step Functions stand-in that
+ * (formatters/act-in-region/act-in-region.ts), run in process behind `lambda:invoke`, with a Step Functions stand-in that
  * records the role and region of each client it is given and allows only the act role of the run's account, in
  * the run's region.
  */
@@ -28,7 +28,7 @@ import {
   StopExecutionCommand,
   TagResourceCommand,
 } from '@aws-sdk/client-sfn';
-import { type ActTarget, actInRegion } from '../formatters/actions/act-in-region.js';
+import { type ActTarget, actInRegion } from '../formatters/act-in-region/act-in-region.js';
 import {
   handleInteraction,
   type IncomingRequest,

@@ -29,7 +29,7 @@ import { TAG_MENTION } from '../contract/settings.js';
 import { EXECUTION_STATUSES } from '../contract/statuses.js';
 import { DEFAULT_TEMPLATE } from '../contract/templates.js';
 import { type Decision, RATELIMITED_RETRIES } from '../formatters/delivery/decision.js';
-import { createNotifyHandler, formatterEntry } from '../formatters/handler.js';
+import { createNotifyHandler, formatterEntry } from '../formatters/formatter/handler.js';
 import { jsonStringSubstitution } from '../infra/json-string-substitution.js';
 import { fillJsonValues } from '../infra/json-values.js';
 import { CENTRAL_ENVIRONMENT_ENV, withSourceCredentials } from '../infra/source-roles.js';
@@ -123,8 +123,8 @@ export interface PipelineOptions {
   /** Answers GetExecutionHistory for the notifier. */
   readonly history: HistorySource;
   /**
-   * Formats one destination's message (formatters/handler.ts `formatMessage`), run in process: the formatter
-   * Lambda's decision (formatters/notify.ts: routes, tags, mute, the batch) calls it once per destination.
+   * Formats one destination's message (formatters/formatter/handler.ts `formatMessage`), run in process: the formatter
+   * Lambda's decision (formatters/formatter/notify.ts: routes, tags, mute, the batch) calls it once per destination.
    */
   readonly formatter: Formatter;
   /** @default { kind: 'local' } */
@@ -464,7 +464,7 @@ export class LocalPipeline {
     });
 
     this.tags = options.tags ?? new Map();
-    // The formatter Lambda in process: it decides (formatters/notify.ts) and formats each destination's message
+    // The formatter Lambda in process: it decides (formatters/formatter/notify.ts) and formats each destination's message
     // with `options.formatter`; it reads the rest of the history, the definition and the tags through the local SFN
     // endpoint (with the source read role in a central environment) and counts mutes in the local store.
     const documents = DynamoDBDocumentClient.from(store.client);

@@ -39,8 +39,8 @@ import {
   watched,
 } from '../contract/settings.js';
 import { forwardedFrom } from '../contract/sources.js';
-import { CONTEXT_CACHE_MS, clearRunContextCache } from '../formatters/context/read.js';
-import { toMs } from '../formatters/lifecycle.js';
+import { CONTEXT_CACHE_MS, clearRunContextCache } from '../formatters/formatter/context/read.js';
+import { toMs } from '../formatters/formatter/lifecycle.js';
 import { VirtualClock } from './asl/index.js';
 import type { ClickRecord } from './interactivity.js';
 import { LOCAL_REGION, LocalPipeline } from './pipeline.js';

@@ -4,7 +4,7 @@
  * - the TypeScript sources compiled to ESM with declarations (tsconfig.build.json), in the same layout as the
  *   repository, so every module finds its data files where it does in a checkout:
  * - the data files those modules read at run time, copied beside them: statemachines/*.asl.json (the construct
- *   and the local runner), formatters/templates (the formatter), examples/ (`sfn-slack start`);
+ *   and the local runner), formatters/formatter/templates (the formatter), examples/ (`sfn-slack start`);
  * - dist/formatter-bundle, dist/delivery-bundle, dist/actions-bundle and dist/act-in-region-bundle: the formatter, delivery, interactivity and
  *   act-in-region Lambdas bundled once here, so the constructs deploy them from the package
  *   without esbuild or Docker in the user's app.
@@ -30,14 +30,14 @@ if (compiled.status !== 0) {
   process.exit(1);
 }
 
-for (const dir of ['statemachines', 'formatters/templates', 'examples']) {
+for (const dir of ['statemachines', 'formatters/formatter/templates', 'examples']) {
   cpSync(path.join(root, dir), path.join(dist, dir), {
     recursive: true,
     filter: (source) => !source.endsWith('.md'),
   });
 }
 
-const formatter = await bundle('formatters/handler.ts', 'package-formatter');
+const formatter = await bundle('formatters/formatter/handler.ts', 'package-formatter');
 const bundleDir = path.join(dist, 'formatter-bundle');
 mkdirSync(bundleDir, { recursive: true });
 cpSync(path.dirname(formatter.file), bundleDir, { recursive: true });
@@ -49,7 +49,7 @@ mkdirSync(actionsDir, { recursive: true });
 cpSync(path.dirname(actions.file), actionsDir, { recursive: true });
 
 // A central environment's act-in-region Lambda (constructs/slack-actions.ts), likewise.
-const actInRegion = await bundle('formatters/actions/act-in-region-handler.ts', 'package-act-in-region');
+const actInRegion = await bundle('formatters/act-in-region/handler.ts', 'package-act-in-region');
 const actInRegionDir = path.join(dist, 'act-in-region-bundle');
 mkdirSync(actInRegionDir, { recursive: true });
 cpSync(path.dirname(actInRegion.file), actInRegionDir, { recursive: true });

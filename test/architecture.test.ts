@@ -115,8 +115,24 @@ describe('architecture', () => {
 
   it('the cross-directory check sees a relative import that climbs into another directory', () => {
     expect(resolvesInto('formatters/actions/x.ts', '../../infra/source-roles.js', 'infra')).toBe(true);
-    expect(resolvesInto('formatters/handler.ts', '../contract/sources.js', 'infra')).toBe(false);
-    expect(resolvesInto('formatters/handler.ts', './infra/x.js', 'infra')).toBe(false);
+    expect(resolvesInto('formatters/formatter/handler.ts', '../contract/sources.js', 'infra')).toBe(false);
+    expect(resolvesInto('formatters/formatter/handler.ts', './infra/x.js', 'infra')).toBe(false);
+  });
+
+  it('formatters/ holds one folder per Lambda, each importing only itself, shared/ and contract/', () => {
+    const lambdas = ['formatter', 'delivery', 'actions', 'act-in-region'];
+    const folders = readdirSync(path.join(repoRoot, 'formatters'));
+    expect(folders.sort()).toEqual([...lambdas, 'shared'].sort());
+    const offenders = lambdas.flatMap((lambda) =>
+      lambdas
+        .filter((other) => other !== lambda)
+        .flatMap((other) => importsInto(`formatters/${lambda}`, `formatters/${other}`))
+    );
+    expect(offenders).toEqual([]);
+    const sharedReachesALambda = lambdas.flatMap((lambda) =>
+      importsInto('formatters/shared', `formatters/${lambda}`)
+    );
+    expect(sharedReachesALambda).toEqual([]);
   });
 
   it('statemachines/ holds only .asl.json data files', () => {

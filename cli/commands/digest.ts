@@ -15,11 +15,11 @@ import {
 import type { FormatterOutput } from '../../contract/formatter.js';
 import { TAG_KEYS } from '../../contract/routes.js';
 import { type EnvironmentConfig, mutable } from '../../contract/settings.js';
-import { digestWindow, renderDigest } from '../../formatters/digest/operation.js';
-import { readDigestMachines } from '../../formatters/digest/read.js';
-import type { DigestMachine } from '../../formatters/digest/types.js';
-import { formatMessage } from '../../formatters/handler.js';
-import { toMs } from '../../formatters/lifecycle.js';
+import { digestWindow, renderDigest } from '../../formatters/formatter/digest/operation.js';
+import { readDigestMachines } from '../../formatters/formatter/digest/read.js';
+import type { DigestMachine } from '../../formatters/formatter/digest/types.js';
+import { formatMessage } from '../../formatters/formatter/handler.js';
+import { toMs } from '../../formatters/formatter/lifecycle.js';
 import { readScenario, runScenario, ScenarioError } from '../../local/scenario.js';
 import { renderTerminal } from '../../preview/index.js';
 import { type AwsClients, createClients } from '../aws/clients.js';

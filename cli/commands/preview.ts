@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { type Command, Option } from 'commander';
 import type { NotifierSettings, SlackMessage, StatusChangeEvent } from '../../contract/formatter.js';
-import { formatExecution, TemplateError } from '../../formatters/format.js';
+import { formatExecution, TemplateError } from '../../formatters/formatter/format.js';
 import { blockKitBuilderUrl } from '../../preview/block-kit-builder.js';
 import { renderHtml } from '../../preview/html.js';
 import { renderTerminal } from '../../preview/terminal.js';

@@ -5,8 +5,8 @@
 import { type Command, Option } from 'commander';
 import type { SlackMessage } from '../../contract/formatter.js';
 import { BUILT_IN_TEMPLATES, DEFAULT_TEMPLATE } from '../../contract/templates.js';
-import { formatExecution, TemplateError } from '../../formatters/format.js';
-import { pageEvents } from '../../formatters/summarize/normalize.js';
+import { formatExecution, TemplateError } from '../../formatters/formatter/format.js';
+import { pageEvents } from '../../formatters/formatter/summarize/normalize.js';
 import { renderTerminal } from '../../preview/terminal.js';
 import { envOf, type Io, processIo, useColor } from '../aws/io.js';
 import { applyConvention, type OutputFormat } from '../convention.js';

@@ -12,7 +12,7 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { type Command, Option } from 'commander';
 import type { DeliveryMessage, SlackMessage, StatusChangeEvent } from '../../contract/formatter.js';
 import { BUILT_IN_TEMPLATES, DEFAULT_TEMPLATE } from '../../contract/templates.js';
-import { formatMessage } from '../../formatters/handler.js';
+import { formatMessage } from '../../formatters/formatter/handler.js';
 import { type Clock, type ExecutionResult, RealClock, VirtualClock } from '../../local/asl/index.js';
 import { scenarioFile } from '../../local/examples.js';
 import { InvalidSettingError, LocalPipeline, type SlackTarget } from '../../local/pipeline.js';

@@ -4,7 +4,8 @@
  * with usergroups.users.list (the bot token lives in the EventBridge connection, not in this Lambda). Nobody else.
  */
 import { type ActionName, type ActionsPolicy, isWatchedStateMachine } from '../../contract/actions.js';
-import { type ActionRequest, executionOrigin } from './payload.js';
+import { executionOrigin } from '../../contract/buttons.js';
+import type { ActionRequest } from './payload.js';
 
 export type Refusal = 'not-allowed' | 'not-watched' | 'wrong-source';
 

@@ -5,47 +5,15 @@
  * button carrying any value).
  */
 import { ACTION_ID_PREFIX, ACTION_NAMES, type ActionName, MUTE_SECONDS } from '../../contract/actions.js';
+import { type ButtonValue, stateMachineOf } from '../../contract/buttons.js';
 import { ACCOUNT_ID, REGION } from '../../contract/sources.js';
 
-/** A Standard execution ARN; its state machine is the part before the execution name. */
-const EXECUTION_ARN =
-  /^arn:(aws[a-z-]*):states:([a-z0-9-]+):(\d{12}):execution:([A-Za-z0-9_-]{1,80}):([^\s<>{}[\]?*"#%\\^|~`$&,;:/]{1,80})$/;
 const SLACK_ID = /^[A-Z0-9]{2,24}$/;
 const MESSAGE_TS = /^\d{1,12}\.\d{1,8}$/;
 /** Slack's response URLs; anything else is not followed (the Lambda must not be made to call arbitrary hosts). */
 const RESPONSE_URL = /^https:\/\/hooks\.slack\.com\/actions\/[A-Za-z0-9/_-]{1,300}$/;
 /** A Slack message posted as the parent: passed to the machine only when small (it edits the buttons away). */
 const MAX_MESSAGE_CHARS = 100_000;
-
-/**
- * A button's value: which execution, at which redrive count the message was rendered, and the account and region
- * of the event the message was made from (EventBridge's envelope): the endpoint and the actions machine refuse a
- * click whose execution is not of that account and region. Values rendered before the envelope was recorded have
- * no `a`/`g` and are checked as before (watched machine, allowed user).
- */
-export interface ButtonValue {
-  readonly executionArn: string;
-  readonly redriveCount: number;
-  /** The event's `account`. */
-  readonly account?: string;
-  /** The event's `region`. */
-  readonly region?: string;
-}
-
-export function encodeButtonValue(value: ButtonValue): string {
-  return JSON.stringify({
-    e: value.executionArn,
-    r: value.redriveCount,
-    ...(value.account === undefined ? {} : { a: value.account }),
-    ...(value.region === undefined ? {} : { g: value.region }),
-  });
-}
-
-/** The account and region of an execution ARN (undefined when it is not one). */
-export function executionOrigin(executionArn: string): { account: string; region: string } | undefined {
-  const m = EXECUTION_ARN.exec(executionArn);
-  return m ? { account: m[3] as string, region: m[2] as string } : undefined;
-}
 
 /** The click, as the Lambda hands it to the actions machine. */
 export interface ActionRequest {
@@ -97,13 +65,6 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
 const id = (value: unknown): string | undefined =>
   typeof value === 'string' && SLACK_ID.test(value) ? value : undefined;
 
-/** The state machine ARN of an execution ARN, or undefined when the text is not a Standard execution ARN. */
-export function stateMachineOf(executionArn: string): string | undefined {
-  const m = EXECUTION_ARN.exec(executionArn);
-  if (!m) return undefined;
-  return `arn:${m[1]}:states:${m[2]}:${m[3]}:stateMachine:${m[4]}`;
-}
-
 function parseButtonValue(value: unknown): ButtonValue | undefined {
   if (typeof value !== 'string' || value.length > 2_000) return undefined;
   let parsed: unknown;
@@ -134,11 +95,6 @@ function parseActionId(actionId: unknown): { action: ActionName; muteSeconds?: n
   if (action !== 'mute') return seconds === undefined ? { action } : undefined;
   const muteSeconds = Number(seconds);
   return (MUTE_SECONDS as readonly number[]).includes(muteSeconds) ? { action, muteSeconds } : undefined;
-}
-
-/** The `action_id` of a button. */
-export function actionId(action: ActionName, muteSeconds?: number): string {
-  return `${ACTION_ID_PREFIX}${action}${action === 'mute' ? `:${muteSeconds}` : ''}`;
 }
 
 function smallMessage(message: unknown): ActionRequest['message'] {

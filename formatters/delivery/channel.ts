@@ -16,7 +16,6 @@ import {
   ENDED_RETENTION_SECONDS,
   RUNNING_RETENTION_SECONDS,
 } from '../../contract/message-store.js';
-import { METADATA_EVENT_TYPE } from '../lifecycle.js';
 import type { Admitted } from './admit.js';
 import {
   delayedNote,
@@ -53,6 +52,9 @@ import {
 import { checkSchedule } from './schedule.js';
 import type { ItemKey, StoredItem } from './store.js';
 import { appendToDigest, stormDigestKey } from './storm.js';
+
+/** The Slack message metadata `event_type` that carries a message's deduplication id. */
+export const METADATA_EVENT_TYPE = 'sfn_slack_notification';
 
 type News = Extract<Admitted, { kind: 'news' | 'check' }>;
 

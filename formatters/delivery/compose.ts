@@ -5,7 +5,7 @@
  */
 import type { SlackMessage } from '../../contract/formatter.js';
 import { DELAYED_AFTER_SECONDS, durationText } from '../../contract/message-store.js';
-import { escapeText } from '../render/escape.js';
+import { escapeText } from '../shared/escape.js';
 
 export interface ParentMessage {
   readonly text: string;

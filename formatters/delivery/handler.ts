@@ -8,7 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { FUNCTION_ERRORS } from '../../contract/aws-errors.js';
 import { DELIVERY_CONFIG_ENV, type DeliveryConfig } from '../../contract/delivery.js';
-import { createLogger } from '../handler.js';
+import { createLogger } from '../shared/logger.js';
 import type { Decision } from './decision.js';
 import { type DeliveryDeps, type DeliveryInput, deliver } from './deliver.js';
 import { DeliveryStore } from './store.js';

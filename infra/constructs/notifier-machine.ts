@@ -207,7 +207,7 @@ export class NotifierMachine {
   /**
    * A central environment: the notifier and the formatter may assume the read roles of the source accounts and
    * regions only (and the source roles trust exactly these two role names); the formatter learns the environment
-   * name from its environment variables (formatters/source-client.ts).
+   * name from its environment variables (formatters/formatter/source-client.ts).
    */
   private readFromSources(env: string, central: NotifierSources, formatter: lambda.Function): void {
     const stack = Stack.of(this.scope);

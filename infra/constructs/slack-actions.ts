@@ -65,7 +65,7 @@ export const INTERACTIVITY_FILES: FunctionFiles = {
 
 /** The act-in-region Lambda of a central environment: its source in a checkout, its prebuilt bundle in the package. */
 export const ACT_IN_REGION_FILES: FunctionFiles = {
-  source: path.join(REPO_ROOT, 'formatters', 'actions', 'act-in-region-handler.ts'),
+  source: path.join(REPO_ROOT, 'formatters', 'act-in-region', 'handler.ts'),
   bundle: path.join(REPO_ROOT, 'act-in-region-bundle'),
 };
 

@@ -6,7 +6,7 @@
  *   with a dead-letter queue for events it could not hand over;
  * - the notifier state machine (STANDARD, statemachines/notifier.asl.json), log level ALL with execution data,
  *   X-Ray on;
- * - the formatter Lambda (formatters/handler.ts bundled by local esbuild, arm64, Node.js 24, JSON logs,
+ * - the formatter Lambda (formatters/formatter/handler.ts bundled by local esbuild, arm64, Node.js 24, JSON logs,
  *   Powertools environment, log retention);
  * - the FIFO queue and its FIFO dead-letter queue (SQS-managed encryption, TLS only, DLQ kept 14 days);
  * - an EventBridge Pipe (batch size 1, REQUEST_RESPONSE) to the delivery state machine (EXPRESS,
@@ -92,7 +92,7 @@ export const STATE_MACHINE_FILES = {
  * its templates), which deploys as is: the user's app needs neither esbuild nor Docker.
  */
 export const FORMATTER_FILES: FunctionFiles = {
-  source: path.join(REPO_ROOT, 'formatters', 'handler.ts'),
+  source: path.join(REPO_ROOT, 'formatters', 'formatter', 'handler.ts'),
   bundle: path.join(REPO_ROOT, 'formatter-bundle'),
 } as const;
 
@@ -491,7 +491,7 @@ export class SlackNotifier extends Construct {
       ...(props.formatterCode === undefined ? {} : { code: props.formatterCode }),
       // The JSONata templates are read from files at run time: ship them next to the bundle.
       afterBundling: (inputDir, outputDir) => [
-        `if [ -d "${inputDir}/formatters/templates" ]; then cp -R "${inputDir}/formatters/templates" "${outputDir}/templates"; fi`,
+        `if [ -d "${inputDir}/formatters/formatter/templates" ]; then cp -R "${inputDir}/formatters/formatter/templates" "${outputDir}/templates"; fi`,
       ],
     });
     // Custom templates (compiled above) ride in a layer, not in the bundle: the package's prebuilt formatter (and

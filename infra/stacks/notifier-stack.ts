@@ -20,7 +20,7 @@ export interface NotifierStackProps extends StackProps {
   readonly config: EnvironmentConfig;
   /**
    * The formatter Lambda's entry file.
-   * @default - formatters/handler.ts of this project
+   * @default - formatters/formatter/handler.ts of this project
    */
   readonly formatterEntry?: string;
   /** The formatter's code, already bundled (SlackNotifierProps.formatterCode). @default - see formatterEntry */

@@ -1,12 +1,12 @@
 /**
  * What the local account knows of its executions, for the formatter's `ListExecutions` and `DescribeExecution`
- * (the run context, formatters/context/, and the digest): every status-change event a scenario or pipeline sends
+ * (the run context, formatters/formatter/context/, and the digest): every status-change event a scenario or pipeline sends
  * is recorded here as it happens, so a scenario with a week of nightly runs has a week of executions to list.
  * Answers in the API's JSON wire shape (dates in epoch seconds), newest first, as the service lists them.
  * A fault (`refuse`) makes the named API answer as a throttled or denied call until it is cleared.
  */
 import type { StatusChangeEvent } from '../../contract/formatter.js';
-import { toMs } from '../../formatters/lifecycle.js';
+import { toMs } from '../../formatters/formatter/lifecycle.js';
 
 export interface ExecutionRecord {
   readonly executionArn: string;

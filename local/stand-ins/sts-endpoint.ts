@@ -1,7 +1,7 @@
 /**
  * A local STS endpoint answering `AssumeRole` (query protocol), for code that assumes a role itself: a central
  * environment's formatter reads a history in the execution's account with `fromTemporaryCredentials`
- * (formatters/source-client.ts). Each role gets its own access key id, so the local SFN endpoint can tell which
+ * (formatters/formatter/source-client.ts). Each role gets its own access key id, so the local SFN endpoint can tell which
  * role signed a request (`roleOfAccessKey`). Pointing the SDK at it through `AWS_ENDPOINT_URL_STS` keeps the
  * formatter unchanged. Like the SFN endpoint, it keeps its port for the life of the process
  * (local/stand-ins/process-endpoint.ts).

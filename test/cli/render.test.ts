@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderCommand, renderMessage } from '../../cli/commands/render.js';
 import { CliError } from '../../cli/errors.js';
-import { slackLimitProblems } from '../../formatters/render/limits.js';
+import { slackLimitProblems } from '../../formatters/formatter/render/limits.js';
 import { fixturesDir } from '../formatters/helpers/fixtures.js';
 import { slackRejections } from '../formatters/helpers/slack-oracle.js';
 import { runCli } from './helpers.js';

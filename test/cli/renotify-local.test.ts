@@ -11,7 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { register } from '../../cli/commands/renotify.js';
 import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../../contract/formatter.js';
-import { formatMessage as handler } from '../../formatters/handler.js';
+import { formatMessage as handler } from '../../formatters/formatter/handler.js';
 import { LocalPipeline } from '../../local/pipeline.js';
 import { type SlackServer, startSlackServer } from '../../local/slack-server/index.js';
 import { readHistoryFile, recordedHistorySource } from '../../local/stand-ins/history.js';

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FormatterInput, FormatterOutput } from '../../contract/formatter.js';
-import { formatMessage as handler } from '../../formatters/handler.js';
+import { formatMessage as handler } from '../../formatters/formatter/handler.js';
 import { allText, examples, type Harness, harness, historiesOf, settledSlowRequest } from './helpers.js';
 
 let h: Harness | undefined;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FormatterInput, FormatterOutput } from '../../contract/formatter.js';
-import { formatMessage as handler } from '../../formatters/handler.js';
+import { formatMessage as handler } from '../../formatters/formatter/handler.js';
 import { VirtualClock } from '../../local/asl/index.js';
 import { bundledExample, type Example, historiesOf, renamed } from '../../local/examples.js';
 import { LocalPipeline, type PipelineOptions } from '../../local/pipeline.js';

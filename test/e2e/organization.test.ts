@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { DeliveryMessage } from '../../contract/formatter.js';
 import { TAG_KEYS } from '../../contract/routes.js';
-import type { DeliveryMessage } from '../../formatters/contract.js';
 import { actionRoleArn, readRoleArn } from '../../infra/source-roles.js';
 import { ranIn } from '../../local/examples.js';
 import { allText, type Example, examples, type Harness, harness, historiesOf } from './helpers.js';

@@ -1,5 +1,5 @@
 /**
- * End to end through the real files: statemachines/notifier.asl.json → formatters/handler.ts → local FIFO
+ * End to end through the real files: statemachines/notifier.asl.json → formatters/formatter/handler.ts → local FIFO
  * queue → local Pipe → statemachines/deliver.asl.json → HTTP → local Slack server.
  */
 import { afterEach, describe, expect, it } from 'vitest';

@@ -6,11 +6,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { firstMessage, historyUnavailableInput } from '../fixtures/formatter-input.js';
 import { cdkJsonContext, repoRoot } from './helpers.js';
 
-const formatterEntry = path.join(repoRoot, 'formatters', 'handler.ts');
+const formatterEntry = path.join(repoRoot, 'formatters', 'formatter', 'handler.ts');
 const hasFormatter = existsSync(formatterEntry);
 if (!hasFormatter) {
   console.warn(
-    'test/infra/cdk-synth.test.ts skipped: formatters/handler.ts does not exist yet, and NodejsFunction needs its entry to bundle.'
+    'test/infra/cdk-synth.test.ts skipped: formatters/formatter/handler.ts does not exist yet, and NodejsFunction needs its entry to bundle.'
   );
 }
 
@@ -119,7 +119,7 @@ describe.skipIf(!hasFormatter)(
         }
         // The formatter's asset carries its templates; with Slack actions (dev) the interactivity function is
         // bundled too.
-        if (existsSync(path.join(repoRoot, 'formatters', 'templates')))
+        if (existsSync(path.join(repoRoot, 'formatters', 'formatter', 'templates')))
           expect(formatterAsset(env), env).toBeDefined();
         const actions = assets.filter((asset) =>
           readFileSync(path.join(outdirOf(env), asset, 'index.mjs'), 'utf8').includes('x-slack-signature')

@@ -1,7 +1,7 @@
 import { Lazy } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import type { NotifyInput } from '../../contract/formatter.js';
-import { deliveriesFor } from '../../formatters/notify.js';
+import { deliveriesFor } from '../../formatters/formatter/notify.js';
 import { type ResourceHandler, runStateMachine, StatesError, substitute } from '../../local/asl/index.js';
 import { synthNotifier } from './helpers.js';
 
@@ -83,7 +83,7 @@ async function runDeployed(
   return payloads[0] as NotifyInput;
 }
 
-/** The settings the formatter formats the one destination's message with (formatters/notify.ts). */
+/** The settings the formatter formats the one destination's message with (formatters/formatter/notify.ts). */
 function formattedWith(payload: NotifyInput) {
   const [delivery, ...others] = deliveriesFor(
     payload.settings,

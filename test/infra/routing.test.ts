@@ -5,7 +5,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it, vi } from 'vitest';
 import type { Route } from '../../contract/routes.js';
 import { LAYER_DIR, TEMPLATES_DIR_ENV } from '../../contract/templates.js';
-import { compileTemplate } from '../../formatters/render/templates.js';
+import { compileTemplate } from '../../formatters/formatter/render/templates.js';
 import { machineArn, route } from '../fixtures/routes.js';
 import { grants, logicalId, statementsOfRole, synthNotifier } from './helpers.js';
 
@@ -21,7 +21,7 @@ function notifierRoleStatements(synth: ReturnType<typeof synthNotifier>) {
   return statementsOfRole(synth.template, logicalId(synth.stack, synth.notifier.notifierStateMachine.role));
 }
 
-/** The formatter decides routes, tags and mutes (formatters/notify.ts): it holds those grants. */
+/** The formatter decides routes, tags and mutes (formatters/formatter/notify.ts): it holds those grants. */
 function formatterRoleStatements(synth: ReturnType<typeof synthNotifier>) {
   return statementsOfRole(synth.template, logicalId(synth.stack, synth.notifier.formatter.role as never));
 }

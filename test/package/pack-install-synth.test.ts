@@ -201,7 +201,7 @@ describe(`the ${pkg.name} tarball`, () => {
       'dist/cli/main.js',
       'dist/statemachines/notifier.asl.json',
       'dist/statemachines/deliver.asl.json',
-      'dist/formatters/templates/detailed.jsonata',
+      'dist/formatters/formatter/templates/detailed.jsonata',
       'dist/formatter-bundle/index.mjs',
       'dist/formatter-bundle/templates/compact.jsonata',
       'dist/actions-bundle/index.mjs',

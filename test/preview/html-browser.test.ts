@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SlackMessage, StatusChangeEvent } from '../../contract/formatter.js';
-import { formatExecution } from '../../formatters/format.js';
+import { formatExecution } from '../../formatters/formatter/format.js';
 import { renderHtml } from '../../preview/html.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');

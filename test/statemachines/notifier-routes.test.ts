@@ -1,5 +1,5 @@
 /**
- * The notifier as deployed, on the local runner, with the formatter's decision in process (formatters/notify.ts):
+ * The notifier as deployed, on the local runner, with the formatter's decision in process (formatters/formatter/notify.ts):
  * the history, definition and tags read with the real SDK from the local Step Functions endpoint, the mute counts
  * in dynalite. Routes decide what contract/routes.ts decides, tags are read only when asked for (either member
  * casing), a muted machine's notifications are held, counted and summed up once per destination, an event naming
@@ -13,8 +13,9 @@ import type { FormatterInput, FormatterOutput } from '../../contract/formatter.j
 import { MUTE_PARTITION_PREFIX, STORE_KEY } from '../../contract/message-store.js';
 import { type DeployedSettings, type Route, routeDeliveries, TAG_KEYS } from '../../contract/routes.js';
 import { TAG_MENTION } from '../../contract/settings.js';
-import { createHandler, createLogger } from '../../formatters/handler.js';
-import { createNotifyHandler } from '../../formatters/notify.js';
+import { createHandler } from '../../formatters/formatter/handler.js';
+import { createNotifyHandler } from '../../formatters/formatter/notify.js';
+import { createLogger } from '../../formatters/shared/logger.js';
 import { type Clock, runStateMachine, type TaskInvocation } from '../../local/asl/index.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../local/stand-ins/dynamodb.js';
 import {

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  actionId,
-  encodeButtonValue,
-  PayloadError,
-  parseInteraction,
-  stateMachineOf,
-} from '../../../formatters/actions/payload.js';
+import { actionId, encodeButtonValue, stateMachineOf } from '../../../contract/buttons.js';
+import { PayloadError, parseInteraction } from '../../../formatters/actions/payload.js';
 import { clickBody } from '../../../local/slack-clicks.js';
 
 const executionArn = 'arn:aws:states:eu-west-1:111122223333:execution:nightly-etl:run-42';

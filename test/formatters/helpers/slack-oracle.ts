@@ -1,5 +1,5 @@
 /**
- * An oracle for "would Slack reject this message?", independent of formatters/render/limits.ts (the module
+ * An oracle for "would Slack reject this message?", independent of formatters/formatter/render/limits.ts (the module
  * that enforces the limits must not be the one that checks them): the local Slack-compatible server's Block
  * Kit validator, plus chat.postMessage's own rules for `text`.
  */
