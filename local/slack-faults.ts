@@ -44,6 +44,9 @@ export type SlackFaultMethod = (typeof SLACK_FAULT_METHODS)[number];
 
 /** chat.update's own refusals: they hit only that method. */
 const UPDATE_ONLY: readonly SlackFailure[] = ['cant_update_message', 'message_not_found'];
+/** The method a kind hits when the step names none: chat.update's own refusals hit only chat.update. */
+const defaultMethod = (fail: SlackFailure): SlackFaultMethod | undefined =>
+  UPDATE_ONLY.includes(fail) ? 'chat.update' : undefined;
 /** Kinds a webhook cannot answer (it has no Web API errors, and 429 is its only rate limit). */
 const WEB_API_ONLY: readonly SlackFailure[] = [
   ...UPDATE_ONLY,
@@ -112,8 +115,7 @@ export function parseSlackFault(raw: unknown, where: string, webhook: boolean): 
   ) {
     throw new SlackFaultError(`${where}.slack.seconds must be a number of seconds, more than 0`);
   }
-  const method =
-    (raw.method as SlackFaultMethod | undefined) ?? (UPDATE_ONLY.includes(fail) ? 'chat.update' : undefined);
+  const method = (raw.method as SlackFaultMethod | undefined) ?? defaultMethod(fail);
   return {
     fail,
     ...(method ? { method } : {}),
@@ -151,9 +153,10 @@ export function slackTaskTimeoutSeconds(): number {
 /** The local Slack server's fault for a step that starts at `atMs` on the run's clock. */
 export function slackFault(step: SlackFaultStep, atMs = 0): Fault {
   const times = step.count ?? Number.POSITIVE_INFINITY;
+  const method = step.method ?? defaultMethod(step.fail);
   const common: Fault = {
     times,
-    ...(step.method ? { method: step.method, target: 'api' as const } : {}),
+    ...(method ? { method, target: 'api' as const } : {}),
     ...(step.seconds === undefined ? {} : { untilMs: atMs + step.seconds * 1000 }),
   };
   switch (step.fail) {
