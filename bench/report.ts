@@ -345,7 +345,8 @@ twice, and \`drainSeconds\` counts from the first result. \`chatUpdateTier3\` se
 Tier 3 limit, a burst of 20 then 50 a minute in the local model: a 216 s floor); \`chatUpdateTier3TenStacks\` is the
 same with a message store per channel (ten stacks pacing their edits apart against Slack's one workspace limit).
 \`channelArchivedThenReplay\` archives the storm's channel for its 5 minutes, then unarchives it and replays the dead
-letters at once.
+letters at once: every failure is posted or listed once, but the news handled after the channel came back goes out
+before the replayed dead letters, so its order is not the queue's.
 
 A drain about 360 s longer than the posts need means one delivery per channel waited out the queue's 6-minute
 visibility timeout. Runs before this one showed it (baseline, historyDeleted, formatterThrows, poisonMessages:
