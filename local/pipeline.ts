@@ -169,6 +169,11 @@ export interface PipelineOptions {
   readonly stopAtFirstFailure?: boolean;
   /** Per HTTP request. @default 60000 (the HTTP Task's limit) */
   readonly httpTimeoutMs?: number;
+  /**
+   * A message store shared with other pipelines (one deployed environment posting to several channels: one table,
+   * one workspace-wide chat.update bucket); the caller closes it. @default - a store of its own
+   */
+  readonly store?: LocalDynamoDb;
   /** Progress and outcome lines; never secrets. */
   readonly log?: (line: string) => void;
   /** Also log each state each execution enters (`start --verbose`). @default false */
@@ -532,6 +537,11 @@ export class LocalPipeline {
     });
   }
 
+  /** A message store as the pipeline creates its own, to share between pipelines (`store`). */
+  static startStore(): Promise<LocalDynamoDb> {
+    return startLocalDynamoDb({ tableName, key: STORE_KEY });
+  }
+
   /** Builds the pipeline; starts a local Slack server first unless one is given or Slack is real. */
   static async create(options: PipelineOptions): Promise<LocalPipeline> {
     const release = options.sdkHistory === 'aws' ? undefined : await serveHistoryToSdk(options.history);
@@ -541,7 +551,7 @@ export class LocalPipeline {
     let server: SlackServer | undefined;
     let store: LocalDynamoDb | undefined;
     try {
-      store = await startLocalDynamoDb({ tableName, key: STORE_KEY });
+      store = options.store ?? (await startLocalDynamoDb({ tableName, key: STORE_KEY }));
       if (target.kind !== 'local')
         return new LocalPipeline(options, undefined, false, release, store, central);
       if (target.server) return new LocalPipeline(options, target.server, false, release, store, central);
@@ -562,7 +572,7 @@ export class LocalPipeline {
     } catch (error) {
       // A definition that cannot be filled, an unknown webhook channel: leave nothing listening.
       await server?.close();
-      await store?.close();
+      if (!options.store) await store?.close();
       await release?.();
       await central?.();
       throw error;
@@ -737,7 +747,7 @@ export class LocalPipeline {
 
   async close(): Promise<void> {
     await this.actions?.close();
-    await this.store.close();
+    if (!this.options.store) await this.store.close();
     await this.releaseCentral?.();
     await this.releaseSdkHistory?.();
     if (this.ownsServer) await this.slack?.close();

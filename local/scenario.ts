@@ -7,8 +7,9 @@
  *   (routed by the environment's routes, as deployed; `tags` are the state machine's from then on), and the history
  *   the notifier reads from then on for that execution;
  * - `{"at": 600, "duplicate": 0}`: the event of step 0 again;
- * - `{"at": 60, "slack": {"fail": "lost_response" | "ratelimited" | "internal_error" | "invalid_auth" |
- *   "channel_not_found" | "down", "count": N}}`: the local Slack server's next N requests fail that way;
+ * - `{"at": 60, "slack": {"fail": <a kind of local/slack-faults.ts>, "method"?: "chat.update", "count"?: N,
+ *   "seconds"?: S}}`: the local Slack server's next N matching requests, or those of the next S seconds (whichever
+ *   ends first), fail that way;
  * - `{"at": 900, "replayDeadLetters": true}`: what `sfn-slack replay` does;
  * - `{"at": 1200, "click": {"action": "redrive" | "stop" | "mute", "user": "U0ALICE", "message": 0}}`: a user clicks
  *   that button on the n-th parent message of the report (optional `"for": 3600 | 86400` for mute, and
@@ -46,22 +47,15 @@ import type { ClickRecord } from './interactivity.js';
 import { LOCAL_REGION, LocalPipeline } from './pipeline.js';
 import { localRoutes } from './routes.js';
 import type { ClickSignature } from './slack-clicks.js';
-import type { ConversationMessage, Fault, RequestRecord } from './slack-server/index.js';
+import { parseSlackFault, SlackFaultError, type SlackFaultStep, slackFault } from './slack-faults.js';
+import type { ConversationMessage, RequestRecord } from './slack-server/index.js';
 import { renderConversationPage } from './slack-server/page.js';
 import { REFUSABLE_APIS, REFUSALS, type RefusableApi, type Refusal } from './stand-ins/executions.js';
 import type { HistoryPage, HistorySource } from './stand-ins/history.js';
 import { recordedHistorySource } from './stand-ins/history.js';
 import type { SourceRead } from './stand-ins/source-roles.js';
 
-export const SLACK_FAILURES = [
-  'lost_response',
-  'ratelimited',
-  'internal_error',
-  'invalid_auth',
-  'channel_not_found',
-  'down',
-] as const;
-export type SlackFailure = (typeof SLACK_FAILURES)[number];
+export { SLACK_FAILURES, type SlackFailure } from './slack-faults.js';
 
 export type ScenarioStep =
   | {
@@ -72,7 +66,8 @@ export type ScenarioStep =
       readonly tags?: Readonly<Record<string, string>>;
     }
   | { readonly at: number; readonly duplicate: number }
-  | { readonly at: number; readonly slack: { readonly fail: SlackFailure; readonly count: number } }
+  /** A Slack fault for `count` calls and/or `seconds` (local/slack-faults.ts). */
+  | { readonly at: number; readonly slack: SlackFaultStep }
   | { readonly at: number; readonly replayDeadLetters: true }
   | { readonly at: number; readonly click: ScenarioClick }
   /** The formatter's next reads of that API (until the next event step is notified) are refused. */
@@ -285,15 +280,14 @@ export async function parseScenario(raw: unknown, baseDir: string): Promise<Scen
       }
       steps.push({ at, duplicate: step.duplicate as number });
     } else if (step.slack !== undefined) {
-      const slack = step.slack as Record<string, unknown>;
-      if (!isRecord(slack) || !SLACK_FAILURES.includes(slack.fail as SlackFailure)) {
-        throw new ScenarioError(`${where}.slack.fail must be one of ${SLACK_FAILURES.join(', ')}`);
+      let slack: SlackFaultStep;
+      try {
+        slack = parseSlackFault(step.slack, where, environment.destination.type === 'webhook');
+      } catch (error) {
+        if (error instanceof SlackFaultError) throw new ScenarioError(error.message);
+        throw error;
       }
-      const count = slack.count ?? 1;
-      if (!Number.isInteger(count) || (count as number) < 1) {
-        throw new ScenarioError(`${where}.slack.count must be a whole number of requests (1 or more)`);
-      }
-      steps.push({ at, slack: { fail: slack.fail as SlackFailure, count: count as number } });
+      steps.push({ at, slack });
     } else if (step.replayDeadLetters === true) {
       steps.push({ at, replayDeadLetters: true });
     } else if (step.click !== undefined) {
@@ -355,20 +349,6 @@ function parseClick(raw: unknown, where: string, environment: EnvironmentConfig)
 /** Reads a scenario file. */
 export async function readScenario(file: string): Promise<Scenario> {
   return parseScenario(await readJson(file, 'the scenario file'), path.dirname(path.resolve(file)));
-}
-
-/** The local Slack server's fault for a scenario failure. */
-export function slackFault(fail: SlackFailure, count: number): Fault {
-  switch (fail) {
-    case 'lost_response':
-      return { drop: 'after', times: count };
-    case 'down':
-      return { drop: 'before', times: count };
-    case 'ratelimited':
-      return { status: 429, error: 'ratelimited', times: count };
-    default:
-      return { error: fail, times: count };
-  }
 }
 
 /**
@@ -560,7 +540,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
           await pipeline.notify(original.event);
         }
       } else if ('slack' in step) {
-        pipeline.slack?.injectFault(slackFault(step.slack.fail, step.slack.count));
+        pipeline.slack?.injectFault(slackFault(step.slack, start + step.at * 1000));
       } else if ('click' in step) {
         clicks.push(await runClick(pipeline, step.click, step.at));
       } else if ('sfn' in step) {
