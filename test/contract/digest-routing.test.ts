@@ -101,7 +101,7 @@ describe('digestTakes: the notifier’s routes decide', () => {
         ['nightly-orders', 'weekly-report', 'other-job'].map((name) => at(account, region, name))
       )
     );
-    for (const tags of [{}, { team: 'reports' }]) {
+    for (const tags of [{}, { team: 'reports' }] as Record<string, string>[]) {
       for (const stateMachineArn of machines) {
         for (const channel of routing.allowedChannels) {
           const [, , , region, account] = stateMachineArn.split(':');
