@@ -2,7 +2,10 @@
  * "Is this normal?" (issue 24), the stack's part:
  * - the formatter reads the watched machines' recent runs for each message's run context: `states:ListExecutions`
  *   on the watched state machines and `states:DescribeExecution` on their executions (GetExecutionHistory is
- *   granted with the history);
+ *   granted with the history); in a central environment it reads both through the source accounts' read roles
+ *   (infra/constructs/source-access.ts grants them there), so its own role gets neither;
+ * - each destination's digest sums up the machines whose news the routes send there (the schedule's input carries
+ *   the routes, contract/digest.ts digestTakes), in a central environment read in every source account and region;
  * - with `digest` plans, one daily digest per destination: an EventBridge Scheduler recurring schedule (cron at the
  *   destination's time, in its IANA time zone) starts a small Standard state machine (statemachines/digest.asl.json)
  *   whose Lambda step is the formatter's `digest` operation, and which queues the digest on the FIFO queue for the
