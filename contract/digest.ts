@@ -180,8 +180,11 @@ export interface DigestRequestOptions {
   readonly mute?: boolean;
   /** The environment's routes: machines are chosen with the notifier's matching. @default - by ARN and prefix */
   readonly routing?: DigestRouting;
-  /** A central environment's sources. @default - a single-account environment */
-  readonly sources?: DigestSources;
+  /**
+   * A central environment's sources. With an organization, the accounts the routes to this destination name are
+   * looked in too (member accounts are not known at synth). @default - a single-account environment
+   */
+  readonly sources?: DigestSources & { readonly organizationId?: string };
 }
 
 /**
@@ -231,7 +234,17 @@ export function digestRequest(
         }
       : {}),
     ...(options.sources
-      ? { sources: { accounts: options.sources.accounts, regions: options.sources.regions } }
+      ? {
+          sources: {
+            accounts: unique([
+              ...options.sources.accounts,
+              ...(options.sources.organizationId === undefined
+                ? []
+                : reaching.flatMap((r) => r.match.accounts)),
+            ]),
+            regions: options.sources.regions,
+          },
+        }
       : {}),
     ...(options.mute ? { mute: true } : {}),
   };

@@ -63,7 +63,7 @@ export interface DailyDigestProps {
    * permission here; the digest looks for prefixed machines in each source account and region.
    * @default - a single-account environment: the formatter's own role reads
    */
-  readonly central?: DigestSources;
+  readonly central?: DigestSources & { readonly organizationId?: string };
   /** @default logs.RetentionDays.THREE_MONTHS */
   readonly logRetention?: logs.RetentionDays;
 }

@@ -822,7 +822,7 @@ export class SlackNotifier extends Construct {
         props.mute === true ||
         (props.actions !== undefined && enabledActions(props.actions.policy).includes('mute')),
       routing: { routes, allowedChannels: this.settings.allowedChannels },
-      ...(sources ? { central: { accounts: sources.accounts, regions: sources.regions } } : {}),
+      ...(sources ? { central: sources } : {}),
       logRetention: retention,
     });
 

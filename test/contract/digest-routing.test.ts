@@ -132,6 +132,23 @@ describe('digestTakes: the notifier’s routes decide', () => {
   });
 });
 
+describe('digestRequest in a central environment', () => {
+  it('looks in the listed accounts, and with an organization also in the accounts its routes name', () => {
+    const sources = { accounts: [PAYMENTS], regions: ['eu-west-1', 'us-east-1'] };
+    const listed = digestRequest('org', plan('#payments', routes), { routing, sources });
+    expect(listed.sources).toEqual(sources);
+    const member = route('member', {
+      match: { stateMachineNamePrefixes: ['nightly-'], accounts: [ANALYTICS] },
+      destination: { type: 'channel', channel: '#payments' },
+    });
+    const withOrg = digestRequest('org', plan('#payments', [...routes, member]), {
+      routing: { routes: [...routes, member], allowedChannels: routing.allowedChannels },
+      sources: { ...sources, organizationId: 'o-a1b2c3d4e5' },
+    });
+    expect(withOrg.sources).toEqual({ accounts: [PAYMENTS, ANALYTICS], regions: sources.regions });
+  });
+});
+
 describe('digestsListMachines', () => {
   it('is true only when some digest looks for machines by name prefix', () => {
     expect(digestsListMachines('prod', [plan('#payments', routes)], routing)).toBe(true);
