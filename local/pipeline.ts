@@ -618,6 +618,8 @@ export class LocalPipeline {
       setServedHistory(this.options.history);
       setServedTags(this.tags);
       setServedExecutions(this.executions);
+      // A central environment's digest reads each source account and region with its read role, there.
+      setSdkReadCheck(this.options.central ? (caller) => this.checkFormatterRead(caller) : undefined);
     }
     const name = randomUUID();
     const result = await runStateMachine(this.digestDefinition, request, {
@@ -731,7 +733,12 @@ export class LocalPipeline {
   /** A formatter read on the local SFN endpoint: with the role its access key was issued for, in its region. */
   private checkFormatterRead(caller: SdkCaller): void {
     const roleArn = caller.accessKeyId === undefined ? undefined : roleOfAccessKey(caller.accessKeyId);
-    const read = { stateName: 'formatter', executionArn: caller.executionArn, roleArn };
+    const read = {
+      stateName: 'formatter',
+      action: caller.action,
+      executionArn: caller.executionArn,
+      roleArn,
+    };
     try {
       checkSourceRead(
         { executionArn: caller.executionArn, roleArn, callerRegion: caller.region ?? '' },

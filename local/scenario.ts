@@ -28,7 +28,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ACTION_NAMES, type ActionName, MUTE_SECONDS } from '../contract/actions.js';
-import { digestRequest } from '../contract/digest.js';
+import { type DigestPlan, type DigestRequest, digestRequest } from '../contract/digest.js';
 import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../contract/formatter.js';
 import { isoDurationSeconds } from '../contract/message-store.js';
 import { ruleLetsIn } from '../contract/routes.js';
@@ -369,6 +369,19 @@ function ruleMatches(scenario: Scenario, event: StatusChangeEvent): boolean {
   );
 }
 
+/**
+ * What a plan's schedule would send the digest machine in this scenario's environment: the routes as the pipeline
+ * runs them (contract/digest.ts digestRequest), and a central environment's sources.
+ */
+export function scenarioDigestRequest(scenario: Scenario, plan: DigestPlan): DigestRequest {
+  const environment = scenario.environment;
+  return digestRequest(SCENARIO_ENVIRONMENT, plan, {
+    mute: mutable(environment),
+    routing: { routes: routesOf(scenario), allowedChannels: environment.allowedChannels },
+    ...(environment.sources ? { sources: environment.sources } : {}),
+  });
+}
+
 /** The environment's routes; with watchAll, each route takes every machine (tags and statuses still apply). */
 function routesOf(scenario: Scenario) {
   const routes = localRoutes(scenario.environment, scenario.baseDir);
@@ -547,11 +560,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
         pipeline.executions.refuse(step.sfn.api, step.sfn.fail);
       } else if ('digest' in step) {
         for (const plan of environment.digests) {
-          const request = digestRequest(SCENARIO_ENVIRONMENT, plan, mutable(environment));
-          // Watching every machine (no machines named): the digest sums up every machine too.
-          await pipeline.digest(
-            scenario.watchAll ? { ...request, stateMachineArns: [], stateMachineNamePrefixes: [''] } : request
-          );
+          // The routes the pipeline runs with (watching every machine: each route takes any machine).
+          await pipeline.digest(scenarioDigestRequest(scenario, plan));
         }
       } else {
         await pipeline.redriveDeadLetters();
