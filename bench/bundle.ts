@@ -1,6 +1,6 @@
 /**
  * Bundles the formatter the way CDK's NodejsFunction does for infra/constructs/slack-notifier.ts (local
- * esbuild, ESM, minified, source map, `@aws-sdk/*` external as the Node.js 24 runtime provides it, the
+ * esbuild, ESM, minified, source map without the sources' text, `@aws-sdk/*` external as the Node.js 24 runtime provides it, the
  * createRequire banner) and ships the templates next to it, as the construct's afterBundling hook does.
  * Output goes under node_modules/.cache so `@aws-sdk/*` resolves from the project as it would on Lambda.
  */
@@ -39,6 +39,7 @@ export async function bundle(entry: string, name: string, dir: string = buildDir
     format: 'esm',
     minify: true,
     sourcemap: true,
+    sourcesContent: false,
     mainFields: ['module', 'main'],
     external: ['@aws-sdk/*'],
     banner: {
@@ -46,7 +47,9 @@ export async function bundle(entry: string, name: string, dir: string = buildDir
     },
     logLevel: 'silent',
   });
-  cpSync(path.join(repoRoot, 'formatters', 'templates'), path.join(outDir, 'templates'), { recursive: true });
+  cpSync(path.join(repoRoot, 'formatters', 'formatter', 'templates'), path.join(outDir, 'templates'), {
+    recursive: true,
+  });
   const code = readFileSync(file);
   return { file, minifiedBytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length };
 }

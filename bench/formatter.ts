@@ -102,21 +102,27 @@ export interface FormatterPlan {
   readonly sizes: readonly { readonly events: number; readonly runs: number }[];
 }
 
-export async function benchFormatter(
-  plan: FormatterPlan,
-  log: (line: string) => void
-): Promise<FormatterResults> {
+/** The bundle and its cold start: `npm run bench:bundle` measures only these. */
+export interface ColdStartResults {
+  readonly bundle: FormatterResults['bundle'];
+  readonly sdkImportedStatically: boolean;
+  readonly coldStart: ColdStart;
+}
+
+/** Bundles formatters/formatter/handler.ts as deployed and measures its cold start in fresh processes. */
+export async function benchColdStart(
+  runs: number,
+  log: (line: string) => void,
+  dir: string = buildDir
+): Promise<ColdStartResults> {
   log('formatter: bundling formatters/formatter/handler.ts (esbuild, ESM, minified, @aws-sdk/* external)');
-  const handlerBundle: Bundle = await bundle('formatters/formatter/handler.ts', 'handler');
-  const formatBundle = await bundle('bench/format-entry.ts', 'format');
-  const coldScript = path.join(buildDir, 'cold-start.mjs');
-  const formatScript = path.join(buildDir, 'format-size.mjs');
+  const handlerBundle: Bundle = await bundle('formatters/formatter/handler.ts', 'handler', dir);
+  const coldScript = path.join(dir, 'cold-start.mjs');
   writeFileSync(coldScript, coldStartChild);
-  writeFileSync(formatScript, formatChild);
-  const sdkScript = path.join(buildDir, 'sdk-import.mjs');
+  const sdkScript = path.join(dir, 'sdk-import.mjs');
   writeFileSync(sdkScript, sdkImportChild);
   const small = generatedHistory(10, 'bench-cold-start');
-  const inputFile = path.join(buildDir, 'cold-start-input.json');
+  const inputFile = path.join(dir, 'cold-start-input.json');
   writeFileSync(
     inputFile,
     JSON.stringify({
@@ -131,7 +137,7 @@ export async function benchFormatter(
   const firsts: number[] = [];
   const walls: number[] = [];
   const sdk: number[] = [];
-  for (let i = 0; i < plan.coldStartRuns; i += 1) {
+  for (let i = 0; i < runs; i += 1) {
     const run = await runChild<{ importMs: number; firstInvokeMs: number }>(
       [coldScript, handlerBundle.file, inputFile],
       // As deployed (infra/constructs/slack-notifier.ts): INFO logs, source maps on.
@@ -144,7 +150,7 @@ export async function benchFormatter(
     firsts.push(run.result.firstInvokeMs);
     init.push(run.result.importMs + run.result.firstInvokeMs);
     walls.push(run.wallMs);
-    const sdkRun = await runChild<{ importMs: number }>([sdkScript], { cwd: buildDir });
+    const sdkRun = await runChild<{ importMs: number }>([sdkScript], { cwd: dir });
     sdk.push(sdkRun.result.importMs);
   }
   const coldStart: ColdStart = {
@@ -155,8 +161,24 @@ export async function benchFormatter(
     sdkImportMs: spread(sdk),
   };
   log(
-    `formatter: cold start ${coldStart.initMs.median.toFixed(1)} ms import + first invoke (n=${plan.coldStartRuns})`
+    `formatter: bundle ${handlerBundle.minifiedBytes} B; cold start ${coldStart.initMs.median.toFixed(1)} ms import + first invoke (n=${runs})`
   );
+  const handlerSource = readFileSync(path.join(repoRoot, 'formatters', 'formatter', 'handler.ts'), 'utf8');
+  return {
+    bundle: { minifiedBytes: handlerBundle.minifiedBytes, gzipBytes: handlerBundle.gzipBytes },
+    sdkImportedStatically: /^import (?!type )[^;]*from '@aws-sdk\/client-sfn';/m.test(handlerSource),
+    coldStart,
+  };
+}
+
+export async function benchFormatter(
+  plan: FormatterPlan,
+  log: (line: string) => void
+): Promise<FormatterResults> {
+  const cold = await benchColdStart(plan.coldStartRuns, log);
+  const formatBundle = await bundle('bench/format-entry.ts', 'format');
+  const formatScript = path.join(buildDir, 'format-size.mjs');
+  writeFileSync(formatScript, formatChild);
 
   const sizes: SizeResult[] = [];
   for (const { events, runs } of plan.sizes) {
@@ -180,12 +202,5 @@ export async function benchFormatter(
     );
   }
   const vsJsonParse = await benchVsJsonParse(log);
-  const handlerSource = readFileSync(path.join(repoRoot, 'formatters', 'handler.ts'), 'utf8');
-  return {
-    bundle: { minifiedBytes: handlerBundle.minifiedBytes, gzipBytes: handlerBundle.gzipBytes },
-    sdkImportedStatically: /^import (?!type )[^;]*from '@aws-sdk\/client-sfn';/m.test(handlerSource),
-    coldStart,
-    sizes,
-    vsJsonParse,
-  };
+  return { ...cold, sizes, vsJsonParse };
 }

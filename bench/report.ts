@@ -350,7 +350,7 @@ ${endpointDoc(r)}
 ## What is measured
 
 - **Bundle**: \`formatters/formatter/handler.ts\` bundled with esbuild as \`infra/constructs/slack-notifier.ts\` has CDK's
-  NodejsFunction bundle it (ESM, minified, source map in a separate file, \`@aws-sdk/*\` external as the Node.js 24
+  NodejsFunction bundle it (ESM, minified, source map in a separate file without the sources' text, \`@aws-sdk/*\` external as the Node.js 24
   runtime provides it, the \`createRequire\` banner); the size of \`index.mjs\` and of its gzip -9.
 - **Cold start**: a fresh \`node\` process (plain Node, no TypeScript loader) with the deployed environment
   (\`POWERTOOLS_LOG_LEVEL=INFO\`, \`--enable-source-maps\`) imports the bundle and invokes the handler once with a
@@ -415,7 +415,8 @@ into \`bench/results.json\`, this page and the README table. \`npm run bench:for
 against \`JSON.parse\` (\`formatter.vsJsonParse\`: the handler's CPU time to parse its payload, format and serialize
 the answer, over \`JSON.parse\` of the same payload, at about 1,000, 5,000 and 25,000 events, in blocks that
 alternate and each start after a full collection) and merges it and its target (≤ 8) into \`bench/results.json\`;
-\`--dir <path>\` bundles into another directory inside the repository.
+\`npm run bench:bundle\` measures only the formatter's bundle and cold start (\`--runs <n>\`, 15 by default) and merges
+them and their targets the same way; \`--dir <path>\` (both) bundles into another directory inside the repository.
 
 It prints progress lines, then the table and the targets, and rewrites \`bench/results.json\` and this page. It takes
 under a minute on 2 cores. Builds go to \`node_modules/.cache/sfn-slack-bench/\`.
