@@ -25,7 +25,13 @@ export interface Bundle {
  * Bundles `entry` (relative to the repo root) into `<dir>/<name>/index.mjs` (@default dir `buildDir`). The
  * directory must be inside the repository, so `@aws-sdk/*` resolves from its node_modules.
  */
-export async function bundle(entry: string, name: string, dir: string = buildDir): Promise<Bundle> {
+export async function bundle(
+  entry: string,
+  name: string,
+  dir: string = buildDir,
+  /** As the function's FunctionFiles say (infra/constructs/project-function.ts). @default false */
+  options: { readonly bundleAwsSdk?: boolean } = {}
+): Promise<Bundle> {
   const outDir = path.join(dir, name);
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
@@ -41,7 +47,7 @@ export async function bundle(entry: string, name: string, dir: string = buildDir
     sourcemap: true,
     sourcesContent: false,
     mainFields: ['module', 'main'],
-    external: ['@aws-sdk/*'],
+    external: options.bundleAwsSdk ? [] : ['@aws-sdk/*'],
     banner: {
       js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
     },
