@@ -30,7 +30,11 @@ const checks = [checkBundle(cold.bundle.minifiedBytes), checkColdStart(cold.cold
 const ids: readonly string[] = checks.map((c) => c.id);
 const results: Results = {
   ...previous,
-  formatter: { ...previous.formatter, ...cold },
+  formatter: {
+    ...previous.formatter,
+    ...cold,
+    ...(cold.coldStartRun ? { coldStartRun: { ...cold.coldStartRun, alone: true } } : {}),
+  },
   targets: [...previous.targets.filter((t) => !ids.includes(t.id)), ...checks],
 };
 writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
