@@ -1,6 +1,6 @@
 /**
  * Bundles the formatter the way CDK's NodejsFunction does for infra/constructs/slack-notifier.ts (local
- * esbuild, ESM, minified, source map, `@aws-sdk/*` external as the Node.js 24 runtime provides it, the
+ * esbuild, ESM, minified, source map without the sources' text, `@aws-sdk/*` external as the Node.js 24 runtime provides it, the
  * createRequire banner) and ships the templates next to it, as the construct's afterBundling hook does.
  * Output goes under node_modules/.cache so `@aws-sdk/*` resolves from the project as it would on Lambda.
  */
@@ -25,7 +25,13 @@ export interface Bundle {
  * Bundles `entry` (relative to the repo root) into `<dir>/<name>/index.mjs` (@default dir `buildDir`). The
  * directory must be inside the repository, so `@aws-sdk/*` resolves from its node_modules.
  */
-export async function bundle(entry: string, name: string, dir: string = buildDir): Promise<Bundle> {
+export async function bundle(
+  entry: string,
+  name: string,
+  dir: string = buildDir,
+  /** As the function's FunctionFiles say (infra/constructs/project-function.ts). @default false */
+  options: { readonly bundleAwsSdk?: boolean } = {}
+): Promise<Bundle> {
   const outDir = path.join(dir, name);
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
@@ -39,8 +45,9 @@ export async function bundle(entry: string, name: string, dir: string = buildDir
     format: 'esm',
     minify: true,
     sourcemap: true,
+    sourcesContent: false,
     mainFields: ['module', 'main'],
-    external: ['@aws-sdk/*'],
+    external: options.bundleAwsSdk ? [] : ['@aws-sdk/*'],
     banner: {
       js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
     },

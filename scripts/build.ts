@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundle } from '../bench/bundle.js';
+import { INTERACTIVITY_FILES } from '../infra/constructs/slack-actions.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
@@ -43,7 +44,9 @@ mkdirSync(bundleDir, { recursive: true });
 cpSync(path.dirname(formatter.file), bundleDir, { recursive: true });
 
 // The Slack interactivity Lambda (constructs/slack-actions.ts), likewise.
-const actions = await bundle('formatters/actions/handler.ts', 'package-actions');
+const actions = await bundle('formatters/actions/handler.ts', 'package-actions', undefined, {
+  bundleAwsSdk: INTERACTIVITY_FILES.bundleAwsSdk ?? false,
+});
 const actionsDir = path.join(dist, 'actions-bundle');
 mkdirSync(actionsDir, { recursive: true });
 cpSync(path.dirname(actions.file), actionsDir, { recursive: true });

@@ -17,6 +17,15 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export interface FunctionFiles {
   readonly source: string;
   readonly bundle: string;
+  /**
+   * Bundle the AWS SDK clients into the function instead of importing the runtime's: one minified file loads in
+   * a fraction of the CPU time that resolving and compiling the SDK's hundreds of files takes at a cold start
+   * (AWS Developer Tools Blog, "Reduce Lambda cold start times: migrate to AWS SDK for JavaScript v3": "If you
+   * are sensitive to Lambda cold start times, we recommend bundling your Lambda function, which uses barebones
+   * SDK clients with command objects"), at the price of a larger bundle. bench/bundle.ts bundles the same way.
+   * @default false - `@aws-sdk/*` stays external: the Node.js runtime provides it
+   */
+  readonly bundleAwsSdk?: boolean;
 }
 
 export interface ProjectFunctionProps {
@@ -64,10 +73,13 @@ export function projectFunction(scope: Construct, id: string, props: ProjectFunc
       format: lambdaNodejs.OutputFormat.ESM,
       minify: true,
       sourceMap: true,
+      // Stack traces map to file:line without the sources' text in the map: Node reads the whole map at every
+      // cold start (--enable-source-maps), and the text made it 3.7 times larger (docs/performance.md).
+      sourcesContent: false,
       mainFields: ['module', 'main'],
       // Some CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
       banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      externalModules: ['@aws-sdk/*'],
+      externalModules: props.files.bundleAwsSdk ? [] : ['@aws-sdk/*'],
       forceDockerBundling: false,
       // esbuild's size table on every synth is noise; warnings and errors still show.
       logLevel: lambdaNodejs.LogLevel.WARNING,

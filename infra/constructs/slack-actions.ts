@@ -61,6 +61,8 @@ import { type FunctionFiles, projectFunction, REPO_ROOT } from './project-functi
 export const INTERACTIVITY_FILES: FunctionFiles = {
   source: path.join(REPO_ROOT, 'formatters', 'actions', 'handler.ts'),
   bundle: path.join(REPO_ROOT, 'actions-bundle'),
+  // Slack waits 3 s for the answer, a cold start included: the SDK's import was most of it (docs/performance.md).
+  bundleAwsSdk: true,
 };
 
 /** The act-in-region Lambda of a central environment: its source in a checkout, its prebuilt bundle in the package. */
@@ -299,8 +301,12 @@ export class SlackActions extends Construct {
       description: `sfn-slack-notifier (${env}): Slack interactivity endpoint (signature, replay, authorization)`,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
-      // Slack gives up after 3 s; the work itself is a secret read (cached), one put and one StartExecution.
+      // Slack gives up after 3 s, a cold start included, and Lambda gives CPU in proportion to memory ("At 1,769 MB,
+      // a function has the equivalent of one vCPU", Lambda Developer Guide, "Configure Lambda function memory"):
+      // at 512 MB the cold start's CPU work takes half as long as at 256 (bench/endpoint-budget.ts). Clicks are
+      // rare and short, so the cost is negligible.
+      memorySize: 512,
+      // The work itself is a secret read (cached), one put and one StartExecution.
       timeout: Duration.seconds(10),
       tracing: lambda.Tracing.ACTIVE,
       logGroup: functionLogGroup,
