@@ -194,7 +194,7 @@ export const MENTION = new RegExp(`^<(${PERSON_MENTION}|!here|!channel|!everyone
  * A mention the `sfn-slack:mention` tag may set: a user or a user group only. Whoever may tag a watched machine is
  * not trusted to notify a whole channel; any other value is ignored as if the tag were absent. Its source is the
  * notifier's MentionPattern substitution, inside a JSONata regex literal (`/${MentionPattern}/`: the file parses
- * before substitution too), JSON-escaped like every substitution (infra/json-string-substitution.ts).
+ * before substitution too), JSON-escaped like every substitution (contract/definition-values.ts).
  */
 export const TAG_MENTION = new RegExp(`^<(${PERSON_MENTION})>$`);
 

@@ -32,7 +32,6 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { TAG_KEYS } from '../../contract/routes.js';
 import {
   ACTION_PARTITION_PREFIX,
   type ActionsPolicy,
@@ -41,19 +40,20 @@ import {
   INTERACTIVITY_ENV,
   REQUEST_PARTITION,
   SLACK_ACTION_METHODS,
-} from '../actions-schema.js';
-import { assumeSourceRoles } from '../assume-source-roles.js';
-import { connectionStatements, invokeHttpStatements } from '../http-task-permissions.js';
-import { jsonStringSubstitution } from '../json-string-substitution.js';
-import { nagResourceName } from '../nag-resource-name.js';
+} from '../../contract/actions.js';
+import { jsonStringSubstitution } from '../../contract/definition-values.js';
+import { TAG_KEYS } from '../../contract/routes.js';
+import { withSourceCredentials } from '../../contract/source-credentials.js';
 import {
   ACT_IN_REGION_PLACEHOLDER,
   actInRegionRoleName,
   actionRoleName,
   actionsRoleName,
   CENTRAL_ENVIRONMENT_ENV,
-  withSourceCredentials,
-} from '../source-roles.js';
+} from '../../contract/sources.js';
+import { assumeSourceRoles } from '../assume-source-roles.js';
+import { connectionStatements, invokeHttpStatements } from '../http-task-permissions.js';
+import { nagResourceName } from '../nag-resource-name.js';
 import { watchedKeyStatements } from '../watched-keys.js';
 import { type FunctionFiles, projectFunction, REPO_ROOT } from './project-function.js';
 
@@ -120,7 +120,7 @@ export interface SlackActionsProps {
   readonly appId?: string;
   /**
    * A central environment: the watched executions run in the source accounts, so the machine acts through each
-   * execution's act role there (task `Credentials`, infra/source-roles.ts) and may assume only those roles; its
+   * execution's act role there (task `Credentials`, contract/source-credentials.ts) and may assume only those roles; its
    * own role is named `sfn-slack-<env>-actions`, which the act roles trust (with the act-in-region function's
    * role, `sfn-slack-<env>-act-in-region`, and no other principal).
    * @default - a single-account environment: the machine acts with its own role

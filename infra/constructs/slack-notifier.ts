@@ -43,6 +43,7 @@ import jsonata from 'jsonata';
 import { type ActionsPolicy, enabledActions, watchedAnywhere } from '../../contract/actions.js';
 import { DEFAULT_STALLED_QUEUE_AGE_SECONDS, DELIVERY_FAILURES_THRESHOLD } from '../../contract/alarms.js';
 import type { DigestPlan } from '../../contract/digest.js';
+import { isoDurationSeconds } from '../../contract/message-store.js';
 import { QUEUE_DEFAULTS } from '../../contract/queue.js';
 import {
   bannerMention,
@@ -60,7 +61,6 @@ import {
   TEMPLATES_DIR_ENV,
 } from '../../contract/templates.js';
 import { ENV_NAME } from '../config.js';
-import { isoDurationSeconds } from '../message-store-schema.js';
 import { nagResourceName } from '../nag-resource-name.js';
 import { sourceUsesExecutionData, templateUsesExecutionData } from '../template-data.js';
 import { watchedKeyStatements } from '../watched-keys.js';
@@ -269,7 +269,7 @@ export interface SlackNotifierProps {
    * Storm digests: more than `threshold` new executions of one state machine in the channel within `windowSeconds`
    * go into one digest message updated in place, each execution listed in its thread (webhook mode: digest posts at
    * most once a minute, each listing the executions since the last). `threshold` 0: off.
-   * @default - threshold 5 within 300 seconds (message-store-schema.ts)
+   * @default - threshold 5 within 300 seconds (contract/message-store.ts)
    */
   readonly storm?: { readonly threshold: number; readonly windowSeconds: number };
   /**

@@ -7,7 +7,8 @@
  * like any unreadable history. Every attempt is recorded. The same for the actions machine's acts (redrive, stop,
  * the mute tag), with the act role of the execution's account and region (`actWithSourceRole`).
  */
-import { actionRoleArn, readRoleArn, type SourceRoleKind } from '../../infra/source-roles.js';
+import type { SourceRoleKind } from '../../contract/source-credentials.js';
+import { actionRoleArn, readRoleArn } from '../../contract/sources.js';
 import { type ResourceHandler, StatesError, type TaskInvocation } from '../asl/index.js';
 
 /** One attempt to read an execution in a source account. */

@@ -13,10 +13,10 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { afterAll, describe, expect, it } from 'vitest';
 import { alarmsIn } from '../../bench/organization.js';
+import { CENTRAL_ENVIRONMENT_ENV } from '../../contract/sources.js';
 import { buildApp } from '../../infra/build-app.js';
 import { SlackNotifier } from '../../infra/constructs/slack-notifier.js';
 import { SourceAccess } from '../../infra/constructs/source-access.js';
-import { CENTRAL_ENVIRONMENT_ENV } from '../../infra/source-roles.js';
 import { ALARM_TOPIC_PARAMETER } from '../../infra/stacks/source-stack.js';
 import { cdkJsonContext, SKIP_BUNDLING, standInEntry } from './helpers.js';
 

@@ -7,7 +7,7 @@ import {
   INTERACTIVITY_ENV,
   REQUEST_PARTITION,
   SLACK_ACTION_METHODS,
-} from '../../infra/actions-schema.js';
+} from '../../contract/actions.js';
 import { ACTIONS_STATE_MACHINE_FILE } from '../../infra/constructs/slack-actions.js';
 import { actions, grants, logicalId, standInEntry, statementsOfRole, synthNotifier } from './helpers.js';
 

@@ -553,7 +553,7 @@ describe('state machines', () => {
       ] as const) {
         const properties = byType(type);
         const text = readAsl(file.split('/').pop() as string);
-        // Settings and Fallback are written as JSON by the construct (infra/json-values.ts), not substituted by
+        // Settings and Fallback are written as JSON by the construct (contract/definition-values.ts), not substituted by
         // CloudFormation.
         expect(Object.keys(properties.DefinitionSubstitutions).sort()).toEqual(
           [...placeholders(text)].filter((name) => name !== 'Settings' && name !== 'Fallback').sort()
