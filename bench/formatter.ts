@@ -6,7 +6,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_TEMPLATE } from '../contract/templates.js';
-import { type Bundle, buildDir, bundle, repoRoot } from './bundle.js';
+import type { Bundle } from '../scripts/lambda-bundle.js';
+import { buildDir, bundle, repoRoot } from './bundle.js';
 import { RESULT_PREFIX, runChild } from './child.js';
 import { parseGcLines, peakBetweenExplicitGcs } from './gc-trace.js';
 import { generatedHistory } from './histories.js';
