@@ -5,7 +5,7 @@
 import { App, type AppProps, type IStackSynthesizer, Validations } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { loadEnvironments } from './config.js';
+import { loadEnvironments } from '../contract/settings.js';
 import { NotifierStack, notifierStackName } from './stacks/notifier-stack.js';
 import { SourceStack, sourceStackName } from './stacks/source-stack.js';
 

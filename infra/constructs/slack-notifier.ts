@@ -53,6 +53,7 @@ import {
   type RouteMatch,
   readsTags,
 } from '../../contract/routes.js';
+import { ENV_NAME } from '../../contract/settings.js';
 import { DEFAULT_STATUSES, type ExecutionStatus } from '../../contract/statuses.js';
 import {
   CUSTOM_TEMPLATE_PREFIX,
@@ -60,7 +61,6 @@ import {
   LAYER_DIR,
   TEMPLATES_DIR_ENV,
 } from '../../contract/templates.js';
-import { ENV_NAME } from '../config.js';
 import { nagResourceName } from '../nag-resource-name.js';
 import { sourceUsesExecutionData, templateUsesExecutionData } from '../template-data.js';
 import { watchedKeyStatements } from '../watched-keys.js';

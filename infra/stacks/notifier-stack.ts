@@ -10,13 +10,13 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { OutputName } from '../../contract/outputs.js';
-import type { EnvironmentConfig } from '../config.js';
+import type { EnvironmentConfig } from '../../contract/settings.js';
 import { CentralBus } from '../constructs/central-bus.js';
 import { operatorOutputs } from '../constructs/operator-descriptor.js';
 import { type SlackDestination, SlackNotifier } from '../constructs/slack-notifier.js';
 
 export interface NotifierStackProps extends StackProps {
-  /** The validated environment configuration (infra/config.ts). */
+  /** The validated environment configuration (contract/settings.ts parseEnvironment). */
   readonly config: EnvironmentConfig;
   /**
    * The formatter Lambda's entry file.
