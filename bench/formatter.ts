@@ -135,7 +135,7 @@ export async function benchFormatter(
   for (let i = 0; i < plan.coldStartRuns; i += 1) {
     const run = await runChild<{ importMs: number; firstInvokeMs: number }>(
       [coldScript, handlerBundle.file, inputFile],
-      // As deployed (infra/constructs/slack-notifier.ts): INFO logs, source maps on.
+      // As deployed (infra/constructs/formatter-function.ts): INFO logs, source maps on.
       {
         cwd: repoRoot,
         env: { POWERTOOLS_LOG_LEVEL: 'INFO', NODE_OPTIONS: '--enable-source-maps', AWS_REGION: 'us-east-1' },

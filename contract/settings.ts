@@ -452,9 +452,16 @@ function parseKmsKeyArns(where: string, value: unknown, regions: readonly string
   return keys;
 }
 
-/** Validates one environment's raw context value. */
-export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig {
-  const where = `cdk.json context environments.${name}`;
+/**
+ * Validates one environment's settings (the cdk.json shape) and fills in the defaults.
+ * @param where how errors name the settings: the cdk.json path, or the construct's props (SlackNotifier validates
+ *   its props with these same rules: infra/constructs/notifier-props.ts)
+ */
+export function parseEnvironment(
+  name: string,
+  raw: unknown,
+  where = `cdk.json context environments.${name}`
+): EnvironmentConfig {
   if (!ENV_NAME.test(name)) {
     throw new ConfigError(
       `${where}: the environment name must start with a letter and hold only letters, digits and "-" (at most 32)`

@@ -89,11 +89,6 @@ export interface SlackActionsProps {
    * @default - a new secret with a random placeholder value (`sfn-slack setup --signing-secret` writes it)
    */
   readonly signingSecret?: secretsmanager.ISecret;
-  /**
-   * The interactivity Lambda's entry file (it must export `handler`).
-   * @default - formatters/actions/handler.ts of this project
-   */
-  readonly entry?: string;
   /** @default logs.RetentionDays.THREE_MONTHS */
   readonly logRetention?: logs.RetentionDays;
   /**
@@ -320,7 +315,6 @@ export class SlackActions extends Construct {
     this.function = projectFunction(this, 'Function', {
       functionProps,
       files: INTERACTIVITY_FILES,
-      ...(props.entry === undefined ? {} : { entry: props.entry }),
     });
     this.signingSecret.grantRead(this.function);
     this.function.addToRolePolicy(

@@ -5,7 +5,6 @@
 import path from 'node:path';
 import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
@@ -18,13 +17,6 @@ import { type SlackDestination, SlackNotifier } from '../constructs/slack-notifi
 export interface NotifierStackProps extends StackProps {
   /** The validated environment configuration (contract/settings.ts parseEnvironment). */
   readonly config: EnvironmentConfig;
-  /**
-   * The formatter Lambda's entry file.
-   * @default - formatters/formatter/handler.ts of this project
-   */
-  readonly formatterEntry?: string;
-  /** The formatter's code, already bundled (SlackNotifierProps.formatterCode). @default - see formatterEntry */
-  readonly formatterCode?: lambda.Code;
 }
 
 export { notifierStackName } from '../../contract/outputs.js';
@@ -90,7 +82,6 @@ export class NotifierStack extends Stack {
       ),
       destination,
       logExecutionData: config.logExecutionData,
-      ...(props.formatterEntry === undefined ? {} : { formatterEntry: props.formatterEntry }),
       ...(sources === undefined || this.centralBus === undefined
         ? {}
         : {
@@ -101,7 +92,6 @@ export class NotifierStack extends Stack {
               ...(sources.organizationId === undefined ? {} : { organizationId: sources.organizationId }),
             },
           }),
-      ...(props.formatterCode === undefined ? {} : { formatterCode: props.formatterCode }),
       ...(config.mentionOnFailure === undefined ? {} : { mentionOnFailure: config.mentionOnFailure }),
       replyBroadcast: config.replyBroadcast,
       ...(config.runningLongerThan === undefined ? {} : { runningLongerThan: config.runningLongerThan }),

@@ -872,7 +872,7 @@ describe('least exposure', () => {
 describe('props', () => {
   it('refuses a notifier that watches nothing', () => {
     expect(() => synthNotifier({ destination: { type: 'channel', channel: 'C0123456789' } })).toThrow(
-      'SlackNotifier: set stateMachineArns and/or stateMachineNamePrefixes (or routes) to watch something'
+      'SlackNotifier props watches no state machine; set stateMachineArns and/or stateMachineNamePrefixes, or routes'
     );
   });
 });
