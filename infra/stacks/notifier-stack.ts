@@ -3,7 +3,7 @@
  * cdk.json configuration, plus the outputs the operator commands look up by name.
  */
 import path from 'node:path';
-import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -122,7 +122,7 @@ export class NotifierStack extends Stack {
           }),
     });
 
-    for (const warning of config.warnings) Annotations.of(this).addWarningV2('sfn-slack:config', warning);
+    // The construct validates its props with the same rules and warns about them (sfn-slack:props), once.
     const n = this.notifier;
     if (this.centralBus && sources) {
       this.output('CentralEventBusArn', this.centralBus.eventBus.eventBusArn);

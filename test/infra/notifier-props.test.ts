@@ -3,6 +3,7 @@
  * cdk.json (contract/settings.ts), so a mistake gets the same one-line error on either path.
  */
 import { Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import { describe, expect, it } from 'vitest';
 import type { Route } from '../../contract/routes.js';
@@ -114,6 +115,26 @@ describe('SlackNotifier props', () => {
     expect(
       constructError({ stateMachineArns: [WATCHED], watchedKmsKeyArns: ['alias/etl'] })?.message
     ).toMatch(/^SlackNotifier props\.watchedKmsKeyArns\[0\] is "alias\/etl"; use KMS key ARNs/);
+  });
+
+  it('warns, as a CDK warning on the notifier, what the cdk.json rules warn about', () => {
+    const { stack } = synthNotifier({
+      stateMachineArns: [WATCHED],
+      destination: channel,
+      actions: {
+        policy: {
+          redrive: { users: ['U0ALICE'], userGroups: [] },
+          stop: { users: [], userGroups: [] },
+          mute: { users: [], userGroups: [] },
+        },
+      },
+    });
+    Annotations.fromStack(stack).hasWarning(
+      '/TestStack/Notifier',
+      Match.stringLikeRegexp(
+        '^SlackNotifier props\\.actions has no teamId: clicks are checked by signature only'
+      )
+    );
   });
 
   it('accepts the props of a valid environment, and builds from the validated routes', () => {
