@@ -818,7 +818,9 @@ describe('the SlackNotifier construct in a central environment', () => {
       });
     };
     // The props are validated as cdk.json's `sources` are (contract/sources.ts), named as the construct calls them.
-    expect(() => build({ accounts: [LISTED], regions: [] })).toThrow(/^SlackNotifier props\.central\.regions /);
+    expect(() => build({ accounts: [LISTED], regions: [] })).toThrow(
+      /^SlackNotifier props\.central\.regions /
+    );
     expect(() => build({ accounts: [], regions: ['eu-west-1'] })).toThrow(
       /^SlackNotifier props\.central names no source; set accounts .* and\/or organizationId/
     );
