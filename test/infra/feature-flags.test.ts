@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { cdkJsonContext } from './helpers.js';
+import { cdkJsonFileContext } from './helpers.js';
 
 const recommended = JSON.parse(
   readFileSync(createRequire(import.meta.url).resolve('aws-cdk-lib/recommended-feature-flags.json'), 'utf8')
@@ -14,7 +14,7 @@ const recommended = JSON.parse(
 
 describe('CDK feature flags', () => {
   it('cdk.json sets each recommended flag to its recommended value', () => {
-    const context = cdkJsonContext();
+    const context = cdkJsonFileContext();
     expect(Object.keys(recommended).length).toBeGreaterThan(50);
     const unset = Object.entries(recommended)
       .filter(([flag, value]) => JSON.stringify(context[flag]) !== JSON.stringify(value))

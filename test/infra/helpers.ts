@@ -36,10 +36,21 @@ export function standInApp(context: Record<string, unknown> = {}): App {
   return app;
 }
 
-export function cdkJsonContext(): Record<string, unknown> {
+/** The context of the repository's cdk.json, as it is in the file. */
+export function cdkJsonFileContext(): Record<string, unknown> {
   return (
     JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }
   ).context;
+}
+
+/**
+ * The cdk.json context for apps synthesized in the tests: as in the file, except that annotations stay out of the
+ * validation report (`@aws-cdk/core:annotationsInValidationReport`), which an in-process synth prints to stderr:
+ * the configuration's warnings would print in every test. The warnings are asserted where they are made
+ * (test/infra/notifier-props.test.ts).
+ */
+export function cdkJsonContext(): Record<string, unknown> {
+  return { ...cdkJsonFileContext(), '@aws-cdk/core:annotationsInValidationReport': false };
 }
 
 export interface Synthesized {
