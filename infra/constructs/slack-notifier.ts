@@ -102,8 +102,9 @@ export interface SlackNotifierProps {
   readonly environmentName: string;
   /**
    * The routes, in order (contract/routes.ts): which machines, statuses and tags go to which channel with which
-   * mention and template. When given, stateMachineArns, stateMachineNamePrefixes, statuses, mentionOnFailure and
-   * template are not used.
+   * mention and template, validated as cdk.json's `routes` are. When given, stateMachineArns and
+   * stateMachineNamePrefixes are refused (each route says which machines it takes), and mentionOnFailure is the
+   * mention of a route that names none (as in cdk.json).
    * @default - one route built from stateMachineArns, stateMachineNamePrefixes, statuses, mentionOnFailure,
    *   template and the destination
    */

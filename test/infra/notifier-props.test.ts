@@ -96,6 +96,18 @@ describe('SlackNotifier props', () => {
     );
   });
 
+  it('takes routes as cdk.json does: no machines beside them, the environment mention for a route without one', () => {
+    expect(constructError({ routes: [route({ name: 'data' })], stateMachineArns: [WATCHED] })?.message).toBe(
+      `SlackNotifier props.stateMachineArns cannot be used with routes; move it into a route's "match" (each route says which machines it takes)`
+    );
+    const { notifier } = synthNotifier({
+      destination: channel,
+      mentionOnFailure: '<!here>',
+      routes: [route({ name: 'data' }), route({ name: 'ops', mention: '<@U0123ABCD>' })],
+    });
+    expect(notifier.settings.routes.map((r) => r.mention)).toEqual(['<!here>', '<@U0123ABCD>']);
+  });
+
   it('refuses what cdk.json cannot hold: a receive count SQS does not allow, a token where a setting goes', () => {
     expect(constructError({ stateMachineArns: [WATCHED], maxReceiveCount: 0 })?.message).toMatch(
       /^SlackNotifier props\.maxReceiveCount is 0; use a whole number of deliveries from 1 to 1000/
