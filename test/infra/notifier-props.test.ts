@@ -7,9 +7,9 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import { describe, expect, it } from 'vitest';
 import type { Route } from '../../contract/routes.js';
-import { ConfigError } from '../../contract/settings.js';
 import { buildApp } from '../../infra/build-app.js';
 import { SlackNotifier, type SlackNotifierProps } from '../../infra/constructs/slack-notifier.js';
+import { ConfigError } from '../../infra/index.js';
 import { SKIP_BUNDLING, standInApp, synthNotifier } from './helpers.js';
 
 const WATCHED = 'arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl';
