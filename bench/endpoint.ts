@@ -13,10 +13,10 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { type ActionsPolicy, INTERACTIVITY_ENV } from '../contract/actions.js';
 import { actionId, encodeButtonValue } from '../contract/buttons.js';
-import { type ActionsPolicy, INTERACTIVITY_ENV } from '../infra/actions-schema.js';
+import { STORE_KEY } from '../contract/message-store.js';
 import { INTERACTIVITY_FILES } from '../infra/constructs/slack-actions.js';
-import { STORE_KEY } from '../infra/message-store-schema.js';
 import { clickBody, signedHeaders } from '../local/slack-clicks.js';
 import { startLocalDynamoDb } from '../local/stand-ins/dynamodb.js';
 import { buildDir, bundle, repoRoot } from './bundle.js';

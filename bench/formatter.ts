@@ -7,7 +7,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_TEMPLATE } from '../contract/templates.js';
-import { type Bundle, buildDir, bundle, repoRoot } from './bundle.js';
+import type { Bundle } from '../scripts/lambda-bundle.js';
+import { buildDir, bundle, repoRoot } from './bundle.js';
 import { RESULT_PREFIX, runChild } from './child.js';
 import { parseGcLines, peakBetweenExplicitGcs } from './gc-trace.js';
 import { generatedHistory } from './histories.js';
@@ -158,7 +159,7 @@ export async function benchColdStart(
   for (let i = 0; i < runs; i += 1) {
     const run = await runChild<{ importMs: number; firstInvokeMs: number; cpuMs: number }>(
       [coldScript, handlerBundle.file, inputFile],
-      // As deployed (infra/constructs/slack-notifier.ts): INFO logs, source maps on.
+      // As deployed (infra/constructs/formatter-function.ts): INFO logs, source maps on.
       {
         cwd: repoRoot,
         env: { POWERTOOLS_LOG_LEVEL: 'INFO', NODE_OPTIONS: '--enable-source-maps', AWS_REGION: 'us-east-1' },

@@ -378,7 +378,7 @@ ${organizationDoc(r)}
 ${endpointDoc(r)}
 ## What is measured
 
-- **Bundle**: \`formatters/formatter/handler.ts\` bundled with esbuild as \`infra/constructs/slack-notifier.ts\` has CDK's
+- **Bundle**: \`formatters/formatter/handler.ts\` bundled with esbuild as \`infra/constructs/project-function.ts\` has CDK's
   NodejsFunction bundle it (ESM, minified, source map in a separate file without the sources' text, \`@aws-sdk/*\` external as the Node.js 24
   runtime provides it, the \`createRequire\` banner); the size of \`index.mjs\` and of its gzip -9.
 - **Cold start**: a fresh \`node\` process (plain Node, no TypeScript loader) with the deployed environment
@@ -412,7 +412,7 @@ ${endpointDoc(r)}
 - **Cost**: one notification at a time through the same local pipeline (${r.pipeline.single.runs} runs, the bundled
   \`examples/nightly-etl-failed\` history, ${c.measured.historyEvents} events, one page at the notifier's \`MaxResults\` 200):
   notifier state transitions as the local runner counts them; delivery executions; the formatter handler's duration
-  in process × its memory from \`infra/constructs/slack-notifier.ts\` (${c.measured.formatterMemoryMb} MB, arm64, 1 ms billing);
+  in process × its memory from \`infra/constructs/formatter-function.ts\` (${c.measured.formatterMemoryMb} MB, arm64, 1 ms billing);
   the Express delivery billed per request and per 64 MB × 100 ms with duration = the local delivery
   (${c.measured.deliveryMs.toFixed(1)} ms) + an assumed Slack round trip of ${a.slackLatencyMs} ms; SQS FIFO send + receive + delete and one Pipe
   request (64 KiB chunks; the message is ${int(c.measured.messageBytes)} B). Prices: \`bench/cost.ts\`, ${c.prices.region}, read on ${c.prices.date}.

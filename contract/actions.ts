@@ -21,7 +21,7 @@ export const MUTE_SECONDS = [3_600, 86_400] as const;
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
 
 /**
- * Items the actions keep in the message store's table (infra/message-store-schema.ts), beside the messages:
+ * Items the actions keep in the message store's table (contract/message-store.ts), beside the messages:
  * - a request already answered: `pk` = `slack-request`, `sk` = SHA-256 of its signature (replay guard);
  * - an action claimed on an execution: `pk` = `action#<execution ARN>`, `sk` = `redrive#<redrive count>` or
  *   `stop#<redrive count>` (a double click acts once).

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as lambdaNodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -28,20 +28,32 @@ export interface FunctionFiles {
   readonly bundleAwsSdk?: boolean;
 }
 
+/**
+ * What a project function deploys instead of its own code: prebuilt code (a folder with `index.mjs` exporting
+ * `handler`; a function, as a Code is bound to one stack) or another entry file to bundle.
+ */
+export type FunctionStandIn = { readonly code: () => lambda.Code } | { readonly entry: string };
+
+/** The stand-ins of each app (its root construct), by the function's source file. */
+const standIns = new WeakMap<IConstruct, Map<string, FunctionStandIn>>();
+
+/**
+ * Every function of `files` in `app` deploys `standIn` instead of its own code: the construct tests use a small
+ * prebuilt stand-in (bundling the real source walks the whole project folder on each synth), the standalone
+ * template's tests likewise. Internal: the package does not export it (infra/index.ts), so it is no prop of the
+ * public constructs.
+ */
+export function useStandInFunction(app: IConstruct, files: FunctionFiles, standIn: FunctionStandIn): void {
+  const root = app.node.root;
+  const byFile = standIns.get(root) ?? new Map<string, FunctionStandIn>();
+  byFile.set(files.source, standIn);
+  standIns.set(root, byFile);
+}
+
 export interface ProjectFunctionProps {
   /** Everything but the code and the handler. */
   readonly functionProps: Omit<lambda.FunctionProps, 'code' | 'handler'>;
   readonly files: FunctionFiles;
-  /**
-   * Bundle this entry file instead of `files.source`.
-   * @default - `files.source`, or the prebuilt bundle when the source is not there
-   */
-  readonly entry?: string;
-  /**
-   * Code already bundled, deployed as is.
-   * @default - see `entry`
-   */
-  readonly code?: lambda.Code;
   /**
    * Shell commands run after bundling (e.g. to ship data files next to the bundle).
    * @default - none
@@ -50,11 +62,14 @@ export interface ProjectFunctionProps {
 }
 
 export function projectFunction(scope: Construct, id: string, props: ProjectFunctionProps): lambda.Function {
+  const standIn = standIns.get(scope.node.root)?.get(props.files.source);
+  const entry = standIn && 'entry' in standIn ? standIn.entry : undefined;
   const prebuilt =
-    props.code ??
-    (props.entry === undefined && !existsSync(props.files.source)
-      ? lambda.Code.fromAsset(props.files.bundle)
-      : undefined);
+    standIn && 'code' in standIn
+      ? standIn.code()
+      : entry === undefined && !existsSync(props.files.source)
+        ? lambda.Code.fromAsset(props.files.bundle)
+        : undefined;
   if (prebuilt) {
     return new lambda.Function(scope, id, {
       ...props.functionProps,
@@ -65,7 +80,7 @@ export function projectFunction(scope: Construct, id: string, props: ProjectFunc
   const afterBundling = props.afterBundling;
   return new lambdaNodejs.NodejsFunction(scope, id, {
     ...props.functionProps,
-    entry: props.entry ?? props.files.source,
+    entry: entry ?? props.files.source,
     handler: 'handler',
     projectRoot: REPO_ROOT,
     depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),

@@ -32,7 +32,6 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { TAG_KEYS } from '../../contract/routes.js';
 import {
   ACTION_PARTITION_PREFIX,
   type ActionsPolicy,
@@ -41,19 +40,20 @@ import {
   INTERACTIVITY_ENV,
   REQUEST_PARTITION,
   SLACK_ACTION_METHODS,
-} from '../actions-schema.js';
-import { assumeSourceRoles } from '../assume-source-roles.js';
-import { connectionStatements, invokeHttpStatements } from '../http-task-permissions.js';
-import { jsonStringSubstitution } from '../json-string-substitution.js';
-import { nagResourceName } from '../nag-resource-name.js';
+} from '../../contract/actions.js';
+import { jsonStringSubstitution } from '../../contract/definition-values.js';
+import { TAG_KEYS } from '../../contract/routes.js';
+import { withSourceCredentials } from '../../contract/source-credentials.js';
 import {
   ACT_IN_REGION_PLACEHOLDER,
   actInRegionRoleName,
   actionRoleName,
   actionsRoleName,
   CENTRAL_ENVIRONMENT_ENV,
-  withSourceCredentials,
-} from '../source-roles.js';
+} from '../../contract/sources.js';
+import { assumeSourceRoles } from '../assume-source-roles.js';
+import { connectionStatements, invokeHttpStatements } from '../http-task-permissions.js';
+import { nagResourceName } from '../nag-resource-name.js';
 import { watchedKeyStatements } from '../watched-keys.js';
 import { type FunctionFiles, projectFunction, REPO_ROOT } from './project-function.js';
 
@@ -91,11 +91,6 @@ export interface SlackActionsProps {
    * @default - a new secret with a random placeholder value (`sfn-slack setup --signing-secret` writes it)
    */
   readonly signingSecret?: secretsmanager.ISecret;
-  /**
-   * The interactivity Lambda's entry file (it must export `handler`).
-   * @default - formatters/actions/handler.ts of this project
-   */
-  readonly entry?: string;
   /** @default logs.RetentionDays.THREE_MONTHS */
   readonly logRetention?: logs.RetentionDays;
   /**
@@ -122,7 +117,7 @@ export interface SlackActionsProps {
   readonly appId?: string;
   /**
    * A central environment: the watched executions run in the source accounts, so the machine acts through each
-   * execution's act role there (task `Credentials`, infra/source-roles.ts) and may assume only those roles; its
+   * execution's act role there (task `Credentials`, contract/source-credentials.ts) and may assume only those roles; its
    * own role is named `sfn-slack-<env>-actions`, which the act roles trust (with the act-in-region function's
    * role, `sfn-slack-<env>-act-in-region`, and no other principal).
    * @default - a single-account environment: the machine acts with its own role
@@ -326,7 +321,6 @@ export class SlackActions extends Construct {
     this.function = projectFunction(this, 'Function', {
       functionProps,
       files: INTERACTIVITY_FILES,
-      ...(props.entry === undefined ? {} : { entry: props.entry }),
     });
     this.signingSecret.grantRead(this.function);
     this.function.addToRolePolicy(
