@@ -13,10 +13,9 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type ActionsPolicy, INTERACTIVITY_ENV } from '../contract/actions.js';
+import { type ActionsPolicy, INTERACTIVITY_BUNDLES_AWS_SDK, INTERACTIVITY_ENV } from '../contract/actions.js';
 import { actionId, encodeButtonValue } from '../contract/buttons.js';
 import { STORE_KEY } from '../contract/message-store.js';
-import { INTERACTIVITY_FILES } from '../infra/constructs/slack-actions.js';
 import { clickBody, signedHeaders } from '../local/slack-clicks.js';
 import { startLocalDynamoDb } from '../local/stand-ins/dynamodb.js';
 import { buildDir, bundle, repoRoot } from './bundle.js';
@@ -54,7 +53,7 @@ export interface EndpointResults {
   readonly bundle: {
     readonly minifiedBytes: number;
     readonly gzipBytes: number;
-    /** Whether the bundle carries the AWS SDK clients (INTERACTIVITY_FILES.bundleAwsSdk); absent in older runs. */
+    /** Whether the bundle carries the AWS SDK clients (INTERACTIVITY_BUNDLES_AWS_SDK); absent in older runs. */
     readonly awsSdkBundled?: boolean;
   };
   readonly coldStart: {
@@ -178,10 +177,10 @@ export async function benchEndpoint(
 ): Promise<EndpointResults> {
   const loadAtStart = os.loadavg()[0] ?? 0;
   log(
-    `endpoint: bundling formatters/actions/handler.ts (esbuild, ESM, minified, @aws-sdk/* ${INTERACTIVITY_FILES.bundleAwsSdk ? 'bundled in' : 'external'})`
+    `endpoint: bundling formatters/actions/handler.ts (esbuild, ESM, minified, @aws-sdk/* ${INTERACTIVITY_BUNDLES_AWS_SDK ? 'bundled in' : 'external'})`
   );
   const handlerBundle = await bundle('formatters/actions/handler.ts', 'interactivity', dir, {
-    bundleAwsSdk: INTERACTIVITY_FILES.bundleAwsSdk ?? false,
+    bundleAwsSdk: INTERACTIVITY_BUNDLES_AWS_SDK,
   });
   const coldScript = path.join(dir, 'endpoint-cold.mjs');
   const warmScript = path.join(dir, 'endpoint-warm.mjs');
@@ -296,7 +295,7 @@ export async function benchEndpoint(
       bundle: {
         minifiedBytes: handlerBundle.minifiedBytes,
         gzipBytes: handlerBundle.gzipBytes,
-        awsSdkBundled: INTERACTIVITY_FILES.bundleAwsSdk ?? false,
+        awsSdkBundled: INTERACTIVITY_BUNDLES_AWS_SDK,
       },
       coldStart,
       redrive,

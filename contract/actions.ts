@@ -95,3 +95,10 @@ export function isWatchedStateMachine(stateMachineArn: string, watched: readonly
   const fits = (arn: string, w: string) => (w.endsWith('*') ? arn.startsWith(w.slice(0, -1)) : arn === w);
   return watched.some((w) => fits(stateMachineArn, w) || fits(anywhere, w));
 }
+
+/**
+ * The Slack endpoint's bundle carries the AWS SDK clients instead of loading the runtime's: Slack waits 3 s for the
+ * answer, a cold start included, and the SDK's import was most of it (docs/performance.md). The construct, the
+ * package build and the bench bundle it alike.
+ */
+export const INTERACTIVITY_BUNDLES_AWS_SDK = true;

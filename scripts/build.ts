@@ -14,7 +14,7 @@ import { cpSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { INTERACTIVITY_FILES } from '../infra/constructs/slack-actions.js';
+import { INTERACTIVITY_BUNDLES_AWS_SDK } from '../contract/actions.js';
 import { bundleLambda } from './lambda-bundle.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -44,7 +44,7 @@ const bundleInto = (entry: string, name: string, options: { readonly bundleAwsSd
   bundleLambda(entry, path.join(dist, `${name}-bundle`), options);
 const formatter = await bundleInto('formatters/formatter/handler.ts', 'formatter');
 const actions = await bundleInto('formatters/actions/handler.ts', 'actions', {
-  bundleAwsSdk: INTERACTIVITY_FILES.bundleAwsSdk ?? false,
+  bundleAwsSdk: INTERACTIVITY_BUNDLES_AWS_SDK,
 });
 const actInRegion = await bundleInto('formatters/act-in-region/handler.ts', 'act-in-region');
 const delivery = await bundleInto('formatters/delivery/handler.ts', 'delivery');

@@ -37,6 +37,7 @@ import {
   type ActionsPolicy,
   CLAIM_RETENTION_SECONDS,
   enabledActions,
+  INTERACTIVITY_BUNDLES_AWS_SDK,
   INTERACTIVITY_ENV,
   REQUEST_PARTITION,
   SLACK_ACTION_METHODS,
@@ -61,8 +62,7 @@ import { type FunctionFiles, projectFunction, REPO_ROOT } from './project-functi
 export const INTERACTIVITY_FILES: FunctionFiles = {
   source: path.join(REPO_ROOT, 'formatters', 'actions', 'handler.ts'),
   bundle: path.join(REPO_ROOT, 'actions-bundle'),
-  // Slack waits 3 s for the answer, a cold start included: the SDK's import was most of it (docs/performance.md).
-  bundleAwsSdk: true,
+  bundleAwsSdk: INTERACTIVITY_BUNDLES_AWS_SDK,
 };
 
 /** The act-in-region Lambda of a central environment: its source in a checkout, its prebuilt bundle in the package. */

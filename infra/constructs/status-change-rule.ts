@@ -37,6 +37,9 @@ export function statusChangeRule(
     eventPattern: {
       source: ['aws.states'],
       detailType: ['Step Functions Execution Status Change'],
+      // Single account: only this account's events, so an event naming another account's execution is never read
+      // (a central bus takes every source account's; there the notifier's SourceRegion gate refuses a mismatch).
+      ...(options.eventBus ? {} : { account: [stack.account] }),
       resources: events.Match.anythingButPrefix(notifierExecutionPrefix),
       detail: {
         ...derivePattern(options.routes, {

@@ -321,6 +321,8 @@ describe('a central environment with an organization (cdk.json "org")', () => {
     expect(JSON.stringify(rule.EventPattern)).toContain(
       '{"wildcard":"arn:aws:states:*:*:stateMachine:etl-*"}'
     );
+    // Every source account's events: no account filter here (the SourceRegion gate refuses a mismatch).
+    expect((rule.EventPattern as Json).account).toBeUndefined();
     const [, formatter] = ofType(central, 'AWS::Lambda::Function')[0] as [string, { Properties: Json }];
     expect((formatter.Properties.Environment as { Variables: Json }).Variables[CENTRAL_ENVIRONMENT_ENV]).toBe(
       'org'
