@@ -41,7 +41,11 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import jsonata from 'jsonata';
 import { type ActionsPolicy, enabledActions, watchedAnywhere } from '../../contract/actions.js';
-import { DEFAULT_STALLED_QUEUE_AGE_SECONDS, DELIVERY_FAILURES_THRESHOLD } from '../../contract/alarms.js';
+import {
+  ALARM_NAMES,
+  DEFAULT_STALLED_QUEUE_AGE_SECONDS,
+  DELIVERY_FAILURES_THRESHOLD,
+} from '../../contract/alarms.js';
 import type { DigestPlan } from '../../contract/digest.js';
 import { QUEUE_DEFAULTS } from '../../contract/queue.js';
 import {
@@ -410,13 +414,13 @@ export class SlackNotifier extends Construct {
       fifo: true,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: Duration.seconds(QUEUE_DEFAULTS.deadLetterRetentionSeconds),
     });
     this.queue = new sqs.Queue(this, 'Queue', {
       fifo: true,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(4),
+      retentionPeriod: Duration.seconds(QUEUE_DEFAULTS.retentionSeconds),
       // Above the delivery machine's 240 s timeout, so a message is never handed out twice at once.
       visibilityTimeout: Duration.seconds(QUEUE_DEFAULTS.visibilityTimeoutSeconds),
       // Deduplication per destination: one execution's status goes once to each channel it is routed to.
@@ -432,7 +436,7 @@ export class SlackNotifier extends Construct {
     this.eventDeadLetterQueue = new sqs.Queue(this, 'EventDeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: Duration.seconds(QUEUE_DEFAULTS.deadLetterRetentionSeconds),
     });
 
     // Message store
@@ -686,19 +690,19 @@ export class SlackNotifier extends Construct {
     // Alarms (infra/constructs/alarms.ts; thresholds in contract/alarms.ts): each description says what to do.
     const deadLetterAlarm = queueNotEmptyAlarm(
       this,
-      'DeadLetterQueueNotEmptyAlarm',
+      ALARM_NAMES.deadLetterQueueNotEmpty,
       this.deadLetterQueue,
       `sfn-slack-notifier (${env}): a Slack message could not be delivered and waits in the dead-letter queue (its reason is the message attribute "reason"). Read the delivery log group: invalid_auth/token_revoked -> run sfn-slack setup again; channel_not_found/not_in_channel/is_archived -> fix the channel or invite the bot. Then sfn-slack replay --env ${env} (as the replay role).`
     );
     const eventDeadLetterAlarm = queueNotEmptyAlarm(
       this,
-      'EventDeadLetterQueueNotEmptyAlarm',
+      ALARM_NAMES.eventDeadLetterQueueNotEmpty,
       this.eventDeadLetterQueue,
       `sfn-slack-notifier (${env}): EventBridge could not start the notifier for a status change; the event waits in the event dead-letter queue (14 days). Check the notifier state machine (deleted, its role, throttling), then sfn-slack renotify posts for an execution again.`
     );
     const notifierFailedAlarm = executionsFailedAlarm(
       this,
-      'NotifierFailedAlarm',
+      ALARM_NAMES.notifierFailed,
       this.notifierStateMachine,
       {
         label: 'notifier executions failed or timed out',
@@ -707,7 +711,7 @@ export class SlackNotifier extends Construct {
     );
     const deliveryFailedAlarm = executionsFailedAlarm(
       this,
-      'DeliveryFailedAlarm',
+      ALARM_NAMES.deliveryFailed,
       this.deliveryStateMachine,
       {
         label: 'delivery executions failed or timed out',
@@ -718,7 +722,7 @@ export class SlackNotifier extends Construct {
     const stalledAge = props.stalledQueueAge ?? Duration.seconds(DEFAULT_STALLED_QUEUE_AGE_SECONDS);
     const queueStalled = queueStalledAlarm(
       this,
-      'QueueStalledAlarm',
+      ALARM_NAMES.queueStalled,
       this.queue,
       stalledAge,
       `sfn-slack-notifier (${env}): the oldest message in the delivery queue is older than ${stalledAge.toHumanString()}: a channel is stalled (Slack down or rate-limiting, a message retrying and holding its channel). Read the delivery log group for the failing call; sfn-slack replay --env ${env} --dry-run lists what already reached the dead-letter queue.`
