@@ -727,6 +727,9 @@ export function summarizeReport(report: ScenarioReport): string[] {
   });
   if (lines.length === 0) lines.push('no message was posted');
   lines.push(`dead-letter queue: ${report.deadLetters.length} message(s)`);
+  for (const alarm of report.alarms) {
+    lines.push(`alarm ${alarm.name} fires at ${alarm.firesAt} (+${alarm.afterSeconds} s)`);
+  }
   // A central environment: which role each source account's reads ran as.
   const byRole = new Map<string, { allowed: number; refused: number }>();
   for (const read of report.sourceReads ?? []) {

@@ -217,6 +217,7 @@ export async function startLocalDynamoDb(options: {
       // dynalite checks nothing; the client needs some credentials to sign with.
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       maxAttempts,
+      ...(maxAttempts > 1 ? { retryStrategy: retriesOnClock(maxAttempts, faults.clock) } : {}),
     });
   const newClient = (clientOptions: LocalStoreClientOptions = {}): DynamoDBClient => {
     const made = connect(clientOptions.maxAttempts ?? 1);
@@ -302,6 +303,56 @@ export async function startLocalDynamoDb(options: {
   };
 }
 
+type RetryStrategy = Extract<
+  Awaited<ReturnType<DynamoDBClient['config']['retryStrategy']>>,
+  { refreshRetryTokenForRetry: unknown }
+>;
+interface Backoff {
+  setDelayBase(ms: number): void;
+  computeNextBackoffDelay(attempts: number): number;
+}
+
+/**
+ * The SDK's standard retries (which errors, how many attempts, its backoff and retry quota), with the backoff slept
+ * on the pipeline's clock instead of real time: the standard strategy's backoff answers 0 to the SDK (which then
+ * sleeps 0 ms) and its delay is slept on `clock`. Where the SDK keeps its backoff elsewhere, the delay stays real.
+ */
+function retriesOnClock(maxAttempts: number, clock: { sleep(ms: number): Promise<void> }): RetryStrategy {
+  const standard = new DynamoDBClient({ maxAttempts }).config.retryStrategy() as Promise<RetryStrategy>;
+  let resolved: RetryStrategy | undefined;
+  let owed = 0;
+  const resolve = async (): Promise<RetryStrategy> => {
+    if (resolved) return resolved;
+    resolved = await standard;
+    const holder = resolved as unknown as { retryBackoffStrategy?: Backoff };
+    const backoff = holder.retryBackoffStrategy;
+    if (backoff && typeof backoff.computeNextBackoffDelay === 'function') {
+      holder.retryBackoffStrategy = {
+        setDelayBase: (ms) => backoff.setDelayBase(ms),
+        computeNextBackoffDelay: (attempts) => {
+          owed = backoff.computeNextBackoffDelay(attempts);
+          return 0;
+        },
+      };
+    }
+    return resolved;
+  };
+  return {
+    async acquireInitialRetryToken(scope) {
+      return (await resolve()).acquireInitialRetryToken(scope);
+    },
+    async refreshRetryTokenForRetry(token, errorInfo) {
+      owed = 0;
+      const next = await (await resolve()).refreshRetryTokenForRetry(token, errorInfo);
+      await clock.sleep(owed);
+      return next;
+    },
+    recordSuccess(token) {
+      resolved?.recordSuccess(token);
+    },
+  } as RetryStrategy;
+}
+
 /**
  * The injected faults, shared by every client of the table: a middleware on each client, inside the SDK's retries
  * (each attempt is one request to the table), answers with the error DynamoDB would send, built by the SDK's own
@@ -311,7 +362,7 @@ class StoreFaults {
   private readonly queue: Array<{ fault: StoreFault; left: number; seen: number }> = [];
   private readonly counts: Record<StoreFailure, number> = { throttled: 0, internal_error: 0, slow: 0 };
 
-  constructor(private readonly clock: { now(): number; sleep(ms: number): Promise<void> }) {}
+  constructor(readonly clock: { now(): number; sleep(ms: number): Promise<void> }) {}
 
   inject(fault: StoreFault): void {
     this.queue.push({ fault, left: fault.count, seen: 0 });
