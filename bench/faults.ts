@@ -5,11 +5,13 @@
  * nothing is assumed. Time is simulated (bench/sim-clock.ts): `drainSeconds` is virtual.
  */
 import type { FormatterOutput, StatusChangeEvent } from '../contract/formatter.js';
+import { type FiredAlarm, firedAlarms, pipelineObservations } from '../local/alarms.js';
 import { StatesError } from '../local/asl/index.js';
 import { type Example, historiesOf, renamed } from '../local/examples.js';
-import { type Formatter, LocalPipeline } from '../local/pipeline.js';
+import { type Formatter, LocalPipeline, type PipelineOptions } from '../local/pipeline.js';
 import { type SlackServer, startSlackServer } from '../local/slack-server/index.js';
 import type { HistorySource } from '../local/stand-ins/history.js';
+import { AWS_FAULT_NAMES, awsFaultScenarios } from './faults-aws.js';
 import { deadLettered, failedExample, SLACK_BURST } from './pipeline.js';
 import { channelRates } from './rate-window.js';
 import { SimulationClock, seededRandom } from './sim-clock.js';
@@ -32,6 +34,7 @@ export const FAULT_NAMES = [
   'storm',
   'webhookBaseline',
   'webhookStorm',
+  ...AWS_FAULT_NAMES,
 ] as const;
 export type FaultName = (typeof FAULT_NAMES)[number];
 
@@ -57,6 +60,11 @@ export interface FaultEntry {
   readonly maxPerChannelPerSecond: number;
   /** First notification to the last request Slack saw, simulated seconds. */
   readonly drainSeconds: number;
+  /**
+   * The stack's alarms the run would have fired, soonest first, with when each first fires (simulated seconds from
+   * the first notification; local/alarms.ts). Absent in entries measured before alarms were counted.
+   */
+  readonly alarms?: ReadonlyArray<Pick<FiredAlarm, 'name' | 'afterSeconds'>>;
 }
 
 export interface FaultPlan {
@@ -91,27 +99,34 @@ interface Notification {
   readonly event: StatusChangeEvent;
 }
 
-interface Scenario {
+/** One entry's plan (bench/faults-aws.ts adds entries of its own). */
+export interface FaultScenario {
   readonly notifications: number;
   readonly channels: number;
   /** Milliseconds between events (0: all at once). */
   readonly spacingMs?: number;
   readonly history?: (base: HistorySource) => HistorySource;
   readonly formatter?: (base: Formatter, clock: SimulationClock) => Formatter;
-  readonly examples?: (names: readonly string[]) => Example[];
+  /** `own` makes an example an execution of a state machine of its own (the default, without `examples`). */
+  readonly examples?: (names: readonly string[], own: typeof ownMachine) => Example[];
+  /** Options every channel's pipeline is created with (start notices, runningLongerThan, ...). */
+  readonly pipeline?: Partial<PipelineOptions>;
   /** Before the notifications (faults, poison messages). */
-  readonly before?: (world: World) => void | Promise<void>;
+  readonly before?: (world: FaultWorld) => void | Promise<void>;
   /** Runs alongside the drain on the simulated clock (e.g. ends an outage). */
-  readonly during?: (world: World) => Promise<void>;
+  readonly during?: (world: FaultWorld) => Promise<void>;
   /** After the drain: the operator's fix and replay. */
-  readonly after?: (world: World) => Promise<void>;
+  readonly after?: (world: FaultWorld) => Promise<void>;
   /** Sends an event again this long after the first. */
   readonly duplicateAfterMs?: number;
   /** Each channel's pipeline delivers through an incoming webhook (the webhook transport of deliver.asl.json). @default false */
   readonly webhook?: boolean;
 }
 
-interface World {
+type Scenario = FaultScenario;
+
+/** What an entry's hooks act on: the clock, the Slack server, each channel's pipeline. */
+export interface FaultWorld {
   readonly clock: SimulationClock;
   readonly server: SlackServer;
   readonly pipelines: readonly LocalPipeline[];
@@ -154,7 +169,8 @@ async function runScenario(name: FaultName, scenario: Scenario, seed: number): P
   const base = failedExample();
   // Each notification from its own state machine (a burst across many workflows), except where the scenario
   // says otherwise (the storm: one state machine failing again and again).
-  const examples = scenario.examples?.(names) ?? names.map((n) => ownMachine(renamed(base, n), n));
+  const examples =
+    scenario.examples?.(names, ownMachine) ?? names.map((n) => ownMachine(renamed(base, n), n));
   const history = scenario.history ? scenario.history(historiesOf(examples)) : historiesOf(examples);
   const { loadFormatter } = await import('./pipeline.js');
   const real = await loadFormatter();
@@ -171,10 +187,11 @@ async function runScenario(name: FaultName, scenario: Scenario, seed: number): P
           slack: { kind: 'local', server, webhook: scenario.webhook === true },
           channel: id,
           environment: 'bench',
+          ...scenario.pipeline,
         })
       );
     }
-    const world: World = {
+    const world: FaultWorld = {
       clock,
       server,
       pipelines,
@@ -269,6 +286,10 @@ async function runScenario(name: FaultName, scenario: Scenario, seed: number): P
       slackPosts: server.requests.length,
       maxPerChannelPerSecond: Math.round(Math.max(0, ...rates.map((r) => r.sustainedPerSecond)) * 100) / 100,
       drainSeconds: Math.round((lastAt - START) / 100) / 10,
+      alarms: firedAlarms(pipelineObservations(pipelines), START).map(({ name, afterSeconds }) => ({
+        name,
+        afterSeconds,
+      })),
     };
     const inChannel = channelIds.map(
       (id) => server.messages(id).filter((m) => m.threadTs === undefined || m.replyBroadcast === true).length
@@ -285,7 +306,7 @@ async function runScenario(name: FaultName, scenario: Scenario, seed: number): P
 }
 
 /** The example as an execution of a state machine named after the notification. */
-function ownMachine(example: Example, machine: string): Example {
+export function ownMachine(example: Example, machine: string): Example {
   const { detail } = example.event;
   const machineArn = (detail.stateMachineArn ?? '').replace(/:[^:]+$/, `:sm-${machine}`);
   const executionArn = detail.executionArn.replace(/:execution:[^:]+:/, `:execution:sm-${machine}:`);
@@ -338,7 +359,7 @@ const outage = (
   return clock.sleep(ms).then(() => server.clearFaults());
 };
 
-async function replayAll(world: World): Promise<void> {
+async function replayAll(world: FaultWorld): Promise<void> {
   for (const p of world.pipelines) p.deadLetterQueue.startMessageMoveTask(p.queue);
   await world.drain();
 }
@@ -463,6 +484,7 @@ function scenarios(plan: Required<FaultPlan>): Record<FaultName, Scenario> {
       spacingMs: Math.floor((5 * MINUTE) / plan.stormNotifications),
       webhook: true,
     },
+    ...awsFaultScenarios(plan),
   };
 }
 

@@ -20,6 +20,7 @@ const FIELDS = [
   'slackPosts',
   'maxPerChannelPerSecond',
   'drainSeconds',
+  'alarms',
 ];
 
 const good: FaultEntry = {
