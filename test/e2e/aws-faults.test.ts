@@ -10,6 +10,7 @@ import { ALARM_NAMES } from '../../contract/alarms.js';
 import type { LocalPipeline } from '../../local/pipeline.js';
 import {
   parseScenario,
+  readScenario,
   runScenario,
   ScenarioError,
   type ScenarioReport,
@@ -268,6 +269,20 @@ describe('a storm replayed two days later', () => {
     });
     expect(r.report.deadLetters).toEqual([]);
     expect(r.report.slackCalls.filter((c) => c.ok && c.channel === CHANNEL)).toHaveLength(11);
+  });
+});
+
+describe('the bundled store-outage scenario', () => {
+  it('a 10-minute store outage: both alarms fire, the run ends as one message with its result, nothing lost', async () => {
+    const scenario = await readScenario(path.join(dir, 'store-outage.scenario.json'));
+    const { report } = await runScenario(scenario, { formatter: quietFormatter });
+    expect(summarizeReport(report)).toEqual([
+      'C0LOCAL001: 1 message(s), 3 edit(s), 3 thread replies',
+      'dead-letter queue: 0 message(s)',
+      'alarm DeliveryFailedAlarm fires at 2026-11-24T02:05:00.000Z (+300 s)',
+      'alarm QueueStalledAlarm fires at 2026-11-24T02:10:00.000Z (+600 s)',
+    ]);
+    expect(current(messagesOf(report)[0])).toMatch(/succeeded/);
   });
 });
 
