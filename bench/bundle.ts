@@ -46,7 +46,9 @@ export async function bundle(entry: string, name: string, dir: string = buildDir
     },
     logLevel: 'silent',
   });
-  cpSync(path.join(repoRoot, 'formatters', 'templates'), path.join(outDir, 'templates'), { recursive: true });
+  cpSync(path.join(repoRoot, 'formatters', 'formatter', 'templates'), path.join(outDir, 'templates'), {
+    recursive: true,
+  });
   const code = readFileSync(file);
   return { file, minifiedBytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length };
 }

@@ -7,7 +7,7 @@
  */
 import type { Example } from '../local/examples.js';
 import { renamed } from '../local/examples.js';
-import type { FaultScenario, FaultWorld } from './faults.js';
+import type { Scenario as FaultScenario, World as FaultWorld } from './faults.js';
 import { failedExample } from './pipeline.js';
 
 export const AWS_FAULT_NAMES = [

@@ -12,6 +12,7 @@ import { type Formatter, LocalPipeline, type PipelineOptions } from '../local/pi
 import { type SlackServer, startSlackServer } from '../local/slack-server/index.js';
 import type { HistorySource } from '../local/stand-ins/history.js';
 import { AWS_FAULT_NAMES, awsFaultScenarios } from './faults-aws.js';
+import { resultsPosted, runningEvent, SLACK_FAULT_NAMES, slackScenarios } from './faults-slack.js';
 import { deadLettered, failedExample, SLACK_BURST } from './pipeline.js';
 import { channelRates } from './rate-window.js';
 import { SimulationClock, seededRandom } from './sim-clock.js';
@@ -34,6 +35,7 @@ export const FAULT_NAMES = [
   'storm',
   'webhookBaseline',
   'webhookStorm',
+  ...SLACK_FAULT_NAMES,
   ...AWS_FAULT_NAMES,
 ] as const;
 export type FaultName = (typeof FAULT_NAMES)[number];
@@ -99,8 +101,8 @@ interface Notification {
   readonly event: StatusChangeEvent;
 }
 
-/** One entry's plan (bench/faults-aws.ts adds entries of its own). */
-export interface FaultScenario {
+/** One entry's plan (bench/faults-slack.ts and bench/faults-aws.ts define theirs with it). */
+export interface Scenario {
   readonly notifications: number;
   readonly channels: number;
   /** Milliseconds between events (0: all at once). */
@@ -112,21 +114,30 @@ export interface FaultScenario {
   /** Options every channel's pipeline is created with (start notices, runningLongerThan, ...). */
   readonly pipeline?: Partial<PipelineOptions>;
   /** Before the notifications (faults, poison messages). */
-  readonly before?: (world: FaultWorld) => void | Promise<void>;
+  readonly before?: (world: World) => void | Promise<void>;
   /** Runs alongside the drain on the simulated clock (e.g. ends an outage). */
-  readonly during?: (world: FaultWorld) => Promise<void>;
+  readonly during?: (world: World) => Promise<void>;
   /** After the drain: the operator's fix and replay. */
-  readonly after?: (world: FaultWorld) => Promise<void>;
+  readonly after?: (world: World) => Promise<void>;
   /** Sends an event again this long after the first. */
   readonly duplicateAfterMs?: number;
   /** Each channel's pipeline delivers through an incoming webhook (the webhook transport of deliver.asl.json). @default false */
   readonly webhook?: boolean;
+  /**
+   * Start notices on: each execution's RUNNING event comes first (its message is posted), its result `runningMs`
+   * later (an edit and a thread reply). A notification is then the result, delivered when a post carries its
+   * deduplication id; duplicated counts any id posted twice. @default - off
+   */
+  readonly startNotices?: { readonly runningMs: number };
+  /**
+   * The channels' pipelines share one message store, as one deployed environment posting to every channel does
+   * (one workspace-wide chat.update bucket). @default false: a stack per channel, sharing only Slack's limits
+   */
+  readonly oneStack?: boolean;
 }
 
-type Scenario = FaultScenario;
-
 /** What an entry's hooks act on: the clock, the Slack server, each channel's pipeline. */
-export interface FaultWorld {
+export interface World {
   readonly clock: SimulationClock;
   readonly server: SlackServer;
   readonly pipelines: readonly LocalPipeline[];
@@ -176,6 +187,7 @@ async function runScenario(name: FaultName, scenario: Scenario, seed: number): P
   const real = await loadFormatter();
   const formatter = scenario.formatter ? scenario.formatter(real, clock) : real;
   const pipelines: LocalPipeline[] = [];
+  const store = scenario.oneStack ? await LocalPipeline.startStore(clock) : undefined;
   try {
     for (const [i, id] of channelIds.entries()) {
       pipelines.push(
@@ -187,11 +199,13 @@ async function runScenario(name: FaultName, scenario: Scenario, seed: number): P
           slack: { kind: 'local', server, webhook: scenario.webhook === true },
           channel: id,
           environment: 'bench',
+          ...(scenario.startNotices ? { lifecycle: { startNotices: true } } : {}),
+          ...(store ? { store } : {}),
           ...scenario.pipeline,
         })
       );
     }
-    const world: FaultWorld = {
+    const world: World = {
       clock,
       server,
       pipelines,
@@ -222,11 +236,14 @@ async function runScenario(name: FaultName, scenario: Scenario, seed: number): P
     // Each event starts its own notifier execution when it arrives (they run concurrently, as on AWS); every
     // Pipe polls its queue meanwhile: it drains, waits a second, and drains again until every event arrived and
     // no one-time schedule (a webhook storm digest's flush) is still to fire.
-    const arrivals = notifications.flatMap((n) =>
-      [n.at, ...(scenario.duplicateAfterMs === undefined ? [] : [n.at + scenario.duplicateAfterMs])].map(
-        (at) => ({ n, at })
-      )
-    );
+    const start = scenario.startNotices;
+    const arrivals = notifications.flatMap((n) => [
+      ...(start ? [{ n: { ...n, event: runningEvent(n.event) }, at: n.at }] : []),
+      ...[
+        n.at + (start?.runningMs ?? 0),
+        ...(scenario.duplicateAfterMs === undefined ? [] : [n.at + scenario.duplicateAfterMs]),
+      ].map((at) => ({ n, at })),
+    ]);
     let pending = arrivals.length;
     const poller = (p: LocalPipeline) => async () => {
       for (;;) {
@@ -260,9 +277,12 @@ async function runScenario(name: FaultName, scenario: Scenario, seed: number): P
       p.deadLetterQueue.receiveMessage(10_000, 0).map((m) => m.Body)
     );
     const deadIds = new Set(deadLetterBodies.flatMap((b) => b.match(pattern) ?? []));
-    const delivered = names.filter((id) => seen.has(id)).length;
-    const lost = names.filter((id) => !seen.has(id) && !deadIds.has(id)).length;
-    const duplicated = [...seen.values()].reduce((n, c) => n + Math.max(0, c - 1), 0);
+    const results = start ? resultsPosted(server, notifications, deadLetterBodies) : undefined;
+    const delivered = results ? results.delivered : names.filter((id) => seen.has(id)).length;
+    const lost = results ? results.lost : names.filter((id) => !seen.has(id) && !deadIds.has(id)).length;
+    const duplicated = results
+      ? results.duplicated
+      : [...seen.values()].reduce((n, c) => n + Math.max(0, c - 1), 0);
     // Posted in the order queued: each channel's first posts follow its queue's first enqueues.
     const orderKept = channelIds.every((channel) => {
       const posted = posts
@@ -274,6 +294,8 @@ async function runScenario(name: FaultName, scenario: Scenario, seed: number): P
     });
     const rates = channelRates(server.messages(), { burst: SLACK_BURST, perSecond: 1 });
     const lastAt = Math.max(START, ...server.requests.map((r) => r.at));
+    // With start notices the drain counts from the first result (the RUNNING messages were posted before).
+    const firstAt = START + (start?.runningMs ?? 0);
     const firstPost = server.messages(channelIds[0]).at(0)?.receivedAt ?? lastAt;
     const entry: FaultEntry = {
       notifications: names.length,
@@ -285,7 +307,7 @@ async function runScenario(name: FaultName, scenario: Scenario, seed: number): P
       http429: server.requests.filter((r) => r.status === 429).length,
       slackPosts: server.requests.length,
       maxPerChannelPerSecond: Math.round(Math.max(0, ...rates.map((r) => r.sustainedPerSecond)) * 100) / 100,
-      drainSeconds: Math.round((lastAt - START) / 100) / 10,
+      drainSeconds: Math.round((lastAt - firstAt) / 100) / 10,
       alarms: firedAlarms(pipelineObservations(pipelines), START).map(({ name, afterSeconds }) => ({
         name,
         afterSeconds,
@@ -301,6 +323,7 @@ async function runScenario(name: FaultName, scenario: Scenario, seed: number): P
     };
   } finally {
     for (const p of pipelines) await p.close();
+    await store?.close();
     await server.close();
   }
 }
@@ -359,7 +382,7 @@ const outage = (
   return clock.sleep(ms).then(() => server.clearFaults());
 };
 
-async function replayAll(world: FaultWorld): Promise<void> {
+async function replayAll(world: World): Promise<void> {
   for (const p of world.pipelines) p.deadLetterQueue.startMessageMoveTask(p.queue);
   await world.drain();
 }
@@ -484,6 +507,7 @@ function scenarios(plan: Required<FaultPlan>): Record<FaultName, Scenario> {
       spacingMs: Math.floor((5 * MINUTE) / plan.stormNotifications),
       webhook: true,
     },
+    ...slackScenarios(plan),
     ...awsFaultScenarios(plan),
   };
 }

@@ -163,7 +163,7 @@ async function digestCase(previousDelivery: Usage): Promise<NormalResults['diges
     stateMachineNamePrefixes: ['etl-'],
   };
   const request: DigestRequest = {
-    ...digestRequest('bench', plan, true),
+    ...digestRequest('bench', plan, { mute: true }),
     until: new Date(until).toISOString(),
   };
   const stats = { calls: {} as Record<string, number> };

@@ -53,7 +53,10 @@ export interface OrganizationBurst {
   readonly deadLettered: number;
   /** Reads (Describe, GetExecutionHistory) made with a role other than the execution's own account's: must be 0. */
   readonly wrongRoleReads: number;
-  /** Reads per notification: Describe + one history page in the notifier's region, one formatter read elsewhere. */
+  /**
+   * Reads per notification: the first history page (FetchHistory) or the formatter's history read, its definition,
+   * and the run context's ListExecutions of the machine (once per machine a minute in a warm formatter).
+   */
   readonly readsPerNotification: number;
   /** Notifications read by the notifier's SDK states (executions of the notifier's own region). */
   readonly readBySdkStates: number;
@@ -153,8 +156,12 @@ export async function organizationBurst(
       wrongRoleReads: reads.filter((read) => !read.allowed).length,
       readBySdkStates: new Set(reads.filter((r) => r.stateName === 'FetchHistory').map((r) => r.executionArn))
         .size,
-      readByFormatter: new Set(reads.filter((r) => r.stateName === 'formatter').map((r) => r.executionArn))
-        .size,
+      // Executions only: the run context's ListExecutions names the machine.
+      readByFormatter: new Set(
+        reads
+          .filter((r) => r.stateName === 'formatter' && r.executionArn.includes(':execution:'))
+          .map((r) => r.executionArn)
+      ).size,
       notifierRegion: NOTIFIER_REGION,
       readsPerNotification: reads.length / runs.length,
       maxReadsPerAccount: Math.max(0, ...perAccount.values()),

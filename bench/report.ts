@@ -5,6 +5,7 @@ import { prices } from './cost.js';
 import { COST_SCENARIOS } from './cost-scenarios.js';
 import { FLOOR_ON_PAPER_PER_THOUSAND } from './designs.js';
 import { endpointDoc } from './endpoint.js';
+import { START_NOTICE_LIMITS } from './faults-slack.js';
 import { organizationDoc } from './organization.js';
 import { SLACK_BURST } from './pipeline.js';
 import { faultMatrixLines } from './readme.js';
@@ -334,6 +335,18 @@ listed in the digest's thread). \`webhookBaseline\` and \`webhookStorm\` deliver
 showed ${r.faultRun.webhookStormChannelMessages} posts, the first ${STORM_THRESHOLD} on their own and then digest posts at most one a
 minute, each listing the executions since the last. \`npm run bench:faults -- <fault> ...\` measures entries again
 without the rest of the bench.
+
+The Slack entries of issue 21 (\`bench/faults-slack.ts\`) inject the scenario step's faults (local/slack-faults.ts) for 5
+minutes. Those with start notices (\`slackMsgTooLong\`, \`slackEditRefused\`, \`slackMessageDeleted\`, \`chatUpdateTier3\`,
+\`chatUpdateTier3TenStacks\`) run ${START_NOTICE_LIMITS.notifications} executions over ${START_NOTICE_LIMITS.channels} channels of one environment (one message store): each
+RUNNING message is posted first and its result comes 10 minutes later as an edit and a thread reply; there a
+notification is the result, \`delivered\` when a post carries its deduplication id, \`duplicated\` counts any id posted
+twice, and \`drainSeconds\` counts from the first result. \`chatUpdateTier3\` sends the 200 results at once (chat.update's
+Tier 3 limit, a burst of 20 then 50 a minute in the local model: a 216 s floor); \`chatUpdateTier3TenStacks\` is the
+same with a message store per channel (ten stacks pacing their edits apart against Slack's one workspace limit).
+\`channelArchivedThenReplay\` archives the storm's channel for its 5 minutes, then unarchives it and replays the dead
+letters at once: every failure is posted or listed once, but the news handled after the channel came back goes out
+before the replayed dead letters, so its order is not the queue's.
 
 The AWS pieces' entries (issue 21, \`bench/faults-aws.ts\`) fail them through the same stand-ins a scenario's steps
 use: \`schedulerRefuses\` sends start notices with \`runningLongerThan\` while EventBridge Scheduler refuses every

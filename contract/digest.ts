@@ -4,7 +4,17 @@
  * (infra/constructs/digest.ts), the formatter's `digest` operation and the CLI.
  */
 import { ConfigError } from './errors.js';
-import type { Route, RouteDestination } from './routes.js';
+import {
+  destinationKey,
+  type Route,
+  type RouteDestination,
+  routeDeliveries,
+  routesReadTags,
+  routesWithoutTags,
+} from './routes.js';
+
+// `C0123…`, `#alerts` or `webhook`: a destination as one word (the FIFO message group, contract/routes.ts).
+export { destinationKey };
 
 export const DIGEST_QUIET = ['line', 'skip'] as const;
 /** A quiet day (no failure, nothing running long): one short line, or no message at all. */
@@ -78,15 +88,11 @@ export interface DigestPlan {
   readonly stateMachineNamePrefixes: readonly string[];
 }
 
-/** `C0123…`, `#alerts` or `webhook`: a destination as one word. */
-export function destinationKey(destination: RouteDestination): string {
-  return destination.type === 'channel' ? destination.channel : 'webhook';
-}
-
 /**
  * One plan per destination that has a digest: a route's own `digest`, else the environment's. The first route
- * with a digest decides the time of its destination; the machines are those of every route posting there with
- * a digest. Routes matched by tags only are summed up by their ARNs and prefixes (tags are not read for it).
+ * with a digest decides the time of its destination; the machines named are those of every route posting there
+ * with a digest. Which of them (and of the other routes' machines) the digest sums up is decided at digest time by
+ * the notifier's own route matching (digestTakes), so a route's tag, account and region conditions apply.
  */
 export function digestPlans(
   routes: readonly Route[],
@@ -123,14 +129,42 @@ export function digestDeduplicationKey(environment: string, destination: string,
   return `digest|${environment}|${destination}|${day}`;
 }
 
+/** The routes as the notifier matches them (contract/routes.ts), for a digest to choose its machines with. */
+export interface DigestRouting {
+  /** Every route of the environment, in order (`stop` and tag overrides depend on the others). */
+  readonly routes: readonly Route[];
+  readonly allowedChannels: readonly string[];
+}
+
+/** A central environment's sources, where a digest looks for machines by name prefix (contract/sources.ts). */
+export interface DigestSources {
+  readonly accounts: readonly string[];
+  readonly regions: readonly string[];
+}
+
 /** What the schedule sends the digest state machine, and the machine the formatter's `digest` operation. */
 export interface DigestRequest {
   readonly environment: string;
   readonly destination: RouteDestination;
   readonly timeZone: string;
   readonly quiet: DigestQuiet;
+  /** Machines that may post here (by ARN): each is summed up when digestTakes says so. */
   readonly stateMachineArns: readonly string[];
+  /** Name prefixes of machines that may post here (`""`: any machine). */
   readonly stateMachineNamePrefixes: readonly string[];
+  /**
+   * The environment's routes: a machine is summed up when the notifier would send some of its news to this
+   * destination (digestTakes). @default - every machine named by `stateMachineArns` / `stateMachineNamePrefixes`
+   */
+  readonly routing?: DigestRouting;
+  /**
+   * A central environment: name prefixes are looked for in each of these accounts and regions, and every machine is
+   * read with its account's read role in its region (formatters/formatter/source-client.ts).
+   * @default - one account: the formatter's own
+   */
+  readonly sources?: DigestSources;
+  /** The partition the read roles are in (the digest machine sets its own). @default 'aws' */
+  readonly partition?: string;
   /** Read the `sfn-slack:mute-until` tag of each machine (the environment can mute). @default false */
   readonly mute?: boolean;
   /** The end of the window (ISO 8601); the schedule's time. @default - now */
@@ -141,15 +175,136 @@ export interface DigestRequest {
   readonly template?: string;
 }
 
-/** What a plan's schedule sends the digest machine (the machine adds `until`, its start). */
-export function digestRequest(environment: string, plan: DigestPlan, mute: boolean): DigestRequest {
+export interface DigestRequestOptions {
+  /** The environment can mute. @default false */
+  readonly mute?: boolean;
+  /** The environment's routes: machines are chosen with the notifier's matching. @default - by ARN and prefix */
+  readonly routing?: DigestRouting;
+  /**
+   * A central environment's sources. With an organization, the accounts the routes to this destination name are
+   * looked in too (member accounts are not known at synth). @default - a single-account environment
+   */
+  readonly sources?: DigestSources & { readonly organizationId?: string };
+}
+
+/**
+ * What a plan's schedule sends the digest machine (the machine adds `until` and `partition`). With `routing`, the
+ * machines named are those of every route that can post to the plan's destination: routes sending there, and routes
+ * whose `sfn-slack:channel` tag may send there (tagOverrides, the channel allowed).
+ */
+export function digestRequest(
+  environment: string,
+  plan: DigestPlan,
+  options: DigestRequestOptions = {}
+): DigestRequest {
+  const key = destinationKey(plan.destination);
+  const reaching = (options.routing?.routes ?? []).filter(
+    (route) =>
+      destinationKey(route.destination) === key ||
+      (route.tagOverrides &&
+        route.destination.type === 'channel' &&
+        plan.destination.type === 'channel' &&
+        (options.routing?.allowedChannels ?? []).includes(plan.destination.channel))
+  );
+  const anyMachine = reaching.some(
+    (r) => r.match.stateMachineArns.length === 0 && r.match.stateMachineNamePrefixes.length === 0
+  );
+  const unique = (values: readonly string[]) => [...new Set(values)];
   return {
     environment,
     destination: plan.destination,
     timeZone: plan.digest.timeZone,
     quiet: plan.digest.quiet,
-    stateMachineArns: plan.stateMachineArns,
-    stateMachineNamePrefixes: plan.stateMachineNamePrefixes,
-    ...(mute ? { mute: true } : {}),
+    stateMachineArns: unique([
+      ...plan.stateMachineArns,
+      ...reaching.flatMap((r) => r.match.stateMachineArns),
+    ]),
+    stateMachineNamePrefixes: anyMachine
+      ? ['']
+      : unique([
+          ...plan.stateMachineNamePrefixes,
+          ...reaching.flatMap((r) => r.match.stateMachineNamePrefixes),
+        ]),
+    ...(options.routing
+      ? {
+          routing: {
+            routes: options.routing.routes,
+            allowedChannels: options.routing.allowedChannels,
+          },
+        }
+      : {}),
+    ...(options.sources
+      ? {
+          sources: {
+            accounts: unique([
+              ...options.sources.accounts,
+              ...(options.sources.organizationId === undefined
+                ? []
+                : reaching.flatMap((r) => r.match.accounts)),
+            ]),
+            regions: options.sources.regions,
+          },
+        }
+      : {}),
+    ...(options.mute ? { mute: true } : {}),
   };
+}
+
+/**
+ * Whether some destination's digest looks for machines by name prefix (ListStateMachines, which IAM grants only on
+ * `*`): the stack grants it only then, to the formatter or, in a central environment, to the source read roles.
+ */
+export function digestsListMachines(
+  environment: string,
+  plans: readonly DigestPlan[],
+  routing?: DigestRouting
+): boolean {
+  return plans.some(
+    (plan) => digestRequest(environment, plan, routing ? { routing } : {}).stateMachineNamePrefixes.length > 0
+  );
+}
+
+/** Whether a digest must read each machine's tags to choose it: some route matches on tags or lets a tag redirect. */
+export function digestReadsTags(request: Pick<DigestRequest, 'routing'>): boolean {
+  return request.routing !== undefined && routesReadTags(request.routing.routes);
+}
+
+/**
+ * Whether a destination's digest sums up this machine: with `routing`, exactly when the notifier would send some of
+ * its news there (contract/routes.ts routeDeliveries for any status a route takes, with the machine's account and
+ * region from its ARN and its tags; unreadable tags, `undefined`, count as the notifier counts them: conditions met,
+ * no override). Without `routing`, when the request names it by ARN or name prefix.
+ */
+export function digestTakes(
+  request: Pick<
+    DigestRequest,
+    'environment' | 'destination' | 'routing' | 'stateMachineArns' | 'stateMachineNamePrefixes'
+  >,
+  machine: { readonly stateMachineArn: string; readonly tags?: Readonly<Record<string, string>> }
+): boolean {
+  const [, , , region = '', account = '', , name = ''] = machine.stateMachineArn.split(':');
+  if (!request.routing) {
+    return (
+      request.stateMachineArns.includes(machine.stateMachineArn) ||
+      request.stateMachineNamePrefixes.some((p) => name.startsWith(p))
+    );
+  }
+  const routes =
+    machine.tags === undefined ? routesWithoutTags(request.routing.routes) : request.routing.routes;
+  const settings = {
+    environment: request.environment,
+    routes,
+    allowedChannels: request.routing.allowedChannels,
+  };
+  const key = destinationKey(request.destination);
+  const statuses = new Set(routes.flatMap((r) => r.statuses));
+  return [...statuses].some((status) =>
+    routeDeliveries(settings, {
+      stateMachineArn: machine.stateMachineArn,
+      status,
+      account,
+      region,
+      ...(machine.tags === undefined ? {} : { tags: machine.tags }),
+    }).some((d) => destinationKey(d.destination) === key)
+  );
 }

@@ -241,6 +241,15 @@ export function bannerMention(routes: readonly Route[], environmentMention?: str
   return environmentMention ?? (routes.length === 1 ? (routes[0]?.mention ?? '') : '');
 }
 
+/**
+ * The routes as they apply when the machine's tags could not be read: every tag condition counts as met and no tag
+ * overrides the destination or the mention, so news goes to too many places rather than none. The notifier
+ * (formatters/formatter/notify.ts) and the daily digest (contract/digest.ts digestTakes) both apply it.
+ */
+export function routesWithoutTags(routes: readonly Route[]): Route[] {
+  return routes.map((r) => ({ ...r, match: { ...r.match, tags: {} }, tagOverrides: false }));
+}
+
 /** The FIFO message group of a destination: the channel, or `webhook`. */
 export function destinationKey(destination: RouteDestination): string {
   return destination.type === 'channel' ? destination.channel : 'webhook';

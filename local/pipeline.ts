@@ -171,6 +171,11 @@ export interface PipelineOptions {
   readonly stopAtFirstFailure?: boolean;
   /** Per HTTP request. @default 60000 (the HTTP Task's limit) */
   readonly httpTimeoutMs?: number;
+  /**
+   * A message store shared with other pipelines (one deployed environment posting to several channels: one table,
+   * one workspace-wide chat.update bucket); the caller closes it. @default - a store of its own
+   */
+  readonly store?: LocalDynamoDb;
   /** Progress and outcome lines; never secrets. */
   readonly log?: (line: string) => void;
   /** Also log each state each execution enters (`start --verbose`). @default false */
@@ -547,6 +552,14 @@ export class LocalPipeline {
     });
   }
 
+  /**
+   * A message store as the pipeline creates its own, to share between pipelines (`store`); `clock` is what its slow
+   * requests (store faults) sleep on: the pipelines' clock.
+   */
+  static startStore(clock?: Clock): Promise<LocalDynamoDb> {
+    return startLocalDynamoDb({ tableName, key: STORE_KEY, ...(clock ? { clock } : {}) });
+  }
+
   /** Builds the pipeline; starts a local Slack server first unless one is given or Slack is real. */
   static async create(given: PipelineOptions): Promise<LocalPipeline> {
     // One clock for everything that waits: the store's slow calls, the Slack server, the runner.
@@ -558,7 +571,8 @@ export class LocalPipeline {
     let server: SlackServer | undefined;
     let store: LocalDynamoDb | undefined;
     try {
-      store = await startLocalDynamoDb({ tableName, key: STORE_KEY, clock: options.clock });
+      store =
+        options.store ?? (await startLocalDynamoDb({ tableName, key: STORE_KEY, clock: options.clock }));
       if (target.kind !== 'local')
         return new LocalPipeline(options, undefined, false, release, store, central);
       if (target.server) return new LocalPipeline(options, target.server, false, release, store, central);
@@ -579,7 +593,7 @@ export class LocalPipeline {
     } catch (error) {
       // A definition that cannot be filled, an unknown webhook channel: leave nothing listening.
       await server?.close();
-      await store?.close();
+      if (!options.store) await store?.close();
       await release?.();
       await central?.();
       throw error;
@@ -626,6 +640,8 @@ export class LocalPipeline {
       setServedHistory(this.options.history);
       setServedTags(this.tags);
       setServedExecutions(this.executions);
+      // A central environment's digest reads each source account and region with its read role, there.
+      setSdkReadCheck(this.options.central ? (caller) => this.checkFormatterRead(caller) : undefined);
     }
     const name = randomUUID();
     const result = await runStateMachine(this.digestDefinition, request, {
@@ -739,7 +755,12 @@ export class LocalPipeline {
   /** A formatter read on the local SFN endpoint: with the role its access key was issued for, in its region. */
   private checkFormatterRead(caller: SdkCaller): void {
     const roleArn = caller.accessKeyId === undefined ? undefined : roleOfAccessKey(caller.accessKeyId);
-    const read = { stateName: 'formatter', executionArn: caller.executionArn, roleArn };
+    const read = {
+      stateName: 'formatter',
+      action: caller.action,
+      executionArn: caller.executionArn,
+      roleArn,
+    };
     try {
       checkSourceRead(
         { executionArn: caller.executionArn, roleArn, callerRegion: caller.region ?? '' },
@@ -755,7 +776,7 @@ export class LocalPipeline {
 
   async close(): Promise<void> {
     await this.actions?.close();
-    await this.store.close();
+    if (!this.options.store) await this.store.close();
     await this.releaseCentral?.();
     await this.releaseSdkHistory?.();
     if (this.ownsServer) await this.slack?.close();

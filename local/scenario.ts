@@ -7,8 +7,9 @@
  *   (routed by the environment's routes, as deployed; `tags` are the state machine's from then on), and the history
  *   the notifier reads from then on for that execution;
  * - `{"at": 600, "duplicate": 0}`: the event of step 0 again;
- * - `{"at": 60, "slack": {"fail": "lost_response" | "ratelimited" | "internal_error" | "invalid_auth" |
- *   "channel_not_found" | "down", "count": N}}`: the local Slack server's next N requests fail that way;
+ * - `{"at": 60, "slack": {"fail": <a kind of local/slack-faults.ts>, "method"?: "chat.update", "count"?: N,
+ *   "seconds"?: S}}`: the local Slack server's next N matching requests, or those of the next S seconds (whichever
+ *   ends first), fail that way;
  * - `{"at": 900, "replayDeadLetters": true}`: what `sfn-slack replay` does;
  * - `{"at": 1200, "click": {"action": "redrive" | "stop" | "mute", "user": "U0ALICE", "message": 0}}`: a user clicks
  *   that button on the n-th parent message of the report (optional `"for": 3600 | 86400` for mute, and
@@ -37,7 +38,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ACTION_NAMES, type ActionName, MUTE_SECONDS } from '../contract/actions.js';
-import { digestRequest } from '../contract/digest.js';
+import { type DigestPlan, type DigestRequest, digestRequest } from '../contract/digest.js';
 import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../contract/formatter.js';
 import { isoDurationSeconds } from '../contract/message-store.js';
 import { ruleLetsIn } from '../contract/routes.js';
@@ -57,7 +58,8 @@ import type { ClickRecord } from './interactivity.js';
 import { LOCAL_REGION, LocalPipeline } from './pipeline.js';
 import { localRoutes } from './routes.js';
 import type { ClickSignature } from './slack-clicks.js';
-import type { ConversationMessage, Fault, RequestRecord } from './slack-server/index.js';
+import { parseSlackFault, SlackFaultError, type SlackFaultStep, slackFault } from './slack-faults.js';
+import type { ConversationMessage, RequestRecord } from './slack-server/index.js';
 import { renderConversationPage } from './slack-server/page.js';
 import { STORE_FAILURES, type StoreFailure } from './stand-ins/dynamodb.js';
 import { REFUSABLE_APIS, REFUSALS, type RefusableApi, type Refusal } from './stand-ins/executions.js';
@@ -67,15 +69,7 @@ import { recordedHistorySource } from './stand-ins/history.js';
 import { SCHEDULER_FAILURES, type SchedulerRefusal } from './stand-ins/scheduler.js';
 import type { SourceRead } from './stand-ins/source-roles.js';
 
-export const SLACK_FAILURES = [
-  'lost_response',
-  'ratelimited',
-  'internal_error',
-  'invalid_auth',
-  'channel_not_found',
-  'down',
-] as const;
-export type SlackFailure = (typeof SLACK_FAILURES)[number];
+export { SLACK_FAILURES, type SlackFailure } from './slack-faults.js';
 
 export type ScenarioStep =
   | {
@@ -86,7 +80,8 @@ export type ScenarioStep =
       readonly tags?: Readonly<Record<string, string>>;
     }
   | { readonly at: number; readonly duplicate: number }
-  | { readonly at: number; readonly slack: { readonly fail: SlackFailure; readonly count: number } }
+  /** A Slack fault for `count` calls and/or `seconds` (local/slack-faults.ts). */
+  | { readonly at: number; readonly slack: SlackFaultStep }
   | { readonly at: number; readonly replayDeadLetters: true }
   | { readonly at: number; readonly click: ScenarioClick }
   /** The formatter's next reads of that API (until the next event step is notified) are refused. */
@@ -322,15 +317,14 @@ export async function parseScenario(raw: unknown, baseDir: string): Promise<Scen
       }
       steps.push({ at, duplicate: step.duplicate as number });
     } else if (step.slack !== undefined) {
-      const slack = step.slack as Record<string, unknown>;
-      if (!isRecord(slack) || !SLACK_FAILURES.includes(slack.fail as SlackFailure)) {
-        throw new ScenarioError(`${where}.slack.fail must be one of ${SLACK_FAILURES.join(', ')}`);
+      let slack: SlackFaultStep;
+      try {
+        slack = parseSlackFault(step.slack, where, environment.destination.type === 'webhook');
+      } catch (error) {
+        if (error instanceof SlackFaultError) throw new ScenarioError(error.message);
+        throw error;
       }
-      const count = slack.count ?? 1;
-      if (!Number.isInteger(count) || (count as number) < 1) {
-        throw new ScenarioError(`${where}.slack.count must be a whole number of requests (1 or more)`);
-      }
-      steps.push({ at, slack: { fail: slack.fail as SlackFailure, count: count as number } });
+      steps.push({ at, slack });
     } else if (step.replayDeadLetters === true) {
       steps.push({ at, replayDeadLetters: true });
     } else if (step.click !== undefined) {
@@ -450,20 +444,6 @@ export async function readScenario(file: string): Promise<Scenario> {
   return parseScenario(await readJson(file, 'the scenario file'), path.dirname(path.resolve(file)));
 }
 
-/** The local Slack server's fault for a scenario failure. */
-export function slackFault(fail: SlackFailure, count: number): Fault {
-  switch (fail) {
-    case 'lost_response':
-      return { drop: 'after', times: count };
-    case 'down':
-      return { drop: 'before', times: count };
-    case 'ratelimited':
-      return { status: 429, error: 'ratelimited', times: count };
-    default:
-      return { error: fail, times: count };
-  }
-}
-
 /**
  * The rule's filter, derived from the routes as the stack derives it (contract/routes.ts ruleLetsIn); in a central
  * environment, only after the central bus took the event (contract/sources.ts forwardedFrom).
@@ -480,6 +460,19 @@ function ruleMatches(scenario: Scenario, event: StatusChangeEvent): boolean {
     { stateMachineArn: machine, status: event.detail.status },
     environment.runningLongerThan !== undefined
   );
+}
+
+/**
+ * What a plan's schedule would send the digest machine in this scenario's environment: the routes as the pipeline
+ * runs them (contract/digest.ts digestRequest), and a central environment's sources.
+ */
+export function scenarioDigestRequest(scenario: Scenario, plan: DigestPlan): DigestRequest {
+  const environment = scenario.environment;
+  return digestRequest(SCENARIO_ENVIRONMENT, plan, {
+    mute: mutable(environment),
+    routing: { routes: routesOf(scenario), allowedChannels: environment.allowedChannels },
+    ...(environment.sources ? { sources: environment.sources } : {}),
+  });
 }
 
 /** The environment's routes; with watchAll, each route takes every machine (tags and statuses still apply). */
@@ -670,7 +663,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
           await pipeline.notify(original.event);
         }
       } else if ('slack' in step) {
-        pipeline.slack?.injectFault(slackFault(step.slack.fail, step.slack.count));
+        pipeline.slack?.injectFault(slackFault(step.slack, start + step.at * 1000));
       } else if ('click' in step) {
         clicks.push(await runClick(pipeline, step.click, step.at));
       } else if ('sfn' in step) {
@@ -685,11 +678,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
         // The jump itself happened above (advanceTo): schedules fired on the way, TTL and retention applied.
       } else if ('digest' in step) {
         for (const plan of environment.digests) {
-          const request = digestRequest(SCENARIO_ENVIRONMENT, plan, mutable(environment));
-          // Watching every machine (no machines named): the digest sums up every machine too.
-          await pipeline.digest(
-            scenario.watchAll ? { ...request, stateMachineArns: [], stateMachineNamePrefixes: [''] } : request
-          );
+          // The routes the pipeline runs with (watching every machine: each route takes any machine).
+          await pipeline.digest(scenarioDigestRequest(scenario, plan));
         }
       } else {
         await pipeline.redriveDeadLetters();

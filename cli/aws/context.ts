@@ -11,8 +11,8 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { parseArn } from '../../contract/console.js';
 import { CliError, ExitCode } from '../errors.js';
-import { parseArn } from './arn.js';
 import type { AwsOptions } from './clients.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;

@@ -11,6 +11,7 @@ import {
   destinationKey,
   digestPlans,
   digestRequest,
+  digestTakes,
 } from '../../contract/digest.js';
 import type { FormatterOutput } from '../../contract/formatter.js';
 import { TAG_KEYS } from '../../contract/routes.js';
@@ -20,7 +21,7 @@ import { readDigestMachines } from '../../formatters/formatter/digest/read.js';
 import type { DigestMachine } from '../../formatters/formatter/digest/types.js';
 import { formatMessage } from '../../formatters/formatter/handler.js';
 import { toMs } from '../../formatters/formatter/lifecycle.js';
-import { readScenario, runScenario, ScenarioError } from '../../local/scenario.js';
+import { readScenario, runScenario, ScenarioError, scenarioDigestRequest } from '../../local/scenario.js';
 import { renderTerminal } from '../../preview/index.js';
 import { type AwsClients, createClients } from '../aws/clients.js';
 import { resolveAwsContext } from '../aws/context.js';
@@ -90,18 +91,13 @@ async function fromScenario(
   const window = { sinceMs: untilMs - hours * 3_600_000, untilMs };
   const previews: Preview[] = [];
   for (const plan of plansOf(scenario.environment, io)) {
-    const request: DigestRequest = {
-      ...digestRequest('scenario', plan, mutable(scenario.environment)),
-      hours,
-    };
-    const watchAll = scenario.watchAll === true;
+    const request: DigestRequest = { ...scenarioDigestRequest(scenario, plan), hours };
+    // The machines the notifier's routes send news of to this destination, with the tags they carry.
     const machines: DigestMachine[] = [...new Set(registry.all().map((r) => r.stateMachineArn))]
-      .filter(
-        (arn) =>
-          watchAll ||
-          plan.stateMachineArns.includes(arn) ||
-          plan.stateMachineNamePrefixes.some((p) => (arn.split(':').at(-1) ?? '').startsWith(p))
-      )
+      .filter((arn) => {
+        const tags = run.pipeline.tags.get(arn);
+        return digestTakes(request, { stateMachineArn: arn, tags: tags ?? {} });
+      })
       .sort()
       .map((arn) => {
         const runs = registry.list(arn);
@@ -138,7 +134,13 @@ async function fromAws(options: DigestOptions, hours: number, io: Io, clients: A
   const config = readEnvironment(options.env, options.cdkJson);
   const previews: Preview[] = [];
   for (const plan of plansOf(config, io)) {
-    const request: DigestRequest = { ...digestRequest(config.name, plan, mutable(config)), hours };
+    const request: DigestRequest = {
+      ...digestRequest(config.name, plan, {
+        mute: mutable(config),
+        routing: { routes: config.routes, allowedChannels: config.allowedChannels },
+      }),
+      hours,
+    };
     const window = digestWindow(request, Date.now());
     const machines = await aws('read the state machines’ executions', () =>
       readDigestMachines(clients.sfn, request, window)

@@ -11,8 +11,9 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import type { Command } from 'commander';
+import { executionConsoleUrl, parseArn } from '../../contract/console.js';
 import type { StatusChangeEvent } from '../../contract/formatter.js';
-import { executionConsoleUrl, isExecutionArn, parseArn } from '../aws/arn.js';
+import { isExecutionArn } from '../aws/arn.js';
 import { type AwsClients, createClients } from '../aws/clients.js';
 import { resolveAwsContext } from '../aws/context.js';
 import { aws, toCliError } from '../aws/errors.js';
@@ -123,9 +124,10 @@ export async function runRenotify(options: RenotifyOptions, io: Io, clients: Aws
       new StartExecutionCommand({ stateMachineArn: notifierArn, name, input: JSON.stringify(event) })
     );
     report(io, { notifierExecutionArn: started.executionArn });
+    const link = executionConsoleUrl(started.executionArn);
     io.stdout.write(
       `✓ Started the notifier for ${executionArn} (${execution.status})\n` +
-        `  ${started.executionArn}\n  ${executionConsoleUrl(started.executionArn ?? '')}\n`
+        `  ${started.executionArn}\n${link ? `  ${link}\n` : ''}`
     );
   } catch (error) {
     if ((error as { name?: string }).name === 'ExecutionAlreadyExists') {

@@ -400,22 +400,41 @@ async function recordShown(
   });
 }
 
-/** The same request again after a backoff: `ratelimited` with HTTP 200 is retried like a 429. */
-function retryRateLimited(run: Run, context: DeliveryContext, error: string): Decision | undefined {
+/** The HTTP Task's error once its own retries of a 429 are spent. */
+const THROTTLED = 'States.Http.StatusCode.429';
+
+/**
+ * The same request again after a backoff: `ratelimited` with HTTP 200 is retried like a 429, and a 429 the HTTP
+ * Task's own retries could not get through is retried here too, after a new slot of the call's bucket (the edit
+ * bucket is per workspace): failing instead would hold the channel for the queue's visibility timeout (6 minutes).
+ */
+async function retryRateLimited(
+  run: Run,
+  news: News,
+  context: DeliveryContext,
+  error: string
+): Promise<Decision | undefined> {
   if (
-    !['ratelimited', 'rate_limited'].includes(error) ||
+    ![...['ratelimited', 'rate_limited'], THROTTLED].includes(error) ||
     context.rateAttempt >= RATELIMITED_RETRIES ||
     !context.request
   ) {
     return undefined;
   }
   if (outOfTime(run)) return OUT_OF_TIME;
-  const action = context.request.method === 'chat.update' ? 'Edit' : 'Post';
+  const edit = context.request.method === 'chat.update';
+  const backoff = rateLimitedWait(context.rateAttempt, run.random);
+  const slot =
+    error !== THROTTLED
+      ? 0
+      : edit
+        ? await paceEdit(run, EDIT_PACE_KEY, EDIT_PACE_INTERVAL_MS, EDIT_PACE_BURST)
+        : await pacePost(run, news.channel);
   return {
     ...ask(
-      action,
+      edit ? 'Edit' : 'Post',
       `Slack answered ${error}: the same request after a backoff`,
-      rateLimitedWait(context.rateAttempt, run.random),
+      Math.max(backoff, slot),
       context.request,
       { ...context, rateAttempt: context.rateAttempt + 1 }
     ),
@@ -452,10 +471,14 @@ export async function recordChannel(
     if (answer.lost && (context.phase === 'parent' || context.phase === 'reply')) {
       return lookUp(run, news, { ...fresh, attempt: context.attempt + 1 });
     }
+    if (context.phase !== 'lookup') {
+      const retry = await retryRateLimited(run, news, context, answer.error);
+      if (retry) return retry;
+    }
     return failed(answer.error, `the Slack call failed (${answer.error}); the message returns to the queue`);
   }
   if (answer.ok) return answered(run, news, fresh, answer.body);
-  const retry = retryRateLimited(run, context, answer.error);
+  const retry = await retryRateLimited(run, news, context, answer.error);
   if (retry) return retry;
   // A look-up Slack refuses (a channel configured by name: conversations.history takes IDs) finds nothing.
   if (context.phase === 'lookup') return lookedUp(run, news, fresh, {});

@@ -3,6 +3,8 @@
  * reply, the "Delayed" and "Still running" wording, and a storm digest's lines and text. Execution values
  * arrive escaped by the formatter; the few read here (an execution's name) are escaped before use.
  */
+
+import { executionConsoleUrl } from '../../contract/console.js';
 import type { SlackMessage } from '../../contract/formatter.js';
 import { DELAYED_AFTER_SECONDS, durationText } from '../../contract/message-store.js';
 import { escapeText } from '../shared/escape.js';
@@ -47,16 +49,11 @@ export function shortened(text: string): string {
   return text.length <= SHORT_EDIT_CHARS ? text : `${text.slice(0, SHORT_EDIT_CHARS - 1)}…`;
 }
 
-/** The console page of an execution. */
-function consoleUrl(executionArn: string): string {
-  const region = executionArn.split(':')[3] ?? '';
-  return `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${executionArn}`;
-}
-
 /** One execution's line in a storm digest: its name linked to its console page, and what happened. */
 export function stormLine(executionArn: string, what: string, maxWhat: number): string {
   const name = escapeText(executionArn.split(':').at(-1) ?? executionArn);
-  return `• <${consoleUrl(executionArn)}|${name}> ${what.replace(/\n/g, ' ').slice(0, maxWhat)}`;
+  const url = executionConsoleUrl(executionArn);
+  return `• ${url ? `<${url}|${name}>` : name} ${what.replace(/\n/g, ' ').slice(0, maxWhat)}`;
 }
 
 export interface DigestItem {

@@ -19,7 +19,6 @@ import type {
   StatusChangeEvent,
 } from '../../contract/formatter.js';
 import { MESSAGE_STORE_TABLE_ENV } from '../../contract/message-store.js';
-import { CENTRAL_ENVIRONMENT_ENV } from '../../contract/sources.js';
 import { DEFAULT_TEMPLATE } from '../../contract/templates.js';
 import { createLogger } from '../shared/logger.js';
 import { withActionButtons } from './buttons.js';
@@ -33,7 +32,7 @@ import { eventOnlyMessage } from './render/event-only.js';
 import { lifecycleFields } from './render/lifecycle-fields.js';
 import { safeMention } from './render/mention.js';
 import { TemplateError } from './render/templates.js';
-import { sourceSfnClient } from './source-client.js';
+import { sourceDigestClients, sourceSfnClient } from './source-client.js';
 import { foldPages, summarize } from './summarize/index.js';
 
 const defaultLogger = createLogger();
@@ -147,9 +146,12 @@ export interface HandlerOptions {
  */
 function readsRunContext(options: HandlerOptions, env: NodeJS.ProcessEnv = process.env): boolean {
   if (options.runContext === false) return false;
-  // A central environment reads with the source accounts' read roles, which do not have ListExecutions yet.
-  if (env[CENTRAL_ENVIRONMENT_ENV]) return false;
   return Boolean(options.sfnClient || env.AWS_LAMBDA_FUNCTION_NAME || env.AWS_ENDPOINT_URL_SFN);
+}
+
+/** The client the run context is read with: the history's (sourceSfnClient in a central environment). */
+async function runContextClient(event: StatusChangeEvent, options: HandlerOptions): Promise<SFNClient> {
+  return options.sfnClient ?? (await sourceSfnClient(event)) ?? (await defaultSfnClient());
 }
 
 /** The state machine of the event's execution (the event names it; else derived from the execution ARN). */
@@ -175,7 +177,9 @@ export function createHandler(options: HandlerOptions = {}): FormatterHandler {
     if (input?.digest) {
       // The daily digest (statemachines/digest.asl.json): formatters/formatter/digest/ does the work.
       const digest = input.digest;
-      const answer = await digestOperation(digest, options.sfnClient ?? (await defaultSfnClient()), {
+      // A central environment reads each source account and region with its read role, there.
+      const clients = options.sfnClient ?? (await sourceDigestClients(digest)) ?? (await defaultSfnClient());
+      const answer = await digestOperation(digest, clients, {
         warn: (warning) =>
           logger.warn('template output fixed', { template: digest.template ?? 'digest', warning }),
       });
@@ -228,12 +232,21 @@ export function createHandler(options: HandlerOptions = {}): FormatterHandler {
       ...(typeof input.definition === 'string' ? { definition: input.definition } : {}),
     });
     let summary = folded;
-    if (readsRunContext(options) && summary.execution.status !== 'RUNNING') {
+    // The same client as the history's: in a central environment the execution account's read role, in its region.
+    const contextClient =
+      readsRunContext(options) && summary.execution.status !== 'RUNNING'
+        ? await runContextClient(event, options).catch((error: unknown) => {
+            // An event naming no source account or region: no context, the message goes on.
+            logger.warn('run context unavailable', {
+              error: error instanceof Error ? error.name : 'Error',
+            });
+            return undefined;
+          })
+        : undefined;
+    if (contextClient) {
       // Optional: any failure leaves it out (logged once per failed read), and the message goes on.
       const runContext = await readRunContext(
-        options.sfnClient ??
-          (await sourceSfnClient(event).catch(() => undefined)) ??
-          (await defaultSfnClient()),
+        contextClient,
         {
           stateMachineArn: stateMachineArnOf(event),
           executionArn,

@@ -29,6 +29,7 @@ import {
   type Route,
   type RouteSubject,
   routeDeliveries,
+  routesWithoutTags,
   TAG_KEYS,
 } from '../../contract/routes.js';
 import { TAG_MENTION } from '../../contract/settings.js';
@@ -96,18 +97,16 @@ export function deliveriesFor(
   subject: RouteSubject,
   options: { readonly handMade: boolean; readonly tagsRead: boolean }
 ): Delivery[] {
-  const routes: Route[] = settings.routes.map((route) => {
-    let r = route;
-    if (options.handMade) {
-      r = {
-        ...r,
-        statuses: [subject.status as ExecutionStatus],
-        match: { stateMachineArns: [], stateMachineNamePrefixes: [], tags: {}, accounts: [], regions: [] },
-      };
-    }
-    if (!options.tagsRead) r = { ...r, match: { ...r.match, tags: {} }, tagOverrides: false };
-    return r;
-  });
+  const handled: Route[] = settings.routes.map((route) =>
+    options.handMade
+      ? {
+          ...route,
+          statuses: [subject.status as ExecutionStatus],
+          match: { stateMachineArns: [], stateMachineNamePrefixes: [], tags: {}, accounts: [], regions: [] },
+        }
+      : route
+  );
+  const routes = options.tagsRead ? handled : routesWithoutTags(handled);
   const tags = subject.tags ?? {};
   const running = settings.checksRunning === true && subject.status === 'RUNNING';
   const actions = settings.actions ?? [];

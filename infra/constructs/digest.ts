@@ -2,7 +2,10 @@
  * "Is this normal?" (issue 24), the stack's part:
  * - the formatter reads the watched machines' recent runs for each message's run context: `states:ListExecutions`
  *   on the watched state machines and `states:DescribeExecution` on their executions (GetExecutionHistory is
- *   granted with the history);
+ *   granted with the history); in a central environment it reads both through the source accounts' read roles
+ *   (infra/constructs/source-access.ts grants them there), so its own role gets neither;
+ * - each destination's digest sums up the machines whose news the routes send there (the schedule's input carries
+ *   the routes, contract/digest.ts digestTakes), in a central environment read in every source account and region;
  * - with `digest` plans, one daily digest per destination: an EventBridge Scheduler recurring schedule (cron at the
  *   destination's time, in its IANA time zone) starts a small Standard state machine (statemachines/digest.asl.json)
  *   whose Lambda step is the formatter's `digest` operation, and which queues the digest on the FIFO queue for the
@@ -19,7 +22,16 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { type DigestPlan, destinationKey, digestCron, digestRequest } from '../../contract/digest.js';
+import {
+  type DigestPlan,
+  type DigestRequest,
+  type DigestRouting,
+  type DigestSources,
+  destinationKey,
+  digestCron,
+  digestRequest,
+} from '../../contract/digest.js';
+import { routesReadTags } from '../../contract/routes.js';
 import { nagResourceName } from '../nag-resource-name.js';
 import { REPO_ROOT } from './project-function.js';
 
@@ -39,6 +51,19 @@ export interface DailyDigestProps {
   readonly watchedExecutions: readonly string[];
   /** The environment can mute (`sfn-slack:mute-until`): the digest says what is muted. @default false */
   readonly mute?: boolean;
+  /**
+   * The environment's routes, as the notifier matches them: each digest sums up the machines whose news the routes
+   * send to its destination (tags, accounts and regions included; contract/digest.ts digestTakes).
+   * @default - each digest sums up the machines its plan names by ARN and prefix
+   */
+  readonly routing?: DigestRouting;
+  /**
+   * A central environment's sources: the formatter reads every machine with its account's read role, in its region
+   * (the source stack grants the reads, infra/constructs/source-access.ts), so its own role gets no Step Functions
+   * permission here; the digest looks for prefixed machines in each source account and region.
+   * @default - a single-account environment: the formatter's own role reads
+   */
+  readonly central?: DigestSources & { readonly organizationId?: string };
   /** @default logs.RetentionDays.THREE_MONTHS */
   readonly logRetention?: logs.RetentionDays;
 }
@@ -47,48 +72,68 @@ export class DailyDigest extends Construct {
   /** The digest state machine, when some destination has a digest. */
   public readonly stateMachine?: sfn.StateMachine;
   /** One recurring schedule per destination. */
-  public readonly schedules: readonly scheduler.CfnSchedule[];
+  public readonly schedules: readonly scheduler.CfnSchedule[] = [];
 
   constructor(scope: Construct, id: string, props: DailyDigestProps) {
     super(scope, id);
     const formatterRole = props.formatter.role;
     if (!formatterRole) throw new Error('DailyDigest: the formatter needs a role');
+    const plans = props.plans ?? [];
+    // What each destination's schedule sends: the machines that may post there, and how to choose among them.
+    const requests = plans.map((plan) =>
+      digestRequest(props.environmentName, plan, {
+        mute: props.mute === true,
+        ...(props.routing ? { routing: props.routing } : {}),
+        ...(props.central ? { sources: props.central } : {}),
+      })
+    );
+    const needsList = requests.some((r) => r.stateMachineNamePrefixes.length > 0);
+    if (!props.central) {
+      // A central environment's formatter reads every machine through the source accounts' read roles, which it may
+      // already assume (infra/constructs/notifier-machine.ts); the source stack grants the reads.
+      this.grantReads(formatterRole, props, requests.length > 0, needsList);
+    }
+    if (requests.length === 0) return;
+    this.stateMachine = this.digestMachine(props);
+    this.schedules = this.schedule(props, plans, requests, this.stateMachine);
+  }
+
+  /** The formatter's own reads in a single-account environment: the run context's, and the digest's. */
+  private grantReads(role: iam.IRole, props: DailyDigestProps, digest: boolean, listStateMachines: boolean) {
     // The run context of every message (one ListExecutions per machine, the earlier failure's error).
-    formatterRole.addToPrincipalPolicy(
+    role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['states:ListExecutions'],
         resources: [...props.watchedStateMachines],
       })
     );
-    formatterRole.addToPrincipalPolicy(
+    role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['states:DescribeExecution'],
         resources: [...props.watchedExecutions],
       })
     );
-    const plans = props.plans ?? [];
-    if (plans.length === 0) {
-      this.schedules = [];
-      this.acknowledge(formatterRole, props, false);
-      return;
-    }
-    const needsList = plans.some((p) => p.stateMachineNamePrefixes.length > 0);
-    if (needsList) {
-      // Name prefixes are resolved with ListStateMachines, which has no resource-level permission.
-      formatterRole.addToPrincipalPolicy(
+    if (listStateMachines) {
+      // Name prefixes are resolved with ListStateMachines, which has no resource-level permission (AWS Service
+      // Authorization Reference, Step Functions: no resource type).
+      role.addToPrincipalPolicy(
         new iam.PolicyStatement({ actions: ['states:ListStateMachines'], resources: ['*'] })
       );
     }
-    if (props.mute) {
-      formatterRole.addToPrincipalPolicy(
+    if (digest && (props.mute || (props.routing && routesReadTags(props.routing.routes)))) {
+      // The mute tag, and the tags a route matches on or is redirected by.
+      role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           actions: ['states:ListTagsForResource'],
           resources: [...props.watchedStateMachines],
         })
       );
     }
-    this.acknowledge(formatterRole, props, needsList);
+    this.acknowledge(role, props, listStateMachines);
+  }
 
+  /** The digest state machine: invokes the formatter's digest operation, queues its message. */
+  private digestMachine(props: DailyDigestProps): sfn.StateMachine {
     const logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
     });
@@ -113,13 +158,21 @@ export class DailyDigest extends Construct {
     stateMachine.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.queue.queueArn] })
     );
-    this.stateMachine = stateMachine;
     Validations.of(stateMachine.role).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       reason:
         'Digest state machine role: CloudWatch Logs log delivery and X-Ray actions support only Resource "*".',
     });
+    return stateMachine;
+  }
 
+  /** One recurring schedule per destination, starting the digest machine with what its plan sums up. */
+  private schedule(
+    props: DailyDigestProps,
+    plans: readonly DigestPlan[],
+    requests: readonly DigestRequest[],
+    stateMachine: sfn.StateMachine
+  ): scheduler.CfnSchedule[] {
     const role = new iam.Role(this, 'SchedulerRole', {
       description: 'EventBridge Scheduler starts the daily digest state machine',
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
@@ -132,8 +185,8 @@ export class DailyDigest extends Construct {
         resources: [stateMachine.stateMachineArn],
       })
     );
-    this.schedules = plans.map((plan, index) => {
-      const input = digestRequest(props.environmentName, plan, props.mute === true);
+    return plans.map((plan, index) => {
+      const input = requests[index];
       return new scheduler.CfnSchedule(this, `Schedule${index}`, {
         description: `sfn-slack-notifier (${props.environmentName}): daily digest to ${destinationKey(plan.destination)}`,
         scheduleExpression: digestCron(plan.digest.at),

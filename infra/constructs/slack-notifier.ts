@@ -814,21 +814,21 @@ export class SlackNotifier extends Construct {
     }
 
     // "Is this normal?" (issue 24): the run context's reads, and the daily digests (infra/constructs/digest.ts).
-    // Not in a central environment yet: its machines are read with the source accounts' roles.
-    if (!central) {
-      new DailyDigest(this, 'DailyDigest', {
-        environmentName: env,
-        plans: props.digests ?? [],
-        formatter: this.formatter,
-        queue: this.queue,
-        watchedStateMachines: watchedResources(stack, arns, prefixes, 'stateMachine'),
-        watchedExecutions,
-        mute:
-          props.mute === true ||
-          (props.actions !== undefined && enabledActions(props.actions.policy).includes('mute')),
-        logRetention: retention,
-      });
-    }
+    // A central environment reads both with the source accounts' read roles (infra/constructs/source-access.ts).
+    new DailyDigest(this, 'DailyDigest', {
+      environmentName: env,
+      plans: props.digests ?? [],
+      formatter: this.formatter,
+      queue: this.queue,
+      watchedStateMachines: watchedResources(stack, arns, prefixes, 'stateMachine'),
+      watchedExecutions,
+      mute:
+        props.mute === true ||
+        (props.actions !== undefined && enabledActions(props.actions.policy).includes('mute')),
+      routing: { routes, allowedChannels: this.settings.allowedChannels },
+      ...(sources ? { central: sources } : {}),
+      logRetention: retention,
+    });
 
     this.acknowledgeNagFindings(central ? [] : watchedMapRuns);
     // What the sfn-slack commands need to find this notifier in any stack (constructs/operator-descriptor.ts).

@@ -5,8 +5,9 @@
  *   cross-region), with the role EventBridge puts them with and a dead-letter queue for what it could not forward;
  * - an alarm on that dead-letter queue, to the given topic or to one the construct creates (no alarm goes to nobody);
  * - the read role the central notifier and formatter assume to read a history (GetExecutionHistory,
- *   DescribeStateMachineForExecution, DescribeMapRun, ListTagsForResource on the watched state machines of this
- *   account and region only), trusted only by those two central roles;
+ *   DescribeStateMachineForExecution, DescribeMapRun, ListTagsForResource), a run's context and the daily digest
+ *   (ListExecutions, DescribeExecution; ListStateMachines only when a digest looks for machines by name prefix), on
+ *   the watched state machines of this account and region only, trusted only by those two central roles;
  * - when actions are enabled, the role the central actions machine assumes to act on an execution: redrive, stop,
  *   or set the `sfn-slack:mute-until` tag on its state machine, each only when somebody may do that action.
  *
@@ -69,6 +70,12 @@ export interface SourceAccessProps {
    * @default - no act role (the source accounts grant read access only)
    */
   readonly actions?: ActionsPolicy;
+  /**
+   * The central environment's daily digest looks for watched machines by name prefix here: the read role may also
+   * `states:ListStateMachines`, which IAM grants only on `*` (contract/digest.ts digestsListMachines).
+   * @default false (the digest reads the machines it knows by ARN, or there is no digest)
+   */
+  readonly digestListsMachines?: boolean;
   /**
    * Customer managed KMS keys of the watched machines: the read and act roles may kms:Decrypt them through this
    * region's Step Functions only.
@@ -186,9 +193,16 @@ export class SourceAccess extends Construct {
       assumedBy: trustedBy([notifierRoleName(env), formatterRoleName(env)]),
       maxSessionDuration: Duration.hours(1),
     });
+    // Each action on the resource type the Service Authorization Reference gives it: the history, the definition and
+    // DescribeExecution (the run context's earlier failure, the digest's errors) on executions; DescribeMapRun on map
+    // runs; ListTagsForResource and ListExecutions (the run context's and the digest's recent runs) on state machines.
     this.readRole.addToPolicy(
       new iam.PolicyStatement({
-        actions: ['states:GetExecutionHistory', 'states:DescribeStateMachineForExecution'],
+        actions: [
+          'states:GetExecutionHistory',
+          'states:DescribeStateMachineForExecution',
+          'states:DescribeExecution',
+        ],
         resources: executions,
       })
     );
@@ -197,10 +211,21 @@ export class SourceAccess extends Construct {
     );
     this.readRole.addToPolicy(
       new iam.PolicyStatement({
-        actions: ['states:ListTagsForResource'],
+        actions: ['states:ListTagsForResource', 'states:ListExecutions'],
         resources: watched('stateMachine'),
       })
     );
+    if (props.digestListsMachines === true) {
+      // The digest names the machines under a prefix; ListStateMachines has no resource type (only `*`).
+      this.readRole.addToPolicy(
+        new iam.PolicyStatement({ actions: ['states:ListStateMachines'], resources: ['*'] })
+      );
+      Validations.of(this.readRole).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'states:ListStateMachines supports no resource-level permission; the central daily digest looks for the watched name prefixes with it (names only, this account and region).',
+      });
+    }
 
     if (props.actions !== undefined) {
       this.actionRole = new iam.Role(this, 'ActionRole', {
@@ -239,7 +264,7 @@ export class SourceAccess extends Construct {
       [mapRuns, 'DescribeMapRun on the map runs of one watched state machine (or name prefix).'],
       [
         machines,
-        'ListTagsForResource (read role), or TagResource of the sfn-slack:mute-until key only (act role), on the watched state machines of one name prefix.',
+        'ListTagsForResource and ListExecutions (read role), or TagResource of the sfn-slack:mute-until key only (act role), on the watched state machines of one name prefix.',
       ],
     ];
     for (const role of roles) {

@@ -23,6 +23,7 @@ import {
 } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
+import { digestsListMachines } from '../../contract/digest.js';
 import { watched } from '../../contract/settings.js';
 import type { EnvironmentConfig } from '../config.js';
 import { SourceAccess } from '../constructs/source-access.js';
@@ -62,6 +63,10 @@ export class SourceStack extends Stack {
       ...watched(config),
       ...(config.actions === undefined ? {} : { actions: config.actions.policy }),
       ...(config.kmsKeyArns === undefined ? {} : { kmsKeyArns: config.kmsKeyArns }),
+      digestListsMachines: digestsListMachines(config.name, config.digests, {
+        routes: config.routes,
+        allowedChannels: config.allowedChannels,
+      }),
     });
     this.alarmTopicArn = this.alarmTopicFromParameter();
     new CfnOutput(this, 'ReadRoleArn', { value: this.access.readRole.roleArn });

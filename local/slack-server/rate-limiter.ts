@@ -1,6 +1,8 @@
 /** Anything that tells the time in epoch milliseconds (the local runner's virtual clock fits). */
 export interface TimeSource {
   now(): number;
+  /** Waits on this clock (a virtual clock moves on at once); without it a held request waits real time. */
+  sleep?(ms: number): Promise<void>;
 }
 
 export interface RateLimit {

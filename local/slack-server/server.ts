@@ -142,6 +142,19 @@ export interface Fault {
    * dropped as if it never reached Slack (nothing recorded).
    */
   readonly delayMs?: number;
+  /**
+   * Hold the request this long on the server's clock (the run's virtual clock when it has one), unhandled, then drop
+   * the connection: Slack never answers within the caller's timeout (the delivery's HTTP Task fails with
+   * `States.Timeout`). @default - no hang
+   */
+  readonly hangMs?: number;
+  /**
+   * `message_not_found` as Slack means it: the message the call names is deleted first (someone removed it), so
+   * the channel no longer shows it. @default false
+   */
+  readonly deletes?: boolean;
+  /** The fault ends at this time of the server's clock (epoch ms), whatever `times` has left. @default - no end */
+  readonly untilMs?: number;
 }
 
 export interface SlackServerOptions {
@@ -321,6 +334,11 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
   };
 
   const takeFault = (target: 'api' | 'webhook', apiMethod: string): Fault | undefined => {
+    // A fault that lasts a while ends when the clock passes its end.
+    for (let j = faults.length - 1; j >= 0; j -= 1) {
+      const until = faults[j]?.fault.untilMs;
+      if (until !== undefined && clock.now() >= until) faults.splice(j, 1);
+    }
     const i = faults.findIndex(
       (f) =>
         ((f.fault.target ?? 'any') === 'any' || f.fault.target === target) &&
@@ -493,7 +511,7 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
     fault: Fault | undefined
   ): Promise<{ status: number; json: Record<string, unknown>; headers?: Record<string, string> }> => {
     const fail = (error: string) => ({ status: 200, json: { ok: false, error } });
-    if (fault?.error) {
+    if (fault?.error && !fault.deletes) {
       return fault.error === 'ratelimited' && fault.status === 429
         ? { status: 429, json: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': '1' } }
         : { status: fault.status ?? 200, json: { ok: false, error: fault.error } };
@@ -534,6 +552,13 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
         };
       }
       if (channel.archived) return fail('is_archived');
+      if (fault?.deletes) {
+        // Someone deleted the message (and with it its thread, as this server shows it).
+        for (let i = received.length - 1; i >= 0; i -= 1) {
+          const m = received[i] as ReceivedMessage;
+          if (m.channel === channel.id && (m.ts === args.ts || m.threadTs === args.ts)) received.splice(i, 1);
+        }
+      }
       const message = received.find((m) => m.channel === channel.id && m.ts === args.ts);
       if (!message) return fail('message_not_found');
       if (message.via !== 'api') return fail('cant_update_message');
@@ -613,6 +638,7 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
     path: string,
     fault: Fault | undefined
   ): Promise<{ status: number; text: string; headers?: Record<string, string> }> => {
+    if (fault?.error === 'is_archived') return { status: 410, text: 'channel_is_archived' };
     if (fault?.error) return { status: fault.status ?? 400, text: fault.error };
     const channelId = webhooks.get(path);
     if (channelId === undefined) return { status: 404, text: 'no_service' };
@@ -721,6 +747,15 @@ export async function startSlackServer(options: SlackServerOptions = {}): Promis
     const fault = takeFault(target, apiMethod);
     if (fault?.drop === 'before') {
       record(shownPath, 0, 'fault: connection dropped before handling');
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.hangMs !== undefined) {
+      // Slack holds the request and never answers in time; nothing is handled.
+      record(shownPath, 0, 'fault: no answer (hang)');
+      await (clock.sleep
+        ? clock.sleep(fault.hangMs)
+        : new Promise((resolve) => setTimeout(resolve, fault.hangMs)));
       req.socket.destroy();
       return;
     }

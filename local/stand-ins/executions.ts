@@ -128,8 +128,21 @@ export class ExecutionRegistry {
   }
 
   /** ListStateMachines: the machines of the executions recorded (names and ARNs), by name. */
-  listStateMachines(_request: Record<string, unknown>): { ok: unknown } | { error: ApiError } {
-    const machines = [...new Set([...this.runs.values()].map((r) => r.stateMachineArn))].sort();
+  /**
+   * ListStateMachines: the machines that ran, all of them, or with `scope` (a central environment's read role) only
+   * those of its account and region, as the service lists the caller's own.
+   */
+  listStateMachines(
+    _request: Record<string, unknown>,
+    scope?: { readonly account: string; readonly region: string }
+  ): { ok: unknown } | { error: ApiError } {
+    const machines = [...new Set([...this.runs.values()].map((r) => r.stateMachineArn))]
+      .filter((arn) => {
+        if (!scope) return true;
+        const [, , , region, account] = arn.split(':');
+        return region === scope.region && account === scope.account;
+      })
+      .sort();
     this.calls.push({ api: 'ListStateMachines' });
     return {
       ok: {

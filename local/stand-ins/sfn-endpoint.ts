@@ -13,6 +13,7 @@ import type { DefinitionSource } from './describe.js';
 import type { ExecutionRegistry } from './executions.js';
 import type { HistorySource } from './history.js';
 import { type EndpointReply, type EndpointRequest, processEndpoint } from './process-endpoint.js';
+import { roleOfAccessKey } from './sts-endpoint.js';
 import type { TagStore } from './tags.js';
 
 let source: HistorySource | undefined;
@@ -75,10 +76,18 @@ async function serveSfnCall({ headers, body }: EndpointRequest): Promise<Endpoin
     } catch {
       return reply(400, { __type: 'SerializationException', message: 'invalid JSON' });
     }
+    // A central environment's reads answer to the source account's IAM, as the history's do. ListStateMachines
+    // names no resource: it lists the machines of the account and region the caller's role is in.
+    let scope: { readonly account: string; readonly region: string } | undefined;
     try {
-      // A central environment's reads answer to the source account's IAM, as the history's do.
       const { accessKeyId, region } = signer(headers.authorization);
-      const arn = String(request.executionArn ?? request.stateMachineArn ?? '');
+      let arn = String(request.executionArn ?? request.stateMachineArn ?? '');
+      if (readCheck && registryAction === 'listStateMachines') {
+        const role = accessKeyId === undefined ? undefined : roleOfAccessKey(accessKeyId);
+        const [, partition = 'aws', , , account = ''] = (role ?? '').split(':');
+        scope = { account, region: region ?? '' };
+        arn = `arn:${partition}:states:${scope.region}:${account}:stateMachine:*`;
+      }
       readCheck?.({
         executionArn: arn,
         action: String(target).replace(/^AWSStepFunctions\./, ''),
@@ -89,7 +98,10 @@ async function serveSfnCall({ headers, body }: EndpointRequest): Promise<Endpoin
       const message = error instanceof StatesError ? (error.cause ?? error.error) : String(error);
       return reply(400, { __type: 'AccessDeniedException', message });
     }
-    const answer = registry[registryAction](request);
+    const answer =
+      registryAction === 'listStateMachines'
+        ? registry.listStateMachines(request, scope)
+        : registry[registryAction](request);
     return 'ok' in answer ? reply(200, answer.ok) : reply(400, answer.error);
   }
   const tags = target === 'AWSStepFunctions.ListTagsForResource' ? tagStore : undefined;

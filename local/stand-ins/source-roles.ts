@@ -14,6 +14,9 @@ import { type ResourceHandler, StatesError, type TaskInvocation } from '../asl/i
 export interface SourceRead {
   /** The notifier state that read, or `formatter` for the formatter's own reads. */
   readonly stateName: string;
+  /** The API called, e.g. `GetExecutionHistory`, `ListExecutions` (the run context, the digest). */
+  readonly action?: string;
+  /** The ARN read: the execution's, or the state machine's (ListExecutions, ListTagsForResource, ListStateMachines). */
   readonly executionArn: string;
   /** The role the read ran with, or undefined when it had none. */
   readonly roleArn: string | undefined;
@@ -66,17 +69,15 @@ export function readWithSourceRole(
     const roleArn = task.credentials?.roleArn;
     const machineArn = (task.context as { StateMachine?: { Id?: unknown } } | null)?.StateMachine?.Id;
     const callerRegion = String(machineArn ?? '').split(':')[3] ?? '';
+    const api = task.resource.split(':').pop() ?? '';
+    const action = api.charAt(0).toUpperCase() + api.slice(1);
     try {
-      checkSourceRead(
-        { executionArn, roleArn, callerRegion },
-        environment,
-        task.resource.split(':').pop() ?? ''
-      );
+      checkSourceRead({ executionArn, roleArn, callerRegion }, environment, api);
     } catch (error) {
-      record({ stateName: task.stateName, executionArn, roleArn, allowed: false });
+      record({ stateName: task.stateName, action, executionArn, roleArn, allowed: false });
       throw error;
     }
-    record({ stateName: task.stateName, executionArn, roleArn, allowed: true });
+    record({ stateName: task.stateName, action, executionArn, roleArn, allowed: true });
     return handler(task);
   };
 }

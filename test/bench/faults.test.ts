@@ -137,6 +137,30 @@ describe('the fault matrix on the local pipeline (a small plan)', () => {
   }, 60_000);
 });
 
+describe('the Slack fault entries (bench/faults-slack.ts, a small plan)', () => {
+  it('lose nothing and say nothing twice: edits refused, a channel archived then replayed, Slack hanging', async () => {
+    const run = await faultMatrix({ notifications: 6, channels: 2, stormNotifications: 6 }, undefined, [
+      'chatUpdateTier3',
+      'slackEditRefused',
+      'channelArchivedThenReplay',
+      'slackHang',
+    ]);
+    for (const [name, entry] of Object.entries(run.entries)) {
+      expect(Object.keys(entry), name).toEqual(FIELDS);
+      expect(entry, name).toMatchObject({ notifications: 6, delivered: 6, lost: 0, duplicated: 0 });
+    }
+    // Start notices on, one environment: every result is an edit under the workspace bucket, never a 429.
+    expect(run.entries.chatUpdateTier3).toMatchObject({ http429: 0, deadLettered: 0 });
+    // RUNNING posts, then an edit and a reply per result.
+    expect(run.entries.chatUpdateTier3?.slackPosts).toBe(18);
+    // Archived for 5 minutes: each failure dead-lettered at once, replayed after the fix, none left.
+    expect(run.entries.channelArchivedThenReplay?.deadLettered).toBe(0);
+    // A 5-minute hang: delivered within 10 minutes of the first notification.
+    expect(run.entries.slackHang?.drainSeconds).toBeGreaterThan(300);
+    expect(run.entries.slackHang?.drainSeconds).toBeLessThanOrEqual(600);
+  }, 120_000);
+});
+
 describe('the AWS entries of the fault matrix (issue 21, a small plan)', () => {
   it('lose nothing, say nothing twice, and fire the alarm only where news waits', async () => {
     const run = await faultMatrix({ notifications: 6, channels: 2, stormNotifications: 8 }, undefined, [

@@ -32,11 +32,12 @@ describe('the organization burst', () => {
       notifierFailed: 0,
       wrongRoleReads: 0,
       // us-east-1 (the notifier's region): FetchHistory + the formatter's definition read; eu-west-1: the
-      // formatter's history and definition reads.
-      readsPerNotification: 2,
+      // formatter's history and definition reads; everywhere the run context's ListExecutions of the machine, with
+      // the same role (each execution here is its own account and region's only one: one list each).
+      readsPerNotification: 3,
       readBySdkStates: 2,
       readByFormatter: 4,
-      maxReadsPerAccount: 4,
+      maxReadsPerAccount: 6,
     });
     expect(burst.notifierTransitions.median).toBeGreaterThan(0);
   });

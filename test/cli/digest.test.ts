@@ -55,6 +55,24 @@ describe('sfn-slack digest', () => {
     );
   }, 60_000);
 
+  it('previews a central scenario’s digests with the notifier’s routing: accounts and tags apply', async () => {
+    const central = path.join(repoRoot, 'examples', 'scenarios', 'organization-normal.scenario.json');
+    const { result, io } = await run(['--scenario', central, '--since', '7d', '--output', 'json']);
+    expect(result).toEqual({ exitCode: 0 });
+    const out = JSON.parse(io.out()) as { digests: { destination: string; message: { blocks: unknown } }[] };
+    const blocks = (destination: string) =>
+      JSON.stringify(out.digests.find((d) => d.destination === destination)?.message.blocks);
+    expect(out.digests.map((d) => d.destination)).toEqual(['C0PAYMENTS', 'C0REPORTS1', 'C0ANALYTIC']);
+    // A week of both accounts' nightly failures: each account's only in its own channel's digest.
+    expect(blocks('C0PAYMENTS')).toContain(':111122223333:execution:nightly-orders:');
+    expect(blocks('C0PAYMENTS')).not.toContain('777788889999');
+    expect(blocks('C0ANALYTIC')).toContain(':777788889999:execution:nightly-orders:');
+    expect(blocks('C0ANALYTIC')).not.toContain('111122223333');
+    // The tag route: the tagged weekly job, not the untagged one.
+    expect(blocks('C0REPORTS1')).toContain('weekly-report');
+    expect(blocks('C0REPORTS1')).not.toContain('weekly-audit');
+  }, 60_000);
+
   it('reads AWS read-only: list, executions, the failures’ errors', async () => {
     const now = Date.now();
     sfn.on(ListStateMachinesCommand).resolves({

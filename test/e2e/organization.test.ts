@@ -61,17 +61,32 @@ describe('a central environment: two accounts, two regions', () => {
     for (const [i, [account, region]] of SOURCES.entries()) {
       const arn = runs[i]?.event.detail.executionArn;
       const expectedRole = readRoleArn('aws', account, ENVIRONMENT, region);
-      expect(reads.filter((read) => read.executionArn === arn)).toEqual(
+      const read = (stateName: string, action: string) => ({
+        stateName,
+        action,
+        executionArn: arn,
+        roleArn: expectedRole,
+        allowed: true,
+      });
+      expect(reads.filter((r) => r.executionArn === arn)).toEqual(
         region === NOTIFIER_REGION
           ? [
-              { stateName: 'FetchHistory', executionArn: arn, roleArn: expectedRole, allowed: true },
-              { stateName: 'formatter', executionArn: arn, roleArn: expectedRole, allowed: true },
+              read('FetchHistory', 'GetExecutionHistory'),
+              read('formatter', 'DescribeStateMachineForExecution'),
             ]
-          : [
-              { stateName: 'formatter', executionArn: arn, roleArn: expectedRole, allowed: true },
-              { stateName: 'formatter', executionArn: arn, roleArn: expectedRole, allowed: true },
-            ]
+          : [read('formatter', 'GetExecutionHistory'), read('formatter', 'DescribeStateMachineForExecution')]
       );
+      // The run context ("is this normal?", issue 24): the machine's recent runs, with the same role, there.
+      const machine = arn?.replace(/:execution:([^:]+):[^:]+$/, ':stateMachine:$1');
+      expect(reads.filter((r) => r.executionArn === machine)).toEqual([
+        {
+          stateName: 'formatter',
+          action: 'ListExecutions',
+          executionArn: machine,
+          roleArn: expectedRole,
+          allowed: true,
+        },
+      ]);
     }
     expect(entered.filter((states) => !states.includes('FetchHistory'))).toHaveLength(2);
     // Each message links to the console of the execution's region and carries the real history's details.

@@ -80,9 +80,26 @@ describe('the two-account, two-region scenario', () => {
   });
 
   it('reads each history with the read role of the execution’s own account and region, and no other', () => {
-    const reads = report.sourceReads ?? [];
+    const all = report.sourceReads ?? [];
+    // The run context's ListExecutions names the machine (below); the history's reads name the execution.
+    const reads = all.filter((read) => read.action !== 'ListExecutions');
     const sourced = [PAYMENTS, ANALYTICS].flatMap((a) => ['eu-west-1', 'us-east-1'].map((r) => arn(a, r)));
     expect([...new Set(reads.map((read) => read.executionArn))].sort()).toEqual([...sourced].sort());
+    const machineOf = (execution: string) =>
+      execution.replace(/:execution:([^:]+):[^:]+$/, ':stateMachine:$1');
+    expect(
+      all
+        .filter((read) => read.action === 'ListExecutions')
+        .map((read) => [read.executionArn, read.roleArn, read.allowed])
+        .sort()
+    ).toEqual(
+      sourced
+        .map((execution) => {
+          const [, , , region = '', account = ''] = execution.split(':');
+          return [machineOf(execution), readRoleArn('aws', account, SCENARIO_ENVIRONMENT, region), true];
+        })
+        .sort()
+    );
     for (const read of reads) {
       const [, , , region = '', account = ''] = read.executionArn.split(':');
       expect(read).toMatchObject({
@@ -97,8 +114,9 @@ describe('the two-account, two-region scenario', () => {
         execution.includes(':us-east-1:') ? ['FetchHistory', 'formatter'] : ['formatter', 'formatter']
       );
     }
+    // The first page (or the history), the definition, and the run context's recent runs.
     expect(out).toContain(
-      `read as ${readRoleArn('aws', ANALYTICS, SCENARIO_ENVIRONMENT, 'us-east-1')}: 2 read(s)\n`
+      `read as ${readRoleArn('aws', ANALYTICS, SCENARIO_ENVIRONMENT, 'us-east-1')}: 3 read(s)\n`
     );
   });
 

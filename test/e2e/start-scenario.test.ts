@@ -105,7 +105,7 @@ describe('start --scenario', () => {
     await writeFile(bad, JSON.stringify([{ at: 0, slack: { fail: 'sometimes', count: 1 } }]));
     await expect(startScenario({ scenario: bad }, io().io)).rejects.toThrow(
       new CliError(
-        'step 0.slack.fail must be one of lost_response, ratelimited, internal_error, invalid_auth, channel_not_found, down'
+        'step 0.slack.fail must be one of lost_response, ratelimited, internal_error, invalid_auth, channel_not_found, down, msg_too_long, cant_update_message, message_not_found, is_archived, ratelimited_ok_false, hang'
       )
     );
     await writeFile(bad, JSON.stringify([{ at: 5, duplicate: 0 }]));

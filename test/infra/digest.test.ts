@@ -70,15 +70,19 @@ describe('daily digest', () => {
     expect(berlin.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
     const target = berlin.Target as { Arn: { Ref: string }; Input: string; RoleArn: unknown };
     expect(target.Arn).toEqual({ Ref: digest?.[0] });
-    expect(JSON.parse(target.Input)).toEqual({
+    const input = JSON.parse(target.Input) as { routing: { routes: Array<{ name: string }> } };
+    expect(input).toEqual({
       environment: 'dg',
       destination: { type: 'channel', channel: '#data' },
       timeZone: 'Europe/Berlin',
       quiet: 'line',
       stateMachineArns: [],
       stateMachineNamePrefixes: ['etl-'],
+      // Every route, in order: the digest chooses its machines as the notifier routes them (contract/digest.ts).
+      routing: { routes: expect.any(Array), allowedChannels: ['#data', '#ops'] },
       mute: true,
     });
+    expect(input.routing.routes.map((r) => r.name)).toEqual(['data', 'orders']);
     const ny = byTime['cron(30 7 * * ? *)'] as {
       ScheduleExpressionTimezone: string;
       Target: { Input: string };

@@ -156,6 +156,18 @@ function policyOf(template: Json, roleId: string): Statement[] {
     .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
 }
 const role = (name: string) => `arn:aws:iam::${CENTRAL}:role/${name}`;
+/** Each action a policy allows → the resources it allows it on (sorted text). */
+function resourcesByAction(statements: readonly Statement[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const statement of statements) {
+    expect(statement.Effect).toBe('Allow');
+    expect(statement.Condition).toBeUndefined();
+    for (const action of list(statement.Action) as string[]) {
+      out[action] = [...(out[action] ?? []), ...list(statement.Resource).map(text)].sort();
+    }
+  }
+  return out;
+}
 
 describe('a central environment with an organization (cdk.json "org")', () => {
   const { names, central, source } = synth('org');
@@ -196,19 +208,21 @@ describe('a central environment with an organization (cdk.json "org")', () => {
   it("the read role reads this account's and region's watched state machines only, and writes nothing", () => {
     const [id] = roleNamed(source, 'sfn-slack-org-read-');
     const statements = policyOf(source, id);
-    expect(statements.flatMap((s) => list(s.Action)).sort()).toEqual([
-      'states:DescribeMapRun',
-      'states:DescribeStateMachineForExecution',
-      'states:GetExecutionHistory',
-      'states:ListTagsForResource',
-    ]);
-    const arns = statements.flatMap((s) => list(s.Resource).map(text));
-    expect(arns.length).toBeGreaterThan(0);
-    for (const arn of arns) {
-      expect(arn).toMatch(
-        /^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:[a-zA-Z]+:(etl|batch)-\*/
-      );
-    }
+    // Each action on the resource type the Service Authorization Reference gives it, for the watched prefixes.
+    const here = 'arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>';
+    // A name prefix's wildcard covers its executions (`name:execution`) and map runs (`name/label:id`) too.
+    const onPrefixes = (resource: string) =>
+      ['etl-', 'batch-'].map((p) => `${here}:${resource}:${p}*`).sort();
+    expect(resourcesByAction(statements)).toEqual({
+      // The history, the definition; DescribeExecution: the run context's earlier failure, the digest's errors.
+      'states:GetExecutionHistory': onPrefixes('execution'),
+      'states:DescribeStateMachineForExecution': onPrefixes('execution'),
+      'states:DescribeExecution': onPrefixes('execution'),
+      'states:DescribeMapRun': onPrefixes('mapRun'),
+      'states:ListTagsForResource': onPrefixes('stateMachine'),
+      // The run context's and the digest's recent runs: ListExecutions is on the state machine.
+      'states:ListExecutions': onPrefixes('stateMachine'),
+    });
   });
 
   it('forwards the watched status changes to the central bus, with a role only EventBridge of this account assumes', () => {
@@ -711,6 +725,82 @@ describe('actions in a central environment with an organization', () => {
         .flatMap((account) => others.map((r) => `arn:aws:iam::${account}:role/sfn-slack-org-act-${r}`))
         .sort(),
     });
+  });
+});
+
+describe('a central environment with a daily digest', () => {
+  const digest = { at: '09:00', timeZone: 'Europe/Berlin' };
+  const byPrefix = synth('orgdigest', { digest });
+  const ORDERS = `arn:aws:states:eu-west-1:${LISTED}:stateMachine:etl-orders`;
+  const byArn = synth('orgarns', { digest, stateMachineNamePrefixes: [], stateMachineArns: [ORDERS] });
+
+  it('creates the digest machine and its schedule, which names the sources and the routes to choose machines with', () => {
+    const schedule = only(byPrefix.central, 'AWS::Scheduler::Schedule', 'DailyDigest');
+    const input = JSON.parse((schedule.Target as { Input: string }).Input) as Record<string, unknown>;
+    const environment = (cdkJsonContext().environments as Record<string, Json>).org as {
+      sources: { accounts: string[]; regions: string[] };
+    };
+    expect(input).toMatchObject({
+      environment: 'orgdigest',
+      destination: { type: 'channel', channel: '#platform-alerts' },
+      stateMachineNamePrefixes: ['etl-', 'batch-'],
+      sources: { accounts: environment.sources.accounts, regions: environment.sources.regions },
+      routing: {
+        allowedChannels: ['#platform-alerts'],
+        routes: [expect.objectContaining({ name: 'default' })],
+      },
+    });
+    expect(ofType(byPrefix.central, 'AWS::StepFunctions::StateMachine').map(([id]) => id)).toContainEqual(
+      expect.stringContaining('DailyDigest')
+    );
+  });
+
+  it('the formatter reads the digest and the run context only through the read roles: no Step Functions read of its own', () => {
+    for (const [name, central] of [
+      ['orgdigest', byPrefix.central],
+      ['orgarns', byArn.central],
+    ] as const) {
+      const [id] = roleNamed(central, `sfn-slack-${name}-formatter`);
+      const actions = policyOf(central, id).flatMap((s) => list(s.Action) as string[]);
+      expect(actions.filter((a) => a.startsWith('states:'))).toEqual([]);
+      expect(actions).toContain('sts:AssumeRole');
+    }
+  });
+
+  it('with name prefixes, the read role may also list the machines (ListStateMachines has no resource type: "*")', () => {
+    const [id] = roleNamed(byPrefix.source, 'sfn-slack-orgdigest-read-');
+    const byAction = resourcesByAction(policyOf(byPrefix.source, id));
+    expect(byAction['states:ListStateMachines']).toEqual(['*']);
+    expect(Object.keys(byAction).sort()).toEqual([
+      'states:DescribeExecution',
+      'states:DescribeMapRun',
+      'states:DescribeStateMachineForExecution',
+      'states:GetExecutionHistory',
+      'states:ListExecutions',
+      'states:ListStateMachines',
+      'states:ListTagsForResource',
+    ]);
+  });
+
+  it('with the watched machines known by ARN, the read role lists no machines: the digest reads the ARNs', () => {
+    const [id] = roleNamed(byArn.source, 'sfn-slack-orgarns-read-');
+    const byAction = resourcesByAction(policyOf(byArn.source, id));
+    expect(byAction['states:ListStateMachines']).toBeUndefined();
+    expect(byAction['states:ListExecutions']).toEqual([ORDERS]);
+    expect(byAction['states:DescribeExecution']).toEqual([
+      `arn:aws:states:eu-west-1:${LISTED}:execution:etl-orders:*`,
+    ]);
+    const input = JSON.parse(
+      (only(byArn.central, 'AWS::Scheduler::Schedule', 'DailyDigest').Target as { Input: string }).Input
+    ) as { stateMachineArns: string[]; stateMachineNamePrefixes: string[] };
+    expect(input.stateMachineArns).toEqual([ORDERS]);
+    expect(input.stateMachineNamePrefixes).toEqual([]);
+  });
+
+  it('without a digest the read role lists no machines', () => {
+    const { source } = synth('orgnodigest');
+    const [id] = roleNamed(source, 'sfn-slack-orgnodigest-read-');
+    expect(resourcesByAction(policyOf(source, id))['states:ListStateMachines']).toBeUndefined();
   });
 });
 

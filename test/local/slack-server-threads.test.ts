@@ -204,3 +204,56 @@ describe('dropped connections', () => {
     });
   });
 });
+
+describe('issue 21 faults', () => {
+  it('hangMs: the request is held on the server clock, unhandled, then the connection drops', async () => {
+    let slept = 0;
+    const s = await start({
+      clock: {
+        now: () => time + slept,
+        sleep: async (ms: number) => {
+          slept += ms;
+        },
+      },
+    });
+    s.injectFault({ hangMs: 11_000, method: 'chat.postMessage' });
+    await expect(call(s, 'chat.postMessage', { channel: '#alerts', text: 'x' })).rejects.toThrow();
+    expect(slept).toBe(11_000);
+    expect(s.messages()).toEqual([]);
+    expect(s.requests.map((r) => [r.status, r.outcome])).toEqual([[0, 'fault: no answer (hang)']]);
+    // Only once: the next call is answered.
+    expect(await call(s, 'chat.postMessage', { channel: '#alerts', text: 'x' })).toMatchObject({ ok: true });
+  });
+
+  it('deletes: message_not_found as Slack means it, the message and its thread gone', async () => {
+    const s = await start();
+    const parent = await call(s, 'chat.postMessage', { channel: '#alerts', text: 'running' });
+    await call(s, 'chat.postMessage', { channel: '#alerts', text: 'reply', thread_ts: parent.ts });
+    s.injectFault({ method: 'chat.update', error: 'message_not_found', deletes: true });
+    expect(await call(s, 'chat.update', { channel: 'C0ALERTS01', ts: parent.ts, text: 'done' })).toEqual({
+      ok: false,
+      error: 'message_not_found',
+    });
+    expect(s.messages()).toEqual([]);
+  });
+
+  it('untilMs: the fault ends when the clock passes it, whatever times has left; a webhook says is_archived with 410', async () => {
+    const s = await start();
+    s.injectFault({
+      error: 'ratelimited',
+      status: 200,
+      times: Number.POSITIVE_INFINITY,
+      untilMs: time + 60_000,
+    });
+    expect(await call(s, 'chat.postMessage', { channel: '#alerts', text: 'x' })).toEqual({
+      ok: false,
+      error: 'ratelimited',
+    });
+    time += 60_000;
+    expect(await call(s, 'chat.postMessage', { channel: '#alerts', text: 'x' })).toMatchObject({ ok: true });
+    const hook = s.addWebhook('#alerts');
+    s.injectFault({ error: 'is_archived' });
+    const res = await fetch(hook, { method: 'POST', body: JSON.stringify({ text: 'x' }) });
+    expect([res.status, await res.text()]).toEqual([410, 'channel_is_archived']);
+  });
+});

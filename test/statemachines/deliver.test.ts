@@ -226,6 +226,22 @@ describe('channel mode', () => {
     expect(bodyOf(w.calls.http[1])).toEqual(bodyOf(w.calls.http[0]));
   });
 
+  it('a 429 past the HTTP Task’s own retries is sent again after a backoff, not returned to the queue (6 minutes)', async () => {
+    const throttled = () => new StatesError('States.Http.StatusCode.429', 'slow down');
+    const w = await world({ answers: Array.from({ length: 4 }, throttled) });
+    const result = await w.run(record(news()));
+    expect(result.status).toBe('SUCCEEDED');
+    expect(path_(result)).toContain('Pace');
+    expect(w.calls.http).toHaveLength(5);
+    expect(bodyOf(w.calls.http[4])).toEqual(bodyOf(w.calls.http[0]));
+    // Still throttled after RATELIMITED_RETRIES such rounds (4 tries each): the execution fails, the queue retries.
+    const always = await world({ answers: Array.from({ length: 16 }, throttled) });
+    const failed = await always.run(record(news()));
+    expect(failed.status).toBe('FAILED');
+    expect(failed.error).toBe('States.Http.StatusCode.429');
+    expect(always.calls.http).toHaveLength(16);
+  });
+
   it('invalid_blocks: the plain-text fallback, without blocks, once; refused again: the dead-letter queue', async () => {
     const w = await world({ answers: [{ ok: false, error: 'invalid_blocks' }] });
     const result = await w.run(record(news()));

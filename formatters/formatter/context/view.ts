@@ -3,8 +3,8 @@
  * (error names in code spans, state names shown literally), links through render/console-url.ts.
  */
 
+import { executionConsoleUrl } from '../../../contract/console.js';
 import { codeSpan, escapeText, mrkdwnName } from '../../shared/escape.js';
-import { executionConsoleUrl } from '../render/console-url.js';
 import { formatDuration, slackDate } from '../render/text.js';
 import type { RunContext } from './types.js';
 

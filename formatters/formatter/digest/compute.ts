@@ -81,7 +81,8 @@ export function summarizeDigest(
   return {
     sinceMs,
     untilMs,
-    machines: machines.length,
+    // An account and region whose machines could not be listed (no ARN) is named as unreadable, not counted.
+    machines: machines.filter((m) => m.stateMachineArn !== '').length,
     counts,
     failures,
     running,

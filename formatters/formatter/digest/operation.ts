@@ -18,7 +18,7 @@ import { enforceSlackLimits } from '../render/limits.js';
 import { checkTemplateOutput } from '../render/template-output.js';
 import { evaluateTemplate } from '../render/templates.js';
 import { summarizeDigest } from './compute.js';
-import { type DigestReadStats, readDigestMachines } from './read.js';
+import { type DigestClients, type DigestReadStats, readDigestMachines } from './read.js';
 import type { DigestMachine, DigestSummary } from './types.js';
 import { buildDigestInput } from './view.js';
 
@@ -85,7 +85,7 @@ export async function renderDigest(
 /** Reads, sums up and renders. Throws when the template fails (the machine retries, then fails visibly). */
 export async function digestOperation(
   request: DigestRequest,
-  client: SFNClient,
+  clients: SFNClient | DigestClients,
   options: {
     readonly now?: number;
     readonly stats?: DigestReadStats;
@@ -93,6 +93,6 @@ export async function digestOperation(
   } = {}
 ): Promise<FormatterOutput> {
   const window = digestWindow(request, options.now ?? Date.now());
-  const machines = await readDigestMachines(client, request, window, options.stats);
+  const machines = await readDigestMachines(clients, request, window, options.stats);
   return (await renderDigest(request, machines, window, options.warn)).output;
 }

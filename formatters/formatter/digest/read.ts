@@ -1,19 +1,39 @@
 /**
- * Reads what the digest sums up, with the formatter's SFN client: the routed machines (their ARNs, and the
- * machines whose names start with a prefix, from ListStateMachines), each machine's executions (ListExecutions
- * newest first, until the window and 20 earlier runs are covered; plus the ones still running), the errors of
- * the first failures (DescribeExecution) and, when the environment can mute, the `sfn-slack:mute-until` tag.
- * Bounded: at most MAX_MACHINES machines, PAGES_PER_MACHINE pages each, MAX_DESCRIBED failures. A machine that
- * cannot be read is named in the digest with the error, never dropped silently.
+ * Reads what the digest sums up: the machines that may post to the destination (their ARNs, and the machines whose
+ * names start with a prefix, from ListStateMachines), kept when the routes send some of their news there
+ * (contract/digest.ts digestTakes: the notifier's matching, with each machine's tags when a route needs them), then
+ * each kept machine's executions (ListExecutions newest first, until the window and 20 earlier runs are covered;
+ * plus the ones still running), the errors of the first failures (DescribeExecution) and, when the environment can
+ * mute, the `sfn-slack:mute-until` tag.
+ * Bounded: at most MAX_MACHINES machines, PAGES_PER_MACHINE pages each, MAX_DESCRIBED failures. A machine (or, in
+ * a central environment, an account and region) that cannot be read is named in the digest with the error, never
+ * dropped silently.
+ *
+ * Which client reads what: one SFN client for everything in a single account; in a central environment
+ * (DigestClients) each account and region's read role, in that region (formatters/formatter/source-client.ts).
  */
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import type { DigestRequest } from '../../../contract/digest.js';
+import { type DigestRequest, digestReadsTags, digestTakes } from '../../../contract/digest.js';
 import { TAG_KEYS } from '../../../contract/routes.js';
 import { FAILING_STATUSES } from '../../../contract/statuses.js';
 import type { RunRecord } from '../context/types.js';
 import { USUAL_MAX_SAMPLES } from '../context/types.js';
 import { toMs } from '../lifecycle.js';
+import { tagMap } from '../tags.js';
 import type { DigestMachine } from './types.js';
+
+/** The clients a digest reads with when one client cannot read everything (a central environment). */
+export interface DigestClients {
+  /** Where name prefixes are looked for (ListStateMachines): one client per account and region, named. */
+  readonly listing: () => ReadonlyArray<{ readonly where: string; readonly client: SFNClient }>;
+  /** The client reading one machine: its executions, their errors, its tags. */
+  readonly machine: (stateMachineArn: string) => SFNClient;
+}
+
+/** One client for everything: a single-account environment, the CLI's preview. */
+export function oneClient(client: SFNClient): DigestClients {
+  return { listing: () => [{ where: 'this account', client }], machine: () => client };
+}
 
 export const MAX_MACHINES = 100;
 export const PAGES_PER_MACHINE = 5;
@@ -48,38 +68,74 @@ function record(e: {
 }
 
 export async function readDigestMachines(
-  client: SFNClient,
+  clients: SFNClient | DigestClients,
   request: DigestRequest,
   window: { readonly sinceMs: number; readonly untilMs: number },
   stats: DigestReadStats = { calls: {} }
 ): Promise<DigestMachine[]> {
   const sdk = await import('@aws-sdk/client-sfn');
+  const readers = 'machine' in clients && 'listing' in clients ? clients : oneClient(clients);
   const count = (api: string) => {
     stats.calls[api] = (stats.calls[api] ?? 0) + 1;
   };
-  const arns = new Set(request.stateMachineArns);
-  if (request.stateMachineNamePrefixes.length > 0) {
-    let nextToken: string | undefined;
-    let pages = 0;
-    do {
-      count('ListStateMachines');
-      const out = await client.send(new sdk.ListStateMachinesCommand({ maxResults: 1000, nextToken }));
-      for (const machine of out.stateMachines ?? []) {
-        if (
-          request.stateMachineNamePrefixes.some((p) => machine.name?.startsWith(p)) &&
-          machine.stateMachineArn
-        ) {
-          arns.add(machine.stateMachineArn);
-        }
-      }
-      nextToken = out.nextToken;
-      pages += 1;
-    } while (nextToken && pages < 10);
-  }
   const machines: DigestMachine[] = [];
+  const candidates = new Set(request.stateMachineArns);
+  if (request.stateMachineNamePrefixes.length > 0) {
+    for (const { where, client } of readers.listing()) {
+      try {
+        let nextToken: string | undefined;
+        let pages = 0;
+        do {
+          count('ListStateMachines');
+          const out = await client.send(new sdk.ListStateMachinesCommand({ maxResults: 1000, nextToken }));
+          for (const machine of out.stateMachines ?? []) {
+            if (
+              request.stateMachineNamePrefixes.some((p) => machine.name?.startsWith(p)) &&
+              machine.stateMachineArn
+            ) {
+              candidates.add(machine.stateMachineArn);
+            }
+          }
+          nextToken = out.nextToken;
+          pages += 1;
+        } while (nextToken && pages < 10);
+      } catch (error) {
+        // Its machines cannot be named: the digest says so rather than summing up fewer in silence.
+        machines.push({
+          stateMachineArn: '',
+          name: `the state machines of ${where}`,
+          runs: [],
+          errors: {},
+          unreadable: error instanceof Error ? error.name : 'Error',
+        });
+      }
+    }
+  }
+  // The notifier's matching decides which machines post here; tags only when a route needs them.
+  const readTags = digestReadsTags(request);
+  const taken: Array<{ arn: string; tags?: Record<string, string> }> = [];
+  for (const arn of [...candidates].sort()) {
+    let tags: Record<string, string> | undefined;
+    if (readTags) {
+      try {
+        count('ListTagsForResource');
+        tags = tagMap(
+          await readers.machine(arn).send(new sdk.ListTagsForResourceCommand({ resourceArn: arn }))
+        );
+      } catch {
+        // As the notifier: unreadable tags meet every tag condition and override nothing.
+        tags = undefined;
+      }
+    }
+    if (digestTakes(request, { stateMachineArn: arn, ...(tags ? { tags } : {}) })) {
+      taken.push({ arn, ...(tags ? { tags } : {}) });
+    }
+    if (taken.length >= MAX_MACHINES) break;
+  }
   let described = 0;
-  for (const stateMachineArn of [...arns].sort().slice(0, MAX_MACHINES)) {
+  for (const { arn: stateMachineArn, tags: knownTags } of taken) {
     const name = stateMachineArn.split(':').at(-1) ?? stateMachineArn;
+    const client = readers.machine(stateMachineArn);
     try {
       const runs: RunRecord[] = [];
       let nextToken: string | undefined;
@@ -119,9 +175,14 @@ export async function readDigestMachines(
       }
       let mutedUntilMs: number | undefined;
       if (request.mute) {
-        count('ListTagsForResource');
-        const tags = await client.send(new sdk.ListTagsForResourceCommand({ resourceArn: stateMachineArn }));
-        const until = tags.tags?.find((t) => t.key === TAG_KEYS.muteUntil)?.value;
+        let tags = knownTags;
+        if (!tags) {
+          count('ListTagsForResource');
+          tags = tagMap(
+            await client.send(new sdk.ListTagsForResourceCommand({ resourceArn: stateMachineArn }))
+          );
+        }
+        const until = tags[TAG_KEYS.muteUntil];
         mutedUntilMs = until === undefined ? undefined : toMs(until);
       }
       machines.push({

@@ -3,6 +3,7 @@ import type { RunRecord } from '../context/types.js';
 
 /** One machine's runs as read for the digest. */
 export interface DigestMachine {
+  /** `''` for an account and region whose machines could not be listed (named in `name`, with `unreadable`). */
   readonly stateMachineArn: string;
   readonly name: string;
   /** ListExecutions, newest first: the window and enough before it for the usual durations. */

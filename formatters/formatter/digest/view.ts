@@ -3,9 +3,10 @@
  * (failures first, each linked through render/console-url.ts; running; slowest against their usual; muted),
  * chunked to fit Slack's sections, with "+N more" where lines were left out: never cut silently.
  */
+
+import { executionConsoleUrl } from '../../../contract/console.js';
 import { DIGEST_WINDOW_HOURS } from '../../../contract/digest.js';
 import { codeSpan, escapeDeep, escapeText, mrkdwnName } from '../../shared/escape.js';
-import { executionConsoleUrl } from '../render/console-url.js';
 import { formatDuration, slackDate } from '../render/text.js';
 import { chunkLines } from '../render/view.js';
 import type { DigestRun, DigestSummary } from './types.js';

@@ -7,9 +7,10 @@
  * At most 4,000 characters whatever the input: each field is cut before it is escaped (an escaped `&` takes 5).
  * Total on purpose: any input (missing fields, wrong types, a non-object) gives a message, never an error.
  */
+
+import { executionConsoleUrl } from '../../../contract/console.js';
 import type { SlackMessage } from '../../../contract/formatter.js';
 import { escapeText } from '../../shared/escape.js';
-import { executionConsoleUrl } from './console-url.js';
 import { safeMention } from './mention.js';
 
 /** Statuses whose message carries the configured mention. */

@@ -5,6 +5,7 @@
  * `summary`; see docs/formatter.md.
  */
 
+import { executionConsoleUrl } from '../../../contract/console.js';
 import { DEFAULT_TEMPLATE } from '../../../contract/templates.js';
 import { codeSpan, escapeDeep, escapeText, mrkdwnName } from '../../shared/escape.js';
 import { type RunContextView, runContextView } from '../context/view.js';
@@ -16,7 +17,7 @@ import type {
   StateStats,
   StepSummary,
 } from '../summarize/types.js';
-import { executionConsoleUrl, lambdaLogsConsoleUrl } from './console-url.js';
+import { lambdaLogsConsoleUrl } from './console-url.js';
 import { formatDuration, isoUtc, slackDate, truncateMrkdwn } from './text.js';
 
 export const STATUS_EMOJI: Readonly<Record<string, string>> = {

@@ -3,12 +3,10 @@
  * and names, errors and causes that can never break the mrkdwn around them.
  */
 import { describe, expect, it } from 'vitest';
+import { executionConsoleUrl } from '../../../contract/console.js';
 import { cutText } from '../../../formatters/formatter/cut.js';
 import { formatExecution } from '../../../formatters/formatter/format.js';
-import {
-  executionConsoleUrl,
-  lambdaLogsConsoleUrl,
-} from '../../../formatters/formatter/render/console-url.js';
+import { lambdaLogsConsoleUrl } from '../../../formatters/formatter/render/console-url.js';
 import { truncateMrkdwn, truncatePlain } from '../../../formatters/formatter/render/text.js';
 import { summarizeCause } from '../../../formatters/formatter/summarize/cause.js';
 import { codeSpan, mrkdwnName } from '../../../formatters/shared/escape.js';

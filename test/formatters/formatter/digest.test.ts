@@ -23,7 +23,9 @@ import {
   serveHistoryToSdk,
   setSdkReadCheck,
   setServedExecutions,
+  setServedTags,
 } from '../../../local/stand-ins/sfn-endpoint.js';
+import { route } from '../../fixtures/routes.js';
 import { slackRejections } from '../helpers/slack-oracle.js';
 
 const MIN = 60_000;
@@ -137,6 +139,39 @@ describe('digest: a day of runs', () => {
     expect(slackRejections(payload)).toEqual([]);
     // Bounded reads: one ListStateMachines, two ListExecutions a machine, one DescribeExecution a failure.
     expect(stats.calls).toEqual({ ListStateMachines: 1, ListExecutions: 6, DescribeExecution: 2 });
+  });
+
+  it('a tag-conditioned route’s digest reads the tags and sums up only the machines carrying the tag', async () => {
+    setServedTags(
+      new Map([
+        [`${PREFIX}:stateMachine:nightly-orders`, { team: 'data' }],
+        [`${PREFIX}:stateMachine:nightly-export`, { team: 'ops' }],
+      ])
+    );
+    const data = route('data', {
+      match: { stateMachineNamePrefixes: ['nightly-'], tags: { team: 'data' } },
+      destination: { type: 'channel', channel: 'C0DATA0001' },
+    });
+    const tagged: DigestRequest = {
+      ...request,
+      stateMachineArns: [],
+      routing: { routes: [data], allowedChannels: ['C0DATA0001'] },
+    };
+    const stats = { calls: {} as Record<string, number> };
+    const out = message(await digestOperation(tagged, client, { stats }));
+    expect(out.delivery.payload.text).toBe(
+      'Daily digest · prod: 3 runs of 1 machine in the last 24 h: 1 succeeded, 2 failed'
+    );
+    const text = JSON.stringify(out.delivery.payload.blocks);
+    expect(text).toContain('|bad-2>');
+    expect(text).not.toContain('nightly-export');
+    // The tags of both prefixed machines, then the runs of the one taken only.
+    expect(stats.calls).toEqual({
+      ListStateMachines: 1,
+      ListTagsForResource: 2,
+      ListExecutions: 2,
+      DescribeExecution: 2,
+    });
   });
 
   it('names a machine it could not read rather than leaving it out', async () => {
