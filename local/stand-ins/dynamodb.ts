@@ -118,6 +118,8 @@ export interface LocalDynamoDb {
   expire(nowMs: number): Promise<number>;
   /** Another client of the table (its own retries and request timeout), faults included. */
   newClient(options?: LocalStoreClientOptions): DynamoDBClient;
+  /** Every client of the table so far (`client` first), e.g. to measure what each request costs. */
+  clients(): readonly DynamoDBClient[];
   close(): Promise<void>;
 }
 
@@ -226,9 +228,8 @@ export async function startLocalDynamoDb(options: {
     return made;
   };
   const client = newClient();
-  // The table's own bookkeeping (creation, scans, TTL deletes) meets no fault.
+  // The table's own bookkeeping (creation, scans, TTL deletes) meets no fault and is not one of `clients()`.
   const admin = connect(1);
-  clients.push(admin);
   await createLocalTable(admin, options.tableName, options.key);
 
   const call = async (send: () => Promise<object>): Promise<unknown> => {
@@ -296,7 +297,9 @@ export async function startLocalDynamoDb(options: {
       return deleted;
     },
     newClient,
+    clients: () => [...clients],
     async close() {
+      admin.destroy();
       for (const c of clients) c.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
