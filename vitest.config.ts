@@ -37,8 +37,8 @@ export default defineConfig({
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       JSII_DEPRECATED: 'quiet',
       // aws-cdk-lib checks every synthesized template against CloudFormation's rules (a WebAssembly engine built
-      // afresh per synth: a ninth of the suite's CPU) and only warns. In-process synths skip it; the real
-      // `cdk synth` of test/infra/cdk-synth.test.ts (an environment without CDK_* variables) still runs it.
+      // afresh per synth: a ninth of the suite's CPU) and only warns, which no test checks. Every synth skips it,
+      // the real `cdk synth` of test/infra/cdk-synth.test.ts too; cdk-nag's packs still run.
       CDK_VALIDATION: 'false',
     },
     coverage: { include: ['formatters/**'], reporter: ['text-summary'] },

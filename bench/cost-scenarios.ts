@@ -260,7 +260,9 @@ export function priceTally(
   const per = (n: number) => n / notifications;
   const notifierEvents = tally.notifiers.flatMap((r) => r.events);
   const deliveryEvents = tally.deliveries.flatMap((r) => r.events);
-  const formatterMemory = formatterMemoryMb(path.join(repoRoot, 'infra', 'constructs', 'slack-notifier.ts'));
+  const formatterMemory = formatterMemoryMb(
+    path.join(repoRoot, 'infra', 'constructs', 'formatter-function.ts')
+  );
   const deliveryMemory = deliveryFunctionMemoryMb();
 
   // The formatter invocations (the notifier's lambda tasks) and the delivery function's (the delivery's).

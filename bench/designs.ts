@@ -162,7 +162,7 @@ export function pricedDesigns(
     deliveryMs: one.deliveryMs.median,
     formatterInvocations: one.formatterInvocations,
     formatterMs: one.formatterMs.median,
-    formatterMemoryMb: formatterMemoryMb(path.join(repoRoot, 'infra', 'constructs', 'slack-notifier.ts')),
+    formatterMemoryMb: formatterMemoryMb(path.join(repoRoot, 'infra', 'constructs', 'formatter-function.ts')),
     messageBytes: one.messageBytes,
     historyEvents: one.historyEvents,
   };

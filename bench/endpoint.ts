@@ -13,9 +13,9 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { type ActionsPolicy, INTERACTIVITY_BUNDLES_AWS_SDK, INTERACTIVITY_ENV } from '../contract/actions.js';
 import { actionId, encodeButtonValue } from '../contract/buttons.js';
-import { type ActionsPolicy, INTERACTIVITY_ENV } from '../infra/actions-schema.js';
-import { STORE_KEY } from '../infra/message-store-schema.js';
+import { STORE_KEY } from '../contract/message-store.js';
 import { clickBody, signedHeaders } from '../local/slack-clicks.js';
 import { startLocalDynamoDb } from '../local/stand-ins/dynamodb.js';
 import { buildDir, bundle, repoRoot } from './bundle.js';
@@ -50,7 +50,12 @@ export interface EndpointResults {
   /** 1-minute load average at the start and the end of this section. */
   readonly loadAverage: readonly [number, number];
   readonly plan: EndpointPlan;
-  readonly bundle: { readonly minifiedBytes: number; readonly gzipBytes: number };
+  readonly bundle: {
+    readonly minifiedBytes: number;
+    readonly gzipBytes: number;
+    /** Whether the bundle carries the AWS SDK clients (INTERACTIVITY_BUNDLES_AWS_SDK); absent in older runs. */
+    readonly awsSdkBundled?: boolean;
+  };
   readonly coldStart: {
     /** import + first signed Redrive click, measured inside the child. */
     readonly initMs: Spread;
@@ -63,7 +68,10 @@ export interface EndpointResults {
      * The wall figures also hold time spent waiting for a core on a loaded machine.
      */
     readonly cpuMs: Spread;
-    /** Importing the three AWS SDK clients alone in a fresh process (part of `importMs`). */
+    /**
+     * Importing the three AWS SDK clients from node_modules alone in a fresh process, as the runtime's SDK loads:
+     * part of `importMs` only when the bundle leaves `@aws-sdk/*` external (`bundle.awsSdkBundled` says).
+     */
     readonly sdkImportMs: Spread;
   };
   /** A signed Redrive click: signature, replay guard PutItem, StartExecution, answer 200. */
@@ -133,7 +141,7 @@ if (answer.statusCode !== 200) throw new Error('the first click was answered ' +
 console.log(${JSON.stringify(RESULT_PREFIX)} + JSON.stringify({ importMs: Number(t1 - t0) / 1e6, firstRequestMs: Number(t2 - t1) / 1e6, cpuMs: (cpu.user + cpu.system) / 1000 }));
 `;
 
-/** The three AWS SDK clients the handler imports (external: the runtime provides them), alone in a process. */
+/** The three AWS SDK clients the handler imports, from node_modules (as the runtime provides them), alone. */
 const sdkImportChild = `
 const t0 = process.hrtime.bigint();
 await Promise.all([import('@aws-sdk/client-dynamodb'), import('@aws-sdk/client-secrets-manager'), import('@aws-sdk/client-sfn')]);
@@ -163,14 +171,20 @@ console.log(${JSON.stringify(RESULT_PREFIX)} + JSON.stringify({ clickMs, refusal
 
 export async function benchEndpoint(
   plan: EndpointPlan,
-  log: (line: string) => void
+  log: (line: string) => void,
+  /** Where the bundle and the child scripts go, inside the repository. @default the bench's build directory */
+  dir: string = buildDir
 ): Promise<EndpointResults> {
   const loadAtStart = os.loadavg()[0] ?? 0;
-  log('endpoint: bundling formatters/actions/handler.ts (esbuild, ESM, minified, @aws-sdk/* external)');
-  const handlerBundle = await bundle('formatters/actions/handler.ts', 'interactivity');
-  const coldScript = path.join(buildDir, 'endpoint-cold.mjs');
-  const warmScript = path.join(buildDir, 'endpoint-warm.mjs');
-  const sdkScript = path.join(buildDir, 'endpoint-sdk-import.mjs');
+  log(
+    `endpoint: bundling formatters/actions/handler.ts (esbuild, ESM, minified, @aws-sdk/* ${INTERACTIVITY_BUNDLES_AWS_SDK ? 'bundled in' : 'external'})`
+  );
+  const handlerBundle = await bundle('formatters/actions/handler.ts', 'interactivity', dir, {
+    bundleAwsSdk: INTERACTIVITY_BUNDLES_AWS_SDK,
+  });
+  const coldScript = path.join(dir, 'endpoint-cold.mjs');
+  const warmScript = path.join(dir, 'endpoint-warm.mjs');
+  const sdkScript = path.join(dir, 'endpoint-sdk-import.mjs');
   writeFileSync(sdkScript, sdkImportChild);
   writeFileSync(coldScript, coldChild);
   writeFileSync(warmScript, warmChild);
@@ -209,7 +223,7 @@ export async function benchEndpoint(
     const walls: number[] = [];
     const cpu: number[] = [];
     const sdk: number[] = [];
-    const inputFile = path.join(buildDir, 'endpoint-input.json');
+    const inputFile = path.join(dir, 'endpoint-input.json');
     for (let i = 0; i < plan.coldStartRuns; i += 1) {
       writeFileSync(inputFile, JSON.stringify(events(1, 'good')));
       const run = await runChild<{ importMs: number; firstRequestMs: number; cpuMs: number }>(
@@ -221,7 +235,7 @@ export async function benchEndpoint(
       init.push(run.result.importMs + run.result.firstRequestMs);
       walls.push(run.wallMs);
       cpu.push(run.result.cpuMs);
-      const sdkRun = await runChild<{ importMs: number }>([sdkScript], { cwd: buildDir });
+      const sdkRun = await runChild<{ importMs: number }>([sdkScript], { cwd: dir });
       sdk.push(sdkRun.result.importMs);
     }
     const coldStart = {
@@ -278,7 +292,11 @@ export async function benchEndpoint(
       date: new Date().toISOString(),
       loadAverage: [loadAtStart, os.loadavg()[0] ?? 0],
       plan,
-      bundle: { minifiedBytes: handlerBundle.minifiedBytes, gzipBytes: handlerBundle.gzipBytes },
+      bundle: {
+        minifiedBytes: handlerBundle.minifiedBytes,
+        gzipBytes: handlerBundle.gzipBytes,
+        awsSdkBundled: INTERACTIVITY_BUNDLES_AWS_SDK,
+      },
       coldStart,
       redrive,
       refusal,
@@ -326,7 +344,7 @@ have 3 seconds to respond", Slack's Bolt documentation, "Acknowledging requests"
 https://docs.slack.dev/tools/bolt-js/concepts/acknowledge; "Your app has to respond to the request within 3
 seconds", https://docs.slack.dev/tools/java-slack-sdk/guides/interactive-components). Measured by
 \`npm run bench:endpoint\` (\`bench/endpoint.ts\`, ${e.date}): the bundled interactivity Lambda
-(\`formatters/actions/handler.ts\`, ${e.bundle.minifiedBytes.toLocaleString('en-US')} B minified, bundled as the construct bundles it) in fresh \`node\`
+(\`formatters/actions/handler.ts\`, ${e.bundle.minifiedBytes.toLocaleString('en-US')} B minified${e.bundle.awsSdkBundled ? ', the AWS SDK clients bundled in' : ''}, bundled as the construct bundles it) in fresh \`node\`
 processes with the real AWS SDK clients: the replay guard's PutItem on dynalite, Secrets Manager and Step Functions
 \`StartExecution\` on a local stand-in endpoint.
 
@@ -337,7 +355,7 @@ processes with the real AWS SDK clients: the replay guard's PutItem on dynalite,
 | … first click (secret read, PutItem, StartExecution, new connections) | ${ms2(e.coldStart.firstRequestMs)} |
 | … whole process, spawn to exit | ${ms2(e.coldStart.processWallMs)} |
 | … CPU time of import + first click (user + system) | ${ms2(e.coldStart.cpuMs)} |
-| importing the three AWS SDK clients alone, fresh process | ${ms2(e.coldStart.sdkImportMs)} |
+| importing the three AWS SDK clients alone from node_modules, fresh process${e.bundle.awsSdkBundled ? ' (not used: the bundle carries its own)' : ''} | ${ms2(e.coldStart.sdkImportMs)} |
 | warm signed Redrive click → 200 (signature, PutItem, StartExecution) | ${ms2(e.redrive.timeMs)}, p99 ${ms1(e.redrive.p99Ms)}, max ${ms1(e.redrive.maxMs)} |
 | warm bad signature → 401 | ${ms2(e.refusal.timeMs)}, p99 ${ms1(e.refusal.p99Ms)} |
 | AWS calls made by the ${e.plan.refusals} refusals | ${e.refusalAwsCalls} |

@@ -4,9 +4,11 @@
  * runs them.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_TEMPLATE } from '../contract/templates.js';
-import { type Bundle, buildDir, bundle, repoRoot } from './bundle.js';
+import type { Bundle } from '../scripts/lambda-bundle.js';
+import { buildDir, bundle, repoRoot } from './bundle.js';
 import { RESULT_PREFIX, runChild } from './child.js';
 import { parseGcLines, peakBetweenExplicitGcs } from './gc-trace.js';
 import { generatedHistory } from './histories.js';
@@ -19,6 +21,7 @@ const settings = { environment: 'bench', template: DEFAULT_TEMPLATE };
 const coldStartChild = `
 import { readFileSync } from 'node:fs';
 const input = JSON.parse(readFileSync(process.argv[3], 'utf8'));
+const c0 = process.cpuUsage();
 const t0 = process.hrtime.bigint();
 // One destination's message (formatMessage): the Lambda entry's notifier decision around it also reads tags and
 // the definition from AWS, which a bare process cannot reach.
@@ -26,8 +29,9 @@ const { formatMessage: handler } = await import(process.argv[2]);
 const t1 = process.hrtime.bigint();
 const output = await handler(input);
 const t2 = process.hrtime.bigint();
+const cpu = process.cpuUsage(c0);
 if (output.kind !== 'message') throw new Error('unexpected formatter output ' + output.kind);
-console.log(${JSON.stringify(RESULT_PREFIX)} + JSON.stringify({ importMs: Number(t1 - t0) / 1e6, firstInvokeMs: Number(t2 - t1) / 1e6 }));
+console.log(${JSON.stringify(RESULT_PREFIX)} + JSON.stringify({ importMs: Number(t1 - t0) / 1e6, firstInvokeMs: Number(t2 - t1) / 1e6, cpuMs: (cpu.user + cpu.system) / 1000 }));
 `;
 
 /** The part of the import that is the AWS SDK's SFN client (external: the runtime provides it). */
@@ -69,8 +73,13 @@ export interface ColdStart {
   readonly firstInvokeMs: Spread;
   /** Spawn to exit of the whole `node` process (Node's own start-up included). */
   readonly processWallMs: Spread;
-  /** Importing `@aws-sdk/client-sfn` alone in a fresh process (part of `importMs`). */
+  /** Importing `@aws-sdk/client-sfn` alone in a fresh process (part of `importMs` only if imported statically). */
   readonly sdkImportMs: Spread;
+  /**
+   * CPU time (user + system, every thread) of import + first invocation: on a loaded machine the wall figures
+   * also hold the wait for a core (absent in older runs).
+   */
+  readonly cpuMs?: Spread;
 }
 
 export interface SizeResult {
@@ -87,7 +96,7 @@ export interface SizeResult {
   readonly heapAboveBaselineMiB: number;
 }
 
-export interface FormatterResults {
+export interface FormatterResults extends Partial<Pick<ColdStartResults, 'coldStartRun'>> {
   readonly bundle: { readonly minifiedBytes: number; readonly gzipBytes: number };
   /** Whether formatters/formatter/handler.ts imports the SFN client statically (so every cold start loads it). */
   readonly sdkImportedStatically: boolean;
@@ -102,21 +111,36 @@ export interface FormatterPlan {
   readonly sizes: readonly { readonly events: number; readonly runs: number }[];
 }
 
-export async function benchFormatter(
-  plan: FormatterPlan,
-  log: (line: string) => void
-): Promise<FormatterResults> {
+/** The bundle and its cold start: `npm run bench:bundle` measures only these. */
+export interface ColdStartResults {
+  readonly bundle: FormatterResults['bundle'];
+  readonly sdkImportedStatically: boolean;
+  readonly coldStart: ColdStart;
+  /** When the cold start was measured and the 1-minute load average at its start and end (absent in older runs). */
+  readonly coldStartRun?: {
+    readonly date: string;
+    readonly loadAverage: readonly [number, number];
+    /** Measured by `npm run bench:bundle`, apart from the full run. */
+    readonly alone?: boolean;
+  };
+}
+
+/** Bundles formatters/formatter/handler.ts as deployed and measures its cold start in fresh processes. */
+export async function benchColdStart(
+  runs: number,
+  log: (line: string) => void,
+  dir: string = buildDir
+): Promise<ColdStartResults> {
+  const date = new Date().toISOString();
+  const loadAtStart = os.loadavg()[0] ?? 0;
   log('formatter: bundling formatters/formatter/handler.ts (esbuild, ESM, minified, @aws-sdk/* external)');
-  const handlerBundle: Bundle = await bundle('formatters/formatter/handler.ts', 'handler');
-  const formatBundle = await bundle('bench/format-entry.ts', 'format');
-  const coldScript = path.join(buildDir, 'cold-start.mjs');
-  const formatScript = path.join(buildDir, 'format-size.mjs');
+  const handlerBundle: Bundle = await bundle('formatters/formatter/handler.ts', 'handler', dir);
+  const coldScript = path.join(dir, 'cold-start.mjs');
   writeFileSync(coldScript, coldStartChild);
-  writeFileSync(formatScript, formatChild);
-  const sdkScript = path.join(buildDir, 'sdk-import.mjs');
+  const sdkScript = path.join(dir, 'sdk-import.mjs');
   writeFileSync(sdkScript, sdkImportChild);
   const small = generatedHistory(10, 'bench-cold-start');
-  const inputFile = path.join(buildDir, 'cold-start-input.json');
+  const inputFile = path.join(dir, 'cold-start-input.json');
   writeFileSync(
     inputFile,
     JSON.stringify({
@@ -131,10 +155,11 @@ export async function benchFormatter(
   const firsts: number[] = [];
   const walls: number[] = [];
   const sdk: number[] = [];
-  for (let i = 0; i < plan.coldStartRuns; i += 1) {
-    const run = await runChild<{ importMs: number; firstInvokeMs: number }>(
+  const cpu: number[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    const run = await runChild<{ importMs: number; firstInvokeMs: number; cpuMs: number }>(
       [coldScript, handlerBundle.file, inputFile],
-      // As deployed (infra/constructs/slack-notifier.ts): INFO logs, source maps on.
+      // As deployed (infra/constructs/formatter-function.ts): INFO logs, source maps on.
       {
         cwd: repoRoot,
         env: { POWERTOOLS_LOG_LEVEL: 'INFO', NODE_OPTIONS: '--enable-source-maps', AWS_REGION: 'us-east-1' },
@@ -144,7 +169,8 @@ export async function benchFormatter(
     firsts.push(run.result.firstInvokeMs);
     init.push(run.result.importMs + run.result.firstInvokeMs);
     walls.push(run.wallMs);
-    const sdkRun = await runChild<{ importMs: number }>([sdkScript], { cwd: buildDir });
+    cpu.push(run.result.cpuMs);
+    const sdkRun = await runChild<{ importMs: number }>([sdkScript], { cwd: dir });
     sdk.push(sdkRun.result.importMs);
   }
   const coldStart: ColdStart = {
@@ -153,10 +179,28 @@ export async function benchFormatter(
     firstInvokeMs: spread(firsts),
     processWallMs: spread(walls),
     sdkImportMs: spread(sdk),
+    cpuMs: spread(cpu),
   };
   log(
-    `formatter: cold start ${coldStart.initMs.median.toFixed(1)} ms import + first invoke (n=${plan.coldStartRuns})`
+    `formatter: bundle ${handlerBundle.minifiedBytes} B; cold start ${coldStart.initMs.median.toFixed(1)} ms import + first invoke, ${coldStart.cpuMs?.median.toFixed(1)} ms CPU (n=${runs})`
   );
+  const handlerSource = readFileSync(path.join(repoRoot, 'formatters', 'formatter', 'handler.ts'), 'utf8');
+  return {
+    bundle: { minifiedBytes: handlerBundle.minifiedBytes, gzipBytes: handlerBundle.gzipBytes },
+    sdkImportedStatically: /^import (?!type )[^;]*from '@aws-sdk\/client-sfn';/m.test(handlerSource),
+    coldStart,
+    coldStartRun: { date, loadAverage: [loadAtStart, os.loadavg()[0] ?? 0] },
+  };
+}
+
+export async function benchFormatter(
+  plan: FormatterPlan,
+  log: (line: string) => void
+): Promise<FormatterResults> {
+  const cold = await benchColdStart(plan.coldStartRuns, log);
+  const formatBundle = await bundle('bench/format-entry.ts', 'format');
+  const formatScript = path.join(buildDir, 'format-size.mjs');
+  writeFileSync(formatScript, formatChild);
 
   const sizes: SizeResult[] = [];
   for (const { events, runs } of plan.sizes) {
@@ -180,12 +224,5 @@ export async function benchFormatter(
     );
   }
   const vsJsonParse = await benchVsJsonParse(log);
-  const handlerSource = readFileSync(path.join(repoRoot, 'formatters', 'handler.ts'), 'utf8');
-  return {
-    bundle: { minifiedBytes: handlerBundle.minifiedBytes, gzipBytes: handlerBundle.gzipBytes },
-    sdkImportedStatically: /^import (?!type )[^;]*from '@aws-sdk\/client-sfn';/m.test(handlerSource),
-    coldStart,
-    sizes,
-    vsJsonParse,
-  };
+  return { ...cold, sizes, vsJsonParse };
 }

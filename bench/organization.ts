@@ -249,7 +249,7 @@ const SECRETS_PER_STACK = 2;
  * The alarms a construct file creates: `new cloudwatch.Alarm(` and the shared helpers of alarms.ts
  * (`queueNotEmptyAlarm(`, `executionsFailedAlarm(`, `queueStalledAlarm(`).
  */
-export function alarmsIn(construct: 'slack-notifier' | 'source-access'): number {
+export function alarmsIn(construct: 'notifier-alarms' | 'source-access'): number {
   const source = readFileSync(path.join(repoRoot, 'infra', 'constructs', `${construct}.ts`), 'utf8');
   return (
     source.match(
@@ -269,7 +269,7 @@ export function organizationCost(
   extraTransitions = 0
 ): OrganizationCost {
   const fixedPerStackMonth =
-    SECRETS_PER_STACK * prices.secretMonth + alarmsIn('slack-notifier') * prices.alarmMonth;
+    SECRETS_PER_STACK * prices.secretMonth + alarmsIn('notifier-alarms') * prices.alarmMonth;
   // A source stack's queue, rule and roles cost nothing idle; its alarm does, in every account and region.
   const fixedPerSourceStackMonth = alarmsIn('source-access') * prices.alarmMonth;
   const forwardPerThousand = prices.eventToAnotherBus * 1000;

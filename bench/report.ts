@@ -56,6 +56,15 @@ export function rows(r: Results): Row[] {
       measure: 'cold start: whole node process',
       value: ms(f.coldStart.processWallMs, 0),
     },
+    ...(f.coldStart.cpuMs
+      ? [
+          {
+            section: 'Formatter',
+            measure: '… CPU time of import + first invoke (user + system)',
+            value: ms(f.coldStart.cpuMs),
+          },
+        ]
+      : []),
   ];
   for (const s of f.sizes) {
     rows.push({
@@ -156,6 +165,13 @@ function markdownTable(header: string[], body: string[][]): string {
   ].join('\n');
 }
 
+/** When the bundle and cold start were measured apart from the full run (\`npm run bench:bundle\`), and the load. */
+function coldStartRunText(r: Results): string {
+  const run = r.formatter.coldStartRun;
+  if (!run?.alone) return '';
+  return `Measured by \`npm run bench:bundle\` (${run.date}, 1-minute load average ${run.loadAverage[0].toFixed(1)} at the start and ${run.loadAverage[1].toFixed(1)} at the end on ${r.cpu.cores} cores: the wall times grow with the load). `;
+}
+
 /** Why a target was missed, with its figures; written for the targets this code is known to miss. */
 function whyMissed(t: TargetCheck, r: Results): string {
   const cs = r.formatter.coldStart;
@@ -163,16 +179,16 @@ function whyMissed(t: TargetCheck, r: Results): string {
   switch (t.id) {
     case 'cold-start': {
       const sdk = r.formatter.sdkImportedStatically
-        ? ` \`formatters/formatter/handler.ts\` imports it at the top although it only needs it after \`States.DataLimitExceeded\` (\`readHistory\`); importing the SFN client lazily inside \`readHistoryFolded\` would take most of that off the cold start (a change in the formatter, not made here).`
-        : '';
-      return `Importing the bundle takes ${cs.importMs.median.toFixed(1)} ms, of which loading \`@aws-sdk/client-sfn\` alone takes ${cs.sdkImportMs.median.toFixed(1)} ms in a fresh process.${sdk} The first invocation (reading and compiling the template, formatting a 10-event history) adds ${cs.firstInvokeMs.median.toFixed(1)} ms. On Lambda the runtime's own start-up comes on top, with less CPU (see below).`;
+        ? `, of which loading \`@aws-sdk/client-sfn\` alone takes ${cs.sdkImportMs.median.toFixed(1)} ms in a fresh process: \`formatters/formatter/handler.ts\` imports it at the top although it only needs it after \`States.DataLimitExceeded\` (\`readHistory\`)`
+        : `; loading \`@aws-sdk/client-sfn\` is not part of it (deferred to the first AWS read, ${cs.sdkImportMs.median.toFixed(1)} ms alone in a fresh process)`;
+      return `${coldStartRunText(r)}Importing the bundle takes ${cs.importMs.median.toFixed(1)} ms${sdk}. The first invocation (reading and compiling the template, formatting a 10-event history) adds ${cs.firstInvokeMs.median.toFixed(1)} ms.${cs.cpuMs ? ` Both took ${cs.cpuMs.median.toFixed(1)} ms of CPU time (every thread, so it can exceed the wall time on an idle machine).` : ''} On Lambda the runtime's own start-up comes on top, with less CPU (see below).`;
     }
     case 'time-25k':
       return `The warm median for ${big ? int(big.events) : '25,000'} events (${big ? int(big.eventsPerSecond) : '?'} events/s); the first call in a process takes ${big?.firstCallMs.toFixed(1)} ms (JIT warm-up and the template compile). Timings on this shared machine move with its load (load average ${r.loadAverage[0].toFixed(1)}–${r.loadAverage[1].toFixed(1)} on ${r.cpu.cores} cores during this run; see the spread), and Lambda at 512 MB has less CPU still: at this size the formatter has little headroom.`;
     case 'heap-25k':
       return 'The peak heap of the whole process during the first call, history pages included.';
     case 'bundle':
-      return 'The minified index.mjs, source map not counted.';
+      return `${coldStartRunText(r)}The minified index.mjs, source map not counted.`;
     case 'nothing-lost':
       return 'See the burst figures above and the delivery executions in bench/results.json.';
     case 'transitions':
@@ -372,8 +388,8 @@ ${organizationDoc(r)}
 ${endpointDoc(r)}
 ## What is measured
 
-- **Bundle**: \`formatters/formatter/handler.ts\` bundled with esbuild as \`infra/constructs/slack-notifier.ts\` has CDK's
-  NodejsFunction bundle it (ESM, minified, source map in a separate file, \`@aws-sdk/*\` external as the Node.js 24
+- **Bundle**: \`formatters/formatter/handler.ts\` bundled with esbuild as \`infra/constructs/project-function.ts\` has CDK's
+  NodejsFunction bundle it (ESM, minified, source map in a separate file without the sources' text, \`@aws-sdk/*\` external as the Node.js 24
   runtime provides it, the \`createRequire\` banner); the size of \`index.mjs\` and of its gzip -9.
 - **Cold start**: a fresh \`node\` process (plain Node, no TypeScript loader) with the deployed environment
   (\`POWERTOOLS_LOG_LEVEL=INFO\`, \`--enable-source-maps\`) imports the bundle and invokes the handler once with a
@@ -406,7 +422,7 @@ ${endpointDoc(r)}
 - **Cost**: one notification at a time through the same local pipeline (${r.pipeline.single.runs} runs, the bundled
   \`examples/nightly-etl-failed\` history, ${c.measured.historyEvents} events, one page at the notifier's \`MaxResults\` 200):
   notifier state transitions as the local runner counts them; delivery executions; the formatter handler's duration
-  in process × its memory from \`infra/constructs/slack-notifier.ts\` (${c.measured.formatterMemoryMb} MB, arm64, 1 ms billing);
+  in process × its memory from \`infra/constructs/formatter-function.ts\` (${c.measured.formatterMemoryMb} MB, arm64, 1 ms billing);
   the Express delivery billed per request and per 64 MB × 100 ms with duration = the local delivery
   (${c.measured.deliveryMs.toFixed(1)} ms) + an assumed Slack round trip of ${a.slackLatencyMs} ms; SQS FIFO send + receive + delete and one Pipe
   request (64 KiB chunks; the message is ${int(c.measured.messageBytes)} B). Prices: \`bench/cost.ts\`, ${c.prices.region}, read on ${c.prices.date}.
@@ -438,7 +454,8 @@ into \`bench/results.json\`, this page and the README table. \`npm run bench:for
 against \`JSON.parse\` (\`formatter.vsJsonParse\`: the handler's CPU time to parse its payload, format and serialize
 the answer, over \`JSON.parse\` of the same payload, at about 1,000, 5,000 and 25,000 events, in blocks that
 alternate and each start after a full collection) and merges it and its target (≤ 8) into \`bench/results.json\`;
-\`--dir <path>\` bundles into another directory inside the repository.
+\`npm run bench:bundle\` measures only the formatter's bundle and cold start (\`--runs <n>\`, 15 by default) and merges
+them and their targets the same way; \`--dir <path>\` (both) bundles into another directory inside the repository.
 
 It prints progress lines, then the table and the targets, and rewrites \`bench/results.json\` and this page. It takes
 under a minute on 2 cores. Builds go to \`node_modules/.cache/sfn-slack-bench/\`.

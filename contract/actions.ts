@@ -21,7 +21,7 @@ export const MUTE_SECONDS = [3_600, 86_400] as const;
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
 
 /**
- * Items the actions keep in the message store's table (infra/message-store-schema.ts), beside the messages:
+ * Items the actions keep in the message store's table (contract/message-store.ts), beside the messages:
  * - a request already answered: `pk` = `slack-request`, `sk` = SHA-256 of its signature (replay guard);
  * - an action claimed on an execution: `pk` = `action#<execution ARN>`, `sk` = `redrive#<redrive count>` or
  *   `stop#<redrive count>` (a double click acts once).
@@ -95,3 +95,10 @@ export function isWatchedStateMachine(stateMachineArn: string, watched: readonly
   const fits = (arn: string, w: string) => (w.endsWith('*') ? arn.startsWith(w.slice(0, -1)) : arn === w);
   return watched.some((w) => fits(stateMachineArn, w) || fits(anywhere, w));
 }
+
+/**
+ * The Slack endpoint's bundle carries the AWS SDK clients instead of loading the runtime's: Slack waits 3 s for the
+ * answer, a cold start included, and the SDK's import was most of it (docs/performance.md). The construct, the
+ * package build and the bench bundle it alike.
+ */
+export const INTERACTIVITY_BUNDLES_AWS_SDK = true;

@@ -367,6 +367,8 @@ export function patternSize(pattern: DerivedPattern, notifierName = 'x'.repeat(8
   const whole = {
     source: ['aws.states'],
     'detail-type': ['Step Functions Execution Status Change'],
+    // A single-account rule's (a central one has none: counting it keeps the bound safe for both).
+    account: [longest.account],
     resources: [
       {
         'anything-but': {

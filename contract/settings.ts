@@ -194,7 +194,7 @@ export const MENTION = new RegExp(`^<(${PERSON_MENTION}|!here|!channel|!everyone
  * A mention the `sfn-slack:mention` tag may set: a user or a user group only. Whoever may tag a watched machine is
  * not trusted to notify a whole channel; any other value is ignored as if the tag were absent. Its source is the
  * notifier's MentionPattern substitution, inside a JSONata regex literal (`/${MentionPattern}/`: the file parses
- * before substitution too), JSON-escaped like every substitution (infra/json-string-substitution.ts).
+ * before substitution too), JSON-escaped like every substitution (contract/definition-values.ts).
  */
 export const TAG_MENTION = new RegExp(`^<(${PERSON_MENTION})>$`);
 
@@ -452,9 +452,16 @@ function parseKmsKeyArns(where: string, value: unknown, regions: readonly string
   return keys;
 }
 
-/** Validates one environment's raw context value. */
-export function parseEnvironment(name: string, raw: unknown): EnvironmentConfig {
-  const where = `cdk.json context environments.${name}`;
+/**
+ * Validates one environment's settings (the cdk.json shape) and fills in the defaults.
+ * @param where how errors name the settings: the cdk.json path, or the construct's props (SlackNotifier validates
+ *   its props with these same rules: infra/constructs/notifier-props.ts)
+ */
+export function parseEnvironment(
+  name: string,
+  raw: unknown,
+  where = `cdk.json context environments.${name}`
+): EnvironmentConfig {
   if (!ENV_NAME.test(name)) {
     throw new ConfigError(
       `${where}: the environment name must start with a letter and hold only letters, digits and "-" (at most 32)`

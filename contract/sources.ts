@@ -151,8 +151,9 @@ export function checkWatchedArnsInSources(
   });
 }
 
-// The names a central environment and its source stack agree on (infra/source-roles.ts re-exports them): the
-// source stack names its roles with them, the formatters and the act-in-region function build role ARNs with them.
+// The names a central environment and its source stack agree on: the source stack names its roles with them,
+// source-credentials.ts builds the task `Credentials` from them, the formatters and the act-in-region function
+// build role ARNs with them.
 
 /**
  * The formatter's environment variable holding the central environment's name: set, the formatter reads a

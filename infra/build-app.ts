@@ -5,18 +5,20 @@
 import { App, type AppProps, type IStackSynthesizer, Validations } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { loadEnvironments } from './config.js';
+import { loadEnvironments } from '../contract/settings.js';
+import { FORMATTER_FILES } from './constructs/formatter-function.js';
+import { useStandInFunction } from './constructs/project-function.js';
 import { NotifierStack, notifierStackName } from './stacks/notifier-stack.js';
 import { SourceStack, sourceStackName } from './stacks/source-stack.js';
 
 export interface BuildAppOptions {
   /**
-   * The formatter Lambda's entry file.
+   * Bundle this entry file as the formatter instead (a stand-in: tests).
    * @default - formatters/formatter/handler.ts of this project
    */
   readonly formatterEntry?: string;
   /**
-   * The formatter's code, already bundled (SlackNotifierProps.formatterCode).
+   * Deploy this code, already bundled, as the formatter instead (a stand-in: tests).
    * @default - see formatterEntry
    */
   readonly formatterCode?: () => lambda.Code;
@@ -29,6 +31,9 @@ export interface BuildAppOptions {
 
 export function buildApp(props?: AppProps, options: BuildAppOptions = {}): App {
   const app = new App(props);
+  if (options.formatterCode) useStandInFunction(app, FORMATTER_FILES, { code: options.formatterCode });
+  else if (options.formatterEntry)
+    useStandInFunction(app, FORMATTER_FILES, { entry: options.formatterEntry });
   const environments = loadEnvironments(
     app.node.tryGetContext('environments'),
     app.node.tryGetContext('env')
@@ -39,8 +44,6 @@ export function buildApp(props?: AppProps, options: BuildAppOptions = {}): App {
       stackName,
       description: `sfn-slack-notifier (${config.name}): Step Functions execution results in Slack`,
       config,
-      ...(options.formatterEntry === undefined ? {} : { formatterEntry: options.formatterEntry }),
-      ...(options.formatterCode === undefined ? {} : { formatterCode: options.formatterCode() }),
       ...(options.synthesizer === undefined ? {} : { synthesizer: options.synthesizer() }),
       ...(config.account === undefined && config.region === undefined
         ? {}

@@ -28,6 +28,10 @@ import {
   StopExecutionCommand,
   TagResourceCommand,
 } from '@aws-sdk/client-sfn';
+import { type ActionsPolicy, CLAIM_RETENTION_SECONDS } from '../contract/actions.js';
+import { jsonStringSubstitution } from '../contract/definition-values.js';
+import { withSourceCredentials } from '../contract/source-credentials.js';
+import { ACT_IN_REGION_PLACEHOLDER } from '../contract/sources.js';
 import { type ActTarget, actInRegion } from '../formatters/act-in-region/act-in-region.js';
 import {
   handleInteraction,
@@ -35,9 +39,6 @@ import {
   type InteractivityAnswer,
   type InteractivityDeps,
 } from '../formatters/actions/interactivity.js';
-import { type ActionsPolicy, CLAIM_RETENTION_SECONDS } from '../infra/actions-schema.js';
-import { jsonStringSubstitution } from '../infra/json-string-substitution.js';
-import { ACT_IN_REGION_PLACEHOLDER, withSourceCredentials } from '../infra/source-roles.js';
 import {
   type Clock,
   type ExecutionResult,

@@ -19,6 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type ActionsPolicy, enabledActions } from '../contract/actions.js';
+import { fillJsonValues, jsonStringSubstitution } from '../contract/definition-values.js';
 import type { DigestRequest } from '../contract/digest.js';
 import { fallbackSettings } from '../contract/fallback.js';
 import type { FormatterInput, FormatterOutput, StatusChangeEvent } from '../contract/formatter.js';
@@ -26,14 +27,13 @@ import { lifecycleSubstitutions, muteSubstitutions, STORE_KEY } from '../contrac
 import { QUEUE_DEFAULTS } from '../contract/queue.js';
 import { bannerMention, type DeployedSettings, type Route, readsTags } from '../contract/routes.js';
 import { TAG_MENTION } from '../contract/settings.js';
+import { withSourceCredentials } from '../contract/source-credentials.js';
+import { CENTRAL_ENVIRONMENT_ENV } from '../contract/sources.js';
 import { EXECUTION_STATUSES } from '../contract/statuses.js';
 import { DEFAULT_TEMPLATE } from '../contract/templates.js';
 import { type Decision, RATELIMITED_RETRIES } from '../formatters/delivery/decision.js';
 import { STORE_CLIENT_LIMITS } from '../formatters/delivery/handler.js';
 import { createNotifyHandler, formatterEntry } from '../formatters/formatter/handler.js';
-import { jsonStringSubstitution } from '../infra/json-string-substitution.js';
-import { fillJsonValues } from '../infra/json-values.js';
-import { CENTRAL_ENVIRONMENT_ENV, withSourceCredentials } from '../infra/source-roles.js';
 import {
   type Clock,
   type ExecutionResult,
@@ -222,7 +222,7 @@ export interface PipelineOptions {
   };
   /**
    * Run as a central environment (cdk.json `sources`): the notifier reads each execution of its own region
-   * (us-east-1 here) with the read role of its account (task `Credentials`, infra/source-roles.ts) and sends one
+   * (us-east-1 here) with the read role of its account (task `Credentials`, contract/source-credentials.ts) and sends one
    * of another region to the formatter, which assumes that role itself (through a local STS endpoint) and reads
    * in that region; a read with any other role or from another region is refused as the source account's IAM
    * and Step Functions would (local/stand-ins/source-roles.ts). Every read is in `sourceReads`.
@@ -241,7 +241,7 @@ export class InvalidSettingError extends Error {
 }
 
 /**
- * Fills a definition's placeholders the way the deployed stack does (infra/json-string-substitution.ts): each
+ * Fills a definition's placeholders the way the deployed stack does (contract/definition-values.ts): each
  * value lands inside a JSON string, so it is JSON-escaped and arrives unchanged, quotes and backslashes included.
  */
 function readMachine(

@@ -10,11 +10,12 @@
  *   without esbuild or Docker in the user's app.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundle } from '../bench/bundle.js';
+import { INTERACTIVITY_BUNDLES_AWS_SDK } from '../contract/actions.js';
+import { bundleLambda } from './lambda-bundle.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
@@ -37,28 +38,16 @@ for (const dir of ['statemachines', 'formatters/formatter/templates', 'examples'
   });
 }
 
-const formatter = await bundle('formatters/formatter/handler.ts', 'package-formatter');
-const bundleDir = path.join(dist, 'formatter-bundle');
-mkdirSync(bundleDir, { recursive: true });
-cpSync(path.dirname(formatter.file), bundleDir, { recursive: true });
-
-// The Slack interactivity Lambda (constructs/slack-actions.ts), likewise.
-const actions = await bundle('formatters/actions/handler.ts', 'package-actions');
-const actionsDir = path.join(dist, 'actions-bundle');
-mkdirSync(actionsDir, { recursive: true });
-cpSync(path.dirname(actions.file), actionsDir, { recursive: true });
-
-// A central environment's act-in-region Lambda (constructs/slack-actions.ts), likewise.
-const actInRegion = await bundle('formatters/act-in-region/handler.ts', 'package-act-in-region');
-const actInRegionDir = path.join(dist, 'act-in-region-bundle');
-mkdirSync(actInRegionDir, { recursive: true });
-cpSync(path.dirname(actInRegion.file), actInRegionDir, { recursive: true });
-
-// The delivery Lambda (constructs/delivery-machine.ts), likewise.
-const delivery = await bundle('formatters/delivery/handler.ts', 'package-delivery');
-const deliveryDir = path.join(dist, 'delivery-bundle');
-mkdirSync(deliveryDir, { recursive: true });
-cpSync(path.dirname(delivery.file), deliveryDir, { recursive: true });
+// Each Lambda bundled straight into dist/<name>-bundle: the constructs deploy these when the TypeScript sources are
+// not there (constructs/project-function.ts).
+const bundleInto = (entry: string, name: string, options: { readonly bundleAwsSdk?: boolean } = {}) =>
+  bundleLambda(entry, path.join(dist, `${name}-bundle`), options);
+const formatter = await bundleInto('formatters/formatter/handler.ts', 'formatter');
+const actions = await bundleInto('formatters/actions/handler.ts', 'actions', {
+  bundleAwsSdk: INTERACTIVITY_BUNDLES_AWS_SDK,
+});
+const actInRegion = await bundleInto('formatters/act-in-region/handler.ts', 'act-in-region');
+const delivery = await bundleInto('formatters/delivery/handler.ts', 'delivery');
 
 process.stdout.write(
   `build: dist/ written (formatter bundle ${(formatter.minifiedBytes / 1000).toFixed(1)} KB, ` +

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -33,6 +33,14 @@ function resolvesInto(file: string, specifier: string, dir: string): boolean {
   return target === dir || target.startsWith(`${dir}${path.sep}`);
 }
 
+/** The top-level folder a path from the repository root sits in. */
+const topFolder = (file: string): string => file.split(/[\\/]/)[0] as string;
+
+/** Where a relative import of `file` (a path from the repository root) lands, as a path from the root. */
+function importTarget(file: string, specifier: string): string {
+  return path.relative(repoRoot, path.resolve(path.dirname(path.join(repoRoot, file)), specifier));
+}
+
 /** `<file> imports <specifier>` for every import of a file under `from` that resolves into `into`. */
 function importsInto(from: string, into: string): string[] {
   return tsFiles(from).flatMap((file) =>
@@ -41,6 +49,113 @@ function importsInto(from: string, into: string): string[] {
       .map((specifier) => `${file} imports ${specifier}`)
   );
 }
+
+/**
+ * The allowed import directions between the top-level folders, derived from the design (DESIGN.md "Layout"): each
+ * folder may import itself and the folders listed here, nothing else. A folder holding code that is not in this
+ * table fails the test, so a new folder has to say where it stands.
+ */
+const ALLOWED_IMPORTS = {
+  /** Shared pure definitions both sides agree on: names, rules, shapes. Depends on nothing. */
+  contract: [],
+  /** The Lambdas (formatter, delivery, actions endpoint, act-in-region): pure TypeScript plus thin handlers. */
+  formatters: ['contract'],
+  /** CDK only: it points NodejsFunction at the Lambdas' entry files and reads statemachines/ as data. */
+  infra: ['contract'],
+  /** Renderings of a Slack message (terminal, HTML, Block Kit Builder). */
+  preview: ['contract'],
+  /** The local runner and stand-ins: runs the real Lambdas, shows messages with the previews. Never the CDK. */
+  local: ['contract', 'formatters', 'preview'],
+  /** The command line: ships without aws-cdk-lib (a peer dependency), so never infra/. */
+  cli: ['contract', 'formatters', 'local', 'preview'],
+  /** The installed `sfn-slack` binary: the built command line only. */
+  bin: ['dist'],
+  /** Repository tooling: the package build, the standalone template, scenario checks. Never the bench. */
+  scripts: ['contract', 'infra', 'local', 'cli'],
+  /** Measurements: bundles what the build ships (scripts/), runs the local pipeline and the Lambdas. */
+  bench: ['contract', 'formatters', 'local', 'scripts'],
+  /** ASL data only (`*.asl.json`); read as files, never imported. */
+  statemachines: [],
+  /** The tests may reach every source folder; nothing but the tests imports them. */
+  test: [
+    'bench',
+    'bin',
+    'cli',
+    'contract',
+    'formatters',
+    'infra',
+    'local',
+    'preview',
+    'scripts',
+    'statemachines',
+  ],
+} as const satisfies Record<string, readonly string[]>;
+
+type Folder = keyof typeof ALLOWED_IMPORTS;
+
+/**
+ * Single imports that cross the table, each with its reason; each is checked to still exist, so a fixed one has to
+ * leave this list.
+ */
+const EXCEPTIONS: readonly { readonly file: string; readonly target: string; readonly why: string }[] = [
+  {
+    file: 'bench/histories.ts',
+    target: 'test/formatters/helpers/history-builder.ts',
+    why: 'the formatter bench measures the same generated histories the formatter tests use; the builder belongs in a folder both may import (to move once test/formatters/ settles)',
+  },
+];
+
+/** One import: `file` imports `specifier`, a module at `target` (both paths from the repository root). */
+interface Edge {
+  readonly file: string;
+  readonly specifier: string;
+  readonly target: string;
+}
+
+/** Every relative import, in the folders of the table, that leaves its own top-level folder. */
+function crossFolderEdges(): Edge[] {
+  return Object.keys(ALLOWED_IMPORTS).flatMap((folder) =>
+    (existsSync(path.join(repoRoot, folder)) ? tsFiles(folder) : []).flatMap((file) =>
+      importsOf(readFileSync(path.join(repoRoot, file), 'utf8'))
+        .filter((specifier) => specifier.startsWith('.'))
+        .map((specifier) => ({ file, specifier, target: importTarget(file, specifier) }))
+        .filter((edge) => topFolder(edge.target) !== topFolder(file))
+    )
+  );
+}
+
+const withoutExtension = (file: string) => file.replace(/\.(ts|mts|js|mjs)$/, '');
+
+/** The edges `table` does not allow (and no exception names), as `<file> imports <specifier> (from → to)`. */
+function forbidden(
+  edges: readonly Edge[],
+  table: Readonly<Record<string, readonly string[]>> = ALLOWED_IMPORTS
+): string[] {
+  return edges
+    .filter((edge) => {
+      if (table[topFolder(edge.file)]?.includes(topFolder(edge.target))) return false;
+      return !EXCEPTIONS.some(
+        (exception) =>
+          exception.file === edge.file && withoutExtension(exception.target) === withoutExtension(edge.target)
+      );
+    })
+    .map(
+      (edge) => `${edge.file} imports ${edge.specifier} (${topFolder(edge.file)} → ${topFolder(edge.target)})`
+    );
+}
+
+/** Top-level folders that hold code (the build output, caches and dependencies aside). */
+function codeFolders(): string[] {
+  const ignored = new Set(['node_modules', 'dist', 'cdk.out', 'coverage', 'standalone']);
+  return readdirSync(repoRoot)
+    .filter((name) => !name.startsWith('.') && !ignored.has(name))
+    .filter((name) => statSync(path.join(repoRoot, name)).isDirectory())
+    .filter((name) => tsFiles(name).length > 0);
+}
+
+/** The CDK's packages: only the CDK side, its tooling and the tests load them. */
+const CDK_PACKAGE = /^(aws-cdk-lib|constructs|cdk-nag)(\/|$)/;
+const MAY_IMPORT_CDK: readonly Folder[] = ['infra', 'scripts', 'test'];
 
 describe('architecture', () => {
   it('the import scanner sees static, type-only, dynamic and require imports', () => {
@@ -61,6 +176,77 @@ describe('architecture', () => {
         'aws-cdk-lib/aws-sqs',
       ])
     );
+  });
+
+  it('every top-level folder holding code has a row in the allow-list', () => {
+    const folders = codeFolders();
+    expect(folders).toEqual(expect.arrayContaining(['infra', 'formatters', 'contract', 'local', 'cli']));
+    expect(folders.filter((folder) => !(folder in ALLOWED_IMPORTS))).toEqual([]);
+  });
+
+  it('the allow-list names only folders it has rows for (and dist/, the build the binary runs)', () => {
+    const targets = Object.entries(ALLOWED_IMPORTS).flatMap(([from, to]) =>
+      to.map((target) => ({ from, target }))
+    );
+    expect(targets.filter(({ from, target }) => from === target)).toEqual([]);
+    expect(targets.filter(({ target }) => !(target in ALLOWED_IMPORTS) && target !== 'dist')).toEqual([]);
+  });
+
+  it('every import between top-level folders is on the allow-list', () => {
+    const edges = crossFolderEdges();
+    expect(edges.length).toBeGreaterThan(100);
+    expect(forbidden(edges)).toEqual([]);
+  });
+
+  it('the allow-list rejects the imports it does not list', () => {
+    const edge = (file: string, target: string): Edge => ({ file, specifier: target, target });
+    const wrong = [
+      edge('formatters/handler.ts', 'infra/constructs/slack-notifier'),
+      edge('local/pipeline.ts', 'infra/source-roles'),
+      edge('scripts/build.ts', 'bench/bundle'),
+      edge('cli/commands/setup.ts', 'infra/index'),
+      edge('contract/routes.ts', 'formatters/notify'),
+      edge('infra/index.ts', 'formatters/handler'),
+      edge('preview/html.ts', 'local/pipeline'),
+      edge('bench/formatter.ts', 'test/formatters/helpers/slack-oracle'),
+      edge('newfolder/x.ts', 'contract/routes'),
+    ];
+    expect(forbidden(wrong)).toHaveLength(wrong.length);
+    const right = [
+      edge('local/pipeline.ts', 'formatters/handler'),
+      edge('bench/bundle.ts', 'scripts/lambda-bundle'),
+      edge('infra/index.ts', 'contract/settings'),
+      edge('bench/histories.ts', 'test/formatters/helpers/history-builder'),
+    ];
+    expect(forbidden(right)).toEqual([]);
+    // The same edge judged by a table without its row is rejected: the table is what decides.
+    expect(
+      forbidden([edge('local/pipeline.ts', 'formatters/handler')], { local: ['contract'] })
+    ).toHaveLength(1);
+  });
+
+  it('every exception to the allow-list is an import that still exists', () => {
+    const edges = crossFolderEdges();
+    for (const exception of EXCEPTIONS) {
+      const exists = edges.some(
+        (edge) =>
+          edge.file === exception.file && withoutExtension(edge.target) === withoutExtension(exception.target)
+      );
+      expect(exists, `${exception.file} → ${exception.target}`).toBe(true);
+    }
+  });
+
+  it('only infra/, scripts/ and test/ load aws-cdk-lib, constructs or cdk-nag', () => {
+    const offenders = (Object.keys(ALLOWED_IMPORTS) as Folder[])
+      .filter((folder) => !MAY_IMPORT_CDK.includes(folder) && existsSync(path.join(repoRoot, folder)))
+      .flatMap((folder) =>
+        tsFiles(folder).flatMap((file) =>
+          importsOf(readFileSync(path.join(repoRoot, file), 'utf8'))
+            .filter((specifier) => CDK_PACKAGE.test(specifier))
+            .map((specifier) => `${file} imports ${specifier}`)
+        )
+      );
+    expect(offenders).toEqual([]);
   });
 
   it('contract/ is dependency-free: it imports only itself (and @slack/types, for types only)', () => {

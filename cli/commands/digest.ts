@@ -30,6 +30,7 @@ import { envOf, type Io, processIo } from '../aws/io.js';
 import { applyConvention, type OutputFormat } from '../convention.js';
 import { readEnvironment } from '../environments.js';
 import { CliError, ExitCode } from '../errors.js';
+import { withLambdaLogs } from '../lambda-logs.js';
 
 export interface DigestOptions {
   readonly env?: string;
@@ -85,7 +86,11 @@ async function fromScenario(
   io: Io
 ): Promise<{ env: string; previews: Preview[] }> {
   const scenario = await readScenario(file);
-  const run = await runScenario(scenario, { formatter: quietly(formatMessage) });
+  // The in-process Lambdas' JSON log lines are for CloudWatch, not this command's output.
+  const run = await withLambdaLogs(
+    () => undefined,
+    () => runScenario(scenario, { formatter: formatMessage })
+  );
   const registry = run.pipeline.executions;
   const untilMs = run.pipeline.clock.now();
   const window = { sinceMs: untilMs - hours * 3_600_000, untilMs };
@@ -114,19 +119,6 @@ async function fromScenario(
     previews.push({ destination: destinationKey(plan.destination), output });
   }
   return { env: 'scenario', previews };
-}
-
-/** The formatter with its log lines kept off the terminal (they are JSON lines for CloudWatch). */
-function quietly(formatter: typeof formatMessage): typeof formatMessage {
-  return async (input) => {
-    const write = process.stdout.write;
-    process.stdout.write = (() => true) as typeof process.stdout.write;
-    try {
-      return await formatter(input);
-    } finally {
-      process.stdout.write = write;
-    }
-  };
 }
 
 async function fromAws(options: DigestOptions, hours: number, io: Io, clients: AwsClients) {

@@ -13,7 +13,7 @@ import { DescribeConnectionCommand, UpdateConnectionCommand } from '@aws-sdk/cli
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import type { Command } from 'commander';
-import { ACTIONS_OUTPUTS } from '../../infra/actions-schema.js';
+import { ACTIONS_OUTPUTS } from '../../contract/actions.js';
 import { type AwsClients, createClients } from '../aws/clients.js';
 import { resolveAwsContext } from '../aws/context.js';
 import { aws } from '../aws/errors.js';

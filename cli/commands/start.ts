@@ -37,6 +37,7 @@ import { envOf, type Io, processIo, useColor } from '../aws/io.js';
 import { applyConvention, type OutputFormat } from '../convention.js';
 import { environmentListed, parseTags, readEnvironment } from '../environments.js';
 import { CliError, ExitCode } from '../errors.js';
+import { withLambdaLogs } from '../lambda-logs.js';
 import {
   checkOneStdinInput,
   historyPages,
@@ -265,23 +266,6 @@ function progressReporter(io: StartIo, verbose: boolean) {
       clearTimeout(timer);
     },
   };
-}
-
-/**
- * Keeps the in-process formatter's Lambda logs (JSON lines on stdout) out of the command's output: they go to
- * the progress lines instead.
- */
-async function withLambdaLogs<T>(sink: (line: string) => void, run: () => Promise<T>): Promise<T> {
-  const original = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    for (const line of String(chunk).split('\n')) if (line.trim() !== '') sink(`formatter: ${line}`);
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    return await run();
-  } finally {
-    process.stdout.write = original;
-  }
 }
 
 /** A path as the user would type it: relative when under the working directory, else absolute. */

@@ -1,7 +1,7 @@
 /**
  * Acting on a run of a central environment's other source region. Step Functions' SDK integrations call only the
  * actions machine's own region, so for a run elsewhere the machine invokes the "act in region" Lambda instead of
- * its Redrive, Stop or Mute task (infra/source-roles.ts adds that branch). This is its logic: the same call the SDK task
+ * its Redrive, Stop or Mute task (contract/source-credentials.ts adds that branch). This is its logic: the same call the SDK task
  * would make, with the act role of the execution's account and region (the name rule of the task `Credentials`),
  * through a client in the execution's region, answered in the SDK integration's shape and failing with the
  * integration's error names (`Sfn.<Name>Exception`, `Sfn.SfnException`), so the machine's retriers, catchers and later states apply

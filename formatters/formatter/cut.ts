@@ -4,7 +4,13 @@
  * several code points (a flag, a skin tone, a family). Cuts here land on a grapheme boundary, never beyond
  * `max` UTF-16 units (so never beyond `max` characters either).
  */
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+let graphemes: Intl.Segmenter | undefined;
+
+/** Created on the first cut that needs it: building a segmenter loads ICU data, several ms of a cold start. */
+function segmenter(): Intl.Segmenter {
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  return graphemes;
+}
 
 /** How far back from the cut graphemes are looked for; longer clusters are cut before them whole. */
 const WINDOW = 64;
@@ -26,7 +32,7 @@ export function cutText(text: string, max: number): string {
   if (start > 0 && isLowSurrogate(text.charCodeAt(start))) start -= 1;
   let end = start;
   // The window reaches past `max` so a cluster ending exactly at `max` is known to end there.
-  for (const { index, segment } of graphemes.segment(
+  for (const { index, segment } of segmenter().segment(
     text.slice(start, Math.min(text.length, max + WINDOW))
   )) {
     const segmentEnd = start + index + segment.length;

@@ -1,6 +1,6 @@
 /**
  * A central environment's formatter reads in the execution's own account and region, with that account's read
- * role (infra/source-roles.ts): a history itself (a run of another region, or a page too large for Step
+ * role (contract/source-credentials.ts): a history itself (a run of another region, or a page too large for Step
  * Functions), the machine's tags, the run context's recent runs (ListExecutions, DescribeExecution), and the daily
  * digest's machines. The stack names the central environment in `SFN_SLACK_CENTRAL_ENVIRONMENT`; unset in a
  * single-account environment, where the formatter's own role reads.

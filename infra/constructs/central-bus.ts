@@ -7,7 +7,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { centralBusName } from '../source-roles.js';
+import { centralBusName } from '../../contract/sources.js';
 
 /** What a forwarded event must be, whoever sends it: the only kind the notifier reads. */
 export const FORWARDED_EVENT = {

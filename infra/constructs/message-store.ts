@@ -3,7 +3,7 @@
  *
  * Defines:
  * - a DynamoDB table (on-demand, AWS-managed encryption, point-in-time recovery, TTL on `expiresAt`) keyed by
- *   destination (`pk`) and execution ARN (`sk`) (infra/message-store-schema.ts);
+ *   destination (`pk`) and execution ARN (`sk`) (contract/message-store.ts);
  * - with `runningLongerThanSeconds` (or `digestSchedules`): an EventBridge Scheduler schedule group for the
  *   one-time "still running?" checks (and webhook storm-digest flushes), and the role Scheduler assumes to send
  *   them to the delivery queue.
@@ -23,7 +23,7 @@ import {
   muteSubstitutions,
   STORE_KEY,
   STORE_TTL_ATTRIBUTE,
-} from '../message-store-schema.js';
+} from '../../contract/message-store.js';
 
 export interface MessageStoreProps {
   /** Environment name, part of the schedule group name. */

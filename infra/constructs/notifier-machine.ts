@@ -12,7 +12,7 @@
  *   on the source read roles instead of the Step Functions reads.
  *
  * The definition is data; the settings and the fallback table (contract/fallback.ts) are written into it as JSON
- * values at synth (infra/json-values.ts), resource names as DefinitionSubstitutions.
+ * values at synth (contract/definition-values.ts), resource names as DefinitionSubstitutions.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -23,21 +23,20 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { fillJsonValues } from '../../contract/definition-values.js';
 import { fallbackSettings } from '../../contract/fallback.js';
-import { MESSAGE_STORE_TABLE_ENV } from '../../contract/message-store.js';
+import { MESSAGE_STORE_TABLE_ENV, substitutionsUsedBy } from '../../contract/message-store.js';
 import type { DeployedSettings } from '../../contract/routes.js';
 import type { NotifierType } from '../../contract/settings.js';
-import { assumeSourceRoles, sourceRoleArns } from '../assume-source-roles.js';
-import { fillJsonValues } from '../json-values.js';
-import { substitutionsUsedBy } from '../message-store-schema.js';
-import { nagResourceName } from '../nag-resource-name.js';
+import { withSourceCredentials } from '../../contract/source-credentials.js';
 import {
   CENTRAL_ENVIRONMENT_ENV,
   formatterRoleName,
   notifierRoleName,
   readRoleName,
-  withSourceCredentials,
-} from '../source-roles.js';
+} from '../../contract/sources.js';
+import { assumeSourceRoles, sourceRoleArns } from '../assume-source-roles.js';
+import { nagResourceName } from '../nag-resource-name.js';
 import type { MessageStore } from './message-store.js';
 import { REPO_ROOT } from './project-function.js';
 

@@ -32,28 +32,29 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { TAG_KEYS } from '../../contract/routes.js';
 import {
   ACTION_PARTITION_PREFIX,
   type ActionsPolicy,
   CLAIM_RETENTION_SECONDS,
   enabledActions,
+  INTERACTIVITY_BUNDLES_AWS_SDK,
   INTERACTIVITY_ENV,
   REQUEST_PARTITION,
   SLACK_ACTION_METHODS,
-} from '../actions-schema.js';
-import { assumeSourceRoles } from '../assume-source-roles.js';
-import { connectionStatements, invokeHttpStatements } from '../http-task-permissions.js';
-import { jsonStringSubstitution } from '../json-string-substitution.js';
-import { nagResourceName } from '../nag-resource-name.js';
+} from '../../contract/actions.js';
+import { jsonStringSubstitution } from '../../contract/definition-values.js';
+import { TAG_KEYS } from '../../contract/routes.js';
+import { withSourceCredentials } from '../../contract/source-credentials.js';
 import {
   ACT_IN_REGION_PLACEHOLDER,
   actInRegionRoleName,
   actionRoleName,
   actionsRoleName,
   CENTRAL_ENVIRONMENT_ENV,
-  withSourceCredentials,
-} from '../source-roles.js';
+} from '../../contract/sources.js';
+import { assumeSourceRoles } from '../assume-source-roles.js';
+import { connectionStatements, invokeHttpStatements } from '../http-task-permissions.js';
+import { nagResourceName } from '../nag-resource-name.js';
 import { watchedKeyStatements } from '../watched-keys.js';
 import { type FunctionFiles, projectFunction, REPO_ROOT } from './project-function.js';
 
@@ -61,6 +62,7 @@ import { type FunctionFiles, projectFunction, REPO_ROOT } from './project-functi
 export const INTERACTIVITY_FILES: FunctionFiles = {
   source: path.join(REPO_ROOT, 'formatters', 'actions', 'handler.ts'),
   bundle: path.join(REPO_ROOT, 'actions-bundle'),
+  bundleAwsSdk: INTERACTIVITY_BUNDLES_AWS_SDK,
 };
 
 /** The act-in-region Lambda of a central environment: its source in a checkout, its prebuilt bundle in the package. */
@@ -89,11 +91,6 @@ export interface SlackActionsProps {
    * @default - a new secret with a random placeholder value (`sfn-slack setup --signing-secret` writes it)
    */
   readonly signingSecret?: secretsmanager.ISecret;
-  /**
-   * The interactivity Lambda's entry file (it must export `handler`).
-   * @default - formatters/actions/handler.ts of this project
-   */
-  readonly entry?: string;
   /** @default logs.RetentionDays.THREE_MONTHS */
   readonly logRetention?: logs.RetentionDays;
   /**
@@ -120,7 +117,7 @@ export interface SlackActionsProps {
   readonly appId?: string;
   /**
    * A central environment: the watched executions run in the source accounts, so the machine acts through each
-   * execution's act role there (task `Credentials`, infra/source-roles.ts) and may assume only those roles; its
+   * execution's act role there (task `Credentials`, contract/source-credentials.ts) and may assume only those roles; its
    * own role is named `sfn-slack-<env>-actions`, which the act roles trust (with the act-in-region function's
    * role, `sfn-slack-<env>-act-in-region`, and no other principal).
    * @default - a single-account environment: the machine acts with its own role
@@ -299,8 +296,12 @@ export class SlackActions extends Construct {
       description: `sfn-slack-notifier (${env}): Slack interactivity endpoint (signature, replay, authorization)`,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
-      // Slack gives up after 3 s; the work itself is a secret read (cached), one put and one StartExecution.
+      // Slack gives up after 3 s, a cold start included, and Lambda gives CPU in proportion to memory ("At 1,769 MB,
+      // a function has the equivalent of one vCPU", Lambda Developer Guide, "Configure Lambda function memory"):
+      // at 512 MB the cold start's CPU work takes half as long as at 256 (bench/endpoint-budget.ts). Clicks are
+      // rare and short, so the cost is negligible.
+      memorySize: 512,
+      // The work itself is a secret read (cached), one put and one StartExecution.
       timeout: Duration.seconds(10),
       tracing: lambda.Tracing.ACTIVE,
       logGroup: functionLogGroup,
@@ -320,7 +321,6 @@ export class SlackActions extends Construct {
     this.function = projectFunction(this, 'Function', {
       functionProps,
       files: INTERACTIVITY_FILES,
-      ...(props.entry === undefined ? {} : { entry: props.entry }),
     });
     this.signingSecret.grantRead(this.function);
     this.function.addToRolePolicy(

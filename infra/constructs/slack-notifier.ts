@@ -1,103 +1,66 @@
 /**
  * SlackNotifier: Step Functions execution results in Slack, for one environment.
  *
- * Defines:
- * - an EventBridge rule (source aws.states, the configured statuses and state machines, never the notifier itself)
- *   with a dead-letter queue for events it could not hand over;
- * - the notifier state machine (STANDARD, statemachines/notifier.asl.json), log level ALL with execution data,
- *   X-Ray on;
- * - the formatter Lambda (formatters/formatter/handler.ts bundled by local esbuild, arm64, Node.js 24, JSON logs,
- *   Powertools environment, log retention);
- * - the FIFO queue and its FIFO dead-letter queue (SQS-managed encryption, TLS only, DLQ kept 14 days);
- * - an EventBridge Pipe (batch size 1, REQUEST_RESPONSE) to the delivery state machine (EXPRESS,
- *   statemachines/deliver.asl.json, both transports; constructs/delivery-machine.ts) with its own log group;
- * - the EventBridge connection that holds the Slack credential;
- * - alarms: dead-letter queues not empty, a stalled queue (age of its oldest message), notifier executions failed
- *   or timed out; to the given topic, or to one the construct creates so no alarm goes to nobody;
- * - a queue policy that lets only the notifier and the replay role send to the delivery queue.
- * - the message store (constructs/message-store.ts): the DynamoDB table the delivery machine keeps one message
- *   per execution with, and, with `runningLongerThan`, the EventBridge Scheduler group and role of its checks.
+ * Its props are validated first, with the rules of an environment of cdk.json (notifier-props.ts), then each
+ * piece is built by its own builder:
+ * - the queues: FIFO delivery queue, its FIFO dead-letter queue, the rule's event dead-letter queue
+ *   (notifier-queues.ts), and the policy that lets only the notifier, replay, delivery and scheduler roles send;
+ * - the message store (message-store.ts): one message per execution, and runningLongerThan's scheduler pieces;
+ * - the formatter Lambda and its custom templates layer (formatter-function.ts);
+ * - the notifier state machine (notifier-machine.ts, statemachines/notifier.asl.json) and the EventBridge rule that
+ *   starts it, never for its own executions (status-change-rule.ts);
+ * - the EventBridge connection that holds the Slack credential (slack-connection.ts);
+ * - the delivery: Pipe, Express state machine and delivery function (delivery-machine.ts);
+ * - the alarms, to the given topic or one created (notifier-alarms.ts); the replay role (replay-role.ts);
+ * - with `actions`, the buttons' endpoint and machine (slack-actions.ts); the daily digests (digest.ts);
+ * - the operator descriptor the sfn-slack commands find the notifier by (operator-descriptor.ts).
  *
- * The state machines are defined in files, so they get no automatic grants: every permission below is explicit.
+ * The state machines are defined in files, so they get no automatic grants: every permission is explicit.
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ArnFormat, Duration, SecretValue, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, type Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as pipes from 'aws-cdk-lib/aws-pipes';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import jsonata from 'jsonata';
 import { type ActionsPolicy, enabledActions, watchedAnywhere } from '../../contract/actions.js';
-import {
-  ALARM_NAMES,
-  DEFAULT_STALLED_QUEUE_AGE_SECONDS,
-  DELIVERY_FAILURES_THRESHOLD,
-} from '../../contract/alarms.js';
 import type { DigestPlan } from '../../contract/digest.js';
-import { QUEUE_DEFAULTS } from '../../contract/queue.js';
-import {
-  bannerMention,
-  type DeployedSettings,
-  derivePattern,
-  type Route,
-  type RouteMatch,
-  readsTags,
-} from '../../contract/routes.js';
-import { DEFAULT_STATUSES, type ExecutionStatus } from '../../contract/statuses.js';
-import {
-  CUSTOM_TEMPLATE_PREFIX,
-  DEFAULT_TEMPLATE,
-  LAYER_DIR,
-  TEMPLATES_DIR_ENV,
-} from '../../contract/templates.js';
-import { ENV_NAME } from '../config.js';
-import { isoDurationSeconds } from '../message-store-schema.js';
+import { isoDurationSeconds } from '../../contract/message-store.js';
+import { bannerMention, type DeployedSettings, type Route, readsTags } from '../../contract/routes.js';
+import { type EnvironmentConfig, mutable } from '../../contract/settings.js';
+import { CUSTOM_TEMPLATE_PREFIX } from '../../contract/templates.js';
 import { nagResourceName } from '../nag-resource-name.js';
 import { sourceUsesExecutionData, templateUsesExecutionData } from '../template-data.js';
 import { watchedKeyStatements } from '../watched-keys.js';
 import { watchedResources } from '../watched-resources.js';
-import {
-  alarmTopicOrCreate,
-  executionsFailedAlarm,
-  queueNotEmptyAlarm,
-  queueStalledAlarm,
-} from './alarms.js';
 import { DeliveryMachine, SLACK_WEBHOOK_ENDPOINT } from './delivery-machine.js';
 import { DailyDigest } from './digest.js';
+import { compileCustomTemplate, formatterFunction } from './formatter-function.js';
 import { MessageStore } from './message-store.js';
+import { notifierAlarms } from './notifier-alarms.js';
 import { NotifierMachine, type NotifierType } from './notifier-machine.js';
+import { validateNotifierProps } from './notifier-props.js';
+import { notifierQueues, onlySendersMaySend } from './notifier-queues.js';
 import { OperatorDescriptor } from './operator-descriptor.js';
-import { type FunctionFiles, projectFunction, REPO_ROOT } from './project-function.js';
+import { REPO_ROOT } from './project-function.js';
 import { createReplayRole } from './replay-role.js';
 import { SlackActions } from './slack-actions.js';
+import { slackConnection } from './slack-connection.js';
+import { statusChangeRule } from './status-change-rule.js';
 
 /** Where the state machine definitions live (data only; `${Placeholders}` are filled by the construct). */
 export const STATE_MACHINE_FILES = {
   notifier: path.join(REPO_ROOT, 'statemachines', 'notifier.asl.json'),
   deliver: path.join(REPO_ROOT, 'statemachines', 'deliver.asl.json'),
-} as const;
-
-/**
- * The formatter Lambda. In a checkout it is bundled from its source by NodejsFunction (local esbuild); the
- * installed package holds no TypeScript source but the bundle `npm run build` made (dist/formatter-bundle, with
- * its templates), which deploys as is: the user's app needs neither esbuild nor Docker.
- */
-export const FORMATTER_FILES: FunctionFiles = {
-  source: path.join(REPO_ROOT, 'formatters', 'formatter', 'handler.ts'),
-  bundle: path.join(REPO_ROOT, 'formatter-bundle'),
 } as const;
 
 /** The Slack Web API method the channel mode posts to (and the only endpoint its role may call). */
@@ -139,8 +102,9 @@ export interface SlackNotifierProps {
   readonly environmentName: string;
   /**
    * The routes, in order (contract/routes.ts): which machines, statuses and tags go to which channel with which
-   * mention and template. When given, stateMachineArns, stateMachineNamePrefixes, statuses, mentionOnFailure and
-   * template are not used.
+   * mention and template, validated as cdk.json's `routes` are. When given, stateMachineArns and
+   * stateMachineNamePrefixes are refused (each route says which machines it takes), and mentionOnFailure is the
+   * mention of a route that names none (as in cdk.json).
    * @default - one route built from stateMachineArns, stateMachineNamePrefixes, statuses, mentionOnFailure,
    *   template and the destination
    */
@@ -222,11 +186,6 @@ export interface SlackNotifierProps {
    */
   readonly maxReceiveCount?: number;
   /**
-   * The formatter Lambda's entry file (it must export `handler`), bundled with NodejsFunction (local esbuild).
-   * @default - the formatter of this package (prebuilt when installed from npm)
-   */
-  readonly formatterEntry?: string;
-  /**
    * A failure's thread reply is also shown in the channel (`reply_broadcast`).
    * @default true
    */
@@ -252,12 +211,6 @@ export interface SlackNotifierProps {
    */
   readonly central?: CentralSources;
   /**
-   * The formatter Lambda's code, already bundled: a folder with `index.mjs` exporting `handler` (and the
-   * `templates/` it reads), deployed as is instead of bundling `formatterEntry`. Tests use a small stand-in.
-   * @default - see `formatterEntry`
-   */
-  readonly formatterCode?: lambda.Code;
-  /**
    * Customer managed KMS keys the watched state machines are encrypted with: the notifier, formatter and actions
    * roles (a central environment: the source stack's read and act roles) get `kms:Decrypt` on them through Step
    * Functions only (`kms:ViaService`).
@@ -273,7 +226,7 @@ export interface SlackNotifierProps {
    * Storm digests: more than `threshold` new executions of one state machine in the channel within `windowSeconds`
    * go into one digest message updated in place, each execution listed in its thread (webhook mode: digest posts at
    * most once a minute, each listing the executions since the last). `threshold` 0: off.
-   * @default - threshold 5 within 300 seconds (message-store-schema.ts)
+   * @default - threshold 5 within 300 seconds (contract/message-store.ts)
    */
   readonly storm?: { readonly threshold: number; readonly windowSeconds: number };
   /**
@@ -299,11 +252,6 @@ export interface SlackNotifierActions {
    * @default - a new secret (`sfn-slack setup --signing-secret` writes it)
    */
   readonly signingSecret?: secretsmanager.ISecret;
-  /**
-   * The interactivity Lambda's entry file.
-   * @default - formatters/actions/handler.ts of this project
-   */
-  readonly entry?: string;
   /**
    * The Slack workspace (`team_id`) whose clicks are accepted.
    * @default - any workspace the app is installed in
@@ -384,133 +332,20 @@ export class SlackNotifier extends Construct {
   constructor(scope: Construct, id: string, props: SlackNotifierProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const routes = props.routes ?? [shorthandRoute(props)];
+    // First, before anything is built: the same rules as an environment of cdk.json (notifier-props.ts).
+    const { config, routes, customTemplates } = validateNotifierProps(props, stack);
+    for (const [templateId, file] of Object.entries(customTemplates)) compileCustomTemplate(templateId, file);
+    for (const warning of config.warnings) Annotations.of(this).addWarningV2('sfn-slack:props', warning);
+    const env = props.environmentName;
+    const destination = props.destination;
+    const retention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
+    const logExecutionData = config.logExecutionData;
     const arns = [...new Set(routes.flatMap((r) => r.match.stateMachineArns))];
     const prefixes = [...new Set(routes.flatMap((r) => r.match.stateMachineNamePrefixes))];
-    if (arns.length === 0 && prefixes.length === 0) {
-      throw new Error(
-        'SlackNotifier: set stateMachineArns and/or stateMachineNamePrefixes (or routes) to watch something'
-      );
-    }
-    const customTemplates = props.customTemplates ?? {};
-    for (const [id, file] of Object.entries(customTemplates)) compileCustomTemplate(id, file);
-    const retention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
-    const env = props.environmentName;
-    // A token is refused with its own message where the settings are substituted.
-    if (!Token.isUnresolved(env) && !ENV_NAME.test(env)) {
-      throw new Error(
-        `SlackNotifier: environmentName ${JSON.stringify(env)} must start with a letter and hold only letters, digits and "-" (at most 32)`
-      );
-    }
-    const destination = props.destination;
-
     // GetExecutionHistory works on executions: arn:…:execution:<state machine name>:<execution name>.
     const watchedExecutions = watchedResources(stack, arns, prefixes, 'execution');
     // Map runs: arn:…:mapRun:<state machine name>/<label>:<uuid>.
     const watchedMapRuns = watchedResources(stack, arns, prefixes, 'mapRun');
-
-    // Queues
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      fifo: true,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.seconds(QUEUE_DEFAULTS.deadLetterRetentionSeconds),
-    });
-    this.queue = new sqs.Queue(this, 'Queue', {
-      fifo: true,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.seconds(QUEUE_DEFAULTS.retentionSeconds),
-      // Above the delivery machine's 240 s timeout, so a message is never handed out twice at once.
-      visibilityTimeout: Duration.seconds(QUEUE_DEFAULTS.visibilityTimeoutSeconds),
-      // Deduplication per destination: one execution's status goes once to each channel it is routed to.
-      deduplicationScope: sqs.DeduplicationScope.MESSAGE_GROUP,
-      // EventBridge Scheduler sends runningLongerThan checks without a deduplication id; the notifier still sets
-      // its own, which takes precedence.
-      contentBasedDeduplication: true,
-      deadLetterQueue: {
-        queue: this.deadLetterQueue,
-        maxReceiveCount: props.maxReceiveCount ?? QUEUE_DEFAULTS.maxReceiveCount,
-      },
-    });
-    this.eventDeadLetterQueue = new sqs.Queue(this, 'EventDeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.seconds(QUEUE_DEFAULTS.deadLetterRetentionSeconds),
-    });
-
-    // Message store
-    const runningLongerThanSeconds =
-      props.runningLongerThan === undefined ? 0 : isoDurationSeconds(props.runningLongerThan);
-    if (runningLongerThanSeconds === undefined) {
-      throw new Error(
-        `SlackNotifier: runningLongerThan ${JSON.stringify(props.runningLongerThan)} must be an ISO 8601 duration such as "PT2H"`
-      );
-    }
-    if (runningLongerThanSeconds > 0 && destination.type !== 'channel') {
-      throw new Error(
-        'SlackNotifier: runningLongerThan needs a channel destination (a webhook message cannot be edited)'
-      );
-    }
-    const notifiedStatuses = [...new Set(routes.flatMap((r) => r.statuses))];
-    this.messageStore = new MessageStore(this, 'MessageStore', {
-      environmentName: env,
-      queue: this.queue,
-      startNotices: notifiedStatuses.includes('RUNNING'),
-      ...(props.replyBroadcast === undefined ? {} : { replyBroadcast: props.replyBroadcast }),
-      runningLongerThanSeconds,
-      ...(props.storm === undefined
-        ? {}
-        : { stormThreshold: props.storm.threshold, stormWindowSeconds: props.storm.windowSeconds }),
-      // Webhook mode: a storm's digest posts are queued by one-time schedules.
-      digestSchedules: destination.type === 'webhook' && props.storm?.threshold !== 0,
-    });
-    // runningLongerThan schedules its check at the RUNNING event, shown or not.
-    const ruleStatuses =
-      runningLongerThanSeconds > 0 && !notifiedStatuses.includes('RUNNING')
-        ? [...notifiedStatuses, 'RUNNING']
-        : notifiedStatuses;
-
-    // Formatter
-    const formatterLogGroup = new logs.LogGroup(this, 'FormatterLogGroup', { retention });
-    const formatterProps = {
-      description: `sfn-slack-notifier (${env}): execution history to a Slack message`,
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 512,
-      timeout: Duration.seconds(60),
-      tracing: lambda.Tracing.ACTIVE,
-      logGroup: formatterLogGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      environment: {
-        POWERTOOLS_SERVICE_NAME: 'sfn-slack-notifier',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-    } satisfies Partial<lambda.FunctionProps>;
-    this.formatter = projectFunction(this, 'Formatter', {
-      functionProps: formatterProps,
-      files: FORMATTER_FILES,
-      ...(props.formatterEntry === undefined ? {} : { entry: props.formatterEntry }),
-      ...(props.formatterCode === undefined ? {} : { code: props.formatterCode }),
-      // The JSONata templates are read from files at run time: ship them next to the bundle.
-      afterBundling: (inputDir, outputDir) => [
-        `if [ -d "${inputDir}/formatters/formatter/templates" ]; then cp -R "${inputDir}/formatters/formatter/templates" "${outputDir}/templates"; fi`,
-      ],
-    });
-    // Custom templates (compiled above) ride in a layer, not in the bundle: the package's prebuilt formatter (and
-    // any formatterCode) gets them too. The settings name them custom/<id>.
-    if (Object.keys(customTemplates).length > 0) {
-      this.formatter.addLayers(
-        new lambda.LayerVersion(this, 'CustomTemplates', {
-          description: `sfn-slack-notifier (${env}): the custom message templates the routes name`,
-          code: lambda.Code.fromAsset(stageCustomTemplates(customTemplates)),
-          compatibleRuntimes: [formatterProps.runtime],
-          compatibleArchitectures: [formatterProps.architecture],
-        })
-      );
-      this.formatter.addEnvironment(TEMPLATES_DIR_ENV, LAYER_DIR);
-    }
     const central = props.central;
     // The source accounts and regions the notifier and the actions read and act in (the bus stays here).
     const sources = central && {
@@ -518,6 +353,36 @@ export class SlackNotifier extends Construct {
       regions: central.regions,
       ...(central.organizationId === undefined ? {} : { organizationId: central.organizationId }),
     };
+
+    const queues = notifierQueues(this, {
+      ...(props.maxReceiveCount === undefined ? {} : { maxReceiveCount: props.maxReceiveCount }),
+    });
+    this.queue = queues.queue;
+    this.deadLetterQueue = queues.deadLetterQueue;
+    this.eventDeadLetterQueue = queues.eventDeadLetterQueue;
+
+    // One message per execution: the store the delivery machine keeps it with (constructs/message-store.ts).
+    const runningLongerThanSeconds =
+      config.runningLongerThan === undefined ? 0 : (isoDurationSeconds(config.runningLongerThan) ?? 0);
+    const notifiedStatuses = [...new Set(routes.flatMap((r) => r.statuses))];
+    this.messageStore = new MessageStore(this, 'MessageStore', {
+      environmentName: env,
+      queue: this.queue,
+      startNotices: notifiedStatuses.includes('RUNNING'),
+      replyBroadcast: config.replyBroadcast,
+      runningLongerThanSeconds,
+      ...(config.storm === undefined
+        ? {}
+        : { stormThreshold: config.storm.threshold, stormWindowSeconds: config.storm.windowSeconds }),
+      // Webhook mode: a storm's digest posts are queued by one-time schedules.
+      digestSchedules: destination.type === 'webhook' && config.storm?.threshold !== 0,
+    });
+
+    this.formatter = formatterFunction(this, {
+      environmentName: env,
+      logRetention: retention,
+      customTemplates,
+    });
     if (!central) {
       // A Distributed Map failure shows its items succeeded, failed and pending (DescribeMapRun).
       this.formatter.addToRolePolicy(
@@ -526,48 +391,8 @@ export class SlackNotifier extends Construct {
     }
 
     // Notifier state machine (constructs/notifier-machine.ts): its settings must be known at synth time.
-    const passExecutionData =
-      props.passExecutionData ??
-      routes.some((r) =>
-        r.template.startsWith('custom/')
-          ? sourceUsesExecutionData(readFileSync(customTemplates[r.template.slice(7)] ?? '', 'utf8'))
-          : templateUsesExecutionData(r.template)
-      );
-    const logExecutionData = props.logExecutionData ?? false;
-    const routeChannels = routes.flatMap((r) =>
-      r.destination.type === 'channel' ? [r.destination.channel] : []
-    );
-    // The buttons the formatter shows; none without actions.
-    const shownActions = props.actions ? enabledActions(props.actions.policy) : [];
-    const notifierType = props.notifierType ?? 'standard';
-    if (notifierType !== 'standard' && notifierType !== 'express') {
-      throw new Error(
-        `SlackNotifier: notifierType ${JSON.stringify(notifierType)} must be "standard" or "express"`
-      );
-    }
-    if (notifierType === 'express' && (props.mute === true || shownActions.includes('mute'))) {
-      throw new Error(
-        'SlackNotifier: notifierType "express" cannot hold a muted machine\'s notifications (an Express run lasts 5 minutes at most); remove mute and the Mute button, or use "standard"'
-      );
-    }
-    this.settings = {
-      environment: env,
-      destinationType: destination.type,
-      routes,
-      allowedChannels: [...(props.allowedChannels ?? new Set(routeChannels))],
-      readTags: readsTags(routes, { mute: props.mute === true, actions: shownActions }),
-      executionData: passExecutionData,
-      checksRunning: props.runningLongerThan !== undefined,
-      actions: shownActions,
-      ...(notifierType === 'express' ? { holdsMutes: false } : {}),
-    };
-    for (const value of [env, ...routeChannels, ...this.settings.allowedChannels]) {
-      if (Token.isUnresolved(value)) {
-        throw new Error(
-          'SlackNotifier: the environment name and channels must be plain strings known at synth time, not tokens'
-        );
-      }
-    }
+    this.notifierType = config.notifierType;
+    this.settings = notifierSettings(props, config, routes, customTemplates);
     const notifier = new NotifierMachine(this, {
       environmentName: env,
       settings: this.settings,
@@ -577,7 +402,7 @@ export class SlackNotifier extends Construct {
       watchedExecutions,
       watchedArns: arns,
       watchedPrefixes: prefixes,
-      notifierType,
+      notifierType: this.notifierType,
       logRetention: retention,
       logExecutionData,
       ...(sources ? { central: sources } : {}),
@@ -586,73 +411,34 @@ export class SlackNotifier extends Construct {
     this.notifierLogGroup = notifier.logGroup;
     this.notifierSubstitutions = notifier.substitutions;
     this.watchedStateMachines = notifier.watchedStateMachines;
-    this.notifierType = notifierType;
 
-    // Rule: the watched machines, but never the notifier's own executions (it would notify about itself forever).
-    const notifierExecutionPrefix = stack.formatArn({
-      service: 'states',
-      resource: 'execution',
-      resourceName: `${this.notifierStateMachine.stateMachineName}:`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    this.rule = new events.Rule(this, 'StatusChangeRule', {
-      description: `sfn-slack-notifier (${env}): watched Step Functions executions changed status`,
+    this.rule = statusChangeRule(this, {
+      environmentName: env,
+      routes,
+      // runningLongerThan schedules its check at the RUNNING event, shown or not.
+      statuses:
+        runningLongerThanSeconds > 0 && !notifiedStatuses.includes('RUNNING')
+          ? [...notifiedStatuses, 'RUNNING']
+          : notifiedStatuses,
+      notifier: this.notifierStateMachine,
+      deadLetterQueue: this.eventDeadLetterQueue,
       ...(central ? { eventBus: central.eventBus } : {}),
-      eventPattern: {
-        source: ['aws.states'],
-        detailType: ['Step Functions Execution Status Change'],
-        resources: events.Match.anythingButPrefix(notifierExecutionPrefix),
-        // The union of the routes (contract/routes.ts derivePattern); the notifier's routing states narrow it.
-        detail: {
-          ...derivePattern(routes, {
-            partition: stack.partition,
-            account: stack.account,
-            region: stack.region,
-            anyAccountAndRegion: central !== undefined,
-          }),
-          // runningLongerThan schedules its check at the RUNNING event, shown or not.
-          status: ruleStatuses,
-        } as Record<string, unknown>,
-      },
     });
-    this.rule.addTarget(
-      new eventsTargets.SfnStateMachine(this.notifierStateMachine, {
-        deadLetterQueue: this.eventDeadLetterQueue,
-      })
-    );
 
-    // Connection: the credential never appears in a definition, history or log.
+    const slack = slackConnection(this, env, destination);
+    this.connection = slack.connection;
+    this.botTokenSecret = slack.botTokenSecret;
     if (destination.type === 'channel') {
-      const secret =
-        destination.botTokenSecret ??
-        new secretsmanager.Secret(this, 'BotTokenSecret', {
-          description: `sfn-slack-notifier (${env}): Slack bot token (xoxb-...), written by sfn-slack setup`,
-          generateSecretString: { passwordLength: 32, excludePunctuation: true },
-        });
-      this.botTokenSecret = secret;
       this.slackChannel = destination.channel;
-      this.connection = new events.Connection(this, 'Connection', {
-        description: `sfn-slack-notifier (${env}): Slack bot token for chat.postMessage`,
-        // A dynamic reference: CloudFormation resolves it at deploy time; the template holds only the reference.
-        authorization: events.Authorization.apiKey(
-          'Authorization',
-          SecretValue.unsafePlainText(`Bearer ${secret.secretValue.unsafeUnwrap()}`)
-        ),
-      });
     } else {
       this.webhookParameterName = destination.parameterName;
       this.webhookParameterKey = destination.parameterKey;
-      this.connection = new events.Connection(this, 'Connection', {
-        description: `sfn-slack-notifier (${env}): incoming webhook (the URL is in SSM, not here)`,
-        // HTTP tasks need a connection; a webhook needs no credential, so this header carries no secret.
-        authorization: events.Authorization.apiKey(
-          'X-Sfn-Slack-Notifier',
-          SecretValue.unsafePlainText('webhook-mode')
-        ),
-      });
     }
 
     // Delivery: the state machine, the function that decides, the Pipe (constructs/delivery-machine.ts).
+    const routeChannels = routes.flatMap((r) =>
+      r.destination.type === 'channel' ? [r.destination.channel] : []
+    );
     const delivery = new DeliveryMachine(this, 'Delivery', {
       environmentName: env,
       queue: this.queue,
@@ -673,11 +459,11 @@ export class SlackNotifier extends Construct {
               ...(destination.parameterKey ? { parameterKey: destination.parameterKey } : {}),
             },
       startNotices: notifiedStatuses.includes('RUNNING'),
-      ...(props.replyBroadcast === undefined ? {} : { replyBroadcast: props.replyBroadcast }),
+      replyBroadcast: config.replyBroadcast,
       runningLongerThanSeconds,
       // The "still running" banner's mention: the environment's (routes may each have their own).
-      mention: bannerMention(routes, props.mentionOnFailure),
-      ...(props.storm === undefined ? {} : { storm: props.storm }),
+      mention: bannerMention(routes, config.mentionOnFailure),
+      ...(config.storm === undefined ? {} : { storm: config.storm }),
       logRetention: retention,
       logExecutionData,
     });
@@ -687,59 +473,17 @@ export class SlackNotifier extends Construct {
     this.deliverySubstitutions = delivery.substitutions;
     this.pipe = delivery.pipe;
 
-    // Alarms (infra/constructs/alarms.ts; thresholds in contract/alarms.ts): each description says what to do.
-    const deadLetterAlarm = queueNotEmptyAlarm(
-      this,
-      ALARM_NAMES.deadLetterQueueNotEmpty,
-      this.deadLetterQueue,
-      `sfn-slack-notifier (${env}): a Slack message could not be delivered and waits in the dead-letter queue (its reason is the message attribute "reason"). Read the delivery log group: invalid_auth/token_revoked -> run sfn-slack setup again; channel_not_found/not_in_channel/is_archived -> fix the channel or invite the bot. Then sfn-slack replay --env ${env} (as the replay role).`
-    );
-    const eventDeadLetterAlarm = queueNotEmptyAlarm(
-      this,
-      ALARM_NAMES.eventDeadLetterQueueNotEmpty,
-      this.eventDeadLetterQueue,
-      `sfn-slack-notifier (${env}): EventBridge could not start the notifier for a status change; the event waits in the event dead-letter queue (14 days). Check the notifier state machine (deleted, its role, throttling), then sfn-slack renotify posts for an execution again.`
-    );
-    const notifierFailedAlarm = executionsFailedAlarm(
-      this,
-      ALARM_NAMES.notifierFailed,
-      this.notifierStateMachine,
-      {
-        label: 'notifier executions failed or timed out',
-        description: `sfn-slack-notifier (${env}): a notifier execution failed or timed out, so a notification was not queued (even the message built from the event alone could not be). Open the failed execution, fix the cause (usually the queue: its policy, its key), then sfn-slack replay --env ${env} --notifier (within 14 days).`,
-      }
-    );
-    const deliveryFailedAlarm = executionsFailedAlarm(
-      this,
-      ALARM_NAMES.deliveryFailed,
-      this.deliveryStateMachine,
-      {
-        label: 'delivery executions failed or timed out',
-        threshold: DELIVERY_FAILURES_THRESHOLD,
-        description: `sfn-slack-notifier (${env}): a delivery execution failed or timed out after its own retries, so a message went back to the queue and its channel waits (Slack down or rate-limiting, the message store throttled or unreachable). Read the delivery log group (/aws/vendedlogs/states/sfn-slack-notifier-${env}-delivery) for the error; the message is retried, then dead-lettered (DeadLetterQueueNotEmptyAlarm). Check https://status.slack.com and the message store table's throttling metrics.`,
-      }
-    );
-    const stalledAge = props.stalledQueueAge ?? Duration.seconds(DEFAULT_STALLED_QUEUE_AGE_SECONDS);
-    const queueStalled = queueStalledAlarm(
-      this,
-      ALARM_NAMES.queueStalled,
-      this.queue,
-      stalledAge,
-      `sfn-slack-notifier (${env}): the oldest message in the delivery queue is older than ${stalledAge.toHumanString()}: a channel is stalled (Slack down or rate-limiting, a message retrying and holding its channel). Read the delivery log group for the failing call; sfn-slack replay --env ${env} --dry-run lists what already reached the dead-letter queue.`
-    );
-    this.alarms = [
-      deadLetterAlarm,
-      eventDeadLetterAlarm,
-      notifierFailedAlarm,
-      queueStalled,
-      deliveryFailedAlarm,
-    ];
-    // No alarm goes to nobody: without a configured topic, one is created (subscribe to it; stack output).
-    this.alarmTopic = alarmTopicOrCreate(this, props.alarmTopic, `sfn-slack-notifier (${env}) alarms`);
-    const action = new cloudwatchActions.SnsAction(this.alarmTopic);
-    for (const alarm of this.alarms) alarm.addAlarmAction(action);
+    const alarms = notifierAlarms(this, {
+      environmentName: env,
+      queues,
+      notifier: this.notifierStateMachine,
+      delivery: this.deliveryStateMachine,
+      ...(props.stalledQueueAge === undefined ? {} : { stalledQueueAge: props.stalledQueueAge }),
+      ...(props.alarmTopic === undefined ? {} : { topic: props.alarmTopic }),
+    });
+    this.alarms = alarms.alarms;
+    this.alarmTopic = alarms.topic;
 
-    // ── Least exposure: only the notifier, the replay role and the scheduler role may send to the delivery queue ──
     // `sfn-slack replay` runs a message move task with the caller's permissions, so it must run as this role
     // (docs/cli.md: a profile with role_arn = the stack output ReplayRoleArn). Who may assume it: replay-role.ts.
     this.replayRole = createReplayRole(this, {
@@ -747,46 +491,25 @@ export class SlackNotifier extends Construct {
       queue: this.queue,
       deadLetterQueue: this.deadLetterQueue,
       notifierStateMachine: this.notifierStateMachine,
-      ...(props.replayPrincipals === undefined ? {} : { principals: props.replayPrincipals }),
+      ...(config.replayPrincipals === undefined ? {} : { principals: config.replayPrincipals }),
     });
-    // The runningLongerThan checks are sent by EventBridge Scheduler as the message store's scheduler role.
-    // The delivery queues storm-digest flushes behind its channel's messages.
-    const senders = [
+    onlySendersMaySend(this.queue, [
       this.notifierStateMachine.role.roleArn,
       this.replayRole.roleArn,
       this.deliveryStateMachine.role.roleArn,
-    ];
-    if (this.messageStore.schedulerRole) senders.push(this.messageStore.schedulerRole.roleArn);
-    this.queue.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'OnlyTheNotifierAndReplaySend',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['sqs:SendMessage'],
-        resources: [this.queue.queueArn],
-        conditions: {
-          ArnNotEquals: {
-            'aws:PrincipalArn': senders,
-          },
-        },
-      })
-    );
+      ...(this.messageStore.schedulerRole ? [this.messageStore.schedulerRole.roleArn] : []),
+    ]);
 
     // Watched machines encrypted with a customer managed key: the roles that read them decrypt through Step
     // Functions only (infra/watched-keys.ts). A central environment reads with the source accounts' roles instead.
     if (!central) {
-      for (const statement of watchedKeyStatements(props.watchedKmsKeyArns ?? [])) {
+      for (const statement of watchedKeyStatements(config.kmsKeyArns ?? [])) {
         this.notifierStateMachine.addToRolePolicy(statement);
         this.formatter.addToRolePolicy(statement);
       }
     }
 
     if (props.actions) {
-      if (destination.type !== 'channel') {
-        throw new Error(
-          'SlackNotifier: actions need a channel destination (a webhook message cannot be edited)'
-        );
-      }
       this.actions = new SlackActions(this, 'Actions', {
         environmentName: env,
         policy: props.actions.policy,
@@ -803,11 +526,10 @@ export class SlackNotifier extends Construct {
         table: this.messageStore.table,
         connection: this.connection,
         ...(props.actions.signingSecret ? { signingSecret: props.actions.signingSecret } : {}),
-        ...(props.actions.entry ? { entry: props.actions.entry } : {}),
         ...(props.actions.teamId ? { teamId: props.actions.teamId } : {}),
         ...(props.actions.appId ? { appId: props.actions.appId } : {}),
-        logExecutionData: props.logExecutionData ?? false,
-        ...(props.watchedKmsKeyArns ? { kmsKeyArns: props.watchedKmsKeyArns } : {}),
+        logExecutionData,
+        ...(config.kmsKeyArns ? { kmsKeyArns: config.kmsKeyArns } : {}),
         logRetention: retention,
         ...(sources ? { central: sources } : {}),
       });
@@ -822,9 +544,7 @@ export class SlackNotifier extends Construct {
       queue: this.queue,
       watchedStateMachines: watchedResources(stack, arns, prefixes, 'stateMachine'),
       watchedExecutions,
-      mute:
-        props.mute === true ||
-        (props.actions !== undefined && enabledActions(props.actions.policy).includes('mute')),
+      mute: mutable(config),
       routing: { routes, allowedChannels: this.settings.allowedChannels },
       ...(sources ? { central: sources } : {}),
       logRetention: retention,
@@ -895,67 +615,33 @@ export class SlackNotifier extends Construct {
   }
 }
 
-/** The one route the shorthand props describe (a construct used without routes). */
-function shorthandRoute(props: SlackNotifierProps): Route {
-  const match: RouteMatch = {
-    stateMachineArns: props.stateMachineArns ?? [],
-    stateMachineNamePrefixes: props.stateMachineNamePrefixes ?? [],
-    tags: {},
-    accounts: [],
-    regions: [],
-  };
+/** The settings written into the notifier's Settings state (contract/routes.ts DeployedSettings). */
+function notifierSettings(
+  props: SlackNotifierProps,
+  config: EnvironmentConfig,
+  routes: readonly Route[],
+  customTemplates: Readonly<Record<string, string>>
+): DeployedSettings {
+  // The buttons the formatter shows; none without actions.
+  const shownActions = props.actions ? enabledActions(props.actions.policy) : [];
+  const executionData =
+    props.passExecutionData ??
+    routes.some((r) =>
+      r.template.startsWith(CUSTOM_TEMPLATE_PREFIX)
+        ? sourceUsesExecutionData(
+            readFileSync(customTemplates[r.template.slice(CUSTOM_TEMPLATE_PREFIX.length)] ?? '', 'utf8')
+          )
+        : templateUsesExecutionData(r.template)
+    );
   return {
-    name: 'default',
-    match,
-    statuses: (props.statuses ?? DEFAULT_STATUSES) as readonly ExecutionStatus[],
-    destination:
-      props.destination.type === 'channel'
-        ? { type: 'channel', channel: props.destination.channel }
-        : { type: 'webhook' },
-    ...(props.mentionOnFailure === undefined ? {} : { mention: props.mentionOnFailure }),
-    template: props.template ?? DEFAULT_TEMPLATE,
-    stop: false,
-    tagOverrides: false,
+    environment: props.environmentName,
+    destinationType: props.destination.type,
+    routes,
+    allowedChannels: config.allowedChannels,
+    readTags: readsTags(routes, { mute: config.mute, actions: shownActions }),
+    executionData,
+    checksRunning: config.runningLongerThan !== undefined,
+    actions: shownActions,
+    ...(config.notifierType === 'express' ? { holdsMutes: false } : {}),
   };
-}
-
-/**
- * A folder holding `custom/<id>.jsonata` for each custom template: the custom templates layer's content (Lambda
- * mounts it under /opt). CDK copies it into the cloud assembly, so a temporary folder is enough.
- */
-function stageCustomTemplates(templates: Readonly<Record<string, string>>): string {
-  const files = Object.entries(templates)
-    .map(([id, file]) => [`${id}.jsonata`, readFileSync(path.resolve(file), 'utf8')] as const)
-    .sort(([a], [b]) => a.localeCompare(b));
-  // Named after the content, not a fresh temporary name: every synth (and test run) of the same templates reuses
-  // one folder instead of leaving a new one behind.
-  const digest = createHash('sha256').update(JSON.stringify(files)).digest('hex').slice(0, 16);
-  const root = path.join(os.tmpdir(), `sfn-slack-templates-${digest}`);
-  const folder = path.join(root, CUSTOM_TEMPLATE_PREFIX);
-  mkdirSync(folder, { recursive: true });
-  for (const [name, text] of files) writeFileSync(path.join(folder, name), text);
-  return root;
-}
-
-/** A custom template must compile at synth: a typo fails `cdk synth`, not every notification. */
-function compileCustomTemplate(id: string, absolute: string): void {
-  const file = path.relative(process.cwd(), absolute) || absolute;
-  let source: string;
-  try {
-    source = readFileSync(file, 'utf8');
-  } catch {
-    throw new Error(
-      `SlackNotifier: custom template ${file} cannot be read; check the path (relative to cdk.json)`
-    );
-  }
-  try {
-    jsonata(source);
-  } catch (error) {
-    const e = error as { message?: string; position?: number };
-    throw new Error(
-      `SlackNotifier: custom template ${file} (custom/${id}) does not compile: ${e.message ?? String(error)}${
-        typeof e.position === 'number' ? ` at position ${e.position}` : ''
-      }`
-    );
-  }
 }

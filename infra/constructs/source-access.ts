@@ -22,8 +22,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { ActionsPolicy } from '../actions-schema.js';
-import { nagResourceName } from '../nag-resource-name.js';
+import type { ActionsPolicy } from '../../contract/actions.js';
 import {
   actInRegionRoleName,
   actionRoleName,
@@ -32,7 +31,8 @@ import {
   formatterRoleName,
   notifierRoleName,
   readRoleName,
-} from '../source-roles.js';
+} from '../../contract/sources.js';
+import { nagResourceName } from '../nag-resource-name.js';
 import { watchedKeyStatements } from '../watched-keys.js';
 import { watchedResources } from '../watched-resources.js';
 import { alarmTopicOrCreate, queueNotEmptyAlarm } from './alarms.js';

@@ -3,28 +3,20 @@
  * cdk.json configuration, plus the outputs the operator commands look up by name.
  */
 import path from 'node:path';
-import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { OutputName } from '../../contract/outputs.js';
-import type { EnvironmentConfig } from '../config.js';
+import type { EnvironmentConfig } from '../../contract/settings.js';
 import { CentralBus } from '../constructs/central-bus.js';
 import { operatorOutputs } from '../constructs/operator-descriptor.js';
 import { type SlackDestination, SlackNotifier } from '../constructs/slack-notifier.js';
 
 export interface NotifierStackProps extends StackProps {
-  /** The validated environment configuration (infra/config.ts). */
+  /** The validated environment configuration (contract/settings.ts parseEnvironment). */
   readonly config: EnvironmentConfig;
-  /**
-   * The formatter Lambda's entry file.
-   * @default - formatters/formatter/handler.ts of this project
-   */
-  readonly formatterEntry?: string;
-  /** The formatter's code, already bundled (SlackNotifierProps.formatterCode). @default - see formatterEntry */
-  readonly formatterCode?: lambda.Code;
 }
 
 export { notifierStackName } from '../../contract/outputs.js';
@@ -90,7 +82,6 @@ export class NotifierStack extends Stack {
       ),
       destination,
       logExecutionData: config.logExecutionData,
-      ...(props.formatterEntry === undefined ? {} : { formatterEntry: props.formatterEntry }),
       ...(sources === undefined || this.centralBus === undefined
         ? {}
         : {
@@ -101,7 +92,6 @@ export class NotifierStack extends Stack {
               ...(sources.organizationId === undefined ? {} : { organizationId: sources.organizationId }),
             },
           }),
-      ...(props.formatterCode === undefined ? {} : { formatterCode: props.formatterCode }),
       ...(config.mentionOnFailure === undefined ? {} : { mentionOnFailure: config.mentionOnFailure }),
       replyBroadcast: config.replyBroadcast,
       ...(config.runningLongerThan === undefined ? {} : { runningLongerThan: config.runningLongerThan }),
@@ -132,7 +122,7 @@ export class NotifierStack extends Stack {
           }),
     });
 
-    for (const warning of config.warnings) Annotations.of(this).addWarningV2('sfn-slack:config', warning);
+    // The construct validates its props with the same rules and warns about them (sfn-slack:props), once.
     const n = this.notifier;
     if (this.centralBus && sources) {
       this.output('CentralEventBusArn', this.centralBus.eventBus.eventBusArn);

@@ -24,8 +24,7 @@ import {
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { digestsListMachines } from '../../contract/digest.js';
-import { watched } from '../../contract/settings.js';
-import type { EnvironmentConfig } from '../config.js';
+import { type EnvironmentConfig, watched } from '../../contract/settings.js';
 import { SourceAccess } from '../constructs/source-access.js';
 
 export interface SourceStackProps extends Omit<StackProps, 'env' | 'synthesizer'> {

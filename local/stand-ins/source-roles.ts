@@ -1,13 +1,14 @@
 /**
  * IAM as a central environment's source accounts apply it, for the local runner and the local SFN endpoint: a
  * read of a watched execution (GetExecutionHistory, DescribeStateMachineForExecution) succeeds only when it is
- * made with the read role of that execution's own account and region (infra/source-roles.ts), in that region
+ * made with the read role of that execution's own account and region (contract/source-credentials.ts), in that region
  * (Step Functions' SDK integrations call only the state machine's own region). Any other read is refused the way
  * the aws-sdk integration reports an unmodeled service error (`Sfn.SfnException`), which the notifier catches
  * like any unreadable history. Every attempt is recorded. The same for the actions machine's acts (redrive, stop,
  * the mute tag), with the act role of the execution's account and region (`actWithSourceRole`).
  */
-import { actionRoleArn, readRoleArn, type SourceRoleKind } from '../../infra/source-roles.js';
+import type { SourceRoleKind } from '../../contract/source-credentials.js';
+import { actionRoleArn, readRoleArn } from '../../contract/sources.js';
 import { type ResourceHandler, StatesError, type TaskInvocation } from '../asl/index.js';
 
 /** One attempt to read an execution in a source account. */

@@ -76,7 +76,7 @@ describe('notifier design cost model', () => {
 
 describe('formatterMemoryMb', () => {
   it('reads a Lambda memory size from the construct', () => {
-    const memory = formatterMemoryMb(path.join(repoRoot, 'infra', 'constructs', 'slack-notifier.ts'));
+    const memory = formatterMemoryMb(path.join(repoRoot, 'infra', 'constructs', 'formatter-function.ts'));
     expect(Number.isInteger(memory)).toBe(true);
     expect(memory).toBeGreaterThanOrEqual(128);
     expect(memory).toBeLessThanOrEqual(10_240);

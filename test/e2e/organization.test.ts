@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeliveryMessage } from '../../contract/formatter.js';
 import { TAG_KEYS } from '../../contract/routes.js';
-import { actionRoleArn, readRoleArn } from '../../infra/source-roles.js';
+import { actionRoleArn, readRoleArn } from '../../contract/sources.js';
 import { ranIn } from '../../local/examples.js';
 import { allText, type Example, examples, type Harness, harness, historiesOf } from './helpers.js';
 

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readRoleArn } from '../../infra/source-roles.js';
+import { readRoleArn } from '../../contract/sources.js';
 import {
   readScenario,
   runScenario,

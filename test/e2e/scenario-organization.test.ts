@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startScenario } from '../../cli/commands/start.js';
-import { readRoleArn } from '../../infra/source-roles.js';
+import { readRoleArn } from '../../contract/sources.js';
 import { parseScenario, SCENARIO_ENVIRONMENT, type ScenarioReport } from '../../local/scenario.js';
 import { allText, repoRoot } from './helpers.js';
 

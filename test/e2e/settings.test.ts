@@ -1,5 +1,5 @@
 /**
- * Settings reach the definitions as JSON strings (infra/json-string-substitution.ts, as deployed): quotes,
+ * Settings reach the definitions as JSON strings (contract/definition-values.ts, as deployed): quotes,
  * backslashes and apostrophes arrive unchanged; values no substitution can carry are refused before anything runs.
  */
 import { afterEach, describe, expect, it } from 'vitest';

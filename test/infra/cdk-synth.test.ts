@@ -27,6 +27,10 @@ function offlineEnv(): NodeJS.ProcessEnv {
     AWS_SHARED_CREDENTIALS_FILE: path.join(tmpdir(), 'no-aws-credentials'),
     CDK_DISABLE_VERSION_CHECK: '1',
     CDK_DISABLE_CLI_TELEMETRY: 'true',
+    // aws-cdk-lib's built-in CloudFormation validation (a WebAssembly engine, about half of this synth's CPU)
+    // downgrades what it finds to warnings unless enabled explicitly, so it cannot change the exit status or the
+    // files this test checks; cdk-nag's packs are validation plugins of their own and still run.
+    CDK_VALIDATION: 'false',
   };
 }
 
@@ -96,6 +100,27 @@ describe.skipIf(!hasFormatter)(
           ? [`SfnSlackNotifierSource-${env}.template.json`]
           : [];
         expect(templates.sort(), env).toEqual([`SfnSlackNotifier-${env}.template.json`, ...central]);
+        // cdk-nag's packs ran in the operator's synth and found nothing unacknowledged.
+        const report = JSON.parse(
+          readFileSync(path.join(outdirOf(env), 'validation-report.json'), 'utf8')
+        ) as {
+          pluginReports: Array<{ pluginName: string; conclusion: string; violations: unknown[] }>;
+        };
+        const nagPacks = report.pluginReports.filter((p) => p.pluginName !== 'Construct Annotations');
+        expect(
+          nagPacks.map((p) => [p.pluginName, p.conclusion, p.violations.length]),
+          env
+        ).toEqual([
+          ['AwsSolutions', 'success', 0],
+          ['Serverless', 'success', 0],
+        ]);
+        // Annotations in the report (a recommended flag) are only the construct's own configuration warnings.
+        const annotations = report.pluginReports.find((p) => p.pluginName === 'Construct Annotations');
+        const ruleNames = (annotations?.violations ?? []).map((v) => (v as { ruleName?: string }).ruleName);
+        expect(
+          ruleNames.filter((name) => name !== 'Annotation::sfn-slack:props'),
+          env
+        ).toEqual([]);
         // The formatter asset is a real esbuild bundle (ESM), with the templates next to it.
         const all = readdirSync(outdirOf(env)).filter((name) => name.startsWith('asset.'));
         // A custom template rides in its own layer asset (custom/<id>.jsonata), not in the bundle.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_STATUSES, loadEnvironments, parseEnvironment } from '../../infra/config.js';
+import { ConfigError, loadEnvironments, parseEnvironment } from '../../contract/settings.js';
+import { DEFAULT_STATUSES } from '../../contract/statuses.js';
 import { cdkJsonContext } from './helpers.js';
 
 const minimal = {

@@ -7,6 +7,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { IConstruct } from 'constructs';
 import { DELIVERY_CONFIG_ENV, type DeliveryConfig } from '../../contract/delivery.js';
+import { FORMATTER_FILES } from '../../infra/constructs/formatter-function.js';
+import { useStandInFunction } from '../../infra/constructs/project-function.js';
+import { INTERACTIVITY_FILES } from '../../infra/constructs/slack-actions.js';
 import { SlackNotifier, type SlackNotifierProps } from '../../infra/constructs/slack-notifier.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -22,10 +25,32 @@ export const standInCode = () =>
 /** Skips asset bundling (esbuild) in unit tests; one test bundles for real. */
 export const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] } as const;
 
-export function cdkJsonContext(): Record<string, unknown> {
+/**
+ * An app whose formatter deploys the prebuilt stand-in and whose interactivity function bundles the stand-in
+ * entry (useStandInFunction: an internal hook, no prop of the public construct), with bundling skipped.
+ */
+export function standInApp(context: Record<string, unknown> = {}): App {
+  const app = new App({ context: { ...SKIP_BUNDLING, ...context } });
+  useStandInFunction(app, FORMATTER_FILES, { code: standInCode });
+  useStandInFunction(app, INTERACTIVITY_FILES, { entry: standInEntry });
+  return app;
+}
+
+/** The context of the repository's cdk.json, as it is in the file. */
+export function cdkJsonFileContext(): Record<string, unknown> {
   return (
     JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }
   ).context;
+}
+
+/**
+ * The cdk.json context for apps synthesized in the tests: as in the file, except that annotations stay out of the
+ * validation report (`@aws-cdk/core:annotationsInValidationReport`), which an in-process synth prints to stderr:
+ * the configuration's warnings would print in every test. The warnings are asserted where they are made
+ * (test/infra/notifier-props.test.ts).
+ */
+export function cdkJsonContext(): Record<string, unknown> {
+  return { ...cdkJsonFileContext(), '@aws-cdk/core:annotationsInValidationReport': false };
 }
 
 export interface Synthesized {
@@ -42,11 +67,10 @@ export function synthNotifier(
   options: { alarmTopic?: boolean } = {}
 ): Synthesized {
   // Same feature flag as cdk.json: partitions come out as literals when the region is known.
-  const app = new App({ context: { ...SKIP_BUNDLING, '@aws-cdk/core:enablePartitionLiterals': true } });
+  const app = standInApp({ '@aws-cdk/core:enablePartitionLiterals': true });
   const stack = new Stack(app, 'TestStack', { env: { account: '111122223333', region: 'eu-west-1' } });
   const notifier = new SlackNotifier(stack, 'Notifier', {
     environmentName: 'test',
-    formatterCode: standInCode(),
     ...(options.alarmTopic
       ? {
           alarmTopic: sns.Topic.fromTopicArn(stack, 'Topic', 'arn:aws:sns:eu-west-1:111122223333:ops-alarms'),

@@ -2,7 +2,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { STORE_KEY, STORE_TTL_ATTRIBUTE } from '../../infra/message-store-schema.js';
+import { STORE_KEY, STORE_TTL_ATTRIBUTE } from '../../contract/message-store.js';
 import { actions, deliveryConfigOf, grants, logicalId, statementsOfRole, synthNotifier } from './helpers.js';
 
 const watched = { stateMachineArns: ['arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl'] };

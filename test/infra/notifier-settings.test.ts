@@ -17,7 +17,8 @@ const BATCH = 'arn:aws:states:::aws-sdk:sqs:sendMessageBatch';
 const WATCHED = 'arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl';
 
 // Quotes of both kinds, a backslash, and JSONata syntax: each one broke the definition when the settings were
-// pasted into JSONata string literals.
+// pasted into JSONata string literals. The construct now refuses them (its props are validated like cdk.json),
+// so they are written into a deployed definition's settings here, the way the construct writes any setting.
 const CHANNEL = `#ops' & "on-call" \\ ') & $states.input & ('`;
 const MENTION = `<@U0123ABCD> "it's" \\"`;
 // The environment name is checked by the construct (letters, digits, '-'), so only the free-text settings
@@ -94,13 +95,36 @@ function formattedWith(payload: NotifyInput) {
   return delivery?.settings;
 }
 
+/** The deployed definition with the default route's channel and mention replaced, as JSON data. */
+function withRouteSettings(
+  deployed: ReturnType<typeof deployedNotifier>,
+  channel: string,
+  mention: string
+): ReturnType<typeof deployedNotifier> {
+  const machine = JSON.parse(deployed.definition);
+  const route = machine.States.Format.Arguments.Payload.settings.routes[0];
+  route.destination.channel = channel;
+  route.mention = mention;
+  return { ...deployed, definition: JSON.stringify(machine, null, 2) };
+}
+
 describe('notifier settings with quotes and backslashes', () => {
-  const deployed = deployedNotifier({
+  const props = {
     environmentName: ENVIRONMENT,
     stateMachineArns: [WATCHED],
-    destination: { type: 'channel', channel: CHANNEL },
-    mentionOnFailure: MENTION,
+    destination: { type: 'channel', channel: '#ops-on-call' },
+    mentionOnFailure: '<@U0123ABCD>',
     template: 'compact',
+  } as const;
+  const deployed = withRouteSettings(deployedNotifier(props), CHANNEL, MENTION);
+
+  it('are refused by the construct first, as cdk.json refuses them', () => {
+    expect(() => deployedNotifier({ ...props, destination: { type: 'channel', channel: CHANNEL } })).toThrow(
+      /SlackNotifier props\.destination\.channel is .*; use a channel ID like "C0123456789"/
+    );
+    expect(() => deployedNotifier({ ...props, mentionOnFailure: MENTION })).toThrow(
+      /SlackNotifier props\.mentionOnFailure is .*; use a Slack mention/
+    );
   });
   const expected = {
     environment: ENVIRONMENT,
@@ -139,12 +163,12 @@ describe('notifier settings no escaping can make safe', () => {
     [
       'a "${" in the channel',
       { destination: { type: 'channel', channel: `#a\${'{'}QueueUrl}` } },
-      /contains "\$\{"/,
+      /destination\.channel is .*; use a channel ID/,
     ],
     [
       'a whole {% %} expression as the mention',
       { destination: { type: 'channel', channel: '#a' }, mentionOnFailure: '{% $states.input %}' },
-      /is a JSONata expression/,
+      /mentionOnFailure is .*; use a Slack mention/,
     ],
     [
       'a token as the environment name',
@@ -152,7 +176,7 @@ describe('notifier settings no escaping can make safe', () => {
         destination: { type: 'channel', channel: '#a' },
         environmentName: Lazy.string({ produce: () => 'prod' }),
       },
-      /the environment name and channels must be plain strings known at synth time/,
+      /environmentName is a token; the notifier writes it into its definitions at synth/,
     ],
   ] as const)('refuses %s', (_, props, error) => {
     expect(() => synthNotifier({ ...watch, ...props } as Parameters<typeof synthNotifier>[0])).toThrow(error);
@@ -164,7 +188,7 @@ describe('the environment name', () => {
 
   it('is refused by the construct when it could not be part of a log group or parameter name', () => {
     expect(() => synthNotifier({ ...props, environmentName: `o'prod "blue"` })).toThrow(
-      /environmentName "o'prod \\"blue\\"" must start with a letter and hold only letters, digits and "-"/
+      /SlackNotifier props: the environment name must start with a letter and hold only letters, digits and "-"/
     );
   });
 

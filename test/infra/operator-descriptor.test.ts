@@ -16,7 +16,7 @@ import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { SFNClient, TagResourceCommand } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -30,7 +30,7 @@ import {
 import { OPTIONAL_OUTPUTS, OUTPUT_NAMES } from '../../contract/outputs.js';
 import { OperatorDescriptor, SlackNotifier } from '../../infra/index.js';
 import { captureIo, DescribeStacksCommand } from '../cli/helpers.js';
-import { SKIP_BUNDLING, standInCode } from './helpers.js';
+import { standInApp } from './helpers.js';
 
 const ACCOUNT = '111122223333';
 const REGION = 'eu-west-1';
@@ -38,14 +38,13 @@ const WATCHED = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:nightly-etl`;
 
 /** The user's app, as docs/infra.md shows it (the stand-in formatter code only spares the test a bundling). */
 function userApp() {
-  const app = new App({ context: SKIP_BUNDLING });
+  const app = standInApp();
   const stack = new Stack(app, 'DataPlatform', { env: { account: ACCOUNT, region: REGION } });
   const notifier = new SlackNotifier(stack, 'Notifier', {
     environmentName: 'prod',
     stateMachineArns: [WATCHED],
     destination: { type: 'channel', channel: '#alerts' },
     mute: true,
-    formatterCode: standInCode(),
   });
   const operators = new iam.Role(stack, 'Operators', { assumedBy: new iam.AccountRootPrincipal() });
   OperatorDescriptor.of(notifier).grantRead(operators);

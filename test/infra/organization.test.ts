@@ -13,12 +13,12 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { afterAll, describe, expect, it } from 'vitest';
 import { alarmsIn } from '../../bench/organization.js';
+import { CENTRAL_ENVIRONMENT_ENV } from '../../contract/sources.js';
 import { buildApp } from '../../infra/build-app.js';
 import { SlackNotifier } from '../../infra/constructs/slack-notifier.js';
 import { SourceAccess } from '../../infra/constructs/source-access.js';
-import { CENTRAL_ENVIRONMENT_ENV } from '../../infra/source-roles.js';
 import { ALARM_TOPIC_PARAMETER } from '../../infra/stacks/source-stack.js';
-import { cdkJsonContext, SKIP_BUNDLING, standInEntry } from './helpers.js';
+import { cdkJsonContext, SKIP_BUNDLING, standInApp, standInEntry } from './helpers.js';
 
 const outdirs: string[] = [];
 afterAll(() => {
@@ -321,6 +321,8 @@ describe('a central environment with an organization (cdk.json "org")', () => {
     expect(JSON.stringify(rule.EventPattern)).toContain(
       '{"wildcard":"arn:aws:states:*:*:stateMachine:etl-*"}'
     );
+    // Every source account's events: no account filter here (the SourceRegion gate refuses a mismatch).
+    expect((rule.EventPattern as Json).account).toBeUndefined();
     const [, formatter] = ofType(central, 'AWS::Lambda::Function')[0] as [string, { Properties: Json }];
     expect((formatter.Properties.Environment as { Variables: Json }).Variables[CENTRAL_ENVIRONMENT_ENV]).toBe(
       'org'
@@ -410,7 +412,7 @@ describe('the source forwarding dead-letter queue alarm', () => {
   it('the bench prices as many alarms as the templates hold (central notifier and source stack)', () => {
     const { central } = synth('org');
     expect(ofType(source, 'AWS::CloudWatch::Alarm')).toHaveLength(alarmsIn('source-access'));
-    expect(ofType(central, 'AWS::CloudWatch::Alarm')).toHaveLength(alarmsIn('slack-notifier'));
+    expect(ofType(central, 'AWS::CloudWatch::Alarm')).toHaveLength(alarmsIn('notifier-alarms'));
   });
 
   it('refuses a topic name that is not one', () => {
@@ -807,19 +809,23 @@ describe('a central environment with a daily digest', () => {
 describe('the SlackNotifier construct in a central environment', () => {
   it('refuses central sources with no region or no account and no organization', () => {
     const build = (central: { accounts: string[]; regions: string[] }) => {
-      const stack = new Stack(new App({ context: SKIP_BUNDLING }), 'S', {
+      const stack = new Stack(standInApp(), 'S', {
         env: { account: CENTRAL, region: 'eu-west-1' },
       });
       new SlackNotifier(stack, 'N', {
         environmentName: 'org',
         stateMachineNamePrefixes: ['etl-'],
         destination: { type: 'channel', channel: 'C0123456789' },
-        formatterEntry: standInEntry,
         central: { eventBus: new events.EventBus(stack, 'Bus'), ...central },
       });
     };
-    expect(() => build({ accounts: [LISTED], regions: [] })).toThrow(/central needs regions/);
-    expect(() => build({ accounts: [], regions: ['eu-west-1'] })).toThrow(/accounts and\/or organizationId/);
+    // The props are validated as cdk.json's `sources` are (contract/sources.ts), named as the construct calls them.
+    expect(() => build({ accounts: [LISTED], regions: [] })).toThrow(
+      /^SlackNotifier props\.central\.regions /
+    );
+    expect(() => build({ accounts: [], regions: ['eu-west-1'] })).toThrow(
+      /^SlackNotifier props\.central names no source; set accounts .* and\/or organizationId/
+    );
     expect(() => build({ accounts: [LISTED], regions: ['eu-west-1'] })).not.toThrow();
   });
 });

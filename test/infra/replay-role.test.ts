@@ -13,7 +13,7 @@ import {
   SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, describe, expect, it } from 'vitest';
 import { register } from '../../cli/commands/replay.js';
@@ -21,7 +21,7 @@ import { ConfigError } from '../../contract/errors.js';
 import { parseEnvironment, REPLAY_PRINCIPAL_TAG } from '../../contract/settings.js';
 import { SlackNotifier, type SlackNotifierProps } from '../../infra/constructs/slack-notifier.js';
 import { captureIo, describeStacks, runCommand } from '../cli/helpers.js';
-import { SKIP_BUNDLING, standInCode } from './helpers.js';
+import { standInApp } from './helpers.js';
 
 const ACCOUNT = '111122223333';
 const REGION = 'eu-west-1';
@@ -37,11 +37,10 @@ interface Statement {
 }
 
 function synth(props: Partial<SlackNotifierProps> = {}) {
-  const app = new App({ context: { ...SKIP_BUNDLING, '@aws-cdk/core:enablePartitionLiterals': true } });
+  const app = standInApp({ '@aws-cdk/core:enablePartitionLiterals': true });
   const stack = new Stack(app, `SfnSlackNotifier-${ENV}`, { env: { account: ACCOUNT, region: REGION } });
   const notifier = new SlackNotifier(stack, 'Notifier', {
     environmentName: ENV,
-    formatterCode: standInCode(),
     stateMachineNamePrefixes: ['etl-'],
     destination: { type: 'channel', channel: 'C0123456789' },
     ...props,

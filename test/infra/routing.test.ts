@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Route } from '../../contract/routes.js';
 import { LAYER_DIR, TEMPLATES_DIR_ENV } from '../../contract/templates.js';
 import { compileTemplate } from '../../formatters/formatter/render/templates.js';
-import { machineArn, route } from '../fixtures/routes.js';
+import { machineArn, ROUTES_ACCOUNT, route } from '../fixtures/routes.js';
 import { grants, logicalId, statementsOfRole, synthNotifier } from './helpers.js';
 
 const ARN = machineArn;
@@ -40,6 +40,8 @@ describe('the EventBridge rule derived from the routes', () => {
       { prefix: ARN('etl-') },
     ]);
     expect(pattern.resources[0]['anything-but'].prefix).toBeDefined();
+    // Only this account's events: an event naming another account's execution is never read.
+    expect(pattern.account).toEqual([ROUTES_ACCOUNT]);
   });
 
   it('writes every route, in order, into the notifier’s settings', () => {

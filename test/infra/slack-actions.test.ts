@@ -7,9 +7,9 @@ import {
   INTERACTIVITY_ENV,
   REQUEST_PARTITION,
   SLACK_ACTION_METHODS,
-} from '../../infra/actions-schema.js';
+} from '../../contract/actions.js';
 import { ACTIONS_STATE_MACHINE_FILE } from '../../infra/constructs/slack-actions.js';
-import { actions, grants, logicalId, standInEntry, statementsOfRole, synthNotifier } from './helpers.js';
+import { actions, grants, logicalId, statementsOfRole, synthNotifier } from './helpers.js';
 
 const policy: ActionsPolicy = {
   redrive: { users: ['U0ALICE'], userGroups: ['S0ONCALL'] },
@@ -20,7 +20,7 @@ const synth = synthNotifier({
   stateMachineArns: ['arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl'],
   stateMachineNamePrefixes: ['etl-'],
   destination: { type: 'channel', channel: 'C0123456789' },
-  actions: { policy, entry: standInEntry, teamId: 'T0123TEAM', appId: 'A0123APP' },
+  actions: { policy, teamId: 'T0123TEAM', appId: 'A0123APP' },
 });
 const without = synthNotifier({
   stateMachineArns: ['arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl'],
@@ -37,7 +37,6 @@ const muteOnly = synthNotifier({
       stop: { users: [], userGroups: [] },
       mute: { users: ['U0ALICE'], userGroups: [] },
     },
-    entry: standInEntry,
   },
 });
 const muteOnlyRef = logicalId(muteOnly.stack, muteOnly.notifier.actions?.stateMachine.role as IConstruct);
@@ -120,7 +119,7 @@ describe('actions state machine', () => {
     const debugging = synthNotifier({
       stateMachineArns: ['arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl'],
       destination: { type: 'channel', channel: 'C0123456789' },
-      actions: { policy, entry: standInEntry },
+      actions: { policy },
       logExecutionData: true,
     });
     expect(actionsMachine(debugging)?.Properties.LoggingConfiguration).toMatchObject({
@@ -204,6 +203,8 @@ describe('actions state machine', () => {
         destination: { type: 'webhook', parameterName: '/test/SLACK_URL' },
         actions: { policy },
       })
-    ).toThrow('SlackNotifier: actions need a channel destination (a webhook message cannot be edited)');
+    ).toThrow(
+      'SlackNotifier props.actions needs a channel destination (buttons edit the message, which a webhook cannot)'
+    );
   });
 });

@@ -553,7 +553,7 @@ describe('state machines', () => {
       ] as const) {
         const properties = byType(type);
         const text = readAsl(file.split('/').pop() as string);
-        // Settings and Fallback are written as JSON by the construct (infra/json-values.ts), not substituted by
+        // Settings and Fallback are written as JSON by the construct (contract/definition-values.ts), not substituted by
         // CloudFormation.
         expect(Object.keys(properties.DefinitionSubstitutions).sort()).toEqual(
           [...placeholders(text)].filter((name) => name !== 'Settings' && name !== 'Fallback').sort()
@@ -872,7 +872,7 @@ describe('least exposure', () => {
 describe('props', () => {
   it('refuses a notifier that watches nothing', () => {
     expect(() => synthNotifier({ destination: { type: 'channel', channel: 'C0123456789' } })).toThrow(
-      'SlackNotifier: set stateMachineArns and/or stateMachineNamePrefixes (or routes) to watch something'
+      'SlackNotifier props watches no state machine; set stateMachineArns and/or stateMachineNamePrefixes, or routes'
     );
   });
 });

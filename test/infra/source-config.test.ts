@@ -1,7 +1,7 @@
 /** cdk.json `environments.<name>.sources`: what a central environment accepts, and one line for each mistake. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseEnvironment } from '../../infra/config.js';
-import { forwardedFrom, parseSources } from '../../infra/source-config.js';
+import { ConfigError, parseEnvironment } from '../../contract/settings.js';
+import { forwardedFrom, parseSources } from '../../contract/sources.js';
 
 const central = {
   account: '444455556666',

@@ -42,12 +42,12 @@ describe('a single-account environment with kmsKeyArns', () => {
     stateMachineNamePrefixes: ['etl-'],
     destination: { type: 'channel', channel: 'C0123456789' },
     watchedKmsKeyArns: [KEY],
-    actions: { policy, entry: standInEntry },
+    actions: { policy },
   });
   const plain = synthNotifier({
     stateMachineNamePrefixes: ['etl-'],
     destination: { type: 'channel', channel: 'C0123456789' },
-    actions: { policy, entry: standInEntry },
+    actions: { policy },
   });
   const roles = (s: typeof synth) => ({
     notifier: s.notifier.notifierStateMachine.role as IConstruct,

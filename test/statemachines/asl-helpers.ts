@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import jsonata from 'jsonata';
+import { jsonStringSubstitution } from '../../contract/definition-values.js';
 import { muteSubstitutions } from '../../contract/message-store.js';
 import { TAG_MENTION } from '../../contract/settings.js';
-import { jsonStringSubstitution } from '../../infra/json-string-substitution.js';
 import { awsFunctions } from '../../local/asl/functions.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -4,7 +4,7 @@
  * name its intermediate values with `Assign`, or take a smaller state of its own.
  */
 import { describe, expect, it } from 'vitest';
-import { withSourceCredentials } from '../../infra/source-roles.js';
+import { withSourceCredentials } from '../../contract/source-credentials.js';
 import { aslFiles, type Definition, readAsl, type State } from './asl-helpers.js';
 
 /** The limit, in characters of the whole string (`{% … %}` included). */

@@ -7,9 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { limits } from '../../bench/targets.js';
 import type { DeployedSettings, Route } from '../../contract/routes.js';
+import { withSourceCredentials } from '../../contract/source-credentials.js';
 import { deduplicationId } from '../../formatters/formatter/handler.js';
 import { eventTime, orderKey } from '../../formatters/formatter/lifecycle.js';
-import { withSourceCredentials } from '../../infra/source-roles.js';
 import {
   type ResourceHandler,
   runStateMachine,

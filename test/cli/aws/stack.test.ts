@@ -11,7 +11,7 @@ import {
   readStack,
   requireOutput,
 } from '../../../cli/aws/stack.js';
-import { ACTIONS_OUTPUTS } from '../../../infra/actions-schema.js';
+import { ACTIONS_OUTPUTS } from '../../../contract/actions.js';
 import { awsError, describeStacks, stackDoesNotExist, stackOutputs } from '../helpers.js';
 
 const cfn = mockClient(CloudFormationClient);

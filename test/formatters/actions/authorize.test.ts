@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { ActionsPolicy } from '../../../contract/actions.js';
 import { authorize } from '../../../formatters/actions/authorize.js';
-import type { ActionsPolicy } from '../../../infra/actions-schema.js';
 
 const policy: ActionsPolicy = {
   redrive: { users: ['U0ALICE'], userGroups: ['S0ONCALL'] },

@@ -8,9 +8,9 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { INTERACTIVITY_ENV } from '../../../contract/actions.js';
 import { actionId, encodeButtonValue } from '../../../contract/buttons.js';
 import { cachedSecret, handler as lambdaHandler } from '../../../formatters/actions/handler.js';
-import { INTERACTIVITY_ENV } from '../../../infra/actions-schema.js';
 import { clickBody, signedHeaders } from '../../../local/slack-clicks.js';
 
 /** The handler's answer (always the structured form). */

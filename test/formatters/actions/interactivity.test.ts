@@ -7,6 +7,7 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { actionId, encodeButtonValue } from '../../../contract/buttons.js';
+import { STORE_KEY } from '../../../contract/message-store.js';
 import {
   type ActionsMachineInput,
   handleInteraction,
@@ -14,7 +15,6 @@ import {
   type InteractivityDeps,
 } from '../../../formatters/actions/interactivity.js';
 import { PING_TYPE } from '../../../formatters/actions/payload.js';
-import { STORE_KEY } from '../../../infra/message-store-schema.js';
 import { type ClickSignature, clickBody, signedHeaders } from '../../../local/slack-clicks.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../../local/stand-ins/dynamodb.js';
 

@@ -1,5 +1,5 @@
 /**
- * infra/source-roles.ts: a central environment's notifier definition. The state that reads the watched
+ * contract/source-credentials.ts: a central environment's notifier definition. The state that reads the watched
  * execution (FetchHistory) gets task Credentials; run on the local runner, each execution is read with its own account's and
  * region's read role, the role the source stack creates.
  */
@@ -9,22 +9,25 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DeployedSettings } from '../../contract/routes.js';
 import {
+  readRoleCredentials,
+  SOURCE_REGION_STATE,
+  sourceReadingStates,
+  sourceRoleCredentials,
+  withSourceCredentials,
+} from '../../contract/source-credentials.js';
+import {
   ACT_IN_REGION_PLACEHOLDER,
   ACTS_IN_OTHER_REGIONS,
   actionRoleArn,
   actionRoleName,
   readRoleArn,
-  readRoleCredentials,
   readRoleName,
-  SOURCE_REGION_STATE,
-  sourceReadingStates,
-  sourceRoleCredentials,
-  withSourceCredentials,
-} from '../../infra/source-roles.js';
+} from '../../contract/sources.js';
 import { runStateMachine, type TaskInvocation, VirtualClock } from '../../local/asl/index.js';
 import { notifierDefinition } from '../fixtures/notifier-definition.js';
 import { evaluate } from '../statemachines/asl-helpers.js';
-import { repoRoot } from './helpers.js';
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
 
 const validateAsl = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => {
   isValid: boolean;

@@ -1,37 +1,20 @@
 /**
- * The names a central environment and its source stack agree on, and the notifier's task `Credentials`.
- * Pure (no aws-cdk-lib): the CDK constructs, the local pipeline and the tests share it.
+ * A central environment's definitions: the task `Credentials` of every state that reads or acts on the watched
+ * execution, and the region gates in front of them. Pure (no aws-cdk-lib): the CDK constructs and the local
+ * pipeline build the same definition from it. The role names themselves are in sources.ts.
  *
  * The source stack is one template deployed to every source account and region (a StackSet), and IAM names are
  * per account, so each region's roles carry the region in their name: `sfn-slack-<env>-read-<region>`. The
  * notifier builds the role ARN of an execution from the event's `account` and `region`, which EventBridge sets
  * (a sender cannot claim another account), so a source can only ever make the notifier read its own histories.
  */
+import { LAMBDA_TRANSIENT } from './aws-errors.js';
 import {
   ACT_IN_REGION_PLACEHOLDER,
   ACTS_IN_OTHER_REGIONS,
   actionRoleName,
   readRoleNamePrefix,
-} from '../contract/sources.js';
-
-// The names themselves live in contract/sources.ts (the formatters use them too and never import infra/);
-// re-exported here for the constructs, the local runner and the tests.
-export {
-  ACT_IN_REGION_PLACEHOLDER,
-  ACTS_IN_OTHER_REGIONS,
-  type ActInOtherRegion,
-  actInRegionRoleName,
-  actionRoleArn,
-  actionRoleName,
-  actionsRoleName,
-  CENTRAL_ENVIRONMENT_ENV,
-  centralBusName,
-  formatterRoleName,
-  notifierRoleName,
-  readRoleArn,
-  readRoleName,
-  readRoleNamePrefix,
-} from '../contract/sources.js';
+} from './sources.js';
 
 /** Task resources that read the watched execution in its own account (every Step Functions SDK call). */
 const SOURCE_RESOURCE = /^arn:aws:states:::aws-sdk:sfn:/;
@@ -171,14 +154,6 @@ const ACT_OWN_REGION = `{% $split($states.context.Execution.Input.executionArn, 
 
 /** The execution ARN of the actions machine's input: the run whose account and region are acted in. */
 const RUN_ACTED_ON = '{% $states.context.Execution.Input.executionArn %}';
-
-/** Transient errors of the Lambda service, retried as Step Functions recommends. */
-const LAMBDA_TRANSIENT = [
-  'Lambda.ServiceException',
-  'Lambda.AWSLambdaException',
-  'Lambda.SdkClientException',
-  'Lambda.TooManyRequestsException',
-];
 
 /**
  * Puts a Choice in front of each of the actions machine's Redrive, Stop and Mute tasks (ACTS_IN_OTHER_REGIONS): a run of

@@ -1,2 +1,0 @@
-/** The actions' shape lives in the contract module (contract/actions.ts). */
-export * from '../contract/actions.js';
