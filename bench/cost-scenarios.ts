@@ -181,27 +181,30 @@ export async function measure(
     const slackBefore = pipeline.slack?.requests.length ?? 0;
     // Every store request asks the local server what it consumed (dynalite sizes it as DynamoDB does: the larger of
     // the item before and after, per started KB written or 4 KB read); a refused request is billed one unit.
-    pipeline.store.client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const kind = /^(Get|BatchGet|Query|Scan|TransactGet)/.test(context.commandName ?? '')
-          ? 'read'
-          : 'write';
-        const input = args.input as { ReturnConsumedCapacity?: string };
-        input.ReturnConsumedCapacity ??= 'TOTAL';
-        dynamoDbSized += 1;
-        try {
-          const result = await next(args);
-          const consumed = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } })
-            .ConsumedCapacity;
-          dynamoDbUnits[kind] += consumed?.CapacityUnits ?? 1;
-          return result;
-        } catch (error) {
-          dynamoDbUnits[kind] += 1;
-          throw error;
-        }
-      },
-      { step: 'initialize', name: 'benchConsumedCapacity' }
-    );
+    // Every client of the table: the notifier's and the delivery function's own (which has the deployed retries).
+    for (const client of pipeline.store.clients()) {
+      client.middlewareStack.add(
+        (next, context) => async (args) => {
+          const kind = /^(Get|BatchGet|Query|Scan|TransactGet)/.test(context.commandName ?? '')
+            ? 'read'
+            : 'write';
+          const input = args.input as { ReturnConsumedCapacity?: string };
+          input.ReturnConsumedCapacity ??= 'TOTAL';
+          dynamoDbSized += 1;
+          try {
+            const result = await next(args);
+            const consumed = (result.output as { ConsumedCapacity?: { CapacityUnits?: number } })
+              .ConsumedCapacity;
+            dynamoDbUnits[kind] += consumed?.CapacityUnits ?? 1;
+            return result;
+          } catch (error) {
+            dynamoDbUnits[kind] += 1;
+            throw error;
+          }
+        },
+        { step: 'initialize', name: 'benchConsumedCapacity' }
+      );
+    }
     let receives = 0;
     let deletes = 0;
     const receive = pipeline.queue.receiveMessage.bind(pipeline.queue);

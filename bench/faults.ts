@@ -5,11 +5,13 @@
  * nothing is assumed. Time is simulated (bench/sim-clock.ts): `drainSeconds` is virtual.
  */
 import type { FormatterOutput, StatusChangeEvent } from '../contract/formatter.js';
+import { type FiredAlarm, firedAlarms, pipelineObservations } from '../local/alarms.js';
 import { StatesError } from '../local/asl/index.js';
 import { type Example, historiesOf, renamed } from '../local/examples.js';
-import { type Formatter, LocalPipeline } from '../local/pipeline.js';
+import { type Formatter, LocalPipeline, type PipelineOptions } from '../local/pipeline.js';
 import { type SlackServer, startSlackServer } from '../local/slack-server/index.js';
 import type { HistorySource } from '../local/stand-ins/history.js';
+import { AWS_FAULT_NAMES, awsFaultScenarios } from './faults-aws.js';
 import { resultsPosted, runningEvent, SLACK_FAULT_NAMES, slackScenarios } from './faults-slack.js';
 import { deadLettered, failedExample, SLACK_BURST } from './pipeline.js';
 import { channelRates } from './rate-window.js';
@@ -34,6 +36,7 @@ export const FAULT_NAMES = [
   'webhookBaseline',
   'webhookStorm',
   ...SLACK_FAULT_NAMES,
+  ...AWS_FAULT_NAMES,
 ] as const;
 export type FaultName = (typeof FAULT_NAMES)[number];
 
@@ -59,6 +62,11 @@ export interface FaultEntry {
   readonly maxPerChannelPerSecond: number;
   /** First notification to the last request Slack saw, simulated seconds. */
   readonly drainSeconds: number;
+  /**
+   * The stack's alarms the run would have fired, soonest first, with when each first fires (simulated seconds from
+   * the first notification; local/alarms.ts). Absent in entries measured before alarms were counted.
+   */
+  readonly alarms?: ReadonlyArray<Pick<FiredAlarm, 'name' | 'afterSeconds'>>;
 }
 
 export interface FaultPlan {
@@ -101,7 +109,10 @@ export interface Scenario {
   readonly spacingMs?: number;
   readonly history?: (base: HistorySource) => HistorySource;
   readonly formatter?: (base: Formatter, clock: SimulationClock) => Formatter;
-  readonly examples?: (names: readonly string[]) => Example[];
+  /** `own` makes an example an execution of a state machine of its own (the default, without `examples`). */
+  readonly examples?: (names: readonly string[], own: typeof ownMachine) => Example[];
+  /** Options every channel's pipeline is created with (start notices, runningLongerThan, ...). */
+  readonly pipeline?: Partial<PipelineOptions>;
   /** Before the notifications (faults, poison messages). */
   readonly before?: (world: World) => void | Promise<void>;
   /** Runs alongside the drain on the simulated clock (e.g. ends an outage). */
@@ -125,6 +136,7 @@ export interface Scenario {
   readonly oneStack?: boolean;
 }
 
+/** What an entry's hooks act on: the clock, the Slack server, each channel's pipeline. */
 export interface World {
   readonly clock: SimulationClock;
   readonly server: SlackServer;
@@ -168,13 +180,14 @@ async function runScenario(name: FaultName, scenario: Scenario, seed: number): P
   const base = failedExample();
   // Each notification from its own state machine (a burst across many workflows), except where the scenario
   // says otherwise (the storm: one state machine failing again and again).
-  const examples = scenario.examples?.(names) ?? names.map((n) => ownMachine(renamed(base, n), n));
+  const examples =
+    scenario.examples?.(names, ownMachine) ?? names.map((n) => ownMachine(renamed(base, n), n));
   const history = scenario.history ? scenario.history(historiesOf(examples)) : historiesOf(examples);
   const { loadFormatter } = await import('./pipeline.js');
   const real = await loadFormatter();
   const formatter = scenario.formatter ? scenario.formatter(real, clock) : real;
   const pipelines: LocalPipeline[] = [];
-  const store = scenario.oneStack ? await LocalPipeline.startStore() : undefined;
+  const store = scenario.oneStack ? await LocalPipeline.startStore(clock) : undefined;
   try {
     for (const [i, id] of channelIds.entries()) {
       pipelines.push(
@@ -188,6 +201,7 @@ async function runScenario(name: FaultName, scenario: Scenario, seed: number): P
           environment: 'bench',
           ...(scenario.startNotices ? { lifecycle: { startNotices: true } } : {}),
           ...(store ? { store } : {}),
+          ...scenario.pipeline,
         })
       );
     }
@@ -294,6 +308,10 @@ async function runScenario(name: FaultName, scenario: Scenario, seed: number): P
       slackPosts: server.requests.length,
       maxPerChannelPerSecond: Math.round(Math.max(0, ...rates.map((r) => r.sustainedPerSecond)) * 100) / 100,
       drainSeconds: Math.round((lastAt - firstAt) / 100) / 10,
+      alarms: firedAlarms(pipelineObservations(pipelines), START).map(({ name, afterSeconds }) => ({
+        name,
+        afterSeconds,
+      })),
     };
     const inChannel = channelIds.map(
       (id) => server.messages(id).filter((m) => m.threadTs === undefined || m.replyBroadcast === true).length
@@ -311,7 +329,7 @@ async function runScenario(name: FaultName, scenario: Scenario, seed: number): P
 }
 
 /** The example as an execution of a state machine named after the notification. */
-function ownMachine(example: Example, machine: string): Example {
+export function ownMachine(example: Example, machine: string): Example {
   const { detail } = example.event;
   const machineArn = (detail.stateMachineArn ?? '').replace(/:[^:]+$/, `:sm-${machine}`);
   const executionArn = detail.executionArn.replace(/:execution:[^:]+:/, `:execution:sm-${machine}:`);
@@ -490,6 +508,7 @@ function scenarios(plan: Required<FaultPlan>): Record<FaultName, Scenario> {
       webhook: true,
     },
     ...slackScenarios(plan),
+    ...awsFaultScenarios(plan),
   };
 }
 

@@ -2,7 +2,7 @@
  * The README's performance table, generated from the same Results as bench/results.json so the two cannot
  * drift: `npm run bench` rewrites the block between the markers, and test/bench/readme.test.ts checks it.
  */
-import { FAULT_NAMES, LARGE_HISTORY_LIMITS } from './faults.js';
+import { FAULT_NAMES, type FaultEntry, LARGE_HISTORY_LIMITS } from './faults.js';
 import type { Results } from './results.js';
 
 export const README_START = '<!-- bench:start (written by npm run bench from bench/results.json) -->';
@@ -28,6 +28,13 @@ export function readmePerformance(r: Results): string {
   return lines.join('\n');
 }
 
+/** The first alarm an entry fired and when (simulated seconds), `none`, or `—` for an entry measured before alarms. */
+function firstAlarm(e: FaultEntry): string {
+  if (!e.alarms) return '—';
+  const first = e.alarms[0];
+  return first ? `${first.name} at ${first.afterSeconds} s` : 'none';
+}
+
 /** The fault matrix (issue 10) and its targets, as `npm run bench` measured them on the local pipeline. */
 export function faultMatrixLines(r: Results): string[] {
   const plan = r.faultRun.plan;
@@ -37,13 +44,16 @@ export function faultMatrixLines(r: Results): string[] {
     `pipeline with Slack's rate limit (storm: ${plan.stormNotifications} failures of one state machine in 5 minutes, one`,
     `channel; pageOver256KiB: ${r.faults.pageOver256KiB.notifications} over ${Math.min(plan.channels, LARGE_HISTORY_LIMITS.channels)} channels, each history read by the formatter itself).`,
     '`posts` counts every request to Slack, 429s included; drain time is simulated. Figures that need the delivery',
-    'side (pacing, fail-fast, the message store, storm digests) are measured as the delivery machine stands:',
+    'side (pacing, fail-fast, the message store, storm digests) are measured as the delivery machine stands. `first',
+    "alarm`: the first of the stack's alarms the entry fires and when (simulated, local/alarms.ts); `—`: measured",
+    'before alarms were counted:',
     '',
-    '| fault | notifications | delivered | lost | duplicated | dead-lettered | order kept | 429 | posts | max /s per channel | drain s |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| fault | notifications | delivered | lost | duplicated | dead-lettered | order kept | 429 | posts | max /s per channel | drain s | first alarm |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...FAULT_NAMES.map((name) => {
-      const e = r.faults[name];
-      return `| ${name} | ${e.notifications} | ${e.delivered} | ${e.lost} | ${e.duplicated} | ${e.deadLettered} | ${yes(e.orderKept)} | ${e.http429} | ${e.slackPosts} | ${e.maxPerChannelPerSecond} | ${e.drainSeconds} |`;
+      const e = r.faults[name] as FaultEntry | undefined;
+      if (!e) return `| ${name} | not measured yet (\`npm run bench:faults -- ${name}\`) |`;
+      return `| ${name} | ${e.notifications} | ${e.delivered} | ${e.lost} | ${e.duplicated} | ${e.deadLettered} | ${yes(e.orderKept)} | ${e.http429} | ${e.slackPosts} | ${e.maxPerChannelPerSecond} | ${e.drainSeconds} | ${firstAlarm(e)} |`;
     }),
     '',
     '| fault target | measured | |',

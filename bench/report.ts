@@ -364,6 +364,16 @@ same with a message store per channel (ten stacks pacing their edits apart again
 letters at once: every failure is posted or listed once, but the news handled after the channel came back goes out
 before the replayed dead letters, so its order is not the queue's.
 
+The AWS pieces' entries (issue 21, \`bench/faults-aws.ts\`) fail them through the same stand-ins a scenario's steps
+use: \`schedulerRefuses\` sends start notices with \`runningLongerThan\` while EventBridge Scheduler refuses every
+CreateSchedule (\`ServiceQuotaExceededException\`); \`storeSlowCalls\` makes 1 store request in 200 take 30 s (the
+delivery's client gives up after 2 s and tries again); \`storeOutage10min\` and \`storeThrottled5min\` fail every store
+request (\`InternalServerError\`, \`ProvisionedThroughputExceededException\`) for 10 and 5 minutes; \`formatterSlow\`
+makes 1 formatter invocation in 10 answer after 120 s (past the Format task's 65 s: the event-only message);
+\`stormReplayAfterTwoDays\` removes the storm's channel after a minute, then two days later (its drain includes them)
+adds it back, lets DynamoDB TTL run and replays the dead letters. \`first alarm\` is when the stack's first alarm
+would fire (local/alarms.ts, contract/alarms.ts's thresholds); results.json lists every alarm of an entry.
+
 A drain about 360 s longer than the posts need means one delivery per channel waited out the queue's 6-minute
 visibility timeout. Runs before this one showed it (baseline, historyDeleted, formatterThrows, poisonMessages:
 408 s where about 48 s is the rate limit's): each channel's first delivery failed on its first store call with

@@ -20,3 +20,16 @@ export const DEFAULT_STALLED_QUEUE_AGE_SECONDS = 300;
  * the queue's visibility timeout.
  */
 export const DELIVERY_FAILURES_THRESHOLD = 1;
+
+/**
+ * The alarms' names (their construct IDs in the notifier stack, infra/constructs/slack-notifier.ts): the stack names
+ * them, and a local run (local/alarms.ts) reports by the same names which of them would fire.
+ */
+export const ALARM_NAMES = {
+  deadLetterQueueNotEmpty: 'DeadLetterQueueNotEmptyAlarm',
+  eventDeadLetterQueueNotEmpty: 'EventDeadLetterQueueNotEmptyAlarm',
+  notifierFailed: 'NotifierFailedAlarm',
+  queueStalled: 'QueueStalledAlarm',
+  deliveryFailed: 'DeliveryFailedAlarm',
+} as const;
+export type AlarmName = (typeof ALARM_NAMES)[keyof typeof ALARM_NAMES];

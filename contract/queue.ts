@@ -6,4 +6,11 @@ export const QUEUE_DEFAULTS = {
   maxReceiveCount: 5,
   /** Deduplication per message group: per destination (contract/routes.ts destinationKey). */
   deduplicationScope: 'messageGroup',
+  /** The delivery queue keeps a message this long (SQS MessageRetentionPeriod, 4 days). */
+  retentionSeconds: 4 * 86_400,
+  /**
+   * The dead-letter queues keep a message this long (14 days, the most SQS allows); a FIFO dead-letter queue counts
+   * from the move, not the first send. What a replay needs must outlive it (the storm digest items do).
+   */
+  deadLetterRetentionSeconds: 14 * 86_400,
 } as const;

@@ -32,6 +32,7 @@ import { CENTRAL_ENVIRONMENT_ENV } from '../contract/sources.js';
 import { EXECUTION_STATUSES } from '../contract/statuses.js';
 import { DEFAULT_TEMPLATE } from '../contract/templates.js';
 import { type Decision, RATELIMITED_RETRIES } from '../formatters/delivery/decision.js';
+import { STORE_CLIENT_LIMITS } from '../formatters/delivery/handler.js';
 import { createNotifyHandler, formatterEntry } from '../formatters/formatter/handler.js';
 import {
   type Clock,
@@ -59,6 +60,7 @@ import { localDeliveryFunction } from './stand-ins/delivery-function.js';
 import type { DefinitionSource } from './stand-ins/describe.js';
 import { type LocalDynamoDb, startLocalDynamoDb } from './stand-ins/dynamodb.js';
 import { ExecutionRegistry } from './stand-ins/executions.js';
+import { FunctionFaults } from './stand-ins/function-faults.js';
 import { getExecutionHistoryHandler, type HistorySource } from './stand-ins/history.js';
 import { httpInvokeHandler, type LocalConnection } from './stand-ins/http-invoke.js';
 import { lambdaInvokeHandler } from './stand-ins/lambda.js';
@@ -346,8 +348,12 @@ export class LocalPipeline {
   readonly scheduler: LocalScheduler;
   /** In a central environment, every read of a watched execution and the role it ran with, oldest first. */
   readonly sourceReads: SourceRead[] = [];
-  /** Results of every delivery execution, oldest first. */
-  readonly deliveries: { records: SqsRecord[]; result: ExecutionResult }[] = [];
+  /** Results of every delivery execution, oldest first, with the time each ended (epoch ms). */
+  readonly deliveries: { records: SqsRecord[]; result: ExecutionResult; endedAt: number }[] = [];
+  /** Every notifier execution's status and the time it ended (epoch ms), oldest first (what its alarm counts). */
+  readonly notifierRuns: { status: ExecutionResult['status']; endedAt: number }[] = [];
+  /** Faults of the formatter Lambda (scenario `formatter` steps): it throws, or answers late. */
+  readonly formatterFaults: FunctionFaults;
   private readonly notifierDefinition: string;
   /** statemachines/digest.asl.json with this pipeline's formatter and queue (issue 24). */
   private readonly digestDefinition: string;
@@ -372,6 +378,7 @@ export class LocalPipeline {
     this.deadLetterQueue = new FifoQueue({
       name: 'sfn-slack-local-dlq.fifo',
       clock: this.clock,
+      retentionSeconds: QUEUE_DEFAULTS.deadLetterRetentionSeconds,
       region,
       accountId: account,
     });
@@ -381,6 +388,7 @@ export class LocalPipeline {
       region,
       accountId: account,
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? QUEUE_DEFAULTS.visibilityTimeoutSeconds,
+      retentionSeconds: QUEUE_DEFAULTS.retentionSeconds,
       deduplicationScope: QUEUE_DEFAULTS.deduplicationScope,
       redrivePolicy: {
         deadLetterQueue: this.deadLetterQueue,
@@ -390,6 +398,7 @@ export class LocalPipeline {
       contentBasedDeduplication: true,
     });
     this.scheduler = new LocalScheduler([this.queue], this.clock);
+    this.formatterFaults = new FunctionFaults(this.clock);
 
     const target = options.slack ?? { kind: 'local' };
     const webhookMode = target.kind === 'webhook' || (target.kind === 'local' && target.webhook === true);
@@ -447,7 +456,11 @@ export class LocalPipeline {
     const lifecycle = options.lifecycle ?? {};
     const delivery = localDeliveryFunction({
       arn: deliveryFunctionArn,
-      dynamodb: store.client,
+      // Its own client, with the deployed client's retries and request timeout (a slow store call is given up).
+      dynamodb: store.newClient({
+        maxAttempts: STORE_CLIENT_LIMITS.maxAttempts,
+        requestTimeoutMs: STORE_CLIENT_LIMITS.requestHandler.requestTimeout,
+      }),
       config: {
         tableName,
         transport: webhookMode ? 'webhook' : 'channel',
@@ -481,7 +494,9 @@ export class LocalPipeline {
     this.notifierResources = {
       [resources.history]: fromSource(getExecutionHistoryHandler(options.history)),
       [resources.lambda]: lambdaInvokeHandler({
-        [formatterArn]: formatterEntry(decide, options.formatter) as (p: never) => Promise<unknown>,
+        [formatterArn]: this.formatterFaults.wrap(
+          formatterEntry(decide, options.formatter) as (p: never) => Promise<unknown>
+        ),
       }),
       [resources.sqsBatch]: sqsSendMessageBatchHandler([this.queue]),
       // The event-only fallback.
@@ -537,13 +552,18 @@ export class LocalPipeline {
     });
   }
 
-  /** A message store as the pipeline creates its own, to share between pipelines (`store`). */
-  static startStore(): Promise<LocalDynamoDb> {
-    return startLocalDynamoDb({ tableName, key: STORE_KEY });
+  /**
+   * A message store as the pipeline creates its own, to share between pipelines (`store`); `clock` is what its slow
+   * requests (store faults) sleep on: the pipelines' clock.
+   */
+  static startStore(clock?: Clock): Promise<LocalDynamoDb> {
+    return startLocalDynamoDb({ tableName, key: STORE_KEY, ...(clock ? { clock } : {}) });
   }
 
   /** Builds the pipeline; starts a local Slack server first unless one is given or Slack is real. */
-  static async create(options: PipelineOptions): Promise<LocalPipeline> {
+  static async create(given: PipelineOptions): Promise<LocalPipeline> {
+    // One clock for everything that waits: the store's slow calls, the Slack server, the runner.
+    const options = { ...given, clock: given.clock ?? new VirtualClock(Date.now()) };
     const release = options.sdkHistory === 'aws' ? undefined : await serveHistoryToSdk(options.history);
     const central =
       options.central === true ? await centralFormatter(options.environment ?? 'local') : undefined;
@@ -551,11 +571,12 @@ export class LocalPipeline {
     let server: SlackServer | undefined;
     let store: LocalDynamoDb | undefined;
     try {
-      store = options.store ?? (await startLocalDynamoDb({ tableName, key: STORE_KEY }));
+      store =
+        options.store ?? (await startLocalDynamoDb({ tableName, key: STORE_KEY, clock: options.clock }));
       if (target.kind !== 'local')
         return new LocalPipeline(options, undefined, false, release, store, central);
       if (target.server) return new LocalPipeline(options, target.server, false, release, store, central);
-      const clock = options.clock ?? new VirtualClock(Date.now());
+      const clock = options.clock;
       server = await startSlackServer({
         clock,
         channels: localChannels(options),
@@ -601,6 +622,7 @@ export class LocalPipeline {
       ...(this.options.random ? { random: this.options.random } : {}),
       ...this.retryProgress('notifier'),
     });
+    this.notifierRuns.push({ status: result.status, endedAt: this.clock.now() });
     this.options.log?.(
       `notifier ${event.detail.status} ${event.detail.name ?? event.detail.executionArn}: ${result.status}${
         result.error ? ` (${result.error})` : ''
@@ -649,7 +671,7 @@ export class LocalPipeline {
       ...(this.options.random ? { random: this.options.random } : {}),
       ...this.retryProgress('delivery'),
     });
-    this.deliveries.push({ records, result });
+    this.deliveries.push({ records, result, endedAt: this.clock.now() });
     return {
       status: result.status,
       ...(result.output !== undefined ? { output: result.output } : {}),

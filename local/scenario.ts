@@ -19,11 +19,21 @@
  *   issue 24, is then left out; the message still goes out).
  * - `{"at": 86400, "digest": true}`: the daily digest of each destination the environment's `digest` settings
  *   give one (statemachines/digest.asl.json on the local runner), over the 24 hours before the step.
+ * - `{"at": 60, "store": {"fail": "throttled" | "internal_error" | "slow", "count": N, "seconds": S}}`: the message
+ *   store (DynamoDB) refuses or delays its next N requests, or (throttled, internal_error) every request for S s;
+ * - `{"at": 60, "scheduler": {"fail": "quota" | "throttled" | "access_denied", "count": N}}`: EventBridge Scheduler
+ *   refuses the next N CreateSchedule calls;
+ * - `{"at": 60, "formatter": {"fail": "throws" | "slow", "count": N, "seconds": S}}`: the formatter Lambda throws
+ *   on its next N invocations (or all for S s), or takes S s on each of them;
+ * - `{"at": 900, "advance": 172800}`: the clock jumps that many seconds (later steps' `at` count from the start plus
+ *   every jump before them); schedules due on the way fire, DynamoDB TTL deletes what expired, and the queues drop
+ *   messages past their retention.
  * Every event step's execution is also what ListExecutions and DescribeExecution answer from then on.
  * With `sources` in the environment (a central environment, docs/infra.md "Organization") the central bus takes
  * only events of the sources' accounts and regions, the notifier reads each execution with its account's read
  * role, and the report lists every read with the role it ran as (`sourceReads`).
- * The report is what the local Slack server holds (docs/local.md).
+ * The report is what the local Slack server holds, the dead letters, and the alarms the deployed stack would have
+ * fired (docs/local.md).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -42,6 +52,7 @@ import {
 import { forwardedFrom } from '../contract/sources.js';
 import { CONTEXT_CACHE_MS, clearRunContextCache } from '../formatters/formatter/context/read.js';
 import { toMs } from '../formatters/formatter/lifecycle.js';
+import { type FiredAlarm, firedAlarms, pipelineObservations } from './alarms.js';
 import { VirtualClock } from './asl/index.js';
 import type { ClickRecord } from './interactivity.js';
 import { LOCAL_REGION, LocalPipeline } from './pipeline.js';
@@ -50,9 +61,12 @@ import type { ClickSignature } from './slack-clicks.js';
 import { parseSlackFault, SlackFaultError, type SlackFaultStep, slackFault } from './slack-faults.js';
 import type { ConversationMessage, RequestRecord } from './slack-server/index.js';
 import { renderConversationPage } from './slack-server/page.js';
+import { STORE_FAILURES, type StoreFailure } from './stand-ins/dynamodb.js';
 import { REFUSABLE_APIS, REFUSALS, type RefusableApi, type Refusal } from './stand-ins/executions.js';
+import { FUNCTION_FAILURES, type FunctionFailure } from './stand-ins/function-faults.js';
 import type { HistoryPage, HistorySource } from './stand-ins/history.js';
 import { recordedHistorySource } from './stand-ins/history.js';
+import { SCHEDULER_FAILURES, type SchedulerRefusal } from './stand-ins/scheduler.js';
 import type { SourceRead } from './stand-ins/source-roles.js';
 
 export { SLACK_FAILURES, type SlackFailure } from './slack-faults.js';
@@ -73,7 +87,25 @@ export type ScenarioStep =
   /** The formatter's next reads of that API (until the next event step is notified) are refused. */
   | { readonly at: number; readonly sfn: { readonly fail: Refusal; readonly api: RefusableApi } }
   /** The daily digest of every destination that has one, as their schedules would start it now. */
-  | { readonly at: number; readonly digest: true };
+  | { readonly at: number; readonly digest: true }
+  /** The message store's next requests fail (or every request for `seconds`), or are slow. */
+  | { readonly at: number; readonly store: AwsFault<StoreFailure> }
+  /** EventBridge Scheduler refuses the next CreateSchedule calls. */
+  | { readonly at: number; readonly scheduler: { readonly fail: SchedulerRefusal; readonly count: number } }
+  /** The formatter Lambda throws (next invocations, or all for `seconds`), or answers `seconds` late. */
+  | { readonly at: number; readonly formatter: AwsFault<FunctionFailure> }
+  /** The clock jumps this many seconds; later steps' `at` move with it. */
+  | { readonly at: number; readonly advance: number };
+
+/**
+ * A fault of an AWS piece: `count` requests fail, or, with `seconds` and a failing kind, every request for that long;
+ * a `slow` kind takes `seconds` on each of its `count` requests.
+ */
+export interface AwsFault<F extends string> {
+  readonly fail: F;
+  readonly count: number;
+  readonly seconds?: number;
+}
 
 /** A click step: a user presses a button on a parent message. */
 export interface ScenarioClick {
@@ -113,6 +145,11 @@ export interface ScenarioReport {
    * it named, and its answer (`ok`, else the `error`: a Slack error, an HTTP status, a fault).
    */
   readonly slackCalls: SlackCall[];
+  /**
+   * Each alarm of the deployed stack the run would have fired, soonest first, with the first time it fires
+   * (local/alarms.ts: the stack's thresholds, computed from what the pipeline saw).
+   */
+  readonly alarms: FiredAlarm[];
 }
 
 export interface SlackCall {
@@ -308,13 +345,69 @@ export async function parseScenario(raw: unknown, baseDir: string): Promise<Scen
         throw new ScenarioError(`${where}.sfn.api must be one of ${REFUSABLE_APIS.join(', ')}`);
       }
       steps.push({ at, sfn: { fail: sfn.fail as Refusal, api: sfn.api as RefusableApi } });
+    } else if (step.store !== undefined) {
+      steps.push({ at, store: parseAwsFault(step.store, `${where}.store`, STORE_FAILURES, 'request') });
+    } else if (step.scheduler !== undefined) {
+      const scheduler = step.scheduler as Record<string, unknown>;
+      if (!isRecord(scheduler) || !SCHEDULER_FAILURES.includes(scheduler.fail as SchedulerRefusal)) {
+        throw new ScenarioError(`${where}.scheduler.fail must be one of ${SCHEDULER_FAILURES.join(', ')}`);
+      }
+      const count = scheduler.count ?? 1;
+      if (!Number.isInteger(count) || (count as number) < 1) {
+        throw new ScenarioError(
+          `${where}.scheduler.count must be a whole number of CreateSchedule calls (1 or more)`
+        );
+      }
+      steps.push({ at, scheduler: { fail: scheduler.fail as SchedulerRefusal, count: count as number } });
+    } else if (step.formatter !== undefined) {
+      steps.push({
+        at,
+        formatter: parseAwsFault(step.formatter, `${where}.formatter`, FUNCTION_FAILURES, 'invocation'),
+      });
+    } else if (step.advance !== undefined) {
+      if (typeof step.advance !== 'number' || !Number.isFinite(step.advance) || step.advance <= 0) {
+        throw new ScenarioError(
+          `${where}.advance must be a number of seconds the clock jumps (more than 0), like 172800 for two days`
+        );
+      }
+      steps.push({ at, advance: step.advance });
     } else {
       throw new ScenarioError(
-        `${where} must have one of event (+ history), duplicate, slack, replayDeadLetters, click, sfn, digest`
+        `${where} must have one of event (+ history), duplicate, slack, replayDeadLetters, click, sfn, digest, store, scheduler, formatter, advance`
       );
     }
   }
   return { environment, watchAll, steps, baseDir };
+}
+
+/** A `store` or `formatter` fault: its kind, and `count` or `seconds` (both for `slow`: how many, how long). */
+function parseAwsFault<F extends string>(
+  raw: unknown,
+  where: string,
+  kinds: readonly F[],
+  unit: string
+): AwsFault<F> {
+  if (!isRecord(raw) || !kinds.includes(raw.fail as F)) {
+    throw new ScenarioError(`${where}.fail must be one of ${kinds.join(', ')}`);
+  }
+  const fail = raw.fail as F;
+  const seconds = raw.seconds;
+  if (seconds !== undefined && (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0)) {
+    throw new ScenarioError(`${where}.seconds must be a number of seconds (more than 0)`);
+  }
+  if (fail === 'slow' && seconds === undefined) {
+    throw new ScenarioError(`${where}.seconds is required with "slow": how long each ${unit} takes`);
+  }
+  const count = raw.count ?? 1;
+  if (!Number.isInteger(count) || (count as number) < 1) {
+    throw new ScenarioError(`${where}.count must be a whole number of ${unit}s (1 or more)`);
+  }
+  if (fail !== 'slow' && seconds !== undefined && raw.count !== undefined) {
+    throw new ScenarioError(
+      `${where} has both count and seconds: "count" fails that many ${unit}s, "seconds" every ${unit} for that long; keep one`
+    );
+  }
+  return { fail, count: count as number, ...(seconds === undefined ? {} : { seconds: seconds as number }) };
 }
 
 function parseClick(raw: unknown, where: string, environment: EnvironmentConfig): ScenarioClick {
@@ -408,8 +501,8 @@ export interface RunScenarioOptions {
   readonly keepOpen?: boolean;
 }
 
-/** What the local Slack server holds, as `--report` writes it. */
-export function scenarioReport(pipeline: LocalPipeline): ScenarioReport {
+/** What the local Slack server holds, as `--report` writes it (alarms counted from `startMs`, the run's start). */
+export function scenarioReport(pipeline: LocalPipeline, startMs = pipeline.clock.now()): ScenarioReport {
   const deadLetters = pipeline.deadLetterQueue.peekBodies().map((body) => {
     try {
       return JSON.parse(body) as unknown;
@@ -421,6 +514,7 @@ export function scenarioReport(pipeline: LocalPipeline): ScenarioReport {
     channels: pipeline.slack?.conversations() ?? {},
     deadLetters,
     slackCalls: slackCalls(pipeline.slack?.requests ?? []),
+    alarms: firedAlarms(pipelineObservations([pipeline]), startMs),
   };
   return report;
 }
@@ -471,6 +565,17 @@ async function runClick(
     outcome: answer.status === 0 ? answer.body : (actions.lastOutcome ?? ''),
   });
   return { at, message: click.message, ...record, ...(ephemeral ? { ephemeral } : {}) };
+}
+
+/** A fault step as the stand-ins take it: `seconds` of a failing kind is a window from `nowMs`. */
+function awsFault<F extends string>(
+  fault: AwsFault<F>,
+  nowMs: number
+): { fail: F; count: number; seconds?: number; untilMs?: number } {
+  if (fault.fail !== 'slow' && fault.seconds !== undefined) {
+    return { fail: fault.fail, count: fault.count, untilMs: nowMs + fault.seconds * 1000 };
+  }
+  return fault;
 }
 
 /** Runs the steps on a virtual clock that starts at the first event's time minus its `at`. */
@@ -530,10 +635,15 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     // between steps in no time, so the scenario lets the cache go whenever its clock moved past that.
     clearRunContextCache();
     let lastAt = 0;
+    // Seconds every `advance` step so far moved the timeline.
+    let advanced = 0;
     for (const step of scenario.steps) {
-      await pipeline.advanceTo(start + step.at * 1000);
-      if ((step.at - lastAt) * 1000 > CONTEXT_CACHE_MS) clearRunContextCache();
-      lastAt = step.at;
+      if ('advance' in step) advanced += step.advance;
+      await pipeline.advanceTo(start + (step.at + advanced) * 1000);
+      if ((step.at + advanced - lastAt) * 1000 > CONTEXT_CACHE_MS) clearRunContextCache();
+      lastAt = step.at + advanced;
+      // DynamoDB TTL deletes what expired by now (the queues drop what outlived their retention by themselves).
+      await pipeline.store.expire(pipeline.clock.now());
       if ('event' in step) {
         events.push(step.event);
         pipeline.executions.record(step.event);
@@ -558,6 +668,14 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
         clicks.push(await runClick(pipeline, step.click, step.at));
       } else if ('sfn' in step) {
         pipeline.executions.refuse(step.sfn.api, step.sfn.fail);
+      } else if ('store' in step) {
+        pipeline.store.injectFault(awsFault(step.store, pipeline.clock.now()));
+      } else if ('scheduler' in step) {
+        pipeline.scheduler.refuse(step.scheduler.fail, step.scheduler.count);
+      } else if ('formatter' in step) {
+        pipeline.formatterFaults.inject(awsFault(step.formatter, pipeline.clock.now()));
+      } else if ('advance' in step) {
+        // The jump itself happened above (advanceTo): schedules fired on the way, TTL and retention applied.
       } else if ('digest' in step) {
         for (const plan of environment.digests) {
           // The routes the pipeline runs with (watching every machine: each route takes any machine).
@@ -573,7 +691,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     if (lastDue !== undefined) await pipeline.advanceTo(lastDue);
     await pipeline.deliver();
     const report: ScenarioReport = {
-      ...scenarioReport(pipeline),
+      ...scenarioReport(pipeline, start),
       ...(environment.actions ? { actions: clicks } : {}),
       ...(environment.sources ? { sourceReads: [...pipeline.sourceReads] } : {}),
     };
@@ -599,6 +717,9 @@ export function summarizeReport(report: ScenarioReport): string[] {
   });
   if (lines.length === 0) lines.push('no message was posted');
   lines.push(`dead-letter queue: ${report.deadLetters.length} message(s)`);
+  for (const alarm of report.alarms) {
+    lines.push(`alarm ${alarm.name} fires at ${alarm.firesAt} (+${alarm.afterSeconds} s)`);
+  }
   // A central environment: which role each source account's reads ran as.
   const byRole = new Map<string, { allowed: number; refused: number }>();
   for (const read of report.sourceReads ?? []) {

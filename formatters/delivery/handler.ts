@@ -26,13 +26,25 @@ const isServiceError = (error: unknown): boolean =>
   ('$metadata' in error ||
     /Timeout|ECONN|socket/i.test(String((error as Error).name) + String((error as Error).message)));
 
+/**
+ * The message store client's limits: a call that takes longer than `requestTimeout` is abandoned and tried again
+ * (the SDK's standard retries, `maxAttempts` in all), well inside the Decide and Record tasks' 8 s. The SDK's
+ * HTTP handler only warns at `requestTimeout` unless `throwOnRequestTimeout` is set (@smithy/node-http-handler 4.x):
+ * without it one slow call held the whole invocation until the task timed out. The local store stand-in
+ * (local/stand-ins/dynamodb.ts) plays a slow call against the same figures.
+ */
+export const STORE_CLIENT_LIMITS = {
+  maxAttempts: 3,
+  requestHandler: { requestTimeout: 2000, connectionTimeout: 1000, throwOnRequestTimeout: true },
+} as const;
+
 /** The message store's client: short timeouts and the SDK's standard retries (a slow call is tried again). */
 export function storeClient(client?: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(
     client ??
       new DynamoDBClient({
-        maxAttempts: 3,
-        requestHandler: { requestTimeout: 2000, connectionTimeout: 1000 },
+        maxAttempts: STORE_CLIENT_LIMITS.maxAttempts,
+        requestHandler: { ...STORE_CLIENT_LIMITS.requestHandler },
       }),
     { marshallOptions: { removeUndefinedValues: true } }
   );

@@ -4,12 +4,13 @@
  * first listing since the last flush asks for a flush.
  */
 import { STORM_DIGEST_MAX_ENTRIES, STORM_SORT_KEY_PREFIX } from '../../contract/message-store.js';
+import { QUEUE_DEFAULTS } from '../../contract/queue.js';
 import { nowSeconds, type Run } from './run.js';
 import { isConditionFailed } from './store.js';
 
 /** The count item lives a day; digests live past the dead-letter queue's 14 days, so a replayed flush finds them. */
 const COUNT_RETENTION_SECONDS = 86_400;
-export const DIGEST_RETENTION_SECONDS = 15 * 86_400;
+export const DIGEST_RETENTION_SECONDS = QUEUE_DEFAULTS.deadLetterRetentionSeconds + 86_400;
 
 /** Counts one more execution of `machine` in `pk`; the storm's digest sort key when it is one. */
 export async function stormDigestKey(run: Run, pk: string, machine: string): Promise<string | undefined> {

@@ -9,7 +9,11 @@ import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { DEFAULT_STALLED_QUEUE_AGE_SECONDS, DELIVERY_FAILURES_THRESHOLD } from '../../contract/alarms.js';
+import {
+  ALARM_NAMES,
+  DEFAULT_STALLED_QUEUE_AGE_SECONDS,
+  DELIVERY_FAILURES_THRESHOLD,
+} from '../../contract/alarms.js';
 import {
   alarmTopicOrCreate,
   executionsFailedAlarm,
@@ -43,28 +47,28 @@ export function notifierAlarms(
   const alarms = [
     queueNotEmptyAlarm(
       scope,
-      'DeadLetterQueueNotEmptyAlarm',
+      ALARM_NAMES.deadLetterQueueNotEmpty,
       deadLetterQueue,
       `sfn-slack-notifier (${env}): a Slack message could not be delivered and waits in the dead-letter queue (its reason is the message attribute "reason"). Read the delivery log group: invalid_auth/token_revoked -> run sfn-slack setup again; channel_not_found/not_in_channel/is_archived -> fix the channel or invite the bot. Then sfn-slack replay --env ${env} (as the replay role).`
     ),
     queueNotEmptyAlarm(
       scope,
-      'EventDeadLetterQueueNotEmptyAlarm',
+      ALARM_NAMES.eventDeadLetterQueueNotEmpty,
       eventDeadLetterQueue,
       `sfn-slack-notifier (${env}): EventBridge could not start the notifier for a status change; the event waits in the event dead-letter queue (14 days). Check the notifier state machine (deleted, its role, throttling), then sfn-slack renotify posts for an execution again.`
     ),
-    executionsFailedAlarm(scope, 'NotifierFailedAlarm', options.notifier, {
+    executionsFailedAlarm(scope, ALARM_NAMES.notifierFailed, options.notifier, {
       label: 'notifier executions failed or timed out',
       description: `sfn-slack-notifier (${env}): a notifier execution failed or timed out, so a notification was not queued (even the message built from the event alone could not be). Open the failed execution, fix the cause (usually the queue: its policy, its key), then sfn-slack replay --env ${env} --notifier (within 14 days).`,
     }),
     queueStalledAlarm(
       scope,
-      'QueueStalledAlarm',
+      ALARM_NAMES.queueStalled,
       queue,
       stalledAge,
       `sfn-slack-notifier (${env}): the oldest message in the delivery queue is older than ${stalledAge.toHumanString()}: a channel is stalled (Slack down or rate-limiting, a message retrying and holding its channel). Read the delivery log group for the failing call; sfn-slack replay --env ${env} --dry-run lists what already reached the dead-letter queue.`
     ),
-    executionsFailedAlarm(scope, 'DeliveryFailedAlarm', options.delivery, {
+    executionsFailedAlarm(scope, ALARM_NAMES.deliveryFailed, options.delivery, {
       label: 'delivery executions failed or timed out',
       threshold: DELIVERY_FAILURES_THRESHOLD,
       description: `sfn-slack-notifier (${env}): a delivery execution failed or timed out after its own retries, so a message went back to the queue and its channel waits (Slack down or rate-limiting, the message store throttled or unreachable). Read the delivery log group (/aws/vendedlogs/states/sfn-slack-notifier-${env}-delivery) for the error; the message is retried, then dead-lettered (DeadLetterQueueNotEmptyAlarm). Check https://status.slack.com and the message store table's throttling metrics.`,

@@ -28,13 +28,13 @@ export function notifierQueues(
     fifo: true,
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
-    retentionPeriod: Duration.days(14),
+    retentionPeriod: Duration.seconds(QUEUE_DEFAULTS.deadLetterRetentionSeconds),
   });
   const queue = new sqs.Queue(scope, 'Queue', {
     fifo: true,
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
-    retentionPeriod: Duration.days(4),
+    retentionPeriod: Duration.seconds(QUEUE_DEFAULTS.retentionSeconds),
     // Above the delivery machine's 240 s timeout, so a message is never handed out twice at once.
     visibilityTimeout: Duration.seconds(QUEUE_DEFAULTS.visibilityTimeoutSeconds),
     // Deduplication per destination: one execution's status goes once to each channel it is routed to.
@@ -50,7 +50,7 @@ export function notifierQueues(
   const eventDeadLetterQueue = new sqs.Queue(scope, 'EventDeadLetterQueue', {
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
-    retentionPeriod: Duration.days(14),
+    retentionPeriod: Duration.seconds(QUEUE_DEFAULTS.deadLetterRetentionSeconds),
   });
   return { queue, deadLetterQueue, eventDeadLetterQueue };
 }

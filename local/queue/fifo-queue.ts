@@ -6,7 +6,11 @@
  *   enqueued (answered with the first message's ids), even after the first was deleted;
  * - visibility timeout and `ApproximateReceiveCount`; a message received `maxReceiveCount` times moves to the
  *   dead-letter queue at its next receive, as SQS does;
- * - moving messages from the DLQ back to their source queue (`StartMessageMoveTask`).
+ * - moving messages from the DLQ back to their source queue (`StartMessageMoveTask`);
+ * - retention: a message older than `retentionSeconds` (counted from its send, or from its move into a dead-letter
+ *   queue, as a FIFO dead-letter queue counts) vanishes;
+ * - each message's time in the queue (`lifetimes`), from which a local run tells when the queue's CloudWatch alarms
+ *   would fire (local/alarms.ts).
  *
  * Time comes from the given clock (epoch ms) so the virtual clock drives windows and timeouts in tests.
  */
@@ -36,6 +40,8 @@ export interface FifoQueueOptions {
    * one execution's status goes once to each destination). @default 'queue'
    */
   readonly deduplicationScope?: 'queue' | 'messageGroup';
+  /** SQS MessageRetentionPeriod. @default 345600 (4 days, SQS's default) */
+  readonly retentionSeconds?: number;
   /** @default 'us-east-1' */
   readonly region?: string;
   /** @default '000000000000' */
@@ -99,6 +105,14 @@ interface StoredMessage {
   receiptHandle?: string;
   /** The queue it was first sent to, once it is in a DLQ. */
   sourceQueue?: FifoQueue;
+  /** Its entry in `lifetimes`. */
+  life: MessageLifetime;
+}
+
+/** When a message entered the queue and when it left it (deleted, moved, expired); epoch ms. */
+export interface MessageLifetime {
+  readonly sentAt: number;
+  goneAt?: number;
 }
 
 const dedupWindowMs = 5 * 60 * 1000;
@@ -117,6 +131,8 @@ export class FifoQueue {
   private readonly dedupPerGroup: boolean;
   private readonly messages: StoredMessage[] = [];
   private readonly dedup = new Map<string, { expires: number; out: SendMessageOutput }>();
+  private readonly retentionMs: number;
+  private readonly lives: MessageLifetime[] = [];
 
   constructor(options: FifoQueueOptions) {
     if (!options.name.endsWith('.fifo'))
@@ -131,6 +147,29 @@ export class FifoQueue {
     this.redrive = options.redrivePolicy;
     this.contentDedup = options.contentBasedDeduplication ?? false;
     this.dedupPerGroup = options.deduplicationScope === 'messageGroup';
+    this.retentionMs = (options.retentionSeconds ?? 4 * 86_400) * 1000;
+  }
+
+  /** Every message the queue took, in order: when it came and, once it left, when. */
+  lifetimes(): readonly Readonly<MessageLifetime>[] {
+    this.expireRetention(this.clock.now());
+    return this.lives;
+  }
+
+  /** Removes a message from the queue, noting when it left. */
+  private remove(m: StoredMessage): void {
+    this.messages.splice(this.messages.indexOf(m), 1);
+    m.life.goneAt = this.clock.now();
+  }
+
+  /** Messages past the retention period vanish (SQS deletes them, in flight or not). */
+  private expireRetention(now: number): void {
+    for (const m of [...this.messages]) {
+      if (m.sentTimestamp + this.retentionMs <= now) {
+        this.messages.splice(this.messages.indexOf(m), 1);
+        m.life.goneAt = m.sentTimestamp + this.retentionMs;
+      }
+    }
   }
 
   /** SendMessage. A duplicate within the 5-minute window is accepted and answered with the first send's ids. */
@@ -168,8 +207,10 @@ export class FifoQueue {
       sentTimestamp: now,
       receiveCount: 0,
       ...(sourceQueue ? { sourceQueue } : {}),
+      life: { sentAt: now },
     };
     this.messages.push(message);
+    this.lives.push(message.life);
     const out = {
       MessageId: message.messageId,
       SequenceNumber: message.sequenceNumber,
@@ -197,6 +238,7 @@ export class FifoQueue {
    */
   receiveMessage(maxNumberOfMessages = 1, visibilityTimeoutSeconds?: number): ReceivedQueueMessage[] {
     const now = this.clock.now();
+    this.expireRetention(now);
     this.expireInFlight(now);
     const busyGroups = new Set(
       this.messages.filter((m) => m.invisibleUntil !== undefined).map((m) => m.groupId)
@@ -249,7 +291,7 @@ export class FifoQueue {
   private moveToDeadLetterQueue(m: StoredMessage): void {
     const dlq = this.redrive?.deadLetterQueue;
     if (!dlq) return;
-    this.messages.splice(this.messages.indexOf(m), 1);
+    this.remove(m);
     // A FIFO DLQ gets the message with its deduplication ID replaced by the original message ID.
     dlq.enqueue(
       {
@@ -263,6 +305,7 @@ export class FifoQueue {
   }
 
   private findByHandle(receiptHandle: string): StoredMessage {
+    this.expireRetention(this.clock.now());
     this.expireInFlight(this.clock.now());
     const m = this.messages.find((x) => x.receiptHandle === receiptHandle);
     if (!m)
@@ -273,7 +316,7 @@ export class FifoQueue {
   /** DeleteMessage; the handle must be from the message's current receive. */
   deleteMessage(receiptHandle: string): void {
     const m = this.findByHandle(receiptHandle);
-    this.messages.splice(this.messages.indexOf(m), 1);
+    this.remove(m);
   }
 
   /** ChangeMessageVisibility (0 makes it visible at once). */
@@ -291,6 +334,7 @@ export class FifoQueue {
    * @returns how many messages moved
    */
   startMessageMoveTask(destination?: FifoQueue): number {
+    this.expireRetention(this.clock.now());
     const moving = this.messages.filter(
       (m) => m.invisibleUntil === undefined || m.invisibleUntil <= this.clock.now()
     );
@@ -304,7 +348,7 @@ export class FifoQueue {
     for (const m of moving) {
       const target = destination ?? m.sourceQueue;
       if (!target) continue;
-      this.messages.splice(this.messages.indexOf(m), 1);
+      this.remove(m);
       target.enqueue({
         MessageBody: m.body,
         MessageGroupId: m.groupId,
@@ -317,12 +361,14 @@ export class FifoQueue {
 
   /** When the next in-flight message becomes visible again (epoch ms), if any. */
   nextVisibleAt(): number | undefined {
+    this.expireRetention(this.clock.now());
     const times = this.messages.map((m) => m.invisibleUntil).filter((t): t is number => t !== undefined);
     return times.length > 0 ? Math.min(...times) : undefined;
   }
 
   /** Approximate counts, as GetQueueAttributes gives them. */
   counts(): { visible: number; inFlight: number } {
+    this.expireRetention(this.clock.now());
     this.expireInFlight(this.clock.now());
     const inFlight = this.messages.filter((m) => m.invisibleUntil !== undefined).length;
     return { visible: this.messages.length - inFlight, inFlight };
@@ -330,6 +376,7 @@ export class FifoQueue {
 
   /** The bodies waiting in the queue, oldest first (for tests and the CLI; does not receive them). */
   peekBodies(): string[] {
+    this.expireRetention(this.clock.now());
     return this.messages.map((m) => m.body);
   }
 }

@@ -1,5 +1,6 @@
 export type {
   FifoQueueOptions,
+  MessageLifetime,
   QueueClock,
   ReceivedQueueMessage,
   RedrivePolicy,

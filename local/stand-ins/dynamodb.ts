@@ -7,6 +7,12 @@
  * `SdkHttpMetadata` and `SdkResponseMetadata`; a failure `DynamoDB.<ErrorCode>` (validation errors are
  * `DynamoDB.AmazonDynamoDBException`) with the cause `<message> (Service: AmazonDynamoDBv2; Status Code: 400;
  * Error Code: <code>; Request ID: <id>; Proxy: null)`.
+ *
+ * Faults (scenario `store` steps, the fault matrix): the next requests to the table are throttled
+ * (`ProvisionedThroughputExceededException`, HTTP 400), fail (`InternalServerError`, HTTP 500) or are slow, as
+ * DynamoDB answers them, for every client of the table: the SDK's own retries see each failed attempt. TTL
+ * (`expire`): DynamoDB deletes an item whose `expiresAt` has passed; the local table does so when asked (a scenario
+ * `advance` step), at once, the harshest case of DynamoDB's "within a few days".
  */
 import type { AddressInfo } from 'node:net';
 import {
@@ -16,13 +22,43 @@ import {
   DynamoDBClient,
   GetItemCommand,
   type GetItemCommandInput,
+  InternalServerError,
+  ProvisionedThroughputExceededException,
   PutItemCommand,
   type PutItemCommandInput,
   ScanCommand,
   UpdateItemCommand,
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
+import { STORE_TTL_ATTRIBUTE } from '../../contract/message-store.js';
 import { DYNAMODB_OPTIMIZED, type StatesError, serviceTaskError } from '../asl/index.js';
+
+/** How the store fails (scenario `store.fail`). */
+export const STORE_FAILURES = ['throttled', 'internal_error', 'slow'] as const;
+export type StoreFailure = (typeof STORE_FAILURES)[number];
+
+/** The next `count` requests to the table fail that way (with `every`, only every `every`-th request counts). */
+export interface StoreFault {
+  readonly fail: StoreFailure;
+  readonly count: number;
+  /** `slow`: how long each request takes, seconds. */
+  readonly seconds?: number;
+  /** Only every `every`-th request fails (1 in 200: `every: 200`). @default 1 */
+  readonly every?: number;
+  /** Every request fails until this time (epoch ms, the clock's), whatever `count` says: an outage. */
+  readonly untilMs?: number;
+}
+
+/** A client of the local table, configured like one on AWS. */
+export interface LocalStoreClientOptions {
+  /** @default 1 */
+  readonly maxAttempts?: number;
+  /**
+   * The client gives up on a request after this long (and retries it, within `maxAttempts`): a slow request fails
+   * with the SDK's `TimeoutError` at this point. @default - none: the request takes as long as it takes
+   */
+  readonly requestTimeoutMs?: number;
+}
 
 export const dynamoDbResources = {
   getItem: 'arn:aws:states:::dynamodb:getItem',
@@ -72,6 +108,18 @@ export interface LocalDynamoDb {
   readonly handlers: Record<string, (task: { arguments: unknown }) => Promise<unknown>>;
   /** Every item of the table (for tests and reports). */
   items(): Promise<Record<string, unknown>[]>;
+  /** The next requests fail (or are slow) as DynamoDB would have them; faults queue one after another. */
+  injectFault(fault: StoreFault): void;
+  /** Ends every injected fault. */
+  clearFaults(): void;
+  /** Requests that an injected fault answered, by kind. */
+  faultsServed(): Readonly<Record<StoreFailure, number>>;
+  /** TTL: deletes every item whose `expiresAt` (epoch seconds) is at or before `nowMs`; returns how many. */
+  expire(nowMs: number): Promise<number>;
+  /** Another client of the table (its own retries and request timeout), faults included. */
+  newClient(options?: LocalStoreClientOptions): DynamoDBClient;
+  /** Every client of the table so far (`client` first), e.g. to measure what each request costs. */
+  clients(): readonly DynamoDBClient[];
   close(): Promise<void>;
 }
 
@@ -138,6 +186,8 @@ export class MissingLocalDependency extends Error {
 export async function startLocalDynamoDb(options: {
   readonly tableName: string;
   readonly key: LocalTableKey;
+  /** What a slow request sleeps on (the pipeline's clock). @default real time */
+  readonly clock?: { now(): number; sleep(ms: number): Promise<void> };
 }): Promise<LocalDynamoDb> {
   const dynalite = await loadDynalite();
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -155,14 +205,32 @@ export async function startLocalDynamoDb(options: {
     const target = String(request.headers['x-amz-target'] ?? '').replace(/^DynamoDB_\d+\./, '');
     if (target) byOperation[target] = (byOperation[target] ?? 0) + 1;
   });
-  const client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${port}`,
-    region: 'us-east-1',
-    // dynalite checks nothing; the client needs some credentials to sign with.
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  });
-  await createLocalTable(client, options.tableName, options.key);
+  const faults = new StoreFaults(
+    options.clock ?? {
+      now: () => Date.now(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    }
+  );
+  const clients: DynamoDBClient[] = [];
+  const connect = (maxAttempts: number) =>
+    new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'us-east-1',
+      // dynalite checks nothing; the client needs some credentials to sign with.
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts,
+      ...(maxAttempts > 1 ? { retryStrategy: retriesOnClock(maxAttempts, faults.clock) } : {}),
+    });
+  const newClient = (clientOptions: LocalStoreClientOptions = {}): DynamoDBClient => {
+    const made = connect(clientOptions.maxAttempts ?? 1);
+    faults.attach(made, clientOptions.requestTimeoutMs);
+    clients.push(made);
+    return made;
+  };
+  const client = newClient();
+  // The table's own bookkeeping (creation, scans, TTL deletes) meets no fault and is not one of `clients()`.
+  const admin = connect(1);
+  await createLocalTable(admin, options.tableName, options.key);
 
   const call = async (send: () => Promise<object>): Promise<unknown> => {
     let response: object;
@@ -187,6 +255,22 @@ export async function startLocalDynamoDb(options: {
       call(() => client.send(new DeleteItemCommand(args(task) as unknown as DeleteItemCommandInput))),
   };
 
+  const items = async (): Promise<Record<string, unknown>[]> => {
+    const out: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await admin.send(
+        new ScanCommand({
+          TableName: options.tableName,
+          ...(start ? { ExclusiveStartKey: start as never } : {}),
+        })
+      );
+      out.push(...((page.Items ?? []) as Record<string, unknown>[]));
+      start = page.LastEvaluatedKey as Record<string, unknown> | undefined;
+    } while (start);
+    return out;
+  };
+
   return {
     client,
     tableName: options.tableName,
@@ -194,24 +278,162 @@ export async function startLocalDynamoDb(options: {
     requestCount: () => requests,
     requestsByOperation: () => ({ ...byOperation }),
     handlers,
-    async items() {
-      const out: Record<string, unknown>[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new ScanCommand({
-            TableName: options.tableName,
-            ...(start ? { ExclusiveStartKey: start as never } : {}),
-          })
+    items,
+    injectFault: (fault) => faults.inject(fault),
+    clearFaults: () => faults.clear(),
+    faultsServed: () => faults.served(),
+    async expire(nowMs) {
+      let deleted = 0;
+      for (const item of await items()) {
+        const expiresAt = (item[STORE_TTL_ATTRIBUTE] as { N?: string } | undefined)?.N;
+        if (expiresAt === undefined || Number(expiresAt) * 1000 > nowMs) continue;
+        const key: Record<string, unknown> = { [options.key.partition]: item[options.key.partition] };
+        if (options.key.sort) key[options.key.sort] = item[options.key.sort];
+        await admin.send(
+          new DeleteItemCommand({ TableName: options.tableName, Key: key as DeleteItemCommandInput['Key'] })
         );
-        out.push(...((page.Items ?? []) as Record<string, unknown>[]));
-        start = page.LastEvaluatedKey as Record<string, unknown> | undefined;
-      } while (start);
-      return out;
+        deleted += 1;
+      }
+      return deleted;
     },
+    newClient,
+    clients: () => [...clients],
     async close() {
-      client.destroy();
+      admin.destroy();
+      for (const c of clients) c.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+type RetryStrategy = Extract<
+  Awaited<ReturnType<DynamoDBClient['config']['retryStrategy']>>,
+  { refreshRetryTokenForRetry: unknown }
+>;
+interface Backoff {
+  setDelayBase(ms: number): void;
+  computeNextBackoffDelay(attempts: number): number;
+}
+
+/**
+ * The SDK's standard retries (which errors, how many attempts, its backoff and retry quota), with the backoff slept
+ * on the pipeline's clock instead of real time: the standard strategy's backoff answers 0 to the SDK (which then
+ * sleeps 0 ms) and its delay is slept on `clock`. Where the SDK keeps its backoff elsewhere, the delay stays real.
+ */
+function retriesOnClock(maxAttempts: number, clock: { sleep(ms: number): Promise<void> }): RetryStrategy {
+  const standard = new DynamoDBClient({ maxAttempts }).config.retryStrategy() as Promise<RetryStrategy>;
+  let resolved: RetryStrategy | undefined;
+  let owed = 0;
+  const resolve = async (): Promise<RetryStrategy> => {
+    if (resolved) return resolved;
+    resolved = await standard;
+    const holder = resolved as unknown as { retryBackoffStrategy?: Backoff };
+    const backoff = holder.retryBackoffStrategy;
+    if (backoff && typeof backoff.computeNextBackoffDelay === 'function') {
+      holder.retryBackoffStrategy = {
+        setDelayBase: (ms) => backoff.setDelayBase(ms),
+        computeNextBackoffDelay: (attempts) => {
+          owed = backoff.computeNextBackoffDelay(attempts);
+          return 0;
+        },
+      };
+    }
+    return resolved;
+  };
+  return {
+    async acquireInitialRetryToken(scope) {
+      return (await resolve()).acquireInitialRetryToken(scope);
+    },
+    async refreshRetryTokenForRetry(token, errorInfo) {
+      owed = 0;
+      const next = await (await resolve()).refreshRetryTokenForRetry(token, errorInfo);
+      await clock.sleep(owed);
+      return next;
+    },
+    recordSuccess(token) {
+      resolved?.recordSuccess(token);
+    },
+  } as RetryStrategy;
+}
+
+/**
+ * The injected faults, shared by every client of the table: a middleware on each client, inside the SDK's retries
+ * (each attempt is one request to the table), answers with the error DynamoDB would send, built by the SDK's own
+ * exception classes, so the SDK classifies and retries it as it would on AWS.
+ */
+class StoreFaults {
+  private readonly queue: Array<{ fault: StoreFault; left: number; seen: number }> = [];
+  private readonly counts: Record<StoreFailure, number> = { throttled: 0, internal_error: 0, slow: 0 };
+
+  constructor(readonly clock: { now(): number; sleep(ms: number): Promise<void> }) {}
+
+  inject(fault: StoreFault): void {
+    this.queue.push({ fault, left: fault.count, seen: 0 });
+  }
+
+  clear(): void {
+    this.queue.length = 0;
+  }
+
+  served(): Readonly<Record<StoreFailure, number>> {
+    return { ...this.counts };
+  }
+
+  /** The fault this request meets, if any (the first queued fault counts requests until it is spent). */
+  private take(): StoreFault | undefined {
+    const current = this.queue[0];
+    if (!current) return undefined;
+    const until = current.fault.untilMs;
+    if (until !== undefined) {
+      if (this.clock.now() >= until) {
+        this.queue.shift();
+        return this.take();
+      }
+    } else {
+      current.seen += 1;
+      if (current.seen % (current.fault.every ?? 1) !== 0) return undefined;
+      current.left -= 1;
+      if (current.left <= 0) this.queue.shift();
+    }
+    this.counts[current.fault.fail] += 1;
+    return current.fault;
+  }
+
+  attach(client: DynamoDBClient, requestTimeoutMs: number | undefined): void {
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const fault = this.take();
+        if (!fault) return next(args);
+        const $metadata = { requestId: 'local-fault', attempts: 1, totalRetryDelay: 0 };
+        if (fault.fail === 'throttled') {
+          throw new ProvisionedThroughputExceededException({
+            message:
+              'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
+            $metadata: { ...$metadata, httpStatusCode: 400 },
+          });
+        }
+        if (fault.fail === 'internal_error') {
+          throw new InternalServerError({
+            message: 'Internal server error',
+            $metadata: { ...$metadata, httpStatusCode: 500 },
+          });
+        }
+        const slowMs = (fault.seconds ?? 0) * 1000;
+        if (requestTimeoutMs !== undefined && slowMs > requestTimeoutMs) {
+          // The client gives up at its request timeout, as @smithy/node-http-handler does with
+          // throwOnRequestTimeout (a transient error: the SDK tries again).
+          await this.clock.sleep(requestTimeoutMs);
+          throw Object.assign(
+            new Error(
+              `@smithy/node-http-handler - [ERROR] a request has exceeded the configured ${requestTimeoutMs} ms requestTimeout.`
+            ),
+            { name: 'TimeoutError', code: 'ETIMEDOUT' }
+          );
+        }
+        await this.clock.sleep(slowMs);
+        return next(args);
+      },
+      { step: 'deserialize', name: 'localStoreFaults', priority: 'high' }
+    );
+  }
 }

@@ -3,8 +3,10 @@
  * stores an `at(…)` schedule; `fireDue` sends each due schedule's `Input` to its SQS target (the local FIFO
  * queue, with `SqsParameters.MessageGroupId`) and deletes it (`ActionAfterCompletion: DELETE`).
  * Errors are named as the SDK integration reports them: `Scheduler.ConflictException` for a name already used
- * in the group, `Scheduler.ValidationException` for a request the API would refuse.
+ * in the group, `Scheduler.ValidationException` for a request the API would refuse. `refuse` makes the next calls
+ * fail as CreateSchedule's documented errors (contract/aws-errors.ts): a quota reached, throttling, access denied.
  */
+import { SCHEDULER_ERRORS_BY_KEY } from '../../contract/aws-errors.js';
 import { StatesError } from '../asl/index.js';
 import type { FifoQueue } from '../queue/index.js';
 
@@ -22,11 +24,30 @@ export interface LocalSchedule {
   readonly messageGroupId?: string;
 }
 
+/** How CreateSchedule refuses (scenario `scheduler.fail`), and the error the aws-sdk integration names. */
+export const SCHEDULER_REFUSALS = {
+  quota: {
+    error: SCHEDULER_ERRORS_BY_KEY.quota.name,
+    cause: 'The request was rejected because the number of schedules exceeds the quota for this account.',
+  },
+  throttled: { error: SCHEDULER_ERRORS_BY_KEY.throttling.name, cause: 'Rate exceeded' },
+  access_denied: {
+    error: SCHEDULER_ERRORS_BY_KEY.accessDenied.name,
+    cause:
+      'User is not authorized to perform: scheduler:CreateSchedule because no identity-based policy allows the scheduler:CreateSchedule action',
+  },
+} as const;
+export type SchedulerRefusal = keyof typeof SCHEDULER_REFUSALS;
+export const SCHEDULER_FAILURES = Object.keys(SCHEDULER_REFUSALS) as SchedulerRefusal[];
+
 const AT = /^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$/;
 const NAME = /^[0-9a-zA-Z._-]{1,64}$/;
 
 export class LocalScheduler {
   private readonly schedules = new Map<string, LocalSchedule>();
+  private readonly refusals: SchedulerRefusal[] = [];
+  /** CreateSchedule calls refused by `refuse`, oldest first. */
+  readonly refused: Array<{ readonly at: number; readonly error: string }> = [];
 
   constructor(
     private readonly queues: readonly FifoQueue[],
@@ -43,7 +64,18 @@ export class LocalScheduler {
     return this.pending()[0]?.dueAt;
   }
 
+  /** The next `count` CreateSchedule calls fail that way. */
+  refuse(fail: SchedulerRefusal, count: number): void {
+    for (let i = 0; i < count; i += 1) this.refusals.push(fail);
+  }
+
   readonly handler = async (task: { arguments: unknown }): Promise<unknown> => {
+    const refusal = this.refusals.shift();
+    if (refusal) {
+      const { error, cause } = SCHEDULER_REFUSALS[refusal];
+      this.refused.push({ at: this.clock.now(), error });
+      throw new StatesError(error, cause);
+    }
     const args = (task.arguments ?? {}) as Record<string, unknown>;
     const invalid = (message: string) => new StatesError('Scheduler.ValidationException', message);
     const name = args.Name;

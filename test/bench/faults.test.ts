@@ -20,6 +20,7 @@ const FIELDS = [
   'slackPosts',
   'maxPerChannelPerSecond',
   'drainSeconds',
+  'alarms',
 ];
 
 const good: FaultEntry = {
@@ -157,6 +158,39 @@ describe('the Slack fault entries (bench/faults-slack.ts, a small plan)', () => 
     // A 5-minute hang: delivered within 10 minutes of the first notification.
     expect(run.entries.slackHang?.drainSeconds).toBeGreaterThan(300);
     expect(run.entries.slackHang?.drainSeconds).toBeLessThanOrEqual(600);
+  }, 120_000);
+});
+
+describe('the AWS entries of the fault matrix (issue 21, a small plan)', () => {
+  it('lose nothing, say nothing twice, and fire the alarm only where news waits', async () => {
+    const run = await faultMatrix({ notifications: 6, channels: 2, stormNotifications: 8 }, undefined, [
+      'schedulerRefuses',
+      'storeOutage10min',
+      'storeThrottled5min',
+      'formatterSlow',
+      'stormReplayAfterTwoDays',
+    ]);
+    for (const [name, entry] of Object.entries(run.entries)) {
+      expect(Object.keys(entry), name).toEqual(FIELDS);
+      expect(entry, name).toMatchObject({ lost: 0, duplicated: 0, deadLettered: 0 });
+      expect(entry.delivered, name).toBe(entry.notifications);
+    }
+    // The news goes out on time: no alarm.
+    expect(run.entries.schedulerRefuses?.alarms).toEqual([]);
+    expect(run.entries.formatterSlow?.alarms).toEqual([]);
+    // A 10-minute store outage: the delivery alarm within the first 5 minutes, the stalled queue after.
+    expect(run.entries.storeOutage10min?.alarms?.[0]).toEqual({
+      name: 'DeliveryFailedAlarm',
+      afterSeconds: 300,
+    });
+    expect(run.entries.storeOutage10min?.alarms?.map((a) => a.name)).toContain('QueueStalledAlarm');
+    // 5 minutes of throttling: everything delivered within 10 minutes.
+    expect(run.entries.storeThrottled5min?.drainSeconds).toBeLessThanOrEqual(600);
+    // The storm's dead letters, replayed two days later, all delivered (the dead-letter alarm fired meanwhile).
+    expect(run.entries.stormReplayAfterTwoDays?.alarms?.map((a) => a.name)).toContain(
+      'DeadLetterQueueNotEmptyAlarm'
+    );
+    expect(run.entries.stormReplayAfterTwoDays?.drainSeconds).toBeGreaterThan(2 * 86_400);
   }, 120_000);
 });
 

@@ -45,9 +45,12 @@ describe('start --scenario: slackCalls', () => {
         },
         sink
       );
-      const { slackCalls } = JSON.parse(await readFile(report, 'utf8')) as {
+      const { slackCalls, alarms } = JSON.parse(await readFile(report, 'utf8')) as {
         slackCalls: Array<{ method: string; channel?: string; ok: boolean; error?: string }>;
+        alarms: unknown[];
       };
+      // A run that recovers within its own retries fires no alarm.
+      expect(alarms).toEqual([]);
       expect(slackCalls.length).toBeGreaterThan(0);
       // fail-redrive-succeed loses one answer on purpose (a "slack" fault step): that call, and nothing else.
       const injected =
@@ -70,7 +73,7 @@ describe('start --scenario', () => {
     const { out, io: sink } = io();
     await startScenario({ scenario: example, report, out: html }, sink);
     const written = JSON.parse(await readFile(report, 'utf8')) as Record<string, unknown>;
-    expect(Object.keys(written).sort()).toEqual(['channels', 'deadLetters', 'slackCalls']);
+    expect(Object.keys(written).sort()).toEqual(['alarms', 'channels', 'deadLetters', 'slackCalls']);
     const [message] = (written.channels as Record<string, Array<Record<string, unknown>>>).C0LOCAL001 ?? [];
     expect(Object.keys(message ?? {}).sort()).toEqual([
       'blocks',
@@ -157,7 +160,7 @@ describe('start --scenario: the stream conventions', () => {
     const { out, err, io: sink } = streams();
     await startScenario({ scenario: example, out: path.join(dir, 'json.html'), output: 'json' }, sink);
     const report = JSON.parse(out.join('')) as Record<string, unknown>;
-    expect(Object.keys(report).sort()).toEqual(['channels', 'deadLetters', 'slackCalls']);
+    expect(Object.keys(report).sort()).toEqual(['alarms', 'channels', 'deadLetters', 'slackCalls']);
     expect(err.join('')).toContain('C0LOCAL001: 1 message(s), 4 edit(s), 3 thread replies');
   });
 
@@ -168,6 +171,7 @@ describe('start --scenario: the stream conventions', () => {
       const report = streams();
       await startScenario({ scenario: example, out: path.join(dir, 'r.html'), report: '-' }, report.io);
       expect(Object.keys(JSON.parse(report.out.join('')) as object).sort()).toEqual([
+        'alarms',
         'channels',
         'deadLetters',
         'slackCalls',
