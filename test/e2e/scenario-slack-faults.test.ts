@@ -105,6 +105,13 @@ function expectNothingLostOrTwice(outcome: Outcome): number[] {
   });
 }
 
+/** Where news waits over 5 minutes, the alarm fires within 5 minutes of the fault's start. */
+function expectAlarmWithinFiveMinutes(outcome: Outcome, name: string): void {
+  const alarm = outcome.report.alarms.find((a) => a.name === name);
+  expect(alarm, `${name} in ${JSON.stringify(outcome.report.alarms)}`).toBeDefined();
+  expect(alarm?.afterSeconds).toBeLessThanOrEqual(FAULT_AT + 300);
+}
+
 const refusals = (report: ScenarioReport, error: string) =>
   report.slackCalls.filter((c) => c.error === error).map((c) => c.method);
 
@@ -116,6 +123,8 @@ describe('Slack faults for 5 minutes, start notices on', () => {
     expect(refusals(outcome.report, 'msg_too_long')).toEqual(Array(9).fill('chat.update'));
     for (const r of RUNS) expect(storyOf(outcome, r).parentShows).toMatch(/is running/);
     expect(Math.max(...waits)).toBeLessThan(60);
+    // News on time: nobody is paged.
+    expect(outcome.report.alarms).toEqual([]);
   });
 
   it('cant_update_message: the news is a thread reply shown in the channel, at once', async () => {
@@ -136,6 +145,7 @@ describe('Slack faults for 5 minutes, start notices on', () => {
   it('is_archived: each failure goes to the dead-letter queue with its reason; unarchived and replayed, each is delivered once', async () => {
     const during = await run({ fail: 'is_archived' });
     expect(during.report.deadLetters).toHaveLength(RUNS.length);
+    expectAlarmWithinFiveMinutes(during, 'DeadLetterQueueNotEmptyAlarm');
     expect(during.report.deadLetters).toEqual(
       Array(RUNS.length).fill(
         expect.objectContaining({
@@ -156,9 +166,10 @@ describe('Slack faults for 5 minutes, start notices on', () => {
     const waits = expectNothingLostOrTwice(outcome);
     expect(refusals(outcome.report, 'ratelimited').length).toBeGreaterThan(0);
     expect(outcome.report.slackCalls.filter((c) => c.error?.startsWith('429'))).toEqual([]);
-    // The news waited past 5 minutes (the queue's 6-minute visibility timeout): the case the failed-delivery
-    // alarm is for.
+    // The news waited past 5 minutes (the queue's 6-minute visibility timeout): the failed-delivery alarm tells
+    // someone within 5 minutes of the fault.
     expect(Math.max(...waits)).toBeGreaterThan(300);
+    expectAlarmWithinFiveMinutes(outcome, 'DeliveryFailedAlarm');
   });
 
   it('hang (no answer within the HTTP Task timeout) for 5 minutes: looked up, never posted twice, delivered within 10 minutes', async () => {
@@ -166,6 +177,7 @@ describe('Slack faults for 5 minutes, start notices on', () => {
     const waits = expectNothingLostOrTwice(outcome);
     expect(refusals(outcome.report, 'fault: no answer (hang)').length).toBeGreaterThan(0);
     expect(Math.max(...waits)).toBeGreaterThan(300);
+    expectAlarmWithinFiveMinutes(outcome, 'DeliveryFailedAlarm');
   });
 
   it('count and seconds together: the fault ends at the first reached', async () => {
