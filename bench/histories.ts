@@ -5,7 +5,7 @@
  * form), imported from there so both measure the same shape.
  */
 import type { StatusChangeEvent } from '../contract/formatter.js';
-import { bigHistory, executionArn, type RawEvent } from '../test/formatters/helpers/history-builder.js';
+import { bigHistory, executionArn, type RawEvent } from '../local/history-builder.js';
 
 /** Events outside the Map iterations (start, Map enter/start/succeed/exit, the failing task, the end). */
 const fixedEvents = 10;

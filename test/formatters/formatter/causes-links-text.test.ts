@@ -10,7 +10,7 @@ import { lambdaLogsConsoleUrl } from '../../../formatters/formatter/render/conso
 import { truncateMrkdwn, truncatePlain } from '../../../formatters/formatter/render/text.js';
 import { summarizeCause } from '../../../formatters/formatter/summarize/cause.js';
 import { codeSpan, mrkdwnName } from '../../../formatters/shared/escape.js';
-import { HistoryBuilder } from '../helpers/history-builder.js';
+import { HistoryBuilder } from '../../../local/history-builder.js';
 import { slackRejections } from '../helpers/slack-oracle.js';
 
 function texts(value: unknown): string[] {

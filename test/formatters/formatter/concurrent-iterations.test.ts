@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import type { StatusChangeEvent } from '../../../contract/formatter.js';
 import { formatExecution } from '../../../formatters/formatter/format.js';
 import { foldPages, summarize } from '../../../formatters/formatter/summarize/index.js';
+import { HistoryBuilder } from '../../../local/history-builder.js';
 import { repoRoot } from '../helpers/fixtures.js';
-import { HistoryBuilder } from '../helpers/history-builder.js';
 
 function example(name: string): { pages: unknown[]; event: StatusChangeEvent } {
   const read = (file: string): unknown =>

@@ -12,7 +12,7 @@ import { definitionText, formatExecution } from '../../../formatters/formatter/f
 import { createHandler } from '../../../formatters/formatter/handler.js';
 import { taskResources } from '../../../formatters/formatter/summarize/definition.js';
 import { summarize } from '../../../formatters/formatter/summarize/index.js';
-import { ACCOUNT, executionArn, HistoryBuilder, REGION } from '../helpers/history-builder.js';
+import { ACCOUNT, executionArn, HistoryBuilder, REGION } from '../../../local/history-builder.js';
 
 function texts(value: unknown): string[] {
   if (typeof value === 'string') return [value];

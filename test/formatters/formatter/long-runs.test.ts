@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { formatExecution } from '../../../formatters/formatter/format.js';
 import { slackLimitProblems } from '../../../formatters/formatter/render/limits.js';
 import { foldPages, LIMITS, summarize } from '../../../formatters/formatter/summarize/index.js';
-import { HistoryBuilder } from '../helpers/history-builder.js';
+import { HistoryBuilder } from '../../../local/history-builder.js';
 import { slackRejections } from '../helpers/slack-oracle.js';
 
 function texts(value: unknown): string[] {

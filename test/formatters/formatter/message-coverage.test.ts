@@ -11,8 +11,8 @@ import type { NotifierSettings, SlackMessage, StatusChangeEvent } from '../../..
 import { formatExecution, plainTextMessage } from '../../../formatters/formatter/format.js';
 import { formatMessage as handler } from '../../../formatters/formatter/handler.js';
 import { slackLimitProblems } from '../../../formatters/formatter/render/limits.js';
+import { ACCOUNT, executionArn, HistoryBuilder, REGION } from '../../../local/history-builder.js';
 import { loadFixture } from '../helpers/fixtures.js';
-import { ACCOUNT, executionArn, HistoryBuilder, REGION } from '../helpers/history-builder.js';
 
 /** Every string anywhere in a value (texts, URLs, button values, fields). */
 function strings(value: unknown): string[] {

@@ -10,8 +10,8 @@ import type { SlackMessage, StatusChangeEvent } from '../../../contract/formatte
 import { formatExecution } from '../../../formatters/formatter/format.js';
 import { slackLimitProblems } from '../../../formatters/formatter/render/limits.js';
 import { summarizeCause } from '../../../formatters/formatter/summarize/cause.js';
+import { HistoryBuilder } from '../../../local/history-builder.js';
 import { loadFixture, repoRoot } from '../helpers/fixtures.js';
-import { HistoryBuilder } from '../helpers/history-builder.js';
 
 interface Block {
   type: string;

@@ -8,8 +8,8 @@ import { formatExecution, TemplateError } from '../../../formatters/formatter/fo
 import { enforceSlackLimits, slackLimitProblems } from '../../../formatters/formatter/render/limits.js';
 import { slackDate, truncateMrkdwn } from '../../../formatters/formatter/render/text.js';
 import { escapeText } from '../../../formatters/shared/escape.js';
+import { bigHistory, HistoryBuilder } from '../../../local/history-builder.js';
 import { loadFixture } from '../helpers/fixtures.js';
-import { bigHistory, HistoryBuilder } from '../helpers/history-builder.js';
 import { slackRejections } from '../helpers/slack-oracle.js';
 
 /** Every mrkdwn/plain text string in a message. */

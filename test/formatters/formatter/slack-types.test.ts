@@ -9,8 +9,8 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import type { SlackMessage } from '../../../contract/formatter.js';
 import { formatExecution, plainTextMessage } from '../../../formatters/formatter/format.js';
+import { bigHistory, HistoryBuilder } from '../../../local/history-builder.js';
 import { loadFixture, repoRoot } from '../helpers/fixtures.js';
-import { bigHistory, HistoryBuilder } from '../helpers/history-builder.js';
 
 const CASES = [
   'abort',

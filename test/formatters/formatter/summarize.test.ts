@@ -7,8 +7,8 @@ import {
   MAX_SUMMARY_BYTES,
   summarize,
 } from '../../../formatters/formatter/summarize/index.js';
+import { bigHistory, executionArn, HistoryBuilder } from '../../../local/history-builder.js';
 import { loadFixture } from '../helpers/fixtures.js';
-import { bigHistory, executionArn, HistoryBuilder } from '../helpers/history-builder.js';
 
 function fixtureSummary(name: string) {
   const { page, event } = loadFixture(name);

@@ -10,7 +10,7 @@ import { formatExecution, plainTextMessage, renderSummary } from '../../../forma
 import { slackLimitProblems } from '../../../formatters/formatter/render/limits.js';
 import { summarize } from '../../../formatters/formatter/summarize/index.js';
 import type { ExecutionSummary } from '../../../formatters/formatter/summarize/types.js';
-import { executionArn, HistoryBuilder } from '../helpers/history-builder.js';
+import { executionArn, HistoryBuilder } from '../../../local/history-builder.js';
 import { slackRejections } from '../helpers/slack-oracle.js';
 
 function texts(value: unknown): string[] {

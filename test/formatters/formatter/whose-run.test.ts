@@ -9,7 +9,7 @@ import type { StatusChangeEvent } from '../../../contract/formatter.js';
 import { formatExecution } from '../../../formatters/formatter/format.js';
 import { slackLimitProblems } from '../../../formatters/formatter/render/limits.js';
 import { summarize } from '../../../formatters/formatter/summarize/index.js';
-import { ACCOUNT, executionArn, HistoryBuilder, REGION } from '../helpers/history-builder.js';
+import { ACCOUNT, executionArn, HistoryBuilder, REGION } from '../../../local/history-builder.js';
 import { slackRejections } from '../helpers/slack-oracle.js';
 
 const START_S = 1_764_040_800;
