@@ -91,7 +91,7 @@ describe('sfn-slack exit codes', () => {
 
   it('digest --scenario prints the digest only: the in-process Lambdas’ JSON log lines stay off stdout', async () => {
     // The child logs at Powertools' default level (INFO): nothing here silences it.
-    const run = await cli(['digest', '--scenario', 'examples/scenarios/digest-day.scenario.json']);
+    const run = await cli(['digest', '--scenario', 'examples/scenarios/fail-redrive-succeed.scenario.json']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Daily digest');
     expect(`${run.stdout}${run.stderr}`).not.toContain('"level"');
