@@ -32,21 +32,16 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { STORE_TTL_ATTRIBUTE } from '../../contract/message-store.js';
 import { DYNAMODB_OPTIMIZED, type StatesError, serviceTaskError } from '../asl/index.js';
+import { FaultQueue, type QueuedFault } from './fault-queue.js';
 
 /** How the store fails (scenario `store.fail`). */
 export const STORE_FAILURES = ['throttled', 'internal_error', 'slow'] as const;
 export type StoreFailure = (typeof STORE_FAILURES)[number];
 
 /** The next `count` requests to the table fail that way (with `every`, only every `every`-th request counts). */
-export interface StoreFault {
-  readonly fail: StoreFailure;
-  readonly count: number;
+export interface StoreFault extends QueuedFault<StoreFailure> {
   /** `slow`: how long each request takes, seconds. */
   readonly seconds?: number;
-  /** Only every `every`-th request fails (1 in 200: `every: 200`). @default 1 */
-  readonly every?: number;
-  /** Every request fails until this time (epoch ms, the clock's), whatever `count` says: an outage. */
-  readonly untilMs?: number;
 }
 
 /** A client of the local table, configured like one on AWS. */
@@ -362,47 +357,28 @@ function retriesOnClock(maxAttempts: number, clock: { sleep(ms: number): Promise
  * exception classes, so the SDK classifies and retries it as it would on AWS.
  */
 class StoreFaults {
-  private readonly queue: Array<{ fault: StoreFault; left: number; seen: number }> = [];
-  private readonly counts: Record<StoreFailure, number> = { throttled: 0, internal_error: 0, slow: 0 };
+  private readonly faults: FaultQueue<StoreFault>;
 
-  constructor(readonly clock: { now(): number; sleep(ms: number): Promise<void> }) {}
+  constructor(readonly clock: { now(): number; sleep(ms: number): Promise<void> }) {
+    this.faults = new FaultQueue<StoreFault>(clock, STORE_FAILURES);
+  }
 
   inject(fault: StoreFault): void {
-    this.queue.push({ fault, left: fault.count, seen: 0 });
+    this.faults.inject(fault);
   }
 
   clear(): void {
-    this.queue.length = 0;
+    this.faults.clear();
   }
 
   served(): Readonly<Record<StoreFailure, number>> {
-    return { ...this.counts };
-  }
-
-  /** The fault this request meets, if any (the first queued fault counts requests until it is spent). */
-  private take(): StoreFault | undefined {
-    const current = this.queue[0];
-    if (!current) return undefined;
-    const until = current.fault.untilMs;
-    if (until !== undefined) {
-      if (this.clock.now() >= until) {
-        this.queue.shift();
-        return this.take();
-      }
-    } else {
-      current.seen += 1;
-      if (current.seen % (current.fault.every ?? 1) !== 0) return undefined;
-      current.left -= 1;
-      if (current.left <= 0) this.queue.shift();
-    }
-    this.counts[current.fault.fail] += 1;
-    return current.fault;
+    return { ...this.faults.served };
   }
 
   attach(client: DynamoDBClient, requestTimeoutMs: number | undefined): void {
     client.middlewareStack.add(
       (next) => async (args) => {
-        const fault = this.take();
+        const fault = this.faults.take();
         if (!fault) return next(args);
         const $metadata = { requestId: 'local-fault', attempts: 1, totalRetryDelay: 0 };
         if (fault.fail === 'throttled') {

@@ -4,60 +4,41 @@
  * (on the pipeline's clock) before they answer, so a task whose `TimeoutSeconds` passes fails with `States.Timeout`
  * as on AWS.
  */
+import { FaultQueue, type QueuedFault } from './fault-queue.js';
 import type { InProcessHandler } from './lambda.js';
 
 export const FUNCTION_FAILURES = ['throws', 'slow'] as const;
 export type FunctionFailure = (typeof FUNCTION_FAILURES)[number];
 
-export interface FunctionFault {
-  readonly fail: FunctionFailure;
-  readonly count: number;
+export interface FunctionFault extends QueuedFault<FunctionFailure> {
   /** `slow`: how long each invocation takes before it answers, seconds. */
   readonly seconds?: number;
-  /** Only every `every`-th invocation fails (1 in 10: `every: 10`). @default 1 */
-  readonly every?: number;
-  /** Every invocation fails until this time (epoch ms, the clock's), whatever `count` says. */
-  readonly untilMs?: number;
 }
 
 export class FunctionFaults {
-  private readonly queue: Array<{ fault: FunctionFault; left: number; seen: number }> = [];
-  /** Invocations a fault answered, by kind. */
-  readonly served: Record<FunctionFailure, number> = { throws: 0, slow: 0 };
+  private readonly faults: FaultQueue<FunctionFault>;
 
-  constructor(private readonly clock: { now(): number; sleep(ms: number): Promise<void> }) {}
+  constructor(private readonly clock: { now(): number; sleep(ms: number): Promise<void> }) {
+    this.faults = new FaultQueue<FunctionFault>(clock, FUNCTION_FAILURES);
+  }
+
+  /** Invocations a fault answered, by kind. */
+  get served(): Readonly<Record<FunctionFailure, number>> {
+    return this.faults.served;
+  }
 
   inject(fault: FunctionFault): void {
-    this.queue.push({ fault, left: fault.count, seen: 0 });
+    this.faults.inject(fault);
   }
 
   clear(): void {
-    this.queue.length = 0;
-  }
-
-  private take(): FunctionFault | undefined {
-    const current = this.queue[0];
-    if (!current) return undefined;
-    const until = current.fault.untilMs;
-    if (until !== undefined) {
-      if (this.clock.now() >= until) {
-        this.queue.shift();
-        return this.take();
-      }
-    } else {
-      current.seen += 1;
-      if (current.seen % (current.fault.every ?? 1) !== 0) return undefined;
-      current.left -= 1;
-      if (current.left <= 0) this.queue.shift();
-    }
-    this.served[current.fault.fail] += 1;
-    return current.fault;
+    this.faults.clear();
   }
 
   /** The handler with the injected faults in front of it. */
   wrap(handler: InProcessHandler): InProcessHandler {
     return async (payload: never) => {
-      const fault = this.take();
+      const fault = this.faults.take();
       if (fault?.fail === 'throws') {
         throw new TypeError("Cannot read properties of undefined (reading 'events') (injected fault)");
       }
