@@ -493,12 +493,6 @@ export class SlackNotifier extends Construct {
       notifierStateMachine: this.notifierStateMachine,
       ...(config.replayPrincipals === undefined ? {} : { principals: config.replayPrincipals }),
     });
-    onlySendersMaySend(this.queue, [
-      this.notifierStateMachine.role.roleArn,
-      this.replayRole.roleArn,
-      this.deliveryStateMachine.role.roleArn,
-      ...(this.messageStore.schedulerRole ? [this.messageStore.schedulerRole.roleArn] : []),
-    ]);
 
     // Watched machines encrypted with a customer managed key: the roles that read them decrypt through Step
     // Functions only (infra/watched-keys.ts). A central environment reads with the source accounts' roles instead.
@@ -537,7 +531,7 @@ export class SlackNotifier extends Construct {
 
     // "Is this normal?" (issue 24): the run context's reads, and the daily digests (infra/constructs/digest.ts).
     // A central environment reads both with the source accounts' read roles (infra/constructs/source-access.ts).
-    new DailyDigest(this, 'DailyDigest', {
+    const digest = new DailyDigest(this, 'DailyDigest', {
       environmentName: env,
       plans: props.digests ?? [],
       formatter: this.formatter,
@@ -549,6 +543,15 @@ export class SlackNotifier extends Construct {
       ...(sources ? { central: sources } : {}),
       logRetention: retention,
     });
+
+    // Only these may queue a message (the digest machine's Enqueue too, when there are digests).
+    onlySendersMaySend(this.queue, [
+      this.notifierStateMachine.role.roleArn,
+      this.replayRole.roleArn,
+      this.deliveryStateMachine.role.roleArn,
+      ...(this.messageStore.schedulerRole ? [this.messageStore.schedulerRole.roleArn] : []),
+      ...(digest.stateMachine ? [digest.stateMachine.role.roleArn] : []),
+    ]);
 
     this.acknowledgeNagFindings(central ? [] : watchedMapRuns);
     // What the sfn-slack commands need to find this notifier in any stack (constructs/operator-descriptor.ts).

@@ -58,6 +58,23 @@ describe('daily digest', () => {
   const machines = only(template, 'AWS::StepFunctions::StateMachine');
   const digest = machines.find(([id]) => id.includes('DailyDigest'));
 
+  it('the queue lets the digest machine queue its message (its role is exempt from the Deny on SendMessage)', () => {
+    expect(digest).toBeDefined();
+    const digestRole = roleOf(digest?.[1] as Resource);
+    const denies = only(template, 'AWS::SQS::QueuePolicy').flatMap(([, policy]) =>
+      (policy.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement.filter(
+        (st) => st.Effect === 'Deny' && st.Action === 'sqs:SendMessage'
+      )
+    );
+    expect(denies).toHaveLength(1);
+    const exempt = (denies[0]?.Condition as { ArnNotEquals: { 'aws:PrincipalArn': unknown[] } }).ArnNotEquals[
+      'aws:PrincipalArn'
+    ];
+    expect(exempt).toContainEqual({ 'Fn::GetAtt': [digestRole, 'Arn'] });
+    // And its own policy allows the send on that queue.
+    expect(grants(statementsOfRole(template, digestRole), 'sqs:SendMessage')).not.toEqual([]);
+  });
+
   it('schedules one digest per destination, at its time in its IANA zone, starting the digest machine', () => {
     expect(digest).toBeDefined();
     const schedules = only(template, 'AWS::Scheduler::Schedule').filter(([id]) => id.includes('DailyDigest'));
