@@ -149,8 +149,11 @@ function readsRunContext(options: HandlerOptions, env: NodeJS.ProcessEnv = proce
   return Boolean(options.sfnClient || env.AWS_LAMBDA_FUNCTION_NAME || env.AWS_ENDPOINT_URL_SFN);
 }
 
-/** The client the run context is read with: the history's (sourceSfnClient in a central environment). */
-async function runContextClient(event: StatusChangeEvent, options: HandlerOptions): Promise<SFNClient> {
+/**
+ * The client the run context and the Map Run details are read with: the history's (sourceSfnClient, the execution
+ * account's read role, in a central environment).
+ */
+async function executionReadClient(event: StatusChangeEvent, options: HandlerOptions): Promise<SFNClient> {
   return options.sfnClient ?? (await sourceSfnClient(event)) ?? (await defaultSfnClient());
 }
 
@@ -235,7 +238,7 @@ export function createHandler(options: HandlerOptions = {}): FormatterHandler {
     // The same client as the history's: in a central environment the execution account's read role, in its region.
     const contextClient =
       readsRunContext(options) && summary.execution.status !== 'RUNNING'
-        ? await runContextClient(event, options).catch((error: unknown) => {
+        ? await executionReadClient(event, options).catch((error: unknown) => {
             // An event naming no source account or region: no context, the message goes on.
             logger.warn('run context unavailable', {
               error: error instanceof Error ? error.name : 'Error',
@@ -263,10 +266,8 @@ export function createHandler(options: HandlerOptions = {}): FormatterHandler {
       );
       if (runContext) summary = { ...summary, runContext };
     }
-    const mapRunErrors = await describeMapRuns(
-      summary,
-      async () => options.sfnClient ?? (await defaultSfnClient())
-    );
+    // Map Run details with the history's client too: a central environment's own role reads nothing of a source.
+    const mapRunErrors = await describeMapRuns(summary, () => executionReadClient(event, options));
     if (mapRunErrors.length > 0) logger.warn('map run not described', { errors: mapRunErrors });
     const fallbackMessage = safePlainText(summary, settings, event);
     let message: SlackMessage;
