@@ -67,9 +67,8 @@ describe('daily digest', () => {
       )
     );
     expect(denies).toHaveLength(1);
-    const exempt = (denies[0]?.Condition as { ArnNotEquals: { 'aws:PrincipalArn': unknown[] } }).ArnNotEquals[
-      'aws:PrincipalArn'
-    ];
+    const condition = denies[0]?.Condition as { ArnNotEquals: { 'aws:PrincipalArn': unknown[] } } | undefined;
+    const exempt = condition?.ArnNotEquals['aws:PrincipalArn'];
     expect(exempt).toContainEqual({ 'Fn::GetAtt': [digestRole, 'Arn'] });
     // And its own policy allows the send on that queue.
     expect(grants(statementsOfRole(template, digestRole), 'sqs:SendMessage')).not.toEqual([]);
