@@ -663,7 +663,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
           await pipeline.notify(original.event);
         }
       } else if ('slack' in step) {
-        pipeline.slack?.injectFault(slackFault(step.slack, start + step.at * 1000));
+        pipeline.slack?.injectFault(slackFault(step.slack, pipeline.clock.now()));
       } else if ('click' in step) {
         clicks.push(await runClick(pipeline, step.click, step.at));
       } else if ('sfn' in step) {

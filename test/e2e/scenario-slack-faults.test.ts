@@ -180,6 +180,27 @@ describe('Slack faults for 5 minutes, start notices on', () => {
     expectAlarmWithinFiveMinutes(outcome, 'DeliveryFailedAlarm');
   });
 
+  it('a fault of some seconds after an advance of the clock lasts its seconds from then', async () => {
+    const scenario = await parseScenario(
+      {
+        environment: {},
+        steps: [
+          { at: 0, advance: 3600 },
+          { at: 10, slack: { fail: 'is_archived', seconds: 60 } },
+          {
+            at: 11,
+            event: as('redrive.failed.event.json', 'run-a'),
+            history: as('redrive.failed.history.json', 'run-a'),
+          },
+        ],
+      },
+      dir
+    );
+    const { report } = await runScenario(scenario, { formatter: quietFormatter });
+    expect(refusals(report, 'is_archived').length).toBeGreaterThan(0);
+    expect(report.deadLetters).toHaveLength(1);
+  });
+
   it('count and seconds together: the fault ends at the first reached', async () => {
     const outcome = await run({ fail: 'cant_update_message', count: 1 });
     expectNothingLostOrTwice(outcome);
