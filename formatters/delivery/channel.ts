@@ -36,6 +36,7 @@ import {
   type SlackAnswer,
   type SlackRequest,
   startContext,
+  THROTTLED_ERROR,
   UNAVAILABLE_ERRORS,
 } from './decision.js';
 import {
@@ -400,9 +401,6 @@ async function recordShown(
   });
 }
 
-/** The HTTP Task's error once its own retries of a 429 are spent. */
-const THROTTLED = 'States.Http.StatusCode.429';
-
 /**
  * The same request again after a backoff: `ratelimited` with HTTP 200 is retried like a 429, and a 429 the HTTP
  * Task's own retries could not get through is retried here too, after a new slot of the call's bucket (the edit
@@ -415,7 +413,7 @@ async function retryRateLimited(
   error: string
 ): Promise<Decision | undefined> {
   if (
-    ![...['ratelimited', 'rate_limited'], THROTTLED].includes(error) ||
+    ![...['ratelimited', 'rate_limited'], THROTTLED_ERROR].includes(error) ||
     context.rateAttempt >= RATELIMITED_RETRIES ||
     !context.request
   ) {
@@ -425,7 +423,7 @@ async function retryRateLimited(
   const edit = context.request.method === 'chat.update';
   const backoff = rateLimitedWait(context.rateAttempt, run.random);
   const slot =
-    error !== THROTTLED
+    error !== THROTTLED_ERROR
       ? 0
       : edit
         ? await paceEdit(run, EDIT_PACE_KEY, EDIT_PACE_INTERVAL_MS, EDIT_PACE_BURST)

@@ -190,6 +190,9 @@ export function readAnswer(answer: unknown): SlackAnswer {
   };
 }
 
+/** The HTTP Task's error once its own retries of a 429 are spent (Slack took nothing: safe to send again). */
+export const THROTTLED_ERROR = 'States.Http.StatusCode.429';
+
 /** Full-jitter backoff for a `ratelimited` answer on HTTP 200, as the definition retries a 429: 2, 4, 8 s. */
 export const RATELIMITED_RETRIES = 3;
 export function rateLimitedWait(attempt: number, random: () => number): number {

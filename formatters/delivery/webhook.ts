@@ -22,6 +22,7 @@ import {
   readAnswer,
   type SlackAnswer,
   startContext,
+  THROTTLED_ERROR,
 } from './decision.js';
 import { deadLetter, done, failed, nowSeconds, OUT_OF_TIME, outOfTime, pacePost, type Run } from './run.js';
 import { flushSchedule } from './schedule.js';
@@ -170,17 +171,20 @@ async function digestPost(
 
 /**
  * A webhook post that failed on the way (5xx, socket, timeout) is posted again after a backoff, up to
- * RATELIMITED_RETRIES times: a webhook cannot be read back, so this is the retry the HTTP Task would make.
+ * RATELIMITED_RETRIES times: a webhook cannot be read back, so this is the retry the HTTP Task would make. A 429 the
+ * HTTP Task's own retries could not get through is posted again too, after a new pacing slot: Slack took nothing,
+ * and failing would hold the webhook's message group for the queue's visibility timeout (6 minutes).
  */
-function repost(run: Run, ctx: DeliveryContext, answer: SlackAnswer): Decision | undefined {
-  if (answer.kind !== 'failed' || !answer.lost || ctx.rateAttempt >= RATELIMITED_RETRIES || !ctx.request) {
-    return undefined;
-  }
+async function repost(run: Run, ctx: DeliveryContext, answer: SlackAnswer): Promise<Decision | undefined> {
+  if (answer.kind !== 'failed' || ctx.rateAttempt >= RATELIMITED_RETRIES || !ctx.request) return undefined;
+  const throttled = answer.error === THROTTLED_ERROR;
+  if (!answer.lost && !throttled) return undefined;
   if (outOfTime(run)) return undefined;
+  const backoff = rateLimitedWait(ctx.rateAttempt, run.random);
   return {
     action: 'Post',
     reason: `the webhook post failed (${answer.error}): posted again after a backoff`,
-    waitSeconds: rateLimitedWait(ctx.rateAttempt, run.random),
+    waitSeconds: throttled ? Math.max(backoff, await pacePost(run, PARTITION)) : backoff,
     request: ctx.request,
     context: { ...ctx, rateAttempt: ctx.rateAttempt + 1 },
     resend: { error: answer.error, attempt: ctx.rateAttempt + 1 },
@@ -194,7 +198,7 @@ export async function recordWebhook(
   raw: unknown
 ): Promise<Decision> {
   const answer = readAnswer(raw);
-  const again = ctx.phase === 'schedule' ? undefined : repost(run, ctx, answer);
+  const again = ctx.phase === 'schedule' ? undefined : await repost(run, ctx, answer);
   if (again) return again;
   if (ctx.phase === 'schedule') {
     // The flush could not be scheduled: clear the mark and take the claim back, so the retry asks again.
@@ -260,7 +264,7 @@ export async function recordWebhookFlush(
   raw: unknown
 ): Promise<Decision> {
   const answer = readAnswer(raw);
-  const again = repost(run, ctx, answer);
+  const again = await repost(run, ctx, answer);
   if (again) return again;
   const state = ctx.digest;
   if (answer.kind === 'failed') {

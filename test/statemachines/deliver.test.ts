@@ -449,6 +449,21 @@ describe('webhook mode (the same definition)', () => {
     for (const e of lambdaEvents) expect(JSON.stringify(e.details)).not.toContain('secret');
   });
 
+  it('a 429 past the HTTP Task’s own retries is posted again after a backoff, not returned to the queue (6 minutes)', async () => {
+    const throttled = () => new StatesError('States.Http.StatusCode.429', 'slow down');
+    const w = await world({ webhook: true, answers: Array.from({ length: 4 }, throttled) });
+    const result = await w.run(record(news({ payload: { text: 'etl failed' } })));
+    expect(result.status).toBe('SUCCEEDED');
+    expect(w.calls.http).toHaveLength(5);
+    expect(bodyOf(w.calls.http[4])).toEqual(bodyOf(w.calls.http[0]));
+    // Still throttled after RATELIMITED_RETRIES such rounds: the execution fails, the queue retries.
+    const always = await world({ webhook: true, answers: Array.from({ length: 16 }, throttled) });
+    const failed = await always.run(record(news({ payload: { text: 'etl failed' } })));
+    expect(failed.status).toBe('FAILED');
+    expect(failed.error).toBe('States.Http.StatusCode.429');
+    expect(always.calls.http).toHaveLength(16);
+  });
+
   it('a 400 posts the plain-text fallback; a 404 on it: the claim is taken back and the record dead-lettered', async () => {
     const w = await world({
       webhook: true,
