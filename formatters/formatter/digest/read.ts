@@ -81,7 +81,18 @@ export async function readDigestMachines(
   const machines: DigestMachine[] = [];
   const candidates = new Set(request.stateMachineArns);
   if (request.stateMachineNamePrefixes.length > 0) {
-    for (const { where, client } of readers.listing()) {
+    const listing = readers.listing();
+    if (listing.length === 0) {
+      // An organization-only central environment names no account to list in: say so, not a quiet day.
+      machines.push({
+        stateMachineArn: '',
+        name: `the state machines named ${request.stateMachineNamePrefixes.map((p) => `${p}*`).join(', ')}`,
+        runs: [],
+        errors: {},
+        unreadable: 'NoAccountToList',
+      });
+    }
+    for (const { where, client } of listing) {
       try {
         let nextToken: string | undefined;
         let pages = 0;

@@ -16,6 +16,7 @@ import {
   localDay,
   renderDigest,
 } from '../../../formatters/formatter/digest/operation.js';
+import { readDigestMachines } from '../../../formatters/formatter/digest/read.js';
 import type { DigestMachine } from '../../../formatters/formatter/digest/types.js';
 import { ExecutionRegistry } from '../../../local/stand-ins/executions.js';
 import { recordedHistorySource } from '../../../local/stand-ins/history.js';
@@ -180,6 +181,17 @@ describe('digest: a day of runs', () => {
     expect(JSON.stringify(out.delivery.payload)).toContain(
       ':warning: not read: *nightly-export* (`AccessDeniedException`)'
     );
+  });
+});
+
+describe('digest: a central environment with no account to list prefixes in', () => {
+  it('says the prefixed machines were not read, instead of a quiet day', async () => {
+    const window = { sinceMs: UNTIL - 24 * HOUR, untilMs: UNTIL };
+    const clients = { listing: () => [], machine: () => client };
+    const machines = await readDigestMachines(clients, { ...request, stateMachineArns: [] }, window);
+    expect(machines).toEqual([
+      expect.objectContaining({ name: 'the state machines named nightly-*', unreadable: 'NoAccountToList' }),
+    ]);
   });
 });
 
