@@ -1,7 +1,7 @@
 /**
- * Routes: which executions go where. The same rules run in three places and must agree: the notifier state
- * machine (its Route, SingleRoute, TagRules, OpenRoutes and Destinations states, in JSONata), the local runner and `sfn-slack routes` (this module), and the
- * EventBridge rule (derived from the union of the routes below). Pure functions, no dependencies.
+ * Routes: which executions go where. One rule set, used by the deployed notifier's decision
+ * (formatters/formatter/notify.ts), the daily digest (contract/digest.ts), `sfn-slack routes` and the local runner;
+ * the EventBridge rule is derived from the union of the routes below. Pure functions, no dependencies.
  */
 import { type ExecutionStatus, isFailingStatus } from './statuses.js';
 
@@ -99,7 +99,7 @@ export interface RouteVerdict {
 
 /**
  * A matched route with what it resolved to (the channel and mention after tag overrides): exactly the settings
- * the formatter gets (contract/formatter.ts `NotifierSettings`), built by the notifier's routing states ($targets, $deliveries).
+ * the formatter gets (contract/formatter.ts `NotifierSettings`), built by `routeDeliveries` for each destination.
  */
 export interface RoutedDelivery {
   readonly environment: string;

@@ -54,11 +54,6 @@ export function sourceRoleCredentials(
   };
 }
 
-/** The read role's `Credentials` (what the central notifier's reading states get). */
-export function readRoleCredentials(environment: string): { RoleArn: string } {
-  return sourceRoleCredentials(environment, 'read');
-}
-
 /** Names of the Task states that call Step Functions about the watched execution. */
 export function sourceReadingStates(definition: string): string[] {
   const machine = JSON.parse(definition) as { States: Record<string, { Type?: string; Resource?: unknown }> };

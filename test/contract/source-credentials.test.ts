@@ -9,7 +9,6 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DeployedSettings } from '../../contract/routes.js';
 import {
-  readRoleCredentials,
   SOURCE_REGION_STATE,
   sourceReadingStates,
   sourceRoleCredentials,
@@ -45,7 +44,7 @@ describe('withSourceCredentials (the notifier)', () => {
     expect(sourceReadingStates(file())).toEqual(['FetchHistory']);
     for (const [name, state] of Object.entries(states)) {
       expect(state.Credentials, name).toEqual(
-        name === 'FetchHistory' ? readRoleCredentials('org') : undefined
+        name === 'FetchHistory' ? sourceRoleCredentials('org') : undefined
       );
     }
   });
@@ -69,7 +68,7 @@ describe('withSourceCredentials (the notifier)', () => {
   });
 
   it('never shadows $partition (or any other name) inside the Credentials expression', () => {
-    expect(readRoleCredentials('org').RoleArn).not.toMatch(/\$partition\s*:=/);
+    expect(sourceRoleCredentials('org').RoleArn).not.toMatch(/\$partition\s*:=/);
     expect(sourceRoleCredentials('org', 'act').RoleArn).not.toMatch(/\$partition\s*:=/);
   });
 
@@ -80,7 +79,7 @@ describe('withSourceCredentials (the notifier)', () => {
   });
 
   it('refuses an environment name that could end the JSONata string it sits in', () => {
-    expect(() => readRoleCredentials("org' & $x & '")).toThrow(/only letters, digits and "-"/);
+    expect(() => sourceRoleCredentials("org' & $x & '")).toThrow(/only letters, digits and "-"/);
   });
 
   it('names each region its own role (one IAM name space per account)', () => {
