@@ -4,27 +4,20 @@
  * re-checked; then docs/performance.md and the README table rewritten from it. `npm run bench` measures them too.
  * `--dir <path>` bundles into another directory inside the repository; `--runs <n>` (@default 15, as the full run).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from './bundle.js';
 import { benchColdStart } from './formatter.js';
-import { withReadmePerformance } from './readme.js';
-import { performanceDoc } from './report.js';
 import type { Results } from './results.js';
+import { benchLog, readResults, writeResults } from './results-file.js';
 import { checkBundle, checkColdStart } from './targets.js';
 
-const began = performance.now();
-const log = (line: string) => {
-  console.log(`[bench ${((performance.now() - began) / 1000).toFixed(1).padStart(5)} s] ${line}`);
-};
+const log = benchLog();
 const argAfter = (flag: string) => {
   const at = process.argv.indexOf(flag);
   return at > 0 ? process.argv[at + 1] : undefined;
 };
 const dirArg = argAfter('--dir');
 const runs = Number(argAfter('--runs') ?? 15);
-const resultsPath = path.join(repoRoot, 'bench', 'results.json');
-const previous = JSON.parse(readFileSync(resultsPath, 'utf8')) as Results;
+const previous = readResults();
 const cold = await benchColdStart(runs, log, ...(dirArg === undefined ? [] : [path.resolve(dirArg)]));
 const checks = [checkBundle(cold.bundle.minifiedBytes), checkColdStart(cold.coldStart.initMs.median)];
 const ids: readonly string[] = checks.map((c) => c.id);
@@ -37,9 +30,6 @@ const results: Results = {
   },
   targets: [...previous.targets.filter((t) => !ids.includes(t.id)), ...checks],
 };
-writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(path.join(repoRoot, 'docs', 'performance.md'), performanceDoc(results));
-const readmePath = path.join(repoRoot, 'README.md');
-writeFileSync(readmePath, withReadmePerformance(readFileSync(readmePath, 'utf8'), results));
+writeResults(results);
 for (const c of checks) log(`${c.target}: ${c.figure} ${c.pass ? 'pass' : 'FAIL'}`);
 log('wrote bench/results.json (formatter bundle and cold start), docs/performance.md and the README table');

@@ -1,15 +1,12 @@
 /**
  * `npm run bench:normal`: only the run context's calls and the digest's cost (bench/normal.ts), recorded under
- * `normal` in bench/results.json beside the rest of the last full run.
+ * `normal` in bench/results.json beside the rest of the last full run; docs/performance.md and the README table
+ * follow (bench/results-file.ts).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { repoRoot } from './bundle.js';
 import { normalBench } from './normal.js';
-import type { Results } from './results.js';
+import { readResults, writeResults } from './results-file.js';
 
-const resultsPath = path.join(repoRoot, 'bench', 'results.json');
-const previous = JSON.parse(readFileSync(resultsPath, 'utf8')) as Results;
+const previous = readResults();
 const normal = await normalBench(previous.cost.designs.notifier.usage);
-writeFileSync(resultsPath, `${JSON.stringify({ ...previous, normal }, null, 2)}\n`);
+writeResults({ ...previous, normal });
 console.log(JSON.stringify(normal, null, 2));

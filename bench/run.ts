@@ -3,10 +3,7 @@
  * notification beside the seed's design; the Slack endpoint's answer time (bench/endpoint.ts); the targets. Prints
  * the table, writes bench/results.json, docs/performance.md and the README table.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { repoRoot } from './bundle.js';
 import { prices } from './cost.js';
 import { costScenarios } from './cost-scenarios.js';
 import { assumptions, pricedDesigns } from './designs.js';
@@ -23,9 +20,9 @@ import { benchFormatter } from './formatter.js';
 import { benchLifecycle } from './lifecycle.js';
 import { ORGANIZATION_PLAN, organizationBench } from './organization.js';
 import { type BurstResult, burst, loadFormatter, single } from './pipeline.js';
-import { withReadmePerformance } from './readme.js';
-import { performanceDoc, textTable } from './report.js';
+import { textTable } from './report.js';
 import type { BurstSummary, Results } from './results.js';
+import { writeResults } from './results-file.js';
 import { spread } from './stats.js';
 import {
   checkCostTargets,
@@ -161,10 +158,7 @@ const results: Results = {
   endpoint,
 };
 
-writeFileSync(path.join(repoRoot, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(path.join(repoRoot, 'docs', 'performance.md'), performanceDoc(results));
-const readmePath = path.join(repoRoot, 'README.md');
-writeFileSync(readmePath, withReadmePerformance(readFileSync(readmePath, 'utf8'), results));
+writeResults(results);
 log('wrote bench/results.json, docs/performance.md and the README performance table');
 console.log(`\n${textTable(results)}`);
 console.log(
