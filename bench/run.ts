@@ -18,6 +18,7 @@ import {
 } from './faults.js';
 import { benchFormatter } from './formatter.js';
 import { benchLifecycle } from './lifecycle.js';
+import { normalBench } from './normal.js';
 import { ORGANIZATION_PLAN, organizationBench } from './organization.js';
 import { type BurstResult, burst, loadFormatter, single } from './pipeline.js';
 import { textTable } from './report.js';
@@ -113,6 +114,8 @@ const organization = await organizationBench(
   },
   log
 );
+log("normal: the run context's calls and the daily digest's cost");
+const normal = await normalBench(designs.notifier.usage);
 const endpoint = await benchEndpoint(ENDPOINT_PLAN, log);
 const results: Results = {
   date: new Date().toISOString(),
@@ -155,6 +158,7 @@ const results: Results = {
   faultRun,
   faultTargets: checkFaultTargets(matrix),
   organization,
+  normal,
   endpoint,
 };
 
