@@ -123,3 +123,13 @@ export async function settledSlowRequest(slack: SlackServer, timeoutMs = 5_000):
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/** The context block's lines ("is this normal?"), or [] when the message has none. */
+export function contextLines(message: { blocks?: unknown[] }): string[] {
+  const block = ((message.blocks ?? []) as { type: string; elements?: { text?: string }[] }[]).find(
+    (b) =>
+      b.type === 'context' &&
+      /usually|in a row|same `|first (failure|success)/.test(b.elements?.[0]?.text ?? '')
+  );
+  return block?.elements?.[0]?.text?.split('\n') ?? [];
+}

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readScenario, runScenario, type ScenarioReport } from '../../local/scenario.js';
-import { quietFormatter, repoRoot } from './helpers.js';
+import { contextLines, quietFormatter, repoRoot } from './helpers.js';
 
 const file = path.join(repoRoot, 'examples', 'scenarios', 'is-this-normal.scenario.json');
 const console = (arn: string) =>
@@ -23,16 +23,6 @@ function of(name: string): Message {
   const found = messages.find((m) => JSON.stringify(m.blocks).includes(`${name}`));
   if (!found) throw new Error(`no message for ${name}`);
   return found;
-}
-
-/** The context block's lines ("is this normal?"), or [] when the message has none. */
-function contextLines(message: Message): string[] {
-  const block = (message.blocks as { type: string; elements?: { text?: string }[] }[]).find(
-    (b) =>
-      b.type === 'context' &&
-      /usually|in a row|same `|first (failure|success)/.test(b.elements?.[0]?.text ?? '')
-  );
-  return block?.elements?.[0]?.text?.split('\n') ?? [];
 }
 
 beforeAll(async () => {

@@ -15,7 +15,7 @@ import {
   type Scenario,
   type ScenarioReport,
 } from '../../local/scenario.js';
-import { quietFormatter, repoRoot } from './helpers.js';
+import { contextLines, quietFormatter, repoRoot } from './helpers.js';
 
 const file = path.join(repoRoot, 'examples', 'scenarios', 'organization-normal.scenario.json');
 const PAYMENTS = '111122223333';
@@ -48,16 +48,6 @@ function of(channel: string, arn: string): Message {
   const found = runMessages(channel).find((m) => JSON.stringify(m.blocks).includes(`${arn}\``));
   if (!found) throw new Error(`no message for ${arn} in ${channel}`);
   return found;
-}
-
-/** The context block's lines ("is this normal?"), or [] when the message has none. */
-function contextLines(message: Message): string[] {
-  const block = (message.blocks as { type: string; elements?: { text?: string }[] }[]).find(
-    (b) =>
-      b.type === 'context' &&
-      /usually|in a row|same `|first (failure|success)/.test(b.elements?.[0]?.text ?? '')
-  );
-  return block?.elements?.[0]?.text?.split('\n') ?? [];
 }
 
 function digestOf(channel: string): Message {
