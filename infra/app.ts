@@ -1,4 +1,4 @@
-/** The CDK app entry (cdk.json: `npx tsx infra/app.ts`). Select an environment with `-c env=<name>`. */
+/** The CDK app entry (cdk.json: `node --import tsx infra/app.ts`, without npx’s second of startup). Select an environment with `-c env=<name>`. */
 import { ConfigError } from '../contract/settings.js';
 import { buildApp } from './build-app.js';
 

@@ -4,7 +4,7 @@
  * globals restored, real timers back, an AWS SDK client class it mocked with aws-sdk-client-mock
  * (`mockClient(SFNClient)` stubs the class's `send`) real again. Modules stay loaded for the next file: that is
  * the saving. A file that loads a module under a changed environment (the formatter's logger reads its level
- * when loaded) calls `vi.resetModules()` before and after, as test/cli/start-logs.test.ts does.
+ * when loaded) calls `vi.resetModules()` before and after, as test/cli/lambda-logs.test.ts does.
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';

@@ -89,14 +89,6 @@ describe('sfn-slack exit codes', () => {
     );
   });
 
-  it('digest --scenario prints the digest only: the in-process Lambdas’ JSON log lines stay off stdout', async () => {
-    // The child logs at Powertools' default level (INFO): nothing here silences it.
-    const run = await cli(['digest', '--scenario', 'examples/scenarios/fail-redrive-succeed.scenario.json']);
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain('Daily digest');
-    expect(`${run.stdout}${run.stderr}`).not.toContain('"level"');
-  }, 60_000);
-
   it('exits 3 and says how to provide credentials when there are none', async () => {
     const run = await cli(['doctor', '--env', 'dev']);
     expect(run.code).toBe(3);

@@ -319,6 +319,27 @@ describe('startCommand', () => {
       }
     });
 
+    it('without AWS credentials: exit 3 and one clear line', async () => {
+      // The whole program in process, as the binary runs it; nothing in the environment or the shared files.
+      await withAwsEnv(
+        {
+          AWS_CONFIG_FILE: path.join(dir, 'no-aws-config'),
+          AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'no-aws-credentials'),
+        },
+        async () => {
+          const result = await runCli([
+            'start',
+            '--execution-arn',
+            'arn:aws:states:eu-west-1:123456789012:execution:nightly-etl:run-1',
+          ]);
+          expect(result.code).toBe(ExitCode.aws);
+          expect(result.stderr.trim().split('\n')).toEqual([
+            'sfn-slack: no AWS credentials in the environment: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or drop --execution-arn to run the bundled example',
+          ]);
+        }
+      );
+    });
+
     it('refuses --region or --profile without --execution-arn', async () => {
       const error = await startCommand({ region: 'eu-west-1' }, io().io).catch((e: unknown) => e);
       expect((error as CliError).exitCode).toBe(ExitCode.badInput);
@@ -341,18 +362,6 @@ describe('sfn-slack start (child process)', () => {
     expect(result.stdout).toContain('HTML preview:');
     // The formatter's Lambda log lines are kept out of the output.
     expect(result.stdout).not.toContain('"level":"INFO"');
-  });
-
-  it('--execution-arn without AWS credentials: exit 3 and one clear line', async () => {
-    const result = await cli([
-      'start',
-      '--execution-arn',
-      'arn:aws:states:eu-west-1:123456789012:execution:nightly-etl:run-1',
-    ]);
-    expect(result.code).toBe(ExitCode.aws);
-    expect(result.stderr.trim().split('\n')).toEqual([
-      'sfn-slack: no AWS credentials in the environment: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or drop --execution-arn to run the bundled example',
-    ]);
   });
 
   it('--help lists the options', async () => {

@@ -48,13 +48,20 @@ function launchBrowser(): Promise<Browser> {
   });
 }
 
+// One browser for the file (each launch costs a Chromium start); each suite opens its own pages.
+let browser: Browser;
+beforeAll(async () => {
+  if (chromiumPath) browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
 describe.runIf(chromiumPath)('HTML preview in headless Chromium', () => {
-  let browser: Browser;
   let page: Page;
   let dir: string;
 
   beforeAll(async () => {
-    browser = await launchBrowser();
     dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-preview-'));
     const file = path.join(dir, 'preview.html');
     writeFileSync(file, renderHtml(failedMessage, { title: 'etl-nightly (prod)' }));
@@ -62,8 +69,7 @@ describe.runIf(chromiumPath)('HTML preview in headless Chromium', () => {
     await page.goto(pathToFileURL(file).href);
   });
 
-  afterAll(async () => {
-    await browser?.close();
+  afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -129,7 +135,6 @@ describe.runIf(chromiumPath)('the default message for a failed run, as a reader 
   const fixture = (name: string): unknown =>
     JSON.parse(readFileSync(path.join(repoRoot, 'test/fixtures/cli', name), 'utf8'));
   const executionArn = 'arn:aws:states:eu-west-1:111122223333:execution:orders-etl:run-2026-11-24';
-  let browser: Browser;
   let page: Page;
   let dir: string;
 
@@ -140,7 +145,6 @@ describe.runIf(chromiumPath)('the default message for a failed run, as a reader 
       pages: [fixture('failed-run.history.json')],
       settings: { environment: 'prod' },
     });
-    browser = await launchBrowser();
     dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-preview-'));
     const file = path.join(dir, 'failed-run.html');
     writeFileSync(file, renderHtml(message, { title: 'orders-etl run-2026-11-24 FAILED' }));
@@ -148,8 +152,7 @@ describe.runIf(chromiumPath)('the default message for a failed run, as a reader 
     await page.goto(pathToFileURL(file).href);
   });
 
-  afterAll(async () => {
-    await browser?.close();
+  afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,7 +1,8 @@
 /**
- * `start` runs the formatter in process, and the formatter logs one JSON line per history page (Powertools). Those
- * lines are for `--verbose` only: without it they never reach the output, even when the progress lines show
- * (they show once a run takes longer than a moment; here at once).
+ * `start` and `digest --scenario` run the Lambdas in process, and those log JSON lines (Powertools; one per
+ * history page for the formatter). Those lines are for `start --verbose` only: without it they never reach the
+ * output, even when the progress lines show (they show once a run takes longer than a moment; here at once).
+ * cli/lambda-logs.ts keeps them off standard output.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,8 +16,9 @@ vi.resetModules();
 process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
 afterAll(() => vi.resetModules());
 const { startCommand } = await import('../../cli/commands/start.js');
+const { runCli } = await import('./helpers.js');
 
-const dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-start-logs-'));
+const dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-lambda-logs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function start(verbose: boolean) {
@@ -49,5 +51,26 @@ describe('sfn-slack start and the formatter’s log lines', () => {
     expect(out).toContain('Delivered to the local Slack server.');
     expect(err).toContain('running the notifier locally');
     expect(`${out}${err}`).not.toContain('"level"');
+  });
+});
+
+describe('sfn-slack digest --scenario and the Lambdas’ log lines', () => {
+  it('prints the digest only: nothing logged reaches standard output, the captured one or the process’s', async () => {
+    const written: string[] = [];
+    const write = process.stdout.write;
+    // What the process itself would print, as the binary's stdout: the Lambdas log through process.stdout.
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    }) as typeof process.stdout.write;
+    let run: Awaited<ReturnType<typeof runCli>>;
+    try {
+      run = await runCli(['digest', '--scenario', 'examples/scenarios/fail-redrive-succeed.scenario.json']);
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Daily digest');
+    expect(`${run.stdout}${run.stderr}${written.join('')}`).not.toContain('"level"');
   });
 });
