@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import jsonata from 'jsonata';
 import { AslDefinitionError, ERR, StatesError } from './errors.js';
 import { awsFunctions, type FunctionOptions } from './functions.js';
@@ -134,45 +135,39 @@ function toJson(value: unknown, fail: (why: string) => never): unknown {
 }
 
 /**
- * Compiled expressions, shared by the executions that use the same clock and random source: their AWS functions
- * read only those, and a compiled expression keeps no state between evaluations. A pipeline runs many executions
- * on one clock; compiling each expression again for each of them was much of its time.
+ * The clock and random source of the execution whose expression is being evaluated. Compiled expressions are
+ * shared by every execution in the process (compiling each expression again for each execution, or each new
+ * pipeline's clock, was much of a local run's time); the AWS functions bound into them ($millis, $now, $random)
+ * read the evaluating execution's own sources from here, so executions on different clocks can interleave.
  */
-const compiledFor = new WeakMap<
-  FunctionOptions['clock'],
-  Map<FunctionOptions['random'], Map<string, jsonata.Expression>>
->();
+const evaluating = new AsyncLocalStorage<FunctionOptions>();
 
-function compiledCache(options: FunctionOptions): Map<string, jsonata.Expression> {
-  let byRandom = compiledFor.get(options.clock);
-  if (!byRandom) {
-    byRandom = new Map();
-    compiledFor.set(options.clock, byRandom);
-  }
-  let cache = byRandom.get(options.random);
-  if (!cache) {
-    cache = new Map();
-    byRandom.set(options.random, cache);
-  }
-  return cache;
+function current(): FunctionOptions {
+  const options = evaluating.getStore();
+  if (!options) throw new Error('an AWS JSONata function was called outside an expression evaluation');
+  return options;
 }
+
+/** What the shared expressions' functions see: always the evaluating execution's clock and random source. */
+const evaluatingOptions: FunctionOptions = {
+  clock: { now: () => current().clock.now(), sleep: (ms) => current().clock.sleep(ms) },
+  random: () => current().random(),
+};
+
+const compiled = new Map<string, jsonata.Expression>();
 
 /** Compiles and evaluates `{% %}` templates with the AWS function set; one per execution. */
 export class ExpressionEngine {
-  private readonly cache: Map<string, jsonata.Expression>;
-
-  constructor(private readonly functionOptions: FunctionOptions) {
-    this.cache = compiledCache(functionOptions);
-  }
+  constructor(private readonly functionOptions: FunctionOptions) {}
 
   private compile(text: string): jsonata.Expression {
-    let expr = this.cache.get(text);
+    let expr = compiled.get(text);
     if (!expr) {
       expr = jsonata(text);
-      for (const fn of awsFunctions(this.functionOptions)) {
+      for (const fn of awsFunctions(evaluatingOptions)) {
         expr.registerFunction(fn.name, fn.implementation as (...args: unknown[]) => unknown, fn.signature);
       }
-      this.cache.set(text, expr);
+      compiled.set(text, expr);
     }
     return expr;
   }
@@ -188,11 +183,10 @@ export class ExpressionEngine {
     let result: unknown;
     try {
       // `eval` bound to undefined: AWS removes $eval, so calling it fails as calling any non-function does.
-      result = await this.compile(text).evaluate(undefined, {
-        ...scope.variables,
-        eval: undefined,
-        states: scope.states,
-      });
+      const expression = this.compile(text);
+      result = await evaluating.run(this.functionOptions, () =>
+        expression.evaluate(undefined, { ...scope.variables, eval: undefined, states: scope.states })
+      );
     } catch (error) {
       if (error instanceof StatesError) throw error;
       const e = error as { code?: string; message?: string };

@@ -101,7 +101,7 @@ describe('fault targets', () => {
 
 describe('the fault matrix on the local pipeline (a small plan)', () => {
   it('measures each entry with exactly the issue’s fields, and the notifier never drops on its faults', async () => {
-    const run = await faultMatrix({ notifications: 9, channels: 3, stormNotifications: 6 }, undefined, [
+    const run = await faultMatrix({ notifications: 4, channels: 2, stormNotifications: 6 }, undefined, [
       'baseline',
       'formatterThrows',
       'historyDeleted',
@@ -116,17 +116,17 @@ describe('the fault matrix on the local pipeline (a small plan)', () => {
     }
     // The notifier's own faults degrade to a message built from the event: nothing is lost.
     for (const name of ['baseline', 'formatterThrows', 'historyDeleted'] as const) {
-      expect(run.entries[name]).toMatchObject({ notifications: 9, delivered: 9, lost: 0, deadLettered: 0 });
+      expect(run.entries[name]).toMatchObject({ notifications: 4, delivered: 4, lost: 0, deadLettered: 0 });
     }
     // Three bodies that are not delivery messages end in the dead-letter queue at once; the good ones go out
     // within the minute.
-    expect(run.entries.poisonMessages).toMatchObject({ delivered: 9, lost: 0, deadLettered: 3 });
+    expect(run.entries.poisonMessages).toMatchObject({ delivered: 4, lost: 0, deadLettered: 3 });
     expect(run.poisonHoldSeconds).toBeGreaterThanOrEqual(0);
     expect(run.poisonHoldSeconds).toBeLessThanOrEqual(60);
     // Webhook mode: every notification posted once; the storm's 6th of one state machine waits for the digest
     // post a minute later (the first five went out on their own), so the channel shows six messages.
     expect(run.entries.webhookBaseline).toMatchObject({
-      delivered: 9,
+      delivered: 4,
       lost: 0,
       duplicated: 0,
       deadLettered: 0,
@@ -139,7 +139,7 @@ describe('the fault matrix on the local pipeline (a small plan)', () => {
 
 describe('the Slack fault entries (bench/faults-slack.ts, a small plan)', () => {
   it('lose nothing and say nothing twice: edits refused, a channel archived then replayed, Slack hanging', async () => {
-    const run = await faultMatrix({ notifications: 6, channels: 2, stormNotifications: 6 }, undefined, [
+    const run = await faultMatrix({ notifications: 4, channels: 2, stormNotifications: 6 }, undefined, [
       'chatUpdateTier3',
       'slackEditRefused',
       'channelArchivedThenReplay',
@@ -147,12 +147,14 @@ describe('the Slack fault entries (bench/faults-slack.ts, a small plan)', () => 
     ]);
     for (const [name, entry] of Object.entries(run.entries)) {
       expect(Object.keys(entry), name).toEqual(FIELDS);
-      expect(entry, name).toMatchObject({ notifications: 6, delivered: 6, lost: 0, duplicated: 0 });
+      expect(entry, name).toMatchObject({ lost: 0, duplicated: 0 });
+      expect(entry.notifications, name).toBeGreaterThanOrEqual(4);
+      expect(entry.delivered, name).toBe(entry.notifications);
     }
     // Start notices on, one environment: every result is an edit under the workspace bucket, never a 429.
     expect(run.entries.chatUpdateTier3).toMatchObject({ http429: 0, deadLettered: 0 });
     // RUNNING posts, then an edit and a reply per result.
-    expect(run.entries.chatUpdateTier3?.slackPosts).toBe(18);
+    expect(run.entries.chatUpdateTier3?.slackPosts).toBe(12);
     // Archived for 5 minutes: each failure dead-lettered at once, replayed after the fix, none left.
     expect(run.entries.channelArchivedThenReplay?.deadLettered).toBe(0);
     // A 5-minute hang: delivered within 10 minutes of the first notification.
@@ -163,7 +165,7 @@ describe('the Slack fault entries (bench/faults-slack.ts, a small plan)', () => 
 
 describe('the AWS entries of the fault matrix (issue 21, a small plan)', () => {
   it('lose nothing, say nothing twice, and fire the alarm only where news waits', async () => {
-    const run = await faultMatrix({ notifications: 6, channels: 2, stormNotifications: 8 }, undefined, [
+    const run = await faultMatrix({ notifications: 4, channels: 2, stormNotifications: 8 }, undefined, [
       'schedulerRefuses',
       'storeOutage10min',
       'storeThrottled5min',
