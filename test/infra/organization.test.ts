@@ -34,8 +34,23 @@ const OTHER = '999900001111';
 const ORG = 'o-a1b2c3d4e5';
 const STATUS_CHANGE = { source: 'aws.states', detailType: 'Step Functions Execution Status Change' };
 
-/** Synthesizes one central environment (cdk-nag runs; an unacknowledged finding throws). */
-function synth(name: string, overrides: Json = {}) {
+type Synthesized = { names: string[]; central: Json; source: Json };
+const synthesized = new Map<string, Synthesized>();
+
+/**
+ * Synthesizes one central environment (cdk-nag runs; an unacknowledged finding throws), once per name and
+ * overrides: several suites read the same environment, and no test changes a template.
+ */
+function synth(name: string, overrides: Json = {}): Synthesized {
+  const key = JSON.stringify([name, overrides]);
+  const known = synthesized.get(key);
+  if (known) return known;
+  const result = synthesize(name, overrides);
+  synthesized.set(key, result);
+  return result;
+}
+
+function synthesize(name: string, overrides: Json): Synthesized {
   const outdir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-org-'));
   outdirs.push(outdir);
   const environments = cdkJsonContext().environments as Record<string, Json>;

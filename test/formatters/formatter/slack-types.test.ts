@@ -3,10 +3,10 @@
  * against: every message made from the project fixtures (and the recorded corpus when present) is written
  * into a TypeScript source typed `KnownBlock[]` and type-checked by the TypeScript compiler.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SlackMessage } from '../../../contract/formatter.js';
 import { formatExecution, plainTextMessage } from '../../../formatters/formatter/format.js';
 import { bigHistory, HistoryBuilder } from '../../../local/history-builder.js';
@@ -36,11 +36,13 @@ if (!corpus) {
   );
 }
 
-const parsed = new Map<string, ts.SourceFile>();
-
-/** Type errors of `source` (a module in the test folder, so `@slack/types` resolves as it does for the code). */
-function typeErrors(source: string): string[] {
-  const file = path.join(repoRoot, 'test/formatters/__slack-types-check__.ts');
+/**
+ * Type errors of each source, by name: one program for them all (modules in the test folder, so `@slack/types`
+ * resolves as it does for the code), so the standard library and `@slack/types` are loaded and checked once.
+ */
+function typeErrors(sources: Readonly<Record<string, string>>): Record<string, string[]> {
+  const fileOf = (name: string) => path.join(repoRoot, `test/formatters/__slack-types-check-${name}__.ts`);
+  const byFile = new Map(Object.entries(sources).map(([name, source]) => [fileOf(name), source]));
   const options: ts.CompilerOptions = {
     strict: true,
     noEmit: true,
@@ -53,20 +55,21 @@ function typeErrors(source: string): string[] {
   const host = ts.createCompilerHost(options);
   const read = host.getSourceFile.bind(host);
   host.getSourceFile = (name, version, onError, create) => {
-    if (path.resolve(name) === file) return ts.createSourceFile(name, source, version);
-    // The standard library and @slack/types are parsed once for the three checks of this file.
-    const known = parsed.get(name) ?? read(name, version, onError, create);
-    if (known) parsed.set(name, known);
-    return known;
+    const source = byFile.get(path.resolve(name));
+    return source === undefined
+      ? read(name, version, onError, create)
+      : ts.createSourceFile(name, source, version);
   };
   host.fileExists = (
     (exists) => (name: string) =>
-      path.resolve(name) === file || exists(name)
+      byFile.has(path.resolve(name)) || exists(name)
   )(host.fileExists);
-  const program = ts.createProgram([file], options, host);
-  return ts
-    .getPreEmitDiagnostics(program)
-    .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n').split('\n')[0] ?? '');
+  const program = ts.createProgram([...byFile.keys()], options, host);
+  const errorsOf = (file: string) =>
+    ts
+      .getPreEmitDiagnostics(program, program.getSourceFile(file))
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n').split('\n')[0] ?? '');
+  return Object.fromEntries(Object.keys(sources).map((name) => [name, errorsOf(fileOf(name))]));
 }
 
 function checked(messages: readonly SlackMessage[]): string {
@@ -89,43 +92,60 @@ async function messagesOf(pages: readonly unknown[], event?: Parameters<typeof f
   return out;
 }
 
-describe('messages type-check against @slack/types', () => {
-  it('the check can fail: a header with mrkdwn text and a section with a number are refused', () => {
-    const bad = JSON.parse(
-      '[{"text":"x","blocks":[{"type":"header","text":{"type":"mrkdwn","text":"h"}},{"type":"section","text":3}]}]'
-    ) as SlackMessage[];
-    expect(typeErrors(checked(bad)).length).toBeGreaterThan(0);
-  });
+/** Messages for every template on the project fixtures and on generated long runs. */
+async function projectMessages(): Promise<SlackMessage[]> {
+  const messages: SlackMessage[] = [];
+  for (const name of CASES) {
+    const { page, event } = loadFixture(name);
+    messages.push(...(await messagesOf([page], event)));
+  }
+  messages.push(...(await messagesOf(bigHistory(400, 10).pages())));
+  const polls = new HistoryBuilder();
+  polls.started();
+  let prev = 0;
+  for (let i = 0; i < 200; i++) prev = polls.task('Poll', prev);
+  polls.succeed(prev);
+  messages.push(...(await messagesOf(polls.pages())));
+  return messages;
+}
 
-  it('every template, on every project fixture and on generated long runs, gives KnownBlocks', async () => {
-    const messages: SlackMessage[] = [];
-    for (const name of CASES) {
-      const { page, event } = loadFixture(name);
-      messages.push(...(await messagesOf([page], event)));
-    }
-    messages.push(...(await messagesOf(bigHistory(400, 10).pages())));
-    const polls = new HistoryBuilder();
-    polls.started();
-    let prev = 0;
-    for (let i = 0; i < 200; i++) prev = polls.task('Poll', prev);
-    polls.succeed(prev);
-    messages.push(...(await messagesOf(polls.pages())));
-    expect(messages.length).toBeGreaterThan(50);
-    expect(typeErrors(checked(messages))).toEqual([]);
+/** Messages for every template on the recorded AWS histories (none when the design-time folder is absent). */
+async function corpusMessages(): Promise<SlackMessage[]> {
+  const messages: SlackMessage[] = [];
+  if (!corpus) return messages;
+  for (const file of readdirSync(corpusDir).filter((f) => f.endsWith('.json'))) {
+    const page: unknown = JSON.parse(readFileSync(path.join(corpusDir, file), 'utf8'));
+    messages.push(...(await messagesOf([page])));
+  }
+  return messages;
+}
+
+// A message the check must refuse: a header with mrkdwn text and a section whose text is a number.
+const BAD = JSON.parse(
+  '[{"text":"x","blocks":[{"type":"header","text":{"type":"mrkdwn","text":"h"}},{"type":"section","text":3}]}]'
+) as SlackMessage[];
+
+describe('messages type-check against @slack/types', () => {
+  let project: SlackMessage[] = [];
+  let recorded: SlackMessage[] = [];
+  let errors: Record<string, string[]> = {};
+  beforeAll(async () => {
+    project = await projectMessages();
+    recorded = await corpusMessages();
+    errors = typeErrors({ bad: checked(BAD), project: checked(project), recorded: checked(recorded) });
   }, 30_000);
 
-  it.runIf(corpus)(
-    'every template on the recorded AWS histories gives KnownBlocks',
-    async () => {
-      const { readdirSync } = await import('node:fs');
-      const messages: SlackMessage[] = [];
-      for (const file of readdirSync(corpusDir).filter((f) => f.endsWith('.json'))) {
-        const page: unknown = JSON.parse(readFileSync(path.join(corpusDir, file), 'utf8'));
-        messages.push(...(await messagesOf([page])));
-      }
-      expect(messages.length).toBeGreaterThan(100);
-      expect(typeErrors(checked(messages))).toEqual([]);
-    },
-    30_000
-  );
+  it('the check can fail: a header with mrkdwn text and a section with a number are refused', () => {
+    expect(errors.bad?.length).toBeGreaterThan(0);
+  });
+
+  it('every template, on every project fixture and on generated long runs, gives KnownBlocks', () => {
+    expect(project.length).toBeGreaterThan(50);
+    expect(errors.project).toEqual([]);
+  });
+
+  it.runIf(corpus)('every template on the recorded AWS histories gives KnownBlocks', () => {
+    expect(recorded.length).toBeGreaterThan(100);
+    expect(errors.recorded).toEqual([]);
+  });
 });
