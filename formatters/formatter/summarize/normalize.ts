@@ -201,18 +201,31 @@ function resourceNames(value: unknown): UnknownRecord | undefined {
 /** The details of an event that has none (shared: the fold only reads them). */
 const NO_DETAILS: UnknownRecord = Object.freeze({}) as UnknownRecord;
 
+/** A HistoryEvent that `readEvent` fills again for each raw event: a page is then folded without an object
+ * per event. Only for a reader that keeps nothing of the event once the next one is read (the fold). */
+export interface EventSlot {
+  id: number;
+  previousEventId: number;
+  type: string;
+  timestampMs: number | undefined;
+  details: Readonly<Record<string, unknown>>;
+}
+
+export function eventSlot(): EventSlot {
+  return { id: 0, previousEventId: 0, type: '', timestampMs: undefined, details: NO_DETAILS };
+}
+
 /**
- * One raw event (either casing) to a HistoryEvent, or undefined when it has no usable id or type.
- * `executionData` false leaves out task parameters and outputs (as `includeExecutionData: false` does).
+ * Reads one raw event (either casing) into `slot`; false, leaving `slot` as it was, when it has no usable id
+ * or type. `executionData` false leaves out task parameters and outputs (as `includeExecutionData: false`
+ * does).
  */
-export function normalizeEvent(raw: unknown, executionData = true): HistoryEvent | undefined {
-  if (!isRecord(raw)) return undefined;
+export function readEvent(raw: unknown, executionData: boolean, slot: EventSlot): boolean {
+  if (!isRecord(raw)) return false;
   // The API's camelCase first (read directly), then the aws-sdk integration's PascalCase.
   const id = toNumber(raw.id ?? raw.Id);
   const type = raw.type ?? raw.Type;
-  if (id === undefined || typeof type !== 'string') return undefined;
-  const previousEventId = toNumber(raw.previousEventId ?? raw.PreviousEventId) ?? 0;
-  const timestampMs = parseTimestamp(raw.timestamp ?? raw.Timestamp);
+  if (id === undefined || typeof type !== 'string') return false;
   let details: UnknownRecord = NO_DETAILS;
   for (const key in raw) {
     if (!key.endsWith('EventDetails') || !Object.hasOwn(raw, key)) continue;
@@ -231,6 +244,22 @@ export function normalizeEvent(raw: unknown, executionData = true): HistoryEvent
       break;
     }
   }
+  slot.id = id;
+  slot.previousEventId = toNumber(raw.previousEventId ?? raw.PreviousEventId) ?? 0;
+  slot.type = type;
+  slot.timestampMs = parseTimestamp(raw.timestamp ?? raw.Timestamp);
+  slot.details = details;
+  return true;
+}
+
+/**
+ * One raw event (either casing) to a HistoryEvent, or undefined when it has no usable id or type.
+ * `executionData` false leaves out task parameters and outputs (as `includeExecutionData: false` does).
+ */
+export function normalizeEvent(raw: unknown, executionData = true): HistoryEvent | undefined {
+  const slot = eventSlot();
+  if (!readEvent(raw, executionData, slot)) return undefined;
+  const { id, previousEventId, type, timestampMs, details } = slot;
   return timestampMs === undefined
     ? { id, previousEventId, type, details }
     : { id, previousEventId, type, timestampMs, details };
