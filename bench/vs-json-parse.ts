@@ -8,15 +8,15 @@
  * 2026-12-07 every block started after a full collection (`gc()`). That measured something else: a full
  * collection made while none of the handler's objects is alive lets V8 drop their object shapes, and with
  * them every piece of optimized code built on those shapes (`--trace-deopt`: about 130 "weak objects"
- * deoptimizations in 10 blocks of 1,000 events, 2 without the collections). Each measured block then ran the
- * handler's code unoptimized again and recompiled it (on a helper thread, CPU this process counts), which
- * `JSON.parse`, native code, never pays. Even averaged over 20 calls after each collection a 1,000-event call
- * took 10 ms against 3 ms warm, and the 25,000-event figure moved between ×7.5 and ×11 from run to run on the
- * same code. In Lambda, full collections are triggered by allocation, during an invocation, when those shapes
- * are alive. So each block now starts after a collection of the young generation only, which spares neither
- * side anything it allocates itself (a scavenge costs what is alive, and nothing of the other side's is), and
- * each block allocates several young generations' worth (four times the bytes it did), so the scavenges and
- * promotions a stream of invocations causes land in it as they come.
+ * deoptimizations in 10 runs of 1,000 events, none with young-generation collections). Each measured block
+ * then ran the handler's code unoptimized again and recompiled it (on a helper thread, CPU this process
+ * counts), which `JSON.parse`, native code, never pays. Even averaged over 20 calls after each collection a
+ * 1,000-event call took 10 ms against 3 ms warm, and the 25,000-event figure moved between ×6.6 and ×11.2
+ * from run to run on the same code. In Lambda, full collections are triggered by allocation, during an
+ * invocation, when those shapes are alive. So each block now starts after a collection of the young
+ * generation only, which spares neither side anything it allocates itself (a scavenge costs what is alive,
+ * and nothing of the other side's is), and each block allocates several young generations' worth (four times
+ * the bytes it did), so the scavenges and promotions a stream of invocations causes land in it as they come.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
