@@ -19,7 +19,10 @@ const check = checkVsJsonParse(vsJsonParse);
 const results: Results = {
   ...previous,
   formatter: { ...previous.formatter, vsJsonParse },
-  targets: [...previous.targets.filter((t) => t.id !== check.id), check],
+  // In its place, so the tables keep their order.
+  targets: previous.targets.some((t) => t.id === check.id)
+    ? previous.targets.map((t) => (t.id === check.id ? check : t))
+    : [...previous.targets, check],
 };
 writeResults(results);
 log(

@@ -194,7 +194,7 @@ function whyMissed(t: TargetCheck, r: Results): string {
     case 'transitions':
       return 'As the local runner counts them for the bundled one-page example.';
     case 'vs-json-parse':
-      return 'The handler (parse the payload, format, serialize the answer) in CPU time over JSON.parse of the same payload, medians in one process (`npm run bench:formatter`).';
+      return 'The handler (parse the payload, format, serialize the answer) in CPU time over JSON.parse of the same payload, both warm, medians in one process (`npm run bench:formatter`; how it is measured: bench/vs-json-parse.ts).';
     case 'endpoint-cold':
     case 'endpoint-warm':
     case 'endpoint-refusal':
@@ -452,8 +452,10 @@ README table; \`npm run bench:organization\` then prices the central environment
 \`npm run bench:endpoint\` runs only the Slack endpoint's section (under a minute) and merges it, with its targets,
 into \`bench/results.json\`, this page and the README table. \`npm run bench:formatter\` measures only the formatter
 against \`JSON.parse\` (\`formatter.vsJsonParse\`: the handler's CPU time to parse its payload, format and serialize
-the answer, over \`JSON.parse\` of the same payload, at about 1,000, 5,000 and 25,000 events, in blocks that
-alternate and each start after a full collection) and merges it and its target (≤ 8) into \`bench/results.json\`;
+the answer, over \`JSON.parse\` of the same payload, at about 1,000, 5,000 and 25,000 events, both warm, in blocks
+that alternate and each start after a collection of the young generation; not after a full one, which made V8
+throw away the handler's optimized code before every block: see bench/vs-json-parse.ts) and merges it and its
+target (≤ 8) into \`bench/results.json\`;
 \`npm run bench:bundle\` measures only the formatter's bundle and cold start (\`--runs <n>\`, 15 by default) and merges
 them and their targets the same way; \`--dir <path>\` (both) bundles into another directory inside the repository.
 

@@ -326,6 +326,23 @@ function readCutJson(causeText: string, summary: MutableCause): void {
  * camelCase or PascalCase (service integrations deliver the PascalCase response).
  */
 export function summarizeCause(cause: unknown, maxChars: number = MAX_CAUSE_CHARS): CauseSummary | undefined {
+  if (typeof cause !== 'string') return readCause(cause, maxChars);
+  // The same cause often comes again (each retry's, the failed state's and the execution's, the event's):
+  // it is read once. Summaries are never changed after they are made, so they can be shared.
+  for (const seen of recentCauses) {
+    if (seen.maxChars === maxChars && seen.cause === cause) return seen.summary;
+  }
+  const summary = readCause(cause, maxChars);
+  recentCauses.unshift({ cause, maxChars, summary });
+  if (recentCauses.length > RECENT_CAUSES) recentCauses.pop();
+  return summary;
+}
+
+/** How many recently read causes are remembered. */
+const RECENT_CAUSES = 4;
+const recentCauses: { cause: string; maxChars: number; summary: CauseSummary | undefined }[] = [];
+
+function readCause(cause: unknown, maxChars: number): CauseSummary | undefined {
   const causeText = stringOf(cause);
   if (causeText === undefined || causeText === '') return undefined;
   let parsed: unknown = isRecord(cause) ? cause : undefined;

@@ -799,13 +799,17 @@ export class Folder {
     atMs: number | undefined,
     branch?: number
   ): void {
-    const inside = [...this.openNodes]
-      .filter(
-        (n) =>
-          n.h !== container.h &&
-          (branch === undefined ? this.isInside(n, container.h) : this.branchIn(n, container.h) === branch)
-      )
-      .sort((a, b) => b.h - a.h);
+    // Called at the end of every Map iteration: one array, and none when nothing is open inside.
+    let inside: Node[] | undefined;
+    for (const n of this.openNodes) {
+      if (n.h === container.h) continue;
+      if (branch === undefined ? this.isInside(n, container.h) : this.branchIn(n, container.h) === branch) {
+        inside ??= [];
+        inside.push(n);
+      }
+    }
+    if (!inside) return;
+    if (inside.length > 1) inside.sort((a, b) => b.h - a.h);
     for (const node of inside) {
       const outcome: StepOutcome =
         how === 'succeeded'

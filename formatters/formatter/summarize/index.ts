@@ -12,12 +12,14 @@ import { boundedError, summarizeCause } from './cause.js';
 import { mergeResource, taskResources } from './definition.js';
 import { emptyFoldState, Folder, type FoldState } from './fold.js';
 import {
+  eventSlot,
   type HistoryEvent,
   isRecord,
   normalizeEvent,
   pageEvents,
   parseTimestamp,
   pickString,
+  readEvent,
 } from './normalize.js';
 import { startedByArn } from './parent.js';
 import type { ExecutionInfo, ExecutionSummary, StepSummary } from './types.js';
@@ -57,8 +59,8 @@ export function collectEvents(pages: readonly unknown[], executionData = true): 
 /** What the fold saw of the pages: how many events, and the first and the last. */
 interface Seen {
   readonly length: number;
-  readonly first?: HistoryEvent;
-  readonly last?: HistoryEvent;
+  readonly first?: { readonly id: number; readonly type: string };
+  readonly last?: { readonly id: number };
 }
 
 /** True when the pages' events come in increasing id order, read without normalizing them. */
@@ -88,20 +90,19 @@ function foldInto(folder: Folder, pages: readonly unknown[], executionData: bool
     return { length: events.length, ...(first ? { first } : {}), ...(last ? { last } : {}) };
   }
   let length = 0;
-  let first: HistoryEvent | undefined;
-  let last: HistoryEvent | undefined;
+  let first: { id: number; type: string } | undefined;
+  // One event object for the whole history, filled again for each event: the fold keeps nothing of it.
+  const event = eventSlot();
   for (const page of pages) {
     for (const raw of pageEvents(page)) {
-      const event = normalizeEvent(raw, executionData);
-      if (!event) continue;
-      first ??= event;
-      last = event;
+      if (!readEvent(raw, executionData, event)) continue;
+      first ??= { id: event.id, type: event.type };
       length += 1;
       folder.addOne(event);
     }
   }
   folder.add([]);
-  return { length, ...(first ? { first } : {}), ...(last ? { last } : {}) };
+  return length === 0 || !first ? { length } : { length, first, last: { id: event.id } };
 }
 
 /** Reads a fold state handed back by a previous call; anything unrecognizable starts afresh. */

@@ -1,8 +1,9 @@
 /**
  * Reading GetExecutionHistory pages in either shape: the API/CLI/SDK shape (`events`, `timestamp`,
  * `stateEnteredEventDetails`) or the Step Functions aws-sdk integration's (`Events`, `Timestamp`,
- * `StateEnteredEventDetails`, member names capitalized). Only the members the fold reads are kept, so the
- * events' inputs, outputs and parameters do not stay in memory.
+ * `StateEnteredEventDetails`, member names capitalized). Task parameters and outputs are reduced to the few
+ * names the fold reads (or dropped), so they do not stay in memory; details with nothing to reduce are read
+ * as they are, without a copy.
  */
 
 import { startedByArn } from './parent.js';
@@ -108,10 +109,27 @@ function camel(key: string): string {
 }
 
 /**
+ * True when `raw` can serve as the details as it is: every member camelCase (the API's shape) and no
+ * `parameters` or `output` to reduce. The fold reads members by name and never changes them, so the members
+ * it does not read are harmless; most events are like this, and none of them then costs a copy.
+ */
+function readableAsIs(raw: UnknownRecord): boolean {
+  const prototype = Object.getPrototypeOf(raw);
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  for (const key in raw) {
+    const first = key.charCodeAt(0);
+    if (first >= 65 && first <= 90) return false;
+    // `startedBy` is the fold's own member (see normalizeEvent), never a raw one.
+    if (key === 'parameters' || key === 'output' || key === 'startedBy') return false;
+  }
+  return true;
+}
+
+/**
  * Keeps the detail members the fold reads. `parameters` and `output` are kept only when small or when they
  * may name a resource (function name, nested execution ARN), reduced to those names.
  */
-function reduceDetails(raw: UnknownRecord, executionData: boolean): UnknownRecord {
+function keptDetails(raw: UnknownRecord, executionData: boolean): UnknownRecord {
   const details: UnknownRecord = {};
   for (const key in raw) {
     if (!Object.hasOwn(raw, key)) continue;
@@ -127,6 +145,11 @@ function reduceDetails(raw: UnknownRecord, executionData: boolean): UnknownRecor
     details[k] = value;
   }
   return details;
+}
+
+/** The details the fold reads: `raw` itself when it holds nothing to reduce, else a reduced copy. */
+function reduceDetails(raw: UnknownRecord, executionData: boolean): UnknownRecord {
+  return readableAsIs(raw) ? raw : keptDetails(raw, executionData);
 }
 
 const RESOURCE_NAME_KEYS = [
@@ -178,18 +201,31 @@ function resourceNames(value: unknown): UnknownRecord | undefined {
 /** The details of an event that has none (shared: the fold only reads them). */
 const NO_DETAILS: UnknownRecord = Object.freeze({}) as UnknownRecord;
 
+/** A HistoryEvent that `readEvent` fills again for each raw event: a page is then folded without an object
+ * per event. Only for a reader that keeps nothing of the event once the next one is read (the fold). */
+export interface EventSlot {
+  id: number;
+  previousEventId: number;
+  type: string;
+  timestampMs: number | undefined;
+  details: Readonly<Record<string, unknown>>;
+}
+
+export function eventSlot(): EventSlot {
+  return { id: 0, previousEventId: 0, type: '', timestampMs: undefined, details: NO_DETAILS };
+}
+
 /**
- * One raw event (either casing) to a HistoryEvent, or undefined when it has no usable id or type.
- * `executionData` false leaves out task parameters and outputs (as `includeExecutionData: false` does).
+ * Reads one raw event (either casing) into `slot`; false, leaving `slot` as it was, when it has no usable id
+ * or type. `executionData` false leaves out task parameters and outputs (as `includeExecutionData: false`
+ * does).
  */
-export function normalizeEvent(raw: unknown, executionData = true): HistoryEvent | undefined {
-  if (!isRecord(raw)) return undefined;
+export function readEvent(raw: unknown, executionData: boolean, slot: EventSlot): boolean {
+  if (!isRecord(raw)) return false;
   // The API's camelCase first (read directly), then the aws-sdk integration's PascalCase.
   const id = toNumber(raw.id ?? raw.Id);
   const type = raw.type ?? raw.Type;
-  if (id === undefined || typeof type !== 'string') return undefined;
-  const previousEventId = toNumber(raw.previousEventId ?? raw.PreviousEventId) ?? 0;
-  const timestampMs = parseTimestamp(raw.timestamp ?? raw.Timestamp);
+  if (id === undefined || typeof type !== 'string') return false;
   let details: UnknownRecord = NO_DETAILS;
   for (const key in raw) {
     if (!key.endsWith('EventDetails') || !Object.hasOwn(raw, key)) continue;
@@ -199,11 +235,31 @@ export function normalizeEvent(raw: unknown, executionData = true): HistoryEvent
       if (executionData && type === 'ExecutionStarted') {
         // Of the execution's input, only whom it was started by (a child execution's parent).
         const parent = startedByArn(pick(value, 'input'));
-        if (parent) details.startedBy = parent;
+        if (parent) {
+          // The raw details are the caller's: a copy gets the parent.
+          details = details === value ? keptDetails(value, executionData) : details;
+          details.startedBy = parent;
+        }
       }
       break;
     }
   }
+  slot.id = id;
+  slot.previousEventId = toNumber(raw.previousEventId ?? raw.PreviousEventId) ?? 0;
+  slot.type = type;
+  slot.timestampMs = parseTimestamp(raw.timestamp ?? raw.Timestamp);
+  slot.details = details;
+  return true;
+}
+
+/**
+ * One raw event (either casing) to a HistoryEvent, or undefined when it has no usable id or type.
+ * `executionData` false leaves out task parameters and outputs (as `includeExecutionData: false` does).
+ */
+export function normalizeEvent(raw: unknown, executionData = true): HistoryEvent | undefined {
+  const slot = eventSlot();
+  if (!readEvent(raw, executionData, slot)) return undefined;
+  const { id, previousEventId, type, timestampMs, details } = slot;
   return timestampMs === undefined
     ? { id, previousEventId, type, details }
     : { id, previousEventId, type, timestampMs, details };

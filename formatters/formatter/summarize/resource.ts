@@ -14,15 +14,31 @@ function host(url: string): string | undefined {
   }
 }
 
+/** Details without task parameters (read with `includeExecutionData: false`, as the notifier does). */
+const NO_NAMES: UnknownRecord = Object.freeze({}) as UnknownRecord;
+
 /** The names in a reduced `parameters` member (see normalize.ts), if any. */
 function names(details: UnknownRecord): UnknownRecord {
   const parameters = details.parameters;
-  return isRecord(parameters) ? parameters : {};
+  return isRecord(parameters) ? parameters : NO_NAMES;
+}
+
+function param(params: UnknownRecord, key: string): string | undefined {
+  const value = params[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+type MutableResource = { -readonly [K in keyof StepResource]: StepResource[K] };
+
+/** `kind`, `label`, then the integration resource when there is one. */
+function described(kind: string, label: string, resource: string | undefined): MutableResource {
+  return resource === undefined ? { kind, label } : { kind, label, resource };
 }
 
 /**
  * What a Task ran, from its `TaskScheduled` (or `LambdaFunctionScheduled`, `ActivityScheduled`) details.
- * `eventType` tells the legacy Lambda and Activity forms apart.
+ * `eventType` tells the legacy Lambda and Activity forms apart. Called for every Task state entered, so it
+ * builds only the object it returns.
  */
 export function describeResource(eventType: string, details: UnknownRecord): StepResource | undefined {
   const resource = pickString(details, 'resource');
@@ -37,52 +53,43 @@ export function describeResource(eventType: string, details: UnknownRecord): Ste
   const resourceType = pickString(details, 'resourceType');
   if (!resourceType) return undefined;
   const params = names(details);
-  const param = (key: string): string | undefined => {
-    const value = params[key];
-    return typeof value === 'string' ? value : undefined;
-  };
-  const base = resource === undefined ? {} : { resource };
   switch (resourceType) {
     case 'lambda': {
-      const fn = param('FunctionName');
-      return {
-        kind: 'lambda',
-        label: fn ? lastSegment(fn, ':function:') : `lambda:${resource ?? ''}`,
-        ...base,
-        ...(fn ? { functionName: fn } : {}),
-      };
+      const fn = param(params, 'FunctionName');
+      const lambda = described(
+        'lambda',
+        fn ? lastSegment(fn, ':function:') : `lambda:${resource ?? ''}`,
+        resource
+      );
+      if (fn) lambda.functionName = fn;
+      return lambda;
     }
     case 'ecs': {
-      const td = param('TaskDefinition');
-      return {
-        kind: 'ecs',
-        label: td ? lastSegment(td, ':task-definition/') : `ecs:${resource ?? ''}`,
-        ...base,
-      };
+      const td = param(params, 'TaskDefinition');
+      return described('ecs', td ? lastSegment(td, ':task-definition/') : `ecs:${resource ?? ''}`, resource);
     }
     case 'glue': {
-      const job = param('JobName');
-      return { kind: 'glue', label: job ?? `glue:${resource ?? ''}`, ...base };
+      const job = param(params, 'JobName');
+      return described('glue', job ?? `glue:${resource ?? ''}`, resource);
     }
     case 'states': {
-      const sm = param('StateMachineArn');
-      const label = sm ? lastSegment(sm, ':stateMachine:') : `states:${resource ?? ''}`;
-      return { kind: 'states', label, ...base };
+      const sm = param(params, 'StateMachineArn');
+      return described(
+        'states',
+        sm ? lastSegment(sm, ':stateMachine:') : `states:${resource ?? ''}`,
+        resource
+      );
     }
     case 'http': {
-      const endpoint = param('ApiEndpoint') ?? param('Endpoint');
+      const endpoint = param(params, 'ApiEndpoint') ?? param(params, 'Endpoint');
       const h = endpoint ? host(endpoint) : undefined;
-      return { kind: 'http', label: h ?? `http:${resource ?? ''}`, ...base };
+      return described('http', h ?? `http:${resource ?? ''}`, resource);
     }
     default: {
       if (resourceType.startsWith('aws-sdk:')) {
-        return {
-          kind: 'aws-sdk',
-          label: `${resourceType.slice('aws-sdk:'.length)}:${resource ?? ''}`,
-          ...base,
-        };
+        return described('aws-sdk', `${resourceType.slice('aws-sdk:'.length)}:${resource ?? ''}`, resource);
       }
-      return { kind: resourceType, label: `${resourceType}:${resource ?? ''}`, ...base };
+      return described(resourceType, `${resourceType}:${resource ?? ''}`, resource);
     }
   }
 }

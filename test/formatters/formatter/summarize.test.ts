@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_CAUSE_CHARS, summarizeCause } from '../../../formatters/formatter/summarize/cause.js';
 import {
   collectEvents,
   type ExecutionSummary,
@@ -227,6 +228,43 @@ describe('summarize: input shapes', () => {
     ];
     const s = summarize({ pages: [{ events: extra }] });
     expect(s.unknownEventTypes).toEqual({ BrandNewEvent: 1 });
+  });
+
+  it('details are read in place but never changed, and a member the API does not send is not read', () => {
+    const parent = 'arn:aws:states:eu-west-1:123456789012:execution:parent-machine:parent-run';
+    const child = 'arn:aws:states:eu-west-1:123456789012:execution:other-machine:other-run';
+    const started = (details: Record<string, unknown>) => ({
+      events: [
+        {
+          id: 1,
+          previousEventId: 0,
+          type: 'ExecutionStarted',
+          timestamp: 1,
+          executionStartedEventDetails: details,
+        },
+      ],
+    });
+    // `startedBy` is what the fold calls the parent it reads from the input; a raw member of that name is not it.
+    const forged = started({ input: '{}', startedBy: child });
+    expect(summarize({ pages: [forged] }).execution.parentExecutionArn).toBeUndefined();
+    // The parent from the input goes on a copy: the caller's page is left as it was.
+    const real = started({ input: JSON.stringify({ AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: parent }) });
+    const before = structuredClone(real);
+    expect(summarize({ pages: [real] }).execution.parentExecutionArn).toBe(parent);
+    expect(real).toEqual(before);
+    const pages = structuredClone([page]);
+    summarize({ pages });
+    expect(pages).toEqual([page]);
+  });
+
+  it('a cause repeated in a history is read once per length, with the same result', () => {
+    const cause = JSON.stringify({ errorType: 'HugeError', errorMessage: 'y'.repeat(5_000) });
+    const first = summarizeCause(cause);
+    expect(summarizeCause(`${cause}`)).toEqual(first);
+    const shorter = summarizeCause(cause, 100);
+    expect(shorter?.text.length).toBe(100);
+    expect(first?.text.length).toBe(MAX_CAUSE_CHARS);
+    expect(summarizeCause(cause)).toEqual(first);
   });
 
   it('malformed events and pages are skipped', () => {
