@@ -18,10 +18,10 @@ import { blockKitBuilderUrl } from '../../preview/block-kit-builder.js';
 import { renderHtml } from '../../preview/html.js';
 import { renderTerminal } from '../../preview/terminal.js';
 import { isExecutionArn } from '../aws/arn.js';
-import { createClients } from '../aws/clients.js';
 import { resolveAwsContext } from '../aws/context.js';
 import { aws, toCliError } from '../aws/errors.js';
 import { envOf, type Io, useColor } from '../aws/io.js';
+import { loadClients } from '../aws/load-clients.js';
 import type { EnvOptions } from '../aws/options.js';
 import type { OutputFormat } from '../convention.js';
 import { CliError, ExitCode } from '../errors.js';
@@ -145,7 +145,7 @@ async function loadExecution(
       );
     }
     const client =
-      sfn ?? createClients(await resolveAwsContext(options, envOf(io), options.executionArn)).sfn;
+      sfn ?? (await loadClients(await resolveAwsContext(options, envOf(io), options.executionArn))).sfn;
     const live = await readLiveExecution(client, options.executionArn);
     const definition = options.definition
       ? await readDefinitionFile(options.definition, io.stdin)
