@@ -15,6 +15,7 @@ export const SLOW_TESTS = [
   'test/preview/html-browser.test.ts',
   'test/cli/exit-codes.test.ts',
   'test/cli/streams.test.ts',
+  'test/cli/startup.test.ts',
 ];
 
 export default mergeConfig(base, defineConfig({ test: { exclude: [...SLOW_TESTS, 'node_modules/**'] } }));

@@ -14,8 +14,9 @@ import { register as registerStart } from './commands/start.js';
 import { EXIT_CODES_HELP } from './errors.js';
 
 /**
- * The `sfn-slack` program. Each command lives in `cli/commands/<name>.ts` and exports `register(program, io)`,
- * which declares its options with `applyConvention` (cli/convention.ts).
+ * The `sfn-slack` program. Each command is registered by `cli/commands/<name>.ts`, whose `register(program, io)`
+ * declares its options with `applyConvention` (cli/convention.ts); its action loads `<name>-run.ts`, the
+ * implementation, only when the command runs, so building the program stays cheap (docs/cli.md).
  */
 export function buildProgram(io: Io = processIo()): Command {
   const program = new Command('sfn-slack')

@@ -1,92 +1,22 @@
 /**
- * `sfn-slack routes`: which routes of an environment take a state machine's notification, and why, by the same
- * rules the deployed notifier applies (contract/routes.ts). Reads cdk.json with `--env` (no AWS account needed), or
- * a deployed notifier's descriptor with `--stack` / `--notifier-name` (cli/aws/routing.ts).
+ * `sfn-slack routes`: its options and help; the reasoning is in routes-run.ts, loaded only when it runs
+ * (docs/cli.md, "How the commands are laid out").
  */
 import type { Command } from 'commander';
-import { explainRoutes, routeDeliveries } from '../../contract/routes.js';
-import { EXECUTION_STATUSES, type ExecutionStatus, isExecutionStatus } from '../../contract/statuses.js';
-import { createClients } from '../aws/clients.js';
+import { EXECUTION_STATUSES } from '../../contract/statuses.js';
 import { resolveAwsContext } from '../aws/context.js';
 import { envOf, type Io, processIo } from '../aws/io.js';
+import { loadClients, type MakeClients } from '../aws/load-clients.js';
 import { type EnvOptions, resolveTarget } from '../aws/options.js';
-import { type Routing, readRouting, routingOfConfig } from '../aws/routing.js';
 import { applyConvention } from '../convention.js';
-import { parseTags, readEnvironment, stateMachineArnOf } from '../environments.js';
 import { CliError, ExitCode } from '../errors.js';
+import type { RoutesOptions } from './routes-run.js';
 
-export interface RoutesOptions {
-  readonly env: string;
-  readonly stateMachine: string;
-  /** `key=value`, repeatable: the machine's tags. @default none */
-  readonly tags?: readonly string[];
-  /** @default FAILED */
-  readonly status?: string;
-  /** @default cdk.json */
-  readonly cdkJson?: string;
-  /** @default 'text' */
-  readonly output?: 'text' | 'json';
-}
-
-export function routesCommand(options: RoutesOptions, routing?: Routing): string {
-  const config = routing ?? routingOfConfig(readEnvironment(options.env, options.cdkJson), options.cdkJson);
-  const status = options.status ?? 'FAILED';
-  if (!isExecutionStatus(status)) {
-    throw new CliError(`--status ${status}: use one of ${EXECUTION_STATUSES.join(', ')}`, ExitCode.badInput);
-  }
-  const tags = parseTags(options.tags);
-  const arn = stateMachineArnOf(options.stateMachine, config);
-  const [, , , region, account] = arn.split(':');
-  const subject = { stateMachineArn: arn, status: status as ExecutionStatus, account, region, tags };
-  const verdicts = explainRoutes(config.routes, subject, config.checksRunning === true);
-  const deliveries = routeDeliveries(
-    {
-      environment: config.name,
-      routes: config.routes,
-      allowedChannels: config.allowedChannels,
-      ...(config.checksRunning === undefined ? {} : { checksRunning: config.checksRunning }),
-    },
-    subject
-  );
-  if (options.output === 'json') {
-    return JSON.stringify(
-      {
-        stateMachineArn: arn,
-        status,
-        tags,
-        routes: verdicts.map((v) => ({
-          route: v.route.name,
-          matches: v.matches,
-          skipped: v.skipped,
-          reason: v.reason,
-        })),
-        deliveries,
-      },
-      null,
-      2
-    );
-  }
-  const lines = [`${arn} ${status}${Object.keys(tags).length ? ` (tags ${options.tags?.join(' ')})` : ''}:`];
-  for (const v of verdicts)
-    lines.push(`  ${v.matches ? '✓' : v.skipped ? '-' : '✗'} ${v.route.name}: ${v.reason}`);
-  if (deliveries.length === 0) lines.push('no message: no route takes it');
-  for (const d of deliveries) {
-    const where = d.destination.type === 'channel' ? d.destination.channel : 'the webhook';
-    lines.push(
-      `→ ${where} (route ${d.route}, template ${d.template}${d.mentionOnFailure ? `, mention ${d.mentionOnFailure}` : ''})${
-        d.refused ? `; ${d.refused}` : ''
-      }`
-    );
-  }
-  if (config.readTags && Object.keys(tags).length === 0) {
-    lines.push(
-      '(this environment reads tags: pass the machine’s tags with --tags key=value to see their effect)'
-    );
-  }
-  return lines.join('\n');
-}
-
-export function register(program: Command, io: Io = processIo(), makeClients = createClients): void {
+export function register(
+  program: Command,
+  io: Io = processIo(),
+  makeClients: MakeClients = loadClients
+): void {
   const command = program
     .command('routes')
     .summary('explain which routes take a state machine’s notifications, and why')
@@ -122,13 +52,9 @@ export function register(program: Command, io: Io = processIo(), makeClients = c
         throw new CliError('routes needs --state-machine <name or ARN>', ExitCode.badInput);
       }
       const target = resolveTarget(options);
-      const routing = await readRouting(
-        target,
-        async () => makeClients(await resolveAwsContext(options, envOf(io))),
-        options.cdkJson
-      );
-      io.stdout.write(
-        `${routesCommand({ ...options, env: routing.name, stateMachine: options.stateMachine }, routing)}\n`
+      const { runRoutes } = await import('./routes-run.js');
+      await runRoutes({ ...options, stateMachine: options.stateMachine }, target, io, async () =>
+        makeClients(await resolveAwsContext(options, envOf(io)))
       );
     }
   );

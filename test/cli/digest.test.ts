@@ -12,7 +12,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../cli/aws/clients.js';
-import { register, sinceHours } from '../../cli/commands/digest.js';
+import { register } from '../../cli/commands/digest.js';
+import { sinceHours } from '../../cli/commands/digest-run.js';
 import { captureIo, runCommand } from './helpers.js';
 
 const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');

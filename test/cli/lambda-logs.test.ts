@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 vi.resetModules();
 process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
 afterAll(() => vi.resetModules());
-const { startCommand } = await import('../../cli/commands/start.js');
+const { startCommand } = await import('../../cli/commands/start-run.js');
 const { runCli } = await import('./helpers.js');
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-lambda-logs-'));

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderCommand, renderMessage } from '../../cli/commands/render.js';
+import { renderCommand, renderMessage } from '../../cli/commands/render-run.js';
 import { CliError } from '../../cli/errors.js';
 import { slackLimitProblems } from '../../formatters/formatter/render/limits.js';
 import { fixturesDir } from '../formatters/helpers/fixtures.js';

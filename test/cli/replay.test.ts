@@ -10,7 +10,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { redriveClientToken, register } from '../../cli/commands/replay.js';
+import { register } from '../../cli/commands/replay.js';
+import { redriveClientToken } from '../../cli/commands/replay-run.js';
 import {
   awsError,
   captureIo,

@@ -10,8 +10,10 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseDuration, register as registerMute } from '../../cli/commands/mute.js';
-import { register as registerRoutes, routesCommand } from '../../cli/commands/routes.js';
+import { register as registerMute } from '../../cli/commands/mute.js';
+import { parseDuration } from '../../cli/commands/mute-run.js';
+import { register as registerRoutes } from '../../cli/commands/routes.js';
+import { routesCommand } from '../../cli/commands/routes-run.js';
 import { captureIo, runCommand } from './helpers.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-routes-'));

@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startScenario } from '../../cli/commands/start.js';
+import { startScenario } from '../../cli/commands/start-run.js';
 import { readRoleArn } from '../../contract/sources.js';
 import { parseScenario, SCENARIO_ENVIRONMENT, type ScenarioReport } from '../../local/scenario.js';
 import { allText, repoRoot } from './helpers.js';

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StartIo, startCommand } from '../../cli/commands/start.js';
+import { type StartIo, startCommand } from '../../cli/commands/start-run.js';
 import { CliError } from '../../cli/errors.js';
 import { runCli } from '../cli/helpers.js';
 

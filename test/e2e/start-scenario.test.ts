@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startScenario } from '../../cli/commands/start.js';
+import { startScenario } from '../../cli/commands/start-run.js';
 import { CliError } from '../../cli/errors.js';
 import { runCli } from '../cli/helpers.js';
 import { repoRoot } from './helpers.js';

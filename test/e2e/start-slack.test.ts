@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deliveryFailure, type StartIo, startCommand } from '../../cli/commands/start.js';
+import { deliveryFailure, type StartIo, startCommand } from '../../cli/commands/start-run.js';
 import { CliError, ExitCode } from '../../cli/errors.js';
 import { RealClock } from '../../local/asl/index.js';
 import { type SlackServer, startSlackServer } from '../../local/slack-server/index.js';

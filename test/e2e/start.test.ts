@@ -12,7 +12,7 @@ import {
   recordedRunClockStart,
   type StartIo,
   startCommand,
-} from '../../cli/commands/start.js';
+} from '../../cli/commands/start-run.js';
 import { CliError, ExitCode } from '../../cli/errors.js';
 import { runCli } from '../cli/helpers.js';
 import { examples, repoRoot } from './helpers.js';

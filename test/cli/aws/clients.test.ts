@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { clientConfig, createClients, MAX_ATTEMPTS } from '../../../cli/aws/clients.js';
-import { readLiveExecution } from '../../../cli/commands/preview.js';
+import { readLiveExecution } from '../../../cli/commands/preview-run.js';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'example-secret-not-real' };
 
