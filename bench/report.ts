@@ -392,7 +392,8 @@ ${endpointDoc(r)}
   NodejsFunction bundle it (ESM, minified, source map in a separate file without the sources' text, \`@aws-sdk/*\` external as the Node.js 24
   runtime provides it, the \`createRequire\` banner); the size of \`index.mjs\` and of its gzip -9.
 - **Cold start**: a fresh \`node\` process (plain Node, no TypeScript loader) with the deployed environment
-  (\`POWERTOOLS_LOG_LEVEL=INFO\`, \`--enable-source-maps\`) imports the bundle and invokes the handler once with a
+  (\`POWERTOOLS_LOG_LEVEL=INFO\`; no \`--enable-source-maps\`: the handler maps its stack traces itself, reading the map
+  on the first one) imports the bundle and invokes the handler once with a
   10-event history (which reads and compiles the \`detailed\` template); \`process.hrtime\` around the import and the
   first invocation, measured inside the child. The whole-process figure is spawn to exit, Node's own start-up
   included. Lambda's own runtime start-up is not in either, and Lambda at 512 MB gets about 0.3 of a vCPU (a whole

@@ -21,6 +21,7 @@ import type {
 import { MESSAGE_STORE_TABLE_ENV } from '../../contract/message-store.js';
 import { DEFAULT_TEMPLATE } from '../../contract/templates.js';
 import { createLogger } from '../shared/logger.js';
+import { mapStackTracesOnDemand } from '../shared/stack-traces.js';
 import { withActionButtons } from './buttons.js';
 import { type RunContextOptions, readRunContext } from './context/read.js';
 import { digestOperation } from './digest/operation.js';
@@ -34,6 +35,9 @@ import { safeMention } from './render/mention.js';
 import { TemplateError } from './render/templates.js';
 import { sourceDigestClients, sourceSfnClient } from './source-client.js';
 import { foldPages, summarize } from './summarize/index.js';
+
+// Deployed, the bundle's stack traces point into the TypeScript sources; the map is read on the first one.
+mapStackTracesOnDemand(import.meta.url);
 
 const defaultLogger = createLogger();
 

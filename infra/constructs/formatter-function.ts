@@ -1,9 +1,9 @@
 /**
  * The formatter Lambda (formatters/formatter/handler.ts): arm64, Node.js 24, JSON logs with Powertools, X-Ray, its
- * own log group. In a checkout it is bundled from its source by NodejsFunction (local esbuild); the installed
- * package holds no TypeScript source but the bundle `npm run build` made (dist/formatter-bundle, with its
- * templates), which deploys as is: the user's app needs neither esbuild nor Docker. Custom templates ride in a
- * layer, so the prebuilt formatter gets them too.
+ * own log group, stack traces mapped to the sources on demand. In a checkout it is bundled from its source by
+ * NodejsFunction (local esbuild); the installed package holds no TypeScript source but the bundle `npm run build`
+ * made (dist/formatter-bundle, with its templates), which deploys as is: the user's app needs neither esbuild nor
+ * Docker. Custom templates ride in a layer, so the prebuilt formatter gets them too.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -46,7 +46,8 @@ export function formatterFunction(
     environment: {
       POWERTOOLS_SERVICE_NAME: 'sfn-slack-notifier',
       POWERTOOLS_LOG_LEVEL: 'INFO',
-      NODE_OPTIONS: '--enable-source-maps',
+      // No --enable-source-maps: the handler maps its stack traces itself, reading the map on the first one
+      // (formatters/shared/stack-traces.ts); Node's flag reads it at every cold start (docs/performance.md).
     },
   } satisfies Partial<lambda.FunctionProps>;
   const formatter = projectFunction(scope, 'Formatter', {
