@@ -4,6 +4,7 @@
  * re-checked; then docs/performance.md and the README table rewritten from it. `npm run bench` measures them too.
  * `--dir <path>` bundles into another directory inside the repository; `--runs <n>` (@default 15, as the full run).
  */
+import './quiet-lambdas.js';
 import path from 'node:path';
 import { benchColdStart } from './formatter.js';
 import type { Results } from './results.js';

@@ -4,6 +4,7 @@
  * (bench/cost-scenarios.ts) under `cost.scenarios` and `cost.expressNotifier`, recorded in bench/results.json beside
  * the rest of the last full run; the targets, docs/performance.md and the README table follow.
  */
+import './quiet-lambdas.js';
 import { costScenarios } from './cost-scenarios.js';
 import { pricedDesigns } from './designs.js';
 import { loadFormatter, single } from './pipeline.js';

@@ -4,6 +4,7 @@
  * docs/performance.md and the README table rewritten from it. `npm run bench` runs it too. `--dir <path>` bundles
  * into another directory inside the repository (@default the bench's build directory under node_modules/.cache).
  */
+import './quiet-lambdas.js';
 import path from 'node:path';
 import { benchEndpoint, ENDPOINT_PLAN, endpointDoc, endpointTargetFigures } from './endpoint.js';
 import type { Results } from './results.js';

@@ -4,6 +4,7 @@
  * targets are checked over the merged matrix, and docs/performance.md and the README table are rewritten from it.
  * `npm run bench` runs the whole matrix with everything else.
  */
+import './quiet-lambdas.js';
 import { FAULT_PLAN, faultMatrix, faultNamesOf, mergeFaultRun } from './faults.js';
 import type { Results } from './results.js';
 import { benchLog, readResults, writeResults } from './results-file.js';

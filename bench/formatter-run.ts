@@ -4,6 +4,7 @@
  * target re-checked, and docs/performance.md and the README table rewritten from it. `npm run bench` measures it too. `--dir <path>` bundles into another directory inside the
  * repository (@default the bench's build directory under node_modules/.cache).
  */
+import './quiet-lambdas.js';
 import path from 'node:path';
 import type { Results } from './results.js';
 import { benchLog, readResults, writeResults } from './results-file.js';

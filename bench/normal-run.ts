@@ -3,6 +3,7 @@
  * `normal` in bench/results.json beside the rest of the last full run; docs/performance.md and the README table
  * follow (bench/results-file.ts).
  */
+import './quiet-lambdas.js';
 import { normalBench } from './normal.js';
 import { readResults, writeResults } from './results-file.js';
 

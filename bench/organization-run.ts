@@ -3,6 +3,7 @@
  * `organization` in bench/results.json beside the rest of the last full run, and docs/performance.md and the
  * README table rewritten from it. `npm run bench` runs it too.
  */
+import './quiet-lambdas.js';
 import { ORGANIZATION_PLAN, organizationBench, organizationDoc } from './organization.js';
 import { loadFormatter } from './pipeline.js';
 import type { Results } from './results.js';

@@ -23,9 +23,8 @@ export function deadLettered(pipelines: readonly LocalPipeline[]): number {
   }, 0);
 }
 
-/** The formatter Lambda's handler, its Powertools logs silenced (they would fill the benchmark's output). */
+/** The formatter Lambda's handler (its logs silenced by bench/quiet-lambdas.ts, which the bench entries import first). */
 export async function loadFormatter(): Promise<Formatter> {
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   const { formatMessage } = await import('../formatters/formatter/handler.js');
   return formatMessage;
 }

@@ -3,6 +3,7 @@
  * notification beside the seed's design; the Slack endpoint's answer time (bench/endpoint.ts); the targets. Prints
  * the table, writes bench/results.json, docs/performance.md and the README table.
  */
+import './quiet-lambdas.js';
 import os from 'node:os';
 import { prices } from './cost.js';
 import { costScenarios } from './cost-scenarios.js';
