@@ -46,7 +46,9 @@ function throwSite(): string {
     '\n'
   );
   const line = source.findIndex((l) => l.includes("throw new TypeError('formatter input has no"));
-  return `${line + 1}:${source[line]?.indexOf('new TypeError') + 1}`;
+  const column = (source[line] ?? '').indexOf('new TypeError');
+  if (line < 0 || column < 0) throw new Error('handler.ts no longer throws the TypeError this test maps');
+  return `${line + 1}:${column + 1}`;
 }
 
 beforeAll(async () => {
