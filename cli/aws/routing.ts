@@ -7,7 +7,7 @@ import { descriptorParameterName } from '../../contract/operator-descriptor.js';
 import { type EnvironmentConfig, mutable } from '../../contract/settings.js';
 import { readEnvironment } from '../environments.js';
 import type { NotifierTarget } from './options.js';
-import { readDescriptor, readStack, type StackClients } from './stack.js';
+import type { StackClients } from './stack.js';
 
 export interface Routing {
   /** The environment (notifier) name. */
@@ -46,7 +46,8 @@ export async function readRouting(
   cdkJson = 'cdk.json'
 ): Promise<Routing> {
   if (target.kind === 'env') return routingOfConfig(readEnvironment(target.env, cdkJson), cdkJson);
-  const awsClients = await clients();
+  // The stack readers (and the SDK clients they load) only when AWS is asked: `--env` reads cdk.json alone.
+  const [awsClients, { readDescriptor, readStack }] = await Promise.all([clients(), import('./stack.js')]);
   const stack = await readStack(awsClients, target);
   // A stack of this repository found by its outputs: its notifier's descriptor has the settings.
   const descriptor =

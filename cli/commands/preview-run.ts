@@ -23,6 +23,7 @@ import { aws, toCliError } from '../aws/errors.js';
 import { envOf, type Io, useColor } from '../aws/io.js';
 import { loadClients } from '../aws/load-clients.js';
 import type { EnvOptions } from '../aws/options.js';
+import { statusChangeEvent } from '../aws/status-change-event.js';
 import type { OutputFormat } from '../convention.js';
 import { CliError, ExitCode } from '../errors.js';
 import {
@@ -35,7 +36,6 @@ import {
 } from '../read-input.js';
 import { DEFAULT_PREVIEW_PATH } from './preview.js';
 import { historyInputProblem } from './render-run.js';
-import { statusChangeEvent } from './renotify-run.js';
 
 export interface PreviewOptions extends EnvOptions {
   readonly executionArn?: string;

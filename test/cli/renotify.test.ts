@@ -2,8 +2,9 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { statusChangeEvent } from '../../cli/aws/status-change-event.js';
 import { register } from '../../cli/commands/renotify.js';
-import { renotifyExecutionName, statusChangeEvent } from '../../cli/commands/renotify-run.js';
+import { renotifyExecutionName } from '../../cli/commands/renotify-run.js';
 import {
   awsError,
   captureIo,
