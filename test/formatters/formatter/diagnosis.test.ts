@@ -6,10 +6,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DescribeMapRunCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FormatterOutput, StatusChangeEvent } from '../../../contract/formatter.js';
+import { CENTRAL_ENVIRONMENT_ENV } from '../../../contract/sources.js';
 import { definitionText, formatExecution } from '../../../formatters/formatter/format.js';
 import { createHandler } from '../../../formatters/formatter/handler.js';
+import { sourceSfnClient } from '../../../formatters/formatter/source-client.js';
 import { taskResources } from '../../../formatters/formatter/summarize/definition.js';
 import { summarize } from '../../../formatters/formatter/summarize/index.js';
 import { ACCOUNT, executionArn, HistoryBuilder, REGION } from '../../../local/history-builder.js';
@@ -188,7 +190,10 @@ function distributedMapFailure(mapRunArn: string): HistoryBuilder {
 
 describe('deeper diagnosis through the handler', () => {
   const sfn = mockClient(SFNClient);
-  afterEach(() => sfn.reset());
+  afterEach(() => {
+    sfn.reset();
+    vi.unstubAllEnvs();
+  });
   const mapRunArn = `arn:aws:states:${REGION}:${ACCOUNT}:mapRun:etl/ProcessFiles:0b5c`;
   const event: StatusChangeEvent = {
     detail: { executionArn: executionArn('run-map', 'etl'), status: 'FAILED' },
@@ -246,6 +251,25 @@ describe('deeper diagnosis through the handler', () => {
     expect(text).toContain('ProcessFiles');
     expect(text).toContain('States.ExceedToleratedFailureThreshold');
     expect(text).not.toContain('items of');
+  });
+
+  it('in a central environment, DescribeMapRun goes through the execution account’s read role, never the formatter’s own', async () => {
+    const central = { [CENTRAL_ENVIRONMENT_ENV]: 'org' };
+    vi.stubEnv(CENTRAL_ENVIRONMENT_ENV, 'org');
+    sfn
+      .on(DescribeMapRunCommand)
+      .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    // EventBridge's envelope names the source account and region: the read role is chosen from them.
+    const fromSource = { ...event, account: ACCOUNT, region: REGION };
+    await createHandler({ logger: quiet })({
+      event: fromSource,
+      settings,
+      pages: distributedMapFailure(mapRunArn).pages(),
+    });
+    const [call, ...others] = sfn.commandCalls(DescribeMapRunCommand);
+    expect(others).toEqual([]);
+    expect(call?.thisValue).toBe(await sourceSfnClient(fromSource, central));
+    expect(await (call?.thisValue as SFNClient).config.region()).toBe(REGION);
   });
 
   it('no Map Run to describe: no call', async () => {
