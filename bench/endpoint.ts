@@ -206,8 +206,8 @@ export async function benchEndpoint(
     [INTERACTIVITY_ENV.watched]: JSON.stringify([watchedMachine]),
     [INTERACTIVITY_ENV.policy]: JSON.stringify(policy),
     [INTERACTIVITY_ENV.environment]: 'bench',
-    // As deployed (infra/constructs/slack-actions.ts).
-    NODE_OPTIONS: '--enable-source-maps',
+    // As deployed (infra/constructs/slack-actions.ts): no --enable-source-maps, the handler maps its stack traces.
+    NODE_OPTIONS: '',
   };
   let clickNumber = 0;
   const events = (count: number, signature: 'good' | 'bad') =>

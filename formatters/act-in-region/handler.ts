@@ -3,10 +3,15 @@
  * actions machine only. Thin: one client per act role for the container, the role assumed with the function's
  * own role, which may assume the act roles and nothing else. Logs nothing: the machine's history has the call.
  */
+
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { CENTRAL_ENVIRONMENT_ENV } from '../../contract/sources.js';
+import { mapStackTracesOnDemand } from '../shared/stack-traces.js';
 import { type ActInRegionAnswer, type ActTarget, actClientConfig, actInRegion } from './act-in-region.js';
+
+// Deployed, the bundle's stack traces point into the TypeScript sources; the map is read on the first one.
+mapStackTracesOnDemand(import.meta.url);
 
 const clients = new Map<string, SFNClient>();
 

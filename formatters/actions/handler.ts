@@ -4,12 +4,17 @@
  * secret, and hands each request to interactivity.ts. Logs carry the outcome only: never the body, a header or
  * the secret.
  */
+
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { type ActionsPolicy, INTERACTIVITY_ENV } from '../../contract/actions.js';
+import { mapStackTracesOnDemand } from '../shared/stack-traces.js';
 import { handleInteraction, type InteractivityConfig, type InteractivityDeps } from './interactivity.js';
+
+// Deployed, the bundle's stack traces point into the TypeScript sources; the map is read on the first one.
+mapStackTracesOnDemand(import.meta.url);
 
 /** How long an ephemeral answer may take: the whole request must be answered within Slack's 3 seconds. */
 const RESPOND_TIMEOUT_MS = 1_000;

@@ -3,15 +3,20 @@
  * environment (contract/delivery.ts), the store client, one log line per call with the action and its reason,
  * the delivery execution and the watched execution; never message content or the watched execution's data.
  */
+
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { FUNCTION_ERRORS } from '../../contract/aws-errors.js';
 import { DELIVERY_CONFIG_ENV, type DeliveryConfig } from '../../contract/delivery.js';
 import { createLogger } from '../shared/logger.js';
+import { mapStackTracesOnDemand } from '../shared/stack-traces.js';
 import type { Decision } from './decision.js';
 import { type DeliveryDeps, type DeliveryInput, deliver } from './deliver.js';
 import { DeliveryStore } from './store.js';
+
+// Deployed, the bundle's stack traces point into the TypeScript sources; the map is read on the first one.
+mapStackTracesOnDemand(import.meta.url);
 
 /**
  * A store call that failed after the SDK's own retries: the definition's Retry on the Lambda task runs the step

@@ -113,7 +113,6 @@ export class DeliveryMachine extends Construct {
           [DELIVERY_CONFIG_ENV]: stack.toJsonString(config),
           POWERTOOLS_SERVICE_NAME: 'sfn-slack-delivery',
           POWERTOOLS_LOG_LEVEL: 'INFO',
-          NODE_OPTIONS: '--enable-source-maps',
         },
       },
       files: DELIVERY_FILES,

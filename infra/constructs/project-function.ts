@@ -88,8 +88,8 @@ export function projectFunction(scope: Construct, id: string, props: ProjectFunc
       format: lambdaNodejs.OutputFormat.ESM,
       minify: true,
       sourceMap: true,
-      // Stack traces map to file:line without the sources' text in the map: Node reads the whole map at every
-      // cold start (--enable-source-maps), and the text made it 3.7 times larger (docs/performance.md).
+      // Stack traces map to file:line without the sources' text in the map: the handlers read the map on the first
+      // stack they print (formatters/shared/stack-traces.ts), and the text made it 3.7 times larger (docs/performance.md).
       sourcesContent: false,
       mainFields: ['module', 'main'],
       // Some CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.

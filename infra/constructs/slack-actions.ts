@@ -315,7 +315,6 @@ export class SlackActions extends Construct {
         [INTERACTIVITY_ENV.environment]: env,
         ...(props.teamId === undefined ? {} : { [INTERACTIVITY_ENV.teamId]: props.teamId }),
         ...(props.appId === undefined ? {} : { [INTERACTIVITY_ENV.appId]: props.appId }),
-        NODE_OPTIONS: '--enable-source-maps',
       },
     } satisfies Partial<lambda.FunctionProps>;
     this.function = projectFunction(this, 'Function', {
@@ -385,7 +384,7 @@ export class SlackActions extends Construct {
         tracing: lambda.Tracing.ACTIVE,
         logGroup: new logs.LogGroup(this, 'ActInRegionLogGroup', { retention }),
         loggingFormat: lambda.LoggingFormat.JSON,
-        environment: { [CENTRAL_ENVIRONMENT_ENV]: env, NODE_OPTIONS: '--enable-source-maps' },
+        environment: { [CENTRAL_ENVIRONMENT_ENV]: env },
       },
       files: ACT_IN_REGION_FILES,
     });

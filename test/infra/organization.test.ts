@@ -700,6 +700,17 @@ function assumeGrants(template: Json, id: string): { anyMember: string[]; listed
 describe('actions in a central environment with an organization', () => {
   const { central, source } = synth('org', { actions: { stop: { users: ['U0ALICE'] } } });
 
+  it('its four functions run without --enable-source-maps (each handler maps its own stack traces)', () => {
+    const functions = ofType(central, 'AWS::Lambda::Function');
+    expect(functions).toHaveLength(4);
+    for (const fn of functions) {
+      const variables = ((fn.Properties as Json | undefined)?.Environment as Json | undefined)?.Variables as
+        | Json
+        | undefined;
+      expect(variables?.NODE_OPTIONS).toBeUndefined();
+    }
+  });
+
   it('the act role trusts the central actions and act-in-region roles only, from the organization', () => {
     const [id, act] = roleNamed(source, 'sfn-slack-org-act-');
     const assume = (principalArn: string, orgId?: string) =>

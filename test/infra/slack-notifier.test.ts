@@ -605,6 +605,15 @@ describe('state machines', () => {
 });
 
 describe('formatter Lambda', () => {
+  it('no function runs with --enable-source-maps: each handler maps its stack traces on the first one printed', () => {
+    const functions = Object.values(channel.template.findResources('AWS::Lambda::Function'));
+    expect(functions.length).toBeGreaterThanOrEqual(2);
+    for (const fn of functions) {
+      const variables = (fn.Properties?.Environment?.Variables ?? {}) as Record<string, unknown>;
+      expect(variables.NODE_OPTIONS).toBeUndefined();
+    }
+  });
+
   it('arm64, Node.js 24, 60 s, JSON logs to a retained group, X-Ray, Powertools environment (the delivery function too, its own group)', () => {
     channel.template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',

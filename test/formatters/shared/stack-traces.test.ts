@@ -3,7 +3,7 @@
  * map only when a stack is formatted (formatters/shared/stack-traces.ts). Run on the real bundle, as deployed.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapStackTracesOnDemand } from '../../../formatters/shared/stack-traces.js';
@@ -98,5 +98,25 @@ describe('mapStackTracesOnDemand', () => {
     const before = Error.prepareStackTrace;
     expect(mapStackTracesOnDemand(import.meta.url)).toBe(false);
     expect(Error.prepareStackTrace).toBe(before);
+  });
+});
+
+describe('every Lambda entry', () => {
+  // The deployed functions run without --enable-source-maps (infra/constructs): each entry installs the mapping.
+  const entries = readdirSync(path.join(repoRoot, 'formatters'), { withFileTypes: true })
+    .filter(
+      (entry) =>
+        entry.isDirectory() && existsSync(path.join(repoRoot, 'formatters', entry.name, 'handler.ts'))
+    )
+    .map((entry) => `formatters/${entry.name}/handler.ts`);
+
+  it.each(entries)('%s maps its stack traces on demand', (entry) => {
+    expect(readFileSync(path.join(repoRoot, entry), 'utf8')).toContain(
+      'mapStackTracesOnDemand(import.meta.url);'
+    );
+  });
+
+  it('are the four Lambdas', () => {
+    expect(entries.length).toBe(4);
   });
 });
