@@ -5,11 +5,7 @@
  * execution, its status and redrive count, so running it twice starts one notifier execution, not two.
  */
 import { createHash } from 'node:crypto';
-import {
-  DescribeExecutionCommand,
-  type DescribeExecutionOutput,
-  StartExecutionCommand,
-} from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { executionConsoleUrl } from '../../contract/console.js';
 import type { StatusChangeEvent } from '../../contract/formatter.js';
 import { isExecutionArn } from '../aws/arn.js';

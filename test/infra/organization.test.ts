@@ -703,10 +703,8 @@ describe('actions in a central environment with an organization', () => {
   it('its four functions run without --enable-source-maps (each handler maps its own stack traces)', () => {
     const functions = ofType(central, 'AWS::Lambda::Function');
     expect(functions).toHaveLength(4);
-    for (const fn of functions) {
-      const variables = ((fn.Properties as Json | undefined)?.Environment as Json | undefined)?.Variables as
-        | Json
-        | undefined;
+    for (const [, fn] of functions) {
+      const variables = (fn.Properties.Environment as Json | undefined)?.Variables as Json | undefined;
       expect(variables?.NODE_OPTIONS).toBeUndefined();
     }
   });

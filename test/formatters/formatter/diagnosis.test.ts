@@ -269,7 +269,8 @@ describe('deeper diagnosis through the handler', () => {
     const [call, ...others] = sfn.commandCalls(DescribeMapRunCommand);
     expect(others).toEqual([]);
     expect(call?.thisValue).toBe(await sourceSfnClient(fromSource, central));
-    expect(await (call?.thisValue as SFNClient).config.region()).toBe(REGION);
+    const client = call?.thisValue as SFNClient | undefined;
+    expect(await client?.config.region()).toBe(REGION);
   });
 
   it('no Map Run to describe: no call', async () => {
