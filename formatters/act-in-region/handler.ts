@@ -3,7 +3,6 @@
  * actions machine only. Thin: one client per act role for the container, the role assumed with the function's
  * own role, which may assume the act roles and nothing else. Logs nothing: the machine's history has the call.
  */
-
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { CENTRAL_ENVIRONMENT_ENV } from '../../contract/sources.js';

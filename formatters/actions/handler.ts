@@ -4,7 +4,6 @@
  * secret, and hands each request to interactivity.ts. Logs carry the outcome only: never the body, a header or
  * the secret.
  */
-
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';

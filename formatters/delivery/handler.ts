@@ -3,7 +3,6 @@
  * environment (contract/delivery.ts), the store client, one log line per call with the action and its reason,
  * the delivery execution and the watched execution; never message content or the watched execution's data.
  */
-
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';

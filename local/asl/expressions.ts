@@ -154,6 +154,9 @@ const evaluatingOptions: FunctionOptions = {
   random: () => current().random(),
 };
 
+/** The AWS functions every shared expression is given, bound to `evaluatingOptions`. */
+const sharedFunctions = awsFunctions(evaluatingOptions);
+
 const compiled = new Map<string, jsonata.Expression>();
 
 /** Compiles and evaluates `{% %}` templates with the AWS function set; one per execution. */
@@ -164,7 +167,7 @@ export class ExpressionEngine {
     let expr = compiled.get(text);
     if (!expr) {
       expr = jsonata(text);
-      for (const fn of awsFunctions(evaluatingOptions)) {
+      for (const fn of sharedFunctions) {
         expr.registerFunction(fn.name, fn.implementation as (...args: unknown[]) => unknown, fn.signature);
       }
       compiled.set(text, expr);

@@ -23,11 +23,6 @@ function names(details: UnknownRecord): UnknownRecord {
   return isRecord(parameters) ? parameters : NO_NAMES;
 }
 
-function param(params: UnknownRecord, key: string): string | undefined {
-  const value = params[key];
-  return typeof value === 'string' ? value : undefined;
-}
-
 type MutableResource = { -readonly [K in keyof StepResource]: StepResource[K] };
 
 /** `kind`, `label`, then the integration resource when there is one. */
@@ -55,7 +50,7 @@ export function describeResource(eventType: string, details: UnknownRecord): Ste
   const params = names(details);
   switch (resourceType) {
     case 'lambda': {
-      const fn = param(params, 'FunctionName');
+      const fn = pickString(params, 'FunctionName');
       const lambda = described(
         'lambda',
         fn ? lastSegment(fn, ':function:') : `lambda:${resource ?? ''}`,
@@ -65,15 +60,15 @@ export function describeResource(eventType: string, details: UnknownRecord): Ste
       return lambda;
     }
     case 'ecs': {
-      const td = param(params, 'TaskDefinition');
+      const td = pickString(params, 'TaskDefinition');
       return described('ecs', td ? lastSegment(td, ':task-definition/') : `ecs:${resource ?? ''}`, resource);
     }
     case 'glue': {
-      const job = param(params, 'JobName');
+      const job = pickString(params, 'JobName');
       return described('glue', job ?? `glue:${resource ?? ''}`, resource);
     }
     case 'states': {
-      const sm = param(params, 'StateMachineArn');
+      const sm = pickString(params, 'StateMachineArn');
       return described(
         'states',
         sm ? lastSegment(sm, ':stateMachine:') : `states:${resource ?? ''}`,
@@ -81,7 +76,7 @@ export function describeResource(eventType: string, details: UnknownRecord): Ste
       );
     }
     case 'http': {
-      const endpoint = param(params, 'ApiEndpoint') ?? param(params, 'Endpoint');
+      const endpoint = pickString(params, 'ApiEndpoint') ?? pickString(params, 'Endpoint');
       const h = endpoint ? host(endpoint) : undefined;
       return described('http', h ?? `http:${resource ?? ''}`, resource);
     }
