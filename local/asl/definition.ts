@@ -526,10 +526,40 @@ class Checker {
 }
 
 /**
+ * Definitions already checked, by their text. A local pipeline runs the same few definitions for every
+ * notification, and checking one parses each of its JSONata expressions: remembering the result makes a run's
+ * start cost nothing after the first. The runner only reads a MachineDef, so one can serve every execution.
+ */
+const checkedDefinitions = new Map<string, MachineDef>();
+/** More distinct definitions than any local pipeline runs; past it the oldest is forgotten. */
+const CHECKED_DEFINITIONS_KEPT = 64;
+
+/**
  * Parses and validates a JSONata state machine definition. Throws AslDefinitionError naming the state
  * and field for anything invalid in a JSONata machine or not implemented by the local runner.
  */
 export function loadDefinition(definition: string | object): MachineDef {
+  if (typeof definition !== 'string') return checkDefinition(definition);
+  const known = checkedDefinitions.get(definition);
+  if (known) return known;
+  const machine = deepFreeze(checkDefinition(definition));
+  if (checkedDefinitions.size >= CHECKED_DEFINITIONS_KEPT) {
+    checkedDefinitions.delete(checkedDefinitions.keys().next().value as string);
+  }
+  checkedDefinitions.set(definition, machine);
+  return machine;
+}
+
+/** Shared by every execution of its text, so nothing may change it. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+function checkDefinition(definition: string | object): MachineDef {
   let raw: unknown = definition;
   if (typeof definition === 'string') {
     try {

@@ -1,6 +1,8 @@
 /**
- * `sfn-slack start --slack` (real Slack, real clock) against the local server playing real Slack: a failed
- * delivery ends the run at once with one clear line and the message kept in a file, and retries show progress.
+ * `sfn-slack start --slack` (real Slack) against the local server playing real Slack: a failed delivery ends the
+ * run at once with one clear line and the message kept in a file, and retries show progress. The clock starts at
+ * the real time and records every wait asked of it without sitting it out: the retries' waits are what is
+ * checked, not waited for.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,12 +10,15 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deliveryFailure, type StartIo, startCommand } from '../../cli/commands/start-run.js';
 import { CliError, ExitCode } from '../../cli/errors.js';
-import { RealClock } from '../../local/asl/index.js';
+import { VirtualClock } from '../../local/asl/index.js';
 import { type SlackServer, startSlackServer } from '../../local/slack-server/index.js';
 
-/** The real clock, remembering every wait asked of it. */
-class RecordingClock extends RealClock {
+/** A clock from the real time, remembering every wait asked of it. */
+class RecordingClock extends VirtualClock {
   readonly sleeps: number[] = [];
+  constructor() {
+    super(Date.now());
+  }
   override sleep(ms: number): Promise<void> {
     this.sleeps.push(ms);
     return super.sleep(ms);

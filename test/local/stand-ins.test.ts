@@ -220,12 +220,14 @@ describe('http:invoke stand-in', () => {
 
   it('fails with States.Http.StatusCode.<NNN> on non-2xx and States.Http.Socket on a timeout', async () => {
     server = await startSlackServer();
-    const invoke = httpInvokeHandler({
-      connections: { [connectionArn]: { type: 'NONE' } },
-      endpoints: { 'https://hooks.slack.com': server.url },
-      // Long enough for a loaded two-core machine to answer the 404 in time; the fault below outlasts it.
-      timeoutMs: 800,
-    });
+    const handler = (timeoutMs: number) =>
+      httpInvokeHandler({
+        connections: { [connectionArn]: { type: 'NONE' } },
+        endpoints: { 'https://hooks.slack.com': server.url },
+        timeoutMs,
+      });
+    // Long enough for a loaded two-core machine to answer the 404 in time.
+    const invoke = handler(5_000);
     const args = (path: string) => ({
       arguments: {
         ApiEndpoint: `https://hooks.slack.com${path}`,
@@ -237,10 +239,11 @@ describe('http:invoke stand-in', () => {
     const notFound = await rejection(invoke(args('/services/T1/B1/abcdef')));
     expect(notFound.error).toBe('States.Http.StatusCode.404');
     expect(notFound.cause).not.toContain('abcdef');
+    // A short timeout, which the fault's delay outlasts many times over.
     server.injectFault({ delayMs: 2_000 });
-    const socket = await rejection(invoke(args('/services/T1/B1/abcdef')));
+    const socket = await rejection(handler(50)(args('/services/T1/B1/abcdef')));
     expect(socket.error).toBe('States.Http.Socket');
-    expect(socket.cause).toBe('POST https://hooks.slack.com/services/***: timed out after 800 ms');
+    expect(socket.cause).toBe('POST https://hooks.slack.com/services/***: timed out after 50 ms');
   });
 
   it('refuses what AWS refuses: forbidden headers, no connection, plain http', async () => {

@@ -264,6 +264,19 @@ describe('loading a definition', () => {
     }
   );
 
+  it('checks a definition text once: the same text gives the same frozen machine; a bad text fails each time', () => {
+    const text = JSON.stringify(machine({ A: { Type: 'Pass', Output: '{% 1 + 1 %}', End: true } }));
+    const first = loadDefinition(text);
+    expect(loadDefinition(text)).toBe(first);
+    expect(Object.isFrozen(first.States.A)).toBe(true);
+    expect(() => {
+      (first.States.A as { Next?: string }).Next = 'B';
+    }).toThrow(TypeError);
+    const bad = JSON.stringify(machine({ A: { Type: 'Pass', Output: '{% 1 + %}', End: true } }));
+    expect(() => loadDefinition(bad)).toThrow(AslDefinitionError);
+    expect(() => loadDefinition(bad)).toThrow(AslDefinitionError);
+  });
+
   it('refuses transitions to states that do not exist, and bad variable names', () => {
     expect(refused(machine({ A: { Type: 'Pass', Next: 'Nowhere' } }))).toContain("'Nowhere'");
     expect(refused(machine({ A: { Type: 'Pass', Assign: { 'a.b': 1 }, End: true } }))).toContain("'a.b'");
