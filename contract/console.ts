@@ -6,6 +6,8 @@
  * link never points to another partition's console, and a partition whose console is not known gets no link (the
  * message still names the ARN).
  */
+import { parseArn } from './arns.js';
+
 export interface ConsoleHost {
   /** Host name after the region: `{region}.{host}` when `regional`, `{host}` otherwise. */
   readonly host: string;
@@ -31,23 +33,6 @@ export const CONSOLE_HOSTS: Readonly<Record<string, ConsoleHost>> = {
 /** Characters an ARN never has legitimately are percent-encoded, so the URL cannot break a link. */
 function safe(text: string): string {
   return text.replace(/[^A-Za-z0-9:_\-./]/g, (c) => encodeURIComponent(c));
-}
-
-export interface ArnParts {
-  readonly partition: string;
-  readonly service: string;
-  readonly region: string;
-  readonly account: string;
-  readonly resource: string;
-}
-
-/** The parts of an ARN (`arn:partition:service:region:account:resource`), or undefined when it is not one. */
-export function parseArn(arn: string | undefined): ArnParts | undefined {
-  if (!arn) return undefined;
-  const parts = arn.split(':');
-  if (parts[0] !== 'arn' || parts.length < 6) return undefined;
-  const [, partition = '', service = '', region = '', account = ''] = parts;
-  return { partition, service, region, account, resource: parts.slice(5).join(':') };
 }
 
 /** `https://{region}.console…` for the partition and region, or undefined when either is unknown. */

@@ -3,6 +3,7 @@
  * up; the schedule's cron expression; the message's deduplication id. Shared by the settings parser, the stack
  * (infra/constructs/digest.ts), the formatter's `digest` operation and the CLI.
  */
+import { parseArn, stateMachineNameOf } from './arns.js';
 import { ConfigError } from './errors.js';
 import {
   destinationKey,
@@ -282,7 +283,8 @@ export function digestTakes(
   >,
   machine: { readonly stateMachineArn: string; readonly tags?: Readonly<Record<string, string>> }
 ): boolean {
-  const [, , , region = '', account = '', , name = ''] = machine.stateMachineArn.split(':');
+  const { region = '', account = '' } = parseArn(machine.stateMachineArn) ?? {};
+  const name = stateMachineNameOf(machine.stateMachineArn) ?? '';
   if (!request.routing) {
     return (
       request.stateMachineArns.includes(machine.stateMachineArn) ||

@@ -3,6 +3,7 @@
  * (formatters/formatter/notify.ts), the daily digest (contract/digest.ts), `sfn-slack routes` and the local runner;
  * the EventBridge rule is derived from the union of the routes below. Pure functions, no dependencies.
  */
+import { parseArn, stateMachineNameOf } from './arns.js';
 import { type ExecutionStatus, isFailingStatus } from './statuses.js';
 
 /** Tags on a watched state machine that the notifier reads (only when some route needs them). */
@@ -113,7 +114,7 @@ export interface RoutedDelivery {
 }
 
 function nameOf(stateMachineArn: string): string {
-  return stateMachineArn.split(':')[6] ?? '';
+  return stateMachineNameOf(stateMachineArn) ?? '';
 }
 
 /** Whether one route matches, and why (or why not). */
@@ -347,8 +348,10 @@ export function derivePattern(routes: readonly Route[], scope: RuleScope): Deriv
 }
 
 function sameScope(arn: string, scope: RuleScope): boolean {
-  const [, partition, , region, account] = arn.split(':');
-  return partition === scope.partition && region === scope.region && account === scope.account;
+  const parts = parseArn(arn);
+  return (
+    parts?.partition === scope.partition && parts.region === scope.region && parts.account === scope.account
+  );
 }
 
 /** EventBridge's default event-pattern size quota, in characters (adjustable; see docs/infra.md). */

@@ -3,7 +3,9 @@
  * `environments.<name>` at synth and by the CLI. Every error is one line that names the key and the fix.
  * Dependency-free: infra, formatters, local, cli and bench import it.
  */
+
 import { ACTION_NAMES, type ActionName, type ActionsPolicy, enabledActions } from './actions.js';
+import { parseArn } from './arns.js';
 import { type DigestPlan, digestPlans, parseDigest } from './digest.js';
 import { ConfigError } from './errors.js';
 import { QUEUE_BATCH_MAX } from './formatter.js';
@@ -813,7 +815,7 @@ function parseMatch(where: string, value: Record<string, unknown>, context: Matc
     'use full state machine ARNs like "arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl"'
   );
   for (const [index, arn] of context.central ? [] : stateMachineArns.entries()) {
-    const [, , , arnRegion, arnAccount] = arn.split(':');
+    const { region: arnRegion, account: arnAccount } = parseArn(arn) ?? {};
     const elsewhere = [
       context.account !== undefined && arnAccount !== context.account ? `account ${arnAccount}` : '',
       context.region !== undefined && arnRegion !== context.region ? `region ${arnRegion}` : '',

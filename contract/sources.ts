@@ -3,6 +3,7 @@
  * regions whose Step Functions status changes are forwarded to the central event bus. Validated at synth, one
  * line per mistake, naming the key and the fix. Pure (no aws-cdk-lib).
  */
+import { parseArn } from './arns.js';
 import { ConfigError } from './errors.js';
 
 export interface SourcesConfig {
@@ -108,8 +109,8 @@ export function parseSources(where: string, raw: unknown): SourcesConfig {
 
 /** A state machine ARN's account and region (`arn:{partition}:states:{region}:{account}:stateMachine:{name}`). */
 function arnParts(arn: string): { region: string; account: string } {
-  const parts = arn.split(':');
-  return { region: parts[3] ?? '', account: parts[4] ?? '' };
+  const { region = '', account = '' } = parseArn(arn) ?? {};
+  return { region, account };
 }
 
 /**

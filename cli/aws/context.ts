@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { parseArn } from '../../contract/console.js';
+import { parseArn } from '../../contract/arns.js';
 import { CliError, ExitCode } from '../errors.js';
 import type { AwsOptions } from './clients.js';
 

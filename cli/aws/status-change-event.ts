@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DescribeExecutionOutput } from '@aws-sdk/client-sfn';
-import { parseArn } from '../../contract/console.js';
+import { parseArn } from '../../contract/arns.js';
 import type { StatusChangeEvent } from '../../contract/formatter.js';
 
 /**

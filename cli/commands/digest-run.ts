@@ -3,6 +3,7 @@
  * scenario (what it ran) or from AWS (read only: ListStateMachines, ListExecutions, DescribeExecution,
  * ListTagsForResource). Prints each destination's message; posts nothing.
  */
+import { stateMachineNameOf } from '../../contract/arns.js';
 import {
   DIGEST_WINDOW_HOURS,
   type DigestPlan,
@@ -107,7 +108,7 @@ async function fromScenario(
         const muted = toMs(run.pipeline.tags.get(arn)?.[TAG_KEYS.muteUntil]);
         return {
           stateMachineArn: arn,
-          name: arn.split(':').at(-1) ?? arn,
+          name: stateMachineNameOf(arn) ?? arn,
           runs,
           errors: Object.fromEntries(runs.flatMap((r) => (r.error ? [[r.executionArn, r.error]] : []))),
           ...(muted === undefined ? {} : { mutedUntilMs: muted }),

@@ -9,6 +9,7 @@
  * and refuses an unsigned one. `--send-test` posts a test message through the delivery state
  * machine (StartSyncExecution), as a real notification would go.
  */
+
 import { ListStackResourcesCommand, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import {
   DescribeConnectionCommand,
@@ -26,6 +27,7 @@ import {
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { ACTIONS_OUTPUTS } from '../../contract/actions.js';
+import { parseArn } from '../../contract/arns.js';
 import type { DeliveryMessage } from '../../contract/formatter.js';
 import { PING_TYPE } from '../../formatters/actions/payload.js';
 import { signSlackRequest } from '../../formatters/actions/signature.js';
@@ -483,7 +485,7 @@ export function testDelivery(env: string, at: Date, channel?: string): DeliveryM
  * DeliveryMessage JSON. The test goes through the same path as a real notification, minus the queue.
  */
 export function pipeBatch(message: DeliveryMessage, queueArn: string | undefined, at: Date): unknown[] {
-  const region = queueArn?.split(':')[3] ?? '';
+  const region = parseArn(queueArn)?.region ?? '';
   return [
     {
       messageId: `sfn-slack-doctor-${at.getTime()}`,

@@ -4,12 +4,14 @@
  * the tag (the environment has `"mute": true`, or a Mute button), counts what it holds in the message store, and posts one summary per destination when the
  * mute ends. Nothing is dropped: every held notification is counted, and the count is posted.
  */
+
 import {
   ListStateMachinesCommand,
   ListTagsForResourceCommand,
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-sfn';
+import { stateMachineNameOf } from '../../contract/arns.js';
 import { explainRoutes, TAG_KEYS } from '../../contract/routes.js';
 import type { AwsClients } from '../aws/clients.js';
 import { aws } from '../aws/errors.js';
@@ -74,7 +76,7 @@ function watched(config: Pick<Routing, 'routes'>, arn: string): boolean {
   // Whatever the status or tags: does some route name this machine?
   return config.routes.some((route) => {
     const m = route.match;
-    const name = arn.split(':')[6] ?? '';
+    const name = stateMachineNameOf(arn) ?? '';
     return m.stateMachineArns.includes(arn) || m.stateMachineNamePrefixes.some((p) => name.startsWith(p));
   });
 }
@@ -102,7 +104,7 @@ export async function runMute(
     )
   );
   io.stdout.write(
-    `muted ${arn.split(':')[6]} until ${until}: its notifications are held and counted, then summed up in one message per channel\n`
+    `muted ${stateMachineNameOf(arn)} until ${until}: its notifications are held and counted, then summed up in one message per channel\n`
   );
 }
 
@@ -117,7 +119,9 @@ export async function runUnmute(
   await aws(`untag ${arn}`, () =>
     clients.sfn.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: [TAG_KEYS.muteUntil] }))
   );
-  io.stdout.write(`unmuted ${arn.split(':')[6]}: the summary of what was held goes out within 15 minutes\n`);
+  io.stdout.write(
+    `unmuted ${stateMachineNameOf(arn)}: the summary of what was held goes out within 15 minutes\n`
+  );
 }
 
 export async function runMutes(options: MuteOptions, io: Io, clients: AwsClients): Promise<void> {
@@ -144,7 +148,7 @@ export async function runMutes(options: MuteOptions, io: Io, clients: AwsClients
     count += 1;
     const routes = explainRoutes(config.routes, { stateMachineArn: arn, status: 'FAILED' });
     io.stdout.write(
-      `${arn.split(':')[6]} muted until ${until} (routes: ${
+      `${stateMachineNameOf(arn)} muted until ${until} (routes: ${
         routes
           .filter((r) => r.matches)
           .map((r) => r.route.name)

@@ -12,12 +12,12 @@ import {
   paginateGetExecutionHistory,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
+import { isExecutionArn } from '../../contract/arns.js';
 import type { NotifierSettings, SlackMessage, StatusChangeEvent } from '../../contract/formatter.js';
 import { formatExecution, TemplateError } from '../../formatters/formatter/format.js';
 import { blockKitBuilderUrl } from '../../preview/block-kit-builder.js';
 import { renderHtml } from '../../preview/html.js';
 import { renderTerminal } from '../../preview/terminal.js';
-import { isExecutionArn } from '../aws/arn.js';
 import { resolveAwsContext } from '../aws/context.js';
 import { aws, toCliError } from '../aws/errors.js';
 import { envOf, type Io, useColor } from '../aws/io.js';

@@ -6,9 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { isExecutionArn } from '../../contract/arns.js';
 import { executionConsoleUrl } from '../../contract/console.js';
 import type { StatusChangeEvent } from '../../contract/formatter.js';
-import { isExecutionArn } from '../aws/arn.js';
 import type { AwsClients } from '../aws/clients.js';
 import { aws, toCliError } from '../aws/errors.js';
 import type { Io } from '../aws/io.js';

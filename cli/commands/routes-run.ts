@@ -3,6 +3,7 @@
  * rules the deployed notifier applies (contract/routes.ts). Reads cdk.json with `--env` (no AWS account needed), or
  * a deployed notifier's descriptor with `--stack` / `--notifier-name` (cli/aws/routing.ts).
  */
+import { parseArn } from '../../contract/arns.js';
 import { explainRoutes, routeDeliveries } from '../../contract/routes.js';
 import { EXECUTION_STATUSES, type ExecutionStatus, isExecutionStatus } from '../../contract/statuses.js';
 import type { AwsClients } from '../aws/clients.js';
@@ -47,7 +48,7 @@ export function routesCommand(options: RoutesOptions, routing?: Routing): string
   }
   const tags = parseTags(options.tags);
   const arn = stateMachineArnOf(options.stateMachine, config);
-  const [, , , region, account] = arn.split(':');
+  const { region, account } = parseArn(arn) ?? {};
   const subject = { stateMachineArn: arn, status: status as ExecutionStatus, account, region, tags };
   const verdicts = explainRoutes(config.routes, subject, config.checksRunning === true);
   const deliveries = routeDeliveries(

@@ -4,11 +4,13 @@
  * queue and Pipe, and a local Slack-compatible server (or real Slack when asked). Prints the delivered message
  * as text and writes an HTML preview.
  */
+
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { stateMachineNameOf } from '../../contract/arns.js';
 import type { DeliveryMessage, SlackMessage, StatusChangeEvent } from '../../contract/formatter.js';
 import { DEFAULT_TEMPLATE } from '../../contract/templates.js';
 import { formatMessage } from '../../formatters/formatter/handler.js';
@@ -504,7 +506,7 @@ export async function startCommand(options: StartOptions, io: StartIo): Promise<
       }
       const lastDelivery = pipeline.deliveries.at(-1);
       if (!lastDelivery && config) {
-        const name = machineArn.split(':')[6] ?? machineArn;
+        const name = stateMachineNameOf(machineArn) ?? machineArn;
         // The same question routes answers: the run's full ARN (its account and region, which the environment's
         // may not be), its status, its tags and the same cdk.json.
         const routesCommandLine = [

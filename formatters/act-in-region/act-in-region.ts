@@ -10,6 +10,7 @@
  * Mute writes exactly the `sfn-slack:mute-until` tag on the run's own state machine (the act role allows that one
  * key, nothing else); the notifier reads it there through the formatter and keeps its held count centrally.
  */
+
 import {
   RedriveExecutionCommand,
   type SFNClient,
@@ -17,6 +18,7 @@ import {
   StopExecutionCommand,
   TagResourceCommand,
 } from '@aws-sdk/client-sfn';
+import { stateMachineArnOf } from '../../contract/arns.js';
 import { TAG_KEYS } from '../../contract/routes.js';
 import { sfnIntegrationErrorName } from '../../contract/sfn-errors.js';
 import { ACTS_IN_OTHER_REGIONS, type ActInOtherRegion, actionRoleArn } from '../../contract/sources.js';
@@ -104,12 +106,6 @@ export function parseRequest(payload: unknown): ActInRegionRequest {
   return { api: request.api, arguments: args } as ActOnExecution;
 }
 
-/** The state machine of an execution ARN (`...:execution:<machine>:<name>` → `...:stateMachine:<machine>`). */
-function machineOf(executionArn: string): string {
-  const parts = executionArn.split(':');
-  return [...parts.slice(0, 5), 'stateMachine', parts[6]].join(':');
-}
-
 /** An ISO 8601 UTC instant, as the actions machine's `$fromMillis` writes it and the notifier reads it. */
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 
@@ -123,7 +119,8 @@ function parseTag(executionArn: unknown, args: Record<string, unknown>): TagMach
   }
   const extra = Object.keys(args).find((key) => key !== 'ResourceArn' && key !== 'Tags');
   if (extra !== undefined) throw invalid(`${extra} is not an argument of tagResource`);
-  if (args.ResourceArn !== machineOf(executionArn)) {
+  const machine = stateMachineArnOf(executionArn);
+  if (machine === undefined || args.ResourceArn !== machine) {
     throw invalid(`ResourceArn must be the state machine of ${executionArn}`);
   }
   const tags = args.Tags as Array<Record<string, unknown>> | undefined;
@@ -140,7 +137,7 @@ function parseTag(executionArn: unknown, args: Record<string, unknown>): TagMach
   return {
     api: 'tagResource',
     executionArn,
-    arguments: { ResourceArn: args.ResourceArn, Tags: [{ Key: TAG_KEYS.muteUntil, Value: tag.Value }] },
+    arguments: { ResourceArn: machine, Tags: [{ Key: TAG_KEYS.muteUntil, Value: tag.Value }] },
   };
 }
 

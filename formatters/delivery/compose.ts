@@ -4,6 +4,7 @@
  * arrive escaped by the formatter; the few read here (an execution's name) are escaped before use.
  */
 
+import { executionNameOf, stateMachineNameOf } from '../../contract/arns.js';
 import { executionConsoleUrl } from '../../contract/console.js';
 import type { SlackMessage } from '../../contract/formatter.js';
 import { DELAYED_AFTER_SECONDS, durationText } from '../../contract/message-store.js';
@@ -51,7 +52,7 @@ export function shortened(text: string): string {
 
 /** One execution's line in a storm digest: its name linked to its console page, and what happened. */
 export function stormLine(executionArn: string, what: string, maxWhat: number): string {
-  const name = escapeText(executionArn.split(':').at(-1) ?? executionArn);
+  const name = escapeText(executionNameOf(executionArn) ?? executionArn);
   const url = executionConsoleUrl(executionArn);
   return `• ${url ? `<${url}|${name}>` : name} ${what.replace(/\n/g, ' ').slice(0, maxWhat)}`;
 }
@@ -82,7 +83,7 @@ export function toDigestItem(item: Record<string, unknown>): DigestItem {
 
 /** The digest's header: the storm's counts per status, since when. */
 export function digestHeader(digest: DigestItem): string {
-  const machine = escapeText(digest.machine.split(':').at(-1) ?? '');
+  const machine = escapeText(stateMachineNameOf(digest.machine) ?? digest.machine);
   const since = `<!date^${digest.since}^{time}|${new Date(digest.since * 1000).toISOString()}>`;
   return `:rotating_light: *Storm: ${digest.total} notifications of ${machine}* since ${since}: ${digest.counts.join(' · ')}`;
 }

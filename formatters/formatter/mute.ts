@@ -5,8 +5,10 @@
  * once and exactly one run sees 1: that run holds (the notifier's HoldWhileMuted) and, at the mute's end, claims
  * the summary with a conditional write, so it is sent once.
  */
+
 import { createHash } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { stateMachineNameOf } from '../../contract/arns.js';
 import type { DeliveryMessage, MuteHold } from '../../contract/formatter.js';
 import { MUTE_PARTITION_PREFIX, MUTE_RETENTION_SECONDS, STORE_KEY } from '../../contract/message-store.js';
 import { escapeText } from '../shared/escape.js';
@@ -80,7 +82,7 @@ export function summaryId(hold: Pick<MuteHold, 'machine' | 'tag'>): string {
 
 /** The summary's text: the machine's name (escaped), when the mute ended, how many were held. */
 export function summaryText(machine: string, endedAtMs: number, held: number, environment: string): string {
-  const name = escapeText(machine.split(':')[6] ?? machine);
+  const name = escapeText(stateMachineNameOf(machine) ?? machine);
   return `${name} was muted until ${new Date(endedAtMs).toISOString()}: ${held} notification${
     held === 1 ? '' : 's'
   } held, not posted (${escapeText(environment)}). Its executions are in the Step Functions console.`;

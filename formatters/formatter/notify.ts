@@ -8,8 +8,10 @@
  *
  * Logs carry ids, statuses, counts and reasons only: never message content or execution data.
  */
+
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SFNClient } from '@aws-sdk/client-sfn';
+import { parseArn, stateMachineArnOf } from '../../contract/arns.js';
 import type {
   DeliveryMessage,
   FormatterInput,
@@ -57,8 +59,7 @@ export type NotifyHandler = (input: NotifyInput) => Promise<NotifyDecision>;
 export function machineOf(event: StatusChangeEvent): string {
   const d = event.detail;
   if (typeof d.stateMachineArn === 'string') return d.stateMachineArn;
-  const parts = typeof d.executionArn === 'string' ? d.executionArn.split(':') : [];
-  return parts.length === 8 ? [...parts.slice(0, 5), 'stateMachine', parts[6]].join(':') : '';
+  return typeof d.executionArn === 'string' ? (stateMachineArnOf(d.executionArn) ?? '') : '';
 }
 
 /**
@@ -66,7 +67,7 @@ export function machineOf(event: StatusChangeEvent): string {
  * account's execution. Refused: nothing is read for it and no message (with buttons) goes out.
  */
 export function foreignExecution(event: StatusChangeEvent): boolean {
-  const arnAccount = String(event.detail.executionArn).split(':')[4];
+  const arnAccount = parseArn(String(event.detail.executionArn))?.account;
   return typeof event.account === 'string' && event.account !== arnAccount;
 }
 

@@ -5,7 +5,9 @@
  * digest's machines. The stack names the central environment in `SFN_SLACK_CENTRAL_ENVIRONMENT`; unset in a
  * single-account environment, where the formatter's own role reads.
  */
+
 import type { SFNClient } from '@aws-sdk/client-sfn';
+import { parseArn } from '../../contract/arns.js';
 import type { DigestRequest } from '../../contract/digest.js';
 import type { StatusChangeEvent } from '../../contract/formatter.js';
 import { ACCOUNT_ID, CENTRAL_ENVIRONMENT_ENV, REGION, readRoleArn } from '../../contract/sources.js';
@@ -23,7 +25,7 @@ export interface SourceAccess {
  * @throws Error when the event lacks a valid account or region (the message then says the history is missing)
  */
 export function sourceAccess(event: StatusChangeEvent, environment: string): SourceAccess {
-  const partition = event.detail.executionArn.split(':')[1] ?? '';
+  const partition = parseArn(event.detail.executionArn)?.partition ?? '';
   const { account, region } = event;
   if (typeof account !== 'string' || !ACCOUNT_ID.test(account)) {
     throw new Error('the event names no source account to read the history in');
@@ -106,7 +108,7 @@ export async function sourceDigestClients(
         }))
       ),
     machine: (stateMachineArn) => {
-      const [, , , region = '', account = ''] = stateMachineArn.split(':');
+      const { region = '', account = '' } = parseArn(stateMachineArn) ?? {};
       return at(account, region);
     },
   };

@@ -219,11 +219,12 @@ describe('http:invoke stand-in', () => {
   });
 
   it('fails with States.Http.StatusCode.<NNN> on non-2xx and States.Http.Socket on a timeout', async () => {
-    server = await startSlackServer();
+    const slack = await startSlackServer();
+    server = slack;
     const handler = (timeoutMs: number) =>
       httpInvokeHandler({
         connections: { [connectionArn]: { type: 'NONE' } },
-        endpoints: { 'https://hooks.slack.com': server.url },
+        endpoints: { 'https://hooks.slack.com': slack.url },
         timeoutMs,
       });
     // Long enough for a loaded two-core machine to answer the 404 in time.

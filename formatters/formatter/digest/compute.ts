@@ -1,4 +1,5 @@
 /** The digest summed up: pure, from the machines' runs and the window. Each run is counted once. */
+import { executionNameOf } from '../../../contract/arns.js';
 import { computeRunContext } from '../context/compute.js';
 import type { RunRecord } from '../context/types.js';
 import type { DigestMachine, DigestRun, DigestSummary } from './types.js';
@@ -8,7 +9,7 @@ function digestRun(machine: DigestMachine, run: RunRecord): DigestRun {
   return {
     machine: machine.name,
     executionArn: run.executionArn,
-    name: run.executionArn.split(':').at(-1) ?? run.executionArn,
+    name: executionNameOf(run.executionArn) ?? run.executionArn,
     status: run.status,
     ...(run.startMs === undefined ? {} : { startMs: run.startMs }),
     ...(run.stopMs === undefined ? {} : { stopMs: run.stopMs }),

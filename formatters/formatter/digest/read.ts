@@ -12,7 +12,9 @@
  * Which client reads what: one SFN client for everything in a single account; in a central environment
  * (DigestClients) each account and region's read role, in that region (formatters/formatter/source-client.ts).
  */
+
 import type { SFNClient } from '@aws-sdk/client-sfn';
+import { stateMachineNameOf } from '../../../contract/arns.js';
 import { type DigestRequest, digestReadsTags, digestTakes } from '../../../contract/digest.js';
 import { TAG_KEYS } from '../../../contract/routes.js';
 import { FAILING_STATUSES } from '../../../contract/statuses.js';
@@ -145,7 +147,7 @@ export async function readDigestMachines(
   }
   let described = 0;
   for (const { arn: stateMachineArn, tags: knownTags } of taken) {
-    const name = stateMachineArn.split(':').at(-1) ?? stateMachineArn;
+    const name = stateMachineNameOf(stateMachineArn) ?? stateMachineArn;
     const client = readers.machine(stateMachineArn);
     try {
       const runs: RunRecord[] = [];

@@ -2,7 +2,8 @@
  * The formatter's CloudWatch Logs links. The execution link, shared with the delivery function and the command
  * line, is contract/console.ts `executionConsoleUrl`.
  */
-import { consoleBase, parseArn } from '../../../contract/console.js';
+import { parseArn } from '../../../contract/arns.js';
+import { consoleBase } from '../../../contract/console.js';
 
 /**
  * The CloudWatch Logs console's fragment encoding (observed in use; not documented): a log group name is

@@ -8,6 +8,7 @@
  * Total on purpose: any input (missing fields, wrong types, a non-object) gives a message, never an error.
  */
 
+import { executionNameOf, stateMachineNameOf } from '../../../contract/arns.js';
 import { executionConsoleUrl } from '../../../contract/console.js';
 import type { SlackMessage } from '../../../contract/formatter.js';
 import { escapeText } from '../../shared/escape.js';
@@ -43,8 +44,8 @@ export function eventOnlyMessage(event: unknown, settings: EventOnlySettings, wh
     const arn = str(field(detail, 'executionArn')) ?? '';
     const status = str(field(detail, 'status')) ?? 'UNKNOWN';
     const machineArn = str(field(detail, 'stateMachineArn'));
-    const machine = machineArn ? machineArn.split(':').at(-1) : arn.split(':').at(-2);
-    const name = str(field(detail, 'name')) ?? arn.split(':').at(-1);
+    const machine = stateMachineNameOf(machineArn ?? arn);
+    const name = str(field(detail, 'name')) ?? executionNameOf(arn);
     const error = str(field(detail, 'error'));
     const cause = str(field(detail, 'cause'));
     const mention = safeMention(settings?.mentionOnFailure);

@@ -5,6 +5,7 @@
  * `summary`; see docs/formatter.md.
  */
 
+import { executionNameOf, stateMachineNameOf } from '../../../contract/arns.js';
 import { executionConsoleUrl } from '../../../contract/console.js';
 import { DEFAULT_TEMPLATE } from '../../../contract/templates.js';
 import { codeSpan, escapeDeep, escapeText, mrkdwnName } from '../../shared/escape.js';
@@ -266,10 +267,11 @@ function iterationOf(failure: FailureDetail): string {
   return failure.iteration === undefined ? '' : ` (iteration ${failure.iteration})`;
 }
 
-/** The last segment of an execution ARN (its name), or the ARN. */
-function executionNameOf(arn: string): string {
-  const parts = arn.split(':');
-  return parts.length >= 8 ? `${parts[6]} › ${parts.slice(7).join(':')}` : arn;
+/** `machine › execution` from an execution ARN, or the ARN. */
+function runLabel(arn: string): string {
+  const machine = stateMachineNameOf(arn);
+  const name = executionNameOf(arn);
+  return machine && name ? `${machine} › ${name}` : arn;
 }
 
 /** The cause in one line: read out of it, or its first non-empty line when it is plain text. Raw text. */
@@ -559,7 +561,7 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
     const rawFailure = raw.failures[index];
     const childArn = rawFailure?.cause?.childExecutionArn ?? rawFailure?.resource?.arn;
     const childLinkUrl = childUrlOf(childArn);
-    const childName = childArn ? escapeText(executionNameOf(childArn)) : undefined;
+    const childName = childArn ? escapeText(runLabel(childArn)) : undefined;
     const childLink =
       failure.handling === 'fatal' && childName
         ? childLinkUrl
@@ -694,7 +696,7 @@ export function buildTemplateInput(raw: ExecutionSummary, context: RenderContext
   const parentArn = raw.execution.parentExecutionArn;
   const parent: ParentView | undefined = parentArn
     ? (() => {
-        const name = mrkdwnName(escapeText(executionNameOf(parentArn)), false);
+        const name = mrkdwnName(escapeText(runLabel(parentArn)), false);
         const url = executionConsoleUrl(parentArn, region);
         return {
           executionArn: escapeText(parentArn),

@@ -5,6 +5,7 @@
  * in id order. Across calls (the contract's `partial`), pages are folded as they come and should come in
  * id order (forward paging); an older page after a newer one marks the summary `incomplete`.
  */
+import { executionNameOf, parseArn, stateMachineArnOf, stateMachineNameOf } from '../../../contract/arns.js';
 import type { StatusChangeEvent } from '../../../contract/formatter.js';
 import { isExecutionStatus } from '../../../contract/statuses.js';
 import { cutText } from '../cut.js';
@@ -252,15 +253,6 @@ function cutOf(pages: readonly unknown[], events: Seen): ExecutionSummary['histo
   return startSeen ? undefined : { missing: 'start', firstEventId: first.id };
 }
 
-/** `arn:partition:states:region:account:stateMachine:name`, from a state machine, version, alias or execution ARN. */
-function machineOf(arn: string | undefined): string | undefined {
-  if (!arn) return undefined;
-  const parts = arn.split(':');
-  if (parts[0] !== 'arn' || parts.length < 7) return undefined;
-  if (parts[5] !== 'stateMachine' && parts[5] !== 'execution') return undefined;
-  return [...parts.slice(0, 5), 'stateMachine', parts[6]].join(':');
-}
-
 /** Start times of one execution, read from the event (ms) and the history (ms, from seconds with a fraction). */
 const START_TOLERANCE_MS = 1_000;
 
@@ -296,10 +288,10 @@ function historyMismatch(
     return `the history's execution started at ${iso(started.ms)}, the event's at ${iso(eventStart)}`;
   }
   const eventMachine =
-    machineOf(typeof detail.stateMachineArn === 'string' ? detail.stateMachineArn : undefined) ??
-    machineOf(eventArn);
+    stateMachineArnOf(typeof detail.stateMachineArn === 'string' ? detail.stateMachineArn : undefined) ??
+    stateMachineArnOf(eventArn);
   for (const ran of [started.versionArn, started.aliasArn]) {
-    const machine = machineOf(ran);
+    const machine = stateMachineArnOf(ran);
     if (ran && machine && eventMachine && machine !== eventMachine) {
       return `the history ran ${ran}, the event is of ${eventMachine}`;
     }
@@ -352,26 +344,18 @@ function applyEvent(execution: ExecutionInfo, event: StatusChangeEvent): void {
 /** Partition, region, account and names from the ARNs (`arn:{partition}:states:{region}:{account}:...`). */
 function applyArn(execution: ExecutionInfo): void {
   const arn = execution.executionArn ?? execution.stateMachineArn;
-  if (!arn) return;
-  const parts = arn.split(':');
-  if (parts[0] !== 'arn' || parts.length < 7) return;
-  const [, partition, , region, account, resourceType, machine, name] = parts;
+  const parts = parseArn(arn);
+  if (!parts) return;
+  const { partition, region, account } = parts;
   if (partition) execution.partition ??= partition;
   if (region) execution.region ??= region;
   if (account) execution.account ??= account;
-  if (machine && (resourceType === 'execution' || resourceType === 'stateMachine')) {
-    execution.stateMachineName ??= machine;
-  }
-  if (resourceType === 'execution' && name) execution.name ??= name;
-  if (
-    !execution.stateMachineArn &&
-    resourceType === 'execution' &&
-    machine &&
-    partition &&
-    region &&
-    account
-  ) {
-    execution.stateMachineArn = `arn:${partition}:states:${region}:${account}:stateMachine:${machine}`;
+  const machine = stateMachineNameOf(arn);
+  if (machine) execution.stateMachineName ??= machine;
+  const name = executionNameOf(arn);
+  if (name) execution.name ??= name;
+  if (!execution.stateMachineArn && name && partition && region && account) {
+    execution.stateMachineArn = stateMachineArnOf(arn);
   }
 }
 
