@@ -37,6 +37,7 @@ import {
   type SlackRequest,
   startContext,
   THROTTLED_ERROR,
+  TOO_LONG_ERRORS,
   UNAVAILABLE_ERRORS,
 } from './decision.js';
 import {
@@ -250,13 +251,20 @@ async function dispatch(run: Run, news: News, context: DeliveryContext): Promise
 async function postParent(run: Run, news: News, context: DeliveryContext): Promise<Decision> {
   if (outOfTime(run)) return OUT_OF_TIME;
   const composed = compose(run, news, context.stored);
-  const message = context.fallback > 0 ? composed.fallback : composed.parent;
+  const message =
+    context.fallback === 0
+      ? composed.parent
+      : context.fallback === 1
+        ? composed.fallback
+        : { ...composed.fallback, text: shortened(composed.fallback.text) };
   const wait = await pacePost(run, news.channel);
   return ask(
     'Post',
-    context.fallback > 0
-      ? 'the plain-text fallback: Slack refused the blocks'
-      : 'the execution has no message here yet',
+    context.fallback === 0
+      ? 'the execution has no message here yet'
+      : context.fallback === 1
+        ? 'the plain-text fallback: Slack refused the blocks'
+        : 'a shorter plain text: Slack refused the fallback as too long',
     wait,
     {
       method: 'chat.postMessage',
@@ -483,6 +491,10 @@ export async function recordChannel(
   const error = answer.error;
   if (context.phase === 'parent' && CONTENT_ERRORS.includes(error) && context.fallback === 0) {
     return postParent(run, news, { ...fresh, fallback: 1 });
+  }
+  if (context.phase === 'parent' && TOO_LONG_ERRORS.includes(error) && context.fallback === 1) {
+    // The plain-text fallback was too long too: its start is posted, not dead-lettered.
+    return postParent(run, news, { ...fresh, fallback: 2 });
   }
   if (context.phase === 'edit') {
     if (error === 'message_not_found') {

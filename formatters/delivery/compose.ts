@@ -44,7 +44,7 @@ export function framedParent(base: SlackMessage, bannerText: string, prefix: str
   );
 }
 
-/** Slack refuses a text past 40,000 characters; a shorter edit after msg_too_long keeps the start. */
+/** Slack refuses a text past 40,000 characters; a shorter post or edit after msg_too_long keeps the start. */
 export const SHORT_EDIT_CHARS = 3000;
 export function shortened(text: string): string {
   return text.length <= SHORT_EDIT_CHARS ? text : `${text.slice(0, SHORT_EDIT_CHARS - 1)}…`;

@@ -31,7 +31,7 @@ export interface DeliveryContext {
     | 'schedule';
   /** The execution's item as this delivery knows it. */
   readonly stored: Omit<StoredItem, 'sent'>;
-  /** 0: the message; 1: its plain-text fallback; 2: a shorter plain text (edits refused as too long). */
+  /** 0: the message; 1: its plain-text fallback; 2: a shorter plain text (a post or edit refused as too long). */
   readonly fallback: number;
   /** Lost answers looked up so far. */
   readonly attempt: number;
@@ -122,6 +122,8 @@ export const CONTENT_ERRORS: readonly string[] = [
   'msg_too_long',
   'msg_blocks_too_long',
 ];
+/** The text is too long (Slack's error codes for chat.postMessage): a shorter text may pass. */
+export const TOO_LONG_ERRORS: readonly string[] = ['msg_too_long'];
 /** Retrying cannot help: the dead-letter queue at once, with the reason. */
 export const PERMANENT_ERRORS: readonly string[] = [
   'invalid_auth',

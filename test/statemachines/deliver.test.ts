@@ -361,6 +361,29 @@ describe('channel mode', () => {
     expect(path_(late)).toEqual(['Decide', 'Action', 'Stale']);
   });
 
+  it('a post Slack refuses as too long (its fallback too) still goes out as a shorter plain text, not to the dead-letter queue', async () => {
+    const w = await world({});
+    w.answers.push({ ok: false, error: 'msg_too_long' }, { ok: false, error: 'msg_too_long' });
+    const long = 'z'.repeat(50_000);
+    const result = await w.run(
+      record(news({ payload: { channel: 'C0TEST', text: long, blocks: [] }, fallback: { text: long } }))
+    );
+    expect(result.status).toBe('SUCCEEDED');
+    const calls = (w.calls.http ?? []).map(
+      (c) => c.arguments as { ApiEndpoint: string; RequestBody: Record<string, unknown> }
+    );
+    expect(calls.map((c) => c.ApiEndpoint.split('/').at(-1))).toEqual([
+      'chat.postMessage',
+      'chat.postMessage',
+      'chat.postMessage',
+    ]);
+    expect(calls[1]?.RequestBody).toMatchObject({ text: long });
+    expect(calls[1]?.RequestBody.blocks).toBeUndefined();
+    const shorter = String(calls[2]?.RequestBody.text);
+    expect(shorter.length).toBeLessThanOrEqual(3000);
+    expect(long.startsWith(shorter.slice(0, -1))).toBe(true);
+  });
+
   it('an edit Slack refuses as too long (its fallback too) still gets a shorter edit and its thread reply', async () => {
     const w = await world({ config: { startNotices: true } });
     await w.run(record(news({ status: 'RUNNING', orderKey: '000000#1#2026-12-07T11:00:00.000Z' })));
