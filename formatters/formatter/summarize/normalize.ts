@@ -198,8 +198,8 @@ function resourceNames(value: unknown): UnknownRecord | undefined {
   return out;
 }
 
-/** The details of an event that has none (shared: the fold only reads them). */
-const NO_DETAILS: UnknownRecord = Object.freeze({}) as UnknownRecord;
+/** An empty record, frozen: the details of an event that has none, and any other absent record the fold reads. */
+export const NO_DETAILS: UnknownRecord = Object.freeze({}) as UnknownRecord;
 
 /** A HistoryEvent that `readEvent` fills again for each raw event: a page is then folded without an object
  * per event. Only for a reader that keeps nothing of the event once the next one is read (the fold). */

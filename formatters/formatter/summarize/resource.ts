@@ -1,4 +1,4 @@
-import { isRecord, pickString, type UnknownRecord } from './normalize.js';
+import { isRecord, NO_DETAILS, pickString, type UnknownRecord } from './normalize.js';
 import type { StepResource } from './types.js';
 
 function lastSegment(arn: string, marker: string): string {
@@ -14,13 +14,13 @@ function host(url: string): string | undefined {
   }
 }
 
-/** Details without task parameters (read with `includeExecutionData: false`, as the notifier does). */
-const NO_NAMES: UnknownRecord = Object.freeze({}) as UnknownRecord;
-
-/** The names in a reduced `parameters` member (see normalize.ts), if any. */
+/**
+ * The names in a reduced `parameters` member (see normalize.ts), if any: details read with
+ * `includeExecutionData: false`, as the notifier reads them, have none.
+ */
 function names(details: UnknownRecord): UnknownRecord {
   const parameters = details.parameters;
-  return isRecord(parameters) ? parameters : NO_NAMES;
+  return isRecord(parameters) ? parameters : NO_DETAILS;
 }
 
 type MutableResource = { -readonly [K in keyof StepResource]: StepResource[K] };
