@@ -1,3 +1,4 @@
+import { executionNameOf, stateMachineNameOf } from '../../contract/arns.js';
 import { type Clock, RealClock, VirtualClock } from './clock.js';
 import { type Catcher, loadDefinition, type MachineDef, type StateDef } from './definition.js';
 import { ERR, StatesError, toStatesError } from './errors.js';
@@ -153,8 +154,8 @@ class Execution {
     this.started = this.clock.now();
     const stateMachineArn =
       options.stateMachineArn ?? 'arn:aws:states:us-east-1:123456789012:stateMachine:local';
-    const machineName = stateMachineArn.split(':').pop() ?? 'local';
-    const name = options.name ?? options.executionArn?.split(':').pop() ?? 'local-execution';
+    const machineName = stateMachineNameOf(stateMachineArn) ?? 'local';
+    const name = options.name ?? executionNameOf(options.executionArn) ?? 'local-execution';
     const executionArn =
       options.executionArn ?? `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
     this.contextBase = {

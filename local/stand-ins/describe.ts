@@ -2,6 +2,7 @@
  * The `aws-sdk:sfn:describeStateMachineForExecution` stand-in. The notifier only needs the `Definition`
  * string; the answer has the integration's PascalCase member names.
  */
+import { parseArn, stateMachineArnOf, stateMachineNameOf } from '../../contract/arns.js';
 import { StatesError } from '../asl/index.js';
 
 /** The definition of the state machine an execution ran, or undefined when it is not known. */
@@ -22,12 +23,11 @@ export function describeStateMachineForExecutionHandler(source?: DefinitionSourc
         `Execution Does Not Exist: '${args.ExecutionArn}'`
       );
     }
-    const parts = args.ExecutionArn.split(':');
     return {
-      StateMachineArn: [...parts.slice(0, 5), 'stateMachine', parts[6] ?? ''].join(':'),
-      Name: parts[6] ?? '',
+      StateMachineArn: stateMachineArnOf(args.ExecutionArn) ?? '',
+      Name: stateMachineNameOf(args.ExecutionArn) ?? '',
       Definition: definition,
-      RoleArn: `arn:aws:iam::${parts[4] ?? ''}:role/local`,
+      RoleArn: `arn:aws:iam::${parseArn(args.ExecutionArn)?.account ?? ''}:role/local`,
       UpdateDate: new Date(0).toISOString(),
     };
   };

@@ -5,6 +5,7 @@
  * Answers in the API's JSON wire shape (dates in epoch seconds), newest first, as the service lists them.
  * A fault (`refuse`) makes the named API answer as a throttled or denied call until it is cleared.
  */
+import { executionNameOf, parseArn, stateMachineArnOf, stateMachineNameOf } from '../../contract/arns.js';
 import type { StatusChangeEvent } from '../../contract/formatter.js';
 import { toMs } from '../../formatters/formatter/lifecycle.js';
 
@@ -34,10 +35,6 @@ export interface ApiError {
 
 const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1_000);
 
-function machineOf(executionArn: string): string {
-  return executionArn.replace(/:execution:([^:]+):[^:]+$/, ':stateMachine:$1');
-}
-
 export class ExecutionRegistry {
   private readonly runs = new Map<string, ExecutionRecord>();
   private readonly faults = new Map<RefusableApi, Refusal>();
@@ -52,8 +49,8 @@ export class ExecutionRegistry {
     const stopMs = d.status === 'RUNNING' ? undefined : (toMs(d.stopDate) ?? before?.stopMs);
     this.runs.set(d.executionArn, {
       executionArn: d.executionArn,
-      stateMachineArn: d.stateMachineArn ?? machineOf(d.executionArn),
-      name: d.name ?? d.executionArn.split(':').at(-1) ?? '',
+      stateMachineArn: d.stateMachineArn ?? stateMachineArnOf(d.executionArn) ?? d.executionArn,
+      name: d.name ?? executionNameOf(d.executionArn) ?? '',
       status: d.status,
       ...(startMs === undefined ? {} : { startMs }),
       ...(stopMs === undefined ? {} : { stopMs }),
@@ -139,8 +136,8 @@ export class ExecutionRegistry {
     const machines = [...new Set([...this.runs.values()].map((r) => r.stateMachineArn))]
       .filter((arn) => {
         if (!scope) return true;
-        const [, , , region, account] = arn.split(':');
-        return region === scope.region && account === scope.account;
+        const parts = parseArn(arn);
+        return parts?.region === scope.region && parts.account === scope.account;
       })
       .sort();
     this.calls.push({ api: 'ListStateMachines' });
@@ -148,7 +145,7 @@ export class ExecutionRegistry {
       ok: {
         stateMachines: machines.map((arn) => ({
           stateMachineArn: arn,
-          name: arn.split(':').at(-1),
+          name: stateMachineNameOf(arn),
           type: 'STANDARD',
           creationDate: 0,
         })),

@@ -7,6 +7,7 @@
  *
  * It keeps its port for the life of the process (local/stand-ins/process-endpoint.ts says why).
  */
+import { parseArn, stateMachineArnOf, stateMachineNameOf } from '../../contract/arns.js';
 import { SFN_MODELLED_ERRORS } from '../../contract/sfn-errors.js';
 import { StatesError } from '../asl/index.js';
 import type { DefinitionSource } from './describe.js';
@@ -84,7 +85,7 @@ async function serveSfnCall({ headers, body }: EndpointRequest): Promise<Endpoin
       let arn = String(request.executionArn ?? request.stateMachineArn ?? '');
       if (readCheck && registryAction === 'listStateMachines') {
         const role = accessKeyId === undefined ? undefined : roleOfAccessKey(accessKeyId);
-        const [, partition = 'aws', , , account = ''] = (role ?? '').split(':');
+        const { partition = 'aws', account = '' } = parseArn(role) ?? {};
         scope = { account, region: region ?? '' };
         arn = `arn:${partition}:states:${scope.region}:${account}:stateMachine:*`;
       }
@@ -139,12 +140,11 @@ async function serveSfnCall({ headers, body }: EndpointRequest): Promise<Endpoin
         message: `Execution Does Not Exist: '${executionArn}'`,
       });
     }
-    const parts = executionArn.split(':');
     return reply(200, {
-      stateMachineArn: [...parts.slice(0, 5), 'stateMachine', parts[6] ?? ''].join(':'),
-      name: parts[6] ?? '',
+      stateMachineArn: stateMachineArnOf(executionArn) ?? '',
+      name: stateMachineNameOf(executionArn) ?? '',
       definition,
-      roleArn: `arn:aws:iam::${parts[4] ?? ''}:role/local`,
+      roleArn: `arn:aws:iam::${parseArn(executionArn)?.account ?? ''}:role/local`,
       updateDate: 0,
     });
   }

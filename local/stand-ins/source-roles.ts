@@ -7,6 +7,7 @@
  * like any unreadable history. Every attempt is recorded. The same for the actions machine's acts (redrive, stop,
  * the mute tag), with the act role of the execution's account and region (`actWithSourceRole`).
  */
+import { parseArn } from '../../contract/arns.js';
 import type { SourceRoleKind } from '../../contract/source-credentials.js';
 import { actionRoleArn, readRoleArn } from '../../contract/sources.js';
 import { type ResourceHandler, StatesError, type TaskInvocation } from '../asl/index.js';
@@ -39,7 +40,7 @@ export function checkSourceRead(
   action: string,
   kind: SourceRoleKind = 'read'
 ): void {
-  const [, partition = '', , region = '', account = ''] = read.executionArn.split(':');
+  const { partition = '', region = '', account = '' } = parseArn(read.executionArn) ?? {};
   const expected = (kind === 'read' ? readRoleArn : actionRoleArn)(partition, account, environment, region);
   if (read.callerRegion !== region) {
     throw new StatesError(
@@ -69,7 +70,7 @@ export function readWithSourceRole(
     const executionArn = String((task.arguments as { ExecutionArn?: unknown } | null)?.ExecutionArn ?? '');
     const roleArn = task.credentials?.roleArn;
     const machineArn = (task.context as { StateMachine?: { Id?: unknown } } | null)?.StateMachine?.Id;
-    const callerRegion = String(machineArn ?? '').split(':')[3] ?? '';
+    const callerRegion = parseArn(String(machineArn ?? ''))?.region ?? '';
     const api = task.resource.split(':').pop() ?? '';
     const action = api.charAt(0).toUpperCase() + api.slice(1);
     try {
@@ -98,7 +99,7 @@ export function actWithSourceRole(
     const executionArn = String(args?.ExecutionArn ?? args?.ResourceArn ?? '');
     const roleArn = task.credentials?.roleArn;
     const machineArn = (task.context as { StateMachine?: { Id?: unknown } } | null)?.StateMachine?.Id;
-    const callerRegion = String(machineArn ?? '').split(':')[3] ?? '';
+    const callerRegion = parseArn(String(machineArn ?? ''))?.region ?? '';
     const action = task.resource.split(':').pop() ?? '';
     try {
       checkSourceRead({ executionArn, roleArn, callerRegion }, environment, action, 'act');
