@@ -13,12 +13,14 @@
  * Defaults as deployed: the queue's (contract/queue.ts), the routes and settings in the shape the stack writes
  * (contract/routes.ts), and a virtual clock, so retries, visibility timeouts and mutes cost no real time.
  */
+
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type ActionsPolicy, enabledActions } from '../contract/actions.js';
+import { parseArn } from '../contract/arns.js';
 import { fillJsonValues, jsonStringSubstitution } from '../contract/definition-values.js';
 import type { DigestRequest } from '../contract/digest.js';
 import { fallbackSettings } from '../contract/fallback.js';
@@ -282,7 +284,7 @@ export function localStoreSubstitutions(
     readonly deadLetterQueueUrl?: string;
   } = {}
 ): Record<string, string> {
-  const [, , , queueRegion, queueAccount, queueName] = queueArn.split(':');
+  const { region: queueRegion, account: queueAccount, resource: queueName } = parseArn(queueArn) ?? {};
   const queueUrl =
     delivery.queueUrl ?? `https://sqs.${queueRegion}.amazonaws.com/${queueAccount}/${queueName}`;
   return {

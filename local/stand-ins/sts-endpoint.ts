@@ -6,6 +6,7 @@
  * formatter unchanged. Like the SFN endpoint, it keeps its port for the life of the process
  * (local/stand-ins/process-endpoint.ts).
  */
+import { parseArn } from '../../contract/arns.js';
 import { type EndpointReply, processEndpoint } from './process-endpoint.js';
 
 const keys = new Map<string, string>();
@@ -37,7 +38,7 @@ function assumeRole(body: string): EndpointReply {
       )}</Message></Error><RequestId>local</RequestId></ErrorResponse>`
     );
   }
-  const [, partition, , , account, resource] = roleArn.split(':');
+  const { partition, account, resource } = parseArn(roleArn) ?? {};
   const session = form.get('RoleSessionName') ?? 'session';
   return reply(
     200,
