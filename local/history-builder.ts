@@ -49,14 +49,22 @@ export class HistoryBuilder {
     return this.add('ExecutionStarted', 0, 'executionStartedEventDetails', { input: '{}' }, 0);
   }
 
-  /** A Lambda task that succeeds (or fails with `error`/`cause` on every attempt when `fail`). */
+  /**
+   * A task that succeeds (or fails with `error`/`cause` on every attempt when `fail`): a Lambda invoke, or the
+   * service integration `service` names (`{ resourceType: 'ecs', resource: 'runTask.sync' }`).
+   */
   task(
     name: string,
     prev: number,
-    options: { fail?: { error: string; cause: string }; exit?: boolean; failedAttemptsFirst?: number } = {}
+    options: {
+      fail?: { error: string; cause: string };
+      exit?: boolean;
+      failedAttemptsFirst?: number;
+      service?: { resourceType: string; resource: string };
+    } = {}
   ) {
     let entered = this.add('TaskStateEntered', prev, 'stateEnteredEventDetails', { name });
-    const detail = { resourceType: 'lambda', resource: 'invoke' };
+    const detail = options.service ?? { resourceType: 'lambda', resource: 'invoke' };
     // Retried attempts: each one scheduled, started and failed before the next.
     for (let i = 0; i < (options.failedAttemptsFirst ?? 0); i++) {
       const s = this.add('TaskScheduled', entered, 'taskScheduledEventDetails', detail);
@@ -67,10 +75,19 @@ export class HistoryBuilder {
         cause: `attempt ${i + 1} failed`,
       });
     }
-    const scheduled = this.add('TaskScheduled', entered, 'taskScheduledEventDetails', {
-      ...detail,
-      parameters: JSON.stringify({ FunctionName: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:fn-${name}` }),
-    });
+    const scheduled = this.add(
+      'TaskScheduled',
+      entered,
+      'taskScheduledEventDetails',
+      options.service
+        ? detail
+        : {
+            ...detail,
+            parameters: JSON.stringify({
+              FunctionName: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:fn-${name}`,
+            }),
+          }
+    );
     const started = this.add('TaskStarted', scheduled, 'taskStartedEventDetails', detail);
     if (options.fail) {
       return this.add('TaskFailed', started, 'taskFailedEventDetails', { ...detail, ...options.fail }, 2);

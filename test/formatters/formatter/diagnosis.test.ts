@@ -313,14 +313,9 @@ describe('deeper diagnosis through the handler', () => {
     });
     const c = new HistoryBuilder();
     c.started();
-    const entered = c.add('TaskStateEntered', 0, 'stateEnteredEventDetails', { name: 'Child' });
-    const scheduled = c.add('TaskScheduled', entered, 'taskScheduledEventDetails', {
-      resourceType: 'states',
-      resource: 'startExecution.sync:2',
-    });
-    const taskFailed = c.add('TaskFailed', scheduled, 'taskFailedEventDetails', {
-      error: 'States.TaskFailed',
-      cause,
+    const taskFailed = c.task('Child', 0, {
+      service: { resourceType: 'states', resource: 'startExecution.sync:2' },
+      fail: { error: 'States.TaskFailed', cause },
     });
     c.fail(taskFailed, 'States.TaskFailed', cause);
     const nested = await createHandler({ logger: quiet })({

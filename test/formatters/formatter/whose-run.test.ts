@@ -266,11 +266,10 @@ describe('compact keeps the fact that explains the failure', () => {
     });
     const b = new HistoryBuilder(START_S);
     b.started();
-    const entered = b.add('TaskStateEntered', 1, 'stateEnteredEventDetails', { name: 'ReserveAll' });
-    const detail = { resourceType: 'states', resource: 'startExecution.sync:2' };
-    const s = b.add('TaskScheduled', entered, 'taskScheduledEventDetails', detail);
-    const st = b.add('TaskStarted', s, 'taskStartedEventDetails', detail);
-    const f = b.add('TaskFailed', st, 'taskFailedEventDetails', { ...detail, error: 'OutOfStock', cause });
+    const f = b.task('ReserveAll', 1, {
+      service: { resourceType: 'states', resource: 'startExecution.sync:2' },
+      fail: { error: 'OutOfStock', cause },
+    });
     b.fail(f, 'OutOfStock', cause);
     const { compact, detailed } = await both(b.pages());
     const url = `https://${REGION}.console.aws.amazon.com/states/home?region=${REGION}#/v2/executions/details/${childArn}`;
@@ -399,14 +398,9 @@ describe('smaller truths', () => {
     });
     const b = new HistoryBuilder(START_S);
     b.started();
-    const entered = b.add('TaskStateEntered', 1, 'stateEnteredEventDetails', { name: 'RunLoader' });
-    const detail = { resourceType: 'ecs', resource: 'runTask.sync' };
-    const s = b.add('TaskScheduled', entered, 'taskScheduledEventDetails', detail);
-    const st = b.add('TaskStarted', s, 'taskStartedEventDetails', detail);
-    const f = b.add('TaskFailed', st, 'taskFailedEventDetails', {
-      ...detail,
-      error: 'States.TaskFailed',
-      cause,
+    const f = b.task('RunLoader', 1, {
+      service: { resourceType: 'ecs', resource: 'runTask.sync' },
+      fail: { error: 'States.TaskFailed', cause },
     });
     b.fail(f, 'States.TaskFailed', cause);
     const { text } = await both(b.pages());
