@@ -3,7 +3,6 @@
  * `environments.<name>` at synth and by the CLI. Every error is one line that names the key and the fix.
  * Dependency-free: infra, formatters, local, cli and bench import it.
  */
-
 import { ACTION_NAMES, type ActionName, type ActionsPolicy, enabledActions } from './actions.js';
 import { parseArn } from './arns.js';
 import { type DigestPlan, digestPlans, parseDigest } from './digest.js';

@@ -13,7 +13,6 @@
  * Defaults as deployed: the queue's (contract/queue.ts), the routes and settings in the shape the stack writes
  * (contract/routes.ts), and a virtual clock, so retries, visibility timeouts and mutes cost no real time.
  */
-
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

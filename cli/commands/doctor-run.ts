@@ -9,7 +9,6 @@
  * and refuses an unsigned one. `--send-test` posts a test message through the delivery state
  * machine (StartSyncExecution), as a real notification would go.
  */
-
 import { ListStackResourcesCommand, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import {
   DescribeConnectionCommand,

@@ -4,7 +4,6 @@
  * the tag (the environment has `"mute": true`, or a Mute button), counts what it holds in the message store, and posts one summary per destination when the
  * mute ends. Nothing is dropped: every held notification is counted, and the count is posted.
  */
-
 import {
   ListStateMachinesCommand,
   ListTagsForResourceCommand,

@@ -4,7 +4,6 @@
  * queue and Pipe, and a local Slack-compatible server (or real Slack when asked). Prints the delivered message
  * as text and writes an HTML preview.
  */
-
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -10,7 +10,6 @@
  * Mute writes exactly the `sfn-slack:mute-until` tag on the run's own state machine (the act role allows that one
  * key, nothing else); the notifier reads it there through the formatter and keeps its held count centrally.
  */
-
 import {
   RedriveExecutionCommand,
   type SFNClient,

@@ -5,7 +5,6 @@
  * once and exactly one run sees 1: that run holds (the notifier's HoldWhileMuted) and, at the mute's end, claims
  * the summary with a conditional write, so it is sent once.
  */
-
 import { createHash } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { stateMachineNameOf } from '../../contract/arns.js';

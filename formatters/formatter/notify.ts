@@ -8,7 +8,6 @@
  *
  * Logs carry ids, statuses, counts and reasons only: never message content or execution data.
  */
-
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { parseArn, stateMachineArnOf } from '../../contract/arns.js';

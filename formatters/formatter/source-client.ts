@@ -5,7 +5,6 @@
  * digest's machines. The stack names the central environment in `SFN_SLACK_CENTRAL_ENVIRONMENT`; unset in a
  * single-account environment, where the formatter's own role reads.
  */
-
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { parseArn } from '../../contract/arns.js';
 import type { DigestRequest } from '../../contract/digest.js';

@@ -12,7 +12,6 @@
  * Which client reads what: one SFN client for everything in a single account; in a central environment
  * (DigestClients) each account and region's read role, in that region (formatters/formatter/source-client.ts).
  */
-
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { stateMachineNameOf } from '../../../contract/arns.js';
 import { type DigestRequest, digestReadsTags, digestTakes } from '../../../contract/digest.js';
