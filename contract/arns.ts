@@ -1,8 +1,8 @@
 /**
  * ARNs, read one way on every side (formatter, delivery, actions, command line, settings). A Step Functions ARN
  * is `arn:{partition}:states:{region}:{account}:{type}:{machine}[:{more}]`: a state machine's (type
- * `stateMachine`; more is a version number or an alias name), or an execution's (type `execution`; more is the
- * execution's name). Its last segment is the machine's name only for an unqualified state machine ARN, so nothing
+ * `stateMachine`; more is a version number or an alias name), a Standard execution's (type `execution`; more is
+ * the execution's name) or an Express execution's (type `express`; more is its name and an id). Its last segment is the machine's name only for an unqualified state machine ARN, so nothing
  * here reads names by position from the end.
  */
 export interface ArnParts {
@@ -31,7 +31,7 @@ function stepFunctionsResource(
   const parts = parseArn(arn);
   if (parts?.service !== 'states') return undefined;
   const [type = '', machine = '', ...rest] = parts.resource.split(':');
-  if (machine === '' || (type !== 'stateMachine' && type !== 'execution')) return undefined;
+  if (machine === '' || !['stateMachine', 'execution', 'express'].includes(type)) return undefined;
   return { arn: parts, type, machine, rest };
 }
 
@@ -54,14 +54,15 @@ export function stateMachineArnOf(arn: string | undefined): string | undefined {
   return `arn:${partition}:states:${region}:${account}:stateMachine:${resource.machine}`;
 }
 
-/** The execution's name, from its ARN; undefined when the text is not an execution ARN. */
+/** The execution's name, from its ARN (a Standard or an Express one); undefined when the text is neither. */
 export function executionNameOf(arn: string | undefined): string | undefined {
   const resource = stepFunctionsResource(arn);
-  const name = resource?.type === 'execution' && resource.rest.length === 1 ? resource.rest[0] : undefined;
+  const length = resource?.type === 'execution' ? 1 : resource?.type === 'express' ? 2 : 0;
+  const name = resource?.rest.length === length ? resource.rest[0] : undefined;
   return name === '' ? undefined : name;
 }
 
-/** True for `arn:<partition>:states:<region>:<account>:execution:<machine>:<name>`. */
+/** True for a Standard execution's ARN: `arn:<partition>:states:<region>:<account>:execution:<machine>:<name>`. */
 export function isExecutionArn(arn: string): boolean {
-  return executionNameOf(arn) !== undefined;
+  return stepFunctionsResource(arn)?.type === 'execution' && executionNameOf(arn) !== undefined;
 }

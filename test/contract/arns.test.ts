@@ -42,8 +42,12 @@ describe('Step Functions ARNs', () => {
     );
   });
 
-  it('name the execution from an execution ARN only', () => {
+  it('name the execution from an execution ARN only; only a Standard one is an execution ARN for the commands', () => {
     expect(executionNameOf(execution)).toBe('run-42');
+    const express = 'arn:aws:states:eu-west-1:111122223333:express:nightly-etl:run-42:0a1b2c3d';
+    expect(executionNameOf(express)).toBe('run-42');
+    expect(stateMachineArnOf(express)).toBe(machine);
+    expect(isExecutionArn(express)).toBe(false);
     for (const arn of [machine, version, `${execution}:extra`, 'arn:aws:states:r:1:execution:m:']) {
       expect(executionNameOf(arn), arn).toBeUndefined();
     }
