@@ -51,6 +51,8 @@ function typeErrors(sources: Readonly<Record<string, string>>): Record<string, s
     module: ts.ModuleKind.NodeNext,
     moduleResolution: ts.ModuleResolutionKind.NodeNext,
     types: [],
+    // The messages are plain data: the ES library only, not the DOM declarations the default library adds.
+    lib: ['lib.es2022.d.ts'],
   };
   const host = ts.createCompilerHost(options);
   const read = host.getSourceFile.bind(host);
