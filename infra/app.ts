@@ -1,4 +1,8 @@
-/** The CDK app entry (cdk.json: `node --import tsx infra/app.ts`, without npx’s second of startup). Select an environment with `-c env=<name>`. */
+/**
+ * The CDK app entry (cdk.json: `node --import tsx/esm infra/app.ts`, without npx’s second of startup, and with
+ * tsx's ESM hooks only: aws-cdk-lib's own require() calls, thousands of them, need no TypeScript loader). Select an
+ * environment with `-c env=<name>`.
+ */
 import { ConfigError } from '../contract/settings.js';
 import { buildApp } from './build-app.js';
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,9 +10,14 @@ import { repoRoot, SKIP_BUNDLING } from './helpers.js';
 const outdir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-app-errors-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
+/** cdk.json's `app` command (`node …`), run with this Node. */
+const appArgs = (JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')) as { app: string }).app
+  .split(' ')
+  .slice(1);
+
 /** Runs the CDK app as `cdk synth` does (cdk.json's `app`), with this context instead of cdk.json's. */
 function synth(environments: unknown) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'infra/app.ts'], {
+  return spawnSync(process.execPath, appArgs, {
     cwd: repoRoot,
     env: {
       ...process.env,
