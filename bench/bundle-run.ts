@@ -6,18 +6,25 @@
  */
 import './quiet-lambdas.js';
 import path from 'node:path';
+import { benchArgs, DIR_OPTION, orExit, positiveInteger } from './args.js';
 import { benchColdStart } from './formatter.js';
 import type { Results } from './results.js';
 import { benchLog, readResults, writeResults } from './results-file.js';
 import { checkBundle, checkColdStart } from './targets.js';
 
-const log = benchLog();
-const argAfter = (flag: string) => {
-  const at = process.argv.indexOf(flag);
-  return at > 0 ? process.argv[at + 1] : undefined;
+const command = {
+  name: 'bench:bundle',
+  summary:
+    "Measures only the formatter's bundle size and cold start, and records them in bench/results.json beside the\nlast full run; docs/performance.md and the README table follow.",
+  options: {
+    dir: DIR_OPTION,
+    runs: { value: 'n', help: 'cold starts measured (default 15, as the full run)' },
+  },
 };
-const dirArg = argAfter('--dir');
-const runs = Number(argAfter('--runs') ?? 15);
+const { values } = benchArgs(command);
+const dirArg = values.dir;
+const runs = orExit(positiveInteger(command, 'runs', values.runs, 15));
+const log = benchLog();
 const previous = readResults();
 const cold = await benchColdStart(runs, log, ...(dirArg === undefined ? [] : [path.resolve(dirArg)]));
 const checks = [checkBundle(cold.bundle.minifiedBytes), checkColdStart(cold.coldStart.initMs.median)];

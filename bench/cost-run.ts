@@ -5,6 +5,7 @@
  * the rest of the last full run; the targets, docs/performance.md and the README table follow.
  */
 import './quiet-lambdas.js';
+import { benchArgs } from './args.js';
 import { costScenarios } from './cost-scenarios.js';
 import { pricedDesigns } from './designs.js';
 import { loadFormatter, single } from './pipeline.js';
@@ -12,6 +13,11 @@ import type { Results } from './results.js';
 import { benchLog, readResults, writeResults } from './results-file.js';
 import { checkCostTargets, withCostTargets } from './targets.js';
 
+benchArgs({
+  name: 'bench:cost',
+  summary:
+    'Measures only the cost figures (single notifications, the designs priced from them, the cost scenarios), and\nrecords them in bench/results.json beside the last full run; docs/performance.md and the README table follow.',
+});
 const log = benchLog('bench:cost');
 const previous = readResults();
 const handler = await loadFormatter();

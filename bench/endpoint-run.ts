@@ -6,14 +6,20 @@
  */
 import './quiet-lambdas.js';
 import path from 'node:path';
+import { benchArgs, DIR_OPTION } from './args.js';
 import { benchEndpoint, ENDPOINT_PLAN, endpointDoc, endpointTargetFigures } from './endpoint.js';
 import type { Results } from './results.js';
 import { benchLog, readResults, writeResults } from './results-file.js';
 import { checkEndpointTargets, withEndpointTargets } from './targets.js';
 
+const { values } = benchArgs({
+  name: 'bench:endpoint',
+  summary:
+    "Measures only the Slack interactivity endpoint's answer time, and records it in bench/results.json beside the\nlast full run; docs/performance.md and the README table follow.",
+  options: { dir: DIR_OPTION },
+});
+const dir = values.dir === undefined ? undefined : path.resolve(values.dir);
 const log = benchLog();
-const dirAt = process.argv.indexOf('--dir');
-const dir = dirAt > 0 ? path.resolve(process.argv[dirAt + 1] ?? '') : undefined;
 const previous = readResults();
 const endpoint = await benchEndpoint(ENDPOINT_PLAN, log, ...(dir === undefined ? [] : [dir]));
 const results: Results = {

@@ -5,20 +5,19 @@
  * `npm run bench` runs the whole matrix with everything else.
  */
 import './quiet-lambdas.js';
-import { FAULT_PLAN, faultMatrix, faultNamesOf, mergeFaultRun } from './faults.js';
+import { benchArgs } from './args.js';
+import { FAULT_NAMES, FAULT_PLAN, faultMatrix, faultNamesOf, mergeFaultRun } from './faults.js';
 import type { Results } from './results.js';
 import { benchLog, readResults, writeResults } from './results-file.js';
 
-const args = process.argv.slice(2);
-if (args.includes('--help') || args.includes('-h')) {
-  console.log(
-    'Usage: npm run bench:faults [-- <fault> ...]\nRuns the fault matrix (or the named entries) and merges it into bench/results.json.'
-  );
-  process.exit(0);
-}
+const { positionals } = benchArgs({
+  name: 'bench:faults',
+  summary: `Runs the fault matrix (or the named entries) and merges it into bench/results.json; the targets are checked\nover the merged matrix. Entries: ${FAULT_NAMES.join(', ')}.`,
+  positionals: '[<fault> ...]',
+});
 let names: ReturnType<typeof faultNamesOf>;
 try {
-  names = faultNamesOf(args);
+  names = faultNamesOf(positionals);
 } catch (error) {
   console.error(`bench:faults: ${(error as Error).message}`);
   process.exit(2);

@@ -6,14 +6,20 @@
  */
 import './quiet-lambdas.js';
 import path from 'node:path';
+import { benchArgs, DIR_OPTION } from './args.js';
 import type { Results } from './results.js';
 import { benchLog, readResults, writeResults } from './results-file.js';
 import { checkVsJsonParse } from './targets.js';
 import { benchVsJsonParse } from './vs-json-parse.js';
 
+const { values } = benchArgs({
+  name: 'bench:formatter',
+  summary:
+    "Measures only the formatter's speed relative to JSON.parse, and records it in bench/results.json beside the\nlast full run; docs/performance.md and the README table follow.",
+  options: { dir: DIR_OPTION },
+});
+const dir = values.dir === undefined ? undefined : path.resolve(values.dir);
 const log = benchLog();
-const dirAt = process.argv.indexOf('--dir');
-const dir = dirAt > 0 ? path.resolve(process.argv[dirAt + 1] ?? '') : undefined;
 const previous = readResults();
 const vsJsonParse = await benchVsJsonParse(log, dir === undefined ? {} : { dir });
 const check = checkVsJsonParse(vsJsonParse);

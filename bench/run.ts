@@ -5,6 +5,7 @@
  */
 import './quiet-lambdas.js';
 import os from 'node:os';
+import { benchArgs } from './args.js';
 import { prices } from './cost.js';
 import { costScenarios } from './cost-scenarios.js';
 import { assumptions, pricedDesigns } from './designs.js';
@@ -33,6 +34,12 @@ import {
   checkVsJsonParse,
   withCostTargets,
 } from './targets.js';
+
+benchArgs({
+  name: 'bench',
+  summary:
+    'Measures everything (about 9 minutes): the formatter, the local pipeline under a burst, the cost per notification,\nthe fault matrix, the Slack endpoint; prints the table and rewrites bench/results.json, docs/performance.md and\nthe README table.',
+});
 
 const plan = {
   coldStartRuns: 15,
