@@ -25,6 +25,12 @@ export default defineConfig({
      */
     pool: 'forks',
     isolate: false,
+    /*
+     * A worker keeps every module and allocates much short-lived data (SDK requests, histories, JSON): a 32 MiB
+     * young generation (16 by default) halves its scavenges. Measured over the suite: 670 collections and 6.9 s
+     * of pauses in the two workers by default, 330 and 4.6 s with it.
+     */
+    execArgv: ['--max-semi-space-size=32'],
     setupFiles: ['test/process-state.ts'],
     /*
      * Transformed sources kept on disk between runs (node_modules/.experimental-vitest-cache, keyed by each file's
