@@ -62,12 +62,9 @@ export function parseBenchArgs(command: BenchCommand, argv: readonly string[]): 
       strict: true,
     });
     if (parsed.values.help) return { kind: 'help', text: benchUsage(command) };
-    const { help: _help, ...values } = parsed.values as Record<string, string | boolean | undefined>;
-    return {
-      kind: 'run',
-      values: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v as string | undefined])),
-      positionals: parsed.positionals,
-    };
+    // Every option but --help takes a string.
+    const { help: _help, ...values } = parsed.values as Record<string, string | undefined>;
+    return { kind: 'run', values, positionals: parsed.positionals };
   } catch (error) {
     // node:util's messages name the option ("Unknown option '--rnus'…"); keep their first sentence.
     const message = (error as Error).message.split('. ')[0] ?? String(error);
