@@ -8,6 +8,22 @@ import { StatesError } from '../asl/index.js';
 /** The definition of the state machine an execution ran, or undefined when it is not known. */
 export type DefinitionSource = (executionArn: string) => Promise<string | undefined>;
 
+/**
+ * What DescribeStateMachineForExecution answers of the machine besides its definition, read from the execution's
+ * ARN (the local machines run as `role/local`). The SDK integration and the local SFN endpoint both answer it.
+ */
+export function describedMachine(executionArn: string): {
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly roleArn: string;
+} {
+  return {
+    stateMachineArn: stateMachineArnOf(executionArn) ?? '',
+    name: stateMachineNameOf(executionArn) ?? '',
+    roleArn: `arn:aws:iam::${parseArn(executionArn)?.account ?? ''}:role/local`,
+  };
+}
+
 export function describeStateMachineForExecutionHandler(source?: DefinitionSource) {
   return async (task: { arguments: unknown }): Promise<unknown> => {
     const args = (task.arguments ?? {}) as Record<string, unknown>;
@@ -23,11 +39,12 @@ export function describeStateMachineForExecutionHandler(source?: DefinitionSourc
         `Execution Does Not Exist: '${args.ExecutionArn}'`
       );
     }
+    const machine = describedMachine(args.ExecutionArn);
     return {
-      StateMachineArn: stateMachineArnOf(args.ExecutionArn) ?? '',
-      Name: stateMachineNameOf(args.ExecutionArn) ?? '',
+      StateMachineArn: machine.stateMachineArn,
+      Name: machine.name,
       Definition: definition,
-      RoleArn: `arn:aws:iam::${parseArn(args.ExecutionArn)?.account ?? ''}:role/local`,
+      RoleArn: machine.roleArn,
       UpdateDate: new Date(0).toISOString(),
     };
   };

@@ -7,10 +7,10 @@
  *
  * It keeps its port for the life of the process (local/stand-ins/process-endpoint.ts says why).
  */
-import { parseArn, stateMachineArnOf, stateMachineNameOf } from '../../contract/arns.js';
+import { parseArn } from '../../contract/arns.js';
 import { SFN_MODELLED_ERRORS } from '../../contract/sfn-errors.js';
 import { StatesError } from '../asl/index.js';
-import type { DefinitionSource } from './describe.js';
+import { type DefinitionSource, describedMachine } from './describe.js';
 import type { ExecutionRegistry } from './executions.js';
 import type { HistorySource } from './history.js';
 import { type EndpointReply, type EndpointRequest, processEndpoint } from './process-endpoint.js';
@@ -140,13 +140,8 @@ async function serveSfnCall({ headers, body }: EndpointRequest): Promise<Endpoin
         message: `Execution Does Not Exist: '${executionArn}'`,
       });
     }
-    return reply(200, {
-      stateMachineArn: stateMachineArnOf(executionArn) ?? '',
-      name: stateMachineNameOf(executionArn) ?? '',
-      definition,
-      roleArn: `arn:aws:iam::${parseArn(executionArn)?.account ?? ''}:role/local`,
-      updateDate: 0,
-    });
+    const { stateMachineArn, name, roleArn } = describedMachine(executionArn);
+    return reply(200, { stateMachineArn, name, definition, roleArn, updateDate: 0 });
   }
   if (tags) {
     const found = Object.entries(tags.get(executionArn) ?? {});
