@@ -248,15 +248,21 @@ async function dispatch(run: Run, news: News, context: DeliveryContext): Promise
   return edit(run, news, context);
 }
 
+/**
+ * The plain text a post or an edit sends at fallback level 1 (as composed) or 2 (its start: Slack refused it as
+ * too long).
+ */
+function plainTextAt(text: string, fallback: number): string {
+  return fallback === 1 ? text : shortened(text);
+}
+
 async function postParent(run: Run, news: News, context: DeliveryContext): Promise<Decision> {
   if (outOfTime(run)) return OUT_OF_TIME;
   const composed = compose(run, news, context.stored);
   const message =
     context.fallback === 0
       ? composed.parent
-      : context.fallback === 1
-        ? composed.fallback
-        : { ...composed.fallback, text: shortened(composed.fallback.text) };
+      : { ...composed.fallback, text: plainTextAt(composed.fallback.text, context.fallback) };
   const wait = await pacePost(run, news.channel);
   return ask(
     'Post',
@@ -283,12 +289,11 @@ async function postParent(run: Run, news: News, context: DeliveryContext): Promi
 async function edit(run: Run, news: News, context: DeliveryContext): Promise<Decision> {
   if (outOfTime(run)) return OUT_OF_TIME;
   const composed = compose(run, news, context.stored);
-  const text = composed.fallback.text;
   // An empty blocks list removes the blocks (plain text), which chat.update accepts.
   const message: Record<string, unknown> =
     context.fallback === 0
       ? { ...composed.parent, ...(composed.parent.blocks ? {} : { blocks: [] }) }
-      : { text: context.fallback === 1 ? text : shortened(text), blocks: [] };
+      : { text: plainTextAt(composed.fallback.text, context.fallback), blocks: [] };
   const wait = await paceEdit(run, EDIT_PACE_KEY, EDIT_PACE_INTERVAL_MS, EDIT_PACE_BURST);
   return ask(
     'Edit',
