@@ -3,6 +3,7 @@
  * before anything is measured or written; an unknown option, a missing value or a bad number is one line and
  * exit 2. A bench run takes minutes and rewrites bench/results.json, so a mistyped option must never start one.
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 export interface BenchCommand {
@@ -21,6 +22,11 @@ export const DIR_OPTION = {
   value: 'path',
   help: 'bundle into this directory inside the repository (default: under node_modules/.cache)',
 } as const;
+
+/** The `--dir` given (DIR_OPTION), as an absolute path; undefined when none was. */
+export function dirOf(values: Readonly<Record<string, string | undefined>>): string | undefined {
+  return values.dir === undefined ? undefined : path.resolve(values.dir);
+}
 
 export type BenchArgs =
   | { readonly kind: 'help'; readonly text: string }

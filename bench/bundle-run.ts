@@ -5,8 +5,7 @@
  * `--dir <path>` bundles into another directory inside the repository; `--runs <n>` (@default 15, as the full run).
  */
 import './quiet-lambdas.js';
-import path from 'node:path';
-import { benchArgs, DIR_OPTION, orExit, positiveInteger } from './args.js';
+import { benchArgs, DIR_OPTION, dirOf, orExit, positiveInteger } from './args.js';
 import { benchColdStart } from './formatter.js';
 import type { Results } from './results.js';
 import { benchLog, readResults, writeResults } from './results-file.js';
@@ -22,11 +21,11 @@ const command = {
   },
 };
 const { values } = benchArgs(command);
-const dirArg = values.dir;
+const dir = dirOf(values);
 const runs = orExit(positiveInteger(command, 'runs', values.runs, 15));
 const log = benchLog();
 const previous = readResults();
-const cold = await benchColdStart(runs, log, ...(dirArg === undefined ? [] : [path.resolve(dirArg)]));
+const cold = await benchColdStart(runs, log, ...(dir === undefined ? [] : [dir]));
 const checks = [checkBundle(cold.bundle.minifiedBytes), checkColdStart(cold.coldStart.initMs.median)];
 const ids: readonly string[] = checks.map((c) => c.id);
 const results: Results = {

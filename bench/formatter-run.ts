@@ -5,8 +5,7 @@
  * repository (@default the bench's build directory under node_modules/.cache).
  */
 import './quiet-lambdas.js';
-import path from 'node:path';
-import { benchArgs, DIR_OPTION } from './args.js';
+import { benchArgs, DIR_OPTION, dirOf } from './args.js';
 import type { Results } from './results.js';
 import { benchLog, readResults, writeResults } from './results-file.js';
 import { checkVsJsonParse } from './targets.js';
@@ -18,7 +17,7 @@ const { values } = benchArgs({
     "Measures only the formatter's speed relative to JSON.parse, and records it in bench/results.json beside the\nlast full run; docs/performance.md and the README table follow.",
   options: { dir: DIR_OPTION },
 });
-const dir = values.dir === undefined ? undefined : path.resolve(values.dir);
+const dir = dirOf(values);
 const log = benchLog();
 const previous = readResults();
 const vsJsonParse = await benchVsJsonParse(log, dir === undefined ? {} : { dir });

@@ -1,15 +1,14 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   type BenchCommand,
   benchUsage,
   DIR_OPTION,
+  dirOf,
   parseBenchArgs,
   positiveInteger,
 } from '../../bench/args.js';
-
-const repoRoot = path.resolve(import.meta.dirname, '../..');
+import { benchEntries, entrySource } from './entries.js';
 
 const bundle: BenchCommand = {
   name: 'bench:bundle',
@@ -43,6 +42,8 @@ describe('the bench commands’ arguments', () => {
       values: { dir: 'out', runs: '4' },
       positionals: [],
     });
+    expect(dirOf({ dir: 'out' })).toBe(path.resolve('out'));
+    expect(dirOf({})).toBeUndefined();
     expect(parseBenchArgs(faults, ['slackDown', 'storm'])).toEqual({
       kind: 'run',
       values: {},
@@ -77,19 +78,12 @@ describe('the bench commands’ arguments', () => {
   });
 
   it('every bench script of package.json reads its arguments this way (so --help never starts a run)', () => {
-    const scripts = (
-      JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
-        scripts: Record<string, string>;
-      }
-    ).scripts;
-    const entries = Object.entries(scripts).filter(([name]) => name === 'bench' || name.startsWith('bench:'));
-    expect(entries.length).toBeGreaterThan(5);
-    for (const [name, command] of entries) {
-      const file = command.split(' ').find((word) => word.startsWith('bench/') && word.endsWith('.ts'));
-      expect(file, name).toBeDefined();
-      const source = readFileSync(path.join(repoRoot, file as string), 'utf8');
-      expect(source, name).toContain(`name: '${name}'`);
-      expect(source, name).toMatch(/\bbenchArgs\(/);
+    expect(benchEntries.length).toBeGreaterThan(5);
+    for (const { script, file } of benchEntries) {
+      expect(file, script).toBeDefined();
+      const source = entrySource(file as string);
+      expect(source, script).toContain(`name: '${script}'`);
+      expect(source, script).toMatch(/\bbenchArgs\(/);
     }
   });
 });
