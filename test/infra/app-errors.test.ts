@@ -1,19 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../contract/settings.js';
 import { buildApp } from '../../infra/build-app.js';
-import { repoRoot, SKIP_BUNDLING } from './helpers.js';
+import { cdkJsonFile, repoRoot, SKIP_BUNDLING } from './helpers.js';
 
 const outdir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-app-errors-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 /** cdk.json's `app` command (`node …`), run with this Node. */
-const appArgs = (JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')) as { app: string }).app
-  .split(' ')
-  .slice(1);
+const appArgs = cdkJsonFile().app.split(' ').slice(1);
 
 /** Runs the CDK app as `cdk synth` does (cdk.json's `app`), with this context instead of cdk.json's. */
 function synth(environments: unknown) {

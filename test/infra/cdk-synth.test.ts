@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { firstMessage, historyUnavailableInput } from '../fixtures/formatter-input.js';
-import { cdkJsonContext, repoRoot } from './helpers.js';
+import { cdkJsonContext, cdkJsonFileContext, repoRoot } from './helpers.js';
 
 const formatterEntry = path.join(repoRoot, 'formatters', 'formatter', 'handler.ts');
 const hasFormatter = existsSync(formatterEntry);
@@ -46,11 +46,7 @@ const formatterAsset = (env: string) =>
     (name) => name.startsWith('asset.') && existsSync(path.join(outdirOf(env), name, 'templates'))
   );
 
-const cdkEnvironments = (
-  JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')) as {
-    context: { environments: Record<string, { sources?: unknown }> };
-  }
-).context.environments;
+const cdkEnvironments = cdkJsonFileContext().environments as Record<string, { sources?: unknown }>;
 // The CLI path (cdk → cdk.json app → tsx → esbuild bundling) once, for the first environment: each run costs a
 // few seconds of CPU. Every environment is synthesized in process by test/infra/app.test.ts (assertions,
 // cdk-nag) and, with the real bundling, by test/infra/standalone-template.test.ts (prod).

@@ -36,11 +36,17 @@ export function standInApp(context: Record<string, unknown> = {}): App {
   return app;
 }
 
+/** The repository's cdk.json: the app command `cdk synth` runs and the context. */
+export function cdkJsonFile(): { readonly app: string; readonly context: Record<string, unknown> } {
+  return JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')) as {
+    app: string;
+    context: Record<string, unknown>;
+  };
+}
+
 /** The context of the repository's cdk.json, as it is in the file. */
 export function cdkJsonFileContext(): Record<string, unknown> {
-  return (
-    JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }
-  ).context;
+  return cdkJsonFile().context;
 }
 
 /**
