@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import jsonata from 'jsonata';
 import { AslDefinitionError, ERR, StatesError } from './errors.js';
 import { awsFunctions, type FunctionOptions } from './functions.js';
@@ -135,41 +134,51 @@ function toJson(value: unknown, fail: (why: string) => never): unknown {
 }
 
 /**
- * The clock and random source of the execution whose expression is being evaluated. Compiled expressions are
- * shared by every execution in the process (compiling each expression again for each execution, or each new
- * pipeline's clock, was much of a local run's time); the AWS functions bound into them ($millis, $now, $random)
- * read the evaluating execution's own sources from here, so executions on different clocks can interleave.
+ * The binding that carries the evaluating execution's AWS functions: a name with a space, which no expression
+ * can write. Compiled expressions are shared by every execution in the process (compiling each expression again
+ * for each execution, or each new pipeline's clock, was much of a local run's time); the AWS functions registered
+ * in them ($millis, $now, $random) look up the evaluating execution's own, bound to its clock and random source,
+ * so executions on different clocks can interleave. (An AsyncLocalStorage did this before: it turned on Node's
+ * promise hooks for the whole process, a cost on every promise.)
  */
-const evaluating = new AsyncLocalStorage<FunctionOptions>();
+const EXECUTION_FUNCTIONS = 'sfn-local functions';
 
-function current(): FunctionOptions {
-  const options = evaluating.getStore();
-  if (!options) throw new Error('an AWS JSONata function was called outside an expression evaluation');
-  return options;
-}
+type Implementation = (...args: unknown[]) => unknown;
+type ExecutionFunctions = Readonly<Record<string, Implementation>>;
 
-/** What the shared expressions' functions see: always the evaluating execution's clock and random source. */
-const evaluatingOptions: FunctionOptions = {
-  clock: { now: () => current().clock.now(), sleep: (ms) => current().clock.sleep(ms) },
-  random: () => current().random(),
-};
-
-/** The AWS functions every shared expression is given, bound to `evaluatingOptions`. */
-const sharedFunctions = awsFunctions(evaluatingOptions);
+/** What every shared expression registers: each AWS function's name and signature, calling the execution's. */
+const sharedFunctions = awsFunctions({
+  clock: { now: () => Number.NaN, sleep: async () => {} },
+  random: () => Number.NaN,
+}).map(({ name, signature }) => ({
+  name,
+  signature,
+  implementation(this: jsonata.Focus, ...args: unknown[]): unknown {
+    const own = this.environment.lookup(EXECUTION_FUNCTIONS) as ExecutionFunctions | undefined;
+    const implementation = own?.[name];
+    if (!implementation)
+      throw new Error(`the AWS function $${name} was called outside an execution's evaluation`);
+    return implementation(...args);
+  },
+}));
 
 const compiled = new Map<string, jsonata.Expression>();
 
 /** Compiles and evaluates `{% %}` templates with the AWS function set; one per execution. */
 export class ExpressionEngine {
-  constructor(private readonly functionOptions: FunctionOptions) {}
+  private readonly functions: ExecutionFunctions;
+
+  constructor(functionOptions: FunctionOptions) {
+    this.functions = Object.fromEntries(
+      awsFunctions(functionOptions).map((fn) => [fn.name, fn.implementation as Implementation])
+    );
+  }
 
   private compile(text: string): jsonata.Expression {
     let expr = compiled.get(text);
     if (!expr) {
       expr = jsonata(text);
-      for (const fn of sharedFunctions) {
-        expr.registerFunction(fn.name, fn.implementation as (...args: unknown[]) => unknown, fn.signature);
-      }
+      for (const fn of sharedFunctions) expr.registerFunction(fn.name, fn.implementation, fn.signature);
       compiled.set(text, expr);
     }
     return expr;
@@ -187,9 +196,12 @@ export class ExpressionEngine {
     try {
       // `eval` bound to undefined: AWS removes $eval, so calling it fails as calling any non-function does.
       const expression = this.compile(text);
-      result = await evaluating.run(this.functionOptions, () =>
-        expression.evaluate(undefined, { ...scope.variables, eval: undefined, states: scope.states })
-      );
+      result = await expression.evaluate(undefined, {
+        ...scope.variables,
+        eval: undefined,
+        states: scope.states,
+        [EXECUTION_FUNCTIONS]: this.functions,
+      });
     } catch (error) {
       if (error instanceof StatesError) throw error;
       const e = error as { code?: string; message?: string };

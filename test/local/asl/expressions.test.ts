@@ -137,6 +137,30 @@ describe('functions Step Functions adds to JSONata', () => {
     });
   });
 
+  it('executions on different clocks, interleaved, each read their own (the compiled expression is shared)', async () => {
+    // One expression text for both runs: $millis called directly, inside a lambda and inside $map, after a
+    // Wait that lets the other run evaluate in between.
+    const def = machine({
+      Nap: { Type: 'Wait', Seconds: 1, Next: 'P' },
+      P: {
+        Type: 'Pass',
+        Output:
+          '{% ( $at := function() { $millis() }; [$millis(), $at(), $map([1], function() { $millis() })[0], $random()] ) %}',
+        End: true,
+      },
+    });
+    const run = (start: number, random: number) =>
+      runStateMachine(def, {}, { resources: {}, clock: new VirtualClock(start), random: () => random });
+    const [early, late] = await Promise.all([
+      run(Date.UTC(2030, 0, 1), 0.25),
+      run(Date.UTC(2031, 0, 1), 0.75),
+    ]);
+    const early1 = Date.UTC(2030, 0, 1, 0, 0, 1);
+    const late1 = Date.UTC(2031, 0, 1, 0, 0, 1);
+    expect(early.output).toEqual([early1, early1, early1, 0.25]);
+    expect(late.output).toEqual([late1, late1, late1, 0.75]);
+  });
+
   it('keeps the JSONata 2.0.6 built-ins', async () => {
     expect(await value("$join($map([1,2], function($v) { $string($v * 2) }), ',')")).toBe('2,4');
   });
