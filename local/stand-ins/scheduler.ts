@@ -45,7 +45,8 @@ const NAME = /^[0-9a-zA-Z._-]{1,64}$/;
 
 export class LocalScheduler {
   private readonly schedules = new Map<string, LocalSchedule>();
-  private readonly refusals: SchedulerRefusal[] = [];
+  /** Refusals to come, oldest first, each with the calls it still refuses (a count, not one entry a call). */
+  private readonly refusals: Array<{ readonly fail: SchedulerRefusal; left: number }> = [];
   /** CreateSchedule calls refused by `refuse`, oldest first. */
   readonly refused: Array<{ readonly at: number; readonly error: string }> = [];
 
@@ -66,13 +67,15 @@ export class LocalScheduler {
 
   /** The next `count` CreateSchedule calls fail that way. */
   refuse(fail: SchedulerRefusal, count: number): void {
-    for (let i = 0; i < count; i += 1) this.refusals.push(fail);
+    if (count > 0) this.refusals.push({ fail, left: count });
   }
 
   readonly handler = async (task: { arguments: unknown }): Promise<unknown> => {
-    const refusal = this.refusals.shift();
-    if (refusal) {
-      const { error, cause } = SCHEDULER_REFUSALS[refusal];
+    const next = this.refusals[0];
+    if (next) {
+      next.left -= 1;
+      if (next.left <= 0) this.refusals.shift();
+      const { error, cause } = SCHEDULER_REFUSALS[next.fail];
       this.refused.push({ at: this.clock.now(), error });
       throw new StatesError(error, cause);
     }

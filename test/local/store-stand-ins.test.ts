@@ -123,4 +123,33 @@ describe('EventBridge Scheduler stand-in', () => {
       error: 'Scheduler.ValidationException',
     });
   });
+
+  it('refuses exactly the next `count` calls, one refusal after another, then creates again', async () => {
+    const local = new LocalScheduler([queue], clock);
+    local.refuse('throttled', 2);
+    local.refuse('quota', 1);
+    // A fault "always" on (the bench's million calls) costs nothing until it is met.
+    local.refuse('access_denied', 1_000_000);
+    const errors: string[] = [];
+    for (const name of ['r1', 'r2', 'r3', 'r4']) {
+      await local.handler(request(name, '2026-11-26T00:00:00')).catch((e: { error: string }) => {
+        errors.push(e.error);
+      });
+    }
+    expect(errors).toEqual([
+      'Scheduler.ThrottlingException',
+      'Scheduler.ThrottlingException',
+      'Scheduler.ServiceQuotaExceededException',
+      'Scheduler.AccessDeniedException',
+    ]);
+    expect(local.refused.map((r) => r.error)).toEqual(errors);
+    const spent = new LocalScheduler([queue], clock);
+    spent.refuse('quota', 1);
+    await expect(spent.handler(request('s1', '2026-11-26T00:00:00'))).rejects.toMatchObject({
+      error: 'Scheduler.ServiceQuotaExceededException',
+    });
+    await expect(spent.handler(request('s2', '2026-11-26T00:00:00'))).resolves.toMatchObject({
+      ScheduleArn: expect.stringContaining('schedule/g/s2'),
+    });
+  });
 });
