@@ -83,7 +83,13 @@ function byteSize(value: unknown): number {
 
 /** JSON round trip: what a real service boundary does to a value (drops undefined, Dates become strings). */
 function asJson(value: unknown): Json {
-  return value === undefined ? null : JSON.parse(JSON.stringify(value));
+  return throughJson(value).value;
+}
+
+/** The JSON round trip and the text it went through: a task result's size and event output, serialized once. */
+function throughJson(value: unknown): { readonly value: Json; readonly text: string } {
+  const text = value === undefined ? 'null' : JSON.stringify(value);
+  return { value: JSON.parse(text), text };
 }
 
 /** 'arn:aws:states:::aws-sdk:sfn:getExecutionHistory' → resourceType 'aws-sdk:sfn', resource 'getExecutionHistory'. */
@@ -178,7 +184,12 @@ class Execution {
   }
 
   checkSize(value: Json, who: string): void {
-    if (byteSize(value) > this.limit)
+    this.checkTextSize(JSON.stringify(value) ?? 'null', who);
+  }
+
+  /** checkSize for a value already serialized. */
+  checkTextSize(text: string, who: string): void {
+    if (Buffer.byteLength(text, 'utf8') > this.limit)
       throw new StatesError(
         ERR.DataLimitExceeded,
         `The state/task '${who}' returned a result with a size exceeding the maximum number of bytes service limit.`
@@ -705,6 +716,7 @@ class Execution {
     const timedOut = () => new StatesError(ERR.Timeout);
     const overdue = () => timeoutSeconds !== undefined && this.clock.now() - start > timeoutSeconds * 1000;
     let result: Json;
+    let resultText: string;
     try {
       const invocation: TaskInvocation = {
         resource,
@@ -714,9 +726,11 @@ class Execution {
       };
       if (credentials) invocation.credentials = { ...credentials };
       const call = handler(invocation);
-      result = asJson(await this.withRealTimeout(call, timeoutSeconds, timedOut));
+      const returned = throughJson(await this.withRealTimeout(call, timeoutSeconds, timedOut));
+      result = returned.value;
+      resultText = returned.text;
       if (overdue()) throw timedOut();
-      this.checkSize(result, resource);
+      this.checkTextSize(resultText, resource);
     } catch (thrown) {
       const style = serviceErrorStyleFor(resource);
       const error = overdue() ? timedOut() : toStatesError(style ? fromSdkError(style, thrown) : thrown);
@@ -725,7 +739,7 @@ class Execution {
       this.log.emit(error.error === ERR.Timeout ? events.timedOut : events.failed, name, details);
       throw error;
     }
-    this.log.emit(events.succeeded, name, { ...events.detail, output: JSON.stringify(result) });
+    this.log.emit(events.succeeded, name, { ...events.detail, output: resultText });
     return result;
   }
 
