@@ -1,11 +1,13 @@
 /**
- * Runs the real command line (`node bin/sfn-slack.js`) as a child process to check what scripts rely on: the
- * exit code and the one-line error on stderr. AWS is never reached: credentials are disabled, so the one
- * command that gets as far as AWS fails at the SDK's credential lookup.
+ * What scripts rely on: the exit code and the one-line error on stderr. The binary (`node bin/sfn-slack.js`, a
+ * child process) once, for a usage error: bin/sfn-slack.js hands main()'s code to the process, and
+ * test/e2e/start.test.ts runs it to exit 0. Every other case runs the same main() in process, without a
+ * process each (half a CPU-second apiece). AWS is never reached: credentials are disabled, so the one command
+ * that gets as far as AWS fails at the real SDK's credential lookup.
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runCli } from './helpers.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -55,16 +57,16 @@ describe('sfn-slack exit codes', () => {
   // Each command's --help, options and usage errors are checked in process by convention.test.ts; here the
   // binary itself: its exit codes and the one line on stderr.
   it('prints its version, exit 0', async () => {
-    const version = await cli(['--version']);
+    const version = await inProcess(['--version']);
     expect(version.code).toBe(0);
     expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 
   it('exits 2 with one line for bad input, before touching AWS', async () => {
-    // Two through the binary; the rest in process (the same main(), without a process each).
+    // One through the binary; the rest in process.
     const [missingFile, noEnv, setup, preview, renotify] = await Promise.all([
       cli(['preview', '--history', '/nope']),
-      cli(['replay']),
+      inProcess(['replay']),
       inProcess(['setup', '--env', 'dev']),
       inProcess(['preview']),
       inProcess(['renotify', '--env', 'dev', '--execution-arn', 'not-an-arn']),
@@ -90,7 +92,14 @@ describe('sfn-slack exit codes', () => {
   });
 
   it('exits 3 and says how to provide credentials when there are none', async () => {
-    const run = await cli(['doctor', '--env', 'dev']);
+    // The real SDK's default credential chain, with nothing to find: no AWS variables, no shared files, no
+    // instance metadata (vitest puts the environment back after the test).
+    for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) vi.stubEnv(key, undefined);
+    vi.stubEnv('AWS_CONFIG_FILE', path.join(repoRoot, 'nonexistent-aws-config'));
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', path.join(repoRoot, 'nonexistent-aws-credentials'));
+    vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+    const run = await inProcess(['doctor', '--env', 'dev']);
+    vi.unstubAllEnvs();
     expect(run.code).toBe(3);
     expect(ownLines(run.stderr)).toEqual([
       'sfn-slack: no AWS credentials found to read the stack SfnSlackNotifier-dev: pass --profile <name>, set AWS_PROFILE, run `aws sso login`, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
