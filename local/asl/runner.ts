@@ -77,8 +77,9 @@ interface Outcome {
   next?: string;
 }
 
-function byteSize(value: unknown): number {
-  return Buffer.byteLength(JSON.stringify(value) ?? 'null', 'utf8');
+/** The UTF-8 size AWS measures; `text` when the value is already serialized. */
+function byteSize(value: unknown, text: string = JSON.stringify(value) ?? 'null'): number {
+  return Buffer.byteLength(text, 'utf8');
 }
 
 /** JSON round trip: what a real service boundary does to a value (drops undefined, Dates become strings). */
@@ -183,13 +184,8 @@ class Execution {
     });
   }
 
-  checkSize(value: Json, who: string): void {
-    this.checkTextSize(JSON.stringify(value) ?? 'null', who);
-  }
-
-  /** checkSize for a value already serialized. */
-  checkTextSize(text: string, who: string): void {
-    if (Buffer.byteLength(text, 'utf8') > this.limit)
+  checkSize(value: Json, who: string, text?: string): void {
+    if (byteSize(value, text) > this.limit)
       throw new StatesError(
         ERR.DataLimitExceeded,
         `The state/task '${who}' returned a result with a size exceeding the maximum number of bytes service limit.`
@@ -715,8 +711,7 @@ class Execution {
     // AWS's task timeout has no cause (recorded: `States.Timeout` with no cause key).
     const timedOut = () => new StatesError(ERR.Timeout);
     const overdue = () => timeoutSeconds !== undefined && this.clock.now() - start > timeoutSeconds * 1000;
-    let result: Json;
-    let resultText: string;
+    let result: ReturnType<typeof throughJson>;
     try {
       const invocation: TaskInvocation = {
         resource,
@@ -726,11 +721,9 @@ class Execution {
       };
       if (credentials) invocation.credentials = { ...credentials };
       const call = handler(invocation);
-      const returned = throughJson(await this.withRealTimeout(call, timeoutSeconds, timedOut));
-      result = returned.value;
-      resultText = returned.text;
+      result = throughJson(await this.withRealTimeout(call, timeoutSeconds, timedOut));
       if (overdue()) throw timedOut();
-      this.checkTextSize(resultText, resource);
+      this.checkSize(result.value, resource, result.text);
     } catch (thrown) {
       const style = serviceErrorStyleFor(resource);
       const error = overdue() ? timedOut() : toStatesError(style ? fromSdkError(style, thrown) : thrown);
@@ -739,8 +732,8 @@ class Execution {
       this.log.emit(error.error === ERR.Timeout ? events.timedOut : events.failed, name, details);
       throw error;
     }
-    this.log.emit(events.succeeded, name, { ...events.detail, output: resultText });
-    return result;
+    this.log.emit(events.succeeded, name, { ...events.detail, output: result.text });
+    return result.value;
   }
 
   /** A virtual clock checks elapsed virtual time after the call; only a real clock needs a racing timer. */
