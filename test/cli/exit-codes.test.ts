@@ -12,6 +12,13 @@ import { runCli } from './helpers.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
+/** No AWS settings to find: no shared files, no instance metadata. */
+const NO_AWS_SETTINGS = {
+  AWS_CONFIG_FILE: path.join(repoRoot, 'nonexistent-aws-config'),
+  AWS_SHARED_CREDENTIALS_FILE: path.join(repoRoot, 'nonexistent-aws-credentials'),
+  AWS_EC2_METADATA_DISABLED: 'true',
+} as const;
+
 interface Run {
   readonly code: number;
   readonly stdout: string;
@@ -29,9 +36,7 @@ function cli(args: readonly string[], stdin = ''): Promise<Run> {
           PATH: process.env.PATH ?? '',
           HOME: repoRoot,
           AWS_REGION: 'eu-west-1',
-          AWS_CONFIG_FILE: path.join(repoRoot, 'nonexistent-aws-config'),
-          AWS_SHARED_CREDENTIALS_FILE: path.join(repoRoot, 'nonexistent-aws-credentials'),
-          AWS_EC2_METADATA_DISABLED: 'true',
+          ...NO_AWS_SETTINGS,
           NO_COLOR: '1',
         },
         timeout: 60_000,
@@ -92,14 +97,16 @@ describe('sfn-slack exit codes', () => {
   });
 
   it('exits 3 and says how to provide credentials when there are none', async () => {
-    // The real SDK's default credential chain, with nothing to find: no AWS variables, no shared files, no
-    // instance metadata (vitest puts the environment back after the test).
+    // The real SDK's default credential chain in this process, with nothing to find: no AWS variables and none of
+    // the settings the binary's run is given.
     for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) vi.stubEnv(key, undefined);
-    vi.stubEnv('AWS_CONFIG_FILE', path.join(repoRoot, 'nonexistent-aws-config'));
-    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', path.join(repoRoot, 'nonexistent-aws-credentials'));
-    vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
-    const run = await inProcess(['doctor', '--env', 'dev']);
-    vi.unstubAllEnvs();
+    for (const [key, value] of Object.entries(NO_AWS_SETTINGS)) vi.stubEnv(key, value);
+    let run: Run;
+    try {
+      run = await inProcess(['doctor', '--env', 'dev']);
+    } finally {
+      vi.unstubAllEnvs();
+    }
     expect(run.code).toBe(3);
     expect(ownLines(run.stderr)).toEqual([
       'sfn-slack: no AWS credentials found to read the stack SfnSlackNotifier-dev: pass --profile <name>, set AWS_PROFILE, run `aws sso login`, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
