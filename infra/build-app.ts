@@ -7,7 +7,11 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { loadEnvironments } from '../contract/settings.js';
 import { FORMATTER_FILES } from './constructs/formatter-function.js';
-import { useStandInFunction } from './constructs/project-function.js';
+import {
+  type FunctionFiles,
+  type FunctionStandIn,
+  useStandInFunction,
+} from './constructs/project-function.js';
 import { NotifierStack, notifierStackName } from './stacks/notifier-stack.js';
 import { SourceStack, sourceStackName } from './stacks/source-stack.js';
 
@@ -23,6 +27,11 @@ export interface BuildAppOptions {
    */
   readonly formatterCode?: () => lambda.Code;
   /**
+   * Other functions of the project deployed as stand-ins (tests that need no real bundle of them).
+   * @default - each function bundled from its own source
+   */
+  readonly standIns?: ReadonlyArray<readonly [FunctionFiles, FunctionStandIn]>;
+  /**
    * Makes each stack's synthesizer (scripts/standalone-template.ts: assets from template parameters).
    * @default - the CDK's default synthesizer (a bootstrapped account)
    */
@@ -34,6 +43,7 @@ export function buildApp(props?: AppProps, options: BuildAppOptions = {}): App {
   if (options.formatterCode) useStandInFunction(app, FORMATTER_FILES, { code: options.formatterCode });
   else if (options.formatterEntry)
     useStandInFunction(app, FORMATTER_FILES, { entry: options.formatterEntry });
+  for (const [files, standIn] of options.standIns ?? []) useStandInFunction(app, files, standIn);
   const environments = loadEnvironments(
     app.node.tryGetContext('environments'),
     app.node.tryGetContext('env')

@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { zipSync } from 'fflate';
 import { cdkJsonSyntaxError } from '../cli/environments.js';
 import { ConfigError, loadEnvironments } from '../contract/settings.js';
 import { buildApp } from '../infra/build-app.js';
+import type { FunctionFiles, FunctionStandIn } from '../infra/constructs/project-function.js';
 import { notifierStackName } from '../infra/stacks/notifier-stack.js';
 import { addSettingParameters, type CfnTemplate } from '../infra/standalone-parameters.js';
 import { StandaloneSynthesizer } from '../infra/standalone-synthesizer.js';
@@ -41,8 +41,11 @@ export interface StandaloneTemplate {
 export interface StandaloneOptions {
   /** The cdk.json context to read the environment from. @default - this repository's cdk.json */
   readonly context?: { readonly environments: Record<string, Record<string, unknown>> };
-  /** The formatter's code. @default - the formatter bundled with esbuild (tests of the template alone skip that) */
-  readonly formatterCode?: () => lambda.Code;
+  /**
+   * Functions deployed as prebuilt stand-ins instead of their bundles (tests of the template alone skip bundling).
+   * @default - every function bundled with esbuild
+   */
+  readonly standIns?: ReadonlyArray<readonly [FunctionFiles, FunctionStandIn]>;
 }
 
 /**
@@ -73,7 +76,7 @@ export function writeStandaloneTemplate(
         },
       },
       {
-        ...(options.formatterCode === undefined ? {} : { formatterCode: options.formatterCode }),
+        ...(options.standIns === undefined ? {} : { standIns: options.standIns }),
         synthesizer: () => {
           const synthesizer = new StandaloneSynthesizer();
           synthesizers.push(synthesizer);

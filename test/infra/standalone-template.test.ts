@@ -12,6 +12,8 @@ import { pathToFileURL } from 'node:url';
 import { unzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DELIVERY_CONFIG_ENV } from '../../contract/delivery.js';
+import { DELIVERY_FILES } from '../../infra/constructs/delivery-machine.js';
+import { FORMATTER_FILES } from '../../infra/constructs/formatter-function.js';
 import { SETTING_CONDITIONS, SETTING_PARAMETERS } from '../../infra/standalone-parameters.js';
 import { ASSET_PARAMETERS } from '../../infra/standalone-synthesizer.js';
 import { runTemplateCli, TEMPLATE_HELP, writeStandaloneTemplate } from '../../scripts/standalone-template.js';
@@ -27,9 +29,13 @@ const validateAsl = createRequire(import.meta.url)('asl-validator') as (definiti
 const out = mkdtempSync(path.join(tmpdir(), 'sfn-slack-standalone-test-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-// One synthesis (with the real esbuild bundling and both cdk-nag packs) shared by the tests below. The CDK prints
-// its bundling progress on standard error; the test output carries results only.
-const { template: templateFile, assets } = quietly(() => writeStandaloneTemplate('prod', out));
+// One synthesis (the formatter with the real esbuild bundling, both cdk-nag packs) shared by the tests below. The
+// delivery Lambda deploys the prebuilt stand-in: its bundle is the same NodejsFunction path the real `cdk synth`
+// test bundles (test/infra/cdk-synth.test.ts), and one real bundle here shows the zips. The CDK prints its
+// bundling progress on standard error; the test output carries results only.
+const { template: templateFile, assets } = quietly(() =>
+  writeStandaloneTemplate('prod', out, { standIns: [[DELIVERY_FILES, { code: standInCode }]] })
+);
 const template = JSON.parse(readFileSync(templateFile, 'utf8')) as {
   Parameters: Record<string, { Type: string; Default?: string }>;
   Rules?: unknown;
@@ -93,7 +99,10 @@ describe('npm run template -- --env prod', () => {
   });
 
   it('zips the bundled formatter with its templates, and the bundle runs', async () => {
-    const files = unzipSync(readFileSync(assets[0] as string));
+    // The formatter's zip: the one that is not the delivery's stand-in.
+    const zips = assets.map((asset) => unzipSync(readFileSync(asset)));
+    const files = zips.find((zip) => 'templates/detailed.jsonata' in zip) ?? {};
+    expect(zips).toHaveLength(2);
     expect(Object.keys(files)).toEqual(
       expect.arrayContaining(['index.mjs', 'templates/detailed.jsonata', 'templates/compact.jsonata'])
     );
@@ -265,21 +274,21 @@ describe('the settings parameters reach the resources', () => {
 
   it('a channel environment: the channel reaches the route, the allowed channels and the delivery; the bot token secret is created unless given', () => {
     const dir = path.join(out, 'channel');
-    // The delivery Lambda still bundles for real, and the CDK says so on standard error.
-    const { template: file } = quietly(() =>
-      writeStandaloneTemplate('ops', dir, {
-        context: {
-          environments: {
-            ops: {
-              stateMachineNamePrefixes: ['etl-'],
-              destination: { type: 'channel', channel: '#ops-alerts' },
-              statuses: ['FAILED'],
-            },
+    const { template: file } = writeStandaloneTemplate('ops', dir, {
+      context: {
+        environments: {
+          ops: {
+            stateMachineNamePrefixes: ['etl-'],
+            destination: { type: 'channel', channel: '#ops-alerts' },
+            statuses: ['FAILED'],
           },
         },
-        formatterCode: standInCode,
-      })
-    );
+      },
+      standIns: [
+        [FORMATTER_FILES, { code: standInCode }],
+        [DELIVERY_FILES, { code: standInCode }],
+      ],
+    });
     const ops = JSON.parse(readFileSync(file, 'utf8')) as Template;
     expect(defaults(ops)).toEqual({
       Statuses: 'FAILED',
