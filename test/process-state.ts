@@ -1,6 +1,7 @@
 /**
  * Setup file (vitest.config.ts): test files share their worker process (`isolate: false`), so each file leaves
- * the process as it found it. After a file: its environment variables are put back, its spies and stubbed
+ * the process as it found it. After a file: the temporary folders its helpers made are removed
+ * (test/temp-dirs.ts), its environment variables are put back, its spies and stubbed
  * globals restored, real timers back, an AWS SDK client class it mocked with aws-sdk-client-mock
  * (`mockClient(SFNClient)` stubs the class's `send`) real again. Modules stay loaded for the next file: that is
  * the saving. A file that loads a module under a changed environment (the formatter's logger reads its level
@@ -15,6 +16,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, vi } from 'vitest';
+import { removeFileTempDirs } from './temp-dirs.js';
 
 /** Every SDK client class the sources use: the ones a test may mock. */
 const CLIENTS = [
@@ -37,6 +39,7 @@ beforeAll(() => {
 });
 
 afterAll(() => {
+  removeFileTempDirs();
   for (const key of Object.keys(process.env)) if (!(key in env)) delete process.env[key];
   Object.assign(process.env, env);
   if (process.cwd() !== cwd) process.chdir(cwd);

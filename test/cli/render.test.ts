@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderCommand, renderMessage } from '../../cli/commands/render-run.js';
@@ -7,9 +6,10 @@ import { CliError } from '../../cli/errors.js';
 import { slackLimitProblems } from '../../formatters/formatter/render/limits.js';
 import { fixturesDir } from '../formatters/helpers/fixtures.js';
 import { slackRejections } from '../formatters/helpers/slack-oracle.js';
+import { tempDir } from '../temp-dirs.js';
 import { runCli } from './helpers.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-render-'));
+const dir = tempDir('sfn-slack-render-');
 const history = path.join(fixturesDir, 'lambda-failure.history.json');
 const event = path.join(fixturesDir, 'lambda-failure.event.json');
 

@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   ListStateMachinesCommand,
@@ -14,9 +13,10 @@ import { register as registerMute } from '../../cli/commands/mute.js';
 import { parseDuration } from '../../cli/commands/mute-run.js';
 import { register as registerRoutes } from '../../cli/commands/routes.js';
 import { routesCommand } from '../../cli/commands/routes-run.js';
+import { tempDir } from '../temp-dirs.js';
 import { captureIo, runCommand } from './helpers.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-routes-'));
+const dir = tempDir('sfn-slack-routes-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const cdkJson = path.join(dir, 'cdk.json');
 const ARN = (name: string) => `arn:aws:states:eu-west-1:111122223333:stateMachine:${name}`;
@@ -246,11 +246,10 @@ describe('sfn-slack mute, unmute, mutes (through the sfn-slack:mute-until tag)',
 
 describe('cdk.json mistakes, one line each', () => {
   it('suggests the environment meant, and locates a JSON syntax error by line and column', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
+    const { writeFileSync } = await import('node:fs');
     const pathModule = await import('node:path');
     const { readEnvironment } = await import('../../cli/environments.js');
-    const dir = mkdtempSync(pathModule.join(tmpdir(), 'sfn-slack-cdkjson-'));
+    const dir = tempDir('sfn-slack-cdkjson-');
     const good = pathModule.join(dir, 'good.json');
     writeFileSync(good, JSON.stringify({ context: { environments: { prod: {}, dev: {} } } }));
     expect(() => readEnvironment('prdo', good)).toThrow(

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
@@ -11,6 +12,7 @@ import { FORMATTER_FILES } from '../../infra/constructs/formatter-function.js';
 import { useStandInFunction } from '../../infra/constructs/project-function.js';
 import { INTERACTIVITY_FILES } from '../../infra/constructs/slack-actions.js';
 import { SlackNotifier, type SlackNotifierProps } from '../../infra/constructs/slack-notifier.js';
+import { removeAfterFile } from '../temp-dirs.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** A stand-in entry so construct tests do not depend on the real formatter (bundling is skipped anyway). */
@@ -26,11 +28,19 @@ export const standInCode = () =>
 export const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] } as const;
 
 /**
+ * A fresh folder for one app's cloud assembly, removed when the test file ends. An App given no outdir makes a
+ * `cdk.out*` folder of its own in the temporary directory when it is constructed and never removes it.
+ */
+export function testOutdir(): string {
+  return removeAfterFile(mkdtempSync(path.join(tmpdir(), 'sfn-slack-cdk-')));
+}
+
+/**
  * An app whose formatter deploys the prebuilt stand-in and whose interactivity function bundles the stand-in
  * entry (useStandInFunction: an internal hook, no prop of the public construct), with bundling skipped.
  */
 export function standInApp(context: Record<string, unknown> = {}): App {
-  const app = new App({ context: { ...SKIP_BUNDLING, ...context } });
+  const app = new App({ outdir: testOutdir(), context: { ...SKIP_BUNDLING, ...context } });
   useStandInFunction(app, FORMATTER_FILES, { code: standInCode });
   useStandInFunction(app, INTERACTIVITY_FILES, { entry: standInEntry });
   return app;

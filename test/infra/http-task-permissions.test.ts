@@ -1,13 +1,16 @@
 /** HTTP Task permissions: POST by exact URL, GET (query parameters) by StringLike with a trailing `*`. */
-import { Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { SLACK_ACTION_METHODS } from '../../contract/actions.js';
 import { SLACK_API_METHODS } from '../../contract/message-store.js';
 import { invokeHttpStatements } from '../../infra/http-task-permissions.js';
+import { testOutdir } from './helpers.js';
 
 const MACHINE = 'arn:aws:states:eu-west-1:111122223333:stateMachine:m';
 const json = (calls: Parameters<typeof invokeHttpStatements>[1]) =>
-  new Stack().resolve(invokeHttpStatements(MACHINE, calls).map((st) => st.toStatementJson()));
+  new Stack(new App({ outdir: testOutdir() })).resolve(
+    invokeHttpStatements(MACHINE, calls).map((st) => st.toStatementJson())
+  );
 
 describe('invokeHttpStatements', () => {
   it('one statement per method, on the machine itself: POST exact, GET StringLike with a trailing *', () => {

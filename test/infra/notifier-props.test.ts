@@ -10,7 +10,7 @@ import type { Route } from '../../contract/routes.js';
 import { buildApp } from '../../infra/build-app.js';
 import { SlackNotifier, type SlackNotifierProps } from '../../infra/constructs/slack-notifier.js';
 import { ConfigError } from '../../infra/index.js';
-import { SKIP_BUNDLING, standInApp, synthNotifier } from './helpers.js';
+import { SKIP_BUNDLING, standInApp, synthNotifier, testOutdir } from './helpers.js';
 
 const WATCHED = 'arn:aws:states:eu-west-1:111122223333:stateMachine:nightly-etl';
 const channel = { type: 'channel', channel: 'C0123456789' } as const;
@@ -34,6 +34,7 @@ function constructError(props: Partial<SlackNotifierProps>): Error | undefined {
 function cdkJsonError(environment: Record<string, unknown>): Error | undefined {
   try {
     buildApp({
+      outdir: testOutdir(),
       context: {
         ...SKIP_BUNDLING,
         env: 'prod',

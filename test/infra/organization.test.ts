@@ -18,7 +18,7 @@ import { buildApp } from '../../infra/build-app.js';
 import { SlackNotifier } from '../../infra/constructs/slack-notifier.js';
 import { SourceAccess } from '../../infra/constructs/source-access.js';
 import { ALARM_TOPIC_PARAMETER } from '../../infra/stacks/source-stack.js';
-import { cdkJsonContext, SKIP_BUNDLING, standInApp, standInEntry } from './helpers.js';
+import { cdkJsonContext, SKIP_BUNDLING, standInApp, standInEntry, testOutdir } from './helpers.js';
 
 const outdirs: string[] = [];
 afterAll(() => {
@@ -407,7 +407,7 @@ describe('the source forwarding dead-letter queue alarm', () => {
   });
 
   it('the SourceAccess construct notifies a given topic and creates none', () => {
-    const stack = new Stack(new App(), 'S');
+    const stack = new Stack(new App({ outdir: testOutdir() }), 'S');
     const access = new SourceAccess(stack, 'Source', {
       environmentName: 'org',
       centralAccount: CENTRAL,

@@ -4,15 +4,14 @@
  * account grants the notifier, formatter and actions roles; a central environment grants the source accounts'
  * read and act roles (which do the reading and acting) and nothing to its own roles. cdk-nag runs in the app synth.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import type { IConstruct } from 'constructs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../contract/errors.js';
 import { parseEnvironment } from '../../contract/settings.js';
 import { buildApp } from '../../infra/build-app.js';
 import { watchedKeyStatements } from '../../infra/watched-keys.js';
+import { tempDir } from '../temp-dirs.js';
 import {
   cdkJsonContext,
   grants,
@@ -98,7 +97,7 @@ describe('a single-account environment with kmsKeyArns', () => {
 });
 
 describe('a central environment with kmsKeyArns', () => {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-keys-'));
+  const outdir = tempDir('sfn-slack-keys-');
   outdirs.push(outdir);
   const environments = cdkJsonContext().environments as Record<string, Json>;
   const app = buildApp(

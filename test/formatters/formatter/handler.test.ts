@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
@@ -10,6 +9,7 @@ import { CENTRAL_ENVIRONMENT_ENV } from '../../../contract/sources.js';
 import { createHandler, formatMessage as handler } from '../../../formatters/formatter/handler.js';
 import { slackLimitProblems } from '../../../formatters/formatter/render/limits.js';
 import { createLogger, DEFAULT_SERVICE_NAME } from '../../../formatters/shared/logger.js';
+import { tempDir } from '../../temp-dirs.js';
 import { loadFixture } from '../helpers/fixtures.js';
 import { slackRejections } from '../helpers/slack-oracle.js';
 
@@ -212,7 +212,7 @@ describe('handler', () => {
   });
 
   it('a template that returns no Slack message sends the plain text, with a warning naming the template', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-handler-'));
+    const dir = tempDir('sfn-slack-handler-');
     const { page, event } = loadFixture('lambda-failure');
     for (const expression of ['42', '{"blocks":"x"}']) {
       const template = path.join(dir, `${expression.length}.jsonata`);
@@ -236,7 +236,7 @@ describe('handler', () => {
   });
 
   it('blocks Slack would reject are dropped with a warning naming the template; the rest is sent', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-handler-'));
+    const dir = tempDir('sfn-slack-handler-');
     const template = path.join(dir, 'table.jsonata');
     writeFileSync(
       template,

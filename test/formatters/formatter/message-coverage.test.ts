@@ -3,8 +3,7 @@
  * region / partition, RUNNING and PENDING_REDRIVE, and escaping of every execution-derived string wherever
  * it lands (blocks, the `text` fallback, the handler's plain-text fallback, console URLs).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { NotifierSettings, SlackMessage, StatusChangeEvent } from '../../../contract/formatter.js';
@@ -12,6 +11,7 @@ import { formatExecution, plainTextMessage } from '../../../formatters/formatter
 import { formatMessage as handler } from '../../../formatters/formatter/handler.js';
 import { slackLimitProblems } from '../../../formatters/formatter/render/limits.js';
 import { ACCOUNT, executionArn, HistoryBuilder, REGION } from '../../../local/history-builder.js';
+import { tempDir } from '../../temp-dirs.js';
 import { loadFixture } from '../helpers/fixtures.js';
 
 /** Every string anywhere in a value (texts, URLs, button values, fields). */
@@ -281,7 +281,7 @@ describe('escaping: every execution-derived string, wherever it lands', () => {
     const b = new HistoryBuilder();
     b.started();
     b.add('<!channel>Happened', 1);
-    const dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-keys-'));
+    const dir = tempDir('sfn-slack-keys-');
     const template = path.join(dir, 'keys.jsonata');
     writeFileSync(template, '{ "text": $join($keys(summary.unknownEventTypes), ",") }');
     const { message } = await formatExecution({ pages: b.pages(), settings: { template } });

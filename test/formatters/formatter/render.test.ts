@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { executionConsoleUrl } from '../../../contract/console.js';
@@ -9,6 +8,7 @@ import { enforceSlackLimits, slackLimitProblems } from '../../../formatters/form
 import { slackDate, truncateMrkdwn } from '../../../formatters/formatter/render/text.js';
 import { escapeText } from '../../../formatters/shared/escape.js';
 import { bigHistory, HistoryBuilder } from '../../../local/history-builder.js';
+import { tempDir } from '../../temp-dirs.js';
 import { loadFixture } from '../helpers/fixtures.js';
 import { slackRejections } from '../helpers/slack-oracle.js';
 
@@ -296,7 +296,7 @@ describe("render: what Slack would reject (checked by the local Slack server's v
   });
 
   it('a template with a block Slack would reject renders without it and says so, naming the template', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-tpl-'));
+    const dir = tempDir('sfn-slack-tpl-');
     const file = path.join(dir, 'table.jsonata');
     writeFileSync(
       file,
@@ -361,7 +361,7 @@ describe('render: links and dates', () => {
 });
 
 describe('render: templates', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-tpl-'));
+  const dir = tempDir('sfn-slack-tpl-');
 
   it('a template that does not return a Slack message is an error naming the template and what is wrong', async () => {
     const cases: [string, RegExp][] = [
