@@ -6,7 +6,7 @@
  */
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
-const START_FIRST = ['test/infra/cdk-synth.test.ts', 'test/e2e/start.test.ts', 'test/cli/exit-codes.test.ts'];
+const START_FIRST = ['test/infra/cdk-synth.test.ts', 'test/e2e/start.test.ts', 'test/cli/startup.test.ts'];
 
 export default class SlowFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {

@@ -1,11 +1,10 @@
 /**
- * What scripts rely on: the exit code and the one-line error on stderr. The binary (`node bin/sfn-slack.js`, a
- * child process) once, for a usage error: bin/sfn-slack.js hands main()'s code to the process, and
- * test/e2e/start.test.ts runs it to exit 0. Every other case runs the same main() in process, without a
- * process each (half a CPU-second apiece). AWS is never reached: credentials are disabled, so the one command
- * that gets as far as AWS fails at the real SDK's credential lookup.
+ * What scripts rely on: the exit code and the one-line error on stderr, from the same main() the binary runs
+ * (bin/sfn-slack.js hands its code to the process), in process: a process each costs half a CPU-second. The binary
+ * itself exits 2 on a usage error in test/cli/startup.test.ts and 0 in test/e2e/start.test.ts. AWS is never
+ * reached: credentials are disabled, so the one command that gets as far as AWS fails at the real SDK's
+ * credential lookup.
  */
-import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { runCli } from './helpers.js';
@@ -23,31 +22,6 @@ interface Run {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
-}
-
-function cli(args: readonly string[], stdin = ''): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      ['bin/sfn-slack.js', ...args],
-      {
-        cwd: repoRoot,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: repoRoot,
-          AWS_REGION: 'eu-west-1',
-          ...NO_AWS_SETTINGS,
-          NO_COLOR: '1',
-        },
-        timeout: 60_000,
-      },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      }
-    );
-    child.stdin?.end(stdin);
-  });
 }
 
 async function inProcess(args: readonly string[]): Promise<Run> {
@@ -68,9 +42,8 @@ describe('sfn-slack exit codes', () => {
   });
 
   it('exits 2 with one line for bad input, before touching AWS', async () => {
-    // One through the binary; the rest in process.
     const [missingFile, noEnv, setup, preview, renotify] = await Promise.all([
-      cli(['preview', '--history', '/nope']),
+      inProcess(['preview', '--history', '/nope']),
       inProcess(['replay']),
       inProcess(['setup', '--env', 'dev']),
       inProcess(['preview']),
