@@ -4,7 +4,6 @@
  * region's read role, the role the source stack creates.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DeployedSettings } from '../../contract/routes.js';
@@ -24,14 +23,9 @@ import {
 } from '../../contract/sources.js';
 import { runStateMachine, type TaskInvocation, VirtualClock } from '../../local/asl/index.js';
 import { notifierDefinition } from '../fixtures/notifier-definition.js';
-import { evaluate } from '../statemachines/asl-helpers.js';
+import { evaluate, validateAsl } from '../statemachines/asl-helpers.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
-
-const validateAsl = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => {
-  isValid: boolean;
-  errorsText: (separator?: string) => string;
-};
 
 const file = () => readFileSync(path.join(repoRoot, 'statemachines', 'notifier.asl.json'), 'utf8');
 

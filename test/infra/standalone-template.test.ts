@@ -5,7 +5,6 @@
  */
 
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,13 +17,8 @@ import { SETTING_CONDITIONS, SETTING_PARAMETERS } from '../../infra/standalone-p
 import { ASSET_PARAMETERS } from '../../infra/standalone-synthesizer.js';
 import { runTemplateCli, TEMPLATE_HELP, writeStandaloneTemplate } from '../../scripts/standalone-template.js';
 import { firstMessage, historyUnavailableInput } from '../fixtures/formatter-input.js';
+import { validateAsl } from '../statemachines/asl-helpers.js';
 import { standInCode } from './helpers.js';
-
-// asl-validator ships CommonJS without type declarations (as in test/statemachines/definitions.test.ts).
-const validateAsl = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => {
-  isValid: boolean;
-  errorsText: (separator?: string) => string;
-};
 
 const out = mkdtempSync(path.join(tmpdir(), 'sfn-slack-standalone-test-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));

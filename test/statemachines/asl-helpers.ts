@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import jsonata from 'jsonata';
@@ -17,6 +18,22 @@ export function notifierStoreSubstitutions(tableName: string): Record<string, st
     MentionPattern: jsonStringSubstitution('MentionPattern', TAG_MENTION.source),
     ...muteSubstitutions(),
   };
+}
+
+// asl-validator ships CommonJS without type declarations: load it with require and give it its documented shape.
+const aslValidator = createRequire(import.meta.url)('asl-validator') as (
+  definition: unknown,
+  options: { readonly checkPaths: boolean; readonly checkArn: boolean }
+) => { isValid: boolean; errorsText: (separator?: string) => string };
+
+/**
+ * asl-validator on a definition: its schema (every state's fields, JSONata strings that compile), transitions,
+ * terminal states and ARNs. Its JSONPath path checks are left out: every definition here is JSONata (each state's
+ * JSONPath-only fields are refused by test/statemachines/definitions.test.ts), and they are half the CPU of a
+ * call (the validator builds its whole schema set again on each one).
+ */
+export function validateAsl(definition: unknown) {
+  return aslValidator(definition, { checkPaths: false, checkArn: true });
 }
 
 export type State = Record<string, unknown> & { Type: string };

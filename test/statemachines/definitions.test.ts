@@ -1,14 +1,14 @@
-import { createRequire } from 'node:module';
 import jsonata from 'jsonata';
 import { describe, expect, it } from 'vitest';
 import { SFN_INTEGRATION_ERRORS } from '../../contract/sfn-errors.js';
-import { aslFiles, type Definition, jsonataStrings, readAsl, successors } from './asl-helpers.js';
-
-// asl-validator ships CommonJS without type declarations: load it with require and give it its documented shape.
-const validateAsl = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => {
-  isValid: boolean;
-  errorsText: (separator?: string) => string;
-};
+import {
+  aslFiles,
+  type Definition,
+  jsonataStrings,
+  readAsl,
+  successors,
+  validateAsl,
+} from './asl-helpers.js';
 
 /** The `Sfn.*` error names in a definition's text that the Step Functions aws-sdk integration never raises. */
 function unraisedSfnErrors(text: string): string[] {
