@@ -3,10 +3,8 @@
  * them), plus `SfnSlackNotifierSource-<env>` for a central environment (one with `sources`), checked by cdk-nag (AwsSolutions and Serverless packs) during synthesis.
  */
 import { App, type AppProps, type IStackSynthesizer, Validations } from 'aws-cdk-lib';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { loadEnvironments } from '../contract/settings.js';
-import { FORMATTER_FILES } from './constructs/formatter-function.js';
 import {
   type FunctionFiles,
   type FunctionStandIn,
@@ -17,17 +15,8 @@ import { SourceStack, sourceStackName } from './stacks/source-stack.js';
 
 export interface BuildAppOptions {
   /**
-   * Bundle this entry file as the formatter instead (a stand-in: tests).
-   * @default - formatters/formatter/handler.ts of this project
-   */
-  readonly formatterEntry?: string;
-  /**
-   * Deploy this code, already bundled, as the formatter instead (a stand-in: tests).
-   * @default - see formatterEntry
-   */
-  readonly formatterCode?: () => lambda.Code;
-  /**
-   * Other functions of the project deployed as stand-ins (tests that need no real bundle of them).
+   * Functions of the project deployed as stand-ins: prebuilt code or another entry (tests that need no real
+   * bundle of them).
    * @default - each function bundled from its own source
    */
   readonly standIns?: ReadonlyArray<readonly [FunctionFiles, FunctionStandIn]>;
@@ -40,9 +29,6 @@ export interface BuildAppOptions {
 
 export function buildApp(props?: AppProps, options: BuildAppOptions = {}): App {
   const app = new App(props);
-  if (options.formatterCode) useStandInFunction(app, FORMATTER_FILES, { code: options.formatterCode });
-  else if (options.formatterEntry)
-    useStandInFunction(app, FORMATTER_FILES, { entry: options.formatterEntry });
   for (const [files, standIn] of options.standIns ?? []) useStandInFunction(app, files, standIn);
   const environments = loadEnvironments(
     app.node.tryGetContext('environments'),

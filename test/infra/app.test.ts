@@ -7,6 +7,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.js';
+import { FORMATTER_FILES } from '../../infra/constructs/formatter-function.js';
 import { cdkJsonContext, SKIP_BUNDLING, standInCode } from './helpers.js';
 
 const outdirs: string[] = [];
@@ -20,7 +21,7 @@ function appFor(context: Record<string, unknown>) {
   outdirs.push(outdir);
   return buildApp(
     { outdir, context: { ...cdkJsonContext(), ...SKIP_BUNDLING, ...context } },
-    { formatterCode: standInCode }
+    { standIns: [[FORMATTER_FILES, { code: standInCode }]] }
   );
 }
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.js';
+import { FORMATTER_FILES } from '../../infra/constructs/formatter-function.js';
 import { actions, grants, SKIP_BUNDLING, standInCode, statementsOfRole } from './helpers.js';
 
 const outdirs: string[] = [];
@@ -22,7 +23,7 @@ function synth(environment: Record<string, unknown>): Template {
   outdirs.push(outdir);
   const app = buildApp(
     { outdir, context: { ...SKIP_BUNDLING, environments: { dg: environment }, env: 'dg' } },
-    { formatterCode: standInCode }
+    { standIns: [[FORMATTER_FILES, { code: standInCode }]] }
   );
   app.synth();
   const stack = app.node.findChild('SfnSlackNotifier-dg');

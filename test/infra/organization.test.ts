@@ -15,6 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { alarmsIn } from '../../bench/organization.js';
 import { CENTRAL_ENVIRONMENT_ENV } from '../../contract/sources.js';
 import { buildApp } from '../../infra/build-app.js';
+import { FORMATTER_FILES } from '../../infra/constructs/formatter-function.js';
 import { SlackNotifier } from '../../infra/constructs/slack-notifier.js';
 import { SourceAccess } from '../../infra/constructs/source-access.js';
 import { ALARM_TOPIC_PARAMETER } from '../../infra/stacks/source-stack.js';
@@ -64,7 +65,7 @@ function synthesize(name: string, overrides: Json): Synthesized {
         env: name,
       },
     },
-    { formatterEntry: standInEntry }
+    { standIns: [[FORMATTER_FILES, { entry: standInEntry }]] }
   );
   const assembly = app.synth();
   const template = (stackName: string) => assembly.getStackByName(stackName).template as Json;

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../contract/errors.js';
 import { parseEnvironment } from '../../contract/settings.js';
 import { buildApp } from '../../infra/build-app.js';
+import { FORMATTER_FILES } from '../../infra/constructs/formatter-function.js';
 import { watchedKeyStatements } from '../../infra/watched-keys.js';
 import { tempDir } from '../temp-dirs.js';
 import {
@@ -116,7 +117,7 @@ describe('a central environment with kmsKeyArns', () => {
         env: 'keys',
       },
     },
-    { formatterEntry: standInEntry }
+    { standIns: [[FORMATTER_FILES, { entry: standInEntry }]] }
   );
   const assembly = app.synth();
   const template = (name: string) => assembly.getStackByName(name).template as Json;
