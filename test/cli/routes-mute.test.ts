@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   ListStateMachinesCommand,
@@ -8,7 +8,7 @@ import {
   UntagResourceCommand,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { register as registerMute } from '../../cli/commands/mute.js';
 import { parseDuration } from '../../cli/commands/mute-run.js';
 import { register as registerRoutes } from '../../cli/commands/routes.js';
@@ -17,7 +17,6 @@ import { tempDir } from '../temp-dirs.js';
 import { captureIo, runCommand } from './helpers.js';
 
 const dir = tempDir('sfn-slack-routes-');
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const cdkJson = path.join(dir, 'cdk.json');
 const ARN = (name: string) => `arn:aws:states:eu-west-1:111122223333:stateMachine:${name}`;
 writeFileSync(

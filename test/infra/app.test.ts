@@ -1,24 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.js';
 import { FORMATTER_FILES } from '../../infra/constructs/formatter-function.js';
-import { cdkJsonContext, SKIP_BUNDLING, standInCode } from './helpers.js';
-
-const outdirs: string[] = [];
-afterAll(() => {
-  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
-});
+import { cdkJsonContext, SKIP_BUNDLING, standInCode, testOutdir } from './helpers.js';
 
 /** The app exactly as `cdk synth` builds it from cdk.json, with bundling skipped and a stand-in formatter. */
 function appFor(context: Record<string, unknown>) {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-infra-'));
-  outdirs.push(outdir);
+  const outdir = testOutdir();
   return buildApp(
     { outdir, context: { ...cdkJsonContext(), ...SKIP_BUNDLING, ...context } },
     { standIns: [[FORMATTER_FILES, { code: standInCode }]] }

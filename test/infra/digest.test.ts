@@ -2,25 +2,16 @@
  * The daily digest and the run context's reads in the stack (infra/constructs/digest.ts), synthesized from a
  * cdk.json environment by the app itself (both cdk-nag packs run: an unacknowledged finding throws).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.js';
 import { FORMATTER_FILES } from '../../infra/constructs/formatter-function.js';
-import { actions, grants, SKIP_BUNDLING, standInCode, statementsOfRole } from './helpers.js';
-
-const outdirs: string[] = [];
-afterAll(() => {
-  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
-});
+import { actions, grants, SKIP_BUNDLING, standInCode, statementsOfRole, testOutdir } from './helpers.js';
 
 const ORDERS = 'arn:aws:states:eu-west-1:111122223333:stateMachine:orders-load';
 
 function synth(environment: Record<string, unknown>): Template {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-digest-'));
-  outdirs.push(outdir);
+  const outdir = testOutdir();
   const app = buildApp(
     { outdir, context: { ...SKIP_BUNDLING, environments: { dg: environment }, env: 'dg' } },
     { standIns: [[FORMATTER_FILES, { code: standInCode }]] }

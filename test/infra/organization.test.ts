@@ -4,14 +4,11 @@
  * region. Both pass cdk-nag (synthesis throws on an unacknowledged finding). The policies are checked by what
  * they allow: a small evaluator applies each statement's principal and conditions to a request.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { alarmsIn } from '../../bench/organization.js';
 import { CENTRAL_ENVIRONMENT_ENV } from '../../contract/sources.js';
 import { buildApp } from '../../infra/build-app.js';
@@ -20,11 +17,6 @@ import { SlackNotifier } from '../../infra/constructs/slack-notifier.js';
 import { SourceAccess } from '../../infra/constructs/source-access.js';
 import { ALARM_TOPIC_PARAMETER } from '../../infra/stacks/source-stack.js';
 import { cdkJsonContext, SKIP_BUNDLING, standInApp, standInEntry, testOutdir } from './helpers.js';
-
-const outdirs: string[] = [];
-afterAll(() => {
-  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
-});
 
 type Json = Record<string, unknown>;
 type Resources = Record<string, { Type: string; Properties: Json }>;
@@ -52,8 +44,7 @@ function synth(name: string, overrides: Json = {}): Synthesized {
 }
 
 function synthesize(name: string, overrides: Json): Synthesized {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-org-'));
-  outdirs.push(outdir);
+  const outdir = testOutdir();
   const environments = cdkJsonContext().environments as Record<string, Json>;
   const app = buildApp(
     {

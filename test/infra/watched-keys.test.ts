@@ -4,15 +4,13 @@
  * account grants the notifier, formatter and actions roles; a central environment grants the source accounts'
  * read and act roles (which do the reading and acting) and nothing to its own roles. cdk-nag runs in the app synth.
  */
-import { rmSync } from 'node:fs';
 import type { IConstruct } from 'constructs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../contract/errors.js';
 import { parseEnvironment } from '../../contract/settings.js';
 import { buildApp } from '../../infra/build-app.js';
 import { FORMATTER_FILES } from '../../infra/constructs/formatter-function.js';
 import { watchedKeyStatements } from '../../infra/watched-keys.js';
-import { tempDir } from '../temp-dirs.js';
 import {
   cdkJsonContext,
   grants,
@@ -21,16 +19,12 @@ import {
   standInEntry,
   statementsOfRole,
   synthNotifier,
+  testOutdir,
 } from './helpers.js';
 
 const KEY = 'arn:aws:kms:eu-west-1:111122223333:key/0a1b2c3d-0000-4000-8000-000000000001';
 const US_KEY = 'arn:aws:kms:us-east-1:111122223333:key/0a1b2c3d-0000-4000-8000-000000000002';
 type Json = Record<string, unknown>;
-
-const outdirs: string[] = [];
-afterAll(() => {
-  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
-});
 
 describe('a single-account environment with kmsKeyArns', () => {
   const policy = {
@@ -98,8 +92,7 @@ describe('a single-account environment with kmsKeyArns', () => {
 });
 
 describe('a central environment with kmsKeyArns', () => {
-  const outdir = tempDir('sfn-slack-keys-');
-  outdirs.push(outdir);
+  const outdir = testOutdir();
   const environments = cdkJsonContext().environments as Record<string, Json>;
   const app = buildApp(
     {
