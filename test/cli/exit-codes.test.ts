@@ -18,36 +18,25 @@ const NO_AWS_SETTINGS = {
   AWS_EC2_METADATA_DISABLED: 'true',
 } as const;
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function inProcess(args: readonly string[]): Promise<Run> {
-  const { code, stdout, stderr } = await runCli(args);
-  return { code, stdout, stderr };
-}
-
 /** Only the CLI's own lines (the SDK may print a Node version notice on stderr). */
 const ownLines = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('sfn-slack: '));
 
 describe('sfn-slack exit codes', () => {
-  // Each command's --help, options and usage errors are checked in process by convention.test.ts; here the
-  // binary itself: its exit codes and the one line on stderr.
+  // Each command's --help, options and usage errors are checked by convention.test.ts; here what scripts read:
+  // the exit code of each kind of outcome and the one line on stderr.
   it('prints its version, exit 0', async () => {
-    const version = await inProcess(['--version']);
+    const version = await runCli(['--version']);
     expect(version.code).toBe(0);
     expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 
   it('exits 2 with one line for bad input, before touching AWS', async () => {
     const [missingFile, noEnv, setup, preview, renotify] = await Promise.all([
-      inProcess(['preview', '--history', '/nope']),
-      inProcess(['replay']),
-      inProcess(['setup', '--env', 'dev']),
-      inProcess(['preview']),
-      inProcess(['renotify', '--env', 'dev', '--execution-arn', 'not-an-arn']),
+      runCli(['preview', '--history', '/nope']),
+      runCli(['replay']),
+      runCli(['setup', '--env', 'dev']),
+      runCli(['preview']),
+      runCli(['renotify', '--env', 'dev', '--execution-arn', 'not-an-arn']),
     ]);
     expect(missingFile.code).toBe(2);
     expect(ownLines(missingFile.stderr)).toEqual([
@@ -74,9 +63,9 @@ describe('sfn-slack exit codes', () => {
     // the settings the binary's run is given.
     for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) vi.stubEnv(key, undefined);
     for (const [key, value] of Object.entries(NO_AWS_SETTINGS)) vi.stubEnv(key, value);
-    let run: Run;
+    let run: Awaited<ReturnType<typeof runCli>>;
     try {
-      run = await inProcess(['doctor', '--env', 'dev']);
+      run = await runCli(['doctor', '--env', 'dev']);
     } finally {
       vi.unstubAllEnvs();
     }
