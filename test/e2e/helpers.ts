@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FormatterInput, FormatterOutput } from '../../contract/formatter.js';
-import { formatMessage as handler } from '../../formatters/formatter/handler.js';
+import { type FormatterHandler, formatMessage } from '../../formatters/formatter/handler.js';
 import { VirtualClock } from '../../local/asl/index.js';
 import { bundledExample, type Example, historiesOf, renamed } from '../../local/examples.js';
 import { LocalPipeline, type PipelineOptions } from '../../local/pipeline.js';
@@ -21,16 +21,21 @@ export const examples = {
   succeeded: (): Example => bundledExample('succeeded'),
 };
 
-/** The formatter with its Lambda log lines (JSON on stdout) kept out of the test output. */
-export async function quietFormatter(input: FormatterInput): Promise<FormatterOutput> {
-  const write = process.stdout.write;
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  try {
-    return await handler(input);
-  } finally {
-    process.stdout.write = write;
-  }
+/** A formatter with its Lambda log lines (JSON on stdout) kept out of the test output. */
+export function quiet(handler: FormatterHandler): FormatterHandler {
+  return async (input: FormatterInput): Promise<FormatterOutput> => {
+    const write = process.stdout.write;
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    try {
+      return await handler(input);
+    } finally {
+      process.stdout.write = write;
+    }
+  };
 }
+
+/** The formatter, as deployed, with its Lambda log lines kept out of the test output. */
+export const quietFormatter: FormatterHandler = quiet(formatMessage);
 
 export interface Harness {
   readonly pipeline: LocalPipeline;
@@ -77,7 +82,7 @@ export async function harness(
   let pipeline: LocalPipeline;
   try {
     pipeline = await LocalPipeline.create({
-      formatter: handler as (input: FormatterInput) => Promise<FormatterOutput>,
+      formatter: formatMessage,
       clock,
       random: () => 0.5,
       slack: { kind: 'local', server: slack, webhook: webhook ?? false },

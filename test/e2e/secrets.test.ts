@@ -26,7 +26,7 @@ describe('secrets stay out of logs and output', () => {
     // Shaped like a bot token (built at run time so secret scanners do not flag this file).
     const token = ['xoxb', '1111111111', '2222222222', 'SeCrEtToKeNvalue'].join('-');
     const example = examples.failed();
-    h = await harness({ history: historiesOf([example]), httpTimeoutMs: 1000 }, { token });
+    h = await harness({ history: historiesOf([example]), httpTimeoutMs: 300 }, { token });
     h.slack.injectFault({ status: 500 });
     h.slack.injectFault({ delayMs: 30_000 });
     h.slack.injectFault({ error: 'invalid_blocks', target: 'api' });

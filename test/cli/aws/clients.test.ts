@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { clientConfig, createClients, MAX_ATTEMPTS } from '../../../cli/aws/clients.js';
 import { readLiveExecution } from '../../../cli/commands/preview-run.js';
 
@@ -77,7 +77,14 @@ describe('createClients', () => {
       requestHandler: handler,
     });
 
-    const { pages } = await readLiveExecution(client, 'arn:aws:states:eu-west-1:1:execution:m:e');
+    // The SDK's backoff before the retry runs on fake timers: seconds of real time otherwise.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
+    let done = false;
+    const reading = readLiveExecution(client, 'arn:aws:states:eu-west-1:1:execution:m:e').finally(() => {
+      done = true;
+    });
+    while (!done) await vi.advanceTimersByTimeAsync(100);
+    const { pages } = await reading;
     expect(pages).toHaveLength(2);
     expect(targets).toEqual([
       'AWSStepFunctions.DescribeExecution',

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RealClock, runStateMachine, VirtualClock } from '../../../local/asl/index.js';
 import { LAMBDA, machine, types } from './helpers.js';
 
@@ -74,11 +74,20 @@ describe('Task TimeoutSeconds', () => {
   it('times out a handler on the real clock without waiting for it to settle', async () => {
     // The handler never settles: the run can only end through the TimeoutSeconds timer racing it.
     const def = machine({ Call: { Type: 'Task', Resource: LAMBDA, TimeoutSeconds: 1, End: true } });
-    const result = await runStateMachine(
+    // The real clock's timers, faked so the suite does not idle through the second.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    let done = false;
+    const running = runStateMachine(
       def,
       {},
       { clock: new RealClock(), resources: { [LAMBDA]: () => new Promise<never>(() => {}) } }
-    );
+    ).finally(() => {
+      done = true;
+    });
+    await vi.advanceTimersByTimeAsync(999);
+    expect(done).toBe(false);
+    while (!done) await vi.advanceTimersByTimeAsync(100);
+    const result = await running;
     expect(result.error).toBe('States.Timeout');
     expect(result.events.map((e) => e.type)).toContain('TaskTimedOut');
   });
