@@ -1,5 +1,5 @@
 /** `sfn-slack digest`: from a scenario, from AWS (SFN mocked at the edge), and its errors. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -17,9 +17,37 @@ import { sinceHours } from '../../cli/commands/digest-run.js';
 import { captureIo, runCommand } from './helpers.js';
 
 const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-const scenario = path.join(repoRoot, 'examples', 'scenarios', 'digest-day.scenario.json');
 const dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-digest-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface ScenarioFile {
+  steps: { at: number; event?: { detail: { status: string } }; tags?: unknown }[];
+}
+
+/**
+ * A bundled scenario cut to some of its runs, written beside the test: what the command does with a scenario (run
+ * it, then sum up each destination's runs) does not depend on its length, and test/e2e runs each one whole.
+ */
+function cut(name: string, keep: (step: ScenarioFile['steps'][number], end: number) => boolean): string {
+  const bundled = JSON.parse(
+    readFileSync(path.join(repoRoot, 'examples', 'scenarios', `${name}.scenario.json`), 'utf8')
+  ) as ScenarioFile;
+  const end = bundled.steps.at(-1)?.at ?? 0;
+  const file = path.join(dir, `${name}.scenario.json`);
+  writeFileSync(file, JSON.stringify({ ...bundled, steps: bundled.steps.filter((step) => keep(step, end)) }));
+  return file;
+}
+const DAY = 86_400;
+/** The digest day's failures of its last 24 hours and its last run (a success). */
+const scenario = cut(
+  'digest-day',
+  (step, end) => end - step.at < DAY && (step.event?.detail.status === 'FAILED' || step.at === end)
+);
+/** The organization's runs of its last two days, both accounts, and the runs that tag their machine. */
+const central = cut(
+  'organization-normal',
+  (step, end) => step.tags !== undefined || (step.event !== undefined && end - step.at < 2 * DAY)
+);
 const cdkJson = path.join(dir, 'cdk.json');
 const ARN = 'arn:aws:states:eu-west-1:111122223333:stateMachine:etl-orders';
 writeFileSync(
@@ -57,7 +85,6 @@ describe('sfn-slack digest', () => {
   }, 60_000);
 
   it('previews a central scenario’s digests with the notifier’s routing: accounts and tags apply', async () => {
-    const central = path.join(repoRoot, 'examples', 'scenarios', 'organization-normal.scenario.json');
     const { result, io } = await run(['--scenario', central, '--since', '7d', '--output', 'json']);
     expect(result).toEqual({ exitCode: 0 });
     const out = JSON.parse(io.out()) as { digests: { destination: string; message: { blocks: unknown } }[] };

@@ -258,16 +258,19 @@ describe('a storm replayed two days later', () => {
   });
 
   it('past the dead-letter queue’s 14 days the dead letters are gone (retention), and nothing is replayed', async () => {
+    // Two failures after the channel went missing are enough dead letters to outlive.
     const r = await run({
       steps: [
         ...storm.slice(0, 8),
-        archived,
-        ...storm.slice(8),
+        { ...archived, slack: { ...archived.slack, count: 4 } },
+        ...storm.slice(8, 10),
         { at: 800, advance: 15 * 86_400 },
         { at: 800, replayDeadLetters: true },
       ],
     });
+    expect(r.report.slackCalls.filter((c) => c.error === 'channel_not_found')).toHaveLength(4);
     expect(r.report.deadLetters).toEqual([]);
+    // The calls before the channel went missing, and none after.
     expect(r.report.slackCalls.filter((c) => c.ok && c.channel === CHANNEL)).toHaveLength(11);
   });
 });
