@@ -32,8 +32,9 @@ beforeAll(async () => {
   const scenario = await readScenario(file);
   stepTimes = scenario.steps.map((s) => s.at);
   const started = Date.now();
-  // The throttled night waits out the context's budget of real time (test/formatters/formatter/context/read.test.ts
-  // checks the default's): a short one here keeps the suite from idling through it.
+  // The throttled night waits out the context's budget of real time (CONTEXT_BUDGET_MS by default; how a budget
+  // bounds a throttled read is checked in test/formatters/formatter/context/read.test.ts): a short one keeps the
+  // suite from idling through it.
   const formatter = quiet(createHandler({ runContext: { budgetMs: BUDGET_MS } }));
   const { report } = await runScenario(scenario, { formatter });
   messages = report.channels.C0LOCAL001 ?? [];
