@@ -1,6 +1,5 @@
 /** `sfn-slack digest`: from a scenario, from AWS (SFN mocked at the edge), and its errors. */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   DescribeExecutionCommand,
@@ -10,15 +9,15 @@ import {
   SFNClient,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { AwsClients } from '../../cli/aws/clients.js';
 import { register } from '../../cli/commands/digest.js';
 import { sinceHours } from '../../cli/commands/digest-run.js';
+import { tempDir } from '../temp-dirs.js';
 import { captureIo, runCommand } from './helpers.js';
 
 const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-const dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-digest-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('sfn-slack-digest-');
 
 interface ScenarioFile {
   steps: { at: number; event?: { detail: { status: string } }; tags?: unknown }[];

@@ -4,10 +4,9 @@
  * output, even when the progress lines show (they show once a run takes longer than a moment; here at once).
  * cli/lambda-logs.ts keeps them off standard output.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { tempDir } from '../temp-dirs.js';
 
 // The suite silences the logger (vitest.config.ts); this file needs it to log, before the formatter is loaded: a
 // fresh copy of the project's modules (the worker may have loaded them silenced), forgotten again afterwards so the
@@ -18,8 +17,7 @@ afterAll(() => vi.resetModules());
 const { startCommand } = await import('../../cli/commands/start-run.js');
 const { runCli } = await import('./helpers.js');
 
-const dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-lambda-logs-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('sfn-slack-lambda-logs-');
 
 async function start(verbose: boolean) {
   let out = '';

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   DescribeExecutionCommand,
@@ -8,9 +7,10 @@ import {
   SFNClient,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { register } from '../../cli/commands/preview.js';
 import type { SlackMessage } from '../../contract/formatter.js';
+import { tempDir } from '../temp-dirs.js';
 import { awsError, captureIo, runCommand } from './helpers.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/cli');
@@ -22,9 +22,8 @@ let dir: string;
 
 beforeEach(() => {
   sfn.reset();
-  dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-preview-cli-'));
+  dir = tempDir('sfn-slack-preview-cli-');
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('sfn-slack preview from files', () => {
   it('prints the readable message, writes the HTML page and, with --builder-url, a Block Kit Builder link', async () => {

@@ -1,7 +1,6 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CliError } from '../../cli/errors.js';
 import {
   historyPages,
@@ -10,9 +9,9 @@ import {
   readJsonFile,
   statusChangeEventOf,
 } from '../../cli/read-input.js';
+import { tempDir } from '../temp-dirs.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-read-input-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('sfn-slack-read-input-');
 
 function file(name: string, content: string): string {
   const target = path.join(dir, name);

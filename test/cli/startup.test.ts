@@ -7,15 +7,14 @@
  * one line on standard error.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { tempDir } from '../temp-dirs.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
-const dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-startup-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('sfn-slack-startup-');
 
 /** Runs the binary with the recording hook; the URLs of the modules it loaded. */
 function loadedBy(args: readonly string[]): Promise<{ code: number; stderr: string; loaded: string[] }> {

@@ -5,19 +5,18 @@
  * Block Kit Builder link) only when asked for.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../cli/errors.js';
 import { main } from '../../cli/main.js';
+import { tempDir } from '../temp-dirs.js';
 import { captureIo, TEST_ENV } from './helpers.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const HISTORY = path.join(repoRoot, 'test/fixtures/cli/failed-run.history.json');
 const EVENT = path.join(repoRoot, 'test/fixtures/cli/failed-run.event.json');
-const dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-streams-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('sfn-slack-streams-');
 
 const ESC = '\u001b[';
 

@@ -1,14 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../contract/settings.js';
 import { buildApp } from '../../infra/build-app.js';
+import { tempDir } from '../temp-dirs.js';
 import { cdkJsonFile, repoRoot, SKIP_BUNDLING } from './helpers.js';
 
-const outdir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-app-errors-'));
-afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+const outdir = tempDir('sfn-slack-app-errors-');
 
 /** cdk.json's `app` command (`node …`), run with this Node. */
 const appArgs = cdkJsonFile().app.split(' ').slice(1);

@@ -4,12 +4,11 @@
  * that bundle runs.
  */
 
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { unzipSync } from 'fflate';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DELIVERY_CONFIG_ENV } from '../../contract/delivery.js';
 import { DELIVERY_FILES } from '../../infra/constructs/delivery-machine.js';
 import { FORMATTER_FILES } from '../../infra/constructs/formatter-function.js';
@@ -18,10 +17,10 @@ import { ASSET_PARAMETERS } from '../../infra/standalone-synthesizer.js';
 import { runTemplateCli, TEMPLATE_HELP, writeStandaloneTemplate } from '../../scripts/standalone-template.js';
 import { firstMessage, historyUnavailableInput } from '../fixtures/formatter-input.js';
 import { validateAsl } from '../statemachines/asl-helpers.js';
+import { tempDir } from '../temp-dirs.js';
 import { standInCode } from './helpers.js';
 
-const out = mkdtempSync(path.join(tmpdir(), 'sfn-slack-standalone-test-'));
-afterAll(() => rmSync(out, { recursive: true, force: true }));
+const out = tempDir('sfn-slack-standalone-test-');
 
 // One synthesis (the formatter with the real esbuild bundling, both cdk-nag packs) shared by the tests below. The
 // delivery Lambda deploys the prebuilt stand-in: its bundle is the same NodejsFunction path the real `cdk synth`

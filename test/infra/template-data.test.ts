@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sourceUsesExecutionData, templateUsesExecutionData } from '../../infra/template-data.js';
+import { tempDir } from '../temp-dirs.js';
 
 describe('templateUsesExecutionData', () => {
   it('finds a read of an input or output field', () => {
@@ -22,13 +22,8 @@ describe('templateUsesExecutionData', () => {
   });
 
   it('reads a template file given by path', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'template-data-'));
-    try {
-      const file = path.join(dir, 'mine.jsonata');
-      writeFileSync(file, '{ "text": summary.execution.output }');
-      expect(templateUsesExecutionData(file)).toBe(true);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const file = path.join(tempDir('template-data-'), 'mine.jsonata');
+    writeFileSync(file, '{ "text": summary.execution.output }');
+    expect(templateUsesExecutionData(file)).toBe(true);
   });
 });

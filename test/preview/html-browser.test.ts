@@ -3,8 +3,7 @@
  * no Chromium is installed (CI installs Debian's `chromium-headless-shell`). With UPDATE_SCREENSHOT=1 it also
  * writes docs/images/failed-run.png, the screenshot shown in the README.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
@@ -12,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SlackMessage, StatusChangeEvent } from '../../contract/formatter.js';
 import { formatExecution } from '../../formatters/formatter/format.js';
 import { renderHtml } from '../../preview/html.js';
+import { tempDir } from '../temp-dirs.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 /*
@@ -72,15 +72,11 @@ describe.runIf(chromiumPath)('HTML preview in headless Chromium', () => {
   let dir: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-preview-'));
+    dir = tempDir('sfn-slack-preview-');
     const file = path.join(dir, 'preview.html');
     writeFileSync(file, renderHtml(failedMessage, { title: 'etl-nightly (prod)' }));
     page = await browser.newPage({ viewport: { width: 800, height: 700 }, deviceScaleFactor: 1 });
     await page.goto(pathToFileURL(file).href);
-  });
-
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('shows the header and the status field as a reader sees them', async () => {
@@ -155,15 +151,11 @@ describe.runIf(chromiumPath)('the default message for a failed run, as a reader 
       pages: [fixture('failed-run.history.json')],
       settings: { environment: 'prod' },
     });
-    dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-preview-'));
+    dir = tempDir('sfn-slack-preview-');
     const file = path.join(dir, 'failed-run.html');
     writeFileSync(file, renderHtml(message, { title: 'orders-etl run-2026-11-24 FAILED' }));
     page = await browser.newPage({ viewport: { width: 860, height: 900 }, deviceScaleFactor: 1 });
     await page.goto(pathToFileURL(file).href);
-  });
-
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('shows the state machine, environment and failure in the header', async () => {

@@ -3,8 +3,7 @@
  * profile is reported as missing (not as "no region"), a profile without credentials as that (not as "pass
  * --profile"), AWS_DEFAULT_REGION counts, and an execution ARN's region wins over the environment's.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
@@ -16,10 +15,10 @@ import { resolveAwsContext } from '../../../cli/aws/context.js';
 import { toCliError } from '../../../cli/aws/errors.js';
 import { CliError, ExitCode } from '../../../cli/errors.js';
 import { main } from '../../../cli/main.js';
+import { tempDir } from '../../temp-dirs.js';
 import { captureIo, describeStacks, stackOutputs } from '../helpers.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'sfn-slack-context-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('sfn-slack-context-');
 
 /** Shared AWS files with these contents, and an environment that points at them. */
 function awsFiles(config: string, credentials = ''): Record<string, string> {
