@@ -12,8 +12,7 @@ import { parseArgs } from 'node:util';
 import { zipSync } from 'fflate';
 import { cdkJsonSyntaxError } from '../cli/environments.js';
 import { ConfigError, loadEnvironments } from '../contract/settings.js';
-import { buildApp } from '../infra/build-app.js';
-import type { FunctionFiles, FunctionStandIn } from '../infra/constructs/project-function.js';
+import { type BuildAppOptions, buildApp } from '../infra/build-app.js';
 import { notifierStackName } from '../infra/stacks/notifier-stack.js';
 import { addSettingParameters, type CfnTemplate } from '../infra/standalone-parameters.js';
 import { StandaloneSynthesizer } from '../infra/standalone-synthesizer.js';
@@ -45,7 +44,7 @@ export interface StandaloneOptions {
    * Functions deployed as prebuilt stand-ins instead of their bundles (tests of the template alone skip bundling).
    * @default - every function bundled with esbuild
    */
-  readonly standIns?: ReadonlyArray<readonly [FunctionFiles, FunctionStandIn]>;
+  readonly standIns?: BuildAppOptions['standIns'];
 }
 
 /**

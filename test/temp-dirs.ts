@@ -10,13 +10,6 @@ import path from 'node:path';
 const KEY = Symbol.for('sfn-slack-notifier test temporary folders');
 const registry = globalThis as { [KEY]?: string[] };
 
-/** Removes `dir` (and what is in it) once the current test file ends. */
-export function removeAfterFile(dir: string): string {
-  registry[KEY] ??= [];
-  registry[KEY].push(dir);
-  return dir;
-}
-
 /** Removes every folder registered since the last call. */
 export function removeFileTempDirs(): void {
   for (const dir of registry[KEY]?.splice(0) ?? []) rmSync(dir, { recursive: true, force: true });
@@ -24,5 +17,8 @@ export function removeFileTempDirs(): void {
 
 /** A new folder in the temporary directory, named `<prefix>XXXXXX`, removed when the current test file ends. */
 export function tempDir(prefix: string): string {
-  return removeAfterFile(mkdtempSync(path.join(tmpdir(), prefix)));
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  registry[KEY] ??= [];
+  registry[KEY].push(dir);
+  return dir;
 }

@@ -13,6 +13,7 @@ import { register as registerMute } from '../../cli/commands/mute.js';
 import { parseDuration } from '../../cli/commands/mute-run.js';
 import { register as registerRoutes } from '../../cli/commands/routes.js';
 import { routesCommand } from '../../cli/commands/routes-run.js';
+import { readEnvironment } from '../../cli/environments.js';
 import { tempDir } from '../temp-dirs.js';
 import { captureIo, runCommand } from './helpers.js';
 
@@ -245,16 +246,13 @@ describe('sfn-slack mute, unmute, mutes (through the sfn-slack:mute-until tag)',
 
 describe('cdk.json mistakes, one line each', () => {
   it('suggests the environment meant, and locates a JSON syntax error by line and column', async () => {
-    const { writeFileSync } = await import('node:fs');
-    const pathModule = await import('node:path');
-    const { readEnvironment } = await import('../../cli/environments.js');
     const dir = tempDir('sfn-slack-cdkjson-');
-    const good = pathModule.join(dir, 'good.json');
+    const good = path.join(dir, 'good.json');
     writeFileSync(good, JSON.stringify({ context: { environments: { prod: {}, dev: {} } } }));
     expect(() => readEnvironment('prdo', good)).toThrow(
       'environment "prdo" is not in good.json: did you mean prod?'
     );
-    const bad = pathModule.join(dir, 'bad.json');
+    const bad = path.join(dir, 'bad.json');
     writeFileSync(bad, '{\n  "context": {\n    "environments": {,}\n  }\n}\n');
     expect(() => readEnvironment('prod', bad)).toThrow(
       `${bad} is not valid JSON at line 3, column 22: fix it there`

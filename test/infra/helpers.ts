@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
@@ -12,7 +11,7 @@ import { FORMATTER_FILES } from '../../infra/constructs/formatter-function.js';
 import { useStandInFunction } from '../../infra/constructs/project-function.js';
 import { INTERACTIVITY_FILES } from '../../infra/constructs/slack-actions.js';
 import { SlackNotifier, type SlackNotifierProps } from '../../infra/constructs/slack-notifier.js';
-import { removeAfterFile } from '../temp-dirs.js';
+import { tempDir } from '../temp-dirs.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** A stand-in entry so construct tests do not depend on the real formatter (bundling is skipped anyway). */
@@ -32,7 +31,7 @@ export const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] } as const;
  * `cdk.out*` folder of its own in the temporary directory when it is constructed and never removes it.
  */
 export function testOutdir(): string {
-  return removeAfterFile(mkdtempSync(path.join(tmpdir(), 'sfn-slack-cdk-')));
+  return tempDir('sfn-slack-cdk-');
 }
 
 /**
