@@ -1,6 +1,6 @@
 import jsonata from 'jsonata';
 import { AslDefinitionError, ERR, StatesError } from './errors.js';
-import { awsFunctions, type FunctionOptions } from './functions.js';
+import { AWS_FUNCTION_SIGNATURES, awsFunctions, type FunctionOptions } from './functions.js';
 
 const EXPRESSION = /^\{%([\s\S]*)%\}$/;
 
@@ -147,10 +147,7 @@ type Implementation = (...args: unknown[]) => unknown;
 type ExecutionFunctions = Readonly<Record<string, Implementation>>;
 
 /** What every shared expression registers: each AWS function's name and signature, calling the execution's. */
-const sharedFunctions = awsFunctions({
-  clock: { now: () => Number.NaN, sleep: async () => {} },
-  random: () => Number.NaN,
-}).map(({ name, signature }) => ({
+const sharedFunctions = Object.entries(AWS_FUNCTION_SIGNATURES).map(([name, signature]) => ({
   name,
   signature,
   implementation(this: jsonata.Focus, ...args: unknown[]): unknown {
@@ -169,9 +166,8 @@ export class ExpressionEngine {
   private readonly functions: ExecutionFunctions;
 
   constructor(functionOptions: FunctionOptions) {
-    this.functions = Object.fromEntries(
-      awsFunctions(functionOptions).map((fn) => [fn.name, fn.implementation as Implementation])
-    );
+    // JSONata calls each with the arguments its signature (AWS_FUNCTION_SIGNATURES) admitted.
+    this.functions = awsFunctions(functionOptions) as unknown as ExecutionFunctions;
   }
 
   private compile(text: string): jsonata.Expression {

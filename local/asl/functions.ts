@@ -32,94 +32,81 @@ export interface FunctionOptions {
   random: () => number;
 }
 
-interface RegisteredFunction {
-  name: string;
-  signature: string;
-  implementation: (...args: never[]) => unknown;
-}
+/**
+ * The functions Step Functions adds to JSONata 2.0.6, by name, with their JSONata signatures: which an expression
+ * may call, and with what arguments.
+ */
+export const AWS_FUNCTION_SIGNATURES = {
+  partition: '<an:a>',
+  range: '<nnn:a>',
+  hash: '<ss:s>',
+  random: '<n?:n>',
+  uuid: '<:s>',
+  parse: '<s:j>',
+  millis: '<:n>',
+  now: '<s?s?:s>',
+} as const;
+
+type AwsFunctionName = keyof typeof AWS_FUNCTION_SIGNATURES;
+type Implementation = (...args: never[]) => unknown;
 
 const fromMillis = jsonata('$fromMillis($ms, $picture, $timezone)');
 
 /**
- * The functions Step Functions adds to JSONata 2.0.6 ($partition, $range, $hash, $random with a seed,
- * $uuid, $parse), plus $now/$millis read from the run's clock so virtual time is consistent.
+ * What each of those functions does ($random with a seed as AWS's), $now and $millis reading the run's clock so that
+ * virtual time is consistent.
  */
-export function awsFunctions(options: FunctionOptions): RegisteredFunction[] {
-  return [
-    {
-      name: 'partition',
-      signature: '<an:a>',
-      implementation: ((array: unknown[], size: number) => {
-        if (!Number.isInteger(size) || size <= 0)
-          fail('D3001', `$partition: chunk size must be a positive integer, got ${size}`);
-        const chunks: unknown[][] = [];
-        for (let i = 0; i < array.length; i += size) chunks.push(array.slice(i, i + size));
-        return chunks;
-      }) as RegisteredFunction['implementation'],
+export function awsFunctions(options: FunctionOptions): Record<AwsFunctionName, Implementation> {
+  return {
+    partition: (array: unknown[], size: number) => {
+      if (!Number.isInteger(size) || size <= 0)
+        fail('D3001', `$partition: chunk size must be a positive integer, got ${size}`);
+      const chunks: unknown[][] = [];
+      for (let i = 0; i < array.length; i += size) chunks.push(array.slice(i, i + size));
+      return chunks;
     },
-    {
-      name: 'range',
-      signature: '<nnn:a>',
-      implementation: ((start: number, end: number, step: number) => {
-        for (const [label, v] of [
-          ['start', start],
-          ['end', end],
-          ['step', step],
-        ] as const) {
-          if (!Number.isInteger(v)) fail('D3001', `$range: ${label} must be an integer, got ${v}`);
-        }
-        if (step === 0) fail('D3001', '$range: step must not be 0');
-        const out: number[] = [];
-        for (let v = start; step > 0 ? v <= end : v >= end; v += step) {
-          out.push(v);
-          if (out.length > MAX_RANGE_ITEMS) fail('D3001', `$range: more than ${MAX_RANGE_ITEMS} items`);
-        }
-        // AWS returns a JSONata sequence: one number comes out as that number ($range(1, 9, 9) is 1 on AWS),
-        // none as nothing, exactly as JSONata treats the result of a path.
-        return Object.assign(out, { sequence: true });
-      }) as RegisteredFunction['implementation'],
+    range: (start: number, end: number, step: number) => {
+      for (const [label, v] of [
+        ['start', start],
+        ['end', end],
+        ['step', step],
+      ] as const) {
+        if (!Number.isInteger(v)) fail('D3001', `$range: ${label} must be an integer, got ${v}`);
+      }
+      if (step === 0) fail('D3001', '$range: step must not be 0');
+      const out: number[] = [];
+      for (let v = start; step > 0 ? v <= end : v >= end; v += step) {
+        out.push(v);
+        if (out.length > MAX_RANGE_ITEMS) fail('D3001', `$range: more than ${MAX_RANGE_ITEMS} items`);
+      }
+      // AWS returns a JSONata sequence: one number comes out as that number ($range(1, 9, 9) is 1 on AWS),
+      // none as nothing, exactly as JSONata treats the result of a path.
+      return Object.assign(out, { sequence: true });
     },
-    {
-      name: 'hash',
-      signature: '<ss:s>',
-      implementation: ((data: string, algorithm: string) => {
-        const node = HASH_ALGORITHMS[algorithm];
-        if (!node)
-          fail(
-            'D3001',
-            `$hash: algorithm must be one of ${Object.keys(HASH_ALGORITHMS).join(', ')}, got ${algorithm}`
-          );
-        return createHash(node).update(data, 'utf8').digest('hex');
-      }) as RegisteredFunction['implementation'],
+    hash: (data: string, algorithm: string) => {
+      const node = HASH_ALGORITHMS[algorithm];
+      if (!node)
+        fail(
+          'D3001',
+          `$hash: algorithm must be one of ${Object.keys(HASH_ALGORITHMS).join(', ')}, got ${algorithm}`
+        );
+      return createHash(node).update(data, 'utf8').digest('hex');
     },
-    {
-      name: 'random',
-      signature: '<n?:n>',
-      implementation: ((seed?: number) =>
-        seed === undefined ? options.random() : seededRandom(seed)) as RegisteredFunction['implementation'],
+    random: (seed?: number) => (seed === undefined ? options.random() : seededRandom(seed)),
+    uuid: () => randomUUID(),
+    parse: (text: string) => {
+      try {
+        return JSON.parse(text);
+      } catch (error) {
+        return fail('D3001', `$parse: not valid JSON (${(error as Error).message})`);
+      }
     },
-    { name: 'uuid', signature: '<:s>', implementation: () => randomUUID() },
-    {
-      name: 'parse',
-      signature: '<s:j>',
-      implementation: ((text: string) => {
-        try {
-          return JSON.parse(text);
-        } catch (error) {
-          return fail('D3001', `$parse: not valid JSON (${(error as Error).message})`);
-        }
-      }) as RegisteredFunction['implementation'],
-    },
-    { name: 'millis', signature: '<:n>', implementation: () => options.clock.now() },
-    {
-      name: 'now',
-      signature: '<s?s?:s>',
-      implementation: ((picture?: string, timezone?: string) =>
-        fromMillis.evaluate(undefined, {
-          ms: options.clock.now(),
-          picture,
-          timezone,
-        })) as RegisteredFunction['implementation'],
-    },
-  ];
+    millis: () => options.clock.now(),
+    now: (picture?: string, timezone?: string) =>
+      fromMillis.evaluate(undefined, {
+        ms: options.clock.now(),
+        picture,
+        timezone,
+      }),
+  };
 }

@@ -6,7 +6,7 @@ import jsonata from 'jsonata';
 import { jsonStringSubstitution } from '../../contract/definition-values.js';
 import { muteSubstitutions } from '../../contract/message-store.js';
 import { TAG_MENTION } from '../../contract/settings.js';
-import { awsFunctions } from '../../local/asl/functions.js';
+import { AWS_FUNCTION_SIGNATURES, awsFunctions } from '../../local/asl/functions.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const statemachinesDir = path.join(repoRoot, 'statemachines');
@@ -81,18 +81,19 @@ export function substitute(text: string, values: Record<string, string>): string
 }
 
 /**
- * Evaluates one `{% … %}` field the way Step Functions does: `$states` bound, and the functions AWS adds to
- * JSONata 2.0.6 that these definitions use (`$parse`).
+ * Step Functions' $parse and $hash, as the local runner has them: the functions these definitions use ($millis stays
+ * unbound: tests pin the time in the text).
  */
-/** Step Functions' $hash, as the local runner has it ($millis stays unbound: tests pin the time in the text). */
-const HASH = (() => {
-  const hash = awsFunctions({ clock: { now: () => 0, sleep: async () => {} }, random: Math.random }).find(
-    (f) => f.name === 'hash'
-  );
-  if (!hash) throw new Error('the local runner has no $hash');
-  return hash;
-})();
+const RUNNER_FUNCTIONS = awsFunctions({
+  clock: { now: () => 0, sleep: async () => {} },
+  random: Math.random,
+});
+const USED_FUNCTIONS = ['parse', 'hash'] as const;
 
+/**
+ * Evaluates one `{% … %}` field the way Step Functions does: `$states` bound, and the functions AWS adds to
+ * JSONata 2.0.6 that these definitions use.
+ */
 export async function evaluate(
   field: unknown,
   states: Record<string, unknown>,
@@ -102,12 +103,13 @@ export async function evaluate(
   const match = /^\{%([\s\S]*)%\}$/.exec(field);
   if (match?.[1] === undefined) throw new Error(`not a JSONata field: ${field}`);
   const expression = jsonata(match[1]);
-  expression.registerFunction('parse', (text: string) => JSON.parse(text), '<s:x>');
-  expression.registerFunction(
-    HASH.name,
-    HASH.implementation as (...args: unknown[]) => unknown,
-    HASH.signature
-  );
+  for (const name of USED_FUNCTIONS) {
+    expression.registerFunction(
+      name,
+      RUNNER_FUNCTIONS[name] as (...args: unknown[]) => unknown,
+      AWS_FUNCTION_SIGNATURES[name]
+    );
+  }
   return expression.evaluate({}, { ...variables, states });
 }
 
