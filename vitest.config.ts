@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import SlowFirstSequencer from './test/sequencer.js';
+import { TOOLCHAIN_TESTS } from './vitest.package.config.js';
 
 /**
  * Every core works: vitest's default is one worker fewer than the cores, which is one worker on the two-core
@@ -11,8 +12,9 @@ const workers = Math.max(2, availableParallelism());
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // The pack-install-synth test runs on its own (`npm run test:package`): it builds, packs and installs.
-    exclude: ['test/package/**', 'node_modules/**'],
+    // The tests that drive the real npm and CDK command lines run on their own (`npm run test:package`):
+    // TOOLCHAIN_TESTS in vitest.package.config.ts.
+    exclude: [...TOOLCHAIN_TESTS, 'node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     /*
@@ -53,8 +55,8 @@ export default defineConfig({
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       JSII_DEPRECATED: 'quiet',
       // aws-cdk-lib checks every synthesized template against CloudFormation's rules (a WebAssembly engine built
-      // afresh per synth: a ninth of the suite's CPU) and only warns, which no test checks. Every synth skips it,
-      // the real `cdk synth` of test/infra/cdk-synth.test.ts too; cdk-nag's packs still run.
+      // afresh per synth: a ninth of the suite's CPU) and only warns, which no test checks. Every synth skips it;
+      // cdk-nag's packs still run.
       CDK_VALIDATION: 'false',
     },
     coverage: { include: ['formatters/**'], reporter: ['text-summary'] },

@@ -1,3 +1,8 @@
+/**
+ * `cdk synth -c env=<name>` as an operator runs it: the CDK CLI, cdk.json's app and NodejsFunction's bundling with
+ * the local esbuild, offline. It runs with the package test (`npm run test:package`, vitest.package.config.ts): ten
+ * seconds of child processes, where `npm test` synthesizes the same app in process.
+ */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
