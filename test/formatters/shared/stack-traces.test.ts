@@ -3,7 +3,15 @@
  * map only when a stack is formatted (formatters/shared/stack-traces.ts). Run on the real bundle, as deployed.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapStackTracesOnDemand } from '../../../formatters/shared/stack-traces.js';
@@ -52,6 +60,7 @@ function throwSite(): string {
 }
 
 beforeAll(async () => {
+  mkdirSync(cache, { recursive: true });
   dir = mkdtempSync(path.join(cache, 'sfn-slack-stack-traces-'));
   bundle = (await bundleLambda('formatters/formatter/handler.ts', path.join(dir, 'handler'))).file;
   realMap = readFileSync(`${bundle}.map`, 'utf8');
