@@ -34,7 +34,7 @@ export default defineConfig({
      *
      * No optimizing compiler (TurboFan) in the workers: a test runs most code a few times, so the optimized code
      * rarely pays back its compilation, which runs on threads of the same process and takes from the same two
-     * cores. Six runs taken in turn with and without it: 72 to 78 CPU-seconds of all processes against 79 to 88.
+     * cores. Six runs taken in turn with and without it: 68 to 79 CPU-seconds of all processes against 72 to 98.
      * The code runs the same; only how fast changes (Ignition and Sparkplug instead of TurboFan).
      */
     execArgv: ['--max-semi-space-size=32', '--no-turbofan'],

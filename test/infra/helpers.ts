@@ -19,7 +19,8 @@ export const standInEntry = path.join(repoRoot, 'test/fixtures/infra/formatter-h
 /**
  * A prebuilt stand-in for the formatter's code. Construct tests use it instead of bundling an entry:
  * NodejsFunction's asset is the whole project folder, which CDK walks on each synthesis (seconds per test
- * file). The real bundling is synthesized by cdk-synth.test.ts and standalone-template.test.ts.
+ * file). The real bundling is synthesized by standalone-template.test.ts and, with `npm run test:package`, by
+ * cdk-synth.test.ts.
  */
 export const standInCode = () =>
   lambda.Code.fromAsset(path.join(repoRoot, 'test/fixtures/infra/formatter-bundle'));

@@ -24,7 +24,7 @@ const out = tempDir('sfn-slack-standalone-test-');
 
 // One synthesis (the formatter with the real esbuild bundling, both cdk-nag packs) shared by the tests below. The
 // delivery Lambda deploys the prebuilt stand-in: its bundle is the same NodejsFunction path the real `cdk synth`
-// test bundles (test/infra/cdk-synth.test.ts), and one real bundle here shows the zips. The CDK prints its
+// test bundles (test/infra/cdk-synth.test.ts, run by `npm run test:package`), and one real bundle here shows the zips. The CDK prints its
 // bundling progress on standard error; the test output carries results only.
 const { template: templateFile, assets } = quietly(() =>
   writeStandaloneTemplate('prod', out, { standIns: [[DELIVERY_FILES, { code: standInCode }]] })
