@@ -8,11 +8,11 @@ import { defineConfig } from 'vitest/config';
  * `npm run test:package` (`npm run check` and CI run it after `npm test`). `npm test` synthesizes the same app in
  * process for every environment, with one real bundle (test/infra/app.test.ts, standalone-template.test.ts).
  */
-export const TOOLCHAIN_TESTS = ['test/package/**', 'test/infra/cdk-synth.test.ts'];
+export const TOOLCHAIN_TESTS = ['test/package/**/*.test.ts', 'test/infra/cdk-synth.test.ts'];
 
 export default defineConfig({
   test: {
-    include: TOOLCHAIN_TESTS.map((glob) => (glob.endsWith('/**') ? `${glob}/*.test.ts` : glob)),
+    include: TOOLCHAIN_TESTS,
     testTimeout: 300_000,
     hookTimeout: 300_000,
     // Both files at once, one per core (vitest's default is one worker fewer than the cores).
